@@ -1,0 +1,247 @@
+"""Activities of the roadmap, their sessions, attendance and video-lesson assignments."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Enrollment, Person
+from programs.models import RoadmapModule, Season, Subject
+
+
+class ActivityKind(models.TextChoices):
+    SETUP_MEETING = "setup_meeting", _("Установочная встреча")
+    SEMINAR = "seminar", _("Установочный семинар")
+    INTENSIVE = "intensive", _("Интенсив")
+    PSYCHOLOGIST_MEETING = "psychologist_meeting", _("Встреча с психологом")
+    INDIVIDUAL_FEEDBACK = "individual_feedback", _("Индивидуальная обратная связь")
+    GROUP_FEEDBACK = "group_feedback", _("Групповая обратная связь")
+    LESSON_VISIT = "lesson_visit", _("Посещение занятия/урока")
+    TEAM_GAME = "team_game", _("Командная игра")
+    MODULAR_TRAINING = "modular_training", _("Модульное обучение")
+    VIDEO_LESSON = "video_lesson", _("Практическая часть: запись урока")
+    CONFERENCE = "conference", _("Конференция")
+    WEBINAR = "webinar", _("Вебинар")
+    EVENT = "event", _("Мероприятие")
+    # The seven forms of the Methodical Subscription (seed 004, §III.3).
+    METHODICAL_SESSION = "methodical_session", _("Методическая сессия")
+    PRACTICUM = "practicum", _("Практикум")
+    MASTER_CLASS = "master_class", _("Мастер-класс")
+    METHODICAL_INTENSIVE = "methodical_intensive", _("Методический интенсив")
+    TRAINING = "training", _("Тренинг")
+    PSYCHOLOGICAL_CONSULTING = "psychological_consulting", _("Психологический консалтинг")
+    MENTORING_HOUR = "mentoring_hour", _("Наставнический час")
+
+
+# Feedback meetings never give a certificate (seed 000 §5.9).
+FEEDBACK_KINDS = frozenset(
+    {ActivityKind.INDIVIDUAL_FEEDBACK, ActivityKind.GROUP_FEEDBACK, ActivityKind.LESSON_VISIT}
+)
+SUBSCRIPTION_FORMS = (
+    ActivityKind.METHODICAL_SESSION,
+    ActivityKind.PRACTICUM,
+    ActivityKind.MASTER_CLASS,
+    ActivityKind.METHODICAL_INTENSIVE,
+    ActivityKind.TRAINING,
+    ActivityKind.PSYCHOLOGICAL_CONSULTING,
+    ActivityKind.MENTORING_HOUR,
+)
+
+
+class ActivityFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("Очно")
+    REMOTE = "remote", _("Дистанционно")
+    MIXED = "mixed", _("Очно или дистанционно")
+
+
+class Activity(models.Model):
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="activities"
+    )
+    module = models.ForeignKey(
+        RoadmapModule,
+        verbose_name=_("модуль дорожной карты"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    order = models.PositiveSmallIntegerField(_("порядок в модуле"), default=0)
+    title = models.CharField(_("название"), max_length=300)
+    kind = models.CharField(_("вид"), max_length=32, choices=ActivityKind.choices)
+    format = models.CharField(
+        _("формат"), max_length=16, choices=ActivityFormat.choices, default=ActivityFormat.REMOTE
+    )
+    description = models.TextField(_("описание"), blank=True)
+    is_mandatory = models.BooleanField(_("обязательное"), default=True)
+    gives_certificate = models.BooleanField(_("даёт сертификат"), default=True)
+    hours = models.DecimalField(_("часов"), max_digits=5, decimal_places=1, default=0)
+    required_sessions = models.PositiveSmallIntegerField(
+        _("занятий для зачёта"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Сколько занятий нужно посетить, чтобы мероприятие засчитали (для интенсива — не менее 3)"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("мероприятие")
+        verbose_name_plural = _("мероприятия")
+        ordering = ["season", "module__order", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=[k.value for k in FEEDBACK_KINDS]) | Q(gives_certificate=False),
+                name="activity_feedback_gives_no_certificate",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Session(models.Model):
+    """One meeting of an activity, with its start and end."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("мероприятие"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    title = models.CharField(_("тема занятия"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("начало"))
+    ends_at = models.DateTimeField(_("окончание"))
+    place = models.CharField(_("место или ссылка"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("занятие")
+        verbose_name_plural = _("занятия")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="session_starts_idx")]
+
+    def __str__(self):
+        return self.title or f"{self.activity} — {timezone.localtime(self.starts_at):%d.%m.%Y}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Присутствовал")
+        LATE = "late", _("Опоздал")
+        EXCUSED = "excused", _("Отсутствовал по уважительной причине")
+        ABSENT = "absent", _("Отсутствовал")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("занятие"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    status = models.CharField(_("отметка"), max_length=16, choices=Status.choices)
+    reason = models.CharField(_("причина"), max_length=300, blank=True)
+    marked_at = models.DateTimeField(_("отмечено"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        Person,
+        verbose_name=_("кто отметил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_default = models.BooleanField(_("отметка по умолчанию"), default=False)
+
+    class Meta:
+        verbose_name = _("отметка посещаемости")
+        verbose_name_plural = _("посещаемость")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrollment"], name="attendance_one_per_session"),
+            models.CheckConstraint(
+                condition=~Q(status="excused") | ~Q(reason=""), name="attendance_excused_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["enrollment", "status"], name="attendance_enrollment_idx")]
+
+    def __str__(self):
+        return f"{self.enrollment.person} — {self.get_status_display()}"
+
+
+class VideoAssignment(models.Model):
+    """The video-lesson practical part of an activity, with its dates."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("мероприятие"), on_delete=models.CASCADE, related_name="video_assignment"
+    )
+    instructions = models.TextField(_("задание"), blank=True)
+    opens_at = models.DateTimeField(_("приём открывается"))
+    due_at = models.DateTimeField(_("срок сдачи"), help_text=_("Позже — с отметкой «с опозданием»"))
+    cutoff_at = models.DateTimeField(_("окончательный срок"), help_text=_("После него работы не принимаются"))
+
+    class Meta:
+        verbose_name = _("задание: видеоурок")
+        verbose_name_plural = _("задания: видеоуроки")
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("opens_at")) & Q(cutoff_at__gte=models.F("due_at")),
+                name="video_assignment_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.activity)
+
+
+class Submission(models.Model):
+    """A teacher's video lesson for an assignment; every replacement is a new version."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Сдан")
+        IN_REVIEW = "in_review", _("На проверке")
+        RETURNED = "returned", _("Возвращён на доработку")
+        REVIEWED = "reviewed", _("Проверен")
+
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    version = models.PositiveSmallIntegerField(_("версия"), default=1)
+    is_current = models.BooleanField(_("текущая версия"), default=True)
+    video_url = models.URLField(_("ссылка на видео"), max_length=1000, blank=True)
+    video_file = models.FileField(_("видеофайл"), upload_to="submissions/%Y/%m/", blank=True)
+    topic = models.CharField(_("тема урока"), max_length=300)
+    grade = models.CharField(_("класс"), max_length=32, blank=True)
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("предмет"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    learning_format = models.CharField(_("формат обучения"), max_length=200, blank=True)
+    reflection = models.TextField(_("самоанализ"), blank=True)
+    submitted_at = models.DateTimeField(_("сдан"), default=timezone.now)
+    is_late = models.BooleanField(_("с опозданием"), default=False)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+
+    class Meta:
+        verbose_name = _("видеоурок")
+        verbose_name_plural = _("видеоуроки")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "enrollment", "version"], name="submission_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "enrollment"],
+                condition=Q(is_current=True),
+                name="submission_one_current",
+            ),
+            models.CheckConstraint(
+                condition=~Q(video_url="") | ~Q(video_file=""), name="submission_has_video"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="submission_queue_idx")]
+
+    def __str__(self):
+        return f"{self.topic} ({self.enrollment.person})"

@@ -1,0 +1,86 @@
+"""The expert team of a season: planned roles and the people assigned to them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Person
+from programs.models import Season, Subject
+
+
+class ExpertRole(models.TextChoices):
+    CURATOR = "curator", _("Куратор")
+    METHODIST = "methodist", _("Методист")
+    PSYCHOLOGIST = "psychologist", _("Педагог-психолог")
+    TECH_SPECIALIST = "tech_specialist", _("Технический специалист")
+    TUTOR = "tutor", _("Тьютор")
+    MENTOR = "mentor", _("Наставник")
+    PROJECT_HEAD = "project_head", _("Руководитель проекта")
+
+
+class SeasonExpertRole(models.Model):
+    """The functional structure of the team (seed 000 appendix): a role, its functions and how many."""
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="expert_roles"
+    )
+    role = models.CharField(_("роль специалиста"), max_length=16, choices=ExpertRole.choices)
+    functions = models.TextField(_("функции"), blank=True)
+    planned_count = models.PositiveSmallIntegerField(_("количество"), default=1)
+
+    class Meta:
+        verbose_name = _("роль в экспертной команде")
+        verbose_name_plural = _("функциональная структура экспертной команды")
+        ordering = ["season", "role"]
+        constraints = [models.UniqueConstraint(fields=["season", "role"], name="season_expert_role_unique")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} ×{self.planned_count}"
+
+
+class ExpertAssignment(models.Model):
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="experts"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("специалист"), on_delete=models.PROTECT, related_name="expert_assignments"
+    )
+    role = models.CharField(_("роль"), max_length=16, choices=ExpertRole.choices)
+    subject = models.ForeignKey(
+        Subject,
+        verbose_name=_("предмет (для методиста)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert_assignments",
+    )
+    is_active = models.BooleanField(_("работает в сезоне"), default=True)
+    assigned_at = models.DateTimeField(_("назначен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("назначение эксперта")
+        verbose_name_plural = _("экспертная команда")
+        ordering = ["season", "role", "person__last_name"]
+        constraints = [
+            # Two partial constraints instead of nulls_distinct, which SQLite does not support.
+            models.UniqueConstraint(
+                fields=["season", "person", "role"],
+                condition=Q(subject__isnull=True),
+                name="expert_assignment_unique_no_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["season", "person", "role", "subject"],
+                condition=Q(subject__isnull=False),
+                name="expert_assignment_unique_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="methodist") | Q(subject__isnull=True),
+                name="expert_subject_only_for_methodist",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_role_display()
+        if self.subject_id:
+            label = f"{label} ({self.subject})"
+        return f"{self.person} — {label}"

@@ -1,0 +1,318 @@
+"""Municipalities, organisations, programs, seasons and their roadmaps."""
+
+from datetime import date
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The zones where Russian municipalities live, first; any IANA zone is accepted.
+RUSSIAN_TIME_ZONES = [
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+]
+TIME_ZONE_CHOICES = [(tz, tz) for tz in RUSSIAN_TIME_ZONES]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("Неизвестный часовой пояс: %(tz)s"), params={"tz": value})
+
+
+class EducationLevel(models.TextChoices):
+    HIGHER = "higher", _("Высшее")
+    SECONDARY_VOCATIONAL = "secondary_vocational", _("Среднее профессиональное")
+    SECONDARY_GENERAL = "secondary_general", _("Среднее общее")
+    OTHER = "other", _("Другое")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("название"), max_length=200, unique=True)
+    region = models.CharField(_("субъект РФ"), max_length=200)
+    time_zone = models.CharField(
+        _("часовой пояс"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+
+    class Meta:
+        verbose_name = _("муниципалитет")
+        verbose_name_plural = _("муниципалитеты")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("Школа")
+        KINDERGARTEN = "kindergarten", _("Детский сад")
+        ADDITIONAL = "additional", _("Дополнительное образование")
+        METHODICAL_CENTRE = "methodical_centre", _("Методический центр")
+        EDUCATION_AUTHORITY = "education_authority", _("Орган управления образованием")
+        OTHER = "other", _("Другое")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    name = models.CharField(_("полное название"), max_length=400)
+    short_name = models.CharField(_("краткое название"), max_length=200)
+    kind = models.CharField(_("тип"), max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
+    low_results = models.BooleanField(
+        _("школа с низкими образовательными результатами"), default=False, db_index=True
+    )
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    class Meta:
+        verbose_name = _("организация")
+        verbose_name_plural = _("организации")
+        ordering = ["municipality__name", "short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "short_name"], name="organisation_unique_short_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+
+class Subject(models.Model):
+    """A school subject or a support profile (a methodist's specialism, a teacher's subject)."""
+
+    name = models.CharField(_("название"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("предмет")
+        verbose_name_plural = _("предметы")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Program(models.Model):
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Проект сопровождения")
+        SUBSCRIPTION = "subscription", _("Методический абонемент (индивидуальные маршруты)")
+        CLUSTER = "cluster", _("Муниципальный проект / кластер")
+        SYSTEM = "system", _("Муниципальная система сопровождения")
+
+    slug = models.SlugField(_("адрес"), max_length=80, unique=True)
+    title = models.CharField(_("название"), max_length=200)
+    code = models.CharField(
+        _("код для номеров сертификатов"),
+        max_length=8,
+        unique=True,
+        help_text=_("Например, ПП: ПП-2025-000123"),
+    )
+    kind = models.CharField(_("вид программы"), max_length=16, choices=Kind.choices, default=Kind.PROJECT)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("муниципалитет"), on_delete=models.PROTECT, related_name="programs"
+    )
+    organiser = models.ForeignKey(
+        Organisation,
+        verbose_name=_("координатор программы (организация)"),
+        on_delete=models.PROTECT,
+        related_name="organised_programs",
+    )
+    summary = models.CharField(_("кратко"), max_length=400, blank=True)
+    description = models.TextField(_("описание"), blank=True)
+    goals = models.TextField(_("цели и задачи"), blank=True)
+    eligibility = models.TextField(_("условия участия"), blank=True)
+    mandatory_conditions = models.TextField(_("обязательные условия"), blank=True)
+    order_reference = models.CharField(
+        _("нормативный документ"),
+        max_length=300,
+        blank=True,
+        help_text=_("Например: приказ № 643-од от 09.09.2024"),
+    )
+    is_published = models.BooleanField(_("опубликована"), default=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("программа")
+        verbose_name_plural = _("программы")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Season(models.Model):
+    """One run of a program (an academic year) with its own window, rules and weights."""
+
+    class ExclusionPolicy(models.TextChoices):
+        AUTOMATIC = "automatic", _("Исключать автоматически")
+        CONFIRMATION = "confirmation", _("Исключать после подтверждения координатором")
+
+    class AttendanceDefault(models.TextChoices):
+        ABSENT = "absent", _("Отсутствовал")
+        PRESENT = "present", _("Присутствовал")
+        NONE = "", _("Оставить неотмеченным")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="seasons"
+    )
+    title = models.CharField(_("название сезона"), max_length=100, help_text=_("Например, 2024–2025"))
+    starts_on = models.DateField(_("начало"))
+    ends_on = models.DateField(_("окончание"))
+    time_zone = models.CharField(
+        _("часовой пояс"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+    registration_opens_at = models.DateTimeField(_("регистрация открывается"))
+    registration_closes_at = models.DateTimeField(_("регистрация закрывается"))
+    capacity = models.PositiveIntegerField(
+        _("количество мест"), null=True, blank=True, help_text=_("Пусто — без ограничения")
+    )
+    requires_approval = models.BooleanField(_("заявки утверждает координатор"), default=True)
+    eligible_education_levels = models.JSONField(
+        _("допустимый уровень образования"),
+        default=list,
+        blank=True,
+        help_text=_("Пусто — без ограничения по образованию"),
+    )
+    exclusion_policy = models.CharField(
+        _("порядок исключения"),
+        max_length=16,
+        choices=ExclusionPolicy.choices,
+        default=ExclusionPolicy.CONFIRMATION,
+    )
+    exclude_on_unexcused_absence = models.BooleanField(
+        _("исключать за неуважительный пропуск обязательного мероприятия"), default=True
+    )
+    exclude_on_missed_video = models.BooleanField(
+        _("исключать за видеоурок, не сданный в срок"), default=True
+    )
+    chat_join_days = models.PositiveSmallIntegerField(
+        _("дней на вступление в чат"), null=True, blank=True, help_text=_("Пусто — правило не применяется")
+    )
+    default_attendance_status = models.CharField(
+        _("отметка по умолчанию после занятия"),
+        max_length=16,
+        choices=AttendanceDefault.choices,
+        default=AttendanceDefault.ABSENT,
+        blank=True,
+    )
+    issue_final_certificate = models.BooleanField(_("сертификат за завершение сезона"), default=True)
+    certificate_signatory = models.CharField(_("подпись на сертификатах"), max_length=200, blank=True)
+    weight_attendance = models.DecimalField(_("вес: посещаемость"), max_digits=5, decimal_places=2, default=1)
+    weight_video_score = models.DecimalField(
+        _("вес: оценки видеоуроков"), max_digits=5, decimal_places=2, default=1
+    )
+    weight_achievement_municipal = models.DecimalField(
+        _("баллы: достижение муниципального уровня"), max_digits=5, decimal_places=2, default=1
+    )
+    weight_achievement_regional = models.DecimalField(
+        _("баллы: достижение регионального уровня"), max_digits=5, decimal_places=2, default=2
+    )
+    weight_achievement_federal = models.DecimalField(
+        _("баллы: достижение федерального уровня"), max_digits=5, decimal_places=2, default=3
+    )
+    weight_achievement_international = models.DecimalField(
+        _("баллы: достижение международного уровня"), max_digits=5, decimal_places=2, default=4
+    )
+    video_max_size_mb = models.PositiveIntegerField(
+        _("максимальный размер видеофайла, МБ"), default=2048, validators=[MinValueValidator(1)]
+    )
+    cloned_from = models.ForeignKey(
+        "self", verbose_name=_("создан копированием"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("сезон")
+        verbose_name_plural = _("сезоны")
+        ordering = ["program__title", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "title"], name="season_unique_title"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="season_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="season_registration_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} — {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("Окончание не может быть раньше начала.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Регистрация должна закрываться позже, чем открывается.")
+        bad = set(self.eligible_education_levels or []) - set(EducationLevel.values)
+        if bad:
+            errors["eligible_education_levels"] = _("Неизвестный уровень образования: %(v)s") % {
+                "v": ", ".join(sorted(bad))
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.registration_opens_at <= now < self.registration_closes_at
+
+    def is_running(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate(timezone=self.tz)
+        return self.starts_on <= today <= self.ends_on
+
+
+class RoadmapModule(models.Model):
+    """A line of the roadmap: a theme over a month range, holding activities."""
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="modules"
+    )
+    order = models.PositiveSmallIntegerField(_("порядок"))
+    number = models.CharField(
+        _("номер по документу"),
+        max_length=8,
+        blank=True,
+        help_text=_("Как в приказе; может идти с пропусками"),
+    )
+    title = models.CharField(_("направление (модуль)"), max_length=300)
+    description = models.TextField(_("варианты активностей"), blank=True)
+    starts_on = models.DateField(_("с"))
+    ends_on = models.DateField(_("по"))
+    learning_formats = models.JSONField(
+        _("форматы обучения на выбор"), default=list, blank=True, help_text=_("Список названий форматов")
+    )
+
+    class Meta:
+        verbose_name = _("модуль дорожной карты")
+        verbose_name_plural = _("модули дорожной карты")
+        ordering = ["season", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "order"], name="module_unique_order"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="module_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

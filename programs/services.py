@@ -1,0 +1,65 @@
+"""Business rules for programs and seasons."""
+
+import re
+from datetime import date, datetime
+
+from django.db import transaction
+
+from .models import RoadmapModule, Season
+from .signals import season_cloned
+
+
+def shift_years(value: date | datetime | None, years: int):
+    """The same calendar moment `years` later; 29 February becomes 28 February."""
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:
+        return value.replace(year=value.year + years, day=28)
+
+
+@transaction.atomic
+def season_clone(*, source: Season, title: str | None = None, years: int = 1) -> Season:
+    """Copy a season for a relaunch: its settings and roadmap moved `years` on, then every app's parts.
+
+    Enrollments, attendance and submissions stay with the old season: a relaunch starts empty.
+    """
+    if years < 1:
+        raise ValueError("years must be positive")
+    if title is None:
+        title = _shifted_title(source.title, years)
+    target = Season.objects.get(pk=source.pk)
+    target.pk = None
+    target.id = None
+    target._state.adding = True
+    target.title = title
+    target.cloned_from = source
+    for field in ("starts_on", "ends_on", "registration_opens_at", "registration_closes_at"):
+        setattr(target, field, shift_years(getattr(source, field), years))
+    target.save()
+
+    module_map = {}
+    for module in source.modules.order_by("order"):
+        module_map[module.pk] = RoadmapModule.objects.create(
+            season=target,
+            order=module.order,
+            number=module.number,
+            title=module.title,
+            description=module.description,
+            starts_on=shift_years(module.starts_on, years),
+            ends_on=shift_years(module.ends_on, years),
+            learning_formats=list(module.learning_formats),
+        )
+    season_cloned.send(sender=Season, source=source, target=target, years=years, module_map=module_map)
+    return target
+
+
+def _shifted_title(title: str, years: int) -> str:
+    """«2024–2025» becomes «2025–2026»; any other title gets the years appended to be unique."""
+
+    def bump(match):
+        return str(int(match.group(0)) + years)
+
+    shifted = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", bump, title)
+    return shifted if shifted != title else f"{title} (+{years})"

@@ -1,0 +1,120 @@
+"""Rubrics for video lessons and the experts' reviews scored against them."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Submission
+from experts.models import ExpertAssignment
+from programs.models import Program
+
+
+class Rubric(models.Model):
+    """A versioned rubric of a program: a review keeps the version it was scored with."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="rubrics"
+    )
+    title = models.CharField(_("название"), max_length=200)
+    version = models.PositiveSmallIntegerField(_("версия"), default=1)
+    is_current = models.BooleanField(_("действующая"), default=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("критерии оценки (рубрика)")
+        verbose_name_plural = _("критерии оценки (рубрики)")
+        ordering = ["program", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "version"], name="rubric_unique_version"),
+            models.UniqueConstraint(
+                fields=["program"], condition=Q(is_current=True), name="rubric_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (в. {self.version})"
+
+
+class RubricCriterion(models.Model):
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("рубрика"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    title = models.CharField(_("критерий"), max_length=300)
+    description = models.TextField(_("описание"), blank=True)
+    max_points = models.PositiveSmallIntegerField(
+        _("максимум баллов"), default=3, validators=[MinValueValidator(1)]
+    )
+    levels = models.JSONField(
+        _("уровни"),
+        default=list,
+        blank=True,
+        help_text=_("Описание каждого уровня, от 0 баллов до максимума"),
+    )
+    weight = models.DecimalField(_("вес"), max_digits=4, decimal_places=2, default=1)
+    comment_required = models.BooleanField(_("комментарий обязателен"), default=False)
+
+    class Meta:
+        verbose_name = _("критерий")
+        verbose_name_plural = _("критерии")
+        ordering = ["rubric", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("Проверяется")
+        SUBMITTED = "submitted", _("Оценка выставлена")
+        RELEASED = "released", _("Опубликована участнику")
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("видеоурок"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    expert = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("рубрика"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    total_score = models.DecimalField(
+        _("итоговый балл"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    strengths = models.TextField(_("сильные стороны"), blank=True)
+    recommendations = models.TextField(_("рекомендации"), blank=True)
+    started_at = models.DateTimeField(_("начата"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("оценка выставлена"), null=True, blank=True)
+    released_at = models.DateTimeField(_("опубликована"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("рецензия")
+        verbose_name_plural = _("рецензии")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "expert"], name="review_one_per_expert"),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} — {self.expert.person}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(
+        Review, verbose_name=_("рецензия"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        RubricCriterion, verbose_name=_("критерий"), on_delete=models.PROTECT, related_name="scores"
+    )
+    points = models.PositiveSmallIntegerField(_("баллы"))
+    comment = models.TextField(_("комментарий"), blank=True)
+
+    class Meta:
+        verbose_name = _("оценка по критерию")
+        verbose_name_plural = _("оценки по критериям")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
