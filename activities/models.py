@@ -35,9 +35,7 @@ class ActivityKind(models.TextChoices):
 
 
 # Feedback meetings never give a certificate (seed 000 §5.9).
-FEEDBACK_KINDS = frozenset(
-    {ActivityKind.INDIVIDUAL_FEEDBACK, ActivityKind.GROUP_FEEDBACK, ActivityKind.LESSON_VISIT}
-)
+FEEDBACK_KINDS = frozenset({ActivityKind.INDIVIDUAL_FEEDBACK, ActivityKind.GROUP_FEEDBACK, ActivityKind.LESSON_VISIT})
 SUBSCRIPTION_FORMS = (
     ActivityKind.METHODICAL_SESSION,
     ActivityKind.PRACTICUM,
@@ -56,9 +54,7 @@ class ActivityFormat(models.TextChoices):
 
 
 class Activity(models.Model):
-    season = models.ForeignKey(
-        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="activities"
-    )
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="activities")
     module = models.ForeignKey(
         RoadmapModule,
         verbose_name=_("модуль дорожной карты"),
@@ -70,9 +66,7 @@ class Activity(models.Model):
     order = models.PositiveSmallIntegerField(_("порядок в модуле"), default=0)
     title = models.CharField(_("название"), max_length=300)
     kind = models.CharField(_("вид"), max_length=32, choices=ActivityKind.choices)
-    format = models.CharField(
-        _("формат"), max_length=16, choices=ActivityFormat.choices, default=ActivityFormat.REMOTE
-    )
+    format = models.CharField(_("формат"), max_length=16, choices=ActivityFormat.choices, default=ActivityFormat.REMOTE)
     description = models.TextField(_("описание"), blank=True)
     is_mandatory = models.BooleanField(_("обязательное"), default=True)
     gives_certificate = models.BooleanField(_("даёт сертификат"), default=True)
@@ -81,9 +75,7 @@ class Activity(models.Model):
         _("занятий для зачёта"),
         default=1,
         validators=[MinValueValidator(1)],
-        help_text=_(
-            "Сколько занятий нужно посетить, чтобы мероприятие засчитали (для интенсива — не менее 3)"
-        ),
+        help_text=_("Сколько занятий нужно посетить, чтобы мероприятие засчитали (для интенсива — не менее 3)"),
     )
 
     class Meta:
@@ -117,9 +109,7 @@ class Session(models.Model):
         verbose_name_plural = _("занятия")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
         ]
         indexes = [models.Index(fields=["starts_at"], name="session_starts_idx")]
 
@@ -134,9 +124,7 @@ class Attendance(models.Model):
         EXCUSED = "excused", _("Отсутствовал по уважительной причине")
         ABSENT = "absent", _("Отсутствовал")
 
-    session = models.ForeignKey(
-        Session, verbose_name=_("занятие"), on_delete=models.CASCADE, related_name="attendance"
-    )
+    session = models.ForeignKey(Session, verbose_name=_("занятие"), on_delete=models.CASCADE, related_name="attendance")
     enrollment = models.ForeignKey(
         Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="attendance"
     )
@@ -229,17 +217,13 @@ class Submission(models.Model):
         verbose_name_plural = _("видеоуроки")
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "enrollment", "version"], name="submission_unique_version"
-            ),
+            models.UniqueConstraint(fields=["assignment", "enrollment", "version"], name="submission_unique_version"),
             models.UniqueConstraint(
                 fields=["assignment", "enrollment"],
                 condition=Q(is_current=True),
                 name="submission_one_current",
             ),
-            models.CheckConstraint(
-                condition=~Q(video_url="") | ~Q(video_file=""), name="submission_has_video"
-            ),
+            models.CheckConstraint(condition=~Q(video_url="") | ~Q(video_file=""), name="submission_has_video"),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="submission_queue_idx")]
 

@@ -21,9 +21,7 @@ class ExpertRole(models.TextChoices):
 class SeasonExpertRole(models.Model):
     """The functional structure of the team (seed 000 appendix): a role, its functions and how many."""
 
-    season = models.ForeignKey(
-        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="expert_roles"
-    )
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="expert_roles")
     role = models.CharField(_("роль специалиста"), max_length=16, choices=ExpertRole.choices)
     functions = models.TextField(_("функции"), blank=True)
     planned_count = models.PositiveSmallIntegerField(_("количество"), default=1)
@@ -39,9 +37,7 @@ class SeasonExpertRole(models.Model):
 
 
 class ExpertAssignment(models.Model):
-    season = models.ForeignKey(
-        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="experts"
-    )
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="experts")
     person = models.ForeignKey(
         Person, verbose_name=_("специалист"), on_delete=models.PROTECT, related_name="expert_assignments"
     )

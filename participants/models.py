@@ -162,12 +162,8 @@ class Enrollment(models.Model):
         EXCLUDED = "excluded", _("Исключён")
         COMPLETED = "completed", _("Завершил программу")
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("участник"), on_delete=models.PROTECT, related_name="enrollments"
-    )
-    season = models.ForeignKey(
-        Season, verbose_name=_("сезон"), on_delete=models.PROTECT, related_name="enrollments"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("участник"), on_delete=models.PROTECT, related_name="enrollments")
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.PROTECT, related_name="enrollments")
     status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.APPLIED)
     applied_at = models.DateTimeField(_("заявка подана"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("статус изменён"), default=timezone.now)
@@ -215,9 +211,7 @@ class EnrollmentStatusChange(models.Model):
         verbose_name_plural = _("история статусов участия")
         ordering = ["enrollment", "changed_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(from_status=models.F("to_status")), name="status_change_is_change"
-            ),
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="status_change_is_change"),
         ]
 
     def __str__(self):

@@ -90,9 +90,7 @@ def enrollments_set_status(
 ) -> tuple[int, list[tuple[Enrollment, str]]]:
     """Bulk change for admin actions, set-based: returns (changed, [(enrollment, why it was skipped)])."""
     ids = [e.pk for e in enrollments]
-    locked = list(
-        Enrollment.objects.select_for_update().select_related("person").filter(pk__in=ids).order_by("pk")
-    )
+    locked = list(Enrollment.objects.select_for_update().select_related("person").filter(pk__in=ids).order_by("pk"))
     ok, skipped = [], []
     for enrollment in locked:
         try:

@@ -71,9 +71,7 @@ class Organisation(models.Model):
     name = models.CharField(_("полное название"), max_length=400)
     short_name = models.CharField(_("краткое название"), max_length=200)
     kind = models.CharField(_("тип"), max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
-    low_results = models.BooleanField(
-        _("школа с низкими образовательными результатами"), default=False, db_index=True
-    )
+    low_results = models.BooleanField(_("школа с низкими образовательными результатами"), default=False, db_index=True)
     is_active = models.BooleanField(_("действует"), default=True)
 
     class Meta:
@@ -81,9 +79,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("организации")
         ordering = ["municipality__name", "short_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "short_name"], name="organisation_unique_short_name"
-            ),
+            models.UniqueConstraint(fields=["municipality", "short_name"], name="organisation_unique_short_name"),
         ]
 
     def __str__(self):
@@ -164,9 +160,7 @@ class Season(models.Model):
         PRESENT = "present", _("Присутствовал")
         NONE = "", _("Оставить неотмеченным")
 
-    program = models.ForeignKey(
-        Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="seasons"
-    )
+    program = models.ForeignKey(Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="seasons")
     title = models.CharField(_("название сезона"), max_length=100, help_text=_("Например, 2024–2025"))
     starts_on = models.DateField(_("начало"))
     ends_on = models.DateField(_("окончание"))
@@ -194,9 +188,7 @@ class Season(models.Model):
     exclude_on_unexcused_absence = models.BooleanField(
         _("исключать за неуважительный пропуск обязательного мероприятия"), default=True
     )
-    exclude_on_missed_video = models.BooleanField(
-        _("исключать за видеоурок, не сданный в срок"), default=True
-    )
+    exclude_on_missed_video = models.BooleanField(_("исключать за видеоурок, не сданный в срок"), default=True)
     chat_join_days = models.PositiveSmallIntegerField(
         _("дней на вступление в чат"), null=True, blank=True, help_text=_("Пусто — правило не применяется")
     )
@@ -210,9 +202,7 @@ class Season(models.Model):
     issue_final_certificate = models.BooleanField(_("сертификат за завершение сезона"), default=True)
     certificate_signatory = models.CharField(_("подпись на сертификатах"), max_length=200, blank=True)
     weight_attendance = models.DecimalField(_("вес: посещаемость"), max_digits=5, decimal_places=2, default=1)
-    weight_video_score = models.DecimalField(
-        _("вес: оценки видеоуроков"), max_digits=5, decimal_places=2, default=1
-    )
+    weight_video_score = models.DecimalField(_("вес: оценки видеоуроков"), max_digits=5, decimal_places=2, default=1)
     weight_achievement_municipal = models.DecimalField(
         _("баллы: достижение муниципального уровня"), max_digits=5, decimal_places=2, default=1
     )
@@ -239,9 +229,7 @@ class Season(models.Model):
         ordering = ["program__title", "-starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["program", "title"], name="season_unique_title"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="season_dates_ordered"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="season_dates_ordered"),
             models.CheckConstraint(
                 condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="season_registration_window_ordered",
@@ -285,9 +273,7 @@ class Season(models.Model):
 class RoadmapModule(models.Model):
     """A line of the roadmap: a theme over a month range, holding activities."""
 
-    season = models.ForeignKey(
-        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="modules"
-    )
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="modules")
     order = models.PositiveSmallIntegerField(_("порядок"))
     number = models.CharField(
         _("номер по документу"),
@@ -309,9 +295,7 @@ class RoadmapModule(models.Model):
         ordering = ["season", "order"]
         constraints = [
             models.UniqueConstraint(fields=["season", "order"], name="module_unique_order"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="module_dates_ordered"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="module_dates_ordered"),
         ]
 
     def __str__(self):

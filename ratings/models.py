@@ -13,9 +13,7 @@ from programs.models import Program
 class Rubric(models.Model):
     """A versioned rubric of a program: a review keeps the version it was scored with."""
 
-    program = models.ForeignKey(
-        Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="rubrics"
-    )
+    program = models.ForeignKey(Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="rubrics")
     title = models.CharField(_("название"), max_length=200)
     version = models.PositiveSmallIntegerField(_("версия"), default=1)
     is_current = models.BooleanField(_("действующая"), default=True)
@@ -27,9 +25,7 @@ class Rubric(models.Model):
         ordering = ["program", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["program", "version"], name="rubric_unique_version"),
-            models.UniqueConstraint(
-                fields=["program"], condition=Q(is_current=True), name="rubric_one_current"
-            ),
+            models.UniqueConstraint(fields=["program"], condition=Q(is_current=True), name="rubric_one_current"),
         ]
 
     def __str__(self):
@@ -37,15 +33,11 @@ class Rubric(models.Model):
 
 
 class RubricCriterion(models.Model):
-    rubric = models.ForeignKey(
-        Rubric, verbose_name=_("рубрика"), on_delete=models.CASCADE, related_name="criteria"
-    )
+    rubric = models.ForeignKey(Rubric, verbose_name=_("рубрика"), on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
     title = models.CharField(_("критерий"), max_length=300)
     description = models.TextField(_("описание"), blank=True)
-    max_points = models.PositiveSmallIntegerField(
-        _("максимум баллов"), default=3, validators=[MinValueValidator(1)]
-    )
+    max_points = models.PositiveSmallIntegerField(_("максимум баллов"), default=3, validators=[MinValueValidator(1)])
     levels = models.JSONField(
         _("уровни"),
         default=list,
@@ -76,13 +68,9 @@ class Review(models.Model):
     expert = models.ForeignKey(
         ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.PROTECT, related_name="reviews"
     )
-    rubric = models.ForeignKey(
-        Rubric, verbose_name=_("рубрика"), on_delete=models.PROTECT, related_name="reviews"
-    )
+    rubric = models.ForeignKey(Rubric, verbose_name=_("рубрика"), on_delete=models.PROTECT, related_name="reviews")
     status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
-    total_score = models.DecimalField(
-        _("итоговый балл"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
+    total_score = models.DecimalField(_("итоговый балл"), max_digits=7, decimal_places=2, null=True, blank=True)
     strengths = models.TextField(_("сильные стороны"), blank=True)
     recommendations = models.TextField(_("рекомендации"), blank=True)
     started_at = models.DateTimeField(_("начата"), auto_now_add=True)
@@ -102,9 +90,7 @@ class Review(models.Model):
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(
-        Review, verbose_name=_("рецензия"), on_delete=models.CASCADE, related_name="scores"
-    )
+    review = models.ForeignKey(Review, verbose_name=_("рецензия"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(
         RubricCriterion, verbose_name=_("критерий"), on_delete=models.PROTECT, related_name="scores"
     )

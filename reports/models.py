@@ -29,9 +29,7 @@ class KpiTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("год"))
     value = models.DecimalField(_("целевое значение"), max_digits=8, decimal_places=2)
     unit = models.CharField(_("единица"), max_length=16, default="%")
-    comparison = models.CharField(
-        _("условие"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
-    )
+    comparison = models.CharField(_("условие"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST)
     source = models.CharField(_("источник"), max_length=300, blank=True)
 
     class Meta:

@@ -30,9 +30,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     short_name = factory.Sequence(lambda n: f"МБОУ СОШ № {n + 1}")
-    name = factory.LazyAttribute(
-        lambda o: f"Муниципальное бюджетное общеобразовательное учреждение {o.short_name}"
-    )
+    name = factory.LazyAttribute(lambda o: f"Муниципальное бюджетное общеобразовательное учреждение {o.short_name}")
     kind = Organisation.Kind.SCHOOL
 
 

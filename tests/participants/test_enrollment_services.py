@@ -63,8 +63,8 @@ def test_bulk_approve_skips_what_cannot_move_and_says_why():
     assert changed == 3
     assert {e.pk for e, _ in skipped} == {excluded.pk, withdrawn.pk}
     assert all("Нельзя перевести" in why for _, why in skipped)
-    assert set(
-        Enrollment.objects.filter(pk__in=[e.pk for e in applied]).values_list("status", flat=True)
-    ) == {S.REJECTED}
+    assert set(Enrollment.objects.filter(pk__in=[e.pk for e in applied]).values_list("status", flat=True)) == {
+        S.REJECTED
+    }
     assert Enrollment.objects.get(pk=excluded.pk).status == S.EXCLUDED
     assert EnrollmentStatusChange.objects.filter(to_status=S.REJECTED, reason="Нет мест").count() == 3
