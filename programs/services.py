@@ -3,7 +3,9 @@
 import re
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import RoadmapModule, Season
 from .signals import season_cloned
@@ -29,6 +31,8 @@ def season_clone(*, source: Season, title: str | None = None, years: int = 1) ->
         raise ValueError("years must be positive")
     if title is None:
         title = _shifted_title(source.title, years)
+    if Season.objects.filter(program_id=source.program_id, title=title).exists():
+        raise ValidationError(_("У программы уже есть сезон «%(title)s»: выберите другое название.") % {"title": title})
     target = Season.objects.get(pk=source.pk)
     target.pk = None
     target.id = None

@@ -1,0 +1,199 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from programs.admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+
+from .models import Enrollment, EnrollmentStatusChange, Person, User
+from .services import enrollments_set_status
+
+
+class EmailUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class EmailUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = EmailUserChangeForm
+    add_form = EmailUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "role", "municipality", "is_staff", "is_active", "last_login"]
+    list_filter = ["role", "is_staff", "is_superuser", "is_active", "municipality"]
+    search_fields = ["email", "person__last_name", "person__first_name"]
+    list_select_related = ["municipality"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Роль"), {"fields": ["role", "municipality"]}),
+        (_("Права"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Даты"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    fields = ["season", "status", "applied_at"]
+    readonly_fields = ["season", "status", "applied_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(MunicipalityScopedAdmin):
+    municipality_path = "organisation__municipality"
+    list_display = ["full_name", "organisation", "position", "education_level", "category", "is_manager"]
+    list_filter = ["education_level", "category", "is_manager", "organisation__municipality"]
+    search_fields = ["last_name", "first_name", "middle_name", "email", "phone"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "user"]
+    filter_horizontal = ["subjects"]
+    readonly_fields = ["is_anonymised", "created_at"]
+    inlines = [EnrollmentInline]
+    fieldsets = [
+        (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "birth_date"]}),
+        (_("Контакты"), {"fields": ["email", "phone", "user"]}),
+        (
+            _("Работа"),
+            {
+                "fields": [
+                    "organisation",
+                    "position",
+                    "subjects",
+                    "is_manager",
+                    "education_level",
+                    "experience_years",
+                    "category",
+                ]
+            },
+        ),
+        (_("Служебное"), {"fields": ["is_anonymised", "created_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("ФИО"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"organisation": "municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = EnrollmentStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Причину увидит участник; она сохраняется в истории участия."),
+    )
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(MunicipalityScopedAdmin):
+    municipality_path = "season__program__municipality"
+    list_display = ["person", "organisation", "season", "status", "applied_at", "status_changed_at"]
+    list_filter = ["status", "season__program", "season", "person__organisation__municipality"]
+    search_fields = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
+    list_select_related = ["person__organisation", "season__program"]
+    date_hierarchy = "applied_at"
+    autocomplete_fields = ["person"]
+    inlines = [StatusChangeInline]
+    actions = ["approve", "reject", "exclude_from_program", "reinstate", "complete"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status changes only through actions, so that every change is recorded with its reason.
+        return ["status", "status_changed_at"] if obj is None else ["person", "season", "status", "status_changed_at"]
+
+    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    def organisation(self, obj):
+        return obj.person.organisation
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _apply(self, request, queryset, to_status, reason=""):
+        changed, skipped = enrollments_set_status(
+            enrollments=queryset, to_status=to_status, actor=request.user, reason=reason
+        )
+        if changed:
+            label = Enrollment.Status(to_status).label
+            self.message_user(
+                request,
+                ngettext(
+                    "Статус «%(status)s» установлен у %(n)d участника.",
+                    "Статус «%(status)s» установлен у %(n)d участников.",
+                    changed,
+                )
+                % {"status": label, "n": changed},
+                messages.SUCCESS,
+            )
+        for enrollment, why in skipped:
+            self.message_user(request, f"{enrollment.person}: {why}", messages.WARNING)
+
+    def _with_reason(self, request, queryset, to_status, title):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                self._apply(request, queryset, to_status, form.cleaned_data["reason"])
+                return None
+        else:
+            form = ReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset.select_related("person", "season__program"),
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/participants/enrollment/status_reason.html", context)
+
+    @admin.action(description=_("Утвердить заявки"))
+    def approve(self, request, queryset):
+        self._apply(request, queryset, Enrollment.Status.ACTIVE, _("Заявка утверждена координатором"))
+
+    @admin.action(description=_("Отклонить заявки (с указанием причины)"))
+    def reject(self, request, queryset):
+        return self._with_reason(request, queryset, Enrollment.Status.REJECTED, _("Отклонить заявки"))
+
+    @admin.action(description=_("Исключить из программы (с указанием причины)"))
+    def exclude_from_program(self, request, queryset):
+        return self._with_reason(request, queryset, Enrollment.Status.EXCLUDED, _("Исключить участников"))
+
+    @admin.action(description=_("Восстановить в программе (с указанием причины)"))
+    def reinstate(self, request, queryset):
+        return self._with_reason(request, queryset, Enrollment.Status.ACTIVE, _("Восстановить участников"))
+
+    @admin.action(description=_("Отметить: программа завершена"))
+    def complete(self, request, queryset):
+        self._apply(request, queryset, Enrollment.Status.COMPLETED, _("Программа завершена"))

@@ -1,0 +1,43 @@
+"""Admin helpers every app's admin uses: a coordinator sees only their own municipality's rows."""
+
+from django.contrib import admin
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Limits the changelist and every lookup to the coordinator's municipality.
+
+    `municipality_path` is the ORM path from the model to its Municipality ("" for Municipality itself).
+    Superusers and staff without a municipality see everything.
+    """
+
+    municipality_path: str = ""
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over a region's rows on every page is wasted work
+
+    def _scope(self, request):
+        user = request.user
+        if user.is_superuser or not getattr(user, "municipality_id", None):
+            return None
+        return user.municipality_id
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        municipality_id = self._scope(request)
+        if municipality_id is None:
+            return qs
+        key = f"{self.municipality_path}__id" if self.municipality_path else "id"
+        return qs.filter(**{key: municipality_id})
+
+
+def scoped_formfield(admin_obj, db_field, request, kwargs, paths: dict[str, str]):
+    """Restricts a foreign-key dropdown to the coordinator's municipality (paths: field -> ORM path)."""
+    path = paths.get(db_field.name)
+    if path is None:
+        return kwargs
+    user = request.user
+    if user.is_superuser or not getattr(user, "municipality_id", None):
+        return kwargs
+    qs = kwargs.get("queryset") or db_field.related_model._default_manager.all()
+    key = f"{path}__id" if path else "id"
+    kwargs["queryset"] = qs.filter(**{key: user.municipality_id})
+    return kwargs
