@@ -44,6 +44,18 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out rights: a coordinator cannot make anyone, themselves included, a superuser.
+        if request.user.is_superuser:
+            return []
+        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(is_superuser=False)
+
 
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment

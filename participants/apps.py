@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Участники")
+
+    def ready(self):
+        from .roles import role_groups_ensure
+
+        post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
