@@ -8,6 +8,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Участники")
 
     def ready(self):
+        from . import middleware  # noqa: F401  (connects the login receiver)
         from .roles import role_groups_ensure
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
