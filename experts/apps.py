@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ExpertsConfig(AppConfig):
     name = "experts"
     verbose_name = _("Эксперты")
+
+    def ready(self):
+        # Connects the receivers of programs.signals (template loading, season cloning).
+        from . import receivers  # noqa: F401

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RatingsConfig(AppConfig):
     name = "ratings"
     verbose_name = _("Оценки и рейтинг")
+
+    def ready(self):
+        # Connects the receivers of programs.signals (template loading).
+        from . import receivers  # noqa: F401

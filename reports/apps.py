@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Отчёты и KPI")
+
+    def ready(self):
+        # Connects the receivers of programs.signals (template loading).
+        from . import receivers  # noqa: F401

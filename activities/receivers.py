@@ -1,0 +1,93 @@
+"""Activities' part of loading a program template and of cloning a season."""
+
+from collections import Counter
+
+from django.dispatch import receiver
+
+from programs.models import Season
+from programs.services import shift_years
+from programs.signals import season_cloned, season_template_applied
+from programs.templates_service import upsert
+
+from .models import Activity, Session, VideoAssignment
+
+ACTIVITY_FIELDS = (
+    "order",
+    "kind",
+    "format",
+    "description",
+    "is_mandatory",
+    "gives_certificate",
+    "hours",
+    "required_sessions",
+)
+
+
+@receiver(season_template_applied, sender=Season, dispatch_uid="activities_template_applied")
+def load_activities(sender, *, season, template, module_map, **kwargs) -> Counter:
+    """Activities by season+module+title, their sessions by starts_at, the video assignment by activity."""
+    changes = Counter()
+    for item in template.get("activities", []):
+        module = module_map[item["module"]] if item.get("module") is not None else None
+        activity, what = upsert(
+            Activity,
+            lookup={"season": season, "module": module, "title": item["title"]},
+            defaults={field: item[field] for field in ACTIVITY_FIELDS if field in item},
+        )
+        changes[what] += 1
+        for data in item.get("sessions", []):
+            _, what = upsert(
+                Session,
+                lookup={"activity": activity, "starts_at": data["starts_at"]},
+                defaults={"title": data.get("title", ""), "ends_at": data["ends_at"], "place": data.get("place", "")},
+            )
+            changes[what] += 1
+        video = item.get("video_assignment")
+        if video:
+            _, what = upsert(
+                VideoAssignment,
+                lookup={"activity": activity},
+                defaults={
+                    "instructions": video.get("instructions", ""),
+                    "opens_at": video["opens_at"],
+                    "due_at": video["due_at"],
+                    "cutoff_at": video["cutoff_at"],
+                },
+            )
+            changes[what] += 1
+    return changes
+
+
+@receiver(season_cloned, sender=Season, dispatch_uid="activities_season_cloned")
+def clone_activities(sender, *, source, target, years, module_map, **kwargs) -> None:
+    """Copy activities with their sessions and video assignments, every date moved `years` on.
+
+    Attendance and submissions belong to the old season's participants and stay behind.
+    """
+    activities = source.activities.prefetch_related("sessions").select_related("video_assignment")
+    for activity in activities.order_by("pk"):
+        new = Activity.objects.create(
+            season=target,
+            module=module_map.get(activity.module_id),
+            title=activity.title,
+            **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
+        )
+        Session.objects.bulk_create(
+            Session(
+                activity=new,
+                title=session.title,
+                starts_at=shift_years(session.starts_at, years),
+                ends_at=shift_years(session.ends_at, years),
+                place=session.place,
+            )
+            for session in activity.sessions.all()
+        )
+        video = getattr(activity, "video_assignment", None)
+        if video is not None:
+            VideoAssignment.objects.create(
+                activity=new,
+                instructions=video.instructions,
+                opens_at=shift_years(video.opens_at, years),
+                due_at=shift_years(video.due_at, years),
+                cutoff_at=shift_years(video.cutoff_at, years),
+            )

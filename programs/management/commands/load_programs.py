@@ -1,0 +1,48 @@
+"""Load the ready program templates: «Прогрессивный педагог», «Методический абонемент», «Педкластер 27»."""
+
+from collections import Counter
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programs.models import Program
+from programs.program_templates import TEMPLATES
+from programs.templates_service import CREATED, UNCHANGED, UPDATED, program_template_apply
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Создаёт или обновляет готовые программы из шаблонов; повторный запуск ничего не меняет.")
+
+    def handle(self, *args, **options):
+        total = Counter()
+        for template in TEMPLATES:
+            existed = Program.objects.filter(slug=template["program"]["slug"]).exists()
+            changes = Counter()
+            season = program_template_apply(template=template, changes=changes)
+            total.update(changes)
+            if not existed:
+                state = _("создана")
+            elif changes[CREATED] or changes[UPDATED]:
+                state = _("обновлена")
+            else:
+                state = _("без изменений")
+            self.stdout.write(
+                _(
+                    "«%(program)s», сезон %(season)s: %(state)s (записей создано: %(c)d, обновлено: %(u)d, без изменений: %(n)d)"
+                )
+                % {
+                    "program": season.program.title,
+                    "season": season.title,
+                    "state": state,
+                    "c": changes[CREATED],
+                    "u": changes[UPDATED],
+                    "n": changes[UNCHANGED],
+                }
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Готово: записей создано %(c)d, обновлено %(u)d, без изменений %(n)d.")
+                % {"c": total[CREATED], "u": total[UPDATED], "n": total[UNCHANGED]}
+            )
+        )

@@ -1,0 +1,40 @@
+"""Ratings' part of loading a program template.
+
+Season cloning needs no receiver here: rubrics belong to the program, so the new season already uses them.
+"""
+
+from collections import Counter
+
+from django.dispatch import receiver
+
+from programs.models import Season
+from programs.signals import season_template_applied
+from programs.templates_service import upsert
+
+from .models import Rubric, RubricCriterion
+
+
+@receiver(season_template_applied, sender=Season, dispatch_uid="ratings_template_applied")
+def load_rubric(sender, *, season, template, **kwargs) -> Counter:
+    """The program's video-lesson rubric by program+version, its criteria by rubric+order."""
+    changes = Counter()
+    data = template.get("rubric")
+    if not data:
+        return changes
+    program = season.program
+    version = data.get("version", 1)
+    # Only a new rubric becomes current, and only if the program has none: a coordinator's newer version wins.
+    has_current = Rubric.objects.filter(program=program, is_current=True).exclude(version=version).exists()
+    rubric, what = upsert(
+        Rubric,
+        lookup={"program": program, "version": version},
+        defaults={"title": data["title"]},
+        create_only={"is_current": not has_current},
+    )
+    changes[what] += 1
+    for criterion in data.get("criteria", []):
+        item = dict(criterion)
+        order = item.pop("order")
+        _, what = upsert(RubricCriterion, lookup={"rubric": rubric, "order": order}, defaults=item)
+        changes[what] += 1
+    return changes
