@@ -1,0 +1,28 @@
+"""Sign-in, sign-out and password pages: Django's auth views with our form and templates."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+
+from .forms import EmailAuthenticationForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            # Demo accounts are listed by settings (filled by the demo loader's owner), never in production.
+            context["demo_accounts"] = list(getattr(settings, "DEMO_ACCOUNTS", []))
+            context["demo_password"] = getattr(settings, "DEMO_PASSWORD", "")
+        return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    html_email_template_name = "registration/password_reset_email_html.html"
+
+    @property
+    def extra_email_context(self):
+        # Without django.contrib.sites the site name would be the bare host name.
+        return {"site_name": settings.PORTAL_NAME}
