@@ -1,6 +1,91 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config):
+    db = django_settings.DATABASES["default"]
+    where = f"{db.get('HOST') or 'local'}:{db.get('PORT') or '-'}" if db.get("HOST") else db.get("NAME")
+    broker = django_settings.REDIS_URL or django_settings.CELERY_BROKER_URL
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {where}", f"celery broker: {broker}"]
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # An in-memory SQLite test database is invisible to a worker process; give it a file then.
+    db = django_settings.DATABASES["default"]
+    if django_settings.REDIS_URL and db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of the database the tests really use (pytest-django renames it to test_<name>)."""
+    name = settings_dict["NAME"]
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        if str(name).startswith(":memory:") or "mode=memory" in str(name):
+            pytest.fail("the worker needs a database file or server, not an in-memory SQLite database")
+        return f"sqlite:///{name}"
+    auth = quote(settings_dict.get("USER") or "", safe="")
+    if settings_dict.get("PASSWORD"):
+        auth += ":" + quote(settings_dict["PASSWORD"], safe="")
+    host = settings_dict.get("HOST") or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{quote(name, safe='')}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real `celery -A config worker` over REDIS_URL, writing to the test database."""
+    if not django_settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no broker for a real worker")
+    from config.celery import app
+
+    logdir = tmp_path_factory.mktemp("worker")
+    log_path = logdir / "worker.log"
+    nodename = f"pytest-{os.getpid()}@{socket.gethostname()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(connections["default"].settings_dict),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "VAR_DIR": str(logdir / "var"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["--hostname", nodename, "--without-gossip", "--without-mingle"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def log_tail() -> str:
+        return log_path.read_text(errors="replace")[-4000:]
+
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[nodename], timeout=1.0):
+            if process.poll() is not None:
+                pytest.fail(f"celery worker exited with {process.returncode}:\n{log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"celery worker did not answer a ping within 60 s:\n{log_tail()}")
+        process.log_tail = log_tail
+        yield process
+    finally:
+        process.terminate()  # warm shutdown: the worker closes its database connections
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,46 @@
+# Everyday commands. Dependencies come from pyproject.toml; the virtualenv lives in .venv.
+#   make install            create .venv and install '.[dev]' (again only when pyproject.toml changes)
+#   make run [PORT=8123]    migrate, load demo data once, run web + Celery worker + beat; Ctrl-C stops all
+#   make test [ARGS=...]    pytest on throwaway PostgreSQL + Redis when installed, else SQLite
+#   make lint               ruff check and ruff format --check
+#   make bench              benchmarks (bench/run.py)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-from-pyproject
+PORT ?= 8000
+ARGS ?=
+
+.PHONY: install run test lint format bench clean-venv
+
+install: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install '.[dev]'
+	@# setuptools leaves build litter in the tree; the project itself is run from the source tree.
+	rm -rf build metodportal.egg-info
+	touch $@
+
+run: install
+	$(PY) scripts/run_dev.py --port $(PORT)
+
+test: install
+	$(PY) scripts/test_services.py $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+clean-venv:
+	rm -rf $(VENV)
