@@ -1,0 +1,1362 @@
+"""Synthetic demo data over the loaded programs: people, schools, experts, enrollments, attendance, reviews.
+
+Everything is built in memory from one seeded random generator and written with bulk_create, so a region
+(~20,000 teachers, ~600 organisations) loads in minutes and the same seed always gives the same data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
+from random import Random
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from activities.models import Activity, Attendance, Session, Submission, VideoAssignment
+from experts.models import ExpertAssignment, ExpertRole, SeasonExpertRole
+from participants.models import Enrollment, EnrollmentStatusChange, Person, User
+from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
+from programs.models import EducationLevel, Municipality, Organisation, Program, Season, Subject
+from programs.services import season_clone, shift_years
+from ratings.models import Review, ReviewScore, Rubric, RubricCriterion
+
+DEMO_DOMAIN = "demo-school.ru"
+MARKER_EMAIL = "coordinator@demo.ru"
+# (e-mail, role label) for the README and the login page; one password for all: settings.DEMO_PASSWORD.
+DEMO_ACCOUNTS: list[tuple[str, str]] = [
+    ("coordinator@demo.ru", "Координатор (Октябрьский район)"),
+    ("management@demo.ru", "Руководство управления образования"),
+    ("director@demo.ru", "Директор школы"),
+    ("curator@demo.ru", "Куратор"),
+    ("methodist@demo.ru", "Методист (математика)"),
+    ("psychologist@demo.ru", "Педагог-психолог"),
+    ("tech@demo.ru", "Технический специалист"),
+    ("tutor@demo.ru", "Тьютор"),
+    ("mentor@demo.ru", "Наставник"),
+    ("teacher@demo.ru", "Педагог — участник программы"),
+    ("admin@demo.ru", "Администратор портала"),
+]
+
+S = Enrollment.Status
+A = Attendance.Status
+BATCH = 2000
+KHMAO = "Ханты-Мансийский автономный округ — Югра"
+KHMAO_TZ = "Asia/Yekaterinburg"
+
+# name stem -> (full name, region, time zone, organisations at district scale, at region scale)
+HOME_DISTRICTS = [
+    ("Октябрьск", "Октябрьский район", KHMAO, KHMAO_TZ, (20, 30), 26),
+    ("Армавир", "Армавир", "Краснодарский край", "Europe/Moscow", (25, 40), 35),
+    ("Верхнебуреинск", "Верхнебуреинский район", "Хабаровский край", "Asia/Vladivostok", (15, 22), 20),
+]
+# KhMAO–Yugra municipalities and how many organisations each gets at region scale (roughly by population).
+REGION_MUNICIPALITIES = {
+    "Сургут": 110,
+    "Нижневартовск": 80,
+    "Ханты-Мансийск": 30,
+    "Нефтеюганск": 35,
+    "Когалым": 18,
+    "Нягань": 20,
+    "Мегион": 15,
+    "Лангепас": 12,
+    "Пыть-Ях": 10,
+    "Радужный": 12,
+    "Урай": 12,
+    "Югорск": 12,
+    "Покачи": 5,
+    "Белоярский район": 16,
+    "Берёзовский район": 18,
+    "Кондинский район": 22,
+    "Нефтеюганский район": 20,
+    "Нижневартовский район": 20,
+    "Советский район": 22,
+    "Сургутский район": 40,
+    "Ханты-Мансийский район": 22,
+}
+
+SUBJECTS = [
+    "Математика",
+    "Русский язык",
+    "Литература",
+    "Английский язык",
+    "История",
+    "Обществознание",
+    "Физика",
+    "Химия",
+    "Биология",
+    "География",
+    "Информатика",
+    "Физическая культура",
+    "Музыка",
+    "Изобразительное искусство",
+    "Труд (технология)",
+    "ОБЗР",
+    "Начальные классы",
+    "Дошкольное образование",
+    "Психология",
+    "Логопедия",
+    "Дополнительное образование",
+]
+METHODIST_SUBJECTS = ["Математика", "Русский язык", "Начальные классы", "Физика", "Английский язык", "Биология"]
+
+# (position, subjects, weight) by organisation kind.
+POSITIONS = {
+    Organisation.Kind.SCHOOL: [
+        ("Учитель математики", ["Математика"], 12),
+        ("Учитель русского языка и литературы", ["Русский язык", "Литература"], 12),
+        ("Учитель начальных классов", ["Начальные классы"], 18),
+        ("Учитель английского языка", ["Английский язык"], 8),
+        ("Учитель истории и обществознания", ["История", "Обществознание"], 6),
+        ("Учитель физики", ["Физика"], 3),
+        ("Учитель химии", ["Химия"], 2),
+        ("Учитель биологии", ["Биология"], 3),
+        ("Учитель географии", ["География"], 2),
+        ("Учитель информатики", ["Информатика"], 3),
+        ("Учитель физической культуры", ["Физическая культура"], 5),
+        ("Учитель музыки", ["Музыка"], 2),
+        ("Учитель изобразительного искусства", ["Изобразительное искусство"], 2),
+        ("Учитель труда (технологии)", ["Труд (технология)"], 2),
+        ("Преподаватель-организатор ОБЗР", ["ОБЗР"], 1),
+        ("Педагог-психолог", ["Психология"], 2),
+        ("Учитель-логопед", ["Логопедия"], 1),
+        ("Социальный педагог", [], 1),
+        ("Тьютор", [], 1),
+        ("Педагог-организатор", [], 1),
+        ("Советник директора по воспитанию", [], 1),
+        ("Заместитель директора по учебно-воспитательной работе", [], 2),
+    ],
+    Organisation.Kind.KINDERGARTEN: [
+        ("Воспитатель", ["Дошкольное образование"], 30),
+        ("Старший воспитатель", ["Дошкольное образование"], 2),
+        ("Музыкальный руководитель", ["Музыка"], 2),
+        ("Инструктор по физической культуре", ["Физическая культура"], 2),
+        ("Учитель-логопед", ["Логопедия"], 2),
+        ("Педагог-психолог", ["Психология"], 1),
+    ],
+    Organisation.Kind.ADDITIONAL: [
+        ("Педагог дополнительного образования", ["Дополнительное образование"], 20),
+        ("Тренер-преподаватель", ["Физическая культура"], 4),
+        ("Методист", [], 2),
+        ("Педагог-организатор", [], 3),
+        ("Преподаватель (музыкальное отделение)", ["Музыка"], 3),
+    ],
+}
+HEAD_POSITION = {
+    Organisation.Kind.SCHOOL: "Директор",
+    Organisation.Kind.KINDERGARTEN: "Заведующий",
+    Organisation.Kind.ADDITIONAL: "Директор",
+}
+# teachers per organisation by scale and kind
+STAFF = {
+    "district": {"school": (10, 25), "kindergarten": (5, 12), "additional": (3, 8)},
+    "region": {"school": (28, 70), "kindergarten": (14, 32), "additional": (8, 24)},
+}
+KINDERGARTEN_NAMES = [
+    "Солнышко",
+    "Ромашка",
+    "Теремок",
+    "Колокольчик",
+    "Радуга",
+    "Сказка",
+    "Берёзка",
+    "Золотой ключик",
+    "Журавушка",
+    "Ласточка",
+    "Снежинка",
+    "Родничок",
+    "Светлячок",
+    "Северяночка",
+    "Семицветик",
+    "Белочка",
+]
+ADDITIONAL_NAMES = [
+    (
+        "МБУ ДО «Дом детского творчества»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Дом детского творчества»",
+    ),
+    (
+        "МБУ ДО «Детская школа искусств»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Детская школа искусств»",
+    ),
+    ("МБУ ДО «Спортивная школа»", "Муниципальное бюджетное учреждение дополнительного образования «Спортивная школа»"),
+    (
+        "МАУ ДО «Центр «Перспектива»»",
+        "Муниципальное автономное учреждение дополнительного образования «Центр «Перспектива»»",
+    ),
+    (
+        "МБУ ДО «Станция юных натуралистов»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Станция юных натуралистов»",
+    ),
+    (
+        "МБУ ДО «Центр технического творчества»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Центр технического творчества»",
+    ),
+]
+SCHOOL_TYPES = [
+    (
+        "МБОУ «СОШ № {n}»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № {n}»",
+        14,
+    ),
+    ("МАОУ «Гимназия № {n}»", "Муниципальное автономное общеобразовательное учреждение «Гимназия № {n}»", 2),
+    ("МБОУ «Лицей № {n}»", "Муниципальное бюджетное общеобразовательное учреждение «Лицей № {n}»", 2),
+    (
+        "МКОУ «ООШ № {n}»",
+        "Муниципальное казённое общеобразовательное учреждение «Основная общеобразовательная школа № {n}»",
+        3,
+    ),
+]
+
+REJECT_REASONS = [
+    "Заявка подана повторно: у педагога уже есть заявка на этот сезон",
+    "Не представлено согласие на обработку персональных данных",
+    "Все места в сезоне заняты; заявка перенесена в резерв следующего сезона",
+    "Не подтверждено место работы: организация не участвует в проекте",
+]
+INELIGIBLE_REASON = (
+    "Уровень образования не соответствует условиям участия (п. 4.1 положения: высшее или среднее профессиональное)"
+)
+WITHDRAW_REASONS = [
+    "Личное заявление: высокая учебная нагрузка в школе",
+    "Личное заявление: переход на другое место работы",
+    "Личное заявление: уход в отпуск по уходу за ребёнком",
+    "Личное заявление: семейные обстоятельства",
+    "Личное заявление: переезд в другой муниципалитет",
+    "Личное заявление: по состоянию здоровья",
+]
+EXCUSE_REASONS = [
+    "Больничный лист",
+    "Курсы повышения квалификации (приказ по школе)",
+    "Сопровождение учащихся на олимпиаде",
+    "Служебная командировка",
+    "Семейные обстоятельства (заявление)",
+    "Проведение ВПР в школе",
+    "Экзамен в рамках ГИА (организатор в аудитории)",
+]
+APPROVE_REASONS = ["", "", "Документы в порядке", "Заявка соответствует условиям участия"]
+REINSTATE_REASON = "Восстановлен по решению координатора: представлена справка об уважительной причине пропуска"
+COMPLETE_REASON = "Программа освоена: выполнены обязательные условия, выдан итоговый сертификат"
+LESSON_TOPICS = {
+    "Математика": ["Сложение дробей с разными знаменателями", "Решение квадратных уравнений", "Проценты в жизни"],
+    "Русский язык": ["Правописание приставок пре- и при-", "Сложноподчинённое предложение", "Причастный оборот"],
+    "Литература": ["«Капитанская дочка»: образ Гринёва", "Лирика Есенина", "Жанр басни"],
+    "Английский язык": ["Present Perfect в диалогах", "My Hometown: проектная работа"],
+    "Начальные классы": ["Окружающий мир: круговорот воды", "Чтение: сказки народов Севера", "Таблица умножения на 7"],
+    "Физика": ["Закон Архимеда", "Электрическая цепь"],
+    "Биология": ["Строение клетки", "Экосистема тайги"],
+    "Дошкольное образование": ["Занятие «Зимующие птицы»", "Сенсорная игра «Цветные ладошки»"],
+}
+GENERIC_TOPICS = ["Урок-исследование", "Урок открытия нового знания", "Урок-практикум", "Урок рефлексии"]
+STRENGTHS = [
+    "Чёткая постановка цели урока, учащиеся понимают, чему учатся",
+    "Удачно организована групповая работа, все дети вовлечены",
+    "Выбранный формат обучения реализован последовательно",
+    "Хорошая обратная связь с классом, доброжелательная атмосфера",
+    "Эффективно использованы цифровые инструменты",
+]
+RECOMMENDATIONS = [
+    "Оставьте больше времени на рефлексию в конце урока",
+    "Разнообразьте формы оценивания: добавьте взаимооценку",
+    "Сократите долю объяснения учителя в пользу самостоятельной работы",
+    "Продумайте задания разного уровня сложности",
+    "Проверьте звук: часть объяснения на видео плохо слышна",
+]
+RETURN_RECOMMENDATION = "Видеозапись неполная (нет второй половины урока): переснимите урок целиком"
+
+TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
+        strict=True,
+    )
+)
+
+DEMO_PEOPLE = {
+    # email: (last, first, middle, female, position)
+    "coordinator@demo.ru": ("Кузнецова", "Елена", "Николаевна", True, "Методист, координатор проекта"),
+    "management@demo.ru": ("Волков", "Андрей", "Сергеевич", False, "Начальник управления образования"),
+    "director@demo.ru": ("Соколова", "Ирина", "Александровна", True, "Директор"),
+    "curator@demo.ru": ("Морозова", "Ольга", "Владимировна", True, "Куратор проекта"),
+    "methodist@demo.ru": ("Павлов", "Дмитрий", "Игоревич", False, "Методист по математике"),
+    "psychologist@demo.ru": ("Лебедева", "Наталья", "Павловна", True, "Педагог-психолог"),
+    "tech@demo.ru": ("Новиков", "Артём", "Олегович", False, "Специалист по информационным технологиям"),
+    "tutor@demo.ru": ("Фёдорова", "Светлана", "Юрьевна", True, "Тьютор"),
+    "mentor@demo.ru": ("Егоров", "Виктор", "Михайлович", False, "Учитель математики, наставник"),
+    "teacher@demo.ru": ("Иванова", "Мария", "Петровна", True, "Учитель математики"),
+}
+DEFAULT_TEAM = {
+    ExpertRole.CURATOR: 3,
+    ExpertRole.METHODIST: 3,
+    ExpertRole.PSYCHOLOGIST: 1,
+    ExpertRole.TECH_SPECIALIST: 1,
+}
+
+
+class DemoError(Exception):
+    """The demo cannot be built (for example, no programs are loaded)."""
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """The «Координаторы» group with every permission of the portal's apps (and read-only «Руководство»)."""
+    return role_groups_ensure()
+
+
+def demo_data_exists() -> bool:
+    return User.objects.filter(email__iexact=MARKER_EMAIL).exists()
+
+
+def translit(text: str) -> str:
+    out = []
+    for ch in text.lower():
+        if ch in TRANSLIT:
+            out.append("" if TRANSLIT[ch] == "-" else TRANSLIT[ch])
+        elif ch.isascii() and ch.isalnum():
+            out.append(ch)
+    return "".join(out)
+
+
+# Common first names and the stems of patronymics (+«ич» / +«на»): Faker's ru_RU lists are full of rare ones.
+FEMALE_FIRST = (
+    "Анна Елена Ольга Наталья Татьяна Ирина Светлана Екатерина Мария Юлия Марина Галина Людмила Надежда Оксана "
+    "Виктория Анастасия Дарья Ксения Алёна Валентина Лариса Любовь Вера Евгения Алла Жанна Кристина Полина "
+    "Елизавета Яна Альбина Эльвира Инна Диана Гульнара Зарина Александра Василиса"
+).split()
+MALE_FIRST = (
+    "Александр Сергей Андрей Дмитрий Алексей Максим Евгений Иван Михаил Николай Владимир Павел Артём Игорь Олег "
+    "Роман Виктор Юрий Константин Денис Антон Никита Илья Кирилл Руслан Тимур Вадим Станислав Василий Григорий"
+).split()
+PATRONYMIC_STEMS = (
+    "Александров Сергеев Андреев Дмитриев Алексеев Евгеньев Иванов Михайлов Николаев Владимиров Павлов Игорев "
+    "Олегов Викторов Юрьев Константинов Анатольев Васильев Геннадьев Валерьев Петров Борисов Фёдоров Григорьев "
+    "Степанов Леонидов Романов Вячеславов Рустамов Ильдаров"
+).split()
+
+
+class NamePool:
+    """Russian names with gender agreement: surnames pooled once from Faker (ru_RU), common first names."""
+
+    def __init__(self, seed: int, size: int = 500):
+        from faker import Faker
+
+        fake = Faker("ru_RU")
+        fake.seed_instance(seed)
+        # dict.fromkeys keeps the order: a set would depend on string hashing.
+        female_last = list(dict.fromkeys(fake.last_name_female() for _ in range(size)))
+        male_last = list(dict.fromkeys(fake.last_name_male() for _ in range(size)))
+        self.female = (female_last, FEMALE_FIRST, [f"{s}на" for s in PATRONYMIC_STEMS])
+        self.male = (male_last, MALE_FIRST, [f"{s}ич" for s in PATRONYMIC_STEMS])
+
+    def pick(self, rng: Random, female: bool) -> tuple[str, str, str]:
+        last, first, middle = self.female if female else self.male
+        return rng.choice(last), rng.choice(first), rng.choice(middle)
+
+
+def generate_names(seed: int, count: int) -> list[tuple[str, str, str]]:
+    """The first `count` full names the generator gives for a seed (no database): used to check determinism."""
+    rng = Random(seed)
+    names = NamePool(seed)
+    return [names.pick(rng, rng.random() < 0.82) for _ in range(count)]
+
+
+@contextmanager
+def _keep_timestamps(*fields):
+    """Let bulk_create write our own historical times into auto_now_add fields."""
+    saved = [(f, f.auto_now_add) for f in fields]
+    for f, _flag in saved:
+        f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, flag in saved:
+            f.auto_now_add = flag
+
+
+def _field(model, name):
+    return model._meta.get_field(name)
+
+
+@dataclass
+class Spec:
+    """An unsaved person plus what the generator needs to know about them."""
+
+    person: Person
+    female: bool
+    subjects: list[str]
+    kind: str
+    municipality_id: int
+    low_results: bool
+    needs_user: bool = False
+    user_email: str = ""
+    role: str = User.Role.TEACHER
+
+
+class DemoGenerator:
+    def __init__(self, *, scale: str, seed: int = 42, log: Callable[[str], None] = print, now: datetime | None = None):
+        if scale not in STAFF:
+            raise DemoError(f"Неизвестный масштаб: {scale}")
+        self.scale = scale
+        self.region = scale == "region"
+        self.seed = seed
+        self.rng = Random(seed)
+        self.log = log
+        self.now = now or timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.counts: dict[str, int] = {}
+        self._t = time.monotonic()
+
+    # --- helpers ------------------------------------------------------------------------------------
+    def step(self, label: str, n: int | None = None):
+        took = time.monotonic() - self._t
+        self._t = time.monotonic()
+        suffix = f": {n:,}".replace(",", " ") if n is not None else ""
+        self.log(f"  {label}{suffix} ({took:.1f} с)")
+
+    def bulk(self, model, objs, label: str | None = None, **kw):
+        objs = model.objects.bulk_create(objs, batch_size=BATCH, **kw)
+        if label:
+            self.counts[label] = self.counts.get(label, 0) + len(objs)
+        return objs
+
+    def between(self, start: datetime, end: datetime) -> datetime:
+        if end <= start:
+            return start
+        return start + timedelta(seconds=self.rng.randint(0, int((end - start).total_seconds())))
+
+    # --- main ---------------------------------------------------------------------------------------
+    @transaction.atomic
+    def run(self) -> dict[str, int]:
+        self.groups = ensure_role_groups()
+        self.password = make_password(settings.DEMO_PASSWORD)  # hashed once, shared by every demo account
+        self.names = NamePool(self.seed)
+        self.program_seasons = self.prepare_seasons()
+        self.step("Сезоны программ", sum(len(v) for v in self.program_seasons.values()))
+        self.subjects = self.ensure_subjects()
+        self.municipalities = self.ensure_municipalities()
+        self.organisations = self.create_organisations()
+        self.step("Организации", len(self.organisations))
+        self.specs = self.generate_teachers()
+        self.step("Педагоги (в памяти)", len(self.specs))
+        self.teams = self.generate_teams()
+        self.demo = self.generate_demo_people()
+        self.plan_enrollments()
+        self.save_people()
+        self.step("Люди и учётные записи", self.counts.get("Люди"))
+        self.create_expert_assignments()
+        self.step("Назначения экспертов", self.counts.get("Назначения экспертов"))
+        self.create_enrollments()
+        self.step("Участие и история статусов", self.counts.get("Участие"))
+        self.create_attendance()
+        self.step("Посещаемость", self.counts.get("Отметки посещаемости", 0))
+        self.create_submissions()
+        self.step("Видеоуроки и рецензии", self.counts.get("Видеоуроки", 0))
+        return self.counts
+
+    # --- seasons ------------------------------------------------------------------------------------
+    def prepare_seasons(self) -> dict[Program, list[Season]]:
+        programs = list(Program.objects.select_related("municipality", "organiser").order_by("pk"))
+        if not programs:
+            raise DemoError("Нет ни одной программы: сначала выполните manage.py load_programs.")
+        keep = 3 if self.region else 2
+        result = {}
+        for program in programs:
+            seasons = list(program.seasons.order_by("starts_on", "pk"))
+            if not seasons:
+                continue
+            # Relaunch the latest season up to the current academic year (and for a region to three seasons),
+            # cloning straight to each wanted year so that no empty in-between seasons appear.
+            latest = seasons[-1]
+            last_year = 0
+            while shift_years(latest.ends_on, last_year) < self.today and last_year < 50:
+                last_year += 1
+            years = [y for y in range(last_year - keep + 1, last_year + 1) if y > 0]
+            while self.region and len(seasons) + len(years) < keep:
+                years.append((years[-1] if years else 0) + 1)
+            for y in years:
+                clone = season_clone(source=latest, years=y)
+                self.complete_clone(latest, clone)
+                seasons.append(clone)
+                self.counts["Сезоны (копии)"] = self.counts.get("Сезоны (копии)", 0) + 1
+            result[program] = seasons[-keep:]
+        if not result:
+            raise DemoError("У программ нет сезонов: сначала выполните manage.py load_programs.")
+        return result
+
+    def complete_clone(self, source: Season, target: Season) -> None:
+        """Copy what no app's season_cloned receiver copied: activities, sessions, video tasks, team roles."""
+        years = target.starts_on.year - source.starts_on.year or 1
+        if not target.activities.exists():
+            modules = {m.order: m for m in target.modules.all()}
+            src = list(source.activities.select_related("module").order_by("pk"))
+            copies = []
+            for a in src:
+                copies.append(
+                    Activity(
+                        season=target,
+                        module=modules.get(a.module.order) if a.module else None,
+                        order=a.order,
+                        title=a.title,
+                        kind=a.kind,
+                        format=a.format,
+                        description=a.description,
+                        is_mandatory=a.is_mandatory,
+                        gives_certificate=a.gives_certificate,
+                        hours=a.hours,
+                        required_sessions=a.required_sessions,
+                    )
+                )
+            copies = Activity.objects.bulk_create(copies)
+            amap = {a.pk: c for a, c in zip(src, copies, strict=True)}
+            Session.objects.bulk_create(
+                Session(
+                    activity=amap[s.activity_id],
+                    title=s.title,
+                    starts_at=shift_years(s.starts_at, years),
+                    ends_at=shift_years(s.ends_at, years),
+                    place=s.place,
+                )
+                for s in Session.objects.filter(activity__season=source).order_by("pk")
+            )
+            VideoAssignment.objects.bulk_create(
+                VideoAssignment(
+                    activity=amap[v.activity_id],
+                    instructions=v.instructions,
+                    opens_at=shift_years(v.opens_at, years),
+                    due_at=shift_years(v.due_at, years),
+                    cutoff_at=shift_years(v.cutoff_at, years),
+                )
+                for v in VideoAssignment.objects.filter(activity__season=source).order_by("pk")
+            )
+        if not target.expert_roles.exists():
+            SeasonExpertRole.objects.bulk_create(
+                SeasonExpertRole(season=target, role=r.role, functions=r.functions, planned_count=r.planned_count)
+                for r in source.expert_roles.order_by("pk")
+            )
+
+    # --- reference data -----------------------------------------------------------------------------
+    def ensure_subjects(self) -> dict[str, Subject]:
+        existing = {s.name: s for s in Subject.objects.all()}
+        missing = [Subject(name=n) for n in SUBJECTS if n not in existing]
+        for s in Subject.objects.bulk_create(missing):
+            existing[s.name] = s
+        return existing
+
+    def ensure_municipalities(self) -> list[tuple[Municipality, int]]:
+        """(municipality, organisations to create) for the scale."""
+        out = []
+        for stem, name, region, tz, district_range, region_count in HOME_DISTRICTS:
+            muni = Municipality.objects.filter(name__icontains=stem).order_by("pk").first()
+            if muni is None:
+                muni = Municipality.objects.create(name=name, region=region, time_zone=tz)
+            count = region_count if self.region else self.rng.randint(*district_range)
+            out.append((muni, count))
+        if self.region:
+            for name, count in REGION_MUNICIPALITIES.items():
+                muni, _ = Municipality.objects.get_or_create(
+                    name=name, defaults={"region": KHMAO, "time_zone": KHMAO_TZ}
+                )
+                out.append((muni, count))
+        # Programs loaded for other municipalities get a few schools too, so that their seasons have people.
+        known = {m.pk for m, _ in out}
+        for program in self.program_seasons:
+            if program.municipality_id not in known:
+                known.add(program.municipality_id)
+                out.append((program.municipality, self.rng.randint(15, 20)))
+        return out
+
+    def create_organisations(self) -> list[Organisation]:
+        rng = self.rng
+        taken = defaultdict(set)
+        for muni_id, short in Organisation.objects.values_list("municipality_id", "short_name"):
+            taken[muni_id].add(short)
+        new = []
+        for muni, count in self.municipalities:
+            n_school = round(count * 0.5)
+            n_kg = round(count * 0.35)
+            n_add = max(count - n_school - n_kg, 1)
+            number = 0
+            for _ in range(n_school):
+                short_t, full_t, _w = rng.choices(SCHOOL_TYPES, weights=[t[2] for t in SCHOOL_TYPES])[0]
+                number += rng.randint(1, 2)
+                short = short_t.format(n=number)
+                while short in taken[muni.pk]:
+                    number += 1
+                    short = short_t.format(n=number)
+                taken[muni.pk].add(short)
+                new.append(
+                    Organisation(
+                        municipality=muni,
+                        short_name=short,
+                        name=full_t.format(n=number),
+                        kind=Organisation.Kind.SCHOOL,
+                        low_results=rng.random() < 0.12,
+                    )
+                )
+            for i in range(n_kg):
+                short = f"МБДОУ «Детский сад № {i + 1} «{rng.choice(KINDERGARTEN_NAMES)}»»"
+                if short in taken[muni.pk]:
+                    continue
+                taken[muni.pk].add(short)
+                full = short.replace("МБДОУ", "Муниципальное бюджетное дошкольное образовательное учреждение", 1)
+                new.append(
+                    Organisation(municipality=muni, short_name=short, name=full, kind=Organisation.Kind.KINDERGARTEN)
+                )
+            for i in range(n_add):
+                short, full = ADDITIONAL_NAMES[i % len(ADDITIONAL_NAMES)]
+                if i >= len(ADDITIONAL_NAMES):
+                    short, full = (
+                        f"{short[:-1]} № {i // len(ADDITIONAL_NAMES) + 1}»",
+                        f"{full[:-1]} № {i // len(ADDITIONAL_NAMES) + 1}»",
+                    )
+                if short in taken[muni.pk]:
+                    continue
+                taken[muni.pk].add(short)
+                new.append(
+                    Organisation(municipality=muni, short_name=short, name=full, kind=Organisation.Kind.ADDITIONAL)
+                )
+        self.bulk(Organisation, new, "Организации")
+        muni_ids = [m.pk for m, _ in self.municipalities]
+        # Existing schools of these municipalities (say, from load_programs) get teachers as well.
+        return list(
+            Organisation.objects.filter(
+                municipality_id__in=muni_ids,
+                kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.KINDERGARTEN, Organisation.Kind.ADDITIONAL],
+            ).order_by("pk")
+        )
+
+    # --- people -------------------------------------------------------------------------------------
+    def make_person(self, *, org: Organisation, position: str, subjects: list[str], female: bool, **extra) -> Spec:
+        rng = self.rng
+        last, first, middle = self.names.pick(rng, female)
+        age = rng.choices([rng.randint(22, 29), rng.randint(30, 45), rng.randint(46, 64)], weights=[18, 45, 37])[0]
+        birth = self.today.replace(year=self.today.year - age, month=1, day=1) + timedelta(days=rng.randint(0, 364))
+        experience = max(0, min(age - 21, int(rng.triangular(0, age - 21, (age - 21) * 0.7))))
+        edu = rng.choices(
+            [EducationLevel.HIGHER, EducationLevel.SECONDARY_VOCATIONAL, EducationLevel.SECONDARY_GENERAL],
+            weights=[80, 17, 3],
+        )[0]
+        if experience < 2:
+            category = Person.Category.NONE
+        else:
+            category = rng.choices(
+                [Person.Category.NONE, Person.Category.CONFORMITY, Person.Category.FIRST, Person.Category.HIGHEST],
+                weights=[15, 20, 35, 30 if experience > 10 else 8],
+            )[0]
+        phone = f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+        person = Person(
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            birth_date=birth,
+            phone=phone,
+            organisation=org,
+            position=position,
+            education_level=edu,
+            experience_years=experience,
+            category=category,
+            created_at=self.now - timedelta(days=rng.randint(30, 900)),
+        )
+        for key, value in extra.items():
+            setattr(person, key, value)
+        return Spec(
+            person=person,
+            female=female,
+            subjects=subjects,
+            kind=org.kind,
+            municipality_id=org.municipality_id,
+            low_results=org.low_results,
+        )
+
+    def generate_teachers(self) -> list[Spec]:
+        rng = self.rng
+        specs = []
+        for org in self.organisations:
+            low, high = STAFF[self.scale][org.kind]
+            catalogue = POSITIONS[org.kind]
+            weights = [p[2] for p in catalogue]
+            female_share = 0.97 if org.kind == Organisation.Kind.KINDERGARTEN else 0.82
+            head = self.make_person(
+                org=org, position=HEAD_POSITION[org.kind], subjects=[], female=rng.random() < 0.75, is_manager=True
+            )
+            head.person.education_level = EducationLevel.HIGHER
+            specs.append(head)
+            for _ in range(rng.randint(low, high)):
+                position, subjects, _w = rng.choices(catalogue, weights=weights)[0]
+                spec = self.make_person(
+                    org=org, position=position, subjects=subjects, female=rng.random() < female_share
+                )
+                spec.person.is_manager = position.startswith("Заместитель")
+                specs.append(spec)
+        for i, spec in enumerate(specs, start=1):
+            p = spec.person
+            spec.person.email = f"{translit(p.last_name)}.{translit(p.first_name)[:1]}{i}@{DEMO_DOMAIN}"
+        return specs
+
+    def generate_teams(self) -> dict[int, dict[str, list[tuple[Spec, str | None]]]]:
+        """Per program: role -> [(person, subject)], the same people across the program's seasons."""
+        rng = self.rng
+        teams = {}
+        self.season_roles: dict[int, dict[str, int]] = {}
+        for program, seasons in self.program_seasons.items():
+            need: dict[str, int] = defaultdict(int)
+            for season in seasons:
+                roles = {r.role: r.planned_count for r in season.expert_roles.all()} or dict(DEFAULT_TEAM)
+                self.season_roles[season.pk] = roles
+                for role, count in roles.items():
+                    need[role] = max(need[role], count)
+            schools = [
+                o for o in self.organisations if o.municipality_id == program.municipality_id
+            ] or self.organisations
+            team = defaultdict(list)
+            for role in sorted(need):
+                for i in range(need[role]):
+                    if role in (
+                        ExpertRole.CURATOR,
+                        ExpertRole.METHODIST,
+                        ExpertRole.TECH_SPECIALIST,
+                        ExpertRole.PROJECT_HEAD,
+                    ):
+                        org = program.organiser
+                    else:
+                        org = rng.choice(schools)
+                    subject = METHODIST_SUBJECTS[i % len(METHODIST_SUBJECTS)] if role == ExpertRole.METHODIST else None
+                    position = {
+                        ExpertRole.CURATOR: "Методист, куратор проекта",
+                        ExpertRole.METHODIST: f"Методист ({subject})" if subject else "Методист",
+                        ExpertRole.PSYCHOLOGIST: "Педагог-психолог",
+                        ExpertRole.TECH_SPECIALIST: "Специалист по информационным технологиям",
+                        ExpertRole.TUTOR: "Тьютор",
+                        ExpertRole.MENTOR: "Учитель высшей категории, наставник",
+                        ExpertRole.PROJECT_HEAD: "Заместитель директора, руководитель проекта",
+                    }[role]
+                    spec = self.make_person(
+                        org=org, position=position, subjects=[subject] if subject else [], female=rng.random() < 0.8
+                    )
+                    p = spec.person
+                    p.education_level = EducationLevel.HIGHER
+                    p.category = Person.Category.HIGHEST
+                    p.experience_years = max(p.experience_years or 0, 12)
+                    spec.needs_user = True
+                    spec.role = User.Role.EXPERT
+                    spec.user_email = f"ekspert.{translit(p.last_name)}.{program.pk}{role[:3]}{i}@{DEMO_DOMAIN}"
+                    p.email = spec.user_email
+                    team[role].append((spec, subject))
+            teams[program.pk] = team
+        return teams
+
+    def generate_demo_people(self) -> dict[str, Spec]:
+        programs = list(self.program_seasons)
+        self.pt = next((p for p in programs if "прогрессивн" in p.title.lower()), programs[0])
+        pt_orgs = [o for o in self.organisations if o.municipality_id == self.pt.municipality_id]
+        school = next((o for o in pt_orgs if o.kind == Organisation.Kind.SCHOOL), self.organisations[0])
+
+        def program_with(role):
+            for p in programs:
+                if p != self.pt and role in self.teams[p.pk]:
+                    return p
+            return self.pt
+
+        homes = {
+            "director@demo.ru": school,
+            "teacher@demo.ru": school,
+            "psychologist@demo.ru": school,
+        }
+        demo = {}
+        for email, (last, first, middle, female, position) in DEMO_PEOPLE.items():
+            org = homes.get(email, self.pt.organiser)
+            if email == "tutor@demo.ru":
+                org = program_with(ExpertRole.TUTOR).organiser
+            if email == "mentor@demo.ru":
+                org = next(
+                    (
+                        o
+                        for o in self.organisations
+                        if o.municipality_id == program_with(ExpertRole.MENTOR).municipality_id
+                    ),
+                    school,
+                )
+            spec = self.make_person(org=org, position=position, subjects=[], female=female)
+            p = spec.person
+            p.last_name, p.first_name, p.middle_name, p.email = last, first, middle, email
+            p.education_level = EducationLevel.HIGHER
+            p.category = Person.Category.HIGHEST if email != "teacher@demo.ru" else Person.Category.FIRST
+            p.experience_years = max(p.experience_years or 0, 5)
+            p.is_manager = email in ("director@demo.ru", "management@demo.ru")
+            spec.needs_user, spec.user_email = True, email
+            spec.role = {
+                "coordinator@demo.ru": User.Role.COORDINATOR,
+                "management@demo.ru": User.Role.MANAGEMENT,
+                "director@demo.ru": User.Role.DIRECTOR,
+                "teacher@demo.ru": User.Role.TEACHER,
+            }.get(email, User.Role.EXPERT)
+            if email in ("methodist@demo.ru", "teacher@demo.ru", "mentor@demo.ru"):
+                spec.subjects = ["Математика"]
+            demo[email] = spec
+        # Demo experts take the first place of their role in the team; tutor and mentor where the role exists.
+        pt_team = self.teams[self.pt.pk]
+        for email, role in (
+            ("curator@demo.ru", ExpertRole.CURATOR),
+            ("methodist@demo.ru", ExpertRole.METHODIST),
+            ("psychologist@demo.ru", ExpertRole.PSYCHOLOGIST),
+            ("tech@demo.ru", ExpertRole.TECH_SPECIALIST),
+        ):
+            self._put_first(pt_team, role, demo[email], "Математика" if role == ExpertRole.METHODIST else None)
+        for email, role in (("tutor@demo.ru", ExpertRole.TUTOR), ("mentor@demo.ru", ExpertRole.MENTOR)):
+            program = program_with(role)
+            if role not in self.teams[program.pk]:
+                # No program plans this role: the demo account joins the Progressive Teacher seasons anyway.
+                for season in self.program_seasons[program]:
+                    self.season_roles[season.pk][role] = 1
+            self._put_first(self.teams[program.pk], role, demo[email], None)
+        # A few more coordinators: one per other program municipality, to sign status changes.
+        self.coordinators = {}
+        for program in programs:
+            if program.municipality_id == self.pt.municipality_id:
+                self.coordinators[program.pk] = demo["coordinator@demo.ru"]
+                continue
+            spec = self.make_person(
+                org=program.organiser, position="Методист, координатор программы", subjects=[], female=True
+            )
+            spec.person.education_level = EducationLevel.HIGHER
+            spec.needs_user, spec.role = True, User.Role.COORDINATOR
+            spec.user_email = f"koordinator.{program.pk}@{DEMO_DOMAIN}"
+            spec.person.email = spec.user_email
+            self.coordinators[program.pk] = spec
+        return demo
+
+    @staticmethod
+    def _put_first(team, role, spec, subject):
+        if team.get(role):
+            team[role][0] = (spec, subject)
+        else:
+            team[role] = [(spec, subject)]
+
+    # --- enrollment plan ----------------------------------------------------------------------------
+    def season_size(self, season: Season, pool: int) -> int:
+        if not self.region:
+            return min(self.rng.randint(40, 150), int(pool * 0.7))
+        return min(self.rng.randint(*self.region_range), int(pool * 0.6))
+
+    def plan_enrollments(self) -> None:
+        rng = self.rng
+        by_muni = defaultdict(list)
+        for spec in self.specs:
+            if spec.kind != Organisation.Kind.METHODICAL_CENTRE:
+                by_muni[spec.municipality_id].append(spec)
+        khmao = [m.pk for m, _ in self.municipalities if m.region == KHMAO]
+        if self.region:
+            # Size seasons so that the region reaches ~200,000 attendance marks and ~40,000 video lessons.
+            seasons = [s for ss in self.program_seasons.values() for s in ss]
+            past_sessions = Session.objects.filter(activity__season__in=seasons, ends_at__lt=self.now).count()
+            due = VideoAssignment.objects.filter(activity__season__in=seasons, due_at__lt=self.now).count()
+            target = max(200_000 / (0.75 * max(past_sessions, 1)), 40_000 / (0.7 * max(due, 1)))
+            target = int(min(max(target, 400), 5200))
+            self.region_range = (int(target * 0.8), int(target * 1.2))
+        self.plan: dict[int, list[tuple[Spec, str]]] = {}
+        demo_teacher = self.demo["teacher@demo.ru"]
+        self.pt_season = self._demo_season()
+        experts = {id(spec) for team in self.teams.values() for members in team.values() for spec, _ in members}
+        for program, seasons in self.program_seasons.items():
+            munis = [program.municipality_id]
+            if self.region and program.municipality.region == KHMAO:
+                munis = khmao
+            pool = [s for m in munis for s in by_muni[m] if id(s) not in experts]
+            if program.kind == Program.Kind.SUBSCRIPTION:
+                # The Methodical Subscription is for schools with low results first.
+                pool.sort(key=lambda s: (not s.low_results, s.kind != Organisation.Kind.SCHOOL))
+            if not pool:
+                pool = [s for s in self.specs if id(s) not in experts]
+            for season in seasons:
+                if season.registration_opens_at >= self.now:
+                    self.plan[season.pk] = []
+                    continue
+                n = self.season_size(season, len(pool))
+                if program.kind == Program.Kind.SUBSCRIPTION:
+                    chosen = pool[: max(n, 1)]
+                else:
+                    chosen = rng.sample(pool, max(n, 1))
+                phase = self.phase(season)
+                plan = []
+                for spec in chosen:
+                    status = self.pick_status(phase, spec)
+                    plan.append((spec, status))
+                    spec.needs_user = True
+                if season.pk == self.pt_season.pk:
+                    plan.insert(0, (demo_teacher, S.ACTIVE))
+                self.plan[season.pk] = plan
+        self.ensure_every_status()
+
+    def _demo_season(self) -> Season:
+        """The Progressive Teacher season the demo accounts live in: the latest one already under way."""
+        seasons = self.program_seasons[self.pt]
+        started = [s for s in seasons if s.starts_on <= self.today]
+        return started[-1] if started else seasons[-1]
+
+    def phase(self, season: Season) -> str:
+        if season.ends_on < self.today:
+            return "past"
+        if season.starts_on > self.today:
+            return "future"
+        return "current"
+
+    def pick_status(self, phase: str, spec: Spec) -> str:
+        rng = self.rng
+        if spec.person.education_level == EducationLevel.SECONDARY_GENERAL:
+            return S.REJECTED
+        weights = {
+            "past": {S.COMPLETED: 66, S.EXCLUDED: 10, S.WITHDRAWN: 10, S.REJECTED: 8, S.ACTIVE: 0, S.APPLIED: 0},
+            "current": {S.ACTIVE: 72, S.APPLIED: 9, S.REJECTED: 6, S.WITHDRAWN: 7, S.EXCLUDED: 6, S.COMPLETED: 0},
+            "future": {S.APPLIED: 60, S.ACTIVE: 30, S.REJECTED: 6, S.WITHDRAWN: 4, S.EXCLUDED: 0, S.COMPLETED: 0},
+        }[phase]
+        return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def ensure_every_status(self) -> None:
+        """Tiny or single-phase data sets still show every status (in the latest season of the first program)."""
+        present = {status for plan in self.plan.values() for _, status in plan}
+        latest = self.program_seasons[self.pt][-1].pk
+        plan = self.plan[latest]
+        i = len(plan) - 1
+        for status in S.values:
+            if status not in present and i > 0:
+                plan[i] = (plan[i][0], status)
+                i -= 1
+
+    # --- saving people ------------------------------------------------------------------------------
+    def save_people(self) -> None:
+        all_specs = list(self.specs)
+        seen = {id(s) for s in all_specs}
+        for team in self.teams.values():
+            for members in team.values():
+                for spec, _ in members:
+                    if id(spec) not in seen:
+                        seen.add(id(spec))
+                        all_specs.append(spec)
+        for spec in list(self.demo.values()) + list(self.coordinators.values()):
+            if id(spec) not in seen:
+                seen.add(id(spec))
+                all_specs.append(spec)
+        users = []
+        owners = []
+        for spec in all_specs:
+            if spec.needs_user:
+                email = spec.user_email or spec.person.email
+                spec.user_email = email
+                users.append(
+                    User(
+                        email=email,
+                        password=self.password,
+                        role=spec.role,
+                        date_joined=spec.person.created_at,
+                    )
+                )
+                owners.append(spec)
+        for user, spec in zip(users, owners, strict=True):
+            if spec.role in (User.Role.COORDINATOR, User.Role.MANAGEMENT):
+                user.municipality_id = spec.municipality_id
+            if spec.role == User.Role.COORDINATOR:
+                user.is_staff = True
+        admin = User(
+            email="admin@demo.ru", password=self.password, role=User.Role.COORDINATOR, is_staff=True, is_superuser=True
+        )
+        users.append(admin)
+        self.bulk(User, users, "Учётные записи")
+        for user, spec in zip(users, owners, strict=False):
+            spec.person.user = user
+        coordinators = [s.person.user for s in self.coordinators.values()]
+        coordinators = list({u.pk: u for u in coordinators}.values())
+        demo_coord = self.demo["coordinator@demo.ru"].person.user
+        demo_coord.municipality_id = self.pt.municipality_id
+        User.objects.filter(pk=demo_coord.pk).update(municipality_id=self.pt.municipality_id)
+        Group.objects.get(name=COORDINATORS).user_set.add(*coordinators)
+        Group.objects.get(name=MANAGEMENT).user_set.add(self.demo["management@demo.ru"].person.user)
+        with _keep_timestamps(_field(Person, "created_at")):
+            self.bulk(Person, [s.person for s in all_specs], "Люди")
+        through = Person.subjects.through
+        links = [
+            through(person_id=s.person.pk, subject_id=self.subjects[name].pk)
+            for s in all_specs
+            for name in s.subjects
+            if name in self.subjects
+        ]
+        self.bulk(through, links)
+
+    # --- experts ------------------------------------------------------------------------------------
+    def create_expert_assignments(self) -> None:
+        objs = []
+        for program, seasons in self.program_seasons.items():
+            team = self.teams[program.pk]
+            for season in seasons:
+                for role, count in sorted(self.season_roles[season.pk].items()):
+                    for spec, subject in team.get(role, [])[:count]:
+                        objs.append(
+                            ExpertAssignment(
+                                season=season,
+                                person=spec.person,
+                                role=role,
+                                subject=self.subjects[subject] if subject else None,
+                                assigned_at=self.at(season.starts_on) - timedelta(days=10),
+                            )
+                        )
+        with _keep_timestamps(_field(ExpertAssignment, "assigned_at")):
+            objs = self.bulk(ExpertAssignment, objs, "Назначения экспертов")
+        self.season_experts: dict[int, dict[str, list[ExpertAssignment]]] = defaultdict(lambda: defaultdict(list))
+        for a in objs:
+            self.season_experts[a.season_id][a.role].append(a)
+
+    def at(self, day, hour: int = 9, tz=None) -> datetime:
+        return datetime.combine(day, dtime(hour, 0), tzinfo=tz or timezone.get_current_timezone())
+
+    # --- enrollments --------------------------------------------------------------------------------
+    def create_enrollments(self) -> None:
+        rng = self.rng
+        enrollments, histories = [], []
+        self.windows: list[tuple] = []  # (enrollment, active from, active until, status, why excluded, spec)
+        for program, seasons in self.program_seasons.items():
+            coordinator = self.coordinators[program.pk].person.user
+            for season in seasons:
+                sessions = self.season_sessions(season)
+                assignments = self.season_assignments(season)
+                formats = sorted({f for m in season.modules.all() for f in (m.learning_formats or [])})
+                opens = season.registration_opens_at
+                closes = min(season.registration_closes_at, self.now - timedelta(hours=1))
+                end = min(self.at(season.ends_on, 18, tz=season.tz), self.now - timedelta(minutes=30))
+                for spec, status in self.plan[season.pk]:
+                    user = spec.person.user
+                    applied = self.between(opens, closes)
+                    e = Enrollment(
+                        person=spec.person,
+                        season=season,
+                        status=status,
+                        applied_at=applied,
+                        preferred_format=rng.choice(formats) if formats else "",
+                    )
+                    hist = [("", S.APPLIED, applied, user, "")]
+                    active_from = active_until = None
+                    reason_session = None
+                    if status in (S.ACTIVE, S.WITHDRAWN, S.EXCLUDED, S.COMPLETED) and not (
+                        status == S.WITHDRAWN and rng.random() < 0.3
+                    ):
+                        approved = min(applied + timedelta(hours=rng.randint(4, 96)), self.now - timedelta(minutes=10))
+                        hist.append((S.APPLIED, S.ACTIVE, approved, coordinator, rng.choice(APPROVE_REASONS)))
+                        active_from = approved
+                        e.chat_joined_at = min(approved + timedelta(hours=rng.randint(1, 72)), self.now)
+                    if status == S.REJECTED:
+                        when = min(applied + timedelta(days=rng.randint(1, 5)), self.now - timedelta(minutes=5))
+                        reason = (
+                            INELIGIBLE_REASON
+                            if spec.person.education_level == EducationLevel.SECONDARY_GENERAL
+                            else rng.choice(REJECT_REASONS)
+                        )
+                        hist.append((S.APPLIED, S.REJECTED, when, coordinator, reason))
+                    elif status == S.WITHDRAWN:
+                        frm = S.ACTIVE if active_from else S.APPLIED
+                        base = active_from or applied
+                        when = self.between(base + timedelta(days=1), max(end, base + timedelta(days=1)))
+                        when = min(when, self.now - timedelta(minutes=5))
+                        hist.append((frm, S.WITHDRAWN, when, user, rng.choice(WITHDRAW_REASONS)))
+                        active_until = when
+                    elif status == S.EXCLUDED:
+                        when, reason, reason_session = self.exclusion(season, active_from, sessions, assignments)
+                        hist.append((S.ACTIVE, S.EXCLUDED, when, coordinator, reason))
+                        active_until = when
+                    elif status == S.COMPLETED:
+                        when = max(end, active_from + timedelta(hours=1))
+                        hist.append((S.ACTIVE, S.COMPLETED, when, coordinator, COMPLETE_REASON))
+                    elif status == S.ACTIVE and rng.random() < 0.03 and sessions:
+                        # Excluded for a missed session, then reinstated on a medical certificate.
+                        when, reason, reason_session = self.exclusion(season, active_from, sessions, [])
+                        if reason_session is not None:
+                            back = min(when + timedelta(days=rng.randint(2, 7)), self.now - timedelta(minutes=1))
+                            hist.append((S.ACTIVE, S.EXCLUDED, when, coordinator, reason))
+                            hist.append((S.EXCLUDED, S.ACTIVE, back, coordinator, REINSTATE_REASON))
+                    hist.sort(key=lambda h: h[2])
+                    e.status_changed_at = hist[-1][2]
+                    enrollments.append(e)
+                    histories.append(hist)
+                    self.windows.append((e, active_from, active_until, status, reason_session, spec))
+        enrollments = self.bulk(Enrollment, enrollments, "Участие")
+        changes = [
+            EnrollmentStatusChange(
+                enrollment=e, from_status=f, to_status=t, changed_at=when, changed_by=who, reason=reason
+            )
+            for e, hist in zip(enrollments, histories, strict=True)
+            for f, t, when, who, reason in hist
+        ]
+        self.bulk(EnrollmentStatusChange, changes, "Изменения статусов")
+        by_status = defaultdict(int)
+        for e in enrollments:
+            by_status[e.status] += 1
+        for status in S:
+            self.counts[f"  — {status.label}"] = by_status[status.value]
+
+    def season_sessions(self, season: Season) -> list[Session]:
+        if not hasattr(self, "_sessions"):
+            seasons = [s for ss in self.program_seasons.values() for s in ss]
+            self._sessions = defaultdict(list)
+            for s in (
+                Session.objects.filter(activity__season__in=seasons)
+                .select_related("activity")
+                .order_by("starts_at", "pk")
+            ):
+                self._sessions[s.activity.season_id].append(s)
+        return self._sessions[season.pk]
+
+    def season_assignments(self, season: Season) -> list[VideoAssignment]:
+        if not hasattr(self, "_assignments"):
+            seasons = [s for ss in self.program_seasons.values() for s in ss]
+            self._assignments = defaultdict(list)
+            for v in (
+                VideoAssignment.objects.filter(activity__season__in=seasons)
+                .select_related("activity__module")
+                .order_by("due_at", "pk")
+            ):
+                self._assignments[v.activity.season_id].append(v)
+        return self._assignments[season.pk]
+
+    def exclusion(self, season, active_from, sessions, assignments):
+        """When and why an active participant was excluded (and the session they missed, if that was why)."""
+        rng = self.rng
+        base = active_from or self.now - timedelta(days=1)
+        missed = [
+            s
+            for s in sessions
+            if s.activity.is_mandatory and base < s.starts_at and s.ends_at < self.now - timedelta(days=1)
+        ]
+        overdue = [v for v in assignments if base < v.opens_at and v.cutoff_at < self.now - timedelta(days=1)]
+        tz = season.tz
+        if overdue and (not missed or rng.random() < 0.4):
+            v = rng.choice(overdue)
+            when = min(v.cutoff_at + timedelta(days=rng.randint(1, 4)), self.now - timedelta(minutes=5))
+            reason = (
+                f"Видеоурок по заданию «{v.activity.title}» не сдан до окончательного срока "
+                f"{timezone.localtime(v.cutoff_at, tz):%d.%m.%Y} (п. 5.5 положения)"
+            )
+            return when, reason, ("video", v.pk)
+        if missed:
+            s = rng.choice(missed)
+            when = min(s.ends_at + timedelta(days=rng.randint(1, 4)), self.now - timedelta(minutes=5))
+            reason = (
+                f"Неуважительный пропуск обязательного мероприятия «{s.activity.title}» "
+                f"{timezone.localtime(s.starts_at, tz):%d.%m.%Y} (п. 5.5 положения)"
+            )
+            return when, reason, s.pk
+        when = min(base + timedelta(days=season.chat_join_days or 7, hours=1), self.now - timedelta(minutes=5))
+        return when, "Не вступил в информационный чат участников в установленный срок (п. 4.4 положения)", None
+
+    # --- attendance ---------------------------------------------------------------------------------
+    def create_attendance(self) -> None:
+        rng = self.rng
+        demo_enrollment = None
+        rows = []
+        for e, active_from, active_until, status, reason_session, spec in self.windows:
+            if active_from is None:
+                continue
+            is_demo = spec is self.demo["teacher@demo.ru"]
+            if is_demo:
+                demo_enrollment = e
+            experts = self.season_experts[e.season_id]
+            markers = experts.get(ExpertRole.TECH_SPECIALIST) or experts.get(ExpertRole.CURATOR) or [None]
+            until = active_until or self.now
+            diligence = rng.random()  # some people miss more than others
+            for s in self.season_sessions(e.season):
+                if not (active_from <= s.starts_at and s.ends_at < until and s.ends_at < self.now):
+                    continue
+                if not s.activity.is_mandatory and rng.random() < 0.4:
+                    continue
+                reason = ""
+                if reason_session == s.pk:
+                    if status == S.ACTIVE:  # reinstated: the absence turned out to be excused
+                        mark, reason = A.EXCUSED, "Больничный лист (справка представлена после исключения)"
+                    else:
+                        mark = A.ABSENT
+                elif is_demo:
+                    mark = A.PRESENT
+                else:
+                    r = rng.random()
+                    if r < 0.80 + 0.12 * diligence:
+                        mark = A.PRESENT
+                    elif r < 0.94:
+                        mark, reason = A.LATE, rng.choice(["", "", "Опоздание 10 минут", "Подключился с опозданием"])
+                    elif r < 0.98 or status in (S.ACTIVE, S.COMPLETED) and s.activity.is_mandatory:
+                        mark, reason = A.EXCUSED, rng.choice(EXCUSE_REASONS)
+                    else:
+                        mark = A.ABSENT
+                marker = rng.choice(markers)
+                rows.append(
+                    Attendance(
+                        session=s,
+                        enrollment=e,
+                        status=mark,
+                        reason=reason,
+                        marked_at=s.ends_at + timedelta(minutes=rng.randint(5, 180)),
+                        marked_by=marker.person if marker else None,
+                    )
+                )
+            if len(rows) >= 20_000:
+                self.bulk(Attendance, rows, "Отметки посещаемости")
+                rows = []
+        self.bulk(Attendance, rows, "Отметки посещаемости")
+        self.demo_enrollment = demo_enrollment
+
+    # --- submissions and reviews --------------------------------------------------------------------
+    def create_submissions(self) -> None:
+        rng = self.rng
+        rubrics = {}
+        for rubric in Rubric.objects.filter(is_current=True).order_by("pk"):
+            rubrics[rubric.program_id] = (
+                rubric,
+                list(RubricCriterion.objects.filter(rubric=rubric).order_by("order", "pk")),
+            )
+        season_program = {s.pk: p.pk for p, ss in self.program_seasons.items() for s in ss}
+        subs, reviews_plan = [], []
+        for e, active_from, active_until, _status, reason_session, spec in self.windows:
+            if active_from is None:
+                continue
+            is_demo = spec is self.demo["teacher@demo.ru"]
+            until = active_until or self.now
+            assignments = self.season_assignments(e.season)
+            for v in assignments:
+                if reason_session == ("video", v.pk):
+                    continue  # the lesson whose absence got them excluded
+                if is_demo:
+                    if v.opens_at >= self.now:
+                        continue
+                elif not (active_from < v.due_at < min(until, self.now)) or rng.random() > 0.9:
+                    continue
+                late = not is_demo and rng.random() < 0.12 and v.due_at + timedelta(hours=2) < min(v.cutoff_at, until)
+                if late:
+                    at = self.between(v.due_at + timedelta(hours=1), min(v.cutoff_at, until, self.now))
+                else:
+                    at = self.between(max(v.opens_at, active_from), min(v.due_at, self.now - timedelta(hours=2)))
+                subject = spec.subjects[0] if spec.subjects else None
+                topics = LESSON_TOPICS.get(subject, GENERIC_TOPICS)
+                formats = (v.activity.module.learning_formats if v.activity.module else None) or []
+                fmt = e.preferred_format or (rng.choice(formats) if formats else "")
+                age = (self.now - at).days
+                base = dict(
+                    assignment=v,
+                    enrollment=e,
+                    topic=rng.choice(topics),
+                    grade=f"{rng.randint(1, 11)} «{rng.choice('АБВ')}»"
+                    if spec.kind == Organisation.Kind.SCHOOL
+                    else ("Старшая группа" if spec.kind == Organisation.Kind.KINDERGARTEN else ""),
+                    subject=self.subjects.get(subject) if subject else None,
+                    learning_format=fmt,
+                    reflection="Цель урока достигнута; в следующий раз уделю больше времени самостоятельной работе.",
+                )
+                program_id = season_program[e.season_id]
+                if not is_demo and rng.random() < 0.05 and program_id in rubrics and self.reviewers(e.season_id):
+                    # A first version returned for rework, then a new current version.
+                    v1 = Submission(
+                        **base,
+                        version=1,
+                        is_current=False,
+                        video_url=self.video_url(),
+                        submitted_at=at - timedelta(days=3) if at - timedelta(days=3) > v.opens_at else at,
+                        status=Submission.Status.RETURNED,
+                    )
+                    subs.append(v1)
+                    reviews_plan.append((v1, Review.Status.RELEASED, spec, at - timedelta(days=1), True))
+                    version = 2
+                else:
+                    version = 1
+                if is_demo or age > 30:
+                    st = rng.choices(["reviewed", "in_review", "submitted"], weights=[90, 6, 4])[0]
+                else:
+                    st = rng.choices(["reviewed", "in_review", "submitted"], weights=[30, 35, 35])[0]
+                if is_demo:
+                    st = "reviewed"
+                if program_id not in rubrics or not self.reviewers(e.season_id):
+                    st = "submitted"
+                sub = Submission(
+                    **base,
+                    version=version,
+                    is_current=True,
+                    video_url=self.video_url(),
+                    submitted_at=at,
+                    is_late=late,
+                    status={
+                        "reviewed": Submission.Status.REVIEWED,
+                        "in_review": Submission.Status.IN_REVIEW,
+                        "submitted": Submission.Status.SUBMITTED,
+                    }[st],
+                )
+                subs.append(sub)
+                if st == "reviewed":
+                    rstatus = Review.Status.RELEASED if is_demo or rng.random() < 0.88 else Review.Status.SUBMITTED
+                    reviews_plan.append((sub, rstatus, spec, at, False))
+                elif st == "in_review":
+                    reviews_plan.append((sub, Review.Status.IN_PROGRESS, spec, at, False))
+        self.bulk(Submission, subs, "Видеоуроки")
+        reviews, score_plans = [], []
+        for sub, rstatus, spec, at, returned in reviews_plan:
+            program_id = season_program[sub.enrollment.season_id]
+            rubric, criteria = rubrics[program_id]
+            expert = self.pick_reviewer(sub.enrollment.season_id, sub.subject_id, spec)
+            started = min(at + timedelta(days=rng.randint(1, 5)), self.now - timedelta(hours=2))
+            review = Review(submission=sub, expert=expert, rubric=rubric, status=rstatus, started_at=started)
+            points = []
+            if rstatus != Review.Status.IN_PROGRESS:
+                high = rng.random()
+                for c in criteria:
+                    lo = 0 if returned else (1 if c.max_points > 1 else 0)
+                    p = min(
+                        c.max_points, max(lo, round(rng.triangular(lo, c.max_points, c.max_points * (0.5 + high / 2))))
+                    )
+                    points.append((c, p))
+                review.total_score = sum((Decimal(p) * c.weight for c, p in points), Decimal(0)).quantize(
+                    Decimal("0.01")
+                )
+                review.submitted_at = min(started + timedelta(hours=rng.randint(2, 96)), self.now - timedelta(hours=1))
+                review.strengths = rng.choice(STRENGTHS)
+                review.recommendations = RETURN_RECOMMENDATION if returned else rng.choice(RECOMMENDATIONS)
+                if rstatus == Review.Status.RELEASED:
+                    review.released_at = min(review.submitted_at + timedelta(hours=rng.randint(1, 48)), self.now)
+            reviews.append(review)
+            score_plans.append(points)
+        with _keep_timestamps(_field(Review, "started_at")):
+            reviews = self.bulk(Review, reviews, "Рецензии")
+        scores = [
+            ReviewScore(
+                review=r, criterion=c, points=p, comment="" if not c.comment_required else rng.choice(RECOMMENDATIONS)
+            )
+            for r, points in zip(reviews, score_plans, strict=True)
+            for c, p in points
+        ]
+        self.bulk(ReviewScore, scores, "Оценки по критериям")
+        by_status = defaultdict(int)
+        for r in reviews:
+            by_status[r.status] += 1
+        for status in Review.Status:
+            self.counts[f"  — рецензии: {status.label}"] = by_status[status.value]
+
+    def video_url(self) -> str:
+        return f"https://rutube.ru/video/{self.rng.getrandbits(128):032x}/"
+
+    def reviewers(self, season_id: int) -> list[ExpertAssignment]:
+        experts = self.season_experts[season_id]
+        return experts.get(ExpertRole.METHODIST, []) + experts.get(ExpertRole.CURATOR, [])
+
+    def pick_reviewer(self, season_id: int, subject_id: int | None, spec: Spec) -> ExpertAssignment:
+        experts = self.season_experts[season_id]
+        methodists = experts.get(ExpertRole.METHODIST, [])
+        matching = [m for m in methodists if subject_id and m.subject_id == subject_id]
+        if matching:
+            return matching[0]
+        return self.rng.choice(self.reviewers(season_id))
+
+
+def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print) -> dict[str, int] | None:
+    """Build the demo data set once; None when it is already there."""
+    if demo_data_exists():
+        return None
+    return DemoGenerator(scale=scale, seed=seed, log=log).run()

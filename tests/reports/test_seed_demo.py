@@ -1,0 +1,185 @@
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from activities.models import Attendance, Submission
+from experts.models import ExpertAssignment, ExpertRole, SeasonExpertRole
+from participants.models import Enrollment, EnrollmentStatusChange, Person, User
+from participants.roles import COORDINATORS
+from ratings.models import Review, ReviewScore
+from reports.demo import DEMO_ACCOUNTS, generate_names
+from tests.factories import (
+    ActivityFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    ProgramFactory,
+    RubricCriterionFactory,
+    RubricFactory,
+    SeasonFactory,
+    SessionFactory,
+    VideoAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+S = Enrollment.Status
+HAS_LOAD_PROGRAMS = "load_programs" in get_commands()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Logging in eleven accounts with the production hasher would cost seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _fallback_programs():
+    """Minimal programs for when load_programs is not there: one past season with sessions and a video task."""
+    now = timezone.now()
+    muni = MunicipalityFactory(name="Октябрьский район")
+    centre = OrganisationFactory(municipality=muni, short_name="МКУ «ЦРО»", kind="methodical_centre")
+    program = ProgramFactory(title="Прогрессивный педагог", municipality=muni, organiser=centre)
+    season = SeasonFactory(
+        program=program,
+        title="2025–2026",
+        starts_on=(now - timedelta(days=420)).date(),
+        ends_on=(now - timedelta(days=150)).date(),
+        registration_opens_at=now - timedelta(days=440),
+        registration_closes_at=now - timedelta(days=425),
+    )
+    for role, count in ((ExpertRole.CURATOR, 3), (ExpertRole.METHODIST, 3), (ExpertRole.PSYCHOLOGIST, 1)):
+        SeasonExpertRole.objects.create(season=season, role=role, planned_count=count)
+    for i in range(6):
+        start = now - timedelta(days=410 - 40 * i)
+        SessionFactory(activity=ActivityFactory(season=season), starts_at=start, ends_at=start + timedelta(hours=2))
+    due = now - timedelta(days=300)
+    VideoAssignmentFactory(
+        activity=ActivityFactory(season=season, kind="video_lesson"),
+        opens_at=due - timedelta(days=20),
+        due_at=due,
+        cutoff_at=due + timedelta(days=7),
+    )
+    rubric = RubricFactory(program=program)
+    for order, weight in enumerate((Decimal("2"), Decimal("1.5"), Decimal("1"))):
+        RubricCriterionFactory(rubric=rubric, order=order, weight=weight, max_points=3)
+
+
+def _seed(*args):
+    if not HAS_LOAD_PROGRAMS:
+        _fallback_programs()
+    out = StringIO()
+    call_command("seed_demo", "--scale", "district", *args, stdout=out)
+    return out.getvalue()
+
+
+def _row_counts():
+    models = (Person, User, Enrollment, EnrollmentStatusChange, Attendance, Submission, Review, ReviewScore)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_district_scale_builds_a_consistent_demo(client):
+    output = _seed()
+    assert "Готово за" in output
+
+    # Every enrollment status, each with a history that ends in it.
+    assert set(Enrollment.objects.values_list("status", flat=True)) == set(S.values)
+    last_change = {}
+    for change in EnrollmentStatusChange.objects.order_by("enrollment", "changed_at", "pk"):
+        last_change[change.enrollment_id] = change
+        if change.to_status in (S.REJECTED, S.EXCLUDED, S.WITHDRAWN):
+            assert change.reason.strip()
+    for enrollment in Enrollment.objects.all():
+        assert last_change[enrollment.pk].to_status == enrollment.status
+    assert not Enrollment.objects.filter(status=S.ACTIVE, person__education_level="secondary_general").exists()
+
+    # Attendance only for sessions that already happened; an excused absence has its reason.
+    assert Attendance.objects.count() > 0
+    assert not Attendance.objects.filter(session__starts_at__gt=timezone.now()).exists()
+    assert not Attendance.objects.filter(status=Attendance.Status.EXCUSED, reason="").exists()
+    assert set(Attendance.objects.values_list("status", flat=True)) == set(Attendance.Status.values)
+
+    # Video lessons: some late, one current version per assignment and participant.
+    assert Submission.objects.filter(is_late=True).exists()
+    assert not (
+        Submission.objects.filter(is_current=True)
+        .values("assignment", "enrollment")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )
+    # Reviews in every status; scores within the criterion's maximum; totals are the weighted sums.
+    assert set(Review.objects.values_list("status", flat=True)) == set(Review.Status.values)
+    assert not ReviewScore.objects.filter(points__gt=F("criterion__max_points")).exists()
+    for review in Review.objects.exclude(status=Review.Status.IN_PROGRESS).prefetch_related("scores__criterion"):
+        scores = list(review.scores.all())
+        assert scores
+        assert all(0 <= s.points <= s.criterion.max_points for s in scores)
+        assert review.total_score == sum(Decimal(s.points) * s.criterion.weight for s in scores)
+        assert review.expert.role in (ExpertRole.METHODIST, ExpertRole.CURATOR)
+    assert not Review.objects.filter(status=Review.Status.IN_PROGRESS, total_score__isnull=False).exists()
+
+    # Demo accounts log in with the one demo password.
+    for email, _label in DEMO_ACCOUNTS:
+        assert client.login(username=email, password=settings.DEMO_PASSWORD), email
+        client.logout()
+    coordinator = User.objects.get(email="coordinator@demo.ru")
+    assert coordinator.is_staff and coordinator.groups.filter(name=COORDINATORS).exists()
+    assert coordinator.municipality.name.startswith("Октябрьский")
+    assert Group.objects.get(name=COORDINATORS).permissions.filter(codename="change_enrollment").exists()
+    assert User.objects.get(email="admin@demo.ru").is_superuser
+    assert Person.objects.get(email="director@demo.ru").is_manager
+    methodists = ExpertAssignment.objects.filter(person__email="methodist@demo.ru", role=ExpertRole.METHODIST)
+    assert methodists and all(m.subject.name == "Математика" for m in methodists)
+    for email in ("curator@demo.ru", "psychologist@demo.ru", "tech@demo.ru", "tutor@demo.ru", "mentor@demo.ru"):
+        assert ExpertAssignment.objects.filter(person__email=email).exists(), email
+    teacher = Enrollment.objects.get(person__email="teacher@demo.ru")
+    assert teacher.status == S.ACTIVE
+    assert teacher.attendance.exists()
+    assert Review.objects.filter(submission__enrollment=teacher, status=Review.Status.RELEASED).exists()
+
+    # A second run finds the demo and adds nothing.
+    before = _row_counts()
+    out = StringIO()
+    call_command("seed_demo", "--scale", "district", stdout=out)
+    assert "уже загружены" in out.getvalue()
+    assert _row_counts() == before
+
+
+def test_the_same_seed_gives_the_same_people():
+    assert generate_names(7, 50) == generate_names(7, 50)
+    assert generate_names(7, 50) != generate_names(8, 50)
+    females = [n for n in generate_names(42, 300) if n[2].endswith("на")]
+    assert females and all(last.endswith(("а", "я")) for last, _first, _middle in females)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _seeded_snapshot(seed):
+    """Seed inside a transaction that is rolled back, so each run starts from the same empty database."""
+    try:
+        with transaction.atomic():
+            _seed("--seed", str(seed))
+            people = list(
+                Person.objects.order_by("pk").values_list(
+                    "last_name", "first_name", "middle_name", "birth_date", "email"
+                )
+            )
+            statuses = list(Enrollment.objects.order_by("pk").values_list("status", flat=True))
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Person.objects.exists()
+    return people, statuses
+
+
+def test_seeded_run_is_deterministic():
+    first = _seeded_snapshot(5)
+    assert _seeded_snapshot(5) == first
