@@ -14,6 +14,15 @@ from django.utils import timezone
 from .models import Program, RoadmapModule, Season
 
 
+def registration_state(season: Season | None, now: datetime) -> str:
+    """ "open", "upcoming", "closed", or "" without a season: what the page says about registration."""
+    if season is None:
+        return ""
+    if season.registration_is_open(now):
+        return "open"
+    return "upcoming" if now < season.registration_opens_at else "closed"
+
+
 @dataclass
 class ProgramCard:
     """A program on the home page with the season that puts it there (None when it has no season)."""
@@ -22,6 +31,8 @@ class ProgramCard:
     season: Season | None
     registration_open: bool = False
     running: bool = False
+    registration: str = ""
+    finished: bool = False
 
 
 @dataclass
@@ -63,17 +74,20 @@ def home_listing(*, now: datetime | None = None) -> HomeListing:
         open_season = next((s for s in seasons if s.registration_is_open(now)), None)
         running_season = next((s for s in seasons if s.is_running(timezone.localdate(now, s.tz))), None)
         if open_season is not None:
-            card = ProgramCard(
-                program,
-                open_season,
-                registration_open=True,
-                running=open_season.is_running(timezone.localdate(now, open_season.tz)),
-            )
+            running = open_season.is_running(timezone.localdate(now, open_season.tz))
+            card = ProgramCard(program, open_season, registration_open=True, running=running, registration="open")
             listing.open_for_registration.append(card)
         elif running_season is not None:
-            listing.running.append(ProgramCard(program, running_season, running=True))
+            card = ProgramCard(
+                program, running_season, running=True, registration=registration_state(running_season, now)
+            )
+            listing.running.append(card)
         else:
-            listing.other.append(ProgramCard(program, seasons[0] if seasons else None))
+            latest = seasons[0] if seasons else None
+            finished = latest is not None and latest.ends_on < timezone.localdate(now, latest.tz)
+            listing.other.append(
+                ProgramCard(program, latest, registration=registration_state(latest, now), finished=finished)
+            )
     return listing
 
 
@@ -86,12 +100,13 @@ class ProgramPage:
     # Activities of the season placed in no module.
     loose_activities: list = field(default_factory=list)
     expert_roles: list = field(default_factory=list)
+    registration: str = ""
 
 
 def program_page(*, slug: str) -> ProgramPage:
     """A published program with its latest season's roadmap and expert team, or Http404.
 
-    Seven queries: program, season, modules, activities, sessions, expert roles — whatever their sizes.
+    Six queries: program, season, modules, activities, sessions, expert roles — whatever their sizes.
     """
     try:
         program = Program.objects.select_related("organiser", "municipality").get(slug=slug, is_published=True)
@@ -108,7 +123,7 @@ def program_page(*, slug: str) -> ProgramPage:
         )
         .first()
     )
-    page = ProgramPage(program=program, season=season)
+    page = ProgramPage(program=program, season=season, registration=registration_state(season, timezone.now()))
     if season is None:
         return page
     by_module: dict[int | None, list] = {}

@@ -102,3 +102,20 @@ def test_home_query_count_does_not_grow_with_programs(client, django_assert_num_
 
     assert response.status_code == 200
     assert len(response.context["listing"].open_for_registration) == count
+
+
+def test_cards_say_when_a_season_is_over_or_registration_is_ahead(client):
+    closed_past_season(program__title="Педкластер 27")
+    now = timezone.now()
+    SeasonFactory(
+        program__title="Методический абонемент",
+        starts_on=timezone.localdate() + timedelta(days=60),
+        ends_on=timezone.localdate() + timedelta(days=300),
+        registration_opens_at=now + timedelta(days=5),
+        registration_closes_at=now + timedelta(days=20),
+    )
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Сезон завершён" in html
+    assert "Регистрация скоро откроется" in html

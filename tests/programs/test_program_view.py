@@ -179,3 +179,15 @@ def test_program_page_query_count_does_not_grow_with_the_roadmap(client, django_
 
     assert response.status_code == 200
     assert len(response.context["page"].timeline) == count
+
+
+def test_program_page_says_when_registration_is_over(client):
+    season = SeasonFactory(
+        registration_opens_at=datetime(2020, 8, 1, tzinfo=YEKATERINBURG),
+        registration_closes_at=datetime(2020, 8, 20, tzinfo=YEKATERINBURG),
+    )
+
+    html = client.get(url(season.program)).content.decode()
+
+    assert "Регистрация завершена" in html
+    assert "Регистрация открыта" not in html
