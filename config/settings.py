@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "programs.middleware.RussianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,6 +228,7 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -248,8 +249,6 @@ else:
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# Links typed without a scheme get https:// (Django 6 default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -278,3 +277,17 @@ LOGGING = {
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Методический портал")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2025")
+# Made by `manage.py seed_demo`; the login page lists them in demo mode only.
+DEMO_ACCOUNTS = [
+    ("coordinator@demo.ru", _("Координатор (Октябрьский район)")),
+    ("management@demo.ru", _("Руководство управления образования")),
+    ("director@demo.ru", _("Директор школы")),
+    ("curator@demo.ru", _("Куратор")),
+    ("methodist@demo.ru", _("Методист (математика)")),
+    ("psychologist@demo.ru", _("Педагог-психолог")),
+    ("tech@demo.ru", _("Технический специалист")),
+    ("tutor@demo.ru", _("Тьютор")),
+    ("mentor@demo.ru", _("Наставник")),
+    ("teacher@demo.ru", _("Педагог — участник программы")),
+    ("admin@demo.ru", _("Администратор портала")),
+]

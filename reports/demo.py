@@ -32,20 +32,8 @@ from ratings.models import Review, ReviewScore, Rubric, RubricCriterion
 
 DEMO_DOMAIN = "demo-school.ru"
 MARKER_EMAIL = "coordinator@demo.ru"
-# (e-mail, role label) for the README and the login page; one password for all: settings.DEMO_PASSWORD.
-DEMO_ACCOUNTS: list[tuple[str, str]] = [
-    ("coordinator@demo.ru", "Координатор (Октябрьский район)"),
-    ("management@demo.ru", "Руководство управления образования"),
-    ("director@demo.ru", "Директор школы"),
-    ("curator@demo.ru", "Куратор"),
-    ("methodist@demo.ru", "Методист (математика)"),
-    ("psychologist@demo.ru", "Педагог-психолог"),
-    ("tech@demo.ru", "Технический специалист"),
-    ("tutor@demo.ru", "Тьютор"),
-    ("mentor@demo.ru", "Наставник"),
-    ("teacher@demo.ru", "Педагог — участник программы"),
-    ("admin@demo.ru", "Администратор портала"),
-]
+# (e-mail, role label) live in settings so the login page can list them; one password: settings.DEMO_PASSWORD.
+DEMO_ACCOUNTS: list[tuple[str, str]] = list(settings.DEMO_ACCOUNTS)
 
 S = Enrollment.Status
 A = Attendance.Status
@@ -747,7 +735,9 @@ class DemoGenerator:
                     p.experience_years = max(p.experience_years or 0, 12)
                     spec.needs_user = True
                     spec.role = User.Role.EXPERT
-                    spec.user_email = f"ekspert.{translit(p.last_name)}.{program.pk}{role[:3]}{i}@{DEMO_DOMAIN}"
+                    spec.user_email = (
+                        f"ekspert.{translit(p.last_name)}.{translit(program.code).lower()}{role[:3]}{i}@{DEMO_DOMAIN}"
+                    )
                     p.email = spec.user_email
                     team[role].append((spec, subject))
             teams[program.pk] = team
@@ -828,7 +818,7 @@ class DemoGenerator:
             )
             spec.person.education_level = EducationLevel.HIGHER
             spec.needs_user, spec.role = True, User.Role.COORDINATOR
-            spec.user_email = f"koordinator.{program.pk}@{DEMO_DOMAIN}"
+            spec.user_email = f"koordinator.{translit(program.code).lower()}@{DEMO_DOMAIN}"
             spec.person.email = spec.user_email
             self.coordinators[program.pk] = spec
         return demo

@@ -4,7 +4,6 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programs.models import Program
 from programs.program_templates import TEMPLATES
@@ -12,7 +11,7 @@ from programs.templates_service import CREATED, UNCHANGED, UPDATED, program_temp
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Создаёт или обновляет готовые программы из шаблонов; повторный запуск ничего не меняет.")
+    help = _("Создаёт или обновляет готовые программы из шаблонов; повторный запуск ничего не меняет.")
 
     def handle(self, *args, **options):
         total = Counter()
