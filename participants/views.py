@@ -20,7 +20,10 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    html_email_template_name = "registration/password_reset_email_html.html"
+    # E-mails are subject / text / html triplets under templates/emails/.
+    subject_template_name = "emails/password_reset/subject.txt"
+    email_template_name = "emails/password_reset/body.txt"
+    html_email_template_name = "emails/password_reset/body.html"
 
     @property
     def extra_email_context(self):
