@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import RoadmapModule
 
 from .models import Activity, Attendance, Session, Submission, VideoAssignment
@@ -26,7 +26,7 @@ class VideoAssignmentInline(admin.StackedInline):
 class ActivityAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     list_display = ["title", "kind", "format", "module", "season", "is_mandatory", "gives_certificate", "hours"]
-    list_filter = ["kind", "format", "is_mandatory", "gives_certificate", "season__program", "season"]
+    list_filter = ["kind", "format", "is_mandatory", "gives_certificate", "season__program", ("season", SeasonFilter)]
     search_fields = ["title", "description"]
     list_select_related = ["module", "season__program"]
     inlines = [SessionInline, VideoAssignmentInline]

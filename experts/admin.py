@@ -3,7 +3,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from programs.admin import SeasonAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import Season
 
 from .models import ExpertAssignment, SeasonExpertRole
@@ -38,7 +38,7 @@ class SeasonExpertRoleAdmin(MunicipalityScopedAdmin):
 class ExpertAssignmentAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     list_display = ["person", "role", "subject", "season", "is_active"]
-    list_filter = ["role", "is_active", "season__program", "season", "subject"]
+    list_filter = ["role", "is_active", "season__program", ("season", SeasonFilter), "subject"]
     search_fields = ["person__last_name", "person__first_name", "person__email"]
     list_select_related = ["person", "subject", "season__program"]
     autocomplete_fields = ["person"]

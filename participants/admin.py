@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 
 from .models import Enrollment, EnrollmentStatusChange, Person, User
 from .services import enrollments_set_status
@@ -132,7 +132,7 @@ class ReasonForm(forms.Form):
 class EnrollmentAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     list_display = ["person", "organisation", "season", "status", "applied_at", "status_changed_at"]
-    list_filter = ["status", "season__program", "season", "person__organisation__municipality"]
+    list_filter = ["status", "season__program", ("season", SeasonFilter), "person__organisation__municipality"]
     search_fields = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
     list_select_related = ["person__organisation", "season__program"]
     date_hierarchy = "applied_at"

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from .models import Season
+
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
     """Limits the changelist and every lookup to the coordinator's municipality.
@@ -41,3 +43,14 @@ def scoped_formfield(admin_obj, db_field, request, kwargs, paths: dict[str, str]
     key = f"{path}__id" if path else "id"
     kwargs["queryset"] = qs.filter(**{key: user.municipality_id})
     return kwargs
+
+
+class SeasonFilter(admin.RelatedFieldListFilter):
+    """The season filter: a season's name includes its program, so the program is fetched in the same query."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Season.objects.select_related("program").order_by("program__title", "-starts_on")
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(program__municipality_id=scope)
+        return [(season.pk, str(season)) for season in qs]

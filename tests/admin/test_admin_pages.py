@@ -142,3 +142,30 @@ def test_teacher_cannot_open_admin(client):
     client.force_login(PersonFactory().user)
     response = client.get(reverse("admin:participants_enrollment_changelist"))
     assert response.status_code == 302
+
+
+def _changelist_queries(client, model_name, make_rows, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_rows(n)
+    url = reverse(f"admin:{model_name}_changelist")
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "model_name,factory",
+    [
+        ("participants_enrollment", lambda n: EnrollmentFactory.create_batch(n)),
+        ("participants_person", lambda n: PersonFactory.create_batch(n)),
+        ("programs_season", lambda n: SeasonFactory.create_batch(n)),
+        ("programs_organisation", lambda n: OrganisationFactory.create_batch(n)),
+    ],
+)
+def test_changelist_query_count_does_not_grow_with_rows(client, superuser, model_name, factory, django_db_blocker):
+    one = _changelist_queries(client, model_name, factory, 1)
+    three = _changelist_queries(client, model_name, factory, 2)  # 3 rows now
+    assert one == three
