@@ -16,6 +16,7 @@ class ExpertRole(models.TextChoices):
     TUTOR = "tutor", _("Тьютор")
     MENTOR = "mentor", _("Наставник")
     PROJECT_HEAD = "project_head", _("Руководитель проекта")
+    ADMINISTRATOR = "administrator", _("Администратор проекта")
 
 
 class SeasonExpertRole(models.Model):

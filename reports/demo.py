@@ -725,6 +725,7 @@ class DemoGenerator:
                         ExpertRole.TUTOR: "Тьютор",
                         ExpertRole.MENTOR: "Учитель высшей категории, наставник",
                         ExpertRole.PROJECT_HEAD: "Заместитель директора, руководитель проекта",
+                        ExpertRole.ADMINISTRATOR: "Директор районного информационно-методического центра",
                     }[role]
                     spec = self.make_person(
                         org=org, position=position, subjects=[subject] if subject else [], female=rng.random() < 0.8
