@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+from .forms import RoadmapModuleAdminForm, SeasonAdminForm
 from .models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
 from .services import season_clone
 
@@ -81,6 +82,7 @@ class ProgramAdmin(MunicipalityScopedAdmin):
 
 class RoadmapModuleInline(admin.TabularInline):
     model = RoadmapModule
+    form = RoadmapModuleAdminForm
     fields = ["order", "number", "title", "starts_on", "ends_on", "learning_formats"]
     extra = 0
     show_change_link = True
@@ -88,6 +90,7 @@ class RoadmapModuleInline(admin.TabularInline):
 
 @admin.register(Season)
 class SeasonAdmin(MunicipalityScopedAdmin):
+    form = SeasonAdminForm
     municipality_path = "program__municipality"
     list_display = [
         "__str__",
@@ -173,6 +176,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
 
 @admin.register(RoadmapModule)
 class RoadmapModuleAdmin(MunicipalityScopedAdmin):
+    form = RoadmapModuleAdminForm
     municipality_path = "season__program__municipality"
     list_display = ["title", "number", "order", "season", "starts_on", "ends_on"]
     list_filter = ["season__program"]
