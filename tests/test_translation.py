@@ -1,0 +1,157 @@
+"""The English catalogue: complete, compiled, and actually used once the visitor switches to English."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from participants.models import Enrollment
+from programs.models import Season
+
+pytestmark = pytest.mark.django_db
+
+LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+PO = LC_MESSAGES / "django.po"
+MO = LC_MESSAGES / "django.mo"
+
+
+def _english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    return client
+
+
+def test_home_page_in_english(client):
+    page = _english(client).get(reverse("home")).content.decode()
+    assert '<html lang="en"' in page
+    for english in (
+        "Methodical support programs for teachers",  # title and heading
+        "Skip to main content",
+        "Low-vision version",
+        "Log in",
+        "All programs",
+        "Login for participants and specialists",
+        "No programs have been published yet.",
+    ):
+        assert english in page, english
+    for russian in (
+        "Программы методического сопровождения педагогов",
+        "Перейти к основному содержанию",
+        "Версия для слабовидящих",
+        "Войти",
+        "Все программы",
+        "Пока нет опубликованных программ.",
+    ):
+        assert russian not in page, russian
+
+
+def test_login_page_in_english(client):
+    page = _english(client).get(reverse("login")).content.decode()
+    for english in ("Log in to the portal", "Email", "Forgot your password?", "Interface language"):
+        assert english in page, english
+    for russian in ("Вход на портал", "Электронная почта", "Забыли пароль?", "Язык интерфейса"):
+        assert russian not in page, russian
+
+
+def test_wrong_password_message_in_english(client):
+    page = _english(client).post(reverse("login"), {"username": "nobody@example.com", "password": "x"})
+    text = page.content.decode()
+    assert "Incorrect email or password. The password is case-sensitive." in text
+    assert "Неверная электронная почта или пароль" not in text
+
+
+def test_russian_stays_the_default(client):
+    page = client.get(reverse("home")).content.decode()
+    assert "Программы методического сопровождения педагогов" in page
+    assert "Methodical support programs for teachers" not in page
+
+
+def test_model_names_in_english():
+    with translation.override("en"):
+        assert str(Enrollment._meta.verbose_name_plural) == "program enrollments"
+        assert str(Enrollment._meta.verbose_name) == "enrollment"
+        assert str(Season._meta.verbose_name) == "season"
+        assert str(Season._meta.get_field("registration_opens_at").verbose_name) == "registration opens"
+        assert str(Enrollment.Status.ACTIVE.label) == "Participating"
+    with translation.override("ru"):
+        assert str(Season._meta.verbose_name) == "сезон"
+
+
+def test_plural_forms_in_english():
+    with translation.override("en"):
+        one = translation.ngettext("Отмечена %d организация.", "Отмечено организаций: %d.", 1) % 1
+        many = translation.ngettext("Отмечена %d организация.", "Отмечено организаций: %d.", 5) % 5
+    assert one == "1 organization marked."
+    assert many == "5 organizations marked."
+
+
+def _po_entries(text: str) -> list[dict]:
+    """A tiny .po parser: msgid, msgid_plural and the msgstr / msgstr[n] values, plus the flags."""
+    entries = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if all(line.startswith("#~") for line in lines):
+            continue  # an obsolete entry
+        entry = {"flags": "", "fields": {}}
+        key = None
+        for line in lines:
+            if line.startswith("#,"):
+                entry["flags"] += line[2:]
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                entry["fields"][key] += _unquote(line)
+            else:
+                key, _, rest = line.partition(" ")
+                entry["fields"][key] = _unquote(rest)
+        entries.append(entry)
+    return entries
+
+
+def _unquote(s: str) -> str:
+    s = s.strip()
+    assert s.startswith('"') and s.endswith('"'), s
+    return s[1:-1]
+
+
+def test_catalogue_is_complete_and_not_fuzzy():
+    entries = _po_entries(PO.read_text(encoding="utf-8"))
+    header, messages = entries[0], entries[1:]
+    assert header["fields"]["msgid"] == ""
+    assert "Language: en" in header["fields"]["msgstr"]
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header["fields"]["msgstr"]
+    assert "fuzzy" not in header["flags"]
+    assert len(messages) > 300
+    untranslated, fuzzy, still_russian = [], [], []
+    for entry in messages:
+        fields = entry["fields"]
+        msgid = fields["msgid"]
+        assert msgid, "only the header may have an empty msgid"
+        if "fuzzy" in entry["flags"]:
+            fuzzy.append(msgid)
+        strs = [v for k, v in fields.items() if k.startswith("msgstr")]
+        if not strs or any(not s for s in strs):
+            untranslated.append(msgid)
+        # Only the certificate-code example and an order number keep Cyrillic on purpose.
+        if any(re.search(r"[А-Яа-яЁё]", re.sub(r"ПП|643-од", "", s)) for s in strs):
+            still_russian.append(msgid)
+    assert untranslated == []
+    assert fuzzy == []
+    assert still_russian == []
+
+
+def test_compiled_catalogue_matches_the_po():
+    """The .mo is committed (no gettext needed at run time) and is not older than the .po's contents."""
+    po_msgids = {
+        e["fields"]["msgid"].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        for e in _po_entries(PO.read_text(encoding="utf-8"))[1:]
+    }
+    with MO.open("rb") as fh:
+        catalog = gettext.GNUTranslations(fh)._catalog
+    mo_msgids = {key[0] if isinstance(key, tuple) else key for key in catalog} - {""}
+    assert mo_msgids == po_msgids
+    assert catalog[("Выбран %(n)s участник:", 1)] == "%(n)s participants selected:"
+    assert catalog["Войти"] == "Log in"
