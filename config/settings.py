@@ -275,7 +275,7 @@ LOGGING = {
 }
 
 # --- Portal ---------------------------------------------------------------------------------------
-PORTAL_NAME = env.str("PORTAL_NAME", default="Методический портал")
+PORTAL_NAME = env.str("PORTAL_NAME", default="") or _("Методический портал")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2025")
 # Made by `manage.py seed_demo`; the login page lists them in demo mode only.
 DEMO_ACCOUNTS = [

@@ -16,7 +16,7 @@ class UserManager(BaseUserManager):
 
     def _create_user(self, email, password, **extra):
         if not email:
-            raise ValueError("Нужен адрес электронной почты")
+            raise ValueError(_("Нужен адрес электронной почты"))
         email = self.normalize_email(email).lower()
         user = self.model(email=email, **extra)
         user.set_password(password)

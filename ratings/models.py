@@ -29,7 +29,7 @@ class Rubric(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} (в. {self.version})"
+        return _("%(title)s (в. %(version)s)") % {"title": self.title, "version": self.version}
 
 
 class RubricCriterion(models.Model):
