@@ -40,7 +40,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

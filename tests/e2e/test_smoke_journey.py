@@ -151,6 +151,9 @@ def test_smoke_journey(live_server, portal_data, browser, shot):
         expect(page.locator("body")).not_to_have_class(re.compile(r"(^|\s)a11y(\s|$)"))
         page.get_by_role("button", name="Версия для слабовидящих").click()
         expect(page.locator("body")).to_have_class(re.compile(r"(^|\s)a11y(\s|$)"))
+        # Large type must not push the page sideways (the navbar folds behind «Меню» instead).
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.get_by_role("button", name="Меню").click()
         expect(page.get_by_role("button", name="Обычная версия сайта")).to_be_visible()
         shot(page, "05-home-a11y")
     finally:
