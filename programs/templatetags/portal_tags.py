@@ -1,9 +1,10 @@
 """Small template helpers of the public pages."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -27,3 +28,25 @@ def month_range(starts_on: date | None, ends_on: date | None) -> str:
     if starts_on.year == ends_on.year:
         return f"{_month(starts_on, 'F')} – {_month(ends_on, 'F Y')}"
     return f"{_month(starts_on, 'F Y')} – {_month(ends_on, 'F Y')}"
+
+
+def _day_range(first: date, last: date) -> str:
+    if first == last:
+        return formats.date_format(last, "j E Y")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} – {formats.date_format(last, 'j E Y')}"
+    if first.year == last.year:
+        return f"{formats.date_format(first, 'j E')} – {formats.date_format(last, 'j E Y')}"
+    return f"{formats.date_format(first, 'j E Y')} – {formats.date_format(last, 'j E Y')}"
+
+
+@register.simple_tag
+def registration_window(opens: datetime, closes: datetime) -> str:
+    """A window from midnight to midnight in the current zone reads as days, «10 – 23 сентября 2024»,
+    the closing midnight being the end of the last day; any other window shows its times."""
+    start, end = timezone.localtime(opens), timezone.localtime(closes)
+    if start.time() == time(0) and end.time() == time(0) and end > start:
+        text = _day_range(start.date(), (end - timedelta(days=1)).date())
+    else:
+        text = f"{formats.date_format(start, 'j E Y, H:i')} – {formats.date_format(end, 'j E Y, H:i')}"
+    return format_html('<time datetime="{}">{}</time>', f"{start.isoformat()}/{end.isoformat()}", text)

@@ -1,0 +1,34 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone, translation
+
+from programs.templatetags.portal_tags import registration_window
+
+YEKT = ZoneInfo("Asia/Yekaterinburg")
+
+
+def _render(opens, closes):
+    with translation.override("ru"), timezone.override(YEKT):
+        return str(registration_window(opens, closes))
+
+
+def test_midnight_to_midnight_reads_as_days_with_the_last_day_included():
+    html = _render(datetime(2024, 9, 10, tzinfo=YEKT), datetime(2024, 9, 24, tzinfo=YEKT))
+    assert ">10 – 23 сентября 2024<" in html
+    assert 'datetime="2024-09-10T00:00:00+05:00/2024-09-24T00:00:00+05:00"' in html
+
+
+def test_window_across_months_and_years():
+    assert "28 декабря 2024 – 9 января 2025" in _render(
+        datetime(2024, 12, 28, tzinfo=YEKT), datetime(2025, 1, 10, tzinfo=YEKT)
+    )
+    assert "25 сентября – 1 октября 2024" in _render(
+        datetime(2024, 9, 25, tzinfo=YEKT), datetime(2024, 10, 2, tzinfo=YEKT)
+    )
+
+
+def test_window_with_times_keeps_them_in_the_season_zone():
+    utc = ZoneInfo("UTC")
+    html = _render(datetime(2024, 9, 10, 4, 0, tzinfo=utc), datetime(2024, 9, 23, 13, 0, tzinfo=utc))
+    assert "10 сентября 2024, 09:00 – 23 сентября 2024, 18:00" in html
