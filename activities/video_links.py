@@ -1,0 +1,315 @@
+"""Recognise a teacher's video link, refuse anything unsafe, and tell how the video can be shown.
+
+Pure Python: no database, no network. Hosts are compared exactly (after lowercasing and dropping
+``www.`` / ``m.``), never by substring, and every URL we hand back is rebuilt from validated parts.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+MAX_LENGTH = 2000
+
+HOST_LABELS = {
+    "rutube": _("RuTube"),
+    "vk": _("VK Видео"),
+    "yandex_disk": _("Яндекс Диск"),
+    "youtube": _("YouTube"),
+    "google_drive": _("Google Диск"),
+    "mailru_cloud": _("Облако Mail.ru"),
+}
+
+ACCEPTED_HOSTS_HELP = _("Принимаются ссылки на RuTube, VK Видео, Яндекс Диск, YouTube, Google Диск и Облако Mail.ru.")
+
+# The iframe origins a Content-Security-Policy (frame-src) has to allow for every embed_url we produce.
+EMBED_HOSTS = frozenset(
+    {
+        "https://rutube.ru",
+        "https://vk.com",
+        "https://vkvideo.ru",
+        "https://www.youtube-nocookie.com",
+        "https://drive.google.com",
+    }
+)
+
+_HOSTS = {
+    "rutube.ru": "rutube",
+    "vk.com": "vk",
+    "vkvideo.ru": "vk",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "youtube-nocookie.com": "youtube",
+    "disk.yandex.ru": "yandex_disk",
+    "disk.yandex.com": "yandex_disk",
+    "yadi.sk": "yandex_disk",
+    "drive.google.com": "google_drive",
+    "docs.google.com": "google_drive",
+    "cloud.mail.ru": "mailru_cloud",
+}
+
+_BAD_SCHEMES = frozenset({"javascript", "data", "vbscript", "file"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+_RUTUBE_ID = r"([0-9a-fA-F]{32})"
+_RUTUBE_KEY = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_VK_VIDEO = r"(-?\d{1,20})_(\d{1,20})"
+_VK_HASH = re.compile(r"[A-Za-z0-9]{1,64}")
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_TIME = re.compile(r"(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s?)?")
+_DRIVE_ID = re.compile(r"[A-Za-z0-9_-]{10,100}")
+_DRIVE_KEY = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_KEY = r"([A-Za-z0-9_-]{4,100})"
+
+
+@dataclass(frozen=True)
+class VideoLink:
+    host: str
+    host_label: str
+    url: str
+    embed_url: str | None
+    video_id: str | None
+
+
+def _error(reason, code: str) -> ValidationError:
+    return ValidationError(format_lazy("{} {}", reason, ACCEPTED_HOSTS_HELP), code=code)
+
+
+def _malformed(host: str | None = None) -> ValidationError:
+    if host is None:
+        return _error(_("Это не похоже на ссылку на видео."), "malformed")
+    reason = gettext("Ссылка на %(host)s не похожа на ссылку на видео: скопируйте её со страницы видео.")
+    return _error(reason % {"host": HOST_LABELS[host]}, "malformed")
+
+
+def _is_junk(char: str) -> bool:
+    # Spaces, control and invisible format characters (zero-width space, BOM) that browsers also ignore.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _strip(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _is_junk(text[start]):
+        start += 1
+    while end > start and _is_junk(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def parse_video_link(raw: str) -> VideoLink:
+    """The video behind a teacher's link or VK embed code; ValidationError with a Russian message if none."""
+    text = _strip(str(raw or ""))
+    if not text:
+        raise _error(_("Вставьте ссылку на видео."), "malformed")
+    if len(text) > MAX_LENGTH:
+        reason = gettext("Ссылка слишком длинная: больше %(max)d символов.") % {"max": MAX_LENGTH}
+        raise _error(reason, "malformed")
+    if text.startswith("<"):
+        return _parse_embed_code(text)
+    return _parse_url(text)
+
+
+def _parse_embed_code(text: str) -> VideoLink:
+    match = re.fullmatch(
+        r"""<iframe\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))[^>]*>\s*(?:</iframe\s*>)?""",
+        text,
+        flags=re.IGNORECASE | re.DOTALL,
+    )
+    if match is None:
+        raise _error(_("Вставьте ссылку на видео или код плеера VK Видео (<iframe …>)."), "malformed")
+    src = html.unescape(next(group for group in match.groups() if group is not None))
+    link = _parse_url(_strip(src))
+    if link.host != "vk":
+        raise _error(
+            _("Код для вставки принимается только от VK Видео; для других сайтов вставьте ссылку."), "unsupported_host"
+        )
+    return link
+
+
+def _parse_url(text: str) -> VideoLink:
+    # Browsers drop tabs and line breaks anywhere in a URL ("java\nscript:" is "javascript:").
+    text = re.sub(r"[\t\r\n]", "", text)
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
+    if scheme and scheme.group(1).lower() in _BAD_SCHEMES:
+        raise _error(_("Такие ссылки не принимаются: ссылка на видео должна начинаться с https://."), "bad_scheme")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text):
+        if scheme.group(1).lower() not in _DEFAULT_PORTS:
+            raise _error(_("Ссылка на видео должна начинаться с https://."), "bad_scheme")
+    elif scheme and "." not in scheme.group(1):
+        # "mailto:…", "tel:…", "about:…" — a scheme, not a host name followed by a port.
+        raise _error(_("Ссылка на видео должна начинаться с https://."), "bad_scheme")
+    elif text.startswith("//"):
+        text = "https:" + text
+    else:
+        text = "https://" + text
+    if any(_is_junk(char) or char == "\\" for char in text):
+        raise _malformed()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise _malformed() from None
+    if "@" in parts.netloc:
+        raise _error(_("В ссылке не должно быть имени пользователя или пароля."), "unsupported_host")
+    if port is not None and port != _DEFAULT_PORTS[parts.scheme.lower()]:
+        raise _error(_("В ссылке на видео не должно быть номера порта."), "unsupported_host")
+    hostname = (parts.hostname or "").rstrip(".")
+    for prefix in ("www.", "m."):
+        hostname = hostname.removeprefix(prefix)
+    host = _HOSTS.get(hostname)
+    if host is None:
+        raise _error(_("Этот сайт не поддерживается."), "unsupported_host")
+    query = parse_qs(parts.query)
+    link = _PARSERS[host](hostname, parts.path, query)
+    if link is None:
+        raise _malformed(host)
+    return link
+
+
+def _param(query: dict, name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def _link(host: str, url: str, embed_url: str | None, video_id: str | None) -> VideoLink:
+    return VideoLink(host=host, host_label=HOST_LABELS[host], url=url, embed_url=embed_url, video_id=video_id)
+
+
+def _rutube(hostname: str, path: str, query: dict) -> VideoLink | None:
+    match = re.fullmatch(rf"/(video|video/private|play/embed|shorts)/{_RUTUBE_ID}/?", path)
+    if match is None:
+        return None
+    kind, video_id = match.group(1), match.group(2).lower()
+    key = _param(query, "p")
+    if key is not None and not _RUTUBE_KEY.fullmatch(key):
+        return None
+    if kind == "video/private" and key is None:
+        raise _error(
+            _("В ссылке на закрытое видео RuTube нет ключа доступа (?p=…): скопируйте ссылку целиком."), "malformed"
+        )
+    embed_url = f"https://rutube.ru/play/embed/{video_id}"
+    if key is not None:
+        return _link("rutube", f"https://rutube.ru/video/private/{video_id}/?p={key}", f"{embed_url}?p={key}", video_id)
+    if kind == "shorts":
+        return _link("rutube", f"https://rutube.ru/shorts/{video_id}/", embed_url, video_id)
+    return _link("rutube", f"https://rutube.ru/video/{video_id}/", embed_url, video_id)
+
+
+def _vk(hostname: str, path: str, query: dict) -> VideoLink | None:
+    site = f"https://{hostname}"
+    kind = "video"
+    owner = video = video_hash = None
+    if match := re.fullmatch(rf"/(video|clip){_VK_VIDEO}/?", path):
+        kind, owner, video = match.groups()
+    elif path == "/video_ext.php":
+        owner, video, video_hash = _param(query, "oid"), _param(query, "id"), _param(query, "hash")
+        if owner is None or video is None or not re.fullmatch(_VK_VIDEO, f"{owner}_{video}"):
+            return None
+        if video_hash is not None and not _VK_HASH.fullmatch(video_hash):
+            return None
+    elif match := re.fullmatch(rf"(video|clip){_VK_VIDEO}(?:/.*)?", _param(query, "z") or "", flags=re.DOTALL):
+        # A video opened over a wall post or a playlist: vk.com/wall-1_2?z=video-12345_67890%2F…
+        kind, owner, video = match.groups()
+    else:
+        return None
+    embed_url = "https://vk.com/video_ext.php?" + urlencode({"oid": owner, "id": video})
+    if video_hash is not None:
+        # The hash opens a video that is not public; only the player link keeps it.
+        embed_url += f"&hash={video_hash}"
+        return _link("vk", embed_url, embed_url, f"{owner}_{video}")
+    return _link("vk", f"{site}/{kind}{owner}_{video}", embed_url, f"{owner}_{video}")
+
+
+def _youtube_start(query: dict) -> int | None:
+    value = _param(query, "t") or _param(query, "start")
+    match = _YOUTUBE_TIME.fullmatch(value or "")
+    if not value or match is None:
+        return None
+    hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return hours * 3600 + minutes * 60 + seconds or None
+
+
+def _youtube(hostname: str, path: str, query: dict) -> VideoLink | None:
+    if hostname == "youtu.be":
+        match = re.fullmatch(r"/([^/]+)/?", path)
+    elif hostname == "youtube-nocookie.com":
+        match = re.fullmatch(r"/embed/([^/]+)/?", path)
+    elif path in ("/watch", "/watch/"):
+        match = re.fullmatch(r"(.+)", _param(query, "v") or "")
+    else:
+        match = re.fullmatch(r"/(?:shorts|live|embed|v)/([^/]+)/?", path)
+    if match is None or not _YOUTUBE_ID.fullmatch(match.group(1)):
+        return None
+    video_id = match.group(1)
+    start = _youtube_start(query)
+    url = f"https://www.youtube.com/watch?v={video_id}"
+    embed_url = f"https://www.youtube-nocookie.com/embed/{video_id}"
+    if start:
+        url += f"&t={start}s"
+        embed_url += f"?start={start}"
+    return _link("youtube", url, embed_url, video_id)
+
+
+def _yandex_disk(hostname: str, path: str, query: dict) -> VideoLink | None:
+    match = re.fullmatch(rf"/(i|d)/{_KEY}(/.*)?", path, flags=re.DOTALL)
+    if match is None:
+        return None
+    kind, key, inner = match.groups()
+    url = f"https://{hostname}/{kind}/{key}"
+    inner = (inner or "").strip("/")
+    if any(segment in (".", "..") for segment in unquote(inner).split("/")):
+        return None
+    if inner:
+        # A file inside a shared folder: /d/<key>/<path>; re-quoted so nothing raw reaches the page.
+        url += "/" + quote(unquote(inner), safe="/")
+    return _link("yandex_disk", url, None, key)
+
+
+def _google_drive(hostname: str, path: str, query: dict) -> VideoLink | None:
+    if match := re.fullmatch(r"/file(?:/u/\d+)?/d/([^/]+)(?:/(?:view|edit|preview))?/?", path):
+        file_id = match.group(1)
+    elif path in ("/open", "/uc") and hostname == "drive.google.com":
+        file_id = _param(query, "id") or ""
+    else:
+        return None
+    if not _DRIVE_ID.fullmatch(file_id):
+        return None
+    suffix = ""
+    resource_key = _param(query, "resourcekey")
+    if resource_key is not None:
+        # Files shared before 2021 open only with their resource key.
+        if not _DRIVE_KEY.fullmatch(resource_key):
+            return None
+        suffix = f"?resourcekey={resource_key}"
+    base = f"https://drive.google.com/file/d/{file_id}"
+    return _link("google_drive", f"{base}/view{suffix}", f"{base}/preview{suffix}", file_id)
+
+
+def _mailru_cloud(hostname: str, path: str, query: dict) -> VideoLink | None:
+    match = re.fullmatch(r"/public/([A-Za-z0-9_-]{2,50})/([A-Za-z0-9_-]{2,50})(/.*)?", path, flags=re.DOTALL)
+    if match is None:
+        return None
+    first, second, inner = match.groups()
+    url = f"https://cloud.mail.ru/public/{first}/{second}"
+    inner = (inner or "").strip("/")
+    if any(segment in (".", "..") for segment in unquote(inner).split("/")):
+        return None
+    if inner:
+        url += "/" + quote(unquote(inner), safe="/")
+    return _link("mailru_cloud", url, None, f"{first}/{second}")
+
+
+_PARSERS = {
+    "rutube": _rutube,
+    "vk": _vk,
+    "youtube": _youtube,
+    "yandex_disk": _yandex_disk,
+    "google_drive": _google_drive,
+    "mailru_cloud": _mailru_cloud,
+}
