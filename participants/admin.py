@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 
-from .models import Enrollment, EnrollmentStatusChange, Person, User
+from .models import Consent, Enrollment, EnrollmentStatusChange, Person, User
 from .services import enrollments_set_status
 
 
@@ -69,6 +69,19 @@ class EnrollmentInline(admin.TabularInline):
         return False
 
 
+class ConsentInline(admin.TabularInline):
+    """Consents are evidence (152-FZ): shown, never edited or deleted here."""
+
+    model = Consent
+    fields = ["kind", "text_version", "given_at", "withdrawn_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(MunicipalityScopedAdmin):
     municipality_path = "organisation__municipality"
@@ -79,7 +92,7 @@ class PersonAdmin(MunicipalityScopedAdmin):
     autocomplete_fields = ["organisation", "user"]
     filter_horizontal = ["subjects"]
     readonly_fields = ["is_anonymised", "created_at"]
-    inlines = [EnrollmentInline]
+    inlines = [EnrollmentInline, ConsentInline]
     fieldsets = [
         (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "birth_date"]}),
         (_("Контакты"), {"fields": ["email", "phone", "user"]}),

@@ -58,6 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("доступ к администрированию"), default=False)
     is_active = models.BooleanField(_("активен"), default=True)
     date_joined = models.DateTimeField(_("зарегистрирован"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(_("почта подтверждена"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -136,7 +137,7 @@ class Person(models.Model):
         verbose_name_plural = _("люди")
         ordering = ["last_name", "first_name", "middle_name"]
         indexes = [
-            models.Index(Lower("last_name"), Lower("first_name"), "birth_date", name="person_fio_birth_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_date_idx"),
             models.Index(Lower("email"), name="person_email_idx"),
         ]
 
@@ -216,3 +217,32 @@ class EnrollmentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class Consent(models.Model):
+    """A consent given by a person (152-FZ): which text, which version, when; and its withdrawal."""
+
+    class Kind(models.TextChoices):
+        PD_PROCESSING = "pd_processing", _("Обработка персональных данных")
+        RATING_PUBLICATION = "rating_publication", _("Публикация имени в рейтинге")
+
+    person = models.ForeignKey(Person, verbose_name=_("человек"), on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("вид согласия"), max_length=32, choices=Kind.choices)
+    text_version = models.CharField(_("версия текста"), max_length=32)
+    text_sha256 = models.CharField(_("контрольная сумма текста"), max_length=64)
+    given_at = models.DateTimeField(_("дано"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("согласие")
+        verbose_name_plural = _("согласия")
+        ordering = ["person", "kind", "-given_at"]
+        constraints = [
+            # At most one consent of a kind in force per person; withdrawn ones stay as history.
+            models.UniqueConstraint(
+                fields=["person", "kind"], condition=Q(withdrawn_at__isnull=True), name="consent_one_in_force"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.text_version})"

@@ -1,13 +1,18 @@
 """Business rules for enrollments: every status change is checked and recorded with who, when and why."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Enrollment, EnrollmentStatusChange, User
+from programs.models import EducationLevel, Organisation, Season
+
+from . import consents
+from .models import Consent, Enrollment, EnrollmentStatusChange, Person, User
 
 S = Enrollment.Status
 
@@ -113,3 +118,143 @@ def enrollments_set_status(
     )
     Enrollment.objects.filter(pk__in=[e.pk for e in ok]).update(status=to_status, status_changed_at=now)
     return len(ok), skipped
+
+
+# --- Registration ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationData:
+    """What the public registration form collects, already cleaned."""
+
+    email: str
+    password: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    birth_date: date
+    phone: str
+    organisation: Organisation
+    position: str
+    education_level: str
+    consent_pd: bool
+    consent_rating: bool = False
+    experience_years: int | None = None
+
+
+def _name_key(*parts: str) -> tuple[str, ...]:
+    # casefold in Python: SQLite compares Cyrillic case-sensitively, and «Ё» is often typed as «Е».
+    return tuple(" ".join(p.split()).casefold().replace("ё", "е") for p in parts)
+
+
+def _duplicate_person(data: RegistrationData) -> Person | None:
+    """The same ФИО and birth date: birth date narrows to a handful of rows through its index."""
+    wanted = _name_key(data.last_name, data.first_name, data.middle_name)
+    for person in Person.objects.filter(birth_date=data.birth_date).order_by("pk"):
+        if _name_key(person.last_name, person.first_name, person.middle_name) == wanted:
+            return person
+    return None
+
+
+@transaction.atomic
+def registration_submit(*, season: Season, data: RegistrationData, now: datetime | None = None) -> Enrollment:
+    """Register a new person for a season: window, places, eligibility, consent, duplicates — then create the
+    account (unconfirmed), the person, their consents and the enrollment, in one transaction.
+
+    Errors are ValidationError with a field name where one field caused them, so the form can show them there.
+    """
+    now = now or timezone.now()
+    # Lock the season row: two last-place registrations must not both get in.
+    season = Season.objects.select_for_update().get(pk=season.pk)
+    if not season.registration_is_open(now):
+        raise ValidationError(
+            _("Регистрация на сезон «%(season)s» закрыта.") % {"season": season}, code="registration_closed"
+        )
+    if season.capacity is not None:
+        taken = season.enrollments.filter(status__in=[S.APPLIED, S.ACTIVE]).count()
+        if taken >= season.capacity:
+            raise ValidationError(_("Все места в программе заняты."), code="no_places")
+    allowed = season.eligible_education_levels or []
+    if allowed and data.education_level not in allowed:
+        labels = ", ".join(str(EducationLevel(level).label).lower() for level in allowed)
+        raise ValidationError(
+            {
+                "education_level": ValidationError(
+                    _("В программе могут участвовать педагоги с таким образованием: %(levels)s.") % {"levels": labels},
+                    code="not_eligible",
+                )
+            }
+        )
+    if not data.consent_pd:
+        raise ValidationError(
+            {
+                "consent_pd": ValidationError(
+                    _("Без согласия на обработку персональных данных зарегистрироваться нельзя."),
+                    code="consent_required",
+                )
+            }
+        )
+    email = User.objects.normalize_email(data.email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _(
+                        "Этот адрес уже зарегистрирован на портале. Войдите в личный кабинет "
+                        "или восстановите пароль — второй учётной записи не нужно."
+                    ),
+                    code="duplicate_email",
+                )
+            }
+        )
+    if _duplicate_person(data) is not None:
+        raise ValidationError(
+            _(
+                "Педагог с такими ФИО и датой рождения уже есть на портале. Войдите под своей почтой "
+                "или обратитесь к координатору программы — второй раз регистрироваться не нужно."
+            ),
+            code="duplicate_person",
+        )
+
+    user = User.objects.create_user(email=email, password=data.password, role=User.Role.TEACHER)
+    person = Person.objects.create(
+        user=user,
+        last_name=data.last_name.strip(),
+        first_name=data.first_name.strip(),
+        middle_name=data.middle_name.strip(),
+        birth_date=data.birth_date,
+        email=email,
+        phone=data.phone.strip(),
+        organisation=data.organisation,
+        position=data.position.strip(),
+        education_level=data.education_level,
+        experience_years=data.experience_years,
+    )
+    consent_texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
+    Consent.objects.bulk_create(
+        Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=now)
+        for c in consent_texts
+    )
+    status = S.APPLIED if season.requires_approval else S.ACTIVE
+    enrollment = Enrollment.objects.create(
+        person=person, season=season, status=status, applied_at=now, status_changed_at=now
+    )
+    EnrollmentStatusChange.objects.create(
+        enrollment=enrollment,
+        from_status="",
+        to_status=status,
+        changed_at=now,
+        changed_by=user,
+        reason=_("Регистрация на портале")
+        if season.requires_approval
+        else _("Регистрация на портале, без утверждения"),
+    )
+    return enrollment
+
+
+def email_confirm(*, user: User, now: datetime | None = None) -> bool:
+    """Mark the address confirmed; True when this call confirmed it, False when it already was."""
+    changed = User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=now or timezone.now()
+    )
+    return bool(changed)
