@@ -1,6 +1,6 @@
 """Stop an oversized video while it is still arriving, instead of writing gigabytes to disk and refusing it after."""
 
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext
 
 from activities.video_files import format_size_limit
@@ -30,12 +30,12 @@ class VideoSizeLimitUploadHandler(FileUploadHandler):
     "Modifying upload handlers on the fly" documentation describes.
 
     A declared part size over the limit is refused in ``new_file``; otherwise bytes are counted chunk by
-    chunk, and the first chunk past the limit raises ``StopUpload(connection_reset=False)``: nothing more is
-    stored (the temporary file is closed and removed), the rest of the body is read and thrown away, and the
-    view answers normally with the form and ``exceeded_message``. (``connection_reset=True`` would leave the
-    body unread, and the browser would show "connection reset" instead of our message; capping the raw body
-    size is the reverse proxy's job.) Parsing stops at that file, so fields placed after the file input in
-    the form are not in ``request.POST``: keep the file input last. ``received`` counts the current file's bytes.
+    chunk, and the first chunk past the limit raises ``SkipFile``: nothing more of that file is stored (the
+    temporary file is closed and removed), its remaining bytes are read and thrown away, and every other field,
+    before or after the file input, still reaches ``request.POST`` — the person loses nothing they typed. The
+    view answers normally with the form and ``exceeded_message``. (Cutting the connection instead would show the
+    browser's "connection reset" page; capping the raw body size is the reverse proxy's job.)
+    ``received`` counts the current file's bytes.
     """
 
     def __init__(self, request=None, *, max_bytes: int):
@@ -71,4 +71,4 @@ class VideoSizeLimitUploadHandler(FileUploadHandler):
     def _stop(self):
         self.exceeded = True
         self.exceeded_field = self.field_name
-        raise StopUpload(connection_reset=False)
+        raise SkipFile

@@ -20,8 +20,8 @@ def post_request(rf, body: bytes):
 
 def lesson_body(size: int) -> bytes:
     video = SimpleUploadedFile("lesson.mp4", b"v" * size, content_type="video/mp4")
-    # The file input comes last, as the handler's docstring asks.
-    return encode_multipart(BOUNDARY, {"title": "Урок по дробям", "video_file": video})
+    # A field after the file input too: an oversized file must not lose what follows it.
+    return encode_multipart(BOUNDARY, {"title": "Урок по дробям", "video_file": video, "reflection": "Самоанализ"})
 
 
 @pytest.mark.parametrize("size", [500, LIMIT])
@@ -38,6 +38,7 @@ def test_an_oversized_file_is_stopped_and_the_other_fields_kept(rf):
     assert handler.exceeded is True
     assert handler.exceeded_field == "video_file"
     assert request.POST["title"] == "Урок по дробям"
+    assert request.POST["reflection"] == "Самоанализ"
     assert handler.exceeded_message == "Файл больше допустимых 1000 Б; загрузка остановлена."
 
 
