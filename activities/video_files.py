@@ -174,7 +174,8 @@ def format_size_limit(max_bytes: int) -> str:
     for unit, label in ((GB, _("ГБ")), (MB, _("МБ")), (KB, _("КБ"))):
         if max_bytes >= unit and max_bytes % unit == 0:
             return f"{max_bytes // unit} {label}"
-    return f"{max_bytes} {_('Б')}"
+    bytes_label = _("Б")  # outside the f-string, where makemessages can see it
+    return f"{max_bytes} {bytes_label}"
 
 
 _REFUSED_VIDEO_LABELS = {"mkv": "MKV", "avi": "AVI", "wmv": "WMV", "flv": "FLV", "3gp": "3GP"}
