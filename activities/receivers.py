@@ -60,34 +60,39 @@ def load_activities(sender, *, season, template, module_map, **kwargs) -> Counte
 
 @receiver(season_cloned, sender=Season, dispatch_uid="activities_season_cloned")
 def clone_activities(sender, *, source, target, years, module_map, **kwargs) -> None:
-    """Copy activities with their sessions and video assignments, every date moved `years` on.
+    """Copy activities with their sessions and video assignments, every date moved `years` on, in three inserts
+    whatever the roadmap's size.
 
     Attendance and submissions belong to the old season's participants and stay behind.
     """
-    activities = source.activities.prefetch_related("sessions").select_related("video_assignment")
-    for activity in activities.order_by("pk"):
-        new = Activity.objects.create(
+    originals = list(source.activities.order_by("pk"))
+    copies = Activity.objects.bulk_create(
+        Activity(
             season=target,
             module=module_map.get(activity.module_id),
             title=activity.title,
             **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
         )
-        Session.objects.bulk_create(
-            Session(
-                activity=new,
-                title=session.title,
-                starts_at=shift_years(session.starts_at, years),
-                ends_at=shift_years(session.ends_at, years),
-                place=session.place,
-            )
-            for session in activity.sessions.all()
+        for activity in originals
+    )
+    copy_of = {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
+    Session.objects.bulk_create(
+        Session(
+            activity=copy_of[session.activity_id],
+            title=session.title,
+            starts_at=shift_years(session.starts_at, years),
+            ends_at=shift_years(session.ends_at, years),
+            place=session.place,
         )
-        video = getattr(activity, "video_assignment", None)
-        if video is not None:
-            VideoAssignment.objects.create(
-                activity=new,
-                instructions=video.instructions,
-                opens_at=shift_years(video.opens_at, years),
-                due_at=shift_years(video.due_at, years),
-                cutoff_at=shift_years(video.cutoff_at, years),
-            )
+        for session in Session.objects.filter(activity__season=source).order_by("pk")
+    )
+    VideoAssignment.objects.bulk_create(
+        VideoAssignment(
+            activity=copy_of[video.activity_id],
+            instructions=video.instructions,
+            opens_at=shift_years(video.opens_at, years),
+            due_at=shift_years(video.due_at, years),
+            cutoff_at=shift_years(video.cutoff_at, years),
+        )
+        for video in VideoAssignment.objects.filter(activity__season=source).order_by("pk")
+    )

@@ -22,8 +22,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from activities.models import Activity, Attendance, Session, Submission, VideoAssignment
-from experts.models import ExpertAssignment, ExpertRole, SeasonExpertRole
+from activities.models import Attendance, Session, Submission, VideoAssignment
+from experts.models import ExpertAssignment, ExpertRole
 from participants.models import Enrollment, EnrollmentStatusChange, Person, User
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
 from programs.models import EducationLevel, Municipality, Organisation, Program, Season, Subject
@@ -471,64 +471,12 @@ class DemoGenerator:
                 years.append((years[-1] if years else 0) + 1)
             for y in years:
                 clone = season_clone(source=latest, years=y)
-                self.complete_clone(latest, clone)
                 seasons.append(clone)
                 self.counts["Сезоны (копии)"] = self.counts.get("Сезоны (копии)", 0) + 1
             result[program] = seasons[-keep:]
         if not result:
             raise DemoError("У программ нет сезонов: сначала выполните manage.py load_programs.")
         return result
-
-    def complete_clone(self, source: Season, target: Season) -> None:
-        """Copy what no app's season_cloned receiver copied: activities, sessions, video tasks, team roles."""
-        years = target.starts_on.year - source.starts_on.year or 1
-        if not target.activities.exists():
-            modules = {m.order: m for m in target.modules.all()}
-            src = list(source.activities.select_related("module").order_by("pk"))
-            copies = []
-            for a in src:
-                copies.append(
-                    Activity(
-                        season=target,
-                        module=modules.get(a.module.order) if a.module else None,
-                        order=a.order,
-                        title=a.title,
-                        kind=a.kind,
-                        format=a.format,
-                        description=a.description,
-                        is_mandatory=a.is_mandatory,
-                        gives_certificate=a.gives_certificate,
-                        hours=a.hours,
-                        required_sessions=a.required_sessions,
-                    )
-                )
-            copies = Activity.objects.bulk_create(copies)
-            amap = {a.pk: c for a, c in zip(src, copies, strict=True)}
-            Session.objects.bulk_create(
-                Session(
-                    activity=amap[s.activity_id],
-                    title=s.title,
-                    starts_at=shift_years(s.starts_at, years),
-                    ends_at=shift_years(s.ends_at, years),
-                    place=s.place,
-                )
-                for s in Session.objects.filter(activity__season=source).order_by("pk")
-            )
-            VideoAssignment.objects.bulk_create(
-                VideoAssignment(
-                    activity=amap[v.activity_id],
-                    instructions=v.instructions,
-                    opens_at=shift_years(v.opens_at, years),
-                    due_at=shift_years(v.due_at, years),
-                    cutoff_at=shift_years(v.cutoff_at, years),
-                )
-                for v in VideoAssignment.objects.filter(activity__season=source).order_by("pk")
-            )
-        if not target.expert_roles.exists():
-            SeasonExpertRole.objects.bulk_create(
-                SeasonExpertRole(season=target, role=r.role, functions=r.functions, planned_count=r.planned_count)
-                for r in source.expert_roles.order_by("pk")
-            )
 
     # --- reference data -----------------------------------------------------------------------------
     def ensure_subjects(self) -> dict[str, Subject]:
