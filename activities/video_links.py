@@ -256,19 +256,24 @@ def _youtube(hostname: str, path: str, query: dict) -> VideoLink | None:
     return _link("youtube", url, embed_url, video_id)
 
 
+def _shared_folder_path(inner: str | None) -> str | None:
+    """A file inside a shared folder ("/<path>", re-quoted so nothing raw reaches the page); "" for the folder
+    itself; None when the path climbs out with "." or ".."."""
+    inner = (inner or "").strip("/")
+    if any(segment in (".", "..") for segment in unquote(inner).split("/")):
+        return None
+    return "/" + quote(unquote(inner), safe="/") if inner else ""
+
+
 def _yandex_disk(hostname: str, path: str, query: dict) -> VideoLink | None:
     match = re.fullmatch(rf"/(i|d)/{_KEY}(/.*)?", path, flags=re.DOTALL)
     if match is None:
         return None
     kind, key, inner = match.groups()
-    url = f"https://{hostname}/{kind}/{key}"
-    inner = (inner or "").strip("/")
-    if any(segment in (".", "..") for segment in unquote(inner).split("/")):
+    suffix = _shared_folder_path(inner)
+    if suffix is None:
         return None
-    if inner:
-        # A file inside a shared folder: /d/<key>/<path>; re-quoted so nothing raw reaches the page.
-        url += "/" + quote(unquote(inner), safe="/")
-    return _link("yandex_disk", url, None, key)
+    return _link("yandex_disk", f"https://{hostname}/{kind}/{key}{suffix}", None, key)
 
 
 def _google_drive(hostname: str, path: str, query: dict) -> VideoLink | None:
@@ -296,13 +301,10 @@ def _mailru_cloud(hostname: str, path: str, query: dict) -> VideoLink | None:
     if match is None:
         return None
     first, second, inner = match.groups()
-    url = f"https://cloud.mail.ru/public/{first}/{second}"
-    inner = (inner or "").strip("/")
-    if any(segment in (".", "..") for segment in unquote(inner).split("/")):
+    suffix = _shared_folder_path(inner)
+    if suffix is None:
         return None
-    if inner:
-        url += "/" + quote(unquote(inner), safe="/")
-    return _link("mailru_cloud", url, None, f"{first}/{second}")
+    return _link("mailru_cloud", f"https://cloud.mail.ru/public/{first}/{second}{suffix}", None, f"{first}/{second}")
 
 
 _PARSERS = {
