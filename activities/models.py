@@ -1,12 +1,13 @@
 """Activities of the roadmap, their sessions, attendance and video-lesson assignments."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Enrollment, Person
+from participants.models import Enrollment, Person, SubscriptionForm
 from programs.models import RoadmapModule, Season, Subject
 
 
@@ -229,3 +230,121 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.topic} ({self.enrollment.person})"
+
+
+class SubmissionExtension(models.Model):
+    """A personal extension of an assignment's cut-off, granted by a coordinator."""
+
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="video_extensions"
+    )
+    until = models.DateTimeField(_("продлено до"))
+    reason = models.TextField(_("основание"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто продлил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("продлено"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("продление срока")
+        verbose_name_plural = _("продления сроков")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "enrollment"], name="extension_one_per_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.assignment}"
+
+
+class RouteItem(models.Model):
+    """A step of a teacher's individual route (ИОМ): a planned module, activity or session and its status."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Запланировано")
+        DONE = "done", _("Пройдено")
+        MISSED = "missed", _("Пропущено")
+        CANCELLED = "cancelled", _("Отменено")
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="route_items"
+    )
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    module = models.ForeignKey(
+        RoadmapModule, verbose_name=_("модуль"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("мероприятие"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("занятие"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    form = models.CharField(_("форма"), max_length=32, choices=SubscriptionForm.choices, blank=True)
+    title = models.CharField(_("что запланировано"), max_length=300, blank=True)
+    planned_on = models.DateField(_("когда"), null=True, blank=True)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    note = models.TextField(_("примечание"), blank=True)
+    created_at = models.DateTimeField(_("добавлено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("шаг индивидуального маршрута")
+        verbose_name_plural = _("индивидуальный образовательный маршрут")
+        ordering = ["enrollment", "order", "planned_on", "pk"]
+
+    def __str__(self):
+        return self.title or str(self.activity or self.module or self.session or "")
+
+
+class Certificate(models.Model):
+    """A certificate (seed 000 §5.9): for an attended activity or for completing the season."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("За мероприятие")
+        SEASON = "season", _("За завершение программы")
+
+    number = models.CharField(_("номер"), max_length=32, unique=True)
+    code = models.CharField(_("код проверки"), max_length=32, unique=True)
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("мероприятие"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices, default=Kind.ACTIVITY)
+    hours = models.DecimalField(_("часов"), max_digits=6, decimal_places=1, default=0)
+    issued_at = models.DateTimeField(_("выдан"), default=timezone.now)
+    pdf = models.FileField(_("файл PDF"), upload_to="certificates/%Y/", blank=True)
+    revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
+    revoke_reason = models.TextField(_("причина отзыва"), blank=True)
+
+    class Meta:
+        verbose_name = _("сертификат")
+        verbose_name_plural = _("сертификаты")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "activity"],
+                condition=Q(revoked_at__isnull=True, activity__isnull=False),
+                name="certificate_one_valid_per_activity",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(revoked_at__isnull=True, kind="season"),
+                name="certificate_one_valid_per_season",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="season", activity__isnull=True) | Q(kind="activity", activity__isnull=False),
+                name="certificate_kind_matches_activity",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number

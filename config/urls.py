@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("participants.urls")),
+    path("", include("participants.urls")),
+    path("", include("activities.urls")),
     path("", include("programs.urls")),
 ]

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Person
+from participants.models import Enrollment, Person, SubscriptionForm
 from programs.models import Season, Subject
 
 
@@ -81,3 +81,46 @@ class ExpertAssignment(models.Model):
         if self.subject_id:
             label = f"{label} ({self.subject})"
         return f"{self.person} — {label}"
+
+
+class IndividualRequest(models.Model):
+    """A teacher's individual request in the bank of requests of the Methodical Subscription (seed 004)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Новый")
+        ASSIGNED = "assigned", _("Назначен тьютор")
+        IN_WORK = "in_work", _("Маршрут выполняется")
+        DONE = "done", _("Выполнен")
+        DECLINED = "declined", _("Отклонён")
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="individual_requests"
+    )
+    deficit = models.TextField(_("профессиональный дефицит"))
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("предмет"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField(_("тема"), max_length=300)
+    preferred_form = models.CharField(_("желаемая форма"), max_length=32, choices=SubscriptionForm.choices)
+    comment = models.TextField(_("комментарий"), blank=True)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.NEW)
+    tutor = models.ForeignKey(
+        ExpertAssignment,
+        verbose_name=_("тьютор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tutored_requests",
+    )
+    status_reason = models.TextField(_("пояснение к статусу"), blank=True)
+    created_at = models.DateTimeField(_("подан"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("индивидуальный запрос")
+        verbose_name_plural = _("банк запросов")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="request_bank_idx")]
+
+    def __str__(self):
+        return self.topic

@@ -130,6 +130,9 @@ class Person(models.Model):
     )
     is_manager = models.BooleanField(_("руководящий работник"), default=False)
     is_anonymised = models.BooleanField(_("обезличен"), default=False, editable=False)
+    calendar_token = models.CharField(
+        _("ключ календаря"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("создан"), auto_now_add=True)
 
     class Meta:
@@ -246,3 +249,197 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.text_version})"
+
+
+class SubscriptionForm(models.TextChoices):
+    """The seven forms of the Methodical Subscription (seed 004, §III.3); activities use the same values."""
+
+    METHODICAL_SESSION = "methodical_session", _("Методическая сессия")
+    PRACTICUM = "practicum", _("Практикум")
+    MASTER_CLASS = "master_class", _("Мастер-класс")
+    METHODICAL_INTENSIVE = "methodical_intensive", _("Методический интенсив")
+    TRAINING = "training", _("Тренинг")
+    PSYCHOLOGICAL_CONSULTING = "psychological_consulting", _("Психологический консалтинг")
+    MENTORING_HOUR = "mentoring_hour", _("Наставнический час")
+
+
+class SchoolApplication(models.Model):
+    """A school's official request to join a season of the Methodical Subscription (seed 004, §III.1–2)."""
+
+    class Ground(models.TextChoices):
+        OWN_REQUEST = "own_request", _("По заявке образовательной организации")
+        VPR = "vpr", _("По результатам ВПР (независимая оценка качества обучения)")
+        DIAGNOSTICS = "diagnostics", _("По итогам диагностики дефицитов предметной компетентности")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("На рассмотрении")
+        APPROVED = "approved", _("Одобрена")
+        REJECTED = "rejected", _("Отклонена")
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="school_applications"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.PROTECT, related_name="subscription_applications"
+    )
+    applicant = models.ForeignKey(
+        Person, verbose_name=_("заявитель"), on_delete=models.PROTECT, related_name="school_applications"
+    )
+    grounds = models.JSONField(_("основания"), default=list)
+    details = models.TextField(_("обоснование"), blank=True, help_text=_("Результаты ВПР, выявленные дефициты"))
+    teachers_planned = models.PositiveSmallIntegerField(_("педагогов планируется"), null=True, blank=True)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.APPLIED)
+    submitted_at = models.DateTimeField(_("подана"), default=timezone.now)
+    decided_at = models.DateTimeField(_("рассмотрена"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто рассмотрел"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("причина решения"), blank=True)
+
+    class Meta:
+        verbose_name = _("заявка школы на абонемент")
+        verbose_name_plural = _("заявки школ на абонемент")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "organisation"],
+                condition=Q(status__in=["applied", "approved"]),
+                name="school_application_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.season}"
+
+
+class FeedbackQuestion(models.Model):
+    """A question of the season's quarterly feedback; the burnout pulse is a 1–5 scale question."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Шкала 1–5")
+        TEXT = "text", _("Свободный ответ")
+        CHOICE = "choice", _("Выбор из вариантов")
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="feedback_questions"
+    )
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    text = models.CharField(_("вопрос"), max_length=500)
+    help_text = models.CharField(_("пояснение"), max_length=500, blank=True)
+    kind = models.CharField(_("вид ответа"), max_length=16, choices=Kind.choices, default=Kind.SCALE)
+    choices = models.JSONField(_("варианты"), default=list, blank=True)
+    is_required = models.BooleanField(_("обязательный"), default=True)
+    is_pulse = models.BooleanField(
+        _("пульс нагрузки / выгорания"), default=False, help_text=_("Шкала 1–5 для тренда в отчётах")
+    )
+    shows_individual_answers = models.BooleanField(
+        _("показывать ответы поимённо"),
+        default=False,
+        help_text=_("По умолчанию в отчётах только сводные данные"),
+    )
+    is_active = models.BooleanField(_("задаётся"), default=True)
+
+    class Meta:
+        verbose_name = _("вопрос обратной связи")
+        verbose_name_plural = _("вопросы ежеквартальной обратной связи")
+        ordering = ["season", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(is_pulse=True) | Q(kind="scale"), name="feedback_pulse_is_scale"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class FeedbackResponse(models.Model):
+    """One participant's answers for one quarter: asked once per quarter."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="feedback_responses"
+    )
+    year = models.PositiveSmallIntegerField(_("год"))
+    quarter = models.PositiveSmallIntegerField(_("квартал"))
+    submitted_at = models.DateTimeField(_("ответ дан"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ответ на обратную связь")
+        verbose_name_plural = _("ответы на обратную связь")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "year", "quarter"], name="feedback_once_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="feedback_quarter_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.quarter} кв. {self.year}"
+
+
+class FeedbackAnswer(models.Model):
+    response = models.ForeignKey(
+        FeedbackResponse, verbose_name=_("ответ"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        FeedbackQuestion, verbose_name=_("вопрос"), on_delete=models.CASCADE, related_name="answers"
+    )
+    scale_value = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True)
+    text_value = models.TextField(_("текст ответа"), blank=True)
+
+    class Meta:
+        verbose_name = _("ответ на вопрос")
+        verbose_name_plural = _("ответы на вопросы")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="feedback_answer_unique"),
+            models.CheckConstraint(
+                condition=Q(scale_value__isnull=True) | (Q(scale_value__gte=1) & Q(scale_value__lte=5)),
+                name="feedback_scale_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.question)
+
+
+class PersonalDataRequest(models.Model):
+    """A person's request under 152-FZ (export or erasure) and the record of how it was carried out."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Выгрузка данных")
+        ERASURE = "erasure", _("Удаление (обезличивание) данных")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Получен")
+        DONE = "done", _("Исполнен")
+        REFUSED = "refused", _("Отклонён")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("человек"), null=True, on_delete=models.SET_NULL, related_name="data_requests"
+    )
+    # Kept after erasure so the record of the destruction survives without the personal data.
+    person_ref = models.CharField(_("номер человека"), max_length=32, editable=False)
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    reason = models.TextField(_("пояснение"), blank=True)
+    requested_at = models.DateTimeField(_("получен"), default=timezone.now)
+    completed_at = models.DateTimeField(_("исполнен"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто исполнил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    result = models.TextField(_("что сделано"), blank=True)
+
+    class Meta:
+        verbose_name = _("запрос по персональным данным")
+        verbose_name_plural = _("запросы по персональным данным")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.person_ref}"

@@ -3,8 +3,9 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     # logout (POST only), password change and the rest of the reset flow, with templates in registration/.
-    path("", include("django.contrib.auth.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("cabinet/", views.cabinet, name="cabinet"),
 ]

@@ -1,9 +1,14 @@
-"""Sign-in, sign-out and password pages: Django's auth views with our form and templates."""
+"""Sign-in, sign-out and password pages (Django's auth views with our form and templates); the cabinet."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
 
+from .cabinet import CabinetContext, cabinet_sections
 from .forms import EmailAuthenticationForm
+from .selectors import person_enrollments, person_for_user
 
 
 class LoginView(auth_views.LoginView):
@@ -29,3 +34,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         # Without django.contrib.sites the site name would be the bare host name.
         return {"site_name": settings.PORTAL_NAME}
+
+
+@login_required
+def cabinet(request):
+    person = person_for_user(request.user)
+    if person is None:
+        # Staff accounts without a person record have nothing to show here.
+        return render(request, "participants/cabinet/no_person.html", status=200)
+    ctx = CabinetContext(request=request, person=person, enrollments=person_enrollments(person), now=timezone.now())
+    return render(request, "participants/cabinet/cabinet.html", {"person": person, "sections": cabinet_sections(ctx)})

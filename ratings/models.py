@@ -3,11 +3,13 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Submission
 from experts.models import ExpertAssignment
-from programs.models import Program
+from participants.models import Enrollment
+from programs.models import Program, Season
 
 
 class Rubric(models.Model):
@@ -104,3 +106,27 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.points}"
+
+
+class ParticipantRating(models.Model):
+    """A participant's points and rank in the season, recomputed when its inputs change (seed 000 §5.8)."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="rating"
+    )
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="+")
+    attendance_points = models.DecimalField(_("баллы за посещаемость"), max_digits=9, decimal_places=2, default=0)
+    video_points = models.DecimalField(_("баллы за видеоуроки"), max_digits=9, decimal_places=2, default=0)
+    achievement_points = models.DecimalField(_("баллы за достижения"), max_digits=9, decimal_places=2, default=0)
+    total = models.DecimalField(_("итого"), max_digits=10, decimal_places=2, default=0)
+    rank = models.PositiveIntegerField(_("место"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("пересчитан"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("рейтинг участника")
+        verbose_name_plural = _("рейтинг участников")
+        ordering = ["season", "rank"]
+        indexes = [models.Index(fields=["season", "rank"], name="rating_season_rank_idx")]
+
+    def __str__(self):
+        return f"{self.enrollment}: {self.total}"
