@@ -10,60 +10,21 @@ skipped locally and fails under CI, which installs it. E2E_SCREENSHOT_DIR=/tmp/e
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from .conftest import CHROMIUM
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 COORDINATOR_EMAIL = "e2e.coordinator@example.ru"
 COORDINATOR_PASSWORD = "Smoke-Journey-2025"
 PROGRAMS = ["Прогрессивный педагог", "Методический абонемент", "Педкластер 27"]
 FIRST_MODULE = "Знакомство. Цифровой профиль педагога"
 LAST_MODULE = "Первый выпуск! Итоги Программы"
-
-
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-
-
-@pytest.fixture
-def browser(monkeypatch, portal_data):
-    """Debian's Chromium through Playwright; None under CI when it is missing (the test then fails).
-
-    Started only after the data are written (hence portal_data): while Playwright's loop runs in this
-    thread, asgiref gives Django's ORM a separate connection here that nothing closes, and PostgreSQL
-    then refuses to drop the test database at the end of the session.
-    """
-    if not CHROMIUM.exists():
-        if _ci():
-            yield None  # fail in the test itself, so that the run reports a FAILED test, not a setup error
-            return
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); CI is not set, so skipping")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run beside it
-    # (an ORM call in the test body while the browser is open, say).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -86,20 +47,7 @@ def portal_data():
     return program
 
 
-@pytest.fixture
-def shot():
-    """shot(page, name): a full-page screenshot into E2E_SCREENSHOT_DIR when that is set."""
-    folder = os.environ.get("E2E_SCREENSHOT_DIR")
-
-    def take(page, name: str) -> None:
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-    return take
-
-
-def test_smoke_journey(live_server, portal_data, browser, shot):
+def test_smoke_journey(live_server, portal_data, browser, shot, axe_check):
     if browser is None:
         pytest.fail(f"CI is set but {CHROMIUM} is missing: CI must install Chromium (apt-get install -y chromium)")
     from playwright.sync_api import expect
@@ -113,6 +61,7 @@ def test_smoke_journey(live_server, portal_data, browser, shot):
         for title in PROGRAMS:
             expect(page.get_by_role("link", name=title, exact=True)).to_be_visible()
         shot(page, "01-home")
+        axe_check(page, "home")
 
         # The Progressive Teacher page and its roadmap, first module before the last.
         page.get_by_role("link", name="Прогрессивный педагог", exact=True).click()
@@ -126,12 +75,14 @@ def test_smoke_journey(live_server, portal_data, browser, shot):
         last = next(i for i, text in enumerate(titles) if LAST_MODULE in text)
         assert first < last, titles
         shot(page, "02-program")
+        axe_check(page, "program page")
 
         # Log in by e-mail from the navbar.
         page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Войти").click()
         expect(page.get_by_role("heading", name="Вход на портал")).to_be_visible()
         page.locator("input[name=username]").fill(COORDINATOR_EMAIL)
         page.locator("input[name=password]").fill(COORDINATOR_PASSWORD)
+        axe_check(page, "login")
         shot(page, "03-login")
         page.locator(f"form[action='{reverse('login')}'] button[type=submit]").click()
         expect(page.get_by_role("link", name="Администрирование")).to_be_visible()
@@ -156,6 +107,7 @@ def test_smoke_journey(live_server, portal_data, browser, shot):
         page.get_by_role("button", name="Меню").click()
         expect(page.get_by_role("button", name="Обычная версия сайта")).to_be_visible()
         shot(page, "05-home-a11y")
+        axe_check(page, "home, low-vision mode")
     finally:
         context.close()
 
