@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
-from programs.models import Program, Season
+from programs.models import Organisation, Program, Season
 
 from .models import Consent, Enrollment, EnrollmentStatusChange, Person, SchoolApplication, User
 from .services import enrollments_set_status, school_application_decide
@@ -270,6 +270,28 @@ class SubscriptionEnrollmentAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SubscriptionSeasonFilter(SeasonFilter):
+    """The season filter of the Subscription's admin pages: only seasons of the Methodical Subscription."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Season.objects.select_related("program").filter(program__kind=Program.Kind.SUBSCRIPTION)
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(program__municipality_id=scope)
+        return [(season.pk, str(season)) for season in qs.order_by("program__title", "-starts_on")]
+
+
+class OrganisationScopedFilter(admin.RelatedFieldListFilter):
+    """An organisation filter listing only the coordinator's municipality's organisations."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Organisation.objects.order_by("short_name")
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(municipality_id=scope)
+        return [(o.pk, o.short_name) for o in qs]
+
+
 class GroundFilter(admin.SimpleListFilter):
     title = _("основание")
     parameter_name = "ground"
@@ -345,7 +367,7 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
         "submitted_at",
         "decided_at",
     ]
-    list_filter = ["status", ("season", SeasonFilter), GroundFilter, "organisation__low_results"]
+    list_filter = ["status", ("season", SubscriptionSeasonFilter), GroundFilter, "organisation__low_results"]
     search_fields = [
         "organisation__short_name",
         "organisation__name",
