@@ -7,5 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Мероприятия")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning).
-        from . import receivers  # noqa: F401
+        # Connects the receivers of programs.signals (template loading, season cloning); registers the
+        # individual route's cabinet section and admin.
+        from . import admin_route, cabinet_route, receivers  # noqa: F401

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("participants.urls")),
+    path("", include("experts.urls")),
     path("", include("activities.urls")),
     path("", include("programs.urls")),
 ]

@@ -7,5 +7,5 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Эксперты")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning).
-        from . import receivers  # noqa: F401
+        # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section.
+        from . import cabinet, receivers  # noqa: F401

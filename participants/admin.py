@@ -1,15 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
+from programs.models import Organisation, Program, Season
 
-from .models import Consent, Enrollment, EnrollmentStatusChange, Person, User
-from .services import enrollments_set_status
+from .models import Consent, Enrollment, EnrollmentStatusChange, Person, SchoolApplication, User
+from .services import enrollments_set_status, school_application_decide
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -222,3 +226,228 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
     @admin.action(description=_("Отметить: программа завершена"))
     def complete(self, request, queryset):
         self._apply(request, queryset, Enrollment.Status.COMPLETED, _("Программа завершена"))
+
+
+# --- Methodical Subscription ---------------------------------------------------------------------------
+
+
+class SubscriptionEnrollmentAutocompleteView(AutocompleteJsonView):
+    """Enrollment autocomplete limited to seasons of the Methodical Subscription (and to the coordinator's
+    municipality, through the enrollment admin's own queryset)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(season__program__kind=Program.Kind.SUBSCRIPTION)
+
+
+class SubscriptionEnrollmentSelect(AutocompleteSelect):
+    def __init__(self, field, admin_site, url_name: str, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.subscription_url_name = url_name
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:{self.subscription_url_name}")
+
+
+class SubscriptionEnrollmentAdminMixin:
+    """For the admins of rows that belong to a participant of the Subscription (requests, route items):
+    the `enrollment` field searches only Subscription enrollments of the coordinator's municipality."""
+
+    def _subscription_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_subscription_enrollments"
+
+    def get_urls(self):
+        view = SubscriptionEnrollmentAutocompleteView.as_view(admin_site=self.admin_site)
+        own = [path("subscription-enrollments/", self.admin_site.admin_view(view), name=self._subscription_url_name())]
+        return own + super().get_urls()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enrollment":
+            kwargs["widget"] = SubscriptionEnrollmentSelect(
+                db_field, self.admin_site, url_name=self._subscription_url_name()
+            )
+            kwargs["queryset"] = Enrollment.objects.filter(season__program__kind=Program.Kind.SUBSCRIPTION)
+            kwargs = scoped_formfield(self, db_field, request, kwargs, {"enrollment": "season__program__municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SubscriptionSeasonFilter(SeasonFilter):
+    """The season filter of the Subscription's admin pages: only seasons of the Methodical Subscription."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Season.objects.select_related("program").filter(program__kind=Program.Kind.SUBSCRIPTION)
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(program__municipality_id=scope)
+        return [(season.pk, str(season)) for season in qs.order_by("program__title", "-starts_on")]
+
+
+class OrganisationScopedFilter(admin.RelatedFieldListFilter):
+    """An organisation filter listing only the coordinator's municipality's organisations."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Organisation.objects.order_by("short_name")
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(municipality_id=scope)
+        return [(o.pk, o.short_name) for o in qs]
+
+
+class GroundFilter(admin.SimpleListFilter):
+    title = _("основание")
+    parameter_name = "ground"
+
+    def lookups(self, request, model_admin):
+        return SchoolApplication.Ground.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in SchoolApplication.Ground.values:
+            return queryset
+        # The grounds are a JSON list of distinct codes; a quoted code matches on SQLite and PostgreSQL alike.
+        return queryset.filter(grounds__icontains=f'"{value}"')
+
+
+class SchoolApplicationAdminForm(forms.ModelForm):
+    """An application received on paper, entered by the coordinator."""
+
+    grounds = forms.MultipleChoiceField(
+        label=_("Основания"),
+        choices=SchoolApplication.Ground.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Отметьте хотя бы одно основание для включения школы в проект.")},
+    )
+
+    class Meta:
+        model = SchoolApplication
+        fields = ["season", "organisation", "applicant", "grounds", "details", "teachers_planned"]
+
+    def clean(self):
+        cleaned = super().clean()
+        season, organisation = cleaned.get("season"), cleaned.get("organisation")
+        applicant = cleaned.get("applicant")
+        if season and season.program.kind != Program.Kind.SUBSCRIPTION:
+            self.add_error("season", _("Заявки школ принимаются только в программу «Методический абонемент»."))
+        if organisation and applicant and applicant.organisation_id != organisation.pk:
+            self.add_error("applicant", _("Заявитель должен работать в этой организации."))
+        if season and organisation and not self.instance.pk:
+            duplicate = SchoolApplication.objects.filter(
+                season=season,
+                organisation=organisation,
+                status__in=[SchoolApplication.Status.APPLIED, SchoolApplication.Status.APPROVED],
+            ).first()
+            if duplicate is not None:
+                self.add_error(
+                    "organisation",
+                    _("У этой школы уже есть заявка на этот сезон со статусом «%(status)s».")
+                    % {"status": duplicate.get_status_display()},
+                )
+        return cleaned
+
+
+class DecisionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина отказа"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Причину получит заявитель по электронной почте; она видна в его личном кабинете."),
+        error_messages={"required": _("Укажите причину отказа: её получит заявитель.")},
+    )
+
+
+@admin.register(SchoolApplication)
+class SchoolApplicationAdmin(MunicipalityScopedAdmin):
+    municipality_path = "season__program__municipality"
+    form = SchoolApplicationAdminForm
+    list_display = [
+        "organisation",
+        "season",
+        "applicant",
+        "grounds_display",
+        "teachers_planned",
+        "status",
+        "submitted_at",
+        "decided_at",
+    ]
+    list_filter = ["status", ("season", SubscriptionSeasonFilter), GroundFilter, "organisation__low_results"]
+    search_fields = [
+        "organisation__short_name",
+        "organisation__name",
+        "applicant__last_name",
+        "applicant__first_name",
+        "details",
+    ]
+    list_select_related = ["organisation", "season__program", "applicant"]
+    autocomplete_fields = ["organisation", "applicant"]
+    date_hierarchy = "submitted_at"
+    actions = ["approve", "reject"]
+    decision_fields = ["status", "submitted_at", "decided_at", "decided_by", "decision_reason"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["season", "organisation", "applicant", "grounds", "details", "teachers_planned"]
+        return fields if obj is None else [*fields, *self.decision_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The decision is taken only through the actions, so that the applicant is told and the reason is kept.
+        if obj is None:
+            return []
+        return ["season", "organisation", "applicant", *self.decision_fields]
+
+    @admin.display(description=_("Основания"))
+    def grounds_display(self, obj):
+        chosen = set(obj.grounds or [])
+        return "; ".join(str(label) for value, label in SchoolApplication.Ground.choices if value in chosen)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(
+            self,
+            db_field,
+            request,
+            kwargs,
+            {
+                "season": "program__municipality",
+                "organisation": "municipality",
+                "applicant": "organisation__municipality",
+            },
+        )
+        if db_field.name == "season":
+            kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).filter(
+                program__kind=Program.Kind.SUBSCRIPTION
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _decide(self, request, queryset, approve: bool, reason: str = ""):
+        decided, skipped = school_application_decide(
+            applications=queryset, approve=approve, reason=reason, by=request.user
+        )
+        if decided:
+            text = (
+                ngettext("Одобрена %(n)d заявка.", "Одобрено заявок: %(n)d.", decided)
+                if approve
+                else ngettext("Отклонена %(n)d заявка.", "Отклонено заявок: %(n)d.", decided)
+            )
+            self.message_user(request, text % {"n": decided}, messages.SUCCESS)
+        for application, why in skipped:
+            self.message_user(request, f"{application.organisation}: {why}", messages.WARNING)
+
+    @admin.action(description=_("Одобрить заявки школ"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Отклонить заявки школ (с указанием причины)"))
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = DecisionReasonForm(request.POST)
+            if form.is_valid():
+                self._decide(request, queryset, approve=False, reason=form.cleaned_data["reason"])
+                return None
+        else:
+            form = DecisionReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Отклонить заявки школ"),
+            "form": form,
+            "queryset": queryset.select_related("organisation", "season__program"),
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/participants/schoolapplication/decision_reason.html", context)

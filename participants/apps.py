@@ -8,7 +8,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Участники")
 
     def ready(self):
-        from . import cabinet, middleware  # noqa: F401  (cabinet section; the login receiver)
+        from . import cabinet, cabinet_subscription, middleware  # noqa: F401  (cabinet sections; the login receiver)
         from .roles import role_groups_ensure
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")

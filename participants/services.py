@@ -4,15 +4,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import EducationLevel, Organisation, Season
+from programs.models import EducationLevel, Organisation, Program, Season
 
 from . import consents
-from .models import Consent, Enrollment, EnrollmentStatusChange, Person, User
+from .models import Consent, Enrollment, EnrollmentStatusChange, Person, SchoolApplication, User
 
 S = Enrollment.Status
 
@@ -258,3 +261,188 @@ def email_confirm(*, user: User, now: datetime | None = None) -> bool:
         email_confirmed_at=now or timezone.now()
     )
     return bool(changed)
+
+
+# --- Methodical Subscription: a school's application (seed 004, §III.1–2) ----------------------------
+
+SA = SchoolApplication.Status
+
+
+def person_is_school_administrator(person: Person | None) -> bool:
+    """A school's administrator: a manager (director, deputy) of an organisation, or a director's account."""
+    if person is None or person.organisation_id is None:
+        return False
+    user = person.user
+    return person.is_manager or (user is not None and user.role == User.Role.DIRECTOR)
+
+
+def school_application_window_is_open(season: Season, now: datetime | None = None) -> bool:
+    """Schools apply while the season takes registrations or while it runs."""
+    now = now or timezone.now()
+    return season.registration_is_open(now) or season.is_running(timezone.localdate(now, timezone=season.tz))
+
+
+def school_application_check(*, season: Season, applicant: Person, now: datetime) -> None:
+    """Whether this administrator may apply for their school now; raises ValidationError saying why not."""
+    if season.program.kind != Program.Kind.SUBSCRIPTION:
+        raise ValidationError(
+            _("Заявки школ принимаются только в программу «Методический абонемент»."), code="not_subscription"
+        )
+    if not person_is_school_administrator(applicant):
+        raise ValidationError(
+            _("Заявку от имени школы подаёт её руководитель или заместитель руководителя."),
+            code="not_school_administrator",
+        )
+    if applicant.organisation.municipality_id != season.program.municipality_id:
+        raise ValidationError(
+            _("Ваша организация относится к другому муниципалитету: заявку в эту программу подать нельзя."),
+            code="other_municipality",
+        )
+    if not school_application_window_is_open(season, now):
+        raise ValidationError(
+            _(
+                "Заявки школ на сезон «%(season)s» сейчас не принимаются: приём идёт, пока открыта регистрация "
+                "и пока сезон продолжается."
+            )
+            % {"season": season},
+            code="window_closed",
+        )
+
+
+@transaction.atomic
+def school_application_submit(
+    *,
+    season: Season,
+    applicant: Person,
+    grounds: list[str],
+    details: str = "",
+    teachers_planned: int | None = None,
+    now: datetime | None = None,
+) -> SchoolApplication:
+    """A school administrator's official request for the school to join a season of the Subscription."""
+    now = now or timezone.now()
+    # The season row serialises two administrators of one school submitting at the same moment.
+    season = Season.objects.select_for_update().select_related("program").get(pk=season.pk)
+    applicant = Person.objects.select_related("organisation", "user").get(pk=applicant.pk)
+    school_application_check(season=season, applicant=applicant, now=now)
+    chosen = [g for g in SchoolApplication.Ground.values if g in set(grounds)]
+    errors = {}
+    if not chosen or len(chosen) != len(set(grounds)):
+        errors["grounds"] = ValidationError(
+            _("Отметьте хотя бы одно основание для включения школы в проект."), code="grounds_required"
+        )
+    details = details.strip()
+    needs_details = {SchoolApplication.Ground.VPR, SchoolApplication.Ground.DIAGNOSTICS} & set(chosen)
+    if needs_details and not details:
+        errors["details"] = ValidationError(
+            _("Опишите результаты ВПР или выявленные дефициты: на их основании координатор рассмотрит заявку."),
+            code="details_required",
+        )
+    if teachers_planned is not None and teachers_planned < 1:
+        errors["teachers_planned"] = ValidationError(
+            _("Укажите, сколько педагогов школы будут участвовать, — не меньше одного."), code="teachers_planned"
+        )
+    if errors:
+        raise ValidationError(errors)
+    existing = (
+        SchoolApplication.objects.filter(
+            season=season, organisation_id=applicant.organisation_id, status__in=[SA.APPLIED, SA.APPROVED]
+        )
+        .select_related("applicant")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "Заявка школы «%(school)s» на этот сезон уже подана (%(when)s, %(who)s) и имеет статус "
+                "«%(status)s». Вторая заявка не нужна."
+            )
+            % {
+                "school": applicant.organisation,
+                "when": timezone.localtime(existing.submitted_at, season.tz).strftime("%d.%m.%Y"),
+                "who": existing.applicant.short_name,
+                "status": existing.get_status_display(),
+            },
+            code="duplicate",
+        )
+    return SchoolApplication.objects.create(
+        season=season,
+        organisation_id=applicant.organisation_id,
+        applicant=applicant,
+        grounds=chosen,
+        details=details,
+        teachers_planned=teachers_planned,
+        submitted_at=now,
+    )
+
+
+def _school_application_email(application_id: int) -> None:
+    application = (
+        SchoolApplication.objects.select_related("season__program", "organisation", "applicant__user")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return
+    applicant = application.applicant
+    to = applicant.email or (applicant.user.email if applicant.user_id else "")
+    if not to:
+        return
+    context = {
+        "application": application,
+        "approved": application.status == SA.APPROVED,
+        "person": applicant,
+        "site_name": settings.PORTAL_NAME,
+    }
+    subject = " ".join(render_to_string("emails/school_application_decided/subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string("emails/school_application_decided/body.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string("emails/school_application_decided/body.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def school_application_decide(
+    *,
+    applications: Iterable[SchoolApplication],
+    approve: bool,
+    reason: str = "",
+    by: User | None,
+    now: datetime | None = None,
+) -> tuple[int, list[tuple[SchoolApplication, str]]]:
+    """Approve or reject applications under consideration, in bulk; each applicant is told by e-mail.
+
+    Returns (decided, [(application, why it was skipped)]). A rejection must carry its reason.
+    """
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Укажите причину отказа: её получит заявитель."), code="reason_required")}
+        )
+    now = now or timezone.now()
+    ids = [a.pk for a in applications]
+    locked = list(
+        SchoolApplication.objects.select_for_update()
+        .select_related("organisation", "season")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    to_status = SA.APPROVED if approve else SA.REJECTED
+    decided, skipped = [], []
+    for application in locked:
+        if application.status != SA.APPLIED:
+            skipped.append(
+                (
+                    application,
+                    _("заявка уже рассмотрена (статус «%(status)s»).") % {"status": application.get_status_display()},
+                )
+            )
+        else:
+            decided.append(application)
+    SchoolApplication.objects.filter(pk__in=[a.pk for a in decided]).update(
+        status=to_status, decided_at=now, decided_by=by, decision_reason=reason
+    )
+    for application in decided:
+        transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
+    return len(decided), skipped

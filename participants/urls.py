@@ -8,4 +8,9 @@ urlpatterns = [
     # logout (POST only), password change and the rest of the reset flow, with templates in registration/.
     path("accounts/", include("django.contrib.auth.urls")),
     path("cabinet/", views.cabinet, name="cabinet"),
+    path(
+        "subscription/seasons/<int:season_id>/school-application/",
+        views.school_application,
+        name="school_application",
+    ),
 ]
