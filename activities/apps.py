@@ -9,3 +9,6 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning).
         from . import receivers  # noqa: F401
+        from .cabinet import register as register_cabinet_sections
+
+        register_cabinet_sections()
