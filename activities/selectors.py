@@ -184,7 +184,7 @@ def _activity_row(data: EnrollmentActivities, enrollment: Enrollment, activity: 
         if submission is not None:
             status, label = (
                 Status.SUBMITTED,
-                _("Видеоурок сдан: %(state)s") % {"state": submission.get_status_display().lower()},
+                _("Видеоурок: %(state)s") % {"state": submission.get_status_display().lower()},
             )
         elif cutoff > now:
             status, label = Status.UPCOMING, _("Видеоурок ещё не сдан")
