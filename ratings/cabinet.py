@@ -20,6 +20,7 @@ def rating_context(ctx: CabinetContext) -> dict | None:
     ratings = {r.enrollment_id: r for r in ParticipantRating.objects.filter(enrollment__in=enrollments)}
     ranked = dict(
         ParticipantRating.objects.filter(season_id__in={e.season_id for e in enrollments}, rank__isnull=False)
+        .order_by()  # the model's ordering would join the program into the grouping
         .values("season_id")
         .annotate(n=Count("pk"))
         .values_list("season_id", "n")
