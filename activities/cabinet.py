@@ -7,7 +7,6 @@ number of enrollments, modules, activities, sessions and assignments.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.cabinet import CabinetContext, Section, register_section
@@ -65,7 +64,6 @@ def deadlines_context(ctx: CabinetContext) -> dict | None:
         {
             "deadline": d,
             "label": _deadline_label(d),
-            "local": timezone.localtime(d.at, d.season.tz),
             "left": time_left(d.at, ctx.now, d.season.tz),
         }
         for d in deadlines
