@@ -8,5 +8,8 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning); registers the
-        # individual route's cabinet section and admin.
+        # cabinet sections (roadmap, deadlines, risks, certificates, the individual route) and the route admin.
         from . import admin_route, cabinet_route, receivers  # noqa: F401
+        from .cabinet import register as register_cabinet_sections
+
+        register_cabinet_sections()

@@ -9,3 +9,6 @@ class RatingsConfig(AppConfig):
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
         from . import receivers  # noqa: F401
+        from .cabinet import register as register_cabinet_sections
+
+        register_cabinet_sections()

@@ -1,0 +1,103 @@
+"""The activities app's sections of the teacher's cabinet: risks, deadlines, the roadmap, certificates.
+
+The first of them to run loads the activities of the current enrollments once (six queries) and leaves
+them in ctx.shared for the others, so the three sections together stay at six queries whatever the
+number of enrollments, modules, activities, sessions and assignments.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from participants.cabinet import CabinetContext, Section, register_section
+
+from .selectors import (
+    DeadlineKind,
+    EnrollmentActivities,
+    enrollment_activities,
+    enrollment_deadlines,
+    enrollment_risks,
+    enrollment_roadmaps,
+    person_certificates,
+)
+from .timetext import time_left
+
+SHARED_KEY = "activities.enrollment_activities"
+# The cabinet shows the nearest few; the calendar feed has them all.
+DEADLINES_SHOWN = 8
+
+
+def _data(ctx: CabinetContext) -> EnrollmentActivities:
+    if SHARED_KEY not in ctx.shared:
+        ctx.shared[SHARED_KEY] = enrollment_activities(ctx.current)
+    return ctx.shared[SHARED_KEY]
+
+
+def risks_context(ctx: CabinetContext) -> dict | None:
+    if not ctx.current:
+        return None
+    risks = enrollment_risks(ctx.current, now=ctx.now, data=_data(ctx))
+    groups = [(e, risks[e.pk]) for e in ctx.current if risks[e.pk]]
+    if not groups:
+        return None
+    return {"groups": groups}
+
+
+def _deadline_label(deadline) -> str:
+    title = deadline.activity.title
+    if deadline.kind == DeadlineKind.SESSION:
+        if deadline.session.title:
+            return _("%(activity)s: %(session)s") % {"activity": title, "session": deadline.session.title}
+        return title
+    if deadline.kind == DeadlineKind.VIDEO_DUE:
+        return _("Срок сдачи видеоурока «%(activity)s»") % {"activity": title}
+    if deadline.extended:
+        return _("Продлённый для вас срок сдачи видеоурока «%(activity)s»") % {"activity": title}
+    return _("Окончательный срок сдачи видеоурока «%(activity)s»") % {"activity": title}
+
+
+def deadlines_context(ctx: CabinetContext) -> dict | None:
+    if not ctx.current:
+        return None
+    deadlines = enrollment_deadlines(ctx.current, now=ctx.now, data=_data(ctx))[:DEADLINES_SHOWN]
+    items = [
+        {
+            "deadline": d,
+            "label": _deadline_label(d),
+            "left": time_left(d.at, ctx.now, d.season.tz),
+        }
+        for d in deadlines
+    ]
+    show_program = len({e.season_id for e in ctx.current}) > 1
+    return {"items": items, "show_program": show_program}
+
+
+def roadmap_context(ctx: CabinetContext) -> dict | None:
+    if not ctx.current:
+        return None
+    return {"roadmaps": enrollment_roadmaps(ctx.current, now=ctx.now, data=_data(ctx))}
+
+
+def certificates_context(ctx: CabinetContext) -> dict | None:
+    if not ctx.enrollments:
+        return None
+    return {"certificates": person_certificates(ctx.person)}
+
+
+def register() -> None:
+    # The banner opens the cabinet, before «Мои программы» (order 10).
+    register_section(Section(key="risks", template="activities/cabinet/_risks.html", context=risks_context, order=1))
+    register_section(
+        Section(key="deadlines", template="activities/cabinet/_deadlines.html", context=deadlines_context, order=20)
+    )
+    register_section(
+        Section(key="roadmap", template="activities/cabinet/_roadmap.html", context=roadmap_context, order=30)
+    )
+    register_section(
+        Section(
+            key="certificates",
+            template="activities/cabinet/_certificates.html",
+            context=certificates_context,
+            order=70,
+        )
+    )

@@ -1,0 +1,474 @@
+"""Reads of activities for a set of enrollments: the roadmap with my statuses, deadlines, risks, certificates.
+
+Everything here is set-based: a fixed number of queries whatever the number of enrollments, activities,
+sessions or assignments, so the cabinet, the calendar feed and the exclusion cases (issue 5) can share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from participants.models import Enrollment, Person, User
+from programs.models import RoadmapModule, Season
+
+from .models import Activity, Attendance, Certificate, Session, Submission, SubmissionExtension
+from .timetext import days_text
+
+# A video lesson whose due date is this close (or past) and which has nothing submitted is a risk.
+VIDEO_RISK_WINDOW = timedelta(days=7)
+
+
+# --- Loading ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrollmentActivities:
+    """The activities of the enrollments' seasons and everything personal about them, loaded at once."""
+
+    enrollments: list[Enrollment]
+    seasons: dict[int, Season]
+    modules_by_season: dict[int, list[RoadmapModule]]
+    # Each activity in roadmap order, with its sessions prefetched and its video assignment (or none) joined.
+    activities_by_season: dict[int, list[Activity]]
+    # (enrollment id, session id) → the mark.
+    attendance: dict[tuple[int, int], Attendance]
+    # (enrollment id, assignment id) → the current submission.
+    submissions: dict[tuple[int, int], Submission]
+    # (enrollment id, assignment id) → the personal extension.
+    extensions: dict[tuple[int, int], SubmissionExtension]
+
+    def assignment_cutoff(self, enrollment: Enrollment, assignment) -> datetime:
+        """The last moment this enrollment may submit: the cut-off, or a later personal extension."""
+        extension = self.extensions.get((enrollment.pk, assignment.pk))
+        if extension is not None and extension.until > assignment.cutoff_at:
+            return extension.until
+        return assignment.cutoff_at
+
+
+def activity_video_assignment(activity: Activity):
+    """The activity's video assignment, already joined; None without a query when there is none."""
+    try:
+        return activity.video_assignment
+    except Activity.video_assignment.RelatedObjectDoesNotExist:
+        return None
+
+
+def _seasons_of(enrollments: list[Enrollment]) -> dict[int, Season]:
+    season_field = Enrollment._meta.get_field("season")
+    if all(season_field.is_cached(e) for e in enrollments):
+        return {e.season_id: e.season for e in enrollments}
+    # One query when any enrollment came without its season; then every enrollment shares the loaded rows.
+    seasons = Season.objects.select_related("program").in_bulk({e.season_id for e in enrollments})
+    for enrollment in enrollments:
+        enrollment.season = seasons[enrollment.season_id]
+    return seasons
+
+
+def enrollment_activities(enrollments: Iterable[Enrollment]) -> EnrollmentActivities:
+    """Modules, activities (with video assignments), sessions, my marks, my submissions and extensions.
+
+    Six queries for any number of enrollments (seven when the seasons were not selected with them),
+    none for an empty list.
+    """
+    enrollments = list(enrollments)
+    data = EnrollmentActivities(enrollments, {}, {}, {}, {}, {}, {})
+    if not enrollments:
+        return data
+    data.seasons = _seasons_of(enrollments)
+    season_ids = list(data.seasons)
+    enrollment_ids = [e.pk for e in enrollments]
+    for module in RoadmapModule.objects.filter(season_id__in=season_ids).order_by("season_id", "order", "pk"):
+        data.modules_by_season.setdefault(module.season_id, []).append(module)
+    activities = (
+        Activity.objects.filter(season_id__in=season_ids)
+        .select_related("module", "video_assignment")
+        .prefetch_related("sessions")
+    )
+    for activity in activities:
+        data.activities_by_season.setdefault(activity.season_id, []).append(activity)
+    data.attendance = {
+        (a.enrollment_id, a.session_id): a for a in Attendance.objects.filter(enrollment_id__in=enrollment_ids)
+    }
+    data.submissions = {
+        (s.enrollment_id, s.assignment_id): s
+        for s in Submission.objects.filter(enrollment_id__in=enrollment_ids, is_current=True)
+    }
+    data.extensions = {
+        (x.enrollment_id, x.assignment_id): x
+        for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
+    }
+    return data
+
+
+# --- The roadmap with my status -----------------------------------------------------------------------
+
+
+class Status:
+    """My status on a session or an activity; the template shows the label, the code only picks a style."""
+
+    ATTENDED = "attended"
+    MISSED = "missed"
+    EXCUSED = "excused"
+    UPCOMING = "upcoming"
+    UNMARKED = "unmarked"
+    UNSCHEDULED = "unscheduled"
+    SUBMITTED = "submitted"
+
+
+@dataclass
+class SessionRow:
+    session: Session
+    status: str
+    label: str
+    reason: str = ""
+
+
+@dataclass
+class ActivityRow:
+    activity: Activity
+    status: str
+    label: str
+    sessions: list[SessionRow] = field(default_factory=list)
+    assignment: object = None
+    submission: Submission | None = None
+    # The last moment to submit (the cut-off or my extension), for video lessons.
+    cutoff: datetime | None = None
+
+
+@dataclass
+class ModuleRow:
+    module: RoadmapModule
+    activities: list[ActivityRow]
+
+
+@dataclass
+class EnrollmentRoadmap:
+    enrollment: Enrollment
+    modules: list[ModuleRow]
+    # Activities of the season placed in no module.
+    loose: list[ActivityRow]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.modules and not self.loose
+
+
+def _session_row(session: Session, mark: Attendance | None, now: datetime) -> SessionRow:
+    if mark is not None:
+        if mark.status == Attendance.Status.PRESENT:
+            return SessionRow(session, Status.ATTENDED, _("Посещено"))
+        if mark.status == Attendance.Status.LATE:
+            return SessionRow(session, Status.ATTENDED, _("Посещено (с опозданием)"))
+        if mark.status == Attendance.Status.EXCUSED:
+            return SessionRow(session, Status.EXCUSED, _("Пропуск по уважительной причине"), mark.reason)
+        return SessionRow(session, Status.MISSED, _("Пропуск без уважительной причины"))
+    if session.starts_at > now:
+        return SessionRow(session, Status.UPCOMING, _("Предстоит"))
+    if session.ends_at > now:
+        return SessionRow(session, Status.UPCOMING, _("Идёт сейчас"))
+    return SessionRow(session, Status.UNMARKED, _("Посещаемость ещё не отмечена"))
+
+
+def _activity_row(data: EnrollmentActivities, enrollment: Enrollment, activity: Activity, now: datetime):
+    sessions = [_session_row(s, data.attendance.get((enrollment.pk, s.pk)), now) for s in activity.sessions.all()]
+    assignment = activity_video_assignment(activity)
+    if assignment is not None:
+        submission = data.submissions.get((enrollment.pk, assignment.pk))
+        cutoff = data.assignment_cutoff(enrollment, assignment)
+        if submission is not None:
+            status, label = (
+                Status.SUBMITTED,
+                _("Видеоурок: %(state)s") % {"state": submission.get_status_display().lower()},
+            )
+        elif cutoff > now:
+            status, label = Status.UPCOMING, _("Видеоурок ещё не сдан")
+        else:
+            status, label = Status.MISSED, _("Видеоурок не сдан, приём закрыт")
+        return ActivityRow(activity, status, label, sessions, assignment, submission, cutoff)
+    codes = [row.status for row in sessions]
+    if not sessions:
+        status, label = Status.UNSCHEDULED, _("Даты уточняются")
+    elif codes.count(Status.ATTENDED) >= activity.required_sessions:
+        status, label = Status.ATTENDED, _("Засчитано")
+    elif Status.UPCOMING in codes:
+        status, label = Status.UPCOMING, _("Предстоит")
+    elif Status.MISSED in codes:
+        status, label = Status.MISSED, _("Пропущено")
+    elif Status.EXCUSED in codes:
+        status, label = Status.EXCUSED, _("Пропущено по уважительной причине")
+    elif Status.UNMARKED in codes:
+        status, label = Status.UNMARKED, _("Посещаемость ещё не отмечена")
+    else:
+        # Some sessions attended, fewer than the activity requires, and nothing left to attend.
+        status, label = Status.MISSED, _("Посещено недостаточно занятий")
+    return ActivityRow(activity, status, label, sessions)
+
+
+def enrollment_roadmaps(
+    enrollments: Iterable[Enrollment], *, now: datetime, data: EnrollmentActivities | None = None
+) -> list[EnrollmentRoadmap]:
+    """Each enrollment's season roadmap — modules, activities, sessions — with my status on every item."""
+    enrollments = list(enrollments)
+    data = data or enrollment_activities(enrollments)
+    roadmaps = []
+    for enrollment in enrollments:
+        rows_by_module: dict[int | None, list[ActivityRow]] = {}
+        for activity in data.activities_by_season.get(enrollment.season_id, []):
+            rows_by_module.setdefault(activity.module_id, []).append(_activity_row(data, enrollment, activity, now))
+        modules = [
+            ModuleRow(module, rows_by_module.get(module.pk, []))
+            for module in data.modules_by_season.get(enrollment.season_id, [])
+        ]
+        roadmaps.append(EnrollmentRoadmap(enrollment, modules, rows_by_module.get(None, [])))
+    return roadmaps
+
+
+# --- Deadlines ------------------------------------------------------------------------------------------
+
+
+class DeadlineKind:
+    SESSION = "session"
+    VIDEO_DUE = "video_due"
+    VIDEO_CUTOFF = "video_cutoff"
+
+
+@dataclass
+class Deadline:
+    kind: str
+    at: datetime
+    enrollment: Enrollment
+    activity: Activity
+    session: Session | None = None
+    assignment: object = None
+    # A video cut-off moved by a personal extension.
+    extended: bool = False
+    # Already past (a due date whose cut-off is still ahead).
+    overdue: bool = False
+
+    @property
+    def season(self) -> Season:
+        return self.enrollment.season
+
+
+def enrollment_deadlines(
+    enrollments: Iterable[Enrollment], *, now: datetime, data: EnrollmentActivities | None = None
+) -> list[Deadline]:
+    """Upcoming sessions and the video-lesson dates still ahead of me, soonest first.
+
+    A due date already passed stays while the cut-off (or my extension) is still ahead and nothing is
+    submitted: it is overdue, and the list says so. Submitted video lessons have no deadlines left.
+    """
+    enrollments = list(enrollments)
+    data = data or enrollment_activities(enrollments)
+    deadlines: list[Deadline] = []
+    for enrollment in enrollments:
+        for activity in data.activities_by_season.get(enrollment.season_id, []):
+            for session in activity.sessions.all():
+                if session.starts_at >= now:
+                    deadlines.append(Deadline(DeadlineKind.SESSION, session.starts_at, enrollment, activity, session))
+            assignment = activity_video_assignment(activity)
+            if assignment is None or (enrollment.pk, assignment.pk) in data.submissions:
+                continue
+            cutoff = data.assignment_cutoff(enrollment, assignment)
+            if cutoff <= now:
+                continue
+            deadlines.append(
+                Deadline(
+                    DeadlineKind.VIDEO_DUE,
+                    assignment.due_at,
+                    enrollment,
+                    activity,
+                    assignment=assignment,
+                    overdue=assignment.due_at <= now,
+                )
+            )
+            if cutoff > assignment.due_at:
+                deadlines.append(
+                    Deadline(
+                        DeadlineKind.VIDEO_CUTOFF,
+                        cutoff,
+                        enrollment,
+                        activity,
+                        assignment=assignment,
+                        extended=cutoff != assignment.cutoff_at,
+                    )
+                )
+    deadlines.sort(key=lambda d: (d.at, d.kind, d.activity.pk))
+    return deadlines
+
+
+# --- Risks of exclusion ---------------------------------------------------------------------------------
+
+
+class RiskRule:
+    """The season rules (fields of Season) that exclude a participant."""
+
+    UNEXCUSED_ABSENCE = "exclude_on_unexcused_absence"
+    MISSED_VIDEO = "exclude_on_missed_video"
+    CHAT_NOT_JOINED = "chat_join_days"
+
+
+@dataclass
+class Risk:
+    enrollment: Enrollment
+    # A RiskRule value: the name of the Season field holding the rule.
+    rule: str
+    # The rule in words, e.g. «Неуважительный пропуск обязательного мероприятия ведёт к исключению».
+    rule_text: str
+    # What happened, with dates in the season's zone.
+    evidence: str
+    # What to do, with the date to do it by where there is one.
+    action: str
+    # The last moment to act (None when there is no fixed date); past once the rule is already broken.
+    deadline: datetime | None = None
+    # The rule is already broken (not merely about to be).
+    breached: bool = False
+    session: Session | None = None
+    assignment: object = None
+
+
+def _when(value: datetime, season: Season) -> str:
+    return formats.date_format(timezone.localtime(value, season.tz), "j E Y, H:i")
+
+
+def _absence_risk(enrollment: Enrollment, mark: Attendance, session: Session, activity: Activity) -> Risk:
+    season = enrollment.season
+    return Risk(
+        enrollment=enrollment,
+        rule=RiskRule.UNEXCUSED_ABSENCE,
+        rule_text=_("Пропуск обязательного мероприятия без уважительной причины ведёт к исключению из программы."),
+        evidence=_("Пропуск без уважительной причины: «%(activity)s», занятие %(when)s.")
+        % {"activity": activity.title, "when": _when(session.starts_at, season)},
+        action=_(
+            "Если причина была уважительной, как можно скорее сообщите о ней координатору программы "
+            "и передайте подтверждающий документ."
+        ),
+        deadline=None,
+        breached=True,
+        session=session,
+    )
+
+
+def _video_risk(enrollment: Enrollment, activity: Activity, assignment, cutoff: datetime, now: datetime) -> Risk:
+    season = enrollment.season
+    breached = cutoff <= now
+    if assignment.due_at <= now:
+        evidence = _("Видеоурок «%(activity)s» не сдан, срок сдачи прошёл %(due)s.")
+    else:
+        evidence = _("Видеоурок «%(activity)s» не сдан, срок сдачи — %(due)s.")
+    evidence = evidence % {"activity": activity.title, "due": _when(assignment.due_at, season)}
+    if breached:
+        action = _("Окончательный срок истёк %(cutoff)s. Обратитесь к координатору программы.") % {
+            "cutoff": _when(cutoff, season)
+        }
+    else:
+        action = _("Сдайте видеоурок не позднее %(cutoff)s — после этого работы не принимаются.") % {
+            "cutoff": _when(cutoff, season)
+        }
+    return Risk(
+        enrollment=enrollment,
+        rule=RiskRule.MISSED_VIDEO,
+        rule_text=_("Видеоурок, не сданный до окончательного срока, ведёт к исключению из программы."),
+        evidence=evidence,
+        action=action,
+        deadline=cutoff,
+        breached=breached,
+        assignment=assignment,
+    )
+
+
+def _chat_risk(enrollment: Enrollment, joined_by: datetime, now: datetime) -> Risk:
+    season = enrollment.season
+    breached = joined_by <= now
+    days = season.chat_join_days
+    evidence = _("Вы участвуете с %(since)s и ещё не вступили в информационный чат участников.") % {
+        "since": _when(enrollment.status_changed_at, season)
+    }
+    if breached:
+        action = _("Срок вступления истёк %(when)s. Вступите в чат и сообщите координатору программы.")
+    else:
+        action = _("Вступите в информационный чат участников не позднее %(when)s.")
+    return Risk(
+        enrollment=enrollment,
+        rule=RiskRule.CHAT_NOT_JOINED,
+        rule_text=_("Участник, не вступивший в информационный чат за %(days)s после зачисления, исключается.")
+        % {"days": days_text(days)},
+        evidence=evidence,
+        action=action % {"when": _when(joined_by, season)},
+        deadline=joined_by,
+        breached=breached,
+    )
+
+
+def enrollment_risks(
+    enrollments: Iterable[Enrollment], *, now: datetime, data: EnrollmentActivities | None = None
+) -> dict[int, list[Risk]]:
+    """Per enrollment id, the season rules that would exclude the participant, each with its evidence.
+
+    Only active enrollments are at risk; a rule switched off in the season gives no risks. Breached risks
+    come first, then the soonest deadlines. A constant number of queries for any number of enrollments
+    (those of enrollment_activities, or none when `data` is given).
+    """
+    enrollments = list(enrollments)
+    risks: dict[int, list[Risk]] = {e.pk: [] for e in enrollments}
+    active = [e for e in enrollments if e.status == Enrollment.Status.ACTIVE]
+    if not active:
+        return risks
+    data = data or enrollment_activities(active)
+    for enrollment in active:
+        season = enrollment.season
+        found = risks[enrollment.pk]
+        for activity in data.activities_by_season.get(season.pk, []):
+            if season.exclude_on_unexcused_absence and activity.is_mandatory:
+                for session in activity.sessions.all():
+                    mark = data.attendance.get((enrollment.pk, session.pk))
+                    if mark is not None and mark.status == Attendance.Status.ABSENT:
+                        found.append(_absence_risk(enrollment, mark, session, activity))
+            assignment = activity_video_assignment(activity)
+            if (
+                season.exclude_on_missed_video
+                and assignment is not None
+                and (enrollment.pk, assignment.pk) not in data.submissions
+                and assignment.due_at <= now + VIDEO_RISK_WINDOW
+            ):
+                cutoff = data.assignment_cutoff(enrollment, assignment)
+                found.append(_video_risk(enrollment, activity, assignment, cutoff, now))
+        if season.chat_join_days is not None and enrollment.chat_joined_at is None:
+            joined_by = enrollment.status_changed_at + timedelta(days=season.chat_join_days)
+            found.append(_chat_risk(enrollment, joined_by, now))
+        far = now + timedelta(days=36500)
+        found.sort(key=lambda r: (not r.breached, r.deadline or far))
+    return risks
+
+
+# --- Certificates ---------------------------------------------------------------------------------------
+
+
+def person_certificates(person: Person) -> list[Certificate]:
+    """The person's certificates, newest first, with activity, season and program: one query."""
+    return list(
+        Certificate.objects.filter(enrollment__person=person)
+        .select_related("activity", "enrollment__season__program")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """Certificates a user may download: their own, and for a staff coordinator those of their municipality.
+
+    Superusers see every certificate, as they do in the admin.
+    """
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    allowed = Q(enrollment__person__user=user)
+    if user.is_staff and user.role == User.Role.COORDINATOR and user.municipality_id:
+        allowed |= Q(enrollment__season__program__municipality_id=user.municipality_id)
+    return Certificate.objects.filter(allowed)
