@@ -115,7 +115,7 @@ def feedback_summary(*, season: Season) -> list[QuarterSummary]:
     """Per quarter (newest first) and per question: how many answered, the mean and the 1–5 distribution of a
     scale, the counts of each choice; free text only for questions that show individual answers.
 
-    Four queries whatever the number of answers.
+    Five queries whatever the number of answers.
     """
     questions = list(FeedbackQuestion.objects.filter(season=season).order_by("order", "pk"))
     respondents = {
