@@ -7,5 +7,6 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Эксперты")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section.
-        from . import cabinet, receivers  # noqa: F401
+        # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
+        # this app's part of a person's export and erasure (participants.personal_data).
+        from . import cabinet, personal_data, receivers  # noqa: F401

@@ -4,15 +4,28 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import Organisation, Program, Season
 
-from .models import Consent, Enrollment, EnrollmentStatusChange, Person, SchoolApplication, User
+from .feedback import feedback_summary
+from .models import (
+    Consent,
+    Enrollment,
+    EnrollmentStatusChange,
+    FeedbackQuestion,
+    Person,
+    PersonalDataRequest,
+    SchoolApplication,
+    User,
+)
 from .services import enrollments_set_status, school_application_decide
 
 
@@ -451,3 +464,161 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/participants/schoolapplication/decision_reason.html", context)
+
+
+# --- Quarterly feedback questions, their summary, personal-data requests -----------------------------------
+
+
+class FeedbackQuestionForm(forms.ModelForm):
+    """Choices are typed one per line instead of as JSON."""
+
+    choices_text = forms.CharField(
+        label=_("Варианты ответа"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("Для вопроса с выбором: каждый вариант с новой строки, не меньше двух."),
+    )
+
+    class Meta:
+        model = FeedbackQuestion
+        fields = [
+            "season",
+            "order",
+            "text",
+            "help_text",
+            "kind",
+            "is_required",
+            "is_pulse",
+            "shows_individual_answers",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["choices_text"].initial = "\n".join(self.instance.choices)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        choices = [line.strip() for line in (data.get("choices_text") or "").splitlines() if line.strip()]
+        if len(set(choices)) != len(choices):
+            self.add_error("choices_text", _("Варианты повторяются: каждый вариант должен быть один раз."))
+        if kind == FeedbackQuestion.Kind.CHOICE and len(choices) < 2:
+            self.add_error("choices_text", _("У вопроса с выбором должно быть не меньше двух вариантов."))
+        if kind != FeedbackQuestion.Kind.CHOICE and choices:
+            self.add_error("choices_text", _("Варианты нужны только вопросу с выбором из вариантов."))
+        if data.get("is_pulse") and kind != FeedbackQuestion.Kind.SCALE:
+            self.add_error("is_pulse", _("Пульс нагрузки — это всегда вопрос со шкалой 1–5."))
+        if self.instance.pk and kind and kind != self.instance.kind and self.instance.answers.exists():
+            self.add_error("kind", _("На вопрос уже отвечали: вид ответа менять нельзя, добавьте новый вопрос."))
+        self.instance.choices = choices
+        return data
+
+
+def can_see_feedback_summary(user, season: Season) -> bool:
+    """Coordinators of the season's municipality (and superusers): the summary is not for other districts."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.municipality_id == season.program.municipality_id and user.has_perm(
+        "participants.change_feedbackquestion"
+    )
+
+
+@admin.register(FeedbackQuestion)
+class FeedbackQuestionAdmin(MunicipalityScopedAdmin):
+    form = FeedbackQuestionForm
+    municipality_path = "season__program__municipality"
+    list_display = ["text", "season", "order", "kind", "is_required", "is_pulse", "is_active", "summary_link"]
+    list_display_links = ["text"]
+    list_editable = ["order", "is_active"]
+    list_filter = [("season", SeasonFilter), "kind", "is_pulse", "is_active"]
+    list_select_related = ["season__program"]
+    search_fields = ["text"]
+    ordering = ["season", "order", "pk"]
+    fieldsets = [
+        (None, {"fields": ["season", "order", "text", "help_text"]}),
+        (_("Ответ"), {"fields": ["kind", "choices_text", "is_required", "is_pulse"]}),
+        (_("Отчёты"), {"fields": ["shows_individual_answers", "is_active"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
+        if db_field.name == "season":
+            kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("Сводка"))
+    def summary_link(self, obj):
+        url = reverse("admin:participants_feedback_summary", args=[obj.season_id])
+        return format_html('<a href="{}">{}</a>', url, _("Сводка ответов"))
+
+    def get_urls(self):
+        return [
+            path(
+                "summary/<int:season_id>/",
+                self.admin_site.admin_view(self.summary_view),
+                name="participants_feedback_summary",
+            ),
+        ] + super().get_urls()
+
+    def summary_view(self, request, season_id: int):
+        season = get_object_or_404(Season.objects.select_related("program"), pk=season_id)
+        if not can_see_feedback_summary(request.user, season):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Обратная связь участников: %(season)s") % {"season": season},
+            "season": season,
+            "quarters": feedback_summary(season=season),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/participants/feedback_summary.html", context)
+
+
+@admin.register(PersonalDataRequest)
+class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
+    """The journal of 152-FZ requests: evidence, so coordinators only read it; requests come from the cabinet.
+
+    A superuser may record a request received on paper; what was done is still written by the services.
+    """
+
+    municipality_path = "person__organisation__municipality"
+    list_display = ["requested_at", "kind", "status", "person_ref", "person", "completed_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["person_ref"]
+    list_select_related = ["person"]
+    date_hierarchy = "requested_at"
+    fields = [
+        "person",
+        "person_ref",
+        "kind",
+        "status",
+        "reason",
+        "requested_at",
+        "completed_at",
+        "processed_by",
+        "result",
+    ]
+    autocomplete_fields = ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["person_ref", "status", "requested_at", "completed_at", "processed_by", "result"]
+        return self.fields
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.person_ref = str(obj.person_id or "")
+        obj.processed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -9,6 +9,11 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self):
         from . import cabinet, cabinet_subscription, middleware  # noqa: F401  (cabinet sections; the login receiver)
+        from .feedback_cabinet import register as register_feedback_sections
+        from .personal_data import register as register_personal_data
+        from .receivers import load_feedback_questions  # noqa: F401  (connects the template and clone receivers)
         from .roles import role_groups_ensure
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
+        register_feedback_sections()
+        register_personal_data()

@@ -15,7 +15,18 @@ from django.utils.translation import gettext as _
 from programs.models import EducationLevel, Organisation, Program, Season
 
 from . import consents
-from .models import Consent, Enrollment, EnrollmentStatusChange, Person, SchoolApplication, User
+from .models import (
+    Consent,
+    Enrollment,
+    EnrollmentStatusChange,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    FeedbackResponse,
+    Person,
+    PersonalDataRequest,
+    SchoolApplication,
+    User,
+)
 
 S = Enrollment.Status
 
@@ -446,3 +457,234 @@ def school_application_decide(
     for application in decided:
         transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
     return len(decided), skipped
+
+
+# --- Quarterly feedback ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_submit(
+    *, enrollment: Enrollment, year: int, quarter: int, answers: dict[int, object], by: User | None
+) -> FeedbackResponse:
+    """Store one participant's answers for a quarter: once per quarter, required questions answered,
+    a scale within 1–5 and a choice among the question's choices.
+
+    `answers` maps a question id to its value. Errors name the form field (q_<id>) that caused them.
+    """
+    # Lock the enrollment: a double click must not create two responses (the DB constraint is the last guard).
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("season", "person").get(pk=enrollment.pk)
+    )
+    if by is not None and not by.is_staff and enrollment.person.user_id != by.pk:
+        raise ValidationError(_("Отвечать за другого участника нельзя."))
+    if enrollment.status != S.ACTIVE:
+        raise ValidationError(_("Отвечать на вопросы обратной связи могут только действующие участники программы."))
+    if not 1 <= quarter <= 4:
+        raise ValidationError(_("Квартал должен быть от 1 до 4."))
+    if FeedbackResponse.objects.filter(enrollment=enrollment, year=year, quarter=quarter).exists():
+        raise ValidationError(
+            _(
+                "Вы уже ответили на вопросы за %(quarter)s квартал %(year)s года. Спасибо! "
+                "Следующий опрос — в новом квартале."
+            )
+            % {"quarter": quarter, "year": year},
+            code="already_answered",
+        )
+    questions = list(FeedbackQuestion.objects.filter(season=enrollment.season, is_active=True).order_by("order", "pk"))
+    if not questions:
+        raise ValidationError(_("В этом сезоне нет вопросов обратной связи."))
+    errors: dict[str, list[ValidationError]] = {}
+    rows = []
+    for question in questions:
+        name = f"q_{question.pk}"
+        value = answers.get(question.pk)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if question.is_required:
+                errors[name] = [ValidationError(_("Ответьте на этот вопрос: он обязательный."), code="required")]
+            continue
+        answer = FeedbackAnswer(question=question)
+        if question.kind == FeedbackQuestion.Kind.SCALE:
+            if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
+                errors[name] = [ValidationError(_("Оценка — целое число от 1 до 5."), code="scale")]
+                continue
+            answer.scale_value = int(value)
+        elif question.kind == FeedbackQuestion.Kind.CHOICE:
+            if value not in question.choices:
+                errors[name] = [ValidationError(_("Выберите один из предложенных вариантов."), code="choice")]
+                continue
+            answer.text_value = value
+        else:
+            answer.text_value = str(value)
+        rows.append(answer)
+    if errors:
+        raise ValidationError(errors)
+    response = FeedbackResponse.objects.create(enrollment=enrollment, year=year, quarter=quarter)
+    for answer in rows:
+        answer.response = response
+    FeedbackAnswer.objects.bulk_create(rows)
+    return response
+
+
+# --- Voluntary withdrawal ----------------------------------------------------------------------------
+
+
+def _send_templated_email(*, name: str, to: list[str], context: dict) -> int:
+    """Send templates/emails/<name>/ subject.txt, body.txt and body.html to each address separately."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    context = {"site_name": settings.PORTAL_NAME, **context}
+    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
+    text = render_to_string(f"emails/{name}/body.txt", context)
+    html = render_to_string(f"emails/{name}/body.html", context)
+    sent = 0
+    for address in to:
+        message = EmailMultiAlternatives(subject, text, to=[address])
+        message.attach_alternative(html, "text/html")
+        sent += message.send()
+    return sent
+
+
+def season_coordinators(season: Season):
+    """Active staff users of the «Координаторы» group who work in the season's municipality."""
+    from .roles import COORDINATORS
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            groups__name=COORDINATORS,
+            municipality_id=season.program.municipality_id,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _withdrawal_notify(*, enrollment_id: int, reason: str, admin_url: str) -> None:
+    import logging
+
+    enrollment = Enrollment.objects.select_related("person__organisation", "season__program").get(pk=enrollment_id)
+    recipients = list(season_coordinators(enrollment.season).values_list("email", flat=True))
+    if not recipients:
+        return
+    try:
+        _send_templated_email(
+            name="enrollment_withdrawn",
+            to=recipients,
+            context={"enrollment": enrollment, "person": enrollment.person, "reason": reason, "admin_url": admin_url},
+        )
+    except Exception:  # the withdrawal is already recorded; a mail outage must not turn it into an error page
+        logging.getLogger(__name__).exception("withdrawal e-mail for enrollment %s was not sent", enrollment_id)
+
+
+@transaction.atomic
+def enrollment_withdraw_by_participant(
+    *, enrollment: Enrollment, by: User, reason: str, admin_url: str = ""
+) -> Enrollment:
+    """The participant leaves a program of their own will (seed 000 §5.6): only their own applied or active
+    enrollment, with a reason; the season's coordinators are told by e-mail once the change is committed."""
+    if enrollment.person.user_id != by.pk:
+        raise ValidationError(_("Выйти из программы может только сам участник."))
+    if enrollment.status not in (S.APPLIED, S.ACTIVE):
+        raise ValidationError(
+            _("Участие в статусе «%(status)s» завершить нельзя.") % {"status": enrollment.get_status_display()}
+        )
+    enrollment = enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)
+    reason = reason.strip()
+    transaction.on_commit(lambda: _withdrawal_notify(enrollment_id=enrollment.pk, reason=reason, admin_url=admin_url))
+    return enrollment
+
+
+# --- Personal data (152-FZ): export record and erasure ---------------------------------------------------
+
+
+def personal_data_export_record(*, person: Person, by: User | None, fmt: str) -> PersonalDataRequest:
+    """Record that the person downloaded their data (the file itself is made by participants.personal_data)."""
+    now = timezone.now()
+    return PersonalDataRequest.objects.create(
+        person=person,
+        person_ref=str(person.pk),
+        kind=PersonalDataRequest.Kind.EXPORT,
+        status=PersonalDataRequest.Status.DONE,
+        requested_at=now,
+        completed_at=now,
+        processed_by=by,
+        result=_("Выгрузка в формате %(fmt)s выдана участнику") % {"fmt": fmt.upper()},
+    )
+
+
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: a name that can never receive mail
+
+
+def erased_full_name(person_id: int) -> tuple[str, str]:
+    """(last name, first name) that replace the ФИО of an erased person."""
+    return _("Удалённый участник"), f"№{person_id}"
+
+
+@transaction.atomic
+def person_erase(*, person: Person, by: User | None, reason: str = "") -> PersonalDataRequest:
+    """Anonymise a person at their request (152-FZ, art. 21): ФИО, birth date, contacts and free text go;
+    enrollments, statuses, attendance, scores and scale answers stay, so that KPIs keep their numbers.
+
+    Every app's eraser (participants.personal_data registry) clears its own free text and files; files are
+    removed from storage only after the transaction commits. The request row records what was done.
+    """
+    from .personal_data import run_erasers
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_anonymised:
+        raise ValidationError(_("Данные этого человека уже обезличены."))
+    now = timezone.now()
+    request = PersonalDataRequest.objects.create(
+        person=person,
+        person_ref=str(person.pk),
+        kind=PersonalDataRequest.Kind.ERASURE,
+        status=PersonalDataRequest.Status.REQUESTED,
+        reason=reason.strip(),
+        requested_at=now,
+        processed_by=by,
+    )
+    done = [_("ФИО, дата рождения, телефон, адрес почты и должность удалены")]
+    done += run_erasers(person)
+
+    person.last_name, person.first_name = erased_full_name(person.pk)
+    person.middle_name = ""
+    person.birth_date = None
+    person.email = ""
+    person.phone = ""
+    person.position = ""
+    person.calendar_token = None
+    person.is_anonymised = True
+    person.save(
+        update_fields=[
+            "last_name",
+            "first_name",
+            "middle_name",
+            "birth_date",
+            "email",
+            "phone",
+            "position",
+            "calendar_token",
+            "is_anonymised",
+        ]
+    )
+    withdrawn = Consent.objects.filter(person=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    if withdrawn:
+        done.append(_("Отозвано согласий: %(n)d") % {"n": withdrawn})
+    if person.user_id:
+        user = User.objects.select_for_update().get(pk=person.user_id)
+        user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
+        user.set_unusable_password()
+        user.is_active = False
+        user.save(update_fields=["email", "password", "is_active"])
+        done.append(_("Учётная запись отключена, адрес почты заменён, пароль удалён"))
+    request.status = PersonalDataRequest.Status.DONE
+    request.completed_at = now
+    request.result = "\n".join(str(line) for line in done)
+    request.save(update_fields=["status", "completed_at", "result"])
+    return request

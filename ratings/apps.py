@@ -8,7 +8,8 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
-        from . import receivers  # noqa: F401
+        # personal_data registers this app's part of a person's export and erasure (participants.personal_data).
+        from . import personal_data, receivers  # noqa: F401
         from .cabinet import register as register_cabinet_sections
 
         register_cabinet_sections()

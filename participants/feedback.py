@@ -1,0 +1,196 @@
+"""Quarterly feedback reads: which quarter it is in a season's zone, what the cabinet asks, and the summary
+for reports (participants.feedback_cabinet shows the questions in the cabinet)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+
+from programs.models import Season
+
+from .models import Enrollment, FeedbackAnswer, FeedbackQuestion, FeedbackResponse
+
+SCALE_VALUES = (1, 2, 3, 4, 5)
+
+
+def season_quarter(season: Season, now: datetime | None = None) -> tuple[int, int]:
+    """(year, quarter) of `now` in the season's time zone: 31 December 23:00 in Moscow is already Q1 in Vladivostok."""
+    local = timezone.localtime(now or timezone.now(), season.tz)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def feedback_is_open(enrollment: Enrollment, now: datetime | None = None) -> bool:
+    """The participant is asked while active in a season that is running (today in the season's zone)."""
+    season = enrollment.season
+    today = timezone.localtime(now or timezone.now(), season.tz).date()
+    return enrollment.status == Enrollment.Status.ACTIVE and season.is_running(today)
+
+
+def season_questions(season: Season) -> list[FeedbackQuestion]:
+    return list(FeedbackQuestion.objects.filter(season=season, is_active=True).order_by("order", "pk"))
+
+
+# --- Cabinet section -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedbackItem:
+    enrollment: Enrollment
+    year: int
+    quarter: int
+    questions: list[FeedbackQuestion]
+    answered_at: datetime | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+def feedback_items(enrollments: list[Enrollment], now: datetime) -> list[FeedbackItem]:
+    """What to ask each running active enrollment this quarter: two queries whatever their number."""
+    open_ = [e for e in enrollments if feedback_is_open(e, now)]
+    if not open_:
+        return []
+    quarters = {e.pk: season_quarter(e.season, now) for e in open_}
+    questions = defaultdict(list)
+    for question in FeedbackQuestion.objects.filter(season__in={e.season_id for e in open_}, is_active=True).order_by(
+        "order", "pk"
+    ):
+        questions[question.season_id].append(question)
+    answered = {
+        (r.enrollment_id, r.year, r.quarter): r.submitted_at
+        for r in FeedbackResponse.objects.filter(
+            enrollment__in=open_, year__in={year for year, _q in quarters.values()}
+        ).only("enrollment_id", "year", "quarter", "submitted_at")
+    }
+    items = []
+    for enrollment in open_:
+        if not questions[enrollment.season_id]:
+            continue
+        year, quarter = quarters[enrollment.pk]
+        items.append(
+            FeedbackItem(
+                enrollment=enrollment,
+                year=year,
+                quarter=quarter,
+                questions=questions[enrollment.season_id],
+                answered_at=answered.get((enrollment.pk, year, quarter)),
+            )
+        )
+    return items
+
+
+# --- Summary for reports -------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionSummary:
+    question: FeedbackQuestion
+    count: int = 0
+    mean: Decimal | None = None
+    # (value, how many, share in per cent) for 1..5 on a scale question; (choice, how many, share) for a choice.
+    distribution: list[tuple[object, int, int]] = field(default_factory=list)
+    # (participant's name, text) — only where the question shows individual answers.
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class QuarterSummary:
+    year: int
+    quarter: int
+    respondents: int
+    questions: list[QuestionSummary]
+
+
+def _share(part: int, whole: int) -> int:
+    return int((Decimal(part) * 100 / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) if whole else 0
+
+
+def feedback_summary(*, season: Season) -> list[QuarterSummary]:
+    """Per quarter (newest first) and per question: how many answered, the mean and the 1–5 distribution of a
+    scale, the counts of each choice; free text only for questions that show individual answers.
+
+    Five queries whatever the number of answers.
+    """
+    questions = list(FeedbackQuestion.objects.filter(season=season).order_by("order", "pk"))
+    respondents = {
+        (row["year"], row["quarter"]): row["n"]
+        for row in FeedbackResponse.objects.filter(enrollment__season=season)
+        .values("year", "quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    scale_rows = (
+        FeedbackAnswer.objects.filter(response__enrollment__season=season, scale_value__isnull=False)
+        .values("response__year", "response__quarter", "question_id", "scale_value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    scales: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for row in scale_rows:
+        scales[(row["response__year"], row["response__quarter"], row["question_id"])][row["scale_value"]] = row["n"]
+    choice_ids = [q.pk for q in questions if q.kind == FeedbackQuestion.Kind.CHOICE]
+    shown_text_ids = [q.pk for q in questions if q.kind == FeedbackQuestion.Kind.TEXT and q.shows_individual_answers]
+    hidden_text_ids = [
+        q.pk for q in questions if q.kind == FeedbackQuestion.Kind.TEXT and not q.shows_individual_answers
+    ]
+    choices: dict[tuple, dict[str, int]] = defaultdict(dict)
+    text_counts: dict[tuple, int] = defaultdict(int)
+    for row in (
+        FeedbackAnswer.objects.filter(response__enrollment__season=season, question_id__in=choice_ids + hidden_text_ids)
+        .exclude(text_value="")
+        .values("response__year", "response__quarter", "question_id", "text_value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        key = (row["response__year"], row["response__quarter"], row["question_id"])
+        if row["question_id"] in choice_ids:
+            choices[key][row["text_value"]] = row["n"]
+        else:
+            text_counts[key] += row["n"]
+    texts: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+    if shown_text_ids:
+        for answer in (
+            FeedbackAnswer.objects.filter(response__enrollment__season=season, question_id__in=shown_text_ids)
+            .exclude(text_value="")
+            .select_related("response__enrollment__person")
+            .order_by("response__enrollment__person__last_name", "pk")
+        ):
+            key = (answer.response.year, answer.response.quarter, answer.question_id)
+            texts[key].append((answer.response.enrollment.person.full_name, answer.text_value))
+
+    summaries = []
+    for year, quarter in sorted(respondents, reverse=True):
+        rows = []
+        for question in questions:
+            key = (year, quarter, question.pk)
+            summary = QuestionSummary(question=question)
+            if question.kind == FeedbackQuestion.Kind.SCALE:
+                counts = scales.get(key, {})
+                summary.count = sum(counts.values())
+                if summary.count:
+                    total = sum(value * n for value, n in counts.items())
+                    summary.mean = (Decimal(total) / summary.count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                summary.distribution = [
+                    (value, counts.get(value, 0), _share(counts.get(value, 0), summary.count)) for value in SCALE_VALUES
+                ]
+            elif question.kind == FeedbackQuestion.Kind.CHOICE:
+                counts = choices.get(key, {})
+                summary.count = sum(counts.values())
+                known = list(question.choices) + [c for c in counts if c not in question.choices]
+                summary.distribution = [(c, counts.get(c, 0), _share(counts.get(c, 0), summary.count)) for c in known]
+            elif question.shows_individual_answers:
+                summary.texts = texts.get(key, [])
+                summary.count = len(summary.texts)
+            else:
+                summary.count = text_counts.get(key, 0)
+            rows.append(summary)
+        summaries.append(
+            QuarterSummary(year=year, quarter=quarter, respondents=respondents[(year, quarter)], questions=rows)
+        )
+    return summaries

@@ -1,0 +1,361 @@
+"""Everything the portal holds about a person, for their export and erasure (152-FZ, art. 14 and 21).
+
+Lower apps cannot import higher ones, yet the export must hold attendance, video lessons and reviews. So each
+app registers, from its AppConfig.ready(), exporters (a titled list of rows) and erasers (clear its free text
+and files). An exporter runs a constant number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import (
+    Consent,
+    Enrollment,
+    EnrollmentStatusChange,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    Person,
+    PersonalDataRequest,
+    SchoolApplication,
+)
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    key: str
+    title: Any  # a lazy translation
+    fn: Callable[[Person], Rows]
+    order: int
+
+
+@dataclass
+class ExportSection:
+    key: str
+    title: str
+    rows: Rows
+
+
+_exporters: dict[str, Exporter] = {}
+_erasers: dict[str, Callable[[Person], list[str]]] = {}
+
+
+def register_exporter(key: str, title, fn: Callable[[Person], Rows], order: int = 100) -> None:
+    """Register (or replace, on autoreload) a section of the export: fn(person) -> rows (dicts, column → value)."""
+    _exporters[key] = Exporter(key=key, title=title, fn=fn, order=order)
+
+
+def register_eraser(fn: Callable[[Person], list[str] | None]) -> None:
+    """Register an eraser: fn(person) clears the app's free text and files and returns what it did (lines)."""
+    _erasers[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
+
+def registered_exporters() -> list[Exporter]:
+    return sorted(_exporters.values(), key=lambda e: (e.order, e.key))
+
+
+def personal_data_collect(person: Person) -> list[ExportSection]:
+    return [ExportSection(key=e.key, title=str(e.title), rows=e.fn(person)) for e in registered_exporters()]
+
+
+def run_erasers(person: Person) -> list[str]:
+    done: list[str] = []
+    for key in sorted(_erasers):
+        done += [str(line) for line in (_erasers[key](person) or [])]
+    return done
+
+
+# --- File formats ------------------------------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def export_json(sections: list[ExportSection], *, now: datetime | None = None) -> bytes:
+    data = {
+        "exported_at": timezone.localtime(now or timezone.now()).isoformat(),
+        "sections": [{"key": s.key, "title": s.title, "rows": s.rows} for s in sections],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_value).encode()
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A text cell that starts like a formula gets a leading apostrophe, so no spreadsheet runs it (OWASP CSV
+    injection)."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = title.translate(_SHEET_FORBIDDEN).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def export_xlsx(sections: list[ExportSection]) -> bytes:
+    """One sheet per section; dates in Russian format (ДД.ММ.ГГГГ), datetimes in the current time zone."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for section in sections:
+        sheet = workbook.create_sheet(_sheet_title(section.title, used))
+        columns: list[str] = []
+        for row in section.rows:
+            columns += [c for c in row if c not in columns]
+        if not columns:
+            sheet.cell(row=1, column=1, value=_("Нет данных"))
+            continue
+        for col, name in enumerate(columns, start=1):
+            cell = sheet.cell(row=1, column=col, value=spreadsheet_safe(str(name)))
+            cell.font = bold
+            sheet.column_dimensions[cell.column_letter].width = min(max(12, len(str(name)) + 2), 60)
+        for r, row in enumerate(section.rows, start=2):
+            for col, name in enumerate(columns, start=1):
+                _write_cell(sheet.cell(row=r, column=col), row.get(name))
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_cell(cell, value) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        cell.value = _("да") if value else _("нет")
+    elif isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell.value = local.replace(tzinfo=None)
+        cell.number_format = "DD.MM.YYYY HH:MM"
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = "DD.MM.YYYY"
+    elif isinstance(value, int | float | Decimal):
+        cell.value = value
+    else:
+        cell.value = spreadsheet_safe(str(value))
+        # openpyxl treats any string starting with «=» as a formula; the apostrophe already prevents that.
+        cell.data_type = "s"
+
+
+# --- The participants app's own sections ------------------------------------------------------------------
+
+
+def export_person(person: Person) -> Rows:
+    person = (
+        Person.objects.select_related("organisation__municipality", "user")
+        .prefetch_related("subjects")
+        .get(pk=person.pk)
+    )
+    return [
+        {
+            _("Фамилия"): person.last_name,
+            _("Имя"): person.first_name,
+            _("Отчество"): person.middle_name,
+            _("Дата рождения"): person.birth_date,
+            _("Электронная почта"): person.email,
+            _("Телефон"): person.phone,
+            _("Организация"): person.organisation.name if person.organisation_id else "",
+            _("Муниципалитет"): person.organisation.municipality.name if person.organisation_id else "",
+            _("Должность"): person.position,
+            _("Предметы"): ", ".join(s.name for s in person.subjects.all()),
+            _("Уровень образования"): person.get_education_level_display(),
+            _("Педагогический стаж, лет"): person.experience_years,
+            _("Квалификационная категория"): person.get_category_display(),
+            _("Руководящий работник"): bool(person.is_manager),
+            _("Обезличен"): bool(person.is_anonymised),
+            _("Запись создана"): person.created_at,
+        }
+    ]
+
+
+def export_account(person: Person) -> Rows:
+    user = person.user if person.user_id else None
+    if user is None:
+        return []
+    return [
+        {
+            _("Электронная почта (вход)"): user.email,
+            _("Основная роль"): user.get_role_display(),
+            _("Зарегистрирован"): user.date_joined,
+            _("Почта подтверждена"): user.email_confirmed_at,
+            _("Последний вход"): user.last_login,
+            _("Учётная запись активна"): bool(user.is_active),
+        }
+    ]
+
+
+def export_consents(person: Person) -> Rows:
+    return [
+        {
+            _("Согласие"): c.get_kind_display(),
+            _("Версия текста"): c.text_version,
+            _("Контрольная сумма текста (SHA-256)"): c.text_sha256,
+            _("Дано"): c.given_at,
+            _("Отозвано"): c.withdrawn_at,
+        }
+        for c in Consent.objects.filter(person=person).order_by("given_at", "pk")
+    ]
+
+
+def export_enrollments(person: Person) -> Rows:
+    return [
+        {
+            _("Программа"): e.season.program.title,
+            _("Сезон"): e.season.title,
+            _("Статус"): e.get_status_display(),
+            _("Заявка подана"): e.applied_at,
+            _("Статус изменён"): e.status_changed_at,
+            _("Вступил в чат"): e.chat_joined_at,
+            _("Выбранный формат обучения"): e.preferred_format,
+        }
+        for e in Enrollment.objects.filter(person=person).select_related("season__program").order_by("applied_at")
+    ]
+
+
+def export_status_history(person: Person) -> Rows:
+    changes = (
+        EnrollmentStatusChange.objects.filter(enrollment__person=person)
+        .select_related("enrollment__season__program")
+        .order_by("changed_at", "pk")
+    )
+    # Who changed the status is named only when it was the person: a coordinator's name is not their data.
+    return [
+        {
+            _("Программа"): c.enrollment.season.program.title,
+            _("Сезон"): c.enrollment.season.title,
+            _("Было"): c.get_from_status_display() or "—",
+            _("Стало"): c.get_to_status_display(),
+            _("Когда"): c.changed_at,
+            _("Кто"): _("вы")
+            if c.changed_by_id and c.changed_by_id == person.user_id
+            else (_("сотрудник программы") if c.changed_by_id else "—"),
+            _("Причина"): c.reason,
+        }
+        for c in changes
+    ]
+
+
+def export_feedback(person: Person) -> Rows:
+    answers = (
+        FeedbackAnswer.objects.filter(response__enrollment__person=person)
+        .select_related("question", "response__enrollment__season__program")
+        .order_by("response__year", "response__quarter", "question__order", "pk")
+    )
+    return [
+        {
+            _("Программа"): a.response.enrollment.season.program.title,
+            _("Сезон"): a.response.enrollment.season.title,
+            _("Год"): a.response.year,
+            _("Квартал"): a.response.quarter,
+            _("Вопрос"): a.question.text,
+            _("Ответ"): a.scale_value if a.scale_value is not None else a.text_value,
+            _("Ответ дан"): a.response.submitted_at,
+        }
+        for a in answers
+    ]
+
+
+def export_data_requests(person: Person) -> Rows:
+    return [
+        {
+            _("Вид"): r.get_kind_display(),
+            _("Статус"): r.get_status_display(),
+            _("Получен"): r.requested_at,
+            _("Исполнен"): r.completed_at,
+            _("Пояснение"): r.reason,
+            _("Что сделано"): r.result,
+        }
+        for r in PersonalDataRequest.objects.filter(person=person).order_by("requested_at", "pk")
+    ]
+
+
+def export_school_applications(person: Person) -> Rows:
+    return [
+        {
+            _("Организация"): a.organisation.name,
+            _("Программа"): a.season.program.title,
+            _("Сезон"): a.season.title,
+            _("Основания"): ", ".join(
+                str(SchoolApplication.Ground(g).label) for g in a.grounds if g in SchoolApplication.Ground.values
+            ),
+            _("Обоснование"): a.details,
+            _("Статус"): a.get_status_display(),
+            _("Подана"): a.submitted_at,
+        }
+        for a in SchoolApplication.objects.filter(applicant=person)
+        .select_related("organisation", "season__program")
+        .order_by("submitted_at")
+    ]
+
+
+REPLACED_REASON = gettext_lazy("Текст удалён по запросу участника")
+
+
+def erase_participants_text(person: Person) -> list[str]:
+    """Free text the person wrote here: feedback answers and the reasons they gave for status changes."""
+    done = []
+    text_questions = FeedbackQuestion.objects.filter(kind=FeedbackQuestion.Kind.TEXT).values("pk")
+    cleared = (
+        FeedbackAnswer.objects.filter(response__enrollment__person=person, question__in=text_questions)
+        .exclude(text_value="")
+        .update(text_value="")
+    )
+    if cleared:
+        done.append(_("Удалены тексты ответов обратной связи: %(n)d") % {"n": cleared})
+    if person.user_id:
+        reasons = (
+            EnrollmentStatusChange.objects.filter(enrollment__person=person, changed_by_id=person.user_id)
+            .exclude(reason="")
+            .update(reason=str(REPLACED_REASON))
+        )
+        if reasons:
+            done.append(_("Удалены причины, написанные участником: %(n)d") % {"n": reasons})
+    return done
+
+
+def register() -> None:
+    for key, title, fn, order in [
+        ("person", gettext_lazy("Профиль"), export_person, 10),
+        ("account", gettext_lazy("Учётная запись"), export_account, 11),
+        ("consents", gettext_lazy("Согласия"), export_consents, 12),
+        ("enrollments", gettext_lazy("Участие в программах"), export_enrollments, 20),
+        ("status_history", gettext_lazy("История статусов"), export_status_history, 21),
+        ("feedback", gettext_lazy("Обратная связь"), export_feedback, 70),
+        ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
+        ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
+    ]:
+        register_exporter(key, title, fn, order)
+    register_eraser(erase_participants_text)

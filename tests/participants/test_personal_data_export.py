@@ -1,0 +1,241 @@
+"""«My data»: the teacher downloads everything every app holds about them as JSON and XLSX; a formula-like
+text is neutralised; each download is recorded; every exporter runs the same number of queries for 1 and 3 rows."""
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from activities.models import Certificate, RouteItem, SubmissionExtension
+from experts.models import ExpertRole, IndividualRequest
+from participants import personal_data
+from participants.models import (
+    Consent,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    FeedbackResponse,
+    PersonalDataRequest,
+)
+from participants.services import enrollment_approve
+from ratings.models import ParticipantRating, Review, ReviewScore
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    ExpertAssignmentFactory,
+    PersonFactory,
+    ReviewFactory,
+    RubricCriterionFactory,
+    SessionFactory,
+    SubmissionFactory,
+    VideoAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+FORMULA = '=HYPERLINK("http://evil.example/","Нажми")'
+EVERY_SECTION = {
+    "person",
+    "account",
+    "consents",
+    "enrollments",
+    "status_history",
+    "attendance",
+    "submissions",
+    "extensions",
+    "route",
+    "certificates",
+    "individual_requests",
+    "expert_assignments",
+    "rating",
+    "reviews",
+    "feedback",
+    "school_applications",
+    "data_requests",
+}
+
+
+def fill(person, n: int = 1) -> None:
+    """n rows of everything every app holds about a person."""
+    Consent.objects.create(person=person, kind="pd_processing", text_version="2026-11-22", text_sha256="a" * 64)
+    for i in range(n):
+        enrollment = EnrollmentFactory(person=person, status="applied")
+        enrollment_approve(enrollment=enrollment, actor=None, reason="Документы в порядке")
+        season = enrollment.season
+        scale = FeedbackQuestion.objects.create(season=season, order=1, text="Нагрузка", kind="scale", is_pulse=True)
+        text = FeedbackQuestion.objects.create(season=season, order=2, text="Что изменить?", kind="text")
+        response = FeedbackResponse.objects.create(enrollment=enrollment, year=2025, quarter=1)
+        FeedbackAnswer.objects.create(response=response, question=scale, scale_value=4)
+        FeedbackAnswer.objects.create(response=response, question=text, text_value=f"Мой ответ {i}: меньше отчётов")
+        session = SessionFactory(activity__season=season, title=f"Занятие {i}")
+        AttendanceFactory(session=session, enrollment=enrollment, status="excused", reason="Болела, справка")
+        assignment = VideoAssignmentFactory(activity__season=season)
+        SubmissionFactory(
+            assignment=assignment, enrollment=enrollment, version=1, is_current=False, reflection="Первая версия"
+        )
+        submission = SubmissionFactory(
+            assignment=assignment,
+            enrollment=enrollment,
+            version=2,
+            reflection=FORMULA,
+            video_url="",
+            video_file=SimpleUploadedFile(f"lesson{i}.mp4", b"\x00\x00\x00\x18ftypmp42video", "video/mp4"),
+        )
+        SubmissionExtension.objects.create(
+            assignment=assignment, enrollment=enrollment, until=timezone.now() + timedelta(days=3), reason="Болезнь"
+        )
+        RouteItem.objects.create(enrollment=enrollment, title=f"Практикум {i}", note="Личная заметка", form="practicum")
+        Certificate.objects.create(
+            number=f"ПП-2025-{person.pk:04d}{i}",
+            code=f"code-{person.pk}-{i}",
+            enrollment=enrollment,
+            activity=session.activity,
+            hours=6,
+            pdf=SimpleUploadedFile(f"cert{i}.pdf", b"%PDF-1.4 certificate", "application/pdf"),
+        )
+        IndividualRequest.objects.create(
+            enrollment=enrollment, deficit="Не умею работать с ФГОС", topic="ФГОС", preferred_form="practicum"
+        )
+        ParticipantRating.objects.create(enrollment=enrollment, season=season, total=12, rank=i + 1)
+        review = ReviewFactory(
+            submission=submission,
+            expert=ExpertAssignmentFactory(season=season, role=ExpertRole.METHODIST),
+            status=Review.Status.RELEASED,
+            total_score=8,
+            strengths="Хорошая рефлексия",
+            recommendations="Больше групповой работы",
+            released_at=timezone.now(),
+        )
+        criterion = RubricCriterionFactory(rubric=review.rubric, title="Цели урока")
+        ReviewScore.objects.create(review=review, criterion=criterion, points=2, comment="Цели ясны")
+        ReviewFactory(submission=submission, strengths="Черновик эксперта")  # not released: not exported
+        ExpertAssignmentFactory(person=person, season=season, role=ExpertRole.TUTOR)
+    PersonalDataRequest.objects.create(person=person, person_ref=str(person.pk), kind="export", status="done")
+
+
+@pytest.fixture
+def person():
+    person = PersonFactory(last_name="Смирнова", phone="+7 900 123-45-67", birth_date=date(1985, 5, 17))
+    fill(person)
+    return person
+
+
+def _download(client, fmt):
+    return client.post(reverse("my_data_download"), {"format": fmt})
+
+
+def test_json_holds_data_from_every_app(client, person):
+    client.force_login(person.user)
+    response = _download(client, "json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="my-data-')
+    data = json.loads(response.content)
+    sections = {s["key"]: s["rows"] for s in data["sections"]}
+    assert EVERY_SECTION <= set(sections)
+    for key in EVERY_SECTION - {"school_applications"}:
+        assert sections[key], key
+    profile = sections["person"][0]
+    assert (profile["Фамилия"], profile["Телефон"], profile["Дата рождения"]) == (
+        "Смирнова",
+        "+7 900 123-45-67",
+        "1985-05-17",
+    )
+    assert [r["Версия"] for r in sections["submissions"]] == [1, 2]
+    assert sections["submissions"][1]["Самоанализ"] == FORMULA
+    assert sections["feedback"][1]["Ответ"] == "Мой ответ 0: меньше отчётов"
+    assert sections["attendance"][0]["Отметка"] == "Отсутствовал по уважительной причине"
+    assert [r["Сильные стороны"] for r in sections["reviews"]] == ["Хорошая рефлексия"]  # the draft stays out
+    assert "Цели урока: 2 (Цели ясны)" in sections["reviews"][0]["Баллы по критериям"]
+    assert sections["individual_requests"][0]["Профессиональный дефицит"] == "Не умею работать с ФГОС"
+    assert sections["rating"][0]["Место"] == 1
+    assert sections["status_history"][-1]["Причина"] == "Документы в порядке"
+    # The download itself is recorded, and it shows in the export.
+    record = PersonalDataRequest.objects.filter(person=person).latest("pk")
+    assert (record.kind, record.status, record.person_ref, record.processed_by) == (
+        "export",
+        "done",
+        str(person.pk),
+        person.user,
+    )
+    assert len(sections["data_requests"]) == 2
+
+
+def test_xlsx_opens_with_a_sheet_per_section_and_neutralised_formulas(client, person):
+    client.force_login(person.user)
+    response = _download(client, "xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert {"Профиль", "Видеоуроки", "Посещаемость", "Отзывы экспертов", "Рейтинг", "Индивидуальные запросы"} <= set(
+        workbook.sheetnames
+    )
+    assert len(workbook.sheetnames) == len(personal_data.registered_exporters())
+
+    sheet = workbook["Видеоуроки"]
+    header = [c.value for c in sheet[1]]
+    reflection = sheet.cell(row=3, column=header.index("Самоанализ") + 1)
+    assert reflection.value == "'" + FORMULA and reflection.data_type == "s"
+    assert all(cell.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for cell in row)
+
+    profile = workbook["Профиль"]
+    header = [c.value for c in profile[1]]
+    birth = profile.cell(row=2, column=header.index("Дата рождения") + 1)
+    assert birth.value.date() == date(1985, 5, 17) and birth.number_format == "DD.MM.YYYY"
+    created = profile.cell(row=2, column=header.index("Запись создана") + 1)
+    assert created.number_format == "DD.MM.YYYY HH:MM"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+7 900", "-5", "@SUM(A1)", "\t=1", "Обычный текст"])
+def test_spreadsheet_safe(value):
+    safe = personal_data.spreadsheet_safe(value)
+    assert safe == (value if value == "Обычный текст" else "'" + value)
+
+
+def test_page_lists_sections_for_the_owner(client, person):
+    client.force_login(person.user)
+    page = client.get(reverse("my_data")).content.decode()
+    assert "Что хранится на портале" in page and "Видеоуроки" in page and "Удалить мои данные" in page
+
+
+def test_another_teacher_downloads_only_their_own_data(client, person):
+    other = PersonFactory(last_name="Кузнецова")
+    client.force_login(other.user)
+    assert "Смирнова" not in client.get(reverse("my_data")).content.decode()
+    content = _download(client, "json").content.decode()
+    assert "Кузнецова" in content and "Смирнова" not in content and "Не умею работать" not in content
+
+
+def test_anonymous_visitor_is_sent_to_login(client, person):
+    for response in (client.get(reverse("my_data")), _download(client, "json"), _download(client, "xlsx")):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert PersonalDataRequest.objects.filter(kind="export").count() == 1  # only the one fill() made
+
+
+def test_bad_format_and_get_are_refused(client, person):
+    client.force_login(person.user)
+    assert _download(client, "csv").status_code == 400
+    assert client.get(reverse("my_data_download")).status_code == 405
+
+
+def _queries(person) -> dict[str, int]:
+    counts = {}
+    for exporter in personal_data.registered_exporters():
+        person = type(person).objects.get(pk=person.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            exporter.fn(person)
+        counts[exporter.key] = len(ctx.captured_queries)
+    return counts
+
+
+def test_every_exporter_runs_the_same_queries_for_one_and_three_rows():
+    one, three = PersonFactory(), PersonFactory()
+    fill(one, 1)
+    fill(three, 3)
+    assert len(personal_data.personal_data_collect(three)[5].rows) >= 3  # three rows really exist
+    assert _queries(one) == _queries(three)
+    assert max(_queries(three).values()) <= 3  # reviews: the rows, their scores, the criteria
