@@ -5,7 +5,20 @@ from . import views
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/registration/sent/", views.registration_sent, name="registration_sent"),
+    path("accounts/confirm/resend/", views.email_confirm_resend, name="email_confirm_resend"),
+    path("accounts/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     # logout (POST only), password change and the rest of the reset flow, with templates in registration/.
     path("accounts/", include("django.contrib.auth.urls")),
     path("cabinet/", views.cabinet, name="cabinet"),
+    path(
+        "programs/<slug:slug>/seasons/<int:season_id>/register/",
+        views.season_register,
+        name="season_register",
+    ),
 ]
