@@ -78,6 +78,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 # --- Registration --------------------------------------------------------------------------------------
 
 
+def _posted(request: HttpRequest):
+    # An empty POST is still a submission: the form must be bound to show its errors.
+    return request.POST if request.method == "POST" else None
+
+
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -132,7 +137,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
 
     formats = _season_formats(season)
     if person is not None:
-        form = ApplyForm(request.POST or None, formats=formats)
+        form = ApplyForm(_posted(request), formats=formats)
         if request.method == "POST" and form.is_valid():
             try:
                 services.enrollment_apply(
@@ -146,7 +151,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
         return render(request, "participants/registration/register.html", {**context, "apply_form": form})
 
     form = RegistrationForm(
-        request.POST or None,
+        _posted(request),
         season=season,
         organisations=Organisation.objects.filter(
             municipality_id=season.program.municipality_id, is_active=True
@@ -211,7 +216,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email_confirm_resend(request: HttpRequest) -> HttpResponse:
     """Ask for the confirmation letter again; the answer is the same whether the address is known or not."""
-    form = ResendConfirmationForm(request.POST or None)
+    form = ResendConfirmationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.email_confirm_resend(email=form.cleaned_data["email"], site_url=_site_url(request))
         return render(request, "participants/registration/resent.html", {"email": form.cleaned_data["email"]})
