@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import EducationLevel, Organisation, Season, Subject
 
 from . import consents
+from .imports import mapping_problems
 from .models import Person, User
 from .services import awaits_email_confirmation
 
@@ -211,3 +212,68 @@ class ResendConfirmationForm(forms.Form):
         label=_("Электронная почта, указанная при регистрации"),
         widget=forms.EmailInput({"autocomplete": "email", "inputmode": "email"}),
     )
+
+
+class ImportUploadForm(forms.Form):
+    """Step 1 of the Google Form import: the file and the season it fills."""
+
+    file = forms.FileField(
+        label=_("Файл выгрузки Google Формы"),
+        help_text=_("CSV (UTF-8 или Windows-1251, разделитель «,» или «;») или XLSX, не больше 5 МБ."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    season = forms.ModelChoiceField(label=_("Сезон"), queryset=Season.objects.none())
+
+    def __init__(self, *args, seasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["season"].queryset = seasons
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class ImportMappingForm(forms.Form):
+    """Step 2: which column of the file holds each portal field."""
+
+    def __init__(self, *args, headers: list[str], fields, initial_mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— нет в файле —"))] + [
+            (str(i), f"{_column_letter(i)}: {header}") for i, header in enumerate(headers)
+        ]
+        for field in fields:
+            index = initial_mapping.get(field.key)
+            self.fields[field.key] = forms.ChoiceField(
+                label=field.label,
+                choices=choices,
+                required=False,
+                initial="" if index is None else str(index),
+            )
+        self.import_fields = fields
+
+    def mapping(self) -> dict[str, int | None]:
+        return {key: (int(value) if value not in ("", None) else None) for key, value in self.cleaned_data.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        mapping = self.mapping()
+        for missing in mapping_problems(mapping):
+            self.add_error(None, _("Не выбран столбец для поля «%(field)s».") % {"field": missing})
+        used: dict[int, str] = {}
+        for field in self.import_fields:
+            index = mapping.get(field.key)
+            if index is None:
+                continue
+            if index in used:
+                self.add_error(
+                    field.key,
+                    _("Этот столбец уже выбран для поля «%(other)s».") % {"other": used[index]},
+                )
+            else:
+                used[index] = str(field.label)
+        return cleaned

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs.models import EducationLevel, Organisation, Season, Subject
 
-from .models import Person
+from .models import Person, User
 from .services import ImportRow, RowProblem, import_conflicts
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -564,16 +565,28 @@ def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) 
                 preferred_format=preferred_format,
             )
         )
-    result.problems += import_conflicts(season=season, rows=result.rows)
-    result.problems.sort(key=lambda p: (p.row_number, p.column))
+    # Addresses already on the portal are reported on every row, including rows with other mistakes.
+    taken = set(
+        User.objects.annotate(lower=Lower("email")).filter(lower__in=seen_emails).values_list("lower", flat=True)
+    )
+    for address in sorted(taken):
+        result.problems.append(
+            RowProblem(
+                seen_emails[address], "email", _("Адрес %(email)s уже зарегистрирован на портале.") % {"email": address}
+            )
+        )
+    for problem in import_conflicts(season=season, rows=result.rows):
+        if problem not in result.problems:
+            result.problems.append(problem)
+    result.problems.sort(key=lambda p: p.row_number)
     return result
 
 
 def column_title(key: str, mapping: dict[str, int | None], headers: list[str]) -> str:
     """The report names the file's own column where one was mapped, the portal field otherwise."""
     index = mapping.get(key)
-    if key == "last_name" and index is None:
-        index = mapping.get("full_name")
+    if key in ("full_name", "last_name") and index is None:
+        index = mapping.get("full_name") if mapping.get("full_name") is not None else mapping.get("last_name")
     if index is not None and index < len(headers):
         return headers[index]
     return str(FIELD_LABELS.get(key, key)) if key else ""

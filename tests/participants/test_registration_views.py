@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Consent, Enrollment, Person, User
+from programs.models import Organisation
 from tests.factories import (
     EnrollmentFactory,
     OrganisationFactory,
@@ -32,7 +33,10 @@ def season():
 
 @pytest.fixture
 def school(season):
-    return OrganisationFactory(municipality=season.program.municipality, short_name="МБОУ СОШ № 5")
+    school, _created = Organisation.objects.get_or_create(
+        municipality=season.program.municipality, short_name="МБОУ СОШ № 5", defaults={"name": "Школа № 5"}
+    )
+    return school
 
 
 def _url(season):
@@ -153,7 +157,9 @@ def test_organisation_of_another_municipality_is_refused(client, season, school)
 
 
 def test_ineligible_education_level_is_explained_at_the_field(client, school):
-    season = SeasonFactory(program=school.municipality.programs.first() or ProgramFactory(municipality=school.municipality))
+    season = SeasonFactory(
+        program=school.municipality.programs.first() or ProgramFactory(municipality=school.municipality)
+    )
     season.eligible_education_levels = ["higher"]
     season.save()
     response = client.post(_url(season), _form(school, education_level="secondary_general"))
