@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -176,9 +175,7 @@ def _read_xlsx(raw: bytes) -> Table:
         raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
-    except Exception as exc:  # openpyxl raises its own types for a zip that is not a workbook
+    except Exception as exc:  # zipfile, KeyError, ValueError and openpyxl's own types for a broken workbook
         raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
     try:
         if not workbook.worksheets:
@@ -204,7 +201,9 @@ def read_table(uploaded) -> Table:
     if not raw:
         raise FileProblem(_("Файл пуст."))
     if len(raw) > MAX_FILE_SIZE:
-        raise FileProblem(_("Файл слишком большой: допускается не больше %(max)d МБ.") % {"max": 5})
+        raise FileProblem(
+            _("Файл слишком большой: допускается не больше %(max)d МБ.") % {"max": MAX_FILE_SIZE // 1024 // 1024}
+        )
     if name.endswith(".xlsx") or raw.startswith(XLSX_MAGIC):
         return _read_xlsx(raw)
     return _read_csv(raw)
