@@ -4,8 +4,9 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -15,7 +16,9 @@ from django.utils.translation import ngettext
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import Organisation, Program, Season
 
+from . import imports
 from .feedback import feedback_summary
+from .forms import ImportMappingForm, ImportUploadForm
 from .models import (
     Consent,
     Enrollment,
@@ -26,7 +29,10 @@ from .models import (
     SchoolApplication,
     User,
 )
-from .services import enrollments_set_status, school_application_decide
+from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
+
+IMPORT_SESSION_KEY = "participants.enrollment_import"
+IMPORT_PERMISSIONS = ("participants.add_person", "participants.add_enrollment")
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -169,6 +175,141 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
     autocomplete_fields = ["person"]
     inlines = [StatusChangeInline]
     actions = ["approve", "reject", "exclude_from_program", "reinstate", "complete"]
+    change_list_template = "admin/participants/enrollment/change_list.html"
+
+    # --- Import of a Google Form export: upload → column mapping and preview → all-or-nothing import ---
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_upload_view),
+                name="participants_enrollment_import",
+            ),
+            path(
+                "import/mapping/",
+                self.admin_site.admin_view(self.import_mapping_view),
+                name="participants_enrollment_import_mapping",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perms(IMPORT_PERMISSIONS)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _import_seasons(self, request):
+        seasons = Season.objects.select_related("program").order_by("program__title", "-starts_on")
+        if self._scope(request) is not None:
+            seasons = seasons.filter(program__municipality_id=self._scope(request))
+        return seasons
+
+    def _import_context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            **extra,
+        }
+
+    def import_upload_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ImportUploadForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+            seasons=self._import_seasons(request),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                table = imports.read_table(form.cleaned_data["file"])
+            except imports.FileProblem as exc:
+                form.add_error("file", str(exc))
+            else:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "season": form.cleaned_data["season"].pk,
+                    "filename": form.cleaned_data["file"].name,
+                    "table": table.to_dict(),
+                }
+                return redirect("admin:participants_enrollment_import_mapping")
+        context = self._import_context(request, _("Импорт из Google Формы: файл"), form=form)
+        return TemplateResponse(request, "admin/participants/enrollment/import_upload.html", context)
+
+    def import_mapping_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        season = self._import_seasons(request).filter(pk=(stored or {}).get("season")).first()
+        if not stored or season is None:
+            self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
+            return redirect("admin:participants_enrollment_import")
+        table = imports.Table.from_dict(stored["table"])
+        posted = request.method == "POST"
+        form = ImportMappingForm(
+            request.POST if posted else None,
+            headers=table.headers,
+            fields=imports.FIELDS,
+            initial_mapping=imports.guess_mapping(table.headers),
+        )
+        mapping = None
+        if posted:
+            if form.is_valid():
+                mapping = form.mapping()
+        elif not imports.mapping_problems(imports.guess_mapping(table.headers)):
+            mapping = imports.guess_mapping(table.headers)
+        result = None
+        if mapping is not None:
+            result = imports.check_rows(table=table, mapping=mapping, season=season)
+            if posted and "import" in request.POST and not result.problems:
+                try:
+                    enrollments = registrations_import(
+                        season=season,
+                        rows=result.rows,
+                        actor=request.user,
+                        site_url=request.build_absolute_uri("/"),
+                    )
+                except ImportRejected as exc:
+                    result.problems = exc.problems
+                else:
+                    del request.session[IMPORT_SESSION_KEY]
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Импортирован %(n)d участник в сезон «%(season)s»; приглашение отправлено на почту.",
+                            "Импортировано участников: %(n)d в сезон «%(season)s»; приглашения отправлены на почту.",
+                            len(enrollments),
+                        )
+                        % {"n": len(enrollments), "season": season},
+                        messages.SUCCESS,
+                    )
+                    return redirect(
+                        reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}"
+                    )
+        report = []
+        if result is not None:
+            report = [
+                (p.row_number, imports.column_title(p.column, mapping, table.headers), p.message)
+                for p in result.problems
+            ]
+        preview_rows = result.rows[:10] if result is not None else []
+        context = self._import_context(
+            request,
+            _("Импорт из Google Формы: столбцы и проверка"),
+            form=form,
+            season=season,
+            filename=stored["filename"],
+            headers=table.headers,
+            raw_preview=[cells for _n, cells in table.rows[:5]],
+            total_rows=len(table.rows),
+            checked=result is not None,
+            report=report,
+            preview_rows=preview_rows,
+            ready=result is not None and not result.problems,
+        )
+        return TemplateResponse(request, "admin/participants/enrollment/import_mapping.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # The status changes only through actions, so that every change is recorded with its reason.
@@ -184,7 +325,11 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
 
     def _apply(self, request, queryset, to_status, reason=""):
         changed, skipped = enrollments_set_status(
-            enrollments=queryset, to_status=to_status, actor=request.user, reason=reason
+            enrollments=queryset,
+            to_status=to_status,
+            actor=request.user,
+            reason=reason,
+            site_url=request.build_absolute_uri("/"),
         )
         if changed:
             label = Enrollment.Status(to_status).label

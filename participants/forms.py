@@ -1,10 +1,21 @@
 """Forms of the participants' pages; validation only."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import SchoolApplication
+from programs.models import EducationLevel, Organisation, Season, Subject
+
+from . import consents
+from .imports import mapping_problems
+from .models import Person, SchoolApplication, User
+from .services import awaits_email_confirmation
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -149,3 +160,249 @@ class EraseForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Неверный пароль. Пароль вводится с учётом регистра."))
         return password
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # A self-registered account signs in only after its address is confirmed (one person, one account).
+        if awaits_email_confirmation(user):
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "Адрес электронной почты ещё не подтверждён: откройте ссылку из письма, которое пришло после "
+                        "регистрации."
+                    ),
+                    reverse("email_confirm_resend"),
+                    _("Отправить письмо ещё раз"),
+                ),
+                code="email_unconfirmed",
+            )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Imported people have no password yet: they may ask for a password-set link like anyone else."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class OrganisationSelect(forms.Select):
+    """A plain select; each option carries the full name, which static/js/org-filter.js also searches."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and instance.name != instance.short_name:
+            option["attrs"]["data-full-name"] = instance.name
+            option["attrs"]["title"] = instance.name
+        return option
+
+
+class RegistrationForm(forms.Form):
+    """The public registration form of one season; the service checks window, places, duplicates."""
+
+    last_name = forms.CharField(
+        label=_("Фамилия"), max_length=100, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    first_name = forms.CharField(label=_("Имя"), max_length=100, widget=forms.TextInput({"autocomplete": "given-name"}))
+    middle_name = forms.CharField(
+        label=_("Отчество"),
+        max_length=100,
+        required=False,
+        help_text=_("Если есть"),
+        widget=forms.TextInput({"autocomplete": "additional-name"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Дата рождения"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "autocomplete": "bday"}),
+    )
+    email = forms.EmailField(
+        label=_("Электронная почта"),
+        help_text=_("На неё придёт письмо для подтверждения; она же — ваш логин."),
+        widget=forms.EmailInput({"autocomplete": "email", "inputmode": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Телефон"),
+        max_length=32,
+        validators=[
+            RegexValidator(r"^\+?[\d\s()\-]{10,20}$", _("Введите номер телефона цифрами, например +7 900 123-45-67."))
+        ],
+        widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Образовательная организация"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("— выберите организацию —"),
+        help_text=_("Организации муниципалитета, в котором проводится программа."),
+        widget=OrganisationSelect(
+            attrs={
+                "data-org-filter": "",
+                "data-filter-label": _("Поиск организации по названию"),
+                "data-filter-found": _("Найдено организаций: %(n)s"),
+            }
+        ),
+    )
+    position = forms.CharField(label=_("Должность"), max_length=200)
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("Преподаваемые предметы"),
+        queryset=Subject.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    education_level = forms.ChoiceField(label=_("Уровень образования"), choices=EducationLevel.choices)
+    experience_years = forms.IntegerField(
+        label=_("Педагогический стаж, полных лет"),
+        required=False,
+        validators=[MinValueValidator(0), MaxValueValidator(70)],
+        widget=forms.NumberInput({"inputmode": "numeric"}),
+    )
+    category = forms.ChoiceField(
+        label=_("Квалификационная категория"), choices=Person.Category.choices, initial=Person.Category.NONE
+    )
+    preferred_format = forms.ChoiceField(label=_("Предпочтительный формат обучения"), required=False)
+    password1 = forms.CharField(
+        label=_("Пароль"),
+        strip=False,
+        widget=forms.PasswordInput({"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Пароль ещё раз"), strip=False, widget=forms.PasswordInput({"autocomplete": "new-password"})
+    )
+    consent_pd = forms.BooleanField(
+        label=_("Я даю согласие на обработку моих персональных данных на условиях, изложенных выше"),
+        required=True,
+        error_messages={"required": _("Без согласия на обработку персональных данных зарегистрироваться нельзя.")},
+    )
+    consent_rating = forms.BooleanField(
+        label=_("Я согласен(на) на публикацию моих фамилии и имени в рейтинге участников"), required=False
+    )
+
+    def __init__(self, *args, season: Season, organisations, subjects, formats: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.season = season
+        self.fields["organisation"].queryset = organisations
+        self.fields["subjects"].queryset = subjects
+        if formats:
+            self.fields["preferred_format"].choices = [("", _("— пока не знаю —"))] + [(f, f) for f in formats]
+        else:
+            del self.fields["preferred_format"]
+        allowed = season.eligible_education_levels or []
+        if allowed:
+            labels = ", ".join(str(EducationLevel(level).label).lower() for level in allowed)
+            self.fields["education_level"].help_text = _(
+                "В программе могут участвовать педагоги с таким образованием: %(levels)s."
+            ) % {"levels": labels}
+
+    consent_text = consents.PD_PROCESSING
+    rating_consent_text = consents.RATING_PUBLICATION
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if value > today.replace(year=today.year - 16) or value.year < 1920:
+            raise ValidationError(_("Проверьте дату рождения."), code="implausible")
+        return value
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        one, two = cleaned.get("password1"), cleaned.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", ValidationError(_("Пароли не совпадают."), code="password_mismatch"))
+        elif one:
+            # The validators compare the password with what else was typed (name, e-mail).
+            probe = User(email=cleaned.get("email") or "")
+            try:
+                password_validation.validate_password(one, user=probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class ApplyForm(forms.Form):
+    """A signed-in teacher applies for another season with the account they have."""
+
+    preferred_format = forms.ChoiceField(label=_("Предпочтительный формат обучения"), required=False)
+
+    def __init__(self, *args, formats: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if formats:
+            self.fields["preferred_format"].choices = [("", _("— пока не знаю —"))] + [(f, f) for f in formats]
+        else:
+            del self.fields["preferred_format"]
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Электронная почта, указанная при регистрации"),
+        widget=forms.EmailInput({"autocomplete": "email", "inputmode": "email"}),
+    )
+
+
+class ImportUploadForm(forms.Form):
+    """Step 1 of the Google Form import: the file and the season it fills."""
+
+    file = forms.FileField(
+        label=_("Файл выгрузки Google Формы"),
+        help_text=_("CSV (UTF-8 или Windows-1251, разделитель «,» или «;») или XLSX, не больше 5 МБ."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    season = forms.ModelChoiceField(label=_("Сезон"), queryset=Season.objects.none())
+
+    def __init__(self, *args, seasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["season"].queryset = seasons
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class ImportMappingForm(forms.Form):
+    """Step 2: which column of the file holds each portal field."""
+
+    def __init__(self, *args, headers: list[str], fields, initial_mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— нет в файле —"))] + [
+            (str(i), f"{_column_letter(i)}: {header}") for i, header in enumerate(headers)
+        ]
+        for field in fields:
+            index = initial_mapping.get(field.key)
+            self.fields[field.key] = forms.ChoiceField(
+                label=field.label,
+                choices=choices,
+                required=False,
+                initial="" if index is None else str(index),
+            )
+        self.import_fields = fields
+
+    def mapping(self) -> dict[str, int | None]:
+        return {key: (int(value) if value not in ("", None) else None) for key, value in self.cleaned_data.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        mapping = self.mapping()
+        for missing in mapping_problems(mapping):
+            self.add_error(None, _("Не выбран столбец для поля «%(field)s».") % {"field": missing})
+        used: dict[int, str] = {}
+        for field in self.import_fields:
+            index = mapping.get(field.key)
+            if index is None:
+                continue
+            if index in used:
+                self.add_error(
+                    field.key,
+                    _("Этот столбец уже выбран для поля «%(other)s».") % {"other": used[index]},
+                )
+            else:
+                used[index] = str(field.label)
+        return cleaned

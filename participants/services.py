@@ -1,18 +1,25 @@
 """Business rules for enrollments: every status change is checked and recorded with who, when and why."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from programs.models import EducationLevel, Organisation, Program, Season
+from programs.models import EducationLevel, Organisation, Program, Season, Subject
 
 from . import consents
 from .models import (
@@ -27,6 +34,8 @@ from .models import (
     SchoolApplication,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 S = Enrollment.Status
 
@@ -43,6 +52,61 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 REASON_REQUIRED = {S.REJECTED, S.EXCLUDED, S.WITHDRAWN}
 
 
+# --- E-mails -------------------------------------------------------------------------------------------
+
+
+def _email(name: str, to: str, context: dict) -> EmailMultiAlternatives:
+    """One message from the subject / text / html triplet under templates/emails/<name>/."""
+    context = {"site_name": settings.PORTAL_NAME, **context}
+    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
+    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{name}/body.txt", context), to=[to])
+    message.attach_alternative(render_to_string(f"emails/{name}/body.html", context), "text/html")
+    return message
+
+
+def _send_on_commit(messages: list[EmailMultiAlternatives]) -> None:
+    """Send after the transaction commits, over one SMTP connection; a mail failure never undoes the data."""
+    if not messages:
+        return
+
+    def send() -> None:
+        try:
+            get_connection().send_messages(messages)
+        except Exception:  # the change is saved; the person can ask for the letter again
+            logger.exception("Could not send %d e-mail(s)", len(messages))
+
+    transaction.on_commit(send)
+
+
+def _absolute(site_url: str, path: str) -> str:
+    return f"{site_url.rstrip('/')}{path}" if site_url else ""
+
+
+def _address(person: Person) -> str:
+    return person.email or (person.user.email if person.user_id else "")
+
+
+def _status_emails(changes: Iterable[tuple[Enrollment, str]], to_status: str, reason: str, site_url: str):
+    """Approval (applied → active) and rejection letters, only to people with an address."""
+    messages = []
+    for enrollment, from_status in changes:
+        address = _address(enrollment.person)
+        if not address:
+            continue
+        context = {
+            "person": enrollment.person,
+            "season": enrollment.season,
+            "program": enrollment.season.program,
+            "reason": reason.strip(),
+            "cabinet_url": _absolute(site_url, reverse("cabinet")),
+        }
+        if to_status == S.ACTIVE and from_status == S.APPLIED:
+            messages.append(_email("enrollment_approved", address, context))
+        elif to_status == S.REJECTED:
+            messages.append(_email("enrollment_rejected", address, context))
+    return messages
+
+
 def _check(enrollment: Enrollment, to_status: str, reason: str) -> None:
     if to_status not in ALLOWED_TRANSITIONS.get(enrollment.status, set()):
         raise ValidationError(
@@ -57,15 +121,19 @@ def _check(enrollment: Enrollment, to_status: str, reason: str) -> None:
 
 @transaction.atomic
 def enrollment_set_status(
-    *, enrollment: Enrollment, to_status: str, actor: User | None, reason: str = ""
+    *, enrollment: Enrollment, to_status: str, actor: User | None, reason: str = "", site_url: str = ""
 ) -> Enrollment:
-    """Move one enrollment to a new status, locking its row so that two coordinators cannot race."""
+    """Move one enrollment to a new status, locking its row so that two coordinators cannot race.
+
+    Approval and rejection are mailed to the person after the commit (site_url makes the cabinet link).
+    """
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     _check(enrollment, to_status, reason)
     now = timezone.now()
+    from_status = enrollment.status
     EnrollmentStatusChange.objects.create(
         enrollment=enrollment,
-        from_status=enrollment.status,
+        from_status=from_status,
         to_status=to_status,
         changed_at=now,
         changed_by=actor,
@@ -74,6 +142,9 @@ def enrollment_set_status(
     enrollment.status = to_status
     enrollment.status_changed_at = now
     enrollment.save(update_fields=["status", "status_changed_at"])
+    if to_status in (S.ACTIVE, S.REJECTED):
+        mailed = Enrollment.objects.select_related("person__user", "season__program").get(pk=enrollment.pk)
+        _send_on_commit(_status_emails([(mailed, from_status)], to_status, reason, site_url))
     return enrollment
 
 
@@ -105,11 +176,20 @@ def enrollment_complete(*, enrollment: Enrollment, actor: User | None, reason: s
 
 @transaction.atomic
 def enrollments_set_status(
-    *, enrollments: Iterable[Enrollment], to_status: str, actor: User | None, reason: str = ""
+    *, enrollments: Iterable[Enrollment], to_status: str, actor: User | None, reason: str = "", site_url: str = ""
 ) -> tuple[int, list[tuple[Enrollment, str]]]:
-    """Bulk change for admin actions, set-based: returns (changed, [(enrollment, why it was skipped)])."""
+    """Bulk change for admin actions, set-based: returns (changed, [(enrollment, why it was skipped)]).
+
+    Approval and rejection letters go out after the commit, all over one SMTP connection.
+    """
     ids = [e.pk for e in enrollments]
-    locked = list(Enrollment.objects.select_for_update().select_related("person").filter(pk__in=ids).order_by("pk"))
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the user.
+    locked = list(
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("person__user", "season__program")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
     ok, skipped = [], []
     for enrollment in locked:
         try:
@@ -131,6 +211,7 @@ def enrollments_set_status(
         for e in ok
     )
     Enrollment.objects.filter(pk__in=[e.pk for e in ok]).update(status=to_status, status_changed_at=now)
+    _send_on_commit(_status_emails([(e, e.status) for e in ok], to_status, reason, site_url))
     return len(ok), skipped
 
 
@@ -154,6 +235,9 @@ class RegistrationData:
     consent_pd: bool
     consent_rating: bool = False
     experience_years: int | None = None
+    subjects: Sequence[Subject] = ()
+    category: str = Person.Category.NONE
+    preferred_format: str = ""
 
 
 def _name_key(*parts: str) -> tuple[str, ...]:
@@ -170,35 +254,63 @@ def _duplicate_person(data: RegistrationData) -> Person | None:
     return None
 
 
+def places_left(season: Season) -> int | None:
+    """Free places of the season (None: no limit); applied and active enrollments hold a place."""
+    if season.capacity is None:
+        return None
+    taken = season.enrollments.filter(status__in=[S.APPLIED, S.ACTIVE]).count()
+    return max(season.capacity - taken, 0)
+
+
+def _eligibility_error(season: Season, education_level: str) -> ValidationError | None:
+    allowed = season.eligible_education_levels or []
+    if not allowed or education_level in allowed:
+        return None
+    labels = ", ".join(str(EducationLevel(level).label).lower() for level in allowed)
+    return ValidationError(
+        _("В программе могут участвовать педагоги с таким образованием: %(levels)s.") % {"levels": labels},
+        code="not_eligible",
+    )
+
+
+def _admission_check(season: Season, now: datetime) -> None:
+    """Window and places; the caller holds the season's row lock."""
+    if not season.registration_is_open(now):
+        raise ValidationError(
+            _("Регистрация на сезон «%(season)s» закрыта.") % {"season": season}, code="registration_closed"
+        )
+    if places_left(season) == 0:
+        raise ValidationError(_("Все места в программе заняты."), code="no_places")
+
+
+def _enroll(*, person: Person, season: Season, actor: User | None, now: datetime, reason: str, **extra) -> Enrollment:
+    status = S.APPLIED if season.requires_approval else S.ACTIVE
+    enrollment = Enrollment.objects.create(
+        person=person, season=season, status=status, applied_at=now, status_changed_at=now, **extra
+    )
+    EnrollmentStatusChange.objects.create(
+        enrollment=enrollment, from_status="", to_status=status, changed_at=now, changed_by=actor, reason=reason
+    )
+    return enrollment
+
+
 @transaction.atomic
-def registration_submit(*, season: Season, data: RegistrationData, now: datetime | None = None) -> Enrollment:
+def registration_submit(
+    *, season: Season, data: RegistrationData, now: datetime | None = None, site_url: str = ""
+) -> Enrollment:
     """Register a new person for a season: window, places, eligibility, consent, duplicates — then create the
-    account (unconfirmed), the person, their consents and the enrollment, in one transaction.
+    account (unconfirmed), the person, their consents and the enrollment, in one transaction, and mail the
+    confirmation link after the commit (site_url, e.g. "https://portal.example", makes the link absolute).
 
     Errors are ValidationError with a field name where one field caused them, so the form can show them there.
     """
     now = now or timezone.now()
     # Lock the season row: two last-place registrations must not both get in.
     season = Season.objects.select_for_update().get(pk=season.pk)
-    if not season.registration_is_open(now):
-        raise ValidationError(
-            _("Регистрация на сезон «%(season)s» закрыта.") % {"season": season}, code="registration_closed"
-        )
-    if season.capacity is not None:
-        taken = season.enrollments.filter(status__in=[S.APPLIED, S.ACTIVE]).count()
-        if taken >= season.capacity:
-            raise ValidationError(_("Все места в программе заняты."), code="no_places")
-    allowed = season.eligible_education_levels or []
-    if allowed and data.education_level not in allowed:
-        labels = ", ".join(str(EducationLevel(level).label).lower() for level in allowed)
-        raise ValidationError(
-            {
-                "education_level": ValidationError(
-                    _("В программе могут участвовать педагоги с таким образованием: %(levels)s.") % {"levels": labels},
-                    code="not_eligible",
-                )
-            }
-        )
+    _admission_check(season, now)
+    not_eligible = _eligibility_error(season, data.education_level)
+    if not_eligible is not None:
+        raise ValidationError({"education_level": not_eligible})
     if not data.consent_pd:
         raise ValidationError(
             {
@@ -233,9 +345,9 @@ def registration_submit(*, season: Season, data: RegistrationData, now: datetime
     user = User.objects.create_user(email=email, password=data.password, role=User.Role.TEACHER)
     person = Person.objects.create(
         user=user,
-        last_name=data.last_name.strip(),
-        first_name=data.first_name.strip(),
-        middle_name=data.middle_name.strip(),
+        last_name=" ".join(data.last_name.split()),
+        first_name=" ".join(data.first_name.split()),
+        middle_name=" ".join(data.middle_name.split()),
         birth_date=data.birth_date,
         email=email,
         phone=data.phone.strip(),
@@ -243,27 +355,82 @@ def registration_submit(*, season: Season, data: RegistrationData, now: datetime
         position=data.position.strip(),
         education_level=data.education_level,
         experience_years=data.experience_years,
+        category=data.category or Person.Category.NONE,
     )
+    if data.subjects:
+        person.subjects.set(data.subjects)
     consent_texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
     Consent.objects.bulk_create(
         Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=now)
         for c in consent_texts
     )
-    status = S.APPLIED if season.requires_approval else S.ACTIVE
-    enrollment = Enrollment.objects.create(
-        person=person, season=season, status=status, applied_at=now, status_changed_at=now
-    )
-    EnrollmentStatusChange.objects.create(
-        enrollment=enrollment,
-        from_status="",
-        to_status=status,
-        changed_at=now,
-        changed_by=user,
+    enrollment = _enroll(
+        person=person,
+        season=season,
+        actor=user,
+        now=now,
         reason=_("Регистрация на портале")
         if season.requires_approval
         else _("Регистрация на портале, без утверждения"),
+        preferred_format=data.preferred_format.strip(),
     )
+    _send_on_commit([_confirmation_email(user=user, person=person, season=season, site_url=site_url)])
     return enrollment
+
+
+@transaction.atomic
+def enrollment_apply(
+    *, person: Person, season: Season, preferred_format: str = "", now: datetime | None = None
+) -> Enrollment:
+    """A person who already has an account applies for another season: the same window, places and
+    eligibility rules as a new registration, with no second account."""
+    now = now or timezone.now()
+    season = Season.objects.select_for_update().get(pk=season.pk)
+    if Enrollment.objects.filter(person=person, season=season).exists():
+        raise ValidationError(_("Вы уже подали заявку на этот сезон."), code="already_enrolled")
+    _admission_check(season, now)
+    not_eligible = _eligibility_error(season, person.education_level)
+    if not_eligible is not None:
+        raise not_eligible
+    if not person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists():
+        Consent.objects.create(
+            person=person,
+            kind=consents.PD_PROCESSING.kind,
+            text_version=consents.PD_PROCESSING.version,
+            text_sha256=consents.PD_PROCESSING.digest,
+            given_at=now,
+        )
+    return _enroll(
+        person=person,
+        season=season,
+        actor=person.user,
+        now=now,
+        reason=_("Заявка из личного кабинета"),
+        preferred_format=preferred_format.strip(),
+    )
+
+
+# --- E-mail confirmation -------------------------------------------------------------------------------
+
+EMAIL_CONFIRM_SALT = "participants.email-confirm"
+EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
+
+
+def email_confirm_token(*, user: User) -> str:
+    """A signed, timestamped token naming the account and its address: a changed address voids it."""
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=EMAIL_CONFIRM_SALT)
+
+
+def _confirmation_email(*, user: User, person: Person | None, season: Season | None, site_url: str):
+    path = reverse("email_confirm", kwargs={"token": email_confirm_token(user=user)})
+    context = {
+        "person": person,
+        "season": season,
+        "confirm_url": _absolute(site_url, path) or path,
+        "valid_days": EMAIL_CONFIRM_MAX_AGE.days,
+        "login_url": _absolute(site_url, reverse("login")),
+    }
+    return _email("registration_confirm", user.email, context)
 
 
 def email_confirm(*, user: User, now: datetime | None = None) -> bool:
@@ -688,3 +855,235 @@ def person_erase(*, person: Person, by: User | None, reason: str = "") -> Person
     request.result = "\n".join(str(line) for line in done)
     request.save(update_fields=["status", "completed_at", "result"])
     return request
+
+
+def email_confirm_by_token(*, token: str, now: datetime | None = None) -> tuple[User, bool]:
+    """Confirm the address a link names: (user, confirmed by this call). ValidationError with code "expired"
+    or "invalid" for a stale or altered link."""
+    try:
+        payload = signing.loads(token, salt=EMAIL_CONFIRM_SALT, max_age=EMAIL_CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("Срок действия ссылки истёк."), code="expired") from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("Ссылка повреждена или недействительна."), code="invalid") from exc
+    user = User.objects.filter(pk=payload.get("u"), email__iexact=payload.get("e", ""), is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Ссылка повреждена или недействительна."), code="invalid")
+    return user, email_confirm(user=user, now=now)
+
+
+def awaits_email_confirmation(user: User) -> bool:
+    """An account that registered itself and has not confirmed its address yet.
+
+    Staff, demo and imported accounts were made by someone else (imported people confirm by setting their
+    password through the mailed link), and anyone who has signed in before is not held back.
+    """
+    if user.email_confirmed_at is not None or user.last_login is not None:
+        return False
+    return EnrollmentStatusChange.objects.filter(
+        changed_by=user, from_status="", enrollment__person__user=user
+    ).exists()
+
+
+@transaction.atomic
+def email_confirm_resend(*, email: str, site_url: str = "") -> bool:
+    """Mail a fresh confirmation link when the address belongs to an account awaiting confirmation.
+
+    The caller must not tell the visitor which way it went: the answer is for tests and logs only.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).select_related("person").first()
+    if user is None or not awaits_email_confirmation(user):
+        return False
+    person = getattr(user, "person", None)
+    _send_on_commit([_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
+    return True
+
+
+def invitation_email(*, person: Person, season: Season, site_url: str) -> EmailMultiAlternatives:
+    """An imported person's invitation with a password-set link (Django's password-reset token)."""
+    user = person.user
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "person": person,
+        "season": season,
+        "program": season.program,
+        "set_password_url": _absolute(site_url, path) or path,
+        "valid_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+        "password_reset_url": _absolute(site_url, reverse("password_reset")),
+        "email": user.email,
+    }
+    return _email("import_invitation", user.email, context)
+
+
+# --- Import of a Google Form export --------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One checked row of an import: what registration would collect, with the form's own timestamp."""
+
+    row_number: int
+    email: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    organisation: Organisation
+    consent_at: datetime
+    birth_date: date | None = None
+    phone: str = ""
+    position: str = ""
+    education_level: str = ""
+    experience_years: int | None = None
+    category: str = Person.Category.NONE
+    subjects: list[Subject] = field(default_factory=list)
+    consent_rating: bool = False
+    preferred_format: str = ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row_number: int  # 0: the file as a whole
+    column: str
+    message: str
+
+
+class ImportRejected(Exception):
+    """The import was refused as a whole; problems holds the row-by-row report."""
+
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def import_conflicts(*, season: Season, rows: Sequence[ImportRow]) -> list[RowProblem]:
+    """Rows that clash with what the database already holds: an address or ФИО + birth date taken."""
+    problems = []
+    emails = {row.email for row in rows}
+    taken = set(User.objects.annotate(lower=Lower("email")).filter(lower__in=emails).values_list("lower", flat=True))
+    birth_dates = {row.birth_date for row in rows if row.birth_date}
+    known = {}
+    for person in Person.objects.filter(birth_date__in=birth_dates).only(
+        "last_name", "first_name", "middle_name", "birth_date"
+    ):
+        known[(person.birth_date, _name_key(person.last_name, person.first_name, person.middle_name))] = person
+    for row in rows:
+        if row.email in taken:
+            problems.append(
+                RowProblem(
+                    row.row_number,
+                    "email",
+                    _("Адрес %(email)s уже зарегистрирован на портале.") % {"email": row.email},
+                )
+            )
+        key = (row.birth_date, _name_key(row.last_name, row.first_name, row.middle_name))
+        if row.birth_date and key in known:
+            problems.append(
+                RowProblem(
+                    row.row_number,
+                    "full_name",
+                    _("Педагог «%(name)s» с этой датой рождения уже есть на портале.") % {"name": known[key]},
+                )
+            )
+        not_eligible = _eligibility_error(season, row.education_level) if row.education_level else None
+        if not_eligible is not None:
+            problems.append(RowProblem(row.row_number, "education_level", not_eligible.messages[0]))
+    left = places_left(season)
+    if left is not None and len(rows) > left:
+        problems.append(
+            RowProblem(
+                0,
+                "",
+                _("В сезоне осталось мест: %(left)d, а в файле участников: %(rows)d.")
+                % {"left": left, "rows": len(rows)},
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def registrations_import(
+    *, season: Season, rows: Sequence[ImportRow], actor: User | None, now: datetime | None = None, site_url: str = ""
+) -> list[Enrollment]:
+    """Import checked rows of a Google Form export, all or nothing: accounts with an unusable password,
+    people, consents dated by the form's timestamp, enrollments; then invitation letters after the commit.
+
+    Raises ImportRejected with the report when anything clashes; then nothing is saved.
+    """
+    now = now or timezone.now()
+    season = Season.objects.select_for_update().select_related("program").get(pk=season.pk)
+    if not rows:
+        raise ImportRejected([RowProblem(0, "", _("В файле нет ни одной строки с данными."))])
+    problems = import_conflicts(season=season, rows=rows)
+    if problems:
+        raise ImportRejected(problems)
+
+    users = []
+    for row in rows:
+        user = User(email=row.email, role=User.Role.TEACHER)
+        user.set_unusable_password()
+        users.append(user)
+    users = User.objects.bulk_create(users)
+    people = Person.objects.bulk_create(
+        Person(
+            user=user,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            middle_name=row.middle_name,
+            birth_date=row.birth_date,
+            email=row.email,
+            phone=row.phone,
+            organisation=row.organisation,
+            position=row.position,
+            education_level=row.education_level,
+            experience_years=row.experience_years,
+            category=row.category or Person.Category.NONE,
+        )
+        for row, user in zip(rows, users, strict=True)
+    )
+    Through = Person.subjects.through
+    Through.objects.bulk_create(
+        Through(person_id=person.pk, subject_id=subject.pk)
+        for row, person in zip(rows, people, strict=True)
+        for subject in {s.pk: s for s in row.subjects}.values()
+    )
+    consent_rows = []
+    for row, person in zip(rows, people, strict=True):
+        texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if row.consent_rating else [])
+        consent_rows += [
+            Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=row.consent_at)
+            for c in texts
+        ]
+    Consent.objects.bulk_create(consent_rows)
+    status = S.APPLIED if season.requires_approval else S.ACTIVE
+    enrollments = Enrollment.objects.bulk_create(
+        Enrollment(
+            person=person,
+            season=season,
+            status=status,
+            applied_at=row.consent_at,
+            status_changed_at=now,
+            preferred_format=row.preferred_format,
+        )
+        for row, person in zip(rows, people, strict=True)
+    )
+    EnrollmentStatusChange.objects.bulk_create(
+        EnrollmentStatusChange(
+            enrollment=enrollment,
+            from_status="",
+            to_status=status,
+            changed_at=now,
+            changed_by=actor,
+            reason=_("Импорт из Google Формы"),
+        )
+        for enrollment in enrollments
+    )
+    for person, user in zip(people, users, strict=True):
+        person.user = user
+    _send_on_commit([invitation_email(person=person, season=season, site_url=site_url) for person in people])
+    return enrollments

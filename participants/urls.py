@@ -5,6 +5,14 @@ from . import views
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/registration/sent/", views.registration_sent, name="registration_sent"),
+    path("accounts/confirm/resend/", views.email_confirm_resend, name="email_confirm_resend"),
+    path("accounts/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     # logout (POST only), password change and the rest of the reset flow, with templates in registration/.
     path("accounts/", include("django.contrib.auth.urls")),
     path("cabinet/", views.cabinet, name="cabinet"),
@@ -13,12 +21,14 @@ urlpatterns = [
         views.school_application,
         name="school_application",
     ),
-]
-
-urlpatterns += [
     path("cabinet/feedback/<int:enrollment_id>/", views.feedback_answer, name="feedback_answer"),
     path("cabinet/programs/<int:enrollment_id>/withdraw/", views.enrollment_withdraw_view, name="enrollment_withdraw"),
     path("cabinet/my-data/", views.my_data, name="my_data"),
     path("cabinet/my-data/download/", views.my_data_download, name="my_data_download"),
     path("cabinet/my-data/erase/", views.my_data_erase, name="my_data_erase"),
+    path(
+        "programs/<slug:slug>/seasons/<int:season_id>/register/",
+        views.season_register,
+        name="season_register",
+    ),
 ]

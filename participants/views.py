@@ -1,27 +1,39 @@
-"""Sign-in, sign-out and password pages (Django's auth views with our form and templates); the cabinet."""
+"""Sign-in, sign-out and password pages (Django's auth views with our form and templates); registration for
+a season and the confirmation of the address; the cabinet."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from programs.models import Program, Season
+from programs.models import Organisation, Program, RoadmapModule, Season, Subject
+from programs.selectors import registration_state
 
-from . import personal_data
+from . import personal_data, services
 from .cabinet import CabinetContext, cabinet_sections
 from .cabinet_subscription import with_ground_labels
 from .feedback import feedback_is_open, season_quarter, season_questions
-from .forms import EmailAuthenticationForm, EraseForm, FeedbackForm, SchoolApplicationForm, WithdrawForm
+from .forms import (
+    ApplyForm,
+    EmailAuthenticationForm,
+    EraseForm,
+    FeedbackForm,
+    PortalPasswordResetForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+    SchoolApplicationForm,
+    WithdrawForm,
+)
 from .models import Enrollment, FeedbackResponse, SchoolApplication
 from .selectors import person_enrollments, person_for_user
 from .services import (
@@ -33,6 +45,8 @@ from .services import (
     school_application_check,
     school_application_submit,
 )
+
+REGISTERED_EMAIL_KEY = "participants.registered_email"
 
 
 class LoginView(auth_views.LoginView):
@@ -49,6 +63,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
     # E-mails are subject / text / html triplets under templates/emails/.
     subject_template_name = "emails/password_reset/subject.txt"
     email_template_name = "emails/password_reset/body.txt"
@@ -272,3 +287,160 @@ def my_data_erase(request):
         return _my_data_page(request, person, form)
     logout(request)
     return render(request, "participants/my_data/erased.html", {"data_request": data_request})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a password through a mailed link proves the address, so it confirms it too (imported people)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.email_confirm(user=form.user)
+        return response
+
+
+# --- Registration --------------------------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest):
+    # An empty POST is still a submission: the form must be bound to show its errors.
+    return request.POST if request.method == "POST" else None
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _season_formats(season: Season) -> list[str]:
+    """The learning formats the season's roadmap offers, in roadmap order, each once: one query."""
+    formats: list[str] = []
+    for module_formats in (
+        RoadmapModule.objects.filter(season=season).order_by("order").values_list("learning_formats", flat=True)
+    ):
+        for name in module_formats or []:
+            if name not in formats:
+                formats.append(name)
+    return formats
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """A service's errors at the fields that caused them; the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResponse:
+    """Registration for one season: a new person's form, or a one-button application for a signed-in one."""
+    season = get_object_or_404(
+        Season.objects.select_related("program__municipality"),
+        pk=season_id,
+        program__slug=slug,
+        program__is_published=True,
+    )
+    now = timezone.now()
+    context = {
+        "season": season,
+        "program": season.program,
+        "state": registration_state(season, now),
+        "places_left": services.places_left(season),
+    }
+    person = person_for_user(request.user)
+    if request.user.is_authenticated:
+        context["person"] = person
+        if person is not None:
+            context["enrollment"] = Enrollment.objects.filter(person=person, season=season).first()
+    is_open = context["state"] == "open" and context["places_left"] != 0
+    if not is_open or (request.user.is_authenticated and (person is None or context["enrollment"])):
+        return render(request, "participants/registration/register.html", context)
+
+    formats = _season_formats(season)
+    if person is not None:
+        form = ApplyForm(_posted(request), formats=formats)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.enrollment_apply(
+                    person=person, season=season, preferred_format=form.cleaned_data.get("preferred_format", "")
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Заявка на сезон «%(season)s» подана.") % {"season": season})
+                return redirect("cabinet")
+        return render(request, "participants/registration/register.html", {**context, "apply_form": form})
+
+    form = RegistrationForm(
+        _posted(request),
+        season=season,
+        organisations=Organisation.objects.filter(
+            municipality_id=season.program.municipality_id, is_active=True
+        ).order_by("short_name", "pk"),
+        subjects=Subject.objects.order_by("name"),
+        formats=formats,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.registration_submit(
+                season=season,
+                site_url=_site_url(request),
+                data=services.RegistrationData(
+                    email=data["email"],
+                    password=data["password1"],
+                    last_name=data["last_name"],
+                    first_name=data["first_name"],
+                    middle_name=data["middle_name"],
+                    birth_date=data["birth_date"],
+                    phone=data["phone"],
+                    organisation=data["organisation"],
+                    position=data["position"],
+                    education_level=data["education_level"],
+                    experience_years=data["experience_years"],
+                    category=data["category"],
+                    subjects=list(data["subjects"]),
+                    preferred_format=data.get("preferred_format", ""),
+                    consent_pd=data["consent_pd"],
+                    consent_rating=data["consent_rating"],
+                ),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            request.session[REGISTERED_EMAIL_KEY] = data["email"]
+            return redirect("registration_sent")
+    # Someone who already has an account is shown the way in, not a second registration.
+    context["already_registered"] = form.has_error("email", "duplicate_email") or form.has_error(
+        NON_FIELD_ERRORS, "duplicate_person"
+    )
+    return render(request, "participants/registration/register.html", {**context, "form": form})
+
+
+def registration_sent(request: HttpRequest) -> HttpResponse:
+    """«Check your e-mail»: the address shown is the one this browser has just registered, if any."""
+    return render(
+        request, "participants/registration/sent.html", {"email": request.session.get(REGISTERED_EMAIL_KEY, "")}
+    )
+
+
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user, _confirmed_now = services.email_confirm_by_token(token=token)
+    except ValidationError as exc:
+        context = {"reason": exc.code, "form": ResendConfirmationForm()}
+        return render(request, "participants/registration/confirm_failed.html", context, status=400)
+    request.session.pop(REGISTERED_EMAIL_KEY, None)
+    return render(request, "participants/registration/confirmed.html", {"confirmed_email": user.email})
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm_resend(request: HttpRequest) -> HttpResponse:
+    """Ask for the confirmation letter again; the answer is the same whether the address is known or not."""
+    form = ResendConfirmationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.email_confirm_resend(email=form.cleaned_data["email"], site_url=_site_url(request))
+        return render(request, "participants/registration/resent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "participants/registration/resend.html", {"form": form})

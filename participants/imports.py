@@ -1,0 +1,591 @@
+"""Reading a Google Form export (CSV or XLSX) and checking its rows before participants.services imports them.
+
+Reading turns the file into a Table of strings (dates from XLSX as ISO text); checking maps the columns the
+coordinator chose onto portal fields and returns ImportRow objects or a row-by-row list of problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programs.models import EducationLevel, Organisation, Season, Subject
+
+from .models import Person, User
+from .services import ImportRow, RowProblem, import_conflicts
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_ROWS = 5000
+XLSX_MAGIC = b"PK\x03\x04"
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+class FileProblem(Exception):
+    """The file cannot be read at all; the message is for the person who uploaded it."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    # (row number in the spreadsheet, cells as text), empty rows left out.
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"headers": self.headers, "rows": [[n, cells] for n, cells in self.rows]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Table:
+        return cls(headers=list(data["headers"]), rows=[(int(n), list(cells)) for n, cells in data["rows"]])
+
+    def cell(self, cells: list[str], index: int | None) -> str:
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: str
+    required: bool = False
+
+
+# The portal's fields in the order the mapping form shows them.
+FIELDS = [
+    ImportField("timestamp", gettext_lazy("Отметка времени (когда дано согласие)")),
+    ImportField("email", gettext_lazy("Электронная почта"), required=True),
+    ImportField("full_name", gettext_lazy("ФИО одним столбцом")),
+    ImportField("last_name", gettext_lazy("Фамилия")),
+    ImportField("first_name", gettext_lazy("Имя")),
+    ImportField("middle_name", gettext_lazy("Отчество")),
+    ImportField("birth_date", gettext_lazy("Дата рождения")),
+    ImportField("phone", gettext_lazy("Телефон")),
+    ImportField("organisation", gettext_lazy("Образовательная организация"), required=True),
+    ImportField("position", gettext_lazy("Должность")),
+    ImportField("subjects", gettext_lazy("Предметы")),
+    ImportField("education_level", gettext_lazy("Уровень образования")),
+    ImportField("experience_years", gettext_lazy("Педагогический стаж, лет")),
+    ImportField("category", gettext_lazy("Квалификационная категория")),
+    ImportField("preferred_format", gettext_lazy("Формат обучения")),
+    ImportField("consent_pd", gettext_lazy("Согласие на обработку персональных данных"), required=True),
+    ImportField("consent_rating", gettext_lazy("Согласие на публикацию в рейтинге")),
+]
+FIELD_LABELS = {f.key: f.label for f in FIELDS}
+
+
+def normalise(text: str) -> str:
+    """Case, «ё», quotes, «№ 5» / «№5» and extra spaces do not make two names different."""
+    text = str(text).casefold().replace("ё", "е")
+    text = re.sub(r"[«»\"'“”„‘’`]", "", text)
+    text = re.sub(r"№\s*", "№ ", text)
+    return " ".join(text.split()).strip(" .,;")
+
+
+# --- Reading ------------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return _("да") if value else _("нет")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table(raw_rows) -> Table:
+    headers: list[str] | None = None
+    rows = []
+    for number, raw in enumerate(raw_rows, start=1):
+        cells = [_cell_text(v) for v in raw]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = [c or _("Столбец %(n)d") % {"n": i + 1} for i, c in enumerate(cells)]
+            continue
+        rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise FileProblem(_("В файле больше %(n)d строк: разделите его на части.") % {"n": MAX_ROWS})
+    if headers is None:
+        raise FileProblem(_("Файл пуст: в нём нет ни строки заголовков, ни данных."))
+    if not rows:
+        raise FileProblem(_("В файле есть только заголовки, а строк с данными нет."))
+    return Table(headers=headers, rows=rows)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(_("Не удалось прочитать текст файла: сохраните CSV в кодировке UTF-8.")) from exc
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the same number (more than one) of columns."""
+    sample = text.splitlines()[:20]
+    best, best_score = ",", (False, 0)
+    for delimiter in (",", ";", "\t"):
+        widths = [len(r) for r in csv.reader(sample, delimiter=delimiter) if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        score = (len(set(widths)) == 1 and widths[0] > 1, widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(raw: bytes) -> Table:
+    if b"\x00" in raw[:4096]:
+        raise FileProblem(_("Файл не похож на CSV: внутри двоичные данные."))
+    text = _decode(raw)
+    try:
+        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise FileProblem(_("Файл CSV повреждён: %(error)s") % {"error": exc}) from exc
+
+
+def _read_xlsx(raw: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    if not raw.startswith(XLSX_MAGIC):
+        raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, KeyError, ValueError and openpyxl's own types for a broken workbook
+        raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
+    try:
+        if not workbook.worksheets:
+            raise FileProblem(_("В книге Excel нет ни одного листа."))
+        return _table(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def read_table(uploaded) -> Table:
+    """Read an uploaded CSV (UTF-8 with or without BOM, or Windows-1251; «,» «;» or tab) or XLSX file."""
+    name = (getattr(uploaded, "name", "") or "").lower()
+    if uploaded.size > MAX_FILE_SIZE:
+        raise FileProblem(
+            _("Файл слишком большой: %(size).1f МБ, допускается не больше %(max)d МБ.")
+            % {"size": uploaded.size / 1024 / 1024, "max": MAX_FILE_SIZE // 1024 // 1024}
+        )
+    if name.endswith(".xls"):
+        raise FileProblem(_("Старый формат Excel (.xls) не поддерживается: сохраните файл как .xlsx или CSV."))
+    if not name.endswith((".csv", ".xlsx", ".txt")):
+        raise FileProblem(_("Поддерживаются файлы CSV и XLSX (выгрузка Google Формы)."))
+    raw = uploaded.read(MAX_FILE_SIZE + 1)
+    if not raw:
+        raise FileProblem(_("Файл пуст."))
+    if len(raw) > MAX_FILE_SIZE:
+        raise FileProblem(
+            _("Файл слишком большой: допускается не больше %(max)d МБ.") % {"max": MAX_FILE_SIZE // 1024 // 1024}
+        )
+    if name.endswith(".xlsx") or raw.startswith(XLSX_MAGIC):
+        return _read_xlsx(raw)
+    return _read_csv(raw)
+
+
+# --- Mapping ------------------------------------------------------------------------------------------
+
+# For each field, header fragments that name it in typical Google Forms (normalised text), best first.
+_GUESSES: list[tuple[str, list[str], list[str]]] = [
+    ("timestamp", ["отметка времени", "timestamp", "дата заполнения"], []),
+    ("consent_rating", ["рейтинг"], []),
+    ("consent_pd", ["согласие", "персональн"], []),
+    ("email", ["адрес электронной почты", "электронн", "email", "e-mail", "почта"], []),
+    ("full_name", ["фио", "фамилия имя отчество", "фамилия, имя"], []),
+    ("last_name", ["фамилия"], ["имя"]),
+    ("middle_name", ["отчество"], ["имя"]),
+    ("first_name", ["имя"], ["фамилия", "отчество"]),
+    ("birth_date", ["дата рождения", "рожден"], []),
+    ("phone", ["телефон", "phone"], []),
+    ("organisation", ["образовательная организация", "организац", "место работы", "школа", "оу"], []),
+    ("position", ["должност"], []),
+    ("subjects", ["предмет"], []),
+    ("education_level", ["уровень образования", "образование"], []),
+    ("experience_years", ["стаж"], []),
+    ("category", ["категори"], []),
+    ("preferred_format", ["формат"], []),
+]
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int | None]:
+    """Which column holds each field, from typical Google Form headers; a column is used once."""
+    normalised = [normalise(h) for h in headers]
+    mapping: dict[str, int | None] = {f.key: None for f in FIELDS}
+    used: set[int] = set()
+    for key, wanted, unless in _GUESSES:
+        for fragment in wanted:
+            found = next(
+                (
+                    i
+                    for i, h in enumerate(normalised)
+                    if i not in used
+                    and (h == fragment or re.search(rf"(^|\W){re.escape(fragment)}", h))
+                    and not any(u in h for u in unless)
+                ),
+                None,
+            )
+            if found is not None:
+                mapping[key] = found
+                used.add(found)
+                break
+    return mapping
+
+
+# --- Values -------------------------------------------------------------------------------------------
+
+_DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+_DATETIME_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _excel_serial(text: str) -> datetime | None:
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    if 1 <= number < 2958466:  # Excel's day numbers run to 31.12.9999
+        return EXCEL_EPOCH + timedelta(days=number)
+    return None
+
+
+def _naive_datetime(text: str) -> datetime | None:
+    text = re.sub(r"(\d{1,2}:\d{2}:\d{2})[.,]\d+", r"\1", text.strip())  # fractions of a second
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    return None
+
+
+def parse_date(text: str) -> date:
+    """dd.mm.yyyy, ISO, a date with a time, or an Excel day number."""
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    moment = _naive_datetime(text) or _excel_serial(text)
+    if moment is None:
+        raise ValueError(text)
+    return moment.date()
+
+
+def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
+    """Google Forms writes «12.09.2024 14:35:12» in the form owner's zone: read it in the season's zone."""
+    text = text.strip()
+    moment = _naive_datetime(text)
+    if moment is None:
+        try:
+            moment = datetime.combine(datetime.strptime(text, "%d.%m.%Y").date(), time(0))
+        except ValueError:
+            moment = _excel_serial(text)
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(text) from exc
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, tz)
+
+
+_EDUCATION = [
+    (("высш", "бакалав", "магист", "специалитет"), EducationLevel.HIGHER),
+    (("среднее проф", "средне-проф", "спо", "среднее спец", "средне-спец"), EducationLevel.SECONDARY_VOCATIONAL),
+    (("среднее общее", "среднее"), EducationLevel.SECONDARY_GENERAL),
+    (("друг", "иное"), EducationLevel.OTHER),
+]
+_CATEGORY = [
+    (("высш",), Person.Category.HIGHEST),
+    (("перв",), Person.Category.FIRST),
+    (("соответств", "сзд"), Person.Category.CONFORMITY),
+    (("без", "нет", "-", "—"), Person.Category.NONE),
+]
+_NO = ("нет", "не ", "не согл", "no", "false", "0", "отказ")
+
+
+def _choice(text: str, table) -> str | None:
+    value = normalise(text)
+    for fragments, result in table:
+        if any(value.startswith(f) or f" {f}" in f" {value}" for f in fragments):
+            return result
+    return None
+
+
+def _yes(text: str) -> bool:
+    value = normalise(text)
+    return bool(value) and not value.startswith(_NO)
+
+
+# --- Checking -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def mapping_problems(mapping: dict[str, int | None]) -> list[str]:
+    """What the chosen mapping lacks: the required fields and the name."""
+    missing = [str(f.label) for f in FIELDS if f.required and mapping.get(f.key) is None]
+    if mapping.get("full_name") is None and (mapping.get("last_name") is None or mapping.get("first_name") is None):
+        missing.append(_("ФИО (одним столбцом или фамилия и имя отдельно)"))
+    return missing
+
+
+class _Row:
+    """Collects one row's values and problems."""
+
+    def __init__(self, table: Table, mapping: dict[str, int | None], number: int, cells: list[str]):
+        self.table, self.mapping, self.number, self.cells = table, mapping, number, cells
+        self.problems: list[RowProblem] = []
+
+    def get(self, key: str) -> str:
+        return " ".join(self.table.cell(self.cells, self.mapping.get(key)).split())
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(RowProblem(self.number, key, message))
+
+
+def _organisations(season: Season) -> dict[str, list[Organisation]]:
+    index: dict[str, list[Organisation]] = {}
+    for org in Organisation.objects.filter(municipality_id=season.program.municipality_id):
+        for name in {normalise(org.short_name), normalise(org.name)}:
+            index.setdefault(name, []).append(org)
+    return index
+
+
+def _season_formats(season: Season) -> list[str]:
+    formats: list[str] = []
+    for module in season.modules.all():
+        for f in module.learning_formats or []:
+            if f not in formats:
+                formats.append(f)
+    return formats
+
+
+def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) -> CheckResult:
+    """Every row parsed and checked: formats, organisation, subjects, consent, duplicates within the file
+    and against the database. Nothing is written."""
+    result = CheckResult()
+    organisations = _organisations(season)
+    subjects = {normalise(s.name): s for s in Subject.objects.all()}
+    formats = {normalise(f): f for f in _season_formats(season)}
+    seen_emails: dict[str, int] = {}
+    seen_people: dict[tuple, int] = {}
+    now = timezone.now()
+    for number, cells in table.rows:
+        r = _Row(table, mapping, number, cells)
+
+        email = r.get("email").lower()
+        if not email:
+            r.problem("email", _("Не указан адрес электронной почты."))
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                r.problem("email", _("«%(value)s» — не адрес электронной почты.") % {"value": email})
+            else:
+                if email in seen_emails:
+                    r.problem(
+                        "email",
+                        _("Адрес %(email)s уже встречался в строке %(row)d.")
+                        % {"email": email, "row": seen_emails[email]},
+                    )
+                else:
+                    seen_emails[email] = number
+
+        if mapping.get("full_name") is not None:
+            parts = r.get("full_name").split()
+            last, first, middle = (parts + ["", ""])[0], (parts + ["", ""])[1], " ".join(parts[2:])
+            name_key = "full_name"
+        else:
+            last, first, middle = r.get("last_name"), r.get("first_name"), r.get("middle_name")
+            name_key = "last_name" if not last else "first_name"
+        if not last or not first:
+            r.problem(name_key, _("Нужны фамилия и имя."))
+        elif max(len(last), len(first), len(middle)) > 100:
+            r.problem(name_key, _("Фамилия, имя или отчество длиннее 100 знаков."))
+
+        birth_date = None
+        if r.get("birth_date"):
+            try:
+                birth_date = parse_date(r.get("birth_date"))
+            except ValueError:
+                r.problem(
+                    "birth_date",
+                    _("«%(value)s» — не дата: пишите ДД.ММ.ГГГГ, например 12.04.1990.")
+                    % {"value": r.get("birth_date")},
+                )
+            else:
+                if not (date(1920, 1, 1) <= birth_date <= now.date() - timedelta(days=365 * 16)):
+                    r.problem("birth_date", _("Дата рождения %(value)s невозможна.") % {"value": r.get("birth_date")})
+                    birth_date = None
+        if birth_date and last and first:
+            key = (birth_date, normalise(last), normalise(first), normalise(middle))
+            if key in seen_people:
+                r.problem(
+                    name_key,
+                    _("Этот педагог с той же датой рождения уже есть в строке %(row)d.") % {"row": seen_people[key]},
+                )
+            else:
+                seen_people[key] = number
+
+        organisation = None
+        org_text = r.get("organisation")
+        if not org_text:
+            r.problem("organisation", _("Не указана образовательная организация."))
+        else:
+            found = organisations.get(normalise(org_text), [])
+            if len(found) == 1:
+                organisation = found[0]
+            elif not found:
+                r.problem(
+                    "organisation",
+                    _("Организация «%(value)s» не найдена среди организаций муниципалитета «%(municipality)s».")
+                    % {"value": org_text, "municipality": season.program.municipality},
+                )
+            else:
+                r.problem(
+                    "organisation",
+                    _("Названию «%(value)s» соответствуют несколько организаций: укажите полное название.")
+                    % {"value": org_text},
+                )
+
+        consent_at = now
+        if r.get("timestamp"):
+            try:
+                consent_at = parse_timestamp(r.get("timestamp"), season.tz)
+            except ValueError:
+                r.problem(
+                    "timestamp", _("«%(value)s» — не дата и время заполнения формы.") % {"value": r.get("timestamp")}
+                )
+        if not _yes(r.get("consent_pd")):
+            r.problem("consent_pd", _("Нет согласия на обработку персональных данных: без него импортировать нельзя."))
+
+        education_level = ""
+        if r.get("education_level"):
+            education_level = _choice(r.get("education_level"), _EDUCATION) or ""
+            if not education_level:
+                r.problem(
+                    "education_level",
+                    _("Уровень образования «%(value)s» не распознан: ожидается %(choices)s.")
+                    % {
+                        "value": r.get("education_level"),
+                        "choices": ", ".join(str(c.label).lower() for c in EducationLevel),
+                    },
+                )
+        category = Person.Category.NONE
+        if r.get("category"):
+            category = _choice(r.get("category"), _CATEGORY)
+            if category is None:
+                r.problem(
+                    "category",
+                    _("Категория «%(value)s» не распознана: ожидается высшая, первая, соответствие или без категории.")
+                    % {"value": r.get("category")},
+                )
+        experience = None
+        if r.get("experience_years"):
+            match = re.search(r"\d+(?:[.,]\d+)?", r.get("experience_years"))
+            if match is None or float(match.group().replace(",", ".")) > 70:
+                r.problem(
+                    "experience_years",
+                    _("Стаж «%(value)s» — не число лет от 0 до 70.") % {"value": r.get("experience_years")},
+                )
+            else:
+                experience = int(float(match.group().replace(",", ".")))
+        chosen_subjects = []
+        for name in filter(None, (s.strip() for s in re.split(r"[,;/\n]", r.get("subjects")))):
+            subject = subjects.get(normalise(name))
+            if subject is None:
+                r.problem("subjects", _("Предмета «%(value)s» нет в справочнике предметов.") % {"value": name})
+            else:
+                chosen_subjects.append(subject)
+        preferred_format = r.get("preferred_format")
+        if preferred_format and formats:
+            if normalise(preferred_format) in formats:
+                preferred_format = formats[normalise(preferred_format)]
+            else:
+                r.problem(
+                    "preferred_format",
+                    _("Формата «%(value)s» нет в дорожной карте сезона: %(choices)s.")
+                    % {"value": preferred_format, "choices": "; ".join(formats.values())},
+                )
+        for key, limit in (("phone", 32), ("position", 200), ("preferred_format", 200)):
+            if len(r.get(key)) > limit:
+                r.problem(key, _("Значение длиннее %(n)d знаков.") % {"n": limit})
+
+        if r.problems:
+            result.problems += r.problems
+            continue
+        result.rows.append(
+            ImportRow(
+                row_number=number,
+                email=email,
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                organisation=organisation,
+                consent_at=consent_at,
+                birth_date=birth_date,
+                phone=r.get("phone"),
+                position=r.get("position"),
+                education_level=education_level,
+                experience_years=experience,
+                category=category,
+                subjects=chosen_subjects,
+                consent_rating=_yes(r.get("consent_rating")),
+                preferred_format=preferred_format,
+            )
+        )
+    # Addresses already on the portal are reported on every row, including rows with other mistakes.
+    taken = set(
+        User.objects.annotate(lower=Lower("email")).filter(lower__in=seen_emails).values_list("lower", flat=True)
+    )
+    for address in sorted(taken):
+        result.problems.append(
+            RowProblem(
+                seen_emails[address], "email", _("Адрес %(email)s уже зарегистрирован на портале.") % {"email": address}
+            )
+        )
+    for problem in import_conflicts(season=season, rows=result.rows):
+        if problem not in result.problems:
+            result.problems.append(problem)
+    result.problems.sort(key=lambda p: p.row_number)
+    return result
+
+
+def column_title(key: str, mapping: dict[str, int | None], headers: list[str]) -> str:
+    """The report names the file's own column where one was mapped, the portal field otherwise."""
+    index = mapping.get(key)
+    if key in ("full_name", "last_name") and index is None:
+        index = mapping.get("full_name") if mapping.get("full_name") is not None else mapping.get("last_name")
+    if index is not None and index < len(headers):
+        return headers[index]
+    return str(FIELD_LABELS.get(key, key)) if key else ""
