@@ -8,4 +8,6 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning).
-        from . import receivers  # noqa: F401
+        from . import cabinet_videos, receivers  # noqa: F401
+
+        cabinet_videos.register()

@@ -8,4 +8,7 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
-        from . import receivers  # noqa: F401
+        from . import panels, receivers  # noqa: F401
+
+        # The released feedback on the teacher's video-assignment page and the reason a lesson came back.
+        panels.register()
