@@ -65,8 +65,9 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
     learning_formats = list(module.learning_formats or []) if module is not None else []
     form_kwargs = {"learning_formats": learning_formats, "max_bytes": season_max_bytes(season)}
     if request.method == "POST":
+        data, files = request.POST, request.FILES  # parsing the body is what runs the size limit
         form_kwargs["upload_error"] = limit.exceeded_message if limit.exceeded else None
-        form = SubmissionForm(request.POST, request.FILES, **form_kwargs)
+        form = SubmissionForm(data, files, **form_kwargs)
         if form.is_valid():
             data = form.cleaned_data
             try:
