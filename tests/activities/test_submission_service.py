@@ -1,10 +1,12 @@
 """submission_submit and extension_grant: the window, lateness, cut-off, extensions, replacements and versions."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from activities.models import Submission, SubmissionExtension
@@ -141,6 +143,36 @@ def test_replacement_makes_a_new_version_and_keeps_the_old_one(enrollment):
     assert (second.version, second.is_current) == (2, True)
     assert second.video_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     assert Submission.objects.filter(assignment=assignment, enrollment=enrollment).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_submits_line_up_and_leave_one_current_version():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are what this checks; SQLite serialises whole transactions")
+    enrollment = EnrollmentFactory()
+    assignment = make_assignment(enrollment)
+    outcomes, started = [], threading.Barrier(3)
+
+    def run(n):
+        try:
+            started.wait()
+            outcomes.append(submit(enrollment, assignment, topic=f"Параллельная отправка {n}"))
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    # Both submits start together; a lone first submit has no row to lock but the enrollment's.
+    started.wait()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(o, Submission) for o in outcomes), outcomes
+    rows = Submission.objects.filter(assignment=assignment, enrollment=enrollment)
+    assert sorted(rows.values_list("version", flat=True)) == [1, 2]
+    assert rows.filter(is_current=True).count() == 1
 
 
 def test_replacement_after_a_return_is_allowed(enrollment):
