@@ -1,11 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import RoadmapModule
 
-from .models import Activity, Attendance, Session, Submission, VideoAssignment
+from .models import Activity, Attendance, Session, Submission, SubmissionExtension, VideoAssignment
+from .services import extension_check, extension_grant
 
 
 class SessionInline(admin.TabularInline):
@@ -90,23 +97,171 @@ class AttendanceAdmin(MunicipalityScopedAdmin):
     raw_id_fields = ["session", "enrollment", "marked_by"]
 
 
+class ExtensionInline(admin.TabularInline):
+    """The assignment's personal extensions, read-only: they are granted on their own page, through the service."""
+
+    model = SubmissionExtension
+    fields = ["enrollment", "until", "reason", "granted_by", "granted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("Продления сроков (добавляются в разделе «Продления сроков»)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("enrollment__person", "enrollment__season", "granted_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(VideoAssignment)
 class VideoAssignmentAdmin(MunicipalityScopedAdmin):
     municipality_path = "activity__season__program__municipality"
     list_display = ["activity", "opens_at", "due_at", "cutoff_at"]
     list_filter = ["activity__season__program"]
     list_select_related = ["activity"]
+    search_fields = ["activity__title"]
+    inlines = [ExtensionInline]
+
+
+class SubmissionExtensionForm(forms.ModelForm):
+    """Validates through the service's own check, so the coordinator sees its refusal at the field."""
+
+    granted_by_user = None  # set per request by SubmissionExtensionAdmin.get_form
+
+    class Meta:
+        model = SubmissionExtension
+        fields = ["assignment", "enrollment", "until", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        assignment = cleaned.get("assignment") or getattr(self.instance, "assignment", None)
+        enrollment = cleaned.get("enrollment") or getattr(self.instance, "enrollment", None)
+        if assignment is None or enrollment is None or self.errors:
+            return cleaned
+        try:
+            extension_check(
+                assignment=assignment,
+                enrollment=enrollment,
+                until=cleaned.get("until"),
+                reason=cleaned.get("reason", ""),
+                by=self.granted_by_user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, exc)
+        return cleaned
+
+
+@admin.register(SubmissionExtension)
+class SubmissionExtensionAdmin(MunicipalityScopedAdmin):
+    municipality_path = "assignment__activity__season__program__municipality"
+    form = SubmissionExtensionForm
+    list_display = ["enrollment", "assignment", "until", "reason", "granted_by", "granted_at"]
+    list_filter = ["assignment__activity__season__program", ("assignment__activity__season", SeasonFilter)]
+    search_fields = ["enrollment__person__last_name", "enrollment__person__first_name", "assignment__activity__title"]
+    list_select_related = ["enrollment__person", "enrollment__season__program", "assignment__activity", "granted_by"]
+    autocomplete_fields = ["enrollment", "assignment"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["assignment", "enrollment", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.granted_by_user = request.user  # a class made for this request by modelform_factory
+        return form
+
+    def save_model(self, request, obj, form, change):
+        extension = extension_grant(
+            assignment=obj.assignment, enrollment=obj.enrollment, until=obj.until, reason=obj.reason, by=request.user
+        )
+        obj.pk, obj.granted_by, obj.granted_at = extension.pk, extension.granted_by, extension.granted_at
 
 
 @admin.register(Submission)
 class SubmissionAdmin(MunicipalityScopedAdmin):
+    """Read-only: a video lesson is submitted by its teacher; a coordinator looks, filters and follows versions."""
+
     municipality_path = "assignment__activity__season__program__municipality"
-    list_display = ["topic", "enrollment", "assignment", "version", "status", "is_late", "submitted_at"]
-    list_filter = ["status", "is_late", "is_current", "assignment__activity__season__program"]
-    search_fields = ["topic", "enrollment__person__last_name"]
+    list_display = ["topic", "enrollment", "assignment", "version", "is_current", "status", "is_late", "submitted_at"]
+    list_filter = [
+        "status",
+        "is_late",
+        "is_current",
+        "assignment__activity__season__program",
+        ("assignment__activity__season", SeasonFilter),
+    ]
+    search_fields = ["topic", "enrollment__person__last_name", "enrollment__person__first_name"]
     list_select_related = ["enrollment__person", "enrollment__season__program", "assignment__activity"]
-    raw_id_fields = ["enrollment", "assignment"]
     date_hierarchy = "submitted_at"
+    fields = [
+        "assignment",
+        "enrollment",
+        "version",
+        "is_current",
+        "video",
+        "topic",
+        "grade",
+        "subject",
+        "learning_format",
+        "reflection",
+        "submitted_at",
+        "is_late",
+        "status",
+        "all_versions",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("subject")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("видео"))
+    def video(self, obj):
+        if obj.video_file:
+            return format_html('<a href="{}">{}</a>', reverse("submission_file", args=[obj.pk]), _("видеофайл"))
+        if obj.video_url:
+            return format_html(
+                '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.video_url, obj.video_url
+            )
+        return "—"
+
+    @admin.display(description=_("все версии"))
+    def all_versions(self, obj):
+        versions = Submission.objects.filter(assignment_id=obj.assignment_id, enrollment_id=obj.enrollment_id).order_by(
+            "-version"
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:activities_submission_change", args=[v.pk]),
+                    v.version,
+                    _("текущая") if v.is_current else "",
+                    date_format(timezone.localtime(v.submitted_at), "j E Y, H:i"),
+                    v.get_status_display(),
+                    _("с опозданием") if v.is_late else "",
+                )
+                for v in versions
+            ),
+        )
+        return format_html("<table><tbody>{}</tbody></table>", rows)
 
 
 class ActivityInline(admin.TabularInline):

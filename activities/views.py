@@ -1,21 +1,244 @@
-"""Views of the activities app."""
+"""The teacher's video-assignment page (task, form, versions, feedback) and the protected video file;
+the cabinet's certificate download and private calendar feed."""
 
-# Cabinet: certificates and calendar
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from participants.models import Enrollment
 from participants.selectors import person_for_user
 
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
+from .forms import SubmissionForm, season_max_bytes
+from .models import Submission, SubmissionExtension, VideoAssignment
+from .panels import render_panels, return_reasons
 from .selectors import certificates_visible_to
+from .services import submission_submit
+from .upload_handlers import VideoSizeLimitUploadHandler
+from .video_files import format_size_limit
+from .video_links import parse_video_link
+from .video_state import assignment_state, effective_cutoff, format_moment
+
+CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
+CHUNK = 64 * 1024
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _teacher_assignment(request, pk: int) -> tuple[VideoAssignment, Enrollment]:
+    """The assignment and the signed-in teacher's enrollment in its season; 404 for anyone else."""
+    person = person_for_user(request.user)
+    if person is None:
+        raise Http404
+    assignment = get_object_or_404(
+        VideoAssignment.objects.select_related("activity__season__program", "activity__module"), pk=pk
+    )
+    enrollment = Enrollment.objects.filter(person=person, season_id=assignment.activity.season_id).first()
+    if enrollment is None:
+        raise Http404
+    enrollment.season = assignment.activity.season
+    return assignment, enrollment
+
+
+@login_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request, pk: int):
+    # csrf_exempt here and csrf_protect on _assignment_page: the size limit must be installed before anything
+    # reads request.POST, and the CSRF check reads it (see VideoSizeLimitUploadHandler).
+    assignment, enrollment = _teacher_assignment(request, pk)
+    limit = None
+    if request.method == "POST":
+        limit = VideoSizeLimitUploadHandler(request, max_bytes=season_max_bytes(assignment.activity.season))
+        request.upload_handlers.insert(0, limit)
+    return _assignment_page(request, assignment, enrollment, limit)
+
+
+@csrf_protect
+def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollment, limit):
+    season = assignment.activity.season
+    module = assignment.activity.module
+    learning_formats = list(module.learning_formats or []) if module is not None else []
+    form_kwargs = {"learning_formats": learning_formats, "max_bytes": season_max_bytes(season)}
+    if request.method == "POST":
+        data, files = request.POST, request.FILES  # parsing the body is what runs the size limit
+        form_kwargs["upload_error"] = limit.exceeded_message if limit.exceeded else None
+        form = SubmissionForm(data, files, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submission_submit(
+                    enrollment=enrollment,
+                    assignment=assignment,
+                    link=data["video_url"] or None,
+                    file=data["video_file"] or None,
+                    topic=data["topic"],
+                    grade=data["grade"],
+                    subject=data["subject"],
+                    learning_format=data["learning_format"],
+                    reflection=data["reflection"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Видеоурок сдан. Его можно заменить, пока эксперты не начали проверку."))
+                return redirect("video_assignment", pk=assignment.pk)
+    else:
+        form = SubmissionForm(initial=_initial(assignment, enrollment), **form_kwargs)
+    return render(request, "activities/assignment_detail.html", _page_context(assignment, enrollment, form))
+
+
+def _initial(assignment: VideoAssignment, enrollment: Enrollment) -> dict:
+    """A replacement starts from what the current version says; a first one from the chosen format."""
+    current = Submission.objects.filter(assignment=assignment, enrollment=enrollment, is_current=True).first()
+    if current is None:
+        return {"learning_format": enrollment.preferred_format}
+    return {
+        "topic": current.topic,
+        "grade": current.grade,
+        "subject": current.subject_id,
+        "learning_format": current.learning_format,
+        "reflection": current.reflection,
+    }
+
+
+def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: SubmissionForm) -> dict:
+    season = assignment.activity.season
+    now = timezone.now()
+    versions = list(
+        Submission.objects.filter(assignment=assignment, enrollment=enrollment)
+        .select_related("subject")
+        .order_by("-version")
+    )
+    current = next((v for v in versions if v.is_current), None)
+    extension = SubmissionExtension.objects.filter(assignment=assignment, enrollment=enrollment).first()
+    state = assignment_state(assignment=assignment, current=current, extension=extension, now=now)
+    for version in versions:
+        version.link = parse_video_link(version.video_url) if version.video_url else None
+    closed_reason = None
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        closed_reason = (
+            _("Сдать работу можно после того, как координатор утвердит вашу заявку.")
+            if enrollment.status == Enrollment.Status.APPLIED
+            else _("Вы не участвуете в программе (статус «%(status)s»), поэтому сдать работу нельзя.")
+            % {"status": enrollment.get_status_display()}
+        )
+    elif not state.can_replace:
+        closed_reason = _("Эксперты уже проверяют видеоурок, поэтому заменить его нельзя.")
+    elif not state.window_open:
+        closed_reason = (
+            _("Приём работ откроется %(opens)s.") % {"opens": format_moment(assignment.opens_at, season)}
+            if now < assignment.opens_at
+            else _("Приём работ закрыт. Если причина уважительная, обратитесь к координатору за продлением.")
+        )
+    cutoff = effective_cutoff(assignment, extension)
+    return {
+        "assignment": assignment,
+        "activity": assignment.activity,
+        "season": season,
+        "enrollment": enrollment,
+        "now": now,
+        "state": state,
+        "dates": [
+            (_("Приём открывается"), format_moment(assignment.opens_at, season)),
+            (_("Срок сдачи"), format_moment(assignment.due_at, season)),
+            (_("Окончательный срок"), format_moment(assignment.cutoff_at, season)),
+        ],
+        "extension": extension,
+        "extension_until": format_moment(cutoff, season) if cutoff > assignment.cutoff_at else None,
+        "deadline_text": format_moment(state.deadline, season) if state.deadline else None,
+        "current": current,
+        "versions": versions,
+        "current_reason": return_reasons([current]).get(current.pk) if current else None,
+        "panels": render_panels(versions),
+        "form": form,
+        "can_submit": closed_reason is None,
+        "closed_reason": closed_reason,
+        "max_bytes": season_max_bytes(season),
+        "too_large_message": _("Файл больше допустимых %(limit)s: выберите файл поменьше или сожмите видео.")
+        % {"limit": format_size_limit(season_max_bytes(season))},
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def submission_file(request, pk: int):
+    """The uploaded video, to its owner, the season's coordinators and experts only; 404 for everyone else."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("enrollment__person", "assignment__activity__season__program").exclude(
+            video_file=""
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("activities.view_submission_file", submission):
+        raise Http404
+    return _video_response(request, submission)
+
+
+def _video_response(request, submission: Submission) -> HttpResponse:
+    storage, name = submission.video_file.storage, submission.video_file.name
+    if not storage.exists(name):
+        raise Http404
+    extension = name.rsplit(".", 1)[-1].lower()
+    content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
+    size = storage.size(name)
+    filename = f"video-{submission.pk}-v{submission.version}.{extension}"
+    match = _RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if match is None or not any(match.groups()):
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type, filename=filename)
+    else:
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:  # "bytes=-500": the last 500 bytes
+            start, end = max(size - int(last), 0), size - 1
+        if start >= size or end < start:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return _protect(response)
+        response = StreamingHttpResponse(
+            _read_range(storage.open(name, "rb"), start, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Accept-Ranges"] = "bytes"
+    return _protect(response)
+
+
+def _protect(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    # Opened on its own, the file can run nothing and be framed by nobody.
+    response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def _read_range(f, start: int, length: int):
+    try:
+        f.seek(start)
+        while length > 0:
+            chunk = f.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        f.close()
+
+
+# --- Cabinet: certificates and calendar ---------------------------------------------------------------
 
 
 @login_required
