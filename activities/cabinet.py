@@ -27,7 +27,8 @@ SHARED_KEY = "activities.enrollment_activities"
 DEADLINES_SHOWN = 8
 
 
-def _data(ctx: CabinetContext) -> EnrollmentActivities:
+def shared_activities(ctx: CabinetContext) -> EnrollmentActivities:
+    """The activities of the current enrollments, loaded by whichever section asks first."""
     if SHARED_KEY not in ctx.shared:
         ctx.shared[SHARED_KEY] = enrollment_activities(ctx.current)
     return ctx.shared[SHARED_KEY]
@@ -36,7 +37,7 @@ def _data(ctx: CabinetContext) -> EnrollmentActivities:
 def risks_context(ctx: CabinetContext) -> dict | None:
     if not ctx.current:
         return None
-    risks = enrollment_risks(ctx.current, now=ctx.now, data=_data(ctx))
+    risks = enrollment_risks(ctx.current, now=ctx.now, data=shared_activities(ctx))
     groups = [(e, risks[e.pk]) for e in ctx.current if risks[e.pk]]
     if not groups:
         return None
@@ -59,7 +60,7 @@ def _deadline_label(deadline) -> str:
 def deadlines_context(ctx: CabinetContext) -> dict | None:
     if not ctx.current:
         return None
-    deadlines = enrollment_deadlines(ctx.current, now=ctx.now, data=_data(ctx))[:DEADLINES_SHOWN]
+    deadlines = enrollment_deadlines(ctx.current, now=ctx.now, data=shared_activities(ctx))[:DEADLINES_SHOWN]
     items = [
         {
             "deadline": d,
@@ -75,7 +76,7 @@ def deadlines_context(ctx: CabinetContext) -> dict | None:
 def roadmap_context(ctx: CabinetContext) -> dict | None:
     if not ctx.current:
         return None
-    return {"roadmaps": enrollment_roadmaps(ctx.current, now=ctx.now, data=_data(ctx))}
+    return {"roadmaps": enrollment_roadmaps(ctx.current, now=ctx.now, data=shared_activities(ctx))}
 
 
 def certificates_context(ctx: CabinetContext) -> dict | None:

@@ -1,42 +1,39 @@
 """The cabinet section «Видеоуроки»: every video assignment of my current enrollments and where I stand.
 
-Three queries whatever the number of assignments (assignments, my current submissions, my extensions), plus
-one asked of the return-reason providers only when something was returned.
+No query of its own: it reuses what the roadmap's loading put in ctx.shared (activities with their
+assignments, my current submissions and extensions); one more only when a lesson came back for revision.
 """
-
-from django.db.models import Prefetch
 
 from participants.cabinet import CabinetContext, Section, register_section
 
-from .models import Submission, SubmissionExtension, VideoAssignment
+from .cabinet import shared_activities
 from .panels import return_reasons
+from .selectors import activity_video_assignment
 from .video_state import assignment_state, format_moment
 
 
 def videos_context(ctx: CabinetContext) -> dict | None:
-    by_season = {e.season_id: e for e in ctx.current}
-    if not by_season:
+    if not ctx.current:
         return None
-    enrollments = list(by_season.values())
-    assignments = list(
-        VideoAssignment.objects.filter(activity__season_id__in=by_season)
-        .select_related("activity__module")
-        .prefetch_related(
-            Prefetch(
-                "submissions",
-                queryset=Submission.objects.filter(enrollment__in=enrollments, is_current=True),
-                to_attr="my_current",
-            ),
-            Prefetch(
-                "extensions",
-                queryset=SubmissionExtension.objects.filter(enrollment__in=enrollments),
-                to_attr="my_extensions",
-            ),
-        )
-        .order_by("due_at", "pk")
-    )
+    # The roadmap's loading (shared by the cabinet's activity sections) already holds the assignments, my
+    # current submissions and my extensions: no query of its own here.
+    data = shared_activities(ctx)
+    assignments = []
+    for enrollment in ctx.current:
+        for activity in data.activities_by_season.get(enrollment.season_id, []):
+            assignment = activity_video_assignment(activity)
+            if assignment is None:
+                continue
+            assignment.activity = activity
+            key = (enrollment.pk, assignment.pk)
+            assignment.my_current = [data.submissions[key]] if key in data.submissions else []
+            assignment.my_extensions = [data.extensions[key]] if key in data.extensions else []
+            assignments.append((enrollment, assignment))
     if not assignments:
         return None
+    assignments.sort(key=lambda pair: (pair[1].due_at, pair[1].pk))
+    by_season = {e.season_id: e for e, _ in assignments}
+    assignments = [a for _, a in assignments]
     currents = [a.my_current[0] for a in assignments if a.my_current]
     reasons = return_reasons(currents)
     rows = []

@@ -32,6 +32,23 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": _("Эта учётная запись отключена."),
     }
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # A self-registered account signs in only after its address is confirmed (one person, one account).
+        if awaits_email_confirmation(user):
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "Адрес электронной почты ещё не подтверждён: откройте ссылку из письма, которое пришло после "
+                        "регистрации."
+                    ),
+                    reverse("email_confirm_resend"),
+                    _("Отправить письмо ещё раз"),
+                ),
+                code="email_unconfirmed",
+            )
+
 
 class SchoolApplicationForm(forms.Form):
     """A school's application to the Methodical Subscription; the rules are checked by the service."""
@@ -160,23 +177,6 @@ class EraseForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Неверный пароль. Пароль вводится с учётом регистра."))
         return password
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        # A self-registered account signs in only after its address is confirmed (one person, one account).
-        if awaits_email_confirmation(user):
-            raise ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "Адрес электронной почты ещё не подтверждён: откройте ссылку из письма, которое пришло после "
-                        "регистрации."
-                    ),
-                    reverse("email_confirm_resend"),
-                    _("Отправить письмо ещё раз"),
-                ),
-                code="email_unconfirmed",
-            )
 
 
 class PortalPasswordResetForm(PasswordResetForm):

