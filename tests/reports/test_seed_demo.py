@@ -10,11 +10,21 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from activities.models import Attendance, Submission
-from experts.models import ExpertAssignment, ExpertRole, SeasonExpertRole
-from participants.models import Enrollment, EnrollmentStatusChange, Person, User
+from activities.models import Attendance, RouteItem, Submission
+from experts.models import ExpertAssignment, ExpertRole, IndividualRequest, SeasonExpertRole
+from participants.feedback import season_quarter
+from participants.models import (
+    Enrollment,
+    EnrollmentStatusChange,
+    FeedbackAnswer,
+    FeedbackResponse,
+    Person,
+    SchoolApplication,
+    User,
+)
 from participants.roles import COORDINATORS
-from ratings.models import Review, ReviewScore
+from programs.models import Program
+from ratings.models import ParticipantRating, Review, ReviewScore
 from reports.demo import DEMO_ACCOUNTS, generate_names
 from tests.factories import (
     ActivityFactory,
@@ -142,6 +152,31 @@ def test_district_scale_builds_a_consistent_demo(client):
     assert teacher.status == S.ACTIVE
     assert teacher.attendance.exists()
     assert Review.objects.filter(submission__enrollment=teacher, status=Review.Status.RELEASED).exists()
+
+    # Quarterly feedback: only from people who were active, pulse answers on the 1–5 scale, and the demo
+    # teacher still has this quarter's questions to answer in the cabinet.
+    assert FeedbackResponse.objects.exists()
+    assert not FeedbackResponse.objects.filter(enrollment__status__in=[S.APPLIED, S.REJECTED]).exists()
+    pulses = set(FeedbackAnswer.objects.filter(question__is_pulse=True).values_list("scale_value", flat=True))
+    assert pulses and pulses <= {1, 2, 3, 4, 5}
+    year, quarter = season_quarter(teacher.season)
+    assert not FeedbackResponse.objects.filter(enrollment=teacher, year=year, quarter=quarter).exists()
+    # The Methodical Subscription: schools applied through their administration; requests with a tutor have a
+    # tutor of the same season; routes belong to participants of the subscription.
+    applications = SchoolApplication.objects.select_related("applicant", "season__program")
+    assert applications and all(
+        a.applicant.is_manager and a.applicant.organisation_id == a.organisation_id for a in applications
+    )
+    assert all(a.season.program.kind == Program.Kind.SUBSCRIPTION for a in applications)
+    requests = IndividualRequest.objects.select_related("tutor", "enrollment")
+    assert requests
+    for request in requests:
+        if request.tutor_id:
+            assert request.tutor.role == ExpertRole.TUTOR and request.tutor.season_id == request.enrollment.season_id
+    assert RouteItem.objects.exists()
+    assert not RouteItem.objects.exclude(enrollment__season__program__kind=Program.Kind.SUBSCRIPTION).exists()
+    # The rating is computed for every season with participants; the demo teacher has a rank.
+    assert ParticipantRating.objects.get(enrollment=teacher).rank is not None
 
     # A second run finds the demo and adds nothing.
     before = _row_counts()
