@@ -89,7 +89,22 @@ def _seed(*args):
 
 
 def _row_counts():
-    models = (Person, User, Enrollment, EnrollmentStatusChange, Attendance, Submission, Review, ReviewScore)
+    models = (
+        Person,
+        User,
+        Enrollment,
+        EnrollmentStatusChange,
+        Attendance,
+        Submission,
+        Review,
+        ReviewScore,
+        FeedbackResponse,
+        FeedbackAnswer,
+        SchoolApplication,
+        IndividualRequest,
+        RouteItem,
+        ParticipantRating,
+    )
     return {m.__name__: m.objects.count() for m in models}
 
 
