@@ -376,7 +376,11 @@ class FeedbackResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enrollment} — {self.quarter} кв. {self.year}"
+        return _("%(enrollment)s — %(quarter)s кв. %(year)s") % {
+            "enrollment": self.enrollment,
+            "quarter": self.quarter,
+            "year": self.year,
+        }
 
 
 class FeedbackAnswer(models.Model):
