@@ -145,6 +145,12 @@ class ActivityRow:
 class ModuleRow:
     module: RoadmapModule
     activities: list[ActivityRow]
+    # Shown unfolded: the module running now (or, between modules, the next one); the rest fold on a phone.
+    is_open: bool = False
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.activities if row.status in (Status.ATTENDED, Status.SUBMITTED))
 
 
 @dataclass
@@ -225,6 +231,11 @@ def enrollment_roadmaps(
             ModuleRow(module, rows_by_module.get(module.pk, []))
             for module in data.modules_by_season.get(enrollment.season_id, [])
         ]
+        today = timezone.localtime(now, enrollment.season.tz).date()
+        current = [row for row in modules if row.module.starts_on <= today <= row.module.ends_on]
+        upcoming = [row for row in modules if row.module.starts_on > today][:1]
+        for row in current or upcoming or modules[-1:]:
+            row.is_open = True
         roadmaps.append(EnrollmentRoadmap(enrollment, modules, rows_by_module.get(None, [])))
     return roadmaps
 

@@ -194,3 +194,45 @@ def test_query_count_does_not_grow_with_sessions_assignments_and_enrollments(dja
 
     assert len(context["roadmaps"]) == count
     assert all(len(r.modules[0].activities) == 2 * count for r in context["roadmaps"])
+
+
+def test_only_the_current_module_is_unfolded_and_counts_what_is_done():
+    enrollment = EnrollmentFactory()
+    season = enrollment.season
+    today = timezone.localdate(timezone.now(), season.tz)
+    past = RoadmapModuleFactory(
+        season=season, order=1, starts_on=today - timedelta(days=60), ends_on=today - timedelta(days=31)
+    )
+    current = RoadmapModuleFactory(
+        season=season, order=2, starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10)
+    )
+    future = RoadmapModuleFactory(
+        season=season, order=3, starts_on=today + timedelta(days=40), ends_on=today + timedelta(days=70)
+    )
+    attended = ActivityFactory(season=season, module=past)
+    AttendanceFactory(session=_session(attended, -50), enrollment=enrollment, status=Attendance.Status.PRESENT)
+    ActivityFactory(season=season, module=past)
+
+    (roadmap,) = enrollment_roadmaps([enrollment], now=timezone.now())
+
+    assert [(row.module, row.is_open) for row in roadmap.modules] == [(past, False), (current, True), (future, False)]
+    assert (roadmap.modules[0].done, len(roadmap.modules[0].activities)) == (1, 2)
+
+
+def test_between_modules_the_next_one_is_unfolded():
+    enrollment = EnrollmentFactory()
+    season = enrollment.season
+    today = timezone.localdate(timezone.now(), season.tz)
+    RoadmapModuleFactory(
+        season=season, order=1, starts_on=today - timedelta(days=60), ends_on=today - timedelta(days=31)
+    )
+    nxt = RoadmapModuleFactory(
+        season=season, order=2, starts_on=today + timedelta(days=5), ends_on=today + timedelta(days=30)
+    )
+    RoadmapModuleFactory(
+        season=season, order=3, starts_on=today + timedelta(days=40), ends_on=today + timedelta(days=70)
+    )
+
+    (roadmap,) = enrollment_roadmaps([enrollment], now=timezone.now())
+
+    assert [row.module for row in roadmap.modules if row.is_open] == [nxt]
