@@ -122,13 +122,7 @@ def individual_request_assign_tutor(
             }
         )
     now = now or timezone.now()
-    ids = [r.pk for r in requests]
-    locked = list(
-        IndividualRequest.objects.select_for_update()
-        .select_related("enrollment__person")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
+    locked = _lock_requests(requests)
     ok, skipped = [], []
     for item in locked:
         if item.enrollment.season_id != tutor.season_id:
@@ -140,6 +134,16 @@ def individual_request_assign_tutor(
     IndividualRequest.objects.filter(pk__in=ok).update(tutor=tutor, updated_at=now)
     IndividualRequest.objects.filter(pk__in=ok, status=R.NEW).update(status=R.ASSIGNED)
     return len(ok), skipped
+
+
+def _lock_requests(requests: Iterable[IndividualRequest]) -> list[IndividualRequest]:
+    """The requests' rows locked in id order (two coordinators' bulk actions never deadlock)."""
+    return list(
+        IndividualRequest.objects.select_for_update()
+        .select_related("enrollment__person")
+        .filter(pk__in=[r.pk for r in requests])
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -162,13 +166,7 @@ def individual_requests_set_status(
             }
         )
     now = now or timezone.now()
-    ids = [r.pk for r in requests]
-    locked = list(
-        IndividualRequest.objects.select_for_update()
-        .select_related("enrollment__person")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
+    locked = _lock_requests(requests)
     ok, skipped = [], []
     for item in locked:
         if to_status not in ALLOWED_TRANSITIONS.get(item.status, set()):
