@@ -104,6 +104,8 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("начало"))
     ends_at = models.DateTimeField(_("окончание"))
     place = models.CharField(_("место или ссылка"), max_length=500, blank=True)
+    # Self check-in: a one-time code shown at the meeting, accepted only while the session runs.
+    checkin_code = models.CharField(_("код отметки"), max_length=12, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("занятие")
@@ -141,6 +143,17 @@ class Attendance(models.Model):
         related_name="+",
     )
     is_default = models.BooleanField(_("отметка по умолчанию"), default=False)
+    source = models.CharField(
+        _("источник отметки"),
+        max_length=16,
+        choices=[
+            ("manual", _("Отмечено вручную")),
+            ("import", _("Импорт из отчёта видеовстречи")),
+            ("self", _("Самоотметка по коду")),
+            ("default", _("Отметка по умолчанию")),
+        ],
+        default="manual",
+    )
 
     class Meta:
         verbose_name = _("отметка посещаемости")

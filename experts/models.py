@@ -124,3 +124,185 @@ class IndividualRequest(models.Model):
 
     def __str__(self):
         return self.topic
+
+
+class ExpertGroup(models.Model):
+    """A group of a season's participants with its curator (seed 000 §2.2)."""
+
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("название"), max_length=100)
+    curator = models.ForeignKey(
+        ExpertAssignment,
+        verbose_name=_("куратор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="curated_groups",
+    )
+    learning_format = models.CharField(_("формат обучения"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("группа")
+        verbose_name_plural = _("группы")
+        ordering = ["season", "name"]
+        constraints = [models.UniqueConstraint(fields=["season", "name"], name="group_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(ExpertGroup, verbose_name=_("группа"), on_delete=models.CASCADE, related_name="members")
+    # An enrollment belongs to one season, so this is one group per participant and season.
+    enrollment = models.OneToOneField(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="group_membership"
+    )
+    added_at = models.DateTimeField(_("добавлен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("участник группы")
+        verbose_name_plural = _("состав групп")
+
+    def __str__(self):
+        return f"{self.group}: {self.enrollment}"
+
+
+class CompetenceTest(models.Model):
+    """The digital competence-profile test taken at entry (seed 000 §2.2)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="competence_tests"
+    )
+    platform = models.CharField(_("платформа"), max_length=200)
+    taken_on = models.DateField(_("дата"))
+    level = models.CharField(_("уровень"), max_length=100, blank=True)
+    score = models.DecimalField(_("балл"), max_digits=6, decimal_places=2, null=True, blank=True)
+    link = models.URLField(_("ссылка на результат"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("тест цифрового профиля компетенций")
+        verbose_name_plural = _("тесты цифрового профиля компетенций")
+        ordering = ["-taken_on"]
+
+    def __str__(self):
+        return f"{self.platform} — {self.taken_on:%d.%m.%Y}"
+
+
+class EntryInterview(models.Model):
+    """The entry interview; its notes are read only by the curator and the coordinator."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="entry_interview"
+    )
+    interviewer = models.ForeignKey(
+        ExpertAssignment,
+        verbose_name=_("кто проводил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    held_on = models.DateField(_("дата"))
+    notes = models.TextField(_("заметки (видят только куратор и координатор)"), blank=True)
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("входное собеседование")
+        verbose_name_plural = _("входные собеседования")
+
+    def __str__(self):
+        return str(self.enrollment)
+
+
+class VisitMode(models.TextChoices):
+    IN_PERSON = "in_person", _("Очно")
+    RECORDING = "recording", _("По записи")
+
+
+class LessonVisit(models.Model):
+    """A curator's or methodist's visit to a participant's lesson (seed 000 §2.2: at least once a quarter)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="lesson_visits"
+    )
+    expert = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.PROTECT, related_name="lesson_visits"
+    )
+    visited_on = models.DateField(_("дата"))
+    mode = models.CharField(_("как"), max_length=16, choices=VisitMode.choices, default=VisitMode.IN_PERSON)
+    lesson = models.CharField(_("урок (тема)"), max_length=300)
+    grade = models.CharField(_("класс"), max_length=32, blank=True)
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("предмет"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(_("заметки"), blank=True)
+    recommendations = models.TextField(_("рекомендации"), blank=True)
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("посещение урока")
+        verbose_name_plural = _("посещения уроков")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["enrollment", "visited_on"], name="visit_enrollment_idx")]
+
+    def __str__(self):
+        return f"{self.lesson} ({self.visited_on:%d.%m.%Y})"
+
+
+class Consultation(models.Model):
+    """An individual or group consultation; a psychologist's content is read by its author only."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Индивидуальная")
+        GROUP = "group", _("Групповая")
+
+    season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="consultations")
+    expert = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("специалист"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    held_at = models.DateTimeField(_("когда"))
+    topic = models.CharField(_("тема"), max_length=300)
+    content = models.TextField(_("содержание"), blank=True)
+    is_confidential = models.BooleanField(_("конфиденциальная"), default=False, editable=False)
+    participants = models.ManyToManyField(
+        Enrollment, verbose_name=_("участники"), related_name="consultations", blank=True
+    )
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("консультация")
+        verbose_name_plural = _("консультации")
+        ordering = ["-held_at"]
+
+    def __str__(self):
+        return self.topic
+
+
+class MentoringPair(models.Model):
+    """A mentor and a mentee (Pedkluster 27; the mentor map of seed 001)."""
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="mentoring_pairs"
+    )
+    mentor = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("наставник"), on_delete=models.PROTECT, related_name="mentees"
+    )
+    mentee = models.ForeignKey(
+        Enrollment, verbose_name=_("наставляемый"), on_delete=models.CASCADE, related_name="mentoring_pairs"
+    )
+    goals = models.TextField(_("цели и задачи"), blank=True)
+    started_on = models.DateField(_("с"))
+    ended_on = models.DateField(_("по"), null=True, blank=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("наставническая пара")
+        verbose_name_plural = _("наставнические пары")
+        ordering = ["season", "mentor"]
+        constraints = [models.UniqueConstraint(fields=["mentor", "mentee"], name="mentoring_pair_unique")]
+
+    def __str__(self):
+        return f"{self.mentor.person} → {self.mentee.person}"

@@ -27,3 +27,15 @@ def season_tutors(season_ids: Iterable[int]) -> QuerySet[ExpertAssignment]:
         .select_related("person", "season__program")
         .order_by("season__program__title", "person__last_name", "person__first_name")
     )
+
+
+def person_expert_assignments(person: Person, *, today=None) -> list[ExpertAssignment]:
+    """The person's active expert assignments in seasons that have not ended: one query."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return list(
+        ExpertAssignment.objects.filter(person=person, is_active=True, season__ends_on__gte=today)
+        .select_related("season__program", "subject")
+        .order_by("season__starts_on", "role")
+    )

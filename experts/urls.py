@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("expert/", views.workspace, name="expert_workspace"),
     path(
         "subscription/enrollments/<int:enrollment_id>/requests/new/",
         views.individual_request_create,

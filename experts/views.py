@@ -1,4 +1,4 @@
-"""The teacher's pages of the bank of requests: submit an individual request, withdraw a new one."""
+"""The teacher's pages of the bank of requests (submit, withdraw a new one) and the expert's workspace."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,9 @@ from programs.models import Program
 
 from .forms import IndividualRequestForm
 from .models import IndividualRequest
+from .selectors import person_expert_assignments
 from .services import individual_request_check_enrollment, individual_request_submit, individual_request_withdraw
+from .workspace import WorkspaceContext, workspace_panels
 
 
 def _my_requests_url() -> str:
@@ -71,3 +74,18 @@ def individual_request_withdraw_view(request: HttpRequest, pk: int) -> HttpRespo
     else:
         messages.success(request, _("Запрос «%(topic)s» отозван.") % {"topic": item.topic})
     return redirect(_my_requests_url())
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The expert's workspace: a panel per role and season, each with what waits and what is overdue."""
+    person = person_for_user(request.user)
+    assignments = person_expert_assignments(person) if person is not None else []
+    if not assignments:
+        return render(request, "experts/workspace/no_assignments.html", status=200)
+    ctx = WorkspaceContext(request=request, person=person, assignments=assignments, now=timezone.now())
+    return render(
+        request,
+        "experts/workspace/workspace.html",
+        {"person": person, "assignments": assignments, "panels": workspace_panels(ctx)},
+    )

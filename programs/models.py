@@ -148,6 +148,11 @@ class Program(models.Model):
         return self.title
 
 
+class ReviewRelease(models.TextChoices):
+    ON_SUBMIT = "on_submit", _("Сразу после оценки эксперта")
+    AFTER_CHECK = "after_check", _("После проверки координатором")
+
+
 class Season(models.Model):
     """One run of a program (an academic year) with its own window, rules and weights."""
 
@@ -217,6 +222,21 @@ class Season(models.Model):
     )
     video_max_size_mb = models.PositiveIntegerField(
         _("максимальный размер видеофайла, МБ"), default=2048, validators=[MinValueValidator(1)]
+    )
+    # Review of video lessons (issue 4): who gets a submission, when the teacher sees the result, how long.
+    review_by_subject_methodist = models.BooleanField(_("видеоуроки проверяет методист по предмету"), default=True)
+    review_by_curator = models.BooleanField(_("видеоуроки проверяет куратор группы"), default=True)
+    review_release = models.CharField(
+        _("публикация рецензии участнику"),
+        max_length=16,
+        choices=ReviewRelease.choices,
+        default=ReviewRelease.AFTER_CHECK,
+    )
+    review_due_days = models.PositiveSmallIntegerField(
+        _("срок проверки видеоурока, дней"), default=7, validators=[MinValueValidator(1)]
+    )
+    review_lock_hours = models.PositiveSmallIntegerField(
+        _("видеоурок закрепляется за экспертом на, часов"), default=4, validators=[MinValueValidator(1)]
     )
     cloned_from = models.ForeignKey(
         "self", verbose_name=_("создан копированием"), null=True, blank=True, on_delete=models.SET_NULL

@@ -1,5 +1,6 @@
 """Rubrics for video lessons and the experts' reviews scored against them."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -63,6 +64,7 @@ class Review(models.Model):
         IN_PROGRESS = "in_progress", _("Проверяется")
         SUBMITTED = "submitted", _("Оценка выставлена")
         RELEASED = "released", _("Опубликована участнику")
+        RETURNED = "returned", _("Возвращена на доработку")
 
     submission = models.ForeignKey(
         Submission, verbose_name=_("видеоурок"), on_delete=models.CASCADE, related_name="reviews"
@@ -78,6 +80,16 @@ class Review(models.Model):
     started_at = models.DateTimeField(_("начата"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("оценка выставлена"), null=True, blank=True)
     released_at = models.DateTimeField(_("опубликована"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто опубликовал"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("срок проверки"), null=True, blank=True)
+    return_reason = models.TextField(_("причина возврата на доработку"), blank=True)
 
     class Meta:
         verbose_name = _("рецензия")
@@ -130,3 +142,121 @@ class ParticipantRating(models.Model):
 
     def __str__(self):
         return f"{self.enrollment}: {self.total}"
+
+
+class ReviewComment(models.Model):
+    """A time-coded comment of a review ("12:40 — …"); without a time it is a general remark."""
+
+    review = models.ForeignKey(Review, verbose_name=_("рецензия"), on_delete=models.CASCADE, related_name="comments")
+    at_seconds = models.PositiveIntegerField(_("момент видео, с"), null=True, blank=True)
+    text = models.TextField(_("комментарий"))
+
+    class Meta:
+        verbose_name = _("комментарий к моменту видео")
+        verbose_name_plural = _("комментарии к моментам видео")
+        ordering = ["review", "at_seconds", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReviewAssignment(models.Model):
+    """A submission placed in an expert's queue (by the season's rules or by a coordinator)."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("видеоурок"), on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    expert = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    assigned_at = models.DateTimeField(_("назначено"), default=timezone.now)
+    is_manual = models.BooleanField(_("назначено координатором"), default=False)
+
+    class Meta:
+        verbose_name = _("назначение на проверку")
+        verbose_name_plural = _("назначения на проверку")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "expert"], name="review_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} → {self.expert.person}"
+
+
+class ReviewLock(models.Model):
+    """Who is scoring a submission now; expires so a forgotten lock frees itself."""
+
+    submission = models.OneToOneField(
+        Submission, verbose_name=_("видеоурок"), on_delete=models.CASCADE, related_name="review_lock"
+    )
+    expert = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.CASCADE, related_name="review_locks"
+    )
+    taken_at = models.DateTimeField(_("взят"), default=timezone.now)
+    expires_at = models.DateTimeField(_("до"))
+
+    class Meta:
+        verbose_name = _("закрепление видеоурока")
+        verbose_name_plural = _("закрепления видеоуроков")
+
+    def __str__(self):
+        return f"{self.submission} — {self.expert.person}"
+
+
+class Achievement(models.Model):
+    """A participant's achievement outside the program, confirmed by the expert group (seed 000 §5.8)."""
+
+    class Kind(models.TextChoices):
+        CONTEST = "contest", _("Конкурс")
+        PUBLICATION = "publication", _("Публикация")
+        CONFERENCE = "conference", _("Выступление на конференции")
+        WEBINAR = "webinar", _("Проведённый вебинар")
+        OTHER = "other", _("Другое")
+
+    class Level(models.TextChoices):
+        MUNICIPAL = "municipal", _("Муниципальный")
+        REGIONAL = "regional", _("Региональный")
+        FEDERAL = "federal", _("Федеральный")
+        INTERNATIONAL = "international", _("Международный")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("На проверке")
+        CONFIRMED = "confirmed", _("Подтверждено")
+        REJECTED = "rejected", _("Отклонено")
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="achievements"
+    )
+    title = models.CharField(_("название"), max_length=300)
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
+    level = models.CharField(_("уровень"), max_length=16, choices=Level.choices)
+    result = models.CharField(
+        _("результат"), max_length=200, blank=True, help_text=_("Например: победитель, призёр, участник")
+    )
+    happened_on = models.DateField(_("дата"))
+    proof_url = models.URLField(_("ссылка на подтверждение"), max_length=1000, blank=True)
+    proof_file = models.FileField(_("файл подтверждения"), upload_to="achievements/%Y/", blank=True)
+    status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        ExpertAssignment,
+        verbose_name=_("кто рассмотрел"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("рассмотрено"), null=True, blank=True)
+    comment = models.TextField(_("комментарий эксперта"), blank=True)
+    created_at = models.DateTimeField(_("добавлено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("достижение")
+        verbose_name_plural = _("достижения")
+        ordering = ["-happened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(proof_url="") | ~Q(proof_file=""), name="achievement_has_proof"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="achievement_queue_idx")]
+
+    def __str__(self):
+        return self.title

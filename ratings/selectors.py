@@ -33,16 +33,20 @@ def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
 
 
 def released_recommendations(submissions: Sequence[Submission]) -> dict[int, str]:
-    """{submission id: the recommendations of its latest released review} — the reason a lesson came back."""
+    """{submission id: why it came back} — the return reason of its latest returned review, else the
+    recommendations of its latest released one."""
     if not submissions:
         return {}
     rows = (
-        Review.objects.filter(submission__in=[s.pk for s in submissions], status=Review.Status.RELEASED)
-        .exclude(recommendations="")
+        Review.objects.filter(
+            submission__in=[s.pk for s in submissions], status__in=[Review.Status.RETURNED, Review.Status.RELEASED]
+        )
         .order_by("submission_id", "-released_at", "-pk")
-        .values_list("submission_id", "recommendations")
+        .values_list("submission_id", "return_reason", "recommendations")
     )
     reasons: dict[int, str] = {}
-    for submission_id, text in rows:
-        reasons.setdefault(submission_id, text)
+    for submission_id, return_reason, recommendations in rows:
+        text = return_reason or recommendations
+        if text:
+            reasons.setdefault(submission_id, text)
     return reasons

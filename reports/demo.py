@@ -1243,7 +1243,7 @@ class DemoGenerator:
                         status=Submission.Status.RETURNED,
                     )
                     subs.append(v1)
-                    reviews_plan.append((v1, Review.Status.RELEASED, spec, at - timedelta(days=1), True))
+                    reviews_plan.append((v1, Review.Status.RETURNED, spec, at - timedelta(days=1), True))
                     version = 2
                 else:
                     version = 1
@@ -1297,8 +1297,10 @@ class DemoGenerator:
                 review.submitted_at = min(started + timedelta(hours=rng.randint(2, 96)), self.now - timedelta(hours=1))
                 review.strengths = rng.choice(STRENGTHS)
                 review.recommendations = RETURN_RECOMMENDATION if returned else rng.choice(RECOMMENDATIONS)
-                if rstatus == Review.Status.RELEASED:
+                if rstatus in (Review.Status.RELEASED, Review.Status.RETURNED):
                     review.released_at = min(review.submitted_at + timedelta(hours=rng.randint(1, 48)), self.now)
+                if returned:
+                    review.return_reason = RETURN_RECOMMENDATION
             reviews.append(review)
             score_plans.append(points)
         with _keep_timestamps(_field(Review, "started_at")):
