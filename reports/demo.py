@@ -934,6 +934,8 @@ class DemoGenerator:
                         password=self.password,
                         role=spec.role,
                         date_joined=spec.person.created_at,
+                        # Registered people confirmed their address; an unconfirmed one could not sign in.
+                        email_confirmed_at=spec.person.created_at,
                     )
                 )
                 owners.append(spec)
