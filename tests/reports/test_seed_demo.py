@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Attendance, RouteItem, Submission
-from experts.models import ExpertAssignment, ExpertRole, IndividualRequest, SeasonExpertRole
+from experts.models import (
+    Consultation,
+    ExpertAssignment,
+    ExpertGroup,
+    ExpertRole,
+    IndividualRequest,
+    LessonVisit,
+    MentoringPair,
+    SeasonExpertRole,
+)
 from participants.feedback import season_quarter
 from participants.models import (
     Enrollment,
@@ -25,7 +34,7 @@ from participants.models import (
 )
 from participants.roles import COORDINATORS
 from programs.models import Program
-from ratings.models import ParticipantRating, Review, ReviewScore
+from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
 from reports.demo import DEMO_ACCOUNTS, generate_names
 from tests.factories import (
     ActivityFactory,
@@ -105,6 +114,12 @@ def _row_counts():
         IndividualRequest,
         RouteItem,
         ParticipantRating,
+        ExpertGroup,
+        LessonVisit,
+        Consultation,
+        MentoringPair,
+        Achievement,
+        ReviewAssignment,
     )
     return {m.__name__: m.objects.count() for m in models}
 
@@ -193,6 +208,21 @@ def test_district_scale_builds_a_consistent_demo(client):
             assert request.tutor.role == ExpertRole.TUTOR and request.tutor.season_id == request.enrollment.season_id
     assert RouteItem.objects.exists()
     assert not RouteItem.objects.exclude(enrollment__season__program__kind=Program.Kind.SUBSCRIPTION).exists()
+    # The expert team's work: groups led by a curator of the same season, visits by curators or methodists, the
+    # psychologist's consultations confidential, mentors of their season, every review in its expert's queue.
+    for group in ExpertGroup.objects.select_related("curator"):
+        assert group.curator is None or (
+            group.curator.role == ExpertRole.CURATOR and group.curator.season_id == group.season_id
+        )
+    assert LessonVisit.objects.exists()
+    assert not LessonVisit.objects.exclude(expert__role__in=[ExpertRole.CURATOR, ExpertRole.METHODIST]).exists()
+    assert Consultation.objects.filter(expert__role=ExpertRole.PSYCHOLOGIST).exists()
+    assert not Consultation.objects.filter(expert__role=ExpertRole.PSYCHOLOGIST, is_confidential=False).exists()
+    assert not MentoringPair.objects.exclude(mentor__season=F("season")).exists()
+    assert ReviewAssignment.objects.count() == Review.objects.count()
+    assert not Review.objects.filter(due_at__isnull=True).exists()
+    assert not Achievement.objects.filter(status=Achievement.Status.PENDING, decided_by__isnull=False).exists()
+
     # The rating is computed for every season with participants; the demo teacher has a rank.
     assert ParticipantRating.objects.get(enrollment=teacher).rank is not None
 
