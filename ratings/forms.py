@@ -54,10 +54,10 @@ class ReviewForm(forms.Form):
         help_text=_("Обязательно, если вы возвращаете видеоурок на доработку. Педагог увидит этот текст."),
     )
 
-    def __init__(self, *args, criteria: Sequence[RubricCriterion], review: Review | None = None, **kwargs):
-        if review is not None and not args and "initial" not in kwargs:
+    def __init__(self, data=None, *, criteria: Sequence[RubricCriterion], review: Review | None = None, **kwargs):
+        if review is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(review)
-        super().__init__(*args, **kwargs)
+        super().__init__(data, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"points_{criterion.pk}"] = forms.TypedChoiceField(
