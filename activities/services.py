@@ -16,6 +16,7 @@ from programs.models import Subject
 
 from .models import Submission, SubmissionExtension, VideoAssignment
 from .rules import can_grant_extension
+from .signals import submission_submitted
 from .video_files import MB, validate_video_file
 from .video_links import parse_video_link
 from .video_state import REPLACEABLE, format_moment, window_error
@@ -109,7 +110,7 @@ def submission_submit(
     """
     stored: list[str] = []
     try:
-        return _submit(
+        submission, previous = _submit(
             enrollment=enrollment,
             assignment=assignment,
             link=(link or "").strip() or None,
@@ -127,6 +128,9 @@ def submission_submit(
         for name in stored:
             Submission._meta.get_field("video_file").storage.delete(name)
         raise
+    # After the commit (or inside the caller's transaction): receivers assign the lesson to its reviewers.
+    submission_submitted.send(sender=Submission, submission=submission, previous=previous)
+    return submission
 
 
 @transaction.atomic
@@ -174,7 +178,7 @@ def _submit(*, enrollment, assignment, link, file, topic, grade, subject, learni
             submission.save()
     except IntegrityError:
         _refuse(_("Видеоурок уже отправлен из другого окна. Обновите страницу и проверьте, что сдано."))
-    return submission
+    return submission, current
 
 
 def _extension_errors(*, assignment, enrollment, until, reason, now) -> dict[str, list]:

@@ -1,4 +1,4 @@
-"""Ratings' part of loading a program template.
+"""Ratings' part of loading a program template, and the reviewers of a video lesson just submitted.
 
 Season cloning needs no receiver here: rubrics belong to the program, so the new season already uses them.
 """
@@ -7,11 +7,20 @@ from collections import Counter
 
 from django.dispatch import receiver
 
+from activities.models import Submission
+from activities.signals import submission_submitted
 from programs.models import Season
 from programs.signals import season_template_applied
 from programs.templates_service import upsert
 
 from .models import Rubric, RubricCriterion
+from .services import review_assign
+
+
+@receiver(submission_submitted, sender=Submission, dispatch_uid="ratings_assign_reviewers")
+def assign_reviewers(sender, *, submission, previous=None, **kwargs) -> int:
+    """A new version goes to its season's reviewers and to those of the version it replaces."""
+    return review_assign(submissions=Submission.objects.filter(pk=submission.pk))
 
 
 @receiver(season_template_applied, sender=Season, dispatch_uid="ratings_template_applied")

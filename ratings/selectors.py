@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from activities.models import Submission
+from experts.models import ExpertAssignment, ExpertRole, GroupMember
+from participants.models import Person
+from programs.models import Season
 
-from .models import Review, ReviewScore
+from .models import Review, ReviewAssignment, ReviewScore
 
 
 def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
@@ -50,3 +55,159 @@ def released_recommendations(submissions: Sequence[Submission]) -> dict[int, str
         if text:
             reasons.setdefault(submission_id, text)
     return reasons
+
+
+# --- Review of video lessons: who may review what, the expert's queue -------------------------------------
+
+WAITING_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW)
+
+
+def reviewer_for(person: Person, submission: Submission) -> ExpertAssignment | None:
+    """The person's expert assignment under which they review this submission, or None: the one a coordinator
+    or the season's rules assigned it to, else the active methodist of its subject (when the season has
+    methodists review by subject), else the curator of the participant's group (when curators review).
+    At most three queries."""
+    season = submission.assignment.activity.season
+    mine = list(ExpertAssignment.objects.filter(person=person, season_id=season.pk, is_active=True))
+    if not mine:
+        return None
+    by_pk = {a.pk: a for a in mine}
+    assigned = (
+        ReviewAssignment.objects.filter(submission_id=submission.pk, expert_id__in=by_pk)
+        .order_by("-is_manual", "pk")
+        .values_list("expert_id", flat=True)
+        .first()
+    )
+    if assigned is not None:
+        return by_pk[assigned]
+    if season.review_by_subject_methodist and submission.subject_id:
+        for a in mine:
+            if a.role == ExpertRole.METHODIST and a.subject_id == submission.subject_id:
+                return a
+    curators = [a.pk for a in mine if a.role == ExpertRole.CURATOR]
+    if season.review_by_curator and curators:
+        curator = (
+            GroupMember.objects.filter(enrollment_id=submission.enrollment_id, group__curator_id__in=curators)
+            .values_list("group__curator_id", flat=True)
+            .first()
+        )
+        if curator is not None:
+            return by_pk[curator]
+    return None
+
+
+def _eligible(assignments: Sequence[ExpertAssignment]) -> Q:
+    """Submissions these assignments may review by the seasons' rules (the explicit ones come through `mine`)."""
+    condition = Q(mine=True)
+    for a in assignments:
+        if a.role == ExpertRole.METHODIST and a.subject_id and a.season.review_by_subject_methodist:
+            condition |= Q(assignment__activity__season_id=a.season_id, subject_id=a.subject_id)
+    curators = [a.pk for a in assignments if a.role == ExpertRole.CURATOR and a.season.review_by_curator]
+    if curators:
+        condition |= Q(enrollment__group_membership__group__curator_id__in=curators)
+    return condition
+
+
+def overdue_condition(seasons: Iterable[Season], now: datetime) -> Q:
+    """Submitted longer ago than their season's review period (seasons differ, so one branch per season)."""
+    condition = Q(pk__in=[])
+    for season in seasons:
+        condition |= Q(
+            assignment__activity__season_id=season.pk,
+            submitted_at__lt=now - timedelta(days=season.review_due_days),
+        )
+    return condition
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    season_id: int | None = None
+    subject_id: int | None = None
+    only_mine: bool = False
+    only_overdue: bool = False
+
+
+def review_queue(
+    assignments: Sequence[ExpertAssignment], *, now: datetime, filters: QueueFilters | None = None
+) -> QuerySet[Submission]:
+    """What the expert may review, still waiting: current versions submitted or in review that they have not
+    scored yet, and (unless assigned to them) that nobody has scored yet. Assigned ones first, then oldest
+    first; each row carries `mine` and its season, participant, subject and lock (with the locking expert)."""
+    filters = filters or QueueFilters()
+    ids = [a.pk for a in assignments]
+    seasons = {a.season_id: a.season for a in assignments}
+    qs = (
+        Submission.objects.filter(
+            is_current=True, status__in=WAITING_STATUSES, assignment__activity__season_id__in=list(seasons)
+        )
+        .annotate(
+            mine=Exists(ReviewAssignment.objects.filter(submission=OuterRef("pk"), expert_id__in=ids)),
+            scored_by_me=Exists(
+                Review.objects.filter(submission=OuterRef("pk"), expert_id__in=ids).exclude(
+                    status=Review.Status.IN_PROGRESS
+                )
+            ),
+            scored=Exists(
+                Review.objects.filter(
+                    submission=OuterRef("pk"), status__in=[Review.Status.SUBMITTED, Review.Status.RELEASED]
+                )
+            ),
+        )
+        .filter(_eligible(assignments))
+        .filter(scored_by_me=False)
+        .filter(Q(mine=True) | Q(scored=False))
+    )
+    if filters.season_id:
+        qs = qs.filter(assignment__activity__season_id=filters.season_id)
+    if filters.subject_id:
+        qs = qs.filter(subject_id=filters.subject_id)
+    if filters.only_mine:
+        qs = qs.filter(mine=True)
+    if filters.only_overdue:
+        qs = qs.filter(overdue_condition(seasons.values(), now))
+    return qs.select_related(
+        "enrollment__person",
+        "subject",
+        "assignment__activity__season__program",
+        "review_lock__expert__person",
+    ).order_by("-mine", "submitted_at", "pk")
+
+
+def free_for(qs: QuerySet[Submission], assignments: Sequence[ExpertAssignment], now: datetime) -> QuerySet:
+    """Rows of a queue nobody else holds a running lock on."""
+    return qs.filter(
+        Q(review_lock__isnull=True)
+        | Q(review_lock__expires_at__lte=now)
+        | Q(review_lock__expert_id__in=[a.pk for a in assignments])
+    )
+
+
+def review_workload(assignments: Sequence[ExpertAssignment], *, now: datetime) -> dict[int, dict[str, int]]:
+    """{season id: {"waiting", "assigned", "overdue", "in_progress"}} for the expert's workspace: two queries."""
+    seasons = {a.season_id: a.season for a in assignments}
+    overdue = overdue_condition(seasons.values(), now)
+    counts: dict[int, dict[str, int]] = {
+        pk: {"waiting": 0, "assigned": 0, "overdue": 0, "in_progress": 0} for pk in seasons
+    }
+    rows = (
+        review_queue(assignments, now=now)
+        .order_by()
+        .values("assignment__activity__season_id")
+        .annotate(
+            waiting=Count("pk"),
+            assigned=Count("pk", filter=Q(mine=True)),
+            overdue=Count("pk", filter=Q(mine=True) & overdue),
+        )
+    )
+    for row in rows:
+        counts[row["assignment__activity__season_id"]].update(
+            waiting=row["waiting"], assigned=row["assigned"], overdue=row["overdue"]
+        )
+    in_progress = (
+        Review.objects.filter(expert_id__in=[a.pk for a in assignments], status=Review.Status.IN_PROGRESS)
+        .values("expert__season_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in in_progress:
+        counts[row["expert__season_id"]]["in_progress"] = row["n"]
+    return counts

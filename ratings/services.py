@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from activities.models import Attendance
-from participants.models import Enrollment
-from programs.models import Season
+from activities.models import Attendance, Submission
+from activities.video_state import format_moment
+from experts.models import ExpertAssignment, ExpertRole, GroupMember
+from participants.models import Enrollment, User
+from programs.models import ReviewRelease, Season
 
-from .models import ParticipantRating, Review
+from .models import (
+    ParticipantRating,
+    Review,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewLock,
+    ReviewScore,
+    Rubric,
+    RubricCriterion,
+)
+from .rules import can_release_review
 
 CENTS = Decimal("0.01")
 # Withdrawn and excluded participants keep their points on record but take no place in the ranking.
@@ -103,3 +120,381 @@ def rating_recompute(*, season: Season) -> int:
         batch_size=500,
     )
     return len(rows)
+
+
+# --- Review of video lessons --------------------------------------------------------------------------------
+
+WAITING_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW)
+
+
+def _refuse(message: str, field: str | None = None):
+    raise ValidationError({field: [message]} if field else message)
+
+
+@transaction.atomic
+def review_assign(*, submissions: QuerySet[Submission]) -> int:
+    """Put waiting current submissions in their reviewers' queues by their seasons' rules; returns how many
+    assignments were added. A replacement version inherits the assignments of the versions before it.
+
+    Set-based: five queries whatever the number of submissions. Safe to run twice (existing rows stay).
+    """
+    rows = list(
+        submissions.filter(is_current=True, status__in=WAITING_STATUSES).values(
+            "pk",
+            "assignment_id",
+            "enrollment_id",
+            "subject_id",
+            "assignment__activity__season_id",
+            "assignment__activity__season__review_by_subject_methodist",
+            "assignment__activity__season__review_by_curator",
+        )
+    )
+    if not rows:
+        return 0
+    season_ids = {r["assignment__activity__season_id"] for r in rows}
+    methodists: dict[tuple[int, int], list[int]] = {}
+    for pk, season_id, subject_id in ExpertAssignment.objects.filter(
+        season_id__in=season_ids, role=ExpertRole.METHODIST, is_active=True, subject__isnull=False
+    ).values_list("pk", "season_id", "subject_id"):
+        methodists.setdefault((season_id, subject_id), []).append(pk)
+    curators = dict(
+        GroupMember.objects.filter(
+            enrollment_id__in={r["enrollment_id"] for r in rows}, group__curator__is_active=True
+        ).values_list("enrollment_id", "group__curator_id")
+    )
+    inherited: dict[tuple[int, int], dict[int, bool]] = {}
+    for assignment_id, enrollment_id, expert_id, is_manual in ReviewAssignment.objects.filter(
+        submission__is_current=False,
+        submission__assignment_id__in={r["assignment_id"] for r in rows},
+        submission__enrollment_id__in={r["enrollment_id"] for r in rows},
+        expert__is_active=True,
+    ).values_list("submission__assignment_id", "submission__enrollment_id", "expert_id", "is_manual"):
+        experts = inherited.setdefault((assignment_id, enrollment_id), {})
+        experts[expert_id] = experts.get(expert_id, False) or is_manual
+    wanted: list[ReviewAssignment] = []
+    for row in rows:
+        experts = dict(inherited.get((row["assignment_id"], row["enrollment_id"]), {}))
+        season_id = row["assignment__activity__season_id"]
+        if row["assignment__activity__season__review_by_subject_methodist"] and row["subject_id"]:
+            for pk in methodists.get((season_id, row["subject_id"]), []):
+                experts.setdefault(pk, False)
+        if row["assignment__activity__season__review_by_curator"] and row["enrollment_id"] in curators:
+            experts.setdefault(curators[row["enrollment_id"]], False)
+        wanted += [ReviewAssignment(submission_id=row["pk"], expert_id=e, is_manual=m) for e, m in experts.items()]
+    before = ReviewAssignment.objects.filter(submission_id__in=[r["pk"] for r in rows]).count()
+    ReviewAssignment.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=500)
+    return ReviewAssignment.objects.filter(submission_id__in=[r["pk"] for r in rows]).count() - before
+
+
+@transaction.atomic
+def review_reassign(
+    *, submissions: QuerySet[Submission], expert: ExpertAssignment
+) -> tuple[int, list[tuple[Submission, str]]]:
+    """A coordinator hands the selected submissions to one expert of their season: the expert's assignment
+    replaces every other; returns (how many were reassigned, [(submission, why it was skipped)])."""
+    if not expert.is_active:
+        _refuse(_("Этот эксперт выведен из команды сезона: выберите другого."), "expert")
+    skipped: list[tuple[Submission, str]] = []
+    chosen: list[int] = []
+    for submission in submissions.select_related("enrollment__person", "assignment__activity"):
+        if submission.assignment.activity.season_id != expert.season_id:
+            skipped.append((submission, _("видеоурок другого сезона, чем у выбранного эксперта")))
+        elif not submission.is_current or submission.status not in WAITING_STATUSES:
+            skipped.append((submission, _("видеоурок уже не ждёт проверки")))
+        else:
+            chosen.append(submission.pk)
+    ReviewAssignment.objects.filter(submission_id__in=chosen).exclude(expert=expert).delete()
+    ReviewAssignment.objects.bulk_create(
+        [ReviewAssignment(submission_id=pk, expert=expert, is_manual=True) for pk in chosen], ignore_conflicts=True
+    )
+    ReviewAssignment.objects.filter(submission_id__in=chosen, expert=expert).update(
+        is_manual=True, assigned_at=timezone.now()
+    )
+    return len(chosen), skipped
+
+
+def _lock_holder_error(lock: ReviewLock, season: Season) -> str:
+    return _("Этот видеоурок уже проверяет %(who)s — он закреплён за экспертом до %(until)s.") % {
+        "who": lock.expert.person.full_name,
+        "until": format_moment(lock.expires_at, season),
+    }
+
+
+def _hold_lock(*, submission: Submission, expert: ExpertAssignment, season: Season, now: datetime) -> ReviewLock:
+    """Take or refresh the submission's lock for this expert; refused while another expert's lock runs.
+    The caller has locked the submission row, so two experts line up here."""
+    lock = (
+        ReviewLock.objects.select_for_update(of=("self",))
+        .select_related("expert__person")
+        .filter(submission=submission)
+        .first()
+    )
+    if lock is not None and lock.expert_id != expert.pk and lock.expires_at > now:
+        _refuse(_lock_holder_error(lock, season))
+    expires_at = now + timedelta(hours=season.review_lock_hours)
+    if lock is not None:
+        if lock.expert_id != expert.pk:
+            lock.taken_at = now
+        lock.expert = expert
+        lock.expires_at = expires_at
+        lock.save(update_fields=["expert", "taken_at", "expires_at"])
+        return lock
+    try:
+        with transaction.atomic():
+            return ReviewLock.objects.create(submission=submission, expert=expert, taken_at=now, expires_at=expires_at)
+    except IntegrityError:
+        _refuse(_("Этот видеоурок только что взял на проверку другой эксперт. Обновите очередь."))
+
+
+def _locked_submission(pk: int) -> Submission:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("assignment__activity__season__program")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def review_take(*, submission: Submission, expert: ExpertAssignment) -> Review:
+    """The expert takes a submission for review: a lock for season.review_lock_hours (refused while another
+    expert's lock runs) and their review in progress against the program's current rubric."""
+    now = timezone.now()
+    submission = _locked_submission(submission.pk)
+    season = submission.assignment.activity.season
+    if expert.season_id != season.pk or not expert.is_active:
+        raise PermissionDenied
+    if not submission.is_current or submission.status not in WAITING_STATUSES:
+        _refuse(
+            _("Этот видеоурок уже не ждёт проверки (статус «%(status)s»).")
+            % {"status": submission.get_status_display()}
+        )
+    review = Review.objects.filter(submission=submission, expert=expert).first()
+    if review is not None and review.status != Review.Status.IN_PROGRESS:
+        _refuse(
+            _("Вы уже закончили проверку этого видеоурока (рецензия: «%(status)s»).")
+            % {"status": review.get_status_display()}
+        )
+    _hold_lock(submission=submission, expert=expert, season=season, now=now)
+    if review is None:
+        rubric = Rubric.objects.filter(program_id=season.program_id, is_current=True).first()
+        if rubric is None:
+            _refuse(_("У программы нет действующих критериев оценки видеоурока. Обратитесь к координатору."))
+        review = Review.objects.create(
+            submission=submission,
+            expert=expert,
+            rubric=rubric,
+            status=Review.Status.IN_PROGRESS,
+            due_at=submission.submitted_at + timedelta(days=season.review_due_days),
+        )
+    if submission.status == Submission.Status.SUBMITTED:
+        Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_REVIEW)
+    return review
+
+
+@transaction.atomic
+def review_lock_release(*, submission: Submission, expert: ExpertAssignment) -> bool:
+    """The expert lets go of a submission before the lock expires; their draft stays. True if a lock went."""
+    deleted, _rows = ReviewLock.objects.filter(submission=submission, expert=expert).delete()
+    return bool(deleted)
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    points: int | None
+    comment: str = ""
+
+
+def _own_review(review: Review, expert: ExpertAssignment) -> Review:
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("rubric", "submission__assignment__activity__season__program")
+        .get(pk=review.pk)
+    )
+    if review.expert_id != expert.pk:
+        raise PermissionDenied
+    if review.status != Review.Status.IN_PROGRESS:
+        _refuse(
+            _("Рецензия уже закрыта (статус «%(status)s»): изменить её нельзя.")
+            % {"status": review.get_status_display()}
+        )
+    return review
+
+
+def _score_errors(criteria: Sequence[RubricCriterion], scores: Mapping[int, ScoreInput], *, final: bool) -> dict:
+    errors: dict[str, list[str]] = {}
+    for criterion in criteria:
+        score = scores.get(criterion.pk) or ScoreInput(points=None)
+        if score.points is not None and not 0 <= score.points <= criterion.max_points:
+            errors[f"points_{criterion.pk}"] = [
+                _("Балл по этому критерию — от 0 до %(max)s.") % {"max": criterion.max_points}
+            ]
+        elif final and score.points is None:
+            errors[f"points_{criterion.pk}"] = [_("Поставьте балл по этому критерию.")]
+        if final and criterion.comment_required and not score.comment.strip():
+            errors[f"comment_{criterion.pk}"] = [_("По этому критерию комментарий обязателен.")]
+    return errors
+
+
+def review_total(criteria: Sequence[RubricCriterion], scores: Mapping[int, ScoreInput]) -> Decimal:
+    """Σ points × weight over the scored criteria, to the cent."""
+    total = sum(
+        (
+            Decimal(scores[c.pk].points) * c.weight
+            for c in criteria
+            if c.pk in scores and scores[c.pk].points is not None
+        ),
+        Decimal(0),
+    )
+    return total.quantize(CENTS)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    review: Review,
+    expert: ExpertAssignment,
+    scores: Mapping[int, ScoreInput],
+    strengths: str = "",
+    recommendations: str = "",
+    comments: Iterable[tuple[int | None, str]] = (),
+    final: bool = False,
+) -> Review:
+    """Save the expert's scores, remarks and time-coded comments; with final=True the review is submitted
+    (every criterion scored, required comments given) and, when the season releases on submit, released.
+
+    Scores link to the criteria of the rubric version the review was started with. While another expert's
+    lock runs nothing is saved; the expert's own expired lock is simply renewed.
+    """
+    now = timezone.now()
+    review = _own_review(review, expert)
+    submission = _locked_submission(review.submission_id)
+    season = submission.assignment.activity.season
+    _hold_lock(submission=submission, expert=expert, season=season, now=now)
+    criteria = list(review.rubric.criteria.all())
+    if errors := _score_errors(criteria, scores, final=final):
+        raise ValidationError(errors)
+    ReviewScore.objects.filter(review=review).delete()
+    ReviewScore.objects.bulk_create(
+        [
+            ReviewScore(review=review, criterion=c, points=scores[c.pk].points, comment=scores[c.pk].comment.strip())
+            for c in criteria
+            if c.pk in scores and scores[c.pk].points is not None
+        ]
+    )
+    ReviewComment.objects.filter(review=review).delete()
+    ReviewComment.objects.bulk_create(
+        [ReviewComment(review=review, at_seconds=at, text=text.strip()) for at, text in comments if text.strip()]
+    )
+    review.strengths = strengths.strip()
+    review.recommendations = recommendations.strip()
+    review.total_score = review_total(criteria, scores)
+    fields = ["strengths", "recommendations", "total_score"]
+    if final:
+        review.status = Review.Status.SUBMITTED
+        review.submitted_at = now
+        fields += ["status", "submitted_at"]
+    review.save(update_fields=fields)
+    if final:
+        ReviewLock.objects.filter(submission=submission).delete()
+        if season.review_release == ReviewRelease.ON_SUBMIT:
+            _release([review], by=None, now=now)
+            review.refresh_from_db()
+    return review
+
+
+@transaction.atomic
+def review_return(*, review: Review, expert: ExpertAssignment, reason: str) -> Review:
+    """The expert sends the lesson back for revision with a reason the teacher sees at once; the teacher may
+    then submit a new version (which inherits this submission's reviewers)."""
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse(_("Напишите, что нужно доработать: педагог увидит это в личном кабинете."), "return_reason")
+    now = timezone.now()
+    review = _own_review(review, expert)
+    submission = _locked_submission(review.submission_id)
+    season = submission.assignment.activity.season
+    _hold_lock(submission=submission, expert=expert, season=season, now=now)
+    if not submission.is_current or submission.status not in WAITING_STATUSES:
+        _refuse(_("Этот видеоурок уже не ждёт проверки: вернуть его нельзя."))
+    review.status = Review.Status.RETURNED
+    review.return_reason = reason
+    review.released_at = now
+    review.save(update_fields=["status", "return_reason", "released_at"])
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.RETURNED)
+    ReviewLock.objects.filter(submission=submission).delete()
+    return review
+
+
+def _release(reviews: Sequence[Review], *, by: User | None, now: datetime) -> None:
+    """Publish scored reviews to their teachers and queue the seasons' rating recomputation after commit."""
+    from .tasks import rating_recompute_task  # tasks import this module
+
+    Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
+        status=Review.Status.RELEASED, released_at=now, released_by=by
+    )
+    Submission.objects.filter(pk__in={r.submission_id for r in reviews}, status__in=WAITING_STATUSES).update(
+        status=Submission.Status.REVIEWED
+    )
+    season_ids = set(
+        Submission.objects.filter(pk__in={r.submission_id for r in reviews}).values_list(
+            "assignment__activity__season_id", flat=True
+        )
+    )
+    for season_id in sorted(season_ids):
+        transaction.on_commit(lambda pk=season_id: rating_recompute_task.delay(pk))
+
+
+@transaction.atomic
+def reviews_release(*, reviews: QuerySet[Review], by: User) -> tuple[int, list[tuple[Review, str]]]:
+    """A coordinator publishes scored reviews of their municipality to the teachers; returns (how many were
+    released, [(review, why it was skipped)])."""
+    now = timezone.now()
+    ready: list[Review] = []
+    skipped: list[tuple[Review, str]] = []
+    rows = reviews.select_for_update(of=("self",)).select_related(
+        "submission__assignment__activity__season__program", "submission__enrollment__person", "expert__person"
+    )
+    for review in rows:
+        if not can_release_review.test(by, review):
+            skipped.append((review, _("рецензия другого муниципалитета")))
+        elif review.status != Review.Status.SUBMITTED:
+            skipped.append(
+                (
+                    review,
+                    _("опубликовать можно только выставленную оценку (статус «%(status)s»)")
+                    % {"status": review.get_status_display()},
+                )
+            )
+        else:
+            ready.append(review)
+    if ready:
+        _release(ready, by=by, now=now)
+    return len(ready), skipped
+
+
+CRITERION_FIELDS = ("order", "title", "description", "max_points", "levels", "weight", "comment_required")
+
+
+@transaction.atomic
+def rubric_revise(*, rubric: Rubric, title: str | None = None, criteria: Sequence[Mapping] | None = None) -> Rubric:
+    """Change a rubric. One no review has used yet changes in place; a used one stays as it was (its scores
+    keep their meaning) and a new current version is made from it — its criteria copied, or the given ones."""
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    if criteria is None:
+        criteria = list(rubric.criteria.order_by("order", "pk").values(*CRITERION_FIELDS))
+    if not Review.objects.filter(rubric=rubric).exists():
+        if title:
+            rubric.title = title
+            rubric.save(update_fields=["title"])
+        rubric.criteria.all().delete()
+        target = rubric
+    else:
+        last = Rubric.objects.filter(program_id=rubric.program_id).aggregate(v=Max("version"))["v"] or 0
+        Rubric.objects.filter(program_id=rubric.program_id, is_current=True).update(is_current=False)
+        target = Rubric.objects.create(
+            program_id=rubric.program_id, title=title or rubric.title, version=last + 1, is_current=True
+        )
+    RubricCriterion.objects.bulk_create(
+        [RubricCriterion(rubric=target, **{k: item[k] for k in CRITERION_FIELDS if k in item}) for item in criteria]
+    )
+    return target

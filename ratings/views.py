@@ -1,0 +1,261 @@
+"""The expert's review of video lessons: the queue, taking and releasing a lesson, the review page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from activities.models import Submission
+from activities.video_links import parse_video_link
+from activities.video_state import format_moment
+from experts.models import ExpertAssignment
+from experts.selectors import person_expert_assignments
+from participants.selectors import person_for_user
+
+from .forms import QueueFilterForm, ReviewForm
+from .models import Review, ReviewComment, ReviewLock, ReviewScore
+from .selectors import QueueFilters, free_for, review_queue, reviewer_for
+from .services import review_lock_release, review_return, review_save, review_take
+from .timecodes import format_timecode
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission: Submission
+    season: object
+    due_at: datetime
+    overdue: bool
+    lock: ReviewLock | None
+    locked_by_me: bool
+
+
+def _row(submission: Submission, my_ids: set[int], now: datetime) -> QueueRow:
+    season = submission.assignment.activity.season
+    due_at = submission.submitted_at + timedelta(days=season.review_due_days)
+    lock = getattr(submission, "review_lock", None)
+    if lock is not None and lock.expires_at <= now:
+        lock = None
+    return QueueRow(
+        submission=submission,
+        season=season,
+        due_at=due_at,
+        overdue=due_at < now,
+        lock=lock,
+        locked_by_me=lock is not None and lock.expert_id in my_ids,
+    )
+
+
+def _expert_assignments(request: HttpRequest) -> list[ExpertAssignment]:
+    person = person_for_user(request.user)
+    return person_expert_assignments(person) if person is not None else []
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Assigned lessons first, then the others the expert may review, oldest first; 50 a page."""
+    assignments = _expert_assignments(request)
+    if not assignments:
+        return render(request, "experts/workspace/no_assignments.html")
+    seasons = list({a.season_id: a.season for a in assignments}.values())
+    form = QueueFilterForm(request.GET or None, seasons=seasons)
+    filters = QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = QueueFilters(
+            season_id=data["season"],
+            subject_id=data["subject"].pk if data["subject"] else None,
+            only_mine=data["mine"],
+            only_overdue=data["overdue"],
+        )
+    now = timezone.now()
+    page = Paginator(review_queue(assignments, now=now, filters=filters), PER_PAGE).get_page(request.GET.get("page"))
+    my_ids = {a.pk for a in assignments}
+    query = {k: v for k, v in request.GET.items() if k != "page"}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [_row(s, my_ids, now) for s in page.object_list],
+        "query": urlencode(query),
+        "filtered": any(query.values()),
+    }
+    return render(request, "ratings/queue.html", context)
+
+
+def _reviewable(request: HttpRequest, pk: int) -> tuple[Submission, ExpertAssignment]:
+    """The submission and the expert assignment the signed-in person reviews it under; 404 for anyone else."""
+    person = person_for_user(request.user)
+    if person is None:
+        raise Http404
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "enrollment__person__organisation", "subject", "assignment__activity__season__program"
+        ),
+        pk=pk,
+    )
+    expert = reviewer_for(person, submission)
+    if expert is None:
+        raise Http404
+    return submission, expert
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    submission, expert = _reviewable(request, pk)
+    try:
+        review_take(submission=submission, expert=expert)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("review_queue")
+    return redirect("review_page", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    submission, expert = _reviewable(request, pk)
+    if review_lock_release(submission=submission, expert=expert):
+        messages.info(request, _("Видеоурок снова доступен другим экспертам. Ваш черновик сохранён."))
+    return redirect("review_queue")
+
+
+def _player(submission: Submission) -> dict:
+    """How the review page plays the lesson and whether comments' times can move the player."""
+    if submission.video_file:
+        return {"kind": "file", "src": reverse("submission_file", args=[submission.pk])}
+    try:
+        link = parse_video_link(submission.video_url)
+    except ValidationError:
+        return {"kind": "none", "url": submission.video_url}
+    if link.embed_url and link.host == "youtube":
+        joiner = "&" if "?" in link.embed_url else "?"
+        return {"kind": "youtube", "src": f"{link.embed_url}{joiner}enablejsapi=1", "link": link}
+    if link.embed_url and link.host == "rutube":
+        return {"kind": "rutube", "src": link.embed_url, "link": link}
+    if link.embed_url:
+        return {"kind": "other", "src": link.embed_url, "link": link}
+    return {"kind": "link", "link": link}
+
+
+def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submission) -> Submission | None:
+    """The next lesson of the queue the expert may take, taken for them; None when nothing is left."""
+    assignments = _expert_assignments(request)
+    now = timezone.now()
+    candidates = free_for(review_queue(assignments, now=now), assignments, now).exclude(pk=current.pk)
+    for submission in candidates[:5]:
+        reviewer = reviewer_for(expert.person, submission)
+        try:
+            review_take(submission=submission, expert=reviewer)
+        except ValidationError:
+            continue
+        return submission
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    submission, expert = _reviewable(request, pk)
+    season = submission.assignment.activity.season
+    now = timezone.now()
+    review = (
+        Review.objects.filter(submission=submission, expert=expert)
+        .select_related("rubric")
+        .prefetch_related(
+            "rubric__criteria",
+            Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")),
+            Prefetch("comments", queryset=ReviewComment.objects.order_by("at_seconds", "pk")),
+        )
+        .first()
+    )
+    lock = ReviewLock.objects.select_related("expert__person").filter(submission=submission).first()
+    if lock is not None and lock.expires_at <= now:
+        lock = None
+    locked_by_other = lock is not None and lock.expert_id != expert.pk
+    editable = review is not None and review.status == Review.Status.IN_PROGRESS and not locked_by_other
+    criteria = list(review.rubric.criteria.all()) if review is not None else []
+    form = None
+    if editable:
+        form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+        if request.method == "POST":
+            if response := _save(request, form, review, expert, submission):
+                return response
+    elif request.method == "POST":
+        messages.error(request, _("Сейчас изменить эту рецензию нельзя."))
+        return redirect("review_page", pk=submission.pk)
+    context = {
+        "submission": submission,
+        "season": season,
+        "review": review,
+        "form": form,
+        "lock": lock,
+        "locked_by_other": locked_by_other,
+        "lock_until": format_moment(lock.expires_at, season) if lock else "",
+        "submitted_at": format_moment(submission.submitted_at, season),
+        "due_at": format_moment(submission.submitted_at + timedelta(days=season.review_due_days), season),
+        "overdue": submission.submitted_at + timedelta(days=season.review_due_days) < now,
+        "player": _player(submission),
+        "timecodes": [
+            (c, format_timecode(c.at_seconds) if c.at_seconds is not None else "")
+            for c in (review.comments.all() if review is not None else [])
+        ],
+    }
+    return render(request, "ratings/review.html", context)
+
+
+def _save(request, form: ReviewForm, review: Review, expert: ExpertAssignment, submission: Submission):
+    """Run the button the expert pressed; a response when done, None to show the form with its errors."""
+    action = request.POST.get("action", "draft")
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        if action == "return":
+            review_return(review=review, expert=expert, reason=data["return_reason"])
+        else:
+            review = review_save(
+                review=review,
+                expert=expert,
+                scores=form.scores(),
+                strengths=data["strengths"],
+                recommendations=data["recommendations"],
+                comments=data["comments"],
+                final=action in ("submit", "next"),
+            )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+        else:
+            form.add_error(None, exc.messages)
+        return None
+    if action == "return":
+        messages.success(request, _("Видеоурок возвращён на доработку. Педагог увидит причину в личном кабинете."))
+        return redirect("review_queue")
+    if action == "draft":
+        messages.success(request, _("Черновик рецензии сохранён."))
+        return redirect("review_page", pk=submission.pk)
+    if review.status == Review.Status.RELEASED:
+        messages.success(request, _("Оценка выставлена и опубликована участнику."))
+    else:
+        messages.success(request, _("Оценка выставлена. Участник увидит её после проверки координатором."))
+    if action == "next":
+        following = _next_for(expert, request, submission)
+        if following is not None:
+            return redirect("review_page", pk=following.pk)
+        messages.info(request, _("В очереди больше нет видеоуроков, которые можно взять."))
+    return redirect("review_queue")
