@@ -183,7 +183,12 @@ def _parse_minutes(value: str) -> int:
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
-    """The index of the participants' header row and the columns it names (Zoom puts a meeting block first)."""
+    """The index of the participants' header row and the columns it names.
+
+    Zoom puts a meeting block first whose header has «User Email» (the host's) but no name: a row naming a
+    name column wins, and one with only an e-mail column is taken when no row names a name.
+    """
+    email_only = None
     for index, row in enumerate(rows[:50]):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
@@ -196,8 +201,12 @@ def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
             ):
                 if key in headers and kind not in columns:
                     columns[kind] = position
-        if "name" in columns or "email" in columns:
+        if "name" in columns:
             return index, columns
+        if "email" in columns and email_only is None:
+            email_only = (index, columns)
+    if email_only is not None:
+        return email_only
     raise ValidationError(
         _(
             "В файле не найден столбец с именем участника или электронной почтой. Загрузите отчёт об участниках "
