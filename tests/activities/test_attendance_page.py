@@ -118,7 +118,7 @@ def test_page_lists_participants_by_name_with_group_current_mark_and_who_set_it(
     assert "Группа А" in html
     assert "Сейчас: Опоздал" in html and curator.person.short_name in html
     assert "Выбывшая" not in html
-    assert f'name="status_{irina.pk}"' in html and f'value="late" autocomplete="off" checked' in html
+    assert f'name="status_{irina.pk}" id="id_status_{irina.pk}_1" value="late" autocomplete="off" checked' in html
     assert "Все присутствуют" in html
 
 
