@@ -79,19 +79,28 @@ class AttendanceInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(MunicipalityScopedAdmin):
     municipality_path = "activity__season__program__municipality"
-    list_display = ["__str__", "activity", "starts_at", "ends_at"]
+    list_display = ["__str__", "activity", "starts_at", "ends_at", "attendance_link"]
     list_filter = ["activity__season__program", "activity__kind"]
     search_fields = ["title", "activity__title"]
     list_select_related = ["activity__season"]
     date_hierarchy = "starts_at"
+    readonly_fields = ["attendance_link"]
     inlines = [AttendanceInline]
+
+    @admin.display(description=_("посещаемость"))
+    def attendance_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("session_attendance", args=[obj.pk]), _("Отметить посещаемость")
+        )
 
 
 @admin.register(Attendance)
 class AttendanceAdmin(MunicipalityScopedAdmin):
     municipality_path = "session__activity__season__program__municipality"
-    list_display = ["enrollment", "session", "status", "reason", "is_default", "marked_at"]
-    list_filter = ["status", "is_default", "session__activity__season__program"]
+    list_display = ["enrollment", "session", "status", "reason", "source", "is_default", "marked_at"]
+    list_filter = ["status", "source", "is_default", "session__activity__season__program"]
     search_fields = ["enrollment__person__last_name", "session__activity__title"]
     list_select_related = ["enrollment__person", "enrollment__season__program", "session__activity"]
     raw_id_fields = ["session", "enrollment", "marked_by"]

@@ -10,7 +10,7 @@ class ActivitiesConfig(AppConfig):
         # Connects the receivers of programs.signals (template loading, season cloning); registers the
         # cabinet sections (roadmap, deadlines, risks, certificates, video lessons, the individual route), the
         # route admin and this app's part of a person's export and erasure (participants.personal_data).
-        from . import admin_route, cabinet_route, cabinet_videos, personal_data, receivers  # noqa: F401
+        from . import admin_route, cabinet_checkin, cabinet_route, cabinet_videos, personal_data, receivers  # noqa: F401
         from .cabinet import register as register_cabinet_sections
 
         register_cabinet_sections()

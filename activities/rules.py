@@ -45,3 +45,50 @@ can_grant_extension = rules.is_superuser | is_season_coordinator
 
 rules.add_perm("activities.view_submission_file", can_view_submission_file)
 rules.add_perm("activities.grant_extension", can_grant_extension)
+
+
+# --- Attendance (issue 4, item 8) ---------------------------------------------------------------------
+
+# Expert roles that take attendance at a session of their season; strings, as activities cannot import experts.
+ATTENDANCE_EXPERT_ROLES = ("curator", "methodist", "psychologist", "tutor", "mentor", "tech_specialist")
+
+
+def _session_season_id(session) -> int:
+    return session.activity.season_id
+
+
+@rules.predicate
+def is_session_coordinator(user, session) -> bool:
+    """A staff coordinator of the municipality the session's program belongs to."""
+    return is_season_coordinator.test(user, session)
+
+
+@rules.predicate
+def is_session_tech_specialist(user, session) -> bool:
+    """The season's technical specialist (an active expert assignment with that role)."""
+    if session is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Person.objects.filter(
+        user_id=user.pk,
+        expert_assignments__season_id=_session_season_id(session),
+        expert_assignments__is_active=True,
+        expert_assignments__role="tech_specialist",
+    ).exists()
+
+
+@rules.predicate
+def is_session_expert(user, session) -> bool:
+    """An expert of the session's season in a role that works with participants (curator, methodist, …)."""
+    if session is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Person.objects.filter(
+        user_id=user.pk,
+        expert_assignments__season_id=_session_season_id(session),
+        expert_assignments__is_active=True,
+        expert_assignments__role__in=ATTENDANCE_EXPERT_ROLES,
+    ).exists()
+
+
+can_take_attendance = rules.is_superuser | is_session_coordinator | is_session_expert
+
+rules.add_perm("activities.take_attendance", can_take_attendance)

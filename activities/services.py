@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Enrollment, User
+from participants.models import Enrollment, Person, User
+from participants.selectors import person_for_user
 from programs.models import Subject
 
-from .models import Submission, SubmissionExtension, VideoAssignment
-from .rules import can_grant_extension
+from .attendance_import import name_variants, normalise_name, read_attendance_export
+from .models import Attendance, Session, Submission, SubmissionExtension, VideoAssignment
+from .rules import can_grant_extension, can_take_attendance
+from .selectors_attendance import expected_enrollments
 from .signals import submission_submitted
 from .video_files import MB, validate_video_file
 from .video_links import parse_video_link
@@ -227,3 +233,314 @@ def extension_grant(
         defaults={"until": until, "reason": reason.strip(), "granted_by": by, "granted_at": timezone.now()},
     )
     return extension
+
+
+# --- Attendance: marks, «all present», import from a video meeting's export, self check-in by code --------
+
+LATE_AFTER = timedelta(minutes=10)
+CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
+CHECKIN_MAX_WRONG = 5
+# Marks a person made (a coordinator's or the teacher's own check-in) that an import keeps unless told otherwise.
+PROTECTED_SOURCES = ("manual", "self")
+_MARK_FIELDS = ["status", "reason", "marked_at", "marked_by", "is_default", "source"]
+
+
+def _attendance_session(session: Session) -> Session:
+    return Session.objects.select_related("activity__season__program").get(pk=session.pk)
+
+
+def _check_marker(session: Session, by: User) -> Person | None:
+    if by is None or not can_take_attendance.test(by, session):
+        raise PermissionDenied
+    return person_for_user(by)
+
+
+def _expected(session: Session) -> dict[int, Enrollment]:
+    return {e.pk: e for e in expected_enrollments(session).select_related("person__user")}
+
+
+def _write_marks(
+    *, session: Session, marks: dict[int, tuple[str, str]], existing: dict[int, Attendance], source: str, by
+) -> int:
+    """Insert or update the given marks in one statement; a mark that says the same is left as it was."""
+    now = timezone.now()
+    rows = []
+    for enrollment_id, (status, reason) in marks.items():
+        mark = existing.get(enrollment_id)
+        if mark is not None and not mark.is_default and (mark.status, mark.reason) == (status, reason):
+            continue
+        rows.append(
+            Attendance(
+                session=session,
+                enrollment_id=enrollment_id,
+                status=status,
+                reason=reason,
+                marked_at=now,
+                marked_by=by,
+                is_default=False,
+                source=source,
+            )
+        )
+    if rows:
+        Attendance.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["session", "enrollment"], update_fields=_MARK_FIELDS
+        )
+    return len(rows)
+
+
+def _existing_marks(session: Session) -> dict[int, Attendance]:
+    return {a.enrollment_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+
+
+@transaction.atomic
+def attendance_mark(*, session: Session, marks: dict[int, tuple[str, str]], by: User) -> int:
+    """Set the marks of a session's participants: {enrollment id: (status, reason)}; returns how many changed.
+
+    Only the session's expected participants (active in its season) can be marked; «excused» needs a reason.
+    Every refusal is listed at once, keyed by the enrollment id, and nothing is saved then.
+    """
+    session = _attendance_session(session)
+    person = _check_marker(session, by)
+    expected = _expected(session)
+    errors: dict[str, list[str]] = {}
+    clean: dict[int, tuple[str, str]] = {}
+    for enrollment_id, (status, reason) in marks.items():
+        enrollment = expected.get(int(enrollment_id))
+        reason = (reason or "").strip()
+        if enrollment is None:
+            errors[str(enrollment_id)] = [
+                _("Этот человек не участвует в сезоне занятия, поэтому отметить его нельзя (запись №%(id)s).")
+                % {"id": enrollment_id}
+            ]
+        elif status not in Attendance.Status.values:
+            errors[str(enrollment_id)] = [
+                _("%(name)s: выберите отметку из списка.") % {"name": enrollment.person.full_name}
+            ]
+        elif status == Attendance.Status.EXCUSED and not reason:
+            errors[str(enrollment_id)] = [
+                _("%(name)s: укажите уважительную причину отсутствия.") % {"name": enrollment.person.full_name}
+            ]
+        elif len(reason) > 300:
+            errors[str(enrollment_id)] = [
+                _("%(name)s: причина длиннее 300 символов, сократите её.") % {"name": enrollment.person.full_name}
+            ]
+        else:
+            clean[enrollment.pk] = (status, reason)
+    if errors:
+        raise ValidationError(errors)
+    return _write_marks(session=session, marks=clean, existing=_existing_marks(session), source="manual", by=person)
+
+
+@transaction.atomic
+def attendance_mark_all_present(*, session: Session, by: User) -> tuple[int, int]:
+    """Mark «present» everyone not marked yet or marked by default; returns (marked, kept as they were)."""
+    session = _attendance_session(session)
+    person = _check_marker(session, by)
+    expected = _expected(session)
+    existing = _existing_marks(session)
+    todo = {
+        pk: (Attendance.Status.PRESENT.value, "") for pk in expected if pk not in existing or existing[pk].is_default
+    }
+    marked = _write_marks(session=session, marks=todo, existing=existing, source="manual", by=person)
+    return marked, len(expected) - len(todo)
+
+
+@dataclass
+class ImportedMark:
+    enrollment: Enrollment
+    status: str
+    joined_at: datetime | None
+    row: int
+    # The mark a person made earlier, kept as it was (only in AttendanceImportReport.kept).
+    kept: Attendance | None = None
+
+    @property
+    def status_label(self) -> str:
+        return Attendance.Status(self.status).label
+
+
+@dataclass
+class UnmatchedRow:
+    row: int
+    name: str
+    email: str
+    why: str
+
+
+@dataclass
+class AttendanceImportReport:
+    marked: list[ImportedMark] = field(default_factory=list)
+    kept: list[ImportedMark] = field(default_factory=list)
+    unmatched: list[UnmatchedRow] = field(default_factory=list)
+    # Expected participants the export does not mention.
+    not_found: list[Enrollment] = field(default_factory=list)
+
+
+_AMBIGUOUS = object()
+
+
+def _name_keys(person: Person) -> list[frozenset[str]]:
+    """«Фамилия Имя», «Имя Фамилия», with or without the patronymic, in any order: the same set of words."""
+    last, first, middle = (normalise_name(p) for p in (person.last_name, person.first_name, person.middle_name))
+    keys = [frozenset((last + " " + first).split())]
+    if middle:
+        keys.append(frozenset((last + " " + first + " " + middle).split()))
+    return keys
+
+
+def _index(expected: dict[int, Enrollment]) -> tuple[dict[str, object], dict[frozenset, object]]:
+    by_email: dict[str, object] = {}
+    by_name: dict[frozenset, object] = {}
+    for enrollment in expected.values():
+        person = enrollment.person
+        emails = {person.email.strip().lower()} | ({person.user.email.lower()} if person.user else set())
+        for email in emails - {""}:
+            known = by_email.get(email)
+            by_email[email] = enrollment if known in (None, enrollment) else _AMBIGUOUS
+        for key in _name_keys(person):
+            known = by_name.get(key)
+            by_name[key] = enrollment if known in (None, enrollment) else _AMBIGUOUS
+    return by_email, by_name
+
+
+def _match(row, by_email, by_name) -> tuple[Enrollment | None, str]:
+    if row.email and by_email.get(row.email) not in (None, _AMBIGUOUS):
+        return by_email[row.email], ""
+    ambiguous = row.email and by_email.get(row.email) is _AMBIGUOUS
+    for variant in name_variants(row.name):
+        found = by_name.get(frozenset(variant.split()))
+        if found is _AMBIGUOUS:
+            ambiguous = True
+        elif found is not None:
+            return found, ""
+    if ambiguous:
+        return None, _("Так зовут нескольких участников: отметьте вручную.")
+    return None, _("Нет среди участников сезона.")
+
+
+def attendance_import(*, session: Session, file, by: User, overwrite: bool = False) -> AttendanceImportReport:
+    """Mark from a video meeting's attendance export: matched people present (late when they joined more than
+    ten minutes after the start); a report of unmatched rows and of expected participants not in the file.
+
+    People are matched by e-mail first, then by ФИО in either order. Marks a person made by hand (or the
+    teacher's own check-in) are kept unless `overwrite`. A file that cannot be read saves nothing.
+    """
+    session = _attendance_session(session)
+    person = _check_marker(session, by)
+    season = session.activity.season
+    rows = read_attendance_export(file, tz=season.tz, day=timezone.localtime(session.starts_at, season.tz).date())
+    return _import(session=session, rows=rows, person=person, overwrite=overwrite)
+
+
+@transaction.atomic
+def _import(*, session: Session, rows, person: Person | None, overwrite: bool) -> AttendanceImportReport:
+    expected = _expected(session)
+    by_email, by_name = _index(expected)
+    report = AttendanceImportReport()
+    found: dict[int, ImportedMark] = {}
+    for row in rows:
+        enrollment, why = _match(row, by_email, by_name)
+        if enrollment is None:
+            report.unmatched.append(UnmatchedRow(row.number, row.name, row.email, why))
+            continue
+        known = found.get(enrollment.pk)
+        if known is None:
+            found[enrollment.pk] = ImportedMark(enrollment, "", row.joined_at, row.number)
+        elif row.joined_at is not None and (known.joined_at is None or row.joined_at < known.joined_at):
+            known.joined_at = row.joined_at  # found twice (by e-mail and by name): the first join counts
+    existing = _existing_marks(session)
+    todo: dict[int, tuple[str, str]] = {}
+    for pk, item in found.items():
+        late = item.joined_at is not None and item.joined_at > session.starts_at + LATE_AFTER
+        item.status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
+        mark = existing.get(pk)
+        if not overwrite and mark is not None and not mark.is_default and mark.source in PROTECTED_SOURCES:
+            item.kept = mark
+            report.kept.append(item)
+            continue
+        todo[pk] = (item.status.value, "")
+        report.marked.append(item)
+    _write_marks(session=session, marks=todo, existing=existing, source="import", by=person)
+    report.not_found = [e for pk, e in expected.items() if pk not in found]
+    for items in (report.marked, report.kept):
+        items.sort(key=lambda i: (i.enrollment.person.last_name, i.enrollment.person.first_name))
+    return report
+
+
+def _checkin_attempts_key(session: Session, enrollment: Enrollment) -> str:
+    return f"activities:checkin-wrong:{session.pk}:{enrollment.pk}"
+
+
+@transaction.atomic
+def checkin_open(*, session: Session, by: User, now: datetime | None = None) -> str:
+    """Give the session a new one-time 6-digit code to show at the meeting; an earlier code stops working."""
+    now = now or timezone.now()
+    session = _attendance_session(session)
+    _check_marker(session, by)
+    if now >= session.ends_at:
+        _refuse(_("Занятие уже закончилось: код для самоотметки больше не нужен. Отметьте участников вручную."))
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    Session.objects.filter(pk=session.pk).update(checkin_code=code)
+    return code
+
+
+def checkin_window(session: Session) -> tuple[datetime, datetime]:
+    """When a participant may check in: from a quarter of an hour before the start to the end."""
+    return session.starts_at - CHECKIN_OPENS_BEFORE, session.ends_at
+
+
+def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: datetime | None = None) -> Attendance:
+    """A participant's own mark with the code shown at the meeting: present, or late after ten minutes.
+
+    Accepted only while the session runs and only for an active participant of its season; after five wrong
+    codes for this session the participant is asked to be marked by hand. A mark saying they were there is kept.
+    """
+    now = now or timezone.now()
+    session = _attendance_session(session)
+    enrollment = Enrollment.objects.select_related("person").get(pk=enrollment.pk)
+    season = session.activity.season
+    if enrollment.season_id != season.pk or enrollment.status != Enrollment.Status.ACTIVE:
+        _refuse(_("Отметиться на этом занятии могут только участники программы этого сезона."))
+    opens, closes = checkin_window(session)
+    if now < opens:
+        _refuse(
+            _("Отметиться можно будет с %(moment)s — за 15 минут до начала занятия.")
+            % {"moment": format_moment(opens, season)}
+        )
+    if now > closes:
+        _refuse(
+            _("Занятие закончилось: отметиться по коду уже нельзя. Если вы были на занятии, сообщите координатору.")
+        )
+    key = _checkin_attempts_key(session, enrollment)
+    wrong = cache.get(key, 0)
+    if wrong >= CHECKIN_MAX_WRONG:
+        _refuse(_("Слишком много неверных попыток. Попросите ведущего занятия отметить вас вручную."), "code")
+    if not session.checkin_code:
+        _refuse(_("Код для этого занятия ещё не выдан. Дождитесь, когда ведущий покажет его."), "code")
+    typed = "".join(ch for ch in (code or "") if not ch.isspace())
+    if not secrets.compare_digest(typed.encode(), session.checkin_code.encode()):
+        timeout = max(int((closes - now).total_seconds()) + 3600, 60)
+        cache.add(key, 0, timeout)
+        wrong = cache.incr(key)
+        left = CHECKIN_MAX_WRONG - wrong
+        if left <= 0:
+            _refuse(_("Неверный код. Попытки закончились: попросите ведущего занятия отметить вас вручную."), "code")
+        _refuse(_("Неверный код. Осталось попыток: %(left)s.") % {"left": left}, "code")
+    return _checkin_save(session=session, enrollment=enrollment, now=now)
+
+
+@transaction.atomic
+def _checkin_save(*, session: Session, enrollment: Enrollment, now: datetime) -> Attendance:
+    existing = _existing_marks(session)
+    mark = existing.get(enrollment.pk)
+    if mark is not None and not mark.is_default and mark.status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
+        return mark
+    status = Attendance.Status.LATE if now > session.starts_at + LATE_AFTER else Attendance.Status.PRESENT
+    _write_marks(
+        session=session,
+        marks={enrollment.pk: (status.value, "")},
+        existing=existing,
+        source="self",
+        by=enrollment.person,
+    )
+    return Attendance.objects.select_related("marked_by").get(session=session, enrollment=enrollment)

@@ -9,3 +9,18 @@ urlpatterns = [
     path("cabinet/calendar/", views.cabinet_calendar, name="cabinet_calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+
+urlpatterns += [
+    path("expert/sessions/", views.attendance_sessions, name="attendance_sessions"),
+    path("expert/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path(
+        "expert/sessions/<int:pk>/attendance/all-present/",
+        views.session_attendance_all_present,
+        name="session_attendance_all_present",
+    ),
+    path(
+        "expert/sessions/<int:pk>/attendance/import/", views.session_attendance_import, name="session_attendance_import"
+    ),
+    path("expert/sessions/<int:pk>/checkin-code/", views.session_checkin_open, name="session_checkin_open"),
+    path("cabinet/sessions/<int:pk>/checkin/", views.session_checkin, name="session_checkin"),
+]

@@ -6,6 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,17 +14,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.models import Enrollment
 from participants.selectors import person_for_user
 
+from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
 from .forms import SubmissionForm, season_max_bytes
-from .models import Submission, SubmissionExtension, VideoAssignment
+from .models import Attendance, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
 from .selectors import certificates_visible_to
-from .services import submission_submit
+from .selectors_attendance import (
+    MARKING_DUE,
+    attendance_overdue_summary,
+    attendance_sessions_for,
+    session_attendance_rows,
+)
+from .services import (
+    attendance_import,
+    attendance_mark,
+    attendance_mark_all_present,
+    checkin_open,
+    checkin_submit,
+    checkin_window,
+    submission_submit,
+)
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
 from .video_links import parse_video_link
@@ -301,3 +317,180 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Attendance: the sessions a coordinator or an expert marks, one page per session, the teacher's check-in --
+
+SESSIONS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def attendance_sessions(request):
+    """Recent and upcoming sessions the user may mark, with unmarked participants and overdue marks."""
+    now = timezone.now()
+    sessions = attendance_sessions_for(request.user, now=now)
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for session in page:
+        unmarked = max(session.expected_count - session.marked_count, 0)
+        if session.starts_at > now:
+            state, label = "upcoming", _("Предстоит")
+        elif session.ends_at >= now:
+            state, label = "running", _("Идёт сейчас")
+        elif unmarked and session.ends_at < now - MARKING_DUE:
+            state, label = "overdue", _("Отметка просрочена")
+        elif unmarked:
+            state, label = "unmarked", _("Нужно отметить")
+        else:
+            state, label = "done", _("Отмечено")
+        rows.append({"session": session, "unmarked": unmarked, "state": state, "label": label})
+    context = {"page": page, "rows": rows, "summary": attendance_overdue_summary(sessions, now=now)}
+    return render(request, "activities/attendance/sessions.html", context)
+
+
+def _session_to_mark(request, pk: int) -> Session:
+    """The session, if the user may take its attendance; 404 otherwise, so ids reveal nothing."""
+    session = get_object_or_404(Session.objects.select_related("activity__season__program", "activity__module"), pk=pk)
+    if not request.user.has_perm("activities.take_attendance", session):
+        raise Http404
+    return session
+
+
+def _attendance_page(request, session: Session, *, marks_form=None, import_form=None, report=None, status=200):
+    now = timezone.now()
+    rows = marks_form.rows if marks_form is not None else session_attendance_rows(session)
+    marks_form = marks_form or AttendanceMarksForm(rows=rows)
+    opens, closes = checkin_window(session)
+    counts = {value: 0 for value in Attendance.Status.values}
+    for row in rows:
+        if row.mark is not None:
+            counts[row.mark.status] += 1
+    context = {
+        "session": session,
+        "activity": session.activity,
+        "season": session.activity.season,
+        "form": marks_form,
+        "entries": marks_form.entries(),
+        "import_form": import_form or AttendanceImportForm(),
+        "report": report,
+        "total": len(rows),
+        "unmarked": sum(1 for row in rows if row.mark is None),
+        "defaults": sum(1 for row in rows if row.mark is not None and row.mark.is_default),
+        "counts": [(label, counts[value]) for value, label in Attendance.Status.choices],
+        "checkin_opens": opens,
+        "checkin_closes": closes,
+        "checkin_running": opens <= now <= closes,
+        "session_ended": now > session.ends_at,
+    }
+    return render(request, "activities/attendance/session.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk: int):
+    """One page per session: every expected participant with a status, saved together."""
+    session = _session_to_mark(request, pk)
+    if request.method != "POST":
+        return _attendance_page(request, session)
+    form = AttendanceMarksForm(request.POST, rows=session_attendance_rows(session))
+    if form.is_valid():
+        try:
+            changed = attendance_mark(session=session, marks=form.marks(), by=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Посещаемость сохранена. Изменено отметок: %(n)s.") % {"n": changed})
+            return redirect("session_attendance", pk=session.pk)
+    messages.error(request, _("Отметки не сохранены: исправьте ошибки, отмеченные ниже."))
+    return _attendance_page(request, session, marks_form=form)
+
+
+@login_required
+@require_POST
+def session_attendance_all_present(request, pk: int):
+    session = _session_to_mark(request, pk)
+    marked, kept = attendance_mark_all_present(session=session, by=request.user)
+    message = _("Отмечены присутствующими: %(marked)s.") % {"marked": marked}
+    if kept:
+        message += " " + _("Уже стоявшие отметки оставлены без изменений: %(kept)s.") % {"kept": kept}
+    messages.success(request, message)
+    return redirect("session_attendance", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_checkin_open(request, pk: int):
+    session = _session_to_mark(request, pk)
+    try:
+        checkin_open(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Код для самоотметки выдан. Покажите его участникам на занятии."))
+    return redirect(f"{reverse('session_attendance', args=[session.pk])}#checkin")
+
+
+@login_required
+@require_POST
+def session_attendance_import(request, pk: int):
+    session = _session_to_mark(request, pk)
+    form = AttendanceImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _attendance_page(request, session, import_form=form)
+    try:
+        report = attendance_import(
+            session=session, file=form.cleaned_data["file"], by=request.user, overwrite=form.cleaned_data["overwrite"]
+        )
+    except ValidationError as exc:
+        form.add_error("file", exc)
+        return _attendance_page(request, session, import_form=form)
+    messages.success(
+        request,
+        _("Отчёт загружен: отмечено %(marked)s, не сопоставлено строк %(unmatched)s.")
+        % {"marked": len(report.marked), "unmatched": len(report.unmatched)},
+    )
+    # The report is shown right here, under the refreshed marks: it lives only in this response.
+    return _attendance_page(request, session, import_form=AttendanceImportForm(), report=report)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_checkin(request, pk: int):
+    """The teacher's own mark with the code shown at the meeting; a session of another season is 404."""
+    person = person_for_user(request.user)
+    if person is None:
+        raise Http404
+    session = get_object_or_404(Session.objects.select_related("activity__season__program"), pk=pk)
+    enrollment = Enrollment.objects.filter(person=person, season_id=session.activity.season_id).first()
+    if enrollment is None:
+        raise Http404
+    form = CheckinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mark = checkin_submit(session=session, enrollment=enrollment, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Вы отмечены на занятии «%(session)s»: %(status)s.")
+                % {"session": session, "status": mark.get_status_display().lower()},
+            )
+            return redirect("cabinet")
+    opens, closes = checkin_window(session)
+    context = {
+        "session": session,
+        "activity": session.activity,
+        "season": session.activity.season,
+        "form": form,
+        "opens": opens,
+        "closes": closes,
+    }
+    return render(request, "activities/attendance/checkin.html", context)
