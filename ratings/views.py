@@ -159,6 +159,8 @@ def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submissio
     candidates = free_for(review_queue(assignments, now=now), assignments, now).exclude(pk=current.pk)
     for submission in candidates[:5]:
         reviewer = reviewer_for(expert.person, submission)
+        if reviewer is None:
+            continue
         try:
             review_take(submission=submission, expert=reviewer)
         except ValidationError:
