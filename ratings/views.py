@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -159,6 +159,8 @@ def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submissio
     candidates = free_for(review_queue(assignments, now=now), assignments, now).exclude(pk=current.pk)
     for submission in candidates[:5]:
         reviewer = reviewer_for(expert.person, submission)
+        if reviewer is None:
+            continue
         try:
             review_take(submission=submission, expert=reviewer)
         except ValidationError:
@@ -179,7 +181,8 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             "rubric__criteria",
             Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")),
-            Prefetch("comments", queryset=ReviewComment.objects.order_by("at_seconds", "pk")),
+            # General remarks first, then by moment, whatever the database's NULL order.
+            Prefetch("comments", queryset=ReviewComment.objects.order_by(F("at_seconds").asc(nulls_first=True), "pk")),
         )
         .first()
     )

@@ -3,6 +3,7 @@ in progress, with a link to the queue. Two queries whatever the number of lesson
 
 from __future__ import annotations
 
+from experts.models import ExpertRole
 from experts.workspace import Panel, WorkspaceContext, register_panel
 
 from .selectors import review_workload
@@ -25,7 +26,9 @@ def reviews_panel(ctx: WorkspaceContext) -> dict | None:
 
 def _reviews_in(season_id: int, ctx: WorkspaceContext) -> bool:
     """Methodists and curators see the panel for their season even when nothing waits."""
-    return any(a.season_id == season_id and a.role in ("methodist", "curator") for a in ctx.assignments)
+    return any(
+        a.season_id == season_id and a.role in (ExpertRole.METHODIST, ExpertRole.CURATOR) for a in ctx.assignments
+    )
 
 
 def register() -> None:

@@ -77,10 +77,10 @@ def test_draft_keeps_partial_scores_and_time_codes(client, world, lesson, page):
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.IN_PROGRESS
     assert {s.criterion_id: s.points for s in review.scores.all()} == {world.goal.pk: 3}
-    assert list(ReviewComment.objects.filter(review=review).values_list("at_seconds", "text")) == [
-        (None, "Общее замечание"),
+    assert list(ReviewComment.objects.filter(review=review).order_by("pk").values_list("at_seconds", "text")) == [
         (760, "хороший вопрос классу"),
         (3723, "итог урока"),
+        (None, "Общее замечание"),
     ]
     html = client.get(page).content.decode()
     assert 'data-seek="760"' in html and ">12:40<" in html and 'data-seek="3723"' in html
