@@ -92,3 +92,28 @@ def is_session_expert(user, session) -> bool:
 can_take_attendance = rules.is_superuser | is_session_coordinator | is_session_expert
 
 rules.add_perm("activities.take_attendance", can_take_attendance)
+
+
+@rules.predicate
+def is_any_coordinator(user) -> bool:
+    """A staff coordinator attached to a municipality (the sessions list shows that municipality's sessions)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and getattr(user, "role", None) == User.Role.COORDINATOR
+        and user.municipality_id
+    )
+
+
+@rules.predicate
+def is_any_expert(user) -> bool:
+    """Someone with an active expert assignment in any season (the list filters by role and season itself)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Person.objects.filter(user_id=user.pk, expert_assignments__is_active=True).exists()
+
+
+can_list_attendance_sessions = rules.is_superuser | is_any_coordinator | is_any_expert
+
+rules.add_perm("activities.list_attendance_sessions", can_list_attendance_sessions)

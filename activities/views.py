@@ -328,6 +328,8 @@ SESSIONS_PER_PAGE = 20
 @require_GET
 def attendance_sessions(request):
     """Recent and upcoming sessions the user may mark, with unmarked participants and overdue marks."""
+    if not request.user.has_perm("activities.list_attendance_sessions"):
+        raise Http404
     now = timezone.now()
     sessions = attendance_sessions_for(request.user, now=now)
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))

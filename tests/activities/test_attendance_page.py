@@ -94,10 +94,13 @@ def test_sessions_list_shows_only_the_sessions_the_user_may_mark(client, setup):
         assert _url(elsewhere) not in html
         assert _url(long_ago) not in html
 
-    client.force_login(session.activity.season.enrollments.first().person.user)
+    client.force_login(expert_of(SeasonFactory(), role="project_head"))
     html = client.get(reverse("attendance_sessions")).content.decode()
     assert _url(session) not in html
     assert "Недавних и ближайших занятий" in html
+
+    client.force_login(session.activity.season.enrollments.first().person.user)
+    assert client.get(reverse("attendance_sessions")).status_code == 404
 
 
 # --- The page -----------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from activities.rules import (
+    can_list_attendance_sessions,
     can_take_attendance,
     is_session_coordinator,
     is_session_expert,
@@ -64,3 +65,12 @@ def test_teacher_anonymous_and_superuser(session):
     assert not can_take_attendance(AnonymousUser(), session)
     assert can_take_attendance(UserFactory(is_superuser=True), session)
     assert not is_session_expert(participant, None)
+
+
+def test_who_may_open_the_sessions_list(session):
+    assert can_list_attendance_sessions(coordinator_of(session))
+    assert can_list_attendance_sessions(expert_of(SeasonFactory(), role="project_head"))
+    assert can_list_attendance_sessions(UserFactory(is_superuser=True))
+    assert not can_list_attendance_sessions(UserFactory(is_staff=True, role=User.Role.COORDINATOR))
+    assert not can_list_attendance_sessions(session.activity.season.enrollments.get().person.user)
+    assert not can_list_attendance_sessions(AnonymousUser())
