@@ -687,7 +687,8 @@ class ConsultationAdmin(MunicipalityScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("expert__person")
+            # The changelist skips list_select_related once the queryset has its own select_related.
+            .select_related("expert__person", "season__program")
             .annotate(n_participants=Count("participants"))
         )
 
