@@ -1,19 +1,40 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
+from participants.models import Enrollment
 from programs.admin import SeasonAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import Season
 
-from .models import ExpertAssignment, IndividualRequest, SeasonExpertRole
-from .selectors import season_tutors
+from .forms import GroupMoveForm, GroupsSplitForm
+from .models import (
+    CompetenceTest,
+    Consultation,
+    EntryInterview,
+    ExpertAssignment,
+    ExpertGroup,
+    ExpertRole,
+    GroupMember,
+    IndividualRequest,
+    SeasonExpertRole,
+)
+from .rules import can_read_consultation_content, can_read_interview_notes, is_season_coordinator, user_is_coordinator
+from .selectors import current_quarter, season_tutors, visit_coverage
 from .services import (
+    group_members_move,
+    groups_split,
     individual_request_assign_tutor,
     individual_request_check_enrollment,
     individual_requests_set_status,
@@ -282,3 +303,461 @@ class IndividualRequestAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScope
     @admin.action(description=_("Возобновить выполненные запросы (с указанием причины)"))
     def reopen(self, request, queryset):
         return self._set_status(request, queryset, IndividualRequest.Status.IN_WORK, _("Возобновить запросы"))
+
+
+# === Groups, entry results, consultations (issue 4, items 3, 4, 7) =========================================
+
+
+class SeasonEnrollmentAutocompleteView(AutocompleteJsonView):
+    """Enrollment autocomplete of a group's member inline: the group's season's active participants only
+    (and the coordinator's municipality, through the enrollment admin's own queryset)."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(season_id=self.kwargs["season_id"], status=Enrollment.Status.ACTIVE)
+            .select_related("person")
+        )
+
+
+class SeasonEnrollmentSelect(AutocompleteSelect):
+    def __init__(self, field, admin_site, season_id: int, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.season_id = season_id
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:experts_group_enrollments", args=[self.season_id])
+
+
+class GroupMemberInlineForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["enrollment"]
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean_enrollment(self):
+        enrollment = self.cleaned_data["enrollment"]
+        if self.group is not None and enrollment.season_id != self.group.season_id:
+            raise ValidationError(_("Участник из другого сезона: в группу входят только участники её сезона."))
+        if enrollment.status != Enrollment.Status.ACTIVE and enrollment.pk != self.initial.get("enrollment"):
+            raise ValidationError(_("В группу добавляются только действующие участники."))
+        other = GroupMember.objects.filter(enrollment=enrollment).exclude(pk=self.instance.pk).select_related("group")
+        other = other.first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "%(name)s уже в группе «%(group)s»: переведите участника действием «Перевести в группу» в составе групп."
+                )
+                % {"name": enrollment.person.full_name, "group": other.group.name}
+            )
+        return enrollment
+
+    def validate_unique(self):
+        # clean_enrollment has already said, in words, which group the participant is in.
+        pass
+
+
+class GroupMemberFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "group": self.instance}
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    form = GroupMemberInlineForm
+    formset = GroupMemberFormSet
+    fields = ["enrollment", "added_at"]
+    readonly_fields = ["added_at"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("enrollment__person", "enrollment__season__program")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        season_id = getattr(request, "_experts_group_season_id", None)
+        if db_field.name == "enrollment" and season_id is not None:
+            kwargs["widget"] = SeasonEnrollmentSelect(db_field, self.admin_site, season_id=season_id)
+            kwargs["queryset"] = Enrollment.objects.filter(season_id=season_id).select_related(
+                "person", "season__program"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExpertGroupForm(forms.ModelForm):
+    class Meta:
+        model = ExpertGroup
+        fields = ["season", "name", "learning_format", "curator"]
+
+    def clean(self):
+        cleaned = super().clean()
+        season, curator = cleaned.get("season"), cleaned.get("curator")
+        if season and curator and (curator.season_id != season.pk or curator.role != ExpertRole.CURATOR):
+            self.add_error("curator", _("Куратором группы назначается куратор из экспертной команды её сезона."))
+        return cleaned
+
+
+@admin.register(ExpertGroup)
+class ExpertGroupAdmin(MunicipalityScopedAdmin):
+    municipality_path = "season__program__municipality"
+    form = ExpertGroupForm
+    list_display = ["name", "season", "curator_name", "learning_format", "members_count", "links"]
+    list_filter = [("season", SeasonFilter)]
+    search_fields = ["name", "learning_format", "curator__person__last_name"]
+    list_select_related = ["season__program", "curator__person"]
+    change_list_template = "admin/experts/expertgroup/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_members=Count("members"))
+
+    def get_inlines(self, request, obj):
+        # The members' autocomplete needs the season: the inline appears once the group is saved.
+        if obj is None:
+            return []
+        request._experts_group_season_id = obj.season_id
+        return [GroupMemberInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "curator" in form.base_fields:
+            curators = ExpertAssignment.objects.filter(role=ExpertRole.CURATOR, is_active=True).select_related(
+                "person", "season__program"
+            )
+            if obj is not None:
+                curators = curators.filter(season_id=obj.season_id)
+            scope = self._scope(request)
+            if scope is not None:
+                curators = curators.filter(season__program__municipality_id=scope)
+            form.base_fields["curator"].queryset = curators.order_by("person__last_name", "person__first_name")
+            form.base_fields["curator"].help_text = _("Только действующие кураторы экспертной команды сезона группы.")
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
+        if db_field.name == "season":
+            kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("Куратор"), ordering="curator__person__last_name")
+    def curator_name(self, obj):
+        return obj.curator.person.short_name if obj.curator_id else "—"
+
+    @admin.display(description=_("Участников"), ordering="n_members")
+    def members_count(self, obj):
+        return obj.n_members
+
+    @admin.display(description=_("Страницы"))
+    def links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("expert_group", args=[obj.pk]),
+            _("страница группы"),
+            reverse("admin:experts_visit_coverage", args=[obj.season_id]),
+            _("посещения по кварталам"),
+        )
+
+    def get_urls(self):
+        autocomplete = SeasonEnrollmentAutocompleteView.as_view(admin_site=self.admin_site)
+        return [
+            path("split/", self.admin_site.admin_view(self.split_view), name="experts_groups_split"),
+            path(
+                "coverage/<int:season_id>/",
+                self.admin_site.admin_view(self.coverage_view),
+                name="experts_visit_coverage",
+            ),
+            path(
+                "season-enrollments/<int:season_id>/",
+                self.admin_site.admin_view(autocomplete),
+                name="experts_group_enrollments",
+            ),
+        ] + super().get_urls()
+
+    def _seasons(self, request):
+        seasons = Season.objects.select_related("program").order_by("program__title", "-starts_on")
+        scope = self._scope(request)
+        return seasons if scope is None else seasons.filter(program__municipality_id=scope)
+
+    def split_view(self, request):
+        """«Распределить по группам»: the season's ungrouped active participants by format and entry results."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = GroupsSplitForm(request.POST or None, seasons=self._seasons(request))
+        if request.method == "POST" and form.is_valid():
+            number = form.cleaned_data["number"]
+            size_or_count = {"size": number} if form.cleaned_data["by"] == "size" else {"count": number}
+            try:
+                result = groups_split(season=form.cleaned_data["season"], by=request.user, **size_or_count)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                text = _("Распределено участников: %(n)d; создано групп: %(g)d.") % {
+                    "n": result.members_added,
+                    "g": len(result.created),
+                }
+                self.message_user(request, text, messages.SUCCESS if result.members_added else messages.INFO)
+                if result.without_curator:
+                    self.message_user(
+                        request,
+                        _("В команде сезона нет действующих кураторов: новые группы остались без куратора."),
+                        messages.WARNING,
+                    )
+                changelist = reverse("admin:experts_expertgroup_changelist")
+                return redirect(f"{changelist}?season__id__exact={form.cleaned_data['season'].pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Распределить по группам"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/experts/expertgroup/split.html", context)
+
+    def coverage_view(self, request, season_id: int):
+        """Lesson visits per quarter: every active participant visited at least once a quarter (seed 000 §2.2)."""
+        season = get_object_or_404(self._seasons(request), pk=season_id)
+        if not (request.user.is_superuser or is_season_coordinator(request.user, season)):
+            raise Http404
+        current = current_quarter(season)
+        try:
+            year = int(request.GET.get("year", current.year))
+            number = int(request.GET.get("quarter", current.number))
+            coverage = visit_coverage(season=season, year=year, quarter=number)
+        except ValueError:
+            coverage = visit_coverage(season=season, year=current.year, quarter=current.number)
+        years = list(range(season.starts_on.year, season.ends_on.year + 1))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Посещения уроков по кварталам: %(season)s") % {"season": season},
+            "season": season,
+            "coverage": coverage,
+            "years": years,
+            "quarters": [1, 2, 3, 4],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/experts/expertgroup/coverage.html", context)
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(MunicipalityScopedAdmin):
+    """The groups' members across the season; moving between groups goes through group_members_move."""
+
+    municipality_path = "group__season__program__municipality"
+    list_display = ["participant", "group", "season", "added_at"]
+    list_filter = [("group__season", SeasonFilter)]
+    search_fields = ["enrollment__person__last_name", "enrollment__person__first_name", "group__name"]
+    list_select_related = ["enrollment__person", "group__season__program"]
+    actions = ["move_to_group"]
+
+    def has_add_permission(self, request):
+        return False  # members are added on the group's page, where the season is known
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Участник"), ordering="enrollment__person__last_name")
+    def participant(self, obj):
+        return obj.enrollment.person.full_name
+
+    @admin.display(description=_("Сезон"), ordering="group__season")
+    def season(self, obj):
+        return obj.group.season
+
+    @admin.action(description=_("Перевести в группу"), permissions=["view"])
+    def move_to_group(self, request, queryset):
+        if not request.user.has_perm("experts.change_groupmember"):
+            raise PermissionDenied
+        season_ids = set(queryset.values_list("group__season_id", flat=True))
+        groups = ExpertGroup.objects.filter(season_id__in=season_ids).select_related("season__program")
+        scope = self._scope(request)
+        if scope is not None:
+            groups = groups.filter(season__program__municipality_id=scope)
+        form = GroupMoveForm(request.POST if "apply" in request.POST else None, groups=groups.order_by("name"))
+        if "apply" in request.POST and form.is_valid():
+            enrollments = [m.enrollment for m in queryset.select_related("enrollment")]
+            try:
+                moved = group_members_move(enrollments=enrollments, group=form.cleaned_data["group"], by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Переведено участников: %(n)d.") % {"n": moved}, messages.SUCCESS)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Перевести в группу"),
+            "form": form,
+            "queryset": queryset.select_related("enrollment__person", "group"),
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/experts/groupmember/move.html", context)
+
+
+class EntryResultAdminMixin:
+    municipality_path = "enrollment__season__program__municipality"
+    list_filter = [("enrollment__season", SeasonFilter)]
+    search_fields = ["enrollment__person__last_name", "enrollment__person__first_name", "enrollment__person__email"]
+    autocomplete_fields = ["enrollment"]
+
+    @admin.display(description=_("Участник"), ordering="enrollment__person__last_name")
+    def participant(self, obj):
+        return obj.enrollment.person.full_name
+
+    @admin.display(description=_("Сезон"), ordering="enrollment__season")
+    def season(self, obj):
+        return obj.enrollment.season
+
+
+@admin.register(CompetenceTest)
+class CompetenceTestAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
+    list_display = ["participant", "season", "platform", "taken_on", "level", "score", "result_link"]
+    list_select_related = ["enrollment__person", "enrollment__season__program"]
+    fields = ["enrollment", "platform", "taken_on", "level", "score", "link"]
+    date_hierarchy = "taken_on"
+
+    @admin.display(description=_("Результат"))
+    def result_link(self, obj):
+        if not obj.link:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.link, _("ссылка"))
+
+
+HIDDEN_NOTES = gettext_lazy("Скрыто: заметки собеседования читают только куратор участника и координатор.")
+
+
+@admin.register(EntryInterview)
+class EntryInterviewAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
+    """The notes are read and written only by the participant's curator and the season's coordinators:
+    for anyone else — superusers included — the field is left out of the form and shown as hidden."""
+
+    list_display = ["participant", "season", "held_on", "interviewer_name"]
+    list_select_related = ["enrollment__person", "enrollment__season__program", "interviewer__person"]
+
+    def _reads_notes(self, request, obj) -> bool:
+        if obj is None:
+            return user_is_coordinator(request.user)
+        return can_read_interview_notes(request.user, obj)
+
+    def get_fields(self, request, obj=None):
+        notes = "notes" if self._reads_notes(request, obj) else "notes_hidden"
+        return ["enrollment", "interviewer", "held_on", notes]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._reads_notes(request, obj) else ["notes_hidden"]
+
+    @admin.display(description=_("заметки"))
+    def notes_hidden(self, obj):
+        return HIDDEN_NOTES
+
+    @admin.display(description=_("Кто проводил"), ordering="interviewer__person__last_name")
+    def interviewer_name(self, obj):
+        return obj.interviewer.person.short_name if obj.interviewer_id else "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"interviewer": "season__program__municipality"})
+        if db_field.name == "interviewer":
+            kwargs["queryset"] = kwargs.get("queryset", ExpertAssignment.objects.all()).select_related(
+                "person", "season__program"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+CONFIDENTIAL = gettext_lazy("Конфиденциально")
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(MunicipalityScopedAdmin):
+    """Consultations are recorded by the experts on their pages; here they are only looked at.
+
+    The content (and, for a confidential one, the topic and the participants' names) is shown only to whom
+    experts.rules.can_read_consultation_content allows: a psychologist's consultation to its author alone —
+    not to coordinators, not to superusers. The list shows only that a consultation took place.
+    """
+
+    municipality_path = "season__program__municipality"
+    list_display = ["held_at", "kind", "expert_role", "participants_count", "season"]
+    list_filter = ["kind", "expert__role", ("season", SeasonFilter)]
+    list_select_related = ["season__program", "expert"]
+    change_form_template = "admin/experts/consultation/change_form.html"
+    date_hierarchy = "held_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            # The changelist skips list_select_related once the queryset has its own select_related.
+            .select_related("expert__person", "season__program")
+            .annotate(n_participants=Count("participants"))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record of work done; the confirmation page would also print the topic
+
+    def _reads(self, request, obj) -> bool:
+        return obj is not None and can_read_consultation_content(request.user, obj)
+
+    def _shows_who(self, request, obj) -> bool:
+        """The topic and the participants' names: hidden from others only for a confidential consultation."""
+        return obj is not None and (not obj.is_confidential or self._reads(request, obj))
+
+    def get_fields(self, request, obj=None):
+        shows_who = self._shows_who(request, obj)
+        return [
+            "season",
+            "expert_role",
+            "kind",
+            "held_at",
+            "topic" if shows_who else "topic_hidden",
+            "participants_list" if shows_who else "participants_hidden",
+            "content" if self._reads(request, obj) else "content_hidden",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page's subtitle and breadcrumb would print str(obj), which is the topic.
+        obj = self.get_object(request, object_id)
+        title = obj.topic if self._shows_who(request, obj) else CONFIDENTIAL
+        extra = {"subtitle": title, "shown_title": title}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and not self._shows_who(request, obj):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.display(description=_("Роль специалиста"), ordering="expert__role")
+    def expert_role(self, obj):
+        return obj.expert.get_role_display()
+
+    @admin.display(description=_("Участников"), ordering="n_participants")
+    def participants_count(self, obj):
+        return obj.n_participants
+
+    @admin.display(description=_("тема"))
+    def topic_hidden(self, obj):
+        return CONFIDENTIAL
+
+    @admin.display(description=_("участники"))
+    def participants_list(self, obj):
+        return ", ".join(
+            e.person.full_name for e in obj.participants.select_related("person").order_by("person__last_name")
+        )
+
+    @admin.display(description=_("участники"))
+    def participants_hidden(self, obj):
+        return _("%(n)d (конфиденциально)") % {"n": obj.n_participants}
+
+    @admin.display(description=_("содержание"))
+    def content_hidden(self, obj):
+        return CONFIDENTIAL

@@ -9,4 +9,4 @@ class ExpertsConfig(AppConfig):
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
         # this app's part of a person's export and erasure (participants.personal_data).
-        from . import cabinet, personal_data, receivers  # noqa: F401
+        from . import cabinet, cabinet_visits, personal_data, receivers, workspace_panels  # noqa: F401

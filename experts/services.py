@@ -1,18 +1,32 @@
 """Business rules of the bank of requests of the Methodical Subscription (seed 004, §III.2–3): a teacher's
 individual request, the tutor a coordinator assigns to it, and its status."""
 
+import logging
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Enrollment, Person, SubscriptionForm
-from programs.models import Program, Subject
+from participants.models import Enrollment, Person, SubscriptionForm, User
+from programs.models import Program, Season, Subject
 
-from .models import ExpertAssignment, ExpertRole, IndividualRequest
+from .models import (
+    CompetenceTest,
+    Consultation,
+    ExpertAssignment,
+    ExpertGroup,
+    ExpertRole,
+    GroupMember,
+    IndividualRequest,
+    LessonVisit,
+    VisitMode,
+)
 
 R = IndividualRequest.Status
 
@@ -189,3 +203,319 @@ def individual_requests_set_status(
         changes["tutor"] = None
     IndividualRequest.objects.filter(pk__in=ok).update(**changes)
     return len(ok), skipped
+
+
+# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+
+_groups_log = logging.getLogger("experts.groups")
+
+
+@dataclass
+class GroupsSplitResult:
+    created: list[ExpertGroup] = field(default_factory=list)
+    # How many participants each group (new or existing) received: group id → count.
+    added: dict[int, int] = field(default_factory=dict)
+    without_curator: bool = False
+
+    @property
+    def members_added(self) -> int:
+        return sum(self.added.values())
+
+
+def _format_key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _entry_scores(enrollment_ids: Iterable[int]) -> dict[int, tuple[Decimal | None, str]]:
+    """The latest competence test of each participant: (score, level); one query."""
+    latest: dict[int, tuple[Decimal | None, str]] = {}
+    tests = CompetenceTest.objects.filter(enrollment_id__in=list(enrollment_ids)).order_by(
+        "enrollment_id", "-taken_on", "-pk"
+    )
+    for test in tests.values_list("enrollment_id", "score", "level"):
+        latest.setdefault(test[0], (test[1], " ".join(test[2].split()).casefold()))
+    return latest
+
+
+@transaction.atomic
+def groups_split(
+    *, season: Season, by: User | None, size: int | None = None, count: int | None = None
+) -> GroupsSplitResult:
+    """Split the season's active participants who have no group yet into groups (seed 000 §2.2).
+
+    Participants are split by the learning format they chose (Enrollment.preferred_format) and, within a format,
+    balanced by their entry results: the latest competence test's score, then its level. `size` is the largest
+    group; `count` is the number of groups, shared among the formats in proportion to their participants (at
+    least one each). A format that already has groups in the season fills them first — up to `size`, or, by
+    `count`, the smallest ones — so running it again changes nothing and latecomers join existing groups.
+    New groups get the season's active curators round-robin, the curator with the fewest groups first.
+    """
+    if (size is None) == (count is None):
+        raise ValidationError(_("Укажите либо размер группы, либо количество групп."), code="size_or_count")
+    if (size is not None and size < 1) or (count is not None and count < 1):
+        raise ValidationError(_("Размер и количество групп должны быть не меньше единицы."), code="not_positive")
+    Season.objects.select_for_update().get(pk=season.pk)  # two coordinators splitting at once queue up
+    people = list(
+        Enrollment.objects.filter(season=season, status=Enrollment.Status.ACTIVE, group_membership__isnull=True)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    result = GroupsSplitResult()
+    if not people:
+        return result
+    scores = _entry_scores(e.pk for e in people)
+    buckets: dict[str, list[Enrollment]] = {}
+    labels: dict[str, str] = {}
+    for enrollment in people:
+        key = _format_key(enrollment.preferred_format)
+        buckets.setdefault(key, []).append(enrollment)
+        labels.setdefault(key, " ".join(enrollment.preferred_format.split()))
+
+    existing = list(ExpertGroup.objects.filter(season=season).order_by("name", "pk"))
+    # Who is in the existing groups and with what entry results, to keep them balanced when latecomers join.
+    placed = list(GroupMember.objects.filter(group__season=season).values_list("group_id", "enrollment_id"))
+    placed_scores = _entry_scores(pk for _g, pk in placed)
+    slot_of: dict[int, dict] = {
+        g.pk: {"group": g, "n": 0, "score": Decimal(0), "levels": {}, "new": []} for g in existing
+    }
+    for group_id, enrollment_id in placed:
+        score, level = placed_scores.get(enrollment_id, (None, ""))
+        slot = slot_of[group_id]
+        slot["n"] += 1
+        slot["score"] += score or 0
+        slot["levels"][level] = slot["levels"].get(level, 0) + 1
+    by_format: dict[str, list[ExpertGroup]] = {}
+    for group in existing:
+        by_format.setdefault(_format_key(group.learning_format), []).append(group)
+    # New groups per format when splitting by count: proportional to the format's participants (largest remainder).
+    quota: dict[str, int] = {}
+    if count is not None:
+        fresh = [key for key in buckets if key not in by_format]
+        total = sum(len(buckets[key]) for key in fresh) or 1
+        shares = {key: count * len(buckets[key]) / total for key in fresh}
+        quota = {key: max(1, int(shares[key])) for key in fresh}
+        spare = count - sum(quota.values())
+        for key in sorted(fresh, key=lambda k: shares[k] - int(shares[k]), reverse=True)[: max(spare, 0)]:
+            quota[key] += 1
+
+    taken_names = {g.name for g in existing}
+    number = 0
+
+    def next_name() -> str:
+        nonlocal number
+        while True:
+            number += 1
+            name = _("Группа %(n)d") % {"n": number}
+            if name not in taken_names:
+                taken_names.add(name)
+                return name
+
+    # A slot is a group with its members so far, their score sum and level counts; new groups are created below.
+    plan: list[tuple[ExpertGroup, list[Enrollment]]] = []
+    for key in sorted(buckets, key=lambda k: (k == "", k)):
+        members = buckets[key]
+        groups = by_format.get(key, [])
+        slots = [slot_of[g.pk] for g in groups]
+        if size is not None:
+            room = sum(max(size - s["n"], 0) for s in slots)
+            extra = max(0, -(-(len(members) - room) // size))  # ceil
+        else:
+            extra = 0 if slots else quota.get(key, 1)
+        for _i in range(extra):
+            group = ExpertGroup(season=season, name=next_name(), learning_format=labels[key][:200])
+            slots.append({"group": group, "n": 0, "score": Decimal(0), "levels": {}, "new": []})
+        # Strongest first, each to the emptiest slot with the fewest of the same level and the lowest score sum:
+        # every group gets a similar mix of entry results.
+        ranked = sorted(
+            members,
+            key=lambda e: (scores.get(e.pk, (None, ""))[0] is None, -(scores.get(e.pk, (None, ""))[0] or 0)),
+        )
+        for enrollment in ranked:
+            score, level = scores.get(enrollment.pk, (None, ""))
+            open_slots = [s for s in slots if size is None or s["n"] < size] or slots
+            slot = min(open_slots, key=lambda s: (s["n"], s["levels"].get(level, 0), s["score"]))
+            slot["n"] += 1
+            slot["score"] += score or 0
+            slot["levels"][level] = slot["levels"].get(level, 0) + 1
+            slot["new"].append(enrollment)
+        plan.extend((s["group"], s["new"]) for s in slots if s["new"] or s["group"].pk is None)
+
+    new_groups = [group for group, _members in plan if group.pk is None]
+    curators = list(
+        ExpertAssignment.objects.filter(season=season, role=ExpertRole.CURATOR, is_active=True)
+        .annotate(n=Count("curated_groups", filter=Q(curated_groups__season=season)))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    for group in new_groups:
+        if curators:
+            curator = min(curators, key=lambda c: c.n)  # stable: ties go to the first in alphabetical order
+            curator.n += 1
+            group.curator = curator
+    result.without_curator = bool(new_groups) and not curators
+    ExpertGroup.objects.bulk_create(new_groups)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        ids = dict(ExpertGroup.objects.filter(season=season).values_list("name", "pk"))
+        for group in new_groups:
+            group.pk = ids[group.name]
+    GroupMember.objects.bulk_create(
+        GroupMember(group=group, enrollment=enrollment) for group, members in plan for enrollment in members
+    )
+    result.created = new_groups
+    result.added = {group.pk: len(members) for group, members in plan if members}
+    _groups_log.info(
+        "groups_split season=%s by=%s created=%s added=%s",
+        season.pk,
+        getattr(by, "pk", None),
+        len(new_groups),
+        result.members_added,
+    )
+    return result
+
+
+@transaction.atomic
+def group_members_move(*, enrollments: Iterable[Enrollment], group: ExpertGroup, by: User | None) -> int:
+    """Put participants of the group's season into the group (from another group or from none).
+
+    Enrollments of another season are refused as a whole; returns how many participants changed their group.
+    """
+    ids = sorted({e.pk for e in enrollments})
+    rows = list(Enrollment.objects.select_for_update().filter(pk__in=ids).select_related("person", "season"))
+    foreign = [e for e in rows if e.season_id != group.season_id]
+    if foreign:
+        raise ValidationError(
+            _("Перевести можно только участников сезона группы; не из этого сезона: %(names)s.")
+            % {"names": ", ".join(e.person.short_name for e in foreign)},
+            code="other_season",
+        )
+    current = dict(GroupMember.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", "group_id"))
+    moving = [pk for pk, group_id in current.items() if group_id != group.pk]
+    GroupMember.objects.filter(enrollment_id__in=moving).update(group=group)
+    joining = [pk for pk in ids if pk not in current]
+    GroupMember.objects.bulk_create(GroupMember(group=group, enrollment_id=pk) for pk in joining)
+    _groups_log.info(
+        "group_members_move group=%s by=%s moved=%s", group.pk, getattr(by, "pk", None), len(moving) + len(joining)
+    )
+    return len(moving) + len(joining)
+
+
+def _expert_for(*, expert: ExpertAssignment, season_id: int, roles: set[str]) -> ExpertAssignment:
+    if not expert.is_active or expert.season_id != season_id or expert.role not in roles:
+        raise ValidationError(
+            _("Записать это может только специалист команды сезона участника (%(roles)s).")
+            % {"roles": ", ".join(str(ExpertRole(r).label).lower() for r in sorted(roles))},
+            code="not_expert",
+        )
+    return expert
+
+
+@transaction.atomic
+def lesson_visit_log(
+    *,
+    enrollment: Enrollment,
+    expert: ExpertAssignment,
+    visited_on: date,
+    mode: str,
+    lesson: str,
+    grade: str = "",
+    subject: Subject | None = None,
+    notes: str = "",
+    recommendations: str = "",
+    today: date | None = None,
+) -> LessonVisit:
+    """A curator or methodist records a visit to a participant's lesson (in person or by recording).
+
+    The date is not in the future (in the season's zone) and not before the season started; the participant is
+    active. Notes stay internal; the teacher sees the recommendations in the cabinet.
+    """
+    enrollment = Enrollment.objects.select_related("season").get(pk=enrollment.pk)
+    _expert_for(expert=expert, season_id=enrollment.season_id, roles={ExpertRole.CURATOR, ExpertRole.METHODIST})
+    season = enrollment.season
+    today = today or timezone.localdate(timezone=season.tz)
+    errors = {}
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        raise ValidationError(
+            _("Посещение записывается только для действующего участника (сейчас: «%(status)s»).")
+            % {"status": enrollment.get_status_display()},
+            code="not_active",
+        )
+    if visited_on > today:
+        errors["visited_on"] = ValidationError(_("Дата посещения не может быть в будущем."), code="future")
+    elif visited_on < season.starts_on:
+        errors["visited_on"] = ValidationError(
+            _("Дата посещения раньше начала сезона (%(date)s).") % {"date": f"{season.starts_on:%d.%m.%Y}"},
+            code="before_season",
+        )
+    if mode not in VisitMode.values:
+        errors["mode"] = ValidationError(_("Выберите, как посещён урок: очно или по записи."), code="invalid_choice")
+    if not lesson.strip():
+        errors["lesson"] = ValidationError(_("Укажите тему урока."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    return LessonVisit.objects.create(
+        enrollment=enrollment,
+        expert=expert,
+        visited_on=visited_on,
+        mode=mode,
+        lesson=lesson.strip(),
+        grade=grade.strip(),
+        subject=subject,
+        notes=notes.strip(),
+        recommendations=recommendations.strip(),
+    )
+
+
+CONSULTING_ROLES = {ExpertRole.CURATOR, ExpertRole.METHODIST, ExpertRole.PSYCHOLOGIST}
+
+
+@transaction.atomic
+def consultation_log(
+    *,
+    expert: ExpertAssignment,
+    kind: str,
+    held_at: datetime,
+    topic: str,
+    participants: Iterable[Enrollment],
+    content: str = "",
+    now: datetime | None = None,
+) -> Consultation:
+    """An individual (one participant) or group (two or more) consultation by a curator, methodist or psychologist.
+
+    A psychologist's consultation is confidential: its content is read by its author only (seed 000 §2.2).
+    """
+    _expert_for(expert=expert, season_id=expert.season_id, roles=CONSULTING_ROLES)
+    now = now or timezone.now()
+    ids = sorted({e.pk for e in participants})
+    rows = list(Enrollment.objects.filter(pk__in=ids).select_related("person"))
+    errors = {}
+    if any(e.season_id != expert.season_id or e.status != Enrollment.Status.ACTIVE for e in rows):
+        errors["participants"] = ValidationError(
+            _("Выберите действующих участников сезона «%(season)s».") % {"season": expert.season}, code="other_season"
+        )
+    elif kind == Consultation.Kind.INDIVIDUAL and len(rows) != 1:
+        errors["participants"] = ValidationError(
+            _("Индивидуальная консультация проводится с одним участником."), code="individual_one"
+        )
+    elif kind == Consultation.Kind.GROUP and len(rows) < 2:
+        errors["participants"] = ValidationError(
+            _("Для групповой консультации выберите не меньше двух участников."), code="group_two"
+        )
+    if kind not in Consultation.Kind.values:
+        errors["kind"] = ValidationError(_("Выберите вид консультации."), code="invalid_choice")
+    if held_at > now:
+        errors["held_at"] = ValidationError(_("Консультация записывается после того, как состоялась."), code="future")
+    if not topic.strip():
+        errors["topic"] = ValidationError(_("Укажите тему консультации."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    consultation = Consultation.objects.create(
+        season_id=expert.season_id,
+        expert=expert,
+        kind=kind,
+        held_at=held_at,
+        topic=topic.strip(),
+        content=content.strip(),
+        is_confidential=expert.role == ExpertRole.PSYCHOLOGIST,
+    )
+    consultation.participants.set(rows)
+    return consultation

@@ -15,3 +15,13 @@ urlpatterns = [
         name="individual_request_withdraw",
     ),
 ]
+
+# --- Groups, lesson visits and consultations (issue 4, items 3, 4, 7) ---
+urlpatterns += [
+    path("expert/groups/<int:pk>/", views.group_page, name="expert_group"),
+    path("expert/visits/", views.visit_list, name="expert_visits"),
+    path("expert/visits/new/", views.visit_create, name="expert_visit_create"),
+    path("expert/consultations/", views.consultation_list, name="expert_consultations"),
+    path("expert/consultations/new/", views.consultation_create, name="expert_consultation_create"),
+    path("expert/consultations/<int:pk>/", views.consultation_detail, name="expert_consultation"),
+]

@@ -14,10 +14,26 @@ from participants.models import Enrollment
 from participants.selectors import person_for_user
 from programs.models import Program
 
-from .forms import IndividualRequestForm
-from .models import IndividualRequest
-from .selectors import person_expert_assignments
-from .services import individual_request_check_enrollment, individual_request_submit, individual_request_withdraw
+from .forms import ConsultationForm, IndividualRequestForm, LessonVisitForm
+from .models import Consultation, ExpertAssignment, ExpertGroup, ExpertRole, IndividualRequest
+from .rules import can_log_visit, is_consultation_author, is_group_curator, is_season_coordinator, is_season_methodist
+from .selectors import (
+    OVERDUE_SHARE,
+    current_quarter,
+    expert_consultations,
+    expert_visits,
+    group_members_with_results,
+    person_expert_assignments,
+    season_today,
+)
+from .services import (
+    CONSULTING_ROLES,
+    consultation_log,
+    individual_request_check_enrollment,
+    individual_request_submit,
+    individual_request_withdraw,
+    lesson_visit_log,
+)
 from .workspace import WorkspaceContext, workspace_panels
 
 
@@ -88,4 +104,178 @@ def workspace(request: HttpRequest) -> HttpResponse:
         request,
         "experts/workspace/workspace.html",
         {"person": person, "assignments": assignments, "panels": workspace_panels(ctx)},
+    )
+
+
+# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+#
+# Who may log a visit: the curator of the participant's group, or any active methodist of the participant's
+# season (see experts/rules.py). Another person's or a guessed id answers 404, never 403.
+
+
+def _expert_person(request: HttpRequest):
+    person = person_for_user(request.user)
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def group_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The curator's group: members with entry results, last visit and this quarter's coverage."""
+    group = get_object_or_404(ExpertGroup.objects.select_related("season__program", "curator__person"), pk=pk)
+    user = request.user
+    is_curator = is_group_curator(user, group)
+    is_coordinator = is_season_coordinator(user, group)
+    is_methodist = not (is_curator or is_coordinator) and is_season_methodist(user, group)
+    if not (is_curator or is_coordinator or is_methodist):
+        raise Http404
+    season = group.season
+    quarter = current_quarter(season)
+    today = season_today(season)
+    members = group_members_with_results(group)
+    for member in members:
+        member.visited_this_quarter = bool(member.last_visit and member.last_visit >= quarter.starts_on)
+        member.can_visit = member.enrollment.status == Enrollment.Status.ACTIVE and (is_curator or is_methodist)
+    not_visited = sum(
+        1 for m in members if m.enrollment.status == Enrollment.Status.ACTIVE and not m.visited_this_quarter
+    )
+    context = {
+        "group": group,
+        "season": season,
+        "members": members,
+        "show_notes": is_curator or is_coordinator,
+        "can_consult": is_curator or is_methodist,
+        "quarter": quarter,
+        "not_visited": not_visited,
+        "overdue": not_visited > 0 and quarter.elapsed(today) > OVERDUE_SHARE,
+        "read_only": not is_curator,
+    }
+    return render(request, "experts/groups/detail.html", context)
+
+
+def _visit_assignment(person, enrollment: Enrollment) -> ExpertAssignment | None:
+    """The assignment a visit is logged under: the group's curator first, else a methodist of the season."""
+    membership = getattr(enrollment, "group_membership", None)
+    curator_id = membership.group.curator_id if membership is not None else None
+    candidates = ExpertAssignment.objects.filter(
+        person=person,
+        season_id=enrollment.season_id,
+        is_active=True,
+        role__in=[ExpertRole.CURATOR, ExpertRole.METHODIST],
+    )
+    for assignment in candidates:
+        if assignment.pk == curator_id:
+            return assignment
+    return next((a for a in candidates if a.role == ExpertRole.METHODIST), None)
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    person = _expert_person(request)
+    try:
+        enrollment_id = int(request.GET.get("enrollment", ""))
+    except ValueError:
+        raise Http404 from None
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("person", "season__program", "group_membership__group"), pk=enrollment_id
+    )
+    if not can_log_visit(request.user, enrollment):
+        raise Http404
+    expert = _visit_assignment(person, enrollment)
+    if expert is None:
+        raise Http404
+    today = season_today(enrollment.season)
+    form = LessonVisitForm(request.POST or None, initial={"visited_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson_visit_log(enrollment=enrollment, expert=expert, today=today, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Посещение урока участника %(name)s записано.") % {"name": enrollment.person.full_name},
+            )
+            membership = getattr(enrollment, "group_membership", None)
+            if membership is not None and membership.group.curator_id == expert.pk:
+                return redirect("expert_group", pk=membership.group_id)
+            return redirect("expert_visits")
+    context = {"form": form, "enrollment": enrollment, "expert": expert}
+    return render(request, "experts/visits/form.html", context)
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    person = _expert_person(request)
+    if not person.expert_assignments.filter(role__in=[ExpertRole.CURATOR, ExpertRole.METHODIST]).exists():
+        raise Http404
+    return render(request, "experts/visits/list.html", {"visits": expert_visits(person)})
+
+
+def _consulting_assignments(person) -> list[ExpertAssignment]:
+    return [a for a in person_expert_assignments(person) if a.role in CONSULTING_ROLES]
+
+
+@login_required
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    person = _expert_person(request)
+    assignments = _consulting_assignments(person)
+    if not assignments:
+        raise Http404
+    chosen = request.GET.get("as", "")
+    expert = next((a for a in assignments if str(a.pk) == chosen), None)
+    if expert is None and len(assignments) == 1:
+        expert = assignments[0]
+    preselected = request.GET.get("enrollment", "")
+    if expert is None:
+        context = {"assignments": assignments, "enrollment": preselected if preselected.isdigit() else ""}
+        return render(request, "experts/consultations/choose.html", context)
+    participants = (
+        Enrollment.objects.filter(season_id=expert.season_id, status=Enrollment.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    initial = {"held_at": timezone.localtime(timezone.now(), expert.season.tz).replace(second=0, microsecond=0)}
+    if preselected.isdigit():
+        initial["participants"] = [int(preselected)]
+    confidential = expert.role == ExpertRole.PSYCHOLOGIST
+    form = ConsultationForm(
+        request.POST or None,
+        initial=initial,
+        participants=participants,
+        tz=expert.season.tz,
+        confidential=confidential,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = consultation_log(expert=expert, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Консультация «%(topic)s» записана.") % {"topic": consultation.topic})
+            return redirect("expert_consultations")
+    context = {"form": form, "expert": expert, "confidential": confidential}
+    return render(request, "experts/consultations/form.html", context)
+
+
+@login_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    person = _expert_person(request)
+    if not person.expert_assignments.filter(role__in=CONSULTING_ROLES).exists():
+        raise Http404
+    return render(request, "experts/consultations/list.html", {"consultations": expert_consultations(person)})
+
+
+@login_required
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A consultation with its content: for its author only (a psychologist's is confidential)."""
+    consultation = get_object_or_404(Consultation.objects.select_related("season__program", "expert__person"), pk=pk)
+    if not is_consultation_author(request.user, consultation):
+        raise Http404
+    participants = consultation.participants.select_related("person").order_by("person__last_name")
+    return render(
+        request,
+        "experts/consultations/detail.html",
+        {"consultation": consultation, "participants": participants},
     )

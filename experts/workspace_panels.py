@@ -1,0 +1,82 @@
+"""Workspace panels of the experts app: the curator's groups (who is not yet visited this quarter) and the
+psychologist's consultations this month. Each runs a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from participants.models import Enrollment
+
+from .models import Consultation, ExpertGroup, ExpertRole, GroupMember
+from .selectors import OVERDUE_SHARE, current_quarter, season_today
+from .workspace import Panel, WorkspaceContext, register_panel
+
+
+def _groups_context(ctx: WorkspaceContext) -> dict | None:
+    curators = ctx.with_role(ExpertRole.CURATOR)
+    if not curators:
+        return None
+    groups = list(
+        ExpertGroup.objects.filter(curator__in=curators).select_related("season__program").order_by("name", "pk")
+    )
+    members = (
+        GroupMember.objects.filter(group__in=groups, enrollment__status=Enrollment.Status.ACTIVE)
+        .annotate(last_visit=Max("enrollment__lesson_visits__visited_on"))
+        .values_list("group_id", "last_visit")
+    )
+    last_visits: dict[int, list] = {g.pk: [] for g in groups}
+    for group_id, last_visit in members if groups else []:
+        last_visits[group_id].append(last_visit)
+    rows = []
+    for group in groups:
+        quarter = current_quarter(group.season, ctx.now)
+        dates = last_visits[group.pk]
+        not_visited = sum(1 for d in dates if d is None or d < quarter.starts_on)
+        late = quarter.elapsed(season_today(group.season, ctx.now)) > OVERDUE_SHARE
+        rows.append(
+            {
+                "group": group,
+                "members": len(dates),
+                "not_visited": not_visited,
+                "overdue": not_visited if late else 0,
+                "quarter": quarter,
+            }
+        )
+    return {"rows": rows}
+
+
+def _month_start(season, now: datetime) -> datetime:
+    local = timezone.localtime(now, season.tz)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _consultations_context(ctx: WorkspaceContext) -> dict | None:
+    psychologists = ctx.with_role(ExpertRole.PSYCHOLOGIST)
+    if not psychologists:
+        return None
+    month = Q()
+    for a in psychologists:
+        month |= Q(expert=a, held_at__gte=_month_start(a.season, ctx.now))
+    counts = Consultation.objects.filter(expert__in=psychologists).aggregate(
+        total=Count("pk"),
+        this_month=Count("pk", filter=month),
+        individual=Count("pk", filter=month & Q(kind=Consultation.Kind.INDIVIDUAL)),
+        group=Count("pk", filter=month & Q(kind=Consultation.Kind.GROUP)),
+    )
+    return {"counts": counts, "assignments": psychologists}
+
+
+register_panel(
+    Panel(key="experts.groups", template="experts/workspace/_groups.html", context=_groups_context, order=20)
+)
+register_panel(
+    Panel(
+        key="experts.consultations",
+        template="experts/consultations/_workspace_panel.html",
+        context=_consultations_context,
+        order=40,
+    )
+)
