@@ -9,3 +9,13 @@ urlpatterns = [
     path("cabinet/calendar/", views.cabinet_calendar, name="cabinet_calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+
+# The tutor's route builder for an individual request of the bank (the request lives in the experts app).
+urlpatterns += [
+    path("expert/requests/<int:request_id>/route/", views.route_builder, name="route_builder"),
+    path(
+        "expert/requests/<int:request_id>/route/<int:item_id>/<str:action>/",
+        views.route_item_action,
+        name="route_item_action",
+    ),
+]

@@ -41,3 +41,40 @@ class IndividualRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Удобное время, класс, с которым работаете, — всё, что поможет тьютору."),
     )
+
+
+# --- The tutor's bank of requests (/expert/requests/) ------------------------------------------------------
+
+from .models import IndividualRequest  # noqa: E402
+
+
+class TutorRequestFilterForm(forms.Form):
+    """Filters of the tutor's bank of requests; an unknown value is simply ignored."""
+
+    status = forms.ChoiceField(
+        label=_("Статус"), required=False, choices=[("", _("Все статусы")), *IndividualRequest.Status.choices]
+    )
+    form = forms.ChoiceField(
+        label=_("Форма"), required=False, choices=[("", _("Все формы")), *SubscriptionForm.choices]
+    )
+
+
+class TutorRequestStatusForm(forms.Form):
+    """The tutor moves their own request: the route is being carried out, or the request is done."""
+
+    to_status = forms.ChoiceField(
+        label=_("Новый статус"),
+        choices=[
+            (IndividualRequest.Status.IN_WORK, IndividualRequest.Status.IN_WORK.label),
+            (IndividualRequest.Status.DONE, IndividualRequest.Status.DONE.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Выберите новый статус.")},
+    )
+    reason = forms.CharField(
+        label=_("Пояснение для педагога"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Педагог увидит его в личном кабинете. Чтобы возобновить выполненный запрос, оно обязательно."),
+    )

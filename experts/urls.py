@@ -15,3 +15,10 @@ urlpatterns = [
         name="individual_request_withdraw",
     ),
 ]
+
+# The mentor's pairs and the tutor's bank of requests.
+urlpatterns += [
+    path("expert/mentoring/", views.mentoring_pairs, name="expert_mentoring"),
+    path("expert/requests/", views.tutor_request_list, name="tutor_requests"),
+    path("expert/requests/<int:pk>/", views.tutor_request_detail, name="tutor_request_detail"),
+]
