@@ -157,9 +157,7 @@ def test_an_empty_step_and_a_session_of_another_activity_are_refused(client):
     response = client.post(_url(item), {"note": "только примечание"})
     assert "Укажите, что запланировано" in " ".join(response.context["form"].non_field_errors())
     activity = ActivityFactory(season=season)
-    response = client.post(
-        _url(item), {"activity": activity.pk, "session": SessionFactory(activity__season=season).pk}
-    )
+    response = client.post(_url(item), {"activity": activity.pk, "session": SessionFactory(activity__season=season).pk})
     assert "другому мероприятию" in response.context["form"].errors["session"][0]
     assert not RouteItem.objects.exists()
 
@@ -244,7 +242,7 @@ def test_update_keeps_the_season_rule():
 def test_the_builder_runs_constant_queries(client, django_assert_num_queries, count):
     item = _request()
     season = item.enrollment.season
-    for n in range(count):
+    for _n in range(count):
         activity = ActivityFactory(season=season)
         route_item_add(enrollment=item.enrollment, activity=activity, session=SessionFactory(activity=activity))
         RoadmapModuleFactory(season=season)

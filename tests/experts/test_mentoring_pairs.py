@@ -74,9 +74,7 @@ def test_only_an_active_mentor_may_be_paired(kwargs):
     mentee = EnrollmentFactory()
     expert = ExpertAssignmentFactory(season=mentee.season, **{"role": ExpertRole.MENTOR, **kwargs})
     with pytest.raises(ValidationError) as exc:
-        mentoring_pair_create(
-            season=mentee.season, mentor=expert, mentee=mentee, goals="", started_on=TODAY(), by=None
-        )
+        mentoring_pair_create(season=mentee.season, mentor=expert, mentee=mentee, goals="", started_on=TODAY(), by=None)
     assert _error_field(exc) == {"mentor"}
 
 
