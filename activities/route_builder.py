@@ -88,7 +88,9 @@ def route_item_add(
 ) -> RouteItem:
     """Add a step at the end of the teacher's route."""
     # The enrollment's row is locked so two steps added at once never share a place in the order.
-    enrollment = Enrollment.objects.select_for_update().select_related("season__program").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=enrollment.pk)
+    )
     title, note = (title or "").strip(), (note or "").strip()
     _route_check(enrollment=enrollment, form=form, title=title, module=module, activity=activity, session=session)
     last = RouteItem.objects.filter(enrollment=enrollment).aggregate(last=Max("order"))["last"] or 0
@@ -112,7 +114,7 @@ def route_item_update(*, item: RouteItem, **changes) -> RouteItem:
     if unknown:
         raise TypeError(f"route_item_update() got unexpected fields: {', '.join(sorted(unknown))}")
     item = (
-        RouteItem.objects.select_for_update()
+        RouteItem.objects.select_for_update(of=("self",))
         .select_related("enrollment__season__program", "module", "activity", "session__activity")
         .get(pk=item.pk)
     )

@@ -272,7 +272,7 @@ def mentoring_pair_end(*, pair, ended_on, by):
     """Close a pair on a date not before it started; an ended pair stays in the history."""
     from .models import MentoringPair
 
-    pair = MentoringPair.objects.select_for_update().select_related("season__program").get(pk=pair.pk)
+    pair = MentoringPair.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=pair.pk)
     if not _coordinator_may_manage(by, pair.season):
         raise ValidationError(_("Этот сезон относится к другому муниципалитету."), code="other_municipality")
     if pair.ended_on is not None:
