@@ -117,3 +117,28 @@ def is_any_expert(user) -> bool:
 can_list_attendance_sessions = rules.is_superuser | is_any_coordinator | is_any_expert
 
 rules.add_perm("activities.list_attendance_sessions", can_list_attendance_sessions)
+# --- The tutor's route builder -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_enrollment_tutor(user, enrollment) -> bool:
+    """The active tutor of one of the enrollment's individual requests; the reverse relation
+    enrollment.individual_requests spares importing the experts app."""
+    if enrollment is None or not user.is_authenticated:
+        return False
+    return enrollment.individual_requests.filter(tutor__person__user_id=user.pk, tutor__is_active=True).exists()
+
+
+@rules.predicate
+def is_enrollment_coordinator(user, enrollment) -> bool:
+    """A staff coordinator of the municipality the enrollment's program belongs to."""
+    if enrollment is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    if getattr(user, "role", None) != User.Role.COORDINATOR or not user.municipality_id:
+        return False
+    return user.municipality_id == enrollment.season.program.municipality_id
+
+
+can_build_route = rules.is_superuser | is_enrollment_coordinator | is_enrollment_tutor
+
+rules.add_perm("activities.build_route", can_build_route)

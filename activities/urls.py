@@ -24,3 +24,13 @@ urlpatterns += [
     path("expert/sessions/<int:pk>/checkin-code/", views.session_checkin_open, name="session_checkin_open"),
     path("cabinet/sessions/<int:pk>/checkin/", views.session_checkin, name="session_checkin"),
 ]
+
+# The tutor's route builder for an individual request of the bank (the request lives in the experts app).
+urlpatterns += [
+    path("expert/requests/<int:request_id>/route/", views.route_builder, name="route_builder"),
+    path(
+        "expert/requests/<int:request_id>/route/<int:item_id>/<str:action>/",
+        views.route_item_action,
+        name="route_item_action",
+    ),
+]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,14 +17,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.models import Enrollment
+from participants.models import Enrollment, SubscriptionForm
 from participants.selectors import person_for_user
 
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
 from .forms import SubmissionForm, season_max_bytes
-from .models import Attendance, Session, Submission, SubmissionExtension, VideoAssignment
+from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
+from .route_builder import RouteItemForm, route_item_add, route_item_move, route_item_update
+from .rules import can_build_route
 from .selectors import certificates_visible_to
 from .selectors_attendance import (
     MARKING_DUE,
@@ -31,6 +34,7 @@ from .selectors_attendance import (
     attendance_sessions_for,
     session_attendance_rows,
 )
+from .selectors_route import enrollment_routes
 from .services import (
     attendance_import,
     attendance_mark,
@@ -496,3 +500,74 @@ def session_checkin(request, pk: int):
         "closes": closes,
     }
     return render(request, "activities/attendance/checkin.html", context)
+
+
+# --- The tutor's route builder (/expert/requests/<id>/route/) --------------------------------------------
+
+
+def _route_enrollment(request, request_id: int) -> Enrollment:
+    """The enrollment of an individual request with the request's own fields, if the user may build its
+    route; 404 otherwise (the request is reached through enrollment.individual_requests, by name only)."""
+    enrollment = (
+        Enrollment.objects.filter(individual_requests__pk=request_id)
+        .select_related("person__organisation", "season__program")
+        .annotate(
+            request_topic=F("individual_requests__topic"),
+            request_deficit=F("individual_requests__deficit"),
+            request_form=F("individual_requests__preferred_form"),
+            request_status=F("individual_requests__status"),
+        )
+        .first()
+    )
+    if enrollment is None or not can_build_route(request.user, enrollment):
+        raise Http404
+    enrollment.request_id = request_id
+    return enrollment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def route_builder(request, request_id: int):
+    """The tutor adds steps to the teacher's route, moves them up and down, and cancels them."""
+    enrollment = _route_enrollment(request, request_id)
+    form = RouteItemForm(request.POST or None, enrollment=enrollment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = route_item_add(enrollment=enrollment, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Шаг «%(step)s» добавлен в маршрут.") % {"step": item})
+            return redirect("route_builder", request_id=request_id)
+    steps = enrollment_routes([enrollment]).get(enrollment.pk, [])
+    context = {
+        "enrollment": enrollment,
+        "season": enrollment.season,
+        "request_form_label": SubscriptionForm(enrollment.request_form).label,
+        "steps": steps,
+        "form": form,
+        "cancelled": RouteItem.Status.CANCELLED,
+    }
+    return render(request, "activities/route_builder/builder.html", context)
+
+
+@login_required
+@require_POST
+def route_item_action(request, request_id: int, item_id: int, action: str):
+    """Move a step up or down, cancel it or bring a cancelled one back."""
+    enrollment = _route_enrollment(request, request_id)
+    item = get_object_or_404(RouteItem, pk=item_id, enrollment=enrollment)
+    try:
+        if action in {"up", "down"}:
+            route_item_move(item=item, up=action == "up")
+        elif action == "cancel":
+            route_item_update(item=item, status=RouteItem.Status.CANCELLED)
+            messages.success(request, _("Шаг «%(step)s» отменён.") % {"step": item})
+        elif action == "restore":
+            route_item_update(item=item, status=RouteItem.Status.PLANNED)
+            messages.success(request, _("Шаг «%(step)s» снова запланирован.") % {"step": item})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('route_builder', kwargs={'request_id': request_id})}#step-{item.pk}")

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,16 +29,21 @@ from .models import (
     ExpertRole,
     GroupMember,
     IndividualRequest,
+    MentoringPair,
     SeasonExpertRole,
 )
 from .rules import can_read_consultation_content, can_read_interview_notes, is_season_coordinator, user_is_coordinator
 from .selectors import current_quarter, season_tutors, visit_coverage
+from .selectors_tutor_mentor import season_mentor_map
 from .services import (
     group_members_move,
     groups_split,
     individual_request_assign_tutor,
     individual_request_check_enrollment,
     individual_requests_set_status,
+    mentoring_pair_check,
+    mentoring_pair_create,
+    mentoring_pair_end,
 )
 
 
@@ -761,3 +767,160 @@ class ConsultationAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("содержание"))
     def content_hidden(self, obj):
         return CONFIDENTIAL
+
+
+# --- Mentoring pairs and the mentor map (Pedkluster 27; seed 001) -------------------------------------------
+
+
+class MentoringPairAdminForm(forms.ModelForm):
+    """A new pair is checked by the service's rules, so a bad choice is reported at its field."""
+
+    class Meta:
+        model = MentoringPair
+        fields = ["season", "mentor", "mentee", "goals", "started_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        season = cleaned.get("season")
+        if self.instance.pk or season is None:
+            return cleaned
+        try:
+            mentoring_pair_check(season=season, mentor=cleaned.get("mentor"), mentee=cleaned.get("mentee"))
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, errors)
+        return cleaned
+
+
+class ActivePairFilter(admin.SimpleListFilter):
+    title = _("действует")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Действующие")), ("no", _("Завершённые"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(ended_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+@admin.register(MentoringPair)
+class MentoringPairAdmin(MunicipalityScopedAdmin):
+    municipality_path = "season__program__municipality"
+    form = MentoringPairAdminForm
+    change_list_template = "admin/experts/mentoring_changelist.html"
+    list_display = ["mentee_name", "mentor_name", "season", "started_on", "ended_on"]
+    list_display_links = ["mentee_name"]
+    list_filter = [ActivePairFilter, ("season", SeasonFilter), "season__program"]
+    search_fields = [
+        "mentor__person__last_name",
+        "mentor__person__first_name",
+        "mentee__person__last_name",
+        "mentee__person__first_name",
+        "goals",
+    ]
+    list_select_related = ["mentor__person", "mentee__person", "season__program"]
+    autocomplete_fields = ["mentor", "mentee"]
+    actions = ["end_today"]
+    date_hierarchy = "started_on"
+
+    @admin.display(description=_("Наставляемый"), ordering="mentee__person__last_name")
+    def mentee_name(self, obj):
+        return obj.mentee.person.full_name
+
+    @admin.display(description=_("Наставник"), ordering="mentor__person__last_name")
+    def mentor_name(self, obj):
+        return obj.mentor.person.full_name
+
+    def get_fields(self, request, obj=None):
+        fields = ["season", "mentor", "mentee", "goals", "started_on"]
+        return fields if obj is None else [*fields, "ended_on", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who is paired with whom is fixed once the pair exists: end it and make a new one instead.
+        return [] if obj is None else ["season", "mentor", "mentee", "started_on", "ended_on", "created_at"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("started_on", timezone.localdate())
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["goals"])
+            return
+        data = form.cleaned_data
+        created = mentoring_pair_create(
+            season=data["season"],
+            mentor=data["mentor"],
+            mentee=data["mentee"],
+            goals=data.get("goals", ""),
+            started_on=data["started_on"],
+            by=request.user,
+        )
+        obj.pk, obj.created_at = created.pk, created.created_at
+
+    @admin.action(description=_("Завершить пары сегодняшней датой"))
+    def end_today(self, request, queryset):
+        today = timezone.localdate()
+        ended = 0
+        for pair in queryset.select_related("mentor__person", "mentee__person"):
+            try:
+                mentoring_pair_end(pair=pair, ended_on=today, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{pair}: {' '.join(exc.messages)}", messages.WARNING)
+            else:
+                ended += 1
+        if ended:
+            text = ngettext("Завершена %(n)d пара.", "Завершено пар: %(n)d.", ended)
+            self.message_user(request, text % {"n": ended}, messages.SUCCESS)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.mentor_map_view)
+        return [path("map/", view, name="experts_mentoringpair_map"), *super().get_urls()]
+
+    def mentor_map_view(self, request):
+        """The mentor map of a season: each mentor with their mentees, and the participants still unpaired."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        seasons = Season.objects.filter(experts__role=ExpertRole.MENTOR, experts__is_active=True).distinct()
+        scope = self._scope(request)
+        if scope is not None:
+            seasons = seasons.filter(program__municipality_id=scope)
+        seasons = list(seasons.select_related("program").order_by("program__title", "-starts_on"))
+        chosen = None
+        raw = request.GET.get("season", "")
+        if raw.isdigit():
+            chosen = next((s for s in seasons if s.pk == int(raw)), None)
+        if chosen is None and seasons:
+            chosen = seasons[0]
+        mentors, unpaired = [], []
+        if chosen is not None:
+            mentors = season_mentor_map([chosen.pk])
+            unpaired = list(
+                Enrollment.objects.filter(season=chosen, status=Enrollment.Status.ACTIVE)
+                .exclude(pk__in=MentoringPair.objects.filter(season=chosen, ended_on__isnull=True).values("mentee_id"))
+                .select_related("person__organisation")
+                .order_by("person__last_name", "person__first_name")
+            )
+        for mentor in mentors:
+            mentor.active_pairs = [p for p in mentor.pairs if p.ended_on is None]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Карта наставников"),
+            "opts": self.model._meta,
+            "seasons": seasons,
+            "chosen": chosen,
+            "mentors": mentors,
+            "unpaired": unpaired,
+            "paired_count": sum(len(m.active_pairs) for m in mentors),
+        }
+        return TemplateResponse(request, "admin/experts/mentoring_map.html", context)

@@ -8,5 +8,14 @@ class ExpertsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
-        # this app's part of a person's export and erasure (participants.personal_data).
-        from . import cabinet, cabinet_visits, personal_data, receivers, workspace_panels  # noqa: F401
+        # this app's part of a person's export and erasure (participants.personal_data); the workspace panels
+        # (group, psychologist, tutor, mentor), the cabinet's visits section and the mentoring predicates.
+        from . import (  # noqa: F401
+            cabinet,
+            cabinet_visits,
+            personal_data,
+            receivers,
+            rules_mentoring,
+            workspace_panels,
+            workspace_tutor,
+        )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Enrollment, SubscriptionForm
 from programs.models import Season, Subject
 
-from .models import Consultation, ExpertGroup, VisitMode
+from .models import Consultation, ExpertGroup, IndividualRequest, VisitMode
 
 
 class IndividualRequestForm(forms.Form):
@@ -169,3 +169,38 @@ class GroupMoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
         self.fields["group"].label_from_instance = lambda g: f"{g.name} — {g.season}"
+
+
+# --- The tutor's bank of requests (/expert/requests/) ------------------------------------------------------
+
+
+class TutorRequestFilterForm(forms.Form):
+    """Filters of the tutor's bank of requests; an unknown value is simply ignored."""
+
+    status = forms.ChoiceField(
+        label=_("Статус"), required=False, choices=[("", _("Все статусы")), *IndividualRequest.Status.choices]
+    )
+    form = forms.ChoiceField(
+        label=_("Форма"), required=False, choices=[("", _("Все формы")), *SubscriptionForm.choices]
+    )
+
+
+class TutorRequestStatusForm(forms.Form):
+    """The tutor moves their own request: the route is being carried out, or the request is done."""
+
+    to_status = forms.ChoiceField(
+        label=_("Новый статус"),
+        choices=[
+            (IndividualRequest.Status.IN_WORK, IndividualRequest.Status.IN_WORK.label),
+            (IndividualRequest.Status.DONE, IndividualRequest.Status.DONE.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Выберите новый статус.")},
+    )
+    reason = forms.CharField(
+        label=_("Пояснение для педагога"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Педагог увидит его в личном кабинете. Чтобы возобновить выполненный запрос, оно обязательно."),
+    )

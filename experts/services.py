@@ -519,3 +519,106 @@ def consultation_log(
     )
     consultation.participants.set(rows)
     return consultation
+
+
+# --- Mentoring pairs (Pedkluster 27; the mentor map of seed 001) ------------------------------------------
+
+
+def _coordinator_may_manage(by, season) -> bool:
+    """A coordinator bound to a municipality manages only that municipality's seasons; superusers manage all."""
+    if by is None or getattr(by, "is_superuser", False):
+        return True
+    scope = getattr(by, "municipality_id", None)
+    return not scope or scope == season.program.municipality_id
+
+
+def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enrollment | None, exclude_pk=None):
+    """Why a mentor and a mentee cannot be paired in the season, as field errors; returns quietly when they can."""
+    from .models import MentoringPair
+
+    errors: dict[str, ValidationError] = {}
+    if mentor is not None:
+        if mentor.season_id != season.pk:
+            errors["mentor"] = ValidationError(
+                _("Наставник работает в другом сезоне: выберите наставника из команды сезона «%(season)s».")
+                % {"season": season},
+                code="other_season",
+            )
+        elif mentor.role != ExpertRole.MENTOR or not mentor.is_active:
+            errors["mentor"] = ValidationError(
+                _("В пару ставится только наставник, который работает в команде сезона."), code="not_mentor"
+            )
+    if mentee is not None:
+        if mentee.season_id != season.pk:
+            errors["mentee"] = ValidationError(
+                _("Наставляемый участвует в другом сезоне: выберите участника сезона «%(season)s».")
+                % {"season": season},
+                code="other_season",
+            )
+        elif mentee.status != Enrollment.Status.ACTIVE:
+            errors["mentee"] = ValidationError(
+                _("Наставляемым может быть только действующий участник; сейчас статус «%(status)s».")
+                % {"status": mentee.get_status_display()},
+                code="not_active",
+            )
+    if mentor is not None and mentee is not None and not errors:
+        pairs = MentoringPair.objects.exclude(pk=exclude_pk)
+        if mentor.person_id == mentee.person_id:
+            errors["mentee"] = ValidationError(_("Наставник не может быть наставником самому себе."), code="self")
+        elif pairs.filter(mentor=mentor, mentee=mentee).exists():
+            errors["mentee"] = ValidationError(_("Такая пара уже есть."), code="duplicate")
+        elif pairs.filter(season=season, mentee=mentee, ended_on__isnull=True).exists():
+            errors["mentee"] = ValidationError(
+                _("У этого участника уже есть действующая наставническая пара в сезоне; сначала завершите её."),
+                code="has_pair",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def mentoring_pair_create(*, season, mentor: ExpertAssignment, mentee: Enrollment, goals: str, started_on, by):
+    """Pair a mentor of the season's team with an active participant of the same season."""
+    from programs.models import Season
+
+    from .models import MentoringPair
+
+    season = Season.objects.select_related("program").get(pk=season.pk)
+    if not _coordinator_may_manage(by, season):
+        raise ValidationError(_("Этот сезон относится к другому муниципалитету."), code="other_municipality")
+    # The mentee's row is locked so two coordinators never give one participant two active pairs at once.
+    mentee = Enrollment.objects.select_for_update().get(pk=mentee.pk)
+    mentor = ExpertAssignment.objects.get(pk=mentor.pk)
+    mentoring_pair_check(season=season, mentor=mentor, mentee=mentee)
+    if started_on is None:
+        raise ValidationError({"started_on": ValidationError(_("Укажите дату начала."), code="required")})
+    return MentoringPair.objects.create(
+        season=season, mentor=mentor, mentee=mentee, goals=(goals or "").strip(), started_on=started_on
+    )
+
+
+@transaction.atomic
+def mentoring_pair_end(*, pair, ended_on, by):
+    """Close a pair on a date not before it started; an ended pair stays in the history."""
+    from .models import MentoringPair
+
+    pair = MentoringPair.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=pair.pk)
+    if not _coordinator_may_manage(by, pair.season):
+        raise ValidationError(_("Этот сезон относится к другому муниципалитету."), code="other_municipality")
+    if pair.ended_on is not None:
+        raise ValidationError(
+            _("Пара уже завершена %(date)s.") % {"date": pair.ended_on.strftime("%d.%m.%Y")}, code="ended"
+        )
+    if ended_on is None or ended_on < pair.started_on:
+        raise ValidationError(
+            {
+                "ended_on": ValidationError(
+                    _("Дата завершения не может быть раньше начала пары (%(date)s).")
+                    % {"date": pair.started_on.strftime("%d.%m.%Y")},
+                    code="before_start",
+                )
+            }
+        )
+    pair.ended_on = ended_on
+    pair.save(update_fields=["ended_on"])
+    return pair

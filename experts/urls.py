@@ -25,3 +25,10 @@ urlpatterns += [
     path("expert/consultations/new/", views.consultation_create, name="expert_consultation_create"),
     path("expert/consultations/<int:pk>/", views.consultation_detail, name="expert_consultation"),
 ]
+
+# The mentor's pairs and the tutor's bank of requests.
+urlpatterns += [
+    path("expert/mentoring/", views.mentoring_pairs, name="expert_mentoring"),
+    path("expert/requests/", views.tutor_request_list, name="tutor_requests"),
+    path("expert/requests/<int:pk>/", views.tutor_request_detail, name="tutor_request_detail"),
+]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +14,16 @@ from participants.models import Enrollment
 from participants.selectors import person_for_user
 from programs.models import Program
 
-from .forms import ConsultationForm, IndividualRequestForm, LessonVisitForm
+from .forms import (
+    ConsultationForm,
+    IndividualRequestForm,
+    LessonVisitForm,
+    TutorRequestFilterForm,
+    TutorRequestStatusForm,
+)
 from .models import Consultation, ExpertAssignment, ExpertGroup, ExpertRole, IndividualRequest
 from .rules import can_log_visit, is_consultation_author, is_group_curator, is_season_coordinator, is_season_methodist
+from .rules_mentoring import is_request_tutor
 from .selectors import (
     OVERDUE_SHARE,
     current_quarter,
@@ -26,12 +33,22 @@ from .selectors import (
     person_expert_assignments,
     season_today,
 )
+from .selectors_tutor_mentor import (
+    QUIET_DAYS,
+    ROUTE_DUE_DAYS,
+    is_quiet,
+    mentor_pairs,
+    tutor_request_for,
+    tutor_requests,
+    with_role,
+)
 from .services import (
     CONSULTING_ROLES,
     consultation_log,
     individual_request_check_enrollment,
     individual_request_submit,
     individual_request_withdraw,
+    individual_requests_set_status,
     lesson_visit_log,
 )
 from .workspace import WorkspaceContext, workspace_panels
@@ -279,3 +296,102 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts/consultations/detail.html",
         {"consultation": consultation, "participants": participants},
     )
+
+
+# --- The mentor's pairs and the tutor's bank of requests (/expert/mentoring/, /expert/requests/) ----------
+
+
+def _role_assignments(request: HttpRequest, role: str):
+    """The signed-in person and their active assignments in the role; 404 for anyone else."""
+    person = person_for_user(request.user)
+    assignments = with_role(person_expert_assignments(person), role) if person is not None else []
+    if not assignments:
+        raise Http404
+    return person, assignments
+
+
+def _consultation_url() -> str:
+    """The consultation log lives in another part of the workspace; link to it only when it is there."""
+    try:
+        return reverse("consultation_create")
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def mentoring_pairs(request: HttpRequest) -> HttpResponse:
+    """The mentor's pairs with each mentee's progress in the program."""
+    person, mentors = _role_assignments(request, ExpertRole.MENTOR)
+    now = timezone.now()
+    pairs = mentor_pairs(mentors)
+    for pair in pairs:
+        pair.quiet = is_quiet(pair, now=now)
+    context = {
+        "person": person,
+        "mentors": mentors,
+        "active": [p for p in pairs if p.ended_on is None],
+        "ended": [p for p in pairs if p.ended_on is not None],
+        "quiet_days": QUIET_DAYS,
+        "consultation_url": _consultation_url(),
+    }
+    return render(request, "experts/mentoring/pairs.html", context)
+
+
+@login_required
+def tutor_request_list(request: HttpRequest) -> HttpResponse:
+    """The bank of requests of the tutor's seasons: the tutor's own first, then the new ones, read-only."""
+    person, tutors = _role_assignments(request, ExpertRole.TUTOR)
+    filters = TutorRequestFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    items = list(tutor_requests(tutors, status=chosen.get("status", ""), form=chosen.get("form", "")))
+    tutor_ids = {a.pk for a in tutors}
+    context = {
+        "person": person,
+        "tutors": tutors,
+        "filters": filters,
+        "mine": [i for i in items if i.tutor_id in tutor_ids],
+        "waiting": [i for i in items if i.tutor_id not in tutor_ids],
+        "route_due_days": ROUTE_DUE_DAYS,
+    }
+    return render(request, "experts/requests/list.html", context)
+
+
+@login_required
+def tutor_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: its tutor moves it to «in work» or «done»; a new one of the tutor's season is read-only."""
+    _person, tutors = _role_assignments(request, ExpertRole.TUTOR)
+    item = tutor_request_for(tutors, pk)
+    if item is None:
+        raise Http404
+    is_tutor = is_request_tutor(request.user, item)
+    form = None
+    if is_tutor and item.status in {
+        IndividualRequest.Status.ASSIGNED,
+        IndividualRequest.Status.IN_WORK,
+        IndividualRequest.Status.DONE,
+    }:
+        form = TutorRequestStatusForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed, skipped = individual_requests_set_status(
+                    requests=[item], to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        _("Статус запроса «%(topic)s»: %(status)s.")
+                        % {
+                            "topic": item.topic,
+                            "status": IndividualRequest.Status(form.cleaned_data["to_status"]).label,
+                        },
+                    )
+                    return redirect("tutor_request_detail", pk=item.pk)
+                why = " ".join(why for _item, why in skipped)
+                form.add_error(None, why[:1].upper() + why[1:])
+    elif request.method == "POST":
+        raise Http404
+    context = {"item": item, "is_tutor": is_tutor, "form": form, "route_due_days": ROUTE_DUE_DAYS}
+    return render(request, "experts/requests/detail.html", context)
