@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("experts.urls")),
     path("", include("activities.urls")),
+    path("", include("ratings.urls_achievements")),
     path("", include("programs.urls")),
 ]

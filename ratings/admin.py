@@ -35,3 +35,6 @@ class ReviewAdmin(MunicipalityScopedAdmin):
     list_select_related = ["submission__enrollment__person", "expert__person"]
     raw_id_fields = ["submission", "expert", "rubric"]
     inlines = [ScoreInline]
+
+
+from . import admin_achievements  # noqa: E402,F401  (achievements: registered in their own module)
