@@ -27,6 +27,7 @@ from .models import Achievement, ParticipantRating
 from .rules_achievements import user_is_coordinator
 from .selectors_achievements import (
     LEADERBOARD_VIEWER_STATUSES,
+    achievements_decidable_by,
     expert_group_season_ids,
     pending_achievements_for,
     rating_name_published,
@@ -284,7 +285,7 @@ def _decide_from_post(request: HttpRequest, errors: dict[str, str]) -> HttpRespo
         if not ids:
             errors["bulk"] = _("Отметьте достижения, которые нужно подтвердить или отклонить.")
             return None
-    targets = list(pending_achievements_for(request.user).filter(pk__in=ids).only("pk"))
+    targets = list(achievements_decidable_by(request.user).filter(pk__in=ids).only("pk"))
     try:
         decided = achievement_decide(achievements=targets, confirm=confirm, comment=comment, by=request.user)
     except ValidationError as exc:
