@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("experts.urls")),
     path("", include("activities.urls")),
     path("", include("ratings.urls")),
+    path("", include("ratings.urls_achievements")),
     path("", include("programs.urls")),
 ]

@@ -1087,3 +1087,32 @@ def registrations_import(
         person.user = user
     _send_on_commit([invitation_email(person=person, season=season, site_url=site_url) for person in people])
     return enrollments
+
+
+# --- Consents given or withdrawn from the cabinet ---------------------------------------------------------
+
+
+@transaction.atomic
+def consent_set(*, person: Person, kind: str, given: bool, now: datetime | None = None) -> Consent | None:
+    """Give (the current text's version) or withdraw a person's consent of a kind; returns the consent in force.
+
+    Safe to repeat: giving a consent already in force keeps it (its date and version stay what the person
+    agreed to), withdrawing one not in force does nothing. Withdrawn consents stay as history (152-FZ).
+    """
+    text = consents.CURRENT.get(kind)
+    if text is None:
+        raise ValidationError(_("Неизвестный вид согласия."), code="unknown_kind")
+    now = now or timezone.now()
+    # Locking the person serialises two clicks at once, which the one-in-force constraint would otherwise reject.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    in_force = Consent.objects.filter(person=person, kind=kind, withdrawn_at__isnull=True).first()
+    if given:
+        if in_force is not None:
+            return in_force
+        return Consent.objects.create(
+            person=person, kind=kind, text_version=text.version, text_sha256=text.digest, given_at=now
+        )
+    if in_force is not None:
+        in_force.withdrawn_at = now
+        in_force.save(update_fields=["withdrawn_at"])
+    return None

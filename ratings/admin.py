@@ -288,3 +288,6 @@ class SubmissionWithReviewAdmin(SubmissionAdmin):
             item_template="admin/ratings/_submission_item.html",
             queryset=queryset.select_related("enrollment__person", "assignment__activity__season__program"),
         )
+
+
+from . import admin_achievements  # noqa: E402,F401  (achievements: registered in their own module)

@@ -9,10 +9,15 @@ class RatingsConfig(AppConfig):
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
         # personal_data registers this app's part of a person's export and erasure (participants.personal_data).
-        from . import panels, personal_data, receivers, rules, workspace  # noqa: F401
+        from . import panels, personal_data, receivers, rules, rules_achievements, workspace  # noqa: F401
         from .cabinet import register as register_cabinet_sections
+        from .cabinet_achievements import register as register_achievements_section
+        from .workspace_achievements import register as register_achievements_panel
 
         register_cabinet_sections()
+        # «Мои достижения» in the cabinet and the expert group's pending achievements in the workspace.
+        register_achievements_section()
+        register_achievements_panel()
         # The released feedback on the teacher's video-assignment page and the reason a lesson came back.
         panels.register()
         # The review of video lessons on the expert's workspace (/expert/).

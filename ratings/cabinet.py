@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 
 from participants.cabinet import CabinetContext, Section, register_section
-from participants.models import Enrollment
+from participants.consents import RATING_PUBLICATION
+from participants.models import Consent, Enrollment
 
 from .models import ParticipantRating
 
@@ -13,7 +14,8 @@ SHOWN_STATUSES = frozenset({Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETE
 
 
 def rating_context(ctx: CabinetContext) -> dict | None:
-    """Two queries: my rating rows, and how many are ranked in each of their seasons."""
+    """Three queries: my rating rows, how many are ranked in each of their seasons, and whether my name may
+    be shown in the rating (the consent the section lets me give or withdraw)."""
     enrollments = [e for e in ctx.enrollments if e.status in SHOWN_STATUSES]
     if not enrollments:
         return None
@@ -26,7 +28,12 @@ def rating_context(ctx: CabinetContext) -> dict | None:
         .values_list("season_id", "n")
     )
     rows = [{"enrollment": e, "rating": ratings.get(e.pk), "ranked": ranked.get(e.season_id, 0)} for e in enrollments]
-    return {"rows": rows}
+    consent = (
+        Consent.objects.filter(person=ctx.person, kind=Consent.Kind.RATING_PUBLICATION, withdrawn_at__isnull=True)
+        .order_by()
+        .first()
+    )
+    return {"rows": rows, "consent": consent, "consent_text": RATING_PUBLICATION}
 
 
 def register() -> None:

@@ -60,8 +60,9 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
         _fill(enrollment, n, count)
     client.force_login(person.user)
 
-    # Session, user, person, enrollments; activities' six; rating's two; certificates; the header's organisation.
-    with django_assert_num_queries(17):
+    # Session, user, person, enrollments; activities' six; rating's three (with the publication consent);
+    # my achievements; certificates; the header's organisation.
+    with django_assert_num_queries(19):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()

@@ -139,8 +139,8 @@ def test_query_count_does_not_grow_with_participants(django_assert_num_queries, 
         _attend(enrollment, [session], [P])
         _review(enrollment, video, "5")
 
-    # Savepoint, enrollments, attendance sums, review sums, stale delete, upsert, release.
-    with django_assert_num_queries(7):
+    # Savepoint, enrollments, attendance sums, review sums, achievement counts, stale delete, upsert, release.
+    with django_assert_num_queries(8):
         assert rating_recompute(season=season) == count
 
 
@@ -218,7 +218,8 @@ def test_section_query_count(django_assert_num_queries, count):
         rating_recompute(season=enrollment.season)
     ctx = CabinetContext(request=None, person=person, enrollments=person_enrollments(person), now=timezone.now())
 
-    with django_assert_num_queries(2):
+    # My rating rows, the ranked count per season, the rating-publication consent.
+    with django_assert_num_queries(3):
         context = rating_context(ctx)
 
     assert [row["rating"].rank for row in context["rows"]] == [1] * count
