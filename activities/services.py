@@ -22,7 +22,7 @@ from .attendance_import import name_variants, normalise_name, read_attendance_ex
 from .models import Attendance, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments
-from .signals import submission_submitted
+from .signals import attendance_changed, submission_submitted
 from .video_files import MB, validate_video_file
 from .video_links import parse_video_link
 from .video_state import REPLACEABLE, format_moment, window_error
@@ -285,6 +285,7 @@ def _write_marks(
         Attendance.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["session", "enrollment"], update_fields=_MARK_FIELDS
         )
+        attendance_changed.send(sender=Session, session=session)
     return len(rows)
 
 

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from activities.models import Attendance, Submission
-from activities.signals import submission_submitted
+from activities.signals import attendance_changed, submission_submitted
 from participants.models import Enrollment
 from programs.models import Season
 from programs.signals import season_template_applied
@@ -75,7 +75,7 @@ def _attendance_season_id(attendance: Attendance) -> int | None:
 
 @receiver(post_save, sender=Attendance, dispatch_uid="ratings_attendance_saved")
 @receiver(post_delete, sender=Attendance, dispatch_uid="ratings_attendance_deleted")
-def attendance_changed(sender, instance: Attendance, raw: bool = False, **kwargs) -> None:
+def attendance_saved_or_deleted(sender, instance: Attendance, raw: bool = False, **kwargs) -> None:
     if raw:  # loading fixtures
         return
     _schedule(_attendance_season_id(instance))
@@ -103,3 +103,9 @@ def achievement_deleted(sender, instance: Achievement, **kwargs) -> None:
     if instance.status != Achievement.Status.CONFIRMED:
         return
     _schedule(Enrollment.objects.filter(pk=instance.enrollment_id).values_list("season_id", flat=True).first())
+
+
+@receiver(attendance_changed, dispatch_uid="ratings_attendance_changed")
+def attendance_marked_in_bulk(sender, *, session, **kwargs) -> None:
+    """Marks written in bulk (the attendance page, an import, a check-in) change the season's rating too."""
+    rating_recompute_schedule(season_id=session.activity.season_id)

@@ -143,3 +143,22 @@ def test_nothing_runs_before_the_commit(django_capture_on_commit_callbacks):
             status=Attendance.Status.PRESENT,
         )
     assert not ParticipantRating.objects.exists()
+
+
+def test_attendance_marked_in_bulk_on_the_page_queues_one_recompute(django_capture_on_commit_callbacks):
+    """The attendance page writes marks with one bulk upsert, which post_save never sees: a signal covers it."""
+    from activities.services import attendance_mark
+    from participants.roles import COORDINATORS, role_groups_ensure
+    from tests.factories import EnrollmentFactory, SessionFactory, UserFactory
+
+    enrollment = EnrollmentFactory(status="active")
+    season = enrollment.season
+    session = SessionFactory(activity__season=season)
+    coordinator = UserFactory(is_staff=True, role="coordinator", municipality=season.program.municipality)
+    coordinator.groups.add(role_groups_ensure()[COORDINATORS])
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        attendance_mark(session=session, marks={enrollment.pk: ("present", "")}, by=coordinator)
+
+    queued = [c for c in callbacks if getattr(c, "season_id", None) == season.pk]
+    assert len(queued) == 1
