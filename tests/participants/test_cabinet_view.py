@@ -62,7 +62,7 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
 
     # Session, user, person, enrollments; activities' six; rating's three (with the publication consent);
     # my achievements; certificates; the header's organisation.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()
