@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from activities.models import Attendance, Certificate, Submission
-from experts.models import IndividualRequest
+from experts.models import Consultation, IndividualRequest, LessonVisit
 from participants import personal_data
 from participants.models import (
     Consent,
@@ -22,9 +22,9 @@ from participants.models import (
     User,
 )
 from participants.services import person_erase
-from ratings.models import Review, ReviewScore
+from ratings.models import Achievement, Review, ReviewComment, ReviewScore
 from tests.factories import PASSWORD, PersonFactory, UserFactory
-from tests.participants.test_personal_data_export import fill
+from tests.participants.test_personal_data_export import HIDDEN, ISSUE4_TEXTS, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,10 @@ def _counts(person) -> dict[str, int]:
         "submissions": Submission.objects.filter(enrollment__person=person).count(),
         "scores": ReviewScore.objects.filter(review__submission__enrollment__person=person, points=2).count(),
         "certificates": Certificate.objects.filter(enrollment__person=person).count(),
+        "visits": LessonVisit.objects.filter(enrollment__person=person).count(),
+        "consultations": Consultation.objects.filter(participants__person=person).count(),
+        "achievements": Achievement.objects.filter(enrollment__person=person, status="confirmed").count(),
+        "time_coded_comments": ReviewComment.objects.filter(review__submission__enrollment__person=person).count(),
     }
 
 
@@ -123,7 +127,8 @@ def test_no_personal_string_remains_in_rows_or_export(person):
         default=str,
     )
     export = personal_data.export_json(personal_data.personal_data_collect(person)).decode()
-    for text in PERSONAL + ["Болела", "меньше отчётов", "Личная заметка", "Не умею работать", "Хорошая рефлексия"]:
+    texts = ["Болела", "меньше отчётов", "Личная заметка", "Не умею работать", "Хорошая рефлексия"]
+    for text in PERSONAL + texts + ISSUE4_TEXTS + HIDDEN:
         assert text not in rows, text
         assert text not in export, text
 

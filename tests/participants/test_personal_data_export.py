@@ -14,7 +14,17 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import Certificate, RouteItem, SubmissionExtension
-from experts.models import ExpertRole, IndividualRequest
+from experts.models import (
+    CompetenceTest,
+    Consultation,
+    EntryInterview,
+    ExpertGroup,
+    ExpertRole,
+    GroupMember,
+    IndividualRequest,
+    LessonVisit,
+    MentoringPair,
+)
 from participants import personal_data
 from participants.models import (
     Consent,
@@ -24,7 +34,7 @@ from participants.models import (
     PersonalDataRequest,
 )
 from participants.services import enrollment_approve
-from ratings.models import ParticipantRating, Review, ReviewScore
+from ratings.models import Achievement, ParticipantRating, Review, ReviewComment, ReviewScore
 from tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
@@ -39,6 +49,26 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://evil.example/","Нажми")'
+# Written by experts for the team only, or confidential: never in the person's export.
+HIDDEN = [
+    "Тревожится из-за аттестации",  # entry interview notes
+    "Внутренняя заметка куратора",  # lesson visit notes
+    "Выгорание и семья",  # a psychologist's topic
+    "Тайна психолога",  # a psychologist's content
+    "Разбор кейса коллеги",  # a group consultation's content (about the others too)
+    "Черновой балл возврата",  # a returned review's draft texts
+]
+# The person's own texts from issue 4 that the export gives and the erasure removes.
+ISSUE4_TEXTS = [
+    "https://test.example/profile/",
+    "Добавить рефлексию в конце урока",
+    "План самообразования",
+    "Освоить проектную методику",
+    "Учитель года — призёр",
+    "https://diplom.example/",
+    "Хороший вопрос классу",
+    "Нет звука на записи",
+]
 EVERY_SECTION = {
     "person",
     "account",
@@ -52,8 +82,16 @@ EVERY_SECTION = {
     "certificates",
     "individual_requests",
     "expert_assignments",
+    "group",
+    "competence_tests",
+    "entry_interviews",
+    "lesson_visits",
+    "consultations",
+    "mentoring_pairs",
     "rating",
     "reviews",
+    "review_comments",
+    "achievements",
     "feedback",
     "school_applications",
     "data_requests",
@@ -113,9 +151,111 @@ def fill(person, n: int = 1) -> None:
         )
         criterion = RubricCriterionFactory(rubric=review.rubric, title="Цели урока")
         ReviewScore.objects.create(review=review, criterion=criterion, points=2, comment="Цели ясны")
+        ReviewComment.objects.create(review=review, at_seconds=760, text=f"Хороший вопрос классу {i}")
+        ReviewComment.objects.create(review=review, at_seconds=None, text="Хороший вопрос классу — в целом")
         ReviewFactory(submission=submission, strengths="Черновик эксперта")  # not released: not exported
+        ReviewFactory(
+            submission=submission,
+            status=Review.Status.RETURNED,
+            return_reason=f"Нет звука на записи {i}",
+            strengths="Черновой балл возврата",
+            released_at=timezone.now(),
+        )
         ExpertAssignmentFactory(person=person, season=season, role=ExpertRole.TUTOR)
+        fill_issue4(enrollment, i)
     PersonalDataRequest.objects.create(person=person, person_ref=str(person.pk), kind="export", status="done")
+
+
+def fill_issue4(enrollment, i: int) -> None:
+    """The records issue 4 keeps about a teacher: group, entry results, visits, consultations, mentoring,
+    achievements (one with a link, one with a file)."""
+    season = enrollment.season
+    curator = ExpertAssignmentFactory(
+        season=season, role=ExpertRole.CURATOR, person__last_name="Кураторова", person__user=None
+    )
+    group = ExpertGroup.objects.create(season=season, name=f"Группа {i}", curator=curator, learning_format="очно")
+    GroupMember.objects.create(group=group, enrollment=enrollment)
+    CompetenceTest.objects.create(
+        enrollment=enrollment,
+        platform="Цифровой профиль",
+        taken_on=date(2025, 9, 1),
+        level="базовый",
+        score="72.50",
+        link=f"https://test.example/profile/{i}",
+    )
+    EntryInterview.objects.create(
+        enrollment=enrollment, interviewer=curator, held_on=date(2025, 9, 3), notes="Тревожится из-за аттестации"
+    )
+    LessonVisit.objects.create(
+        enrollment=enrollment,
+        expert=curator,
+        visited_on=date(2025, 10, 7 + i),
+        mode="recording",
+        lesson="Сложение дробей",
+        grade="5А",
+        notes="Внутренняя заметка куратора",
+        recommendations="Добавить рефлексию в конце урока",
+    )
+    psychologist = ExpertAssignmentFactory(season=season, role=ExpertRole.PSYCHOLOGIST, person__user=None)
+    methodist = ExpertAssignmentFactory(season=season, role=ExpertRole.METHODIST, person__user=None)
+    held_at = timezone.now() - timedelta(days=5)
+    confidential = Consultation.objects.create(
+        season=season,
+        expert=psychologist,
+        kind="individual",
+        held_at=held_at,
+        topic="Выгорание и семья",
+        content="Тайна психолога",
+        is_confidential=True,
+    )
+    individual = Consultation.objects.create(
+        season=season,
+        expert=curator,
+        kind="individual",
+        held_at=held_at + timedelta(hours=1),
+        topic="План самообразования",
+        content="Договорились о плане самообразования",
+    )
+    grouped = Consultation.objects.create(
+        season=season,
+        expert=methodist,
+        kind="group",
+        held_at=held_at + timedelta(hours=2),
+        topic="Групповой разбор уроков",
+        content="Разбор кейса коллеги",
+    )
+    confidential.participants.add(enrollment)
+    individual.participants.add(enrollment)
+    grouped.participants.add(enrollment, EnrollmentFactory(season=season, person__user=None))
+    mentor = ExpertAssignmentFactory(
+        season=season, role=ExpertRole.MENTOR, person__last_name="Наставникова", person__user=None
+    )
+    MentoringPair.objects.create(
+        season=season,
+        mentor=mentor,
+        mentee=enrollment,
+        goals="Освоить проектную методику",
+        started_on=date(2025, 9, 10),
+    )
+    Achievement.objects.create(
+        enrollment=enrollment,
+        title=f"Учитель года — призёр {i}",
+        kind="contest",
+        level="regional",
+        result="Призёр",
+        happened_on=date(2025, 11, 1),
+        proof_url=f"https://diplom.example/{i}",
+        status="confirmed",
+    )
+    Achievement.objects.create(
+        enrollment=enrollment,
+        title=f"Статья в журнале {i}",
+        kind="publication",
+        level="federal",
+        happened_on=date(2025, 11, 2),
+        proof_file=SimpleUploadedFile(f"diploma{i}.pdf", b"%PDF-1.4 diploma", "application/pdf"),
+        status="confirmed",
+    )
 
 
 @pytest.fixture
@@ -149,10 +289,23 @@ def test_json_holds_data_from_every_app(client, person):
     assert sections["submissions"][1]["Самоанализ"] == FORMULA
     assert sections["feedback"][1]["Ответ"] == "Мой ответ 0: меньше отчётов"
     assert sections["attendance"][0]["Отметка"] == "Отсутствовал по уважительной причине"
-    assert [r["Сильные стороны"] for r in sections["reviews"]] == ["Хорошая рефлексия"]  # the draft stays out
+    # The draft stays out; a returned review gives its reason only.
+    assert [(r["Статус"], r["Сильные стороны"], r["Причина возврата на доработку"]) for r in sections["reviews"]] == [
+        ("Опубликована участнику", "Хорошая рефлексия", ""),
+        ("Возвращена на доработку", "", "Нет звука на записи 0"),
+    ]
     assert "Цели урока: 2 (Цели ясны)" in sections["reviews"][0]["Баллы по критериям"]
     assert sections["individual_requests"][0]["Профессиональный дефицит"] == "Не умею работать с ФГОС"
     assert sections["rating"][0]["Место"] == 1
+    assert sections["group"][0]["Группа"] == "Группа 0"
+    assert sections["lesson_visits"][0]["Рекомендации"] == "Добавить рефлексию в конце урока"
+    assert sections["achievements"][0]["Название"] == "Учитель года — призёр 0"
+    assert {r["Комментарий"] for r in sections["review_comments"]} == {
+        "Хороший вопрос классу 0",
+        "Хороший вопрос классу — в целом",
+    }
+    for text in HIDDEN:
+        assert text not in response.content.decode(), text
     assert sections["status_history"][-1]["Причина"] == "Документы в порядке"
     # The download itself is recorded, and it shows in the export.
     record = PersonalDataRequest.objects.filter(person=person).latest("pk")
@@ -181,6 +334,10 @@ def test_xlsx_opens_with_a_sheet_per_section_and_neutralised_formulas(client, pe
     reflection = sheet.cell(row=3, column=header.index("Самоанализ") + 1)
     assert reflection.value == "'" + FORMULA and reflection.data_type == "s"
     assert all(cell.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for cell in row)
+    cells = " ".join(str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value)
+    assert "Добавить рефлексию в конце урока" in cells and "Учитель года — призёр 0" in cells
+    for text in HIDDEN:
+        assert text not in cells, text
 
     profile = workbook["Профиль"]
     header = [c.value for c in profile[1]]
@@ -237,5 +394,9 @@ def test_every_exporter_runs_the_same_queries_for_one_and_three_rows():
     fill(one, 1)
     fill(three, 3)
     assert len(personal_data.personal_data_collect(three)[5].rows) >= 3  # three rows really exist
+    sections = {s.key: s.rows for s in personal_data.personal_data_collect(three)}
+    for key in ("group", "competence_tests", "entry_interviews", "lesson_visits", "mentoring_pairs"):
+        assert len(sections[key]) == 3, key
+    assert (len(sections["consultations"]), len(sections["achievements"])) == (9, 6)
     assert _queries(one) == _queries(three)
     assert max(_queries(three).values()) <= 3  # reviews: the rows, their scores, the criteria
