@@ -154,7 +154,11 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
             % {"status": enrollment.get_status_display()}
         )
     elif not state.can_replace:
-        closed_reason = _("Эксперты уже проверяют видеоурок, поэтому заменить его нельзя.")
+        closed_reason = (
+            _("Видеоурок уже проверен, поэтому заменить его нельзя.")
+            if current is not None and current.status == Submission.Status.REVIEWED
+            else _("Эксперты уже проверяют видеоурок, поэтому заменить его нельзя.")
+        )
     elif not state.window_open:
         closed_reason = (
             _("Приём работ откроется %(opens)s.") % {"opens": format_moment(assignment.opens_at, season)}

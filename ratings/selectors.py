@@ -6,18 +6,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from activities.models import Submission
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Person
 from programs.models import Season
 
-from .models import Review, ReviewAssignment, ReviewScore
+from .models import Review, ReviewAssignment, ReviewComment, ReviewScore
 
 
 def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
-    """The released reviews of these submissions, newest first, with rubric and scored criteria: two queries.
+    """The released reviews of these submissions, newest first, with rubric, scored criteria and time-coded
+    comments (general remarks first, then by moment): three queries.
 
     Only released reviews: a review in progress or scored but not yet released is nobody's business but the
     experts' and the coordinator's.
@@ -31,7 +32,8 @@ def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
             Prefetch(
                 "scores",
                 queryset=ReviewScore.objects.select_related("criterion").order_by("criterion__order", "criterion__pk"),
-            )
+            ),
+            Prefetch("comments", queryset=ReviewComment.objects.order_by(F("at_seconds").asc(nulls_first=True), "pk")),
         )
         .order_by("-released_at", "-pk")
     )

@@ -250,3 +250,22 @@ def test_subject_is_stored(owner, url, enrollment):
     subject = SubjectFactory(name="Математика")
     owner.post(url, form_data(subject=str(subject.pk)))
     assert Submission.objects.get(enrollment=enrollment).subject == subject
+
+
+@pytest.mark.parametrize(
+    "status, reason",
+    [
+        (Submission.Status.IN_REVIEW, "Эксперты уже проверяют видеоурок, поэтому заменить его нельзя."),
+        (Submission.Status.REVIEWED, "Видеоурок уже проверен, поэтому заменить его нельзя."),
+    ],
+)
+def test_a_lesson_under_review_or_checked_cannot_be_replaced_and_the_page_says_why(
+    owner, url, enrollment, assignment, status, reason
+):
+    SubmissionFactory(assignment=assignment, enrollment=enrollment, status=status)
+    html = owner.get(url).content.decode()
+    assert reason in html
+    assert 'name="video_url"' not in html
+    response = owner.post(url, form_data())
+    assert Submission.objects.filter(assignment=assignment, enrollment=enrollment).count() == 1
+    assert response.status_code in (200, 302)

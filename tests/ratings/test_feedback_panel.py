@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ratings.models import Review, ReviewScore
+from ratings.models import Review, ReviewComment, ReviewScore
 from tests.factories import (
     EnrollmentFactory,
     ExpertAssignmentFactory,
@@ -66,6 +66,26 @@ def test_released_feedback_is_shown_with_scores_and_the_rubric_version(client, r
     assert "Цель сформулирована с учениками" in html
     assert "Чёткая постановка цели" in html and "Больше самостоятельной работы учеников" in html
     assert "Итого баллов: 5,00" in html or "Итого баллов: 5.00" in html
+
+
+def test_released_feedback_lists_the_time_coded_comments_general_remarks_first(client, review):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.RELEASED, released_at=timezone.now())
+    ReviewComment.objects.create(review=review, at_seconds=3723, text="Итог урока подведён вместе с классом")
+    ReviewComment.objects.create(review=review, at_seconds=90, text="Хорошая постановка задачи")
+    ReviewComment.objects.create(review=review, at_seconds=None, text="Звук местами тихий")
+    html = page(client, review)
+    assert "Комментарии к моментам видео" in html
+    general = html.index("Звук местами тихий")
+    early = html.index('<span class="fw-semibold">1:30</span> — Хорошая постановка задачи')
+    late = html.index('<span class="fw-semibold">1:02:03</span> — Итог урока подведён вместе с классом')
+    assert general < early < late
+
+
+def test_comments_of_an_unreleased_review_stay_hidden(client, review):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.SUBMITTED, submitted_at=timezone.now())
+    ReviewComment.objects.create(review=review, at_seconds=90, text="Хорошая постановка задачи")
+    html = page(client, review)
+    assert "Хорошая постановка задачи" not in html and "Комментарии к моментам видео" not in html
 
 
 def test_another_teacher_never_sees_it(client, review):
