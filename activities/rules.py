@@ -2,7 +2,8 @@
 
 import rules
 
-from participants.models import Person, User
+from participants.models import Person
+from participants.roles import user_is_coordinator
 
 
 def _season(obj):
@@ -21,9 +22,7 @@ def is_submission_owner(user, submission) -> bool:
 @rules.predicate
 def is_season_coordinator(user, obj) -> bool:
     """A staff coordinator of the municipality the season's program belongs to (a submission or an assignment)."""
-    if obj is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        return False
-    if getattr(user, "role", None) != User.Role.COORDINATOR or not user.municipality_id:
+    if obj is None or not user_is_coordinator(user):
         return False
     return user.municipality_id == _season(obj).program.municipality_id
 
@@ -97,13 +96,7 @@ rules.add_perm("activities.take_attendance", can_take_attendance)
 @rules.predicate
 def is_any_coordinator(user) -> bool:
     """A staff coordinator attached to a municipality (the sessions list shows that municipality's sessions)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and getattr(user, "role", None) == User.Role.COORDINATOR
-        and user.municipality_id
-    )
+    return user_is_coordinator(user)
 
 
 @rules.predicate
@@ -132,9 +125,7 @@ def is_enrollment_tutor(user, enrollment) -> bool:
 @rules.predicate
 def is_enrollment_coordinator(user, enrollment) -> bool:
     """A staff coordinator of the municipality the enrollment's program belongs to."""
-    if enrollment is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        return False
-    if getattr(user, "role", None) != User.Role.COORDINATOR or not user.municipality_id:
+    if enrollment is None or not user_is_coordinator(user):
         return False
     return user.municipality_id == enrollment.season.program.municipality_id
 

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment, Person, User
+from participants.roles import user_is_coordinator
 from programs.models import RoadmapModule, Season
 
 from .models import Activity, Attendance, Certificate, Session, Submission, SubmissionExtension
@@ -480,6 +481,6 @@ def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     if user.is_superuser:
         return Certificate.objects.all()
     allowed = Q(enrollment__person__user=user)
-    if user.is_staff and user.role == User.Role.COORDINATOR and user.municipality_id:
+    if user_is_coordinator(user):
         allowed |= Q(enrollment__season__program__municipality_id=user.municipality_id)
     return Certificate.objects.filter(allowed)

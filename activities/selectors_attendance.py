@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from participants.models import Enrollment, Person, User
+from participants.roles import user_is_coordinator
 from programs.models import Season
 
 from .models import Attendance, Session
@@ -72,7 +73,7 @@ def attendance_sessions_for(user: User, *, now: datetime) -> QuerySet[Session]:
             experts__person__user_id=user.pk, experts__is_active=True, experts__role__in=ATTENDANCE_EXPERT_ROLES
         ).values("pk")
         allowed = Q(activity__season_id__in=season_ids)
-        if user.is_staff and user.role == User.Role.COORDINATOR and user.municipality_id:
+        if user_is_coordinator(user):
             allowed |= Q(activity__season__program__municipality_id=user.municipality_id)
         sessions = sessions.filter(allowed)
     expected = (

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import rules
 
-from participants.models import Enrollment, User
-from participants.roles import COORDINATORS
+from participants.models import Enrollment
+from participants.roles import user_is_coordinator
 
 from .models import (
     Consultation,
@@ -43,19 +43,6 @@ def _enrollment_of(obj) -> Enrollment | None:
     if obj is None:
         return None
     return obj if isinstance(obj, Enrollment) else obj.enrollment
-
-
-def user_is_coordinator(user) -> bool:
-    """An active staff coordinator (by role or by the «Координаторы» group) bound to a municipality."""
-    if not user.is_authenticated or not user.is_active or not user.is_staff or not user.municipality_id:
-        return False
-    if getattr(user, "role", None) == User.Role.COORDINATOR:
-        return True
-    cache = getattr(user, "_experts_is_coordinator", None)
-    if cache is None:
-        cache = user.groups.filter(name=COORDINATORS).exists()
-        user._experts_is_coordinator = cache
-    return cache
 
 
 @rules.predicate

@@ -8,8 +8,8 @@ Coordinators of the season's municipality decide too (in the admin or on the exp
 import rules
 
 from experts.models import ExpertRole
-from participants.models import Person, User
-from participants.roles import COORDINATORS
+from participants.models import Person
+from participants.roles import user_is_coordinator
 
 EXPERT_GROUP_ROLES = (
     ExpertRole.CURATOR,
@@ -43,13 +43,6 @@ def is_achievement_season_expert(user, achievement) -> bool:
         expert_assignments__is_active=True,
         expert_assignments__role__in=EXPERT_GROUP_ROLES,
     ).exists()
-
-
-def user_is_coordinator(user) -> bool:
-    """A staff coordinator with a municipality: by the main role or by the «Координаторы» group."""
-    if not _signed_in(user) or not user.is_staff or not getattr(user, "municipality_id", None):
-        return False
-    return user.role == User.Role.COORDINATOR or user.groups.filter(name=COORDINATORS).exists()
 
 
 @rules.predicate
