@@ -155,3 +155,32 @@ def test_compiled_catalogue_matches_the_po():
     assert mo_msgids == po_msgids
     assert catalog[("Выбран %(n)s участник:", 1)] == "%(n)s participants selected:"
     assert catalog["Войти"] == "Log in"
+
+
+RU_PO = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "в маршруте 1 шаг"),
+        (2, "в маршруте 2 шага"),
+        (5, "в маршруте 5 шагов"),
+        (11, "в маршруте 11 шагов"),
+        (21, "в маршруте 21 шаг"),
+        (24, "в маршруте 24 шага"),
+    ],
+)
+def test_russian_plurals_have_three_forms(n, expected):
+    """The Russian catalogue exists for plurals only: without it ngettext says «2 шагов»."""
+    with translation.override("ru"):
+        assert translation.ngettext("в маршруте %(n)s шаг", "в маршруте %(n)s шагов", n) % {"n": n} == expected
+
+
+def test_every_plural_message_has_its_russian_forms():
+    """A plural msgid added to the code must get its three Russian forms in locale/ru (see its header)."""
+    english = {(m.group(1)) for m in re.finditer(r'^msgid "(.*)"\nmsgid_plural', PO.read_text(), re.M)}
+    russian_text = RU_PO.read_text()
+    russian = {(m.group(1)) for m in re.finditer(r'^msgid "(.*)"\nmsgid_plural', russian_text, re.M)}
+    assert english - russian == set()
+    assert "nplurals=3" in russian_text
