@@ -183,7 +183,8 @@ def export_consultations(person: Person) -> list[dict]:
         .select_related("season__program", "expert")
         .only("held_at", "kind", "is_confidential", "season__title", "season__program__title", "expert__role")
         .annotate(
-            open_topic=Case(When(is_confidential=False, then=F("topic")), default=Value(""), output_field=CharField())
+            open_topic=Case(When(is_confidential=False, then=F("topic")), default=Value(""), output_field=CharField()),
+            has_record=_has_text("content"),
         )
         .order_by("held_at", "pk")
         .distinct()
@@ -196,7 +197,9 @@ def export_consultations(person: Person) -> list[dict]:
             _("Вид"): c.get_kind_display(),
             _("Специалист"): c.expert.get_role_display(),
             _("Тема"): str(CONFIDENTIAL) if c.is_confidential else c.open_topic,
-            _("Содержание"): str(CONFIDENTIAL_NOTE) if c.is_confidential else str(CONSULTATION_RECORDS),
+            _("Содержание"): str(CONFIDENTIAL_NOTE)
+            if c.is_confidential
+            else (str(CONSULTATION_RECORDS) if c.has_record else _("нет")),
         }
         for c in rows
     ]

@@ -9,7 +9,7 @@ Registered with participants.personal_data on import (from RatingsConfig.ready()
 """
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -90,7 +90,8 @@ def export_review_comments(person: Person) -> list[dict]:
             review__submission__enrollment__person=person, review__status=Review.Status.RELEASED
         )
         .select_related("review__submission__assignment__activity", "review__expert")
-        .order_by("review__released_at", "review_id", "at_seconds", "pk")
+        # General remarks (no time) after the time-coded ones, the same on every database.
+        .order_by("review__released_at", "review_id", F("at_seconds").asc(nulls_last=True), "pk")
     )
     return [
         {

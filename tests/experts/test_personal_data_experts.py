@@ -72,6 +72,7 @@ def test_sections_hold_the_group_entry_results_visits_consultations_and_pairs():
         ("Групповая", "Методист", "Групповой разбор уроков"),
     ]
     assert "координатор их не видит" in consultations[0]["Содержание"]
+    assert consultations[1]["Содержание"] == "Записи специалиста выдаются по письменному запросу координатору"
     pair = experts_pd.export_mentoring_pairs(person)[0]
     assert pair["Наставник"].startswith("Наставникова ") and pair["Цели и задачи"] == "Освоить проектную методику"
 
@@ -82,6 +83,9 @@ def test_no_notes_means_nothing_to_request():
     LessonVisit.objects.filter(enrollment__person=person).update(notes="")
     assert experts_pd.export_entry_interviews(person)[0]["Заметки"] == "нет"
     assert experts_pd.export_lesson_visits(person)[0]["Заметки эксперта"] == "нет"
+    Consultation.objects.filter(participants__person=person).update(content="")
+    contents = [c["Содержание"] for c in experts_pd.export_consultations(person)]
+    assert contents[1:] == ["нет", "нет"] and "конфиденциальны" in contents[0]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx"])

@@ -87,9 +87,9 @@ def test_only_released_reviews_give_their_time_coded_comments():
     person, _other = teacher(), teacher()
     rows = ratings_pd.export_review_comments(person)
     assert [(r["Момент видео"], r["Комментарий"]) for r in rows] == [
-        ("общее замечание", "В целом хорошо"),
         ("12:40", "Удачный вопрос 0"),
         ("1:02:03", "Итог урока скомкан"),
+        ("общее замечание", "В целом хорошо"),
     ]
     assert "Черновой комментарий" not in json.dumps(rows, ensure_ascii=False)
 
