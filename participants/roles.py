@@ -16,18 +16,11 @@ def user_is_coordinator(user) -> bool:
     """An active staff coordinator bound to a municipality: by the main role or by the «Координаторы» group.
 
     The one definition every app's permission checks use, so a coordinator added to the group in the admin is
-    one everywhere (attendance and files as much as groups and achievements). The group lookup is cached on
-    the user object for the request.
+    one everywhere (attendance and files as much as groups and achievements).
     """
     if not user.is_authenticated or not user.is_active or not user.is_staff or not user.municipality_id:
         return False
-    if user.role == User.Role.COORDINATOR:
-        return True
-    cached = getattr(user, "_is_coordinator_by_group", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATORS).exists()
-        user._is_coordinator_by_group = cached
-    return cached
+    return user.role == User.Role.COORDINATOR or user.groups.filter(name=COORDINATORS).exists()
 
 
 def role_groups_ensure(**kwargs) -> dict[str, Group]:
