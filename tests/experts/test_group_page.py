@@ -128,7 +128,7 @@ def test_workspace_panel_counts_not_visited(client, group, curator):
     client.force_login(curator.person.user)
     page = client.get(reverse("expert_workspace")).content.decode()
     assert "Моя группа" in page and url(group) in page
-    assert "Участников: 2" in page
+    assert "2 участника" in page
     assert "квартале: 1" in page
 
 
