@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrollment, Person, SubscriptionForm
-from programs.models import RoadmapModule, Season, Subject
+from programs.models import Program, RoadmapModule, Season, Subject
 
 
 class ActivityKind(models.TextChoices):
@@ -106,6 +106,10 @@ class Session(models.Model):
     place = models.CharField(_("место или ссылка"), max_length=500, blank=True)
     # Self check-in: a one-time code shown at the meeting, accepted only while the session runs.
     checkin_code = models.CharField(_("код отметки"), max_length=12, blank=True, editable=False)
+    # Set by the deadline job once the season's default status was given to everyone left unmarked.
+    defaults_applied_at = models.DateTimeField(
+        _("отметки по умолчанию проставлены"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("занятие")
@@ -278,6 +282,113 @@ class SubmissionExtension(models.Model):
         return f"{self.enrollment} — {self.assignment}"
 
 
+class MissedVideo(models.Model):
+    """A video lesson not submitted by its last moment (the cut-off or a later personal extension)."""
+
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="misses"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="video_misses"
+    )
+    cutoff_at = models.DateTimeField(_("последний срок"))
+    recorded_at = models.DateTimeField(_("зафиксировано"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("несданный видеоурок")
+        verbose_name_plural = _("несданные видеоуроки")
+        ordering = ["-cutoff_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "enrollment"], name="missed_video_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.assignment}"
+
+
+class ExclusionCase(models.Model):
+    """The grounds for excluding an active participant under the season's rules (seed 000 §4.4, §5.5).
+
+    `reasons` lists every breached rule with its evidence: [{"key", "rule", "rule_text", "evidence", "at"}];
+    the key ("absence:<session id>", "video:<assignment id>", "chat") lets a later run add new grounds
+    without repeating old ones, and keeps dismissed grounds from opening a new case.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ждёт решения координатора")
+        EXCLUDED = "excluded", _("Участник исключён")
+        DISMISSED = "dismissed", _("Исключение отклонено")
+        REINSTATED = "reinstated", _("Участник восстановлен")
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="exclusion_cases"
+    )
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    reasons = models.JSONField(_("основания"), default=list)
+    automatic = models.BooleanField(_("исключён автоматически"), default=False)
+    opened_at = models.DateTimeField(_("открыто"), default=timezone.now)
+    decided_at = models.DateTimeField(_("решение принято"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто решил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("обоснование решения"), blank=True)
+
+    class Meta:
+        verbose_name = _("основание для исключения")
+        verbose_name_plural = _("основания для исключения")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment"], condition=Q(status="open"), name="exclusion_case_one_open"),
+        ]
+        indexes = [models.Index(fields=["status", "-opened_at"], name="exclusion_case_status_idx")]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.get_status_display()}"
+
+    @property
+    def reason_keys(self) -> set[str]:
+        return {reason.get("key", "") for reason in self.reasons or []}
+
+
+class ExclusionCaseEvent(models.Model):
+    """The audit trail of an exclusion case: every step, who took it and why."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Открыто")
+        REASONS_ADDED = "reasons_added", _("Добавлены основания")
+        WARNED = "warned", _("Участник предупреждён")
+        EXCLUDED = "excluded", _("Исключён автоматически")
+        CONFIRMED = "confirmed", _("Исключение подтверждено")
+        DISMISSED = "dismissed", _("Исключение отклонено")
+        REINSTATED = "reinstated", _("Восстановлен")
+
+    case = models.ForeignKey(ExclusionCase, verbose_name=_("дело"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("действие"), max_length=16, choices=Action.choices)
+    at = models.DateTimeField(_("когда"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("пояснение"), blank=True)
+
+    class Meta:
+        verbose_name = _("событие по основанию для исключения")
+        verbose_name_plural = _("история оснований для исключения")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return self.get_action_display()
+
+
 class RouteItem(models.Model):
     """A step of a teacher's individual route (ИОМ): a planned module, activity or session and its status."""
 
@@ -325,6 +436,14 @@ class Certificate(models.Model):
 
     number = models.CharField(_("номер"), max_length=32, unique=True)
     code = models.CharField(_("код проверки"), max_length=32, unique=True)
+    # The number's parts: «ПП-2025-000123» is program ПП, year 2025, sequence 123 — unique per program and year.
+    program = models.ForeignKey(
+        Program, verbose_name=_("программа"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("год номера"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("порядковый номер"), null=True, blank=True)
+    # What the certificate says it is for, frozen at issue (the activity may be renamed later).
+    title = models.CharField(_("за что выдан"), max_length=400, blank=True)
     enrollment = models.ForeignKey(
         Enrollment, verbose_name=_("участник"), on_delete=models.PROTECT, related_name="certificates"
     )
@@ -335,7 +454,33 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("часов"), max_digits=6, decimal_places=1, default=0)
     issued_at = models.DateTimeField(_("выдан"), default=timezone.now)
     pdf = models.FileField(_("файл PDF"), upload_to="certificates/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("контрольная сумма PDF"), max_length=64, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто выдал"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Пусто — выдан автоматически"),
+    )
+    reissue_of = models.ForeignKey(
+        "self",
+        verbose_name=_("взамен сертификата"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reissues",
+    )
     revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто отозвал"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     revoke_reason = models.TextField(_("причина отзыва"), blank=True)
 
     class Meta:
@@ -357,7 +502,28 @@ class Certificate(models.Model):
                 condition=Q(kind="season", activity__isnull=True) | Q(kind="activity", activity__isnull=False),
                 name="certificate_kind_matches_activity",
             ),
+            models.UniqueConstraint(fields=["program", "year", "sequence"], name="certificate_number_per_program_year"),
         ]
 
     def __str__(self):
         return self.number
+
+
+class CertificateCounter(models.Model):
+    """The last certificate sequence used per program and year; locked while numbers are given out.
+
+    Numbers come from this row in the same transaction that inserts the certificates, so a batch that
+    dies leaves neither a used number behind (no gap) nor a certificate without one.
+    """
+
+    program = models.ForeignKey(Program, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("год"))
+    last = models.PositiveIntegerField(_("последний номер"), default=0)
+
+    class Meta:
+        verbose_name = _("счётчик номеров сертификатов")
+        verbose_name_plural = _("счётчики номеров сертификатов")
+        constraints = [models.UniqueConstraint(fields=["program", "year"], name="certificate_counter_unique")]
+
+    def __str__(self):
+        return f"{self.program.code}-{self.year}: {self.last}"

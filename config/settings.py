@@ -276,6 +276,8 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="") or _("Методический портал")
+# The portal's public address: links in letters and notifications sent by jobs, the QR code on certificates.
+SITE_URL = env.url("SITE_URL", default="http://localhost:8000").geturl().rstrip("/")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2025")
 # Made by `manage.py seed_demo`; the login page lists them in demo mode only.
 DEMO_ACCOUNTS = [

@@ -8,7 +8,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Участники")
 
     def ready(self):
-        from . import cabinet, cabinet_subscription, middleware  # noqa: F401  (cabinet sections; the login receiver)
+        from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (sections; login receiver; rules)
         from .feedback_cabinet import register as register_feedback_sections
         from .personal_data import register as register_personal_data
         from .receivers import load_feedback_questions  # noqa: F401  (connects the template and clone receivers)

@@ -59,6 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("активен"), default=True)
     date_joined = models.DateTimeField(_("зарегистрирован"), default=timezone.now)
     email_confirmed_at = models.DateTimeField(_("почта подтверждена"), null=True, blank=True)
+    # Kept by participants.notifications so that the unread badge on every page costs no query.
+    unread_notifications = models.PositiveIntegerField(_("непрочитанных уведомлений"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -447,3 +449,148 @@ class PersonalDataRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.person_ref}"
+
+
+class Notification(models.Model):
+    """A message in the portal's notification list, optionally also sent by e-mail (an outbox row)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Напоминание о сроке")
+        RISK = "risk", _("Предупреждение об исключении")
+        EXCLUSION = "exclusion", _("Исключение и восстановление")
+        CERTIFICATE = "certificate", _("Сертификат")
+        JOB = "job", _("Фоновая задача")
+        INFO = "info", _("Сообщение")
+
+    class EmailStatus(models.TextChoices):
+        NONE = "", _("Без письма")
+        PENDING = "pending", _("Письмо ждёт отправки")
+        SENT = "sent", _("Письмо отправлено")
+        FAILED = "failed", _("Письмо не отправлено")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("получатель"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices, default=Kind.INFO)
+    title = models.CharField(_("заголовок"), max_length=300)
+    body = models.TextField(_("текст"), blank=True)
+    url = models.CharField(_("ссылка"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    read_at = models.DateTimeField(_("прочитано"), null=True, blank=True)
+    # One notification per key and user however often a job runs, e.g. "reminder:video:12:<due>:48h".
+    dedupe_key = models.CharField(_("ключ повтора"), max_length=200, blank=True)
+    # The e-mail: a triplet under templates/emails/<email_template>/ rendered with email_context.
+    email_template = models.CharField(_("шаблон письма"), max_length=64, blank=True)
+    email_context = models.JSONField(_("данные письма"), default=dict, blank=True)
+    email_status = models.CharField(
+        _("письмо"), max_length=16, choices=EmailStatus.choices, default=EmailStatus.NONE, blank=True
+    )
+    email_sent_at = models.DateTimeField(_("письмо отправлено"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("попыток отправки"), default=0)
+
+    class Meta:
+        verbose_name = _("уведомление")
+        verbose_name_plural = _("уведомления")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_once_per_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
+            models.Index(
+                fields=["email_status", "created_at"],
+                condition=Q(email_status="pending"),
+                name="notification_outbox_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (deadlines, reminders, certificates…): when, how it ended and what it did."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Выполняется")
+        SUCCESS = "success", _("Выполнено")
+        FAILED = "failed", _("Ошибка")
+        SKIPPED = "skipped", _("Пропущено: уже выполняется")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("По расписанию")
+        COMMAND = "command", _("Команда оператора")
+        MANUAL = "manual", _("Запущено координатором")
+
+    job = models.CharField(_("задача"), max_length=64, db_index=True)
+    trigger = models.CharField(_("запуск"), max_length=16, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("начало"), default=timezone.now)
+    finished_at = models.DateTimeField(_("окончание"), null=True, blank=True)
+    # Counts by name, e.g. {"late": 3, "missed": 1}; `message` says the same in words.
+    summary = models.JSONField(_("итоги"), default=dict, blank=True)
+    message = models.TextField(_("что сделано"), blank=True)
+    error = models.TextField(_("ошибка"), blank=True)
+
+    class Meta:
+        verbose_name = _("запуск фоновой задачи")
+        verbose_name_plural = _("журнал фоновых задач")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
+
+    def __str__(self):
+        return f"{self.job} — {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
+
+
+class BackgroundJob(models.Model):
+    """A long job a person started (a certificate batch, a large export): progress and result for its page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("В очереди")
+        RUNNING = "running", _("Выполняется")
+        DONE = "done", _("Готово")
+        FAILED = "failed", _("Ошибка")
+
+    kind = models.CharField(_("вид"), max_length=64)
+    title = models.CharField(_("название"), max_length=300)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто запустил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="background_jobs",
+    )
+    params = models.JSONField(_("параметры"), default=dict, blank=True)
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("всего"), default=0)
+    done = models.PositiveIntegerField(_("сделано"), default=0)
+    message = models.TextField(_("сообщение"), blank=True)
+    result_file = models.FileField(_("результат"), upload_to="jobs/%Y/%m/", blank=True)
+    result_url = models.CharField(_("ссылка на результат"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    started_at = models.DateTimeField(_("начато"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("завершено"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("длительная операция")
+        verbose_name_plural = _("длительные операции")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["started_by", "-created_at"], name="backgroundjob_owner_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -26,6 +26,9 @@ urlpatterns = [
     path("cabinet/my-data/", views.my_data, name="my_data"),
     path("cabinet/my-data/download/", views.my_data_download, name="my_data_download"),
     path("cabinet/my-data/erase/", views.my_data_erase, name="my_data_erase"),
+    path("jobs/<int:job_id>/", views.background_job, name="background_job"),
+    path("jobs/<int:job_id>/status.json", views.background_job_status, name="background_job_status"),
+    path("jobs/<int:job_id>/result/", views.background_job_result, name="background_job_result"),
     path(
         "programs/<slug:slug>/seasons/<int:season_id>/register/",
         views.season_register,

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
-from .models import Enrollment, FeedbackResponse, SchoolApplication
+from .models import BackgroundJob, Enrollment, FeedbackResponse, SchoolApplication
 from .selectors import person_enrollments, person_for_user, person_with_organisation
 from .services import (
     enrollment_withdraw_by_participant,
@@ -444,3 +444,48 @@ def email_confirm_resend(request: HttpRequest) -> HttpResponse:
         services.email_confirm_resend(email=form.cleaned_data["email"], site_url=_site_url(request))
         return render(request, "participants/registration/resent.html", {"email": form.cleaned_data["email"]})
     return render(request, "participants/registration/resend.html", {"form": form})
+
+
+def _visible_job(request: HttpRequest, job_id: int) -> BackgroundJob:
+    """Another person's job answers 404, like a job that does not exist: ids are not to be probed."""
+    job = BackgroundJob.objects.filter(pk=job_id).first()
+    if job is None or not request.user.has_perm("participants.view_background_job", job):
+        raise Http404
+    return job
+
+
+@never_cache
+@login_required
+def background_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A long job's status page: a progress bar that follows the job (and reloads itself without JS)."""
+    job = _visible_job(request, job_id)
+    return render(request, "participants/jobs/status.html", {"job": job})
+
+
+@never_cache
+@login_required
+def background_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    job = _visible_job(request, job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "message": job.message,
+            "finished": job.is_finished,
+        }
+    )
+
+
+@never_cache
+@login_required
+def background_job_result(request: HttpRequest, job_id: int) -> FileResponse:
+    """The job's file, streamed from storage to its starter only."""
+    job = _visible_job(request, job_id)
+    if job.status != BackgroundJob.Status.DONE or not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )

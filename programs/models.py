@@ -1,5 +1,6 @@
 """Municipalities, organisations, programs, seasons and their roadmaps."""
 
+import re
 from datetime import date
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -148,6 +149,37 @@ class Program(models.Model):
         return self.title
 
 
+_OFFSET_TOKEN = re.compile(r"^(\d+)\s*(д|дн|дня|дней|d|ч|h)?$", re.IGNORECASE)
+MAX_REMINDER_OFFSET_HOURS = 60 * 24
+
+
+def parse_reminder_offsets(value: str) -> list[int]:
+    """«7д, 2д, 3ч» → [168, 48, 3]: hours before a due date, largest first; a bare number means hours.
+
+    Raises ValidationError naming the piece that is not understood.
+    """
+    hours = set()
+    for piece in re.split(r"[,;\s]+(?=\d)", (value or "").strip()):
+        piece = piece.strip().strip(",;").strip()
+        if not piece:
+            continue
+        match = _OFFSET_TOKEN.match(piece)
+        if not match:
+            raise ValidationError(
+                _("Не понятно «%(piece)s»: пишите сроки через запятую, например «7д, 2д, 3ч»."), params={"piece": piece}
+            )
+        number, unit = int(match.group(1)), (match.group(2) or "ч").lower()
+        value_hours = number * 24 if unit.startswith(("д", "d")) else number
+        if not 0 < value_hours <= MAX_REMINDER_OFFSET_HOURS:
+            raise ValidationError(_("Напоминание «%(piece)s»: от 1 часа до 60 дней до срока."), params={"piece": piece})
+        hours.add(value_hours)
+    return sorted(hours, reverse=True)
+
+
+def validate_reminder_offsets(value: str) -> None:
+    parse_reminder_offsets(value)
+
+
 class ReviewRelease(models.TextChoices):
     ON_SUBMIT = "on_submit", _("Сразу после оценки эксперта")
     AFTER_CHECK = "after_check", _("После проверки координатором")
@@ -238,6 +270,15 @@ class Season(models.Model):
     review_lock_hours = models.PositiveSmallIntegerField(
         _("видеоурок закрепляется за экспертом на, часов"), default=4, validators=[MinValueValidator(1)]
     )
+    # Reminders (issue 5): how long before a due date teachers and experts are reminded.
+    reminder_offsets = models.CharField(
+        _("напоминать до срока"),
+        max_length=100,
+        default="7д, 2д, 3ч",
+        blank=True,
+        validators=[validate_reminder_offsets],
+        help_text=_("Через запятую: «7д» — за 7 дней, «3ч» — за 3 часа. Пусто — не напоминать."),
+    )
     cloned_from = models.ForeignKey(
         "self", verbose_name=_("создан копированием"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -284,6 +325,14 @@ class Season(models.Model):
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.registration_opens_at <= now < self.registration_closes_at
+
+    @property
+    def reminder_offset_hours(self) -> list[int]:
+        """The reminder offsets in hours, largest first; an unreadable value reminds of nothing."""
+        try:
+            return parse_reminder_offsets(self.reminder_offsets)
+        except ValidationError:
+            return []
 
     def is_running(self, today: date | None = None) -> bool:
         today = today or timezone.localdate(timezone=self.tz)

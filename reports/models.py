@@ -1,9 +1,12 @@
 """Yearly KPI targets from the municipal orders."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Municipality, Program
+from programs.models import Municipality, Program, Season
 
 
 class KpiTarget(models.Model):
@@ -42,3 +45,53 @@ class KpiTarget(models.Model):
 
     def __str__(self):
         return f"{self.title} — {self.year}: {self.get_comparison_display()} {self.value}{self.unit}"
+
+
+class KpiSnapshot(models.Model):
+    """Every KPI's value frozen at a moment (nightly, or a half-year monitoring period), so later edits of the
+    data never rewrite a past report. `values` maps a KPI code to {"value", "numerator", "denominator", "unit"}.
+    """
+
+    class Kind(models.TextChoices):
+        NIGHTLY = "nightly", _("Ежедневный")
+        PERIOD = "period", _("Мониторинг за период")
+
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices, default=Kind.NIGHTLY)
+    taken_on = models.DateField(_("на дату"))
+    taken_at = models.DateTimeField(_("снят"), default=timezone.now)
+    period = models.CharField(_("период"), max_length=64, blank=True, help_text=_("Например, 1-е полугодие 2025"))
+    season = models.ForeignKey(
+        Season, verbose_name=_("сезон"), null=True, blank=True, on_delete=models.CASCADE, related_name="kpi_snapshots"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("муниципалитет"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kpi_snapshots",
+    )
+    values = models.JSONField(_("значения"), default=dict)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто снял"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("срез показателей")
+        verbose_name_plural = _("срезы показателей")
+        ordering = ["-taken_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "taken_on", "season"],
+                condition=Q(kind="nightly"),
+                name="kpi_snapshot_one_nightly_per_season_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.taken_on:%d.%m.%Y}"

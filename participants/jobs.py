@@ -1,0 +1,165 @@
+"""Bookkeeping of background work: the run log of scheduled jobs and the progress of long jobs.
+
+Scheduled jobs (deadlines, reminders, certificates, the KPI snapshot) wrap their service in `job_run`, so
+a coordinator sees when each last ran and what it did. Long jobs a person starts (a certificate batch, a
+large export) are `BackgroundJob` rows whose progress the status page polls; the starter is notified
+when one ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import BackgroundJob, JobRun, Notification, User
+
+logger = logging.getLogger(__name__)
+
+# A run still holding the lock after this long is presumed dead (killed worker) and the lock lapses.
+JOB_LOCK_SECONDS = 30 * 60
+
+
+@dataclass
+class JobRecorder:
+    """What a running job reports: counts by name and a sentence in Russian for the log."""
+
+    run: JobRun | None
+    summary: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> bool:
+        return self.run is not None and self.run.status == JobRun.Status.SKIPPED
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.summary[name] = self.summary.get(name, 0) + n
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+
+
+@contextmanager
+def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[JobRecorder]:
+    """Log a run of `job`: a row saying it started (committed at once), then how it ended and what it did.
+
+    A second run while one is in progress is logged as skipped and its body must not run: check
+    `recorder.skipped`. A failure is logged with its traceback and raised again for Celery to see.
+    """
+    lock = f"job-run-lock:{job}"
+    if not cache.add(lock, "1", JOB_LOCK_SECONDS):
+        run = JobRun.objects.create(job=job, trigger=trigger, status=JobRun.Status.SKIPPED, finished_at=timezone.now())
+        yield JobRecorder(run)
+        return
+    run = JobRun.objects.create(job=job, trigger=trigger)
+    recorder = JobRecorder(run)
+    try:
+        yield recorder
+    except BaseException as exc:
+        JobRun.objects.filter(pk=run.pk).update(
+            status=JobRun.Status.FAILED,
+            finished_at=timezone.now(),
+            summary=recorder.summary,
+            message="\n".join(recorder.lines),
+            error="".join(traceback.format_exception(exc))[-20000:],
+        )
+        raise
+    else:
+        JobRun.objects.filter(pk=run.pk).update(
+            status=JobRun.Status.SUCCESS,
+            finished_at=timezone.now(),
+            summary=recorder.summary,
+            message="\n".join(recorder.lines),
+        )
+    finally:
+        cache.delete(lock)
+
+
+def job_last_runs() -> dict[str, JobRun]:
+    """The latest run of every job that ever ran, by job name: one query."""
+    latest = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")
+    return {run.job: run for run in JobRun.objects.filter(pk__in=Subquery(latest))}
+
+
+# --- Long jobs a person started ------------------------------------------------------------------------
+
+
+def background_job_create(
+    *, kind: str, title: str, by: User | None, params: dict | None = None, total: int = 0
+) -> BackgroundJob:
+    """A queued long job; queue its task with transaction.on_commit(lambda: task.delay(job.pk))."""
+    return BackgroundJob.objects.create(kind=kind, title=title[:300], started_by=by, params=params or {}, total=total)
+
+
+def background_job_progress(
+    *, job_id: int, done: int, total: int | None = None, message: str | None = None, now: datetime | None = None
+) -> None:
+    """Report progress (outside any transaction of the job, so the status page sees it at once)."""
+    fields: dict = {"done": done, "status": BackgroundJob.Status.RUNNING}
+    if total is not None:
+        fields["total"] = total
+    if message is not None:
+        fields["message"] = message
+    updated = BackgroundJob.objects.filter(pk=job_id, started_at__isnull=True).update(
+        started_at=now or timezone.now(), **fields
+    )
+    if not updated:
+        BackgroundJob.objects.filter(pk=job_id).update(**fields)
+
+
+def background_job_finish(
+    *,
+    job_id: int,
+    failed: bool = False,
+    message: str = "",
+    result_name: str = "",
+    result_content: bytes | None = None,
+    result_url: str = "",
+) -> BackgroundJob | None:
+    """End a long job, attach its result (a file or a link) and notify the person who started it."""
+    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id).first()
+    if job is None:
+        return None
+    now = timezone.now()
+    job.status = BackgroundJob.Status.FAILED if failed else BackgroundJob.Status.DONE
+    job.finished_at = now
+    job.started_at = job.started_at or now
+    job.message = message
+    job.result_url = result_url[:500]
+    if not failed and job.total and job.done < job.total:
+        job.done = job.total
+    if result_content is not None:
+        job.result_file.save(result_name or f"job-{job.pk}", ContentFile(result_content), save=False)
+    job.save()
+    if job.started_by_id:
+        from .notifications import NotificationDraft, notifications_create
+
+        if failed:
+            title = _("Не выполнено: %(title)s") % {"title": job.title}
+        else:
+            title = _("Готово: %(title)s") % {"title": job.title}
+        with transaction.atomic():
+            notifications_create(
+                drafts=[
+                    NotificationDraft(
+                        user_id=job.started_by_id,
+                        kind=Notification.Kind.JOB,
+                        title=title,
+                        body=message,
+                        url=reverse("background_job", args=[job.pk]),
+                        dedupe_key=f"job:{job.pk}",
+                    )
+                ]
+            )
+    return job
