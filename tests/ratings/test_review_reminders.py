@@ -5,10 +5,12 @@ offset); set-based."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 
 from activities.models import Submission
 from experts.models import ExpertRole
 from participants.models import Notification, User
+from participants.notifications import notifications_deliver
 from participants.reminders import reminders_send
 from ratings.models import Review, ReviewAssignment
 from tests.factories import (
@@ -88,6 +90,14 @@ def test_an_assigned_review_is_reminded_once_before_its_due_date(season, assignm
     assert reminder.url == "/expert/reviews/"
     assert reminder.email_template == "reminder_review"
     assert reminder.email_context["link"] == "http://localhost:8000/expert/reviews/"
+    assert notifications_deliver()["sent"] == 1
+    message = mail.outbox[0]
+    assert message.to == [expert.person.user.email]
+    assert message.subject == (
+        "Напоминание: проверьте видеоурок по мероприятию «Открытый урок» до 11 октября 2025, 11:00 (UTC+5)"
+    )
+    assert "http://localhost:8000/expert/reviews/" in message.body
+    assert 'href="http://localhost:8000/expert/reviews/"' in message.alternatives[0][0]
     # Three hours before: the last offset.
     assert reminders_send(now=deadline - timedelta(hours=1))["review"] == 1
     assert reminders_send(now=deadline + timedelta(minutes=1))["review"] == 0
