@@ -15,3 +15,7 @@ class ActivitiesConfig(AppConfig):
 
         register_cabinet_sections()
         cabinet_videos.register()
+        # Reminders to teachers with a video lesson to submit (participants.reminders registry).
+        from .reminders import register as register_reminders
+
+        register_reminders()

@@ -25,9 +25,11 @@ from .models import (
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackQuestion,
+    Notification,
     Person,
     PersonalDataRequest,
     SchoolApplication,
+    User,
 )
 
 Rows = list[dict[str, Any]]
@@ -321,6 +323,33 @@ def export_school_applications(person: Person) -> Rows:
     ]
 
 
+def export_notifications(person: Person) -> Rows:
+    if not person.user_id:
+        return []
+    return [
+        {
+            _("Заголовок"): n.title,
+            _("Текст"): n.body,
+            _("Вид"): n.get_kind_display(),
+            _("Ссылка"): n.url,
+            _("Создано"): n.created_at,
+            _("Прочитано"): n.read_at,
+            _("Письмо"): n.get_email_status_display(),
+            _("Письмо отправлено"): n.email_sent_at,
+        }
+        for n in Notification.objects.filter(user_id=person.user_id).order_by("created_at", "pk")
+    ]
+
+
+def erase_notifications(person: Person) -> list[str]:
+    """The person's notifications (their texts name them, their activities and deadlines) go entirely."""
+    if not person.user_id:
+        return []
+    deleted, _rows = Notification.objects.filter(user_id=person.user_id).delete()
+    User.objects.filter(pk=person.user_id).update(unread_notifications=0)
+    return [_("Удалены уведомления: %(n)d") % {"n": deleted}] if deleted else []
+
+
 REPLACED_REASON = gettext_lazy("Текст удалён по запросу участника")
 
 
@@ -356,6 +385,8 @@ def register() -> None:
         ("feedback", gettext_lazy("Обратная связь"), export_feedback, 70),
         ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
         ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
+        ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),
     ]:
         register_exporter(key, title, fn, order)
     register_eraser(erase_participants_text)
+    register_eraser(erase_notifications)

@@ -1,4 +1,4 @@
-"""Who may follow a long job's progress and download its result (django-rules predicates)."""
+"""Who may follow a long job's progress and download its result, who reads a notification (django-rules)."""
 
 import rules
 
@@ -14,3 +14,14 @@ def is_background_job_starter(user, job) -> bool:
 can_view_background_job = is_background_job_starter | rules.is_superuser
 
 rules.add_perm("participants.view_background_job", can_view_background_job)
+
+
+@rules.predicate
+def is_notification_recipient(user, notification) -> bool:
+    """A notification is read, and its link followed, only by the person it was sent to."""
+    if notification is None or not user.is_authenticated:
+        return False
+    return notification.user_id == user.pk
+
+
+rules.add_perm("participants.read_notification", is_notification_recipient)

@@ -1,17 +1,55 @@
-"""Celery tasks of the participants app: thin wrappers over services, safe to run twice."""
+"""Celery tasks of the participants app: thin wrappers over services, safe to run twice.
+
+The scheduled jobs are also run by hand through management commands; both go through the functions
+below so that every run lands in the job log (JobRun) with its trigger.
+"""
+
+from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .jobs import job_run
+from .jobs import JobRecorder, job_run
+from .models import JobRun
 from .notifications import notifications_deliver
+from .reminders import reminders_send, reminders_summary
+
+
+def deliver_notifications_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecorder:
+    """Send the outbox under the job log; the recorder says what was done (or that another run holds it)."""
+    with job_run("deliver_notifications", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        result = notifications_deliver()
+        for name, n in result.items():
+            run.count(name, n)
+        run.say(
+            _("Писем отправлено: %(sent)d, с ошибкой: %(failed)d, без адреса: %(skipped)d.")
+            % {"sent": result["sent"], "failed": result["failed"], "skipped": result["skipped"]}
+        )
+    return run
+
+
+def send_reminders_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: datetime | None = None) -> JobRecorder:
+    """Send the reminders due now under the job log, counted by source (video, review…)."""
+    with job_run("send_reminders", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        sent = reminders_send(now=now or timezone.now())
+        for name, n in sent.items():
+            run.count(name, n)
+        run.say(reminders_summary(sent))
+    return run
 
 
 @shared_task
 def notifications_deliver_task() -> None:
     """Send the e-mails waiting in the notification outbox (queued after a commit and on a schedule)."""
-    with job_run("deliver_notifications") as run:
-        if run.skipped:
-            return
-        result = notifications_deliver()
-        for name, n in result.items():
-            run.count(name, n)
+    deliver_notifications_job()
+
+
+@shared_task
+def send_reminders_task() -> None:
+    """Hourly: reminders before due dates to teachers (video lessons) and experts (reviews)."""
+    send_reminders_job()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_notifications
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -26,6 +26,9 @@ urlpatterns = [
     path("cabinet/my-data/", views.my_data, name="my_data"),
     path("cabinet/my-data/download/", views.my_data_download, name="my_data_download"),
     path("cabinet/my-data/erase/", views.my_data_erase, name="my_data_erase"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/read-all/", views_notifications.notifications_mark_all_read, name="notifications_read_all"),
+    path("notifications/<int:notification_id>/read/", views_notifications.notification_open, name="notification_read"),
     path("jobs/<int:job_id>/", views.background_job, name="background_job"),
     path("jobs/<int:job_id>/status.json", views.background_job_status, name="background_job_status"),
     path("jobs/<int:job_id>/result/", views.background_job_result, name="background_job_result"),

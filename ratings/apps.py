@@ -22,3 +22,7 @@ class RatingsConfig(AppConfig):
         panels.register()
         # The review of video lessons on the expert's workspace (/expert/).
         workspace.register()
+        # Reminders to experts with reviews due (participants.reminders registry).
+        from .reminders import register as register_reminders
+
+        register_reminders()
