@@ -1,0 +1,11 @@
+from participants.management.job_command import JobCommand
+from participants.models import JobRun
+from participants.tasks import notifications_deliver_task
+
+
+class Command(JobCommand):
+    help = "Send the e-mails waiting in the notification outbox now (normally every 5 minutes by beat)."
+    job = "deliver_notifications"
+
+    def run_job(self, **options) -> None:
+        notifications_deliver_task(trigger=JobRun.Trigger.COMMAND)
