@@ -7,6 +7,7 @@ polls /jobs/<id>/status.json.
 from __future__ import annotations
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from .conftest import CHROMIUM
@@ -71,3 +72,6 @@ def test_status_page_follows_the_job(live_server, portal_data, browser, shot, ax
         assert info.value.suggested_filename.startswith("certificates")
     finally:
         context.close()
+        # The ORM calls above ran beside Playwright's loop on a connection of their own: close it, or
+        # PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
