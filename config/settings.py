@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +240,43 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The scheduled jobs, keyed by the job name each logs its runs under (participants.JobRun.job). Times are in
+# TIME_ZONE. `expires` drops a run the worker could not start before the next one is due, so that a worker
+# that was down does not face a pile of identical runs.
+CELERY_BEAT_SCHEDULE = {
+    "check_deadlines": {
+        "task": "activities.tasks.check_deadlines_task",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "send_reminders": {
+        "task": "participants.tasks.send_reminders_task",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "issue_certificates": {
+        "task": "activities.tasks.issue_certificates_task",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 55 * 60},
+    },
+    "deliver_notifications": {
+        "task": "participants.tasks.notifications_deliver_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    "kpi_snapshot": {
+        "task": "reports.tasks.kpi_snapshot_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "prune_job_runs": {
+        "task": "participants.tasks.job_runs_prune_task",
+        "schedule": crontab(hour=3, minute=40),
+        "options": {"expires": 6 * 3600},
+    },
+}
+# The job log keeps this many days of runs (the last run of every job is kept whatever its age).
+JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
 
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:

@@ -767,3 +767,6 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
         obj.person_ref = str(obj.person_id or "")
         obj.processed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+from . import admin_jobs  # noqa: E402,F401  (the job log, the scheduled jobs' overview and long jobs)

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -90,6 +90,14 @@ def job_last_runs() -> dict[str, JobRun]:
     """The latest run of every job that ever ran, by job name: one query."""
     latest = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")
     return {run.job: run for run in JobRun.objects.filter(pk__in=Subquery(latest))}
+
+
+def job_runs_prune(*, now: datetime, keep_days: int) -> int:
+    """Delete runs older than `keep_days`, except the last run of each job whatever its age. Returns how many."""
+    latest = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")
+    old = JobRun.objects.filter(started_at__lt=now - timedelta(days=keep_days)).exclude(pk__in=Subquery(latest))
+    deleted, _by_model = old.delete()
+    return deleted
 
 
 # --- Long jobs a person started ------------------------------------------------------------------------

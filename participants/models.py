@@ -538,6 +538,8 @@ class JobRun(models.Model):
         verbose_name = _("запуск фоновой задачи")
         verbose_name_plural = _("журнал фоновых задач")
         ordering = ["-started_at", "-pk"]
+        # Coordinators get it with every portal permission (participants.roles); management only views.
+        permissions = [("run_jobs", _("Может запускать фоновые задачи вручную"))]
         indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
 
     def __str__(self):

@@ -1,16 +1,18 @@
 """Celery tasks of the participants app: thin wrappers over services, safe to run twice.
 
 The scheduled jobs are also run by hand through management commands; both go through the functions
-below so that every run lands in the job log (JobRun) with its trigger.
+below so that every run lands in the job log (JobRun) with its trigger (schedule, command or manual: the
+coordinator's «Запустить сейчас» passes it).
 """
 
 from datetime import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .jobs import JobRecorder, job_run
+from .jobs import JobRecorder, job_run, job_runs_prune
 from .models import JobRun
 from .notifications import notifications_deliver
 from .reminders import reminders_send, reminders_summary
@@ -44,12 +46,24 @@ def send_reminders_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: datetime 
 
 
 @shared_task
-def notifications_deliver_task() -> None:
+def notifications_deliver_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
     """Send the e-mails waiting in the notification outbox (queued after a commit and on a schedule)."""
-    deliver_notifications_job()
+    deliver_notifications_job(trigger=trigger)
 
 
 @shared_task
-def send_reminders_task() -> None:
+def send_reminders_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
     """Hourly: reminders before due dates to teachers (video lessons) and experts (reviews)."""
-    send_reminders_job()
+    send_reminders_job(trigger=trigger)
+
+
+@shared_task
+def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
+    """Keep the job log short: runs older than JOB_RUNS_KEEP_DAYS go, the last run of every job stays."""
+    with job_run("prune_job_runs", trigger=trigger) as run:
+        if run.skipped:
+            return
+        keep_days = settings.JOB_RUNS_KEEP_DAYS
+        deleted = job_runs_prune(now=timezone.now(), keep_days=keep_days)
+        run.count("deleted", deleted)
+        run.say(_("Удалено записей журнала старше %(days)s дн.: %(n)s") % {"days": keep_days, "n": deleted})

@@ -90,6 +90,6 @@ def test_the_scheduled_task_logs_its_run(due_video):
 def test_a_run_in_progress_makes_the_command_step_aside(due_video):
     cache.add("job-run-lock:send_reminders", "1", 60)
     out = _call("send_reminders")
-    assert "Пропущено: рассылка напоминаний уже выполняется." in out
+    assert "send_reminders: Пропущено: уже выполняется" in out
     assert JobRun.objects.get(job="send_reminders").status == JobRun.Status.SKIPPED
     assert Notification.objects.count() == 0

@@ -1,16 +1,11 @@
-from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
-
+from participants.management.job_command import JobCommand
 from participants.models import JobRun
 from participants.tasks import deliver_notifications_job
 
 
-class Command(BaseCommand):
-    help = "Отправить письма уведомлений, ждущие отправки."
+class Command(JobCommand):
+    help = "Send the e-mails waiting in the notification outbox now (normally every 5 minutes by beat)."
+    job = "deliver_notifications"
 
-    def handle(self, *args, **options):
-        run = deliver_notifications_job(trigger=JobRun.Trigger.COMMAND)
-        if run.skipped:
-            self.stdout.write(_("Пропущено: отправка писем уже выполняется."))
-            return
-        self.stdout.write("\n".join(run.lines))
+    def run_job(self, **options) -> None:
+        deliver_notifications_job(trigger=JobRun.Trigger.COMMAND)

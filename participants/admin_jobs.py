@@ -1,0 +1,240 @@
+"""The coordinator's view of background work: the job log, the scheduled jobs' overview and long jobs.
+
+All of it is read-only evidence; the only action is «Запустить сейчас», which queues a scheduled job and needs
+the participants.run_jobs permission (the «Координаторы» group and superusers have it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .job_schedule import JOB_TITLES, job_title, scheduled_job_start, scheduled_jobs
+from .models import BackgroundJob, JobRun
+
+RUN_PERMISSION = "participants.run_jobs"
+
+# Colours with enough contrast on white; the status is always written out too, never shown by colour alone.
+STATUS_COLOURS = {
+    JobRun.Status.RUNNING: "#0b5ed7",
+    JobRun.Status.SUCCESS: "#146c43",
+    JobRun.Status.FAILED: "#b02a37",
+    JobRun.Status.SKIPPED: "#6c5300",
+    BackgroundJob.Status.QUEUED: "#495057",
+    BackgroundJob.Status.DONE: "#146c43",
+}
+
+# The admin index links to the overview (templates/admin/portal_index.html).
+admin.site.index_template = "admin/portal_index.html"
+
+
+def status_badge(status: str, label: str):
+    return format_html(
+        '<span class="job-status job-status-{}" style="color: {}; font-weight: 600">{}</span>',
+        status,
+        STATUS_COLOURS.get(status, "#495057"),
+        label,
+    )
+
+
+def duration_words(duration: timedelta | None) -> str:
+    """«0,4 с», «12 с», «3 мин 05 с», «1 ч 02 мин»."""
+    if duration is None:
+        return "—"
+    seconds = max(duration.total_seconds(), 0)
+    if seconds < 10:
+        return gettext("%(s)s с") % {"s": f"{seconds:.1f}".replace(".", ",")}
+    seconds = int(seconds)
+    if seconds < 60:
+        return gettext("%(s)d с") % {"s": seconds}
+    if seconds < 3600:
+        return gettext("%(m)d мин %(s)02d с") % {"m": seconds // 60, "s": seconds % 60}
+    return gettext("%(h)d ч %(m)02d мин") % {"h": seconds // 3600, "m": seconds % 3600 // 60}
+
+
+class JobFilter(admin.SimpleListFilter):
+    """The job filter by its Russian title; the choices are the known jobs, so the filter costs no query."""
+
+    title = _("задача")
+    parameter_name = "job"
+
+    def lookups(self, request, model_admin):
+        return [(job, title) for job, title in JOB_TITLES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(job=self.value())
+        return queryset
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence: shown, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["job_display", "trigger", "status_display", "started_at", "duration", "message_short"]
+    list_filter = [JobFilter, "status", "trigger"]
+    list_per_page = 50
+    show_full_result_count = False
+    change_list_template = "admin/participants/jobrun/change_list.html"
+    fields = [
+        "job_display",
+        "trigger",
+        "status_display",
+        "started_at",
+        "finished_at",
+        "duration",
+        "summary_display",
+        "message",
+        "error_display",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("задача"), ordering="job")
+    def job_display(self, obj):
+        return job_title(obj.job)
+
+    @admin.display(description=_("состояние"), ordering="status")
+    def status_display(self, obj):
+        return status_badge(obj.status, obj.get_status_display())
+
+    @admin.display(description=_("длительность"))
+    def duration(self, obj):
+        return duration_words(obj.finished_at - obj.started_at if obj.finished_at else None)
+
+    @admin.display(description=_("что сделано"))
+    def message_short(self, obj):
+        text = obj.message.splitlines()[0] if obj.message else ""
+        if obj.status == JobRun.Status.FAILED and obj.error:
+            text = text or obj.error.strip().splitlines()[-1]
+        return text[:200]
+
+    @admin.display(description=_("итоги"))
+    def summary_display(self, obj):
+        if not obj.summary:
+            return "—"
+        rows = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", sorted(obj.summary.items()))
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description=_("ошибка"))
+    def error_display(self, obj):
+        if not obj.error:
+            return "—"
+        return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>', obj.error)
+
+    def get_urls(self):
+        return [
+            path("overview/", self.admin_site.admin_view(self.overview_view), name="participants_jobrun_overview"),
+            path(
+                "overview/<slug:job>/run/",
+                self.admin_site.admin_view(require_POST(self.run_view)),
+                name="participants_jobrun_run",
+            ),
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "overview_url": reverse("admin:participants_jobrun_overview")}
+        return super().changelist_view(request, extra_context)
+
+    def overview_view(self, request):
+        """«Фоновые задачи»: one row per scheduled job with its last and next run."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Фоновые задачи"),
+            "opts": self.model._meta,
+            "rows": [
+                (job, status_badge(job.last_run.status, job.last_run.get_status_display()) if job.last_run else "")
+                for job in scheduled_jobs()
+            ],
+            "can_run": request.user.has_perm(RUN_PERMISSION),
+            "time_zone": timezone.get_current_timezone_name(),
+        }
+        return TemplateResponse(request, "admin/participants/jobrun/overview.html", context)
+
+    def run_view(self, request, job: str):
+        if not request.user.has_perm(RUN_PERMISSION):
+            raise PermissionDenied
+        try:
+            scheduled_job_start(job=job)
+        except KeyError:
+            raise Http404 from None
+        messages.success(
+            request,
+            gettext("Задача «%(title)s» поставлена в очередь; её запуск появится в журнале.")
+            % {"title": job_title(job)},
+        )
+        return redirect("admin:participants_jobrun_overview")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdmin):
+    """Long jobs: a coordinator sees the ones they started (results may hold others' data); a superuser sees all."""
+
+    list_display = ["title", "kind", "started_by", "status_display", "progress", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title"]
+    list_select_related = ["started_by"]
+    list_per_page = 50
+    show_full_result_count = False
+    fields = [
+        "title",
+        "kind",
+        "started_by",
+        "status_display",
+        "progress",
+        "message",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "result_link",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(started_by=request.user)
+
+    def view_on_site(self, obj):
+        return reverse("background_job", args=[obj.pk])
+
+    @admin.display(description=_("состояние"), ordering="status")
+    def status_display(self, obj):
+        return status_badge(obj.status, obj.get_status_display())
+
+    @admin.display(description=_("ход выполнения"))
+    def progress(self, obj):
+        if obj.total:
+            return format_html("{}% ({} / {})", obj.percent, obj.done, obj.total)
+        return f"{obj.percent}%"
+
+    @admin.display(description=_("результат"))
+    def result_link(self, obj):
+        if obj.status != BackgroundJob.Status.DONE or not (obj.result_file or obj.result_url):
+            return "—"
+        url = reverse("background_job_result", args=[obj.pk]) if obj.result_file else obj.result_url
+        return format_html('<a href="{}">{}</a>', url, _("Скачать результат") if obj.result_file else _("Открыть"))

@@ -1,0 +1,21 @@
+"""Celery tasks of the reports app: thin wrappers over services, safe to run twice."""
+
+from celery import shared_task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.jobs import job_run
+from participants.models import JobRun
+
+from .services import kpi_snapshot_take
+
+
+@shared_task
+def kpi_snapshot_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
+    """The nightly KPI snapshot of every running season."""
+    with job_run("kpi_snapshot", trigger=trigger) as run:
+        if run.skipped:
+            return
+        taken = kpi_snapshot_take(now=timezone.now())
+        run.count("snapshots", taken)
+        run.say(_("Сняты показатели сезонов: %(n)s") % {"n": taken})

@@ -1,0 +1,56 @@
+"""job_runs_prune and its task: old runs go, the last run of each job stays whatever its age."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from participants.jobs import job_runs_prune
+from participants.models import JobRun
+from participants.tasks import job_runs_prune_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(job: str, days_ago: int) -> JobRun:
+    return JobRun.objects.create(
+        job=job, status=JobRun.Status.SUCCESS, started_at=timezone.now() - timedelta(days=days_ago)
+    )
+
+
+def test_old_runs_go_and_the_last_of_each_job_stays():
+    now = timezone.now()
+    very_old = _run("check_deadlines", 400)
+    old = _run("check_deadlines", 200)
+    recent = _run("check_deadlines", 10)
+    lone_old = _run("issue_certificates", 365)  # the only run of its job: kept however old
+    old_reminder, last_reminder = _run("send_reminders", 300), _run("send_reminders", 190)
+
+    assert job_runs_prune(now=now, keep_days=180) == 3
+    assert set(JobRun.objects.values_list("pk", flat=True)) == {recent.pk, lone_old.pk, last_reminder.pk}
+    assert not JobRun.objects.filter(pk__in=[very_old.pk, old.pk, old_reminder.pk]).exists()
+    # Safe to run twice: nothing more to delete.
+    assert job_runs_prune(now=now, keep_days=180) == 0
+
+
+def test_task_logs_its_own_run(settings):
+    settings.JOB_RUNS_KEEP_DAYS = 30
+    _run("check_deadlines", 40)
+    _run("check_deadlines", 1)
+    job_runs_prune_task(trigger=JobRun.Trigger.MANUAL)
+    run = JobRun.objects.get(job="prune_job_runs")
+    assert run.status == JobRun.Status.SUCCESS and run.trigger == JobRun.Trigger.MANUAL
+    assert run.summary == {"deleted": 1}
+    assert "30" in run.message and "1" in run.message
+    assert JobRun.objects.filter(job="check_deadlines").count() == 1
+
+
+def test_command_runs_it_as_the_operator(capsys):
+    _run("check_deadlines", 400)
+    _run("check_deadlines", 2)
+    call_command("prune_job_runs")
+    run = JobRun.objects.get(job="prune_job_runs")
+    assert run.trigger == JobRun.Trigger.COMMAND and run.summary == {"deleted": 1}
+    out = capsys.readouterr().out
+    assert "prune_job_runs: Выполнено (deleted=1)" in out
