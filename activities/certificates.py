@@ -226,6 +226,6 @@ def certificates_for_render(pks: Iterable[int]):
     """Certificates with everything the template reads: one query."""
     return list(
         Certificate.objects.filter(pk__in=list(pks))
-        .select_related("enrollment__person", "enrollment__season__program", "activity", "program")
+        .select_related("enrollment__person", "enrollment__season__program__organiser", "activity", "program")
         .order_by("sequence", "pk")
     )
