@@ -210,3 +210,19 @@ def test_every_program_template_gives_one_page_per_certificate(slug):
         reader = PdfReader(io.BytesIO(certificate.pdf.read()))
         assert len(reader.pages) == 1
         assert certificate.number in reader.pages[0].extract_text()
+
+
+def test_a_leftover_file_of_a_killed_run_is_overwritten(season):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    webinar = activity_with_sessions(season)
+    _teachers(season, webinar, 1)
+    name = "certificates/2026/ПП-2026-000001.pdf"
+    default_storage.save(name, ContentFile(b"half-written by a killed run"))
+
+    certificates_issue(now=NOW)
+
+    certificate = Certificate.objects.get()
+    assert certificate.pdf.name == name
+    assert certificate.pdf.read().startswith(b"%PDF")
