@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
