@@ -1,7 +1,12 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -9,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
-from programs.models import RoadmapModule
+from programs.models import RoadmapModule, Season
 
-from .models import Activity, Attendance, Session, Submission, SubmissionExtension, VideoAssignment
+from .jobs_certificates import certificates_batch_start, certificates_zip_start
+from .models import Activity, Attendance, Certificate, Session, Submission, SubmissionExtension, VideoAssignment
 from .services import extension_check, extension_grant
+from .services_certificates import certificate_reissue, certificate_revoke
 
 
 class SessionInline(admin.TabularInline):
@@ -32,7 +39,17 @@ class VideoAssignmentInline(admin.StackedInline):
 @admin.register(Activity)
 class ActivityAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
-    list_display = ["title", "kind", "format", "module", "season", "is_mandatory", "gives_certificate", "hours"]
+    list_display = [
+        "title",
+        "kind",
+        "format",
+        "module",
+        "season",
+        "is_mandatory",
+        "gives_certificate",
+        "hours",
+        "certificate_links",
+    ]
     list_filter = ["kind", "format", "is_mandatory", "gives_certificate", "season__program", ("season", SeasonFilter)]
     search_fields = ["title", "description"]
     list_select_related = ["module", "season__program"]
@@ -52,6 +69,19 @@ class ActivityAdmin(MunicipalityScopedAdmin):
             {"season": "program__municipality", "module": "season__program__municipality"},
         )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("сертификаты"))
+    def certificate_links(self, obj):
+        if not obj.gives_certificate:
+            return "—"
+        return format_html(
+            '<a href="{}?activity={}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:activities_certificate_issue"),
+            obj.pk,
+            _("Выдать сейчас"),
+            reverse("admin:activities_certificate_zip", args=[obj.pk]),
+            _("Скачать все сертификаты (ZIP)"),
+        )
 
     @admin.action(description=_("Сделать обязательными"))
     def make_mandatory(self, request, queryset):
@@ -296,3 +326,222 @@ class RoadmapModuleWithActivitiesAdmin(BaseRoadmapModuleAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+
+# --- Certificates (issue 5) ----------------------------------------------------------------------------
+
+
+class CertificateReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Сохраняется в карточке сертификата; на публичной странице проверки видно только «Отозван»."),
+    )
+
+
+class CertificateIssueForm(forms.Form):
+    """«Выдать сертификаты сейчас»: a season (everything owed in it) or one activity."""
+
+    season = forms.ModelChoiceField(label=_("Сезон"), queryset=None, required=False)
+    activity = forms.ModelChoiceField(label=_("Мероприятие"), queryset=None, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        seasons = Season.objects.select_related("program").order_by("program__title", "-starts_on")
+        activities = Activity.objects.filter(gives_certificate=True).select_related("season__program")
+        if user is not None and not user.is_superuser and getattr(user, "municipality_id", None):
+            seasons = seasons.filter(program__municipality_id=user.municipality_id)
+            activities = activities.filter(season__program__municipality_id=user.municipality_id)
+        self.fields["season"].queryset = seasons
+        self.fields["activity"].queryset = activities.order_by("season__program__title", "title")
+        self.fields["activity"].label_from_instance = lambda a: f"{a.title} ({a.season})"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("season") and not cleaned.get("activity"):
+            raise ValidationError(_("Выберите сезон или мероприятие."))
+        if cleaned.get("season") and cleaned.get("activity"):
+            raise ValidationError(_("Выберите что-то одно: сезон или мероприятие."))
+        return cleaned
+
+
+class CertificateStateFilter(admin.SimpleListFilter):
+    title = _("состояние")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("valid", _("Действителен")), ("revoked", _("Отозван"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "valid":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(MunicipalityScopedAdmin):
+    """Certificates are issued by the service (never typed in); a coordinator revokes or re-issues with a reason."""
+
+    municipality_path = "enrollment__season__program__municipality"
+    list_display = ["number", "holder", "title", "hours", "issued_at", "state", "pdf_link"]
+    list_filter = [CertificateStateFilter, "kind", "program", ("enrollment__season", SeasonFilter)]
+    search_fields = ["number", "enrollment__person__last_name", "enrollment__person__first_name", "title"]
+    list_select_related = ["enrollment__person", "enrollment__season"]
+    date_hierarchy = "issued_at"
+    actions = ["revoke", "reissue"]
+    change_list_template = "admin/activities/certificate/change_list.html"
+    fields = [
+        "number",
+        "holder",
+        "kind",
+        "title",
+        "hours",
+        "issued_at",
+        "issued_by",
+        "state",
+        "revoked_by",
+        "revoke_reason",
+        "reissue_of",
+        "pdf_link",
+        "verify_link",
+        "pdf_sha256",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("кому выдан"), ordering="enrollment__person__last_name")
+    def holder(self, obj):
+        return obj.enrollment.person.full_name
+
+    @admin.display(description=_("состояние"))
+    def state(self, obj):
+        if obj.revoked_at is None:
+            return _("Действителен")
+        local = timezone.localtime(obj.revoked_at, ZoneInfo(obj.enrollment.season.time_zone))
+        return _("Отозван %(date)s") % {"date": date_format(local, "j E Y")}
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if not obj.pdf:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("certificate_download", args=[obj.pk]), _("скачать"))
+
+    @admin.display(description=_("страница проверки"))
+    def verify_link(self, obj):
+        url = reverse("certificate_verify", args=[obj.code])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    # -- actions through a page asking for the reason --
+
+    def _with_reason(self, request, queryset, *, title, apply):
+        queryset = queryset.select_related("enrollment__person", "enrollment__season__program")
+        if "apply" in request.POST:
+            form = CertificateReasonForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for certificate in queryset:
+                    if not request.user.has_perm("activities.manage_certificate", certificate):
+                        continue
+                    try:
+                        apply(certificate, form.cleaned_data["reason"])
+                    except ValidationError as exc:
+                        self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.WARNING)
+                    else:
+                        done += 1
+                if done:
+                    self.message_user(request, _("Готово: %(n)d.") % {"n": done}, messages.SUCCESS)
+                return None
+        else:
+            form = CertificateReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/activities/certificate/reason.html", context)
+
+    @admin.action(description=_("Отозвать"))
+    def revoke(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset.filter(revoked_at__isnull=True),
+            title=_("Отозвать сертификаты"),
+            apply=lambda c, reason: certificate_revoke(certificate=c, by=request.user, reason=reason),
+        )
+
+    @admin.action(description=_("Выдать заново"))
+    def reissue(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset.filter(revoked_at__isnull=True),
+            title=_("Выдать сертификаты заново (старые будут отозваны)"),
+            apply=lambda c, reason: certificate_reissue(certificate=c, by=request.user, reason=reason),
+        )
+
+    # -- long jobs: issue now, ZIP of an activity --
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("issue/", wrap(self.issue_view), name="activities_certificate_issue"),
+            path("zip/<int:activity_id>/", wrap(self.zip_view), name="activities_certificate_zip"),
+            *super().get_urls(),
+        ]
+
+    def issue_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        initial = {}
+        for key in ("season", "activity"):
+            if request.GET.get(key, "").isdigit():
+                initial[key] = int(request.GET[key])
+        data = request.POST if request.method == "POST" else None
+        form = CertificateIssueForm(data, user=request.user, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            target = form.cleaned_data["activity"] or form.cleaned_data["season"]
+            if not request.user.has_perm("activities.issue_certificates", target):
+                raise Http404
+            job = certificates_batch_start(
+                by=request.user, season=form.cleaned_data["season"], activity=form.cleaned_data["activity"]
+            )
+            return redirect("background_job", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Выдать сертификаты сейчас"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/activities/certificate/issue.html", context)
+
+    def zip_view(self, request, activity_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        activity = get_object_or_404(Activity.objects.select_related("season__program"), pk=activity_id)
+        if not request.user.has_perm("activities.issue_certificates", activity):
+            raise Http404
+        if request.method == "POST":
+            job = certificates_zip_start(by=request.user, activity=activity)
+            return redirect("background_job", job.pk)
+        count = Certificate.objects.filter(activity=activity, revoked_at__isnull=True).exclude(pdf="").count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Скачать все сертификаты (ZIP)"),
+            "activity": activity,
+            "count": count,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/activities/certificate/zip.html", context)

@@ -133,3 +133,29 @@ def is_enrollment_coordinator(user, enrollment) -> bool:
 can_build_route = rules.is_superuser | is_enrollment_coordinator | is_enrollment_tutor
 
 rules.add_perm("activities.build_route", can_build_route)
+
+
+# --- Certificates (issue 5) ----------------------------------------------------------------------------
+
+
+def _program_municipality_id(obj) -> int | None:
+    """The municipality of a certificate's, an activity's or a season's program."""
+    if hasattr(obj, "enrollment"):  # a certificate
+        return obj.enrollment.season.program.municipality_id
+    season = getattr(obj, "season", obj)  # an activity reaches it through its season
+    return season.program.municipality_id
+
+
+@rules.predicate
+def is_certificate_coordinator(user, obj) -> bool:
+    """A staff coordinator of the municipality of the certificate's (activity's, season's) program."""
+    if obj is None or not user_is_coordinator(user):
+        return False
+    return user.municipality_id == _program_municipality_id(obj)
+
+
+can_manage_certificate = rules.is_superuser | is_certificate_coordinator
+
+# Revoke and re-issue a certificate; issue now for a season or an activity; download an activity's ZIP.
+rules.add_perm("activities.manage_certificate", can_manage_certificate)
+rules.add_perm("activities.issue_certificates", can_manage_certificate)

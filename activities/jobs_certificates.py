@@ -1,0 +1,129 @@
+"""Long certificate jobs a coordinator starts from the admin: «выдать сейчас» and the ZIP of an activity.
+
+Starting one creates a BackgroundJob and queues its task after the commit; the page /jobs/<id>/ follows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import zipfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.jobs import background_job_create, background_job_finish, background_job_progress
+from participants.models import BackgroundJob, User
+from programs.models import Season
+
+from .models import Activity, Certificate
+from .services_certificates import certificates_issue
+
+logger = logging.getLogger(__name__)
+
+ISSUE_KIND = "certificates_issue"
+ZIP_KIND = "certificates_zip"
+ZIP_PROGRESS_EVERY = 20
+
+
+def certificates_batch_start(
+    *, by: User, season: Season | None = None, activity: Activity | None = None
+) -> BackgroundJob:
+    """Queue «выдать сертификаты сейчас» for a season or an activity."""
+    from .tasks import certificates_batch_task
+
+    if activity is not None:
+        title = _("Выдача сертификатов: %(activity)s") % {"activity": activity.title}
+        params = {"activity": activity.pk}
+    elif season is not None:
+        title = _("Выдача сертификатов: %(program)s, сезон %(season)s") % {
+            "program": season.program.title,
+            "season": season.title,
+        }
+        params = {"season": season.pk}
+    else:
+        raise ValueError("a season or an activity is required")
+    with transaction.atomic():
+        job = background_job_create(kind=ISSUE_KIND, title=title, by=by, params=params)
+        transaction.on_commit(lambda: certificates_batch_task.delay(job.pk))
+    return job
+
+
+def certificates_batch_run(*, job_id: int) -> None:
+    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id, kind=ISSUE_KIND).first()
+    if job is None or job.is_finished:
+        return
+    season = activity = None
+    if job.params.get("activity"):
+        activity = Activity.objects.filter(pk=job.params["activity"]).first()
+    elif job.params.get("season"):
+        season = Season.objects.filter(pk=job.params["season"]).first()
+    if activity is None and season is None:
+        background_job_finish(job_id=job_id, failed=True, message=_("Мероприятие или сезон удалены."))
+        return
+    try:
+        result = certificates_issue(
+            now=timezone.now(), season=season, activity=activity, by=job.started_by, job_id=job_id
+        )
+    except Exception:
+        logger.exception("certificate job %s failed", job_id)
+        background_job_finish(
+            job_id=job_id,
+            failed=True,
+            message=_("Выдача прервалась. Уже выданные сертификаты сохранены; запустите выдачу ещё раз."),
+        )
+        raise
+    background_job_finish(
+        job_id=job_id,
+        message=_("Выдано сертификатов: %(issued)s.") % {"issued": result["issued"]}
+        if result["issued"]
+        else _("Новых сертификатов к выдаче нет."),
+    )
+
+
+def certificates_zip_start(*, by: User, activity: Activity) -> BackgroundJob:
+    """Queue a ZIP of every valid certificate of the activity."""
+    from .tasks import certificates_zip_task
+
+    with transaction.atomic():
+        job = background_job_create(
+            kind=ZIP_KIND,
+            title=_("Сертификаты мероприятия «%(activity)s» (ZIP)") % {"activity": activity.title},
+            by=by,
+            params={"activity": activity.pk},
+        )
+        transaction.on_commit(lambda: certificates_zip_task.delay(job.pk))
+    return job
+
+
+def certificates_zip_run(*, job_id: int) -> None:
+    """Stream the stored PDFs (never re-rendered) into a ZIP saved as the job's result file."""
+    job = BackgroundJob.objects.filter(pk=job_id, kind=ZIP_KIND).first()
+    if job is None or job.is_finished:
+        return
+    activity = Activity.objects.filter(pk=job.params.get("activity")).first()
+    if activity is None:
+        background_job_finish(job_id=job_id, failed=True, message=_("Мероприятие удалено."))
+        return
+    certificates = list(
+        Certificate.objects.filter(activity=activity, revoked_at__isnull=True)
+        .exclude(pdf="")
+        .only("pk", "number", "pdf")
+        .order_by("sequence", "pk")
+    )
+    total = len(certificates)
+    background_job_progress(job_id=job_id, done=0, total=total)
+    with tempfile.TemporaryFile() as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+            for done, certificate in enumerate(certificates, start=1):
+                with certificate.pdf.open("rb") as pdf, archive.open(f"{certificate.number}.pdf", "w") as entry:
+                    for chunk in iter(lambda: pdf.read(64 * 1024), b""):
+                        entry.write(chunk)
+                if done % ZIP_PROGRESS_EVERY == 0:
+                    background_job_progress(job_id=job_id, done=done, total=total)
+        tmp.seek(0)
+        job.result_file.save(f"certificates-activity-{activity.pk}.zip", File(tmp), save=False)
+    BackgroundJob.objects.filter(pk=job_id).update(result_file=job.result_file.name)
+    background_job_finish(job_id=job_id, message=_("Сертификатов в архиве: %(count)s.") % {"count": total})
