@@ -8,7 +8,9 @@ when one ends.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +29,49 @@ from .models import BackgroundJob, JobRun, Notification, User
 
 logger = logging.getLogger(__name__)
 
-# A run still holding the lock after this long is presumed dead (killed worker) and the lock lapses.
+# Without PostgreSQL (the embedded default) the lock is a cache key; a killed run's key lapses after this.
 JOB_LOCK_SECONDS = 30 * 60
+# Job names whose PostgreSQL advisory lock this process holds: the lock is re-entrant per connection,
+# so a nested run in the same process must be refused here.
+_held_advisory: set[str] = set()
+_held_guard = threading.Lock()
+
+
+def _advisory_key(job: str) -> int:
+    """A stable signed 64-bit key for pg_try_advisory_lock."""
+    return int.from_bytes(hashlib.sha256(f"job-run:{job}".encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_acquire(job: str) -> bool:
+    """One run of a job at a time across every worker and command.
+
+    On PostgreSQL a session advisory lock: it dies with the process, so a worker killed mid-run does not
+    block the restarted one. Elsewhere a cache key with a time limit.
+    """
+    if connection.vendor != "postgresql":
+        return cache.add(f"job-run-lock:{job}", "1", JOB_LOCK_SECONDS)
+    with _held_guard:
+        if job in _held_advisory:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(job)])
+            acquired = bool(cursor.fetchone()[0])
+        if acquired:
+            _held_advisory.add(job)
+        return acquired
+
+
+def _lock_release(job: str) -> None:
+    if connection.vendor != "postgresql":
+        cache.delete(f"job-run-lock:{job}")
+        return
+    with _held_guard:
+        _held_advisory.discard(job)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(job)])
+        except Exception:  # the connection is gone, and the session lock with it
+            logger.warning("Could not release the lock of job %s", job, exc_info=True)
 
 
 @dataclass
@@ -57,11 +100,16 @@ def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[Job
     A second run while one is in progress is logged as skipped and its body must not run: check
     `recorder.skipped`. A failure is logged with its traceback and raised again for Celery to see.
     """
-    lock = f"job-run-lock:{job}"
-    if not cache.add(lock, "1", JOB_LOCK_SECONDS):
+    if not _lock_acquire(job):
         run = JobRun.objects.create(job=job, trigger=trigger, status=JobRun.Status.SKIPPED, finished_at=timezone.now())
         yield JobRecorder(run)
         return
+    # Holding the lock, any run still marked as running was killed half-way: say so in the log.
+    JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING).update(
+        status=JobRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_("Прервано: процесс остановлен до окончания; следующий запуск продолжил работу."),
+    )
     run = JobRun.objects.create(job=job, trigger=trigger)
     recorder = JobRecorder(run)
     try:
@@ -83,7 +131,7 @@ def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[Job
             message="\n".join(recorder.lines),
         )
     finally:
-        cache.delete(lock)
+        _lock_release(job)
 
 
 def job_last_runs() -> dict[str, JobRun]:

@@ -1,10 +1,19 @@
 """participants.jobs.job_run: the run log of scheduled jobs, its lock and its failure record."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from participants.jobs import job_last_runs, job_run
 from participants.models import JobRun
+from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +81,51 @@ def test_last_runs_gives_the_latest_run_of_each_job_in_one_query(django_assert_n
 
     assert set(latest) == {"demo", "other"}
     assert latest["demo"].pk == latest_demo.pk
+
+
+def test_a_run_left_running_by_a_killed_process_is_closed_by_the_next_run():
+    killed = JobRun.objects.create(job="demo")  # the row a killed worker never finished
+
+    with job_run("demo") as run:
+        assert not run.skipped
+
+    killed.refresh_from_db()
+    assert killed.status == JobRun.Status.FAILED
+    assert killed.finished_at is not None
+    assert "Прервано" in killed.error
+    assert JobRun.objects.filter(job="demo", status=JobRun.Status.SUCCESS).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lock_of_a_killed_process_does_not_block_the_next_run(tmp_path):
+    """On PostgreSQL the lock is a session advisory lock: it dies with the process that held it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the cache lock of the embedded default lapses by time instead")
+    script = (
+        "import django, time; django.setup()\n"
+        "from participants.jobs import job_run\n"
+        "with job_run('demo') as run:\n"
+        "    print('holding', flush=True); time.sleep(60)\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with job_run("demo") as run:
+            assert run.skipped  # the other process holds it
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+        time.sleep(0.5)
+        with job_run("demo") as run:
+            assert not run.skipped
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    statuses = list(JobRun.objects.filter(job="demo").order_by("pk").values_list("status", flat=True))
+    assert statuses == [JobRun.Status.FAILED, JobRun.Status.SKIPPED, JobRun.Status.SUCCESS]

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from participants.jobs import job_run
 from participants.models import JobRun, Notification
 from participants.reminders import reminders_send
 from participants.tasks import notifications_deliver_task, send_reminders_task
@@ -88,8 +89,8 @@ def test_the_scheduled_task_logs_its_run(due_video):
 
 
 def test_a_run_in_progress_makes_the_command_step_aside(due_video):
-    cache.add("job-run-lock:send_reminders", "1", 60)
-    out = _call("send_reminders")
+    with job_run("send_reminders"):  # another run holds the lock meanwhile
+        out = _call("send_reminders")
     assert "send_reminders: Пропущено: уже выполняется" in out
-    assert JobRun.objects.get(job="send_reminders").status == JobRun.Status.SKIPPED
+    assert JobRun.objects.get(job="send_reminders", status=JobRun.Status.SKIPPED)
     assert Notification.objects.count() == 0
