@@ -133,3 +133,19 @@ def is_enrollment_coordinator(user, enrollment) -> bool:
 can_build_route = rules.is_superuser | is_enrollment_coordinator | is_enrollment_tutor
 
 rules.add_perm("activities.build_route", can_build_route)
+
+
+# --- Exclusion cases (issue 5) ----------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_exclusion_case_coordinator(user, case) -> bool:
+    """A staff coordinator of the municipality the case's program belongs to: only they decide on it."""
+    if case is None or not user_is_coordinator(user):
+        return False
+    return user.municipality_id == case.enrollment.season.program.municipality_id
+
+
+can_decide_exclusion_case = rules.is_superuser | is_exclusion_case_coordinator
+
+rules.add_perm("activities.decide_exclusion_case", can_decide_exclusion_case)
