@@ -368,10 +368,11 @@ class ExclusionCaseAdmin(MunicipalityScopedAdmin):
     inlines = [ExclusionCaseEventInline]
     actions = ["confirm", "dismiss", "reinstate"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("decided_by")
-
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The page is read-only; decisions go through the actions, which call the services.
         return False
 
     def has_delete_permission(self, request, obj=None):
