@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from participants.cabinet import CabinetContext, Section, register_section
+from participants.models import Enrollment
 
+from .models import ExclusionCase
 from .selectors import (
     DeadlineKind,
     EnrollmentActivities,
@@ -85,7 +87,34 @@ def certificates_context(ctx: CabinetContext) -> dict | None:
     return {"certificates": person_certificates(ctx.person)}
 
 
+def exclusions_context(ctx: CabinetContext) -> dict | None:
+    """An exclusion with its reasons and the decision, and grounds awaiting a coordinator: one query."""
+    watched = {e.pk: e for e in ctx.enrollments if e.status in (Enrollment.Status.EXCLUDED, Enrollment.Status.ACTIVE)}
+    if not watched:
+        return None
+    wanted = {
+        Enrollment.Status.EXCLUDED: ExclusionCase.Status.EXCLUDED,
+        Enrollment.Status.ACTIVE: ExclusionCase.Status.OPEN,
+    }
+    latest: dict[int, ExclusionCase] = {}
+    cases = ExclusionCase.objects.filter(
+        enrollment_id__in=list(watched), status__in=[ExclusionCase.Status.EXCLUDED, ExclusionCase.Status.OPEN]
+    ).order_by("-opened_at", "-pk")
+    for case in cases:
+        enrollment = watched[case.enrollment_id]
+        if case.status == wanted[enrollment.status] and case.enrollment_id not in latest:
+            case.enrollment = enrollment
+            latest[case.enrollment_id] = case
+    items = [latest[e.pk] for e in ctx.enrollments if e.pk in latest]
+    if not items:
+        return None
+    return {"cases": items}
+
+
 def register() -> None:
+    register_section(
+        Section(key="exclusions", template="activities/cabinet/_exclusions.html", context=exclusions_context, order=11)
+    )
     # The banner opens the cabinet, before «Мои программы» (order 10).
     register_section(Section(key="risks", template="activities/cabinet/_risks.html", context=risks_context, order=1))
     register_section(
