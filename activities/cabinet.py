@@ -88,22 +88,20 @@ def certificates_context(ctx: CabinetContext) -> dict | None:
 
 
 def exclusions_context(ctx: CabinetContext) -> dict | None:
-    """An exclusion with its reasons and the decision, and grounds awaiting a coordinator: one query."""
-    watched = {e.pk: e for e in ctx.enrollments if e.status in (Enrollment.Status.EXCLUDED, Enrollment.Status.ACTIVE)}
-    if not watched:
+    """Each exclusion of the teacher with its reasons and the decision: one query, none when nobody is excluded.
+
+    Grounds still awaiting a coordinator need no section: the risk banner already shows every breached rule.
+    """
+    excluded = {e.pk: e for e in ctx.enrollments if e.status == Enrollment.Status.EXCLUDED}
+    if not excluded:
         return None
-    wanted = {
-        Enrollment.Status.EXCLUDED: ExclusionCase.Status.EXCLUDED,
-        Enrollment.Status.ACTIVE: ExclusionCase.Status.OPEN,
-    }
     latest: dict[int, ExclusionCase] = {}
     cases = ExclusionCase.objects.filter(
-        enrollment_id__in=list(watched), status__in=[ExclusionCase.Status.EXCLUDED, ExclusionCase.Status.OPEN]
+        enrollment_id__in=list(excluded), status=ExclusionCase.Status.EXCLUDED
     ).order_by("-opened_at", "-pk")
     for case in cases:
-        enrollment = watched[case.enrollment_id]
-        if case.status == wanted[enrollment.status] and case.enrollment_id not in latest:
-            case.enrollment = enrollment
+        if case.enrollment_id not in latest:
+            case.enrollment = excluded[case.enrollment_id]
             latest[case.enrollment_id] = case
     items = [latest[e.pk] for e in ctx.enrollments if e.pk in latest]
     if not items:

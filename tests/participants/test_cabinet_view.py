@@ -61,8 +61,8 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
     client.force_login(person.user)
 
     # Session, user, person, enrollments; activities' six; rating's three (with the publication consent);
-    # my achievements; certificates; exclusion cases; the header's organisation.
-    with django_assert_num_queries(22):
+    # my achievements; certificates; the header's organisation.
+    with django_assert_num_queries(21):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()
