@@ -135,12 +135,13 @@ def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
     marking = [s for s in sessions if s.activity.season.default_attendance_status]
     rows, marked_sessions = [], []
     if marking:
-        # The expected participants of a session: the active enrollments of its season (expected_enrollments).
-        by_season: dict[int, list[int]] = {}
-        for pk, season_id in Enrollment.objects.filter(
+        # The expected participants of a session: the active enrollments of its season (expected_enrollments)
+        # that were already active when it ended; someone approved or reinstated later was not expected there.
+        by_season: dict[int, list[tuple[int, datetime]]] = {}
+        for pk, season_id, since in Enrollment.objects.filter(
             season_id__in={s.activity.season_id for s in marking}, status=Enrollment.Status.ACTIVE
-        ).values_list("pk", "season_id"):
-            by_season.setdefault(season_id, []).append(pk)
+        ).values_list("pk", "season_id", "status_changed_at"):
+            by_season.setdefault(season_id, []).append((pk, since))
         marked = set(
             Attendance.objects.filter(session_id__in=[s.pk for s in marking]).values_list("session_id", "enrollment_id")
         )
@@ -156,8 +157,8 @@ def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
                     is_default=True,
                     source="default",
                 )
-                for enrollment_id in by_season.get(session.activity.season_id, [])
-                if (session.pk, enrollment_id) not in marked
+                for enrollment_id, since in by_season.get(session.activity.season_id, [])
+                if since <= session.ends_at and (session.pk, enrollment_id) not in marked
             ]
             if new:
                 rows.extend(new)

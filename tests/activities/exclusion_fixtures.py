@@ -63,4 +63,6 @@ def closed_video(season, *, title="Урок в выбранном формате
 
 
 def participant(season, **extra):
+    """An active participant since a month ago (before the sessions the tests build)."""
+    extra.setdefault("status_changed_at", timezone.now() - timedelta(days=30))
     return EnrollmentFactory(season=season, **extra)

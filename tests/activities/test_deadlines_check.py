@@ -26,6 +26,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+# Participants active since well before the sessions of the tests.
+LONG_AGO = timezone.now() - timedelta(days=60)
 
 
 def _closed_assignment(season, now, *, days_ago=1):
@@ -62,8 +64,8 @@ def test_missing_video_is_recorded_at_the_cutoff_for_active_enrollments_only():
     now = timezone.now()
     season = SeasonFactory()
     assignment = _closed_assignment(season, now)
-    missing = EnrollmentFactory(season=season)
-    submitted = EnrollmentFactory(season=season)
+    missing = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
+    submitted = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
     SubmissionFactory(assignment=assignment, enrollment=submitted)
     EnrollmentFactory(season=season, status=Enrollment.Status.WITHDRAWN)
     VideoAssignmentFactory(activity__season=season)  # its cut-off is still ahead
@@ -79,8 +81,8 @@ def test_personal_extension_moves_the_moment_of_the_miss():
     now = timezone.now()
     season = SeasonFactory()
     assignment = _closed_assignment(season, now, days_ago=3)
-    extended_future = EnrollmentFactory(season=season)
-    extended_past = EnrollmentFactory(season=season)
+    extended_future = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
+    extended_past = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
     SubmissionExtension.objects.create(
         assignment=assignment, enrollment=extended_future, until=now + timedelta(days=2), reason="Болезнь"
     )
@@ -97,7 +99,10 @@ def test_a_miss_is_removed_after_a_submission_or_a_new_extension():
     now = timezone.now()
     season = SeasonFactory()
     assignment = _closed_assignment(season, now)
-    submits_late, extended = EnrollmentFactory(season=season), EnrollmentFactory(season=season)
+    submits_late, extended = (
+        EnrollmentFactory(season=season, status_changed_at=LONG_AGO),
+        EnrollmentFactory(season=season, status_changed_at=LONG_AGO),
+    )
     missed_videos_sync(now=now)
     assert MissedVideo.objects.count() == 2
 
@@ -126,8 +131,12 @@ def test_unmarked_expected_participants_get_the_season_default_and_manual_marks_
     now = timezone.now()
     season = SeasonFactory(default_attendance_status="absent")
     session = _ended_session(season, now)
-    marked, unmarked = EnrollmentFactory(season=season), EnrollmentFactory(season=season)
+    marked, unmarked = (
+        EnrollmentFactory(season=season, status_changed_at=LONG_AGO),
+        EnrollmentFactory(season=season, status_changed_at=LONG_AGO),
+    )
     EnrollmentFactory(season=season, status=Enrollment.Status.WITHDRAWN)
+    EnrollmentFactory(season=season, status_changed_at=session.ends_at + timedelta(minutes=5))  # approved later
     AttendanceFactory(session=session, enrollment=marked, status="present")
     sent = []
     attendance_changed.connect(lambda sender, session, **kw: sent.append(session.pk), weak=False, dispatch_uid="t")
@@ -155,7 +164,7 @@ def test_sessions_still_within_the_marking_day_are_left_alone():
     now = timezone.now()
     season = SeasonFactory(default_attendance_status="absent")
     session = _ended_session(season, now, ago=timedelta(hours=2))
-    EnrollmentFactory(season=season)
+    EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
 
     assert attendance_defaults_apply(now=now) == (0, 0)
     assert not Attendance.objects.exists()
@@ -166,7 +175,7 @@ def test_a_season_without_a_default_gets_no_marks_but_is_not_rescanned():
     now = timezone.now()
     season = SeasonFactory(default_attendance_status="")
     session = _ended_session(season, now)
-    EnrollmentFactory(season=season)
+    EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
 
     assert attendance_defaults_apply(now=now) == (0, 1)
     assert not Attendance.objects.exists()
@@ -177,7 +186,7 @@ def test_present_default():
     now = timezone.now()
     season = SeasonFactory(default_attendance_status="present")
     session = _ended_session(season, now)
-    enrollment = EnrollmentFactory(season=season)
+    enrollment = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
 
     attendance_defaults_apply(now=now)
 
@@ -195,7 +204,7 @@ def _world(count: int, now):
     )
     _ended_session(season, now)
     for n in range(count):
-        enrollment = EnrollmentFactory(season=season)
+        enrollment = EnrollmentFactory(season=season, status_changed_at=LONG_AGO)
         SubmissionFactory(assignment=open_assignment, enrollment=enrollment, submitted_at=now - timedelta(hours=n + 1))
         if n == 0:
             SubmissionExtension.objects.create(

@@ -13,7 +13,7 @@ from activities.models import Attendance, ExclusionCase, MissedVideo
 from activities.tasks import check_deadlines_task
 from participants.models import Enrollment, JobRun
 from programs.models import Season
-from tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
+from tests.factories import ActivityFactory, SessionFactory
 
 from .attendance_fixtures import coordinator_of
 from .exclusion_fixtures import closed_video, participant, rules_season
@@ -108,7 +108,7 @@ def test_commands():
 def test_coordinator_sees_default_marks_and_a_correction_replaces_them(client):
     season = rules_season(default_attendance_status="absent", exclude_on_unexcused_absence=False)
     session = _ended_session(season)
-    enrollment = EnrollmentFactory(season=season)
+    enrollment = participant(season)
     check_deadlines_task.apply()
     client.force_login(coordinator_of(session))
     url = reverse("session_attendance", args=[session.pk])
