@@ -1,3 +1,4 @@
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,13 +12,25 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
 from programs.models import RoadmapModule, Season
 
+from .exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate
 from .jobs_certificates import certificates_batch_start, certificates_zip_start
-from .models import Activity, Attendance, Certificate, Session, Submission, SubmissionExtension, VideoAssignment
+from .models import (
+    Activity,
+    Attendance,
+    Certificate,
+    ExclusionCase,
+    ExclusionCaseEvent,
+    Session,
+    Submission,
+    SubmissionExtension,
+    VideoAssignment,
+)
 from .services import extension_check, extension_grant
 from .services_certificates import certificate_reissue, certificate_revoke
 
@@ -545,3 +558,174 @@ class CertificateAdmin(MunicipalityScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/activities/certificate/zip.html", context)
+
+
+# --- Exclusion cases (seed 000 §4.4, §5.5) -------------------------------------------------------------------
+
+
+class DecisionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Обоснование решения"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Обоснование увидит участник; оно сохраняется в истории дела."),
+        error_messages={"required": _("Напишите обоснование решения: без него решение не принимается.")},
+    )
+
+
+class ExclusionCaseEventInline(admin.TabularInline):
+    """The audit trail, read-only: every step is written by the services."""
+
+    model = ExclusionCaseEvent
+    fields = ["at", "action", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExclusionCase)
+class ExclusionCaseAdmin(MunicipalityScopedAdmin):
+    """Grounds for exclusion found by the rules job; decided only through the actions, with a written reason."""
+
+    municipality_path = "enrollment__season__program__municipality"
+    list_display = ["person", "season", "status", "reasons_count", "automatic", "opened_at", "decided_at"]
+    list_filter = ["status", ("enrollment__season", SeasonFilter), "automatic"]
+    search_fields = ["enrollment__person__last_name", "enrollment__person__first_name"]
+    list_select_related = ["enrollment__person", "enrollment__season__program"]
+    date_hierarchy = "opened_at"
+    fields = [
+        "person",
+        "season",
+        "status",
+        "automatic",
+        "opened_at",
+        "reasons_list",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    ]
+    readonly_fields = fields
+    inlines = [ExclusionCaseEventInline]
+    actions = ["confirm", "dismiss", "reinstate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The page is read-only; decisions go through the actions, which call the services.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("участник"), ordering="enrollment__person__last_name")
+    def person(self, obj):
+        return obj.enrollment.person
+
+    @admin.display(description=_("сезон"), ordering="enrollment__season")
+    def season(self, obj):
+        return obj.enrollment.season
+
+    @admin.display(description=_("оснований"))
+    def reasons_count(self, obj):
+        return len(obj.reasons or [])
+
+    @admin.display(description=_("основания и свидетельства"))
+    def reasons_list(self, obj):
+        season = obj.enrollment.season
+        rows = []
+        for reason in obj.reasons or []:
+            at = reason.get("at")
+            when = ""
+            if at:
+                when = date_format(timezone.localtime(datetime.fromisoformat(at), season.tz), "j E Y, H:i")
+            rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when))
+        if not rows:
+            return "—"
+        body = format_html_join("", "<li><strong>{}</strong><br>{} <small>({})</small></li>", rows)
+        return format_html("<ul>{}</ul>", body)
+
+    def _decide(self, request, queryset, service, done_message, title):
+        if "apply" in request.POST:
+            form = DecisionReasonForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                done = 0
+                # One transaction and row lock per case: a refusal of one never undoes the others.
+                for case in queryset.select_related("enrollment__person", "enrollment__season__program"):
+                    try:
+                        service(case=case, by=request.user, reason=reason)
+                    except PermissionDenied as exc:
+                        self.message_user(request, f"{case.enrollment.person}: {exc}", messages.WARNING)
+                    except ValidationError as exc:
+                        self.message_user(
+                            request, f"{case.enrollment.person}: {' '.join(exc.messages)}", messages.WARNING
+                        )
+                    else:
+                        done += 1
+                if done:
+                    self.message_user(request, done_message(done), messages.SUCCESS)
+                return None
+        else:
+            form = DecisionReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset.select_related("enrollment__person", "enrollment__season__program"),
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/activities/exclusioncase/decision_reason.html", context)
+
+    @admin.action(description=_("Подтвердить исключение"))
+    def confirm(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            exclusion_case_confirm,
+            lambda n: (
+                ngettext("Исключение подтверждено: %(n)d участник.", "Исключение подтверждено: %(n)d участников.", n)
+                % {"n": n}
+            ),
+            _("Подтвердить исключение"),
+        )
+
+    @admin.action(description=_("Отклонить (оставить в программе)"))
+    def dismiss(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            exclusion_case_dismiss,
+            lambda n: (
+                ngettext(
+                    "Исключение отклонено, участник остаётся в программе: %(n)d.",
+                    "Исключение отклонено, участники остаются в программе: %(n)d.",
+                    n,
+                )
+                % {"n": n}
+            ),
+            _("Отклонить исключение"),
+        )
+
+    @admin.action(description=_("Восстановить участника"))
+    def reinstate(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            exclusion_case_reinstate,
+            lambda n: (
+                ngettext("Восстановлен в программе: %(n)d участник.", "Восстановлены в программе: %(n)d участников.", n)
+                % {"n": n}
+            ),
+            _("Восстановить участников"),
+        )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from participants.cabinet import CabinetContext, Section, register_section
+from participants.models import Enrollment
 
+from .models import ExclusionCase
 from .selectors import (
     DeadlineKind,
     EnrollmentActivities,
@@ -85,7 +87,32 @@ def certificates_context(ctx: CabinetContext) -> dict | None:
     return {"certificates": person_certificates(ctx.person)}
 
 
+def exclusions_context(ctx: CabinetContext) -> dict | None:
+    """Each exclusion of the teacher with its reasons and the decision: one query, none when nobody is excluded.
+
+    Grounds still awaiting a coordinator need no section: the risk banner already shows every breached rule.
+    """
+    excluded = {e.pk: e for e in ctx.enrollments if e.status == Enrollment.Status.EXCLUDED}
+    if not excluded:
+        return None
+    latest: dict[int, ExclusionCase] = {}
+    cases = ExclusionCase.objects.filter(
+        enrollment_id__in=list(excluded), status=ExclusionCase.Status.EXCLUDED
+    ).order_by("-opened_at", "-pk")
+    for case in cases:
+        if case.enrollment_id not in latest:
+            case.enrollment = excluded[case.enrollment_id]
+            latest[case.enrollment_id] = case
+    items = [latest[e.pk] for e in ctx.enrollments if e.pk in latest]
+    if not items:
+        return None
+    return {"cases": items}
+
+
 def register() -> None:
+    register_section(
+        Section(key="exclusions", template="activities/cabinet/_exclusions.html", context=exclusions_context, order=11)
+    )
     # The banner opens the cabinet, before «Мои программы» (order 10).
     register_section(Section(key="risks", template="activities/cabinet/_risks.html", context=risks_context, order=1))
     register_section(

@@ -14,8 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import background_job_create, background_job_finish, background_job_progress
-from participants.models import BackgroundJob, User
+from participants.jobs import (
+    JobRecorder,
+    background_job_create,
+    background_job_finish,
+    background_job_progress,
+    job_run,
+)
+from participants.models import BackgroundJob, JobRun, User
 from programs.models import Season
 
 from .models import Activity, Certificate
@@ -26,6 +32,24 @@ logger = logging.getLogger(__name__)
 ISSUE_KIND = "certificates_issue"
 ZIP_KIND = "certificates_zip"
 ZIP_PROGRESS_EVERY = 20
+
+
+def certificates_issue_job(
+    *,
+    trigger: str = JobRun.Trigger.SCHEDULE,
+    season: Season | None = None,
+    activity: Activity | None = None,
+    batch_size: int = 50,
+) -> JobRecorder:
+    """The job «issue_certificates» under the job log: everything owed (or a season's, an activity's)."""
+    with job_run("issue_certificates", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        result = certificates_issue(now=timezone.now(), season=season, activity=activity, batch_size=batch_size)
+        run.count("issued", result["issued"])
+        run.count("batches", result["batches"])
+        run.say(_("Выдано сертификатов: %(issued)s из %(owed)s.") % result)
+    return run
 
 
 def certificates_batch_start(

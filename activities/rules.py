@@ -159,3 +159,17 @@ can_manage_certificate = rules.is_superuser | is_certificate_coordinator
 # Revoke and re-issue a certificate; issue now for a season or an activity; download an activity's ZIP.
 rules.add_perm("activities.manage_certificate", can_manage_certificate)
 rules.add_perm("activities.issue_certificates", can_manage_certificate)
+# --- Exclusion cases (issue 5) ----------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_exclusion_case_coordinator(user, case) -> bool:
+    """A staff coordinator of the municipality the case's program belongs to: only they decide on it."""
+    if case is None or not user_is_coordinator(user):
+        return False
+    return user.municipality_id == case.enrollment.season.program.municipality_id
+
+
+can_decide_exclusion_case = rules.is_superuser | is_exclusion_case_coordinator
+
+rules.add_perm("activities.decide_exclusion_case", can_decide_exclusion_case)

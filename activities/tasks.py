@@ -1,25 +1,26 @@
-"""Celery tasks of the activities app: thin wrappers over services; they take ids and are safe to run twice."""
+"""Celery tasks of the activities app: thin wrappers over services; they take ids and are safe to run twice.
+
+Scheduled tasks take `trigger` (schedule, command or manual: the coordinator's «Запустить сейчас»).
+"""
 
 from celery import shared_task
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from participants.jobs import job_run
+from participants.models import JobRun
 
-from .jobs_certificates import certificates_batch_run, certificates_zip_run
-from .services_certificates import certificates_issue
+from .deadlines import check_deadlines_job
+from .jobs_certificates import certificates_batch_run, certificates_issue_job, certificates_zip_run
 
 
 @shared_task
-def issue_certificates_task() -> None:
+def check_deadlines_task(trigger: str = JobRun.Trigger.SCHEDULE) -> dict:
+    """Every 15 minutes: late submissions, missed video lessons, default marks, then the exclusion rules."""
+    return check_deadlines_job(trigger=trigger).summary
+
+
+@shared_task
+def issue_certificates_task(trigger: str = JobRun.Trigger.SCHEDULE) -> dict:
     """Hourly: issue every certificate owed, in batches."""
-    with job_run("issue_certificates") as run:
-        if run.skipped:
-            return
-        result = certificates_issue(now=timezone.now())
-        run.count("issued", result["issued"])
-        run.count("batches", result["batches"])
-        run.say(_("Выдано сертификатов: %(issued)s из %(owed)s.") % result)
+    return certificates_issue_job(trigger=trigger).summary
 
 
 @shared_task

@@ -20,6 +20,8 @@ class JobCommand(BaseCommand):
         failure = None
         try:
             self.run_job(**options)
+        except CommandError:  # bad arguments: nothing ran
+            raise
         except Exception as exc:  # logged with its traceback in the run; reported below
             failure = exc
         run = JobRun.objects.filter(job=self.job, pk__gt=before).order_by("-pk").first()

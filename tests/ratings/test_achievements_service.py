@@ -63,8 +63,11 @@ def test_completed_participant_adds():
 
 
 def test_date_in_the_future_is_refused():
+    enrollment = EnrollmentFactory()
+    # "Tomorrow" in the season's zone: late in the UTC evening it is already tomorrow east of Moscow.
+    tomorrow = timezone.localdate(timezone=enrollment.season.tz) + timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        achievement_add(enrollment=EnrollmentFactory(), **_fields(happened_on=TODAY + timedelta(days=1)))
+        achievement_add(enrollment=enrollment, **_fields(happened_on=tomorrow))
     assert exc.value.message_dict["happened_on"] == ["Дата не может быть в будущем."]
 
 

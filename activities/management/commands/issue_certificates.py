@@ -1,26 +1,25 @@
 """`manage.py issue_certificates [--season ID] [--activity ID] [--batch-size N]`: issue what is owed now."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from activities.jobs_certificates import certificates_issue_job
 from activities.models import Activity
-from activities.services_certificates import certificates_issue
-from participants.jobs import job_run
+from participants.management.job_command import JobCommand
 from participants.models import JobRun
 from programs.models import Season
 
 
-class Command(BaseCommand):
-    help = gettext_lazy("Выдать положенные сертификаты (все, за сезон или за мероприятие).")
+class Command(JobCommand):
+    help = "Issue the certificates owed now: all, a season's (--season) or an activity's (--activity)."
+    job = "issue_certificates"
 
     def add_arguments(self, parser):
         parser.add_argument("--season", type=int, help="id сезона")
         parser.add_argument("--activity", type=int, help="id мероприятия")
         parser.add_argument("--batch-size", type=int, default=50, help="сертификатов в одной транзакции")
 
-    def handle(self, *args, season=None, activity=None, batch_size=50, **options):
+    def run_job(self, *, season=None, activity=None, batch_size=50, **options) -> None:
         if batch_size < 1:
             raise CommandError(_("--batch-size должен быть не меньше 1"))
         season_obj = activity_obj = None
@@ -32,15 +31,6 @@ class Command(BaseCommand):
             activity_obj = Activity.objects.filter(pk=activity).first()
             if activity_obj is None:
                 raise CommandError(_("Мероприятие %(id)s не найдено") % {"id": activity})
-        with job_run("issue_certificates", trigger=JobRun.Trigger.COMMAND) as run:
-            if run.skipped:
-                self.stdout.write(_("Выдача сертификатов уже выполняется; этот запуск пропущен."))
-                return
-            result = certificates_issue(
-                now=timezone.now(), season=season_obj, activity=activity_obj, batch_size=batch_size
-            )
-            run.count("issued", result["issued"])
-            run.count("batches", result["batches"])
-            message = _("Выдано сертификатов: %(issued)s из %(owed)s.") % result
-            run.say(message)
-        self.stdout.write(message)
+        certificates_issue_job(
+            trigger=JobRun.Trigger.COMMAND, season=season_obj, activity=activity_obj, batch_size=batch_size
+        )

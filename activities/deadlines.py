@@ -1,0 +1,215 @@
+"""The deadline job: late submissions, video lessons missed at their cut-off, default attendance marks.
+
+Every step is set-based (a fixed number of queries whatever the number of enrollments), safe to run twice
+(the state it writes follows from the data, never from how often it ran) and safe to kill half-way (each
+step is its own small transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.jobs import job_run
+from participants.models import Enrollment, JobRun
+
+from .exclusion import exclusion_message, exclusion_rules_apply
+from .models import Attendance, MissedVideo, Session, Submission, SubmissionExtension, VideoAssignment
+from .selectors_attendance import MARKING_DUE
+from .signals import attendance_changed
+
+# Unmarked participants get the season's default status once the day for marking after a session has
+# passed, so a coordinator marking the evening's meeting is never beaten by the job (and a default
+# «absent» never triggers an exclusion before the real marks could be entered).
+DEFAULTS_AFTER = MARKING_DUE
+
+
+def submissions_mark_late(*, now: datetime) -> int:
+    """Submissions made after their assignment's due date but not marked late: one UPDATE."""
+    return Submission.objects.filter(
+        is_late=False, submitted_at__gt=F("assignment__due_at"), submitted_at__lte=now
+    ).update(is_late=True)
+
+
+def _last_moment(cutoff: datetime, extension: datetime | None) -> datetime:
+    return extension if extension is not None and extension > cutoff else cutoff
+
+
+@transaction.atomic
+def missed_videos_sync(*, now: datetime) -> tuple[int, int]:
+    """Record the video lessons missed at their last moment; drop records the data no longer supports.
+
+    An active enrollment without a current submission whose cut-off (or later personal extension) has
+    passed gets a MissedVideo. A record whose enrollment has since submitted, or was given an extension
+    reaching into the future, is removed. Returns (recorded, removed). Seven queries at most.
+    """
+    stale = MissedVideo.objects.filter(
+        Exists(
+            Submission.objects.filter(
+                assignment_id=OuterRef("assignment_id"), enrollment_id=OuterRef("enrollment_id"), is_current=True
+            )
+        )
+        | Exists(
+            SubmissionExtension.objects.filter(
+                assignment_id=OuterRef("assignment_id"), enrollment_id=OuterRef("enrollment_id"), until__gt=now
+            )
+        )
+    )
+    removed, _by_model = stale.delete()
+    assignments = {
+        a["pk"]: a
+        for a in VideoAssignment.objects.filter(cutoff_at__lte=now).values("pk", "cutoff_at", "activity__season_id")
+    }
+    if not assignments:
+        return 0, removed
+    season_ids = {a["activity__season_id"] for a in assignments.values()}
+    enrollments = list(
+        Enrollment.objects.filter(season_id__in=season_ids, status=Enrollment.Status.ACTIVE).values_list(
+            "pk", "season_id"
+        )
+    )
+    if not enrollments:
+        return 0, removed
+    enrollment_ids = [pk for pk, _season in enrollments]
+    submitted = set(
+        Submission.objects.filter(
+            assignment_id__in=assignments, enrollment_id__in=enrollment_ids, is_current=True
+        ).values_list("enrollment_id", "assignment_id")
+    )
+    extended = {
+        (enrollment_id, assignment_id): until
+        for enrollment_id, assignment_id, until in SubmissionExtension.objects.filter(
+            assignment_id__in=assignments, enrollment_id__in=enrollment_ids
+        ).values_list("enrollment_id", "assignment_id", "until")
+    }
+    by_season: dict[int, list[dict]] = {}
+    for assignment in assignments.values():
+        by_season.setdefault(assignment["activity__season_id"], []).append(assignment)
+    rows = []
+    for enrollment_id, season_id in enrollments:
+        for assignment in by_season.get(season_id, []):
+            key = (enrollment_id, assignment["pk"])
+            if key in submitted:
+                continue
+            last = _last_moment(assignment["cutoff_at"], extended.get(key))
+            if last <= now:
+                rows.append(
+                    MissedVideo(
+                        assignment_id=assignment["pk"], enrollment_id=enrollment_id, cutoff_at=last, recorded_at=now
+                    )
+                )
+    if not rows:
+        return 0, removed
+    known = set(
+        MissedVideo.objects.filter(assignment_id__in=assignments, enrollment_id__in=enrollment_ids).values_list(
+            "enrollment_id", "assignment_id"
+        )
+    )
+    rows = [row for row in rows if (row.enrollment_id, row.assignment_id) not in known]
+    # ignore_conflicts: a record written meanwhile (another run, or a retry) stays as it was.
+    MissedVideo.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows), removed
+
+
+@transaction.atomic
+def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
+    """Give everyone expected at an ended session and left unmarked the season's default status.
+
+    Only sessions not done before (defaults_applied_at is NULL) and ended more than DEFAULTS_AFTER ago;
+    a season whose default is «leave unmarked» gets no marks, but its sessions are stamped all the same so
+    they are not looked at again. A mark that exists is never touched (and a manual mark written meanwhile
+    wins: conflicts are ignored). Returns (marks written, sessions done). Five queries at most.
+    """
+    sessions = list(
+        Session.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(ends_at__lte=now - DEFAULTS_AFTER, defaults_applied_at__isnull=True)
+        .select_related("activity__season")
+        .order_by("pk")
+    )
+    if not sessions:
+        return 0, 0
+    marking = [s for s in sessions if s.activity.season.default_attendance_status]
+    rows, marked_sessions = [], []
+    if marking:
+        # The expected participants of a session: the active enrollments of its season (expected_enrollments)
+        # that were already active when it ended; someone approved or reinstated later was not expected there.
+        by_season: dict[int, list[tuple[int, datetime]]] = {}
+        for pk, season_id, since in Enrollment.objects.filter(
+            season_id__in={s.activity.season_id for s in marking}, status=Enrollment.Status.ACTIVE
+        ).values_list("pk", "season_id", "status_changed_at"):
+            by_season.setdefault(season_id, []).append((pk, since))
+        marked = set(
+            Attendance.objects.filter(session_id__in=[s.pk for s in marking]).values_list("session_id", "enrollment_id")
+        )
+        for session in marking:
+            status = session.activity.season.default_attendance_status
+            new = [
+                Attendance(
+                    session=session,
+                    enrollment_id=enrollment_id,
+                    status=status,
+                    marked_at=now,
+                    marked_by=None,
+                    is_default=True,
+                    source="default",
+                )
+                for enrollment_id, since in by_season.get(session.activity.season_id, [])
+                if since <= session.ends_at and (session.pk, enrollment_id) not in marked
+            ]
+            if new:
+                rows.extend(new)
+                marked_sessions.append(session)
+        Attendance.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(defaults_applied_at=now)
+    for session in marked_sessions:
+        # Ratings queue one recompute per season after the commit.
+        attendance_changed.send(sender=Session, session=session)
+    return len(rows), len(sessions)
+
+
+def deadlines_check(*, now: datetime) -> dict[str, int]:
+    """The three deadline steps, each in its own transaction; counts by name for the job log."""
+    late = submissions_mark_late(now=now)
+    missed, missed_removed = missed_videos_sync(now=now)
+    default_marks, sessions = attendance_defaults_apply(now=now)
+    return {
+        "late": late,
+        "missed": missed,
+        "missed_removed": missed_removed,
+        "default_marks": default_marks,
+        "sessions_closed": sessions,
+    }
+
+
+def deadlines_message(counts: dict[str, int]) -> str:
+    return _(
+        "Отмечено сданных с опозданием: %(late)s. Зафиксировано несданных видеоуроков: %(missed)s "
+        "(снято после сдачи или продления: %(missed_removed)s). Отметок по умолчанию: %(default_marks)s "
+        "на занятиях: %(sessions_closed)s."
+    ) % {k: counts.get(k, 0) for k in ("late", "missed", "missed_removed", "default_marks", "sessions_closed")}
+
+
+def check_deadlines_job(*, now: datetime | None = None, trigger: str = JobRun.Trigger.SCHEDULE, deadlines: bool = True):
+    """The scheduled job «check_deadlines»: deadlines first, then the exclusion rules, logged as one run.
+
+    `deadlines=False` applies only the exclusion rules (the apply_exclusion_rules command); it shares the
+    job's lock so the two never run at once. Returns the JobRecorder (skipped when another run holds it).
+    """
+    with job_run("check_deadlines", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        moment = now or timezone.now()
+        if deadlines:
+            counts = deadlines_check(now=moment)
+            for name, n in counts.items():
+                run.count(name, n)
+            run.say(deadlines_message(counts))
+        counts = exclusion_rules_apply(now=moment)
+        for name, n in counts.items():
+            run.count(name, n)
+        run.say(exclusion_message(counts))
+    return run
