@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -155,7 +155,7 @@ def _delimiter(text: str) -> str:
         return max(counts, key=counts.get)
 
 
-def _parse_moment(value: str, tz: ZoneInfo, day: date) -> datetime:
+def _parse_moment(value: str, tz: ZoneInfo, near: datetime) -> datetime:
     value = _SPACES.sub(" ", value.strip())
     for fmt in _DATETIME_FORMATS:
         try:
@@ -168,7 +168,15 @@ def _parse_moment(value: str, tz: ZoneInfo, day: date) -> datetime:
             parsed = datetime.strptime(value, fmt).time()
         except ValueError:
             continue
-        return datetime.combine(day, time(parsed.hour, parsed.minute, parsed.second), tzinfo=tz)
+        # A time without a date is taken on the day that puts it nearest the session's start: a meeting
+        # that began at 23:45 and was joined at 00:15 was joined the next day.
+        local = near.astimezone(tz)
+        moment = datetime.combine(local.date(), time(parsed.hour, parsed.minute, parsed.second), tzinfo=tz)
+        if moment - local > timedelta(hours=12):
+            moment -= timedelta(days=1)
+        elif local - moment > timedelta(hours=12):
+            moment += timedelta(days=1)
+        return moment
     raise ValueError(value)
 
 
@@ -215,10 +223,11 @@ def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     )
 
 
-def read_attendance_export(file, *, tz: ZoneInfo, day: date) -> list[ExportRow]:
+def read_attendance_export(file, *, tz: ZoneInfo, near: datetime) -> list[ExportRow]:
     """The people of an attendance export, one row each, in the order they first appear.
 
-    Time-only join times are taken on `day`; every time is read in the season's zone `tz`.
+    Every time is read in the season's zone `tz`; a time-only join time is taken on the day that puts it
+    nearest `near` (the session's start).
     """
     raw = file.read(MAX_BYTES + 1)
     if isinstance(raw, str):
@@ -259,7 +268,7 @@ def read_attendance_export(file, *, tz: ZoneInfo, day: date) -> list[ExportRow]:
         joined_at = None
         if cell("join"):
             try:
-                joined_at = _parse_moment(cell("join"), tz, day)
+                joined_at = _parse_moment(cell("join"), tz, near)
             except ValueError:
                 errors.append(
                     _("Строка %(n)s: время входа «%(value)s» не распознано.") % {"n": number, "value": cell("join")}

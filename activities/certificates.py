@@ -22,7 +22,6 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment
@@ -151,8 +150,9 @@ def certificate_title(*, activity: Activity | None) -> str:
 # --- Rendering --------------------------------------------------------------------------------------
 
 
-def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#1b1b1b", omitsize=True)
+def _qr_png(url: str) -> str:
+    """The QR code as a PNG data URI: WeasyPrint lays out an inline SVG of ~1,000 squares ~10× slower."""
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2, dark="#1b1b1b")
 
 
 def _template_for(program) -> str:
@@ -191,7 +191,7 @@ def certificates_render(certificates: Sequence[Certificate]) -> dict[int, bytes]
                     "season": certificate.enrollment.season,
                     "program": certificate.enrollment.season.program,
                     "person": certificate.enrollment.person,
-                    "qr": mark_safe(_qr_svg(verify_url(certificate.code))),  # segno's own SVG markup
+                    "qr": _qr_png(verify_url(certificate.code)),
                     "verify_url": verify_url(certificate.code),
                 }
                 for certificate in group

@@ -429,7 +429,7 @@ def attendance_import(*, session: Session, file, by: User, overwrite: bool = Fal
     session = _attendance_session(session)
     person = _check_marker(session, by)
     season = session.activity.season
-    rows = read_attendance_export(file, tz=season.tz, day=timezone.localtime(session.starts_at, season.tz).date())
+    rows = read_attendance_export(file, tz=season.tz, near=session.starts_at)
     return _import(session=session, rows=rows, person=person, overwrite=overwrite)
 
 

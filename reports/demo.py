@@ -22,7 +22,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from activities.models import Activity, Attendance, RouteItem, Session, Submission, VideoAssignment
+from activities.deadlines import deadlines_check
+from activities.exclusion import exclusion_rules_apply
+from activities.models import Activity, Attendance, ExclusionCase, RouteItem, Session, Submission, VideoAssignment
+from activities.services_certificates import certificates_issue
 from experts.models import (
     CompetenceTest,
     Consultation,
@@ -42,6 +45,7 @@ from participants.models import (
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackResponse,
+    Notification,
     Person,
     SchoolApplication,
     SubscriptionForm,
@@ -52,6 +56,7 @@ from programs.models import EducationLevel, Municipality, Organisation, Program,
 from programs.services import season_clone, shift_years
 from ratings.models import Achievement, Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from ratings.services import rating_recompute
+from reports.services import kpi_snapshot_take
 
 COMPETENCE_PLATFORMS = [
     "Цифровой профиль компетенций педагога (ЦНППМ)",
@@ -533,6 +538,7 @@ class DemoGenerator:
         self.step("Группы, посещения уроков, консультации, наставники, достижения", self.counts.get("Группы", 0))
         self.compute_ratings()
         self.step("Рейтинг участников", self.counts.get("Строки рейтинга", 0))
+        self.run_jobs()
         return self.counts
 
     # --- seasons ------------------------------------------------------------------------------------
@@ -1765,6 +1771,24 @@ class DemoGenerator:
         for seasons in self.program_seasons.values():
             for season in seasons:
                 self.counts["Строки рейтинга"] = self.counts.get("Строки рейтинга", 0) + rating_recompute(season=season)
+
+    def run_jobs(self) -> None:
+        """Run the scheduled jobs once, as beat would have: deadlines, exclusion cases, certificates, KPIs.
+
+        The letters these jobs queue are not sent: the demo people's addresses are made up.
+        """
+        counts = deadlines_check(now=self.now)
+        self.counts["Несданные видеоуроки"] = counts.get("missed", 0)
+        counts = exclusion_rules_apply(now=self.now)
+        self.counts["Основания для исключения"] = ExclusionCase.objects.count()
+        self.step("Проверка сроков и правил исключения", self.counts["Основания для исключения"])
+        if not self.region:  # at region scale the hourly job issues them once `make run` is up
+            result = certificates_issue(now=self.now, batch_size=200)
+            self.counts["Сертификаты"] = result["issued"]
+            self.step("Сертификаты (PDF)", result["issued"])
+        self.counts["Срезы показателей"] = kpi_snapshot_take(now=self.now)
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).update(email_status="")
+        self.step("Срез показателей KPI", self.counts["Срезы показателей"])
 
     def video_url(self) -> str:
         return f"https://rutube.ru/video/{self.rng.getrandbits(128):032x}/"

@@ -1,7 +1,8 @@
 """Attendance from a video meeting's export: attendance_import and the reading of the CSV behind it."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -215,3 +216,23 @@ def test_join_time_is_read_in_the_seasons_zone_not_the_servers(setup, settings):
     attendance_import(session=session, file=_csv(text), by=coordinator)
 
     assert _marks(session)[anna.pk].status == "present"
+
+
+def test_a_time_only_join_after_midnight_belongs_to_the_next_day():
+    """A meeting that began at 23:45 (season time) and was joined at 00:15 was joined 30 minutes late."""
+    tz = ZoneInfo("Asia/Yekaterinburg")
+    session, (anna, oleg, alena) = session_with_participants(
+        3, names=NAMES, starts_at=datetime(2026, 3, 10, 23, 45, tzinfo=tz)
+    )
+    season = session.activity.season
+    season.time_zone = "Asia/Yekaterinburg"
+    season.save(update_fields=["time_zone"])
+    text = "Имя;Время входа\r\nКоролёва Алёна;23:46\r\nОлег Сидоров;00:15\r\nАнна Петрова;23:40\r\n"
+
+    attendance_import(session=session, file=_csv(text), by=coordinator_of(session))
+
+    assert {pk: m.status for pk, m in _marks(session).items()} == {
+        alena.pk: "present",
+        oleg.pk: "late",
+        anna.pk: "present",
+    }
