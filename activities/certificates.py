@@ -73,7 +73,9 @@ def _attended_activities(*, season: Season | None = None, activity: Activity | N
     )
 
 
-def certificates_owed(*, season: Season | None = None, activity: Activity | None = None) -> list[Owed]:
+def certificates_owed(
+    *, season: Season | None = None, activity: Activity | None = None, enrollment_ids: Sequence[int] | None = None
+) -> list[Owed]:
     """Every certificate owed (in a stable order: program, season, enrollment, activity); at most three queries.
 
     - one per enrollment (active or completed) and certificate-giving activity (never a feedback meeting)
@@ -86,7 +88,7 @@ def certificates_owed(*, season: Season | None = None, activity: Activity | None
         enrollment_id=OuterRef("enrollment_id"), activity_id=OuterRef("session__activity_id"), revoked_at__isnull=True
     )
     rows = (
-        _attended_activities(season=season, activity=activity)
+        _attended_activities(season=season, activity=activity, enrollment_ids=enrollment_ids)
         .filter(
             enrollment__status__in=OWED_STATUSES,
             session__activity__gives_certificate=True,
@@ -113,6 +115,8 @@ def certificates_owed(*, season: Season | None = None, activity: Activity | None
         ).filter(~Exists(Certificate.objects.filter(enrollment=OuterRef("pk"), kind="season", revoked_at__isnull=True)))
         if season is not None:
             completed = completed.filter(season=season)
+        if enrollment_ids is not None:
+            completed = completed.filter(pk__in=enrollment_ids)
         completed_rows = list(completed.values_list("season__program_id", "season_id", "pk"))
         if completed_rows:
             hours: dict[int, Decimal] = defaultdict(Decimal)

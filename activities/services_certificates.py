@@ -171,13 +171,14 @@ def certificates_issue(
     by: User | None = None,
     job_id: int | None = None,
     batch_size: int = 50,
+    enrollment_ids: Sequence[int] | None = None,
 ) -> dict:
-    """Issue every certificate owed (all seasons, one season or one activity) in batches of `batch_size`.
+    """Issue every certificate owed (all seasons, one season, one activity or some enrollments) in batches.
 
     Safe to run twice (what exists is not owed) and safe to kill (each batch commits whole or not at all).
     Returns {"issued": n, "owed": n, "batches": n}.
     """
-    owed = certificates_owed(season=season, activity=activity)
+    owed = certificates_owed(season=season, activity=activity, enrollment_ids=enrollment_ids)
     total = len(owed)
     if job_id is not None:
         background_job_progress(job_id=job_id, done=0, total=total, now=now)

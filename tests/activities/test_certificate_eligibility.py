@@ -121,3 +121,13 @@ def test_eligibility_query_count_does_not_grow(season, count, django_assert_num_
     with django_assert_num_queries(3):
         owed = certificates_owed(season=season)
     assert len(owed) == 3 * count
+
+
+def test_owed_can_be_limited_to_some_enrollments(season):
+    webinar = activity_with_sessions(season)
+    chosen = EnrollmentFactory(season=season, status=Enrollment.Status.COMPLETED)
+    other = EnrollmentFactory(season=season, status=Enrollment.Status.COMPLETED)
+    attend(chosen, webinar, 1)
+    attend(other, webinar, 1)
+    assert _owed(enrollment_ids=[chosen.pk]) == {(chosen.pk, webinar.pk), (chosen.pk, None)}
+    assert len(_owed()) == 4
