@@ -22,8 +22,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from activities.deadlines import deadlines_check
-from activities.exclusion import exclusion_rules_apply
+from activities.deadlines import check_deadlines_job
 from activities.models import Activity, Attendance, ExclusionCase, RouteItem, Session, Submission, VideoAssignment
 from activities.services_certificates import certificates_issue
 from experts.models import (
@@ -39,12 +38,14 @@ from experts.models import (
     MentoringPair,
     VisitMode,
 )
+from participants.jobs import job_run
 from participants.models import (
     Enrollment,
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackResponse,
+    JobRun,
     Notification,
     Person,
     SchoolApplication,
@@ -1773,22 +1774,27 @@ class DemoGenerator:
                 self.counts["Строки рейтинга"] = self.counts.get("Строки рейтинга", 0) + rating_recompute(season=season)
 
     def run_jobs(self) -> None:
-        """Run the scheduled jobs once, as beat would have: deadlines, exclusion cases, certificates, KPIs.
+        """Run the scheduled jobs once, as beat would have, logged in the job log as an operator's run.
 
         The letters these jobs queue are not sent: the demo people's addresses are made up.
         """
-        counts = deadlines_check(now=self.now)
-        self.counts["Несданные видеоуроки"] = counts.get("missed", 0)
-        counts = exclusion_rules_apply(now=self.now)
+        command = JobRun.Trigger.COMMAND
+        run = check_deadlines_job(now=self.now, trigger=command)
+        self.counts["Несданные видеоуроки"] = run.summary.get("missed", 0)
         self.counts["Основания для исключения"] = ExclusionCase.objects.count()
         self.step("Проверка сроков и правил исключения", self.counts["Основания для исключения"])
         # The demo accounts' certificates now; everyone else's come from the hourly job once `make run` is up
         # (rendering a district's thousand PDFs here would triple the time of the first start).
         demo_people = Enrollment.objects.filter(person__user__email__endswith="@demo.ru").values_list("pk", flat=True)
-        result = certificates_issue(now=self.now, enrollment_ids=list(demo_people))
+        with job_run("issue_certificates", trigger=command) as run:
+            result = certificates_issue(now=self.now, enrollment_ids=list(demo_people))
+            run.count("issued", result["issued"])
+            run.say(f"Выданы сертификаты демо-участников: {result['issued']}; остальные выдаст ежечасная задача.")
         self.counts["Сертификаты"] = result["issued"]
         self.step("Сертификаты демо-участников (PDF)", result["issued"])
-        self.counts["Срезы показателей"] = kpi_snapshot_take(now=self.now)
+        with job_run("kpi_snapshot", trigger=command) as run:
+            self.counts["Срезы показателей"] = kpi_snapshot_take(now=self.now)
+            run.count("snapshots", self.counts["Срезы показателей"])
         Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).update(email_status="")
         self.step("Срез показателей KPI", self.counts["Срезы показателей"])
 
