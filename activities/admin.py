@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
+from programs.admin_mixins import (
+    MunicipalityScopedAdmin,
+    ReadOnlyAdminMixin,
+    SeasonFilter,
+    action_form_response,
+    scoped_formfield,
+)
 from programs.models import RoadmapModule, Season
 
 from .exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate
@@ -238,7 +244,7 @@ class SubmissionExtensionAdmin(MunicipalityScopedAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(MunicipalityScopedAdmin):
+class SubmissionAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
     """Read-only: a video lesson is submitted by its teacher; a coordinator looks, filters and follows versions."""
 
     municipality_path = "assignment__activity__season__program__municipality"
@@ -273,15 +279,6 @@ class SubmissionAdmin(MunicipalityScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("subject")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("видео"))
     def video(self, obj):
@@ -394,7 +391,7 @@ class CertificateStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(MunicipalityScopedAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
     """Certificates are issued by the service (never typed in); a coordinator revokes or re-issues with a reason."""
 
     municipality_path = "enrollment__season__program__municipality"
@@ -422,15 +419,6 @@ class CertificateAdmin(MunicipalityScopedAdmin):
         "pdf_sha256",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("кому выдан"), ordering="enrollment__person__last_name")
     def holder(self, obj):
@@ -476,16 +464,14 @@ class CertificateAdmin(MunicipalityScopedAdmin):
                 return None
         else:
             form = CertificateReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset,
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/activities/certificate/reason.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/activities/certificate/reason.html",
+            title=title,
+            form=form,
+            queryset=queryset,
+        )
 
     @admin.action(description=_("Отозвать"))
     def revoke(self, request, queryset):
@@ -592,7 +578,7 @@ class ExclusionCaseEventInline(admin.TabularInline):
 
 
 @admin.register(ExclusionCase)
-class ExclusionCaseAdmin(MunicipalityScopedAdmin):
+class ExclusionCaseAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
     """Grounds for exclusion found by the rules job; decided only through the actions, with a written reason."""
 
     municipality_path = "enrollment__season__program__municipality"
@@ -615,16 +601,6 @@ class ExclusionCaseAdmin(MunicipalityScopedAdmin):
     readonly_fields = fields
     inlines = [ExclusionCaseEventInline]
     actions = ["confirm", "dismiss", "reinstate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The page is read-only; decisions go through the actions, which call the services.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("участник"), ordering="enrollment__person__last_name")
     def person(self, obj):
@@ -676,16 +652,14 @@ class ExclusionCaseAdmin(MunicipalityScopedAdmin):
                 return None
         else:
             form = DecisionReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset.select_related("enrollment__person", "enrollment__season__program"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/activities/exclusioncase/decision_reason.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/activities/exclusioncase/decision_reason.html",
+            title=title,
+            form=form,
+            queryset=queryset.select_related("enrollment__person", "enrollment__season__program"),
+        )
 
     @admin.action(description=_("Подтвердить исключение"))
     def confirm(self, request, queryset):

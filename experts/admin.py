@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
 from programs.admin import SeasonAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response, scoped_formfield
 from programs.models import Season
 
 from .forms import GroupMoveForm, GroupsSplitForm
@@ -230,17 +230,15 @@ class IndividualRequestAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScope
             self.message_user(request, f"«{item.topic}» ({item.enrollment.person.short_name}): {why}", messages.WARNING)
 
     def _page(self, request, queryset, template: str, title: str, form, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset.select_related("enrollment__person", "enrollment__season__program", "tutor__person"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        return action_form_response(
+            self,
+            request,
+            template=template,
+            title=title,
+            form=form,
+            queryset=queryset.select_related("enrollment__person", "enrollment__season__program", "tutor__person"),
             **extra,
-        }
-        return TemplateResponse(request, template, context)
+        )
 
     @admin.action(description=_("Назначить тьютора"))
     def assign_tutor(self, request, queryset):
@@ -589,16 +587,14 @@ class GroupMemberAdmin(MunicipalityScopedAdmin):
             else:
                 self.message_user(request, _("Переведено участников: %(n)d.") % {"n": moved}, messages.SUCCESS)
                 return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Перевести в группу"),
-            "form": form,
-            "queryset": queryset.select_related("enrollment__person", "group"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/experts/groupmember/move.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/experts/groupmember/move.html",
+            title=_("Перевести в группу"),
+            form=form,
+            queryset=queryset.select_related("enrollment__person", "group"),
+        )
 
 
 class EntryResultAdminMixin:

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response, scoped_formfield
 from programs.models import Organisation, Program, Season
 
 from . import imports
@@ -354,16 +354,14 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
                 return None
         else:
             form = ReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset.select_related("person", "season__program"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/participants/enrollment/status_reason.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/participants/enrollment/status_reason.html",
+            title=title,
+            form=form,
+            queryset=queryset.select_related("person", "season__program"),
+        )
 
     @admin.action(description=_("Утвердить заявки"))
     def approve(self, request, queryset):
@@ -599,16 +597,14 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
                 return None
         else:
             form = DecisionReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Отклонить заявки школ"),
-            "form": form,
-            "queryset": queryset.select_related("organisation", "season__program"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/participants/schoolapplication/decision_reason.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/participants/schoolapplication/decision_reason.html",
+            title=_("Отклонить заявки школ"),
+            form=form,
+            queryset=queryset.select_related("organisation", "season__program"),
+        )
 
 
 # --- Quarterly feedback questions, their summary, personal-data requests -----------------------------------

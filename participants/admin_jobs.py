@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from programs.admin_mixins import ReadOnlyAdminMixin
+
 from .job_schedule import JOB_TITLES, job_title, scheduled_job_start, scheduled_jobs
 from .models import BackgroundJob, JobRun
 
@@ -78,21 +80,8 @@ class JobFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence: shown, never added, changed or deleted in the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdmin):
+class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["job_display", "trigger", "status_display", "started_at", "duration", "message_short"]
     list_filter = [JobFilter, "status", "trigger"]
     list_per_page = 50
@@ -190,7 +179,7 @@ class JobRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(ReadOnlyAdmin):
+class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Long jobs: a coordinator sees the ones they started (results may hold others' data); a superuser sees all."""
 
     list_display = ["title", "kind", "started_by", "status_display", "progress", "created_at", "finished_at"]

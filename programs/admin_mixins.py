@@ -1,6 +1,7 @@
 """Admin helpers every app's admin uses: a coordinator sees only their own municipality's rows."""
 
 from django.contrib import admin
+from django.template.response import TemplateResponse
 
 from .models import Season
 
@@ -54,3 +55,34 @@ class SeasonFilter(admin.RelatedFieldListFilter):
         if scope and not request.user.is_superuser:
             qs = qs.filter(program__municipality_id=scope)
         return [(season.pk, str(season)) for season in qs]
+
+
+class ReadOnlyAdminMixin:
+    """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def action_form_response(model_admin, request, *, template: str, title: str, form, queryset, **extra):
+    """The intermediate page of an admin action that asks for something (a reason, a tutor, a group).
+
+    The template re-posts the selected rows (`queryset`, `action_checkbox_name`) with the action's name.
+    """
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "action": request.POST.get("action"),
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        **extra,
+    }
+    return TemplateResponse(request, template, context)

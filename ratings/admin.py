@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +9,7 @@ from django.utils.translation import ngettext
 from activities.admin import SubmissionAdmin
 from activities.models import Submission
 from experts.models import ExpertAssignment
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
 
 from .models import Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from .services import review_reassign, reviews_release, rubric_revise
@@ -214,18 +213,16 @@ def reassign_page(model_admin, request, submissions, *, item_template: str, quer
                     messages.WARNING,
                 )
             return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Назначить видеоуроки эксперту"),
-        "form": form,
-        "queryset": queryset,
-        "item_template": item_template,
-        "action": request.POST.get("action"),
-        "opts": model_admin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "has_experts": experts.exists(),
-    }
-    return TemplateResponse(request, "admin/ratings/reassign.html", context)
+    return action_form_response(
+        model_admin,
+        request,
+        template="admin/ratings/reassign.html",
+        title=_("Назначить видеоуроки эксперту"),
+        form=form,
+        queryset=queryset,
+        item_template=item_template,
+        has_experts=experts.exists(),
+    )
 
 
 @admin.register(ReviewAssignment)

@@ -1,13 +1,12 @@
 """The coordinator's admin of achievements: the same confirm / reject (with a reason) as the expert page."""
 
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
 
 from .forms_achievements import RejectionForm
 from .models import Achievement
@@ -78,13 +77,11 @@ class AchievementAdmin(MunicipalityScopedAdmin):
                 return None
         else:
             form = RejectionForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Отклонить достижения"),
-            "form": form,
-            "queryset": queryset.select_related("enrollment__person"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/ratings/achievement/reject_reason.html", context)
+        return action_form_response(
+            self,
+            request,
+            template="admin/ratings/achievement/reject_reason.html",
+            title=_("Отклонить достижения"),
+            form=form,
+            queryset=queryset.select_related("enrollment__person"),
+        )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter
+from programs.admin_mixins import MunicipalityScopedAdmin, ReadOnlyAdminMixin, SeasonFilter
 
 from .kpi import KPI_BY_CODE
 from .models import KpiSnapshot, KpiTarget
@@ -24,7 +24,7 @@ def _number(value) -> str:
 
 
 @admin.register(KpiSnapshot)
-class KpiSnapshotAdmin(MunicipalityScopedAdmin):
+class KpiSnapshotAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
     """Frozen KPI values: evidence for reports, so read-only; a coordinator sees their municipality's only."""
 
     municipality_path = "municipality"
@@ -34,15 +34,6 @@ class KpiSnapshotAdmin(MunicipalityScopedAdmin):
     date_hierarchy = "taken_on"
     fields = ["kind", "taken_on", "taken_at", "period", "season", "municipality", "taken_by", "values_table"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("показатели"))
     def values_table(self, obj):

@@ -97,7 +97,7 @@ def test_dismiss_and_reinstate_report_skipped_cases_with_why(client):
 
     page = _act(client, "dismiss", [open_case, excluded], reason="Справка принята").content.decode()
 
-    assert "участник остаётся в программе: 1" in page
+    assert "Исключение отклонено, 1 участник остаётся в программе." in page
     assert f"{excluded.enrollment.person}: Это решение нельзя принять" in page
     assert ExclusionCase.objects.get(pk=open_case.pk).status == ExclusionCase.Status.DISMISSED
 

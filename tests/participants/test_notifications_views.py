@@ -37,7 +37,7 @@ def test_the_owner_sees_their_notifications_newest_first_unread_highlighted(clie
     assert "Чужое" not in html
     assert html.index("Второе") < html.index("Первое") and "Текст первого" in html
     assert html.count("notification-unread") == 1 and "Новое" in html
-    assert "Непрочитанное уведомление: 1" in html
+    assert "1 непрочитанное уведомление." in html
     assert "Отметить все прочитанными" in html
     # The badge next to «Личный кабинет», with words for screen readers.
     assert 'data-unread="1"' in html and "непрочитанных: 1" in html
