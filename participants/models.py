@@ -596,3 +596,122 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ProfessionalDevelopment(models.Model):
+    """A completed course of additional professional education (ДПО, курсы повышения квалификации).
+
+    The facts the PD KPIs count (seed 002 §6.2, seed 003): in the Federal Registry, chosen on the basis of
+    competence diagnostics, remote without leaving work, a continuous-education format.
+    """
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Внесено вручную")
+        IMPORT = "import", _("Импорт из XLSX")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("педагог"), on_delete=models.CASCADE, related_name="professional_development"
+    )
+    course_title = models.CharField(_("программа (курс)"), max_length=400)
+    provider = models.CharField(_("организация, проводившая обучение"), max_length=300)
+    hours = models.PositiveSmallIntegerField(_("объём, часов"))
+    starts_on = models.DateField(_("начало обучения"), null=True, blank=True)
+    ends_on = models.DateField(_("окончание обучения"))
+    in_federal_registry = models.BooleanField(_("программа из Федерального реестра ДПП"), default=False)
+    is_remote = models.BooleanField(_("дистанционно, без отрыва от работы"), default=False)
+    based_on_diagnostics = models.BooleanField(
+        _("подобрана по результатам диагностики профессиональных дефицитов"), default=False
+    )
+    is_continuous_format = models.BooleanField(
+        _("формат непрерывного образования"),
+        default=False,
+        help_text=_("Стажировка, методическая сессия, сетевое сообщество и другие формы, кроме разовых курсов"),
+    )
+    document_number = models.CharField(_("номер удостоверения"), max_length=100, blank=True)
+    source = models.CharField(_("источник"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(_("внесено"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто внёс"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("повышение квалификации")
+        verbose_name_plural = _("повышение квалификации (ДПО)")
+        ordering = ["-ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="pd_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "document_number"],
+                condition=~Q(document_number=""),
+                name="pd_one_per_document",
+            ),
+        ]
+        indexes = [models.Index(fields=["ends_on"], name="pd_ends_on_idx")]
+
+    def __str__(self):
+        return f"{self.course_title} ({self.ends_on:%Y})"
+
+
+class CompetenceDiagnostic(models.Model):
+    """A result of professional-competence diagnostics: when, on which platform, where the deficits are."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("педагог"), on_delete=models.CASCADE, related_name="competence_diagnostics"
+    )
+    taken_on = models.DateField(_("дата диагностики"))
+    platform = models.CharField(
+        _("платформа"), max_length=200, help_text=_("Например, ФГАОУ ДПО «Академия Минпросвещения России»")
+    )
+    deficit_areas = models.JSONField(_("области с дефицитами"), default=list, blank=True)
+    score = models.DecimalField(_("результат, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    created_at = models.DateTimeField(_("внесено"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("диагностика профессиональных компетенций")
+        verbose_name_plural = _("диагностика профессиональных компетенций")
+        ordering = ["-taken_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "taken_on", "platform"], name="diagnostic_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform} — {self.taken_on:%d.%m.%Y}"
+
+
+class ManagementTeamMember(models.Model):
+    """A member of an organisation's management team (director, deputies) for the management-team KPI."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.CASCADE, related_name="management_team"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("сотрудник"), on_delete=models.CASCADE, related_name="management_roles"
+    )
+    role = models.CharField(_("должность в команде"), max_length=200)
+    since = models.DateField(_("в команде с"), null=True, blank=True)
+    until = models.DateField(_("в команде по"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("член управленческой команды")
+        verbose_name_plural = _("управленческие команды")
+        ordering = ["organisation", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person"], condition=Q(until__isnull=True), name="management_member_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="management_member_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.role}"

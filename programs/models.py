@@ -369,3 +369,68 @@ class RoadmapModule(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OrganisationYearFacts(models.Model):
+    """What a school reports for a year where a KPI needs it (seed 003): methodical associations,
+    pedagogical classes, the target model of mentoring."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.CASCADE, related_name="year_facts"
+    )
+    year = models.PositiveSmallIntegerField(_("год"))
+    methodical_associations = models.PositiveSmallIntegerField(_("методических объединений"), default=0)
+    pedagogical_classes = models.PositiveSmallIntegerField(_("психолого-педагогических классов"), default=0)
+    runs_mentoring_model = models.BooleanField(_("реализует целевую модель наставничества"), default=False)
+    note = models.TextField(_("примечание"), blank=True)
+
+    class Meta:
+        verbose_name = _("сведения организации за год")
+        verbose_name_plural = _("сведения организаций за год")
+        ordering = ["-year", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="organisation_facts_once_a_year")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.year}"
+
+
+class MunicipalEvent(models.Model):
+    """An event held in the municipality that a KPI counts (seed 003: at least two a year of a kind)."""
+
+    class Category(models.TextChoices):
+        PROFESSION_STATUS = "profession_status", _("Повышение значимости педагогического труда, профилактика выгорания")
+        PRE_PROFESSIONAL = "pre_professional", _("Допрофессиональная подготовка обучающихся")
+        METHODICAL = "methodical", _("Методическое мероприятие")
+        OTHER = "other", _("Другое")
+
+    class Level(models.TextChoices):
+        SCHOOL = "school", _("Школьный")
+        MUNICIPAL = "municipal", _("Муниципальный")
+        REGIONAL = "regional", _("Региональный")
+        FEDERAL = "federal", _("Федеральный")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("муниципалитет"), on_delete=models.CASCADE, related_name="events"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("организатор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    title = models.CharField(_("название"), max_length=400)
+    held_on = models.DateField(_("дата проведения"))
+    category = models.CharField(_("направление"), max_length=32, choices=Category.choices, default=Category.METHODICAL)
+    level = models.CharField(_("уровень"), max_length=16, choices=Level.choices, default=Level.MUNICIPAL)
+    participants_count = models.PositiveIntegerField(_("участников"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("мероприятие муниципалитета")
+        verbose_name_plural = _("мероприятия муниципалитета")
+        ordering = ["-held_on", "pk"]
+        indexes = [models.Index(fields=["municipality", "held_on"], name="municipal_event_idx")]
+
+    def __str__(self):
+        return self.title
