@@ -765,4 +765,5 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-from . import admin_jobs  # noqa: E402,F401  (the job log, the scheduled jobs' overview and long jobs)
+# The job log and long jobs; the facts the KPIs count (ДПО, diagnostics, management teams).
+from . import admin_facts, admin_jobs  # noqa: E402,F401

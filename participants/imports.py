@@ -111,7 +111,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table(raw_rows) -> Table:
+def _table(raw_rows, max_rows: int = MAX_ROWS) -> Table:
     headers: list[str] | None = None
     rows = []
     for number, raw in enumerate(raw_rows, start=1):
@@ -122,8 +122,8 @@ def _table(raw_rows) -> Table:
             headers = [c or _("Столбец %(n)d") % {"n": i + 1} for i, c in enumerate(cells)]
             continue
         rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise FileProblem(_("В файле больше %(n)d строк: разделите его на части.") % {"n": MAX_ROWS})
+        if len(rows) > max_rows:
+            raise FileProblem(_("В файле больше %(n)d строк: разделите его на части.") % {"n": max_rows})
     if headers is None:
         raise FileProblem(_("Файл пуст: в нём нет ни строки заголовков, ни данных."))
     if not rows:
@@ -158,34 +158,35 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(raw: bytes) -> Table:
+def _read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
     if b"\x00" in raw[:4096]:
         raise FileProblem(_("Файл не похож на CSV: внутри двоичные данные."))
     text = _decode(raw)
     try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), max_rows)
     except csv.Error as exc:
         raise FileProblem(_("Файл CSV повреждён: %(error)s") % {"error": exc}) from exc
 
 
-def _read_xlsx(raw: bytes) -> Table:
+def _read_xlsx(raw: bytes, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
     from openpyxl import load_workbook
 
     if not raw.startswith(XLSX_MAGIC):
         raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # formulas_as_text: a formula cell is read as its text («=A1*2»), never as a value someone computed.
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=not formulas_as_text)
     except Exception as exc:  # zipfile, KeyError, ValueError and openpyxl's own types for a broken workbook
         raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
     try:
         if not workbook.worksheets:
             raise FileProblem(_("В книге Excel нет ни одного листа."))
-        return _table(workbook.worksheets[0].iter_rows(values_only=True))
+        return _table(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
     finally:
         workbook.close()
 
 
-def read_table(uploaded) -> Table:
+def read_table(uploaded, *, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
     """Read an uploaded CSV (UTF-8 with or without BOM, or Windows-1251; «,» «;» or tab) or XLSX file."""
     name = (getattr(uploaded, "name", "") or "").lower()
     if uploaded.size > MAX_FILE_SIZE:
@@ -205,8 +206,8 @@ def read_table(uploaded) -> Table:
             _("Файл слишком большой: допускается не больше %(max)d МБ.") % {"max": MAX_FILE_SIZE // 1024 // 1024}
         )
     if name.endswith(".xlsx") or raw.startswith(XLSX_MAGIC):
-        return _read_xlsx(raw)
-    return _read_csv(raw)
+        return _read_xlsx(raw, max_rows, formulas_as_text)
+    return _read_csv(raw, max_rows)
 
 
 # --- Mapping ------------------------------------------------------------------------------------------

@@ -20,14 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    CompetenceDiagnostic,
     Consent,
     Enrollment,
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackQuestion,
+    ManagementTeamMember,
     Notification,
     Person,
     PersonalDataRequest,
+    ProfessionalDevelopment,
     SchoolApplication,
     User,
 )
@@ -341,6 +344,65 @@ def export_notifications(person: Person) -> Rows:
     ]
 
 
+def export_professional_development(person: Person) -> Rows:
+    return [
+        {
+            _("Программа (курс)"): pd.course_title,
+            _("Организация, проводившая обучение"): pd.provider,
+            _("Объём, часов"): pd.hours,
+            _("Начало обучения"): pd.starts_on,
+            _("Окончание обучения"): pd.ends_on,
+            _("Федеральный реестр"): bool(pd.in_federal_registry),
+            _("Дистанционно"): bool(pd.is_remote),
+            _("По итогам диагностики"): bool(pd.based_on_diagnostics),
+            _("Непрерывный формат"): bool(pd.is_continuous_format),
+            _("Номер удостоверения"): pd.document_number,
+            _("Источник"): pd.get_source_display(),
+            _("Внесено"): pd.created_at,
+        }
+        for pd in ProfessionalDevelopment.objects.filter(person=person).order_by("ends_on", "pk")
+    ]
+
+
+def export_competence_diagnostics(person: Person) -> Rows:
+    return [
+        {
+            _("Дата диагностики"): d.taken_on,
+            _("Платформа"): d.platform,
+            _("Результат, %"): d.score,
+            _("Области с дефицитами"): "; ".join(d.deficit_areas or []),
+        }
+        for d in CompetenceDiagnostic.objects.filter(person=person).order_by("taken_on", "pk")
+    ]
+
+
+def export_management_roles(person: Person) -> Rows:
+    return [
+        {
+            _("Организация"): m.organisation.name,
+            _("Должность в команде"): m.role,
+            _("С"): m.since,
+            _("По"): m.until,
+        }
+        for m in ManagementTeamMember.objects.filter(person=person).select_related("organisation").order_by("pk")
+    ]
+
+
+def erase_professional_facts(person: Person) -> list[str]:
+    """The rows the KPIs count stay (course, hours, dates, the yes/no facts, the diagnostics' date and score,
+    the management role); what points at the person goes: certificate numbers (a number on a document
+    issued in their name) and the deficit areas found by their diagnostics (an assessment of them)."""
+    done = []
+    documents = ProfessionalDevelopment.objects.filter(person=person).exclude(document_number="")
+    cleared = documents.update(document_number="")
+    if cleared:
+        done.append(_("Удалены номера удостоверений о повышении квалификации: %(n)d") % {"n": cleared})
+    areas = CompetenceDiagnostic.objects.filter(person=person).exclude(deficit_areas=[]).update(deficit_areas=[])
+    if areas:
+        done.append(_("Удалены области с дефицитами из результатов диагностики: %(n)d") % {"n": areas})
+    return done
+
+
 def erase_notifications(person: Person) -> list[str]:
     """The person's notifications (their texts name them, their activities and deadlines) go entirely."""
     if not person.user_id:
@@ -383,6 +445,9 @@ def register() -> None:
         ("enrollments", gettext_lazy("Участие в программах"), export_enrollments, 20),
         ("status_history", gettext_lazy("История статусов"), export_status_history, 21),
         ("feedback", gettext_lazy("Обратная связь"), export_feedback, 70),
+        ("professional_development", gettext_lazy("Повышение квалификации"), export_professional_development, 25),
+        ("competence_diagnostics", gettext_lazy("Диагностика компетенций"), export_competence_diagnostics, 26),
+        ("management_roles", gettext_lazy("Управленческие команды"), export_management_roles, 27),
         ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
         ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
         ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),
@@ -390,3 +455,4 @@ def register() -> None:
         register_exporter(key, title, fn, order)
     register_eraser(erase_participants_text)
     register_eraser(erase_notifications)
+    register_eraser(erase_professional_facts)

@@ -1,11 +1,24 @@
+from datetime import date
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_mixins import MunicipalityScopedAdmin, scoped_formfield
+from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, scoped_formfield, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm
-from .models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
+from .models import (
+    MunicipalEvent,
+    Municipality,
+    Organisation,
+    OrganisationYearFacts,
+    Program,
+    RoadmapModule,
+    Season,
+    Subject,
+)
 from .services import season_clone
 
 admin.site.site_header = _("Методический портал: администрирование")
@@ -21,9 +34,134 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
     list_filter = ["region"]
 
 
+FIRST_FACTS_YEAR = 2015
+
+
+def _check_year(form, field: str, year: int | None) -> None:
+    latest = timezone.localdate().year + 1
+    if year is not None and not FIRST_FACTS_YEAR <= year <= latest:
+        form.add_error(
+            field, _("Год должен быть от %(first)d до %(last)d.") % {"first": FIRST_FACTS_YEAR, "last": latest}
+        )
+
+
+class OrganisationYearFactsForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationYearFacts
+        fields = [
+            "organisation",
+            "year",
+            "methodical_associations",
+            "pedagogical_classes",
+            "runs_mentoring_model",
+            "note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_year(self, "year", cleaned.get("year"))
+        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
+        year = cleaned.get("year")
+        if organisation is not None and organisation.pk and year and "year" not in self.errors:
+            taken = OrganisationYearFacts.objects.filter(organisation=organisation, year=year).exclude(
+                pk=self.instance.pk
+            )
+            if taken.exists():
+                self.add_error(
+                    "year",
+                    _("Сведения организации «%(org)s» за %(year)d год уже внесены: откройте и исправьте их.")
+                    % {"org": organisation, "year": year},
+                )
+        return cleaned
+
+
+class OrganisationYearFactsInline(admin.TabularInline):
+    model = OrganisationYearFacts
+    form = OrganisationYearFactsForm
+    fields = ["year", "methodical_associations", "pedagogical_classes", "runs_mentoring_model", "note"]
+    extra = 0
+    ordering = ["-year"]
+
+
+@admin.register(OrganisationYearFacts)
+class OrganisationYearFactsAdmin(MunicipalityScopedAdmin):
+    municipality_path = "organisation__municipality"
+    form = OrganisationYearFactsForm
+    list_display = ["organisation", "year", "methodical_associations", "pedagogical_classes", "runs_mentoring_model"]
+    list_filter = [
+        year_filter("year", _("год"), is_date=False),
+        "runs_mentoring_model",
+        "organisation__kind",
+        ("organisation", ScopedOrganisationFilter),
+    ]
+    search_fields = ["organisation__short_name", "organisation__name", "note"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"organisation": "municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MunicipalEventForm(forms.ModelForm):
+    class Meta:
+        model = MunicipalEvent
+        fields = ["municipality", "organisation", "title", "held_on", "category", "level", "participants_count"]
+
+    def clean(self):
+        cleaned = super().clean()
+        municipality, organisation = cleaned.get("municipality"), cleaned.get("organisation")
+        if municipality and organisation and organisation.municipality_id != municipality.pk:
+            self.add_error(
+                "organisation",
+                _("Организация «%(org)s» относится к другому муниципалитету.") % {"org": organisation},
+            )
+        held_on = cleaned.get("held_on")
+        if held_on and not date(FIRST_FACTS_YEAR, 1, 1) <= held_on <= date(timezone.localdate().year + 1, 12, 31):
+            self.add_error("held_on", _("Проверьте дату проведения: год вне допустимого диапазона."))
+        if cleaned.get("participants_count") == 0:
+            self.add_error("participants_count", _("Укажите число участников больше нуля или оставьте поле пустым."))
+        return cleaned
+
+
+@admin.register(MunicipalEvent)
+class MunicipalEventAdmin(MunicipalityScopedAdmin):
+    municipality_path = "municipality"
+    form = MunicipalEventForm
+    list_display = ["title", "held_on", "category", "level", "organisation", "participants_count", "municipality"]
+    list_filter = [
+        year_filter("held_on", _("год")),
+        "category",
+        "level",
+        ("organisation", ScopedOrganisationFilter),
+        "municipality",
+    ]
+    search_fields = ["title", "organisation__short_name"]
+    list_select_related = ["municipality", "organisation"]
+    autocomplete_fields = ["organisation"]
+    date_hierarchy = "held_on"
+
+    def get_list_filter(self, request):
+        # A coordinator's events are all in their own municipality: the filter would offer one choice.
+        if self._scope(request) is not None:
+            return [f for f in self.list_filter if f != "municipality"]
+        return self.list_filter
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": "", "organisation": "municipality"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if self._scope(request) is not None:
+            initial.setdefault("municipality", self._scope(request))
+        return initial
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(MunicipalityScopedAdmin):
     municipality_path = "municipality"
+    inlines = [OrganisationYearFactsInline]
     list_display = ["short_name", "kind", "municipality", "low_results", "is_active"]
     list_filter = ["kind", "low_results", "is_active", "municipality"]
     search_fields = ["short_name", "name"]

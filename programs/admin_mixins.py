@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from .models import Season
+from .models import Organisation, Season
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -86,3 +86,40 @@ def action_form_response(model_admin, request, *, template: str, title: str, for
         **extra,
     }
     return TemplateResponse(request, template, context)
+
+
+def year_filter(field_name: str, title, *, is_date: bool = True):
+    """A list filter «год» over a date (or integer year) field; the years offered are those of the rows the
+    user may see (one query)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = "year"
+
+        def lookups(self, request, model_admin):
+            qs = model_admin.get_queryset(request)
+            if is_date:
+                years = sorted({d.year for d in qs.dates(field_name, "year")}, reverse=True)
+            else:
+                years = sorted(set(qs.order_by().values_list(field_name, flat=True).distinct()), reverse=True)
+            return [(str(y), str(y)) for y in years]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if not value or not value.isdigit():
+                return queryset
+            key = f"{field_name}__year" if is_date else field_name
+            return queryset.filter(**{key: int(value)})
+
+    YearFilter.title = title
+    return YearFilter
+
+
+class ScopedOrganisationFilter(admin.RelatedFieldListFilter):
+    """An organisation filter listing only the coordinator's municipality's organisations."""
+
+    def field_choices(self, field, request, model_admin):
+        qs = Organisation.objects.order_by("short_name")
+        scope = getattr(request.user, "municipality_id", None)
+        if scope and not request.user.is_superuser:
+            qs = qs.filter(municipality_id=scope)
+        return [(o.pk, o.short_name) for o in qs]

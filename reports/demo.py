@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from random import Random
@@ -40,20 +40,32 @@ from experts.models import (
 )
 from participants.jobs import job_run
 from participants.models import (
+    CompetenceDiagnostic,
     Enrollment,
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackResponse,
     JobRun,
+    ManagementTeamMember,
     Notification,
     Person,
+    ProfessionalDevelopment,
     SchoolApplication,
     SubscriptionForm,
     User,
 )
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
-from programs.models import EducationLevel, Municipality, Organisation, Program, Season, Subject
+from programs.models import (
+    EducationLevel,
+    MunicipalEvent,
+    Municipality,
+    Organisation,
+    OrganisationYearFacts,
+    Program,
+    Season,
+    Subject,
+)
 from programs.services import season_clone, shift_years
 from ratings.models import Achievement, Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from ratings.services import rating_recompute
@@ -112,6 +124,66 @@ SUBSCRIPTION_DEFICITS = [
     ("Подготовка к ВПР", "Анализ результатов ВПР и коррекция программы"),
     ("Цифровые образовательные ресурсы", "ФГИС «Моя школа» в подготовке урока"),
 ]
+# --- The facts the KPIs count (issue 6) ---
+FACT_YEARS_FROM = 2023
+# (title, provider index, hours, continuous format): courses of additional professional education (ДПО)
+PD_COURSES = [
+    ("Реализация требований обновлённых ФГОС НОО, ФГОС ООО в работе учителя", 0, 36, False),
+    ("Школа современного учителя: развитие естественно-научной грамотности", 0, 100, False),
+    ("Формирование функциональной грамотности обучающихся", 1, 72, False),
+    ("Методика подготовки обучающихся к ВПР и ГИА", 1, 36, False),
+    ("Цифровые образовательные ресурсы в работе педагога: ФГИС «Моя школа»", 2, 24, False),
+    ("Организация работы с обучающимися с ОВЗ в условиях инклюзивного образования", 1, 72, False),
+    ("Профилактика профессионального выгорания педагога", 3, 18, False),
+    ("Наставничество в образовательной организации: целевая модель", 1, 36, False),
+    ("Стажировка на базе региональной инновационной площадки", 1, 48, True),
+    ("Методическая сессия «Формирующее оценивание на уроке»", 4, 16, True),
+    ("Сетевое профессиональное сообщество учителей-предметников", 4, 24, True),
+    ("Управление образовательной организацией: команда и изменения", 0, 72, False),
+    ("Разговоры о важном: организация внеурочной деятельности", 0, 36, False),
+    ("Введение ФОП ДО: содержание и организация образовательной деятельности", 1, 72, False),
+]
+PD_PROVIDERS = [
+    ("ФГАОУ ДПО «Академия Минпросвещения России»", "АМП"),
+    ("АУ «Институт развития образования» ХМАО-Югры", "ИРО"),
+    ("ФГАОУ ВО «Тюменский государственный университет»", "ТюмГУ"),
+    ("АНО ДПО «Центр непрерывного образования педагогов»", "ЦНО"),
+    ("МАУ «Центр развития образования»", "ЦРО"),
+]
+PD_HOURS_EXTRA = [0, 0, 0, 8, 12]
+DEFICIT_AREAS = [
+    "Формирование функциональной грамотности",
+    "Оценивание образовательных результатов",
+    "Работа с обучающимися с ОВЗ",
+    "Цифровые образовательные технологии",
+    "Воспитательная работа и классное руководство",
+    "Предметные знания",
+    "Проектная и исследовательская деятельность",
+]
+DEPUTY_ROLES = [
+    "Заместитель директора по учебно-воспитательной работе",
+    "Заместитель директора по воспитательной работе",
+    "Заместитель директора по научно-методической работе",
+]
+EVENT_TITLES = {
+    MunicipalEvent.Category.PROFESSION_STATUS: [
+        "Муниципальный конкурс профессионального мастерства «Учитель года»",
+        "Праздничный вечер ко Дню учителя «Учительская слава»",
+        "Тренинг «Профилактика профессионального выгорания»",
+        "Слёт педагогических династий",
+    ],
+    MunicipalEvent.Category.PRE_PROFESSIONAL: [
+        "Профориентационная смена «Я — педагог» для психолого-педагогических классов",
+        "Олимпиада для школьников «Педагогический старт»",
+        "День открытых дверей педагогического колледжа для старшеклассников",
+    ],
+    MunicipalEvent.Category.METHODICAL: [
+        "Августовская педагогическая конференция",
+        "Муниципальный методический фестиваль открытых уроков",
+        "Семинар руководителей методических объединений",
+    ],
+    MunicipalEvent.Category.OTHER: ["Форум молодых педагогов", "Муниципальная научно-практическая конференция"],
+}
 DEMO_DOMAIN = "demo-school.ru"
 MARKER_EMAIL = "coordinator@demo.ru"
 # (e-mail, role label) live in settings so the login page can list them; one password: settings.DEMO_PASSWORD.
@@ -539,6 +611,11 @@ class DemoGenerator:
         self.step("Группы, посещения уроков, консультации, наставники, достижения", self.counts.get("Группы", 0))
         self.compute_ratings()
         self.step("Рейтинг участников", self.counts.get("Строки рейтинга", 0))
+        self.create_kpi_facts()
+        self.step(
+            "Повышение квалификации, диагностики, управленческие команды, сведения школ, мероприятия",
+            self.counts.get("Повышение квалификации", 0),
+        )
         self.run_jobs()
         return self.counts
 
@@ -1772,6 +1849,190 @@ class DemoGenerator:
         for seasons in self.program_seasons.values():
             for season in seasons:
                 self.counts["Строки рейтинга"] = self.counts.get("Строки рейтинга", 0) + rating_recompute(season=season)
+
+    # --- the facts the KPIs count -----------------------------------------------------------------
+    def create_kpi_facts(self) -> None:
+        """ДПО records, diagnostics, management teams, schools' yearly facts and municipal events, 2023 to now.
+
+        The rates grow year by year so that, against the program targets (seed 002, 003), some KPIs meet
+        their target and some miss it: teachers trained by Federal-Registry programs chosen by diagnostics
+        reach about 6, 12, 19, 25% cumulatively (targets 5, 10, 20, 30%); remote courses are about a third
+        of all ДПО (target 20%); schools running the mentoring model reach about 12, 22, 29, 37% (targets
+        10, 20, 30, 40%).
+        """
+        years = list(range(FACT_YEARS_FROM, self.today.year + 1))
+        self.create_professional_development(years)
+        self.create_management_teams()
+        self.create_school_facts(years)
+        self.create_municipal_events(years)
+
+    def _day_in(self, year: int) -> date:
+        last = min(date(year, 12, 31), self.today)
+        first = date(year, 1, 10)
+        return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
+
+    def create_professional_development(self, years: list[int]) -> None:
+        rng = self.rng
+        # (chance of a course that year, Federal Registry for a provider outside it, chosen by diagnostics,
+        # remote) by year; the Academy's courses are all in the Registry, so about 42–50% of courses are.
+        rates = {2023: (0.30, 0.19, 0.48, 0.30), 2024: (0.30, 0.23, 0.50, 0.33), 2025: (0.31, 0.30, 0.50, 0.36)}
+        records, diagnostics = [], []
+        diagnosed: dict[int, set] = defaultdict(set)  # person -> dates taken (one result a day per platform)
+        number = 0
+        for spec in self.specs:
+            person = spec.person
+            for year in years:
+                chance, registry, by_diagnostics, remote = rates.get(year, (0.30, 0.30, 0.50, 0.38))
+                if rng.random() >= chance:
+                    continue
+                title, provider_index, hours, continuous = rng.choice(PD_COURSES)
+                provider, code = PD_PROVIDERS[provider_index]
+                hours += rng.choice(PD_HOURS_EXTRA)
+                ends_on = self._day_in(year)
+                starts_on = ends_on - timedelta(days=max(1, hours // 8) + rng.randint(0, 20 if continuous else 6))
+                in_registry = provider_index == 0 or rng.random() < registry
+                based = rng.random() < by_diagnostics
+                if based:
+                    taken_on = starts_on - timedelta(days=rng.randint(20, 150))
+                    if taken_on not in diagnosed[person.pk]:
+                        diagnosed[person.pk].add(taken_on)
+                        diagnostics.append(self._diagnostic(person, taken_on))
+                number += 1
+                records.append(
+                    ProfessionalDevelopment(
+                        person=person,
+                        course_title=title,
+                        provider=provider,
+                        hours=hours,
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                        in_federal_registry=in_registry,
+                        is_remote=rng.random() < remote,
+                        based_on_diagnostics=based,
+                        is_continuous_format=continuous or rng.random() < 0.05,
+                        document_number=f"{code}-{ends_on.year}-{number:06d}" if rng.random() < 0.9 else "",
+                        created_at=self.at(ends_on + timedelta(days=rng.randint(3, 40))),
+                    )
+                )
+            # Some took the diagnostics without a course after it (yet).
+            if rng.random() < 0.15:
+                taken_on = self._day_in(rng.choice(years))
+                if taken_on not in diagnosed[person.pk]:
+                    diagnosed[person.pk].add(taken_on)
+                    diagnostics.append(self._diagnostic(person, taken_on))
+        for record in records:
+            record.created_at = min(record.created_at, self.now)
+        self.bulk(ProfessionalDevelopment, records, "Повышение квалификации")
+        self.bulk(CompetenceDiagnostic, diagnostics, "Диагностики компетенций")
+
+    def _diagnostic(self, person: Person, taken_on: date) -> CompetenceDiagnostic:
+        rng = self.rng
+        return CompetenceDiagnostic(
+            person=person,
+            taken_on=taken_on,
+            platform=rng.choice(COMPETENCE_PLATFORMS),
+            deficit_areas=rng.sample(DEFICIT_AREAS, rng.randint(1, 3)),
+            score=Decimal(rng.randint(350, 920)) / 10,
+            created_at=self.at(taken_on),
+        )
+
+    def create_management_teams(self) -> None:
+        """The director and one to three deputies of every school; now and then a deputy who has left."""
+        rng = self.rng
+        by_org: dict[int, list[Spec]] = defaultdict(list)
+        for spec in self.specs:
+            by_org[spec.person.organisation_id].append(spec)
+        members = []
+        for org in self.organisations:
+            if org.kind != Organisation.Kind.SCHOOL or not by_org[org.pk]:
+                continue
+            staff = by_org[org.pk]
+            head = staff[0]  # generate_teachers puts the head first
+            since = date(self.today.year - rng.randint(1, 12), 9, 1)
+            members.append(
+                ManagementTeamMember(organisation=org, person=head.person, role=HEAD_POSITION[org.kind], since=since)
+            )
+            deputies = [s for s in staff[1:] if s.person.position.startswith("Заместитель")]
+            others = [s for s in staff[1:] if not s.person.position.startswith("Заместитель")]
+            want = rng.randint(1, 3)
+            chosen = deputies[:want] + rng.sample(others, min(len(others), max(0, want - len(deputies))))
+            roles = rng.sample(DEPUTY_ROLES, len(DEPUTY_ROLES))
+            for spec, role in zip(chosen, roles, strict=False):
+                since = date(self.today.year - rng.randint(0, 8), 9, 1)
+                members.append(ManagementTeamMember(organisation=org, person=spec.person, role=role, since=since))
+            left = [s for s in others if s not in chosen]
+            if left and rng.random() < 0.15:
+                until = date(self.today.year - 1, 8, 31)
+                members.append(
+                    ManagementTeamMember(
+                        organisation=org,
+                        person=rng.choice(left).person,
+                        role=DEPUTY_ROLES[0],
+                        since=date(until.year - rng.randint(2, 6), 9, 1),
+                        until=until,
+                    )
+                )
+        self.bulk(ManagementTeamMember, members, "Члены управленческих команд")
+
+    def create_school_facts(self, years: list[int]) -> None:
+        rng = self.rng
+        adoption = [(2023, 0.12), (2024, 0.10), (2025, 0.07), (2026, 0.08)]  # the rest never adopt (yet)
+        facts = []
+        for org in self.organisations:
+            if org.kind != Organisation.Kind.SCHOOL:
+                continue
+            draw, adopted_in = rng.random(), None
+            for year, share in adoption:
+                if draw < share:
+                    adopted_in = year
+                    break
+                draw -= share
+            associations = rng.randint(2, 7)
+            classes = 0
+            for year in years:
+                associations = max(1, associations + rng.choice([-1, 0, 0, 0, 1]))
+                if rng.random() < 0.08:
+                    classes = min(classes + 1, 3)
+                facts.append(
+                    OrganisationYearFacts(
+                        organisation=org,
+                        year=year,
+                        methodical_associations=associations,
+                        pedagogical_classes=classes,
+                        runs_mentoring_model=adopted_in is not None and adopted_in <= year,
+                    )
+                )
+        self.bulk(OrganisationYearFacts, facts, "Сведения школ за год")
+
+    def create_municipal_events(self, years: list[int]) -> None:
+        rng = self.rng
+        by_muni: dict[int, list[Organisation]] = defaultdict(list)
+        for org in self.organisations:
+            if org.kind == Organisation.Kind.SCHOOL:
+                by_muni[org.municipality_id].append(org)
+        categories = list(EVENT_TITLES)
+        events = []
+        for muni, _count in self.municipalities:
+            schools = by_muni.get(muni.pk, [])
+            for year in years:
+                for _ in range(rng.randint(2, 4)):
+                    category = rng.choices(categories, weights=[35, 20, 35, 10])[0]
+                    level = rng.choices(
+                        [MunicipalEvent.Level.MUNICIPAL, MunicipalEvent.Level.SCHOOL, MunicipalEvent.Level.REGIONAL],
+                        weights=[75, 15, 10],
+                    )[0]
+                    events.append(
+                        MunicipalEvent(
+                            municipality=muni,
+                            organisation=rng.choice(schools) if schools and rng.random() < 0.5 else None,
+                            title=rng.choice(EVENT_TITLES[category]),
+                            held_on=self._day_in(year),
+                            category=category,
+                            level=level,
+                            participants_count=rng.randint(25, 400),
+                        )
+                    )
+        self.bulk(MunicipalEvent, events, "Мероприятия муниципалитетов")
 
     def run_jobs(self) -> None:
         """Run the scheduled jobs once, as beat would have, logged in the job log as an operator's run.

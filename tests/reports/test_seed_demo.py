@@ -24,16 +24,19 @@ from experts.models import (
 )
 from participants.feedback import season_quarter
 from participants.models import (
+    CompetenceDiagnostic,
     Enrollment,
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackResponse,
+    ManagementTeamMember,
     Person,
+    ProfessionalDevelopment,
     SchoolApplication,
     User,
 )
 from participants.roles import COORDINATORS
-from programs.models import Program
+from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, Program
 from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
 from reports.demo import DEMO_ACCOUNTS, generate_names
 from tests.factories import (
@@ -120,6 +123,11 @@ def _row_counts():
         MentoringPair,
         Achievement,
         ReviewAssignment,
+        ProfessionalDevelopment,
+        CompetenceDiagnostic,
+        ManagementTeamMember,
+        OrganisationYearFacts,
+        MunicipalEvent,
     )
     return {m.__name__: m.objects.count() for m in models}
 
@@ -226,12 +234,58 @@ def test_district_scale_builds_a_consistent_demo(client):
     # The rating is computed for every season with participants; the demo teacher has a rank.
     assert ParticipantRating.objects.get(enrollment=teacher).rank is not None
 
+    _check_kpi_facts()
+
     # A second run finds the demo and adds nothing.
     before = _row_counts()
     out = StringIO()
     call_command("seed_demo", "--scale", "district", stdout=out)
     assert "уже загружены" in out.getvalue()
     assert _row_counts() == before
+
+
+def _check_kpi_facts():
+    """The facts KPIs count: ДПО for a share of teachers every year with growing shares of Federal-Registry
+    courses chosen by diagnostics, a diagnostic before every such course, a team for every school, yearly facts,
+    two to four events a year per municipality."""
+    today = timezone.localdate()
+    years = range(2023, today.year + 1)
+    records = ProfessionalDevelopment.objects.all()
+    assert not records.filter(ends_on__gt=today).exists()
+    assert not records.filter(starts_on__gt=F("ends_on")).exists()
+    assert not records.filter(hours=0).exists()
+    teachers = Person.objects.filter(organisation__kind__in=["school", "kindergarten", "additional"]).count()
+    cumulative = []
+    for year in years:
+        in_year = records.filter(ends_on__year=year)
+        assert 0.2 < in_year.values("person").distinct().count() / teachers < 0.45, year
+        assert 0.2 < in_year.filter(is_remote=True).count() / in_year.count() < 0.5, year
+        both = records.filter(ends_on__year__lte=year, in_federal_registry=True, based_on_diagnostics=True)
+        cumulative.append(both.values("person").distinct().count() / teachers)
+    assert cumulative == sorted(cumulative) and 0.03 < cumulative[0] < 0.1 and cumulative[-1] > 0.15
+    # Every course chosen by diagnostics follows a diagnostic of the same person.
+    diagnosed = {}
+    for person_id, taken_on in CompetenceDiagnostic.objects.values_list("person_id", "taken_on"):
+        diagnosed[person_id] = min(taken_on, diagnosed.get(person_id, taken_on))
+    for person_id, starts_on in records.filter(based_on_diagnostics=True).values_list("person_id", "starts_on"):
+        assert diagnosed[person_id] < starts_on
+    assert all(d for d in CompetenceDiagnostic.objects.values_list("deficit_areas", flat=True))
+    # A director and one to three deputies in every school's current team.
+    schools = Organisation.objects.filter(kind="school")
+    current = ManagementTeamMember.objects.filter(until__isnull=True)
+    per_school = dict(current.values("organisation").annotate(n=Count("id")).values_list("organisation", "n"))
+    assert set(per_school) == set(schools.values_list("pk", flat=True))
+    assert set(per_school.values()) <= {2, 3, 4}
+    assert current.filter(role="Директор").count() == schools.count()
+    assert ManagementTeamMember.objects.filter(until__isnull=False).exists()
+    # Yearly facts for every school and year; the share running the mentoring model only grows.
+    assert OrganisationYearFacts.objects.count() == schools.count() * len(years)
+    mentoring = [OrganisationYearFacts.objects.filter(year=y, runs_mentoring_model=True).count() for y in years]
+    assert mentoring == sorted(mentoring) and 0 < mentoring[-1] < schools.count()
+    # Two to four events a year in every municipality with schools.
+    per_year = MunicipalEvent.objects.values("municipality", "held_on__year").annotate(n=Count("id"))
+    assert per_year and {row["n"] for row in per_year} <= {2, 3, 4}
+    assert len({e.category for e in MunicipalEvent.objects.all()}) >= 3
 
 
 def test_the_same_seed_gives_the_same_people():
@@ -256,6 +310,12 @@ def _seeded_snapshot(seed):
                 )
             )
             statuses = list(Enrollment.objects.order_by("pk").values_list("status", flat=True))
+            statuses += list(
+                ProfessionalDevelopment.objects.order_by("pk").values_list(
+                    "person__email", "course_title", "ends_on", "in_federal_registry", "document_number"
+                )
+            )
+            statuses += list(MunicipalEvent.objects.order_by("pk").values_list("title", "held_on"))
             raise _Rollback
     except _Rollback:
         pass
