@@ -105,6 +105,7 @@ class KpiScope:
     season_ids: tuple[int, ...] = ()
     municipality_id: int | None = None
     organisation_id: int | None = None
+    until: date | None = None  # the last day counted, when earlier than 31 December (a half-year's end)
 
     @property
     def year_start(self) -> date:
@@ -112,7 +113,8 @@ class KpiScope:
 
     @property
     def year_end(self) -> date:
-        return date(self.year, 12, 31)
+        end = date(self.year, 12, 31)
+        return min(end, self.until) if self.until else end
 
 
 @dataclass(frozen=True)
@@ -967,6 +969,7 @@ class KpiResult:
     def as_json(self) -> dict:
         """What a period snapshot keeps: numbers and the target as they were."""
         return {
+            "name": self.name,
             "value": self.value,
             "numerator": self.numerator,
             "denominator": self.denominator,
@@ -1048,7 +1051,7 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     targets = _targets(codes=[code], municipality=_scope_municipality(scope), years=years)
     results = []
     for year in years:
-        ctx = KpiContext(replace(scope, year=year), now)
+        ctx = KpiContext(replace(scope, year=year, until=None), now)
         value = definition.compute(ctx).get(None) or definition.empty()
         results.append(_result(definition, value, targets.get((code, year)), year))
     return results
