@@ -464,9 +464,9 @@ def _teachers_with_pd(which: Q, *, cumulative: bool = True):
             Person.objects.filter(TEACHER).annotate(done=Exists(done)),
             org="organisation",
             n=Count("pk"),
-            done=Count("pk", filter=Q(done=True)),
+            n_done=Count("pk", filter=Q(done=True)),
         )
-        return _values(rows, lambda row: KpiValue(_n(row, "done"), _n(row, "n")))
+        return _values(rows, lambda row: KpiValue(_n(row, "n_done"), _n(row, "n")))
 
     return compute
 
@@ -482,9 +482,9 @@ def _management_teams(ctx):
         Organisation.objects.annotate(team=Exists(members), trained=Exists(trained)).filter(team=True),
         org="",
         n=Count("pk"),
-        trained=Count("pk", filter=Q(trained=True)),
+        n_trained=Count("pk", filter=Q(trained=True)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "trained"), _n(row, "n")))
+    return _values(rows, lambda row: KpiValue(_n(row, "n_trained"), _n(row, "n")))
 
 
 def _young_teachers(ctx):
@@ -534,9 +534,9 @@ def _remote_pd(ctx):
         .filter(trained=True),
         org="organisation",
         n=Count("pk"),
-        remote=Count("pk", filter=Q(remote=True)),
+        n_remote=Count("pk", filter=Q(remote=True)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "remote"), _n(row, "n")))
+    return _values(rows, lambda row: KpiValue(_n(row, "n_remote"), _n(row, "n")))
 
 
 def _events(category: str):
@@ -911,7 +911,7 @@ class Target:
     @property
     def label(self) -> str:
         words = KpiTarget.Comparison(self.comparison).label
-        return f"{words} {str(self.value.normalize()).replace('.', ',')} {self.unit}".strip()
+        return f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
 
 
 def kpi_target(*, code: str, municipality: Municipality | int | None, year: int) -> Target | None:
