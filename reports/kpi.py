@@ -74,7 +74,7 @@ SCHOOL = Q(kind=Organisation.Kind.SCHOOL, is_active=True)
 TEACHER = Q(organisation__kind=Organisation.Kind.SCHOOL, organisation__is_active=True, is_manager=False)
 COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects something from
 
-COUNT, SHARE, MEAN = "count", "share", "mean"
+COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
 ORDER, PROGRAM = "order", "program"
 GROUPS = ("organisation", "municipality", "season", "activity", "criterion")
 
@@ -133,7 +133,8 @@ class KpiDefinition:
     quarterly: Callable[[KpiContext], dict] | None = None
 
     def empty(self) -> KpiValue:
-        return KpiValue(0, None if self.kind == COUNT else 0, 1 if self.kind == MEAN else 100)
+        """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
+        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1)
 
     def as_json(self, value: KpiValue) -> dict:
         return {
@@ -852,6 +853,7 @@ PROGRAM_KPIS: list[KpiDefinition] = [
         _("медиана часов от сдачи видеоурока до публикации рецензии"),
         HOURS,
         _turnaround_median,
+        kind=MEDIAN,
         numerator=_("медиана по опубликованным рецензиям, ч"),
     ),
     KpiDefinition(
