@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.admin_mixins import MunicipalityScopedAdmin, ReadOnlyAdminMixin, SeasonFilter
 
 from .forms import PeriodSnapshotForm, SnapshotCompareForm
-from .kpi import KPI_BY_CODE
+from .kpi import KPI_BY_CODE, KpiStatus
 from .models import KpiSnapshot, KpiTarget
 from .services import kpi_period_snapshot_take, kpi_snapshots_compare
 
@@ -46,21 +46,35 @@ class KpiSnapshotAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
 
     @admin.display(description=_("показатели"))
     def values_table(self, obj):
+        """Name, value, numerator / denominator and — for a monitoring period — the target and status then."""
         rows = []
         for code, item in obj.values.items():
             definition = KPI_BY_CODE.get(code)
-            name = definition.name if definition else code
+            name = item.get("name") or (definition.name if definition else code)
             formula = definition.formula if definition else ""
             share = ""
             if item.get("denominator") is not None:
-                share = f"{item.get('numerator')} / {item.get('denominator')}"
-            rows.append((name, formula, f"{_number(item.get('value'))} {item.get('unit', '')}".strip(), share))
-        body = format_html_join("", "<tr><th scope='row'>{}<br><small>{}</small></th><td>{}</td><td>{}</td></tr>", rows)
+                share = f"{_number(item.get('numerator'))} / {item.get('denominator')}"
+            target = ""
+            if item.get("target") is not None:
+                words = KpiTarget.Comparison(item.get("comparison") or "gte").label
+                target = f"{words} {_number(item['target'])}"
+            status = str(KpiStatus.LABELS.get(item.get("status"), ""))
+            value = f"{_number(item.get('value'))} {item.get('unit', '')}".strip()
+            rows.append((name, formula, value, share, target, status))
+        body = format_html_join(
+            "",
+            "<tr><th scope='row'>{}<br><small>{}</small></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            rows,
+        )
         head = format_html(
-            "<thead><tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th></tr></thead>",
+            "<thead><tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th><th scope='col'>{}</th></tr></thead>",
             _("Показатель"),
             _("Значение"),
             _("Числитель / знаменатель"),
+            _("Цель"),
+            _("Статус"),
         )
         return format_html("<table>{}<tbody>{}</tbody></table>", head, body)
 

@@ -66,6 +66,8 @@ def test_coordinator_takes_a_snapshot_of_their_municipality(client, places):
     )
     assert snapshot.municipality == mine and snapshot.period == "1-е полугодие 2025"
     assert snapshot.values["young-teachers-share"]["value"] == 100.0  # the one teacher has 3 years
+    shown = client.get(response["Location"]).content.decode()
+    assert "Доля учителей со стажем педагогической работы до пяти лет" in shown and "Нет данных" in shown
 
 
 def test_coordinator_cannot_take_another_municipalitys_and_errors_keep_the_input(client, places):
@@ -132,5 +134,5 @@ def test_comparison_query_count_is_constant(client, django_assert_num_queries, p
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     params = {"a": snapshots[0].pk, "b": snapshots[-1].pk}
     client.get(_url("compare"), params)
-    with django_assert_num_queries(7):  # session, user, the two chosen snapshots and the choices, once
+    with django_assert_num_queries(7):  # the same with 2 and 4 snapshots to choose from
         assert client.get(_url("compare"), params).status_code == 200
