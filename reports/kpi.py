@@ -2,9 +2,9 @@
 
 Public API (dashboards and XLSX exports call only these; every result is plain Russian labels and numbers):
 
-- ``KpiScope(year, season_ids=(), municipality_id=None, organisation_id=None)`` — what is measured: the calendar
-  year of the orders' yearly targets, optionally some seasons (program KPIs; none = every season overlapping
-  the year), a municipality and a school (organisation).
+- ``KpiScope(year, season_ids=(), municipality_id=None, organisation_id=None, until=None)`` — what is measured:
+  the calendar year of the orders' yearly targets, optionally some seasons (program KPIs; none = every season
+  overlapping the year), a municipality and a school (organisation), and a last day counted (half-years).
 - ``kpi_report(*, scope, now) -> list[KpiResult]`` — every KPI for the scope with its target and status.
 - ``kpi_years(*, code, scope, years) -> list[KpiResult]`` — one KPI per calendar year («value vs target»).
 - ``kpi_breakdown(*, code, scope, by, now) -> list[KpiBreakdownRow]`` — one KPI per organisation,
@@ -13,14 +13,24 @@ Public API (dashboards and XLSX exports call only these; every result is plain R
 - ``kpi_quarters(*, code, scope, now) -> list[KpiQuarterRow]`` — the quarterly trend of the KPIs that have one.
 - ``kpi_target(*, code, municipality, year)`` — the order's target; ``kpi_status(value, target)``.
 - ``kpi_values(*, seasons, now)`` — the program KPIs per season, JSON-ready (the nightly snapshot).
+- ``KPI_DEFINITIONS`` / ``KPI_BY_CODE``: each definition's ``group`` (order / program), ``breakdowns`` and
+  ``quarterly`` tell a dashboard which charts a KPI has. Half-year snapshots: reports.services.
 
 Definitions used by every KPI (once, here):
 
 - a **school** is an active organisation of kind «Школа» (``SCHOOL``);
 - a **teacher** is a person whose organisation is a school and who is not a manager (``Person.is_manager``);
   the portal keeps no staff history, so teacher denominators are today's staff of the scope's schools;
-- **cumulative** KPIs («с нарастающим итогом») count every record up to 31 December of the scope's year; yearly
-  ones count the records of that year only; the state KPIs (experience, education) read today's data.
+- **cumulative** KPIs («с нарастающим итогом») count every record up to 31 December of the scope's year (or
+  `scope.until`, a half-year's end); yearly ones count the records of that year only; the state KPIs
+  (experience, education) read today's data;
+- a municipality or school scope selects people by their organisation (participants of any program included),
+  events by their municipality / organiser, and schools themselves;
+- **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its facts
+  for the year, or whose teacher is a mentee of a mentoring pair running that year (experts.MentoringPair);
+- **remote-pd-share** counts people, as the order words it («доля педагогов ... от общего количества
+  педагогов, прошедших повышение квалификации»): those who finished a remote course in the year among those who
+  finished any course in the year.
 
 Every KPI is one or two grouped queries whatever the data size; aggregates shared by several KPIs (enrollments
 by status) are cached on the context and queried once. A share with an empty denominator has no value (None),
