@@ -1,37 +1,104 @@
-"""The portal's KPIs as data: code, Russian name, formula in words, unit and how to compute it per season.
+"""The KPI engine: every KPI of the orders and of the programs as code, computed set-based for a scope.
 
-Every KPI is computed for many seasons at once from a few grouped queries (`KpiData` caches each aggregate
-and shares it between the KPIs that use it), so a snapshot's query count does not grow with the number of
-enrollments. Add a KPI by adding a `KpiDefinition` to KPI_DEFINITIONS (issue 6 extends the list).
+Public API (dashboards and XLSX exports call only these; every result is plain Russian labels and numbers):
+
+- ``KpiScope(year, season_ids=(), municipality_id=None, organisation_id=None, until=None)`` — what is measured:
+  the calendar year of the orders' yearly targets, optionally some seasons (program KPIs; none = every season
+  overlapping the year), a municipality and a school (organisation), and a last day counted (half-years).
+- ``kpi_report(*, scope, now) -> list[KpiResult]`` — every KPI for the scope with its target and status.
+- ``kpi_years(*, code, scope, years) -> list[KpiResult]`` — one KPI per calendar year («value vs target»).
+- ``kpi_breakdown(*, code, scope, by, now) -> list[KpiBreakdownRow]`` — one KPI per organisation,
+  municipality or season, per activity (attendance_rate) or per rubric criterion (criterion_score_avg);
+  one grouped query, never one per row.
+- ``kpi_quarters(*, code, scope, now) -> list[KpiQuarterRow]`` — the quarterly trend of the KPIs that have one.
+- ``kpi_target(*, code, municipality, year)`` — the order's target; ``kpi_status(value, target)``.
+- ``kpi_values(*, seasons, now)`` — the program KPIs per season, JSON-ready (the nightly snapshot).
+- ``KPI_DEFINITIONS`` / ``KPI_BY_CODE``: each definition's ``group`` (order / program), ``breakdowns`` and
+  ``quarterly`` tell a dashboard which charts a KPI has. Half-year snapshots: reports.services.
+
+Definitions used by every KPI (once, here):
+
+- a **school** is an active organisation of kind «Школа» (``SCHOOL``);
+- a **teacher** is a person whose organisation is a school and who is not a manager (``Person.is_manager``);
+  the portal keeps no staff history, so teacher denominators are today's staff of the scope's schools;
+- **cumulative** KPIs («с нарастающим итогом») count every record up to 31 December of the scope's year (or
+  `scope.until`, a half-year's end); yearly ones count the records of that year only; the state KPIs
+  (experience, education) read today's data;
+- a municipality or school scope selects people by their organisation (participants of any program included),
+  events by their municipality / organiser, and schools themselves;
+- **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its facts
+  for the year, or whose teacher is a mentee of a mentoring pair running that year (experts.MentoringPair);
+- **remote-pd-share** counts people, as the order words it («доля педагогов ... от общего количества
+  педагогов, прошедших повышение квалификации»): those who finished a remote course in the year among those who
+  finished any course in the year.
+
+Every KPI is one or two grouped queries whatever the data size; aggregates shared by several KPIs (enrollments
+by status) are cached on the context and queried once. A share with an empty denominator has no value (None),
+never 0 %, which would read as a failure.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Attendance, Certificate, MissedVideo, Submission, VideoAssignment
+from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
+from experts.models import LessonVisit, MentoringPair
 from participants.feedback import season_quarter
-from participants.models import Enrollment, EnrollmentStatusChange, FeedbackResponse
-from programs.models import Season
+from participants.models import (
+    Enrollment,
+    EnrollmentStatusChange,
+    FeedbackAnswer,
+    FeedbackResponse,
+    ManagementTeamMember,
+    Person,
+    ProfessionalDevelopment,
+)
+from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
+from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
+
+from .models import KpiTarget
 
 S = Enrollment.Status
-PERCENT, PEOPLE, ITEMS = "%", _("чел."), _("шт.")
+PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
+    "%",
+    _("чел."),
+    _("шт."),
+    _("мероприятий"),
+    _("ч"),
+    _("баллов"),
+    _("из 5"),
+)
+SCHOOL = Q(kind=Organisation.Kind.SCHOOL, is_active=True)
+TEACHER = Q(organisation__kind=Organisation.Kind.SCHOOL, organisation__is_active=True, is_manager=False)
+COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects something from
+
+COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
+ORDER, PROGRAM = "order", "program"
+GROUPS = ("organisation", "municipality", "season", "activity", "criterion")
+
+
+# --- Values and definitions --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class KpiValue:
-    """A KPI for one season: a count (numerator only) or a share in per cent of numerator over denominator."""
+    """A count (numerator only), a share in per cent (numerator / denominator × 100) or a mean (scale=1)."""
 
-    numerator: int
+    numerator: int | float
     denominator: int | None = None
+    scale: int = 100
 
     @property
     def value(self) -> float | int | None:
@@ -39,7 +106,25 @@ class KpiValue:
             return self.numerator
         if not self.denominator:
             return None  # nothing to measure yet: not 0 %, which would read as a failure
-        return round(self.numerator * 100 / self.denominator, 1)
+        return round(self.numerator * self.scale / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    year: int
+    season_ids: tuple[int, ...] = ()
+    municipality_id: int | None = None
+    organisation_id: int | None = None
+    until: date | None = None  # the last day counted, when earlier than 31 December (a half-year's end)
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        end = date(self.year, 12, 31)
+        return min(end, self.until) if self.until else end
 
 
 @dataclass(frozen=True)
@@ -48,7 +133,18 @@ class KpiDefinition:
     name: Promise
     formula: Promise
     unit: Promise | str
-    compute: Callable[[KpiData], dict[int, KpiValue]]
+    compute: Callable[[KpiContext], dict]
+    kind: str = COUNT
+    numerator: Promise | str = ""
+    denominator: Promise | str = ""
+    cumulative: bool = False
+    group: str = PROGRAM
+    breakdowns: tuple[str, ...] = ("organisation", "municipality", "season")
+    quarterly: Callable[[KpiContext], dict] | None = None
+
+    def empty(self) -> KpiValue:
+        """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
+        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1)
 
     def as_json(self, value: KpiValue) -> dict:
         return {
@@ -59,138 +155,581 @@ class KpiDefinition:
         }
 
 
-class KpiData:
-    """The grouped aggregates the KPIs are made of, for a set of seasons at a moment; each one query, cached."""
+# --- The context: scope, grouping and the shared aggregates ------------------------------------------------
 
-    def __init__(self, seasons: Iterable[Season], now: datetime):
-        self.seasons = list(seasons)
-        self.season_ids = [season.pk for season in self.seasons]
-        self.now = now
+
+class KpiContext:
+    """One scope measured at `now`, grouped by nothing (key None) or by organisation / municipality / season /
+    activity / criterion. Each computation returns {key: KpiValue}; aggregates are cached per context."""
+
+    def __init__(self, scope: KpiScope, now: datetime, by: str | None = None, seasons: list[Season] | None = None):
+        self.scope, self.now, self.by = scope, now, by
+        if seasons is not None:
+            self.__dict__["seasons"] = seasons
 
     @cached_property
-    def enrollments(self) -> dict[int, dict[str, int]]:
-        """Per season: enrollments by current status, and how many were ever approved (admitted as active)."""
+    def seasons(self) -> list[Season]:
+        qs = Season.objects.select_related("program")
+        if self.scope.season_ids:
+            qs = qs.filter(pk__in=self.scope.season_ids)
+        else:
+            qs = qs.filter(starts_on__lte=self.scope.year_end, ends_on__gte=self.scope.year_start)
+        return list(qs.order_by("pk"))
+
+    @cached_property
+    def season_ids(self) -> list[int]:
+        return [season.pk for season in self.seasons]
+
+    def grouped(self, qs, *, org: str, season: str | None = None, extra: dict | None = None, **aggregates):
+        """Filter `qs` to the scope (org: ORM path to the Organisation, "" for Organisation itself; season: path
+        to the Season) and aggregate per group key: one query."""
+        prefix = f"{org}__" if org else ""
+        if self.scope.municipality_id:
+            qs = qs.filter(**{f"{prefix}municipality_id": self.scope.municipality_id})
+        if self.scope.organisation_id:
+            qs = qs.filter(**{f"{org}_id" if org else "pk": self.scope.organisation_id})
+        if season is not None:
+            qs = qs.filter(**{f"{season}_id__in": self.season_ids})
+        keys = {"organisation": f"{org}_id" if org else "id", "municipality": f"{prefix}municipality_id"}
+        if season is not None:
+            keys["season"] = f"{season}_id"
+        keys.update(extra or {})
+        if self.by is None:
+            return {None: qs.aggregate(**aggregates)}
+        if self.by not in keys:
+            raise ValueError(f"no breakdown by {self.by}")
+        rows = qs.order_by().values(keys[self.by]).annotate(**aggregates)
+        return {row.pop(keys[self.by]): row for row in rows}
+
+    # Enrollments of the scope's seasons, by status: shared by the status, retention and cohort KPIs.
+    @cached_property
+    def enrollments(self) -> dict:
         was_active = EnrollmentStatusChange.objects.filter(enrollment=OuterRef("pk"), to_status=S.ACTIVE)
         counts = {status: Count("pk", filter=Q(status=status)) for status in S.values}
         approved = Q(status__in=[S.ACTIVE, S.COMPLETED, S.EXCLUDED]) | Q(status=S.WITHDRAWN, was_active=True)
-        rows = (
-            Enrollment.objects.filter(season_id__in=self.season_ids)
-            .annotate(was_active=Exists(was_active))
-            .values("season_id")
-            .annotate(**counts, approved=Count("pk", filter=approved))
+        return self.grouped(
+            Enrollment.objects.annotate(was_active=Exists(was_active)),
+            org="person__organisation",
+            season="season",
+            **counts,
+            approved=Count("pk", filter=approved),
         )
-        return {row.pop("season_id"): row for row in rows}
 
-    def enrolled(self, season_id: int, status: str) -> int:
-        return self.enrollments.get(season_id, {}).get(status, 0)
+    def enrolled(self, key, status: str) -> int:
+        return (self.enrollments.get(key) or {}).get(status) or 0
 
-    @cached_property
-    def attendance(self) -> dict[int, tuple[int, int]]:
-        """Per season: (present or late, every mark)."""
-        rows = (
-            Attendance.objects.filter(session__activity__season_id__in=self.season_ids)
-            .values("session__activity__season_id")
-            .annotate(good=Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])))
-            .annotate(marked=Count("pk"))
-        )
-        return {row["session__activity__season_id"]: (row["good"], row["marked"]) for row in rows}
+    def cohort(self, key) -> int:
+        return self.enrolled(key, S.ACTIVE) + self.enrolled(key, S.COMPLETED)
 
-    @cached_property
-    def assignments_due(self) -> dict[int, int]:
-        """Per season: video assignments whose due date has passed."""
-        rows = (
-            VideoAssignment.objects.filter(activity__season_id__in=self.season_ids, due_at__lte=self.now)
-            .values("activity__season_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["activity__season_id"]: row["n"] for row in rows}
-
-    @cached_property
-    def videos_on_time(self) -> dict[int, int]:
-        """Per season: current, not late submissions of active participants for assignments already due."""
-        rows = (
-            Submission.objects.filter(
-                assignment__activity__season_id__in=self.season_ids,
-                assignment__due_at__lte=self.now,
-                is_current=True,
-                is_late=False,
-                enrollment__status=S.ACTIVE,
-            )
-            .values("assignment__activity__season_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["assignment__activity__season_id"]: row["n"] for row in rows}
-
-    @cached_property
-    def missed_videos(self) -> dict[int, int]:
-        rows = (
-            MissedVideo.objects.filter(assignment__activity__season_id__in=self.season_ids)
-            .values("assignment__activity__season_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["assignment__activity__season_id"]: row["n"] for row in rows}
-
-    @cached_property
-    def certificates(self) -> dict[int, int]:
-        rows = (
-            Certificate.objects.filter(enrollment__season_id__in=self.season_ids, revoked_at__isnull=True)
-            .values("enrollment__season_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["enrollment__season_id"]: row["n"] for row in rows}
-
-    @cached_property
-    def feedback_this_quarter(self) -> dict[int, int]:
-        """Per season: active participants who answered this quarter's feedback (the quarter in the season's zone)."""
-        if not self.seasons:
-            return {}
+    def quarter_filter(self, year_field: str, quarter_field: str, *, season: str) -> Q:
+        """This quarter in each season's own zone (31 December 23:00 in Moscow is Q1 in Vladivostok)."""
         by_quarter: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for season in self.seasons:
-            by_quarter[season_quarter(season, self.now)].append(season.pk)
-        which = Q()
+        for item in self.seasons:
+            by_quarter[season_quarter(item, self.now)].append(item.pk)
+        which = Q(pk__in=[])
         for (year, quarter), ids in by_quarter.items():
-            which |= Q(enrollment__season_id__in=ids, year=year, quarter=quarter)
-        rows = (
-            FeedbackResponse.objects.filter(which, enrollment__status=S.ACTIVE)
-            .values("enrollment__season_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["enrollment__season_id"]: row["n"] for row in rows}
+            which |= Q(**{f"{season}_id__in": ids, year_field: year, quarter_field: quarter})
+        return which
 
 
-def _per_season(get: Callable[[KpiData, int], KpiValue]) -> Callable[[KpiData], dict[int, KpiValue]]:
-    return lambda data: {season_id: get(data, season_id) for season_id in data.season_ids}
+def _values(rows: dict, make: Callable[[dict], KpiValue]) -> dict:
+    return {key: make(row) for key, row in rows.items()}
+
+
+def _n(row: dict, name: str) -> int:
+    return row.get(name) or 0
+
+
+# --- Program KPIs (per season scope) -----------------------------------------------------------------------
 
 
 def _status_count(status: str):
-    return _per_season(lambda data, sid: KpiValue(data.enrolled(sid, status)))
+    return lambda ctx: {key: KpiValue(ctx.enrolled(key, status)) for key in ctx.enrollments}
 
 
-def _retention(data: KpiData, sid: int) -> KpiValue:
-    kept = data.enrolled(sid, S.ACTIVE) + data.enrolled(sid, S.COMPLETED)
-    return KpiValue(kept, data.enrolled(sid, "approved"))
+def _retention(ctx):
+    return {key: KpiValue(ctx.cohort(key), ctx.enrolled(key, "approved")) for key in ctx.enrollments}
 
 
-def _attendance(data: KpiData, sid: int) -> KpiValue:
-    return KpiValue(*data.attendance.get(sid, (0, 0)))
+def _attendance(ctx):
+    good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
+    rows = ctx.grouped(
+        Attendance.objects,
+        org="enrollment__person__organisation",
+        season="session__activity__season",
+        extra={"activity": "session__activity_id"},
+        good=good,
+        marked=Count("pk"),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "good"), _n(row, "marked")))
 
 
-def _videos_on_time(data: KpiData, sid: int) -> KpiValue:
-    expected = data.assignments_due.get(sid, 0) * data.enrolled(sid, S.ACTIVE)
-    return KpiValue(data.videos_on_time.get(sid, 0), expected)
+def _attendance_quarters(ctx):
+    good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
+    qs = Attendance.objects.annotate(y=ExtractYear("session__starts_at"), q=ExtractQuarter("session__starts_at"))
+    rows = _scoped(ctx, qs, org="enrollment__person__organisation", season="session__activity__season")
+    rows = rows.order_by().values("y", "q").annotate(good=good, marked=Count("pk"))
+    return {(row["y"], row["q"]): KpiValue(row["good"], row["marked"]) for row in rows}
 
 
-def _feedback(data: KpiData, sid: int) -> KpiValue:
-    return KpiValue(data.feedback_this_quarter.get(sid, 0), data.enrolled(sid, S.ACTIVE))
+def _scoped(ctx, qs, *, org: str, season: str | None):
+    """The scope filter alone, for the per-quarter queries (grouped by quarter, never by anything else)."""
+    if ctx.scope.municipality_id:
+        qs = qs.filter(**{f"{org}__municipality_id": ctx.scope.municipality_id})
+    if ctx.scope.organisation_id:
+        qs = qs.filter(**{f"{org}_id": ctx.scope.organisation_id})
+    if season is not None:
+        qs = qs.filter(**{f"{season}_id__in": ctx.season_ids})
+    return qs
 
 
-KPI_DEFINITIONS: list[KpiDefinition] = [
+def _videos_on_time(ctx):
+    # Expected: every (active participant, assignment already due) pair of the season — one join, counted.
+    expected = ctx.grouped(
+        Enrollment.objects.filter(status=S.ACTIVE, season__activities__video_assignment__due_at__lte=ctx.now),
+        org="person__organisation",
+        season="season",
+        n=Count("season__activities__video_assignment"),
+    )
+    done = ctx.grouped(
+        Submission.objects.filter(
+            assignment__due_at__lte=ctx.now, is_current=True, is_late=False, enrollment__status=S.ACTIVE
+        ),
+        org="enrollment__person__organisation",
+        season="assignment__activity__season",
+        n=Count("pk"),
+    )
+    keys = set(ctx.enrollments) | set(expected)
+    return {key: KpiValue(_n(done.get(key, {}), "n"), _n(expected.get(key, {}), "n")) for key in keys}
+
+
+def _missed_videos(ctx):
+    rows = ctx.grouped(
+        MissedVideo.objects,
+        org="enrollment__person__organisation",
+        season="assignment__activity__season",
+        n=Count("pk"),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "n")))
+
+
+def _certificates(ctx):
+    rows = ctx.grouped(
+        Certificate.objects.filter(revoked_at__isnull=True, enrollment__isnull=False),
+        org="enrollment__person__organisation",
+        season="enrollment__season",
+        n=Count("pk"),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "n")))
+
+
+def _feedback(ctx):
+    rows = ctx.grouped(
+        FeedbackResponse.objects.filter(
+            ctx.quarter_filter("year", "quarter", season="enrollment__season"), enrollment__status=S.ACTIVE
+        ),
+        org="enrollment__person__organisation",
+        season="enrollment__season",
+        n=Count("pk"),
+    )
+    keys = set(ctx.enrollments) | set(rows)
+    return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.enrolled(key, S.ACTIVE)) for key in keys}
+
+
+def _cohort_total(ctx) -> int:
+    """The quarterly KPIs' denominator: participants active or completed in the scope (one cached query)."""
+    total = KpiContext(ctx.scope, ctx.now, None, ctx.seasons)
+    return total.cohort(None)
+
+
+def _feedback_quarters(ctx):
+    qs = _scoped(
+        ctx,
+        FeedbackResponse.objects.filter(enrollment__status__in=COHORT),
+        org="enrollment__person__organisation",
+        season="enrollment__season",
+    )
+    cohort = _cohort_total(ctx)
+    rows = qs.order_by().values("year", "quarter").annotate(n=Count("pk"))
+    return {(row["year"], row["quarter"]): KpiValue(row["n"], cohort) for row in rows}
+
+
+def _visited(ctx):
+    rows = ctx.grouped(
+        LessonVisit.objects.annotate(y=ExtractYear("visited_on"), q=ExtractQuarter("visited_on")).filter(
+            ctx.quarter_filter("y", "q", season="enrollment__season"), enrollment__status__in=COHORT
+        ),
+        org="enrollment__person__organisation",
+        season="enrollment__season",
+        n=Count("enrollment", distinct=True),
+    )
+    keys = set(ctx.enrollments) | set(rows)
+    return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.cohort(key)) for key in keys}
+
+
+def _visited_quarters(ctx):
+    qs = _scoped(
+        ctx,
+        LessonVisit.objects.filter(enrollment__status__in=COHORT),
+        org="enrollment__person__organisation",
+        season="enrollment__season",
+    ).annotate(y=ExtractYear("visited_on"), q=ExtractQuarter("visited_on"))
+    cohort = _cohort_total(ctx)
+    rows = qs.order_by().values("y", "q").annotate(n=Count("enrollment", distinct=True))
+    return {(row["y"], row["q"]): KpiValue(row["n"], cohort) for row in rows}
+
+
+def _pulse(ctx):
+    rows = ctx.grouped(
+        FeedbackAnswer.objects.filter(
+            ctx.quarter_filter("response__year", "response__quarter", season="response__enrollment__season"),
+            question__is_pulse=True,
+            scale_value__isnull=False,
+        ),
+        org="response__enrollment__person__organisation",
+        season="response__enrollment__season",
+        total=Sum("scale_value"),
+        n=Count("pk"),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "total"), _n(row, "n"), 1))
+
+
+def _pulse_quarters(ctx):
+    qs = _scoped(
+        ctx,
+        FeedbackAnswer.objects.filter(question__is_pulse=True, scale_value__isnull=False),
+        org="response__enrollment__person__organisation",
+        season="response__enrollment__season",
+    )
+    rows = qs.order_by().values("response__year", "response__quarter").annotate(total=Sum("scale_value"), n=Count("pk"))
+    return {(row["response__year"], row["response__quarter"]): KpiValue(row["total"] or 0, row["n"], 1) for row in rows}
+
+
+def _turnaround_rows(ctx) -> dict:
+    """Hours from submission to the released review, per group: one query of the released reviews."""
+    if "_turnaround" not in ctx.__dict__:
+        qs = _scoped(
+            ctx,
+            Review.objects.filter(status=Review.Status.RELEASED, released_at__isnull=False),
+            org="submission__enrollment__person__organisation",
+            season="submission__assignment__activity__season",
+        )
+        key = {
+            None: None,
+            "organisation": "submission__enrollment__person__organisation_id",
+            "municipality": "submission__enrollment__person__organisation__municipality_id",
+            "season": "submission__assignment__activity__season_id",
+        }.get(ctx.by, "-")
+        if key == "-":
+            raise ValueError(f"no breakdown by {ctx.by}")
+        fields = ["submission__submitted_at", "released_at"] + ([key] if key else [])
+        hours: dict = defaultdict(list)
+        for row in qs.values_list(*fields):
+            hours[row[2] if key else None].append((row[1] - row[0]).total_seconds() / 3600)
+        ctx.__dict__["_turnaround"] = hours
+    return ctx.__dict__["_turnaround"]
+
+
+def _turnaround_avg(ctx):
+    return {key: KpiValue(round(sum(hours), 1), len(hours), 1) for key, hours in _turnaround_rows(ctx).items()}
+
+
+def _turnaround_median(ctx):
+    return {key: KpiValue(round(statistics.median(hours), 1)) for key, hours in _turnaround_rows(ctx).items()}
+
+
+def _criterion_scores(ctx):
+    rows = ctx.grouped(
+        ReviewScore.objects.filter(review__status__in=[Review.Status.SUBMITTED, Review.Status.RELEASED]),
+        org="review__submission__enrollment__person__organisation",
+        season="review__submission__assignment__activity__season",
+        extra={"criterion": "criterion_id"},
+        total=Sum("points"),
+        n=Count("pk"),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "total"), _n(row, "n"), 1))
+
+
+def _achievements(level: str):
+    def compute(ctx):
+        rows = ctx.grouped(
+            Achievement.objects.filter(status=Achievement.Status.CONFIRMED, level=level, enrollment__status__in=COHORT),
+            org="enrollment__person__organisation",
+            season="enrollment__season",
+            n=Count("enrollment", distinct=True),
+        )
+        keys = set(ctx.enrollments) | set(rows)
+        return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.cohort(key)) for key in keys}
+
+    return compute
+
+
+# --- Order KPIs (seed 002 §6.2, seed 003), per calendar year -----------------------------------------------
+
+
+def _teachers_with_pd(which: Q, *, cumulative: bool = True):
+    def compute(ctx):
+        dates = Q(ends_on__lte=ctx.scope.year_end) & (Q() if cumulative else Q(ends_on__gte=ctx.scope.year_start))
+        done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("pk"))
+        rows = ctx.grouped(
+            Person.objects.filter(TEACHER).annotate(done=Exists(done)),
+            org="organisation",
+            n=Count("pk"),
+            n_done=Count("pk", filter=Q(done=True)),
+        )
+        return _values(rows, lambda row: KpiValue(_n(row, "n_done"), _n(row, "n")))
+
+    return compute
+
+
+def _management_teams(ctx):
+    active = Q(since__isnull=True) | Q(since__lte=ctx.scope.year_end)
+    active &= Q(until__isnull=True) | Q(until__gte=ctx.scope.year_start)
+    members = ManagementTeamMember.objects.filter(active, organisation=OuterRef("pk"))
+    trained = members.filter(
+        Exists(ProfessionalDevelopment.objects.filter(person=OuterRef("person"), ends_on__lte=ctx.scope.year_end))
+    )
+    rows = ctx.grouped(
+        Organisation.objects.annotate(team=Exists(members), trained=Exists(trained)).filter(team=True),
+        org="",
+        n=Count("pk"),
+        n_trained=Count("pk", filter=Q(trained=True)),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "n_trained"), _n(row, "n")))
+
+
+def _young_teachers(ctx):
+    rows = ctx.grouped(
+        Person.objects.filter(TEACHER, experience_years__isnull=False),
+        org="organisation",
+        n=Count("pk"),
+        young=Count("pk", filter=Q(experience_years__lt=5)),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "young"), _n(row, "n")))
+
+
+def _higher_education(ctx):
+    rows = ctx.grouped(
+        Person.objects.filter(TEACHER).exclude(education_level=""),
+        org="organisation",
+        n=Count("pk"),
+        higher=Count("pk", filter=Q(education_level=EducationLevel.HIGHER)),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "higher"), _n(row, "n")))
+
+
+def _mentoring_schools(ctx):
+    facts = OrganisationYearFacts.objects.filter(
+        organisation=OuterRef("pk"), year=ctx.scope.year, runs_mentoring_model=True
+    )
+    pairs = MentoringPair.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.scope.year_start),
+        mentee__person__organisation=OuterRef("pk"),
+        started_on__lte=ctx.scope.year_end,
+    )
+    rows = ctx.grouped(
+        Organisation.objects.filter(SCHOOL).annotate(facts=Exists(facts), pairs=Exists(pairs)),
+        org="",
+        n=Count("pk"),
+        model=Count("pk", filter=Q(facts=True) | Q(pairs=True)),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "model"), _n(row, "n")))
+
+
+def _remote_pd(ctx):
+    year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
+    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("pk"))
+    rows = ctx.grouped(
+        Person.objects.filter(organisation__isnull=False)
+        .annotate(trained=Exists(records), remote=Exists(records.filter(is_remote=True)))
+        .filter(trained=True),
+        org="organisation",
+        n=Count("pk"),
+        n_remote=Count("pk", filter=Q(remote=True)),
+    )
+    return _values(rows, lambda row: KpiValue(_n(row, "n_remote"), _n(row, "n")))
+
+
+def _events(category: str):
+    def compute(ctx):
+        qs = MunicipalEvent.objects.filter(
+            category=category, held_on__gte=ctx.scope.year_start, held_on__lte=ctx.scope.year_end
+        )
+        if ctx.scope.municipality_id:
+            qs = qs.filter(municipality_id=ctx.scope.municipality_id)
+        if ctx.scope.organisation_id:
+            qs = qs.filter(organisation_id=ctx.scope.organisation_id)
+        if ctx.by is None:
+            return {None: KpiValue(qs.count())}
+        key = {"organisation": "organisation_id", "municipality": "municipality_id"}[ctx.by]
+        return {row[key]: KpiValue(row["n"]) for row in qs.order_by().values(key).annotate(n=Count("pk"))}
+
+    return compute
+
+
+def _school_facts(field_name: str):
+    def compute(ctx):
+        rows = ctx.grouped(
+            OrganisationYearFacts.objects.filter(year=ctx.scope.year), org="organisation", n=Sum(field_name)
+        )
+        return _values(rows, lambda row: KpiValue(_n(row, "n")))
+
+    return compute
+
+
+PLACES = ("organisation", "municipality")
+TEACHERS = _("учителя школ (не руководители) на текущую дату")
+FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
+CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
+
+ORDER_KPIS: list[KpiDefinition] = [
+    KpiDefinition(
+        "dpo-federal-registry-diagnostics",
+        _("Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"),
+        _(
+            "учителя, освоившие к концу года программу ДПО из Федерального реестра, подобранную по диагностике / все учителя × 100"
+        ),
+        PERCENT,
+        _teachers_with_pd(FR_DIAG),
+        kind=SHARE,
+        numerator=_("учителя с записью ДПО «из Федерального реестра» и «по результатам диагностики» до 31.12"),
+        denominator=TEACHERS,
+        cumulative=True,
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "management-teams-trained",
+        _("Доля управленческих команд, принявших участие в программах повышения квалификации"),
+        _(
+            "организации, где член управленческой команды прошёл ДПО к концу года / организации с управленческой командой × 100"
+        ),
+        PERCENT,
+        _management_teams,
+        kind=SHARE,
+        numerator=_("организации, где хотя бы один член команды, работающий в этом году, прошёл ДПО до 31.12"),
+        denominator=_("организации, где в этом году есть хотя бы один член управленческой команды"),
+        cumulative=True,
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "continuous-formats-diagnostics",
+        _("Доля педагогов, прошедших повышение квалификации в форматах непрерывного образования по диагностике"),
+        _("учителя с ДПО в формате непрерывного образования на основе диагностики к концу года / все учителя × 100"),
+        PERCENT,
+        _teachers_with_pd(CONTINUOUS_DIAG),
+        kind=SHARE,
+        numerator=_("учителя с записью ДПО «формат непрерывного образования» и «по результатам диагностики» до 31.12"),
+        denominator=TEACHERS,
+        cumulative=True,
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "young-teachers-share",
+        _("Доля учителей со стажем педагогической работы до пяти лет"),
+        _("учителя со стажем меньше 5 лет / учителя с указанным стажем × 100"),
+        PERCENT,
+        _young_teachers,
+        kind=SHARE,
+        numerator=_("учителя со стажем 0–4 года"),
+        denominator=_("учителя школ, у которых указан стаж"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "higher-education-staffing",
+        _("Укомплектованность школ педагогами с высшим образованием"),
+        _("учителя с высшим образованием / учителя с указанным уровнем образования × 100"),
+        PERCENT,
+        _higher_education,
+        kind=SHARE,
+        numerator=_("учителя с высшим образованием"),
+        denominator=_("учителя школ, у которых указан уровень образования"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "mentoring-model-schools",
+        _("Доля школ, реализующих целевую модель наставничества"),
+        _("школы, реализующие модель наставничества в году / все школы × 100"),
+        PERCENT,
+        _mentoring_schools,
+        kind=SHARE,
+        numerator=_(
+            "школы, отметившие в сведениях за год «реализует целевую модель наставничества», или школы, "
+            "учителя которых в этом году состоят в наставнических парах"
+        ),
+        denominator=_("действующие школы"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "remote-pd-share",
+        _("Доля педагогов, прошедших повышение квалификации дистанционно"),
+        _("педагоги с дистанционным ДПО в году / все педагоги, прошедшие ДПО в году × 100"),
+        PERCENT,
+        _remote_pd,
+        kind=SHARE,
+        numerator=_("педагоги, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
+        denominator=_("педагоги, окончившие в году хотя бы один курс ДПО"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "prestige-burnout-events",
+        _("Мероприятия по повышению значимости педагогического труда и профилактике выгорания"),
+        _("мероприятия этого направления, проведённые в году"),
+        EVENTS,
+        _events(MunicipalEvent.Category.PROFESSION_STATUS),
+        numerator=_("мероприятия муниципалитета с направлением «Повышение значимости педагогического труда»"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "pre-professional-events",
+        _("Мероприятия по допрофессиональной подготовке обучающихся"),
+        _("мероприятия этого направления, проведённые в году"),
+        EVENTS,
+        _events(MunicipalEvent.Category.PRE_PROFESSIONAL),
+        numerator=_("мероприятия муниципалитета с направлением «Допрофессиональная подготовка обучающихся»"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "pedagogical-classes",
+        _("Классы (группы) педагогической направленности"),
+        _("сумма психолого-педагогических классов в сведениях школ за год"),
+        ITEMS,
+        _school_facts("pedagogical_classes"),
+        numerator=_("психолого-педагогические классы по сведениям организаций за год"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+    KpiDefinition(
+        "methodical-associations",
+        _("Методические объединения и профессиональные сообщества педагогов"),
+        _("сумма методических объединений в сведениях организаций за год"),
+        ITEMS,
+        _school_facts("methodical_associations"),
+        numerator=_("методические объединения по сведениям организаций за год"),
+        group=ORDER,
+        breakdowns=PLACES,
+    ),
+]
+
+ENROLLED = _("участия сезонов")
+COHORT_TEXT = _("участвующие и завершившие программу")
+
+PROGRAM_KPIS: list[KpiDefinition] = [
     KpiDefinition(
         "participants_applied",
         _("Заявки на рассмотрении"),
         _("Участия со статусом «Заявка подана»"),
         PEOPLE,
         _status_count(S.APPLIED),
+        numerator=ENROLLED,
     ),
     KpiDefinition(
         "participants_active",
@@ -198,6 +737,7 @@ KPI_DEFINITIONS: list[KpiDefinition] = [
         _("Участия со статусом «Участвует»"),
         PEOPLE,
         _status_count(S.ACTIVE),
+        numerator=ENROLLED,
     ),
     KpiDefinition(
         "participants_completed",
@@ -205,6 +745,7 @@ KPI_DEFINITIONS: list[KpiDefinition] = [
         _("Участия со статусом «Завершил программу»"),
         PEOPLE,
         _status_count(S.COMPLETED),
+        numerator=ENROLLED,
     ),
     KpiDefinition(
         "participants_withdrawn",
@@ -212,6 +753,7 @@ KPI_DEFINITIONS: list[KpiDefinition] = [
         _("Участия со статусом «Вышел добровольно»"),
         PEOPLE,
         _status_count(S.WITHDRAWN),
+        numerator=ENROLLED,
     ),
     KpiDefinition(
         "participants_excluded",
@@ -219,20 +761,29 @@ KPI_DEFINITIONS: list[KpiDefinition] = [
         _("Участия со статусом «Исключён»"),
         PEOPLE,
         _status_count(S.EXCLUDED),
+        numerator=ENROLLED,
     ),
     KpiDefinition(
         "retention",
         _("Сохранность контингента"),
         _("(участвуют + завершили) / все, кого когда-либо приняли в программу (включая выбывших и исключённых)"),
         PERCENT,
-        _per_season(_retention),
+        _retention,
+        kind=SHARE,
+        numerator=COHORT_TEXT,
+        denominator=_("принятые в программу, включая вышедших после приёма и исключённых"),
     ),
     KpiDefinition(
         "attendance_rate",
         _("Посещаемость"),
         _("отметки «Присутствовал» и «Опоздал» / все проставленные отметки посещаемости"),
         PERCENT,
-        _per_season(_attendance),
+        _attendance,
+        kind=SHARE,
+        numerator=_("отметки «Присутствовал» и «Опоздал»"),
+        denominator=_("все отметки посещаемости"),
+        breakdowns=("organisation", "municipality", "season", "activity"),
+        quarterly=_attendance_quarters,
     ),
     KpiDefinition(
         "videos_on_time",
@@ -242,39 +793,396 @@ KPI_DEFINITIONS: list[KpiDefinition] = [
             "(задания, срок которых наступил × участвующие)"
         ),
         PERCENT,
-        _per_season(_videos_on_time),
+        _videos_on_time,
+        kind=SHARE,
+        numerator=_("текущие видеоуроки участвующих, сданные без опоздания"),
+        denominator=_("пары «участвующий × задание, срок которого наступил»"),
     ),
     KpiDefinition(
         "missed_videos",
         _("Несданные видеоуроки"),
         _("Видеоуроки, не сданные к последнему сроку (с учётом продлений)"),
         ITEMS,
-        _per_season(lambda data, sid: KpiValue(data.missed_videos.get(sid, 0))),
+        _missed_videos,
+        numerator=_("зафиксированные несданные видеоуроки"),
     ),
     KpiDefinition(
         "certificates_issued",
         _("Выдано сертификатов"),
         _("Действующие (не отозванные) сертификаты участников сезона"),
         ITEMS,
-        _per_season(lambda data, sid: KpiValue(data.certificates.get(sid, 0))),
+        _certificates,
+        numerator=_("не отозванные сертификаты участников"),
     ),
     KpiDefinition(
         "feedback_coverage",
         _("Обратная связь за квартал"),
         _("участвующие, ответившие на обратную связь текущего квартала / все участвующие"),
         PERCENT,
-        _per_season(_feedback),
+        _feedback,
+        kind=SHARE,
+        numerator=_("участвующие, ответившие в текущем квартале"),
+        denominator=_("участвующие"),
+        quarterly=_feedback_quarters,
     ),
+    KpiDefinition(
+        "lesson_visit_coverage",
+        _("Посещение уроков за квартал"),
+        _("участники, чей урок посетили в текущем квартале / участвующие и завершившие программу × 100"),
+        PERCENT,
+        _visited,
+        kind=SHARE,
+        numerator=_("участники с посещением урока в квартале"),
+        denominator=COHORT_TEXT,
+        quarterly=_visited_quarters,
+    ),
+    KpiDefinition(
+        "burnout_pulse",
+        _("Пульс нагрузки и выгорания"),
+        _("средняя оценка по вопросам-пульсу обратной связи текущего квартала (1–5)"),
+        SCALE,
+        _pulse,
+        kind=MEAN,
+        numerator=_("сумма оценок по вопросам-пульсу"),
+        denominator=_("число оценок"),
+        quarterly=_pulse_quarters,
+    ),
+    KpiDefinition(
+        "review_turnaround_avg",
+        _("Срок проверки видеоуроков (среднее)"),
+        _("сумма часов от сдачи видеоурока до публикации рецензии / число опубликованных рецензий"),
+        HOURS,
+        _turnaround_avg,
+        kind=MEAN,
+        numerator=_("часы от сдачи до публикации рецензии, всего"),
+        denominator=_("опубликованные рецензии"),
+    ),
+    KpiDefinition(
+        "review_turnaround_median",
+        _("Срок проверки видеоуроков (медиана)"),
+        _("медиана часов от сдачи видеоурока до публикации рецензии"),
+        HOURS,
+        _turnaround_median,
+        kind=MEDIAN,
+        numerator=_("медиана по опубликованным рецензиям, ч"),
+    ),
+    KpiDefinition(
+        "criterion_score_avg",
+        _("Средний балл по критериям рубрики"),
+        _("сумма баллов по критериям / число выставленных оценок по критериям (разбивка — по каждому критерию)"),
+        POINTS,
+        _criterion_scores,
+        kind=MEAN,
+        numerator=_("сумма баллов в выставленных и опубликованных рецензиях"),
+        denominator=_("оценки по критериям"),
+        breakdowns=("organisation", "municipality", "season", "criterion"),
+    ),
+    *[
+        KpiDefinition(
+            f"achievements_{level}",
+            name,
+            _("участники с подтверждённым достижением этого уровня / участвующие и завершившие программу × 100"),
+            PERCENT,
+            _achievements(level),
+            kind=SHARE,
+            numerator=_("участники с подтверждённым достижением (конкурс, публикация, выступление) этого уровня"),
+            denominator=COHORT_TEXT,
+        )
+        for level, name in [
+            (Achievement.Level.MUNICIPAL, _("Участники, активные на муниципальном уровне")),
+            (Achievement.Level.REGIONAL, _("Участники, активные на региональном уровне")),
+            (Achievement.Level.FEDERAL, _("Участники, активные на федеральном уровне")),
+        ]
+    ],
 ]
 
+KPI_DEFINITIONS: list[KpiDefinition] = ORDER_KPIS + PROGRAM_KPIS
 KPI_BY_CODE = {definition.code: definition for definition in KPI_DEFINITIONS}
 
 
+# --- Targets and status -----------------------------------------------------------------------------------
+
+
+class KpiStatus:
+    MET, MISSED, NO_TARGET, NO_DATA = "met", "missed", "no_target", "no_data"
+    LABELS = {
+        MET: _("Достигнуто"),
+        MISSED: _("Не достигнуто"),
+        NO_TARGET: _("Цель не задана"),
+        NO_DATA: _("Нет данных"),
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    value: Decimal
+    comparison: str
+    unit: str
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        words = KpiTarget.Comparison(self.comparison).label
+        return f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
+
+
+def kpi_target(*, code: str, municipality: Municipality | int | None, year: int) -> Target | None:
+    """The order's target for one KPI, municipality and year (one query); None when the order sets none."""
+    return _targets(codes=[code], municipality=municipality, years=[year]).get((code, year))
+
+
+def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dict[tuple[str, int], Target]:
+    """Targets of a municipality; without one (the whole region), a target all municipalities agree on."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    qs = KpiTarget.objects.filter(code__in=list(codes), year__in=list(years))
+    if municipality_id:
+        qs = qs.filter(municipality_id=municipality_id)
+    found: dict[tuple[str, int], set] = defaultdict(set)
+    for row in qs.values_list("code", "year", "value", "comparison", "unit", "source"):
+        found[row[:2]].add(Target(*row[2:4], row[4], row[5]))
+    return {
+        key: next(iter(values)) for key, values in found.items() if len({(t.value, t.comparison) for t in values}) == 1
+    }
+
+
+def kpi_status(value, target: Target | None) -> str:
+    if value is None:
+        return KpiStatus.NO_DATA
+    if target is None:
+        return KpiStatus.NO_TARGET
+    number = Decimal(str(value))
+    ok = number >= target.value if target.comparison == KpiTarget.Comparison.AT_LEAST else number <= target.value
+    return KpiStatus.MET if ok else KpiStatus.MISSED
+
+
+# --- Results ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KpiResult:
+    code: str
+    name: str
+    formula: str
+    numerator_text: str
+    denominator_text: str
+    unit: str
+    cumulative: bool
+    group: str
+    year: int
+    value: float | int | None
+    numerator: int | float
+    denominator: int | None
+    target: Decimal | None
+    target_label: str
+    comparison: str
+    status: str
+    status_label: str
+
+    def as_json(self) -> dict:
+        """What a period snapshot keeps: numbers and the target as they were."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "unit": self.unit,
+            "target": None if self.target is None else str(self.target),
+            "comparison": self.comparison,
+            "status": self.status,
+        }
+
+
+@dataclass
+class KpiBreakdownRow:
+    key: int | None
+    label: str
+    value: float | int | None
+    numerator: int | float
+    denominator: int | None
+    status: str = ""
+    status_label: str = ""
+
+
+@dataclass
+class KpiQuarterRow:
+    year: int
+    quarter: int
+    label: str
+    value: float | int | None
+    numerator: int | float
+    denominator: int | None
+
+
+def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, year: int) -> KpiResult:
+    status = kpi_status(value.value, target)
+    return KpiResult(
+        code=definition.code,
+        name=str(definition.name),
+        formula=str(definition.formula),
+        numerator_text=str(definition.numerator),
+        denominator_text=str(definition.denominator),
+        unit=str(definition.unit),
+        cumulative=definition.cumulative,
+        group=definition.group,
+        year=year,
+        value=value.value,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        target=target.value if target else None,
+        target_label=target.label if target else "",
+        comparison=target.comparison if target else "",
+        status=status,
+        status_label=str(KpiStatus.LABELS[status]),
+    )
+
+
+def _scope_municipality(scope: KpiScope) -> int | None:
+    if scope.municipality_id or not scope.organisation_id:
+        return scope.municipality_id
+    return Organisation.objects.filter(pk=scope.organisation_id).values_list("municipality_id", flat=True).first()
+
+
+def kpi_report(*, scope: KpiScope, now: datetime | None = None, codes: Iterable[str] | None = None) -> list[KpiResult]:
+    """Every KPI (or the given codes) for the scope, in definition order, with its target and status."""
+    now = now or timezone.now()
+    definitions = [d for d in KPI_DEFINITIONS if codes is None or d.code in set(codes)]
+    ctx = KpiContext(scope, now)
+    targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
+    results = []
+    for definition in definitions:
+        value = definition.compute(ctx).get(None) or definition.empty()
+        results.append(_result(definition, value, targets.get((definition.code, scope.year)), scope.year))
+    return results
+
+
+def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime | None = None) -> list[KpiResult]:
+    """One KPI for each calendar year, against that year's target («value vs target per year»)."""
+    now = now or timezone.now()
+    definition = KPI_BY_CODE[code]
+    years = list(years)
+    targets = _targets(codes=[code], municipality=_scope_municipality(scope), years=years)
+    results = []
+    for year in years:
+        ctx = KpiContext(replace(scope, year=year, until=None), now)
+        value = definition.compute(ctx).get(None) or definition.empty()
+        results.append(_result(definition, value, targets.get((code, year)), year))
+    return results
+
+
+def _labels(by: str, keys: set, scope: KpiScope, ctx: KpiContext) -> dict:
+    """Names of the breakdown's rows (one query); per school and municipality every one in scope is listed."""
+    known = [key for key in keys if key is not None]
+    if by == "organisation":
+        qs = Organisation.objects.filter(Q(pk__in=known) | SCHOOL)
+        if scope.municipality_id:
+            qs = qs.filter(municipality_id=scope.municipality_id)
+        if scope.organisation_id:
+            qs = qs.filter(pk=scope.organisation_id)
+        return dict(qs.order_by("short_name").values_list("pk", "short_name"))
+    if by == "municipality":
+        qs = Municipality.objects.all()
+        if scope.municipality_id:
+            qs = qs.filter(pk=scope.municipality_id)
+        return dict(qs.order_by("name").values_list("pk", "name"))
+    if by == "season":
+        return {season.pk: str(season) for season in ctx.seasons}
+    if by == "activity":
+        return dict(Activity.objects.filter(pk__in=known).order_by("season", "order", "pk").values_list("pk", "title"))
+    qs = RubricCriterion.objects.filter(pk__in=known).select_related("rubric").order_by("rubric", "order", "pk")
+    return {c.pk: f"{c.title} (из {c.max_points})" for c in qs}
+
+
+def kpi_breakdown(
+    *, code: str, scope: KpiScope, by: str = "organisation", now: datetime | None = None
+) -> list[KpiBreakdownRow]:
+    """One KPI per organisation, municipality, season (or activity / criterion where the KPI has it): one grouped
+    query plus one for the row names, whatever the number of rows. Status is against the scope's target."""
+    definition = KPI_BY_CODE[code]
+    if by not in definition.breakdowns:
+        raise ValueError(f"{code} has no breakdown by {by}")
+    ctx = KpiContext(scope, now or timezone.now(), by)
+    values = definition.compute(ctx)
+    labels = _labels(by, set(values), scope, ctx)
+    target = _targets(codes=[code], municipality=_scope_municipality(scope), years=[scope.year]).get((code, scope.year))
+    rows = []
+    for key, label in list(labels.items()) + [(k, None) for k in values if k not in labels]:
+        value = values.get(key) or definition.empty()
+        status = kpi_status(value.value, target)
+        rows.append(
+            KpiBreakdownRow(
+                key=key,
+                label=label or str(_("Без организации")),
+                value=value.value,
+                numerator=value.numerator,
+                denominator=value.denominator,
+                status=status,
+                status_label=str(KpiStatus.LABELS[status]),
+            )
+        )
+    return rows
+
+
+def _quarter_range(ctx: KpiContext) -> list[tuple[int, int]]:
+    if ctx.seasons:
+        first, last = min(s.starts_on for s in ctx.seasons), max(s.ends_on for s in ctx.seasons)
+    else:
+        first, last = ctx.scope.year_start, ctx.scope.year_end
+    quarters, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    while (year, quarter) <= (last.year, (last.month - 1) // 3 + 1):
+        quarters.append((year, quarter))
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return quarters
+
+
+def kpi_quarters(*, code: str, scope: KpiScope, now: datetime | None = None) -> list[KpiQuarterRow]:
+    """A program KPI per calendar quarter over the scope's seasons (every quarter listed, no data = None)."""
+    definition = KPI_BY_CODE[code]
+    if definition.quarterly is None:
+        raise ValueError(f"{code} has no quarterly trend")
+    ctx = KpiContext(scope, now or timezone.now())
+    values = definition.quarterly(ctx)
+    rows = []
+    for year, quarter in sorted(set(_quarter_range(ctx)) | set(values)):
+        value = values.get((year, quarter)) or definition.empty()
+        label = _("%(quarter)s кв. %(year)s") % {"quarter": quarter, "year": year}
+        rows.append(KpiQuarterRow(year, quarter, str(label), value.value, value.numerator, value.denominator))
+    return rows
+
+
+QUARTERLY_CODES = [d.code for d in KPI_DEFINITIONS if d.quarterly is not None]
+
+
 def kpi_values(*, seasons: Iterable[Season], now: datetime) -> dict[int, dict[str, dict]]:
-    """Every KPI for every season, JSON-ready: {season id: {code: {"value", "numerator", "denominator", "unit"}}}."""
-    data = KpiData(seasons, now)
-    result: dict[int, dict[str, dict]] = {season_id: {} for season_id in data.season_ids}
-    for definition in KPI_DEFINITIONS:
-        for season_id, value in definition.compute(data).items():
-            result[season_id][definition.code] = definition.as_json(value)
+    """Every program KPI for every season, JSON-ready: {season id: {code: {"value", "numerator", ...}}}."""
+    seasons = list(seasons)
+    scope = KpiScope(year=timezone.localdate(now).year, season_ids=tuple(s.pk for s in seasons) or (0,))
+    ctx = KpiContext(scope, now, "season", seasons)
+    result: dict[int, dict[str, dict]] = {season.pk: {} for season in seasons}
+    for definition in PROGRAM_KPIS:
+        values = definition.compute(ctx)
+        for season in seasons:
+            result[season.pk][definition.code] = definition.as_json(values.get(season.pk) or definition.empty())
     return result
+
+
+__all__ = [
+    "KPI_BY_CODE",
+    "KPI_DEFINITIONS",
+    "ORDER_KPIS",
+    "PROGRAM_KPIS",
+    "QUARTERLY_CODES",
+    "KpiBreakdownRow",
+    "KpiDefinition",
+    "KpiQuarterRow",
+    "KpiResult",
+    "KpiScope",
+    "KpiStatus",
+    "KpiValue",
+    "Target",
+    "kpi_breakdown",
+    "kpi_quarters",
+    "kpi_report",
+    "kpi_status",
+    "kpi_target",
+    "kpi_values",
+]

@@ -1,15 +1,19 @@
-"""Writes of the reports app: KPI snapshots."""
+"""Writes of the reports app: KPI snapshots (nightly per season, half-year monitoring per municipality)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import User
-from programs.models import Season
+from programs.models import Municipality, Season
 
-from .kpi import kpi_values
+from .kpi import KPI_BY_CODE, KpiScope, KpiStatus, kpi_report, kpi_values
 from .models import KpiSnapshot
 
 
@@ -45,3 +49,87 @@ def kpi_snapshot_take(*, now: datetime, kind: str = KpiSnapshot.Kind.NIGHTLY, by
         else:
             KpiSnapshot.objects.create(kind=kind, taken_on=taken_on, season=season, **fields)
     return len(seasons)
+
+
+HALF_ENDS = {1: (6, 30), 2: (12, 31)}
+
+
+def kpi_period_scope(*, municipality: Municipality, year: int, half: int) -> KpiScope:
+    """A half-year of a municipality: the order KPIs count up to the half's end (1 January–30 June or the whole
+    year), the program KPIs take the seasons running in that half."""
+    if half not in HALF_ENDS:
+        raise ValueError(f"half must be 1 or 2, not {half}")
+    month, day = HALF_ENDS[half]
+    starts, ends = date(year, 1 if half == 1 else 7, 1), date(year, month, day)
+    seasons = Season.objects.filter(starts_on__lte=ends, ends_on__gte=starts).order_by("pk")
+    return KpiScope(
+        year=year,
+        season_ids=tuple(seasons.values_list("pk", flat=True)) or (0,),
+        municipality_id=municipality.pk,
+        until=ends,
+    )
+
+
+@transaction.atomic
+def kpi_period_snapshot_take(
+    *, municipality: Municipality, period_label: str, year: int, half: int, by: User | None, now: datetime
+) -> KpiSnapshot:
+    """Freeze every KPI of a municipality for a half-year monitoring period (seed 002 §7.3).
+
+    The snapshot keeps value, numerator, denominator, target and status as they are now, so later edits of
+    the data or of the targets never change a past monitoring report.
+    """
+    scope = kpi_period_scope(municipality=municipality, year=year, half=half)
+    results = kpi_report(scope=scope, now=now)
+    return KpiSnapshot.objects.create(
+        kind=KpiSnapshot.Kind.PERIOD,
+        taken_on=timezone.localdate(now, ZoneInfo(municipality.time_zone)),
+        taken_at=now,
+        period=period_label.strip() or default_period_label(year=year, half=half),
+        municipality=municipality,
+        values={result.code: result.as_json() for result in results},
+        taken_by=by,
+    )
+
+
+def default_period_label(*, year: int, half: int) -> str:
+    return _("%(half)s-е полугодие %(year)s") % {"half": half, "year": year}
+
+
+@dataclass
+class KpiComparisonRow:
+    code: str
+    name: str
+    unit: str
+    value_a: float | int | None
+    value_b: float | int | None
+    change: float | None
+    status_a: str
+    status_b: str
+
+
+def kpi_snapshots_compare(a: KpiSnapshot, b: KpiSnapshot) -> list[KpiComparisonRow]:
+    """KPI × (value in a, value in b, change b − a), in definition order; a KPI missing on one side shows "—"."""
+    order = {code: index for index, code in enumerate(KPI_BY_CODE)}
+    codes = sorted(set(a.values) | set(b.values), key=lambda code: (order.get(code, len(order)), code))
+    labels = KpiStatus.LABELS
+    rows = []
+    for code in codes:
+        left, right = a.values.get(code) or {}, b.values.get(code) or {}
+        definition = KPI_BY_CODE.get(code)
+        name = right.get("name") or left.get("name") or (str(definition.name) if definition else code)
+        value_a, value_b = left.get("value"), right.get("value")
+        change = None if value_a is None or value_b is None else round(value_b - value_a, 1)
+        rows.append(
+            KpiComparisonRow(
+                code=code,
+                name=name,
+                unit=right.get("unit") or left.get("unit") or "",
+                value_a=value_a,
+                value_b=value_b,
+                change=change,
+                status_a=str(labels.get(left.get("status"), "")),
+                status_b=str(labels.get(right.get("status"), "")),
+            )
+        )
+    return rows
