@@ -14,9 +14,9 @@ def _parse(svg: str) -> ElementTree.Element:
     return ElementTree.fromstring(str(svg))  # well-formed XML or this raises
 
 
-def _bars(root):
+def _bars(root, size="height"):
     return {
-        float(r.get("data-value")): float(r.get("height") or r.get("width"))
+        float(r.get("data-value")): float(r.get(size))
         for r in root.iter(f"{SVG}rect")
         if r.get("data-value")
     }
