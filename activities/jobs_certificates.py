@@ -148,6 +148,9 @@ def certificates_zip_run(*, job_id: int) -> None:
                 if done % ZIP_PROGRESS_EVERY == 0:
                     background_job_progress(job_id=job_id, done=done, total=total)
         tmp.seek(0)
-        job.result_file.save(f"certificates-activity-{activity.pk}.zip", File(tmp), save=False)
-    BackgroundJob.objects.filter(pk=job_id).update(result_file=job.result_file.name)
-    background_job_finish(job_id=job_id, message=_("Сертификатов в архиве: %(count)s.") % {"count": total})
+        background_job_finish(
+            job_id=job_id,
+            message=_("Сертификатов в архиве: %(count)s.") % {"count": total},
+            result_name=f"certificates-activity-{activity.pk}.zip",
+            result_file=File(tmp),
+        )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
 from django.db.models import Max, Subquery
 from django.urls import reverse
@@ -181,9 +181,14 @@ def background_job_finish(
     message: str = "",
     result_name: str = "",
     result_content: bytes | None = None,
+    result_file: File | None = None,
     result_url: str = "",
 ) -> BackgroundJob | None:
-    """End a long job, attach its result (a file or a link) and notify the person who started it."""
+    """End a long job, attach its result and notify the person who started it.
+
+    The result is bytes (`result_content`), an open file streamed into storage in chunks (`result_file`, for
+    a large export written to a temporary file) or a link in the portal (`result_url`).
+    """
     job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id).first()
     if job is None:
         return None
@@ -196,7 +201,9 @@ def background_job_finish(
     if not failed and job.total and job.done < job.total:
         job.done = job.total
     if result_content is not None:
-        job.result_file.save(result_name or f"job-{job.pk}", ContentFile(result_content), save=False)
+        result_file = ContentFile(result_content)
+    if result_file is not None:
+        job.result_file.save(result_name or f"job-{job.pk}", result_file, save=False)
     job.save()
     if job.started_by_id:
         from .notifications import NotificationDraft, notifications_create

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
-        from . import receivers  # noqa: F401
+        from . import receivers, rules  # noqa: F401  (template receivers; dashboard permissions)

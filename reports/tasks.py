@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from participants.jobs import job_run
 from participants.models import JobRun
 
+from .exports import export_run
 from .services import kpi_snapshot_take
 
 
@@ -19,3 +20,9 @@ def kpi_snapshot_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         taken = kpi_snapshot_take(now=timezone.now())
         run.count("snapshots", taken)
         run.say(_("Сняты показатели сезонов: %(n)s") % {"n": taken})
+
+
+@shared_task
+def export_task(job_id: int) -> None:
+    """A spreadsheet export a person asked for (a BackgroundJob); a finished or deleted job is left alone."""
+    export_run(job_id=job_id)

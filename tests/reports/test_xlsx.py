@@ -1,0 +1,101 @@
+"""The KPI workbook writer: frozen header, filter, widths, Russian formats, status colours, a native chart,
+neutralised formulas — checked by opening the file back with openpyxl (and its zip for the chart)."""
+
+import io
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from reports.xlsx import MET, MISSED, PERCENT_FORMAT, ChartSpec, Column, Sheet, Status, sheet_title, workbook_write
+
+
+def _summary():
+    return Sheet(
+        title="Сводка",
+        preamble=["Показатели: Октябрьский район, 2025", "Данные на 25.11.2026"],
+        columns=[
+            Column("Показатель", width=50, wrap=True),
+            Column("Значение", number_format=PERCENT_FORMAT),
+            Column("Цель", number_format=PERCENT_FORMAT),
+            Column("Статус", width=16),
+            Column("На дату"),
+        ],
+        rows=[
+            ["Доля ДПО из реестра", 22.5, Decimal("20"), Status(MET, "Достигнуто"), date(2025, 12, 31)],
+            ['=HYPERLINK("http://evil")', 10, 30, Status(MISSED, "Не достигнуто"), date(2025, 12, 31)],
+        ],
+        chart=ChartSpec(title="Значение и цель", category_column=1, value_columns=[2, 3]),
+    )
+
+
+def _write(*sheets) -> bytes:
+    buffer = io.BytesIO()
+    workbook_write(sheets=list(sheets), file=buffer)
+    return buffer.getvalue()
+
+
+def test_the_summary_sheet_opens_back_with_its_layout_and_formats():
+    data = _write(_summary())
+    sheet = load_workbook(io.BytesIO(data))["Сводка"]
+
+    assert sheet["A1"].value == "Показатели: Октябрьский район, 2025" and sheet["A1"].font.b
+    assert [c.value for c in sheet[3]] == ["Показатель", "Значение", "Цель", "Статус", "На дату"]
+    assert all(c.font.b for c in sheet[3])
+    assert sheet.freeze_panes == "A4"  # the header stays in view
+    assert sheet.auto_filter.ref == "A3:E5"
+    assert sheet.column_dimensions["A"].width == 50 and sheet.column_dimensions["D"].width == 16
+    assert sheet["B4"].value == 22.5 and sheet["B4"].number_format == PERCENT_FORMAT
+    assert sheet["C4"].value == 20
+    assert sheet["E4"].is_date and sheet["E4"].number_format == "DD.MM.YYYY"
+    assert sheet["D4"].value == "Достигнуто" and sheet["D4"].fill.fgColor.rgb.endswith("C8E6C9")
+    assert sheet["D5"].value == "Не достигнуто" and sheet["D5"].fill.fgColor.rgb.endswith("FFCDD2")
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    sheet = load_workbook(io.BytesIO(_write(_summary())))["Сводка"]
+    assert sheet["A5"].data_type == "s"
+    assert sheet["A5"].value == '\'=HYPERLINK("http://evil")'
+
+
+def test_the_chart_is_a_native_excel_chart_over_the_sheet_rows():
+    data = _write(_summary())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        assert charts == ["xl/charts/chart1.xml"]
+        xml = archive.read(charts[0]).decode()
+    assert "<barChart>" in xml
+    # Two series (value and target) over data rows 4–5, named by their header cells, categories from column A.
+    assert re.findall(r"<f>(.*?)</f>", xml) == [
+        "'Сводка'!B3",
+        "'Сводка'!$A$4:$A$5",
+        "'Сводка'!$B$4:$B$5",
+        "'Сводка'!C3",
+        "'Сводка'!$A$4:$A$5",
+        "'Сводка'!$C$4:$C$5",
+    ]
+
+
+def test_a_large_raw_sheet_streams_rows_from_an_iterator():
+    rows = ([n, f"Школа {n % 7}", date(2025, 1 + n % 12, 1), n % 2 == 0] for n in range(5000))
+    raw = Sheet(
+        title="Исходные данные",
+        columns=[Column("№"), Column("Школа", width=30), Column("Дата"), Column("Из реестра")],
+        rows=rows,
+    )
+    buffer = io.BytesIO()
+    assert workbook_write(sheets=[raw], file=buffer) == 5000
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)["Исходные данные"]
+    values = list(sheet.iter_rows(min_row=2, max_row=3, values_only=True))
+    assert values[0][:2] == (0, "Школа 0") and values[0][3] == "да" and values[1][3] == "нет"
+    assert sum(1 for _row in sheet.iter_rows(values_only=True)) == 5001
+
+
+def test_sheet_titles_follow_excels_rules():
+    used = set()
+    assert sheet_title("Посещаемость по мероприятиям: март/апрель [2025]", used) == "Посещаемость по мероприятиям  м"
+    # 31 characters at most, the counter included.
+    assert sheet_title("Посещаемость по мероприятиям  м", used) == "Посещаемость по мероприятия (2)"
+    assert sheet_title("", used) == "Лист"
