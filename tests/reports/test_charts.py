@@ -15,11 +15,7 @@ def _parse(svg: str) -> ElementTree.Element:
 
 
 def _bars(root, size="height"):
-    return {
-        float(r.get("data-value")): float(r.get(size))
-        for r in root.iter(f"{SVG}rect")
-        if r.get("data-value")
-    }
+    return {float(r.get("data-value")): float(r.get(size)) for r in root.iter(f"{SVG}rect") if r.get("data-value")}
 
 
 def test_bars_are_proportional_on_a_0_to_100_axis_for_shares():
