@@ -18,7 +18,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Notification, User
@@ -123,18 +122,15 @@ def _message(notification: Notification) -> EmailMultiAlternatives | None:
     user = notification.user
     if not user.email or not user.is_active:
         return None
-    name = notification.email_template
+    from .services import _email  # the one renderer of templates/emails/ triplets
+
     context = {
-        "site_name": settings.PORTAL_NAME,
         "site_url": settings.SITE_URL.rstrip("/"),
         "notification": notification,
         "user": user,
         **(notification.email_context or {}),
     }
-    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{name}/body.txt", context), to=[user.email])
-    message.attach_alternative(render_to_string(f"emails/{name}/body.html", context), "text/html")
-    return message
+    return _email(notification.email_template, user.email, context)
 
 
 def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
