@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("ratings.urls")),
     path("", include("ratings.urls_achievements")),
+    path("", include("reports.urls")),
     path("", include("programs.urls")),
 ]

@@ -1,0 +1,3 @@
+"""The KPI dashboard pages and the KPI workbook download (management, coordinators, school directors)."""
+
+urlpatterns: list = []
