@@ -1,6 +1,6 @@
 """Import of professional-development (ДПО) records from a spreadsheet: all-or-nothing, with a row report.
 
-The columns are recognised from their Russian headers; each row's person is found by e-mail first, then by
+The columns are recognised from their Russian (or English) headers; each row's person is found by e-mail first, then by
 ФИО (and the birth date when the file gives one) among the people of the coordinator's municipality. Reading
 and matching run a constant number of queries whatever the number of rows; the rows are written with one
 bulk_create, or nothing is written at all.
@@ -51,22 +51,41 @@ FLAGS = ("in_federal_registry", "is_remote", "based_on_diagnostics", "is_continu
 # (field, header fragments that name it, fragments that rule the header out); the yes/no columns come first
 # because their headers also contain «программа», «обучение» and the like.
 _GUESSES: list[tuple[str, list[str], list[str]]] = [
-    ("in_federal_registry", ["реестр"], []),
-    ("based_on_diagnostics", ["диагност"], []),
-    ("is_continuous_format", ["непрерывн"], []),
-    ("is_remote", ["дистанц", "без отрыва", "онлайн"], []),
-    ("document_number", ["номер удостоверения", "удостоверени", "номер документа", "документ"], []),
-    ("birth_date", ["дата рождения", "рожден"], []),
-    ("starts_on", ["дата начала", "начало", "начат", "с даты"], []),
-    ("ends_on", ["дата окончания", "окончан", "завершен", "по дату"], []),
-    ("hours", ["количество часов", "объем", "час"], []),
-    ("email", ["e-mail", "email", "электронн", "почта"], []),
-    ("full_name", ["фио", "фамилия имя отчество", "фамилия, имя"], []),
-    ("last_name", ["фамилия"], ["имя"]),
-    ("middle_name", ["отчество"], ["имя"]),
-    ("first_name", ["имя"], ["фамилия", "отчество"]),
-    ("provider", ["организация-провайдер", "провайдер", "проводивш", "организац", "учреждени", "место обучения"], []),
-    ("course_title", ["программа", "курс", "наименование", "название", "тема"], []),
+    ("in_federal_registry", ["реестр", "registry"], []),
+    ("based_on_diagnostics", ["диагност", "diagnostic"], []),
+    ("is_continuous_format", ["непрерывн", "continuous"], []),
+    ("is_remote", ["дистанц", "без отрыва", "онлайн", "remote", "online", "distance"], []),
+    (
+        "document_number",
+        ["номер удостоверения", "удостоверени", "номер документа", "документ", "certificate", "document"],
+        [],
+    ),
+    ("birth_date", ["дата рождения", "рожден", "birth"], []),
+    ("starts_on", ["дата начала", "начало", "начат", "с даты", "start"], []),
+    ("ends_on", ["дата окончания", "окончан", "завершен", "по дату", "end", "finish", "complet"], []),
+    ("hours", ["количество часов", "объем", "час", "hours"], []),
+    ("email", ["e-mail", "email", "электронн", "почта", "mail"], []),
+    ("full_name", ["фио", "фамилия имя отчество", "фамилия, имя", "full name"], []),
+    ("last_name", ["фамилия", "last name", "surname"], ["имя"]),
+    ("middle_name", ["отчество", "middle name", "patronymic"], ["имя"]),
+    ("first_name", ["имя", "first name"], ["фамилия", "отчество"]),
+    (
+        "provider",
+        [
+            "организация-провайдер",
+            "провайдер",
+            "проводивш",
+            "организац",
+            "учреждени",
+            "место обучения",
+            "provider",
+            "organization",
+            "organisation",
+            "institution",
+        ],
+        [],
+    ),
+    ("course_title", ["программа", "курс", "наименование", "название", "тема", "program", "course", "title"], []),
 ]
 _YES = {"да", "+", "1", "true", "yes", "истина", "v", "✓", "✔", "x", "х"}
 _NO = {"нет", "-", "—", "0", "false", "no", "ложь", ""}

@@ -180,6 +180,27 @@ def test_header_below_a_title_line_and_separate_name_columns(muni, anna, coordin
     assert pd.person == anna and not pd.in_federal_registry
 
 
+def test_english_headers_are_recognised_too(muni, anna, coordinator):
+    """The header error of an English interface names English headers, so a file with them must work."""
+    headers = [
+        "No.", "Full name", "Email", "Date of birth", "Program (course)", "Provider", "Hours", "Start date",
+        "End date", "Federal Registry (yes/no)", "Remote (yes/no)", "Based on diagnostics (yes/no)",
+        "Continuous format (yes/no)", "Certificate number",
+    ]  # fmt: skip
+    row = _row(1, email="anna@school.ru", registry="yes", remote="no", diagnostics="yes", continuous="yes")
+    report = _import(_xlsx([row], headers=headers), muni, coordinator)
+    assert report.ok, report.lines()
+    pd = ProfessionalDevelopment.objects.get()
+    assert (pd.person, pd.hours, pd.ends_on, pd.document_number) == (anna, 72, date(2025, 2, 28), "7700-1")
+    assert (pd.in_federal_registry, pd.is_remote, pd.based_on_diagnostics, pd.is_continuous_format) == (
+        True,
+        False,
+        True,
+        True,
+    )
+    assert pd.starts_on == date(2025, 2, 1) and pd.provider.startswith("ФГАОУ ДПО")
+
+
 def test_matching_by_email_first(muni, school, anna, coordinator):
     # The row names someone else, but the address is Anna's: the address wins.
     PersonFactory(last_name="Петрова", first_name="Ольга", middle_name="", organisation=school, user=None)
