@@ -235,10 +235,11 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
             except imports.FileProblem as exc:
                 form.add_error("file", str(exc))
             else:
+                imports.table_discard((request.session.get(IMPORT_SESSION_KEY) or {}).get("table_file"))
                 request.session[IMPORT_SESSION_KEY] = {
                     "season": form.cleaned_data["season"].pk,
                     "filename": form.cleaned_data["file"].name,
-                    "table": table.to_dict(),
+                    "table_file": imports.table_stash(table),
                 }
                 return redirect("admin:participants_enrollment_import_mapping")
         context = self._import_context(request, _("Импорт из Google Формы: файл"), form=form)
@@ -249,10 +250,10 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
             raise PermissionDenied
         stored = request.session.get(IMPORT_SESSION_KEY)
         season = self._import_seasons(request).filter(pk=(stored or {}).get("season")).first()
-        if not stored or season is None:
+        table = imports.table_unstash((stored or {}).get("table_file")) if season is not None else None
+        if table is None:
             self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
             return redirect("admin:participants_enrollment_import")
-        table = imports.Table.from_dict(stored["table"])
         posted = request.method == "POST"
         form = ImportMappingForm(
             request.POST if posted else None,
@@ -280,6 +281,7 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
                 except ImportRejected as exc:
                     result.problems = exc.problems
                 else:
+                    imports.table_discard(stored["table_file"])
                     del request.session[IMPORT_SESSION_KEY]
                     self.message_user(
                         request,

@@ -17,7 +17,7 @@ from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, scoped_formfield, year_filter
 from programs.models import Municipality, Organisation
 
-from .imports import FileProblem, Table
+from .imports import FileProblem, table_discard, table_stash, table_unstash
 from .models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment
 from .services_pd import professional_development_check, professional_development_import, professional_development_read
 
@@ -187,10 +187,11 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
             except FileProblem as exc:
                 form.add_error("file", str(exc))
             else:
+                table_discard((request.session.get(PD_IMPORT_SESSION_KEY) or {}).get("table_file"))
                 request.session[PD_IMPORT_SESSION_KEY] = {
                     "municipality": scope if scope is not None else form.cleaned_data["municipality"].pk,
                     "filename": form.cleaned_data["file"].name,
-                    "table": table.to_dict(),
+                    "table_file": table_stash(table),
                 }
                 return redirect("admin:participants_pd_import_preview")
         context = self._context(request, _("Импорт повышения квалификации: файл"), form=form)
@@ -204,13 +205,14 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
         municipality = None
         if stored and (scope is None or stored["municipality"] == scope):
             municipality = Municipality.objects.filter(pk=stored["municipality"]).first()
-        if municipality is None:
+        table = table_unstash(stored["table_file"]) if municipality is not None else None
+        if table is None:
             self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
             return redirect("admin:participants_pd_import")
-        table = Table.from_dict(stored["table"])
         if request.method == "POST" and "import" in request.POST:
             report = professional_development_import(file=table, municipality=municipality, by=request.user)
             if report.ok:
+                table_discard(stored["table_file"])
                 del request.session[PD_IMPORT_SESSION_KEY]
                 self.message_user(
                     request,

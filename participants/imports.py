@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -52,6 +56,51 @@ class Table:
         if index is None or index >= len(cells):
             return ""
         return cells[index]
+
+
+# --- The table between an upload and its import ------------------------------------------------------------
+# A 20,000-row file is megabytes of JSON: kept in the session it would be read back on every admin request
+# until the import ends (or forever, if abandoned). It waits in private storage instead; the session holds its
+# name. Stale ones are removed by the nightly pruning job.
+PREVIEW_DIR = "import-previews"
+_PREVIEW_NAME = re.compile(rf"^{PREVIEW_DIR}/[0-9a-f]{{32}}\.json$")
+
+
+def table_stash(table: Table) -> str:
+    """Store the table privately; returns the name to keep in the session."""
+    payload = json.dumps(table.to_dict(), ensure_ascii=False).encode()
+    return default_storage.save(f"{PREVIEW_DIR}/{uuid.uuid4().hex}.json", ContentFile(payload))
+
+
+def table_unstash(name: str | None) -> Table | None:
+    """The stored table, or None when the name is not one of ours or the file is gone (pruned, imported)."""
+    if not name or not _PREVIEW_NAME.match(name):
+        return None
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return Table.from_dict(json.loads(stored.read()))
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        return None
+
+
+def table_discard(name: str | None) -> None:
+    if name and _PREVIEW_NAME.match(name):
+        default_storage.delete(name)
+
+
+def stashed_tables_prune(*, now: datetime, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete previews left by imports nobody finished; returns how many."""
+    try:
+        _dirs, files = default_storage.listdir(PREVIEW_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for file_name in files:
+        name = f"{PREVIEW_DIR}/{file_name}"
+        if _PREVIEW_NAME.match(name) and default_storage.get_modified_time(name) < now - older_than:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
 
 
 @dataclass(frozen=True)

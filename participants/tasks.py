@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .imports import stashed_tables_prune
 from .jobs import JobRecorder, job_run, job_runs_prune
 from .models import JobRun
 from .notifications import notifications_deliver
@@ -59,7 +60,8 @@ def send_reminders_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
 
 @shared_task
 def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
-    """Keep the job log short: runs older than JOB_RUNS_KEEP_DAYS go, the last run of every job stays."""
+    """Keep the job log short (runs older than JOB_RUNS_KEEP_DAYS go, the last run of every job stays) and remove
+    the files of imports nobody finished."""
     with job_run("prune_job_runs", trigger=trigger) as run:
         if run.skipped:
             return
@@ -67,3 +69,6 @@ def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         deleted = job_runs_prune(now=timezone.now(), keep_days=keep_days)
         run.count("deleted", deleted)
         run.say(_("Удалено записей журнала старше %(days)s дн.: %(n)s") % {"days": keep_days, "n": deleted})
+        previews = stashed_tables_prune(now=timezone.now())
+        run.count("import_previews", previews)
+        run.say(_("Удалено файлов незавершённых импортов: %(n)s") % {"n": previews})

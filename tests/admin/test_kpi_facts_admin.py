@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from participants.imports import table_unstash
 from participants.models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment, User
 from programs.models import MunicipalEvent, OrganisationYearFacts
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
@@ -296,10 +297,13 @@ def test_import_from_the_changelist(client, world):
     content = preview.content.decode()
     assert person.full_name in content and "по ФИО" in content
     assert not ProfessionalDevelopment.objects.filter(document_number="N1").exists()  # nothing before the button
+    stored = client.session["participants.pd_import"]
+    assert "table" not in stored and table_unstash(stored["table_file"]) is not None  # the rows wait outside
     response = client.post(reverse("admin:participants_pd_import_preview"), {"import": "1"})
     assert response.status_code == 302
     saved = ProfessionalDevelopment.objects.get(document_number="N1")
     assert saved.person == person and saved.in_federal_registry and saved.source == "import"
+    assert table_unstash(stored["table_file"]) is None and "participants.pd_import" not in client.session
 
 
 def test_import_with_errors_shows_the_report_and_saves_nothing(client, world):

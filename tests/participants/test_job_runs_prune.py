@@ -1,11 +1,14 @@
 """job_runs_prune and its task: old runs go, the last run of each job stays whatever its age."""
 
+import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from participants.imports import Table, table_stash
 from participants.jobs import job_runs_prune
 from participants.models import JobRun
 from participants.tasks import job_runs_prune_task
@@ -34,14 +37,19 @@ def test_old_runs_go_and_the_last_of_each_job_stays():
     assert job_runs_prune(now=now, keep_days=180) == 0
 
 
-def test_task_logs_its_own_run(settings):
+def test_task_logs_its_own_run(settings, tmp_path):
     settings.JOB_RUNS_KEEP_DAYS = 30
+    settings.MEDIA_ROOT = tmp_path / "media"
     _run("check_deadlines", 40)
     _run("check_deadlines", 1)
+    abandoned = table_stash(Table(headers=["ФИО"]))  # an import nobody finished two days ago
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(abandoned), (two_days_ago, two_days_ago))
     job_runs_prune_task(trigger=JobRun.Trigger.MANUAL)
     run = JobRun.objects.get(job="prune_job_runs")
     assert run.status == JobRun.Status.SUCCESS and run.trigger == JobRun.Trigger.MANUAL
-    assert run.summary == {"deleted": 1}
+    assert run.summary == {"deleted": 1, "import_previews": 1}
+    assert not default_storage.exists(abandoned)
     assert "30" in run.message and "1" in run.message
     assert JobRun.objects.filter(job="check_deadlines").count() == 1
 
@@ -51,6 +59,6 @@ def test_command_runs_it_as_the_operator(capsys):
     _run("check_deadlines", 2)
     call_command("prune_job_runs")
     run = JobRun.objects.get(job="prune_job_runs")
-    assert run.trigger == JobRun.Trigger.COMMAND and run.summary == {"deleted": 1}
+    assert run.trigger == JobRun.Trigger.COMMAND and run.summary == {"deleted": 1, "import_previews": 0}
     out = capsys.readouterr().out
-    assert "prune_job_runs: Выполнено (deleted=1)" in out
+    assert "prune_job_runs: Выполнено (deleted=1, import_previews=0)" in out

@@ -340,7 +340,8 @@ def test_coordinator_sees_only_own_municipality_seasons_and_cannot_use_a_foreign
     assert "season" in _upload(client, foreign, _csv(_rows())).context["form"].errors
     # A session pointing at a foreign season is treated as no upload at all.
     session = client.session
-    session[IMPORT_KEY] = {"season": foreign.pk, "filename": "x.csv", "table": {"headers": ["a"], "rows": [[2, ["b"]]]}}
+    stashed = imports.table_stash(imports.Table(headers=["a"], rows=[(2, ["b"])]))
+    session[IMPORT_KEY] = {"season": foreign.pk, "filename": "x.csv", "table_file": stashed}
     session.save()
     assert client.get(MAPPING)["Location"] == UPLOAD
 
