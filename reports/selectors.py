@@ -165,9 +165,17 @@ class DashboardOverview:
     as_of: date
 
 
+CHART_LABEL = 26  # characters of a bar's label that fit the horizontal chart's label column in Cyrillic
+
+
+def _short(label: str) -> str:
+    """A bar's label cut to fit the chart (the full name is in the table that follows every chart)."""
+    return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
+
+
 def _numbered(index: int, name: str) -> str:
-    # The chart cuts long names; the number ties a bar to its row of the table below.
-    return f"{index}. {name}"
+    # Long names are cut; the number ties a bar to its row of the table below.
+    return _short(f"{index}. {name}")
 
 
 def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> DashboardOverview:
@@ -278,7 +286,7 @@ def kpi_detail_data(*, filters: DashboardFilters, code: str, now: datetime) -> K
         title, heading = BREAKDOWN_TITLES[by]
         chart = hbar_chart(
             title=f"{result.name}: {str(title).lower()}",
-            points=[Point(row.label, row.value, _target(result), chart_status(row.status)) for row in rows],
+            points=[Point(_short(row.label), row.value, _target(result), chart_status(row.status)) for row in rows],
             unit=unit,
         )
         breakdowns.append(KpiBreakdown(by, str(title), str(heading), rows, chart))
