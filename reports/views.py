@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .selectors import dashboard_filters, dashboard_overview, kpi_detail_data
 
 
 @login_required
-@require_GET
+@require_safe
 def kpi_dashboard(request: HttpRequest) -> HttpResponse:
     filters = dashboard_filters(user=request.user, data=request.GET)
     overview = dashboard_overview(filters=filters, now=timezone.now())
@@ -24,7 +24,7 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
     filters = dashboard_filters(user=request.user, data=request.GET)
     detail = kpi_detail_data(filters=filters, code=code, now=timezone.now())

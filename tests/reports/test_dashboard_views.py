@@ -105,6 +105,7 @@ def test_a_malformed_filter_is_a_russian_error_at_its_field(client, world):
     assert 'id="id_year-errors"' in html and "Выберите год из списка." in html
     assert 'id="id_season-errors"' in html and "Такого сезона нет среди доступных вам" in html
     assert 'aria-invalid="true"' in html
+    assert f'<option value="{world["year"]}" selected>' in html  # the year measured instead is the one selected
     assert "25 %" in _row(html, FR_DIAG)  # the defaults are measured meanwhile
 
 
