@@ -3,18 +3,36 @@ they may see (reports.rules.dashboard_scope), turned into a reports.kpi.KpiScope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.db.models import Max, Min
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
 
 from programs.models import Municipality, Organisation, Season
 
+from .charts import MET, MISSED, NEUTRAL, Point, bar_chart, hbar_chart, line_chart
 from .forms import DashboardFilterForm
-from .kpi import SCHOOL, KpiScope
+from .kpi import (
+    KPI_BY_CODE,
+    ORDER,
+    PERCENT,
+    SCHOOL,
+    KpiBreakdownRow,
+    KpiDefinition,
+    KpiQuarterRow,
+    KpiResult,
+    KpiScope,
+    KpiStatus,
+    kpi_breakdown,
+    kpi_quarters,
+    kpi_report,
+    kpi_years,
+)
 from .rules import DashboardScope, dashboard_scope
 
 FIRST_ORDER_YEAR = 2021  # the earliest yearly target of the orders (seed 003)
@@ -120,3 +138,167 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         organisation_id=access.organisation.pk if access.organisation else None,
     )
     return DashboardFilters(form=form, access=access, scope=scope, year=year, years=years, season=season)
+
+
+# --- The dashboard pages: what they show, assembled here so the views stay thin -------------------------------
+
+CHART_STATUS = {KpiStatus.MET: MET, KpiStatus.MISSED: MISSED}
+YEARS_OF_PROGRAM_KPIS = 4  # a program KPI's «value per year» chart: this year and the three before
+
+
+def chart_status(status: str) -> str:
+    """A KPI status as a chart colour: met → green, missed → red, no target / no data → neutral."""
+    return CHART_STATUS.get(status, NEUTRAL)
+
+
+def _target(result: KpiResult) -> float | None:
+    return float(result.target) if result.target is not None else None
+
+
+@dataclass(frozen=True)
+class DashboardOverview:
+    """The overview page: every KPI of the scope, split into the orders' and the programs'."""
+
+    order: list[KpiResult]
+    program: list[KpiResult]
+    order_chart: SafeString | None  # the order KPIs measured in % (value vs target); None when there is none
+    as_of: date
+
+
+CHART_LABEL = 26  # characters of a bar's label that fit the horizontal chart's label column in Cyrillic
+
+
+def _short(label: str) -> str:
+    """A bar's label cut to fit the chart (the full name is in the table that follows every chart)."""
+    return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
+
+
+def _numbered(index: int, name: str) -> str:
+    # Long names are cut; the number ties a bar to its row of the table below.
+    return _short(f"{index}. {name}")
+
+
+def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> DashboardOverview:
+    """Every KPI for the reader's filters and the chart of the order KPIs in % (a constant number of queries)."""
+    results = kpi_report(scope=filters.scope, now=now)
+    order = [r for r in results if r.group == ORDER]
+    program = [r for r in results if r.group != ORDER]
+    points = [
+        Point(_numbered(index, r.name), r.value, _target(r), chart_status(r.status))
+        for index, r in enumerate(order, start=1)
+        if r.unit == PERCENT
+    ]
+    chart = hbar_chart(title=gettext("Показатели приказов, %"), points=points) if points else None
+    return DashboardOverview(order=order, program=program, order_chart=chart, as_of=timezone.localdate(now))
+
+
+@dataclass(frozen=True)
+class KpiBreakdown:
+    """One breakdown of a KPI (per school, municipality, season, activity or criterion) with its chart."""
+
+    by: str
+    title: str
+    label_heading: str
+    rows: list[KpiBreakdownRow]
+    chart: SafeString
+
+
+@dataclass(frozen=True)
+class KpiDetail:
+    definition: KpiDefinition
+    result: KpiResult
+    years: list[KpiResult]
+    years_chart: SafeString
+    years_cover_all_seasons: bool  # a season was chosen, but each year's bar counts every season of that year
+    quarters: list[KpiQuarterRow]
+    quarters_chart: SafeString | None
+    breakdowns: list[KpiBreakdown]
+    as_of: date
+
+
+BREAKDOWN_TITLES = {
+    "organisation": (gettext_lazy("По школам"), gettext_lazy("Школа")),
+    "municipality": (gettext_lazy("По муниципалитетам"), gettext_lazy("Муниципалитет")),
+    "season": (gettext_lazy("По сезонам программ"), gettext_lazy("Сезон")),
+    "activity": (gettext_lazy("По мероприятиям программы"), gettext_lazy("Мероприятие")),
+    "criterion": (gettext_lazy("По критериям рубрики"), gettext_lazy("Критерий")),
+}
+
+
+def kpi_detail_breakdowns(filters: DashboardFilters, definition: KpiDefinition) -> list[str]:
+    """Which breakdowns a KPI's page shows for these filters: per school inside one municipality (all of its
+    schools, so not when one school is chosen), per municipality region-wide (only a reader who may choose one),
+    per season when no season is chosen, per activity / criterion always where the KPI has them."""
+    shown = []
+    for by in definition.breakdowns:
+        if by == "organisation" and (filters.municipality is None or filters.organisation is not None):
+            continue
+        if by == "municipality" and (filters.municipality is not None or not filters.access.may_choose_municipality):
+            continue
+        if by == "season" and filters.season is not None:
+            continue
+        shown.append(by)
+    return shown
+
+
+def kpi_detail_years(filters: DashboardFilters, definition: KpiDefinition) -> list[int]:
+    """The years of the «value and target per year» chart, oldest first: for an order KPI every year the orders
+    set targets for up to the chosen one (2021–…), for a program KPI the chosen year and the three before."""
+    if definition.group == ORDER:
+        return sorted(year for year in filters.years if FIRST_ORDER_YEAR <= year <= filters.year)
+    return list(range(filters.year - YEARS_OF_PROGRAM_KPIS + 1, filters.year + 1))
+
+
+def kpi_detail_data(*, filters: DashboardFilters, code: str, now: datetime) -> KpiDetail:
+    """Everything a KPI's page shows: its value against the target, the value per year, the quarterly trend (when
+    it has one) and its breakdowns, with a chart each. Raises Http404 for an unknown code. The number of queries
+    depends on the KPI and the filters only, never on the number of schools, seasons or participants."""
+    definition = KPI_BY_CODE.get(code)
+    if definition is None:
+        raise Http404
+    unit = str(definition.unit)
+    scope = filters.scope
+    (result,) = kpi_report(scope=scope, now=now, codes=[code])
+
+    # Per year: a chosen season lies in one or two years, so each year's bar counts that year's seasons.
+    years = kpi_years(
+        code=code, scope=replace(scope, season_ids=()), years=kpi_detail_years(filters, definition), now=now
+    )
+    years_chart = bar_chart(
+        title=gettext("%(name)s: значение и цель по годам") % {"name": result.name},
+        points=[Point(str(r.year), r.value, _target(r), chart_status(r.status)) for r in years],
+        unit=unit,
+    )
+
+    quarters, quarters_chart = [], None
+    if definition.quarterly is not None:
+        quarters = kpi_quarters(code=code, scope=scope, now=now)
+        quarters_chart = line_chart(
+            title=gettext("%(name)s: динамика по кварталам") % {"name": result.name},
+            labels=[row.label for row in quarters],
+            series=[(result.name, [row.value for row in quarters])],
+            unit=unit,
+        )
+
+    breakdowns = []
+    for by in kpi_detail_breakdowns(filters, definition):
+        rows = kpi_breakdown(code=code, scope=scope, by=by, now=now)
+        title, heading = BREAKDOWN_TITLES[by]
+        chart = hbar_chart(
+            title=f"{result.name}: {str(title).lower()}",
+            points=[Point(_short(row.label), row.value, _target(result), chart_status(row.status)) for row in rows],
+            unit=unit,
+        )
+        breakdowns.append(KpiBreakdown(by, str(title), str(heading), rows, chart))
+
+    return KpiDetail(
+        definition=definition,
+        result=result,
+        years=years,
+        years_chart=years_chart,
+        years_cover_all_seasons=filters.season is not None,
+        quarters=quarters,
+        quarters_chart=quarters_chart,
+        breakdowns=breakdowns,
+        as_of=timezone.localdate(now),
+    )

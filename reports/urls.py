@@ -1,3 +1,10 @@
 """The KPI dashboard pages and the KPI workbook download (management, coordinators, school directors)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path("reports/", views.kpi_dashboard, name="kpi_dashboard"),
+    path("reports/kpi/<slug:code>/", views.kpi_detail, name="kpi_detail"),
+]
