@@ -8,7 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
-        from . import receivers, rules  # noqa: F401  (template receivers; dashboard permissions)
-
-        # Export kinds register on import: here, so the web process and the Celery worker both know them.
-        from . import workbooks  # noqa: F401
+        # Template receivers; dashboard permissions; the export kinds (registered on import: here, so the web
+        # process and the Celery worker both know them).
+        from . import receivers, rules, workbooks  # noqa: F401

@@ -2,8 +2,7 @@
 
 import io
 import os
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -40,7 +39,7 @@ SHEETS = [
     "Посещаемость",
 ]
 # 20:00 UTC on 5 October is 01:00 on 6 October in the season's zone (Asia/Yekaterinburg, UTC+5).
-SESSION_AT = datetime(2026, 10, 5, 20, 0, tzinfo=dt_timezone.utc)
+SESSION_AT = datetime(2026, 10, 5, 20, 0, tzinfo=UTC)
 HEADER_ROW = 7  # six preamble lines above the header of «Сводка»
 
 
