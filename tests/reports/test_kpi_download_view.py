@@ -122,7 +122,8 @@ def test_a_real_worker_writes_the_workbook(celery_worker_process, transactional_
         )
     reader = UserFactory(role=User.Role.MANAGEMENT, municipality=home)
     with transaction.atomic():
-        job = export_start(kind=KIND, title="Показатели", params={"user": reader.pk, "year": 2026}, by=reader)
+        params = {"user": reader.pk, "year": 2026, "municipality": home.pk}
+        job = export_start(kind=KIND, title="Показатели", params=params, by=reader)
 
     deadline = time.monotonic() + 90
     while not BackgroundJob.objects.get(pk=job.pk).is_finished:
