@@ -334,7 +334,9 @@ def _enrollments(scope: KpiScope, season_ids: list[int]):
         Enrollment.objects.filter(_people_scope(scope, "person"), season_id__in=season_ids)
         .annotate(
             approved_at=Subquery(approved.order_by("changed_at").values("changed_at")[:1]),
-            n_attended=_count(Attendance.objects.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])),
+            n_attended=_count(
+                Attendance.objects.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
+            ),
             n_submitted=_count(Submission.objects.filter(is_current=True)),
             n_on_time=_count(Submission.objects.filter(is_current=True, is_late=False)),
             n_missed=_count(MissedVideo.objects.all()),
