@@ -8,4 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading).
-        from . import receivers, rules  # noqa: F401  (template receivers; dashboard permissions)
+        # Template receivers; dashboard permissions; the export kinds (registered on import: here, so the web
+        # process and the Celery worker both know them).
+        from . import receivers, rules, workbooks  # noqa: F401

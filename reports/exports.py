@@ -37,6 +37,15 @@ class ExportKind:
     file_name: Callable[[dict], str]
 
 
+class ExportRefused(Exception):
+    """Raised by a builder when the export may not be written (the reader lost access): the job fails with this
+    message for the person, and it is no server error."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 _KINDS: dict[str, ExportKind] = {}
 
 
@@ -104,6 +113,8 @@ def export_run(*, job_id: int) -> None:
                 result_name=kind.file_name(job.params),
                 result_file=File(tmp),
             )
+    except ExportRefused as refused:
+        background_job_finish(job_id=job_id, failed=True, message=refused.message)
     except Exception:
         logger.exception("Export %s failed", job_id)
         background_job_finish(

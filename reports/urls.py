@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_downloads
 
-urlpatterns: list = [
+urlpatterns = [
     path("reports/", views.kpi_dashboard, name="kpi_dashboard"),
     path("reports/kpi/<slug:code>/", views.kpi_detail, name="kpi_detail"),
+    path("reports/download/", views_downloads.kpi_download, name="kpi_download"),
 ]

@@ -10,7 +10,7 @@ Excel chart over its own columns. Text that looks like a formula is neutralised 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
@@ -60,6 +60,14 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Formatted:
+    """A number with its own Excel format, for a column whose rows differ in unit (per cent, count, mean)."""
+
+    value: int | float | Decimal | None
+    number_format: str
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """A native chart over the sheet's own data rows: categories from one column, series from others."""
 
@@ -69,6 +77,7 @@ class ChartSpec:
     kind: str = "bar"  # bar | line
     y_title: str = ""
     anchor_column: int | None = None  # where the chart is placed (default: two columns right of the data)
+    rows: int | None = None  # only the first data rows (default: all of them)
 
 
 @dataclass
@@ -96,6 +105,8 @@ def sheet_title(title: str, used: set[str]) -> str:
 
 
 def _cell(sheet, value, column: Column):
+    if isinstance(value, Formatted):
+        return _cell(sheet, value.value, replace(column, number_format=value.number_format))
     if isinstance(value, Status):
         cell = WriteOnlyCell(sheet, value=value.label)
         cell.fill = STATUS_FILLS.get(value.code, STATUS_FILLS[NO_DATA])
@@ -171,7 +182,8 @@ def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
         last_row = header_row + max(rows, 1)
         sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
         if spec.chart is not None and rows:
-            chart, anchor = _chart(spec.chart, sheet, header_row, header_row + rows, width)
+            charted = min(rows, spec.chart.rows) if spec.chart.rows else rows
+            chart, anchor = _chart(spec.chart, sheet, header_row, header_row + charted, width)
             sheet.add_chart(chart, anchor)
         written += rows
     workbook.save(file)

@@ -1,0 +1,541 @@
+"""The KPI workbook (export kind «kpi_workbook»): the dashboard's numbers and the raw data behind them as XLSX.
+
+The download view (reports.views_downloads.kpi_download) queues a job with the reader's id and the filters'
+params(); the worker re-resolves the scope with dashboard_filters for that reader, so a reader who lost access
+meanwhile gets a failed job with a Russian message instead of data. Sheets:
+
+- «Сводка» — every KPI with its formula, numerator and denominator, value, target and status (coloured), and a
+  native bar chart of the orders' per-cent KPIs against their targets;
+- «По школам» (a municipality in scope), «По муниципалитетам» (several visible), «По сезонам», «По кварталам»
+  (with a native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown /
+  kpi_quarters, grouped queries whatever the number of rows;
+- «Участники» (one row per enrollment) and «Посещаемость» (one row per attendance mark) — streamed from the
+  database with values_list().iterator(): a constant number of queries and flat memory for 200,000 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Attendance, Certificate, MissedVideo, Submission
+from participants.models import Enrollment, EnrollmentStatusChange, User
+from programs.models import Season
+
+from .exports import ExportKind, ExportRefused, export_file_name, register_export
+from .kpi import (
+    COUNT,
+    KPI_BY_CODE,
+    KPI_DEFINITIONS,
+    ORDER,
+    PERCENT,
+    QUARTERLY_CODES,
+    KpiResult,
+    KpiScope,
+    kpi_breakdown,
+    kpi_quarters,
+    kpi_report,
+)
+from .selectors import DashboardFilters, dashboard_filters
+from .xlsx import (
+    DECIMAL_FORMAT,
+    INTEGER_FORMAT,
+    PERCENT_FORMAT,
+    ChartSpec,
+    Column,
+    Formatted,
+    Sheet,
+    Status,
+)
+
+KIND = "kpi_workbook"
+CHUNK = 2000
+
+
+# --- Parameters and scope -----------------------------------------------------------------------------------
+
+
+def kpi_workbook_params(*, user: User, filters: DashboardFilters) -> dict:
+    """What the job keeps: the reader and the filters (re-checked in the worker). The municipality and school the
+    filters resolved to are kept even when implied by the reader's role, so a coordinator moved to another
+    municipality meanwhile is refused rather than handed the other one's data."""
+    params = {"user": user.pk, **filters.params()}
+    if filters.municipality is not None:
+        params["municipality"] = filters.municipality.pk
+    if filters.organisation is not None:
+        params["organisation"] = filters.organisation.pk
+    return params
+
+
+def kpi_workbook_title(filters: DashboardFilters) -> str:
+    return _("Показатели (KPI) за %(year)s: %(scope)s") % {"year": filters.year, "scope": _scope_words(filters)}
+
+
+def _scope_words(filters: DashboardFilters) -> str:
+    parts = []
+    if filters.organisation is not None:
+        parts.append(filters.organisation.short_name)
+    elif filters.municipality is not None:
+        parts.append(filters.municipality.name)
+    else:
+        parts.append(_("все муниципалитеты"))
+    if filters.season is not None:
+        parts.append(str(filters.season))
+    return ", ".join(parts)
+
+
+def _filters(params: dict) -> DashboardFilters:
+    """The scope for the job's reader, as of now; access lost since the click refuses the export."""
+    user = User.objects.filter(pk=params.get("user"), is_active=True).first()
+    refused = _("Выгрузка не сформирована: у вас больше нет доступа к этим показателям.")
+    if user is None:
+        raise ExportRefused(refused)
+    data = {key: str(params[key]) for key in ("year", "season", "municipality", "organisation") if key in params}
+    try:
+        return dashboard_filters(user=user, data=data)
+    except Http404:
+        raise ExportRefused(refused) from None
+
+
+def _season_ids(scope: KpiScope) -> list[int]:
+    if scope.season_ids:
+        return list(scope.season_ids)
+    qs = Season.objects.filter(starts_on__lte=scope.year_end, ends_on__gte=scope.year_start)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def _people_scope(scope: KpiScope, person: str) -> Q:
+    """People by their organisation (like the KPI engine): the municipality and the school of the scope."""
+    which = Q()
+    if scope.municipality_id:
+        which &= Q(**{f"{person}__organisation__municipality_id": scope.municipality_id})
+    if scope.organisation_id:
+        which &= Q(**{f"{person}__organisation_id": scope.organisation_id})
+    return which
+
+
+# --- Number formats ------------------------------------------------------------------------------------------
+
+
+def _format(code: str) -> str:
+    definition = KPI_BY_CODE[code]
+    if str(definition.unit) == PERCENT:
+        return PERCENT_FORMAT
+    return INTEGER_FORMAT if definition.kind == COUNT else DECIMAL_FORMAT
+
+
+def _value(code: str, value) -> Formatted:
+    return Formatted(value, _format(code))
+
+
+def _title(code: str) -> str:
+    definition = KPI_BY_CODE[code]
+    return f"{definition.name}, {definition.unit}"
+
+
+# --- «Сводка» ------------------------------------------------------------------------------------------------
+
+
+def _preamble(filters: DashboardFilters, now: datetime) -> list[str]:
+    everything = _("все")
+    lines = [
+        _("Показатели (KPI)"),
+        _("Год: %(year)s") % {"year": filters.year},
+        _("Муниципалитет: %(name)s")
+        % {"name": filters.municipality.name if filters.municipality else _("все муниципалитеты")},
+        _("Школа: %(name)s") % {"name": filters.organisation.short_name if filters.organisation else everything},
+        _("Сезон: %(name)s")
+        % {
+            "name": str(filters.season)
+            if filters.season
+            else _("все сезоны, идущие в %(year)s году") % {"year": filters.year}
+        },
+        _("Сформировано %(moment)s") % {"moment": f"{timezone.localtime(now):%d.%m.%Y %H:%M}"},
+    ]
+    return lines
+
+
+def _summary_row(result: KpiResult) -> list:
+    group = _("приказ") if result.group == ORDER else _("программа")
+    target = None if result.target is None else float(result.target)
+    return [
+        group,
+        result.name,
+        result.formula,
+        result.numerator_text,
+        result.denominator_text,
+        result.numerator,
+        result.denominator,
+        _value(result.code, result.value),
+        result.unit,
+        result.target_label,
+        _value(result.code, target),
+        Status(result.status, result.status_label),
+        result.cumulative,
+    ]
+
+
+def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime) -> Sheet:
+    charted = [r for r in results if r.group == ORDER and r.unit == PERCENT]
+    others = [r for r in results if r not in charted]
+    columns = [
+        Column(_("Группа"), 12),
+        Column(_("Показатель"), 40, wrap=True),
+        Column(_("Формула"), 50, wrap=True),
+        Column(_("Числитель"), 40, wrap=True),
+        Column(_("Знаменатель"), 40, wrap=True),
+        Column(_("Числитель, значение"), 14),
+        Column(_("Знаменатель, значение"), 14),
+        Column(_("Значение"), 12),
+        Column(_("Единица"), 12),
+        Column(_("Цель"), 18),
+        Column(_("Цель, число"), 12),
+        Column(_("Статус"), 16),
+        Column(_("Нарастающий итог"), 12),
+    ]
+    chart = None
+    if charted:
+        chart = ChartSpec(
+            title=_("Показатели приказов и цели, %"),
+            category_column=2,
+            value_columns=(8, 11),
+            kind="bar",
+            y_title="%",
+            rows=len(charted),
+        )
+    return Sheet(
+        title=_("Сводка"),
+        columns=columns,
+        rows=[_summary_row(r) for r in charted + others],
+        chart=chart,
+        preamble=_preamble(filters, now),
+    )
+
+
+# --- Breakdown sheets --------------------------------------------------------------------------------------------
+
+
+def _by_place(filters: DashboardFilters, by: str, title: str, label: str, now: datetime) -> Sheet:
+    """One row per school (or municipality), a value column per KPI and a status column per order KPI."""
+    codes = [d.code for d in KPI_DEFINITIONS if by in d.breakdowns]
+    labels: dict = {}
+    values: dict[str, dict] = {}
+    for code in codes:
+        rows = kpi_breakdown(code=code, scope=filters.scope, by=by, now=now)
+        values[code] = {row.key: row for row in rows}
+        for row in rows:
+            labels.setdefault(row.key, row.label)
+    columns = [Column(label, 32, wrap=True)]
+    for code in codes:
+        columns.append(Column(_title(code), 14, wrap=True))
+        if KPI_BY_CODE[code].group == ORDER:
+            columns.append(Column(_("%(name)s: статус") % {"name": KPI_BY_CODE[code].name}, 14, wrap=True))
+    table = []
+    for key, name in labels.items():
+        line: list = [name]
+        for code in codes:
+            row = values[code].get(key)
+            line.append(_value(code, row.value if row else None))
+            if KPI_BY_CODE[code].group == ORDER:
+                line.append(Status(row.status, row.status_label) if row else None)
+        table.append(line)
+    return Sheet(title=title, columns=columns, rows=table)
+
+
+def _by_season(filters: DashboardFilters, now: datetime) -> Sheet:
+    codes = [d.code for d in KPI_DEFINITIONS if "season" in d.breakdowns]
+    labels: dict = {}
+    values: dict[str, dict] = {}
+    for code in codes:
+        rows = kpi_breakdown(code=code, scope=filters.scope, by="season", now=now)
+        values[code] = {row.key: row.value for row in rows}
+        for row in rows:
+            labels.setdefault(row.key, row.label)
+    columns = [Column(_("Сезон"), 36, wrap=True)] + [Column(_title(code), 14, wrap=True) for code in codes]
+    table = [[name] + [_value(code, values[code].get(key)) for code in codes] for key, name in labels.items()]
+    return Sheet(title=_("По сезонам"), columns=columns, rows=table)
+
+
+def _by_quarter(filters: DashboardFilters, now: datetime) -> Sheet:
+    labels: dict = {}
+    values: dict[str, dict] = {}
+    for code in QUARTERLY_CODES:
+        rows = kpi_quarters(code=code, scope=filters.scope, now=now)
+        values[code] = {(row.year, row.quarter): row.value for row in rows}
+        for row in rows:
+            labels.setdefault((row.year, row.quarter), row.label)
+    columns = [Column(_("Квартал"), 14)] + [Column(_title(code), 16, wrap=True) for code in QUARTERLY_CODES]
+    table = [
+        [name] + [_value(code, values[code].get(key)) for code in QUARTERLY_CODES]
+        for key, name in sorted(labels.items())
+    ]
+    percent = [i for i, code in enumerate(QUARTERLY_CODES, start=2) if str(KPI_BY_CODE[code].unit) == PERCENT]
+    chart = ChartSpec(title=_("Показатели по кварталам, %"), category_column=1, value_columns=percent, kind="line")
+    return Sheet(title=_("По кварталам"), columns=columns, rows=table, chart=chart if percent else None)
+
+
+def _by_activity(filters: DashboardFilters, now: datetime) -> Sheet:
+    rows = kpi_breakdown(code="attendance_rate", scope=filters.scope, by="activity", now=now)
+    columns = [
+        Column(_("Мероприятие"), 40, wrap=True),
+        Column(_("Отметки «Присутствовал» и «Опоздал»"), 16, wrap=True),
+        Column(_("Все отметки"), 14),
+        Column(_("Посещаемость, %"), 14, PERCENT_FORMAT),
+    ]
+    table = [[row.label, row.numerator, row.denominator, row.value] for row in rows]
+    return Sheet(title=_("Посещаемость по занятиям"), columns=columns, rows=table)
+
+
+def _by_criterion(filters: DashboardFilters, now: datetime) -> Sheet:
+    rows = kpi_breakdown(code="criterion_score_avg", scope=filters.scope, by="criterion", now=now)
+    columns = [
+        Column(_("Критерий"), 40, wrap=True),
+        Column(_("Сумма баллов"), 14, INTEGER_FORMAT),
+        Column(_("Оценок"), 12, INTEGER_FORMAT),
+        Column(_("Средний балл"), 14, DECIMAL_FORMAT),
+    ]
+    table = [[row.label, row.numerator, row.denominator, row.value] for row in rows]
+    return Sheet(title=_("Оценки по критериям"), columns=columns, rows=table)
+
+
+# --- Raw data -------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _local_date(moment: datetime | None, zone: str) -> date | None:
+    return moment.astimezone(_zone(zone)).date() if moment else None
+
+
+def _count(qs) -> Coalesce:
+    """The number of related rows of the outer enrollment, as a correlated subquery (no join fan-out)."""
+    counted = qs.filter(enrollment=OuterRef("pk")).order_by().values("enrollment").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def _full_name(last: str, first: str, middle: str) -> str:
+    return " ".join(part for part in (last, first, middle) if part)
+
+
+def _enrollments(scope: KpiScope, season_ids: list[int]):
+    approved = EnrollmentStatusChange.objects.filter(enrollment=OuterRef("pk"), to_status=Enrollment.Status.ACTIVE)
+    return (
+        Enrollment.objects.filter(_people_scope(scope, "person"), season_id__in=season_ids)
+        .annotate(
+            approved_at=Subquery(approved.order_by("changed_at").values("changed_at")[:1]),
+            n_attended=_count(
+                Attendance.objects.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE])
+            ),
+            n_submitted=_count(Submission.objects.filter(is_current=True)),
+            n_on_time=_count(Submission.objects.filter(is_current=True, is_late=False)),
+            n_missed=_count(MissedVideo.objects.all()),
+            n_certificates=_count(Certificate.objects.filter(revoked_at__isnull=True)),
+        )
+        .order_by("season__program__title", "season__starts_on", "person__last_name", "person__first_name", "pk")
+    )
+
+
+PARTICIPANT_FIELDS = (
+    "season__program__title",
+    "season__title",
+    "season__time_zone",
+    "person__last_name",
+    "person__first_name",
+    "person__middle_name",
+    "person__organisation__short_name",
+    "person__organisation__municipality__name",
+    "status",
+    "applied_at",
+    "approved_at",
+    "n_attended",
+    "n_submitted",
+    "n_on_time",
+    "n_missed",
+    "n_certificates",
+)
+
+
+def _participant_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
+    statuses = {value: str(label) for value, label in Enrollment.Status.choices}
+    rows = _enrollments(scope, season_ids).values_list(*PARTICIPANT_FIELDS)
+    for (
+        program,
+        season,
+        zone,
+        last,
+        first,
+        middle,
+        school,
+        municipality,
+        status,
+        applied,
+        approved,
+        *counts,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield [
+            program,
+            season,
+            _full_name(last, first, middle),
+            school or "",
+            municipality or "",
+            statuses.get(status, status),
+            _local_date(applied, zone),
+            _local_date(approved, zone),
+            *counts,
+        ]
+
+
+def _participants(scope: KpiScope, season_ids: list[int]) -> Sheet:
+    columns = [
+        Column(_("Программа"), 30, wrap=True),
+        Column(_("Сезон"), 14),
+        Column(_("ФИО"), 32),
+        Column(_("Школа"), 28, wrap=True),
+        Column(_("Муниципалитет"), 22),
+        Column(_("Статус"), 18),
+        Column(_("Заявка подана"), 13),
+        Column(_("Принят в программу"), 13),
+        Column(_("Посещено занятий"), 12, INTEGER_FORMAT),
+        Column(_("Видеоуроков сдано"), 12, INTEGER_FORMAT),
+        Column(_("Из них в срок"), 12, INTEGER_FORMAT),
+        Column(_("Видеоуроков не сдано в срок"), 14, INTEGER_FORMAT),
+        Column(_("Сертификатов"), 12, INTEGER_FORMAT),
+    ]
+    return Sheet(title=_("Участники"), columns=columns, rows=_participant_rows(scope, season_ids))
+
+
+def _attendance(scope: KpiScope, season_ids: list[int]):
+    return Attendance.objects.filter(
+        _people_scope(scope, "enrollment__person"), session__activity__season_id__in=season_ids
+    ).order_by(
+        "session__starts_at", "session_id", "enrollment__person__last_name", "enrollment__person__first_name", "pk"
+    )
+
+
+ATTENDANCE_FIELDS = (
+    "session__starts_at",
+    "session__activity__season__time_zone",
+    "session__activity__season__program__title",
+    "session__activity__season__title",
+    "session__activity__title",
+    "session__title",
+    "enrollment__person__last_name",
+    "enrollment__person__first_name",
+    "enrollment__person__middle_name",
+    "enrollment__person__organisation__short_name",
+    "enrollment__person__organisation__municipality__name",
+    "status",
+    "source",
+    "is_default",
+)
+
+
+def _attendance_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
+    statuses = {value: str(label) for value, label in Attendance.Status.choices}
+    sources = {value: str(label) for value, label in Attendance._meta.get_field("source").choices}
+    rows = _attendance(scope, season_ids).values_list(*ATTENDANCE_FIELDS)
+    for (
+        starts,
+        zone,
+        program,
+        season,
+        activity,
+        session,
+        last,
+        first,
+        middle,
+        school,
+        municipality,
+        status,
+        source,
+        default,
+    ) in rows.iterator(chunk_size=CHUNK):
+        local = starts.astimezone(_zone(zone))
+        how = sources.get(source, source)
+        if default and source != "default":
+            how = _("%(how)s (по умолчанию)") % {"how": how}
+        yield [
+            local.date(),
+            f"{local:%H:%M}",
+            program,
+            season,
+            activity,
+            session,
+            _full_name(last, first, middle),
+            school or "",
+            municipality or "",
+            statuses.get(status, status),
+            how,
+        ]
+
+
+def _attendance_sheet(scope: KpiScope, season_ids: list[int]) -> Sheet:
+    columns = [
+        Column(_("Дата"), 12),
+        Column(_("Начало"), 8),
+        Column(_("Программа"), 30, wrap=True),
+        Column(_("Сезон"), 14),
+        Column(_("Мероприятие"), 32, wrap=True),
+        Column(_("Занятие"), 28, wrap=True),
+        Column(_("ФИО"), 32),
+        Column(_("Школа"), 28, wrap=True),
+        Column(_("Муниципалитет"), 22),
+        Column(_("Отметка"), 18),
+        Column(_("Как отмечено"), 22),
+    ]
+    return Sheet(title=_("Посещаемость"), columns=columns, rows=_attendance_rows(scope, season_ids))
+
+
+# --- The export kind -----------------------------------------------------------------------------------------------
+
+
+def kpi_workbook_build(params: dict, *, now: datetime | None = None) -> tuple[Sequence[Sheet], int]:
+    now = now or timezone.now()
+    filters = _filters(params)
+    scope = filters.scope
+    season_ids = _season_ids(scope)
+    sheets = [_summary(filters, kpi_report(scope=scope, now=now), now)]
+    if filters.municipality is not None:
+        sheets.append(_by_place(filters, "organisation", _("По школам"), _("Школа"), now))
+    else:
+        sheets.append(_by_place(filters, "municipality", _("По муниципалитетам"), _("Муниципалитет"), now))
+    sheets += [
+        _by_season(filters, now),
+        _by_quarter(filters, now),
+        _by_activity(filters, now),
+        _by_criterion(filters, now),
+    ]
+    small = sum(len(sheet.rows) for sheet in sheets)
+    enrollments = Enrollment.objects.filter(_people_scope(scope, "person"), season_id__in=season_ids).count()
+    marks = Attendance.objects.filter(
+        _people_scope(scope, "enrollment__person"), session__activity__season_id__in=season_ids
+    ).count()
+    sheets += [_participants(scope, season_ids), _attendance_sheet(scope, season_ids)]
+    return sheets, small + enrollments + marks
+
+
+def kpi_workbook_file_name(params: dict) -> str:
+    if params.get("organisation"):
+        place = f"school{params['organisation']}"
+    elif params.get("municipality"):
+        place = f"mun{params['municipality']}"
+    else:
+        place = "all"
+    stem = f"kpi-{params.get('year', '')}-{place}"
+    if params.get("season"):
+        stem += f"-season{params['season']}"
+    return export_file_name(stem)
+
+
+register_export(ExportKind(key=KIND, build=kpi_workbook_build, file_name=kpi_workbook_file_name))

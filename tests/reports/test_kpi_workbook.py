@@ -1,0 +1,266 @@
+"""The KPI workbook export: a small district whose KPI values are known, exported and opened back with openpyxl."""
+
+import io
+import os
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from activities.models import Attendance
+from participants.models import BackgroundJob, User
+from reports.exports import export_run, export_start
+from reports.models import KpiTarget
+from reports.workbooks import KIND, kpi_workbook_file_name
+from reports.xlsx import DATE_FORMAT, INTEGER_FORMAT, PERCENT_FORMAT
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    EnrollmentFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SeasonFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SHEETS = [
+    "Сводка",
+    "По школам",
+    "По сезонам",
+    "По кварталам",
+    "Посещаемость по занятиям",
+    "Оценки по критериям",
+    "Участники",
+    "Посещаемость",
+]
+# 20:00 UTC on 5 October is 01:00 on 6 October in the season's zone (Asia/Yekaterinburg, UTC+5).
+SESSION_AT = datetime(2026, 10, 5, 20, 0, tzinfo=UTC)
+HEADER_ROW = 7  # six preamble lines above the header of «Сводка»
+
+
+@pytest.fixture
+def district():
+    home, other = MunicipalityFactory(name="Октябрьский"), MunicipalityFactory(name="Заречный")
+    first = OrganisationFactory(municipality=home, short_name="Школа № 1")
+    second = OrganisationFactory(municipality=home, short_name="Школа № 2")
+    far = OrganisationFactory(municipality=other, short_name="Дальняя школа")
+    season = SeasonFactory(
+        program__municipality=home,
+        program__title="Школа молодого педагога",
+        program__organiser=first,
+        title="2026–2027",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 5, 31),
+    )
+    # Young-teachers share in the home municipality: 1 of 4 teachers with a known experience = 25 %.
+    ann = PersonFactory(organisation=first, last_name='=HYPERLINK("http://evil")', experience_years=3)
+    bob = PersonFactory(organisation=first, last_name="Борисов", first_name="Борис", experience_years=10)
+    cat = PersonFactory(organisation=second, last_name="Кошкина", experience_years=10)
+    PersonFactory(organisation=second, last_name="Данилова", experience_years=10)
+    stranger = PersonFactory(organisation=far, last_name="Чужая", experience_years=1)
+    KpiTarget.objects.create(
+        municipality=home, code="young-teachers-share", title="Молодые", year=2026, value=Decimal("30")
+    )
+    session = SessionFactory(activity=ActivityFactory(season=season, title="Вебинар"), starts_at=SESSION_AT)
+    marks = {ann: Attendance.Status.PRESENT, bob: Attendance.Status.ABSENT, cat: Attendance.Status.LATE}
+    marks[stranger] = Attendance.Status.PRESENT
+    enrollments = {}
+    for person, status in marks.items():
+        enrollments[person.pk] = EnrollmentFactory(person=person, season=season)
+        AttendanceFactory(session=session, enrollment=enrollments[person.pk], status=status)
+    management = UserFactory(role=User.Role.MANAGEMENT, municipality=home)
+    return {
+        "home": home,
+        "other": other,
+        "first": first,
+        "season": season,
+        "session": session,
+        "management": management,
+        "ann": ann,
+    }
+
+
+def _export(user, params, callbacks_fixture):
+    with callbacks_fixture(execute=False):
+        job = export_start(kind=KIND, title="Показатели", params={"user": user.pk, **params}, by=user)
+    export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.DONE, job.message
+    return job, load_workbook(io.BytesIO(job.result_file.read()))
+
+
+def _file_name(job):
+    return os.path.basename(job.result_file.name)
+
+
+def _rows(sheet, first_row=2):
+    return [list(row) for row in sheet.iter_rows(min_row=first_row, values_only=True)]
+
+
+def _kpi_row(sheet, name):
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
+        if row[1].value == name:
+            return row
+    raise AssertionError(f"no row {name}")
+
+
+def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_chart(
+    district, django_capture_on_commit_callbacks
+):
+    params = {"year": 2026, "municipality": district["home"].pk}
+    job, book = _export(district["management"], params, django_capture_on_commit_callbacks)
+
+    assert book.sheetnames == SHEETS
+    assert _file_name(job).startswith(f"kpi-2026-mun{district['home'].pk}-") and _file_name(job).endswith(".xlsx")
+    summary = book["Сводка"]
+    preamble = [summary.cell(row=n, column=1).value for n in range(1, HEADER_ROW)]
+    assert preamble[0] == "Показатели (KPI)" and preamble[1] == "Год: 2026"
+    assert preamble[2] == "Муниципалитет: Октябрьский" and preamble[3] == "Школа: все"
+    assert preamble[5].startswith("Сформировано ")
+    header = [cell.value for cell in summary[HEADER_ROW]]
+    assert header[:3] == ["Группа", "Показатель", "Формула"]
+    assert header[7:13] == ["Значение", "Единица", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
+    assert summary.freeze_panes == f"A{HEADER_ROW + 1}"
+    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:M")
+    assert summary.column_dimensions["B"].width == 40
+
+    row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
+    group, _name, _formula, _num_text, _den_text, num, den, value, unit, target, target_n, status, cumulative = row
+    assert group.value == "приказ" and (num.value, den.value, value.value) == (1, 4, 25)
+    assert unit.value == "%" and target.value == "не менее 30 %" and target_n.value == 30
+    assert status.value == "Не достигнуто" and status.fill.fgColor.rgb.endswith("FFCDD2")
+    assert value.number_format == PERCENT_FORMAT and num.number_format == INTEGER_FORMAT
+    assert cumulative.value in ("да", "нет")
+    participants = _kpi_row(summary, "Участвуют")
+    assert participants[0].value == "программа" and participants[7].value == 3
+    assert participants[7].number_format == INTEGER_FORMAT
+    assert len(summary._charts) == 1  # the orders' per-cent KPIs against their targets
+
+
+def test_breakdown_sheets_per_school_season_quarter_and_activity(district, django_capture_on_commit_callbacks):
+    params = {"year": 2026, "municipality": district["home"].pk}
+    _job, book = _export(district["management"], params, django_capture_on_commit_callbacks)
+
+    schools = book["По школам"]
+    header = [cell.value for cell in schools[1]]
+    young = header.index("Доля учителей со стажем педагогической работы до пяти лет, %")
+    assert header[young + 1] == "Доля учителей со стажем педагогической работы до пяти лет: статус"
+    by_school = {row[0]: row for row in _rows(schools)}
+    assert set(by_school) == {"Школа № 1", "Школа № 2"}  # the neighbour's school is not listed
+    assert by_school["Школа № 1"][young] == 50 and by_school["Школа № 2"][young] == 0
+    assert by_school["Школа № 1"][young + 1] == "Достигнуто"
+    assert schools.freeze_panes == "A2" and schools.auto_filter.ref.startswith("A1:")
+
+    seasons = _rows(book["По сезонам"])
+    assert [row[0] for row in seasons] == ["Школа молодого педагога — 2026–2027"]
+    activity = _rows(book["Посещаемость по занятиям"])
+    assert activity == [["Вебинар", 2, 3, 66.7]]
+    quarters = book["По кварталам"]
+    assert [row[0] for row in _rows(quarters)][:2] == ["3 кв. 2026", "4 кв. 2026"]
+    assert len(quarters._charts) == 1
+
+
+def test_raw_sheets_stream_the_scope_only_with_dates_in_the_seasons_zone(district, django_capture_on_commit_callbacks):
+    params = {"year": 2026, "municipality": district["home"].pk}
+    _job, book = _export(district["management"], params, django_capture_on_commit_callbacks)
+
+    people = book["Участники"]
+    assert people["C1"].value == "ФИО" and people.freeze_panes == "A2"
+    rows = _rows(people)
+    names = [row[2] for row in rows]
+    assert len(rows) == 3 and not any("Чужая" in name for name in names)  # the neighbour's teacher is absent
+    assert '\'=HYPERLINK("http://evil") Мария Петровна' in names  # a formula-looking name is neutralised
+    bob = next(row for row in rows if row[2].startswith("Борисов"))
+    assert bob[:6] == [
+        "Школа молодого педагога",
+        "2026–2027",
+        "Борисов Борис Петровна",
+        "Школа № 1",
+        "Октябрьский",
+        "Участвует",
+    ]
+    assert bob[8:] == [0, 0, 0, 0, 0]  # absent: no session attended
+    assert isinstance(bob[6], datetime) and people["G2"].number_format == DATE_FORMAT
+
+    marks = book["Посещаемость"]
+    rows = _rows(marks)
+    assert len(rows) == 3
+    assert {row[0] for row in rows} == {datetime(2026, 10, 6)} and {row[1] for row in rows} == {"01:00"}
+    assert marks["A2"].number_format == DATE_FORMAT
+    assert {row[9] for row in rows} == {"Присутствовал", "Отсутствовал", "Опоздал"}
+    assert {row[10] for row in rows} == {"Отмечено вручную"}
+    assert marks.auto_filter.ref == "A1:K4" and marks.column_dimensions["A"].width == 12
+
+
+def test_a_directors_workbook_holds_only_their_school(district, django_capture_on_commit_callbacks):
+    director = PersonFactory(
+        organisation=district["first"], is_manager=True, user=UserFactory(role=User.Role.DIRECTOR)
+    ).user
+    params = {"year": 2026, "municipality": district["home"].pk, "organisation": district["first"].pk}
+    job, book = _export(director, params, django_capture_on_commit_callbacks)
+
+    assert f"school{district['first'].pk}" in _file_name(job)
+    assert book["Сводка"]["D1"].value is None and book["Сводка"]["A4"].value == "Школа: Школа № 1"
+    assert [row[0] for row in _rows(book["По школам"])] == ["Школа № 1"]
+    assert sorted(row[2][:7] for row in _rows(book["Участники"])) == ["'=HYPER", "Борисов"]
+    assert len(_rows(book["Посещаемость"])) == 2
+
+
+def test_a_superuser_without_a_municipality_gets_one_row_per_municipality(district, django_capture_on_commit_callbacks):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    _job, book = _export(admin, {"year": 2026}, django_capture_on_commit_callbacks)
+
+    assert "По муниципалитетам" in book.sheetnames and "По школам" not in book.sheetnames
+    assert [row[0] for row in _rows(book["По муниципалитетам"])] == ["Заречный", "Октябрьский"]
+    assert len(_rows(book["Участники"])) == 4 and len(_rows(book["Посещаемость"])) == 4
+
+
+def test_a_reader_who_lost_access_gets_a_failed_job_not_data(district, django_capture_on_commit_callbacks):
+    reader = district["management"]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = export_start(kind=KIND, title="Показатели", params={"user": reader.pk, "year": 2026}, by=reader)
+    reader.role = User.Role.TEACHER
+    reader.save(update_fields=["role"])
+
+    export_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED and not job.result_file
+    assert job.message == "Выгрузка не сформирована: у вас больше нет доступа к этим показателям."
+
+
+def test_the_file_name_is_ascii_with_the_year_the_place_and_the_day():
+    name = kpi_workbook_file_name({"user": 1, "year": 2026, "municipality": 7, "season": 3})
+    assert name.startswith("kpi-2026-mun7-season3-") and name.endswith(".xlsx") and name.isascii()
+
+
+def _dataset(n):
+    home = MunicipalityFactory(name="Октябрьский")
+    season = SeasonFactory(program__municipality=home, starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31))
+    session = SessionFactory(activity__season=season, starts_at=SESSION_AT)
+    for _ in range(n):
+        enrollment = EnrollmentFactory(season=season, person__organisation__municipality=home)
+        AttendanceFactory(session=session, enrollment=enrollment)
+    return UserFactory(role=User.Role.MANAGEMENT, municipality=home)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_export_runs_a_constant_number_of_queries(n, django_capture_on_commit_callbacks, django_assert_num_queries):
+    reader = _dataset(n)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = export_start(kind=KIND, title="Показатели", params={"user": reader.pk, "year": 2026}, by=reader)
+
+    # The KPI engine's grouped queries, the breakdowns, two counts and two streamed raw-data queries: the same
+    # literal number whatever the number of enrollments, attendance marks and schools.
+    with django_assert_num_queries(242):
+        export_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.DONE
+    book = load_workbook(io.BytesIO(job.result_file.read()), read_only=True)
+    assert len(_rows(book["Участники"])) == n and len(_rows(book["Посещаемость"])) == n
