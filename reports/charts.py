@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .kpi import unit_for
+
 MET, MISSED, NEUTRAL = "met", "missed", "neutral"
 COLOURS = {MET: "#2e7d32", MISSED: "#c62828", NEUTRAL: "#0b5394"}
 TARGET_COLOUR = "#1b1b1b"
@@ -41,7 +43,7 @@ def _number(value: float) -> str:
 
 
 def _with_unit(value: float, unit: str) -> str:
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}".strip()
+    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit_for(value, str(unit))}".strip()
 
 
 def nice_ceiling(value: float) -> float:

@@ -51,6 +51,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
@@ -87,6 +88,17 @@ COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects som
 COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
 ORDER, PROGRAM = "order", "program"
 GROUPS = ("organisation", "municipality", "season", "activity", "criterion")
+
+
+def unit_for(value, unit: str) -> str:
+    """Units that are words agree with the number: «1 мероприятие», «3 мероприятия», «2,1 балла»."""
+    number = float(value)
+    whole = round(number, 1).is_integer()
+    if unit == str(EVENTS):
+        return ngettext("мероприятие", "мероприятий", int(number)) if whole else gettext("мероприятия")
+    if unit == str(POINTS):
+        return ngettext("балл", "баллов", int(number)) if whole else gettext("балла")
+    return unit
 
 
 # --- Values and definitions --------------------------------------------------------------------------------
@@ -1085,7 +1097,13 @@ def _labels(by: str, keys: set, scope: KpiScope, ctx: KpiContext) -> dict:
             qs = qs.filter(pk=scope.municipality_id)
         return dict(qs.order_by("name").values_list("pk", "name"))
     if by == "season":
-        return {season.pk: str(season) for season in ctx.seasons}
+        # A municipality's own programs' seasons are listed even without data; another municipality's season
+        # only when people of the scope took part in it.
+        return {
+            season.pk: str(season)
+            for season in ctx.seasons
+            if season.pk in keys or not scope.municipality_id or season.program.municipality_id == scope.municipality_id
+        }
     if by == "activity":
         return dict(Activity.objects.filter(pk__in=known).order_by("season", "order", "pk").values_list("pk", "title"))
     qs = RubricCriterion.objects.filter(pk__in=known).select_related("rubric").order_by("rubric", "order", "pk")
@@ -1185,4 +1203,5 @@ __all__ = [
     "kpi_status",
     "kpi_target",
     "kpi_values",
+    "unit_for",
 ]

@@ -420,5 +420,14 @@ TEMPLATE = {
             "source": f"{SOURCE}, результат 4 (не менее двух в год)",
             "values": {year: Decimal("2") for year in YEARS},
         },
+        {
+            "code": "pre-professional-events",
+            "title": "Мероприятия по допрофессиональной подготовке обучающихся",
+            "for_program": True,
+            "unit": "мероприятий",
+            "comparison": "gte",
+            "source": f"{SOURCE}, результат 10 (не менее двух мероприятий)",
+            "values": {year: Decimal("2") for year in YEARS},
+        },
     ],
 }

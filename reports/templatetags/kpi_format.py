@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from reports.kpi import unit_for
+
 register = template.Library()
 
 STATUS_BADGES = {
@@ -26,10 +28,10 @@ def kpi_number(value) -> str:
 
 @register.filter
 def kpi_value(value, unit="") -> str:
-    """The value with its unit («12,5 %», «3 мероприятий»), or «нет данных» when there is nothing to measure."""
+    """The value with its unit («12,5 %», «3 мероприятия»), or «нет данных» when there is nothing to measure."""
     if value is None:
         return _("нет данных")
-    return f"{kpi_number(value)} {unit}".strip()
+    return f"{kpi_number(value)} {unit_for(value, str(unit))}".strip()
 
 
 @register.filter

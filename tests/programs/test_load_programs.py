@@ -158,6 +158,9 @@ def test_seed_003_kpi_targets_for_verkhnebureinsky_district():
     assert values("continuous-formats-diagnostics") == {2021: 9, 2022: 20, 2023: 30}
     assert values("young-teachers-share") == {2021: Decimal("15.5"), 2022: Decimal("15.5"), 2023: Decimal("15.5")}
     assert values("higher-education-staffing") == {2021: Decimal("86.5"), 2022: Decimal("86.5"), 2023: 87}
+    # «не менее двух в год» (result 4) and «не менее двух мероприятий» (result 10).
+    assert values("prestige-burnout-events") == {2021: 2, 2022: 2, 2023: 2}
+    assert values("pre-professional-events") == {2021: 2, 2022: 2, 2023: 2}
     assert set(targets.values_list("program__slug", flat=True)) == {"pedcluster-27"}
 
 

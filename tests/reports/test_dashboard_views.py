@@ -61,7 +61,9 @@ def test_management_reads_their_municipalitys_numbers_against_the_target(client,
     assert "Заречная школа" not in html
     # The order KPIs in % as a chart (value vs target), with a share without data shown as such.
     assert html.count('role="img"') == 1 and 'data-value="25.0"' in html and 'data-target="20.0"' in html
-    assert "нет данных" in _row(html, "remote-pd-share") or "0 %" in _row(html, "remote-pd-share")
+    # Two teachers of the municipality finished a course this year, neither remotely: 0 of 2, not «no data».
+    remote = _row(html, "remote-pd-share")
+    assert "0 %" in remote and "0 / 2" in remote and "нет данных" not in remote
     assert "Цель не задана" in _row(html, "participants_active")
 
 
@@ -72,6 +74,13 @@ def test_a_coordinator_reads_like_management_and_may_choose_a_school(client, wor
     row = _row(response.content.decode(), FR_DIAG)
     assert "0 %" in row and "0 / 2" in row and "Не достигнуто" in row
     assert f"organisation={world['s2'].pk}" in row  # the link to the KPI keeps the filters
+    # The workbook download carries the same filters.
+    html = response.content.decode()
+    form = html[
+        html.index('action="/reports/download/"') : html.index("</form>", html.index('action="/reports/download/"'))
+    ]
+    assert f'name="organisation" value="{world["s2"].pk}"' in form and f'name="year" value="{world["year"]}"' in form
+    assert "Скачать XLSX" in form
 
 
 def test_a_director_reads_their_own_school_only(client, world):

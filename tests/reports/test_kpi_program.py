@@ -217,3 +217,19 @@ def test_nothing_to_measure_is_no_data(world):
     ]:
         assert got[code].value is None and got[code].status == "no_data", code
     assert got["participants_active"].value == 0  # a count: zero is a value
+
+
+def test_per_season_lists_the_municipalitys_seasons_and_foreign_ones_only_with_its_people(world):
+    m = world["m"]
+    own_quiet = SeasonFactory(program__municipality=m, starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31))
+    foreign_quiet = SeasonFactory(starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31))
+    foreign_joined = SeasonFactory(starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31))
+    EnrollmentFactory(season=foreign_joined, person=PersonFactory(organisation__municipality=m), status=S.ACTIVE)
+    rows = kpi_breakdown(
+        code="participants_active", scope=KpiScope(year=2025, municipality_id=m.pk), by="season", now=NOW
+    )
+    listed = {row.key: row.value for row in rows}
+    # The program's season (p1, p2 active), the municipality's quiet season (0), the neighbour's season one of
+    # the municipality's teachers joined (1); the neighbour's season without them is not listed at all.
+    assert listed == {world["season"].pk: 2, own_quiet.pk: 0, foreign_joined.pk: 1}
+    assert foreign_quiet.pk not in listed
