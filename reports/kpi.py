@@ -51,8 +51,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext, pgettext
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
 from experts.models import LessonVisit, MentoringPair
@@ -95,9 +95,9 @@ def unit_for(value, unit: str) -> str:
     number = float(value)
     whole = round(number, 1).is_integer()
     if unit == str(EVENTS):
-        return ngettext("мероприятие", "мероприятий", int(number)) if whole else gettext("мероприятия")
+        return npgettext("KPI unit", "мероприятие", "мероприятий", int(number)) if whole else pgettext("KPI unit", "мероприятия")
     if unit == str(POINTS):
-        return ngettext("балл", "баллов", int(number)) if whole else gettext("балла")
+        return npgettext("KPI unit", "балл", "баллов", int(number)) if whole else pgettext("KPI unit", "балла")
     return unit
 
 

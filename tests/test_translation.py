@@ -145,10 +145,13 @@ def test_catalogue_is_complete_and_not_fuzzy():
 
 def test_compiled_catalogue_matches_the_po():
     """The .mo is committed (no gettext needed at run time) and is not older than the .po's contents."""
-    po_msgids = {
-        e["fields"]["msgid"].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-        for e in _po_entries(PO.read_text(encoding="utf-8"))[1:]
-    }
+
+    def key(fields: dict) -> str:
+        # A message with a context is stored in the .mo as "context\x04msgid".
+        raw = fields["msgid"] if "msgctxt" not in fields else f"{fields['msgctxt']}\x04{fields['msgid']}"
+        return raw.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+    po_msgids = {key(e["fields"]) for e in _po_entries(PO.read_text(encoding="utf-8"))[1:]}
     with MO.open("rb") as fh:
         catalog = gettext.GNUTranslations(fh)._catalog
     mo_msgids = {key[0] if isinstance(key, tuple) else key for key in catalog} - {""}
