@@ -99,11 +99,13 @@ def measure(requests: int, warmup: int) -> dict:
     for _name, email, url in pages:
         for _ in range(warmup):
             get(email, url)
-    queries = {}
+    queries, sql_ms, slowest = {}, {}, {}
     for name, email, url in pages:
         with CaptureQueriesContext(connection) as captured:
             get(email, url)
         queries[name] = len(captured)
+        sql_ms[name] = sum(float(query["time"]) for query in captured.captured_queries) * 1000
+        slowest[name] = max(captured.captured_queries, key=lambda query: float(query["time"]))
     times = {name: [] for name, _e, _u in pages}
     for round_no in range(requests):
         shift = round_no % len(pages)  # a different page goes first in each round
@@ -128,6 +130,9 @@ def measure(requests: int, warmup: int) -> dict:
             "median_ms": round(ms, 2),
             "x_bare": round(ratio, 1),
             "queries": queries[name],
+            "sql_ms": round(sql_ms[name], 1),
+            "slowest_query_ms": round(float(slowest[name]["time"]) * 1000, 1),
+            "slowest_query": " ".join(slowest[name]["sql"].split())[:160],
             "target": "-" if name == BARE else f"<= {QUERY_TARGET} queries, <= {RATIO_TARGET:g}x bare",
             "verdict": "-" if name == BARE else ("met" if not missed else "missed: " + "; ".join(missed)),
         }
@@ -135,9 +140,11 @@ def measure(requests: int, warmup: int) -> dict:
 
 
 def table(rows: dict) -> str:
-    lines = [f"{'page':18} {'median ms':>10} {'x bare':>7} {'queries':>8}  verdict"]
+    lines = [f"{'page':18} {'median ms':>10} {'x bare':>7} {'queries':>8} {'sql ms':>7}  verdict"]
     for name, row in rows.items():
-        lines.append(f"{name:18} {row['median_ms']:>10.2f} {row['x_bare']:>7.1f} {row['queries']:>8}  {row['verdict']}")
+        lines.append(
+            f"{name:18} {row['median_ms']:>10.2f} {row['x_bare']:>7.1f} {row['queries']:>8} {row['sql_ms']:>7.1f}  {row['verdict']}"
+        )
     return "\n".join(lines)
 
 
