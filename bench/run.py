@@ -34,6 +34,10 @@ FORCE_SQLITE = False  # --sqlite: measure on SQLite even where PostgreSQL is ins
 sys.path.insert(0, str(BASE_DIR / "scripts"))
 import test_services  # noqa: E402
 
+sys.modules.setdefault("run", sys.modules[__name__])  # benchmark modules `import run` even when this is __main__
+import load  # noqa: E402
+import pages  # noqa: E402
+
 # The tables the row counts are taken from, under a readable name.
 COUNTED_TABLES = {
     "people": "participants_person",
@@ -196,6 +200,8 @@ def seed_region() -> dict:
 BENCHMARKS: dict[str, tuple[Callable[[], dict], str]] = {
     "seed_district": (seed_district, "`seed_demo --scale district` on a fresh, migrated database"),
     "seed_region": (seed_region, "`seed_demo --scale region` on a fresh, migrated database"),
+    "pages": (pages.pages, "key pages on the region data: median server time and queries, against a bare view"),
+    "load": (load.load, "gunicorn, 2 workers, wrk with 50 connections: cabinet, expert queue and the bare view"),
 }
 
 
