@@ -33,6 +33,7 @@ FORCE_SQLITE = False  # --sqlite: measure on SQLite even where PostgreSQL is ins
 # Reuse the throwaway-service code of `make test` rather than copying it.
 sys.path.insert(0, str(BASE_DIR / "scripts"))
 import test_services  # noqa: E402
+from jobs import certificates, export, jobs  # noqa: E402  (bench/jobs.py: issue 7, parts 1b–1d)
 
 # The tables the row counts are taken from, under a readable name.
 COUNTED_TABLES = {
@@ -196,6 +197,9 @@ def seed_region() -> dict:
 BENCHMARKS: dict[str, tuple[Callable[[], dict], str]] = {
     "seed_district": (seed_district, "`seed_demo --scale district` on a fresh, migrated database"),
     "seed_region": (seed_region, "`seed_demo --scale region` on a fresh, migrated database"),
+    "jobs": (jobs, "the deadline + exclusion job over all enrollments vs a naive per-enrollment loop"),
+    "certificates": (certificates, "certificate PDFs per second in one batch vs one WeasyPrint call each"),
+    "export": (export, "the 100,000-row KPI workbook: time and peak memory vs openpyxl's normal mode"),
 }
 
 
