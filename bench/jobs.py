@@ -417,7 +417,7 @@ def export() -> dict:
 
 
 def _export_params() -> tuple[dict, dict]:
-    """The management reader's filters whose attendance sheet is closest to EXPORT_ROWS rows (not above 1.3×)."""
+    """The management reader's filters (year, municipality) with about EXPORT_ROWS attendance rows."""
     from django.utils import timezone
 
     from activities.models import Attendance
@@ -443,8 +443,9 @@ def _export_params() -> tuple[dict, dict]:
                 _people_scope(scope, "enrollment__person"), session__activity__season_id__in=_season_ids(scope)
             ).count()
             candidates.append((rows, kpi_workbook_params(user=user, filters=filters), data))
-    fitting = [c for c in candidates if c[0] <= EXPORT_ROWS * 1.3] or candidates
-    rows, params, data = min(fitting, key=lambda c: abs(c[0] - EXPORT_ROWS))
+    # The smallest scope with at least 70 % of EXPORT_ROWS rows, else the biggest there is.
+    big = [c for c in candidates if c[0] >= EXPORT_ROWS * 0.7]
+    rows, params, data = min(big, key=lambda c: c[0]) if big else max(candidates, key=lambda c: c[0])
     return params, {"filters": data, "rows": rows}
 
 
@@ -480,13 +481,15 @@ def _normal_write(sheets, path) -> int:
         for line in spec.preamble:
             sheet.append([spreadsheet_safe(line)])
         sheet.append([str(column.title) for column in spec.columns])
+        current = sheet.max_row  # once: max_row scans every cell
         for row in spec.rows:
             values = [plain(value) for value in row]
             sheet.append(values)
+            current += 1
             for index, value in enumerate(values, start=1):
                 if isinstance(value, date):
                     fmt = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-                    sheet.cell(row=sheet.max_row, column=index).number_format = fmt
+                    sheet.cell(row=current, column=index).number_format = fmt
             written += 1
     workbook.save(path)
     return written
