@@ -33,6 +33,7 @@ FORCE_SQLITE = False  # --sqlite: measure on SQLite even where PostgreSQL is ins
 # Reuse the throwaway-service code of `make test` rather than copying it.
 sys.path.insert(0, str(BASE_DIR / "scripts"))
 import test_services  # noqa: E402
+from jobs import certificates, export, jobs  # noqa: E402  (bench/jobs.py: issue 7, parts 1b–1d)
 
 sys.modules.setdefault("run", sys.modules[__name__])  # benchmark modules `import run` even when this is __main__
 import load  # noqa: E402
@@ -202,6 +203,9 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], str]] = {
     "seed_region": (seed_region, "`seed_demo --scale region` on a fresh, migrated database"),
     "pages": (pages.pages, "key pages on the region data: median server time and queries, against a bare view"),
     "load": (load.load, "gunicorn, 2 workers, wrk with 50 connections: cabinet, expert queue and the bare view"),
+    "jobs": (jobs, "the deadline + exclusion job over all enrollments vs a naive per-enrollment loop"),
+    "certificates": (certificates, "certificate PDFs per second in one batch vs one WeasyPrint call each"),
+    "export": (export, "the 100,000-row KPI workbook: time and peak memory vs openpyxl's normal mode"),
 }
 
 
