@@ -1,8 +1,9 @@
 """The activities app's sections of the teacher's cabinet: risks, deadlines, the roadmap, certificates.
 
-The first of them to run loads the activities of the current enrollments once (six queries) and leaves
-them in ctx.shared for the others, so the three sections together stay at six queries whatever the
-number of enrollments, modules, activities, sessions and assignments.
+The first of them to run loads the activities of the current enrollments once (three queries: the
+person's marks, submissions and extensions come joined) and leaves them in ctx.shared for the others, so
+the sections together stay at three queries whatever the number of enrollments, modules, activities,
+sessions and assignments.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DEADLINES_SHOWN = 8
 def shared_activities(ctx: CabinetContext) -> EnrollmentActivities:
     """The activities of the current enrollments, loaded by whichever section asks first."""
     if SHARED_KEY not in ctx.shared:
-        ctx.shared[SHARED_KEY] = enrollment_activities(ctx.current)
+        ctx.shared[SHARED_KEY] = enrollment_activities(ctx.current, one_person=True)
     return ctx.shared[SHARED_KEY]
 
 

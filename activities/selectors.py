@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -71,39 +71,97 @@ def _seasons_of(enrollments: list[Enrollment]) -> dict[int, Season]:
     return seasons
 
 
-def enrollment_activities(enrollments: Iterable[Enrollment]) -> EnrollmentActivities:
+def _joined_columns(model, relation: str, prefix: str) -> dict[str, F]:
+    """Every concrete column of `model` reached through the (filtered) relation, as annotations."""
+    return {f"{prefix}{f.attname}": F(f"{relation}__{f.attname}") for f in model._meta.concrete_fields}
+
+
+def _joined_instance(row, model, prefix: str):
+    """The `model` instance carried by `row`'s annotations from _joined_columns, or None when no row joined."""
+    fields = model._meta.concrete_fields
+    values = [getattr(row, f"{prefix}{f.attname}") for f in fields]
+    if values[[f.primary_key for f in fields].index(True)] is None:
+        return None
+    return model.from_db(row._state.db, [f.attname for f in fields], values)
+
+
+def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
     """Modules, activities (with video assignments), sessions, my marks, my submissions and extensions.
 
-    Six queries for any number of enrollments (seven when the seasons were not selected with them),
-    none for an empty list.
+    Six queries for any number of enrollments of any people (the exclusion job). With `one_person` (the
+    cabinet, the calendar: enrollments of one person) three: a person has one enrollment per season, so
+    each session has at most one mark of theirs, joined to it, and each video assignment at most one current
+    submission and one extension, joined to the activity. One more either way when the seasons were not
+    selected with the enrollments; none for an empty list.
     """
     enrollments = list(enrollments)
     data = EnrollmentActivities(enrollments, {}, {}, {}, {}, {}, {})
     if not enrollments:
         return data
+    if one_person and len({e.person_id for e in enrollments}) > 1:
+        raise ValueError("one_person: the enrollments belong to more than one person")
     data.seasons = _seasons_of(enrollments)
     season_ids = list(data.seasons)
     enrollment_ids = [e.pk for e in enrollments]
     for module in RoadmapModule.objects.filter(season_id__in=season_ids).order_by("season_id", "order", "pk"):
         data.modules_by_season.setdefault(module.season_id, []).append(module)
+    if not one_person:
+        activities = (
+            Activity.objects.filter(season_id__in=season_ids)
+            .select_related("module", "video_assignment")
+            .prefetch_related("sessions")
+        )
+        for activity in activities:
+            data.activities_by_season.setdefault(activity.season_id, []).append(activity)
+        data.attendance = {
+            (a.enrollment_id, a.session_id): a for a in Attendance.objects.filter(enrollment_id__in=enrollment_ids)
+        }
+        data.submissions = {
+            (s.enrollment_id, s.assignment_id): s
+            for s in Submission.objects.filter(enrollment_id__in=enrollment_ids, is_current=True)
+        }
+        data.extensions = {
+            (x.enrollment_id, x.assignment_id): x
+            for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
+        }
+        return data
+    sessions = Session.objects.annotate(
+        my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
+    ).annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
         .select_related("module", "video_assignment")
-        .prefetch_related("sessions")
+        .annotate(
+            my_submission=FilteredRelation(
+                "video_assignment__submissions",
+                condition=Q(
+                    video_assignment__submissions__enrollment_id__in=enrollment_ids,
+                    video_assignment__submissions__is_current=True,
+                ),
+            ),
+            my_extension=FilteredRelation(
+                "video_assignment__extensions",
+                condition=Q(video_assignment__extensions__enrollment_id__in=enrollment_ids),
+            ),
+        )
+        .annotate(
+            **_joined_columns(Submission, "my_submission", "my_submission_"),
+            **_joined_columns(SubmissionExtension, "my_extension", "my_extension_"),
+        )
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
     )
     for activity in activities:
         data.activities_by_season.setdefault(activity.season_id, []).append(activity)
-    data.attendance = {
-        (a.enrollment_id, a.session_id): a for a in Attendance.objects.filter(enrollment_id__in=enrollment_ids)
-    }
-    data.submissions = {
-        (s.enrollment_id, s.assignment_id): s
-        for s in Submission.objects.filter(enrollment_id__in=enrollment_ids, is_current=True)
-    }
-    data.extensions = {
-        (x.enrollment_id, x.assignment_id): x
-        for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
-    }
+        submission = _joined_instance(activity, Submission, "my_submission_")
+        if submission is not None:
+            data.submissions[(submission.enrollment_id, submission.assignment_id)] = submission
+        extension = _joined_instance(activity, SubmissionExtension, "my_extension_")
+        if extension is not None:
+            data.extensions[(extension.enrollment_id, extension.assignment_id)] = extension
+        for session in activity.sessions.all():
+            mark = _joined_instance(session, Attendance, "my_mark_")
+            if mark is not None:
+                data.attendance[(mark.enrollment_id, mark.session_id)] = mark
     return data
 
 

@@ -21,7 +21,8 @@ from .models import Enrollment, Person
 class CabinetContext:
     request: HttpRequest
     person: Person
-    # Every enrollment of the person, newest season first, with season and program selected.
+    # Every enrollment of the person, newest season first, with season and program selected
+    # (selectors.cabinet_person_enrollments: each also carries `feedback_latest`, the person `rating_consent_at`).
     enrollments: list[Enrollment]
     now: datetime
     # Sections may leave data here for sections after them (e.g. the assignments a later section reuses).

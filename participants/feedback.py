@@ -51,8 +51,12 @@ class FeedbackItem:
         return self.answered_at is not None
 
 
-def feedback_items(enrollments: list[Enrollment], now: datetime) -> list[FeedbackItem]:
-    """What to ask each running active enrollment this quarter: two queries whatever their number."""
+def feedback_items(enrollments: list[Enrollment], now: datetime, *, latest_known: bool = False) -> list[FeedbackItem]:
+    """What to ask each running active enrollment this quarter: two queries whatever their number.
+
+    With `latest_known` the enrollments carry `feedback_latest` (selectors.cabinet_person_enrollments: their
+    latest response's year, quarter and time, or None) and only the questions are queried.
+    """
     open_ = [e for e in enrollments if feedback_is_open(e, now)]
     if not open_:
         return []
@@ -62,12 +66,17 @@ def feedback_items(enrollments: list[Enrollment], now: datetime) -> list[Feedbac
         "order", "pk"
     ):
         questions[question.season_id].append(question)
-    answered = {
-        (r.enrollment_id, r.year, r.quarter): r.submitted_at
-        for r in FeedbackResponse.objects.filter(
-            enrollment__in=open_, year__in={year for year, _q in quarters.values()}
-        ).only("enrollment_id", "year", "quarter", "submitted_at")
-    }
+    if latest_known:
+        answered = {
+            (e.pk, e.feedback_latest[0], e.feedback_latest[1]): e.feedback_latest[2] for e in open_ if e.feedback_latest
+        }
+    else:
+        answered = {
+            (r.enrollment_id, r.year, r.quarter): r.submitted_at
+            for r in FeedbackResponse.objects.filter(
+                enrollment__in=open_, year__in={year for year, _q in quarters.values()}
+            ).only("enrollment_id", "year", "quarter", "submitted_at")
+        }
     items = []
     for enrollment in open_:
         if not questions[enrollment.season_id]:

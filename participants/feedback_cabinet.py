@@ -10,8 +10,9 @@ from .models import Enrollment, EnrollmentStatusChange
 
 
 def feedback_section(ctx: CabinetContext) -> dict | None:
-    """Two queries whatever the number of programs: questions and this quarter's responses."""
-    items = feedback_items(ctx.enrollments, ctx.now)
+    """One query whatever the number of programs: the questions (the latest responses came with the
+    enrollments)."""
+    items = feedback_items(ctx.enrollments, ctx.now, latest_known=True)
     if not items:
         return None
     for item in items:

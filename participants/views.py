@@ -35,7 +35,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import BackgroundJob, Enrollment, FeedbackResponse, SchoolApplication
-from .selectors import person_enrollments, person_for_user, person_with_organisation
+from .selectors import cabinet_person_enrollments, person_for_user
 from .services import (
     enrollment_withdraw_by_participant,
     feedback_submit,
@@ -77,11 +77,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def cabinet(request):
-    person = person_with_organisation(request.user)
+    person, enrollments = cabinet_person_enrollments(request.user)
     if person is None:
         # Staff accounts without a person record have nothing to show here.
         return render(request, "participants/cabinet/no_person.html", status=200)
-    ctx = CabinetContext(request=request, person=person, enrollments=person_enrollments(person), now=timezone.now())
+    ctx = CabinetContext(request=request, person=person, enrollments=enrollments, now=timezone.now())
     return render(request, "participants/cabinet/cabinet.html", {"person": person, "sections": cabinet_sections(ctx)})
 
 

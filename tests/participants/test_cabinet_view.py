@@ -60,9 +60,10 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
         _fill(enrollment, n, count)
     client.force_login(person.user)
 
-    # Session, user, person, enrollments; activities' six; rating's three (with the publication consent);
-    # my achievements; certificates; the header's organisation.
-    with django_assert_num_queries(21):
+    # Session, user; enrollments with the person, the organisation, the publication consent and the latest
+    # feedback; modules, activities with my submissions and extensions, sessions with my marks; my rating
+    # rows with the ranked counts; my achievements; lesson visits; consultations; certificates.
+    with django_assert_num_queries(12):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()

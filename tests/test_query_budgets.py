@@ -1,0 +1,238 @@
+"""Query budgets of the portal's key pages (issue 7): every page at most 12 SQL queries whatever the data size.
+
+Each page is built with 1 and with 3 rows of its data and must run exactly its literal count both times (the
+count may not grow with the rows), and that count may not pass the target. The KPI dashboard has its own
+budget tests in tests/reports/. The per-view query tests next to each view stay; this file is the one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.models import Attendance, Certificate, Submission
+from experts.models import ExpertGroup, ExpertRole, GroupMember, LessonVisit
+from experts.services import consultation_log
+from participants.models import Enrollment, User
+from participants.notifications import NotificationDraft, notifications_create
+from ratings.models import Achievement
+from ratings.services import rating_recompute, review_assign, review_take
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    EnrollmentFactory,
+    ExpertAssignmentFactory,
+    RoadmapModuleFactory,
+    RubricCriterionFactory,
+    SeasonFactory,
+    SessionFactory,
+    SubmissionFactory,
+    UserFactory,
+    VideoAssignmentFactory,
+)
+from tests.ratings.conftest import coordinator, world  # noqa: F401  (world is a fixture used below)
+
+TARGET = 12
+
+
+@dataclass
+class Page:
+    user: User | None
+    url: str
+
+
+# --- Builders: each makes n rows of the page's data and returns who opens which URL ------------------------
+
+
+def _home(n, w):
+    for _ in range(n):
+        SeasonFactory()
+    return Page(None, reverse("home"))
+
+
+def _program(n, w):
+    season = SeasonFactory()
+    for i in range(n):
+        module = RoadmapModuleFactory(season=season, order=i + 1)
+        SessionFactory(activity=ActivityFactory(season=season, module=module))
+    return Page(None, reverse("program_detail", kwargs={"slug": season.program.slug}))
+
+
+def _cabinet(n, w):
+    """A teacher with n enrollments, each with n activities, sessions, marks, videos, certificates,
+    achievements, lesson visits and consultations, and a rating."""
+    first = EnrollmentFactory(status=Enrollment.Status.ACTIVE)
+    person = first.person
+    enrollments = [first] + [EnrollmentFactory(person=person, status=Enrollment.Status.ACTIVE) for _ in range(n - 1)]
+    for e, enrollment in enumerate(enrollments):
+        season = enrollment.season
+        module = RoadmapModuleFactory(season=season)
+        curator = ExpertAssignmentFactory(season=season, role=ExpertRole.CURATOR)
+        for i in range(n):
+            activity = ActivityFactory(season=season, module=module)
+            past = SessionFactory(activity=activity, starts_at=timezone.now() - timedelta(days=i + 1))
+            SessionFactory(activity=activity, starts_at=timezone.now() + timedelta(days=i + 1))
+            AttendanceFactory(session=past, enrollment=enrollment, status=Attendance.Status.PRESENT)
+            assignment = VideoAssignmentFactory(activity__season=season, activity__module=module)
+            SubmissionFactory(assignment=assignment, enrollment=enrollment)
+            certificate = Certificate(
+                number=f"ПП-{e}-{i}", code=f"c-{e}-{i}", enrollment=enrollment, activity=activity, hours=4
+            )
+            certificate.pdf.save(f"{e}-{i}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+            certificate.save()
+            Achievement.objects.create(
+                enrollment=enrollment, title=f"Победа {i}", happened_on=timezone.localdate(), proof_url="https://x.ru"
+            )
+            LessonVisit.objects.create(
+                enrollment=enrollment, expert=curator, visited_on=timezone.localdate(), lesson=f"Урок {i}"
+            )
+            consultation_log(
+                expert=curator, kind="individual", held_at=timezone.now(), topic=f"Тема {i}", participants=[enrollment]
+            )
+        rating_recompute(season=season)
+    return Page(person.user, reverse("cabinet"))
+
+
+def _queue(n, w):
+    for i in range(n):
+        lesson = w.submission(days_ago=i)
+        if i % 2:
+            review_take(submission=lesson, expert=w.curator)
+    review_assign(submissions=Submission.objects.all())
+    return Page(w.methodist.person.user, reverse("review_queue"))
+
+
+def _review(n, w):
+    for i in range(n):
+        RubricCriterionFactory(rubric=w.rubric, order=10 + i, title=f"Критерий {i}", max_points=2)
+    lesson = w.submission()
+    review_assign(submissions=Submission.objects.filter(pk=lesson.pk))
+    review_take(submission=lesson, expert=w.methodist)
+    return Page(w.methodist.person.user, reverse("review_page", args=[lesson.pk]))
+
+
+def _workspace(n, w):
+    for i in range(n):
+        w.submission(days_ago=10 if i == 0 else 1)
+    review_assign(submissions=Submission.objects.all())
+    return Page(w.methodist.person.user, reverse("expert_workspace"))
+
+
+def _enrollments_admin(n, w):
+    for _ in range(n):
+        EnrollmentFactory(season=w.season, status=Enrollment.Status.ACTIVE)
+    url = reverse("admin:participants_enrollment_changelist")
+    url += f"?season__id__exact={w.season.pk}&status__exact=active"
+    return Page(coordinator(w.season.program.municipality), url)
+
+
+def _notifications(n, w):
+    user = UserFactory()
+    notifications_create(
+        drafts=[NotificationDraft(user_id=user.pk, title=f"N{i}", url=f"/cabinet/videos/{i}/") for i in range(n)]
+    )
+    return Page(user, reverse("notifications"))
+
+
+def _member(season, curator):
+    group, _ = ExpertGroup.objects.get_or_create(season=season, name="Группа 1", defaults={"curator": curator})
+    enrollment = EnrollmentFactory(season=season)
+    GroupMember.objects.create(group=group, enrollment=enrollment)
+    return enrollment
+
+
+def _visits(n, w):
+    for i in range(n):
+        member = _member(w.season, w.curator)
+        LessonVisit.objects.create(
+            enrollment=member, expert=w.curator, visited_on=timezone.localdate(), lesson=f"Урок {i}"
+        )
+    return Page(w.curator.person.user, reverse("expert_visits"))
+
+
+def _consultations(n, w):
+    for i in range(n):
+        consultation_log(
+            expert=w.curator,
+            kind="individual",
+            held_at=timezone.now(),
+            topic=f"Тема {i}",
+            participants=[_member(w.season, w.curator)],
+        )
+    return Page(w.curator.person.user, reverse("expert_consultations"))
+
+
+def _group(n, w):
+    for _ in range(n):
+        _member(w.season, w.curator)
+    return Page(w.curator.person.user, reverse("expert_group", args=[w.group.pk]))
+
+
+def _sessions(n, w):
+    for i in range(n):
+        session = SessionFactory(activity__season=w.season, starts_at=timezone.now() - timedelta(days=i + 2))
+        AttendanceFactory(session=session, enrollment=EnrollmentFactory(season=w.season))
+    return Page(w.curator.person.user, reverse("attendance_sessions"))
+
+
+def _session_attendance(n, w):
+    session = SessionFactory(activity__season=w.season, starts_at=timezone.now() - timedelta(minutes=30))
+    for _ in range(n):
+        member = _member(w.season, w.curator)
+        member.status = Enrollment.Status.ACTIVE
+        member.save()
+        AttendanceFactory(session=session, enrollment=member, marked_by=w.curator.person)
+    return Page(w.curator.person.user, reverse("session_attendance", args=[session.pk]))
+
+
+def _achievements(n, w):
+    for i in range(n):
+        Achievement.objects.create(
+            enrollment=EnrollmentFactory(season=w.season),
+            title=f"Победа {i}",
+            happened_on=timezone.localdate(),
+            proof_url="https://x.ru",
+        )
+    return Page(w.methodist.person.user, reverse("expert_achievements"))
+
+
+# page → (builder, literal query count)
+BUDGETS = {
+    "home": (_home, 2),
+    "program page": (_program, 6),
+    "teacher cabinet": (_cabinet, 12),
+    "expert review queue": (_queue, 8),
+    "review page": (_review, 11),
+    "expert workspace": (_workspace, 7),
+    "enrollment changelist with filters": (_enrollments_admin, 12),
+    "notifications": (_notifications, 5),
+    "lesson visits": (_visits, 5),
+    "consultations": (_consultations, 5),
+    "curator's group": (_group, 6),
+    "attendance sessions": (_sessions, 7),
+    "session attendance": (_session_attendance, 7),
+    "achievements to confirm": (_achievements, 6),
+}
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_budget_is_within_the_target(page):
+    assert BUDGETS[page][1] <= TARGET
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_page_runs_its_budget_whatever_the_rows(client, django_assert_num_queries, world, page, rows):  # noqa: F811
+    build, budget = BUDGETS[page]
+    target = build(rows, world)
+    if target.user is not None:
+        client.force_login(target.user)
+    client.get(target.url)  # the first request warms per-process caches (content types, admin's registry)
+    with django_assert_num_queries(budget):
+        response = client.get(target.url)
+    assert response.status_code == 200
