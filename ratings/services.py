@@ -21,6 +21,7 @@ from activities.video_state import format_moment
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
 from programs.models import ReviewRelease, Season
+from programs.signals import rows_changed
 
 from .achievement_files import validate_proof_file
 from .models import (
@@ -456,6 +457,7 @@ def _release(reviews: Sequence[Review], *, by: User | None, now: datetime) -> No
     Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
         status=Review.Status.RELEASED, released_at=now, released_by=by
     )
+    rows_changed.send(sender=Review)
     Submission.objects.filter(pk__in={r.submission_id for r in reviews}, status__in=WAITING_STATUSES).update(
         status=Submission.Status.REVIEWED
     )
