@@ -408,6 +408,7 @@ def review_save(
             if c.pk in scores and scores[c.pk].points is not None
         ]
     )
+    rows_changed.send(sender=ReviewScore)
     ReviewComment.objects.filter(review=review).delete()
     ReviewComment.objects.bulk_create(
         [ReviewComment(review=review, at_seconds=at, text=text.strip()) for at, text in comments if text.strip()]
@@ -524,6 +525,7 @@ def rubric_revise(*, rubric: Rubric, title: str | None = None, criteria: Sequenc
     RubricCriterion.objects.bulk_create(
         [RubricCriterion(rubric=target, **{k: item[k] for k in CRITERION_FIELDS if k in item}) for item in criteria]
     )
+    rows_changed.send(sender=RubricCriterion)
     return target
 
 
@@ -756,6 +758,7 @@ def achievement_decide(
         # A coordinator deciding outside the expert team leaves no expert assignment to record.
         achievement.decided_by = deciders.get(achievement.enrollment.season_id)
     Achievement.objects.bulk_update(decided, ["status", "comment", "decided_at", "decided_by"])
+    rows_changed.send(sender=Achievement)
     for season_id in sorted(season_ids):
         rating_recompute_schedule(season_id=season_id)
     return decided
