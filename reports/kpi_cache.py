@@ -5,8 +5,9 @@ computation is cached under the **KPI data version**, a token in Django's cache 
 reads replaces after its commit (reports.invalidation). A new version makes every older entry unreachable at once;
 nothing has to know which entries a change touches. The key also holds everything else the numbers depend on: the
 scope (year, seasons, municipality, school), the page's own parts (KPI code, breakdowns, years), the language of
-the labels and today's date. A short TTL is the safety net for what no signal reports (the clock moving past a
-deadline, a raw SQL fix in the database).
+the labels and today's date. A short TTL (settings.KPI_CACHE_SECONDS) is the safety net for what no signal
+reports (the clock moving past a deadline, a raw SQL fix in the database, a write by another process when the
+cache is per-process LocMem rather than the shared Redis of production).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +27,6 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "reports:kpi:data-version"
 ENTRY_PREFIX = "reports:kpi:entry:"
-TTL_SECONDS = 600  # the oldest a cached number may get when no change was reported (e.g. a deadline passing)
 FILTER_TTL_SECONDS = 3600  # the filters' year list (the seasons' span): invalidated by the same version
 
 T = TypeVar("T")
@@ -70,13 +71,16 @@ def _key(parts: tuple, version: int) -> str:
 
 
 def kpi_cached(
-    parts: tuple, compute: Callable[[], T], *, now: datetime | None = None, ttl: int = TTL_SECONDS
+    parts: tuple, compute: Callable[[], T], *, now: datetime | None = None, ttl: int | None = None
 ) -> Cached[T]:
     """The cached result of `compute()` for these parts (plain, picklable values), computed on a miss (the
     moment it measures: `now`).
 
     The version is read before computing: should the data change meanwhile, the result lands under the old
     version, which no later page asks for."""
+    ttl = settings.KPI_CACHE_SECONDS if ttl is None else min(ttl, settings.KPI_CACHE_SECONDS)
+    if ttl <= 0:
+        return Cached(compute(), now or timezone.now())
     key = _key(parts, kpi_data_version())
     hit = cache.get(key)
     if hit is not None:

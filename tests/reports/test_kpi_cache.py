@@ -224,3 +224,12 @@ def test_every_model_the_kpi_engine_reads_invalidates_the_cache():
         if isinstance(value, type) and issubclass(value, models.Model) and not value._meta.abstract
     }
     assert read and read <= KPI_MODELS, read - KPI_MODELS
+
+
+def test_a_zero_lifetime_turns_the_cache_off(client, world, settings):
+    settings.KPI_CACHE_SECONDS = 0
+    client.force_login(management(world["home"]))
+    assert "1 / 4" in _row(_page(client), FR_DIAG)
+    # No commit happens inside a test: only a page computed afresh can see this record.
+    pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True, based_on_diagnostics=True)
+    assert "2 / 4" in _row(_page(client), FR_DIAG)
