@@ -61,7 +61,14 @@ def kpi_data_changed() -> None:
 
 def kpi_data_changed_on_commit(using: str | None = None) -> None:
     """Bump the version once the current transaction commits (at once outside a transaction): a page computed
-    between the write and the commit is stored under the old version and never read again."""
+    between the write and the commit is stored under the old version and never read again.
+
+    Once per transaction, however many rows it writes: the pending callbacks are Django's own list
+    (connection.run_on_commit, trimmed when a savepoint rolls back), as in ratings.services.rating_recompute_schedule.
+    """
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(entry[1] is kpi_data_changed for entry in connection.run_on_commit):
+        return
     transaction.on_commit(kpi_data_changed, using=using)
 
 

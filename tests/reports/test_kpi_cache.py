@@ -1,8 +1,7 @@
 """The KPI dashboards' cache (reports.kpi_cache) and what makes it stale (reports.invalidation).
 
 A page computed once is read from the cache until a committed change of data a KPI reads bumps the KPI data
-version. Test transactions never commit, so every change meant to invalidate runs inside
-django_capture_on_commit_callbacks(execute=True), which runs the after-commit work like a real commit would.
+version. The tests here really commit (a transactional test database), as a request or a job does.
 """
 
 from datetime import date, timedelta
@@ -34,7 +33,7 @@ from tests.factories import (
 )
 from tests.reports.dashboard_world import FR_DIAG, build_world, coordinator, director, management, pd
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/reports/"
 WARM = 6  # session, user, the reader's municipality, the menu's person, the form's seasons and schools
 
@@ -69,39 +68,37 @@ def test_a_cold_view_computes_and_a_warm_view_reads_the_cache(client, world, dja
     assert _row(warm, FR_DIAG) == _row(cold, FR_DIAG)
 
 
-def test_an_uncommitted_change_is_not_seen_until_it_commits(client, world, django_capture_on_commit_callbacks):
+def test_an_uncommitted_change_is_not_seen_until_it_commits(client, world):
     client.force_login(management(world["home"]))
     assert "1 / 4" in _row(_page(client), FR_DIAG)
-    with django_capture_on_commit_callbacks(execute=False) as pending:
+    with transaction.atomic():
         pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True, based_on_diagnostics=True)
-    # Not committed yet: the page still shows the cached number.
-    assert "1 / 4" in _row(_page(client), FR_DIAG)
-    for callback in pending:
-        callback()
+        # Not committed yet: the page still shows the cached number.
+        assert "1 / 4" in _row(_page(client), FR_DIAG)
     row = _row(_page(client), FR_DIAG)
     assert "50 %" in row and "2 / 4" in row
 
 
-def test_a_rolled_back_change_keeps_the_version(world, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_keeps_the_version(world):
     version = kpi_data_version()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError):
         with transaction.atomic():
             pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True)
             raise RuntimeError("rolled back")
     assert kpi_data_version() == version
 
 
-def test_a_write_no_kpi_reads_keeps_the_version(world, django_capture_on_commit_callbacks):
+def test_a_write_no_kpi_reads_keeps_the_version(world):
     version = kpi_data_version()
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         Notification.objects.create(user=management(world["home"]), title="Новое сообщение")
     assert kpi_data_version() == version
 
 
-def test_a_new_target_changes_the_status(client, world, django_capture_on_commit_callbacks):
+def test_a_new_target_changes_the_status(client, world):
     client.force_login(management(world["home"]))
     assert "Достигнуто" in _row(_page(client), FR_DIAG)
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         target = KpiTarget.objects.get(code=FR_DIAG, municipality=world["home"], year=world["year"])
         target.value = 30
         target.save()
@@ -109,7 +106,7 @@ def test_a_new_target_changes_the_status(client, world, django_capture_on_commit
     assert "не менее 30 %" in row and "Не достигнуто" in row
 
 
-def test_a_saved_attendance_mark_changes_the_kpi_page(client, world, django_capture_on_commit_callbacks):
+def test_a_saved_attendance_mark_changes_the_kpi_page(client, world):
     season = _season(world)
     session = SessionFactory(activity=ActivityFactory(season=season), starts_at=timezone.now() - timedelta(days=1))
     present = AttendanceFactory(
@@ -123,17 +120,17 @@ def test_a_saved_attendance_mark_changes_the_kpi_page(client, world, django_capt
     client.force_login(management(world["home"]))
     assert "1 / 2" in _row(_page(client), "attendance_rate")
     assert "50 %" in _page(client, "/reports/kpi/attendance_rate/")
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         absent.status = Attendance.Status.LATE
         absent.save()
     assert "2 / 2" in _row(_page(client), "attendance_rate")
     assert "100 %" in _page(client, "/reports/kpi/attendance_rate/")
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         present.delete()
     assert "1 / 1" in _row(_page(client), "attendance_rate")
 
 
-def test_the_deadline_jobs_bulk_update_changes_the_numbers(client, world, django_capture_on_commit_callbacks):
+def test_the_deadline_jobs_bulk_update_changes_the_numbers(client, world):
     season = _season(world)
     enrollment = EnrollmentFactory(season=season, person=PersonFactory(organisation=world["s1"]))
     due = timezone.now() - timedelta(days=2)
@@ -141,17 +138,17 @@ def test_the_deadline_jobs_bulk_update_changes_the_numbers(client, world, django
     SubmissionFactory(assignment=assignment, enrollment=enrollment, submitted_at=due + timedelta(hours=3))
     client.force_login(management(world["home"]))
     assert "1 / 1" in _row(_page(client), "videos_on_time")
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         assert submissions_mark_late(now=timezone.now()) == 1  # one UPDATE, no post_save
     assert "0 / 1" in _row(_page(client), "videos_on_time")
 
 
-def test_a_bulk_status_change_changes_the_numbers(client, world, django_capture_on_commit_callbacks):
+def test_a_bulk_status_change_changes_the_numbers(client, world):
     season = _season(world)
     enrollments = [EnrollmentFactory(season=season, person=PersonFactory(organisation=world["s1"])) for _ in range(3)]
     client.force_login(management(world["home"]))
     assert "3 чел." in _row(_page(client), "participants_active")
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         changed, skipped = enrollments_set_status(
             enrollments=enrollments[:2], to_status=Enrollment.Status.EXCLUDED, actor=None, reason="Пропуски"
         )
@@ -185,14 +182,14 @@ def test_a_language_switch_never_mixes_labels(client, world):
     assert "Достигнуто" in _row(_page(client), FR_DIAG)
 
 
-def test_the_page_tells_when_the_numbers_were_computed(world, django_capture_on_commit_callbacks):
+def test_the_page_tells_when_the_numbers_were_computed(world):
     user = management(world["home"])
     filters = dashboard_filters(user=user, data={})
     first = timezone.now() - timedelta(minutes=5)
     assert dashboard_overview(filters=filters, now=first).as_of == first
     # Read from the cache: the numbers are still those computed at `first`.
     assert dashboard_overview(filters=filters, now=timezone.now()).as_of == first
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         pd(world["teachers"]["d"], date(world["year"], 6, 1), in_federal_registry=True)
     later = timezone.now()
     assert dashboard_overview(filters=filters, now=later).as_of == later
@@ -230,6 +227,25 @@ def test_a_zero_lifetime_turns_the_cache_off(client, world, settings):
     settings.KPI_CACHE_SECONDS = 0
     client.force_login(management(world["home"]))
     assert "1 / 4" in _row(_page(client), FR_DIAG)
-    # No commit happens inside a test: only a page computed afresh can see this record.
-    pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True, based_on_diagnostics=True)
-    assert "2 / 4" in _row(_page(client), FR_DIAG)
+    with transaction.atomic():
+        pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True, based_on_diagnostics=True)
+        # Not committed, so not reported yet: only a page computed afresh sees this record.
+        assert "2 / 4" in _row(_page(client), FR_DIAG)
+
+
+def test_a_transaction_bumps_the_version_once_whatever_it_writes(world, django_capture_on_commit_callbacks):
+    with transaction.atomic(), django_capture_on_commit_callbacks() as callbacks:
+        for teacher in ("b", "c", "d"):
+            pd(world["teachers"][teacher], date(world["year"], 5, 1), in_federal_registry=True)
+    assert callbacks == [kpi_data_changed]
+
+
+def test_a_rolled_back_savepoint_leaves_the_outer_writes_bump(world, django_capture_on_commit_callbacks):
+    version = kpi_data_version()
+    with transaction.atomic(), django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            pd(world["teachers"]["b"], date(world["year"], 5, 1), in_federal_registry=True)
+            raise RuntimeError("rolled back")
+        pd(world["teachers"]["c"], date(world["year"], 5, 1), in_federal_registry=True)
+    assert callbacks == [kpi_data_changed]
+    assert kpi_data_version() != version
