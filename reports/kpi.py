@@ -95,7 +95,11 @@ def unit_for(value, unit: str) -> str:
     number = float(value)
     whole = round(number, 1).is_integer()
     if unit == str(EVENTS):
-        return npgettext("KPI unit", "мероприятие", "мероприятий", int(number)) if whole else pgettext("KPI unit", "мероприятия")
+        return (
+            npgettext("KPI unit", "мероприятие", "мероприятий", int(number))
+            if whole
+            else pgettext("KPI unit", "мероприятия")
+        )
     if unit == str(POINTS):
         return npgettext("KPI unit", "балл", "баллов", int(number)) if whole else pgettext("KPI unit", "балла")
     return unit
