@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from participants.jobs import job_run
 from participants.models import Enrollment, JobRun
+from programs.signals import rows_changed
 
 from .exclusion import exclusion_message, exclusion_rules_apply
 from .models import Attendance, MissedVideo, Session, Submission, SubmissionExtension, VideoAssignment
@@ -30,9 +31,12 @@ DEFAULTS_AFTER = MARKING_DUE
 
 def submissions_mark_late(*, now: datetime) -> int:
     """Submissions made after their assignment's due date but not marked late: one UPDATE."""
-    return Submission.objects.filter(
+    marked = Submission.objects.filter(
         is_late=False, submitted_at__gt=F("assignment__due_at"), submitted_at__lte=now
     ).update(is_late=True)
+    if marked:
+        rows_changed.send(sender=Submission)
+    return marked
 
 
 def _last_moment(cutoff: datetime, extension: datetime | None) -> datetime:
@@ -112,6 +116,7 @@ def missed_videos_sync(*, now: datetime) -> tuple[int, int]:
     rows = [row for row in rows if (row.enrollment_id, row.assignment_id) not in known]
     # ignore_conflicts: a record written meanwhile (another run, or a retry) stays as it was.
     MissedVideo.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    rows_changed.send(sender=MissedVideo)
     return len(rows), removed
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from participants.jobs import background_job_progress
 from participants.models import Enrollment, Notification, User
 from participants.notifications import NotificationDraft, notifications_create
+from programs.signals import rows_changed
 
 from .certificates import (
     Owed,
@@ -152,6 +153,7 @@ def _issue_batch(
             )
         )
     Certificate.objects.bulk_create(rows)
+    rows_changed.send(sender=Certificate)
     CertificateCounter.objects.bulk_update(counters.values(), ["last"])
     # bulk_create sets pks on PostgreSQL and SQLite; reload with what the template reads.
     certificates = certificates_for_render([row.pk for row in rows])

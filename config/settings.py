@@ -282,7 +282,12 @@ JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
+    # Per process: a change written by another process (a command, a worker) reaches the KPI pages only
+    # when their cached computation expires (KPI_CACHE_SECONDS).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The longest a KPI page's cached numbers live when no data change was reported (reports.kpi_cache);
+# every committed change of KPI data makes them stale at once. 0 turns the cache off.
+KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
 
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

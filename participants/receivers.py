@@ -9,7 +9,7 @@ from collections import Counter
 from django.dispatch import receiver
 
 from programs.models import Season
-from programs.signals import season_cloned, season_template_applied
+from programs.signals import rows_changed, season_cloned, season_template_applied
 from programs.templates_service import CREATED, UNCHANGED, UPDATED
 
 from .models import FeedbackQuestion
@@ -140,6 +140,8 @@ def feedback_questions_load(*, season: Season, questions: list[dict]) -> Counter
     FeedbackQuestion.objects.bulk_create(new)
     if changed:
         FeedbackQuestion.objects.bulk_update(changed, QUESTION_FIELDS)
+    if new or changed:
+        rows_changed.send(sender=FeedbackQuestion)
     return changes
 
 

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
+from programs.signals import rows_changed
 
 from . import consents
 from .models import (
@@ -211,6 +212,8 @@ def enrollments_set_status(
         for e in ok
     )
     Enrollment.objects.filter(pk__in=[e.pk for e in ok]).update(status=to_status, status_changed_at=now)
+    rows_changed.send(sender=Enrollment)
+    rows_changed.send(sender=EnrollmentStatusChange)
     _send_on_commit(_status_emails([(e, e.status) for e in ok], to_status, reason, site_url))
     return len(ok), skipped
 
@@ -691,6 +694,7 @@ def feedback_submit(
     for answer in rows:
         answer.response = response
     FeedbackAnswer.objects.bulk_create(rows)
+    rows_changed.send(sender=FeedbackAnswer)
     return response
 
 
@@ -1083,6 +1087,8 @@ def registrations_import(
         )
         for enrollment in enrollments
     )
+    for model in (Person, Enrollment, EnrollmentStatusChange):
+        rows_changed.send(sender=model)
     for person, user in zip(people, users, strict=True):
         person.user = user
     _send_on_commit([invitation_email(person=person, season=season, site_url=site_url) for person in people])

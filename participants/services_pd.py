@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs.models import Municipality
+from programs.signals import rows_changed
 
 from .imports import FileProblem, Table, normalise, parse_date, read_table
 from .models import Person, ProfessionalDevelopment, User
@@ -500,6 +501,7 @@ def professional_development_import(*, file, municipality: Municipality, by: Use
     try:
         with transaction.atomic():
             ProfessionalDevelopment.objects.bulk_create(records, batch_size=1000)
+            rows_changed.send(sender=ProfessionalDevelopment)
     except IntegrityError:
         # Someone saved the same document between the check and the import: nothing of this file is kept.
         report.problems.append(

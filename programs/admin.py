@@ -20,6 +20,7 @@ from .models import (
     Subject,
 )
 from .services import season_clone
+from .signals import rows_changed
 
 admin.site.site_header = _("Методический портал: администрирование")
 admin.site.site_title = _("Методический портал")
@@ -175,11 +176,13 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     @admin.action(description=_("Отметить: школа с низкими образовательными результатами"))
     def mark_low_results(self, request, queryset):
         n = queryset.update(low_results=True)
+        rows_changed.send(sender=Organisation)
         self.message_user(request, ngettext("Отмечена %d организация.", "Отмечено организаций: %d.", n) % n)
 
     @admin.action(description=_("Снять отметку о низких результатах"))
     def unmark_low_results(self, request, queryset):
         n = queryset.update(low_results=False)
+        rows_changed.send(sender=Organisation)
         self.message_user(request, ngettext("Отметка снята у %d организации.", "Отметка снята: %d.", n) % n)
 
 

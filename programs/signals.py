@@ -12,3 +12,8 @@ season_cloned = Signal()
 # Sent after a program template created or found its season. Arguments: season, template (dict),
 # module_map ({module order: RoadmapModule}). Receivers load their section of the template idempotently.
 season_template_applied = Signal()
+
+# Sent inside the transaction after a set-based write (queryset.update, bulk_create, bulk_update) that
+# post_save / post_delete never report; sender is the model written. Lets higher apps drop what they derived
+# from those rows (reports' KPI cache) without the writer knowing them. Receivers defer work to on_commit.
+rows_changed = Signal()

@@ -21,6 +21,7 @@ from activities.video_state import format_moment
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
 from programs.models import ReviewRelease, Season
+from programs.signals import rows_changed
 
 from .achievement_files import validate_proof_file
 from .models import (
@@ -407,6 +408,7 @@ def review_save(
             if c.pk in scores and scores[c.pk].points is not None
         ]
     )
+    rows_changed.send(sender=ReviewScore)
     ReviewComment.objects.filter(review=review).delete()
     ReviewComment.objects.bulk_create(
         [ReviewComment(review=review, at_seconds=at, text=text.strip()) for at, text in comments if text.strip()]
@@ -456,6 +458,7 @@ def _release(reviews: Sequence[Review], *, by: User | None, now: datetime) -> No
     Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
         status=Review.Status.RELEASED, released_at=now, released_by=by
     )
+    rows_changed.send(sender=Review)
     Submission.objects.filter(pk__in={r.submission_id for r in reviews}, status__in=WAITING_STATUSES).update(
         status=Submission.Status.REVIEWED
     )
@@ -522,6 +525,7 @@ def rubric_revise(*, rubric: Rubric, title: str | None = None, criteria: Sequenc
     RubricCriterion.objects.bulk_create(
         [RubricCriterion(rubric=target, **{k: item[k] for k in CRITERION_FIELDS if k in item}) for item in criteria]
     )
+    rows_changed.send(sender=RubricCriterion)
     return target
 
 
@@ -754,6 +758,7 @@ def achievement_decide(
         # A coordinator deciding outside the expert team leaves no expert assignment to record.
         achievement.decided_by = deciders.get(achievement.enrollment.season_id)
     Achievement.objects.bulk_update(decided, ["status", "comment", "decided_at", "decided_by"])
+    rows_changed.send(sender=Achievement)
     for season_id in sorted(season_ids):
         rating_recompute_schedule(season_id=season_id)
     return decided

@@ -10,4 +10,5 @@ class ReportsConfig(AppConfig):
         # Connects the receivers of programs.signals (template loading).
         # Template receivers; dashboard permissions; the export kinds (registered on import: here, so the web
         # process and the Celery worker both know them).
-        from . import receivers, rules, workbooks  # noqa: F401
+        # The KPI cache's invalidation (post_save / post_delete and the set-based writers' signals).
+        from . import invalidation, receivers, rules, workbooks  # noqa: F401

@@ -69,6 +69,7 @@ from programs.models import (
 from programs.services import season_clone, shift_years
 from ratings.models import Achievement, Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from ratings.services import rating_recompute
+from reports.kpi_cache import kpi_data_changed
 from reports.services import kpi_snapshot_take
 
 COMPETENCE_PLATFORMS = [
@@ -2079,4 +2080,6 @@ def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print)
     """Build the demo data set once; None when it is already there."""
     if demo_data_exists():
         return None
-    return DemoGenerator(scale=scale, seed=seed, log=log).run()
+    counts = DemoGenerator(scale=scale, seed=seed, log=log).run()
+    kpi_data_changed()  # written with bulk_create, which no signal reports
+    return counts

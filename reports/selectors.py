@@ -33,6 +33,7 @@ from .kpi import (
     kpi_report,
     kpi_years,
 )
+from .kpi_cache import FILTER_TTL_SECONDS, kpi_cached
 from .rules import DashboardScope, dashboard_scope
 
 FIRST_ORDER_YEAR = 2021  # the earliest yearly target of the orders (seed 003)
@@ -77,11 +78,17 @@ def _int(value) -> int | None:
         return None
 
 
-def dashboard_years(*, today: date) -> list[int]:
-    """From the orders' first target year to the last season's (or this) year, newest first (one query)."""
+def _season_years() -> tuple[int | None, int | None]:
     bounds = Season.objects.aggregate(first=Min("starts_on"), last=Max("ends_on"))
-    first = min(FIRST_ORDER_YEAR, bounds["first"].year if bounds["first"] else today.year)
-    last = max(today.year, bounds["last"].year if bounds["last"] else today.year)
+    return (bounds["first"].year if bounds["first"] else None, bounds["last"].year if bounds["last"] else None)
+
+
+def dashboard_years(*, today: date) -> list[int]:
+    """From the orders' first target year to the last season's (or this) year, newest first. The seasons' span
+    is one query, cached with the KPIs (a season saved makes it stale like any KPI)."""
+    first_season, last_season = kpi_cached(("season-years",), _season_years, ttl=FILTER_TTL_SECONDS).value
+    first = min(FIRST_ORDER_YEAR, first_season or today.year)
+    last = max(today.year, last_season or today.year)
     return list(range(last, first - 1, -1))
 
 
@@ -162,7 +169,7 @@ class DashboardOverview:
     order: list[KpiResult]
     program: list[KpiResult]
     order_chart: SafeString | None  # the order KPIs measured in % (value vs target); None when there is none
-    as_of: date
+    as_of: datetime | None = None  # when the numbers were computed (they may come from the KPI cache)
 
 
 CHART_LABEL = 26  # characters of a bar's label that fit the horizontal chart's label column in Cyrillic
@@ -178,9 +185,8 @@ def _numbered(index: int, name: str) -> str:
     return _short(f"{index}. {name}")
 
 
-def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> DashboardOverview:
-    """Every KPI for the reader's filters and the chart of the order KPIs in % (a constant number of queries)."""
-    results = kpi_report(scope=filters.scope, now=now)
+def _overview_compute(scope: KpiScope, now: datetime) -> DashboardOverview:
+    results = kpi_report(scope=scope, now=now)
     order = [r for r in results if r.group == ORDER]
     program = [r for r in results if r.group != ORDER]
     points = [
@@ -189,7 +195,14 @@ def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> Dashboard
         if r.unit == PERCENT
     ]
     chart = hbar_chart(title=gettext("Показатели приказов, %"), points=points) if points else None
-    return DashboardOverview(order=order, program=program, order_chart=chart, as_of=timezone.localdate(now))
+    return DashboardOverview(order=order, program=program, order_chart=chart)
+
+
+def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> DashboardOverview:
+    """Every KPI for the reader's filters and the chart of the order KPIs in %: computed (a constant number of
+    queries) once per scope until the KPI data change (reports.kpi_cache), then read from the cache."""
+    cached = kpi_cached(("overview", filters.scope), lambda: _overview_compute(filters.scope, now), now=now)
+    return replace(cached.value, as_of=cached.computed_at)
 
 
 @dataclass(frozen=True)
@@ -205,7 +218,6 @@ class KpiBreakdown:
 
 @dataclass(frozen=True)
 class KpiDetail:
-    definition: KpiDefinition
     result: KpiResult
     years: list[KpiResult]
     years_chart: SafeString
@@ -213,7 +225,12 @@ class KpiDetail:
     quarters: list[KpiQuarterRow]
     quarters_chart: SafeString | None
     breakdowns: list[KpiBreakdown]
-    as_of: date
+    as_of: datetime | None = None  # when the numbers were computed (they may come from the KPI cache)
+
+    @property
+    def definition(self) -> KpiDefinition:
+        # Looked up, not stored: a definition holds functions, and the page is kept in the cache.
+        return KPI_BY_CODE[self.result.code]
 
 
 BREAKDOWN_TITLES = {
@@ -256,14 +273,25 @@ def kpi_detail_data(*, filters: DashboardFilters, code: str, now: datetime) -> K
     definition = KPI_BY_CODE.get(code)
     if definition is None:
         raise Http404
+    years = tuple(kpi_detail_years(filters, definition))
+    shown = tuple(kpi_detail_breakdowns(filters, definition))
+    cached = kpi_cached(
+        ("detail", code, filters.scope, years, shown),
+        lambda: _detail_compute(definition, filters.scope, years=years, shown=shown, now=now),
+        now=now,
+    )
+    return replace(cached.value, as_of=cached.computed_at)
+
+
+def _detail_compute(
+    definition: KpiDefinition, scope: KpiScope, *, years: tuple[int, ...], shown: tuple[str, ...], now: datetime
+) -> KpiDetail:
+    code = definition.code
     unit = str(definition.unit)
-    scope = filters.scope
     (result,) = kpi_report(scope=scope, now=now, codes=[code])
 
     # Per year: a chosen season lies in one or two years, so each year's bar counts that year's seasons.
-    years = kpi_years(
-        code=code, scope=replace(scope, season_ids=()), years=kpi_detail_years(filters, definition), now=now
-    )
+    years = kpi_years(code=code, scope=replace(scope, season_ids=()), years=years, now=now)
     years_chart = bar_chart(
         title=gettext("%(name)s: значение и цель по годам") % {"name": result.name},
         points=[Point(str(r.year), r.value, _target(r), chart_status(r.status)) for r in years],
@@ -281,7 +309,7 @@ def kpi_detail_data(*, filters: DashboardFilters, code: str, now: datetime) -> K
         )
 
     breakdowns = []
-    for by in kpi_detail_breakdowns(filters, definition):
+    for by in shown:
         rows = kpi_breakdown(code=code, scope=scope, by=by, now=now)
         title, heading = BREAKDOWN_TITLES[by]
         chart = hbar_chart(
@@ -292,13 +320,11 @@ def kpi_detail_data(*, filters: DashboardFilters, code: str, now: datetime) -> K
         breakdowns.append(KpiBreakdown(by, str(title), str(heading), rows, chart))
 
     return KpiDetail(
-        definition=definition,
         result=result,
         years=years,
         years_chart=years_chart,
-        years_cover_all_seasons=filters.season is not None,
+        years_cover_all_seasons=bool(scope.season_ids),
         quarters=quarters,
         quarters_chart=quarters_chart,
         breakdowns=breakdowns,
-        as_of=timezone.localdate(now),
     )

@@ -25,6 +25,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached KPI pages and the like must not leak from one test into the next (Redis outlives a test).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     # An in-memory SQLite test database is invisible to a worker process; give it a file then.
