@@ -115,8 +115,9 @@ def spreadsheet_safe(value: str) -> str:
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = title.translate(_SHEET_FORBIDDEN).strip()[:31] or "Sheet"
+def sheet_title(title: str, used: set[str], *, fallback: str = "Лист") -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
+    base = title.translate(_SHEET_FORBIDDEN).strip()[:31] or fallback
     name, n = base, 2
     while name.lower() in used:
         suffix = f" ({n})"
@@ -135,7 +136,7 @@ def export_xlsx(sections: list[ExportSection]) -> bytes:
     used: set[str] = set()
     bold = Font(bold=True)
     for section in sections:
-        sheet = workbook.create_sheet(_sheet_title(section.title, used))
+        sheet = workbook.create_sheet(sheet_title(section.title, used, fallback="Sheet"))
         columns: list[str] = []
         for row in section.rows:
             columns += [c for c in row if c not in columns]

@@ -22,7 +22,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from participants.personal_data import spreadsheet_safe
+from participants.personal_data import sheet_title, spreadsheet_safe
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
@@ -88,20 +88,6 @@ class Sheet:
     chart: ChartSpec | None = None
     # Lines written above the header (report title, filters, the moment of the data); kept out of the filter.
     preamble: Sequence[str] = field(default_factory=tuple)
-
-
-_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-def sheet_title(title: str, used: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
-    base = title.translate(_FORBIDDEN).strip()[:31] or "Лист"
-    name, n = base, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
 
 
 def _cell(sheet, value, column: Column):
