@@ -98,6 +98,15 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "expert"], name="review_one_per_expert"),
         ]
+        indexes = [
+            # The expert queue asks per waiting submission «has anyone scored it?» (ratings.selectors.review_queue):
+            # without it PostgreSQL hashes every scored review of the region for each queue page and count.
+            models.Index(
+                fields=["submission"],
+                name="review_scored_by_submission",
+                condition=models.Q(status__in=["submitted", "released"]),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.submission} — {self.expert.person}"

@@ -142,8 +142,9 @@ def review_queue(
         Submission.objects.filter(
             is_current=True, status__in=WAITING_STATUSES, assignment__activity__season_id__in=list(seasons)
         )
-        .annotate(
-            mine=Exists(ReviewAssignment.objects.filter(submission=OuterRef("pk"), expert_id__in=ids)),
+        .annotate(mine=Exists(ReviewAssignment.objects.filter(submission=OuterRef("pk"), expert_id__in=ids)))
+        # Filters only: alias() keeps them out of the SELECT list (evaluated there too, they cost as much again).
+        .alias(
             scored_by_me=Exists(
                 Review.objects.filter(submission=OuterRef("pk"), expert_id__in=ids).exclude(
                     status=Review.Status.IN_PROGRESS
@@ -173,6 +174,31 @@ def review_queue(
         "assignment__activity__season__program",
         "review_lock__expert__person",
     ).order_by("-mine", "submitted_at", "pk")
+
+
+def review_queue_rows(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """A queue (review_queue) narrowed to what the queue's table shows: the participant's name, topic, version,
+    subject, submission time and the lock with its expert's name; each row's season id as `queue_season_id`
+    (the seasons themselves come with the expert's assignments, so they are not joined again per row)."""
+    return (
+        qs.select_related(None)
+        .select_related("enrollment__person", "subject", "review_lock__expert__person")
+        .annotate(queue_season_id=F("assignment__activity__season_id"))
+        .only(
+            "version",
+            "topic",
+            "submitted_at",
+            "enrollment__person__last_name",
+            "enrollment__person__first_name",
+            "enrollment__person__middle_name",
+            "subject__name",
+            "review_lock__expires_at",
+            "review_lock__expert_id",
+            "review_lock__expert__person__last_name",
+            "review_lock__expert__person__first_name",
+            "review_lock__expert__person__middle_name",
+        )
+    )
 
 
 def free_for(qs: QuerySet[Submission], assignments: Sequence[ExpertAssignment], now: datetime) -> QuerySet:

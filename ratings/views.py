@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,14 +23,16 @@ from activities.video_state import format_moment
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
 from participants.selectors import person_for_user
+from programs.models import Season
+from programs.pagination import window_page
 
 from .forms import QueueFilterForm, ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
-from .selectors import QueueFilters, free_for, review_queue, reviewer_for
+from .selectors import QueueFilters, free_for, review_queue, review_queue_rows, reviewer_for
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
 
-PER_PAGE = 50
+PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ class QueueRow:
     locked_by_me: bool
 
 
-def _row(submission: Submission, my_ids: set[int], now: datetime) -> QueueRow:
-    season = submission.assignment.activity.season
+def _row(submission: Submission, season: Season, my_ids: set[int], now: datetime) -> QueueRow:
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
     lock = getattr(submission, "review_lock", None)
     if lock is not None and lock.expires_at <= now:
@@ -67,7 +67,7 @@ def _expert_assignments(request: HttpRequest) -> list[ExpertAssignment]:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Assigned lessons first, then the others the expert may review, oldest first; 50 a page."""
+    """Assigned lessons first, then the others the expert may review, oldest first; 25 a page."""
     assignments = _expert_assignments(request)
     if not assignments:
         return render(request, "experts/workspace/no_assignments.html")
@@ -83,13 +83,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             only_overdue=data["overdue"],
         )
     now = timezone.now()
-    page = Paginator(review_queue(assignments, now=now, filters=filters), PER_PAGE).get_page(request.GET.get("page"))
+    rows = review_queue_rows(review_queue(assignments, now=now, filters=filters))
+    page = window_page(rows, PER_PAGE, request.GET.get("page"))
     my_ids = {a.pk for a in assignments}
+    by_pk = {season.pk: season for season in seasons}
     query = {k: v for k, v in request.GET.items() if k != "page"}
     context = {
         "form": form,
         "page": page,
-        "rows": [_row(s, my_ids, now) for s in page.object_list],
+        "rows": [_row(s, by_pk[s.queue_season_id], my_ids, now) for s in page.object_list],
         "query": urlencode(query),
         "filtered": any(query.values()),
     }

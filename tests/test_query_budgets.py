@@ -206,7 +206,7 @@ BUDGETS = {
     "home": (_home, 2),
     "program page": (_program, 6),
     "teacher cabinet": (_cabinet, 12),
-    "expert review queue": (_queue, 8),
+    "expert review queue": (_queue, 7),
     "review page": (_review, 11),
     "expert workspace": (_workspace, 7),
     "enrollment changelist with filters": (_enrollments_admin, 12),
