@@ -142,12 +142,6 @@ class MunicipalEventAdmin(MunicipalityScopedAdmin):
     autocomplete_fields = ["organisation"]
     date_hierarchy = "held_on"
 
-    def get_list_filter(self, request):
-        # A coordinator's events are all in their own municipality: the filter would offer one choice.
-        if self._scope(request) is not None:
-            return [f for f in self.list_filter if f != "municipality"]
-        return self.list_filter
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": "", "organisation": "municipality"})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -23,6 +23,13 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
             return None
         return user.municipality_id
 
+    def get_list_filter(self, request):
+        # A coordinator's rows are all in their own municipality: a municipality filter would offer one choice
+        # (and cost a query on every page of the list).
+        if self._scope(request) is None:
+            return self.list_filter
+        return [f for f in self.list_filter if not (isinstance(f, str) and _is_municipality_path(f))]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         municipality_id = self._scope(request)
@@ -30,6 +37,10 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
             return qs
         key = f"{self.municipality_path}__id" if self.municipality_path else "id"
         return qs.filter(**{key: municipality_id})
+
+
+def _is_municipality_path(path: str) -> bool:
+    return path == "municipality" or path.endswith("__municipality")
 
 
 def scoped_formfield(admin_obj, db_field, request, kwargs, paths: dict[str, str]):

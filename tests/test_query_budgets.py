@@ -209,7 +209,7 @@ BUDGETS = {
     "expert review queue": (_queue, 7),
     "review page": (_review, 11),
     "expert workspace": (_workspace, 7),
-    "enrollment changelist with filters": (_enrollments_admin, 12),
+    "enrollment changelist with filters": (_enrollments_admin, 11),
     "notifications": (_notifications, 5),
     "lesson visits": (_visits, 5),
     "consultations": (_consultations, 5),

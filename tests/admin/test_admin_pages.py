@@ -173,3 +173,20 @@ def test_changelist_query_count_does_not_grow_with_rows(client, superuser, model
     one = _changelist_queries(client, model_name, factory, 1)
     three = _changelist_queries(client, model_name, factory, 2)  # 3 rows now
     assert one == three
+
+
+@pytest.mark.parametrize(
+    "model, municipality_param",
+    [
+        ("enrollment", "person__organisation__municipality__id__exact"),
+        ("person", "organisation__municipality__id__exact"),
+    ],
+)
+def test_municipality_filter_only_for_those_who_see_several(client, superuser, model, municipality_param):
+    """A coordinator's rows are all in their municipality: no one-choice municipality filter (nor its query)."""
+    url = reverse(f"admin:participants_{model}_changelist")
+    client.force_login(_coordinator(MunicipalityFactory()))
+    assert municipality_param not in client.get(url).content.decode()
+    client.force_login(superuser)
+    MunicipalityFactory()
+    assert municipality_param in client.get(url).content.decode()
