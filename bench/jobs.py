@@ -427,22 +427,26 @@ def _export_params() -> tuple[dict, dict]:
     from reports.selectors import dashboard_years
     from reports.workbooks import _filters, _people_scope, _season_ids, kpi_workbook_params
 
-    user = User.objects.get(email="management@demo.ru")
+    # A municipality's management reads one municipality; the region's reader (the demo's superuser, as
+    # a regional education ministry would be) reads every municipality or any one of them.
+    readers = User.objects.filter(email__in=["management@demo.ru", "admin@demo.ru"]).order_by("email")
     candidates = []
     municipalities = [None, *Municipality.objects.order_by("pk").values_list("pk", flat=True)]
-    for year in dashboard_years(today=timezone.localdate()):
-        for municipality in municipalities:
-            data = {"year": str(year)} | ({"municipality": str(municipality)} if municipality else {})
-            params = {"user": user.pk, **data}
-            try:
-                filters = _filters(params)
-            except ExportRefused:  # a municipality outside the reader's scope
-                continue
-            scope = filters.scope
-            rows = Attendance.objects.filter(
-                _people_scope(scope, "enrollment__person"), session__activity__season_id__in=_season_ids(scope)
-            ).count()
-            candidates.append((rows, kpi_workbook_params(user=user, filters=filters), data))
+    for user in readers:
+        for year in dashboard_years(today=timezone.localdate()):
+            for municipality in municipalities:
+                data = {"year": str(year)} | ({"municipality": str(municipality)} if municipality else {})
+                params = {"user": user.pk, **data}
+                try:
+                    filters = _filters(params)
+                except ExportRefused:  # a municipality outside the reader's scope
+                    continue
+                scope = filters.scope
+                rows = Attendance.objects.filter(
+                    _people_scope(scope, "enrollment__person"), session__activity__season_id__in=_season_ids(scope)
+                ).count()
+                data = {"reader": user.email, **data}
+                candidates.append((rows, kpi_workbook_params(user=user, filters=filters), data))
     # The smallest scope with at least 70 % of EXPORT_ROWS rows, else the biggest there is.
     big = [c for c in candidates if c[0] >= EXPORT_ROWS * 0.7]
     rows, params, data = min(big, key=lambda c: c[0]) if big else max(candidates, key=lambda c: c[0])
