@@ -5,18 +5,22 @@ opens a case or adds the new reasons to the open one, then either excludes at on
 automatic policy) or leaves the case to the coordinators, who confirm, dismiss or later reinstate with a
 written reason. Every step is an ExclusionCaseEvent with its actor and note: the audit trail.
 
-Set-based: a chunk of enrollments costs a fixed number of queries, whatever its size.
+Set-based: only the enrollments with something against them are loaded (an SQL filter), and a chunk of
+them costs a fixed number of queries, whatever its size.
 """
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -27,9 +31,16 @@ from participants.notifications import NotificationDraft, notifications_create
 from participants.services import enrollment_exclude, enrollment_reinstate, enrollments_set_status, season_coordinators
 from programs.models import Season
 
-from .models import ExclusionCase, ExclusionCaseEvent
+from .models import Attendance, ExclusionCase, ExclusionCaseEvent, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_decide_exclusion_case
-from .selectors import Risk, RiskRule, activity_video_assignment, enrollment_activities, enrollment_risks
+from .selectors import (
+    VIDEO_RISK_WINDOW,
+    Risk,
+    RiskRule,
+    activity_video_assignment,
+    enrollment_activities,
+    enrollment_risks,
+)
 
 # Enrollments handled per transaction: small enough to lock briefly, large enough to stay few queries.
 EXCLUSION_CHUNK = 2000
@@ -332,46 +343,125 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
     counts["notifications"] += notifications_create(drafts=drafts, now=now)
 
 
+def _running_seasons(now: datetime) -> list[Season]:
+    """The seasons running around `now`, each with its number of active enrollments: one query."""
+    today = timezone.localdate(now)
+    return list(
+        Season.objects.filter(starts_on__lte=today + timedelta(days=1), ends_on__gte=today - timedelta(days=1))
+        .select_related("program")
+        .annotate(active_enrollments=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE)))
+        .order_by("pk")
+    )
+
+
+def _signals(seasons: list[Season], now: datetime) -> Q | None:
+    """The enrollments that have something against them a rule of their season could act on, as a filter.
+
+    A superset of those `_apply_chunk` does anything for (a case opened or grown, an exclusion, a warning):
+    an unexcused absence from a mandatory activity; a video lesson due within VIDEO_RISK_WINDOW, not
+    submitted, whose last moment (cut-off or a later extension) comes within WARNING_WINDOW; the chat not
+    joined with its deadline within WARNING_WINDOW. Reasons already known to a case are sifted out later,
+    per enrollment, as before. None when no running season has a rule that could act.
+    """
+    soon = now + WARNING_WINDOW
+    absence = [s.pk for s in seasons if s.exclude_on_unexcused_absence]
+    video = [s.pk for s in seasons if s.exclude_on_missed_video]
+    parts: list[Q] = []
+    if absence:
+        absent = Attendance.objects.filter(
+            enrollment_id=OuterRef("pk"),
+            status=Attendance.Status.ABSENT,
+            session__activity__is_mandatory=True,
+            session__activity__season_id=OuterRef("season_id"),
+        )
+        parts.append(Q(season_id__in=absence) & Exists(absent))
+    if video:
+        missing = VideoAssignment.objects.filter(
+            activity__season_id=OuterRef("season_id"), due_at__lte=now + VIDEO_RISK_WINDOW, cutoff_at__lte=soon
+        ).exclude(
+            Exists(
+                Submission.objects.filter(
+                    assignment_id=OuterRef("pk"), enrollment_id=OuterRef(OuterRef("pk")), is_current=True
+                )
+            )
+            | Exists(
+                SubmissionExtension.objects.filter(
+                    assignment_id=OuterRef("pk"), enrollment_id=OuterRef(OuterRef("pk")), until__gt=soon
+                )
+            )
+        )
+        parts.append(Q(season_id__in=video) & Exists(missing))
+    for season in seasons:
+        if season.chat_join_days is not None:
+            # Joined by status_changed_at + chat_join_days: breached, or due within the warning window.
+            latest = soon - timedelta(days=season.chat_join_days)
+            parts.append(Q(season_id=season.pk, chat_joined_at__isnull=True, status_changed_at__lte=latest))
+    if not parts:
+        return None
+    return reduce(operator.or_, parts)
+
+
 def exclusion_rules_apply(*, now: datetime) -> dict[str, int]:
     """Apply the exclusion rules to the active enrollments of running seasons, a chunk per transaction.
 
-    Returns counts: cases_opened, cases_grown, excluded, awaiting_decision, notifications, enrollments.
+    Only the enrollments with a signal a rule could act on (`_signals`) are loaded, in chunks of
+    EXCLUSION_CHUNK: the queries grow with the chunks of those at risk, never with the enrollments checked.
+    Returns counts: cases_opened, cases_grown, excluded, awaiting_decision, notifications, enrollments (the
+    active enrollments of running seasons, all checked), at_risk (those with a signal, loaded and weighed).
     """
     counts: Counter = Counter()
-    today = timezone.localdate(now)
-    base = (
-        Enrollment.objects.filter(
-            status=Enrollment.Status.ACTIVE,
-            season__starts_on__lte=today + timedelta(days=1),
-            season__ends_on__gte=today - timedelta(days=1),
+    seasons = _running_seasons(now)
+    counts["enrollments"] = sum(s.active_enrollments for s in seasons)
+    signals = _signals(seasons, now) if counts["enrollments"] else None
+    if signals is not None:
+        by_pk = {s.pk: s for s in seasons}
+        base = (
+            Enrollment.objects.filter(signals, status=Enrollment.Status.ACTIVE, season_id__in=list(by_pk))
+            .select_related("person")
+            .order_by("pk")
         )
-        .select_related("season__program", "person")
-        .order_by("pk")
-    )
-    last = 0
-    while True:
-        chunk = list(base.filter(pk__gt=last)[:EXCLUSION_CHUNK])
-        if not chunk:
-            break
-        with transaction.atomic():
-            _apply_chunk(chunk, now, counts)
-        counts["enrollments"] += len(chunk)
-        last = chunk[-1].pk
-        if len(chunk) < EXCLUSION_CHUNK:
-            break
-    for name in ("cases_opened", "cases_grown", "excluded", "awaiting_decision", "notifications", "enrollments"):
+        last = 0
+        while True:
+            chunk = list(base.filter(pk__gt=last)[:EXCLUSION_CHUNK])
+            if not chunk:
+                break
+            for enrollment in chunk:
+                enrollment.season = by_pk[enrollment.season_id]
+            with transaction.atomic():
+                _apply_chunk(chunk, now, counts)
+            counts["at_risk"] += len(chunk)
+            last = chunk[-1].pk
+            if len(chunk) < EXCLUSION_CHUNK:
+                break
+    for name in (
+        "cases_opened",
+        "cases_grown",
+        "excluded",
+        "awaiting_decision",
+        "notifications",
+        "enrollments",
+        "at_risk",
+    ):
         counts.setdefault(name, 0)
     return dict(counts)
 
 
 def exclusion_message(counts: dict[str, int]) -> str:
     return _(
-        "Проверено участников: %(enrollments)s. Открыто дел об исключении: %(cases_opened)s, дополнено: "
-        "%(cases_grown)s. Исключено автоматически: %(excluded)s. Ждут решения координатора: "
+        "Проверено участников: %(enrollments)s, из них с признаками риска: %(at_risk)s. Открыто дел об "
+        "исключении: %(cases_opened)s, дополнено: %(cases_grown)s. Исключено автоматически: %(excluded)s. Ждут решения координатора: "
         "%(awaiting_decision)s. Уведомлений: %(notifications)s."
     ) % {
         k: counts.get(k, 0)
-        for k in ("enrollments", "cases_opened", "cases_grown", "excluded", "awaiting_decision", "notifications")
+        for k in (
+            "enrollments",
+            "at_risk",
+            "cases_opened",
+            "cases_grown",
+            "excluded",
+            "awaiting_decision",
+            "notifications",
+        )
     }
 
 

@@ -27,6 +27,10 @@ CERTIFICATE_BATCH = 200
 CERTIFICATE_SINGLE = 60  # one WeasyPrint call each: fewer are enough for a steady rate
 EXPORT_ROWS = 100_000
 EXCLUSION_CHUNK = 2000  # activities.exclusion.EXCLUSION_CHUNK (this process never imports Django)
+# Later clocks at which the job (which loads only the enrollments at risk) is compared with the same deadline
+# steps followed by the rules weighed for every active enrollment: by then sessions have closed with default
+# marks and cut-offs passed, so cases open and warnings go out, and a missed signal would show.
+EXCLUSION_CLOCKS_DAYS = (21, 45)
 
 
 def _harness():
@@ -121,14 +125,45 @@ def jobs() -> dict:
         figures["queries_independent_of_enrollments"] = (
             figures["district"]["job"]["queries"] == region["job"]["queries"]
         )
-        # The exclusion step works in transactions of EXCLUSION_CHUNK active enrollments, a fixed number of
-        # queries each: the count grows by that number per chunk, not per enrollment.
+        # The exclusion step loads only the enrollments with a signal a rule could act on (`at_risk` of the
+        # `enrollments` checked), in transactions of EXCLUSION_CHUNK, a fixed number of queries each: the
+        # count grows by that number per chunk of enrollments at risk, never with the enrollments checked.
         for scale in ("district", "region"):
-            counts = figures[scale]["job"]["counts"]
-            figures[scale]["job"]["exclusion_chunks"] = max(1, -(-counts.get("enrollments", 0) // EXCLUSION_CHUNK))
+            job = figures[scale]["job"]
+            counts = job["counts"]
+            job["checked"] = counts.get("enrollments", 0)
+            job["at_risk"] = counts.get("at_risk", 0)
+            job["exclusion_chunks"] = -(-job["at_risk"] // EXCLUSION_CHUNK)
+        region["later_clocks"] = {}
+        for days in EXCLUSION_CLOCKS_DAYS:
+            run.say(f"region, clock +{days} days: the job vs the rules weighed for every active enrollment")
+            job = _child(
+                ["child-job", str(days)], {**env, "DATABASE_URL": _copy(db, "bench_jobs_region", "bench_jobs_later")}
+            )
+            every = _child(
+                ["child-unfiltered", str(days)],
+                {**env, "DATABASE_URL": _copy(db, "bench_jobs_region", "bench_jobs_every")},
+            )
+            region["later_clocks"][f"+{days}d"] = {
+                "checked": job["counts"].get("enrollments", 0),
+                "at_risk": job["counts"].get("at_risk", 0),
+                "cases_opened": job["counts"].get("cases_opened", 0),
+                "cases_grown": job["counts"].get("cases_grown", 0),
+                "excluded": job["counts"].get("excluded", 0),
+                "notifications": job["counts"].get("notifications", 0),
+                "queries": job["queries"],
+                "seconds": job["seconds"],
+                "every_enrollment_queries": every["queries"],
+                "every_enrollment_seconds": every["seconds"],
+                "same_outcome": job["outcome"] == every["outcome"]
+                and all(job["counts"].get(k, 0) == every["counts"].get(k, 0) for k in EXCLUSION_COUNTS),
+            }
         figures["target_speedup_20x_met"] = region["speedup"] >= 20
-        if not region["same_outcome"]:
-            run.say("WARNING: the naive loop and the job disagree on the outcome")
+        figures["same_outcome_everywhere"] = region["same_outcome"] and all(
+            clock["same_outcome"] for clock in region["later_clocks"].values()
+        )
+        if not figures["same_outcome_everywhere"]:
+            run.say("WARNING: the job and a reference that weighs every enrollment disagree on the outcome")
         return figures
 
 
@@ -151,15 +186,15 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _seed_now():
-    """The «now» the seed ran with (its last deadline-job run), plus JOBS_AHEAD."""
+def _seed_now(ahead: timedelta = JOBS_AHEAD):
+    """The «now» the seed ran with (its last deadline-job run), plus `ahead` (JOBS_AHEAD unless told)."""
     from participants.models import JobRun
 
     last = JobRun.objects.filter(job="check_deadlines").order_by("-started_at").first()
     from django.utils import timezone
 
     base = last.started_at if last is not None else timezone.now()
-    return base + JOBS_AHEAD
+    return base + ahead
 
 
 def _outcome() -> dict:
@@ -185,7 +220,7 @@ def _outcome() -> dict:
     }
 
 
-def child_job() -> dict:
+def child_job(ahead_days: str | None = None) -> dict:
     _django()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -193,7 +228,7 @@ def child_job() -> dict:
     from activities.deadlines import check_deadlines_job
     from participants.models import Enrollment
 
-    now = _seed_now()
+    now = _seed_now(timedelta(days=int(ahead_days)) if ahead_days else JOBS_AHEAD)
     enrollments = Enrollment.objects.count()
     counter = QueryCounter()
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(counter):
@@ -208,6 +243,49 @@ def child_job() -> dict:
         "counts": dict(recorder.summary),
         "outcome": _outcome(),
     }
+
+
+EXCLUSION_COUNTS = ("enrollments", "cases_opened", "cases_grown", "excluded", "awaiting_decision", "notifications")
+
+
+def child_unfiltered(ahead_days: str) -> dict:
+    """The job's deadline steps, then the exclusion rules weighed for EVERY active enrollment of the running
+    seasons in chunks (what exclusion_rules_apply did before it selected the enrollments at risk in SQL)."""
+    _django()
+    from collections import Counter
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from activities.deadlines import deadlines_check
+    from activities.exclusion import EXCLUSION_CHUNK as CHUNK
+    from activities.exclusion import _apply_chunk
+    from participants.models import Enrollment
+
+    now = _seed_now(timedelta(days=int(ahead_days)))
+    today = timezone.localdate(now)
+    counts: Counter = Counter()
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        counts.update(deadlines_check(now=now))
+        base = (
+            Enrollment.objects.filter(
+                status=Enrollment.Status.ACTIVE,
+                season__starts_on__lte=today + timedelta(days=1),
+                season__ends_on__gte=today - timedelta(days=1),
+            )
+            .select_related("season__program", "person")
+            .order_by("pk")
+        )
+        last = 0
+        while chunk := list(base.filter(pk__gt=last)[:CHUNK]):
+            with transaction.atomic():
+                _apply_chunk(chunk, now, counts)
+            counts["enrollments"] += len(chunk)
+            last = chunk[-1].pk
+        seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "queries": counter.count, "counts": dict(counts), "outcome": _outcome()}
 
 
 def child_naive() -> dict:
@@ -535,6 +613,7 @@ def child_export(mode: str) -> dict:
 CHILDREN = {
     "child-job": child_job,
     "child-naive": child_naive,
+    "child-unfiltered": child_unfiltered,
     "child-certificates": child_certificates,
     "child-export": child_export,
 }

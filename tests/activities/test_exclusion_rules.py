@@ -1,17 +1,24 @@
 """exclusion_rules_apply: cases with every breached rule and its evidence, per the season's policy."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from activities.exclusion import exclusion_case_dismiss, exclusion_case_reinstate, exclusion_rules_apply
-from activities.models import ExclusionCase, ExclusionCaseEvent, SubmissionExtension
+from activities.exclusion import (
+    _apply_chunk,
+    exclusion_case_dismiss,
+    exclusion_case_reinstate,
+    exclusion_message,
+    exclusion_rules_apply,
+)
+from activities.models import Activity, Attendance, ExclusionCase, ExclusionCaseEvent, SubmissionExtension
 from participants.models import Enrollment, EnrollmentStatusChange, Notification
 from participants.notifications import notifications_deliver
 from programs.models import Season
-from tests.factories import SeasonFactory, VideoAssignmentFactory
+from tests.factories import SeasonFactory, SubmissionFactory, VideoAssignmentFactory
 
 from .exclusion_fixtures import absent, closed_video, coordinator, participant, rules_season
 
@@ -240,26 +247,85 @@ def test_reinstated_reasons_never_exclude_again():
     assert list(ExclusionCase.objects.values_list("status", flat=True)) == [Status.REINSTATED]
 
 
-# --- Set-based ---------------------------------------------------------------------------------------------
+# --- Only the enrollments with a signal are loaded ------------------------------------------------------------
 
 
-def _world(count: int, policy):
+def test_chat_deadline_within_a_week_warns_and_a_later_one_does_not():
+    season = rules_season(chat_join_days=10)
+    soon = participant(season, status_changed_at=timezone.now() - timedelta(days=5))  # joins by in 5 days
+    later = participant(season, status_changed_at=timezone.now() - timedelta(days=1))  # joins by in 9 days
+
+    counts = _apply()
+
+    (warning,) = _notifications(soon.person.user)
+    assert warning.kind == Notification.Kind.RISK and "чат" in warning.body
+    assert _notifications(later.person.user) == []
+    assert (counts["enrollments"], counts["at_risk"]) == (2, 1)
+    assert "Проверено участников: 2, из них с признаками риска: 1." in exclusion_message(counts)
+
+
+def _at_no_risk(season, closed, extended) -> Enrollment:
+    """An active participant whose every trace stays short of a rule: nothing to act on, nothing to warn of."""
+    enrollment = participant(season, status_changed_at=timezone.now() - timedelta(days=10))
+    enrollment.chat_joined_at = timezone.now() - timedelta(days=9)
+    enrollment.save(update_fields=["chat_joined_at"])
+    SubmissionFactory(assignment=closed, enrollment=enrollment)
+    SubmissionExtension.objects.create(
+        assignment=extended, enrollment=enrollment, until=timezone.now() + timedelta(days=10), reason="Болезнь"
+    )
+    excused = absent(enrollment, title="Методический семинар")
+    Attendance.objects.filter(session=excused, enrollment=enrollment).update(
+        status=Attendance.Status.EXCUSED, reason="Справка о болезни"
+    )
+    optional = absent(enrollment, title="Открытый урок")
+    Activity.objects.filter(pk=optional.activity_id).update(is_mandatory=False)
+    return enrollment
+
+
+def _world(policy, *, at_risk: int, safe: int = 0):
     season = rules_season(policy, chat_join_days=3)
     coordinator(season.program.municipality)
     assignment = closed_video(season)
-    for _n in range(count):
+    extended = closed_video(season, title="Урок с продлённым сроком")
+    now = timezone.now()
+    # Due within the week, but its cut-off is three weeks away: no warning yet for anyone.
+    VideoAssignmentFactory(activity__season=season, due_at=now + timedelta(days=2), cutoff_at=now + timedelta(days=20))
+    for _n in range(at_risk):
         enrollment = participant(season, status_changed_at=timezone.now() - timedelta(days=10))
         absent(enrollment)
+    for _n in range(safe):
+        _at_no_risk(season, assignment, extended)
     return assignment
 
 
-@pytest.mark.parametrize("count", [1, 3])
-@pytest.mark.parametrize(("policy", "queries"), [(Policy.CONFIRMATION, 16), (Policy.AUTOMATIC, 21)])
-def test_query_count_does_not_grow_with_enrollments(django_assert_num_queries, count, policy, queries):
-    _world(count, policy)
+@pytest.mark.parametrize("safe", [1, 3])
+def test_enrollments_at_no_risk_are_counted_but_never_loaded(django_assert_num_queries, safe):
+    _world(Policy.AUTOMATIC, at_risk=0, safe=safe)
+    now = timezone.now()
+
+    # The running seasons with their active enrollments counted, then the (empty) chunk of those at risk.
+    with django_assert_num_queries(2):
+        counts = exclusion_rules_apply(now=now)
+
+    assert (counts["enrollments"], counts["at_risk"]) == (safe, 0)
+    # Weighed one by one, the rules indeed find nothing to act on: leaving them out changed nothing.
+    everyone = list(Enrollment.objects.select_related("season__program", "person"))
+    found: Counter = Counter()
+    _apply_chunk(everyone, now, found)
+    assert found["notifications"] == found["cases_opened"] == found["excluded"] == 0
+    assert not ExclusionCase.objects.exists() and not Notification.objects.exists()
+    assert not Enrollment.objects.exclude(status=Enrollment.Status.ACTIVE).exists()
+
+
+@pytest.mark.parametrize(("at_risk", "safe"), [(1, 0), (3, 0), (1, 3), (3, 3)])
+@pytest.mark.parametrize(("policy", "queries"), [(Policy.CONFIRMATION, 17), (Policy.AUTOMATIC, 22)])
+def test_query_count_does_not_grow_with_enrollments(django_assert_num_queries, at_risk, safe, policy, queries):
+    _world(policy, at_risk=at_risk, safe=safe)
     now = timezone.now()
 
     with django_assert_num_queries(queries):
         counts = exclusion_rules_apply(now=now)
 
-    assert counts["cases_opened"] == count
+    assert counts["cases_opened"] == counts["at_risk"] == at_risk
+    assert counts["enrollments"] == at_risk + safe
+    assert ExclusionCase.objects.count() == at_risk
