@@ -237,8 +237,8 @@ def test_session_page_query_count_does_not_grow(client, django_assert_num_querie
     client.force_login(curator)
 
     # Session and user; the session; the expert check; participants with groups; marks with who set them;
-    # the header's person.
-    with django_assert_num_queries(7):
+    # the header's person comes with the user.
+    with django_assert_num_queries(6):
         response = client.get(_url(session))
 
     assert response.content.decode().count('class="list-group-item attendance-row') == count
@@ -253,8 +253,8 @@ def test_sessions_list_query_count_does_not_grow(client, django_assert_num_queri
         AttendanceFactory(session=session, enrollment=enrollment)
     client.force_login(coordinator_of(session))
 
-    # Session and user; the page's count; the page; the overdue summary; the header's person.
-    with django_assert_num_queries(6):
+    # Session and user (with the header's person); the page's count; the page; the overdue summary.
+    with django_assert_num_queries(5):
         response = client.get(reverse("attendance_sessions"))
 
     assert response.content.decode().count("attendance-session--") == count

@@ -247,8 +247,8 @@ def test_the_builder_runs_constant_queries(client, django_assert_num_queries, co
         route_item_add(enrollment=item.enrollment, activity=activity, session=SessionFactory(activity=activity))
         RoadmapModuleFactory(season=season)
     client.force_login(item.tutor.person.user)
-    # session, user, enrollment with the request, permission, route, the menu's person;
+    # session, user (with the menu's person), enrollment with the request, permission, route;
     # module, activity and session choices
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(_url(item))
     assert len(response.context["steps"]) == count

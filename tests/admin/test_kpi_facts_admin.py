@@ -263,7 +263,7 @@ def test_pd_changelist_query_count_is_constant(client, world, rows, django_asser
     client.force_login(_coordinator(world["mine"]))
     url = reverse("admin:participants_professionaldevelopment_changelist")
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == rows
 

@@ -188,7 +188,7 @@ def test_my_consultations_query_count(client, psychologist, teacher, django_asse
             expert=psychologist, kind="individual", held_at=timezone.now(), topic=f"Тема {n}", participants=[teacher]
         )
     client.force_login(psychologist.person.user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(reverse("expert_consultations")).status_code == 200
 
 
@@ -200,5 +200,5 @@ def test_admin_list_query_count(client, psychologist, teacher, season, django_as
         )
     client.force_login(coordinator(season))
     client.get(reverse("admin:experts_consultation_changelist"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(reverse("admin:experts_consultation_changelist")).status_code == 200

@@ -118,7 +118,7 @@ def test_group_page_query_count(client, group, curator, django_assert_num_querie
     for _n in range(members):
         add_member(group, visited_days_ago=1)
     client.force_login(curator.person.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(url(group)).status_code == 200
 
 
@@ -138,5 +138,5 @@ def test_workspace_panel_query_count(client, group, curator, django_assert_num_q
         add_member(group)
     client.force_login(curator.person.user)
     # The whole workspace with every app's panels (the curator also sees reviews and achievements).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(reverse("expert_workspace")).status_code == 200

@@ -136,7 +136,7 @@ def test_my_visits_query_count(client, member, curator, django_assert_num_querie
     for n in range(visits):
         visit(member, curator, n)
     client.force_login(curator.person.user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(reverse("expert_visits")).status_code == 200
 
 

@@ -266,7 +266,7 @@ def test_the_mentor_page_runs_constant_queries(client, django_assert_num_queries
         pair = _pair(mentor=mentor)
         AttendanceFactory(enrollment=pair.mentee, session=SessionFactory(activity__season=pair.season))
     client.force_login(mentor.person.user)
-    # session, user, person, assignments, pairs with their counts
-    with django_assert_num_queries(5):
+    # session, user with person, assignments, pairs with their counts
+    with django_assert_num_queries(4):
         response = client.get(reverse(PAGE))
     assert len(response.context["active"]) == count

@@ -93,8 +93,8 @@ def test_the_list_runs_constant_queries(client, django_assert_num_queries, count
         _request(season, tutor=me, topic=f"Запрос {n}")
         _request(season, topic=f"Новый {n}")
     client.force_login(me.person.user)
-    # session, user, person, assignments, requests
-    with django_assert_num_queries(5):
+    # session, user with person, assignments, requests
+    with django_assert_num_queries(4):
         response = client.get(reverse(LIST))
     assert len(response.context["mine"]) == len(response.context["waiting"]) == count
 

@@ -120,5 +120,5 @@ def test_coverage_page_query_count(client, season, expert, django_assert_num_que
         people(season, group, 2)
     client.force_login(coordinator(season.program.municipality))
     client.get(url(season, year=2024, quarter=4))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url(season, year=2024, quarter=4)).status_code == 200

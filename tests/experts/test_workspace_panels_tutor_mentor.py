@@ -161,9 +161,9 @@ def test_the_workspace_with_both_panels_runs_constant_queries(client, django_ass
             by=None,
         )
     client.force_login(tutor.person.user)
-    # session, user, person, assignments; tutor: counts and open requests; mentor: pairs.
+    # session, user with person, assignments; tutor: counts and open requests; mentor: pairs.
     # Panels of other roles stay hidden without a query.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("expert_workspace"))
     page = response.content.decode()
     assert "Запросы и маршруты" in page and "Наставнические пары" in page

@@ -100,7 +100,7 @@ def test_changelist_query_count_is_constant(client, coordinator, django_assert_n
     _runs(n)
     client.force_login(coordinator)
     client.get(reverse(CHANGELIST))  # warm the session and the content types
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse(CHANGELIST)).status_code == 200
 
 
@@ -147,7 +147,7 @@ def test_overview_query_count_is_constant(client, coordinator, django_assert_num
         JobRun.objects.create(job=job, status=JobRun.Status.SUCCESS)
     client.force_login(coordinator)
     client.get(reverse(OVERVIEW))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse(OVERVIEW)).status_code == 200
 
 
@@ -256,5 +256,5 @@ def test_long_jobs_changelist_query_count_is_constant(client, coordinator, djang
     client.force_login(coordinator)
     url = reverse("admin:participants_backgroundjob_changelist")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200

@@ -125,8 +125,8 @@ def test_the_page_runs_the_same_queries_for_one_or_three(client, django_assert_n
     for i in range(count):
         _notify(user, title=f"N{i}", url=f"/cabinet/videos/{i}/")
     client.force_login(user)
-    # session, user, the person (the name in the menu), the count for the paginator, the page of rows.
-    with django_assert_num_queries(5):
+    # session, user with the person (the name in the menu), the count for the paginator, the page of rows.
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert response.status_code == 200
     assert response.content.decode().count("notification-unread") == count
@@ -138,8 +138,8 @@ def test_the_badge_costs_no_query_on_another_page(client, django_assert_num_quer
     for i in range(unread):
         _notify(user, title=f"N{i}")
     client.force_login(user)
-    # session, user, the person (the name in the menu) — with or without a badge: it reads the user row.
-    with django_assert_num_queries(3):
+    # session, user with the person (the name in the menu) — with or without a badge: it reads the user row.
+    with django_assert_num_queries(2):
         html = client.get(reverse("password_change")).content.decode()
     if unread:
         assert 'data-unread="2"' in html and "непрочитанных: 2" in html

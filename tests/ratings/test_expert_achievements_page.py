@@ -147,8 +147,8 @@ def test_query_count(client, django_assert_num_queries, season, expert, count):
     for _ in range(count):
         with_file(AchievementFactory(enrollment__season=season))
     _login(client, expert.person.user)
-    # Session, user, expert check, page count, page rows, the header's short name (the person).
-    with django_assert_num_queries(6):
+    # Session, user (with the person: the header's short name), expert check, page count, page rows.
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.content.decode().count('name="ids"') == count
 

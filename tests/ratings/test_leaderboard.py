@@ -113,7 +113,7 @@ def test_top_100_in_pages_of_25(client, season):
 def test_query_count(client, django_assert_num_queries, season, count):
     enrollments = _ranked(season, count, consent=(0,))
     _login(client, enrollments[-1].person.user)
-    # Session, user, season, person (reused by the header), my enrollment, count, page rows, my rating.
-    with django_assert_num_queries(8):
+    # Session, user with the person (reused by the header), season, my enrollment, count, page rows, my rating.
+    with django_assert_num_queries(7):
         response = client.get(_url(season))
     assert response.content.decode().count("<tr") == 1 + count

@@ -85,7 +85,7 @@ def test_query_count_does_not_grow(client, world, django_assert_num_queries, n):
     review_assign(submissions=Submission.objects.all())
     client.force_login(world.methodist.person.user)
     # No COUNT: the page fetches one row more than it shows to know whether there is a next one.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(response.context["rows"]) == n
 
@@ -148,7 +148,7 @@ def test_workspace_panel_counts_with_constant_queries(client, world, django_asse
     EnrollmentFactory(season=world.season)
     client.force_login(world.methodist.person.user)
     # The whole workspace with every app's panels, not only this one.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("expert_workspace"))
     html = response.content.decode()
     assert "Проверка видеоуроков" in html and "Открыть очередь проверки" in html

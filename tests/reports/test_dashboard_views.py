@@ -165,9 +165,9 @@ def test_overview_query_count_does_not_grow_with_schools_enrollments_or_seasons(
             EnrollmentFactory(season=season, person=PersonFactory(organisation=school))
     client.force_login(management(world["home"]))
     # Cold: the KPI engine's grouped queries (reports.kpi), then stored in the KPI cache (reports.kpi_cache).
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(33):
         response = client.get(URL)
     assert response.status_code == 200
-    # Warm: session, user, the municipality, the menu's person, the form's seasons and schools.
-    with django_assert_num_queries(6):
+    # Warm: session, user with the menu's person, the municipality, the form's seasons and schools.
+    with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200

@@ -35,7 +35,7 @@ from tests.reports.dashboard_world import FR_DIAG, build_world, coordinator, dir
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/reports/"
-WARM = 6  # session, user, the reader's municipality, the menu's person, the form's seasons and schools
+WARM = 5  # session, user with the menu's person (participants.backends), the reader's municipality, the form's seasons and schools
 
 
 @pytest.fixture

@@ -176,12 +176,12 @@ def test_detail_query_counts_do_not_grow_with_schools_enrollments_or_seasons(cli
     for _season in range(count):
         _attendance(world, schools=schools, per_school=count)
     client.force_login(management(world["home"]))
-    # Cold: the KPI engine's queries; the second page finds the filters' year list already cached (28, not 29).
-    with django_assert_num_queries(19):
+    # Cold: the KPI engine's queries; the second page finds the filters' year list already cached (27, not 28).
+    with django_assert_num_queries(18):
         assert client.get(ORDER_URL).status_code == 200
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(27):
         assert client.get(ATTENDANCE_URL).status_code == 200
-    # Warm: session, user, the municipality, the menu's person, the form's seasons and schools.
+    # Warm: session, user with the menu's person, the municipality, the form's seasons and schools.
     for url in (ORDER_URL, ATTENDANCE_URL):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             assert client.get(url).status_code == 200

@@ -134,5 +134,5 @@ def test_comparison_query_count_is_constant(client, django_assert_num_queries, p
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     params = {"a": snapshots[0].pk, "b": snapshots[-1].pk}
     client.get(_url("compare"), params)
-    with django_assert_num_queries(7):  # the same with 2 and 4 snapshots to choose from
+    with django_assert_num_queries(6):  # the same with 2 and 4 snapshots to choose from
         assert client.get(_url("compare"), params).status_code == 200

@@ -56,5 +56,5 @@ def test_changelist_query_count_is_constant(client, django_assert_num_queries, n
     _snapshots(n)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     client.get(reverse(CHANGELIST))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse(CHANGELIST)).status_code == 200
