@@ -288,6 +288,9 @@ else:
 # The longest a KPI page's cached numbers live when no data change was reported (reports.kpi_cache);
 # every committed change of KPI data makes them stale at once. 0 turns the cache off.
 KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
+# The longest a teacher's rendered cabinet lives (participants.cabinet_cache): a committed change of anything it
+# shows replaces it at once; this bounds what only the clock changes (a deadline passing). 0 turns it off.
+CABINET_CACHE_SECONDS = _int("CABINET_CACHE_SECONDS", 60)
 
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -19,3 +19,8 @@ class ExpertsConfig(AppConfig):
             workspace_panels,
             workspace_tutor,
         )
+
+        # What the cabinet's cache must hear of (participants.cabinet_cache).
+        from .cabinet_models import register as register_cabinet_models
+
+        register_cabinet_models()

@@ -13,7 +13,6 @@ cache is per-process LocMem rather than the shared Redis of production).
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from programs.cache_versions import bump_versions, current_versions
 
 VERSION_KEY = "reports:kpi:data-version"
 ENTRY_PREFIX = "reports:kpi:entry:"
@@ -38,17 +39,8 @@ class Cached(Generic[T]):
     computed_at: datetime  # when the numbers were computed: the page says «данные на …»
 
 
-def _fresh_version() -> int:
-    # Never an earlier value: an evicted version must not bring entries computed under it back to life.
-    return time.time_ns()
-
-
 def kpi_data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return current_versions([VERSION_KEY])[VERSION_KEY]
 
 
 def kpi_data_changed() -> None:
@@ -56,7 +48,7 @@ def kpi_data_changed() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or it was evicted): any new one differs from the entries' versions
-        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+        bump_versions([VERSION_KEY])
 
 
 def kpi_data_changed_on_commit(using: str | None = None) -> None:
