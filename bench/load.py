@@ -45,6 +45,8 @@ end
 CABINET_SHARE_TARGET = 0.10  # the cabinet at least 10% of the bare view's requests per second
 TARGETS = {
     "cabinet": ("teacher@demo.ru", "/cabinet/"),
+    # The same cabinet rendered afresh on every request (bench/urls.py): a reader's first visit after a change.
+    "cabinet_uncached": ("teacher@demo.ru", "/bench/cabinet-uncached/"),
     "expert_queue": ("methodist@demo.ru", "/expert/reviews/"),
     "bare": (None, "/bench/bare/"),
 }

@@ -26,6 +26,12 @@ RATIO_TARGET = 15.0
 BARE = "bare"
 
 
+# Pages whose rendered result is cached are measured twice: as read from the cache (the page's name) and computed
+# afresh on every request ("<name>_uncached", the cache turned off by the setting), which is what a reader meets
+# first after a change of the data.
+UNCACHED = {"cabinet": "CABINET_CACHE_SECONDS", "kpi_dashboard": "KPI_CACHE_SECONDS"}
+
+
 def key_pages() -> list[tuple[str, str | None, str]]:
     """(name, e-mail of the demo user or None for the anonymous visitor, URL); needs Django set up."""
     from django.db.models import Count
@@ -65,6 +71,8 @@ def key_pages() -> list[tuple[str, str | None, str]]:
             f"/admin/participants/enrollment/?season__id__exact={season_id}&status__exact=active",
         ),
         ("kpi_dashboard", "management@demo.ru", "/reports/"),
+        ("kpi_dashboard_uncached", "management@demo.ru", "/reports/"),
+        ("cabinet_uncached", "teacher@demo.ru", "/cabinet/"),
     ]
 
 
@@ -85,24 +93,26 @@ def measure(requests: int, warmup: int) -> dict:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     pages = key_pages()
     clients = {email: signed_in_client(email) for email in {email for _n, email, _u in pages}}
 
-    def get(email, url):
-        response = clients[email].get(url)
+    def get(name, email, url):
+        setting = UNCACHED.get(name.removesuffix("_uncached")) if name.endswith("_uncached") else None
+        with override_settings(**({setting: 0} if setting else {})):
+            response = clients[email].get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url} as {email or 'anonymous'} answered {response.status_code}")
         return response
 
-    for _name, email, url in pages:
+    for name, email, url in pages:
         for _ in range(warmup):
-            get(email, url)
+            get(name, email, url)
     queries, sql_ms, slowest = {}, {}, {}
     for name, email, url in pages:
         with CaptureQueriesContext(connection) as captured:
-            get(email, url)
+            get(name, email, url)
         queries[name] = len(captured)
         sql_ms[name] = sum(float(query["time"]) for query in captured.captured_queries) * 1000
         slowest[name] = max(captured.captured_queries, key=lambda query: float(query["time"]))
@@ -111,7 +121,7 @@ def measure(requests: int, warmup: int) -> dict:
         shift = round_no % len(pages)  # a different page goes first in each round
         for name, email, url in pages[shift:] + pages[:shift]:
             started = time.perf_counter()
-            get(email, url)
+            get(name, email, url)
             times[name].append(time.perf_counter() - started)
     bare_ms = statistics.median(times[BARE]) * 1000
     rows = {}
