@@ -63,6 +63,7 @@ def _seeded(db, name: str, scale: str) -> tuple[str, dict[str, str]]:
     run.say(f"{db.label}: migrate + seed_demo --scale {scale} into {name}")
     run.timed([PYTHON, "manage.py", "migrate", "--noinput"], env, db.tmpdir / f"{name}-migrate.log")
     run.timed([PYTHON, "manage.py", "seed_demo", "--scale", scale], env, db.tmpdir / f"{name}-seed.log")
+    run.timed([PYTHON, "-c", run.ANALYZE], env, db.tmpdir / f"{name}-analyze.log")
     return url, env
 
 

@@ -53,15 +53,19 @@ TARGETS = {
 
 
 def sessions() -> dict[str, str]:
-    """Runs inside Django: a fresh session per demo user, {email: session key}."""
+    """Runs inside Django: the cookies of a browser signed in as each demo user, {email: Cookie header value} —
+    the session and a CSRF cookie, which a browser keeps from its first page (the cabinet's cache is keyed by
+    that secret, so a client that never keeps it is served a fresh page every time)."""
     import django
 
     django.setup()
     from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
     from pages import signed_in_client
 
     return {
-        email: signed_in_client(email).cookies[settings.SESSION_COOKIE_NAME].value
+        email: f"{settings.SESSION_COOKIE_NAME}={signed_in_client(email).cookies[settings.SESSION_COOKIE_NAME].value}; "
+        f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
         for email in {email for email, _url in TARGETS.values() if email}
     }
 
@@ -153,7 +157,7 @@ def load() -> dict:
         wait_until_up(base, server, log)
         results = {}
         for name, (email, path) in TARGETS.items():
-            cookie = f"sessionid={keys[email]}" if email else None
+            cookie = keys[email] if email else None
             status = fetch(base + path, cookie)
             if status != 200:
                 raise RuntimeError(f"{path} as {email or 'anonymous'} answered {status} before the load")

@@ -67,6 +67,7 @@ def region() -> Region:
     for step, command in (
         ("migrate", [python, "manage.py", "migrate", "--noinput"]),
         ("seed", [python, "manage.py", "seed_demo", "--scale", "region"]),
+        ("analyze", [python, "-c", harness.ANALYZE]),
         ("collectstatic", [python, "manage.py", "collectstatic", "--noinput"]),
     ):
         harness.timed(command, env, db.tmpdir / f"region-{step}.log")

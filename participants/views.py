@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -84,10 +83,10 @@ def cabinet(request):
     if person is None:
         # Staff accounts without a person record have nothing to show here.
         return render(request, "participants/cabinet/no_person.html", status=200)
-    get_token(request)  # the forms' CSRF secret exists before the cached body is looked up under it
-    body = cabinet_body(
-        person_id=person.pk, csrf_secret=request.META.get("CSRF_COOKIE", ""), render=lambda: _cabinet_body(request)
-    )
+    # Cached only for a browser that already holds a CSRF secret (its cookie): the body's forms are signed with it.
+    # A first visit, or a client that keeps no cookies, gets a fresh body and a new secret, and stores nothing.
+    secret = request.META.get("CSRF_COOKIE", "")
+    body = cabinet_body(person_id=person.pk, csrf_secret=secret, render=lambda: _cabinet_body(request))
     return render(request, "participants/cabinet/cabinet.html", {"body": body})
 
 

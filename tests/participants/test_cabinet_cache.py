@@ -55,8 +55,10 @@ def season_world():
 
 
 def _client(enrollment) -> Client:
+    """A signed-in browser that has opened a page already (it holds the CSRF cookie the cache is keyed by)."""
     client = Client()
     client.force_login(enrollment.person.user)
+    client.get(reverse("notifications"))
     return client
 
 
@@ -189,6 +191,7 @@ def test_an_evicted_version_never_brings_an_older_page_back(season_world):
 def test_the_cached_forms_carry_a_token_the_browser_accepts(season_world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(season_world["first"].person.user)
+    client.get(reverse("notifications"))
     cold = _page(client)
     warm = _page(client)
     assert warm == cold  # read from the cache, tokens and all
@@ -203,6 +206,19 @@ def test_the_cached_forms_carry_a_token_the_browser_accepts(season_world):
     client.force_login(season_world["first"].person.user)
     fresh = _page(client)
     assert re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', fresh)
+
+
+def test_a_client_without_a_csrf_cookie_is_served_fresh_and_stores_nothing(season_world, django_assert_num_queries):
+    client = Client()
+    client.force_login(season_world["first"].person.user)
+    for _ in range(2):
+        client.cookies.pop("csrftoken", None)  # a client that keeps no cookie but the session
+        with django_assert_num_queries(12):
+            assert "Мастерская наставника" in _page(client)
+    # The browser that keeps its cookie: computed once, then read.
+    _page(client)
+    with django_assert_num_queries(WARM):
+        _page(client)
 
 
 def test_languages_are_kept_apart(season_world):
