@@ -77,7 +77,7 @@ def test_changelist_query_count(client, own, season, django_assert_num_queries):
         attend(EnrollmentFactory(season=season), activity, 1)
     certificates_issue(now=timezone.now())
     assert Certificate.objects.count() == 3
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(reverse(CHANGELIST)).status_code == 200
 
 
