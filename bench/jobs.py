@@ -68,21 +68,8 @@ def _seeded(db, name: str, scale: str) -> tuple[str, dict[str, str]]:
 
 
 def _copy(db, source: str, name: str) -> str:
-    """A copy of database `source` (CREATE DATABASE … TEMPLATE, or a file copy for SQLite); returns its URL."""
-    if db.url_for is None:
-        shutil.copyfile(db.tmpdir / f"{source}.sqlite3", db.tmpdir / f"{name}.sqlite3")
-        return f"sqlite:///{db.tmpdir / (name + '.sqlite3')}"
-    import psycopg2
-
-    conn = psycopg2.connect(db.url_for("postgres"))
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    finally:
-        conn.close()
-    return db.url_for(name)
+    """A copy of database `source`; returns its URL."""
+    return _harness().create_database(db, name, template=source)
 
 
 def _child(args: list[str], env: dict[str, str], *, cpu: int | None = None) -> dict:

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,9 +95,12 @@ def database_server() -> Iterator[Database]:
         services.stop()  # stops PostgreSQL and removes tmpdir (SQLite files included)
 
 
-def create_database(db: Database, name: str) -> str:
-    """A new empty database; returns its DATABASE_URL."""
+def create_database(db: Database, name: str, *, template: str | None = None) -> str:
+    """A new database, empty or a copy of `template` (CREATE DATABASE … TEMPLATE, a file copy on SQLite);
+    returns its DATABASE_URL."""
     if db.url_for is None:
+        if template is not None:
+            shutil.copyfile(db.tmpdir / f"{template}.sqlite3", db.tmpdir / f"{name}.sqlite3")
         return f"sqlite:///{db.tmpdir / (name + '.sqlite3')}"
     import psycopg2  # the project's PostgreSQL driver
 
@@ -105,7 +109,7 @@ def create_database(db: Database, name: str) -> str:
         conn.autocommit = True  # CREATE DATABASE cannot run inside a transaction
         with conn.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     finally:
         conn.close()
     return db.url_for(name)
