@@ -202,3 +202,17 @@ def test_anonymous_visitor_is_sent_to_login_and_get_is_refused(client, person, n
     assert Consent.objects.filter(person=person, withdrawn_at__isnull=True).count() == 1
     client.force_login(person.user)
     assert client.get(reverse(name)).status_code == 405
+
+
+def test_an_account_without_a_person_gets_404(client):
+    staff = UserFactory(is_staff=True, role=User.Role.COORDINATOR)
+    client.force_login(staff)
+    assert client.post(reverse(WITHDRAW), {"confirm": "on"}).status_code == 404
+    assert client.post(reverse("my_data_rating_consent"), {"given": "1"}).status_code == 404
+    assert not PersonalDataRequest.objects.exists()
+
+
+def test_the_cabinet_leads_to_the_consents(client, person):
+    client.force_login(person.user)
+    html = client.get(reverse("cabinet")).content.decode()
+    assert "Мои данные: согласия, выгрузка и удаление" in html and reverse("my_data") in html
