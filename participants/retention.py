@@ -77,7 +77,7 @@ class RetentionOutcome:
 def erasure_request_carry_out(*, request: PersonalDataRequest, by=None) -> str:
     """Carry out one open erasure request (a withdrawn consent's, or one recorded from paper); returns what happened ("erased", "consent_renewed",
     "already_erased" or "closed" when another run got there first). `by` is the coordinator, None for the job."""
-    request = PersonalDataRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    request = PersonalDataRequest.objects.select_for_update(of=("self",)).select_related("person").get(pk=request.pk)
     if request.status != PersonalDataRequest.Status.REQUESTED:
         return "closed"
     now = timezone.now()
