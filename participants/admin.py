@@ -38,6 +38,7 @@ from .models import (
     User,
 )
 from .retention import erasure_request_carry_out, retention_due_people, withdrawal_erasures_due
+from .roles import user_is_coordinator
 from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
@@ -774,7 +775,11 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
         }
         return super().changelist_view(request, extra_context=extra_context)
 
-    @admin.action(description=_("Обезличить данные по открытым запросам на удаление"), permissions=["view"])
+    def has_erase_permission(self, request) -> bool:
+        # Coordinators carry out erasures; management only reads the journal.
+        return request.user.is_superuser or user_is_coordinator(request.user)
+
+    @admin.action(description=_("Обезличить данные по открытым запросам на удаление"), permissions=["erase"])
     def carry_out_erasure(self, request, queryset):
         open_requests = queryset.filter(
             kind=PersonalDataRequest.Kind.ERASURE, status=PersonalDataRequest.Status.REQUESTED

@@ -216,3 +216,18 @@ def test_the_cabinet_leads_to_the_consents(client, person):
     client.force_login(person.user)
     html = client.get(reverse("cabinet")).content.decode()
     assert "Мои данные: согласия, выгрузка и удаление" in html and reverse("my_data") in html
+
+
+def test_management_reads_the_journal_but_cannot_erase(client, person):
+    from participants.roles import MANAGEMENT
+
+    request = personal_data_consent_withdraw(person=person, by=person.user)
+    viewer = UserFactory(is_staff=True, role=User.Role.MANAGEMENT, municipality=person.organisation.municipality)
+    viewer.groups.add(Group.objects.get(name=MANAGEMENT))
+    client.force_login(viewer)
+    url = reverse("admin:participants_personaldatarequest_changelist")
+    response = client.get(url)
+    assert response.status_code == 200 and "carry_out_erasure" not in response.content.decode()
+    client.post(url, {"action": "carry_out_erasure", "_selected_action": [request.pk], "index": 0})
+    request.refresh_from_db()
+    assert request.status == "requested" and not Person.objects.get(pk=person.pk).is_anonymised
