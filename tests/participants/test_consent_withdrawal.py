@@ -21,6 +21,9 @@ from tests.factories import EnrollmentFactory, PersonFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 WITHDRAW = "my_data_consent_withdraw"
+# The page: session and user, the person, every registered exporter (a fixed number each), the consents and the
+# open erasure (one query each), whatever the number of rows.
+QUERIES_MY_DATA = 33
 
 
 @pytest.fixture(autouse=True)
@@ -231,3 +234,16 @@ def test_management_reads_the_journal_but_cannot_erase(client, person):
     client.post(url, {"action": "carry_out_erasure", "_selected_action": [request.pk], "index": 0})
     request.refresh_from_db()
     assert request.status == "requested" and not Person.objects.get(pk=person.pk).is_anonymised
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_my_data_page_queries_do_not_grow_with_consents(client, person, n, django_assert_num_queries):
+    for i in range(n):  # a history of the rating consent given and withdrawn n times
+        at = timezone.now() - timedelta(days=50 - i)
+        consent_set(person=person, kind="rating_publication", given=True, now=at)
+        consent_set(person=person, kind="rating_publication", given=False, now=at + timedelta(hours=1))
+    personal_data_consent_withdraw(person=person, by=person.user)
+    client.force_login(person.user)
+    with django_assert_num_queries(QUERIES_MY_DATA):
+        response = client.get(reverse("my_data"))
+    assert response.content.decode().count("Публикация имени в рейтинге</td>") == n
