@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Person
-from participants.personal_data import register_eraser, register_exporter
+from participants.personal_data import register_eraser, register_exporter, register_retention_hold
 
 from .models import Attendance, Certificate, RouteItem, Submission, SubmissionExtension
 
@@ -175,3 +175,12 @@ register_exporter("extensions", gettext_lazy("Продления сроков"),
 register_exporter("route", gettext_lazy("Индивидуальный маршрут"), export_route, order=33)
 register_exporter("certificates", gettext_lazy("Сертификаты"), export_certificates, order=34)
 register_eraser(erase_activities)
+
+
+def certificate_holders():
+    """A certificate carries its holder's name and is checked by its code (the public verification page): the
+    person's data stay while a document issued to them is in circulation."""
+    return Certificate.objects.values("enrollment__person_id")
+
+
+register_retention_hold("activities.certificates", gettext_lazy("Выдан сертификат"), certificate_holders)

@@ -274,9 +274,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=40),
         "options": {"expires": 6 * 3600},
     },
+    "personal_data_retention": {
+        "task": "participants.tasks.personal_data_retention_task",
+        "schedule": crontab(hour=4, minute=10),
+        "options": {"expires": 6 * 3600},
+    },
 }
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
+
+# --- Personal data (152-FZ) -----------------------------------------------------------------------
+# Days a person whose every application was rejected, withdrawn or excluded keeps their data after the last of
+# those decisions (room for an appeal and for the season's reports); then the nightly job anonymises them.
+PD_RETENTION_DAYS = _int("PD_RETENTION_DAYS", 365, minimum=30)
+# Days between a withdrawn consent to processing and the job's erasure: the law allows 30 (art. 21 §5); the
+# margin leaves a stopped worker a few nights to catch up. A coordinator may carry it out sooner in the admin.
+PD_WITHDRAWAL_ERASE_DAYS = _int("PD_WITHDRAWAL_ERASE_DAYS", 25, minimum=0)
+if PD_WITHDRAWAL_ERASE_DAYS > 30:
+    _fail("PD_WITHDRAWAL_ERASE_DAYS", "по 152-ФЗ (ст. 21 ч. 5) данные уничтожаются не позднее 30 дней после отзыва")
 
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Person
-from participants.personal_data import register_eraser, register_exporter
+from participants.personal_data import register_eraser, register_exporter, register_retention_hold
 
 from .models import (
     CompetenceTest,
@@ -285,3 +285,12 @@ register_exporter("consultations", gettext_lazy("Консультации"), exp
 register_exporter("mentoring_pairs", gettext_lazy("Наставничество"), export_mentoring_pairs, order=47)
 register_eraser(erase_individual_requests)
 register_eraser(erase_expert_records)
+
+
+def expert_people():
+    """A specialist of an expert team (curator, methodist, mentor, tutor): their name stays on the reviews,
+    visits and consultations they gave to others."""
+    return ExpertAssignment.objects.values("person_id")
+
+
+register_retention_hold("experts.assignments", gettext_lazy("Работает в экспертной команде"), expert_people)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,6 +37,8 @@ from .models import (
     SchoolApplication,
     User,
 )
+from .retention import erasure_request_carry_out, retention_due_people, withdrawal_erasures_due
+from .roles import user_is_coordinator
 from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
@@ -728,15 +732,18 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
     """
 
     municipality_path = "person__organisation__municipality"
-    list_display = ["requested_at", "kind", "status", "person_ref", "person", "completed_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["requested_at", "kind", "basis", "status", "person_ref", "person", "completed_at", "processed_by"]
+    list_filter = ["kind", "basis", "status"]
     search_fields = ["person_ref"]
-    list_select_related = ["person"]
+    list_select_related = ["person", "processed_by"]
     date_hierarchy = "requested_at"
+    actions = ["carry_out_erasure"]
+    change_list_template = "admin/participants/personaldatarequest/change_list.html"
     fields = [
         "person",
         "person_ref",
         "kind",
+        "basis",
         "status",
         "reason",
         "requested_at",
@@ -748,8 +755,49 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return ["person_ref", "status", "requested_at", "completed_at", "processed_by", "result"]
+            return ["person_ref", "basis", "status", "requested_at", "completed_at", "processed_by", "result"]
         return self.fields
+
+    def changelist_view(self, request, extra_context=None):
+        # The dry run of the nightly destruction, in the coordinator's municipality: who is due now.
+        now = timezone.now()
+        people, requests = retention_due_people(now=now), withdrawal_erasures_due(now=now)
+        municipality_id = self._scope(request)
+        if municipality_id is not None:
+            people = people.filter(organisation__municipality_id=municipality_id)
+            requests = requests.filter(person__organisation__municipality_id=municipality_id)
+        extra_context = {
+            **(extra_context or {}),
+            "retention_due": people.count(),
+            "withdrawal_due": requests.count(),
+            "retention_days": settings.PD_RETENTION_DAYS,
+            "withdrawal_days": settings.PD_WITHDRAWAL_ERASE_DAYS,
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def has_erase_permission(self, request) -> bool:
+        # Coordinators carry out erasures; management only reads the journal.
+        return request.user.is_superuser or user_is_coordinator(request.user)
+
+    @admin.action(description=_("Обезличить данные по открытым запросам на удаление"), permissions=["erase"])
+    def carry_out_erasure(self, request, queryset):
+        open_requests = queryset.filter(
+            kind=PersonalDataRequest.Kind.ERASURE, status=PersonalDataRequest.Status.REQUESTED
+        )
+        results = [erasure_request_carry_out(request=r, by=request.user) for r in open_requests.order_by("pk")]
+        erased = results.count("erased")
+        self.message_user(
+            request,
+            _(
+                "Обезличено: %(erased)d; закрыто без удаления: %(closed)d; пропущено (не открытые запросы на удаление): %(skipped)d."
+            )
+            % {
+                "erased": erased,
+                "closed": len(results) - erased,
+                "skipped": queryset.count() - len(results),
+            },
+            messages.SUCCESS if erased else messages.WARNING,
+        )
 
     def has_add_permission(self, request):
         return request.user.is_superuser

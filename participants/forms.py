@@ -148,6 +148,15 @@ class WithdrawForm(forms.Form):
         return reason
 
 
+class ConsentWithdrawForm(forms.Form):
+    """Withdrawing the consent to processing ends participation: the person confirms they have read what follows."""
+
+    confirm = forms.BooleanField(
+        label=_("Я понимаю, что участие в программах прекратится, а мои данные будут обезличены"),
+        error_messages={"required": _("Подтвердите, что понимаете последствия отзыва согласия.")},
+    )
+
+
 class EraseForm(forms.Form):
     """Erasure is confirmed with the account's password, like any change that cannot be undone."""
 

@@ -31,6 +31,7 @@ JOB_TITLES = {
     "kpi_snapshot": _("Срез показателей KPI"),
     "deliver_notifications": _("Отправка писем"),
     "prune_job_runs": _("Очистка журнала"),
+    "personal_data_retention": _("Уничтожение персональных данных по сроку и отзыву согласия"),
 }
 
 

@@ -428,6 +428,14 @@ class PersonalDataRequest(models.Model):
         DONE = "done", _("Исполнен")
         REFUSED = "refused", _("Отклонён")
 
+    class Basis(models.TextChoices):
+        """Why the data are processed or destroyed: the person's own request, their withdrawn consent
+        (152-FZ art. 9 §2, 21 §5: destroyed within 30 days) or the end of the retention period (art. 5 §7)."""
+
+        REQUEST = "request", _("Запрос человека")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Отзыв согласия на обработку")
+        RETENTION_EXPIRED = "retention_expired", _("Истёк срок хранения")
+
     person = models.ForeignKey(
         Person, verbose_name=_("человек"), null=True, on_delete=models.SET_NULL, related_name="data_requests"
     )
@@ -435,6 +443,7 @@ class PersonalDataRequest(models.Model):
     person_ref = models.CharField(_("номер человека"), max_length=32, editable=False)
     kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    basis = models.CharField(_("основание"), max_length=24, choices=Basis.choices, default=Basis.REQUEST)
     reason = models.TextField(_("пояснение"), blank=True)
     requested_at = models.DateTimeField(_("получен"), default=timezone.now)
     completed_at = models.DateTimeField(_("исполнен"), null=True, blank=True)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,6 +66,27 @@ def register_exporter(key: str, title, fn: Callable[[Person], Rows], order: int 
 def register_eraser(fn: Callable[[Person], list[str] | None]) -> None:
     """Register an eraser: fn(person) clears the app's free text and files and returns what it did (lines)."""
     _erasers[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
+
+@dataclass(frozen=True)
+class RetentionHold:
+    """A lawful reason to keep a person's data after the retention period (participants.retention)."""
+
+    key: str
+    title: Any  # a lazy translation, shown with the dry run
+    people: Callable[[], QuerySet]  # a values("pk")-shaped query of the Person ids it keeps: a subquery, no rows
+
+
+_retention_holds: dict[str, RetentionHold] = {}
+
+
+def register_retention_hold(key: str, title, people: Callable[[], QuerySet]) -> None:
+    """Register (or replace) a reason to keep data: people() -> a query of Person ids whose data must stay."""
+    _retention_holds[key] = RetentionHold(key=key, title=title, people=people)
+
+
+def retention_holds() -> list[RetentionHold]:
+    return [_retention_holds[key] for key in sorted(_retention_holds)]
 
 
 def registered_exporters() -> list[Exporter]:
@@ -298,6 +320,7 @@ def export_data_requests(person: Person) -> Rows:
     return [
         {
             _("Вид"): r.get_kind_display(),
+            _("Основание"): r.get_basis_display(),
             _("Статус"): r.get_status_display(),
             _("Получен"): r.requested_at,
             _("Исполнен"): r.completed_at,
@@ -438,6 +461,14 @@ def erase_participants_text(person: Person) -> list[str]:
     return done
 
 
+def staff_people() -> QuerySet:
+    """People whose account works for the portal (staff, an expert, a coordinator, a director): their name is on
+    decisions, reviews and documents others rely on, so the retention job leaves them to a person's request."""
+    return Person.objects.filter(Q(user__is_staff=True) | ~Q(user__role=User.Role.TEACHER), user__isnull=False).values(
+        "pk"
+    )
+
+
 def register() -> None:
     for key, title, fn, order in [
         ("person", gettext_lazy("Профиль"), export_person, 10),
@@ -454,6 +485,7 @@ def register() -> None:
         ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),
     ]:
         register_exporter(key, title, fn, order)
+    register_retention_hold("participants.staff", gettext_lazy("Сотрудник или руководитель"), staff_people)
     register_eraser(erase_participants_text)
     register_eraser(erase_notifications)
     register_eraser(erase_professional_facts)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
@@ -798,12 +799,21 @@ def erased_full_name(person_id: int) -> tuple[str, str]:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, by: User | None, reason: str = "") -> PersonalDataRequest:
-    """Anonymise a person at their request (152-FZ, art. 21): ФИО, birth date, contacts and free text go;
-    enrollments, statuses, attendance, scores and scale answers stay, so that KPIs keep their numbers.
+def person_erase(
+    *,
+    person: Person,
+    by: User | None,
+    reason: str = "",
+    basis: str = PersonalDataRequest.Basis.REQUEST,
+    request: PersonalDataRequest | None = None,
+) -> PersonalDataRequest:
+    """Anonymise a person (152-FZ, art. 21): ФИО, birth date, contacts and free text go; enrollments, statuses,
+    attendance, scores and scale answers stay, so that KPIs keep their numbers.
 
     Every app's eraser (participants.personal_data registry) clears its own free text and files; files are
-    removed from storage only after the transaction commits. The request row records what was done.
+    removed from storage only after the transaction commits. The request row records what was done: `request`
+    is an erasure already opened (a withdrawn consent's), otherwise a new row with `basis` is written. `by` is
+    None when the portal itself destroys the data (the retention job).
     """
     from .personal_data import run_erasers
 
@@ -811,15 +821,26 @@ def person_erase(*, person: Person, by: User | None, reason: str = "") -> Person
     if person.is_anonymised:
         raise ValidationError(_("Данные этого человека уже обезличены."))
     now = timezone.now()
-    request = PersonalDataRequest.objects.create(
-        person=person,
-        person_ref=str(person.pk),
-        kind=PersonalDataRequest.Kind.ERASURE,
-        status=PersonalDataRequest.Status.REQUESTED,
-        reason=reason.strip(),
-        requested_at=now,
-        processed_by=by,
-    )
+    if request is None:
+        request = PersonalDataRequest.objects.create(
+            person=person,
+            person_ref=str(person.pk),
+            kind=PersonalDataRequest.Kind.ERASURE,
+            basis=basis,
+            status=PersonalDataRequest.Status.REQUESTED,
+            reason=reason.strip(),
+            requested_at=now,
+            processed_by=by,
+        )
+    else:
+        request = PersonalDataRequest.objects.select_for_update().get(pk=request.pk)
+        if (request.person_id, request.kind, request.status) != (
+            person.pk,
+            PersonalDataRequest.Kind.ERASURE,
+            PersonalDataRequest.Status.REQUESTED,
+        ):
+            raise ValidationError(_("Этот запрос уже исполнен или относится к другому человеку."))
+        request.processed_by = by
     done = [_("ФИО, дата рождения, телефон, адрес почты и должность удалены")]
     done += run_erasers(person)
 
@@ -857,7 +878,7 @@ def person_erase(*, person: Person, by: User | None, reason: str = "") -> Person
     request.status = PersonalDataRequest.Status.DONE
     request.completed_at = now
     request.result = "\n".join(str(line) for line in done)
-    request.save(update_fields=["status", "completed_at", "result"])
+    request.save(update_fields=["status", "completed_at", "result", "processed_by"])
     return request
 
 
@@ -1122,3 +1143,46 @@ def consent_set(*, person: Person, kind: str, given: bool, now: datetime | None 
         in_force.withdrawn_at = now
         in_force.save(update_fields=["withdrawn_at"])
     return None
+
+
+CONSENT_WITHDRAWN_REASON = gettext_lazy("Отозвано согласие на обработку персональных данных")
+
+
+@transaction.atomic
+def personal_data_consent_withdraw(
+    *, person: Person, by: User | None, now: datetime | None = None, admin_url: str = ""
+) -> PersonalDataRequest:
+    """The person withdraws their consent to processing (152-FZ art. 9 §2): the withdrawal is recorded, their
+    current participation ends (a program cannot be run for a person whose data may not be processed), and an
+    erasure is opened that the nightly job carries out within the law's 30 days (art. 21 §5) unless a coordinator
+    does it sooner. Until then the person can still sign in and download their data.
+
+    Safe to repeat: a second call finds the consent withdrawn and the erasure already open and returns it.
+    """
+    now = now or timezone.now()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_anonymised:
+        raise ValidationError(_("Данные этого человека уже обезличены."))
+    consent_set(person=person, kind=consents.PD_PROCESSING.kind, given=False, now=now)
+    reason = str(CONSENT_WITHDRAWN_REASON)
+    for enrollment in Enrollment.objects.filter(person=person, status__in=(S.APPLIED, S.ACTIVE)).order_by("pk"):
+        enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)
+        # The season's coordinators learn of it as of any withdrawal (bound per enrollment, not by the loop).
+        transaction.on_commit(
+            lambda pk=enrollment.pk: _withdrawal_notify(enrollment_id=pk, reason=reason, admin_url=admin_url)
+        )
+    open_request = PersonalDataRequest.objects.filter(
+        person=person, kind=PersonalDataRequest.Kind.ERASURE, status=PersonalDataRequest.Status.REQUESTED
+    ).first()
+    if open_request is not None:
+        return open_request
+    return PersonalDataRequest.objects.create(
+        person=person,
+        person_ref=str(person.pk),
+        kind=PersonalDataRequest.Kind.ERASURE,
+        basis=PersonalDataRequest.Basis.CONSENT_WITHDRAWN,
+        status=PersonalDataRequest.Status.REQUESTED,
+        reason=reason,
+        requested_at=now,
+        processed_by=by,
+    )

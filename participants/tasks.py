@@ -72,3 +72,34 @@ def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         previews = stashed_tables_prune(now=timezone.now())
         run.count("import_previews", previews)
         run.say(_("Удалено файлов незавершённых импортов: %(n)s") % {"n": previews})
+
+
+def personal_data_retention_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: datetime | None = None) -> JobRecorder:
+    """Destroy the personal data the portal may no longer keep (participants.retention), under the job log."""
+    from .retention import personal_data_retention_run
+
+    with job_run("personal_data_retention", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        outcome = personal_data_retention_run(now=now or timezone.now())
+        run.count("withdrawn_consent", len(outcome.withdrawn))
+        run.count("retention_expired", len(outcome.expired))
+        run.count("consent_renewed", len(outcome.consent_renewed))
+        run.say(
+            _(
+                "Обезличено после отзыва согласия: %(withdrawn)d, по истечении срока хранения: %(expired)d; "
+                "запросов закрыто без удаления (согласие дано снова): %(renewed)d."
+            )
+            % {
+                "withdrawn": len(outcome.withdrawn),
+                "expired": len(outcome.expired),
+                "renewed": len(outcome.consent_renewed),
+            }
+        )
+    return run
+
+
+@shared_task
+def personal_data_retention_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
+    """Nightly: erasures after a withdrawn consent, and anonymisation of applicants past PD_RETENTION_DAYS."""
+    personal_data_retention_job(trigger=trigger)

@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password pages (Django's auth views with our form and templates); registration for
 a season and the confirmation of the address; the cabinet."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -27,6 +29,7 @@ from .cabinet_subscription import with_ground_labels
 from .feedback import feedback_is_open, season_quarter, season_questions
 from .forms import (
     ApplyForm,
+    ConsentWithdrawForm,
     EmailAuthenticationForm,
     EraseForm,
     FeedbackForm,
@@ -36,13 +39,15 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
-from .models import BackgroundJob, Enrollment, FeedbackResponse, SchoolApplication
+from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, PersonalDataRequest, SchoolApplication
 from .selectors import cabinet_person_enrollments, person_for_user
 from .services import (
+    consent_set,
     enrollment_withdraw_by_participant,
     feedback_submit,
     person_erase,
     person_is_school_administrator,
+    personal_data_consent_withdraw,
     personal_data_export_record,
     school_application_check,
     school_application_submit,
@@ -246,21 +251,93 @@ def _my_person(request):
     return person
 
 
-def _my_data_page(request, person, erase_form):
+def _my_data_page(request, person, erase_form, withdraw_form=None):
     sections = personal_data.personal_data_collect(person)
+    consents = list(Consent.objects.filter(person=person).order_by("kind", "-given_at", "-pk"))
+    in_force = {c.kind: c for c in consents if c.withdrawn_at is None}
+    pending_erasure = (
+        PersonalDataRequest.objects.filter(
+            person=person,
+            kind=PersonalDataRequest.Kind.ERASURE,
+            basis=PersonalDataRequest.Basis.CONSENT_WITHDRAWN,
+            status=PersonalDataRequest.Status.REQUESTED,
+        )
+        .order_by("requested_at")
+        .first()
+    )
+    erase_by = (
+        pending_erasure.requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS) if pending_erasure else None
+    )
     return render(
         request,
         "participants/my_data/page.html",
-        {"person": person, "sections": sections, "erase_form": erase_form},
+        {
+            "person": person,
+            "sections": sections,
+            "erase_form": erase_form,
+            "withdraw_form": withdraw_form or ConsentWithdrawForm(),
+            "consents": consents,
+            "pd_consent": in_force.get(Consent.Kind.PD_PROCESSING),
+            "rating_consent": in_force.get(Consent.Kind.RATING_PUBLICATION),
+            "pending_erasure": pending_erasure,
+            "erase_by": erase_by,
+        },
     )
 
 
 @never_cache
 @login_required
 def my_data(request):
-    """What the portal holds about me, the downloads and the erasure request (152-FZ)."""
+    """What the portal holds about me, my consents, the downloads and the erasure request (152-FZ)."""
     person = _my_person(request)
     return _my_data_page(request, person, EraseForm(user=request.user))
+
+
+@never_cache
+@login_required
+@require_POST
+def my_data_consent_withdraw(request):
+    """Withdraw the consent to processing (152-FZ art. 9 §2): participation ends, erasure is scheduled."""
+    person = _my_person(request)
+    form = ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        return _my_data_page(request, person, EraseForm(user=request.user), form)
+    try:
+        data_request = personal_data_consent_withdraw(
+            person=person, by=request.user, admin_url=request.build_absolute_uri(reverse("admin:index"))
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _my_data_page(request, person, EraseForm(user=request.user), form)
+    erase_by = timezone.localtime(data_request.requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS))
+    messages.success(
+        request,
+        _(
+            "Согласие на обработку персональных данных отозвано. Участие в программах прекращено; данные будут "
+            "обезличены не позднее %(date)s."
+        )
+        % {"date": erase_by.strftime("%d.%m.%Y")},
+    )
+    return redirect(reverse("my_data") + "#my-data-consents")
+
+
+@never_cache
+@login_required
+@require_POST
+def my_data_rating_consent(request):
+    """Give or withdraw the consent to show my name in the rating (no consequence beyond the rating)."""
+    person = _my_person(request)
+    given = request.POST.get("given")
+    if given not in ("0", "1"):
+        return HttpResponseBadRequest(_("Не указано, дать согласие или отозвать."))
+    consent_set(person=person, kind=Consent.Kind.RATING_PUBLICATION, given=given == "1")
+    messages.success(
+        request,
+        _("Согласие на публикацию имени в рейтинге дано.")
+        if given == "1"
+        else _("Согласие на публикацию имени в рейтинге отозвано: в рейтинге показывается только ваше место."),
+    )
+    return redirect(reverse("my_data") + "#my-data-consents")
 
 
 @never_cache

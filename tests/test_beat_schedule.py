@@ -40,6 +40,7 @@ def test_the_jobs_and_their_tasks():
         "deliver_notifications": "participants.tasks.notifications_deliver_task",
         "kpi_snapshot": "reports.tasks.kpi_snapshot_task",
         "prune_job_runs": "participants.tasks.job_runs_prune_task",
+        "personal_data_retention": "participants.tasks.personal_data_retention_task",
     }
 
 
@@ -62,6 +63,11 @@ def test_kpi_snapshot_nightly_and_log_pruning_daily():
     prune = _cron("prune_job_runs")
     assert len(prune.hour) == 1 and len(prune.minute) == 1
     assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
+
+
+def test_personal_data_retention_nightly_after_the_log_pruning():
+    retention = _cron("personal_data_retention")
+    assert retention.hour == {4} and retention.minute == {10}
 
 
 def test_a_queued_run_expires_before_the_next_one_is_due():
