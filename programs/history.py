@@ -9,10 +9,11 @@ bulk_update) record their history in one insert per batch with `history_bulk_rec
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
@@ -66,16 +67,34 @@ class AuditHistory(HistoricalRecords):
 
 
 def history_bulk_record(
-    model: type[models.Model], objs: Iterable[models.Model], *, created: bool = False, batch_size: int = 1000
+    model: type[models.Model],
+    objs: Iterable[models.Model],
+    *,
+    created: bool | Collection[int] = False,
+    batch_size: int = 1000,
 ) -> None:
-    """History rows for objects written set-based; `objs` must already hold the values that were written."""
+    """History rows for objects written set-based, one INSERT per batch; `objs` must hold the values written.
+
+    `created` is True when every object is new, or the primary keys of those that are (an upsert mixes both).
+    """
     objs = list(objs)
     if not objs:
         return
-    model.history.bulk_history_create(
-        objs,
-        batch_size=batch_size,
-        update=not created,
-        default_user=history_user(),
-        default_change_reason=history_reason(),
-    )
+    history_model = model.history.model
+    user, reason, now = history_user(), history_reason(), timezone.now()
+    if user is None:
+        user = history_model.get_default_history_user(objs[0])  # the request's user, or nobody
+    fields = [field.attname for field in history_model.tracked_fields]
+    rows = []
+    for obj in objs:
+        new = created is True or (not isinstance(created, bool) and obj.pk in created)
+        rows.append(
+            history_model(
+                history_date=now,
+                history_user=user,
+                history_change_reason=reason or None,
+                history_type="+" if new else "~",
+                **{name: getattr(obj, name) for name in fields},
+            )
+        )
+    history_model.objects.bulk_create(rows, batch_size=batch_size)
