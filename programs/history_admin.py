@@ -3,7 +3,19 @@
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+class _ChoicesShown(HistoricalRecordContextHelper):
+    """Changes of a field with choices read as its labels («Опоздал → Отсутствовал»), not the stored codes."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class AuditHistoryAdmin(SimpleHistoryAdmin):
@@ -14,6 +26,7 @@ class AuditHistoryAdmin(SimpleHistoryAdmin):
     """
 
     history_list_per_page = 50
+    object_history_list_template = "admin/audit_history_list.html"  # Russian, and no links to single versions
 
     def _visible(self, request, object_id):
         try:
@@ -33,3 +46,9 @@ class AuditHistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _ChoicesShown(self.model, historical_record)
+
+    def history_view_title(self, request, obj):
+        return _("История изменений: %(object)s") % {"object": obj}

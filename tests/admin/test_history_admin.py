@@ -58,3 +58,27 @@ def test_no_version_can_be_opened_or_reverted(client):
     assert client.get(url).status_code == 404
     assert client.post(url, {"status": "present"}).status_code == 404
     assert Attendance.objects.get(pk=attendance.pk).status == "late"
+
+
+def test_the_history_page_is_in_russian_and_costs_the_same_queries_with_one_record_and_three(
+    client, django_assert_num_queries
+):
+    attendance = AttendanceFactory(status="present")
+    coordinator = _coordinator(attendance.session.activity.season.program.municipality)
+    client.force_login(coordinator)
+    client.get(_history(attendance))
+
+    with django_assert_num_queries(QUERIES):
+        html = client.get(_history(attendance)).content.decode()
+    assert html.count('class="history-record"') == 1 and "История изменений" in html and "создано" in html
+
+    for status in ("late", "absent"):
+        attendance.status = status
+        attendance.save()
+    with django_assert_num_queries(QUERIES):
+        html = client.get(_history(attendance)).content.decode()
+    assert html.count('class="history-record"') == 3
+    assert "<strong>Отметка</strong>: Опоздал → Отсутствовал" in html
+
+
+QUERIES = 10
