@@ -22,6 +22,7 @@ from programs.admin_mixins import (
     action_form_response,
     scoped_formfield,
 )
+from programs.history_admin import AuditHistoryAdmin
 from programs.models import RoadmapModule, Season
 
 from .exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate
@@ -146,7 +147,7 @@ class SessionAdmin(MunicipalityScopedAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(MunicipalityScopedAdmin):
+class AttendanceAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "session__activity__season__program__municipality"
     list_display = ["enrollment", "session", "status", "reason", "source", "is_default", "marked_at"]
     list_filter = ["status", "source", "is_default", "session__activity__season__program"]
@@ -391,7 +392,7 @@ class CertificateStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScopedAdmin):
     """Certificates are issued by the service (never typed in); a coordinator revokes or re-issues with a reason."""
 
     municipality_path = "enrollment__season__program__municipality"
@@ -578,7 +579,7 @@ class ExclusionCaseEventInline(admin.TabularInline):
 
 
 @admin.register(ExclusionCase)
-class ExclusionCaseAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
+class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScopedAdmin):
     """Grounds for exclusion found by the rules job; decided only through the actions, with a written reason."""
 
     municipality_path = "enrollment__season__program__municipality"

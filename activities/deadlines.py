@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from participants.jobs import job_run
 from participants.models import Enrollment, JobRun
+from programs.history import history_bulk_record
 from programs.signals import rows_changed
 
 from .exclusion import exclusion_message, exclusion_rules_apply
@@ -169,6 +170,15 @@ def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
                 rows.extend(new)
                 marked_sessions.append(session)
         Attendance.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        # ignore_conflicts returns no ids (and skips rows a manual mark won): the history records what this run
+        # actually wrote, read back in one query by its stamp.
+        history_bulk_record(
+            Attendance,
+            Attendance.objects.filter(
+                session_id__in=[s.pk for s in marked_sessions], source="default", is_default=True, marked_at=now
+            ),
+            created=True,
+        )
     Session.objects.filter(pk__in=[s.pk for s in sessions]).update(defaults_applied_at=now)
     for session in marked_sessions:
         # Ratings queue one recompute per season after the commit.

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from participants.models import Enrollment, Notification, User
 from participants.notifications import NotificationDraft, notifications_create
 from participants.services import enrollment_exclude, enrollment_reinstate, enrollments_set_status, season_coordinators
+from programs.history import history_bulk_record, history_context
 from programs.models import Season
 
 from .models import Attendance, ExclusionCase, ExclusionCaseEvent, Submission, SubmissionExtension, VideoAssignment
@@ -261,8 +262,10 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
 
     if new_cases:
         ExclusionCase.objects.bulk_create(new_cases)
+        history_bulk_record(ExclusionCase, new_cases, created=True)
     if grown:
         ExclusionCase.objects.bulk_update([case for case, _reasons in grown], ["reasons"])
+        history_bulk_record(ExclusionCase, [case for case, _reasons in grown])
     events = [
         ExclusionCaseEvent(case=case, action=ExclusionCaseEvent.Action.OPENED, at=now, note=reasons_text(case.reasons))
         for case in new_cases
@@ -311,6 +314,7 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
             if draft is not None:
                 drafts.append(draft)
         ExclusionCase.objects.bulk_update(excluded, ["status", "automatic", "decided_at", "decision_reason"])
+        history_bulk_record(ExclusionCase, excluded)
         counts["excluded"] += len(excluded)
 
     if waiting:
@@ -494,7 +498,8 @@ def _decide(case: ExclusionCase, *, by: User, reason: str, status: str, action: 
     case.decided_at = now
     case.decided_by = by
     case.decision_reason = reason
-    case.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    with history_context(user=by):
+        case.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     ExclusionCaseEvent.objects.create(case=case, action=action, at=now, actor=by, note=reason)
 
 

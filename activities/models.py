@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrollment, Person, SubscriptionForm
+from programs.history import AuditHistory
 from programs.models import Program, RoadmapModule, Season, Subject
 
 
@@ -157,6 +158,11 @@ class Attendance(models.Model):
             ("default", _("Отметка по умолчанию")),
         ],
         default="manual",
+    )
+
+    history = AuditHistory(
+        verbose_name=_("история изменений: отметка посещаемости"),
+        verbose_name_plural=_("история изменений отметок посещаемости"),
     )
 
     class Meta:
@@ -338,6 +344,11 @@ class ExclusionCase(models.Model):
     )
     decision_reason = models.TextField(_("обоснование решения"), blank=True)
 
+    history = AuditHistory(
+        verbose_name=_("история изменений: основание для исключения"),
+        verbose_name_plural=_("история изменений оснований для исключения"),
+    )
+
     class Meta:
         verbose_name = _("основание для исключения")
         verbose_name_plural = _("основания для исключения")
@@ -482,6 +493,11 @@ class Certificate(models.Model):
         related_name="+",
     )
     revoke_reason = models.TextField(_("причина отзыва"), blank=True)
+
+    history = AuditHistory(
+        verbose_name=_("история изменений: сертификат"),
+        verbose_name_plural=_("история изменений сертификатов"),
+    )
 
     class Meta:
         verbose_name = _("сертификат")

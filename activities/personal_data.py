@@ -166,6 +166,13 @@ def erase_activities(person: Person) -> list[str]:
         done.append(
             _("Удалены причины пропусков, основания продлений и примечания маршрута: %(n)d") % {"n": reasons + notes}
         )
+    # The audit trail keeps earlier versions of the same rows: the same text goes from them too.
+    history = Attendance.history.filter(enrollment__person=person).exclude(reason="")
+    versions = history.filter(status=Attendance.Status.EXCUSED).update(reason=str(REMOVED))
+    versions += history.exclude(status=Attendance.Status.EXCUSED).update(reason="")
+    versions += Certificate.history.filter(enrollment__person=person).exclude(pdf="").update(pdf="")
+    if versions:
+        done.append(_("Журнал изменений: удалены причины пропусков и файлы из прежних версий: %(n)d") % {"n": versions})
     return done
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Enrollment, Person, User
 from participants.selectors import person_for_user
+from programs.history import history_bulk_record, history_context
 from programs.models import Subject
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
@@ -260,9 +261,18 @@ def _expected(session: Session) -> dict[int, Enrollment]:
 
 
 def _write_marks(
-    *, session: Session, marks: dict[int, tuple[str, str]], existing: dict[int, Attendance], source: str, by
+    *,
+    session: Session,
+    marks: dict[int, tuple[str, str]],
+    existing: dict[int, Attendance],
+    source: str,
+    by,
+    actor: User | None = None,
 ) -> int:
-    """Insert or update the given marks in one statement; a mark that says the same is left as it was."""
+    """Insert or update the given marks in one statement; a mark that says the same is left as it was.
+
+    `by` is the marker's person (or None), `actor` the signed-in user the audit trail names (else the request's).
+    """
     now = timezone.now()
     rows = []
     for enrollment_id, (status, reason) in marks.items():
@@ -285,6 +295,10 @@ def _write_marks(
         Attendance.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["session", "enrollment"], update_fields=_MARK_FIELDS
         )
+        if any(row.pk is None for row in rows):  # a backend that returns no ids from an upsert
+            rows = list(Attendance.objects.filter(session=session, enrollment_id__in=[r.enrollment_id for r in rows]))
+        with history_context(user=actor):
+            history_bulk_record(Attendance, rows, created={r.pk for r in rows if r.enrollment_id not in existing})
         attendance_changed.send(sender=Session, session=session)
     return len(rows)
 
@@ -329,7 +343,9 @@ def attendance_mark(*, session: Session, marks: dict[int, tuple[str, str]], by: 
             clean[enrollment.pk] = (status, reason)
     if errors:
         raise ValidationError(errors)
-    return _write_marks(session=session, marks=clean, existing=_existing_marks(session), source="manual", by=person)
+    return _write_marks(
+        session=session, marks=clean, existing=_existing_marks(session), source="manual", by=person, actor=by
+    )
 
 
 @transaction.atomic
@@ -342,7 +358,7 @@ def attendance_mark_all_present(*, session: Session, by: User) -> tuple[int, int
     todo = {
         pk: (Attendance.Status.PRESENT.value, "") for pk in expected if pk not in existing or existing[pk].is_default
     }
-    marked = _write_marks(session=session, marks=todo, existing=existing, source="manual", by=person)
+    marked = _write_marks(session=session, marks=todo, existing=existing, source="manual", by=person, actor=by)
     return marked, len(expected) - len(todo)
 
 
@@ -430,11 +446,13 @@ def attendance_import(*, session: Session, file, by: User, overwrite: bool = Fal
     person = _check_marker(session, by)
     season = session.activity.season
     rows = read_attendance_export(file, tz=season.tz, near=session.starts_at)
-    return _import(session=session, rows=rows, person=person, overwrite=overwrite)
+    return _import(session=session, rows=rows, person=person, overwrite=overwrite, actor=by)
 
 
 @transaction.atomic
-def _import(*, session: Session, rows, person: Person | None, overwrite: bool) -> AttendanceImportReport:
+def _import(
+    *, session: Session, rows, person: Person | None, overwrite: bool, actor: User | None = None
+) -> AttendanceImportReport:
     expected = _expected(session)
     by_email, by_name = _index(expected)
     report = AttendanceImportReport()
@@ -461,7 +479,7 @@ def _import(*, session: Session, rows, person: Person | None, overwrite: bool) -
             continue
         todo[pk] = (item.status.value, "")
         report.marked.append(item)
-    _write_marks(session=session, marks=todo, existing=existing, source="import", by=person)
+    _write_marks(session=session, marks=todo, existing=existing, source="import", by=person, actor=actor)
     report.not_found = [e for pk, e in expected.items() if pk not in found]
     for items in (report.marked, report.kept):
         items.sort(key=lambda i: (i.enrollment.person.last_name, i.enrollment.person.first_name))

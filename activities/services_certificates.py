@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from participants.jobs import background_job_progress
 from participants.models import Enrollment, Notification, User
 from participants.notifications import NotificationDraft, notifications_create
+from programs.history import history_bulk_record, history_context
 from programs.signals import rows_changed
 
 from .certificates import (
@@ -161,6 +162,9 @@ def _issue_batch(
     for certificate in certificates:
         _store_pdf(certificate, pdfs[certificate.pk])
     Certificate.objects.bulk_update(certificates, ["pdf", "pdf_sha256"])
+    # One history row per certificate, as issued (number and PDF together).
+    with history_context(user=by):
+        history_bulk_record(Certificate, certificates, created=True)
     _notify(certificates)
     return certificates
 
@@ -208,7 +212,8 @@ def certificate_revoke(
     if locked.revoked_at is not None:
         raise ValidationError(_("Сертификат %(number)s уже отозван.") % {"number": locked.number})
     locked.revoked_at, locked.revoked_by, locked.revoke_reason = now, by, reason
-    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    with history_context(user=by):
+        locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return locked
 
 

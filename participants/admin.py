@@ -22,11 +22,13 @@ from programs.admin_mixins import (
     action_form_response,
     scoped_formfield,
 )
+from programs.history_admin import AuditHistoryAdmin
 from programs.models import Program, Season
 
 from . import imports
 from .feedback import feedback_summary
 from .forms import ImportMappingForm, ImportUploadForm
+from .journal import enrollment_journal
 from .models import (
     Consent,
     Enrollment,
@@ -175,7 +177,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(MunicipalityScopedAdmin):
+class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     list_display = ["person", "organisation", "season", "status", "applied_at", "status_changed_at"]
     list_filter = ["status", "season__program", ("season", SeasonFilter), "person__organisation__municipality"]
@@ -201,8 +203,43 @@ class EnrollmentAdmin(MunicipalityScopedAdmin):
                 self.admin_site.admin_view(self.import_mapping_view),
                 name="participants_enrollment_import_mapping",
             ),
+            path(
+                "<int:object_id>/journal/",
+                self.admin_site.admin_view(self.journal_view),
+                name="participants_enrollment_journal",
+            ),
         ]
         return urls + super().get_urls()
+
+    # --- «Журнал изменений»: everything the audit trail recorded for the participant in the season ---
+
+    def _journal_enrollment(self, request, object_id):
+        enrollment = self.get_queryset(request).select_related("person", "season__program").filter(pk=object_id).first()
+        if enrollment is None or not request.user.has_perm("participants.read_audit_trail", enrollment):
+            return None
+        return enrollment
+
+    def journal_view(self, request, object_id: int):
+        enrollment = self._journal_enrollment(request, object_id)
+        if enrollment is None:
+            raise Http404
+        page_obj, entries = enrollment_journal(enrollment=enrollment, page=request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Журнал изменений: %(enrollment)s") % {"enrollment": enrollment},
+            "opts": self.model._meta,
+            "original": enrollment,
+            "enrollment": enrollment,
+            "page_obj": page_obj,
+            "entries": entries,
+        }
+        return TemplateResponse(request, "admin/participants/enrollment/journal.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_read_journal": False}
+        if str(object_id).isdigit():
+            extra_context["can_read_journal"] = self._journal_enrollment(request, int(object_id)) is not None
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perms(IMPORT_PERMISSIONS)

@@ -19,3 +19,7 @@ class ParticipantsConfig(AppConfig):
         register_feedback_sections()
         register_personal_data()
         register_cabinet_models()
+        # This app's part of an enrollment's «Журнал изменений» (participants.journal).
+        from .journal import register as register_journal
+
+        register_journal()

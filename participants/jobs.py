@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.history import history_context
+
 from .models import BackgroundJob, JobRun, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -93,6 +95,13 @@ class JobRecorder:
         self.lines.append(line)
 
 
+def _job_reason(job: str) -> str:
+    from .job_schedule import job_title  # it imports this module (and the Celery app)
+
+    title = job_title(job)
+    return _("задача: %(job)s") % {"job": title[:1].lower() + title[1:]}
+
+
 @contextmanager
 def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[JobRecorder]:
     """Log a run of `job`: a row saying it started (committed at once), then how it ended and what it did.
@@ -113,7 +122,9 @@ def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[Job
     run = JobRun.objects.create(job=job, trigger=trigger)
     recorder = JobRecorder(run)
     try:
-        yield recorder
+        # The audit trail names the job as the reason for every change it makes without a person behind it.
+        with history_context(reason=_job_reason(job)):
+            yield recorder
     except BaseException as exc:
         JobRun.objects.filter(pk=run.pk).update(
             status=JobRun.Status.FAILED,

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.history import AuditHistory
 from programs.models import EducationLevel, Municipality, Organisation, Season, Subject
 
 
@@ -175,6 +176,11 @@ class Enrollment(models.Model):
     status_changed_at = models.DateTimeField(_("статус изменён"), default=timezone.now)
     chat_joined_at = models.DateTimeField(_("вступил в чат"), null=True, blank=True)
     preferred_format = models.CharField(_("выбранный формат обучения"), max_length=200, blank=True)
+
+    history = AuditHistory(
+        verbose_name=_("история изменений: участие"),
+        verbose_name_plural=_("история изменений участия"),
+    )
 
     class Meta:
         verbose_name = _("участие")

@@ -25,3 +25,23 @@ def is_notification_recipient(user, notification) -> bool:
 
 
 rules.add_perm("participants.read_notification", is_notification_recipient)
+
+
+# --- The audit trail -----------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def reads_audit_trail(user, enrollment) -> bool:
+    """An enrollment's «Журнал изменений»: the coordinators and management of its program's municipality."""
+    from .roles import MANAGEMENT, user_is_coordinator  # roles imports the models, loaded after the rules
+
+    if enrollment is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    if not user.municipality_id or enrollment.season.program.municipality_id != user.municipality_id:
+        return False
+    if user_is_coordinator(user):
+        return True
+    return user.role == user.Role.MANAGEMENT or user.groups.filter(name=MANAGEMENT).exists()
+
+
+rules.add_perm("participants.read_audit_trail", reads_audit_trail | rules.is_superuser)

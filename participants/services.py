@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programs.history import history_bulk_record, history_context
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
 
@@ -143,7 +144,8 @@ def enrollment_set_status(
     )
     enrollment.status = to_status
     enrollment.status_changed_at = now
-    enrollment.save(update_fields=["status", "status_changed_at"])
+    with history_context(user=actor):
+        enrollment.save(update_fields=["status", "status_changed_at"])
     if to_status in (S.ACTIVE, S.REJECTED):
         mailed = Enrollment.objects.select_related("person__user", "season__program").get(pk=enrollment.pk)
         _send_on_commit(_status_emails([(mailed, from_status)], to_status, reason, site_url))
@@ -213,6 +215,10 @@ def enrollments_set_status(
         for e in ok
     )
     Enrollment.objects.filter(pk__in=[e.pk for e in ok]).update(status=to_status, status_changed_at=now)
+    for enrollment in ok:
+        enrollment.status, enrollment.status_changed_at = to_status, now
+    with history_context(user=actor):
+        history_bulk_record(Enrollment, ok)
     rows_changed.send(sender=Enrollment)
     rows_changed.send(sender=EnrollmentStatusChange)
     _send_on_commit(_status_emails([(e, e.status) for e in ok], to_status, reason, site_url))
@@ -1097,6 +1103,8 @@ def registrations_import(
         )
         for row, person in zip(rows, people, strict=True)
     )
+    with history_context(user=actor, reason=_("Импорт из Google Формы")):
+        history_bulk_record(Enrollment, enrollments, created=True)
     EnrollmentStatusChange.objects.bulk_create(
         EnrollmentStatusChange(
             enrollment=enrollment,

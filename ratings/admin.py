@@ -10,6 +10,7 @@ from activities.admin import SubmissionAdmin
 from activities.models import Submission
 from experts.models import ExpertAssignment
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
+from programs.history_admin import AuditHistoryAdmin
 
 from .models import Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from .services import review_reassign, reviews_release, rubric_revise
@@ -111,7 +112,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(MunicipalityScopedAdmin):
+class ReviewAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "submission__assignment__activity__season__program__municipality"
     list_display = ["submission", "expert", "status", "total_score", "due", "started_at", "released_at"]
     list_filter = [

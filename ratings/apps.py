@@ -30,3 +30,7 @@ class RatingsConfig(AppConfig):
         from .reminders import register as register_reminders
 
         register_reminders()
+        # This app's part of an enrollment's «Журнал изменений» (participants.journal).
+        from .audit import register as register_journal
+
+        register_journal()

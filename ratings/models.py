@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Submission
 from experts.models import ExpertAssignment
 from participants.models import Enrollment
+from programs.history import AuditHistory
 from programs.models import Program, Season
 
 
@@ -90,6 +91,11 @@ class Review(models.Model):
     )
     due_at = models.DateTimeField(_("срок проверки"), null=True, blank=True)
     return_reason = models.TextField(_("причина возврата на доработку"), blank=True)
+
+    history = AuditHistory(
+        verbose_name=_("история изменений: рецензия"),
+        verbose_name_plural=_("история изменений рецензий"),
+    )
 
     class Meta:
         verbose_name = _("рецензия")

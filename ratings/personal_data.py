@@ -141,6 +141,14 @@ def erase_review_texts(person: Person) -> list[str]:
     done = [_("Удалены тексты рецензий видеоуроков (баллы сохранены): %(n)d") % {"n": erased}] if erased else []
     if comments:
         done.append(_("Удалены комментарии к моментам видео: %(n)d") % {"n": comments})
+    # The audit trail keeps earlier versions of the reviews: their texts go as well.
+    versions = (
+        Review.history.filter(submission__enrollment__person=person)
+        .exclude(strengths="", recommendations="", return_reason="")
+        .update(strengths="", recommendations="", return_reason="")
+    )
+    if versions:
+        done.append(_("Журнал изменений: удалены тексты из прежних версий рецензий: %(n)d") % {"n": versions})
     return done
 
 

@@ -20,6 +20,7 @@ from activities.models import Attendance, Submission
 from activities.video_state import format_moment
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
+from programs.history import history_bulk_record, history_context
 from programs.models import ReviewRelease, Season
 from programs.signals import rows_changed
 
@@ -458,6 +459,10 @@ def _release(reviews: Sequence[Review], *, by: User | None, now: datetime) -> No
     Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
         status=Review.Status.RELEASED, released_at=now, released_by=by
     )
+    for review in reviews:
+        review.status, review.released_at, review.released_by_id = Review.Status.RELEASED, now, by.pk if by else None
+    with history_context(user=by, reason="" if by else _("публикация сразу после оценки")):
+        history_bulk_record(Review, reviews)
     rows_changed.send(sender=Review)
     Submission.objects.filter(pk__in={r.submission_id for r in reviews}, status__in=WAITING_STATUSES).update(
         status=Submission.Status.REVIEWED

@@ -251,6 +251,12 @@ NOT_IN_THE_CABINET = {
     "activities.certificatecounter",
     "ratings.reviewassignment",  # experts' bookkeeping, never shown to the teacher
     "ratings.reviewlock",
+    # The audit trail: the coordinators' admin and the enrollment's «Журнал изменений», never the cabinet.
+    "participants.historicalenrollment",
+    "activities.historicalattendance",
+    "activities.historicalcertificate",
+    "activities.historicalexclusioncase",
+    "ratings.historicalreview",
 }
 
 
