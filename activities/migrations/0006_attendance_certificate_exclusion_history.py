@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0005_issue5_jobs'),
-        ('participants', '0008_enrollment_history'),
+        ('participants', '0009_enrollment_history'),
         ('programs', '0004_issue6_kpi_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

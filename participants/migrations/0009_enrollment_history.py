@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0007_enrollment_list_indexes'),
+        ('participants', '0008_personal_data_request_basis'),
         ('programs', '0004_issue6_kpi_facts'),
     ]
 
