@@ -50,6 +50,8 @@ class AdminCase:
 
 
 CASES = [
+    # The teacher's account: another municipality's coordinator neither finds it nor sets its password.
+    AdminCase("user", "participants_user", lambda w: w.users["teacher"]),
     AdminCase("person", "participants_person", lambda w: w.enrollment.person, shows=(TEACHER_NAME,)),
     AdminCase("enrollment", "participants_enrollment", lambda w: w.enrollment, shows=(TEACHER_NAME,)),
     AdminCase("certificate", "activities_certificate", lambda w: w.other["certificate"], shows=(CERTIFICATE_NUMBER,)),
