@@ -298,6 +298,13 @@ CASES = [
         ok(SCHOOL_READERS),
     ),
     Case(
+        "kpi_dashboard_municipality",
+        lambda w: reverse("kpi_dashboard") + f"?municipality={w.season_a.program.municipality_id}",
+        "get",
+        ok(SCHOOL_READERS | {DIRECTOR_OTHER}),  # the other director reads their own school of the same district
+        secrets=((SCHOOL_NAME, frozenset(SCHOOL_READERS)),),
+    ),
+    Case(
         "kpi_detail_school",
         lambda w: reverse("kpi_detail", args=[KPI_CODE]) + f"?organisation={_school(w)}",
         "get",
