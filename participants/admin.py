@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -89,7 +90,41 @@ class UserAdmin(BaseUserAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(is_superuser=False)
+        qs = qs.filter(is_superuser=False)
+        scope = _user_scope(request)
+        return qs if scope is None else qs.filter(_users_of_municipality(scope))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A coordinator gives accounts their own municipality only: never another's (nor themselves another's).
+        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": ""})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # An account a coordinator creates belongs to their municipality, so it stays in their list.
+        scope = _user_scope(request)
+        if not change and scope is not None and obj.municipality_id is None:
+            obj.municipality_id = scope
+        super().save_model(request, obj, form, change)
+
+
+def _user_scope(request) -> int | None:
+    """The municipality a staff user's account admin is limited to (None: superusers, staff without one)."""
+    user = request.user
+    if user.is_superuser or not getattr(user, "municipality_id", None):
+        return None
+    return user.municipality_id
+
+
+def _users_of_municipality(municipality_id: int) -> Q:
+    """Accounts of a municipality: bound to it, or of a person working, enrolled or engaged as an expert there."""
+    people = Person.objects.filter(
+        Q(organisation__municipality_id=municipality_id)
+        | Q(enrollments__season__program__municipality_id=municipality_id)
+        # The reverse relation spares importing the experts app.
+        | Q(expert_assignments__season__program__municipality_id=municipality_id),
+        user_id__isnull=False,
+    ).values("user_id")
+    return Q(municipality_id=municipality_id) | Q(pk__in=people)
 
 
 class EnrollmentInline(admin.TabularInline):

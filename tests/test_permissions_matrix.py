@@ -1,7 +1,7 @@
 """Every expert-facing URL × every kind of visitor (issue 4: "permissions are tested as a matrix").
 
-One world is built once for the module (season A with its experts, season B with its own, two teachers, two
-coordinators, a superuser); each case runs inside its own savepoint, so what a POST writes is undone.
+The world and the runner are in tests/permissions_world.py (shared with the teacher's, management's and admin's
+matrices); each case runs inside its own savepoint, so what a POST writes is undone.
 A case names the roles that get in and with which status; every other signed-in role must get 404 (never 403,
 never a page that reveals the object), and an anonymous visitor is sent to the login page. Where a page is
 open to a wider circle (a list of one's own work), the case also names what only some roles may read on it.
@@ -9,338 +9,51 @@ open to a wider circle (a list of one's own work), the case also names what only
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from activities.models import RouteItem, Submission
-from experts.models import (
-    Consultation,
-    EntryInterview,
-    ExpertGroup,
-    ExpertRole,
-    GroupMember,
-    IndividualRequest,
-    LessonVisit,
-    MentoringPair,
-)
-from participants.models import SubscriptionForm, User
-from participants.roles import COORDINATORS, role_groups_ensure
-from programs.models import Municipality
-from ratings.models import Achievement, ReviewAssignment
-from tests.factories import (
-    ActivityFactory,
-    EnrollmentFactory,
-    ExpertAssignmentFactory,
-    MunicipalityFactory,
-    RubricCriterionFactory,
-    RubricFactory,
-    SeasonFactory,
-    SessionFactory,
-    SubjectFactory,
-    SubmissionFactory,
-    UserFactory,
-    VideoAssignmentFactory,
-)
-
-# What only some roles may read; a page shown to anyone else must not contain it.
-TEACHER_NAME = "Первоучителева"
-SUBMISSION_TOPIC = "Тема-маркер видеоурока"
-SESSION_TITLE = "Занятие-маркер сезона А"
-INTERVIEW_NOTES = "Заметка-маркер входного собеседования"
-VISIT_LESSON = "Урок-маркер посещения"
-SECRET_TOPIC = "Тема-маркер конфиденциальной консультации"
-REQUEST_TOPIC = "Тема-маркер назначенного запроса"
-NEW_REQUEST_TOPIC = "Тема-маркер нового запроса"
-ACHIEVEMENT_TITLE = "Достижение-маркер"
-VIDEO_NAME = "submissions/matrix/lesson.mp4"
-PROOF_NAME = "achievements/matrix/proof.png"
-VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
-PROOF_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-# Season A's experts, named by the role they play towards the objects of the world.
-A_CURATOR, A_CURATOR_2 = "curator", "curator_other"
-A_METHODIST, A_METHODIST_2 = "methodist", "methodist_other_subject"
-A_TUTOR, A_TUTOR_2 = "tutor", "tutor_other"
-A_EXPERTS = {
+from experts.models import IndividualRequest
+from ratings.models import Achievement
+from tests import permissions_world
+from tests.permissions_world import (
     A_CURATOR,
-    A_CURATOR_2,
+    A_EXPERTS,
     A_METHODIST,
     A_METHODIST_2,
-    "psychologist",
     A_TUTOR,
     A_TUTOR_2,
-    "mentor",
-    "tech_specialist",
-}
-B_EXPERTS = {
-    "curator_season_b",
-    "methodist_season_b",
-    "psychologist_season_b",
-    "tutor_season_b",
-    "mentor_season_b",
-    "tech_specialist_season_b",
-}
-EXPERT_GROUP = {"curator", "methodist", "psychologist", "tutor", "mentor"}  # confirm achievements; not tech
-TEACHERS = {"teacher", "teacher_other_season"}
-COORDINATOR, COORDINATOR_OTHER = "coordinator", "coordinator_other_municipality"
-# A staff user of the municipality in the «Координаторы» group whose main role was left as it was: a coordinator
-# all the same, so every case expects for them what it expects for the coordinator.
-COORDINATOR_BY_GROUP = "coordinator_by_group"
-# A methodist of season A's subject who no longer works in the season (assigned to the lesson before that).
-FORMER = "methodist_former"
-ROLES = [
-    "anonymous",
-    *sorted(TEACHERS),
-    *sorted(A_EXPERTS),
-    FORMER,
-    *sorted(B_EXPERTS),
+    ACHIEVEMENT_TITLE,
+    B_EXPERTS,
     COORDINATOR,
-    COORDINATOR_BY_GROUP,
     COORDINATOR_OTHER,
-    "superuser",
-]
-ALIASES = {COORDINATOR_BY_GROUP: COORDINATOR}
+    EVERYONE,
+    EXPERT_GROUP,
+    FORMER,
+    INTERVIEW_NOTES,
+    NEW_REQUEST_TOPIC,
+    REQUEST_TOPIC,
+    SECRET_TOPIC,
+    SESSION_TITLE,
+    SUBMISSION_TOPIC,
+    TEACHER_NAME,
+    VISIT_LESSON,
+    Case,
+    World,
+    _of,
+    ok,
+    params,
+    run_case,
+    url,
+    url_q,
+)
 
-
-def _of(roles: set[str], *kinds: str) -> set[str]:
-    """The roles among `roles` whose name starts with one of the kinds (curator → curator, curator_other…)."""
-    return {r for r in roles if r.split("_")[0] in kinds}
-
-
-# --- The world ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class World:
-    users: dict[str, User]
-    season_a: object
-    enrollment: object
-    submission: Submission
-    session: object
-    group: ExpertGroup
-    secret_consultation: Consultation
-    open_consultation: Consultation
-    request: IndividualRequest
-    new_request: IndividualRequest
-    route_item: RouteItem
-    achievement: Achievement
-    other: dict = field(default_factory=dict)
-
-
-def _coordinator(municipality: Municipality, role=User.Role.COORDINATOR) -> User:
-    user = UserFactory(is_staff=True, role=role, municipality=municipality)
-    user.groups.add(role_groups_ensure()[COORDINATORS])
-    return user
-
-
-def _experts(season, subject, other_subject, suffix: str) -> dict:
-    def make(role, subject=None, last_name=None):
-        kwargs = {"person__user": UserFactory(role=User.Role.EXPERT)}
-        if last_name:
-            kwargs["person__last_name"] = last_name
-        return ExpertAssignmentFactory(season=season, role=role, subject=subject, **kwargs)
-
-    if suffix:  # season B: one expert of each role
-        return {
-            f"curator{suffix}": make(ExpertRole.CURATOR),
-            f"methodist{suffix}": make(ExpertRole.METHODIST, subject),  # the same subject as in season A
-            f"psychologist{suffix}": make(ExpertRole.PSYCHOLOGIST),
-            f"tutor{suffix}": make(ExpertRole.TUTOR),
-            f"mentor{suffix}": make(ExpertRole.MENTOR),
-            f"tech_specialist{suffix}": make(ExpertRole.TECH_SPECIALIST),
-        }
-    return {
-        A_CURATOR: make(ExpertRole.CURATOR),
-        A_CURATOR_2: make(ExpertRole.CURATOR),
-        A_METHODIST: make(ExpertRole.METHODIST, subject),
-        A_METHODIST_2: make(ExpertRole.METHODIST, other_subject),
-        "psychologist": make(ExpertRole.PSYCHOLOGIST),
-        A_TUTOR: make(ExpertRole.TUTOR),
-        A_TUTOR_2: make(ExpertRole.TUTOR),
-        "mentor": make(ExpertRole.MENTOR),
-        "tech_specialist": make(ExpertRole.TECH_SPECIALIST),
-    }
-
-
-def _build() -> World:
-    now = timezone.now()
-    town, elsewhere = MunicipalityFactory(), MunicipalityFactory()
-    season_a = SeasonFactory(program__municipality=town, review_by_subject_methodist=True, review_by_curator=True)
-    season_b = SeasonFactory(program__municipality=elsewhere)
-    maths, physics = SubjectFactory(name="Математика"), SubjectFactory(name="Физика")
-    experts_a = _experts(season_a, maths, physics, "")
-    experts_b = _experts(season_b, maths, physics, "_season_b")
-
-    enrollment = EnrollmentFactory(
-        season=season_a, person__last_name=TEACHER_NAME, person__user=UserFactory(role=User.Role.TEACHER)
-    )
-    other_teacher = EnrollmentFactory(season=season_b, person__user=UserFactory(role=User.Role.TEACHER))
-
-    group = ExpertGroup.objects.create(season=season_a, name="Группа 1", curator=experts_a[A_CURATOR])
-    ExpertGroup.objects.create(season=season_a, name="Группа 2", curator=experts_a[A_CURATOR_2])
-    GroupMember.objects.create(group=group, enrollment=enrollment)
-    EntryInterview.objects.create(
-        enrollment=enrollment, interviewer=experts_a[A_CURATOR], held_on=now.date(), notes=INTERVIEW_NOTES
-    )
-    LessonVisit.objects.create(
-        enrollment=enrollment, expert=experts_a[A_CURATOR], visited_on=now.date(), lesson=VISIT_LESSON
-    )
-
-    rubric = RubricFactory(program=season_a.program)
-    RubricCriterionFactory(rubric=rubric, order=1, max_points=3, weight=Decimal("1.00"))
-    submission = SubmissionFactory(
-        assignment=VideoAssignmentFactory(activity__season=season_a),
-        enrollment=enrollment,
-        subject=maths,
-        topic=SUBMISSION_TOPIC,
-        video_url="",
-        video_file=VIDEO_NAME,
-        submitted_at=now - timedelta(days=1),
-    )
-    ReviewAssignment.objects.create(submission=submission, expert=experts_a[A_METHODIST], is_manual=True)
-    former = ExpertAssignmentFactory(
-        season=season_a, role=ExpertRole.METHODIST, subject=maths, is_active=False, person__user__role=User.Role.EXPERT
-    )
-    ReviewAssignment.objects.create(submission=submission, expert=former, is_manual=True)
-    LessonVisit.objects.create(enrollment=enrollment, expert=former, visited_on=now.date(), lesson="Урок до ухода")
-
-    session = SessionFactory(
-        activity=ActivityFactory(season=season_a),
-        title=SESSION_TITLE,
-        starts_at=now - timedelta(minutes=30),
-        ends_at=now + timedelta(minutes=90),
-    )
-
-    secret = Consultation.objects.create(
-        season=season_a,
-        expert=experts_a["psychologist"],
-        held_at=now - timedelta(days=2),
-        topic=SECRET_TOPIC,
-        content="Содержание конфиденциальной консультации",
-        is_confidential=True,
-    )
-    secret.participants.add(enrollment)
-    open_consultation = Consultation.objects.create(
-        season=season_a, expert=experts_a[A_CURATOR], held_at=now - timedelta(days=3), topic="Открытая консультация"
-    )
-    open_consultation.participants.add(enrollment)
-
-    request = IndividualRequest.objects.create(
-        enrollment=enrollment,
-        deficit="Формирующее оценивание",
-        topic=REQUEST_TOPIC,
-        preferred_form=SubscriptionForm.values[0],
-        status=IndividualRequest.Status.ASSIGNED,
-        tutor=experts_a[A_TUTOR],
-    )
-    new_request = IndividualRequest.objects.create(
-        enrollment=enrollment,
-        deficit="Работа с родителями",
-        topic=NEW_REQUEST_TOPIC,
-        preferred_form=SubscriptionForm.values[0],
-    )
-    route_item = RouteItem.objects.create(enrollment=enrollment, order=1, title="Вебинар по оцениванию")
-    RouteItem.objects.create(enrollment=enrollment, order=2, title="Практикум")
-    MentoringPair.objects.create(
-        season=season_a, mentor=experts_a["mentor"], mentee=enrollment, started_on=now.date() - timedelta(days=5)
-    )
-    achievement = Achievement.objects.create(
-        enrollment=enrollment,
-        title=ACHIEVEMENT_TITLE,
-        kind=Achievement.Kind.CONTEST,
-        level=Achievement.Level.REGIONAL,
-        happened_on=now.date() - timedelta(days=10),
-        proof_file=PROOF_NAME,
-    )
-
-    users = {role: a.person.user for role, a in {**experts_a, **experts_b}.items()}
-    users["teacher"] = enrollment.person.user
-    users["teacher_other_season"] = other_teacher.person.user
-    users[COORDINATOR] = _coordinator(town)
-    users[COORDINATOR_OTHER] = _coordinator(elsewhere)
-    users[COORDINATOR_BY_GROUP] = _coordinator(town, role=User.Role.TEACHER)
-    users[FORMER] = former.person.user
-    users["superuser"] = UserFactory(is_staff=True, is_superuser=True)
-    return World(
-        users=users,
-        season_a=season_a,
-        enrollment=enrollment,
-        submission=submission,
-        session=session,
-        group=group,
-        secret_consultation=secret,
-        open_consultation=open_consultation,
-        request=request,
-        new_request=new_request,
-        route_item=route_item,
-        achievement=achievement,
-    )
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def files(_media_in_tmp):
-    """The stored video and proof, in this test's media folder."""
-    for name, content in ((VIDEO_NAME, VIDEO_BYTES), (PROOF_NAME, PROOF_BYTES)):
-        path = Path(settings.MEDIA_ROOT) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-
-
-# --- The table ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    url: Callable[[World], str]
-    method: str
-    allowed: dict[str, int]  # role → status; every other signed-in role gets 404
-    data: Callable[[World], dict] = lambda w: {}
-    # (text, roles that may read it): a 200 answer to anyone else must not contain the text.
-    secrets: tuple[tuple[str, frozenset[str]], ...] = ()
-    # (text, roles): the page shows it to them (so that the secrets' checks look at a page that has it).
-    shows: tuple[tuple[str, frozenset[str]], ...] = ()
-    # What a permitted POST changes; checked to be changed for `allowed` roles only.
-    effect: Callable[[World], bool] | None = None
-
-
-def ok(roles, status=200) -> dict[str, int]:
-    return {role: status for role in roles}
-
-
-def url(name, *args, query="") -> Callable[[World], str]:
-    def build(w: World) -> str:
-        return reverse(name, args=[arg(w) if callable(arg) else arg for arg in args]) + query
-
-    return build
-
-
-def url_q(name, query: Callable[[World], str]) -> Callable[[World], str]:
-    return lambda w: reverse(name) + query(w)
-
+world, files = permissions_world.world, permissions_world.files  # the shared fixtures
 
 submission_pk = lambda w: w.submission.pk  # noqa: E731
 session_pk = lambda w: w.session.pk  # noqa: E731
 request_pk = lambda w: w.request.pk  # noqa: E731
 
-EVERYONE = set(ROLES) - {"anonymous"} - set(ALIASES)
 REVIEWERS = {A_METHODIST, A_CURATOR}  # assigned to it; the curator of the participant's group by the season's rules
 ATTENDANCE = A_EXPERTS | {COORDINATOR, "superuser"}
 VISITORS = {A_CURATOR, A_METHODIST, A_METHODIST_2}  # the participant's curator and any methodist of the season
@@ -540,6 +253,7 @@ CASES = [
         ok(_of(A_EXPERTS | B_EXPERTS, *EXPERT_GROUP) | {COORDINATOR, COORDINATOR_OTHER, "superuser"}, 302),
         data=lambda w: {"confirm_one": str(w.achievement.pk), f"comment_{w.achievement.pk}": "Подтверждаю"},
         effect=_achievement_confirmed,
+        effect_roles=frozenset(ACHIEVEMENT_DECIDERS),
     ),
     # The season's rating: its participants, experts and coordinators.
     Case(
@@ -563,43 +277,11 @@ CASES = [
     ),
 ]
 
-# The effect must happen for these roles only; a POST answered 302 to others (the achievement queue) changes nothing.
-EFFECT_ROLES = {"expert_achievements_decide": ACHIEVEMENT_DECIDERS}
-
-
-def _params():
-    for case in CASES:
-        for role in ROLES:
-            yield pytest.param(case, role, id=f"{case.name}-{role}")
-
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("case", "role"), list(_params()))
+@pytest.mark.parametrize(("case", "role"), list(params(CASES)))
 def test_permission(client, world, files, case: Case, role: str):
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    address = case.url(world)
-    response = getattr(client, case.method)(address, case.data(world)) if case.method == "post" else client.get(address)
-
-    as_role = ALIASES.get(role, role)
-    if role == "anonymous":
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
-        expected = None
-    else:
-        expected = case.allowed.get(as_role, 404)
-        assert response.status_code == expected, f"{role} on {address}: {response.status_code}, expected {expected}"
-    if response.status_code == 200 and not response.streaming:
-        body = response.content.decode()
-        for text, readers in case.secrets:
-            if as_role not in readers:
-                assert text not in body, f"{role} reads «{text}» on {address}"
-        for text, readers in case.shows:
-            if as_role in readers:
-                assert text in body, f"{role} should read «{text}» on {address}"
-    if case.effect is not None:
-        allowed = EFFECT_ROLES.get(case.name, set(case.allowed))
-        assert case.effect(world) is (as_role in allowed), f"{role} on {address}: effect {case.effect.__name__}"
+    run_case(client, world, case, role)
 
 
 # --- Wrong methods: an action is a POST; a GET is refused before anything is looked up -------------------------

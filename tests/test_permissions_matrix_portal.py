@@ -1,0 +1,353 @@
+"""Every URL that is not an expert's × every kind of visitor (issue 8): public pages, accounts, the teacher's
+cabinet and their objects, notifications, background jobs, personal data, certificates, the calendar feed,
+the KPI dashboards of management, coordinators and school directors.
+
+The world and the runner are in tests/permissions_world.py. Someone else's object answers 404 like a missing
+one; a page open to all shows each visitor their own data only (the markers below); a POST by a wrong role
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from experts.models import IndividualRequest
+from participants.models import BackgroundJob, Consent, Enrollment, Notification, Person
+from ratings.models import Achievement
+from reports.kpi import KPI_DEFINITIONS
+from tests import permissions_world
+from tests.permissions_world import (
+    ACHIEVEMENT_TITLE,
+    CERTIFICATE_CODE,
+    CERTIFICATE_NUMBER,
+    COORDINATOR,
+    COORDINATOR_OTHER,
+    DIRECTOR,
+    DIRECTOR_OTHER,
+    EVERYONE,
+    JOB_TITLE,
+    MANAGER,
+    NOTIFICATION_TITLE,
+    OTHER_SCHOOL_NAME,
+    SCHOOL_NAME,
+    TEACHER_NAME,
+    WITH_PERSON,
+    Case,
+    World,
+    ok,
+    params,
+    run_case,
+    url,
+)
+
+world, files = permissions_world.world, permissions_world.files  # the shared fixtures
+
+OWNER = {"teacher"}
+KPI_READERS = {MANAGER, COORDINATOR, COORDINATOR_OTHER, DIRECTOR, DIRECTOR_OTHER, "superuser"}
+# Who may read the teacher's school on a dashboard: its municipality's management and coordinator, its director.
+SCHOOL_READERS = {MANAGER, COORDINATOR, DIRECTOR, "superuser"}
+KPI_CODE = KPI_DEFINITIONS[0].code
+TEACHER_ONLY = ((TEACHER_NAME, frozenset(OWNER)),)
+
+
+def public(roles_status=200, *, anonymous=200) -> dict:
+    """A page open to everyone: every signed-in role gets `roles_status`, an anonymous visitor `anonymous`."""
+    return {"allowed": {}, "others": roles_status, "anonymous": anonymous}
+
+
+def _school(w: World) -> int:
+    return w.other["school"].pk
+
+
+def _season_path(key: str):
+    def build(w: World) -> tuple[str, int]:
+        season = w.season_a if key == "season_a" else w.other[key]
+        return season.program.slug, season.pk
+
+    return build
+
+
+def _register_url(w: World) -> str:
+    slug, pk = _season_path("subscription")(w)
+    return reverse("season_register", args=[slug, pk])
+
+
+# --- What a POST changes -----------------------------------------------------------------------------------------
+
+
+def _notification_read(w: World) -> bool:
+    return Notification.objects.filter(pk=w.other["notification"].pk, read_at__isnull=False).exists()
+
+
+def _withdrawn(w: World) -> bool:
+    return Enrollment.objects.get(pk=w.enrollment.pk).status == Enrollment.Status.WITHDRAWN
+
+
+def _erased(w: World) -> bool:
+    return Person.objects.get(pk=w.enrollment.person_id).last_name != TEACHER_NAME
+
+
+def _request_withdrawn(w: World) -> bool:
+    return not IndividualRequest.objects.filter(pk=w.new_request.pk).exists()  # a withdrawn request is deleted
+
+
+def _achievement_deleted(w: World) -> bool:
+    return not Achievement.objects.filter(pk=w.achievement.pk).exists()
+
+
+def _rating_consent_given(w: World) -> bool:
+    return Consent.objects.filter(
+        person_id=w.enrollment.person_id, kind=Consent.Kind.RATING_PUBLICATION, withdrawn_at__isnull=True
+    ).exists()
+
+
+def _calendar_token_changed(w: World) -> bool:
+    return Person.objects.get(pk=w.enrollment.person_id).calendar_token != permissions_world.CALENDAR_TOKEN
+
+
+def _export_queued(w: World) -> bool:
+    return BackgroundJob.objects.exclude(pk=w.other["job"].pk).exists()
+
+
+CASES = [
+    # Public pages: everyone, signed in or not.
+    Case("home", url("home"), "get", **public()),
+    Case("program_detail", lambda w: reverse("program_detail", args=[w.season_a.program.slug]), "get", **public()),
+    Case("season_register", _register_url, "get", **public()),
+    Case("a11y_toggle", url("a11y_toggle"), "post", data=lambda w: {"mode": "on"}, **public(302, anonymous=302)),
+    Case("set_language", url("set_language"), "post", data=lambda w: {"language": "ru"}, **public(302, anonymous=302)),
+    Case(
+        "certificate_verify",
+        url("certificate_verify", CERTIFICATE_CODE),
+        "get",
+        shows=((CERTIFICATE_NUMBER, frozenset(EVERYONE)),),  # the holder's name is public by design: it is on the PDF
+        **public(),
+    ),
+    # The feed's secret token is its key (calendar apps cannot sign in): whoever holds it reads it.
+    Case("calendar_feed", url("calendar_feed", permissions_world.CALENDAR_TOKEN), "get", **public()),
+    # Accounts: the sign-in page sends a signed-in visitor home; password pages work for anyone.
+    Case("login", url("login"), "get", **public(302)),
+    Case("logout", url("logout"), "post", **public(302, anonymous=302)),
+    Case("password_reset", url("password_reset"), "get", **public()),
+    Case("password_reset_done", url("password_reset_done"), "get", **public()),
+    Case("password_reset_confirm", url("password_reset_confirm", "MQ", "bad-token"), "get", **public()),
+    Case("password_reset_complete", url("password_reset_complete"), "get", **public()),
+    Case("password_change", url("password_change"), "get", ok(EVERYONE)),
+    Case("password_change_done", url("password_change_done"), "get", ok(EVERYONE)),
+    Case("registration_sent", url("registration_sent"), "get", **public()),
+    Case("email_confirm_resend", url("email_confirm_resend"), "get", **public()),
+    Case("email_confirm", url("email_confirm", "not-a-token"), "get", **public(400, anonymous=400)),
+    # The cabinet and the notifications: everyone signed in, each their own.
+    Case("cabinet", url("cabinet"), "get", ok(EVERYONE), secrets=TEACHER_ONLY, shows=TEACHER_ONLY),
+    Case(
+        "notifications",
+        url("notifications"),
+        "get",
+        ok(EVERYONE),
+        secrets=((NOTIFICATION_TITLE, frozenset(OWNER)),),
+        shows=((NOTIFICATION_TITLE, frozenset(OWNER)),),
+    ),
+    Case(
+        "notification_read",
+        url("notification_read", lambda w: w.other["notification"].pk),
+        "post",
+        ok(OWNER, 302),  # the superuser too gets 404: a notification is its recipient's alone
+        effect=_notification_read,
+    ),
+    Case(
+        "notifications_read_all",
+        url("notifications_read_all"),
+        "post",
+        ok(EVERYONE, 302),
+        effect=_notification_read,
+        effect_roles=frozenset(OWNER),
+    ),
+    # Background jobs: their starter (and the superuser).
+    Case(
+        "background_job",
+        url("background_job", lambda w: w.other["job"].pk),
+        "get",
+        ok({DIRECTOR, "superuser"}),
+        secrets=((JOB_TITLE, frozenset({DIRECTOR, "superuser"})),),
+        shows=((JOB_TITLE, frozenset({DIRECTOR, "superuser"})),),
+    ),
+    Case(
+        "background_job_status",
+        url("background_job_status", lambda w: w.other["job"].pk),
+        "get",
+        ok({DIRECTOR, "superuser"}),
+    ),
+    Case(
+        "background_job_result",
+        url("background_job_result", lambda w: w.other["job"].pk),
+        "get",
+        ok({DIRECTOR, "superuser"}),
+    ),
+    # Personal data (152-FZ): one's own only; accounts without a person record hold none.
+    Case("my_data", url("my_data"), "get", ok(WITH_PERSON), secrets=TEACHER_ONLY, shows=TEACHER_ONLY),
+    Case(
+        "my_data_download",
+        url("my_data_download"),
+        "post",
+        ok(WITH_PERSON),
+        data=lambda w: {"format": "json"},
+        secrets=TEACHER_ONLY,
+        shows=TEACHER_ONLY,
+    ),
+    Case(
+        "my_data_erase",
+        url("my_data_erase"),
+        "post",
+        ok(WITH_PERSON),  # without the confirmation the form comes back with its errors and nothing is erased
+        effect=_erased,
+        effect_roles=frozenset(),
+    ),
+    # The teacher's own objects, reached by id: the owner only.
+    Case("video_assignment", url("video_assignment", lambda w: w.submission.assignment_id), "get", ok(OWNER)),
+    Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
+    Case("feedback_answer", url("feedback_answer", lambda w: w.enrollment.pk), "get", ok(OWNER)),
+    Case("enrollment_withdraw", url("enrollment_withdraw", lambda w: w.enrollment.pk), "get", ok(OWNER)),
+    Case(
+        "enrollment_withdraw_post",
+        url("enrollment_withdraw", lambda w: w.enrollment.pk),
+        "post",
+        ok(OWNER, 302),
+        data=lambda w: {"reason": "Переезд"},
+        effect=_withdrawn,
+    ),
+    Case(
+        "individual_request_create",
+        url("individual_request_create", lambda w: w.other["subscription_enrollment"].pk),
+        "get",
+        ok(OWNER),
+    ),
+    Case(
+        "individual_request_withdraw",
+        url("individual_request_withdraw", lambda w: w.new_request.pk),
+        "post",
+        ok(OWNER, 302),
+        effect=_request_withdrawn,
+    ),
+    Case("achievement_create", url("achievement_create"), "get", ok(WITH_PERSON)),
+    Case(
+        "achievement_edit",
+        url("achievement_edit", lambda w: w.achievement.pk),
+        "get",
+        ok(OWNER),
+        shows=((ACHIEVEMENT_TITLE, frozenset(OWNER)),),
+    ),
+    Case("achievement_delete", url("achievement_delete", lambda w: w.achievement.pk), "get", ok(OWNER)),
+    Case(
+        "achievement_delete_post",
+        url("achievement_delete", lambda w: w.achievement.pk),
+        "post",
+        ok(OWNER, 302),
+        effect=_achievement_deleted,
+    ),
+    Case(
+        "rating_consent",
+        url("rating_consent"),
+        "post",
+        ok(WITH_PERSON, 302),
+        data=lambda w: {"given": "1"},
+        effect=_rating_consent_given,
+        effect_roles=frozenset(OWNER),
+    ),
+    Case("cabinet_calendar", url("cabinet_calendar"), "get", ok(WITH_PERSON)),
+    Case(
+        "cabinet_calendar_post",
+        url("cabinet_calendar"),
+        "post",
+        ok(WITH_PERSON, 302),
+        effect=_calendar_token_changed,
+        effect_roles=frozenset(OWNER),
+    ),
+    # The certificate's PDF: its holder and the coordinators of its municipality.
+    Case(
+        "certificate_download",
+        url("certificate_download", lambda w: w.other["certificate"].pk),
+        "get",
+        ok({"teacher", COORDINATOR, "superuser"}),
+    ),
+    # A school's application to the Subscription: a school's administrator (a director) applies; the page of a
+    # published season explains to anyone else that only a school's administrator may apply (it reveals nothing).
+    Case(
+        "school_application",
+        lambda w: reverse("school_application", args=[w.other["subscription"].pk]),
+        "get",
+        ok({DIRECTOR, DIRECTOR_OTHER}),
+        others=403,
+    ),
+    # The KPI dashboards: management, coordinators, directors; a school outside one's own is 404.
+    Case(
+        "kpi_dashboard",
+        url("kpi_dashboard"),
+        "get",
+        ok(KPI_READERS),
+        secrets=(
+            (SCHOOL_NAME, frozenset(SCHOOL_READERS)),
+            (OTHER_SCHOOL_NAME, frozenset(SCHOOL_READERS - {DIRECTOR}) | {DIRECTOR_OTHER}),
+        ),
+        shows=((SCHOOL_NAME, frozenset(SCHOOL_READERS - {"superuser"})),),  # the superuser first picks a district
+    ),
+    Case(
+        "kpi_dashboard_school",
+        lambda w: reverse("kpi_dashboard") + f"?organisation={_school(w)}",
+        "get",
+        ok(SCHOOL_READERS),
+    ),
+    Case(
+        "kpi_dashboard_municipality",
+        lambda w: reverse("kpi_dashboard") + f"?municipality={w.season_a.program.municipality_id}",
+        "get",
+        ok(SCHOOL_READERS | {DIRECTOR_OTHER}),  # the other director reads their own school of the same district
+        secrets=((SCHOOL_NAME, frozenset(SCHOOL_READERS)),),
+    ),
+    Case(
+        "kpi_detail_school",
+        lambda w: reverse("kpi_detail", args=[KPI_CODE]) + f"?organisation={_school(w)}",
+        "get",
+        ok(SCHOOL_READERS),
+        secrets=((OTHER_SCHOOL_NAME, frozenset(SCHOOL_READERS - {DIRECTOR})),),
+    ),
+    Case(
+        "kpi_download",
+        url("kpi_download"),
+        "post",
+        ok(SCHOOL_READERS, 302),
+        data=lambda w: {"organisation": _school(w)},
+        effect=_export_queued,
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "role"), list(params(CASES)))
+def test_permission(client, world, files, case: Case, role: str):
+    run_case(client, world, case, role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "address", "role"),
+    [
+        ("certificate_verify", url("certificate_verify", "no-such-code"), "anonymous"),
+        ("calendar_feed", url("calendar_feed", "no-such-token"), "anonymous"),
+        ("certificate_download", url("certificate_download", 999_999), "superuser"),
+        ("background_job", url("background_job", 999_999), "superuser"),
+        ("background_job_result", url("background_job_result", 999_999), "superuser"),
+        ("notification_read", url("notification_read", 999_999), "teacher"),
+        ("feedback_answer", url("feedback_answer", 999_999), "teacher"),
+        ("video_assignment", url("video_assignment", 999_999), "teacher"),
+        ("session_checkin", url("session_checkin", 999_999), "teacher"),
+        ("achievement_edit", url("achievement_edit", 999_999), "teacher"),
+        ("kpi_detail", url("kpi_detail", "no-such-kpi"), MANAGER),
+        ("kpi_dashboard", lambda w: reverse("kpi_dashboard") + "?organisation=999999", "superuser"),
+    ],
+)
+def test_a_guessed_id_is_404(client, world, name, address, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    method = client.post if name == "notification_read" else client.get
+    assert method(address(world)).status_code == 404
