@@ -203,6 +203,23 @@ CASES = [
         effect=_erased,
         effect_roles=frozenset(),
     ),
+    Case(
+        "my_data_consent_withdraw",
+        url("my_data_consent_withdraw"),
+        "post",
+        ok(WITH_PERSON),  # without the confirmation the form comes back with its errors and nothing is withdrawn
+        effect=_withdrawn,  # a withdrawn consent ends the teacher's participation
+        effect_roles=frozenset(),
+    ),
+    Case(
+        "my_data_rating_consent",
+        url("my_data_rating_consent"),
+        "post",
+        ok(WITH_PERSON, 302),
+        data=lambda w: {"given": "1"},
+        effect=_rating_consent_given,
+        effect_roles=frozenset(OWNER),
+    ),
     # The teacher's own objects, reached by id: the owner only.
     Case("video_assignment", url("video_assignment", lambda w: w.submission.assignment_id), "get", ok(OWNER)),
     Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
