@@ -189,6 +189,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
 # Only failures and lock-outs are recorded, not every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
+# Each failed attempt on its own (time, address, browser) for the coordinators, beside the counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
