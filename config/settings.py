@@ -185,8 +185,8 @@ AXES_CLIENT_IP_CALLABLE = "participants.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "participants.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The TLS-terminating proxies in front of the portal that append the client's address to X-Forwarded-For
-# (docs/deploy.md: one nginx). 0: the peer address itself is the client's.
-TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+# (docs/deploy.md: one nginx, whose X-Forwarded-Proto production trusts already). 0: the peer is the client.
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 # Only failures and lock-outs are recorded, not every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 # Each failed attempt on its own (time, address, browser) for the coordinators, beside the counters.
