@@ -3,12 +3,14 @@ log no CSP violation in the console, and an embedded video player is allowed to 
 
 A teacher signs in through the form → home, cabinet, the calendar (a field selected on focus by a script
 file), a video lesson with its embedded YouTube player; a coordinator signs in through the admin's form →
-the admin index, the sign-in lock-outs, a list, the job overview. Every request that leaves the live server
+the admin index, the sign-in lock-outs, a list and a change form, the job overview. Every request that leaves the live server
 is answered with an empty page, so nothing reaches the internet, yet the player's frame is requested: a frame
 the policy refused would be reported as a violation and never requested.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -48,7 +50,7 @@ def portal_data():
         municipality=enrollment.season.program.municipality,
     )
     coordinator.groups.add(role_groups_ensure()[COORDINATORS])
-    return assignment
+    return SimpleNamespace(assignment_id=assignment.pk, enrollment_id=enrollment.pk)
 
 
 def _watch(page, violations: list[str]) -> None:
@@ -108,7 +110,7 @@ def test_key_pages_log_no_csp_violation(live_server, portal_data, browser, shot)
         )
         assert selection == [0, len(address.input_value())], "select-on-focus.js selects the address"
 
-        visit(reverse("video_assignment", args=[portal_data.pk]), "video")
+        visit(reverse("video_assignment", args=[portal_data.assignment_id]), "video")
         player = page.locator("iframe[src*='youtube-nocookie.com']")
         expect(player).to_have_count(1)
         player.scroll_into_view_if_needed()
@@ -126,11 +128,12 @@ def test_key_pages_log_no_csp_violation(live_server, portal_data, browser, shot)
         visit(reverse("admin:index"), "admin")
         visit(reverse("admin:axes_accessattempt_changelist"), "admin-lockouts")
         visit(reverse("admin:participants_enrollment_changelist"), "admin-enrollments")
+        visit(reverse("admin:participants_enrollment_change", args=[portal_data.enrollment_id]), "admin-enrollment")
         visit(reverse("admin:participants_jobrun_overview"), "admin-jobs")
     finally:
         context.close()
 
-    assert len(visited) == 10
+    assert len(visited) == 11
     assert not violations, "\n".join(violations)
 
 
