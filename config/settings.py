@@ -170,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------------
 # A region's schools sign in from a few shared NAT addresses: a lock-out is for one e-mail from one address, so
@@ -191,8 +193,6 @@ TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 AXES_DISABLE_ACCESS_LOG = True
 # Each failed attempt on its own (time, address, browser) for the coordinators, beside the counters.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
