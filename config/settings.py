@@ -5,13 +5,17 @@ console and Celery over kombu's filesystem transport, so `make run` needs no out
 Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=off.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import available_timezones
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from activities.video_links import embed_origins as video_embed_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -81,6 +85,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "bootstrap",
+    "axes",  # sign-in throttling: failed attempts and lock-outs, shown to coordinators in the admin
+    "csp",
     # Ours, lowest first: programs <- participants <- experts, activities <- ratings <- reports.
     "programs",
     "participants",
@@ -92,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "programs.middleware.RussianFirstLocaleMiddleware",
@@ -102,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,18 +158,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "participants.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password check
     "rules.permissions.ObjectPermissionBackend",
     "participants.backends.PortalModelBackend",  # ModelBackend + the person record in the same query
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Compares with the e-mail and with the person's names (the user model has none of its own).
+    {"NAME": "participants.password_validation.PersonAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- Sign-in throttling (django-axes) -------------------------------------------------------------
+# A region's schools sign in from a few shared NAT addresses: a lock-out is for one e-mail from one address, so
+# a guesser never locks a whole school out, and one account is not locked for everyone everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = _int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_CALLABLE = "participants.throttling.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "participants.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "participants.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The TLS-terminating proxies in front of the portal that append the client's address to X-Forwarded-For
+# (docs/deploy.md: one nginx, whose X-Forwarded-Proto production trusts already). 0: the peer is the client.
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+# Only failures and lock-outs are recorded, not every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+# Each failed attempt on its own (time, address, browser) for the coordinators, beside the counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -313,10 +345,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): our own scripts and styles only, no inline code (a nonce for any that
+# must be inline), and frames only from the video hosts whose players the portal embeds.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": list(video_embed_origins()),
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,25 +27,14 @@ from .models import BackgroundJob, JobRun
 
 RUN_PERMISSION = "participants.run_jobs"
 
-# Colours with enough contrast on white; the status is always written out too, never shown by colour alone.
-STATUS_COLOURS = {
-    JobRun.Status.RUNNING: "#0b5ed7",
-    JobRun.Status.SUCCESS: "#146c43",
-    JobRun.Status.FAILED: "#b02a37",
-    JobRun.Status.SKIPPED: "#6c5300",
-    BackgroundJob.Status.QUEUED: "#495057",
-    BackgroundJob.Status.DONE: "#146c43",
-}
-
 # The admin index links to the overview (templates/admin/portal_index.html).
 admin.site.index_template = "admin/portal_index.html"
 
 
 def status_badge(status: str, label: str):
     return format_html(
-        '<span class="job-status job-status-{}" style="color: {}; font-weight: 600">{}</span>',
+        '<span class="job-status job-status-{}">{}</span>',  # colours in static/css/admin.css
         status,
-        STATUS_COLOURS.get(status, "#495057"),
         label,
     )
 
@@ -130,7 +119,7 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def error_display(self, obj):
         if not obj.error:
             return "—"
-        return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>', obj.error)
+        return format_html('<pre class="portal-pre-wrap">{}</pre>', obj.error)
 
     def get_urls(self):
         return [

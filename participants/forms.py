@@ -325,6 +325,9 @@ class RegistrationForm(forms.Form):
         elif one:
             # The validators compare the password with what else was typed (name, e-mail).
             probe = User(email=cleaned.get("email") or "")
+            probe.person = Person(
+                **{name: cleaned.get(name) or "" for name in ("last_name", "first_name", "middle_name")}
+            )
             try:
                 password_validation.validate_password(one, user=probe)
             except ValidationError as exc:

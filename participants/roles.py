@@ -7,6 +7,7 @@ from .models import User
 
 # App labels, not imports: participants must not import the apps above it.
 PORTAL_APPS = ("programs", "participants", "experts", "activities", "ratings", "reports")
+AXES_COORDINATOR_PERMS = ("view_accessattempt", "delete_accessattempt", "view_accessfailurelog")
 COORDINATORS = "Координаторы"
 MANAGEMENT = "Руководство"
 GROUP_LABELS = {COORDINATORS: _("Координаторы"), MANAGEMENT: _("Руководство")}
@@ -27,7 +28,9 @@ def role_groups_ensure(**kwargs) -> dict[str, Group]:
     """Coordinators may do everything in the portal's apps; management may only look. Safe to run twice."""
     portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     coordinators, _created = Group.objects.get_or_create(name=COORDINATORS)
-    coordinators.permissions.set(portal_perms)
+    # And the sign-in lock-outs (django-axes): seeing them, and lifting one by deleting its record.
+    lockout_perms = Permission.objects.filter(content_type__app_label="axes", codename__in=AXES_COORDINATOR_PERMS)
+    coordinators.permissions.set(portal_perms | lockout_perms)
     management, _created = Group.objects.get_or_create(name=MANAGEMENT)
     management.permissions.set(portal_perms.filter(codename__startswith="view_"))
     return {COORDINATORS: coordinators, MANAGEMENT: management}

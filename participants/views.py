@@ -52,6 +52,7 @@ from .services import (
     school_application_check,
     school_application_submit,
 )
+from .throttling import sign_in_lockouts_clear
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
 
@@ -381,11 +382,13 @@ def my_data_erase(request):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Setting a password through a mailed link proves the address, so it confirms it too (imported people)."""
+    """Setting a password through a mailed link proves the address, so it confirms it too (imported people) and
+    lifts the account's sign-in lock-outs."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
         services.email_confirm(user=form.user)
+        sign_in_lockouts_clear(user=form.user)
         return response
 
 

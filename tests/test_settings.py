@@ -29,6 +29,9 @@ def clean_env(tmp_path):
         DB_CONN_MAX_AGE="",
         SECURE_HSTS_SECONDS="",
         SECURE_SSL_REDIRECT="",
+        AXES_FAILURE_LIMIT="",
+        AXES_COOLOFF_MINUTES="",
+        TRUSTED_PROXY_COUNT="",
     )
     return env
 
@@ -55,8 +58,20 @@ def test_embedded_defaults_start(clean_env):
             {"DATABASE_URL": "postgres://u@127.0.0.1:5432/portal", "DB_CONN_MAX_AGE": "soon"},
             "Настройка DB_CONN_MAX_AGE: ожидалось целое число",
         ),
+        ({"AXES_FAILURE_LIMIT": "0"}, "Настройка AXES_FAILURE_LIMIT: значение должно быть не меньше 1"),
+        ({"AXES_COOLOFF_MINUTES": "soon"}, "Настройка AXES_COOLOFF_MINUTES: ожидалось целое число"),
     ],
-    ids=["debug", "database-engine", "time-zone", "redis-scheme", "secret-key-missing", "secret-key-short", "conn-age"],
+    ids=[
+        "debug",
+        "database-engine",
+        "time-zone",
+        "redis-scheme",
+        "secret-key-missing",
+        "secret-key-short",
+        "conn-age",
+        "axes-limit",
+        "axes-cool-off",
+    ],
 )
 def test_bad_value_stops_start_up_naming_the_setting(clean_env, overrides, message):
     result = run([sys.executable, "-c", SETUP], {**clean_env, **overrides})

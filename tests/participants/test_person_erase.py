@@ -94,7 +94,8 @@ def test_owner_erases_and_aggregates_stay(client, person, django_capture_on_comm
     user = User.objects.get(pk=person.user_id)
     assert user.email == f"erased-{user.pk}@erased.invalid"
     assert not user.is_active and not user.has_usable_password()
-    assert not client.login(username="smirnova@school.ru", password=PASSWORD)
+    refused = client.post(reverse("login"), {"username": "smirnova@school.ru", "password": PASSWORD})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
     assert not Consent.objects.filter(person=person, withdrawn_at__isnull=True).exists()
 
     assert not FeedbackAnswer.objects.filter(response__enrollment__person=person).exclude(text_value="").exists()

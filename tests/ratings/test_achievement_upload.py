@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ratings.achievement_files import PROOF_MAX_BYTES, sniff_proof
 from ratings.models import Achievement
-from tests.factories import PASSWORD, EnrollmentFactory
+from tests.factories import EnrollmentFactory
 
 from .achievement_helpers import JPEG_BYTES, PDF_BYTES, PNG_BYTES
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def enrollment(client):
     enrollment = EnrollmentFactory()
-    assert client.login(email=enrollment.person.user.email, password=PASSWORD)
+    client.force_login(enrollment.person.user)
     return enrollment
 
 

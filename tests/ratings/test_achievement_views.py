@@ -9,7 +9,7 @@ from participants.models import Consent, Enrollment
 from participants.selectors import person_enrollments
 from ratings.cabinet_achievements import achievements_context
 from ratings.models import Achievement
-from tests.factories import PASSWORD, EnrollmentFactory, PersonFactory, SeasonFactory
+from tests.factories import EnrollmentFactory, PersonFactory, SeasonFactory
 
 from .achievement_helpers import PNG_BYTES, AchievementFactory, coordinator_of, expert_of, pdf_upload, with_file
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from experts.selectors import person_expert_assignments
 from experts.workspace import WorkspaceContext
 from ratings.models import Achievement
 from ratings.workspace_achievements import achievements_panel_context
-from tests.factories import PASSWORD, EnrollmentFactory, SeasonFactory
+from tests.factories import EnrollmentFactory, SeasonFactory
 
 from .achievement_helpers import AchievementFactory, coordinator_of, expert_of, with_file
 
@@ -18,7 +18,7 @@ URL = "/expert/achievements/"
 
 
 def _login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 from participants.models import Consent, Enrollment
 from participants.services import consent_set
 from ratings.services import rating_recompute
-from tests.factories import PASSWORD, EnrollmentFactory, MunicipalityFactory, SeasonFactory, UserFactory
+from tests.factories import EnrollmentFactory, MunicipalityFactory, SeasonFactory, UserFactory
 
 from .achievement_helpers import AchievementFactory, coordinator_of, expert_of
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 def _url(season):
