@@ -19,3 +19,9 @@ class ParticipantsConfig(AppConfig):
         register_feedback_sections()
         register_personal_data()
         register_cabinet_models()
+        # A data-version bump lost to a cache outage is replayed for every process through the task outbox.
+        from programs import cache_versions
+
+        from .task_outbox import cache_bump_keep
+
+        cache_versions.lost_bump_handler = cache_bump_keep

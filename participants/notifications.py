@@ -107,15 +107,11 @@ def notifications_create(*, drafts: Iterable[NotificationDraft], now: datetime |
 
 
 def _deliver_on_commit() -> None:
-    def queue() -> None:
-        from .tasks import notifications_deliver_task
+    """Queue a delivery run (once per transaction) through the task outbox; should it never reach a worker,
+    the rows stay pending for the scheduled run anyway."""
+    from .task_outbox import task_enqueue
 
-        try:
-            notifications_deliver_task.delay()
-        except Exception:  # the broker is down: the outbox keeps the rows, the next scheduled run sends them
-            logger.warning("Could not queue the notification e-mails; they stay in the outbox", exc_info=True)
-
-    transaction.on_commit(queue)
+    task_enqueue("participants.tasks.notifications_deliver_task")
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives | None:
