@@ -738,11 +738,7 @@ class TaskOutbox(models.Model):
         verbose_name = _("задача в очереди отправки")
         verbose_name_plural = _("задачи в очереди отправки")
         ordering = ["created_at", "pk"]
-        indexes = [
-            models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="taskoutbox_unsent_idx"
-            )
-        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="taskoutbox_unsent_idx")]
 
     def __str__(self):
         return self.task

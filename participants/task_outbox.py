@@ -125,7 +125,9 @@ def task_outbox_flush(*, limit: int | None = None) -> dict[str, int]:
             if error is not None:
                 _failed([row.pk for row in chunk if row.pk not in sent], error)
                 result["failed"] += len(chunk) - len(sent)
-                logger.warning("Broker unavailable: %s outbox tasks wait for the next run (%s)", result["failed"], error)
+                logger.warning(
+                    "Broker unavailable: %s outbox tasks wait for the next run (%s)", result["failed"], error
+                )
                 break
     return result
 
