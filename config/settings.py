@@ -226,7 +226,9 @@ if REDIS_URL:
     # A publish with the broker down fails fast instead of retrying for ever: participants.task_outbox keeps the
     # task and the minute job «flush_task_outbox» sends it once Redis answers again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
+        # A task whose worker was killed goes back to the queue this long after it was taken (acks_late): longer
+        # than the longest job, or a slow job would be handed to a second worker while the first still runs it.
+        "visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
         "socket_timeout": 5,
         "max_retries": 1,

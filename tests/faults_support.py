@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,7 +96,7 @@ def portal_on(redis: OwnRedis, settings):
 class Worker:
     """`celery -A config worker` (solo pool) over `redis_url`, writing to the test database."""
 
-    def __init__(self, redis_url: str, logdir: Path, name: str):
+    def __init__(self, redis_url: str, logdir: Path, name: str, **extra_env: str):
         self.log_path = logdir / f"{name}.log"
         self.nodename = f"{name}-{os.getpid()}@{socket.gethostname()}"
         env = {
@@ -104,6 +105,7 @@ class Worker:
             "REDIS_URL": redis_url,
             "VAR_DIR": str(logdir / "var"),
             "PYTHONUNBUFFERED": "1",
+            **extra_env,
         }
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
         command += ["--hostname", self.nodename, "--without-gossip", "--without-mingle", "--without-heartbeat"]
@@ -151,3 +153,34 @@ def needs_real_services():
     """The fault tests run where production's services are: PostgreSQL and Redis (make test, CI)."""
     if not django_settings.REDIS_URL or connections["default"].vendor != "postgresql":
         pytest.skip("needs PostgreSQL and Redis (scripts/test_services.py starts them)")
+
+
+def race(*calls, timeout: float = 60) -> list:
+    """Run the calls at the same moment, each in its own thread with its own database connection (a
+    threading.Barrier lines them up); returns each call's result or the exception it raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            barrier.wait(timeout=timeout)
+            results[index] = call()
+        except BaseException as exc:  # returned to the test, which asserts on it
+            results[index] = exc
+        finally:
+            connections.close_all()  # this thread's connection, so that the test database can be flushed
+
+    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+        assert not thread.is_alive(), "a racing call hangs (a deadlock?)"
+    return results
+
+
+def needs_postgresql():
+    """Races need a server database: SQLite's test database lives in one connection's memory, which threads
+    cannot share, and SQLite locks the whole file anyway. CI and make test run on PostgreSQL."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (scripts/test_services.py starts it)")
