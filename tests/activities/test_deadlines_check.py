@@ -239,5 +239,5 @@ def test_query_count_does_not_grow_with_enrollments(django_assert_num_queries, c
     now = timezone.now()
     _world(count, now)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         deadlines_check(now=now)
