@@ -208,7 +208,7 @@ def test_issue_query_count_does_not_grow_with_enrollments(season, count, django_
     _teachers(season, webinar, count)
     CertificateCounter.objects.create(program=season.program, year=2026)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         certificates_issue(now=NOW)
     assert Certificate.objects.count() == count
 

@@ -318,7 +318,7 @@ def test_enrollments_at_no_risk_are_counted_but_never_loaded(django_assert_num_q
 
 
 @pytest.mark.parametrize(("at_risk", "safe"), [(1, 0), (3, 0), (1, 3), (3, 3)])
-@pytest.mark.parametrize(("policy", "queries"), [(Policy.CONFIRMATION, 18), (Policy.AUTOMATIC, 23)])
+@pytest.mark.parametrize(("policy", "queries"), [(Policy.CONFIRMATION, 17), (Policy.AUTOMATIC, 22)])
 def test_query_count_does_not_grow_with_enrollments(django_assert_num_queries, at_risk, safe, policy, queries):
     _world(policy, at_risk=at_risk, safe=safe)
     now = timezone.now()
