@@ -221,22 +221,23 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 # How long a request waits for Redis (cache or broker) before treating it as down (docs/deploy.md, «Отказы»).
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# A publish with the broker down fails fast instead of retrying for ever: participants.task_outbox keeps the
+# task and the minute job «flush_task_outbox» sends it once Redis answers again.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker was killed goes back to the queue this long after it was taken (acks_late): longer
+    # than the longest job, or a slow job would be handed to a second worker while the first still runs it.
+    "visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # A publish with the broker down fails fast instead of retrying for ever: participants.task_outbox keeps the
-    # task and the minute job «flush_task_outbox» sends it once Redis answers again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A task whose worker was killed goes back to the queue this long after it was taken (acks_late): longer
-        # than the longest job, or a slow job would be handed to a second worker while the first still runs it.
-        "visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
-        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-        "socket_timeout": 5,
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.1,
-        "interval_max": 0.1,
-    }
-    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # Embedded default: kombu's filesystem transport, a real broker with no server behind it.
     CELERY_BROKER_URL = "filesystem://"
