@@ -22,6 +22,7 @@ from participants.jobs import (
     job_run,
 )
 from participants.models import BackgroundJob, JobRun, User
+from participants.task_outbox import task_enqueue
 from programs.models import Season
 
 from .models import Activity, Certificate
@@ -56,8 +57,6 @@ def certificates_batch_start(
     *, by: User, season: Season | None = None, activity: Activity | None = None
 ) -> BackgroundJob:
     """Queue «выдать сертификаты сейчас» for a season or an activity."""
-    from .tasks import certificates_batch_task
-
     if activity is not None:
         title = _("Выдача сертификатов: %(activity)s") % {"activity": activity.title}
         params = {"activity": activity.pk}
@@ -71,7 +70,7 @@ def certificates_batch_start(
         raise ValueError("a season or an activity is required")
     with transaction.atomic():
         job = background_job_create(kind=ISSUE_KIND, title=title, by=by, params=params)
-        transaction.on_commit(lambda: certificates_batch_task.delay(job.pk))
+        task_enqueue("activities.tasks.certificates_batch_task", {"job_id": job.pk})
     return job
 
 
@@ -109,8 +108,6 @@ def certificates_batch_run(*, job_id: int) -> None:
 
 def certificates_zip_start(*, by: User, activity: Activity) -> BackgroundJob:
     """Queue a ZIP of every valid certificate of the activity."""
-    from .tasks import certificates_zip_task
-
     with transaction.atomic():
         job = background_job_create(
             kind=ZIP_KIND,
@@ -118,7 +115,7 @@ def certificates_zip_start(*, by: User, activity: Activity) -> BackgroundJob:
             by=by,
             params={"activity": activity.pk},
         )
-        transaction.on_commit(lambda: certificates_zip_task.delay(job.pk))
+        task_enqueue("activities.tasks.certificates_zip_task", {"job_id": job.pk})
     return job
 
 

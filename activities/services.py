@@ -540,7 +540,11 @@ def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: 
     if not secrets.compare_digest(typed.encode(), session.checkin_code.encode()):
         timeout = max(int((closes - now).total_seconds()) + 3600, 60)
         cache.add(key, 0, timeout)
-        wrong = cache.incr(key)
+        try:
+            # None while the cache is down (django-redis ignores the outage): count this attempt alone then.
+            wrong = cache.incr(key) or wrong + 1
+        except ValueError:  # the key was evicted between add and incr
+            wrong += 1
         left = CHECKIN_MAX_WRONG - wrong
         if left <= 0:
             _refuse(_("Неверный код. Попытки закончились: попросите ведущего занятия отметить вас вручную."), "code")

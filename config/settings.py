@@ -251,9 +251,25 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     _fail("REDIS_URL", f"ожидался адрес redis://…, получено {REDIS_URL!r}")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# How long a request waits for Redis (cache or broker) before treating it as down (docs/deploy.md, «Отказы»).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# A publish with the broker down fails fast instead of retrying for ever: participants.task_outbox keeps the
+# task and the minute job «flush_task_outbox» sends it once Redis answers again.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker was killed goes back to the queue this long after it was taken (acks_late): longer
+    # than the longest job, or a slow job would be handed to a second worker while the first still runs it.
+    "visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # Embedded default: kombu's filesystem transport, a real broker with no server behind it.
     CELERY_BROKER_URL = "filesystem://"
@@ -311,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=10),
         "options": {"expires": 6 * 3600},
     },
+    # The tasks a broker outage kept in participants.TaskOutbox (docs/deploy.md, «Отказы»).
+    "flush_task_outbox": {
+        "task": "participants.tasks.flush_task_outbox_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
 }
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
@@ -327,11 +349,28 @@ if PD_WITHDRAWAL_ERASE_DAYS > 30:
 
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis with IGNORE_EXCEPTIONS: while Redis is down every read is a miss and every write is dropped
+    # (logged by the "django_redis" logger), so pages are computed afresh; programs.cache_versions replays the
+    # data-version bumps it could not write once Redis answers again (docs/deploy.md, «Отказы»).
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "django_redis"
 else:
     # Per process: a change written by another process (a command, a worker) reaches the KPI pages only
     # when their cached computation expires (KPI_CACHE_SECONDS).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database whatever the cache: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The longest a KPI page's cached numbers live when no data change was reported (reports.kpi_cache);
 # every committed change of KPI data makes them stale at once. 0 turns the cache off.
 KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)

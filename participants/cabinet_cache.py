@@ -177,6 +177,8 @@ def cabinet_body(*, person_id: int, csrf_secret: str, render: Callable[[], str])
         return render()
     person_key = PERSON_KEY % person_id
     versions = current_versions([EVERYONE_KEY, person_key])
+    if versions is None:  # the cache is down: render afresh
+        return render()
     raw = repr((versions[EVERYONE_KEY], versions[person_key], person_id, get_language(), csrf_secret))
     key = ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     body = cache.get(key)

@@ -13,15 +13,13 @@ from datetime import datetime
 
 from celery.schedules import crontab
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.celery import app as celery_app
-
 from .jobs import job_last_runs
 from .models import JobRun
+from .task_outbox import task_enqueue
 
 # Russian titles by job name; a job missing here is shown under its name.
 JOB_TITLES = {
@@ -32,6 +30,7 @@ JOB_TITLES = {
     "deliver_notifications": _("Отправка писем"),
     "prune_job_runs": _("Очистка журнала"),
     "personal_data_retention": _("Уничтожение персональных данных по сроку и отзыву согласия"),
+    "flush_task_outbox": _("Отправка отложенных задач"),
 }
 
 
@@ -109,6 +108,5 @@ def scheduled_job_start(*, job: str) -> str:
     Returns the task name; raises KeyError for a job that is not on the schedule.
     """
     task = settings.CELERY_BEAT_SCHEDULE[job]["task"]
-
-    transaction.on_commit(lambda: celery_app.send_task(task, kwargs={"trigger": JobRun.Trigger.MANUAL}))
+    task_enqueue(task, {"trigger": JobRun.Trigger.MANUAL})
     return task

@@ -165,7 +165,7 @@ def job_runs_prune(*, now: datetime, keep_days: int) -> int:
 def background_job_create(
     *, kind: str, title: str, by: User | None, params: dict | None = None, total: int = 0
 ) -> BackgroundJob:
-    """A queued long job; queue its task with transaction.on_commit(lambda: task.delay(job.pk))."""
+    """A queued long job; queue its task in the same transaction with participants.task_outbox.task_enqueue."""
     return BackgroundJob.objects.create(kind=kind, title=title[:300], started_by=by, params=params or {}, total=total)
 
 

@@ -736,3 +736,24 @@ class ManagementTeamMember(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.role}"
+
+
+class TaskOutbox(models.Model):
+    """A Celery task queued by a committed change (participants.task_outbox): written in the change's own
+    transaction, published after the commit, re-published by the minute job until the broker took it."""
+
+    task = models.CharField(_("задача"), max_length=200)
+    kwargs = models.JSONField(_("параметры"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    sent_at = models.DateTimeField(_("передано в очередь"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("попыток"), default=0)
+    last_error = models.TextField(_("последняя ошибка"), blank=True)
+
+    class Meta:
+        verbose_name = _("задача в очереди отправки")
+        verbose_name_plural = _("задачи в очереди отправки")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="taskoutbox_unsent_idx")]
+
+    def __str__(self):
+        return self.task

@@ -107,11 +107,15 @@ def notifications_create(*, drafts: Iterable[NotificationDraft], now: datetime |
 
 
 def _deliver_on_commit() -> None:
+    """Wake the sender after the commit. The notification rows are themselves the durable outbox (the
+    scheduled run sends whatever is pending), so this needs no participants.TaskOutbox row: a publish that
+    fails (the broker is down) is only logged, and fails fast (retry=False) so the request never waits."""
+
     def queue() -> None:
         from .tasks import notifications_deliver_task
 
         try:
-            notifications_deliver_task.delay()
+            notifications_deliver_task.apply_async(retry=False)
         except Exception:  # the broker is down: the outbox keeps the rows, the next scheduled run sends them
             logger.warning("Could not queue the notification e-mails; they stay in the outbox", exc_info=True)
 

@@ -12,11 +12,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.cache_versions import bump_versions
+
 from .imports import stashed_tables_prune
 from .jobs import JobRecorder, job_run, job_runs_prune
 from .models import JobRun
 from .notifications import notifications_deliver
 from .reminders import reminders_send, reminders_summary
+from .task_outbox import task_outbox_flush, task_outbox_pending, task_outbox_prune
+
+# Sent rows of the task outbox are kept this long (to look into a duplicate or a lost task); unsent ones stay.
+TASK_OUTBOX_KEEP_DAYS = 14
 
 
 def deliver_notifications_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecorder:
@@ -72,6 +78,39 @@ def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         previews = stashed_tables_prune(now=timezone.now())
         run.count("import_previews", previews)
         run.say(_("Удалено файлов незавершённых импортов: %(n)s") % {"n": previews})
+        outbox = task_outbox_prune(now=timezone.now(), keep_days=TASK_OUTBOX_KEEP_DAYS)
+        run.count("task_outbox", outbox)
+        run.say(_("Удалено отправленных задач из очереди отправки: %(n)s") % {"n": outbox})
+
+
+def flush_task_outbox_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecorder | None:
+    """Re-publish the tasks a broker outage kept in the outbox. Logged only when there is something to send:
+    a run every minute with nothing to do would drown the job log."""
+    if trigger == JobRun.Trigger.SCHEDULE and not task_outbox_pending():
+        return None
+    with job_run("flush_task_outbox", trigger=trigger) as run:
+        if run.skipped:
+            return run
+        result = task_outbox_flush()
+        run.count("sent", result["sent"])
+        run.count("failed", result["failed"])
+        run.say(
+            _("Передано в очередь задач: %(sent)d, ждут брокера: %(failed)d.")
+            % {"sent": result["sent"], "failed": result["failed"]}
+        )
+    return run
+
+
+@shared_task
+def flush_task_outbox_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
+    """Every minute: send the queued tasks the broker could not take when they were queued."""
+    flush_task_outbox_job(trigger=trigger)
+
+
+@shared_task
+def cache_versions_bump_task(keys: list[str]) -> None:
+    """Bump the data versions whose bump a cache outage swallowed (programs.cache_versions). Safe to run twice."""
+    bump_versions(keys)
 
 
 def personal_data_retention_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: datetime | None = None) -> JobRecorder:

@@ -20,6 +20,7 @@ from activities.models import Attendance, Submission
 from activities.video_state import format_moment
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
+from participants.task_outbox import task_enqueue, task_enqueued
 from programs.history import history_bulk_record, history_context
 from programs.models import ReviewRelease, Season
 from programs.signals import rows_changed
@@ -537,33 +538,21 @@ def rubric_revise(*, rubric: Rubric, title: str | None = None, criteria: Sequenc
 # --- Achievements and keeping the rating fresh ------------------------------------------------------------
 
 
-class _RatingRecompute:
-    """The on-commit callback that queues one season's recompute; recognisable, so it is queued once."""
-
-    def __init__(self, season_id: int):
-        self.season_id = season_id
-
-    def __call__(self) -> None:
-        from .tasks import rating_recompute_task  # tasks imports this module
-
-        rating_recompute_task.delay(self.season_id)
+RATING_RECOMPUTE_TASK = "ratings.tasks.rating_recompute_task"
 
 
 def rating_recompute_schedule(*, season_id: int, using: str | None = None) -> bool:
     """Queue the season's recompute after the current transaction commits; False if already queued in it.
 
     Debounced: a transaction that marks attendance for thirty people, or confirms ten achievements, queues
-    one recompute per season, not thirty. The pending callbacks of the transaction are Django's own list
-    (connection.run_on_commit, emptied on commit and trimmed on rollback), so a rolled-back transaction
-    leaves nothing behind. Outside a transaction the task is queued at once.
+    one recompute per season, not thirty (participants.task_outbox recognises its own pending commit hooks in
+    Django's connection.run_on_commit, trimmed on rollback, so a rolled-back transaction leaves nothing behind).
+    The outbox row is written in the transaction, so the recompute survives a broker that is down.
     """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        for entry in connection.run_on_commit:
-            callback = entry[1]
-            if isinstance(callback, _RatingRecompute) and callback.season_id == season_id:
-                return False
-    transaction.on_commit(_RatingRecompute(season_id), using=using)
+    kwargs = {"season_id": season_id}
+    if task_enqueued(RATING_RECOMPUTE_TASK, kwargs, using=using):
+        return False
+    task_enqueue(RATING_RECOMPUTE_TASK, kwargs, using=using)
     return True
 
 

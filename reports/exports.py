@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from participants.jobs import background_job_create, background_job_finish, background_job_progress
 from participants.models import BackgroundJob, User
+from participants.task_outbox import task_enqueue
 
 from .xlsx import Sheet, workbook_write
 
@@ -61,14 +62,9 @@ def export_start(*, kind: str, title: str, params: dict, by: User) -> Background
     """Queue an export after the commit; the caller redirects the person to the job's status page."""
     if kind not in _KINDS:
         raise ValueError(f"unknown export kind: {kind}")
-    job = background_job_create(kind=f"export:{kind}", title=title, by=by, params=params)
-
-    def queue() -> None:
-        from .tasks import export_task
-
-        export_task.delay(job.pk)
-
-    transaction.on_commit(queue)
+    with transaction.atomic():
+        job = background_job_create(kind=f"export:{kind}", title=title, by=by, params=params)
+        task_enqueue("reports.tasks.export_task", {"job_id": job.pk})
     return job
 
 

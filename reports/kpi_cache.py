@@ -39,16 +39,16 @@ class Cached(Generic[T]):
     computed_at: datetime  # when the numbers were computed: the page says «данные на …»
 
 
-def kpi_data_version() -> int:
-    return current_versions([VERSION_KEY])[VERSION_KEY]
+def kpi_data_version() -> int | None:
+    """The current KPI data version; None while the cache is down."""
+    versions = current_versions([VERSION_KEY])
+    return None if versions is None else versions[VERSION_KEY]
 
 
 def kpi_data_changed() -> None:
-    """Make every cached KPI computation stale (call after the change is committed)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or it was evicted): any new one differs from the entries' versions
-        bump_versions([VERSION_KEY])
+    """Make every cached KPI computation stale (call after the change is committed). A bump the cache could
+    not take is replayed once it is back (programs.cache_versions)."""
+    bump_versions([VERSION_KEY])
 
 
 def kpi_data_changed_on_commit(using: str | None = None) -> None:
@@ -80,7 +80,10 @@ def kpi_cached(
     ttl = settings.KPI_CACHE_SECONDS if ttl is None else min(ttl, settings.KPI_CACHE_SECONDS)
     if ttl <= 0:
         return Cached(compute(), now or timezone.now())
-    key = _key(parts, kpi_data_version())
+    version = kpi_data_version()
+    if version is None:  # the cache is down: compute afresh
+        return Cached(compute(), now or timezone.now())
+    key = _key(parts, version)
     hit = cache.get(key)
     if hit is not None:
         return hit

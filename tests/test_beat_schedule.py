@@ -41,7 +41,13 @@ def test_the_jobs_and_their_tasks():
         "kpi_snapshot": "reports.tasks.kpi_snapshot_task",
         "prune_job_runs": "participants.tasks.job_runs_prune_task",
         "personal_data_retention": "participants.tasks.personal_data_retention_task",
+        "flush_task_outbox": "participants.tasks.flush_task_outbox_task",
     }
+
+
+def test_the_task_outbox_is_flushed_every_minute():
+    outbox = _cron("flush_task_outbox")
+    assert outbox.hour == EVERY_HOUR and outbox.minute == set(range(60))
 
 
 def test_deadlines_every_15_minutes_and_outbox_every_5():

@@ -134,12 +134,13 @@ def test_overview_lists_every_scheduled_job_with_last_and_next_run(client, coord
         "Отправка писем",
         "Очистка журнала",
         "Уничтожение персональных данных по сроку и отзыву согласия",
+        "Отправка отложенных задач",
     ):
         assert title in html
     assert "каждые 15 минут" in html and "ежедневно в 02:30" in html and "каждые 5 минут" in html
     assert "job-status-failed" in html and "Сезонов: 0" in html
     assert "ещё не запускалась" in html
-    assert html.count("Запустить сейчас</button>") == 7
+    assert html.count("Запустить сейчас</button>") == 8
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -1,0 +1,82 @@
+"""Two applications of the same person to the same season at the same moment: one enrollment, and the other
+request gets a clear Russian answer, never a server error (the unique constraint enrollment_one_per_person_season
+holds; the season's row lock lines the two up)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from participants.models import Enrollment, User
+from participants.services import RegistrationData, enrollment_apply, registration_submit
+from programs.models import EducationLevel
+from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, SeasonFactory
+from tests.faults_support import needs_postgresql, race
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    needs_postgresql()
+
+
+def test_two_applications_at_once_make_one_enrollment():
+    person = PersonFactory()
+    season = SeasonFactory(requires_approval=False)
+    results = race(*(lambda: enrollment_apply(person=person, season=season) for _ in range(2)))
+    made = [r for r in results if isinstance(r, Enrollment)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(made) == 1 and len(refused) == 1, results
+    assert refused[0].messages == ["Вы уже подали заявку на этот сезон."]
+    assert Enrollment.objects.filter(person=person, season=season).count() == 1
+
+
+def test_two_apply_requests_at_once_answer_without_a_server_error():
+    person = PersonFactory()
+    season = SeasonFactory(requires_approval=False)
+    season.program.is_published = True
+    season.program.save()
+    url = reverse("season_register", args=[season.program.slug, season.pk])
+
+    def post():
+        client = Client()
+        client.login(username=person.user.email, password=PASSWORD)
+        return client.post(url, {"preferred_format": ""})
+
+    responses = race(post, post)
+    assert sorted(r.status_code for r in responses) == [200, 302], responses
+    assert Enrollment.objects.filter(person=person, season=season).count() == 1
+
+
+def test_the_same_registration_twice_at_once_makes_one_account_and_one_enrollment():
+    season = SeasonFactory(requires_approval=False)
+    school = OrganisationFactory(municipality=season.program.municipality)
+
+    def register():
+        data = RegistrationData(
+            last_name="Иванова",
+            first_name="Мария",
+            middle_name="Петровна",
+            birth_date=season.starts_on.replace(year=1985),
+            email="ivanova@example.ru",
+            phone="",
+            organisation=school,
+            position="учитель",
+            education_level=EducationLevel.values[0],
+            experience_years=5,
+            category="",
+            subjects=[],
+            password=PASSWORD,
+            consent_pd=True,
+            consent_rating=False,
+            preferred_format="",
+        )
+        return registration_submit(season=season, data=data)
+
+    results = race(register, register)
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert sum(isinstance(r, Enrollment) for r in results) == 1 and len(refused) == 1, results
+    assert "уже зарегистрирован" in " ".join(refused[0].messages)
+    assert User.objects.filter(email="ivanova@example.ru").count() == 1
+    assert Enrollment.objects.filter(season=season).count() == 1

@@ -1,0 +1,149 @@
+"""Redis down: the pages keep answering, a task queued meanwhile waits in the outbox and reaches a real worker
+once Redis is back — once; cached pages never come back stale (docs/deploy.md, «Отказы»).
+
+The test runs its own Redis (with its data kept on disk across the restart, the hard case: old versions and
+old cached pages come back with it) and points this process's cache and Celery producer at it.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from experts.models import ExpertRole
+from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
+from participants.task_outbox import task_outbox_flush
+from tests.factories import (
+    PASSWORD,
+    ActivityFactory,
+    AttendanceFactory,
+    EnrollmentFactory,
+    ExpertAssignmentFactory,
+    PersonFactory,
+    SessionFactory,
+    UserFactory,
+)
+from tests.faults_support import OwnRedis, Worker, needs_real_services, portal_on, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+SLOW = 3.0  # seconds: a page or a queueing request with Redis down must not hang on it
+
+
+@pytest.fixture
+def redis(tmp_path, settings):
+    needs_real_services()
+    server = OwnRedis(tmp_path)
+    server.start()
+    with portal_on(server, settings):
+        yield server
+    server.stop()
+
+
+@pytest.fixture
+def people(settings):
+    settings.CABINET_CACHE_SECONDS = 60
+    settings.KPI_CACHE_SECONDS = 600
+    enrollment = EnrollmentFactory(status=Enrollment.Status.ACTIVE)
+    season = enrollment.season
+    activity = ActivityFactory(season=season, title="Старое название мастерской")
+    session = SessionFactory(activity=activity, starts_at=timezone.now() - timedelta(days=2))
+    AttendanceFactory(session=session, enrollment=enrollment)
+    expert = ExpertAssignmentFactory(
+        season=season, role=ExpertRole.METHODIST, person=PersonFactory(user=UserFactory(role=User.Role.EXPERT))
+    ).person.user
+    management = UserFactory(role=User.Role.MANAGEMENT, municipality=season.program.municipality)
+    return {"teacher": enrollment.person.user, "expert": expert, "management": management, "activity": activity}
+
+
+def _browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("notifications"))  # the CSRF cookie the cabinet's cache is keyed by
+    return client
+
+
+def _get(client: Client, url: str) -> str:
+    started = time.monotonic()
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert time.monotonic() - started < SLOW, url
+    return response.content.decode()
+
+
+def _cached_cabinets() -> list:
+    return list(cache.keys("participants:cabinet:html:*"))
+
+
+def test_pages_work_without_redis_and_queued_work_is_delivered_once_it_is_back(redis, people, tmp_path):
+    teacher, expert, management = (_browser(people[k]) for k in ("teacher", "expert", "management"))
+    # Redis up: the cabinet and the KPI page are cached.
+    assert "Старое название мастерской" in _get(teacher, reverse("cabinet"))
+    _get(management, reverse("kpi_dashboard"))
+    assert _cached_cabinets() and list(cache.keys("reports:kpi:entry:*"))
+
+    redis.stop()
+    # Every page answers, computed afresh; signing in works (sessions live in the database).
+    for client, url in ((teacher, "/"), (teacher, reverse("cabinet")), (expert, reverse("review_queue"))):
+        _get(client, url)
+    _get(expert, reverse("expert_workspace"))
+    _get(management, reverse("kpi_dashboard"))
+    _get(Client(), reverse("login"))
+    signing_in = Client()
+    response = signing_in.post(reverse("login"), {"username": people["teacher"].email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    _get(signing_in, reverse("cabinet"))
+
+    # A change the cabinet shows, committed while its version bump cannot reach Redis…
+    activity = people["activity"]
+    activity.title = "Новое название мастерской"
+    activity.save()
+    assert "Новое название мастерской" in _get(teacher, reverse("cabinet"))
+    # …and a request that queues a long job: it answers at once and the task waits in the outbox.
+    started = time.monotonic()
+    response = management.post(reverse("kpi_download"), {"year": timezone.localdate().year})
+    assert response.status_code == 302 and time.monotonic() - started < SLOW
+    job = BackgroundJob.objects.get()
+    export = TaskOutbox.objects.get(task="reports.tasks.export_task")
+    assert export.kwargs == {"job_id": job.pk} and export.sent_at is None and export.attempts == 1
+    assert export.last_error
+    # The lost version bumps (the cabinets', the KPI pages'), kept for the other processes.
+    bumps = TaskOutbox.objects.filter(task="participants.tasks.cache_versions_bump_task", sent_at=None)
+    lost = {key for row in bumps for key in row.kwargs["keys"]}
+    assert {"participants:cabinet:version", "reports:kpi:data-version"} <= lost
+    waiting = TaskOutbox.objects.filter(sent_at=None).count()
+    assert task_outbox_flush() == {"sent": 0, "failed": waiting}  # the minute job, Redis still down
+
+    redis.start()
+    # Redis came back with the old version and the old page: the lost bump is replayed before any read.
+    html = _get(teacher, reverse("cabinet"))
+    assert "Новое название мастерской" in html and "Старое название мастерской" not in html
+    before = set(_cached_cabinets())
+    _get(teacher, reverse("cabinet"))
+    assert set(_cached_cabinets()) == before and before  # cached again, and read from the cache
+
+    worker = Worker(redis.url, tmp_path, "outbox")
+    try:
+        worker.wait_ready()
+        assert task_outbox_flush() == {"sent": waiting, "failed": 0}  # the minute job, Redis back
+        wait_for(
+            lambda: BackgroundJob.objects.get(pk=job.pk).status == BackgroundJob.Status.DONE,
+            what="the export job",
+            worker=worker,
+        )
+        wait_for(lambda: "cache_versions_bump_task" in worker.log() and "succeeded" in worker.log(), worker=worker)
+        assert task_outbox_flush() == {"sent": 0, "failed": 0}
+        time.sleep(1)  # a duplicate delivery would show up in the log by now
+    finally:
+        worker.stop()
+    log = worker.log()
+    assert log.count("Task reports.tasks.export_task[") == 2, log[-4000:]  # received and succeeded, once each
+    assert log.count("Task participants.tasks.cache_versions_bump_task[") == 2 * bumps.count(), log[-4000:]
+    job.refresh_from_db()
+    assert job.result_file and job.finished_at
+    assert Notification.objects.filter(user=people["management"], dedupe_key=f"job:{job.pk}").count() == 1
+    assert not TaskOutbox.objects.filter(sent_at=None).exists()
