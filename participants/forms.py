@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import EducationLevel, Organisation, Season, Subject
+from programs.uploads import UploadRefusalFormMixin
 
 from . import consents
 from .imports import mapping_problems
@@ -343,7 +344,7 @@ class ResendConfirmationForm(forms.Form):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(UploadRefusalFormMixin, forms.Form):
     """Step 1 of the Google Form import: the file and the season it fills."""
 
     file = forms.FileField(
