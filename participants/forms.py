@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
 from programs.uploads import UploadRefusalFormMixin
 
@@ -245,7 +246,7 @@ class RegistrationForm(forms.Form):
         ),
     )
     position = forms.CharField(label=_("Должность"), max_length=200)
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = ModelMultipleChoiceField(
         label=_("Преподаваемые предметы"),
         queryset=Subject.objects.none(),
         required=False,

@@ -75,7 +75,7 @@ FIELDS = {
     "phone": hostile_text(40),
     "organisation": hostile_number(),
     "position": hostile_text(),
-    "subjects": hostile_number(),
+    "subjects": st.one_of(hostile_number(), st.lists(hostile_number(), max_size=3)),
     "education_level": hostile_text(12),
     "experience_years": hostile_number(),
     "category": hostile_text(12),
@@ -117,3 +117,14 @@ def test_markup_in_a_saved_name_is_text_in_the_cabinet(season, school, payload):
     client.force_login(person.user)
     page = client.get(reverse("cabinet")).content.decode()
     assert_escaped(page, payload)
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "1.5", "<b>"])
+def test_a_subject_that_cannot_be_a_row_is_an_unknown_choice(season, school, value):
+    # 10**40 used to reach SQLite as an integer it cannot hold: OverflowError, a 500.
+    before = row_counts(MODELS)
+    response = Client().post(_url(season), _valid(school, subjects=[value]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["subjects"]
+    assert_russian(response.context["form"].errors["subjects"])
+    assert row_counts(MODELS) == before
