@@ -507,7 +507,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScoped
             raise PermissionDenied
         initial = {}
         for key in ("season", "activity"):
-            if request.GET.get(key, "").isdigit():
+            if request.GET.get(key, "").isdecimal():  # isdigit() passes «²», which int() refuses
                 initial[key] = int(request.GET[key])
         data = request.POST if request.method == "POST" else None
         form = CertificateIssueForm(data, user=request.user, initial=initial)

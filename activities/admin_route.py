@@ -93,7 +93,7 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
             return obj.enrollment.season_id
         # «Добавить шаг» from a teacher's route may pass ?enrollment=<id>; anything else means «not known yet».
         raw = request.GET.get("enrollment", "")
-        if raw.isdigit():
+        if raw.isdecimal():  # isdigit() passes «²», which the lookup refuses
             return Enrollment.objects.filter(pk=raw).values_list("season_id", flat=True).first()
         return None
 

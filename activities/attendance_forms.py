@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from programs.uploads import UploadRefusalFormMixin
+
 from .models import Attendance
 from .selectors_attendance import AttendanceRow
 
@@ -73,7 +75,7 @@ class AttendanceMarksForm(forms.Form):
             self.add_error(name if name in self.fields else None, errors)
 
 
-class AttendanceImportForm(forms.Form):
+class AttendanceImportForm(UploadRefusalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Отчёт об участниках (CSV)"),
         help_text=_(

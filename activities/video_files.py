@@ -10,10 +10,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from programs.uploads import GB, KB, MB, format_size_limit  # noqa: F401  (the names callers import from here)
+
 HEAD_BYTES = 4096
-KB = 1024
-MB = 1024 * KB
-GB = 1024 * MB
 
 ACCEPTED_FORMATS_HELP = _("Принимаются видеофайлы MP4, WebM и MOV.")
 
@@ -167,15 +166,6 @@ def _sniff_ebml(head: bytes) -> str | None:
     except (_Truncated, ValueError):
         return None
     return "mkv"  # no DocType element: EBML's default is "matroska"
-
-
-def format_size_limit(max_bytes: int) -> str:
-    """A byte limit as a person reads it: "2 ГБ", "1500 МБ"; exact, never rounded."""
-    for unit, label in ((GB, _("ГБ")), (MB, _("МБ")), (KB, _("КБ"))):
-        if max_bytes >= unit and max_bytes % unit == 0:
-            return f"{max_bytes // unit} {label}"
-    bytes_label = _("Б")  # outside the f-string, where makemessages can see it
-    return f"{max_bytes} {bytes_label}"
 
 
 _REFUSED_VIDEO_LABELS = {"mkv": "MKV", "avi": "AVI", "wmv": "WMV", "flv": "FLV", "3gp": "3GP"}

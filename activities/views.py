@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participants.models import Enrollment, SubscriptionForm
 from participants.selectors import person_for_user
+from programs.uploads import upload_limited, upload_refusal
 
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
+from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
 from .forms import SubmissionForm, season_max_bytes
 from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
@@ -444,9 +446,11 @@ def session_checkin_open(request, pk: int):
 
 @login_required
 @require_POST
+@upload_limited(ATTENDANCE_MAX_BYTES)
 def session_attendance_import(request, pk: int):
     session = _session_to_mark(request, pk)
-    form = AttendanceImportForm(request.POST, request.FILES)
+    data, files = request.POST, request.FILES  # parsing the body is what runs the size cap
+    form = AttendanceImportForm(data, files, upload_error=upload_refusal(request))
     if not form.is_valid():
         return _attendance_page(request, session, import_form=form)
     try:

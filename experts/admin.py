@@ -528,7 +528,7 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
             year = int(request.GET.get("year", current.year))
             number = int(request.GET.get("quarter", current.number))
             coverage = visit_coverage(season=season, year=year, quarter=number)
-        except ValueError:
+        except (ValueError, OverflowError):  # ?year=10**40 overflows date()
             coverage = visit_coverage(season=season, year=current.year, quarter=current.number)
         years = list(range(season.starts_on.year, season.ends_on.year + 1))
         context = {
@@ -894,7 +894,7 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
         seasons = list(seasons.select_related("program").order_by("program__title", "-starts_on"))
         chosen = None
         raw = request.GET.get("season", "")
-        if raw.isdigit():
+        if raw.isdecimal():  # isdigit() passes «²», which int() refuses
             chosen = next((s for s in seasons if s.pk == int(raw)), None)
         if chosen is None and seasons:
             chosen = seasons[0]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrollment, SubscriptionForm
+from programs.forms import ModelMultipleChoiceField
 from programs.models import Season, Subject
 
 from .models import Consultation, ExpertGroup, IndividualRequest, VisitMode
@@ -105,7 +106,7 @@ class ConsultationForm(forms.Form):
     topic = forms.CharField(
         label=_("Тема"), max_length=300, error_messages={"required": _("Укажите тему консультации.")}
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         label=_("Участники"),
         queryset=Enrollment.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -246,7 +246,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         expert = assignments[0]
     preselected = request.GET.get("enrollment", "")
     if expert is None:
-        context = {"assignments": assignments, "enrollment": preselected if preselected.isdigit() else ""}
+        context = {"assignments": assignments, "enrollment": preselected if preselected.isdecimal() else ""}
         return render(request, "experts/consultations/choose.html", context)
     participants = (
         Enrollment.objects.filter(season_id=expert.season_id, status=Enrollment.Status.ACTIVE)
@@ -254,7 +254,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         .order_by("person__last_name", "person__first_name", "pk")
     )
     initial = {"held_at": timezone.localtime(timezone.now(), expert.season.tz).replace(second=0, microsecond=0)}
-    if preselected.isdigit():
+    if preselected.isdecimal():  # isdigit() passes «²», which int() refuses
         initial["participants"] = [int(preselected)]
     confidential = expert.role == ExpertRole.PSYCHOLOGIST
     form = ConsultationForm(

@@ -25,6 +25,7 @@ from programs.admin_mixins import (
 )
 from programs.history_admin import AuditHistoryAdmin
 from programs.models import Program, Season
+from programs.uploads import upload_limited, upload_refusal
 
 from . import imports
 from .feedback import feedback_summary
@@ -230,7 +231,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         urls = [
             path(
                 "import/",
-                self.admin_site.admin_view(self.import_upload_view),
+                self.admin_site.admin_view(upload_limited(imports.MAX_FILE_SIZE)(self.import_upload_view)),
                 name="participants_enrollment_import",
             ),
             path(
@@ -300,10 +301,10 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     def import_upload_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
+        posted = request.method == "POST"
+        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
         form = ImportUploadForm(
-            request.POST if request.method == "POST" else None,
-            request.FILES if request.method == "POST" else None,
-            seasons=self._import_seasons(request),
+            data, files, seasons=self._import_seasons(request), upload_error=upload_refusal(request)
         )
         if request.method == "POST" and form.is_valid():
             try:

@@ -16,8 +16,9 @@ from django.utils.translation import ngettext
 from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, scoped_formfield, year_filter
 from programs.models import Municipality, Organisation
+from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
-from .imports import FileProblem, table_discard, table_stash, table_unstash
+from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from .models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment
 from .services_pd import professional_development_check, professional_development_import, professional_development_read
 
@@ -77,7 +78,7 @@ class ProfessionalDevelopmentForm(forms.ModelForm):
         return cleaned
 
 
-class PdImportUploadForm(forms.Form):
+class PdImportUploadForm(UploadRefusalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Файл с записями о повышении квалификации"),
         help_text=_("XLSX или CSV (UTF-8 или Windows-1251, разделитель «,» или «;»), не больше 5 МБ и 20 000 строк."),
@@ -155,7 +156,11 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
 
     def get_urls(self):
         return [
-            path("import/", self.admin_site.admin_view(self.import_upload_view), name="participants_pd_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(upload_limited(MAX_FILE_SIZE)(self.import_upload_view)),
+                name="participants_pd_import",
+            ),
             path(
                 "import/preview/",
                 self.admin_site.admin_view(self.import_preview_view),
@@ -178,8 +183,9 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
             raise PermissionDenied
         scope = self._scope(request)
         posted = request.method == "POST"
+        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
         form = PdImportUploadForm(
-            request.POST if posted else None, request.FILES if posted else None, fixed_municipality=scope is not None
+            data, files, fixed_municipality=scope is not None, upload_error=upload_refusal(request)
         )
         if posted and form.is_valid():
             try:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
+from programs.uploads import UploadRefusalFormMixin
 
 from . import consents
 from .imports import mapping_problems
@@ -253,7 +255,7 @@ class RegistrationForm(forms.Form):
         ),
     )
     position = forms.CharField(label=_("Должность"), max_length=200)
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = ModelMultipleChoiceField(
         label=_("Преподаваемые предметы"),
         queryset=Subject.objects.none(),
         required=False,
@@ -355,7 +357,7 @@ class ResendConfirmationForm(forms.Form):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(UploadRefusalFormMixin, forms.Form):
     """Step 1 of the Google Form import: the file and the season it fills."""
 
     file = forms.FileField(

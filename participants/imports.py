@@ -11,6 +11,7 @@ import io
 import json
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,9 @@ from .services import ImportRow, RowProblem, import_conflicts
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
 XLSX_MAGIC = b"PK\x03\x04"
+# Parts every XLSX workbook holds, and how large its unpacked parts may be together.
+XLSX_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml"})
+MAX_UNPACKED_SIZE = 100 * 1024 * 1024
 EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
@@ -217,11 +221,31 @@ def _read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
         raise FileProblem(_("Файл CSV повреждён: %(error)s") % {"error": exc}) from exc
 
 
+def _check_xlsx_structure(raw: bytes) -> None:
+    """A workbook is a zip holding the parts every XLSX has; its unpacked size is capped before openpyxl reads
+    it, so a small file that unpacks into gigabytes (a zip bomb) is refused. The declared sizes bind: Python's
+    zipfile never returns more bytes of a member than its directory entry states."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
+    names = {m.filename for m in members}
+    if not XLSX_PARTS <= names:
+        raise FileProblem(_("Файл — ZIP-архив, но не книга Excel (XLSX): сохраните таблицу в формате .xlsx или CSV."))
+    if sum(m.file_size for m in members) > MAX_UNPACKED_SIZE:
+        raise FileProblem(
+            _("Книга Excel в распакованном виде больше %(max)d МБ: разделите её на части или сохраните как CSV.")
+            % {"max": MAX_UNPACKED_SIZE // 1024 // 1024}
+        )
+
+
 def _read_xlsx(raw: bytes, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
     from openpyxl import load_workbook
 
     if not raw.startswith(XLSX_MAGIC):
         raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
+    _check_xlsx_structure(raw)
     try:
         # formulas_as_text: a formula cell is read as its text («=A1*2»), never as a value someone computed.
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=not formulas_as_text)

@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The shared cell rules; spreadsheet_safe and sheet_title are imported from here by older callers.
+from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+
 from .models import (
     CompetenceDiagnostic,
     Consent,
@@ -125,29 +128,6 @@ def export_json(sections: list[ExportSection], *, now: datetime | None = None) -
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_value).encode()
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A text cell that starts like a formula gets a leading apostrophe, so no spreadsheet runs it (OWASP CSV
-    injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-def sheet_title(title: str, used: set[str], *, fallback: str = "Лист") -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
-    base = title.translate(_SHEET_FORBIDDEN).strip()[:31] or fallback
-    name, n = base, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
 def export_xlsx(sections: list[ExportSection]) -> bytes:
     """One sheet per section; dates in Russian format (ДД.ММ.ГГГГ), datetimes in the current time zone."""
     from openpyxl import Workbook
@@ -179,23 +159,13 @@ def export_xlsx(sections: list[ExportSection]) -> bytes:
 
 
 def _write_cell(cell, value) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool):
-        cell.value = _("да") if value else _("нет")
+    cell.value = spreadsheet_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
     elif isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        cell.value = local.replace(tzinfo=None)
         cell.number_format = "DD.MM.YYYY HH:MM"
     elif isinstance(value, date):
-        cell.value = value
         cell.number_format = "DD.MM.YYYY"
-    elif isinstance(value, int | float | Decimal):
-        cell.value = value
-    else:
-        cell.value = spreadsheet_safe(str(value))
-        # openpyxl treats any string starting with «=» as a formula; the apostrophe already prevents that.
-        cell.data_type = "s"
 
 
 # --- The participants app's own sections ------------------------------------------------------------------

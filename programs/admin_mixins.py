@@ -1,9 +1,15 @@
 """Admin helpers every app's admin uses: a coordinator sees only their own municipality's rows."""
 
+import re
+
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.response import TemplateResponse
 
 from .models import Organisation, Season
+
+_ROW_ID = re.compile(r"^\d{1,18}$")
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -22,6 +28,21 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         if user.is_superuser or not getattr(user, "municipality_id", None):
             return None
         return user.municipality_id
+
+    def get_changeform_initial_data(self, request):
+        # «?enrollment=²» or forty digits as the initial value of a relation reaches the database through the
+        # admin's select widgets (ValueError, OverflowError: a 500); such a value is simply not preselected.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and isinstance(field.target_field, models.IntegerField | models.AutoField):
+                values = value if isinstance(value, list) else [value]
+                if not all(_ROW_ID.match(str(v)) for v in values):
+                    del initial[name]
+        return initial
 
     def get_list_filter(self, request):
         # A coordinator's rows are all in their own municipality: a municipality filter would offer one choice
@@ -116,7 +137,8 @@ def year_filter(field_name: str, title, *, is_date: bool = True):
 
         def queryset(self, request, queryset):
             value = self.value()
-            if not value or not value.isdigit():
+            # isdigit() passes «²», which int() refuses; a year past 9999 overflows the date bounds.
+            if not value or not value.isdecimal() or len(value) > 4:
                 return queryset
             key = f"{field_name}__year" if is_date else field_name
             return queryset.filter(**{key: int(value)})

@@ -158,7 +158,7 @@ def _achievement_form_page(request: HttpRequest, pk: int | None, limit) -> HttpR
                 "happened_on": achievement.happened_on,
                 "proof_url": achievement.proof_url,
             }
-        elif request.GET.get("enrollment", "").isdigit():
+        elif request.GET.get("enrollment", "").isdecimal():  # isdigit() passes «²», which int() refuses
             initial = {"enrollment": int(request.GET["enrollment"])}
         form = AchievementForm(initial=initial, **form_kwargs)
     return render(
@@ -267,19 +267,24 @@ def expert_achievements(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _row_id(value: str) -> bool:
+    # isdigit() passes «²», which the lookup refuses; forty digits overflow SQLite's integer in an IN (…).
+    return value.isdecimal() and len(value) <= 18
+
+
 def _decide_from_post(request: HttpRequest, errors: dict[str, str]) -> HttpResponse | None:
     post = request.POST
     single = post.get("confirm_one") or post.get("reject_one")
     if single:
         confirm = "confirm_one" in post
-        ids = [single] if single.isdigit() else []
+        ids = [single] if _row_id(single) else []
         comment = post.get(f"comment_{single}", "")
         error_key = f"comment_{single}"
     else:
         confirm = "bulk_confirm" in post
         if not confirm and "bulk_reject" not in post:
             return redirect(request.get_full_path())
-        ids = [v for v in post.getlist("ids") if v.isdigit()]
+        ids = [v for v in post.getlist("ids") if _row_id(v)]
         comment = post.get("bulk_comment", "")
         error_key = "bulk_comment"
         if not ids:

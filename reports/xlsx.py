@@ -15,14 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from participants.personal_data import sheet_title, spreadsheet_safe
+from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
@@ -97,26 +96,15 @@ def _cell(sheet, value, column: Column):
         cell = WriteOnlyCell(sheet, value=value.label)
         cell.fill = STATUS_FILLS.get(value.code, STATUS_FILLS[NO_DATA])
         return cell
-    if isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value="да" if value else "нет")
+    cell = WriteOnlyCell(sheet, value=spreadsheet_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
     elif isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=local.replace(tzinfo=None))
         cell.number_format = column.number_format or DATETIME_FORMAT
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = column.number_format or DATE_FORMAT
     elif isinstance(value, int | float | Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        if column.number_format:
-            cell.number_format = column.number_format
-        else:
-            cell.number_format = INTEGER_FORMAT if isinstance(value, int) else DECIMAL_FORMAT
-    elif value is None:
-        cell = WriteOnlyCell(sheet, value=None)
-    else:
-        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(str(value)))
-        cell.data_type = "s"  # never a formula, whatever the text
+        cell.number_format = column.number_format or (INTEGER_FORMAT if isinstance(value, int) else DECIMAL_FORMAT)
     if column.wrap:
         cell.alignment = WRAP
     return cell
