@@ -341,13 +341,23 @@ class ApplyForm(forms.Form):
     """A signed-in teacher applies for another season with the account they have."""
 
     preferred_format = forms.ChoiceField(label=_("Предпочтительный формат обучения"), required=False)
+    consent_pd = forms.BooleanField(
+        label=_("Я даю согласие на обработку моих персональных данных на условиях, изложенных выше"),
+        required=True,
+        error_messages={"required": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
+    )
+    consent_text = consents.PD_PROCESSING
 
-    def __init__(self, *args, formats: list[str], **kwargs):
+    def __init__(self, *args, formats: list[str], needs_consent: bool, **kwargs):
+        """`needs_consent`: the person has no consent to processing in force (withdrawn, or imported without
+        one), so this application must give it again; otherwise the field is not asked."""
         super().__init__(*args, **kwargs)
         if formats:
             self.fields["preferred_format"].choices = [("", _("— пока не знаю —"))] + [(f, f) for f in formats]
         else:
             del self.fields["preferred_format"]
+        if not needs_consent:
+            del self.fields["consent_pd"]
 
 
 class ResendConfirmationForm(forms.Form):

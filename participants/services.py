@@ -389,11 +389,25 @@ def registration_submit(
 
 
 @transaction.atomic
+def person_has_processing_consent(person: Person) -> bool:
+    """Whether the person's consent to the processing of their personal data is in force (one query)."""
+    return person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists()
+
+
 def enrollment_apply(
-    *, person: Person, season: Season, preferred_format: str = "", now: datetime | None = None
+    *,
+    person: Person,
+    season: Season,
+    preferred_format: str = "",
+    consent_given: bool = False,
+    now: datetime | None = None,
 ) -> Enrollment:
     """A person who already has an account applies for another season: the same window, places and
-    eligibility rules as a new registration, with no second account."""
+    eligibility rules as a new registration, with no second account.
+
+    A person whose consent to processing is in force applies with it; one who withdrew it (or never gave it, as
+    an imported person) must give it again with this application (`consent_given`): never silently.
+    """
     now = now or timezone.now()
     season = Season.objects.select_for_update().get(pk=season.pk)
     if Enrollment.objects.filter(person=person, season=season).exists():
@@ -402,7 +416,12 @@ def enrollment_apply(
     not_eligible = _eligibility_error(season, person.education_level)
     if not_eligible is not None:
         raise not_eligible
-    if not person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists():
+    if not person_has_processing_consent(person):
+        if not consent_given:
+            raise ValidationError(
+                {"consent_pd": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
+                code="consent_required",
+            )
         Consent.objects.create(
             person=person,
             kind=consents.PD_PROCESSING.kind,

@@ -454,11 +454,16 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
 
     formats = _season_formats(season)
     if person is not None:
-        form = ApplyForm(_posted(request), formats=formats)
+        form = ApplyForm(
+            _posted(request), formats=formats, needs_consent=not services.person_has_processing_consent(person)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.enrollment_apply(
-                    person=person, season=season, preferred_format=form.cleaned_data.get("preferred_format", "")
+                    person=person,
+                    season=season,
+                    preferred_format=form.cleaned_data.get("preferred_format", ""),
+                    consent_given=form.cleaned_data.get("consent_pd", False),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)

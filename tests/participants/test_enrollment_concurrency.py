@@ -24,7 +24,7 @@ def _postgresql():
 def test_two_applications_at_once_make_one_enrollment():
     person = PersonFactory()
     season = SeasonFactory(requires_approval=False)
-    results = race(*(lambda: enrollment_apply(person=person, season=season) for _ in range(2)))
+    results = race(*(lambda: enrollment_apply(person=person, season=season, consent_given=True) for _ in range(2)))
     made = [r for r in results if isinstance(r, Enrollment)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(made) == 1 and len(refused) == 1, results
@@ -41,8 +41,8 @@ def test_two_apply_requests_at_once_answer_without_a_server_error():
 
     def post():
         client = Client()
-        client.login(username=person.user.email, password=PASSWORD)
-        return client.post(url, {"preferred_format": ""})
+        client.force_login(person.user)
+        return client.post(url, {"preferred_format": "", "consent_pd": "on"})
 
     responses = race(post, post)
     assert sorted(r.status_code for r in responses) == [200, 302], responses

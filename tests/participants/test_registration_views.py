@@ -242,7 +242,11 @@ def test_signed_in_teacher_applies_without_a_second_account(client, season, scho
     client.force_login(person.user)
     html = client.get(_url(season)).content.decode()
     assert "Подать заявку" in html and 'name="password1"' not in html
-    response = client.post(_url(season), {})
+    assert 'name="consent_pd"' in html  # this person has no consent in force: the application asks for it
+    refused = client.post(_url(season), {})
+    assert refused.status_code == 200 and "Без согласия на обработку" in refused.content.decode()
+    assert not person.enrollments.exists()
+    response = client.post(_url(season), {"consent_pd": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("cabinet")
     enrollment = person.enrollments.get()
     assert enrollment.season == season and enrollment.status == S.APPLIED
@@ -270,7 +274,7 @@ def test_ineligible_signed_in_teacher_is_told_why(client):
     season = SeasonFactory(eligible_education_levels=["higher"])
     person = PersonFactory(education_level="secondary_general")
     client.force_login(person.user)
-    response = client.post(_url(season), {})
+    response = client.post(_url(season), {"consent_pd": "on"})
     assert "высшее" in response.content.decode()
     assert not person.enrollments.exists()
 
