@@ -180,6 +180,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_MINUTES = _int("AXES_COOLOFF_MINUTES", 15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+# Letters a visitor can make the portal send (password recovery, the confirmation link again), per hour: to one
+# address, and from one client address (participants.throttling.mail_request_allowed). Beyond them the page
+# answers as usual and sends nothing, so the forms can neither flood a mailbox nor tell which addresses exist.
+MAIL_REQUESTS_PER_ADDRESS = _int("MAIL_REQUESTS_PER_ADDRESS", 3, minimum=1)
+MAIL_REQUESTS_PER_CLIENT = _int("MAIL_REQUESTS_PER_CLIENT", 30, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_CALLABLE = "participants.throttling.sign_in_username"

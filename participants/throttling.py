@@ -5,17 +5,24 @@ addresses, so locking an address would lock a whole school out, and locking an a
 anyone lock a colleague out. The settings name these functions by their dotted paths.
 """
 
+import hashlib
+import logging
+import time
 from datetime import datetime
 
 from axes.helpers import get_cool_off
 from axes.utils import reset
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from .models import User
+
+logger = logging.getLogger(__name__)
+MAIL_WINDOW_SECONDS = 3600
 
 
 def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -72,3 +79,31 @@ def sign_in_lockouts_clear(*, user: User) -> int:
     Setting a new password through the mailed link proves the person owns the address: the lock-out a guesser
     (or their own forgetfulness) caused has no purpose left."""
     return reset(username=user.email.lower())
+
+
+def _window_count(key: str) -> int:
+    """Count one more request under `key` in the current hour; a cache that lost the key (eviction, an outage:
+    django-redis then answers None) counts this request as the first."""
+    cache.add(key, 0, MAIL_WINDOW_SECONDS)
+    try:
+        counted = cache.incr(key)
+    except ValueError:  # the key expired between add() and incr()
+        counted = None
+    return counted or 1
+
+
+def mail_request_allowed(*, kind: str, email: str, request: HttpRequest) -> bool:
+    """Whether a letter asked for by a visitor (password recovery, confirmation link) may go out now: at most
+    MAIL_REQUESTS_PER_ADDRESS an hour to one address and MAIL_REQUESTS_PER_CLIENT from one client address.
+
+    Counted whether or not the address belongs to an account, so the limit tells nothing about the accounts.
+    """
+    window = int(time.time() // MAIL_WINDOW_SECONDS)
+    address = hashlib.sha256(User.objects.normalize_email(email).strip().lower().encode()).hexdigest()[:32]
+    ip = client_ip(request) or "unknown"
+    per_address = _window_count(f"mail-requests:{kind}:address:{address}:{window}")
+    per_client = _window_count(f"mail-requests:{kind}:client:{ip}:{window}")
+    allowed = per_address <= settings.MAIL_REQUESTS_PER_ADDRESS and per_client <= settings.MAIL_REQUESTS_PER_CLIENT
+    if not allowed:
+        logger.warning("Too many %s letters asked for (client %s): this one is not sent", kind, ip)
+    return allowed

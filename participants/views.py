@@ -52,7 +52,7 @@ from .services import (
     school_application_check,
     school_application_submit,
 )
-from .throttling import sign_in_lockouts_clear
+from .throttling import mail_request_allowed, sign_in_lockouts_clear
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
 
@@ -81,6 +81,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         # Without django.contrib.sites the site name would be the bare host name.
         return {"site_name": settings.PORTAL_NAME}
+
+    def form_valid(self, form):
+        # Over the hourly limit the visitor sees the usual «letter sent» page and nothing is sent.
+        if not mail_request_allowed(kind="password_reset", email=form.cleaned_data["email"], request=self.request):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required
@@ -540,7 +546,9 @@ def email_confirm_resend(request: HttpRequest) -> HttpResponse:
     """Ask for the confirmation letter again; the answer is the same whether the address is known or not."""
     form = ResendConfirmationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.email_confirm_resend(email=form.cleaned_data["email"], site_url=_site_url(request))
+        email = form.cleaned_data["email"]
+        if mail_request_allowed(kind="email_confirm", email=email, request=request):
+            services.email_confirm_resend(email=email, site_url=_site_url(request))
         return render(request, "participants/registration/resent.html", {"email": form.cleaned_data["email"]})
     return render(request, "participants/registration/resend.html", {"form": form})
 
