@@ -888,4 +888,4 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
 
 
 # The job log and long jobs; the facts the KPIs count (ДПО, diagnostics, management teams).
-from . import admin_facts, admin_jobs  # noqa: E402,F401
+from . import admin_axes, admin_facts, admin_jobs  # noqa: E402,F401

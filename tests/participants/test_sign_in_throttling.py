@@ -159,15 +159,21 @@ def test_a_new_password_set_through_the_mailed_link_lifts_the_lock_out(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_a_coordinator_sees_the_lock_out_in_the_admin_and_lifts_it(client):
-    UserFactory(email=EMAIL)
-    _fail(client, 2)
-    assert _sign_in(client).status_code == 429
-    attempt = AccessAttempt.objects.get()
-    coordinator = UserFactory(is_staff=True, role="coordinator", municipality=MunicipalityFactory())
+def _coordinator(client, municipality):
+    coordinator = UserFactory(is_staff=True, role="coordinator", municipality=municipality)
     coordinator.groups.add(role_groups_ensure()[COORDINATORS])
     staff = client.__class__()
     staff.force_login(coordinator)
+    return staff
+
+
+def test_a_coordinator_sees_the_lock_out_in_the_admin_and_lifts_it(client):
+    municipality = MunicipalityFactory()
+    UserFactory(email=EMAIL, municipality=municipality)
+    _fail(client, 2)
+    assert _sign_in(client).status_code == 429
+    attempt = AccessAttempt.objects.get()
+    staff = _coordinator(client, municipality)
 
     changelist = staff.get(reverse("admin:axes_accessattempt_changelist"))
     assert changelist.status_code == 200
@@ -178,6 +184,21 @@ def test_a_coordinator_sees_the_lock_out_in_the_admin_and_lifts_it(client):
 
     assert not AccessAttempt.objects.exists()
     assert _sign_in(client, password=PASSWORD).status_code == 302
+
+
+def test_a_coordinator_of_another_municipality_sees_no_lock_out_of_ours(client):
+    UserFactory(email=EMAIL, municipality=MunicipalityFactory())
+    _fail(client, 2)
+    assert _sign_in(client).status_code == 429
+    attempt = AccessAttempt.objects.get()
+    staff = _coordinator(client, MunicipalityFactory())
+
+    changelist = staff.get(reverse("admin:axes_accessattempt_changelist"))
+    assert changelist.status_code == 200 and EMAIL not in changelist.content.decode()
+    assert EMAIL not in staff.get(reverse("admin:axes_accessfailurelog_changelist")).content.decode()
+    assert staff.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).status_code == 302  # «not found»
+    staff.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
 
 
 def test_a_teacher_cannot_open_the_lock_outs(client):
