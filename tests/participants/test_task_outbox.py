@@ -1,7 +1,6 @@
 """The task outbox (participants.task_outbox): a row in the change's transaction, published after the commit,
 kept while the broker is down and sent by the minute job once it is back."""
 
-import time
 
 import pytest
 from django.db import transaction
@@ -74,11 +73,9 @@ def test_the_same_task_is_queued_once_per_transaction(django_capture_on_commit_c
 def test_with_the_broker_down_the_request_goes_on_and_the_minute_job_sends_it_later(
     broker_down, django_capture_on_commit_callbacks
 ):
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            task_enqueue(PING, {"name": "позже"})
-    assert time.monotonic() - started < 3
+            task_enqueue(PING, {"name": "позже"})  # the failed publish does not reach the caller
     row = TaskOutbox.objects.get()
     assert row.sent_at is None and row.attempts == 1 and "127.0.0.1:1" in row.last_error
 
