@@ -215,13 +215,14 @@ def enrollments_set_status(
         for e in ok
     )
     Enrollment.objects.filter(pk__in=[e.pk for e in ok]).update(status=to_status, status_changed_at=now)
+    changes = [(e, e.status) for e in ok]  # each with the status it had: the letters depend on it
     for enrollment in ok:
         enrollment.status, enrollment.status_changed_at = to_status, now
     with history_context(user=actor):
         history_bulk_record(Enrollment, ok)
     rows_changed.send(sender=Enrollment)
     rows_changed.send(sender=EnrollmentStatusChange)
-    _send_on_commit(_status_emails([(e, e.status) for e in ok], to_status, reason, site_url))
+    _send_on_commit(_status_emails(changes, to_status, reason, site_url))
     return len(ok), skipped
 
 

@@ -32,7 +32,6 @@ from tests.faults_support import OwnRedis, Worker, needs_real_services, portal_o
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
 def redis(tmp_path, settings):
     needs_real_services()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from participants.imports import Table, table_stash
 from participants.jobs import job_runs_prune
-from participants.models import JobRun
+from participants.models import JobRun, TaskOutbox
 from participants.tasks import job_runs_prune_task
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +45,15 @@ def test_task_logs_its_own_run(settings, tmp_path):
     abandoned = table_stash(Table(headers=["ФИО"]))  # an import nobody finished two days ago
     two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
     os.utime(default_storage.path(abandoned), (two_days_ago, two_days_ago))
+    # The task outbox: a row sent long ago goes, a row never sent stays however old (it still has to be sent).
+    long_ago = timezone.now() - timedelta(days=40)
+    TaskOutbox.objects.create(task="t.sent", created_at=long_ago, sent_at=long_ago, attempts=1)
+    waiting = TaskOutbox.objects.create(task="t.waiting", created_at=long_ago, attempts=3)
     job_runs_prune_task(trigger=JobRun.Trigger.MANUAL)
     run = JobRun.objects.get(job="prune_job_runs")
     assert run.status == JobRun.Status.SUCCESS and run.trigger == JobRun.Trigger.MANUAL
-    assert run.summary == {"deleted": 1, "import_previews": 1}
+    assert run.summary == {"deleted": 1, "import_previews": 1, "task_outbox": 1}
+    assert list(TaskOutbox.objects.all()) == [waiting]
     assert not default_storage.exists(abandoned)
     assert "30" in run.message and "1" in run.message
     assert JobRun.objects.filter(job="check_deadlines").count() == 1
@@ -59,6 +64,10 @@ def test_command_runs_it_as_the_operator(capsys):
     _run("check_deadlines", 2)
     call_command("prune_job_runs")
     run = JobRun.objects.get(job="prune_job_runs")
-    assert run.trigger == JobRun.Trigger.COMMAND and run.summary == {"deleted": 1, "import_previews": 0}
+    assert run.trigger == JobRun.Trigger.COMMAND and run.summary == {
+        "deleted": 1,
+        "import_previews": 0,
+        "task_outbox": 0,
+    }
     out = capsys.readouterr().out
-    assert "prune_job_runs: Выполнено (deleted=1, import_previews=0)" in out
+    assert "prune_job_runs: Выполнено (deleted=1, import_previews=0, task_outbox=0)" in out

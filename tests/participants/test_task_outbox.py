@@ -1,7 +1,6 @@
 """The task outbox (participants.task_outbox): a row in the change's transaction, published after the commit,
 kept while the broker is down and sent by the minute job once it is back."""
 
-
 import pytest
 from django.db import transaction
 
