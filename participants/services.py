@@ -389,12 +389,12 @@ def registration_submit(
     return enrollment
 
 
-@transaction.atomic
 def person_has_processing_consent(person: Person) -> bool:
     """Whether the person's consent to the processing of their personal data is in force (one query)."""
     return person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists()
 
 
+@transaction.atomic
 def enrollment_apply(
     *,
     person: Person,
