@@ -21,6 +21,7 @@ from programs.admin_mixins import (
     ScopedOrganisationFilter,
     SeasonFilter,
     action_form_response,
+    admin_scope,
     scoped_formfield,
 )
 from programs.history_admin import AuditHistoryAdmin
@@ -42,7 +43,6 @@ from .models import (
     User,
 )
 from .retention import erasure_request_carry_out, retention_due_people, withdrawal_erasures_due
-from .roles import user_is_coordinator
 from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
@@ -92,7 +92,7 @@ class UserAdmin(BaseUserAdmin):
         if request.user.is_superuser:
             return qs
         qs = qs.filter(is_superuser=False)
-        scope = _user_scope(request)
+        scope = admin_scope(request.user)
         return qs if scope is None else qs.filter(_users_of_municipality(scope))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -102,18 +102,10 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         # An account a coordinator creates belongs to their municipality, so it stays in their list.
-        scope = _user_scope(request)
+        scope = admin_scope(request.user)
         if not change and scope is not None and obj.municipality_id is None:
             obj.municipality_id = scope
         super().save_model(request, obj, form, change)
-
-
-def _user_scope(request) -> int | None:
-    """The municipality a staff user's account admin is limited to (None: superusers, staff without one)."""
-    user = request.user
-    if user.is_superuser or not getattr(user, "municipality_id", None):
-        return None
-    return user.municipality_id
 
 
 def _users_of_municipality(municipality_id: int) -> Q:
@@ -849,8 +841,7 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
     def has_erase_permission(self, request) -> bool:
-        # Coordinators carry out erasures; management only reads the journal.
-        return request.user.is_superuser or user_is_coordinator(request.user)
+        return request.user.has_perm("participants.carry_out_erasure")
 
     @admin.action(description=_("Обезличить данные по открытым запросам на удаление"), permissions=["erase"])
     def carry_out_erasure(self, request, queryset):

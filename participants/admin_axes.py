@@ -6,12 +6,14 @@ import axes.admin as axes_admin  # registers axes' own admins first, so they can
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
-from .admin import _user_scope, _users_of_municipality
+from programs.admin_mixins import admin_scope
+
+from .admin import _users_of_municipality
 from .models import User
 
 
 def _scoped(queryset, request):
-    scope = _user_scope(request)
+    scope = admin_scope(request.user)
     if scope is None:
         return queryset
     # Axes stores the e-mail as typed at sign-in, lower-cased (participants.throttling.sign_in_username).

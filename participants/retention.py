@@ -55,6 +55,25 @@ def retention_due_people(*, now: datetime, days: int | None = None) -> QuerySet[
     return people.order_by("pk")
 
 
+def withdrawal_erase_by(requested_at: datetime) -> datetime:
+    """When the nightly job carries out an erasure opened by a withdrawn consent (PD_WITHDRAWAL_ERASE_DAYS)."""
+    return requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS)
+
+
+def withdrawal_erasure_pending(person: Person) -> PersonalDataRequest | None:
+    """The person's open erasure after a withdrawn consent, if any (the oldest)."""
+    return (
+        PersonalDataRequest.objects.filter(
+            person=person,
+            kind=PersonalDataRequest.Kind.ERASURE,
+            basis=PersonalDataRequest.Basis.CONSENT_WITHDRAWN,
+            status=PersonalDataRequest.Status.REQUESTED,
+        )
+        .order_by("requested_at")
+        .first()
+    )
+
+
 def withdrawal_erasures_due(*, now: datetime) -> QuerySet[PersonalDataRequest]:
     """Erasures opened by a withdrawn consent whose waiting time is over."""
     return PersonalDataRequest.objects.filter(

@@ -45,3 +45,14 @@ def reads_audit_trail(user, enrollment) -> bool:
 
 
 rules.add_perm("participants.read_audit_trail", reads_audit_trail | rules.is_superuser)
+
+
+@rules.predicate
+def carries_out_erasures(user) -> bool:
+    """Erasure requests are carried out by coordinators (in their municipality's admin); management only reads."""
+    from .roles import user_is_coordinator
+
+    return user_is_coordinator(user)
+
+
+rules.add_perm("participants.carry_out_erasure", carries_out_erasures | rules.is_superuser)

@@ -1,8 +1,6 @@
 """Sign-in, sign-out and password pages (Django's auth views with our form and templates); registration for
 a season and the confirmation of the address; the cabinet."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -39,7 +37,8 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
-from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, PersonalDataRequest, SchoolApplication
+from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, SchoolApplication
+from .retention import withdrawal_erase_by, withdrawal_erasure_pending
 from .selectors import cabinet_person_enrollments, person_for_user
 from .services import (
     consent_set,
@@ -262,19 +261,8 @@ def _my_data_page(request, person, erase_form, withdraw_form=None):
     sections = personal_data.personal_data_collect(person)
     consents = list(Consent.objects.filter(person=person).order_by("kind", "-given_at", "-pk"))
     in_force = {c.kind: c for c in consents if c.withdrawn_at is None}
-    pending_erasure = (
-        PersonalDataRequest.objects.filter(
-            person=person,
-            kind=PersonalDataRequest.Kind.ERASURE,
-            basis=PersonalDataRequest.Basis.CONSENT_WITHDRAWN,
-            status=PersonalDataRequest.Status.REQUESTED,
-        )
-        .order_by("requested_at")
-        .first()
-    )
-    erase_by = (
-        pending_erasure.requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS) if pending_erasure else None
-    )
+    pending_erasure = withdrawal_erasure_pending(person)
+    erase_by = withdrawal_erase_by(pending_erasure.requested_at) if pending_erasure else None
     return render(
         request,
         "participants/my_data/page.html",
@@ -316,7 +304,7 @@ def my_data_consent_withdraw(request):
     except ValidationError as exc:
         form.add_error(None, exc)
         return _my_data_page(request, person, EraseForm(user=request.user), form)
-    erase_by = timezone.localtime(data_request.requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS))
+    erase_by = timezone.localtime(withdrawal_erase_by(data_request.requested_at))
     messages.success(
         request,
         _(
@@ -332,7 +320,12 @@ def my_data_consent_withdraw(request):
 @login_required
 @require_POST
 def my_data_rating_consent(request):
-    """Give or withdraw the consent to show my name in the rating (no consequence beyond the rating)."""
+    return rating_consent_post(request, back=reverse("my_data") + "#my-data-consents")
+
+
+def rating_consent_post(request, *, back: str) -> HttpResponse:
+    """Give («1») or withdraw («0») the consent to show my name in the rating (no consequence beyond the rating),
+    then go `back`: «Мои данные» and the cabinet's rating section both post here."""
     person = _my_person(request)
     given = request.POST.get("given")
     if given not in ("0", "1"):
@@ -340,11 +333,11 @@ def my_data_rating_consent(request):
     consent_set(person=person, kind=Consent.Kind.RATING_PUBLICATION, given=given == "1")
     messages.success(
         request,
-        _("Согласие на публикацию имени в рейтинге дано.")
+        _("Спасибо! Ваши фамилия и имя будут видны в рейтинге участников.")
         if given == "1"
-        else _("Согласие на публикацию имени в рейтинге отозвано: в рейтинге показывается только ваше место."),
+        else _("Согласие отозвано: в рейтинге вместо имени показывается «Участник №…»."),
     )
-    return redirect(reverse("my_data") + "#my-data-consents")
+    return redirect(back)
 
 
 @never_cache

@@ -12,6 +12,13 @@ from .models import Organisation, Season
 _ROW_ID = re.compile(r"^\d{1,18}$")
 
 
+def admin_scope(user) -> int | None:
+    """The municipality a staff user's admin pages are limited to (None: superusers, staff without one)."""
+    if user.is_superuser or not getattr(user, "municipality_id", None):
+        return None
+    return user.municipality_id
+
+
 class MunicipalityScopedAdmin(admin.ModelAdmin):
     """Limits the changelist and every lookup to the coordinator's municipality.
 
@@ -24,10 +31,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
     show_full_result_count = False  # a COUNT(*) over a region's rows on every page is wasted work
 
     def _scope(self, request):
-        user = request.user
-        if user.is_superuser or not getattr(user, "municipality_id", None):
-            return None
-        return user.municipality_id
+        return admin_scope(request.user)
 
     def get_changeform_initial_data(self, request):
         # «?enrollment=²» or forty digits as the initial value of a relation reaches the database through the

@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.upload_handlers import VideoSizeLimitUploadHandler
-from participants.models import Consent, Enrollment
+from participants.models import Enrollment
 from participants.selectors import person_for_user
-from participants.services import consent_set
+from participants.views import rating_consent_post
 from programs.models import Season
 
 from .achievement_files import CONTENT_TYPES, PROOF_MAX_BYTES
@@ -315,14 +315,7 @@ def _decide_from_post(request: HttpRequest, errors: dict[str, str]) -> HttpRespo
 @require_POST
 def rating_consent(request: HttpRequest) -> HttpResponse:
     """Give or withdraw the consent to show my name in the rating, from the cabinet's rating section."""
-    person = _teacher(request)
-    given = request.POST.get("given") == "1"
-    consent_set(person=person, kind=Consent.Kind.RATING_PUBLICATION, given=given)
-    if given:
-        messages.success(request, _("Спасибо! Ваши фамилия и имя будут видны в рейтинге участников."))
-    else:
-        messages.success(request, _("Согласие отозвано: в рейтинге вместо имени показывается «Участник №…»."))
-    return redirect(f"{reverse('cabinet')}#cabinet-rating")
+    return rating_consent_post(request, back=f"{reverse('cabinet')}#cabinet-rating")
 
 
 def _leaderboard_access(user, season: Season) -> Enrollment | bool:
