@@ -26,12 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs.models import EducationLevel, Organisation, Season, Subject
+from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows, xlsx_rows
 
 from .models import Person, User
 from .services import ImportRow, RowProblem, import_conflicts
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# Rows above the data a sheet may hold: the header and a title or two (read within the sheet's row limit).
+HEADER_ROWS = 20
 XLSX_MAGIC = b"PK\x03\x04"
 # Parts every XLSX workbook holds, and how large its unpacked parts may be together.
 XLSX_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml"})
@@ -165,9 +168,10 @@ def _cell_text(value) -> str:
 
 
 def _table(raw_rows, max_rows: int = MAX_ROWS) -> Table:
+    """The Table of (row number, values) pairs: the first filled row names the columns."""
     headers: list[str] | None = None
     rows = []
-    for number, raw in enumerate(raw_rows, start=1):
+    for number, raw in raw_rows:
         cells = [_cell_text(v) for v in raw]
         if not any(cells):
             continue
@@ -216,9 +220,9 @@ def _read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
         raise FileProblem(_("Файл не похож на CSV: внутри двоичные данные."))
     text = _decode(raw)
     try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), max_rows)
-    except csv.Error as exc:
-        raise FileProblem(_("Файл CSV повреждён: %(error)s") % {"error": exc}) from exc
+        return _table(csv_rows(text, delimiter=_delimiter(text), limits=_limits(max_rows)), max_rows)
+    except SpreadsheetRefused as exc:
+        raise FileProblem(exc.message) from exc
 
 
 def _check_xlsx_structure(raw: bytes) -> None:
@@ -241,22 +245,18 @@ def _check_xlsx_structure(raw: bytes) -> None:
 
 
 def _read_xlsx(raw: bytes, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
-    from openpyxl import load_workbook
-
     if not raw.startswith(XLSX_MAGIC):
         raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
     _check_xlsx_structure(raw)
     try:
-        # formulas_as_text: a formula cell is read as its text («=A1*2»), never as a value someone computed.
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=not formulas_as_text)
-    except Exception as exc:  # zipfile, KeyError, ValueError and openpyxl's own types for a broken workbook
-        raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
-    try:
-        if not workbook.worksheets:
-            raise FileProblem(_("В книге Excel нет ни одного листа."))
-        return _table(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
-    finally:
-        workbook.close()
+        return _table(xlsx_rows(raw, limits=_limits(max_rows), formulas_as_text=formulas_as_text), max_rows)
+    except SpreadsheetRefused as exc:
+        raise FileProblem(exc.message) from exc
+
+
+def _limits(max_rows: int) -> ReadLimits:
+    # The header and a few title lines above it come on top of the data rows an import takes.
+    return ReadLimits.from_settings(rows=max_rows + HEADER_ROWS)
 
 
 def read_table(uploaded, *, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
