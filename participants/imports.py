@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -464,9 +465,17 @@ def _season_formats(season: Season) -> list[str]:
     return formats
 
 
-def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) -> CheckResult:
+def check_rows(
+    *,
+    table: Table,
+    mapping: dict[str, int | None],
+    season: Season,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
+) -> CheckResult:
     """Every row parsed and checked: formats, organisation, subjects, consent, duplicates within the file
-    and against the database. Nothing is written."""
+    and against the database. Nothing is written. `progress` hears the number of rows checked so far, every
+    `progress_every` rows (a background import's progress bar)."""
     result = CheckResult()
     organisations = _organisations(season)
     subjects = {normalise(s.name): s for s in Subject.objects.all()}
@@ -474,7 +483,9 @@ def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) 
     seen_emails: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
     now = timezone.now()
-    for number, cells in table.rows:
+    for checked, (number, cells) in enumerate(table.rows):
+        if progress is not None and checked and checked % progress_every == 0:
+            progress(checked)
         r = _Row(table, mapping, number, cells)
 
         email = r.get("email").lower()
