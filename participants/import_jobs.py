@@ -34,6 +34,7 @@ from .services import ImportRejected, RowProblem, registrations_import
 logger = logging.getLogger(__name__)
 
 REGISTRATIONS_KIND = "import:registrations"
+PD_KIND = "import:professional_development"
 MODES = ("check", "apply")
 # Problems quoted in the job's message; the full report is the job's file.
 REPORT_LINES_SHOWN = 50
@@ -115,8 +116,11 @@ def _report_message(lines: list[tuple[int, str, str]], *, applied: bool) -> str:
 
 def import_job_run(*, job_id: int) -> None:
     """Run a queued import job; a finished job (a repeated delivery) is left alone."""
-    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id, kind=REGISTRATIONS_KIND).first()
+    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id, kind__in=KINDS).first()
     if job is None or job.is_finished:
+        return
+    if job.kind == PD_KIND:
+        _pd_run(job)
         return
     params = job.params
     season = Season.objects.select_related("program").filter(pk=params.get("season")).first()
@@ -211,3 +215,104 @@ def _apply(
             return
     lines = _report_lines(problems, mapping, table.headers)
     background_job_finish(job_id=job.pk, failed=True, message=_report_message(lines, applied=True))
+
+
+# --- Professional development (participants.services_pd) ------------------------------------------------------
+
+
+def professional_development_import_start(
+    *, municipality, table_file: str, filename: str, total: int, apply: bool, by: User
+) -> BackgroundJob:
+    """Queue the check (or the check and the import) of a stashed professional-development table."""
+    if apply:
+        title = _("Импорт повышения квалификации из файла «%(file)s»") % {"file": filename}
+    else:
+        title = _("Проверка файла «%(file)s» для импорта повышения квалификации") % {"file": filename}
+    params = {
+        "mode": "apply" if apply else "check",
+        "municipality": municipality.pk,
+        "table_file": table_file,
+        "filename": filename,
+    }
+    with transaction.atomic():
+        job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total)
+        from .task_outbox import task_enqueue
+
+        task_enqueue("participants.tasks.import_job_task", {"job_id": job.pk})
+    return job
+
+
+def _pd_lines(report) -> list[tuple[int, str, str]]:
+    return [(p.row_number, p.column, p.message) for p in report.problems]
+
+
+def _pd_run(job: BackgroundJob) -> None:
+    from programs.models import Municipality
+
+    from .services_pd import professional_development_check, professional_development_import
+
+    params = job.params
+    municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
+    table = imports.table_unstash(params.get("table_file"))
+    if municipality is None or table is None or params.get("mode") not in MODES:
+        background_job_finish(
+            job_id=job.pk, failed=True, message=_("Файл импорта больше недоступен: загрузите файл снова.")
+        )
+        return
+    total = len(table.rows)
+    background_job_progress(job_id=job.pk, done=0, total=total)
+    try:
+        if params["mode"] == "check":
+            report = professional_development_check(table=table, municipality=municipality)
+            lines = _pd_lines(report)
+            if lines:
+                background_job_finish(
+                    job_id=job.pk,
+                    message=_report_message(lines, applied=False),
+                    result_name=f"import-report-{job.pk}.csv",
+                    result_content=_report_csv(lines),
+                )
+            else:
+                background_job_finish(
+                    job_id=job.pk,
+                    message=ngettext(
+                        "Проверка пройдена: %(n)d строка готова к импорту. Вернитесь к импорту и нажмите «Импортировать».",
+                        "Проверка пройдена: строк готово к импорту — %(n)d. Вернитесь к импорту и нажмите «Импортировать».",
+                        len(report.rows),
+                    )
+                    % {"n": len(report.rows)},
+                    result_url=reverse("admin:participants_pd_import_preview"),
+                )
+            return
+        with transaction.atomic():
+            locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
+            if locked is None or locked.is_finished:
+                return
+            report = professional_development_import(file=table, municipality=municipality, by=job.started_by)
+            if report.ok:
+                background_job_finish(
+                    job_id=job.pk,
+                    message=ngettext(
+                        "Импортирована %(n)d запись о повышении квалификации.",
+                        "Импортировано записей о повышении квалификации: %(n)d.",
+                        report.created,
+                    )
+                    % {"n": report.created},
+                    result_url=reverse("admin:participants_professionaldevelopment_changelist")
+                    + "?source__exact=import",
+                )
+        if report.ok:
+            imports.table_discard(params["table_file"])
+        else:
+            background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
+    except Exception:
+        logger.exception("Import job %s failed", job.pk)
+        background_job_finish(
+            job_id=job.pk,
+            failed=True,
+            message=_("Импорт не выполнен из-за ошибки на сервере; ничего не сохранено. Попробуйте ещё раз."),
+        )
+        raise
+
+
+KINDS = (REGISTRATIONS_KIND, PD_KIND)

@@ -276,3 +276,82 @@ def test_a_job_whose_table_is_gone_fails_in_russian(coordinator, season, django_
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.message == "Файл импорта или сезон больше недоступны: загрузите файл снова."
+
+
+# --- Professional development -------------------------------------------------------------------------------
+
+PD_UPLOAD = reverse("admin:participants_pd_import")
+PD_PREVIEW = reverse("admin:participants_pd_import_preview")
+PD_HEADERS = ["ФИО", "E-mail", "Программа (курс)", "Организация-провайдер", "Количество часов", "Дата окончания"]
+PD_HEADERS += ["Номер удостоверения"]
+
+
+def _pd_csv(rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(PD_HEADERS)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+@pytest.fixture
+def pd_municipality():
+    from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory
+
+    municipality = MunicipalityFactory()
+    PersonFactory(
+        last_name="Смирнова",
+        first_name="Анна",
+        middle_name="Сергеевна",
+        organisation=OrganisationFactory(municipality=municipality),
+        user=None,
+        email="anna@school.ru",
+    )
+    return municipality
+
+
+def _pd_rows():
+    return [
+        ["Смирнова Анна Сергеевна", "anna@school.ru", f"Курс {n}", "ИРО", "72", "28.02.2025", f"7700-{n}"]
+        for n in range(ROWS)
+    ]
+
+
+def _pd_press(client, municipality, rows, button, capture):
+    upload = SimpleUploadedFile("dpo.csv", _pd_csv(rows))
+    assert client.post(PD_UPLOAD, {"municipality": municipality.pk, "file": upload})["Location"] == PD_PREVIEW
+    page = client.get(PD_PREVIEW)
+    assert page.context["background"] is True and page.context["report"] is None  # not checked in the request
+    with capture(execute=True):
+        response = client.post(PD_PREVIEW, {button: "1"})
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == reverse("background_job", args=[job.pk])
+    job.refresh_from_db()
+    return job
+
+
+def test_a_long_professional_development_file_is_imported_by_the_worker(
+    admin_client, pd_municipality, eager, django_capture_on_commit_callbacks
+):
+    from participants.models import ProfessionalDevelopment
+
+    job = _pd_press(admin_client, pd_municipality, _pd_rows(), "import", django_capture_on_commit_callbacks)
+    assert (job.status, job.done, job.total) == ("done", ROWS, ROWS)
+    assert job.message == "Импортировано 5 записей о повышении квалификации."
+    assert ProfessionalDevelopment.objects.count() == ROWS
+    import_job_run(job_id=job.pk)  # a second run does nothing
+    assert ProfessionalDevelopment.objects.count() == ROWS
+
+
+def test_a_professional_development_error_in_the_last_row_saves_nothing(
+    admin_client, pd_municipality, eager, django_capture_on_commit_callbacks
+):
+    from participants.models import ProfessionalDevelopment
+
+    rows = _pd_rows()
+    rows[-1][4] = "много"
+    job = _pd_press(admin_client, pd_municipality, rows, "import", django_capture_on_commit_callbacks)
+    assert job.status == "failed"
+    assert job.message.splitlines()[0] == "Найдена 1 ошибка: импорт невозможен, ничего не сохранено."
+    assert job.message.splitlines()[1].startswith("Строка 6, «Количество часов»:")
+    assert ProfessionalDevelopment.objects.count() == 0
