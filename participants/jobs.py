@@ -327,7 +327,7 @@ def background_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if not job.task or attempts >= most:
             if not job.task:
                 message = _("Не выполнено: обработчик остановился. Запустите операцию ещё раз.")
-            elif running or job.attempts:
+            elif running or job.started_at:
                 message = _(
                     "Не выполнено: обработчик останавливался, попыток: %(attempts)s. Запустите операцию ещё раз."
                 ) % {"attempts": attempts}
