@@ -155,6 +155,29 @@ def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[Job
         _lock_release(job)
 
 
+def job_runs_close_orphans(*, now: datetime | None = None) -> int:
+    """Close the scheduled runs still marked running whose process is gone, so the log stops saying
+    «Выполняется» before the job's next run (which redoes the work). Returns how many.
+
+    Only on PostgreSQL, where a free advisory lock proves nobody runs the job; the embedded default's lock is
+    a per-process cache key that proves nothing about another process, so its next run closes them."""
+    if connection.vendor != "postgresql":
+        return 0
+    closed = 0
+    for job in sorted(set(JobRun.objects.filter(status=JobRun.Status.RUNNING).values_list("job", flat=True))):
+        if not _lock_acquire(job):
+            continue  # it runs
+        try:
+            closed += JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING).update(
+                status=JobRun.Status.FAILED,
+                finished_at=now or timezone.now(),
+                error=_("Прервано: процесс остановлен до окончания; следующий запуск по расписанию продолжит работу."),
+            )
+        finally:
+            _lock_release(job)
+    return closed
+
+
 def job_last_runs() -> dict[str, JobRun]:
     """The latest run of every job that ever ran, by job name: one query."""
     latest = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")

@@ -561,7 +561,11 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-pk"]
         # Coordinators get it with every portal permission (participants.roles); management only views.
         permissions = [("run_jobs", _("Может запускать фоновые задачи вручную"))]
-        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
+        indexes = [
+            models.Index(fields=["job", "-started_at"], name="jobrun_job_idx"),
+            # The minute sweeper's look for runs left running (participants.jobs.job_runs_close_orphans).
+            models.Index(fields=["job"], condition=Q(status="running"), name="jobrun_running_idx"),
+        ]
 
     def __str__(self):
         return f"{self.job} — {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"

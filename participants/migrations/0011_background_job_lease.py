@@ -52,5 +52,9 @@ class Migration(migrations.Migration):
             model_name='backgroundjob',
             index=models.Index(fields=['status', 'heartbeat_at'], name='backgroundjob_lease_idx'),
         ),
+        migrations.AddIndex(
+            model_name='jobrun',
+            index=models.Index(condition=models.Q(('status', 'running')), fields=['job'], name='jobrun_running_idx'),
+        ),
         migrations.RunPython(name_the_tasks, migrations.RunPython.noop),
     ]
