@@ -392,6 +392,17 @@ KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
 # shows replaces it at once; this bounds what only the clock changes (a deadline passing). 0 turns it off.
 CABINET_CACHE_SECONDS = _int("CABINET_CACHE_SECONDS", 60)
 
+# --- Imports --------------------------------------------------------------------------------------
+# A spreadsheet import reads at most this many rows (the header included) and columns of a sheet, and CSV lines of
+# at most this many characters (programs.spreadsheet_reader): a file declaring or holding more is refused before or
+# while it is read, never padded to Excel's 1,048,576 × 16,384 grid.
+IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000, minimum=2)
+IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 50, minimum=1)
+IMPORT_MAX_LINE_CHARS = _int("IMPORT_MAX_LINE_CHARS", 65_536, minimum=1024)
+# An import of more data rows than this is checked and applied by a Celery worker (a job with a progress bar),
+# not in the request.
+IMPORT_INLINE_MAX_ROWS = _int("IMPORT_INLINE_MAX_ROWS", 200, minimum=1)
+
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -157,3 +157,11 @@ def personal_data_retention_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: 
 def personal_data_retention_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
     """Nightly: erasures after a withdrawn consent, and anonymisation of applicants past PD_RETENTION_DAYS."""
     personal_data_retention_job(trigger=trigger)
+
+
+@shared_task
+def import_job_task(job_id: int) -> None:
+    """Check (and, when confirmed, import) a large spreadsheet import; a finished job is left alone."""
+    from .import_jobs import import_job_run
+
+    import_job_run(job_id=job_id)
