@@ -341,6 +341,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
+# A long job (participants.BackgroundJob) whose worker reported nothing for this long is taken for dead: the
+# minute job «flush_task_outbox» marks it interrupted and queues it again. Its worker reports at least every
+# batch (certificates: 50 PDFs), well within this. The embedded broker (kombu's filesystem transport) drops a
+# message once taken, acks_late or not, so this lease is how a killed worker's job gets finished there.
+BACKGROUND_JOB_LEASE_SECONDS = _int("BACKGROUND_JOB_LEASE_SECONDS", 120, minimum=10)
+# A queued job no worker took for this long (its message lost with a worker, or the queue stuck) is queued again.
+BACKGROUND_JOB_QUEUE_SECONDS = _int("BACKGROUND_JOB_QUEUE_SECONDS", 30 * 60, minimum=60)
+# Runs of one job (begun by a worker, or queued and never taken) before it is given up as failed.
+BACKGROUND_JOB_MAX_ATTEMPTS = _int("BACKGROUND_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 # --- Personal data (152-FZ) -----------------------------------------------------------------------
 # Days a person whose every application was rejected, withdrawn or excluded keeps their data after the last of

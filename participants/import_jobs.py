@@ -27,7 +27,7 @@ from programs.models import Season
 from programs.spreadsheets import spreadsheet_safe
 
 from . import imports
-from .jobs import background_job_create, background_job_finish, background_job_progress
+from .jobs import background_job_claim, background_job_create, background_job_finish, background_job_progress
 from .models import BackgroundJob, User
 from .services import ImportRejected, RowProblem, registrations_import
 
@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 REGISTRATIONS_KIND = "import:registrations"
 PD_KIND = "import:professional_development"
+# Named in the job, so the sweeper queues it again if its worker dies (participants.jobs).
+IMPORT_TASK = "participants.tasks.import_job_task"
 MODES = ("check", "apply")
 # Problems quoted in the job's message; the full report is the job's file.
 REPORT_LINES_SHOWN = 50
@@ -68,10 +70,12 @@ def registrations_import_start(
         "filename": filename,
     }
     with transaction.atomic():
-        job = background_job_create(kind=REGISTRATIONS_KIND, title=title, by=by, params=params, total=total)
+        job = background_job_create(
+            kind=REGISTRATIONS_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK
+        )
         from .task_outbox import task_enqueue  # it imports the Celery app
 
-        task_enqueue("participants.tasks.import_job_task", {"job_id": job.pk})
+        task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
 
 
@@ -116,8 +120,12 @@ def _report_message(lines: list[tuple[int, str, str]], *, applied: bool) -> str:
 
 def import_job_run(*, job_id: int) -> None:
     """Run a queued import job; a finished job (a repeated delivery) is left alone."""
-    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id, kind__in=KINDS).first()
-    if job is None or job.is_finished:
+    if not BackgroundJob.objects.filter(pk=job_id, kind__in=KINDS).exists():
+        return
+    # Claimed: a finished job, or one a live worker runs, is left alone; one whose worker died starts again
+    # (an import is all-or-nothing, so nothing of the dead run was kept).
+    job = background_job_claim(job_id=job_id)
+    if job is None:
         return
     if job.kind == PD_KIND:
         _pd_run(job)
@@ -235,10 +243,10 @@ def professional_development_import_start(
         "filename": filename,
     }
     with transaction.atomic():
-        job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total)
+        job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
         from .task_outbox import task_enqueue
 
-        task_enqueue("participants.tasks.import_job_task", {"job_id": job.pk})
+        task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
 
 

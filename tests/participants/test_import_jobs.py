@@ -4,12 +4,15 @@ all or nothing, with the row-by-row report, visible to its starter only, and saf
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from config.celery import app
 from participants import imports
@@ -240,12 +243,13 @@ def test_a_second_run_of_a_finished_import_does_nothing(coordinator, season, eag
 
 def test_a_run_killed_half_way_is_resumed_from_nothing(coordinator, season, django_capture_on_commit_callbacks):
     """A worker killed mid-import left the job «running» at 3/5 and, the import being one transaction, no rows:
-    running it again imports every row once."""
+    once its lease lapsed (participants.jobs), running it again imports every row once."""
     _upload(coordinator, season, [_row(n) for n in range(ROWS)])
     form = coordinator.get(MAPPING).context["form"]
     coordinator.post(MAPPING, {name: form[name].value() or "" for name in form.fields} | {"import": "1"})
     job = BackgroundJob.objects.get()
-    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, done=3)
+    lapsed = timezone.now() - timedelta(seconds=settings.BACKGROUND_JOB_LEASE_SECONDS + 1)
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, done=3, heartbeat_at=lapsed)
     import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.done) == ("done", ROWS)
