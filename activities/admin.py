@@ -20,7 +20,8 @@ from programs.admin_mixins import (
     ReadOnlyAdminMixin,
     SeasonFilter,
     action_form_response,
-    scoped_formfield,
+    admin_scope,
+    in_municipality,
 )
 from programs.history_admin import AuditHistoryAdmin
 from programs.models import RoadmapModule, Season
@@ -79,16 +80,6 @@ class ActivityAdmin(MunicipalityScopedAdmin):
         (None, {"fields": ["season", "module", "order", "title", "kind", "format", "description"]}),
         (_("Правила"), {"fields": ["is_mandatory", "gives_certificate", "hours", "required_sessions"]}),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(
-            self,
-            db_field,
-            request,
-            kwargs,
-            {"season": "program__municipality", "module": "season__program__municipality"},
-        )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("сертификаты"))
     def certificate_links(self, obj):
@@ -360,9 +351,9 @@ class CertificateIssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         seasons = Season.objects.select_related("program").order_by("program__title", "-starts_on")
         activities = Activity.objects.filter(gives_certificate=True).select_related("season__program")
-        if user is not None and not user.is_superuser and getattr(user, "municipality_id", None):
-            seasons = seasons.filter(program__municipality_id=user.municipality_id)
-            activities = activities.filter(season__program__municipality_id=user.municipality_id)
+        if user is not None:  # a staff account bound to no municipality is offered nothing
+            seasons = in_municipality(seasons, "program__municipality", admin_scope(user))
+            activities = in_municipality(activities, "season__program__municipality", admin_scope(user))
         self.fields["season"].queryset = seasons
         self.fields["activity"].queryset = activities.order_by("season__program__title", "title")
         self.fields["activity"].label_from_instance = lambda a: f"{a.title} ({a.season})"

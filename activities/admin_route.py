@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
-from programs.admin_mixins import MunicipalityScopedAdmin
+from programs.admin_mixins import MunicipalityScopedAdmin, scoped_rows
 from programs.models import Program, RoadmapModule
 
 from .models import Activity, RouteItem, Session
@@ -94,7 +94,8 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
         # «Добавить шаг» from a teacher's route may pass ?enrollment=<id>; anything else means «not known yet».
         raw = request.GET.get("enrollment", "")
         if raw.isdecimal():  # isdigit() passes «²», which the lookup refuses
-            return Enrollment.objects.filter(pk=raw).values_list("season_id", flat=True).first()
+            enrollment = scoped_rows(Enrollment.objects.filter(pk=raw), request.user, self.admin_site)
+            return enrollment.values_list("season_id", flat=True).first()
         return None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -103,24 +104,21 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         season_id = getattr(request, "_route_season_id", None)
-        scope = self._scope(request)
         subscription = Program.Kind.SUBSCRIPTION
         if db_field.name == "module":
             qs = RoadmapModule.objects.select_related("season__program").filter(season__program__kind=subscription)
             qs = qs.filter(season_id=season_id) if season_id else qs
-            kwargs["queryset"] = qs.filter(season__program__municipality_id=scope) if scope else qs
+            kwargs["queryset"] = qs
         elif db_field.name == "activity":
             qs = Activity.objects.select_related("season__program").filter(season__program__kind=subscription)
             qs = qs.filter(season_id=season_id) if season_id else qs
-            kwargs["queryset"] = qs.filter(season__program__municipality_id=scope) if scope else qs
+            kwargs["queryset"] = qs
         elif db_field.name == "session":
             qs = Session.objects.select_related("activity__season__program").filter(
                 activity__season__program__kind=subscription
             )
             qs = qs.filter(activity__season_id=season_id) if season_id else qs
-            kwargs["queryset"] = (
-                qs.filter(activity__season__program__municipality_id=scope) if scope else qs
-            ).order_by("starts_at")
+            kwargs["queryset"] = qs.order_by("starts_at")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in {"module", "activity"} and not season_id:
             field.label_from_instance = lambda o: f"{o} — {o.season}"

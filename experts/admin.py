@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
 from programs.admin import SeasonAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response, scoped_formfield
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
 from programs.models import Season
 
 from .forms import GroupMoveForm, GroupsSplitForm
@@ -67,10 +67,6 @@ class SeasonExpertRoleAdmin(MunicipalityScopedAdmin):
         )
         return super().get_queryset(request).annotate(assigned_count=Subquery(assigned))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(ExpertAssignment)
 class ExpertAssignmentAdmin(MunicipalityScopedAdmin):
@@ -81,10 +77,6 @@ class ExpertAssignmentAdmin(MunicipalityScopedAdmin):
     list_select_related = ["person", "subject", "season__program"]
     autocomplete_fields = ["person"]
     actions = ["deactivate", "activate"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("Вывести из команды сезона"))
     def deactivate(self, request, queryset):
@@ -440,7 +432,6 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
         if db_field.name == "season":
             kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).select_related("program")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -658,7 +649,6 @@ class EntryInterviewAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
         return obj.interviewer.person.short_name if obj.interviewer_id else "—"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"interviewer": "season__program__municipality"})
         if db_field.name == "interviewer":
             kwargs["queryset"] = kwargs.get("queryset", ExpertAssignment.objects.all()).select_related(
                 "person", "season__program"
@@ -844,10 +834,6 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("started_on", timezone.localdate())
         return initial
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:

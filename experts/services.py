@@ -525,11 +525,11 @@ def consultation_log(
 
 
 def _coordinator_may_manage(by, season) -> bool:
-    """A coordinator bound to a municipality manages only that municipality's seasons; superusers manage all."""
+    """A coordinator manages only their municipality's seasons (none without one); superusers manage all."""
     if by is None or getattr(by, "is_superuser", False):
         return True
     scope = getattr(by, "municipality_id", None)
-    return not scope or scope == season.program.municipality_id
+    return scope is not None and scope == season.program.municipality_id
 
 
 def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enrollment | None, exclude_pk=None):

@@ -3,8 +3,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -17,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin_mixins import (
+    NO_MUNICIPALITY,
     MunicipalityScopedAdmin,
     ScopedOrganisationFilter,
+    ScopedRelationsMixin,
     SeasonFilter,
     action_form_response,
     admin_scope,
-    scoped_formfield,
+    in_municipality,
 )
 from programs.history_admin import AuditHistoryAdmin
 from programs.models import Program, Season
@@ -62,8 +66,20 @@ class EmailUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+# What only a superuser changes on any account, one's own included (a cleared municipality widened the scope).
+SUPERUSER_ONLY_USER_FIELDS = [
+    "role",
+    "municipality",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+]
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedRelationsMixin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]
@@ -83,23 +99,39 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser hands out rights: a coordinator cannot make anyone, themselves included, a superuser.
+        # Only a superuser hands out rights and places: a coordinator edits an account's e-mail and password
+        # (their own included) and cannot clear or change its municipality, role, flags, groups or permissions —
+        # the fields are shown, never taken from the form (a crafted POST with them changes nothing).
         if request.user.is_superuser:
             return []
-        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return [*SUPERUSER_ONLY_USER_FIELDS, "last_login", "date_joined"]
+
+    def has_add_permission(self, request):
+        # An account bound to no municipality creates none: what it created would belong nowhere.
+        return admin_scope(request.user) != NO_MUNICIPALITY and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Another staff account (a fellow coordinator's) is not a coordinator's to change, nor its password set:
+        # that would be signing in as them.
+        if obj is not None and not request.user.is_superuser and obj.is_staff and obj.pk != request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and obj.is_staff:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def rows_of_municipality(self, queryset, municipality_id):
+        """The accounts of a municipality (None: all); how any form's relation to an account is scoped."""
+        if municipality_id is None:
+            return queryset
+        if municipality_id == NO_MUNICIPALITY:
+            return queryset.none()
+        return queryset.filter(is_superuser=False).filter(_users_of_municipality(municipality_id))
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        qs = qs.filter(is_superuser=False)
-        scope = admin_scope(request.user)
-        return qs if scope is None else qs.filter(_users_of_municipality(scope))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A coordinator gives accounts their own municipality only: never another's (nor themselves another's).
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": ""})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self.rows_of_municipality(super().get_queryset(request), admin_scope(request.user))
 
     def save_model(self, request, obj, form, change):
         # An account a coordinator creates belongs to their municipality, so it stays in their list.
@@ -107,6 +139,22 @@ class UserAdmin(BaseUserAdmin):
         if not change and scope is not None and obj.municipality_id is None:
             obj.municipality_id = scope
         super().save_model(request, obj, form, change)
+
+
+# Groups carry permissions: only a superuser creates, changes or deletes one (a coordinator may only look).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class SuperuserOnlyGroupAdmin(ScopedRelationsMixin, GroupAdmin):
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 def _users_of_municipality(municipality_id: int) -> Q:
@@ -180,10 +228,6 @@ class PersonAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("ФИО"), ordering="last_name")
     def full_name(self, obj):
         return obj.full_name
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"organisation": "municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -413,10 +457,6 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     def organisation(self, obj):
         return obj.person.organisation
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def _apply(self, request, queryset, to_status, reason=""):
         changed, skipped = enrollments_set_status(
             enrollments=queryset,
@@ -516,7 +556,6 @@ class SubscriptionEnrollmentAdminMixin:
                 db_field, self.admin_site, url_name=self._subscription_url_name()
             )
             kwargs["queryset"] = Enrollment.objects.filter(season__program__kind=Program.Kind.SUBSCRIPTION)
-            kwargs = scoped_formfield(self, db_field, request, kwargs, {"enrollment": "season__program__municipality"})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -525,9 +564,7 @@ class SubscriptionSeasonFilter(SeasonFilter):
 
     def field_choices(self, field, request, model_admin):
         qs = Season.objects.select_related("program").filter(program__kind=Program.Kind.SUBSCRIPTION)
-        scope = getattr(request.user, "municipality_id", None)
-        if scope and not request.user.is_superuser:
-            qs = qs.filter(program__municipality_id=scope)
+        qs = in_municipality(qs, "program__municipality", admin_scope(request.user))
         return [(season.pk, str(season)) for season in qs.order_by("program__title", "-starts_on")]
 
 
@@ -640,17 +677,6 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
         return "; ".join(str(label) for value, label in SchoolApplication.Ground.choices if value in chosen)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(
-            self,
-            db_field,
-            request,
-            kwargs,
-            {
-                "season": "program__municipality",
-                "organisation": "municipality",
-                "applicant": "organisation__municipality",
-            },
-        )
         if db_field.name == "season":
             kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).filter(
                 program__kind=Program.Kind.SUBSCRIPTION
@@ -773,7 +799,6 @@ class FeedbackQuestionAdmin(MunicipalityScopedAdmin):
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"season": "program__municipality"})
         if db_field.name == "season":
             kwargs["queryset"] = kwargs.get("queryset", Season.objects.all()).select_related("program")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

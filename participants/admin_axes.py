@@ -1,6 +1,6 @@
 """The sign-in lock-outs (django-axes) in the admin, limited like the accounts admin: a coordinator sees the failed
 attempts and lock-outs for the accounts of their municipality only — e-mails and client addresses of another
-district are personal data they have no need for. Superusers and staff without a municipality see all."""
+district are personal data they have no need for. Superusers see all; staff without a municipality see none."""
 
 import axes.admin as axes_admin  # registers axes' own admins first, so they can be replaced below
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog

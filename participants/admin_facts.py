@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
-from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, scoped_formfield, year_filter
+from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from programs.models import Municipality, Organisation
 from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
@@ -143,10 +143,6 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
     def organisation(self, obj):
         return obj.person.organisation
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"person": "organisation__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -348,10 +344,6 @@ class CompetenceDiagnosticAdmin(MunicipalityScopedAdmin):
     def deficit_count(self, obj):
         return len(obj.deficit_areas or [])
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"person": "organisation__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 # --- Management teams -----------------------------------------------------------------------------------------
 
@@ -388,10 +380,6 @@ class ManagementTeamInline(admin.TabularInline):
     autocomplete_fields = ["person"]
     extra = 0
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"person": "organisation__municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
 
@@ -421,12 +409,6 @@ class ManagementTeamMemberAdmin(MunicipalityScopedAdmin):
     search_fields = [*PERSON_SEARCH, "role", "organisation__short_name"]
     list_select_related = ["person", "organisation"]
     autocomplete_fields = ["organisation", "person"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(
-            self, db_field, request, kwargs, {"organisation": "municipality", "person": "organisation__municipality"}
-        )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # The organisation's page (programs' admin) also shows its management team: programs cannot import

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, scoped_formfield, year_filter
+from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm
 from .models import (
     MunicipalEvent,
@@ -99,10 +99,6 @@ class OrganisationYearFactsAdmin(MunicipalityScopedAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"organisation": "municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class MunicipalEventForm(forms.ModelForm):
     class Meta:
@@ -142,10 +138,6 @@ class MunicipalEventAdmin(MunicipalityScopedAdmin):
     autocomplete_fields = ["organisation"]
     date_hierarchy = "held_on"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": "", "organisation": "municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if self._scope(request) is not None:
@@ -162,10 +154,6 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     search_fields = ["short_name", "name"]
     list_select_related = ["municipality"]
     actions = ["mark_low_results", "unmark_low_results"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": ""})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("Отметить: школа с низкими образовательными результатами"))
     def mark_low_results(self, request, queryset):
@@ -209,10 +197,6 @@ class ProgramAdmin(MunicipalityScopedAdmin):
             {"fields": ["summary", "description", "goals", "eligibility", "mandatory_conditions"]},
         ),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"municipality": "", "organiser": "municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RoadmapModuleInline(admin.TabularInline):
@@ -286,10 +270,6 @@ class SeasonAdmin(MunicipalityScopedAdmin):
         ),
         (_("Происхождение"), {"fields": ["cloned_from", "created_at"], "classes": ["collapse"]}),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_formfield(self, db_field, request, kwargs, {"program": "municipality"})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("Скопировать сезон на следующий учебный год"))
     def clone_for_next_year(self, request, queryset):

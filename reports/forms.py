@@ -4,16 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.admin_mixins import admin_scope, in_municipality
 from programs.models import Municipality, Organisation, Season
 
 from .models import KpiSnapshot
 
 
 def _scoped_municipalities(user):
-    qs = Municipality.objects.order_by("name")
-    if not user.is_superuser and getattr(user, "municipality_id", None):
-        qs = qs.filter(pk=user.municipality_id)
-    return qs
+    # A staff account bound to no municipality is offered none (never every one).
+    return in_municipality(Municipality.objects.order_by("name"), "", admin_scope(user))
 
 
 class PeriodSnapshotForm(forms.Form):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from participants.models import User
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def test_management_can_only_view():
 
 
 def test_coordinator_cannot_grant_superuser(client):
-    coordinator = UserFactory(is_staff=True, role=User.Role.COORDINATOR)
+    # Bound to a municipality: an account without one sees nothing in the admin, its own account included.
+    coordinator = UserFactory(is_staff=True, role=User.Role.COORDINATOR, municipality=MunicipalityFactory())
     coordinator.groups.add(Group.objects.get(name=COORDINATORS))
     client.force_login(coordinator)
     url = reverse("admin:participants_user_change", args=[coordinator.pk])

@@ -75,6 +75,7 @@ def test_another_municipality_s_coordinator_cannot_set_a_password(client, place)
 
 
 def test_a_coordinator_cannot_move_their_account_to_another_municipality(client, place):
+    # The municipality is not a coordinator's field at all (issue 16): the posted one is ignored.
     me = place["other"]
     client.force_login(me)
     response = client.post(
@@ -87,8 +88,7 @@ def test_a_coordinator_cannot_move_their_account_to_another_municipality(client,
             "is_staff": "on",
         },
     )
-    assert response.status_code == 200  # the form comes back with the error at the field
-    assert "municipality" in response.context["adminform"].form.errors
+    assert response.status_code == 302
     me.refresh_from_db()
     assert me.municipality == place["elsewhere"]
 
