@@ -41,6 +41,11 @@ def staff(world: World, django_db_blocker):
         manager.groups.add(role_groups_ensure()[MANAGEMENT])
         world.users[MANAGER_STAFF] = manager
         world.users[EXPERT_STAFF] = UserFactory(is_staff=True, role=User.Role.EXPERT, municipality=town)
+        # The teachers bound to their municipality, so that clearing it is a change to refuse.
+        elsewhere = world.users[COORDINATOR_OTHER].municipality
+        for role, municipality in (("teacher", town), ("teacher_other_season", elsewhere)):
+            User.objects.filter(pk=world.users[role].pk).update(municipality=municipality)
+            world.users[role].refresh_from_db()
     return world
 
 
