@@ -7,8 +7,8 @@ included) with the A row's id in `_selected_action`. Nothing in the database cha
 before and after, inside the case's savepoint); the answer is what a missing id gives, a form error, a 403 or the
 admin's sign-in page — never a 500, never a success.
 
-Each add probe is first made by A's own coordinator (the source row removed, so that no uniqueness rule stands
-in the way): it must go through, or the probe would prove nothing. The registry is walked, not listed: a model
+Each add probe is first made by A's own coordinator: beside the row it copies (a uniqueness rule answers with a
+form error, not a 500), then with that row removed, when it must go through, or the probe would prove nothing. The registry is walked, not listed: a model
 registered later without a row of A in tests/admin_write_probes.py fails `test_every_registered_model_is_probed`.
 """
 
@@ -113,6 +113,9 @@ def _add_control(client, w: World, label: str, obj) -> bool:
     data, _has_relation = form_data(label, obj, coordinator)
     model = type(obj)
     client.force_login(coordinator)
+    with savepoint():  # a copy beside the row it copies: a uniqueness rule answers with a form error, not a 500
+        duplicate = client.post(reverse(url_name(label, "add")), data)
+        assert duplicate.status_code in (200, 302, 403), f"{label}: a copy of A's row: {duplicate.status_code}"
     with savepoint():
         _delete_source(obj)
         count = model._default_manager.count()
