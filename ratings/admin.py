@@ -36,9 +36,29 @@ class CriterionInline(admin.StackedInline):
         return not _rubric_used(obj) and super().has_delete_permission(request, obj)
 
 
+class RubricAdminForm(forms.ModelForm):
+    class Meta:
+        model = Rubric
+        fields = ["program", "title", "version", "is_current"]  # the admin narrows them (readonly per row)
+
+    def clean_program(self):
+        # A program has one rubric and its versions (version and «current» are not on the form: the database's
+        # uniqueness would refuse the row only after the form passed).
+        program = self.cleaned_data.get("program")
+        if program is not None and self.instance.pk is None and Rubric.objects.filter(program=program).exists():
+            raise ValidationError(
+                _(
+                    "У этой программы уже есть критерии. Чтобы поменять их, выберите действующую версию в списке "
+                    "и выполните действие «Создать новую версию критериев»."
+                )
+            )
+        return program
+
+
 @admin.register(Rubric)
 class RubricAdmin(MunicipalityScopedAdmin):
     municipality_path = "program__municipality"
+    form = RubricAdminForm
     list_display = ["title", "program", "version", "is_current", "created_at"]
     list_filter = ["program", "is_current"]
     list_select_related = ["program"]

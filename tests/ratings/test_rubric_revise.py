@@ -80,3 +80,17 @@ def test_admin_shows_the_version_and_keeps_used_criteria_read_only(client, world
     html = client.get(reverse("admin:ratings_rubric_change", args=[new.pk])).content.decode()
     assert 'name="criteria-0-title"' in html
     assert Review.objects.get().rubric_id == world.rubric.pk
+
+
+def test_a_second_rubric_for_the_program_is_refused_with_a_russian_message(client, world):
+    # The add form left version and is_current to their defaults (1, current): the database's uniqueness refused
+    # the row after the form had passed, a 500.
+    client.force_login(coordinator(world.season.program.municipality))
+    data = {"program": world.season.program.pk, "title": "Вторая", "criteria-TOTAL_FORMS": "0"}
+    data["criteria-INITIAL_FORMS"] = "0"
+
+    response = client.post(reverse("admin:ratings_rubric_add"), data)
+
+    assert response.status_code == 200
+    assert "Создать новую версию критериев" in str(response.context_data["errors"])
+    assert Rubric.objects.filter(program=world.season.program).count() == 1
