@@ -42,10 +42,12 @@ from participants.models import (
     FeedbackQuestion,
     JobRun,
     ManagementTeamMember,
+    Person,
     PersonalDataRequest,
     ProfessionalDevelopment,
     SchoolApplication,
     SubscriptionForm,
+    User,
 )
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
@@ -144,6 +146,10 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
     season, school, person = w.season_a, w.other["school"], w.enrollment.person
     town = season.program.municipality
     teacher_email = w.users["teacher"].email
+    # Accounts and people the add probes copy belong to A by themselves: the control removes the row it copies
+    # (the person, the expert assignment), which would otherwise take their only link to A with it.
+    User.objects.filter(pk__in=[person.user_id, w.users[A_CURATOR].pk]).update(municipality=town)
+    Person.objects.filter(user=w.users[A_CURATOR]).update(organisation=school)
     w.other["facts"] = OrganisationYearFacts.objects.create(organisation=school, year=now.year)
     w.other["event"] = MunicipalEvent.objects.create(
         municipality=town, title="Событие-маркер", held_on=now.date() - timedelta(days=3)
