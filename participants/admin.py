@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.admin_dates import BoundedDatesAdminMixin
 from programs.admin_mixins import (
     MunicipalityScopedAdmin,
     ScopedOrganisationFilter,
@@ -62,7 +63,7 @@ class EmailUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BoundedDatesAdminMixin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]

@@ -6,6 +6,7 @@ import axes.admin as axes_admin  # registers axes' own admins first, so they can
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
+from programs.admin_dates import BoundedDatesAdminMixin
 from programs.admin_mixins import admin_scope
 
 from .admin import _users_of_municipality
@@ -20,17 +21,17 @@ def _scoped(queryset, request):
     return queryset.filter(username__in=User.objects.filter(_users_of_municipality(scope)).values("email"))
 
 
-class ScopedAccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+class ScopedAccessAttemptAdmin(BoundedDatesAdminMixin, axes_admin.AccessAttemptAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
 
-class ScopedAccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+class ScopedAccessFailureLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessFailureLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
 
-class ScopedAccessLogAdmin(axes_admin.AccessLogAdmin):
+class ScopedAccessLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.response import TemplateResponse
 
+from .admin_dates import BoundedDatesAdminMixin
 from .models import Organisation, Season
 
 _ROW_ID = re.compile(r"^\d{1,18}$")
@@ -19,7 +20,7 @@ def admin_scope(user) -> int | None:
     return user.municipality_id
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
+class MunicipalityScopedAdmin(BoundedDatesAdminMixin, admin.ModelAdmin):
     """Limits the changelist and every lookup to the coordinator's municipality.
 
     `municipality_path` is the ORM path from the model to its Municipality ("" for Municipality itself).
@@ -93,7 +94,7 @@ class SeasonFilter(admin.RelatedFieldListFilter):
         return [(season.pk, str(season)) for season in qs]
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
     """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
 
     def has_add_permission(self, request, obj=None):
