@@ -230,3 +230,24 @@ def test_an_imported_date_out_of_range_is_not_a_date(text):
     with pytest.raises(ValueError):
         parse_date(text)
     assert parse_date("01.01.1900") == date(1900, 1, 1)
+
+
+# --- years and dates in query strings --------------------------------------------------------------------
+
+YEARS = ["1", "0", "9999", "99999", "-1", "²", "1899", "2101", "2025-13-01", "0001-01-01"]
+
+
+def test_every_page_reading_a_year_from_the_query_answers_any_year(admin_client):
+    season = SeasonFactory()
+    pages = {
+        reverse("kpi_dashboard"): ("year",),
+        reverse("admin:experts_visit_coverage", args=[season.pk]): ("year",),
+        reverse("admin:participants_professionaldevelopment_changelist"): ("year",),
+        reverse("admin:participants_competencediagnostic_changelist"): ("year",),
+        reverse("admin:programs_municipalevent_changelist"): ("year",),
+        reverse("admin:programs_organisationyearfacts_changelist"): ("year",),
+    }
+    for url, keys in pages.items():
+        for value in YEARS:
+            response = admin_client.get(url, dict.fromkeys(keys, value))
+            assert response.status_code in (200, 302, 404), (url, value, response.status_code)
