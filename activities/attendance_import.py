@@ -8,7 +8,6 @@ be read raises ValidationError with every problem found, row by row, so nothing 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -16,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -240,20 +241,16 @@ def read_attendance_export(file, *, tz: ZoneInfo, near: datetime) -> list[Export
         raise ValidationError(_("Это не текстовый файл CSV. Выгрузите отчёт об участниках в формате CSV."))
     text = _decode(raw)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-    except csv.Error as exc:
-        raise ValidationError(_("Файл повреждён и не читается как CSV: %(error)s") % {"error": exc}) from None
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("В файле больше %(max)s строк.") % {"max": MAX_ROWS})
+        # Bounded by the shared reader (rows, cells per row, line length), then by what one meeting may hold.
+        numbered = list(csv_rows(text, delimiter=_delimiter(text), limits=ReadLimits.from_settings(rows=MAX_ROWS)))
+    except SpreadsheetRefused as exc:
+        raise ValidationError(exc.message) from None
+    rows = [cells for _number, cells in numbered]
     header_index, columns = _find_header(rows)
 
     errors: list[str] = []
     people: dict[str, ExportRow] = {}
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        number = index + 1
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in numbered[header_index + 1 :]:
 
         def cell(kind: str, row=row) -> str:
             position = columns.get(kind)

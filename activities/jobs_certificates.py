@@ -1,6 +1,9 @@
 """Long certificate jobs a coordinator starts from the admin: «выдать сейчас» and the ZIP of an activity.
 
 Starting one creates a BackgroundJob and queues its task after the commit; the page /jobs/<id>/ follows it.
+A task claims its job first (participants.jobs.background_job_claim): a job finished, or running in a live
+worker, is left alone; one whose worker died is resumed, by a second delivery or by the sweeper. The batch's
+page counts the certificates in the database, so a resumed run shows the whole job, not its own part.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from participants.jobs import (
     JobRecorder,
+    background_job_claim,
     background_job_create,
     background_job_finish,
+    background_job_params_set,
     background_job_progress,
     job_run,
 )
@@ -33,6 +38,8 @@ logger = logging.getLogger(__name__)
 ISSUE_KIND = "certificates_issue"
 ZIP_KIND = "certificates_zip"
 ZIP_PROGRESS_EVERY = 20
+ISSUE_TASK = "activities.tasks.certificates_batch_task"
+ZIP_TASK = "activities.tasks.certificates_zip_task"
 
 
 def certificates_issue_job(
@@ -69,14 +76,21 @@ def certificates_batch_start(
     else:
         raise ValueError("a season or an activity is required")
     with transaction.atomic():
-        job = background_job_create(kind=ISSUE_KIND, title=title, by=by, params=params)
-        task_enqueue("activities.tasks.certificates_batch_task", {"job_id": job.pk})
+        job = background_job_create(kind=ISSUE_KIND, title=title, by=by, params=params, task=ISSUE_TASK)
+        task_enqueue(ISSUE_TASK, {"job_id": job.pk})
     return job
 
 
+def _valid_certificates(*, season: Season | None, activity: Activity | None):
+    """The valid certificates of the batch's activity or season: what its page counts."""
+    if activity is not None:
+        return Certificate.objects.filter(activity=activity, revoked_at__isnull=True)
+    return Certificate.objects.filter(enrollment__season=season, revoked_at__isnull=True)
+
+
 def certificates_batch_run(*, job_id: int) -> None:
-    job = BackgroundJob.objects.select_related("started_by").filter(pk=job_id, kind=ISSUE_KIND).first()
-    if job is None or job.is_finished:
+    job = background_job_claim(job_id=job_id, kind=ISSUE_KIND)
+    if job is None:
         return
     season = activity = None
     if job.params.get("activity"):
@@ -86,10 +100,23 @@ def certificates_batch_run(*, job_id: int) -> None:
     if activity is None and season is None:
         background_job_finish(job_id=job_id, failed=True, message=_("Мероприятие или сезон удалены."))
         return
+    valid = _valid_certificates(season=season, activity=activity)
+    # The job's count is what the database gained since its first attempt began (kept in the job, so an attempt
+    # after a killed one counts the killed one's committed batches too).
+    before = job.params.get("valid_before")
+    if before is None:
+        before = valid.count()
+        background_job_params_set(job_id=job_id, values={"valid_before": before})
+
+    def issued_so_far() -> int:
+        return max(valid.count() - before, 0)
+
+    def progress(looked_at: int, owed: int) -> None:
+        done = issued_so_far()
+        background_job_progress(job_id=job_id, done=done, total=done + owed - looked_at)
+
     try:
-        result = certificates_issue(
-            now=timezone.now(), season=season, activity=activity, by=job.started_by, job_id=job_id
-        )
+        certificates_issue(now=timezone.now(), season=season, activity=activity, by=job.started_by, progress=progress)
     except Exception:
         logger.exception("certificate job %s failed", job_id)
         background_job_finish(
@@ -98,10 +125,12 @@ def certificates_batch_run(*, job_id: int) -> None:
             message=_("Выдача прервалась. Уже выданные сертификаты сохранены; запустите выдачу ещё раз."),
         )
         raise
+    issued = issued_so_far()
+    background_job_progress(job_id=job_id, done=issued, total=issued)
     background_job_finish(
         job_id=job_id,
-        message=_("Выдано сертификатов: %(issued)s.") % {"issued": result["issued"]}
-        if result["issued"]
+        message=_("Выдано сертификатов: %(issued)s.") % {"issued": issued}
+        if issued
         else _("Новых сертификатов к выдаче нет."),
     )
 
@@ -114,15 +143,17 @@ def certificates_zip_start(*, by: User, activity: Activity) -> BackgroundJob:
             title=_("Сертификаты мероприятия «%(activity)s» (ZIP)") % {"activity": activity.title},
             by=by,
             params={"activity": activity.pk},
+            task=ZIP_TASK,
         )
-        task_enqueue("activities.tasks.certificates_zip_task", {"job_id": job.pk})
+        task_enqueue(ZIP_TASK, {"job_id": job.pk})
     return job
 
 
 def certificates_zip_run(*, job_id: int) -> None:
-    """Stream the stored PDFs (never re-rendered) into a ZIP saved as the job's result file."""
-    job = BackgroundJob.objects.filter(pk=job_id, kind=ZIP_KIND).first()
-    if job is None or job.is_finished:
+    """Stream the stored PDFs (never re-rendered) into a ZIP saved as the job's result file; a resumed run
+    starts the archive again (nothing of a killed one's temporary file survives)."""
+    job = background_job_claim(job_id=job_id, kind=ZIP_KIND)
+    if job is None:
         return
     activity = Activity.objects.filter(pk=job.params.get("activity")).first()
     if activity is None:

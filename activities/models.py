@@ -180,6 +180,30 @@ class Attendance(models.Model):
         return f"{self.enrollment.person} — {self.get_status_display()}"
 
 
+class CheckinAttempt(models.Model):
+    """Wrong self check-in codes a participant typed for one session: the limit guards a six-digit secret, so
+    its count lives in the database (a cache may lose it, and django-redis answers nothing while Redis is down)."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("занятие"), on_delete=models.CASCADE, related_name="checkin_attempts"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="checkin_attempts"
+    )
+    wrong = models.PositiveSmallIntegerField(_("неверных кодов"), default=0)
+    last_wrong_at = models.DateTimeField(_("последний неверный код"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("попытки самоотметки")
+        verbose_name_plural = _("попытки самоотметки")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrollment"], name="checkin_attempt_one_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.session}: {self.wrong}"
+
+
 class VideoAssignment(models.Model):
     """The video-lesson practical part of an activity, with its dates."""
 

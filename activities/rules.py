@@ -39,7 +39,58 @@ def is_season_expert(user, submission) -> bool:
     ).exists()
 
 
-can_view_submission_file = is_submission_owner | rules.is_superuser | is_season_coordinator | is_season_expert
+@rules.predicate
+def is_submission_reviewer(user, submission) -> bool:
+    """An active expert this very submission is in the queue of (ratings.ReviewAssignment, by the season's rules
+    or a coordinator's hand), or — like ratings.selectors.reviewer_for — the season's active methodist of its
+    subject when methodists review by subject (one who joined after the lesson was queued). Reverse relations
+    spare importing ratings and experts."""
+    if submission is None or not user.is_authenticated or not user.is_active:
+        return False
+    if submission.review_assignments.filter(expert__person__user_id=user.pk, expert__is_active=True).exists():
+        return True
+    season = _season(submission)
+    if not (season.review_by_subject_methodist and submission.subject_id):
+        return False
+    return Person.objects.filter(
+        user_id=user.pk,
+        expert_assignments__season_id=season.pk,
+        expert_assignments__is_active=True,
+        expert_assignments__role="methodist",
+        expert_assignments__subject_id=submission.subject_id,
+    ).exists()
+
+
+@rules.predicate
+def is_group_curator(user, submission) -> bool:
+    """The active curator of the group the teacher is in this season (experts.ExpertGroup, by reverse relation)."""
+    if submission is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Person.objects.filter(
+        user_id=user.pk,
+        expert_assignments__is_active=True,
+        expert_assignments__curated_groups__members__enrollment_id=submission.enrollment_id,
+    ).exists()
+
+
+@rules.predicate
+def season_opens_videos_to_experts(user, submission) -> bool:
+    """The season opened its teachers' videos to all its experts (Season.videos_open_to_experts, with a reason)."""
+    if submission is None:
+        return False
+    return _season(submission).videos_open_to_experts
+
+
+# Not every expert of the season: a psychologist or another subject's methodist has no business with a lesson
+# unless the season says its whole team works with them (issue 16). Anyone else gets the 404 of a missing id.
+can_view_submission_file = (
+    is_submission_owner
+    | rules.is_superuser
+    | is_season_coordinator
+    | is_submission_reviewer
+    | is_group_curator
+    | (season_opens_videos_to_experts & is_season_expert)
+)
 can_grant_extension = rules.is_superuser | is_season_coordinator
 
 rules.add_perm("activities.view_submission_file", can_view_submission_file)

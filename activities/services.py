@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from programs.history import history_bulk_record, history_context
 from programs.models import Subject
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
-from .models import Attendance, Session, Submission, SubmissionExtension, VideoAssignment
+from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments
 from .signals import attendance_changed, submission_submitted
@@ -486,8 +485,29 @@ def _import(
     return report
 
 
-def _checkin_attempts_key(session: Session, enrollment: Enrollment) -> str:
-    return f"activities:checkin-wrong:{session.pk}:{enrollment.pk}"
+@transaction.atomic
+def _checkin_weigh(*, session: Session, enrollment: Enrollment, typed: str, now: datetime) -> tuple[str, int]:
+    """Compare the typed code under the lock of the participant's wrong-code count: ("right" | "wrong" | "locked" |
+    "no-code", wrong codes so far). Commits before the caller raises, so a refused code stays counted; parallel
+    wrong codes line up on the row and cannot get past the limit together."""
+    attempts = CheckinAttempt.objects.select_for_update().filter(session=session, enrollment=enrollment).first()
+    if attempts is not None and attempts.wrong >= CHECKIN_MAX_WRONG:
+        return "locked", attempts.wrong
+    if not session.checkin_code:
+        return "no-code", attempts.wrong if attempts else 0
+    if secrets.compare_digest(typed.encode(), session.checkin_code.encode()):
+        return "right", attempts.wrong if attempts else 0
+    if attempts is None:
+        # The first wrong code: a parallel one may create the row first; then this waits for it and reads its count.
+        attempts, _created = CheckinAttempt.objects.select_for_update().get_or_create(
+            session=session, enrollment=enrollment
+        )
+        if attempts.wrong >= CHECKIN_MAX_WRONG:
+            return "locked", attempts.wrong
+    attempts.wrong += 1
+    attempts.last_wrong_at = now
+    attempts.save(update_fields=["wrong", "last_wrong_at"])
+    return "wrong", attempts.wrong
 
 
 @transaction.atomic
@@ -512,7 +532,9 @@ def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: 
     """A participant's own mark with the code shown at the meeting: present, or late after ten minutes.
 
     Accepted only while the session runs and only for an active participant of its season; after five wrong
-    codes for this session the participant is asked to be marked by hand. A mark saying they were there is kept.
+    codes for this session the participant is asked to be marked by hand (counted in the database: a guessing limit
+    must not forget while the cache is down). A mark saying they were there is kept. Not to be called inside a
+    transaction: the refused code's count commits before the refusal is raised.
     """
     now = now or timezone.now()
     session = _attendance_session(session)
@@ -530,21 +552,13 @@ def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: 
         _refuse(
             _("Занятие закончилось: отметиться по коду уже нельзя. Если вы были на занятии, сообщите координатору.")
         )
-    key = _checkin_attempts_key(session, enrollment)
-    wrong = cache.get(key, 0)
-    if wrong >= CHECKIN_MAX_WRONG:
-        _refuse(_("Слишком много неверных попыток. Попросите ведущего занятия отметить вас вручную."), "code")
-    if not session.checkin_code:
-        _refuse(_("Код для этого занятия ещё не выдан. Дождитесь, когда ведущий покажет его."), "code")
     typed = "".join(ch for ch in (code or "") if not ch.isspace())
-    if not secrets.compare_digest(typed.encode(), session.checkin_code.encode()):
-        timeout = max(int((closes - now).total_seconds()) + 3600, 60)
-        cache.add(key, 0, timeout)
-        try:
-            # None while the cache is down (django-redis ignores the outage): count this attempt alone then.
-            wrong = cache.incr(key) or wrong + 1
-        except ValueError:  # the key was evicted between add and incr
-            wrong += 1
+    outcome, wrong = _checkin_weigh(session=session, enrollment=enrollment, typed=typed, now=now)
+    if outcome == "locked":
+        _refuse(_("Слишком много неверных попыток. Попросите ведущего занятия отметить вас вручную."), "code")
+    if outcome == "no-code":
+        _refuse(_("Код для этого занятия ещё не выдан. Дождитесь, когда ведущий покажет его."), "code")
+    if outcome == "wrong":
         left = CHECKIN_MAX_WRONG - wrong
         if left <= 0:
             _refuse(_("Неверный код. Попытки закончились: попросите ведущего занятия отметить вас вручную."), "code")

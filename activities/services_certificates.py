@@ -8,7 +8,7 @@ A file left by the killed batch has the same name (the number) and is overwritte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -178,24 +178,32 @@ def certificates_issue(
     job_id: int | None = None,
     batch_size: int = 50,
     enrollment_ids: Sequence[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Issue every certificate owed (all seasons, one season, one activity or some enrollments) in batches.
 
     Safe to run twice (what exists is not owed) and safe to kill (each batch commits whole or not at all).
+    `progress(looked_at, owed)` is called before the first batch and after each one commits (a long job
+    reports from it what the database holds); `job_id` alone reports the counts of this run.
     Returns {"issued": n, "owed": n, "batches": n}.
     """
     owed = certificates_owed(season=season, activity=activity, enrollment_ids=enrollment_ids)
     total = len(owed)
-    if job_id is not None:
-        background_job_progress(job_id=job_id, done=0, total=total, now=now)
+    if progress is None and job_id is not None:
+
+        def progress(looked_at: int, owed: int) -> None:
+            background_job_progress(job_id=job_id, done=looked_at, total=owed)
+
+    if progress is not None:
+        progress(0, total)
     issued = batches = 0
     for start in range(0, total, batch_size):
         with transaction.atomic():
             made = _issue_batch(owed[start : start + batch_size], now=now, by=by)
         issued += len(made)
         batches += 1
-        if job_id is not None:
-            background_job_progress(job_id=job_id, done=min(start + batch_size, total), total=total)
+        if progress is not None:
+            progress(min(start + batch_size, total), total)
     return {"issued": issued, "owed": total, "batches": batches}
 
 

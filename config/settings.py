@@ -341,6 +341,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
+# A long job (participants.BackgroundJob) whose worker reported nothing for this long is taken for dead: the
+# minute job «flush_task_outbox» marks it interrupted and queues it again. Its worker reports at least every
+# batch (certificates: 50 PDFs), well within this. The embedded broker (kombu's filesystem transport) drops a
+# message once taken, acks_late or not, so this lease is how a killed worker's job gets finished there.
+BACKGROUND_JOB_LEASE_SECONDS = _int("BACKGROUND_JOB_LEASE_SECONDS", 120, minimum=10)
+# A queued job no worker took for this long (its message lost with a worker, or the queue stuck) is queued again.
+BACKGROUND_JOB_QUEUE_SECONDS = _int("BACKGROUND_JOB_QUEUE_SECONDS", 30 * 60, minimum=60)
+# Runs of one job (begun by a worker, or queued and never taken) before it is given up as failed.
+BACKGROUND_JOB_MAX_ATTEMPTS = _int("BACKGROUND_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 # --- Personal data (152-FZ) -----------------------------------------------------------------------
 # Days a person whose every application was rejected, withdrawn or excluded keeps their data after the last of
@@ -382,6 +391,17 @@ KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
 # The longest a teacher's rendered cabinet lives (participants.cabinet_cache): a committed change of anything it
 # shows replaces it at once; this bounds what only the clock changes (a deadline passing). 0 turns it off.
 CABINET_CACHE_SECONDS = _int("CABINET_CACHE_SECONDS", 60)
+
+# --- Imports --------------------------------------------------------------------------------------
+# A spreadsheet import reads at most this many rows (the header included) and columns of a sheet, and CSV lines of
+# at most this many characters (programs.spreadsheet_reader): a file declaring or holding more is refused before or
+# while it is read, never padded to Excel's 1,048,576 × 16,384 grid.
+IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000, minimum=2)
+IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 50, minimum=1)
+IMPORT_MAX_LINE_CHARS = _int("IMPORT_MAX_LINE_CHARS", 65_536, minimum=1024)
+# An import of more data rows than this is checked and applied by a Celery worker (a job with a progress bar),
+# not in the request.
+IMPORT_INLINE_MAX_ROWS = _int("IMPORT_INLINE_MAX_ROWS", 200, minimum=1)
 
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -32,6 +32,7 @@ from programs.uploads import upload_limited, upload_refusal
 from . import imports
 from .feedback import feedback_summary
 from .forms import ImportMappingForm, ImportUploadForm
+from .import_jobs import import_runs_in_background, registrations_import_start
 from .journal import enrollment_journal
 from .models import (
     Consent,
@@ -338,7 +339,21 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         elif not imports.mapping_problems(imports.guess_mapping(table.headers)):
             mapping = imports.guess_mapping(table.headers)
         result = None
-        if mapping is not None:
+        background = import_runs_in_background(table)
+        if mapping is not None and background:
+            # Too long for a request: the worker checks (and on «Импортировать» imports); the job's page follows it.
+            if posted and ("check" in request.POST or "import" in request.POST):
+                job = registrations_import_start(
+                    season=season,
+                    mapping=mapping,
+                    table_file=stored["table_file"],
+                    filename=stored["filename"],
+                    total=len(table.rows),
+                    apply="import" in request.POST,
+                    by=request.user,
+                )
+                return redirect("background_job", job.pk)
+        elif mapping is not None:
             result = imports.check_rows(table=table, mapping=mapping, season=season)
             if posted and "import" in request.POST and not result.problems:
                 try:
@@ -385,7 +400,9 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
             checked=result is not None,
             report=report,
             preview_rows=preview_rows,
-            ready=result is not None and not result.problems,
+            ready=(mapping is not None) if background else (result is not None and not result.problems),
+            background=background,
+            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
         )
         return TemplateResponse(request, "admin/participants/enrollment/import_mapping.html", context)
 

@@ -4,6 +4,7 @@ competence diagnostics and management teams; the management team is also an inli
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -18,6 +19,7 @@ from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFil
 from programs.models import Municipality, Organisation
 from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
+from .import_jobs import import_runs_in_background, professional_development_import_start
 from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from .models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment
 from .services_pd import professional_development_check, professional_development_import, professional_development_read
@@ -215,7 +217,21 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
         if table is None:
             self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
             return redirect("admin:participants_pd_import")
-        if request.method == "POST" and "import" in request.POST:
+        background = import_runs_in_background(table)
+        if background and request.method == "POST" and ("check" in request.POST or "import" in request.POST):
+            # Too long for a request: the worker checks (and on «Импортировать» imports); the job's page follows it.
+            job = professional_development_import_start(
+                municipality=municipality,
+                table_file=stored["table_file"],
+                filename=stored["filename"],
+                total=len(table.rows),
+                apply="import" in request.POST,
+                by=request.user,
+            )
+            return redirect("background_job", job.pk)
+        if background:
+            report = None
+        elif request.method == "POST" and "import" in request.POST:
             report = professional_development_import(file=table, municipality=municipality, by=request.user)
             if report.ok:
                 table_discard(stored["table_file"])
@@ -242,9 +258,11 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
             filename=stored["filename"],
             report=report,
             total_rows=len(table.rows),
-            preview_rows=report.rows[:PREVIEW_ROWS],
-            more_rows=max(0, len(report.rows) - PREVIEW_ROWS),
-            columns=report.columns.items(),
+            preview_rows=report.rows[:PREVIEW_ROWS] if report else [],
+            more_rows=max(0, len(report.rows) - PREVIEW_ROWS) if report else 0,
+            columns=report.columns.items() if report else [(i, h) for i, h in enumerate(table.headers)],
+            background=background,
+            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
         )
         return TemplateResponse(request, "admin/participants/professionaldevelopment/import_preview.html", context)
 

@@ -186,6 +186,8 @@ class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "message",
         "created_at",
         "started_at",
+        "heartbeat_at",
+        "attempts",
         "finished_at",
         "result_link",
     ]

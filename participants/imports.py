@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -27,12 +28,15 @@ from django.utils.translation import gettext_lazy
 
 from programs.dates import date_in_range
 from programs.models import EducationLevel, Organisation, Season, Subject
+from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows, xlsx_rows
 
 from .models import Person, User
 from .services import ImportRow, RowProblem, import_conflicts
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# Rows above the data a sheet may hold: the header and a title or two (read within the sheet's row limit).
+HEADER_ROWS = 20
 XLSX_MAGIC = b"PK\x03\x04"
 # Parts every XLSX workbook holds, and how large its unpacked parts may be together.
 XLSX_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml"})
@@ -166,9 +170,10 @@ def _cell_text(value) -> str:
 
 
 def _table(raw_rows, max_rows: int = MAX_ROWS) -> Table:
+    """The Table of (row number, values) pairs: the first filled row names the columns."""
     headers: list[str] | None = None
     rows = []
-    for number, raw in enumerate(raw_rows, start=1):
+    for number, raw in raw_rows:
         cells = [_cell_text(v) for v in raw]
         if not any(cells):
             continue
@@ -217,9 +222,9 @@ def _read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
         raise FileProblem(_("Файл не похож на CSV: внутри двоичные данные."))
     text = _decode(raw)
     try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), max_rows)
-    except csv.Error as exc:
-        raise FileProblem(_("Файл CSV повреждён: %(error)s") % {"error": exc}) from exc
+        return _table(csv_rows(text, delimiter=_delimiter(text), limits=_limits(max_rows)), max_rows)
+    except SpreadsheetRefused as exc:
+        raise FileProblem(exc.message) from exc
 
 
 def _check_xlsx_structure(raw: bytes) -> None:
@@ -242,22 +247,18 @@ def _check_xlsx_structure(raw: bytes) -> None:
 
 
 def _read_xlsx(raw: bytes, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
-    from openpyxl import load_workbook
-
     if not raw.startswith(XLSX_MAGIC):
         raise FileProblem(_("Файл не является книгой Excel (XLSX): он повреждён или это файл другого типа."))
     _check_xlsx_structure(raw)
     try:
-        # formulas_as_text: a formula cell is read as its text («=A1*2»), never as a value someone computed.
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=not formulas_as_text)
-    except Exception as exc:  # zipfile, KeyError, ValueError and openpyxl's own types for a broken workbook
-        raise FileProblem(_("Не удалось открыть книгу Excel: файл повреждён.")) from exc
-    try:
-        if not workbook.worksheets:
-            raise FileProblem(_("В книге Excel нет ни одного листа."))
-        return _table(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
-    finally:
-        workbook.close()
+        return _table(xlsx_rows(raw, limits=_limits(max_rows), formulas_as_text=formulas_as_text), max_rows)
+    except SpreadsheetRefused as exc:
+        raise FileProblem(exc.message) from exc
+
+
+def _limits(max_rows: int) -> ReadLimits:
+    # The header and a few title lines above it come on top of the data rows an import takes.
+    return ReadLimits.from_settings(rows=max_rows + HEADER_ROWS)
 
 
 def read_table(uploaded, *, max_rows: int = MAX_ROWS, formulas_as_text: bool = False) -> Table:
@@ -472,9 +473,17 @@ def _season_formats(season: Season) -> list[str]:
     return formats
 
 
-def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) -> CheckResult:
+def check_rows(
+    *,
+    table: Table,
+    mapping: dict[str, int | None],
+    season: Season,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
+) -> CheckResult:
     """Every row parsed and checked: formats, organisation, subjects, consent, duplicates within the file
-    and against the database. Nothing is written."""
+    and against the database. Nothing is written. `progress` hears the number of rows checked so far, every
+    `progress_every` rows (a background import's progress bar)."""
     result = CheckResult()
     organisations = _organisations(season)
     subjects = {normalise(s.name): s for s in Subject.objects.all()}
@@ -482,7 +491,9 @@ def check_rows(*, table: Table, mapping: dict[str, int | None], season: Season) 
     seen_emails: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
     now = timezone.now()
-    for number, cells in table.rows:
+    for checked, (number, cells) in enumerate(table.rows):
+        if progress is not None and checked and checked % progress_every == 0:
+            progress(checked)
         r = _Row(table, mapping, number, cells)
 
         email = r.get("email").lower()

@@ -4,12 +4,20 @@ Scheduled jobs (deadlines, reminders, certificates, the KPI snapshot) wrap their
 a coordinator sees when each last ran and what it did. Long jobs a person starts (a certificate batch, a
 large export) are `BackgroundJob` rows whose progress the status page polls; the starter is notified
 when one ends.
+
+A long job holds a lease while it runs: its task claims it (`background_job_claim`), every progress report
+renews the heartbeat, and the minute sweeper (`background_jobs_sweep`) takes a job whose heartbeat is older
+than BACKGROUND_JOB_LEASE_SECONDS for one whose worker died — the embedded broker loses the message with
+the worker, Redis hands it back only after its visibility timeout — marks it interrupted and queues its task
+again, at most BACKGROUND_JOB_MAX_ATTEMPTS runs in all; then the job fails with a message saying so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import threading
 import traceback
 from collections.abc import Iterator
@@ -17,10 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
-from django.db.models import Max, Subquery
+from django.db.models import DateTimeField, F, Max, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,6 +155,29 @@ def job_run(job: str, *, trigger: str = JobRun.Trigger.SCHEDULE) -> Iterator[Job
         _lock_release(job)
 
 
+def job_runs_close_orphans(*, now: datetime | None = None) -> int:
+    """Close the scheduled runs still marked running whose process is gone, so the log stops saying
+    «Выполняется» before the job's next run (which redoes the work). Returns how many.
+
+    Only on PostgreSQL, where a free advisory lock proves nobody runs the job; the embedded default's lock is
+    a per-process cache key that proves nothing about another process, so its next run closes them."""
+    if connection.vendor != "postgresql":
+        return 0
+    closed = 0
+    for job in sorted(set(JobRun.objects.filter(status=JobRun.Status.RUNNING).values_list("job", flat=True))):
+        if not _lock_acquire(job):
+            continue  # it runs
+        try:
+            closed += JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING).update(
+                status=JobRun.Status.FAILED,
+                finished_at=now or timezone.now(),
+                error=_("Прервано: процесс остановлен до окончания; следующий запуск по расписанию продолжит работу."),
+            )
+        finally:
+            _lock_release(job)
+    return closed
+
+
 def job_last_runs() -> dict[str, JobRun]:
     """The latest run of every job that ever ran, by job name: one query."""
     latest = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")
@@ -162,27 +195,196 @@ def job_runs_prune(*, now: datetime, keep_days: int) -> int:
 # --- Long jobs a person started ------------------------------------------------------------------------
 
 
+UNFINISHED = (BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING, BackgroundJob.Status.INTERRUPTED)
+
+
 def background_job_create(
-    *, kind: str, title: str, by: User | None, params: dict | None = None, total: int = 0
+    *,
+    kind: str,
+    title: str,
+    by: User | None,
+    params: dict | None = None,
+    total: int = 0,
+    task: str = "",
+    now: datetime | None = None,
 ) -> BackgroundJob:
-    """A queued long job; queue its task in the same transaction with participants.task_outbox.task_enqueue."""
-    return BackgroundJob.objects.create(kind=kind, title=title[:300], started_by=by, params=params or {}, total=total)
+    """A queued long job; queue its task in the same transaction with participants.task_outbox.task_enqueue.
+
+    `task` is the dotted name of that task (called with {"job_id": pk}): the sweeper queues it again when the
+    worker running the job dies. A job without one cannot be resumed; the sweeper fails it instead."""
+    return BackgroundJob.objects.create(
+        kind=kind,
+        title=title[:300],
+        started_by=by,
+        params=params or {},
+        total=total,
+        task=task,
+        heartbeat_at=now or timezone.now(),
+    )
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _worker_gone(worker: str) -> bool:
+    """Whether the process that holds a job is known to be dead: only a process of this host can be asked
+    (a pool child killed, a worker restarted); anyone else's lease is trusted until it lapses."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, under another user
+        return False
+    return False
+
+
+def background_job_claim(*, job_id: int, kind: str | None = None, now: datetime | None = None) -> BackgroundJob | None:
+    """Begin or resume a job in the task that was handed it; None when the job is gone, finished, or running
+    in a live worker (a second delivery of its task must not run it twice at once).
+
+    A job still marked running whose lease lapsed, or whose worker on this host is dead, is resumed here
+    without waiting for the sweeper (Redis hands a killed worker's task back). Counts the attempt."""
+    now = now or timezone.now()
+    jobs = BackgroundJob.objects.filter(pk=job_id)
+    if kind is not None:
+        jobs = jobs.filter(kind=kind)
+    job = jobs.first()
+    if job is None or job.is_finished:
+        return None
+    if job.status == BackgroundJob.Status.RUNNING:
+        lapsed = _lapsed(job, now)
+        if not lapsed and not _worker_gone(job.worker):
+            return None
+        if job.attempts >= settings.BACKGROUND_JOB_MAX_ATTEMPTS:
+            return None  # the sweeper fails it and says why
+    attempt = job.attempts + 1
+    message = job.message
+    if job.status != BackgroundJob.Status.QUEUED or job.attempts:
+        message = _("Продолжается после остановки обработчика (попытка %(attempt)s из %(max)s).") % {
+            "attempt": attempt,
+            "max": settings.BACKGROUND_JOB_MAX_ATTEMPTS,
+        }
+    # Taken only if nobody took it meanwhile (the same status and count as read): no lock needed on SQLite.
+    claimed = BackgroundJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
+        status=BackgroundJob.Status.RUNNING,
+        attempts=attempt,
+        heartbeat_at=now,
+        worker=_this_worker(),
+        started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
+        message=message,
+    )
+    if not claimed:
+        return None
+    return BackgroundJob.objects.select_related("started_by").get(pk=job.pk)
+
+
+def _lapsed(job: BackgroundJob, now: datetime) -> bool:
+    beat = job.heartbeat_at or job.started_at or job.created_at
+    return beat < now - timedelta(seconds=settings.BACKGROUND_JOB_LEASE_SECONDS)
 
 
 def background_job_progress(
     *, job_id: int, done: int, total: int | None = None, message: str | None = None, now: datetime | None = None
 ) -> None:
-    """Report progress (outside any transaction of the job, so the status page sees it at once)."""
-    fields: dict = {"done": done, "status": BackgroundJob.Status.RUNNING}
+    """Report progress (outside any transaction of the job, so the status page sees it at once); renews the
+    job's lease. A job that has ended (or was failed by the sweeper) is left as it is."""
+    now = now or timezone.now()
+    fields: dict = {"done": done, "status": BackgroundJob.Status.RUNNING, "heartbeat_at": now}
     if total is not None:
         fields["total"] = total
     if message is not None:
         fields["message"] = message
-    updated = BackgroundJob.objects.filter(pk=job_id, started_at__isnull=True).update(
-        started_at=now or timezone.now(), **fields
-    )
+    unfinished = BackgroundJob.objects.filter(pk=job_id, status__in=UNFINISHED)
+    updated = unfinished.filter(started_at__isnull=True).update(started_at=now, **fields)
     if not updated:
-        BackgroundJob.objects.filter(pk=job_id).update(**fields)
+        unfinished.update(**fields)
+
+
+def background_job_params_set(*, job_id: int, values: dict) -> None:
+    """Keep `values` in the job's parameters (what a resumed attempt must know of the first one)."""
+    with transaction.atomic():
+        job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is not None:
+            job.params = {**job.params, **values}
+            job.save(update_fields=["params"])
+
+
+def background_job_heartbeat(*, job_id: int, now: datetime | None = None) -> None:
+    """Renew the lease of a running job between progress reports (a long step with nothing to count)."""
+    BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING).update(
+        heartbeat_at=now or timezone.now()
+    )
+
+
+def background_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Find the long jobs whose worker died and act: queue each again, marked interrupted, or fail it once
+    its attempts are spent (or it names no task to queue). Returns {"requeued": n, "failed": n}.
+
+    Dead means: running with a heartbeat older than BACKGROUND_JOB_LEASE_SECONDS, or queued (first or again)
+    and untaken for BACKGROUND_JOB_QUEUE_SECONDS — its message went with a worker. A queued run never taken
+    counts as an attempt too, so a job with no worker at all ends in a failure that says so."""
+    from .task_outbox import task_enqueue  # it imports the Celery app
+
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.BACKGROUND_JOB_LEASE_SECONDS)
+    queue_wait = timedelta(seconds=settings.BACKGROUND_JOB_QUEUE_SECONDS)
+    most = settings.BACKGROUND_JOB_MAX_ATTEMPTS
+    waiting = (BackgroundJob.Status.QUEUED, BackgroundJob.Status.INTERRUPTED)
+    stale = list(
+        BackgroundJob.objects.annotate(beat=Coalesce("heartbeat_at", "started_at", "created_at"))
+        .filter(
+            Q(status=BackgroundJob.Status.RUNNING, beat__lt=now - lease)
+            | Q(status__in=waiting, beat__lt=now - queue_wait)
+        )
+        .order_by("pk")
+    )
+    result = {"requeued": 0, "failed": 0}
+    for job in stale:
+        running = job.status == BackgroundJob.Status.RUNNING
+        # A run begun was counted when it began; a queued run that no worker took is counted now.
+        attempts = job.attempts if running else job.attempts + 1
+        if not job.task or attempts >= most:
+            if not job.task:
+                message = _("Не выполнено: обработчик остановился. Запустите операцию ещё раз.")
+            elif running or job.started_at:
+                message = _(
+                    "Не выполнено: обработчик останавливался, попыток: %(attempts)s. Запустите операцию ещё раз."
+                ) % {"attempts": attempts}
+            else:
+                message = _("Не выполнено: ни один обработчик не взял задание. Запустите операцию ещё раз.")
+            with transaction.atomic():
+                # Only if no worker reported or took it since it was read.
+                if _still(job).update(attempts=attempts):
+                    background_job_finish(job_id=job.pk, failed=True, message=message)
+                    result["failed"] += 1
+            continue
+        status = BackgroundJob.Status.INTERRUPTED if running or job.started_at else BackgroundJob.Status.QUEUED
+        if status == BackgroundJob.Status.INTERRUPTED:
+            message = _(
+                "Прервано: обработчик остановился; задание будет продолжено автоматически "
+                "(попытка %(attempt)s из %(max)s)."
+            ) % {"attempt": attempts + 1, "max": most}
+        else:
+            message = _(
+                "Задание не было взято в работу; оно поставлено в очередь ещё раз (попытка %(attempt)s из %(max)s)."
+            ) % {"attempt": attempts + 1, "max": most}
+        with transaction.atomic():
+            if _still(job).update(status=status, attempts=attempts, heartbeat_at=now, message=message):
+                task_enqueue(job.task, {"job_id": job.pk})
+                result["requeued"] += 1
+                logger.warning("Background job %s (%s): worker lost, queued again", job.pk, job.kind)
+    return result
+
+
+def _still(job: BackgroundJob):
+    """The job's row as long as nobody changed its state since `job` was read."""
+    return BackgroundJob.objects.filter(
+        pk=job.pk, status=job.status, attempts=job.attempts, heartbeat_at=job.heartbeat_at
+    )
 
 
 def background_job_finish(

@@ -561,7 +561,11 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-pk"]
         # Coordinators get it with every portal permission (participants.roles); management only views.
         permissions = [("run_jobs", _("Может запускать фоновые задачи вручную"))]
-        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
+        indexes = [
+            models.Index(fields=["job", "-started_at"], name="jobrun_job_idx"),
+            # The minute sweeper's look for runs left running (participants.jobs.job_runs_close_orphans).
+            models.Index(fields=["job"], condition=Q(status="running"), name="jobrun_running_idx"),
+        ]
 
     def __str__(self):
         return f"{self.job} — {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
@@ -573,10 +577,14 @@ class BackgroundJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("В очереди")
         RUNNING = "running", _("Выполняется")
+        # Its worker stopped (the lease lapsed); the sweeper queued it again (participants.jobs).
+        INTERRUPTED = "interrupted", _("Прервано")
         DONE = "done", _("Готово")
         FAILED = "failed", _("Ошибка")
 
     kind = models.CharField(_("вид"), max_length=64)
+    # The dotted Celery task that runs it with {"job_id": pk}: what the sweeper queues again after a worker died.
+    task = models.CharField(_("задача Celery"), max_length=200, blank=True)
     title = models.CharField(_("название"), max_length=300)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -596,12 +604,22 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
     started_at = models.DateTimeField(_("начато"), null=True, blank=True)
     finished_at = models.DateTimeField(_("завершено"), null=True, blank=True)
+    # The lease: a worker renews it with every progress report; one older than BACKGROUND_JOB_LEASE_SECONDS
+    # means the worker died (or the queued message was lost) and the sweeper takes over.
+    heartbeat_at = models.DateTimeField(_("последний признак жизни"), null=True, blank=True)
+    # Runs begun by a worker, and queued runs no worker took; BACKGROUND_JOB_MAX_ATTEMPTS bounds them.
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    # "host:pid" of the worker process running it: a worker on the same host sees at once that it is dead.
+    worker = models.CharField(_("обработчик"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("длительная операция")
         verbose_name_plural = _("длительные операции")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["started_by", "-created_at"], name="backgroundjob_owner_idx")]
+        indexes = [
+            models.Index(fields=["started_by", "-created_at"], name="backgroundjob_owner_idx"),
+            models.Index(fields=["status", "heartbeat_at"], name="backgroundjob_lease_idx"),
+        ]
 
     def __str__(self):
         return self.title

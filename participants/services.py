@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -307,11 +308,20 @@ def _enroll(*, person: Person, season: Season, actor: User | None, now: datetime
 
 @transaction.atomic
 def registration_submit(
-    *, season: Season, data: RegistrationData, now: datetime | None = None, site_url: str = ""
-) -> Enrollment:
+    *,
+    season: Season,
+    data: RegistrationData,
+    now: datetime | None = None,
+    site_url: str = "",
+    hint_allowed: bool = True,
+) -> Enrollment | None:
     """Register a new person for a season: window, places, eligibility, consent, duplicates — then create the
     account (unconfirmed), the person, their consents and the enrollment, in one transaction, and mail the
     confirmation link after the commit (site_url, e.g. "https://portal.example", makes the link absolute).
+
+    An address that already has an account is not an error: the visitor must not learn who is registered, so the
+    caller answers as for a new address; nothing is created, and the address itself is mailed the way in (see
+    _known_address_hint) when `hint_allowed` (the caller's limit on letters a visitor can ask for). None then.
 
     Errors are ValidationError with a field name where one field caused them, so the form can show them there.
     """
@@ -332,18 +342,11 @@ def registration_submit(
             }
         )
     email = User.objects.normalize_email(data.email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {
-                "email": ValidationError(
-                    _(
-                        "Этот адрес уже зарегистрирован на портале. Войдите в личный кабинет "
-                        "или восстановите пароль — второй учётной записи не нужно."
-                    ),
-                    code="duplicate_email",
-                )
-            }
-        )
+    known = User.objects.filter(email__iexact=email).first()
+    if known is not None:
+        make_password(data.password)  # the work a new account's password costs: the answer's time tells nothing
+        _known_address_hint(user=known, season=season, site_url=site_url, allowed=hint_allowed)
+        return None
     if _duplicate_person(data) is not None:
         raise ValidationError(
             _(
@@ -353,7 +356,14 @@ def registration_submit(
             code="duplicate_person",
         )
 
-    user = User.objects.create_user(email=email, password=data.password, role=User.Role.TEACHER)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=data.password, role=User.Role.TEACHER)
+    except IntegrityError:  # the same address registered for another season at the same moment
+        _known_address_hint(
+            user=User.objects.get(email__iexact=email), season=season, site_url=site_url, allowed=hint_allowed
+        )
+        return None
     person = Person.objects.create(
         user=user,
         last_name=" ".join(data.last_name.split()),
@@ -387,6 +397,29 @@ def registration_submit(
     )
     _send_on_commit([_confirmation_email(user=user, person=person, season=season, site_url=site_url)])
     return enrollment
+
+
+def _known_address_hint(*, user: User, season: Season, site_url: str, allowed: bool) -> None:
+    """Someone registered with an address that has an account: tell the address, not the visitor. An account
+    still awaiting confirmation gets a fresh confirmation link; any other the way in — sign in or reset the
+    password — and that a stranger's attempt can be ignored. An inactive account is sent nothing."""
+    if not allowed or not user.is_active:
+        return
+    person = Person.objects.filter(user=user).first()
+    if awaits_email_confirmation(user):
+        _send_on_commit([_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
+        return
+    season_path = reverse("season_register", kwargs={"slug": season.program.slug, "season_id": season.pk})
+    login_path = f"{reverse('login')}?next={season_path}"
+    context = {
+        "person": person,
+        "season": season,
+        "program": season.program,
+        "email": user.email,
+        "login_url": _absolute(site_url, login_path) or login_path,
+        "password_reset_url": _absolute(site_url, reverse("password_reset")) or reverse("password_reset"),
+    }
+    _send_on_commit([_email("registration_known_address", user.email, context)])
 
 
 def person_has_processing_consent(person: Person) -> bool:

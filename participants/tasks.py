@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from programs.cache_versions import bump_versions
 
 from .imports import stashed_tables_prune
-from .jobs import JobRecorder, job_run, job_runs_prune
+from .jobs import JobRecorder, background_jobs_sweep, job_run, job_runs_close_orphans, job_runs_prune
 from .models import JobRun
 from .notifications import notifications_deliver
 from .reminders import reminders_send, reminders_summary
@@ -83,14 +83,28 @@ def job_runs_prune_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         run.say(_("Удалено отправленных задач из очереди отправки: %(n)s") % {"n": outbox})
 
 
-def flush_task_outbox_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecorder | None:
-    """Re-publish the tasks a broker outage kept in the outbox. Logged only when there is something to send:
-    a run every minute with nothing to do would drown the job log."""
-    if trigger == JobRun.Trigger.SCHEDULE and not task_outbox_pending():
+def flush_task_outbox_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: datetime | None = None) -> JobRecorder | None:
+    """Queue again the long jobs whose worker died (participants.jobs.background_jobs_sweep), then re-publish
+    the tasks a broker outage kept in the outbox. Logged only when there was something to do: a run every
+    minute with nothing to do would drown the job log."""
+    # Outside the job's lock: a sweep changes a job only if nobody touched it since it was read.
+    swept = background_jobs_sweep(now=now)
+    swept["runs_closed"] = job_runs_close_orphans(now=now)
+    if trigger == JobRun.Trigger.SCHEDULE and not task_outbox_pending() and not any(swept.values()):
         return None
     with job_run("flush_task_outbox", trigger=trigger) as run:
         if run.skipped:
             return run
+        if swept["requeued"] or swept["failed"]:
+            run.count("jobs_requeued", swept["requeued"])
+            run.count("jobs_failed", swept["failed"])
+            run.say(
+                _("Длительных операций, чей обработчик остановился: продолжено %(requeued)d, прекращено %(failed)d.")
+                % swept
+            )
+        if swept["runs_closed"]:
+            run.count("runs_closed", swept["runs_closed"])
+            run.say(_("Закрыто запусков, прерванных остановкой процесса: %(n)d.") % {"n": swept["runs_closed"]})
         result = task_outbox_flush()
         run.count("sent", result["sent"])
         run.count("failed", result["failed"])
@@ -103,7 +117,8 @@ def flush_task_outbox_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecor
 
 @shared_task
 def flush_task_outbox_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
-    """Every minute: send the queued tasks the broker could not take when they were queued."""
+    """Every minute: resume the long jobs whose worker died and send the queued tasks the broker could not take
+    when they were queued."""
     flush_task_outbox_job(trigger=trigger)
 
 
@@ -142,3 +157,11 @@ def personal_data_retention_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: 
 def personal_data_retention_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
     """Nightly: erasures after a withdrawn consent, and anonymisation of applicants past PD_RETENTION_DAYS."""
     personal_data_retention_job(trigger=trigger)
+
+
+@shared_task
+def import_job_task(job_id: int) -> None:
+    """Check (and, when confirmed, import) a large spreadsheet import; a finished job is left alone."""
+    from .import_jobs import import_job_run
+
+    import_job_run(job_id=job_id)

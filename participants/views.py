@@ -486,6 +486,8 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
             services.registration_submit(
                 season=season,
                 site_url=_site_url(request),
+                # Counted for every address, known or not, like the password recovery: the limit tells nothing.
+                hint_allowed=mail_request_allowed(kind="registration", email=data["email"], request=request),
                 data=services.RegistrationData(
                     email=data["email"],
                     password=data["password1"],
@@ -510,10 +512,9 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
         else:
             request.session[REGISTERED_EMAIL_KEY] = data["email"]
             return redirect("registration_sent")
-    # Someone who already has an account is shown the way in, not a second registration.
-    context["already_registered"] = form.has_error("email", "duplicate_email") or form.has_error(
-        NON_FIELD_ERRORS, "duplicate_person"
-    )
+    # A known address is answered as a new one (the letter shows it the way in); a person found by name and
+    # birth date under another address is shown the way in here.
+    context["already_registered"] = form.has_error(NON_FIELD_ERRORS, "duplicate_person")
     return render(request, "participants/registration/register.html", {**context, "form": form})
 
 

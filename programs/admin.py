@@ -270,6 +270,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
             },
         ),
         (_("Сертификаты"), {"fields": ["issue_final_certificate", "certificate_signatory"]}),
+        (_("Доступ к видеоурокам"), {"fields": ["videos_open_to_experts", "videos_open_reason"]}),
         (
             _("Веса рейтинга"),
             {

@@ -270,6 +270,27 @@ class Season(models.Model):
     review_lock_hours = models.PositiveSmallIntegerField(
         _("видеоурок закрепляется за экспертом на, часов"), default=4, validators=[MinValueValidator(1)]
     )
+    # Who opens a teacher's video file (activities.rules.can_view_submission_file): its reviewers, the group's
+    # curator and the coordinators; all the season's experts only when the season says so, and why.
+    videos_open_to_experts = models.BooleanField(
+        _("видеоуроки открыты всем экспертам сезона"),
+        default=False,
+        help_text=_(
+            "Обычно видеофайл урока открывают только сам педагог, эксперты, назначенные его проверять, куратор "
+            "его группы и координаторы. Включите, если с уроками по должности работает вся команда сезона: "
+            "например, технический специалист «собирает материалы от участников Программы» (приложение к приказу "
+            "№ 643-од, «Прогрессивный педагог»). Тогда видеофайлы откроют все действующие эксперты сезона — "
+            "психолог и методисты других предметов тоже. Причину укажите ниже."
+        ),
+    )
+    videos_open_reason = models.CharField(
+        _("почему видеоуроки открыты всем экспертам"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Обязательно, если видеоуроки открыты всем экспертам: на каком основании (пункт приказа, решение)."
+        ),
+    )
     # Reminders (issue 5): how long before a due date teachers and experts are reminded.
     reminder_offsets = models.CharField(
         _("напоминать до срока"),
@@ -295,6 +316,10 @@ class Season(models.Model):
                 condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="season_registration_window_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(videos_open_to_experts=False) | ~Q(videos_open_reason=""),
+                name="season_videos_open_has_reason",
+            ),
         ]
 
     def __str__(self):
@@ -310,6 +335,10 @@ class Season(models.Model):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Регистрация должна закрываться позже, чем открывается.")
+        if self.videos_open_to_experts and not (self.videos_open_reason or "").strip():
+            errors["videos_open_reason"] = _(
+                "Укажите, почему видеоуроки открыты всем экспертам сезона, или снимите эту отметку."
+            )
         bad = set(self.eligible_education_levels or []) - set(EducationLevel.values)
         if bad:
             errors["eligible_education_levels"] = _("Неизвестный уровень образования: %(v)s") % {

@@ -39,6 +39,8 @@ def season_clone(*, source: Season, title: str | None = None, years: int = 1) ->
     target._state.adding = True
     target.title = title
     target.cloned_from = source
+    # A relaunch starts with videos closed to the team at large: opening them is a decision about this season.
+    target.videos_open_to_experts, target.videos_open_reason = False, ""
     for field in ("starts_on", "ends_on", "registration_opens_at", "registration_closes_at"):
         setattr(target, field, shift_years(getattr(source, field), years))
     target.save()

@@ -14,9 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import Attendance
+from activities.services import checkin_open
 from experts.models import ExpertRole
 from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
 from participants.task_outbox import task_outbox_flush
+from tests.activities.attendance_fixtures import coordinator_of, session_with_participants
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -143,3 +146,25 @@ def test_pages_work_without_redis_and_queued_work_is_delivered_once_it_is_back(r
     assert job.result_file and job.finished_at
     assert Notification.objects.filter(user=people["management"], dedupe_key=f"job:{job.pk}").count() == 1
     assert not TaskOutbox.objects.filter(sent_at=None).exists()
+
+
+def test_the_checkin_limit_holds_while_redis_is_down(redis):
+    """The wrong-code count guards a six-digit secret: it lives in the database, so a stopped Redis forgets nothing
+    (issue 16: eight wrong codes in a row all answered «Осталось попыток: 4»)."""
+    session, (enrollment,) = session_with_participants(1, starts_at=timezone.now() - timedelta(minutes=5))
+    code = checkin_open(session=session, by=coordinator_of(session))
+    wrong = "000000" if code != "000000" else "111111"
+    teacher = _browser(enrollment.person.user)
+    redis.stop()
+
+    address = reverse("session_checkin", args=[session.pk])
+    pages = [teacher.post(address, {"code": wrong}) for _ in range(8)]
+
+    assert [p.status_code for p in pages] == [200] * 8
+    texts = [p.content.decode() for p in pages]
+    assert "Осталось попыток: 4" in texts[0] and "Осталось попыток: 1" in texts[3]
+    assert "Попытки закончились" in texts[4]
+    assert all("Слишком много неверных попыток" in t for t in texts[5:])
+    right = teacher.post(address, {"code": code})
+    assert right.status_code == 200 and "Слишком много неверных попыток" in right.content.decode()
+    assert not Attendance.objects.filter(session=session, enrollment=enrollment).exists()

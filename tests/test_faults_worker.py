@@ -3,16 +3,22 @@ lost or made twice — every certificate once, numbers unique and gapless, one n
 
 The batch is a real job (activities.jobs_certificates): its task is taken with acks_late, so the killed worker's
 message goes back to the queue once the broker's visibility timeout passes (short here, an hour in production);
-the job resumes, skipping what committed batches already issued (docs/deploy.md, «Отказы»).
+the job resumes, skipping what committed batches already issued (docs/deploy.md, «Отказы»). Where the message
+does not come back (the embedded filesystem broker drops it when taken; Redis only after an hour), the minute
+sweeper finds the job's lease lapsed and queues it again.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.db.models import Count
+from django.utils import timezone
 
 from activities.jobs_certificates import certificates_batch_start
 from activities.models import Certificate
+from participants.jobs import background_jobs_sweep
 from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
 from tests.activities.certificate_fixtures import activity_with_sessions
 from tests.factories import AttendanceFactory, EnrollmentFactory, SeasonFactory, UserFactory
@@ -34,7 +40,8 @@ def redis(tmp_path, settings):
     server.stop()
 
 
-def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path, settings):
+def _batch_killed_half_way(redis, tmp_path, settings, *, visibility: str):
+    """150 teachers' certificate batch whose worker was SIGKILLed once its first batch committed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 150 accounts, none signs in
     season = SeasonFactory()
     activity = activity_with_sessions(season)
@@ -43,7 +50,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path,
         AttendanceFactory(session=session, enrollment=EnrollmentFactory(season=season, status=Enrollment.Status.ACTIVE))
     coordinator = UserFactory(role=User.Role.COORDINATOR, municipality=season.program.municipality)
 
-    first = Worker(redis.url, tmp_path, "first", CELERY_VISIBILITY_TIMEOUT=VISIBILITY)
+    first = Worker(redis.url, tmp_path, "first", CELERY_VISIBILITY_TIMEOUT=visibility)
     try:
         first.wait_ready()
         job = certificates_batch_start(by=coordinator, activity=activity)
@@ -56,6 +63,28 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path,
     assert 50 <= killed_at < TEACHERS, killed_at
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.RUNNING
+    return job, activity, coordinator
+
+
+def _finished_whole(job, activity, coordinator) -> None:
+    """Every certificate once, numbers gapless, one notification each, and the page counts the database."""
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.DONE, job.message
+    certificates = Certificate.objects.filter(activity=activity)
+    assert certificates.count() == TEACHERS
+    assert not certificates.values("enrollment").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert sorted(certificates.values_list("sequence", flat=True)) == list(range(1, TEACHERS + 1))
+    assert certificates.values("number").distinct().count() == TEACHERS
+    assert all(c.pdf for c in certificates)
+    assert (job.done, job.total, job.message) == (TEACHERS, TEACHERS, f"Выдано сертификатов: {TEACHERS}.")
+    certificate_notes = Notification.objects.filter(kind=Notification.Kind.CERTIFICATE)
+    assert certificate_notes.count() == TEACHERS
+    assert certificate_notes.values("dedupe_key").distinct().count() == TEACHERS
+    assert Notification.objects.filter(user=coordinator, dedupe_key=f"job:{job.pk}").count() == 1
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path, settings):
+    job, activity, coordinator = _batch_killed_half_way(redis, tmp_path, settings, visibility=VISIBILITY)
 
     second = Worker(redis.url, tmp_path, "second", CELERY_VISIBILITY_TIMEOUT=VISIBILITY)
     try:
@@ -65,16 +94,29 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path,
     finally:
         second.stop()
 
-    job.refresh_from_db()
-    assert job.status == BackgroundJob.Status.DONE, job.message
-    certificates = Certificate.objects.filter(activity=activity)
-    assert certificates.count() == TEACHERS
-    assert not certificates.values("enrollment").annotate(n=Count("pk")).filter(n__gt=1).exists()
-    assert sorted(certificates.values_list("sequence", flat=True)) == list(range(1, TEACHERS + 1))
-    assert certificates.values("number").distinct().count() == TEACHERS
-    assert all(c.pdf for c in certificates)
-    certificate_notes = Notification.objects.filter(kind=Notification.Kind.CERTIFICATE)
-    assert certificate_notes.count() == TEACHERS
-    assert certificate_notes.values("dedupe_key").distinct().count() == TEACHERS
-    assert Notification.objects.filter(user=coordinator, dedupe_key=f"job:{job.pk}").count() == 1
+    _finished_whole(job, activity, coordinator)
     assert "certificates_batch_task" in second.log()
+
+
+def test_a_killed_workers_batch_whose_message_is_gone_is_resumed_by_the_sweeper(redis, tmp_path, settings):
+    """The message never comes back (visibility an hour, as in production; the embedded broker never): the
+    sweeper, run as the minute past the lease, marks the job interrupted and queues it again."""
+    job, activity, coordinator = _batch_killed_half_way(redis, tmp_path, settings, visibility="3600")
+    assert background_jobs_sweep(now=timezone.now()) == {"requeued": 0, "failed": 0}  # its lease still runs
+
+    past_the_lease = timezone.now() + timedelta(seconds=django_settings.BACKGROUND_JOB_LEASE_SECONDS + 1)
+    assert background_jobs_sweep(now=past_the_lease) == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.INTERRUPTED and "попытка 2 из 3" in job.message
+    assert job.done == Certificate.objects.filter(activity=activity).count()  # what the database holds
+    assert TaskOutbox.objects.filter(task=job.task, sent_at__isnull=False).count() == 2  # published again
+
+    second = Worker(redis.url, tmp_path, "second", CELERY_VISIBILITY_TIMEOUT="3600")
+    try:
+        second.wait_ready()
+        wait_for(lambda: BackgroundJob.objects.get(pk=job.pk).is_finished, timeout=120, what="the job", worker=second)
+    finally:
+        second.stop()
+
+    _finished_whole(job, activity, coordinator)
+    assert BackgroundJob.objects.get(pk=job.pk).attempts == 2

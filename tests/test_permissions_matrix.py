@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from activities.models import RouteItem, Submission
 from experts.models import IndividualRequest
+from programs.models import Season
 from ratings.models import Achievement
 from tests import permissions_world
 from tests.permissions_world import (
@@ -262,12 +263,13 @@ CASES = [
         "get",
         ok(A_EXPERTS | {"teacher", COORDINATOR, "superuser"}),
     ),
-    # Protected files.
+    # Protected files. A lesson's video: its reviewers and the group's curator, not every expert of the season
+    # (the psychologist, the technical specialist and another subject's methodist get the 404 of a missing id).
     Case(
         "submission_file",
         url("submission_file", submission_pk),
         "get",
-        ok(A_EXPERTS | {"teacher", COORDINATOR, "superuser"}),
+        ok(REVIEWERS | {"teacher", COORDINATOR, "superuser"}),
     ),
     Case(
         "achievement_proof",
@@ -281,6 +283,27 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("case", "role"), list(params(CASES)))
 def test_permission(client, world, files, case: Case, role: str):
+    run_case(client, world, case, role)
+
+
+# A season that opens its lessons to its whole team (Season.videos_open_to_experts, with its reason): every active
+# expert of that season then opens the file; another season's experts and one who left still get 404.
+OPENED_SEASON_CASES = [
+    Case(
+        "submission_file_opened_season",
+        url("submission_file", submission_pk),
+        "get",
+        ok(A_EXPERTS | {"teacher", COORDINATOR, "superuser"}),
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "role"), list(params(OPENED_SEASON_CASES)))
+def test_permission_in_a_season_that_opens_its_videos(client, world, files, case: Case, role: str):
+    Season.objects.filter(pk=world.season_a.pk).update(
+        videos_open_to_experts=True, videos_open_reason="Технический специалист собирает материалы от участников"
+    )  # undone with the test's transaction
     run_case(client, world, case, role)
 
 

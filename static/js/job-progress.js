@@ -11,11 +11,17 @@
   var status = box.querySelector('[data-job="status"]');
   var message = box.querySelector('[data-job="message"]');
 
+  // The badge and the message box take the state's colour (the same choice as the template's).
+  var BADGE = { failed: "text-bg-danger", done: "text-bg-success", interrupted: "text-bg-warning" };
+  var ALERT = { failed: "alert-danger", interrupted: "alert-warning" };
+
   function show(data) {
     bar.setAttribute("aria-valuenow", String(data.percent));
     fill.style.width = data.percent + "%";
     fill.textContent = data.percent + "%";
     status.textContent = data.status_display;
+    status.className = "badge " + (BADGE[data.status] || "text-bg-secondary");
+    message.className = ALERT[data.status] ? "alert " + ALERT[data.status] : "";
     if (data.total) counts.textContent = counts.dataset.template
       ? counts.dataset.template.replace("{done}", data.done).replace("{total}", data.total)
       : data.done + " / " + data.total;

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Attendance, Session
+from activities.models import Attendance, CheckinAttempt, Session
 from activities.services import checkin_open, checkin_submit
 from participants.models import Enrollment
-from tests.factories import AttendanceFactory, EnrollmentFactory
+from tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory
+from tests.faults_support import needs_postgresql, race
 
 from .attendance_fixtures import coordinator_of, expert_of, session_with_participants
 
@@ -218,3 +219,90 @@ def test_checkin_page_for_another_teacher_and_anonymous(client, running):
     assert client.post(url, {"code": code}).status_code == 404
     assert client.get(reverse("session_checkin", args=[session.pk + 1000])).status_code == 404
     assert Attendance.objects.count() == 0
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache with its Redis stopped: django-redis ignores the outage, every read is a miss."""
+    from tests.faults_support import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    assert not cache.add("probe", 1) and cache.get("probe") is None  # the cache really is gone
+
+
+def _wrong_code_messages(session, enrollment, wrong, times):
+    messages = []
+    for _ in range(times):
+        with pytest.raises(ValidationError) as error:
+            checkin_submit(session=session, enrollment=enrollment, code=wrong)
+        messages.append(error.value.messages[0])
+    return messages
+
+
+def test_the_limit_holds_while_redis_is_down(running, redis_down):
+    session, enrollment, code = running
+    wrong = "000000" if code != "000000" else "111111"
+
+    messages = _wrong_code_messages(session, enrollment, wrong, 8)
+
+    assert messages[:5] == [
+        "Неверный код. Осталось попыток: 4.",
+        "Неверный код. Осталось попыток: 3.",
+        "Неверный код. Осталось попыток: 2.",
+        "Неверный код. Осталось попыток: 1.",
+        "Неверный код. Попытки закончились: попросите ведущего занятия отметить вас вручную.",
+    ]
+    assert all("Слишком много неверных попыток" in m for m in messages[5:])
+    with pytest.raises(ValidationError, match="Слишком много неверных попыток"):
+        checkin_submit(session=session, enrollment=enrollment, code=code)
+    assert _mark(session, enrollment) is None
+
+
+def test_the_count_survives_a_cache_flush(running):
+    session, enrollment, code = running
+    wrong = "000000" if code != "000000" else "111111"
+    _wrong_code_messages(session, enrollment, wrong, 3)
+    cache.clear()  # a Redis restart without persistence, an eviction
+
+    assert _wrong_code_messages(session, enrollment, wrong, 1) == ["Неверный код. Осталось попыток: 1."]
+
+
+def test_the_count_is_per_session(running):
+    session, enrollment, code = running
+    wrong = "000000" if code != "000000" else "111111"
+    _wrong_code_messages(session, enrollment, wrong, 5)
+    other = SessionFactory(activity=session.activity, starts_at=session.starts_at, ends_at=session.ends_at)
+    other_code = checkin_open(session=other, by=coordinator_of(other))
+    other.refresh_from_db()
+
+    assert checkin_submit(session=other, enrollment=enrollment, code=other_code).status == "present"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_codes_cannot_race_past_the_limit():
+    needs_postgresql()
+    session, (enrollment,) = session_with_participants(1, starts_at=timezone.now() - timedelta(minutes=5))
+    code = checkin_open(session=session, by=coordinator_of(session))
+    session.refresh_from_db()
+    wrong = "000000" if code != "000000" else "111111"
+
+    def attempt(typed):
+        return lambda: checkin_submit(session=session, enrollment=enrollment, code=typed)
+
+    # Eight wrong codes and then the right one, all at the same moment: at most five wrong codes are weighed.
+    outcomes = race(*[attempt(wrong) for _ in range(8)], attempt(code))
+
+    assert all(isinstance(o, ValidationError) for o in outcomes[:8]), outcomes
+    weighed = [o.messages[0] for o in outcomes[:8] if o.messages[0].startswith("Неверный код")]
+    assert CheckinAttempt.objects.get(session=session, enrollment=enrollment).wrong == len(weighed)
+    assert len(weighed) == 5  # the others found the limit reached
+    # The right code is taken only if it came before the fifth wrong one; after that it is refused too.
+    if not isinstance(outcomes[8], Attendance):
+        assert "Слишком много неверных попыток" in outcomes[8].messages[0]
+        assert _mark(session, enrollment) is None

@@ -1,10 +1,16 @@
-"""The uploaded video is served only to its owner, the season's coordinators and experts; media has no public URL."""
+"""The uploaded video is served only to its owner, its reviewers, the teacher's group curator and the season's
+coordinators — to every expert of the season only when the season opens its videos to them (with a reason);
+anyone else gets the 404 a missing id gets. Media has no public URL."""
+
+import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from experts.models import ExpertGroup, GroupMember
 from participants.models import User
+from ratings.models import ReviewAssignment
 from tests.activities.video_samples import MP4, WEBM
 from tests.factories import (
     EnrollmentFactory,
@@ -108,10 +114,42 @@ def test_staff_of_the_municipality_who_is_not_a_coordinator_gets_404(client, sub
     assert client.get(url).status_code == 404
 
 
-def test_an_expert_assigned_to_the_season_sees_it(client, submission, url):
-    expert = ExpertAssignmentFactory(season=submission.enrollment.season)
-    client.force_login(expert.person.user)
-    assert client.get(url).status_code == 200
+def _page(response, address: str) -> str:
+    """The page without what differs on every answer (the CSRF token of the sign-out form) and the address asked."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return html.replace(address, "ADDRESS")
+
+
+def test_an_expert_of_the_season_not_reviewing_it_gets_what_a_missing_id_gets(client, submission, url):
+    season = submission.enrollment.season
+    missing = reverse("submission_file", args=[submission.pk + 1000])
+    for role in ("psychologist", "tech_specialist", "methodist", "curator"):
+        client.force_login(ExpertAssignmentFactory(season=season, role=role).person.user)
+        stranger, nothing = client.get(url), client.get(missing)
+        assert stranger.status_code == nothing.status_code == 404, role
+        assert _page(stranger, url) == _page(nothing, missing), role
+
+
+def test_its_reviewer_and_the_group_curator_see_it(client, submission, url):
+    season = submission.enrollment.season
+    reviewer = ExpertAssignmentFactory(season=season, role="methodist")
+    ReviewAssignment.objects.create(submission=submission, expert=reviewer)
+    curator = ExpertAssignmentFactory(season=season, role="curator")
+    group = ExpertGroup.objects.create(season=season, name="Группа 1", curator=curator)
+    GroupMember.objects.create(group=group, enrollment=submission.enrollment)
+    for expert in (reviewer, curator):
+        client.force_login(expert.person.user)
+        assert client.get(url).status_code == 200
+
+
+def test_a_season_that_opens_its_videos_lets_all_its_experts_in(client, submission, url):
+    season = submission.enrollment.season
+    season.videos_open_to_experts = True
+    season.videos_open_reason = "Технический специалист собирает материалы от участников (приказ № 643-од)"
+    season.save()
+    client.force_login(ExpertAssignmentFactory(season=season, role="tech_specialist").person.user)
+    response = client.get(url)
+    assert response.status_code == 200 and body(response) == MP4
 
 
 def test_an_expert_of_another_season_or_no_longer_working_gets_404(client, submission, url):

@@ -1,4 +1,5 @@
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from programs.models import RoadmapModule, Season
@@ -90,3 +91,27 @@ def test_learning_formats_one_per_line(admin_client):
         "Мультимодальное обучение",
         "Обучение на основе вызовов",
     ]
+
+
+def test_opening_videos_to_all_experts_asks_for_the_reason(admin_client):
+    season = SeasonFactory()
+    url = reverse("admin:programs_season_change", args=[season.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="videos_open_to_experts"' in page and "собирает материалы от участников" in page
+
+    refused = admin_client.post(url, _season_post(season, videos_open_to_experts="on", videos_open_reason="  "))
+    assert refused.status_code == 200
+    assert "Укажите, почему видеоуроки открыты всем экспертам сезона" in refused.content.decode()
+    assert Season.objects.get(pk=season.pk).videos_open_to_experts is False
+
+    reason = "Технический специалист собирает материалы от участников (приложение к приказу № 643-од)"
+    saved = admin_client.post(url, _season_post(season, videos_open_to_experts="on", videos_open_reason=reason))
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    season.refresh_from_db()
+    assert (season.videos_open_to_experts, season.videos_open_reason) == (True, reason)
+
+
+def test_the_database_refuses_an_opening_without_a_reason():
+    season = SeasonFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Season.objects.filter(pk=season.pk).update(videos_open_to_experts=True, videos_open_reason="")

@@ -296,3 +296,235 @@ def test_a_formula_in_a_professional_development_file_is_read_as_its_text(munici
     )
     assert not report.problems
     assert ProfessionalDevelopment.objects.get().course_title == row[3]
+
+
+# --- Spreadsheets whose size is a lie: bounded reading (issue 16, part 3) ----------------------------------
+# Workbooks written by hand, part by part, as an attacker would: a dimension of the whole Excel grid, a lone row
+# numbered 1048576, a cell in column XFD with no dimension at all, 25,000 rows with no dimension. openpyxl padded
+# every row of such a sheet to 16,384 columns and every missing row up to the last; each is refused in Russian
+# before or at the first row or cell past the limits, and the reader never produces more than the limits allow.
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_HAND_PARTS = {
+    "[Content_Types].xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PKG}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}/relationships">'
+        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_NS}" xmlns:r="{_REL}">'
+        '<sheets><sheet name="Ответы на форму" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}/relationships">'
+        f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _hand_xlsx(sheet_data: str, dimension: str | None = None) -> bytes:
+    """A workbook of raw XML parts: one sheet «Ответы на форму» with `sheet_data` and, if given, a dimension."""
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}">{declared}<sheetData>{sheet_data}</sheetData></worksheet>'
+    return _zip(
+        {**{name: xml.encode() for name, xml in _HAND_PARTS.items()}, "xl/worksheets/sheet1.xml": sheet.encode()}
+    )
+
+
+def _header_row() -> str:
+    from openpyxl.utils import get_column_letter
+
+    return '<row r="1">' + "".join(_cell(f"{get_column_letter(i)}1", h) for i, h in enumerate(HEADERS, 1)) + "</row>"
+
+
+def _good_row(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    cells = list(GOOD_ROW)
+    cells[1] = f"teacher{number}@school.ru"
+    return (
+        f'<row r="{number}">'
+        + "".join(_cell(f"{get_column_letter(i)}{number}", v) for i, v in enumerate(cells, 1))
+        + "</row>"
+    )
+
+
+DIMENSION_BOMB = _hand_xlsx(
+    _header_row() + _good_row(2) + '<row r="1048576">' + _cell("A1048576", "x") + "</row>", "A1:XFD1048576"
+)
+LAST_ROW = _hand_xlsx(_header_row() + _good_row(2) + '<row r="1048576">' + _cell("A1048576", "x") + "</row>")
+COLUMN_XFD = _hand_xlsx(
+    _header_row() + '<row r="2">' + _cell("A2", "ivanova@school.ru") + _cell("XFD2", "x") + "</row>"
+)
+ROWS_25000 = _hand_xlsx(
+    _header_row() + "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 25_001))
+)
+
+BOUNDED_LIMITS = {"IMPORT_MAX_ROWS": 20_000, "IMPORT_MAX_COLUMNS": 50}
+# Below the registration import's own 5,000 data rows, so that the sheet's bound is what refuses a long file.
+NARROW_LIMITS = {"IMPORT_MAX_ROWS": 1_000, "IMPORT_MAX_COLUMNS": 50}
+SPREADSHEET_BOMBS = [
+    pytest.param(
+        DIMENSION_BOMB,
+        "В листе «Ответы на форму» объявлено 1\u00a0048\u00a0576 строк и 16\u00a0384 столбца; импорт принимает не более "
+        "1\u00a0000 строк и 50 столбцов. Удалите пустые строки и столбцы и сохраните файл заново.",
+        id="dimension-A1:XFD1048576",
+    ),
+    pytest.param(
+        LAST_ROW,
+        "В листе «Ответы на форму» заполнена строка 1\u00a0048\u00a0576; импорт принимает не более 1\u00a0000 строк и "
+        "50 столбцов. Удалите лишние строки (в том числе пустые, но оформленные) и сохраните файл заново.",
+        id="row-1048576",
+    ),
+    pytest.param(
+        COLUMN_XFD,
+        "В листе «Ответы на форму» в строке 2 заполнен столбец XFD; импорт принимает не более 1\u00a0000 строк и "
+        "50 столбцов. Удалите лишние столбцы (в том числе пустые, но оформленные) и сохраните файл заново.",
+        id="column-XFD-no-dimension",
+    ),
+    pytest.param(
+        ROWS_25000,
+        "В листе «Ответы на форму» заполнена строка 1\u00a0001; импорт принимает не более 1\u00a0000 строк и "
+        "50 столбцов. Удалите лишние строки (в том числе пустые, но оформленные) и сохраните файл заново.",
+        id="25000-rows-no-dimension",
+    ),
+]
+
+
+def test_the_dimension_bomb_is_small_on_the_wire_and_passes_the_unpacked_size_check():
+    assert len(DIMENSION_BOMB) < 2048
+    imports._check_xlsx_structure(DIMENSION_BOMB)  # not a zip bomb: the bounded reader is what stops it
+
+
+@pytest.mark.parametrize(("content", "message"), SPREADSHEET_BOMBS)
+def test_a_spreadsheet_past_the_bounds_is_refused_in_russian_and_nothing_is_written(
+    coordinator, season, settings, content, message
+):
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = NARROW_LIMITS.values()
+    before = row_counts(REGISTRATION_MODELS)
+    response = coordinator.post(UPLOAD, {"season": season.pk, "file": SimpleUploadedFile("form.xlsx", content)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [message]
+    assert row_counts(REGISTRATION_MODELS) == before
+    assert "participants.enrollment_import" not in coordinator.session  # nothing staged for a preview
+    assert coordinator.get(MAPPING)["Location"] == UPLOAD
+
+
+@pytest.mark.parametrize("content", [p.values[0] for p in SPREADSHEET_BOMBS])
+def test_a_professional_development_file_past_the_bounds_is_refused(admin_client, settings, content):
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = BOUNDED_LIMITS.values()
+    response = admin_client.post(
+        PD_UPLOAD, {"municipality": MunicipalityFactory().pk, "file": SimpleUploadedFile("dpo.xlsx", content)}
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("В листе «Ответы на форму»") and "не более 20\u00a0000 строк и 50 столбцов" in error
+    assert ProfessionalDevelopment.objects.count() == 0
+
+
+@pytest.mark.parametrize(("rows", "columns"), [(1, 1), (7, 3), (100, 50)])
+@pytest.mark.parametrize("content", [p.values[0] for p in SPREADSHEET_BOMBS])
+def test_the_reader_never_yields_more_than_its_bounds(content, rows, columns):
+    """Counted, not timed: every value the reader produced (None included) before it refused the file."""
+    from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, xlsx_rows
+
+    produced = []
+    with pytest.raises(SpreadsheetRefused) as refused:
+        for number, values in xlsx_rows(content, limits=ReadLimits(rows=rows, columns=columns)):
+            assert number <= rows
+            produced.append(len(values))
+    assert_russian([refused.value.message])
+    assert all(n <= columns for n in produced)
+    assert sum(produced) <= rows * columns
+    assert len(produced) <= rows
+
+
+def test_a_hand_written_workbook_within_the_bounds_is_read_without_padding():
+    from programs.spreadsheet_reader import ReadLimits, xlsx_rows
+
+    content = _hand_xlsx(
+        '<row r="1">' + _cell("A1", "ФИО") + _cell("C1", "Почта") + '</row><row r="7"><c r="B7"><v>5</v></c></row>'
+    )
+    assert list(xlsx_rows(content, limits=ReadLimits(rows=7, columns=3))) == [
+        (1, ["ФИО", None, "Почта"]),
+        (7, [None, 5]),
+    ]
+
+
+def test_a_workbook_written_by_openpyxl_reads_as_before(coordinator, season):
+    response = coordinator.post(UPLOAD, {"season": season.pk, "file": SimpleUploadedFile("r.xlsx", _xlsx([GOOD_ROW]))})
+    assert response["Location"] == MAPPING
+    page = coordinator.get(MAPPING)
+    assert page.context["raw_preview"] == [GOOD_ROW]
+
+
+CSV_PAST_BOUNDS = [
+    pytest.param(
+        b"a,b\n" + b"x" * 70_000 + b"\n",
+        "Строка 2 файла CSV длиннее 65\u00a0536 знаков: это не похоже на таблицу. Проверьте, что файл сохранён как CSV "
+        "с разделителем «,» или «;».",
+        id="long-line",
+    ),
+    pytest.param(
+        b"a,b\n" + b",".join([b"x"] * 51) + b"\n",
+        "В строке 2 файла CSV 51 столбец; импорт принимает не более 1\u00a0000 строк и 50 столбцов. Удалите лишние "
+        "столбцы и сохраните файл заново.",
+        id="51-columns",
+    ),
+    pytest.param(
+        b"a,b\n" + b"1,2\n" * 1_100,
+        "В файле CSV заполнена строка 1\u00a0001; импорт принимает не более 1\u00a0000 строк и 50 столбцов. "
+        "Разделите файл на части.",
+        id="rows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), CSV_PAST_BOUNDS)
+def test_a_csv_past_the_bounds_is_refused_in_russian(coordinator, season, settings, content, message):
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = NARROW_LIMITS.values()
+    settings.IMPORT_MAX_LINE_CHARS = 65_536
+    before = row_counts(REGISTRATION_MODELS)
+    response = coordinator.post(UPLOAD, {"season": season.pk, "file": SimpleUploadedFile("form.csv", content)})
+    assert response.context["form"].errors["file"] == [message]
+    assert row_counts(REGISTRATION_MODELS) == before
+
+
+def test_trailing_empty_columns_of_a_csv_are_not_counted(coordinator, season):
+    content = _csv([GOOD_ROW + [""] * 60])
+    response = coordinator.post(UPLOAD, {"season": season.pk, "file": SimpleUploadedFile("form.csv", content)})
+    assert response["Location"] == MAPPING
+
+
+def test_an_attendance_export_past_the_bounds_is_refused(settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core.exceptions import ValidationError
+
+    from activities.attendance_import import read_attendance_export
+
+    settings.IMPORT_MAX_COLUMNS = 50
+    export = "Имя (настоящее имя),Электронная почта\n" + ",".join(["Иванова"] * 80) + "\n"
+    with pytest.raises(ValidationError) as refused:
+        read_attendance_export(
+            io.BytesIO(export.encode()), tz=ZoneInfo("Europe/Moscow"), near=datetime(2025, 3, 1, tzinfo=ZoneInfo("UTC"))
+        )
+    assert refused.value.messages == [
+        "В строке 2 файла CSV 80 столбцов; импорт принимает не более 5\u00a0000 строк и 50 столбцов. Удалите лишние "
+        "столбцы и сохраните файл заново."
+    ]

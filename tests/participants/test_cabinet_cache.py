@@ -249,6 +249,7 @@ NOT_IN_THE_CABINET = {
     "participants.managementteammember",
     "participants.backgroundjob",
     "activities.certificatecounter",
+    "activities.checkinattempt",  # the self check-in limit, told on the check-in page itself
     "ratings.reviewassignment",  # experts' bookkeeping, never shown to the teacher
     "ratings.reviewlock",
     # The audit trail: the coordinators' admin and the enrollment's «Журнал изменений», never the cabinet.

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from participants.jobs import job_last_runs, job_run
+from participants.jobs import job_last_runs, job_run, job_runs_close_orphans
 from participants.models import JobRun
 from tests.conftest import database_url
 
@@ -129,3 +129,22 @@ def test_the_lock_of_a_killed_process_does_not_block_the_next_run(tmp_path):
             holder.kill()
     statuses = list(JobRun.objects.filter(job="demo").order_by("pk").values_list("status", flat=True))
     assert statuses == [JobRun.Status.FAILED, JobRun.Status.SKIPPED, JobRun.Status.SUCCESS]
+
+
+def test_the_sweeper_closes_a_run_whose_process_is_gone_and_leaves_a_live_one():
+    """On PostgreSQL a free advisory lock proves the run's process is gone; the log stops saying «Выполняется»
+    without waiting for the job's next run. Elsewhere it proves nothing, and nothing is closed."""
+    killed = JobRun.objects.create(job="demo")
+    with job_run("other"):
+        live = JobRun.objects.get(job="other", status=JobRun.Status.RUNNING)
+        closed = job_runs_close_orphans()
+        live.refresh_from_db()
+        assert live.status == JobRun.Status.RUNNING
+    killed.refresh_from_db()
+    if connection.vendor == "postgresql":
+        assert closed == 1 and killed.status == JobRun.Status.FAILED and killed.finished_at is not None
+        assert killed.error == (
+            "Прервано: процесс остановлен до окончания; следующий запуск по расписанию продолжит работу."
+        )
+    else:
+        assert closed == 0 and killed.status == JobRun.Status.RUNNING

@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -104,13 +105,24 @@ def test_consent_is_required(data):
     assert Person.objects.count() == 0
 
 
-def test_same_email_in_another_case_is_a_duplicate(data):
-    PersonFactory(user__email="petrova.anna@school5.ru")
+def test_same_email_in_another_case_creates_nothing_and_mails_the_address(data, django_capture_on_commit_callbacks):
+    user = PersonFactory(user__email="petrova.anna@school5.ru", user__last_login=timezone.now()).user
+    season = SeasonFactory()
     before = _counts()
-    with pytest.raises(ValidationError) as exc:
-        registration_submit(season=SeasonFactory(), data=data)
-    assert "уже зарегистрирован" in exc.value.message_dict["email"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registration_submit(season=season, data=data, site_url="https://portal.example") is None
     assert _counts() == before
+    (letter,) = mail.outbox
+    assert letter.to == ["petrova.anna@school5.ru"] and "уже есть учётная запись" in letter.subject
+    assert "https://portal.example/accounts/password_reset/" in letter.body
+    assert User.objects.get(pk=user.pk).check_password(data.password) is False  # the typed password is not taken
+
+
+def test_same_email_without_the_hint_allowed_sends_nothing(data, django_capture_on_commit_callbacks):
+    PersonFactory(user__email="petrova.anna@school5.ru", user__last_login=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registration_submit(season=SeasonFactory(), data=data, hint_allowed=False) is None
+    assert mail.outbox == []
 
 
 def test_same_fio_and_birth_date_is_a_duplicate_even_with_another_email(data):

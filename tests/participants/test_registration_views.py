@@ -168,13 +168,12 @@ def test_ineligible_education_level_is_explained_at_the_field(client, school):
     assert 'value="Петрова"' in response.content.decode()
 
 
-def test_duplicate_email_is_explained_with_links_to_log_in_and_reset(client, season, school):
+def test_known_email_is_answered_as_a_new_one_and_creates_nothing(client, season, school):
+    # The way in goes to the address by letter (tests/participants/test_registration_known_address.py).
     PersonFactory(user__email="petrova@school5.ru")
     response = client.post(_url(season), _form(school))
-    html = response.content.decode()
-    assert "уже зарегистрирован" in response.context["form"].errors["email"][0]
-    assert reverse("password_reset") in html and reverse("login") in html
-    assert Person.objects.count() == 1
+    assert (response.status_code, response["Location"]) == (302, reverse("registration_sent"))
+    assert Person.objects.count() == 1 and not Enrollment.objects.exists()
 
 
 def test_duplicate_fio_and_birth_date_is_explained_above_the_form(client, season, school):

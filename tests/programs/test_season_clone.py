@@ -46,6 +46,15 @@ def test_clone_moves_the_season_one_year_on(source):
     assert target.time_zone == source.time_zone
 
 
+def test_a_relaunch_starts_with_videos_closed_to_the_team_at_large(source):
+    Season.objects.filter(pk=source.pk).update(videos_open_to_experts=True, videos_open_reason="Решение 2024 года")
+    source.refresh_from_db()
+
+    target = season_clone(source=source)
+
+    assert (target.videos_open_to_experts, target.videos_open_reason) == (False, "")
+
+
 def test_clone_copies_the_roadmap(source):
     target = season_clone(source=source)
 
