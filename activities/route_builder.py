@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Enrollment, SubscriptionForm
+from programs.dates import BoundedDatesMixin
 from programs.models import Program, RoadmapModule
 
 from .models import Activity, RouteItem, Session
@@ -181,7 +182,7 @@ class _SeasonChoice(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = other_season
 
 
-class RouteItemForm(forms.Form):
+class RouteItemForm(BoundedDatesMixin, forms.Form):
     """A step of the route: a form of the seven, and a module, activity or session of the teacher's season."""
 
     form = forms.ChoiceField(

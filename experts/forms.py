@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrollment, SubscriptionForm
+from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import Season, Subject
 
@@ -50,7 +51,7 @@ class IndividualRequestForm(forms.Form):
 # === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
 
 
-class LessonVisitForm(forms.Form):
+class LessonVisitForm(BoundedDatesMixin, forms.Form):
     visited_on = forms.DateField(
         label=_("Дата посещения"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -86,7 +87,7 @@ class LessonVisitForm(forms.Form):
     )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(BoundedDatesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Вид консультации"),
         choices=Consultation.Kind.choices,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment, Person, SubscriptionForm, User
+from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
 
 from .models import (
@@ -502,7 +503,9 @@ def consultation_log(
         )
     if kind not in Consultation.Kind.values:
         errors["kind"] = ValidationError(_("Выберите вид консультации."), code="invalid_choice")
-    if held_at > now:
+    if not date_in_range(held_at):  # checked before any comparison: an aware year 1 overflows in UTC
+        errors["held_at"] = ValidationError(date_range_message(), code="date_out_of_range")
+    elif held_at > now:
         errors["held_at"] = ValidationError(_("Консультация записывается после того, как состоялась."), code="future")
     if not topic.strip():
         errors["topic"] = ValidationError(_("Укажите тему консультации."), code="required")

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.admin_dates import BoundedDatesAdminMixin
 from programs.admin_mixins import (
     NO_MUNICIPALITY,
     MunicipalityScopedAdmin,
@@ -79,7 +80,7 @@ SUPERUSER_ONLY_USER_FIELDS = [
 
 
 @admin.register(User)
-class UserAdmin(ScopedRelationsMixin, BaseUserAdmin):
+class UserAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]

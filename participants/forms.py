@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
 from programs.uploads import UploadRefusalFormMixin
@@ -209,7 +210,7 @@ class OrganisationSelect(forms.Select):
         return option
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(BoundedDatesMixin, forms.Form):
     """The public registration form of one season; the service checks window, places, duplicates."""
 
     last_name = forms.CharField(

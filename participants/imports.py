@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programs.dates import date_in_range
 from programs.models import EducationLevel, Organisation, Season, Subject
 from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows, xlsx_rows
 
@@ -359,17 +360,22 @@ def _naive_datetime(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> date:
-    """dd.mm.yyyy, ISO, a date with a time, or an Excel day number."""
+    """dd.mm.yyyy, ISO, a date with a time, or an Excel day number; within the portal's bounds (programs.dates)."""
     text = text.strip()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
+            break
         except ValueError:
             pass
-    moment = _naive_datetime(text) or _excel_serial(text)
-    if moment is None:
+    else:
+        moment = _naive_datetime(text) or _excel_serial(text)
+        if moment is None:
+            raise ValueError(text)
+        day = moment.date()
+    if not date_in_range(day):
         raise ValueError(text)
-    return moment.date()
+    return day
 
 
 def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
@@ -386,6 +392,8 @@ def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError as exc:
             raise ValueError(text) from exc
+    if not date_in_range(moment):  # an aware year 1 overflows when saved in UTC
+        raise ValueError(text)
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment, tz)
 
 

@@ -23,6 +23,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from .admin_dates import BoundedDatesAdminMixin
 from .models import Organisation, Season
 
 _ROW_ID = re.compile(r"^\d{1,18}$")
@@ -156,7 +157,7 @@ class ScopedRelationsMixin:
         return form
 
 
-class MunicipalityScopedAdmin(ScopedRelationsMixin, admin.ModelAdmin):
+class MunicipalityScopedAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, admin.ModelAdmin):
     """Limits the changelist, every lookup and every relation field to the coordinator's municipality.
 
     `municipality_path` is the ORM path from the model to its Municipality ("" for Municipality itself).
@@ -245,7 +246,7 @@ class SeasonFilter(admin.RelatedFieldListFilter):
         return [(season.pk, str(season)) for season in qs]
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
     """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
 
     def has_add_permission(self, request, obj=None):

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from programs.dates import BoundedDatesMixin
+
 from .achievement_files import PROOF_ACCEPT, PROOF_FORMATS_HELP, validate_proof_file
 from .models import Achievement
 from .services import achievement_proof_url_check
@@ -14,7 +16,7 @@ class EnrollmentChoiceField(forms.ModelChoiceField):
         return f"{obj.season.program.title} · {obj.season.title}"
 
 
-class AchievementForm(forms.Form):
+class AchievementForm(BoundedDatesMixin, forms.Form):
     enrollment = EnrollmentChoiceField(label=_("Программа"), queryset=None, empty_label=None)
     title = forms.CharField(
         label=_("Название"),

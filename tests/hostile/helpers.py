@@ -60,10 +60,64 @@ def hostile_number() -> st.SearchStrategy[str]:
     )
 
 
-def hostile_date() -> st.SearchStrategy[str]:
+# Dates people and attackers type: the ends of Python's calendar (an aware year 1 or 9999 overflows when
+# converted to UTC), just outside the portal's bounds (1900–2100), years of 0 and of five digits, impossible days,
+# the Moscow clock changes (2011-03-27 02:30 did not exist, 2014-10-26 01:30 happened twice) and explicit offsets.
+DATE_TEXTS = (
+    "0001-01-01",
+    "01.01.0001",
+    "9999-12-31",
+    "31.12.9999",
+    "1899-12-31",
+    "2101-01-01",
+    "1900-01-01",
+    "2100-12-31",
+    "0000-01-01",
+    "00.00.0000",
+    "10000-01-01",
+    "99999-12-31",
+    "-0001-01-01",
+    "2020-02-30",
+    "31.02.2020",
+    "2020-13-01",
+    "1990-04-12",
+    "",
+    "сегодня",
+)
+DATETIME_TEXTS = (
+    "0001-01-01T00:00",
+    "01.01.0001 00:00",
+    "9999-12-31T23:59",
+    "31.12.9999 23:59",
+    "0001-01-01T00:00+14:00",
+    "9999-12-31T23:59-12:00",
+    "1899-12-31T23:59",
+    "2101-01-01T00:00",
+    "1900-01-01T00:00",
+    "2011-03-27T02:30",
+    "2014-10-26T01:30",
+    "2020-02-30T10:00",
+    "2020-01-01T24:00",
+    "10000-01-01T00:00",
+    "",
+)
+
+
+def _typed(moment, with_time: bool) -> st.SearchStrategy[str]:
+    """A date as the browser (ISO) or a person (ДД.ММ.ГГГГ) types it; strftime would drop a year's zeros."""
+    iso = f"{moment.year:04}-{moment.month:02}-{moment.day:02}"
+    ru = f"{moment.day:02}.{moment.month:02}.{moment.year:04}"
+    if with_time:
+        clock = f"{moment.hour:02}:{moment.minute:02}"
+        return st.sampled_from([f"{iso}T{clock}", f"{ru} {clock}", f"{iso} {clock}"])
+    return st.sampled_from([iso, ru])
+
+
+def hostile_date(*, with_time: bool = False) -> st.SearchStrategy[str]:
+    """What lands in a date (or date-time) field: any day of years 1–9999, the edges, and things not dates."""
     return st.one_of(
-        st.dates().map(lambda d: d.isoformat()),
-        st.sampled_from(["0001-01-01", "9999-12-31", "31.02.2020", "2020-13-01", "", "сегодня", "1990-04-12"]),
+        st.sampled_from(DATETIME_TEXTS + DATE_TEXTS if with_time else DATE_TEXTS),
+        st.datetimes().flatmap(lambda moment: _typed(moment, with_time)),
         hostile_text(12),
     )
 

@@ -1,0 +1,119 @@
+"""The date bounds (programs.dates) in the admin: every form, inline and list-editable field of an admin, and
+every date lookup in a changelist's query string (the date drill-down `?created_at__year=9999`, `__gte=0001-…`).
+
+One mixin on the admins' common bases, so an admin or a date field added later is covered without anyone
+remembering; tests/admin/test_admin_dates.py walks the registry to prove it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect, QueryDict
+
+from .dates import bound_date_fields, date_in_range, date_range_message, year_in_range
+
+# Transforms of a date that take a small number: (smallest, largest).
+_PARTS = {
+    "month": (1, 12),
+    "day": (1, 31),
+    "week": (1, 53),
+    "week_day": (1, 7),
+    "iso_week_day": (1, 7),
+    "quarter": (1, 4),
+    "hour": (0, 23),
+    "minute": (0, 59),
+    "second": (0, 59),
+}
+_COMPARISONS = {"exact", "gt", "gte", "lt", "lte", "in", "range"}
+
+
+def _date_field_and_lookups(model, key: str):
+    """The date field a query-string key filters on (following relations) and the lookups after it."""
+    parts = key.split("__")
+    opts = model._meta
+    for i, part in enumerate(parts):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return None, []
+        if isinstance(field, models.DateField):
+            return field, parts[i + 1 :]
+        if not field.is_relation or field.related_model is None:
+            return None, []
+        opts = field.related_model._meta
+    return None, []
+
+
+def _value_in_range(lookups: list[str], value: str) -> bool:
+    transform = lookups[0] if lookups else "exact"
+    if transform in ("year", "iso_year"):
+        return year_in_range(value.strip())
+    if transform in _PARTS:
+        low, high = _PARTS[transform]
+        value = value.strip()
+        return value.isdecimal() and len(value) <= 2 and low <= int(value) <= high
+    if transform == "date" or transform in _COMPARISONS:
+        for item in value.split(",") if lookups[-1:] in (["in"], ["range"]) else [value]:
+            try:
+                moment = forms.DateTimeField().to_python(item.strip())
+            except ValidationError:
+                continue  # not a date at all: Django refuses it as an incorrect lookup (no 500)
+            if moment is not None and not date_in_range(moment):
+                return False
+    return True
+
+
+def out_of_range_date_params(model, query: QueryDict, date_hierarchy: str | None = None) -> list[str]:
+    """The query-string keys whose date (or year, month, day) is outside the bounds or is no day at all."""
+    refused = []
+    for key in query:
+        field, lookups = _date_field_and_lookups(model, key)
+        if field is not None and not all(_value_in_range(lookups, value) for value in query.getlist(key)):
+            refused.append(key)
+    if date_hierarchy:
+        # The drill-down builds a date of its year, month and day (30 February is refused here, not by Django);
+        # a refused part takes the whole drill-down with it.
+        keys = [f"{date_hierarchy}__{part}" for part in ("year", "month", "day")]
+        year, month, day = (query.get(key) for key in keys)
+        try:
+            if year and not refused:
+                datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            refused.append(keys[0])
+        if any(key in refused for key in keys):
+            refused += [key for key in keys if key in query and key not in refused]
+    return refused
+
+
+class BoundedDatesAdminMixin:
+    """Bounds the dates of every form the admin builds, and refuses out-of-range dates in a changelist's query."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        bound_date_fields(form.base_fields)
+        return form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            bound_date_fields(formset.form.base_fields)
+            yield formset, inline
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        bound_date_fields(form.base_fields)
+        return form
+
+    def changelist_view(self, request, extra_context=None):
+        refused = out_of_range_date_params(self.model, request.GET, self.date_hierarchy)
+        if refused:
+            messages.error(request, date_range_message())
+            query = request.GET.copy()
+            for key in refused:
+                del query[key]
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().changelist_view(request, extra_context)

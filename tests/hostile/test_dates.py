@@ -1,0 +1,253 @@
+"""Every date and date-time field of every portal form under hostile dates: the year 1 and 9999 (an aware
+datetime there overflows when converted to UTC: a 500), years just outside 1900–2100, impossible days, the
+Moscow clock changes, explicit offsets. Never a 500; a refusal says why in Russian and writes nothing; what is
+saved lies within the bounds. The forms are found by walking the apps' form classes, so one added later
+without a case here fails `test_every_portal_date_field_has_a_case`."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+
+from activities.models import RouteItem
+from experts.models import Consultation, ExpertGroup, ExpertRole, GroupMember, LessonVisit, VisitMode
+from experts.services import individual_request_assign_tutor, individual_request_submit
+from participants.imports import parse_date, parse_timestamp
+from participants.models import Person, SubscriptionForm
+from programs.dates import DATE_MAX, DATE_MIN
+from programs.models import Organisation, Program
+from ratings.models import Achievement
+from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, ProgramFactory, SeasonFactory, UserFactory
+from tests.hostile.helpers import assert_russian, form_errors, hostile_date, rolled_back, row_counts
+from tests.programs.test_dates import date_fields, project_form_classes
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_bounds(value) -> bool:
+    day = value.date() if isinstance(value, datetime) else value
+    return DATE_MIN <= day <= DATE_MAX
+
+
+def _answered(client, url, data, models, saved):
+    """Posts a hostile date: a 200 with a Russian refusal and no write, or a redirect with one row in bounds."""
+    with rolled_back():
+        before = row_counts(models)
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), data
+        if response.status_code == 200:
+            assert_russian(form_errors(response))
+            assert row_counts(models) == before, data
+        else:
+            value = saved()
+            assert value is None or _in_bounds(value), (data, value)
+
+
+# --- lesson visit (experts.forms.LessonVisitForm.visited_on) -------------------------------------------------
+
+
+@pytest.fixture
+def season():
+    today = timezone.localdate()
+    return SeasonFactory(starts_on=today - timedelta(days=100), ends_on=today + timedelta(days=200))
+
+
+@pytest.fixture
+def curator(season):
+    return ExpertAssignmentFactory(season=season, role=ExpertRole.CURATOR)
+
+
+@pytest.fixture
+def member(season, curator):
+    group = ExpertGroup.objects.create(season=season, name="Группа 1", curator=curator)
+    enrollment = EnrollmentFactory(season=season)
+    GroupMember.objects.create(group=group, enrollment=enrollment)
+    return enrollment
+
+
+@given(value=hostile_date())
+def test_lesson_visit_date(client, member, curator, value):
+    client.force_login(curator.person.user)
+    url = f"{reverse('expert_visit_create')}?enrollment={member.pk}"
+    data = {"visited_on": value, "mode": VisitMode.RECORDING, "lesson": "Решение задач", "grade": "5 «А»"}
+    _answered(client, url, data, ["experts.LessonVisit"], lambda: LessonVisit.objects.latest("pk").visited_on)
+
+
+# --- consultation (experts.forms.ConsultationForm.held_at) ---------------------------------------------------
+
+
+@pytest.fixture
+def psychologist(season):
+    return ExpertAssignmentFactory(season=season, role=ExpertRole.PSYCHOLOGIST)
+
+
+@given(value=hostile_date(with_time=True))
+def test_consultation_moment(client, member, psychologist, value):
+    client.force_login(psychologist.person.user)
+    data = {"kind": "individual", "held_at": value, "topic": "Нагрузка", "participants": [member.pk]}
+    models = ["experts.Consultation"]
+    _answered(client, reverse("expert_consultation_create"), data, models, lambda: Consultation.objects.get().held_at)
+
+
+def test_consultation_at_the_year_1_is_refused_in_russian(client, member, psychologist):
+    """The issue's probe: `held_at=0001-01-01T00:00` answered 500 (OverflowError)."""
+    client.force_login(psychologist.person.user)
+    for value in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        data = {"kind": "individual", "held_at": value, "topic": "Нагрузка", "participants": [member.pk]}
+        response = client.post(reverse("expert_consultation_create"), data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["held_at"] == ["Укажите дату между 01.01.1900 и 31.12.2100."]
+        assert not Consultation.objects.exists()
+
+
+# --- the tutor's route step (activities.route_builder.RouteItemForm.planned_on) ----------------------------------
+
+
+@pytest.fixture
+def route_request():
+    season = SeasonFactory(program=ProgramFactory(kind=Program.Kind.SUBSCRIPTION))
+    item = individual_request_submit(
+        enrollment=EnrollmentFactory(season=season),
+        deficit="Дефицит",
+        topic="Проектная деятельность",
+        preferred_form=SubscriptionForm.MASTER_CLASS,
+    )
+    tutor = ExpertAssignmentFactory(season=season, role=ExpertRole.TUTOR, person__user=UserFactory())
+    individual_request_assign_tutor(requests=[item], tutor=tutor)
+    item.refresh_from_db()
+    return item
+
+
+@given(value=hostile_date())
+def test_route_step_date(client, route_request, value):
+    client.force_login(route_request.tutor.person.user)
+    data = {"form": SubscriptionForm.PRACTICUM, "title": "Разбор урока", "planned_on": value, "note": ""}
+    url = reverse("route_builder", args=[route_request.pk])
+    _answered(client, url, data, ["activities.RouteItem"], lambda: RouteItem.objects.get().planned_on)
+
+
+# --- achievement (ratings.forms_achievements.AchievementForm.happened_on) ------------------------------------
+
+
+@given(value=hostile_date())
+def test_achievement_date(client, value):
+    enrollment = EnrollmentFactory()
+    client.force_login(enrollment.person.user)
+    data = {
+        "enrollment": enrollment.pk,
+        "title": "Вебинар",
+        "kind": Achievement.Kind.WEBINAR,
+        "level": Achievement.Level.FEDERAL,
+        "result": "Ведущий",
+        "happened_on": value,
+        "proof_url": "https://webinar.example.ru/records/15",
+    }
+    models = ["ratings.Achievement"]
+    _answered(client, reverse("achievement_create"), data, models, lambda: Achievement.objects.get().happened_on)
+
+
+# --- registration (participants.forms.RegistrationForm.birth_date) -------------------------------------------
+
+
+@pytest.fixture
+def open_season():
+    return SeasonFactory(program=ProgramFactory(slug="progressive"))
+
+
+@given(value=hostile_date())
+def test_registration_birth_date(client, open_season, value):
+    season = open_season
+    school, _ = Organisation.objects.get_or_create(
+        municipality=season.program.municipality, short_name="МБОУ СОШ № 5", defaults={"name": "Школа № 5"}
+    )
+    data = {
+        "last_name": "Петрова",
+        "first_name": "Анна",
+        "middle_name": "Сергеевна",
+        "birth_date": value,
+        "email": "petrova@school5.ru",
+        "phone": "+7 900 123-45-67",
+        "organisation": str(school.pk),
+        "position": "Учитель математики",
+        "education_level": "higher",
+        "experience_years": "12",
+        "category": "first",
+        "password1": "Vernyi-Parol-2026",
+        "password2": "Vernyi-Parol-2026",
+        "consent_pd": "on",
+    }
+    url = reverse("season_register", kwargs={"slug": season.program.slug, "season_id": season.pk})
+    _answered(client, url, data, ["participants.Person"], lambda: Person.objects.latest("pk").birth_date)
+
+
+# --- completeness ------------------------------------------------------------------------------------------
+
+COVERED = {
+    "experts.forms.LessonVisitForm": {"visited_on"},
+    "experts.forms.ConsultationForm": {"held_at"},
+    "activities.route_builder.RouteItemForm": {"planned_on"},
+    "ratings.forms_achievements.AchievementForm": {"happened_on"},
+    "participants.forms.RegistrationForm": {"birth_date"},
+}
+
+
+def test_every_portal_date_field_has_a_case():
+    admin_forms = set()
+    for model_admin in admin.site._registry.values():
+        admin_forms.add(model_admin.form)
+        admin_forms.update(inline.form for inline in model_admin.inlines)
+    found = {
+        f"{cls.__module__}.{cls.__qualname__}": set(date_fields(cls))
+        for cls in project_form_classes()
+        if date_fields(cls) and cls not in admin_forms and ".admin" not in cls.__module__
+    }
+    assert found == COVERED
+
+
+@pytest.mark.parametrize("text", ["2011-03-27T02:30", "2014-10-26T01:30"])
+def test_a_moscow_clock_change_is_answered(client, member, psychologist, text):
+    client.force_login(psychologist.person.user)
+    data = {"kind": "individual", "held_at": text, "topic": "Нагрузка", "participants": [member.pk]}
+    response = client.post(reverse("expert_consultation_create"), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert_russian(form_errors(response))
+
+
+# --- spreadsheets: a date in a cell ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["01.01.0001", "0001-01-01", "31.12.9999 23:59:59", "01.01.1899", "2958465"])
+def test_an_imported_date_out_of_range_is_not_a_date(text):
+    """A registrations sheet's «0001-01-01» was saved as an aware moment (OverflowError, a 500); now the row is
+    refused with the importer's «— не дата» message like any text that is not a date."""
+    with pytest.raises(ValueError):
+        parse_timestamp(text, ZoneInfo("Europe/Moscow"))
+    with pytest.raises(ValueError):
+        parse_date(text)
+    assert parse_date("01.01.1900") == date(1900, 1, 1)
+
+
+# --- years and dates in query strings --------------------------------------------------------------------
+
+YEARS = ["1", "0", "9999", "99999", "-1", "²", "1899", "2101", "2025-13-01", "0001-01-01"]
+
+
+def test_every_page_reading_a_year_from_the_query_answers_any_year(admin_client):
+    season = SeasonFactory()
+    pages = {
+        reverse("kpi_dashboard"): ("year",),
+        reverse("admin:experts_visit_coverage", args=[season.pk]): ("year",),
+        reverse("admin:participants_professionaldevelopment_changelist"): ("year",),
+        reverse("admin:participants_competencediagnostic_changelist"): ("year",),
+        reverse("admin:programs_municipalevent_changelist"): ("year",),
+        reverse("admin:programs_organisationyearfacts_changelist"): ("year",),
+    }
+    for url, keys in pages.items():
+        for value in YEARS:
+            response = admin_client.get(url, dict.fromkeys(keys, value))
+            assert response.status_code in (200, 302, 404), (url, value, response.status_code)
