@@ -177,15 +177,20 @@ def _finish_check(job: BackgroundJob, result: imports.CheckResult, mapping: dict
             result_content=_report_csv(lines),
         )
         return
+    _finish_checked(job, rows=len(result.rows), back_url=_mapping_url())
+
+
+def _finish_checked(job: BackgroundJob, *, rows: int, back_url: str) -> None:
+    """A check without problems: the job ends with the count and a link back to the import to confirm it."""
     background_job_finish(
         job_id=job.pk,
         message=ngettext(
             "Проверка пройдена: %(n)d строка готова к импорту. Вернитесь к импорту и нажмите «Импортировать».",
             "Проверка пройдена: строк готово к импорту — %(n)d. Вернитесь к импорту и нажмите «Импортировать».",
-            len(result.rows),
+            rows,
         )
-        % {"n": len(result.rows)},
-        result_url=_mapping_url(),
+        % {"n": rows},
+        result_url=back_url,
     )
 
 
@@ -281,16 +286,7 @@ def _pd_run(job: BackgroundJob) -> None:
                     result_content=_report_csv(lines),
                 )
             else:
-                background_job_finish(
-                    job_id=job.pk,
-                    message=ngettext(
-                        "Проверка пройдена: %(n)d строка готова к импорту. Вернитесь к импорту и нажмите «Импортировать».",
-                        "Проверка пройдена: строк готово к импорту — %(n)d. Вернитесь к импорту и нажмите «Импортировать».",
-                        len(report.rows),
-                    )
-                    % {"n": len(report.rows)},
-                    result_url=reverse("admin:participants_pd_import_preview"),
-                )
+                _finish_checked(job, rows=len(report.rows), back_url=reverse("admin:participants_pd_import_preview"))
             return
         with transaction.atomic():
             locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
