@@ -82,7 +82,7 @@ def season_opens_videos_to_experts(user, submission) -> bool:
 
 
 # Not every expert of the season: a psychologist or another subject's methodist has no business with a lesson
-# unless the season says its whole team works with them (issue 16). Anyone else gets the 404 of a missing id.
+# unless the season says its whole team works with them (docs/decisions/0002-video-access.md). Anyone else gets the 404 of a missing id.
 can_view_submission_file = (
     is_submission_owner
     | rules.is_superuser

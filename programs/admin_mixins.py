@@ -1,6 +1,6 @@
 """Admin helpers every app's admin uses: a coordinator sees, offers and accepts only their own municipality's rows.
 
-Two rules hold for every staff account that is not a superuser (docs/decisions: the municipality boundary):
+Two rules hold for every staff account that is not a superuser (docs/decisions/0001-municipality-boundary.md):
 - the scope fails closed: an account without a municipality sees nothing, never everything (`admin_scope`);
 - every relation field of every admin form — select, raw-id (and the name it prints), autocomplete, inline,
   `?field=` prefill — offers and accepts only rows of the coordinator's municipality (`scope_relation_fields`,

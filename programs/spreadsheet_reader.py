@@ -2,7 +2,7 @@
 
 A 1.7 KB workbook may declare `<dimension ref="A1:XFD1048576"/>`, or hold one row numbered 1048576, or one cell in
 column XFD: openpyxl then pads every row to 16,384 columns and every missing row up to the last one, and a
-request runs for minutes (issue 16, part 3). Here the declared dimension is checked before a single row is
+request runs for minutes (docs/decisions/0004-input-bounds.md). Here the declared dimension is checked before a single row is
 read, and the sheet's XML is then walked cell by cell: the first row or cell past the limits (which a sheet may
 not declare, or declare falsely) stops the reading with a Russian message. Nothing is ever padded: a row is as
 long as its last filled cell, missing rows are not produced, and each row's XML is dropped once read, so

@@ -150,7 +150,7 @@ def test_pages_work_without_redis_and_queued_work_is_delivered_once_it_is_back(r
 
 def test_the_checkin_limit_holds_while_redis_is_down(redis):
     """The wrong-code count guards a six-digit secret: it lives in the database, so a stopped Redis forgets nothing
-    (issue 16: eight wrong codes in a row all answered «Осталось попыток: 4»)."""
+    (docs/decisions/0005-limiters.md: eight wrong codes in a row all answered «Осталось попыток: 4»)."""
     session, (enrollment,) = session_with_participants(1, starts_at=timezone.now() - timedelta(minutes=5))
     code = checkin_open(session=session, by=coordinator_of(session))
     wrong = "000000" if code != "000000" else "111111"

@@ -1,4 +1,4 @@
-"""Self-escalation through the accounts admin, by every staff role that is not a superuser (issue 16, parts 1 and 9).
+"""Self-escalation through the accounts admin, by every staff role that is not a superuser (docs/decisions/0001).
 
 Only a superuser changes anyone's municipality, role, staff or superuser flag, groups or permissions — one's own
 account included; a coordinator edits their own name, e-mail and password only. Each case posts the account's own

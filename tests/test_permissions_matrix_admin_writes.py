@@ -1,4 +1,4 @@
-"""Outsiders' writes through the admin, for every registered model (issue 16, part 9).
+"""Outsiders' writes through the admin, for every registered model (docs/decisions/0001).
 
 A coordinator of municipality B, every signed-in role that is not staff, and an anonymous visitor post against
 the rows of municipality A: the add form filled with an A row's values (A's ids in its relation fields), the

@@ -1,5 +1,5 @@
 """The intermediate pages of bulk actions and the admin's own forms choose only rows of the coordinator's
-municipality (issue 16, part 2): a tutor, an expert, a group, a season or an activity of another municipality
+municipality (docs/decisions/0001-municipality-boundary.md): a tutor, an expert, a group, a season or an activity of another municipality
 posted by id is refused with a Russian message at the field, and nothing changes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scoping fails closed (issue 16, part 1): a staff account that is not a superuser and is bound to no
+"""Scoping fails closed (docs/decisions/0001-municipality-boundary.md): a staff account that is not a superuser and is bound to no
 municipality sees nothing — in every admin list, in the autocompletes and filters, on the dashboards — where it
 used to see everything. Superusers still see everything."""
 

@@ -1,4 +1,4 @@
-"""Every relation field of every admin form offers and accepts only the coordinator's municipality (issue 16, 2).
+"""Every relation field of every admin form offers and accepts only the coordinator's municipality (docs/decisions/0001).
 
 A coordinator created an Attendance with another municipality's session and enrollment, and read names by
 stepping ids in add-page prefills (`?enrollment=443` printed the person's name in the raw-id widget). This test

@@ -151,7 +151,7 @@ def test_admin_shows_only_that_it_took_place(client, secret, season, superuser):
 def test_admin_author_with_staff_access_reads_it(client, secret, psychologist):
     user = psychologist.person.user
     user.is_staff = True
-    user.municipality = psychologist.season.program.municipality  # staff without one sees nothing (issue 16)
+    user.municipality = psychologist.season.program.municipality  # staff without one sees nothing
     user.save()
     user.groups.add(role_groups_ensure()["Координаторы"])
     client.force_login(user)

@@ -72,7 +72,7 @@ def test_management_user_of_the_municipality_does_not_see_notes(client, season, 
 def test_staff_curator_of_the_group_reads_notes(client, season, interview):
     curator = ExpertAssignmentFactory(season=season, role=ExpertRole.CURATOR)
     curator.person.user.is_staff = True
-    curator.person.user.municipality = season.program.municipality  # staff without one sees nothing (issue 16)
+    curator.person.user.municipality = season.program.municipality  # staff without one sees nothing
     curator.person.user.save()
     curator.person.user.groups.add(role_groups_ensure()["Координаторы"])
     group = ExpertGroup.objects.create(season=season, name="Группа 1", curator=curator)

@@ -298,7 +298,7 @@ def test_a_formula_in_a_professional_development_file_is_read_as_its_text(munici
     assert ProfessionalDevelopment.objects.get().course_title == row[3]
 
 
-# --- Spreadsheets whose size is a lie: bounded reading (issue 16, part 3) ----------------------------------
+# --- Spreadsheets whose size is a lie: bounded reading (docs/decisions/0004) ----------------------------------
 # Workbooks written by hand, part by part, as an attacker would: a dimension of the whole Excel grid, a lone row
 # numbered 1048576, a cell in column XFD with no dimension at all, 25,000 rows with no dimension. openpyxl padded
 # every row of such a sheet to 16,384 columns and every missing row up to the last; each is refused in Russian

@@ -1,4 +1,4 @@
-"""No self-escalation through the accounts admin (issue 16, part 1).
+"""No self-escalation through the accounts admin (docs/decisions/0001-municipality-boundary.md).
 
 A coordinator opened their own account, cleared «Муниципалитет» and saved: the account then saw every
 municipality. Only a superuser changes an account's municipality, role, flags, groups or permissions — one's own

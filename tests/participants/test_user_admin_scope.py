@@ -75,7 +75,7 @@ def test_another_municipality_s_coordinator_cannot_set_a_password(client, place)
 
 
 def test_a_coordinator_cannot_move_their_account_to_another_municipality(client, place):
-    # The municipality is not a coordinator's field at all (issue 16): the posted one is ignored.
+    # The municipality is not a coordinator's field at all: the posted one is ignored.
     me = place["other"]
     client.force_login(me)
     response = client.post(

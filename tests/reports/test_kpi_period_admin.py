@@ -85,7 +85,7 @@ def test_coordinator_cannot_take_another_municipalitys_and_errors_keep_the_input
 
 def test_management_may_take_and_compare(client, places):
     mine, _theirs = places
-    client.force_login(_staff(MANAGEMENT, User.Role.MANAGEMENT, mine))  # without one it sees nothing (issue 16)
+    client.force_login(_staff(MANAGEMENT, User.Role.MANAGEMENT, mine))  # without one it sees nothing
     response = client.post(_url("period"), {"municipality": mine.pk, "year": 2025, "half": 2, "period_label": ""})
     assert response.status_code == 302
     assert KpiSnapshot.objects.get().period == "2-е полугодие 2025"
