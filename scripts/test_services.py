@@ -181,6 +181,18 @@ def _raise_on_term(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def parallel_args(pytest_args: list[str]) -> list[str]:
+    """The whole suite runs on every core (pytest-xdist, one test file per worker at a time: a module's world is
+    built once); a run of named tests, or one that says -n or -p no:xdist itself, runs as asked.
+    TEST_WORKERS sets the number of workers (1: no xdist)."""
+    named = any(not arg.startswith("-") and ("/" in arg or arg.endswith(".py") or "::" in arg) for arg in pytest_args)
+    asked = any(arg.startswith("-n") or arg == "--numprocesses" or "xdist" in arg for arg in pytest_args)
+    workers = int(os.environ.get("TEST_WORKERS") or os.cpu_count() or 1)
+    if named or asked or workers < 2:
+        return []
+    return ["-n", str(workers), "--dist", "loadfile"]
+
+
 def main(pytest_args: list[str]) -> int:
     signal.signal(signal.SIGTERM, _raise_on_term)
     signal.signal(signal.SIGHUP, _raise_on_term)
@@ -217,7 +229,9 @@ def main(pytest_args: list[str]) -> int:
         var_dir = services.tmpdir / "var"
         (var_dir / "static").mkdir(parents=True)  # whitenoise warns on every request when STATIC_ROOT is missing
         env = {**os.environ, **services.env, "VAR_DIR": str(var_dir)}
-        result = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *pytest_args, *parallel_args(pytest_args)], cwd=BASE_DIR, env=env
+        )
         say(report)
         if result.returncode == 5:
             say("FAIL: pytest collected no tests")

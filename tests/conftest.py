@@ -1,16 +1,40 @@
+import copy
 import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connections
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    # Under pytest-xdist (scripts/test_services.py runs the whole suite on every core) each worker has its own
+    # test database (pytest-django's suffix) and here its own Redis database: one worker's cache.clear(), cache
+    # versions or queued tasks never reach the other's tests or its Celery worker.
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and django_settings.REDIS_URL:
+        _redis_database_of_worker(int(workerinput["workerid"].removeprefix("gw")) + 1)
+
+
+def _redis_database_of_worker(index: int) -> None:
+    from django.core.cache import caches
+
+    from config.celery import app
+
+    url = urlsplit(django_settings.REDIS_URL)._replace(path=f"/{index}").geturl()
+    django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = url
+    cache_settings = copy.deepcopy(django_settings.CACHES)
+    cache_settings["default"]["LOCATION"] = url
+    django_settings.CACHES = cache_settings
+    caches.__dict__.pop("settings", None)  # the handler reads CACHES once; no cache was opened before this hook
+    app.conf.broker_url = url
 
 
 def pytest_report_header(config):
