@@ -78,19 +78,26 @@ def portal_on(redis: OwnRedis, settings):
     }
     previous = app.conf.broker_url
 
-    def reset_producers():
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
     app.conf.broker_url = redis.url
-    reset_producers()
+    producers_reset()
     try:
         yield
     finally:
         app.conf.broker_url = previous
-        reset_producers()
+        producers_reset()
+
+
+def producers_reset() -> None:
+    """Close and forget this process's broker connections and producers, so the next task is sent to the broker
+    the settings name now. kombu keeps pools per broker address in a process-wide registry: a pool closed but
+    left there is handed out again, closed («Acquire on closed pool»), to the next test that sends a task."""
+    from kombu import pools
+
+    from config.celery import app
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 class Worker:

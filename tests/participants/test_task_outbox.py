@@ -8,6 +8,7 @@ from config.celery import app
 from participants.models import TaskOutbox
 from participants.task_outbox import task_enqueue, task_outbox_flush, task_outbox_prune
 from programs.models import Subject
+from tests.faults_support import producers_reset
 
 pytestmark = pytest.mark.django_db
 PING = "programs.tasks.ping"
@@ -17,10 +18,7 @@ NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there: a broker that is dow
 def _broker(url: str, options: dict) -> None:
     app.conf.broker_url = url
     app.conf.broker_transport_options = options
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    producers_reset()
 
 
 @pytest.fixture
