@@ -8,13 +8,14 @@ does not come back (the embedded filesystem broker drops it when taken; Redis on
 sweeper finds the job's lease lapsed and queues it again.
 """
 
-import time
+import json
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils import timezone
+from redis import Redis
 
 from activities.jobs_certificates import certificates_batch_start
 from activities.models import Certificate
@@ -90,11 +91,16 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path,
     try:
         second.wait_ready()
         wait_for(lambda: BackgroundJob.objects.get(pk=job.pk).is_finished, timeout=120, what="the job", worker=second)
-        time.sleep(float(VISIBILITY) + 2)  # a second delivery of the task would run by now: it must do nothing
     finally:
         second.stop()
 
     _finished_whole(job, activity, coordinator)
+    # The batch is not delivered again: no message of its task waits in the queue and none is held
+    # unacknowledged (the killed worker's delivery is the one the second worker ran and acknowledged).
+    broker = Redis.from_url(redis.url)
+    waiting = [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)]
+    assert "activities.tasks.certificates_batch_task" not in waiting, waiting
+    assert broker.hlen("unacked") == 0
     assert "certificates_batch_task" in second.log()
 
 
