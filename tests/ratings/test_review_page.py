@@ -128,6 +128,7 @@ def test_submit_scores_with_weights_and_stays_hidden_until_released(client, worl
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.SUBMITTED and review.submitted_at is not None
     assert review.total_score == Decimal("6.50")  # 3 × 1.5 + 2 × 1
+    assert "Итого: 6,50 из 6,50 баллов" in client.get(page).content.decode()  # the rubric's maximum
     assert not ReviewLock.objects.filter(submission=lesson).exists()
     lesson.refresh_from_db()
     assert lesson.status == Submission.Status.IN_REVIEW
