@@ -261,6 +261,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
                 "fields": [
                     "weight_attendance",
                     "weight_video_score",
+                    "video_score_rule",
                     "weight_achievement_municipal",
                     "weight_achievement_regional",
                     "weight_achievement_federal",

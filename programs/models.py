@@ -185,6 +185,13 @@ class ReviewRelease(models.TextChoices):
     AFTER_CHECK = "after_check", _("После проверки координатором")
 
 
+class VideoScoreRule(models.TextChoices):
+    """How a video lesson reviewed by several experts enters the rating (seed 000 §5.8 names no rule)."""
+
+    MEAN = "mean", _("Среднее опубликованных рецензий")
+    LEAD = "lead", _("Оценка ведущего эксперта — методиста")
+
+
 class Season(models.Model):
     """One run of a program (an academic year) with its own window, rules and weights."""
 
@@ -239,7 +246,26 @@ class Season(models.Model):
     issue_final_certificate = models.BooleanField(_("сертификат за завершение сезона"), default=True)
     certificate_signatory = models.CharField(_("подпись на сертификатах"), max_length=200, blank=True)
     weight_attendance = models.DecimalField(_("вес: посещаемость"), max_digits=5, decimal_places=2, default=1)
-    weight_video_score = models.DecimalField(_("вес: оценки видеоуроков"), max_digits=5, decimal_places=2, default=1)
+    weight_video_score = models.DecimalField(
+        _("баллы: видеоурок, оценённый на максимум"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text=_(
+            "Каждый видеоурок входит в рейтинг один раз: доля максимума рубрики, умноженная на это число. "
+            "Значение портала по умолчанию, можно изменить."
+        ),
+    )
+    video_score_rule = models.CharField(
+        _("оценка видеоурока в рейтинге"),
+        max_length=8,
+        choices=VideoScoreRule.choices,
+        default=VideoScoreRule.MEAN,
+        help_text=_(
+            "Если урок проверили несколько экспертов: среднее их опубликованных рецензий или оценка методиста "
+            "(пока её нет — среднее). Значение портала по умолчанию, можно изменить."
+        ),
+    )
     weight_achievement_municipal = models.DecimalField(
         _("баллы: достижение муниципального уровня"), max_digits=5, decimal_places=2, default=1
     )

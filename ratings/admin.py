@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +14,7 @@ from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_
 from programs.history_admin import AuditHistoryAdmin
 
 from .models import Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
+from .selectors import rubric_maximum
 from .services import review_reassign, reviews_release, rubric_revise
 
 
@@ -134,7 +136,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Review)
 class ReviewAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "submission__assignment__activity__season__program__municipality"
-    list_display = ["submission", "expert", "status", "total_score", "due", "started_at", "released_at"]
+    list_display = ["submission", "expert", "status", "score", "due", "started_at", "released_at"]
     list_filter = [
         "status",
         OverdueFilter,
@@ -147,6 +149,20 @@ class ReviewAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     readonly_fields = ["status", "total_score", "submitted_at", "released_at", "released_by", "due_at"]
     inlines = [ScoreInline]
     actions = ["release"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rubric_max=rubric_maximum())
+
+    @admin.display(description=_("итоговый балл"), ordering="total_score")
+    def score(self, obj):
+        if obj.total_score is None:
+            return "—"
+        if not getattr(obj, "rubric_max", None):
+            return floatformat(obj.total_score, "-2")
+        return _("%(score)s из %(max)s баллов") % {
+            "score": floatformat(obj.total_score, "-2"),
+            "max": floatformat(obj.rubric_max, "-2"),
+        }
 
     @admin.display(description=_("срок проверки"), ordering="due_at")
     def due(self, obj):

@@ -2,15 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count, OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from participants.cabinet import CabinetContext, Section, register_section
 from participants.consents import RATING_PUBLICATION
 from participants.models import Enrollment
+from programs.models import Season
 
 from .models import ParticipantRating
 
 SHOWN_STATUSES = frozenset({Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED})
+ACHIEVEMENT_WEIGHTS = (
+    "weight_achievement_municipal",
+    "weight_achievement_regional",
+    "weight_achievement_federal",
+    "weight_achievement_international",
+)
+
+
+def rule_source(season: Season, *fields: str) -> str:
+    """Where the season's setting comes from. Seed 000 §5.8 founds the rating but names no weight and no rule,
+    so a value is either the portal's default or one set for the season."""
+    if all(getattr(season, f) == Season._meta.get_field(f).get_default() for f in fields):
+        return _("значение портала по умолчанию, можно изменить")
+    return _("установлено для сезона")
+
+
+@dataclass(frozen=True)
+class RatingComponents:
+    """The season's weights beside my points: how each part of the total was counted and on whose word."""
+
+    attendance_weight: Decimal
+    attendance_source: str
+    video_weight: Decimal
+    video_source: str
+    video_rule: str
+    video_rule_source: str
+    achievement_weights: tuple[Decimal, ...]
+    achievement_source: str
+
+    @classmethod
+    def of(cls, season: Season) -> RatingComponents:
+        return cls(
+            attendance_weight=season.weight_attendance,
+            attendance_source=rule_source(season, "weight_attendance"),
+            video_weight=season.weight_video_score,
+            video_source=rule_source(season, "weight_video_score"),
+            video_rule=season.get_video_score_rule_display(),
+            video_rule_source=rule_source(season, "video_score_rule"),
+            achievement_weights=tuple(getattr(season, f) for f in ACHIEVEMENT_WEIGHTS),
+            achievement_source=rule_source(season, *ACHIEVEMENT_WEIGHTS),
+        )
 
 
 def rating_context(ctx: CabinetContext) -> dict | None:
@@ -37,6 +83,7 @@ def rating_context(ctx: CabinetContext) -> dict | None:
             "enrollment": e,
             "rating": ratings.get(e.pk),
             "ranked": (ratings[e.pk].ranked or 0) if e.pk in ratings else 0,
+            "components": RatingComponents.of(e.season),
         }
         for e in enrollments
     ]

@@ -5,20 +5,52 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from activities.models import Submission
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Person
 from programs.models import Season
 
-from .models import Review, ReviewAssignment, ReviewComment, ReviewScore
+from .models import Review, ReviewAssignment, ReviewComment, ReviewScore, RubricCriterion
+
+
+def rubric_maximum() -> Subquery:
+    """The maximum total of the review's rubric, Σ max points × weight (review_total at full marks); NULL for a
+    rubric without criteria. For a queryset of reviews."""
+    points = ExpressionWrapper(F("max_points") * F("weight"), output_field=DecimalField(max_digits=9, decimal_places=2))
+    return Subquery(
+        RubricCriterion.objects.filter(rubric_id=OuterRef("rubric_id"))
+        .order_by()
+        .values("rubric_id")
+        .annotate(m=Sum(points))
+        .values("m"),
+        output_field=DecimalField(max_digits=9, decimal_places=2),
+    )
+
+
+def rubric_maximum_of(criteria: Iterable[RubricCriterion]) -> Decimal:
+    """The same maximum over criteria already loaded."""
+    return sum((Decimal(c.max_points) * c.weight for c in criteria), Decimal(0))
 
 
 def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
-    """The released reviews of these submissions, newest first, with rubric, scored criteria and time-coded
-    comments (general remarks first, then by moment): three queries.
+    """The released reviews of these submissions, newest first, with rubric and its maximum (`rubric_max`),
+    scored criteria and time-coded comments (general remarks first, then by moment): three queries.
 
     Only released reviews: a review in progress or scored but not yet released is nobody's business but the
     experts' and the coordinator's.
@@ -28,6 +60,7 @@ def released_reviews(submissions: Sequence[Submission]) -> list[Review]:
     return list(
         Review.objects.filter(submission__in=[s.pk for s in submissions], status=Review.Status.RELEASED)
         .select_related("rubric")
+        .annotate(rubric_max=rubric_maximum())
         .prefetch_related(
             Prefetch(
                 "scores",

@@ -11,7 +11,16 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    FloatField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +31,7 @@ from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
 from participants.task_outbox import task_enqueue, task_enqueued
 from programs.history import history_bulk_record, history_context
-from programs.models import ReviewRelease, Season
+from programs.models import ReviewRelease, Season, VideoScoreRule
 from programs.signals import rows_changed
 
 from .achievement_files import validate_proof_file
@@ -39,6 +48,7 @@ from .models import (
 )
 from .rules import can_release_review
 from .rules_achievements import EXPERT_GROUP_ROLES
+from .selectors import rubric_maximum
 
 CENTS = Decimal("0.01")
 # Withdrawn and excluded participants keep their points on record but take no place in the ranking.
@@ -71,14 +81,48 @@ def _achievement_level_points(season: Season) -> dict[str, Decimal]:
     }
 
 
+def _lesson_shares(*, season: Season, enrollment_ids: Iterable[int]) -> dict[int, Decimal]:
+    """{enrollment id: Σ over its current lessons of the lesson's score as a share of the rubric maximum}.
+
+    A lesson counts once however many experts reviewed it (seed 000 §5.8: one rating of participants, and
+    the season's defaults send each lesson to the subject methodist and the curator): the mean of its released
+    reviews' shares, each review against its own rubric version's maximum; or, when the season says
+    VideoScoreRule.LEAD, the mean of its methodists' released reviews, the mean of all while none is released.
+    One query, grouped by lesson.
+    """
+    reviews = Review.objects.filter(
+        status=Review.Status.RELEASED,
+        total_score__isnull=False,
+        submission__is_current=True,
+        submission__enrollment_id__in=enrollment_ids,
+        submission__assignment__activity__season=season,
+    ).annotate(
+        # A float share: on SQLite a decimal divided by a decimal with no fraction divides as integers.
+        share=Cast("total_score", FloatField()) / Cast(NullIf(rubric_maximum(), Value(Decimal(0))), FloatField()),
+    )
+    lesson_share = Avg("share")
+    if season.video_score_rule == VideoScoreRule.LEAD:
+        lesson_share = Coalesce(Avg("share", filter=Q(expert__role=ExpertRole.METHODIST)), Avg("share"))
+    shares: dict[int, Decimal] = {}
+    for enrollment_id, share in (
+        reviews.order_by()
+        .values("submission_id", "submission__enrollment_id")
+        .annotate(lesson=lesson_share)
+        .values_list("submission__enrollment_id", "lesson")
+    ):
+        if share is not None:
+            shares[enrollment_id] = shares.get(enrollment_id, Decimal(0)) + Decimal(str(share))
+    return shares
+
+
 @transaction.atomic
 def rating_recompute(*, season: Season) -> int:
     """Recompute every participant's points and rank in the season; returns the number of rating rows.
 
-    attendance = (present + late sessions) × weight_attendance; video = the sum of released reviews' total
-    scores of current submissions × weight_video_score; achievements = Σ confirmed achievements × the season's
-    points for their level (weight_achievement_<level>). Six queries whatever the number of participants.
-    Safe to run twice.
+    attendance = (present + late sessions) × weight_attendance; video = Σ over current lessons of the lesson's
+    share of its rubric maximum (_lesson_shares) × weight_video_score; achievements = Σ confirmed achievements ×
+    the season's points for their level (weight_achievement_<level>). Six queries whatever the number of
+    participants. Safe to run twice.
     """
     enrollments = dict(Enrollment.objects.filter(season=season, status__in=RATED_STATUSES).values_list("pk", "status"))
     attended = dict(
@@ -91,18 +135,7 @@ def rating_recompute(*, season: Season) -> int:
         .annotate(n=Count("session_id", distinct=True))
         .values_list("enrollment_id", "n")
     )
-    scores = dict(
-        Review.objects.filter(
-            status=Review.Status.RELEASED,
-            total_score__isnull=False,
-            submission__is_current=True,
-            submission__enrollment_id__in=enrollments,
-            submission__assignment__activity__season=season,
-        )
-        .values("submission__enrollment_id")
-        .annotate(score=Sum("total_score"))
-        .values_list("submission__enrollment_id", "score")
-    )
+    scores = _lesson_shares(season=season, enrollment_ids=enrollments)
     achieved: dict[int, Decimal] = {}
     level_points = _achievement_level_points(season)
     for enrollment_id, level, n in (
@@ -117,7 +150,7 @@ def rating_recompute(*, season: Season) -> int:
     rows: dict[int, ParticipantRating] = {}
     for enrollment_id in enrollments:
         attendance_points = (Decimal(attended.get(enrollment_id, 0)) * season.weight_attendance).quantize(CENTS)
-        video_points = (Decimal(scores.get(enrollment_id) or 0) * season.weight_video_score).quantize(CENTS)
+        video_points = (scores.get(enrollment_id, Decimal(0)) * season.weight_video_score).quantize(CENTS)
         achievement_points = achieved.get(enrollment_id, Decimal(0)).quantize(CENTS)
         rows[enrollment_id] = ParticipantRating(
             enrollment_id=enrollment_id,

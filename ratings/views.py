@@ -28,7 +28,7 @@ from programs.pagination import window_page
 
 from .forms import QueueFilterForm, ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
-from .selectors import QueueFilters, free_for, review_queue, review_queue_rows, reviewer_for
+from .selectors import QueueFilters, free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
 
@@ -207,6 +207,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "submission": submission,
         "season": season,
         "review": review,
+        "rubric_max": rubric_maximum_of(criteria),
         "form": form,
         "lock": lock,
         "locked_by_other": locked_by_other,

@@ -1437,6 +1437,9 @@ class DemoGenerator:
                     review.return_reason = RETURN_RECOMMENDATION
             reviews.append(review)
             score_plans.append(points)
+        second, second_plans = self.second_reviews(reviews_plan, reviews, score_plans)
+        reviews += second
+        score_plans += second_plans
         with _keep_timestamps(_field(Review, "started_at")):
             reviews = self.bulk(Review, reviews, "Рецензии")
         scores = [
@@ -1452,6 +1455,48 @@ class DemoGenerator:
             by_status[r.status] += 1
         for status in Review.Status:
             self.counts[f"  — рецензии: {status.label}"] = by_status[status.value]
+        self.counts["  — видеоуроки со второй рецензией"] = len(second)
+
+    def second_reviews(self, plan, reviews, score_plans):
+        """The season's defaults send a lesson to the subject methodist and to the group's curator: about a
+        third of the released lessons (and the demo teacher's first) get the curator's review too — half of
+        them with the very same marks — so the rating shows each lesson counted once (seed 000 §5.8).
+        A random generator of its own keeps the rest of the data set as it was."""
+        rng = Random(f"{self.seed}-second-review")
+        demo_spec = self.demo["teacher@demo.ru"]
+        demo_done = False
+        added, added_plans = [], []
+        for (sub, rstatus, spec, _at, returned), first, points in zip(plan, reviews, score_plans, strict=True):
+            if rstatus != Review.Status.RELEASED or returned:
+                continue
+            is_demo = spec is demo_spec and not demo_done
+            if not is_demo and rng.random() > 0.35:
+                continue
+            curators = [
+                c
+                for c in self.season_experts[sub.enrollment.season_id].get(ExpertRole.CURATOR, [])
+                if c != first.expert
+            ]
+            if not curators:
+                continue
+            demo_done = demo_done or is_demo
+            same = is_demo or rng.random() < 0.5
+            marks = [(c, p if same else max(0, min(c.max_points, p + rng.choice((-1, 0, 1))))) for c, p in points]
+            review = Review(
+                submission=sub,
+                expert=rng.choice(curators),
+                rubric=first.rubric,
+                status=Review.Status.RELEASED,
+                started_at=first.started_at,
+                submitted_at=first.submitted_at,
+                released_at=first.released_at,
+                total_score=sum((Decimal(p) * c.weight for c, p in marks), Decimal(0)).quantize(Decimal("0.01")),
+                strengths=rng.choice(STRENGTHS),
+                recommendations=rng.choice(RECOMMENDATIONS),
+            )
+            added.append(review)
+            added_plans.append(marks)
+        return added, added_plans
 
     # --- quarterly feedback --------------------------------------------------------------------------
     def create_feedback(self) -> None:

@@ -65,7 +65,7 @@ def test_released_feedback_is_shown_with_scores_and_the_rubric_version(client, r
     assert "Постановка цели урока" in html and "3 из 3" in html and "2 из 3" in html
     assert "Цель сформулирована с учениками" in html
     assert "Чёткая постановка цели" in html and "Больше самостоятельной работы учеников" in html
-    assert "Итого баллов: 5,00" in html or "Итого баллов: 5.00" in html
+    assert "Итого: 5 из 6 баллов" in html
 
 
 def test_released_feedback_lists_the_time_coded_comments_general_remarks_first(client, review):

@@ -18,6 +18,7 @@ from tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
     ReviewFactory,
+    RubricCriterionFactory,
     SeasonFactory,
     SessionFactory,
     SubmissionFactory,
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def season():
-    return SeasonFactory(weight_attendance=Decimal("2"), weight_video_score=Decimal("0.5"))
+    # A lesson at the maximum of the 10-point rubric below earns 5: one point of a review is worth 0.5.
+    return SeasonFactory(weight_attendance=Decimal("2"), weight_video_score=Decimal("5"))
 
 
 def _attend(enrollment, sessions, statuses):
@@ -41,7 +43,9 @@ def _attend(enrollment, sessions, statuses):
 
 def _review(enrollment, assignment, score, status=Review.Status.RELEASED, *, current=True, version=1):
     submission = SubmissionFactory(assignment=assignment, enrollment=enrollment, is_current=current, version=version)
-    return ReviewFactory(submission=submission, total_score=Decimal(score), status=status)
+    program = assignment.activity.season.program
+    rubric = program.rubrics.first() or RubricCriterionFactory(rubric__program=program, max_points=10).rubric
+    return ReviewFactory(submission=submission, rubric=rubric, total_score=Decimal(score), status=status)
 
 
 def _rating(enrollment):
@@ -60,14 +64,14 @@ def test_points_and_competition_ranks_worked_by_hand(season):
     applied = EnrollmentFactory(season=season, status=Enrollment.Status.APPLIED)
     completed = EnrollmentFactory(season=season, status=Enrollment.Status.COMPLETED)
 
-    # Anna: present, late, absent, excused → 2 sessions × 2 = 4; video 10 + 6 = 16 × 0.5 = 8 → 12.
+    # Anna: present, late, absent, excused → 2 sessions × 2 = 4; video (10/10 + 6/10) × 5 = 8 → 12.
     _attend(anna, sessions, [P, L, A, E])
     _review(anna, video1, "10")
     _review(anna, video2, "6")
-    # Boris: 4 sessions × 2 = 8; video 8 × 0.5 = 4 → 12 (ties with Anna).
+    # Boris: 4 sessions × 2 = 8; video 8/10 × 5 = 4 → 12 (ties with Anna).
     _attend(boris, sessions, [P, P, P, P])
     _review(boris, video1, "8")
-    # Vera: 1 session × 2 = 2; an unreleased review and an old version count nothing; current 4 × 0.5 = 2 → 4.
+    # Vera: 1 session × 2 = 2; an unreleased review and an old version count nothing; current 4/10 × 5 = 2 → 4.
     _attend(vera, sessions, [L])
     _review(vera, video1, "9", status=Review.Status.SUBMITTED)
     _review(vera, video2, "20", current=False, version=1)

@@ -128,6 +128,7 @@ def test_submit_scores_with_weights_and_stays_hidden_until_released(client, worl
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.SUBMITTED and review.submitted_at is not None
     assert review.total_score == Decimal("6.50")  # 3 × 1.5 + 2 × 1
+    assert "Итого: 6,50 из 6,50 баллов" in client.get(page).content.decode()  # the rubric's maximum
     assert not ReviewLock.objects.filter(submission=lesson).exists()
     lesson.refresh_from_db()
     assert lesson.status == Submission.Status.IN_REVIEW
@@ -154,10 +155,12 @@ def test_release_on_submit_shows_the_feedback_and_recomputes_the_rating(
     assert review.status == Review.Status.RELEASED and review.released_at and review.released_by is None
     lesson.refresh_from_db()
     assert lesson.status == Submission.Status.REVIEWED
-    assert ParticipantRating.objects.get(enrollment=lesson.enrollment).video_points == Decimal("6.50")
+    # Full marks (6.5 of 6.5): the lesson earns the season's points for a lesson at the maximum (seed 000 §5.8).
+    assert ParticipantRating.objects.get(enrollment=lesson.enrollment).video_points == world.season.weight_video_score
     client.force_login(lesson.enrollment.person.user)
     html = client.get(reverse("video_assignment", args=[lesson.assignment_id])).content.decode()
     assert "Отзыв экспертов" in html and "Живой диалог" in html and "Разнообразные приёмы" in html
+    assert "Итого: 6,50 из 6,50 баллов" in html
 
 
 def test_save_and_next_opens_the_next_lesson_the_expert_may_take(client, world, lesson, page):

@@ -84,3 +84,10 @@ def test_overdue_filter_and_flag(client, world):
     assert "просрочена" in response.content.decode()
     response = client.get(reverse("admin:ratings_review_changelist"), {"overdue": "no"})
     assert [r.pk for r in response.context["cl"].result_list] == [on_time.pk]
+
+
+def test_the_list_shows_each_score_out_of_its_rubric_maximum(client, world):
+    scored(world)  # 3 × 1.5 + 2 × 1 of a rubric whose maximum is the same
+    client.force_login(coordinator(world.season.program.municipality))
+    html = client.get(reverse("admin:ratings_review_changelist")).content.decode()
+    assert "6,50 из 6,50 баллов" in html

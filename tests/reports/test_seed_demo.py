@@ -193,6 +193,12 @@ def test_district_scale_builds_a_consistent_demo(client):
     assert teacher.status == S.ACTIVE
     assert teacher.attendance.exists()
     assert Review.objects.filter(submission__enrollment=teacher, status=Review.Status.RELEASED).exists()
+    # Lessons reviewed by the methodist and the curator (the season's defaults), the demo teacher's too; the
+    # rating counts each once (seed 000 §5.8).
+    released = Review.objects.filter(status=Review.Status.RELEASED).order_by().values("submission_id")
+    double = released.annotate(n=Count("pk")).filter(n=2).values_list("submission_id", flat=True)
+    assert double and not released.annotate(n=Count("pk")).filter(n__gt=2).exists()
+    assert Submission.objects.filter(pk__in=list(double), enrollment=teacher).exists()
 
     # Quarterly feedback: only from people who were active, pulse answers on the 1–5 scale, and the demo
     # teacher still has this quarter's questions to answer in the cabinet.
