@@ -120,3 +120,20 @@ rules.add_perm("experts.view_group_page", can_view_group)
 rules.add_perm("experts.read_interview_notes", can_read_interview_notes)
 rules.add_perm("experts.log_visit", can_log_visit)
 rules.add_perm("experts.read_consultation_content", can_read_consultation_content)
+
+
+# --- The participants' chat (seed 000 §4.4, §5.7; appendix: the technical specialist runs the chat) -----------
+
+
+@rules.predicate
+def is_season_tech_specialist(user, obj) -> bool:
+    """An active technical specialist of the season (of a season or an enrollment)."""
+    season = _season_of(obj)
+    return season is not None and _has_assignment(user, season.pk, ExpertRole.TECH_SPECIALIST)
+
+
+# The chat's members page and confirmation: the season's technical specialist, the season's coordinators and the
+# portal's administrators (as on the attendance pages).
+can_confirm_chat_membership = is_season_tech_specialist | is_season_coordinator | rules.is_superuser
+
+rules.add_perm("experts.confirm_chat_membership", can_confirm_chat_membership)

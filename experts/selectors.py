@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from participants.models import Enrollment, Person
@@ -198,3 +198,20 @@ def person_consultations(person) -> list[Consultation]:
         .order_by("-held_at", "-pk")
         .distinct()
     )
+
+
+def season_chat_members(season) -> list[Enrollment]:
+    """The season's active participants for the chat page (seed 000 §4.4): those still to confirm first (a claim
+    waiting, then nothing said), then the confirmed; with person, organisation and who confirmed. One query."""
+    rows = (
+        Enrollment.objects.filter(season=season, status=Enrollment.Status.ACTIVE)
+        .select_related("person__organisation", "chat_join_confirmed_by__person")
+        .order_by(
+            F("chat_joined_at").asc(nulls_first=True),
+            F("chat_join_claimed_at").asc(nulls_last=True),
+            "person__last_name",
+            "person__first_name",
+            "pk",
+        )
+    )
+    return list(rows)

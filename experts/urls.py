@@ -32,3 +32,8 @@ urlpatterns += [
     path("expert/requests/", views.tutor_request_list, name="tutor_requests"),
     path("expert/requests/<int:pk>/", views.tutor_request_detail, name="tutor_request_detail"),
 ]
+
+# The participants' chat: the technical specialist confirms membership (seed 000 §4.4).
+urlpatterns += [
+    path("expert/chat/<int:season_id>/", views.chat_members, name="expert_chat_members"),
+]

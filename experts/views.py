@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.models import Enrollment
 from participants.selectors import person_for_user
-from programs.models import Program
+from participants.services_chat import chat_membership_confirm
+from programs.models import Program, Season
 
 from .forms import (
     ConsultationForm,
@@ -22,7 +23,14 @@ from .forms import (
     TutorRequestStatusForm,
 )
 from .models import Consultation, ExpertAssignment, ExpertGroup, ExpertRole, IndividualRequest
-from .rules import can_log_visit, is_consultation_author, is_group_curator, is_season_coordinator, is_season_methodist
+from .rules import (
+    can_confirm_chat_membership,
+    can_log_visit,
+    is_consultation_author,
+    is_group_curator,
+    is_season_coordinator,
+    is_season_methodist,
+)
 from .rules_mentoring import is_request_tutor
 from .selectors import (
     OVERDUE_SHARE,
@@ -31,6 +39,7 @@ from .selectors import (
     expert_visits,
     group_members_with_results,
     person_expert_assignments,
+    season_chat_members,
     season_today,
 )
 from .selectors_tutor_mentor import (
@@ -52,6 +61,9 @@ from .services import (
     lesson_visit_log,
 )
 from .workspace import WorkspaceContext, workspace_panels
+
+# One confirmation covers at most a season's worth of participants (the guidance's 150, with room to spare).
+CHAT_CONFIRM_MAX = 1000
 
 
 def _my_requests_url() -> str:
@@ -395,3 +407,38 @@ def tutor_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     context = {"item": item, "is_tutor": is_tutor, "form": form, "route_due_days": ROUTE_DUE_DAYS}
     return render(request, "experts/requests/detail.html", context)
+
+
+# --- The participants' chat (seed 000 §4.4, §5.7) -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_members(request: HttpRequest, season_id: int) -> HttpResponse:
+    """The season's participants with their chat membership: «сообщил(а)», «подтверждено» or nothing yet. The
+    technical specialist (who runs the chat) or a coordinator of the season confirms the ones ticked."""
+    season = get_object_or_404(Season.objects.select_related("program"), pk=season_id)
+    if not can_confirm_chat_membership(request.user, season):
+        raise Http404
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("enrollment") if v.isdigit()][:CHAT_CONFIRM_MAX]
+        chosen = Enrollment.objects.filter(season=season, pk__in=ids)
+        if not ids:
+            messages.error(request, _("Отметьте участников, чьё вступление в чат вы подтверждаете."))
+        else:
+            confirmed, skipped = chat_membership_confirm(enrollments=chosen, by=request.user)
+            if confirmed:
+                messages.success(request, _("Вступление в чат подтверждено: %(n)s.") % {"n": confirmed})
+            for enrollment, why in skipped:
+                messages.warning(
+                    request, _("%(person)s: не подтверждено — %(why)s.") % {"person": enrollment.person, "why": why}
+                )
+        return redirect("expert_chat_members", season_id=season.pk)
+    members = season_chat_members(season)
+    context = {
+        "season": season,
+        "members": members,
+        "claimed": sum(1 for m in members if m.chat_joined_at is None and m.chat_join_claimed_at is not None),
+        "confirmed": sum(1 for m in members if m.chat_joined_at is not None),
+    }
+    return render(request, "experts/chat/members.html", context)

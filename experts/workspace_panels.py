@@ -80,3 +80,33 @@ register_panel(
         order=40,
     )
 )
+
+
+def _chat_context(ctx: WorkspaceContext) -> dict | None:
+    """The technical specialist's seasons with how many participants wait for their chat membership to be
+    confirmed (seed 000 §4.4). One query."""
+    specialists = ctx.with_role(ExpertRole.TECH_SPECIALIST)
+    if not specialists:
+        return None
+    seasons = {a.season_id: a.season for a in specialists}
+    counts = {
+        row["season_id"]: row
+        for row in Enrollment.objects.filter(season_id__in=list(seasons), status=Enrollment.Status.ACTIVE)
+        .values("season_id")
+        .order_by()
+        .annotate(
+            total=Count("pk"),
+            waiting=Count("pk", filter=Q(chat_joined_at__isnull=True, chat_join_claimed_at__isnull=False)),
+            confirmed=Count("pk", filter=Q(chat_joined_at__isnull=False)),
+        )
+    }
+    rows = [
+        {"season": season, **counts.get(pk, {"total": 0, "waiting": 0, "confirmed": 0})}
+        for pk, season in sorted(seasons.items())
+    ]
+    return {"rows": rows}
+
+
+register_panel(
+    Panel(key="experts.chat", template="experts/chat/_workspace_panel.html", context=_chat_context, order=45)
+)

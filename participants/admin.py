@@ -50,6 +50,7 @@ from .models import (
 )
 from .retention import erasure_request_carry_out, retention_due_people, withdrawal_erasures_due
 from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
+from .services_chat import chat_membership_confirm
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
 IMPORT_PERMISSIONS = ("participants.add_person", "participants.add_enrollment")
@@ -260,8 +261,11 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     date_hierarchy = "applied_at"
     autocomplete_fields = ["person"]
     inlines = [StatusChangeInline]
-    actions = ["approve", "reject", "exclude_from_program", "reinstate", "complete"]
+    actions = ["approve", "reject", "exclude_from_program", "reinstate", "complete", "confirm_chat_membership"]
     change_list_template = "admin/participants/enrollment/change_list.html"
+    # Chat membership (seed 000 §4.4) changes only through its service: the teacher's claim in the cabinet, the
+    # confirmation by the technical specialist's page or the action below — each records who and when.
+    readonly_fields = ["chat_join_claimed_at", "chat_joined_at", "chat_join_confirmed_by"]
 
     # --- Import of a Google Form export: upload → column mapping and preview → all-or-nothing import ---
 
@@ -517,6 +521,17 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     @admin.action(description=_("Отметить: программа завершена"))
     def complete(self, request, queryset):
         self._apply(request, queryset, Enrollment.Status.COMPLETED, _("Программа завершена"))
+
+    @admin.action(description=_("Подтвердить вступление в информационный чат"), permissions=["change"])
+    def confirm_chat_membership(self, request, queryset):
+        confirmed, skipped = chat_membership_confirm(enrollments=queryset, by=request.user)
+        self.message_user(request, _("Вступление в чат подтверждено: %(n)s.") % {"n": confirmed}, messages.SUCCESS)
+        for enrollment, why in skipped:
+            self.message_user(
+                request,
+                _("%(person)s: не подтверждено — %(why)s.") % {"person": enrollment.person, "why": why},
+                messages.WARNING,
+            )
 
 
 # --- Methodical Subscription ---------------------------------------------------------------------------

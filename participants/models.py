@@ -174,7 +174,18 @@ class Enrollment(models.Model):
     status = models.CharField(_("статус"), max_length=16, choices=Status.choices, default=Status.APPLIED)
     applied_at = models.DateTimeField(_("заявка подана"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("статус изменён"), default=timezone.now)
-    chat_joined_at = models.DateTimeField(_("вступил в чат"), null=True, blank=True)
+    # Seed 000 §4.4: joining the participants' chat. The teacher says so (claimed); the season's technical specialist
+    # or a coordinator confirms. chat_joined_at is the confirmed membership — the one the exclusion rule reads.
+    chat_join_claimed_at = models.DateTimeField(_("сообщил(а) о вступлении в чат"), null=True, blank=True)
+    chat_joined_at = models.DateTimeField(_("вступление в чат подтверждено"), null=True, blank=True)
+    chat_join_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто подтвердил вступление в чат"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     preferred_format = models.CharField(_("выбранный формат обучения"), max_length=200, blank=True)
 
     history = AuditHistory(

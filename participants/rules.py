@@ -56,3 +56,15 @@ def carries_out_erasures(user) -> bool:
 
 
 rules.add_perm("participants.carry_out_erasure", carries_out_erasures | rules.is_superuser)
+
+
+@rules.predicate
+def is_enrollment_owner(user, enrollment) -> bool:
+    """The participant of the enrollment themselves (their account), nobody on their behalf."""
+    if enrollment is None or not user.is_authenticated:
+        return False
+    return enrollment.person.user_id == user.pk
+
+
+# «Я вступил(а) в чат» (seed 000 §4.4) is said by the participant alone; a superuser confirms, not claims.
+rules.add_perm("participants.claim_chat_membership", is_enrollment_owner)

@@ -103,6 +103,9 @@ def _status_emails(changes: Iterable[tuple[Enrollment, str]], to_status: str, re
             "program": enrollment.season.program,
             "reason": reason.strip(),
             "cabinet_url": _absolute(site_url, reverse("cabinet")),
+            # Seed 000 §4.4: joining the participants' chat is a condition of taking part.
+            "chat_url": enrollment.season.chat_url,
+            "chat_service": enrollment.season.chat_service_name,
         }
         if to_status == S.ACTIVE and from_status == S.APPLIED:
             messages.append(_email("enrollment_approved", address, context))

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("cabinet/feedback/<int:enrollment_id>/", views.feedback_answer, name="feedback_answer"),
     path("cabinet/programs/<int:enrollment_id>/withdraw/", views.enrollment_withdraw_view, name="enrollment_withdraw"),
+    path("cabinet/programs/<int:enrollment_id>/chat/", views.enrollment_chat_claim, name="enrollment_chat_claim"),
     path("cabinet/my-data/", views.my_data, name="my_data"),
     path("cabinet/my-data/download/", views.my_data_download, name="my_data_download"),
     path("cabinet/my-data/erase/", views.my_data_erase, name="my_data_erase"),

@@ -39,6 +39,7 @@ from .forms import (
 )
 from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, SchoolApplication
 from .retention import withdrawal_erase_by, withdrawal_erasure_pending
+from .rules import is_enrollment_owner
 from .selectors import cabinet_person_enrollments, person_for_user
 from .services import (
     consent_set,
@@ -51,6 +52,7 @@ from .services import (
     school_application_check,
     school_application_submit,
 )
+from .services_chat import chat_join_claim
 from .throttling import mail_request_allowed, sign_in_lockouts_clear
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
@@ -247,6 +249,24 @@ def enrollment_withdraw_view(request, enrollment_id: int):
             )
             return redirect(reverse("cabinet") + "#cabinet-participation")
     return render(request, "participants/withdraw/confirm.html", {"enrollment": enrollment, "form": form})
+
+
+@login_required
+@require_POST
+def enrollment_chat_claim(request, enrollment_id: int):
+    """«Я вступил(а) в чат» (seed 000 §4.4): the participant's own word, confirmed later by the technical specialist."""
+    enrollment = Enrollment.objects.select_related("person", "season").filter(pk=enrollment_id).first()
+    if not is_enrollment_owner(request.user, enrollment):  # someone else's enrollment exists for nobody else
+        raise Http404
+    try:
+        chat_join_claim(enrollment=enrollment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Спасибо! Технический специалист проверит, что вы в чате, и подтвердит вступление.")
+        )
+    return redirect(f"{reverse('cabinet')}#chat-{enrollment.pk}")
 
 
 def _my_person(request):

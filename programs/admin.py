@@ -247,6 +247,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
                     "exclusion_policy",
                     "exclude_on_unexcused_absence",
                     "exclude_on_missed_video",
+                    "chat_url",
                     "chat_join_days",
                     "default_attendance_status",
                     "video_max_size_mb",

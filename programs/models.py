@@ -180,6 +180,43 @@ def validate_reminder_offsets(value: str) -> None:
     parse_reminder_offsets(value)
 
 
+# The participants' information chat (seed 000 §4.4, §5.7) lives in one of the messengers Russian schools use.
+CHAT_SERVICES = {
+    "ВКонтакте": ("vk.com", "vk.ru", "vk.me"),
+    "Telegram": ("t.me", "telegram.me"),
+    "Max": ("max.ru",),
+    "Сферум": ("sferum.ru",),
+}
+
+
+def chat_service(url: str) -> str:
+    """The messenger a chat link leads to («Telegram»…), or "" when its host is none of CHAT_SERVICES'."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme != "https" or not host:
+        return ""
+    for service, domains in CHAT_SERVICES.items():
+        if any(host == domain or host.endswith("." + domain) for domain in domains):
+            return service
+    return ""
+
+
+def validate_chat_url(value: str) -> None:
+    if value and not chat_service(value):
+        raise ValidationError(
+            _(
+                "Ссылка на чат должна вести в ВКонтакте (vk.com, vk.me), Telegram (t.me), Max (max.ru) или "
+                "Сферум (sferum.ru) и начинаться с https://."
+            ),
+            code="chat_host",
+        )
+
+
 class ReviewRelease(models.TextChoices):
     ON_SUBMIT = "on_submit", _("Сразу после оценки эксперта")
     AFTER_CHECK = "after_check", _("После проверки координатором")
@@ -235,6 +272,16 @@ class Season(models.Model):
     exclude_on_missed_video = models.BooleanField(_("исключать за видеоурок, не сданный в срок"), default=True)
     chat_join_days = models.PositiveSmallIntegerField(
         _("дней на вступление в чат"), null=True, blank=True, help_text=_("Пусто — правило не применяется")
+    )
+    chat_url = models.URLField(
+        _("ссылка на информационный чат участников"),
+        max_length=300,
+        blank=True,
+        validators=[validate_chat_url],
+        help_text=_(
+            "Чат во ВКонтакте, Telegram, Max или Сферуме (приказ № 643-од, п. 4.4, 5.7). Ссылку получают "
+            "утверждённые участники в письме и в личном кабинете."
+        ),
     )
     default_attendance_status = models.CharField(
         _("отметка по умолчанию после занятия"),
@@ -350,6 +397,10 @@ class Season(models.Model):
 
     def __str__(self):
         return f"{self.program} — {self.title}"
+
+    @property
+    def chat_service_name(self) -> str:
+        return chat_service(self.chat_url)
 
     def clean(self):
         errors = {}

@@ -32,3 +32,20 @@ can_release_review = rules.is_superuser | is_review_coordinator
 
 rules.add_perm("ratings.review_submission", can_review_submission)
 rules.add_perm("ratings.release_review", can_release_review)
+
+
+@rules.predicate
+def is_review_teacher(user, review) -> bool:
+    """The teacher whose video lesson the review is of, once it is published or returned to them; a review in
+    progress or awaiting the coordinator is nobody's business but the experts'."""
+    from .models import Review
+
+    if review is None or not user.is_authenticated:
+        return False
+    if review.status not in (Review.Status.RELEASED, Review.Status.RETURNED):
+        return False
+    return review.submission.enrollment.person.user_id == user.pk
+
+
+# The predicate itself in the view, not has_perm: a superuser reads feedback in the admin, not as the teacher.
+rules.add_perm("ratings.read_review_feedback", is_review_teacher)

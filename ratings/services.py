@@ -46,6 +46,7 @@ from .models import (
     Rubric,
     RubricCriterion,
 )
+from .review_notices import reviews_notify_teachers
 from .rules import can_release_review
 from .rules_achievements import EXPERT_GROUP_ROLES
 from .selectors import rubric_maximum
@@ -485,6 +486,7 @@ def review_return(*, review: Review, expert: ExpertAssignment, reason: str) -> R
     review.save(update_fields=["status", "return_reason", "released_at"])
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.RETURNED)
     ReviewLock.objects.filter(submission=submission).delete()
+    reviews_notify_teachers(reviews=[review])
     return review
 
 
@@ -509,6 +511,7 @@ def _release(reviews: Sequence[Review], *, by: User | None, now: datetime) -> No
     for season_id in sorted(season_ids):
         # Once per season per transaction, however many reviews or other inputs change in it.
         rating_recompute_schedule(season_id=season_id)
+    reviews_notify_teachers(reviews=reviews)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from programs.pagination import window_page
 
 from .forms import QueueFilterForm, ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
+from .rules import is_review_teacher
 from .selectors import QueueFilters, free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
@@ -265,3 +266,17 @@ def _save(request, form: ReviewForm, review: Review, expert: ExpertAssignment, s
             return redirect("review_page", pk=following.pk)
         messages.info(request, _("В очереди больше нет видеоуроков, которые можно взять."))
     return redirect("review_queue")
+
+
+@login_required
+def review_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link in the teacher's notification: their video lesson's page, at the experts' feedback.
+
+    Someone else's review, or one not yet published to the teacher, answers 404 as if it did not exist.
+    """
+    review = (
+        Review.objects.select_related("submission__enrollment__person", "submission__assignment").filter(pk=pk).first()
+    )
+    if not is_review_teacher(request.user, review):
+        raise Http404
+    return redirect(reverse("video_assignment", args=[review.submission.assignment_id]) + "#feedback-title")

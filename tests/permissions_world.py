@@ -210,7 +210,12 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
     town, elsewhere = MunicipalityFactory(), MunicipalityFactory()
     school = OrganisationFactory(municipality=town, short_name=SCHOOL_NAME)
     other_school = OrganisationFactory(municipality=town, short_name=OTHER_SCHOOL_NAME)
-    season_a = SeasonFactory(program__municipality=town, review_by_subject_methodist=True, review_by_curator=True)
+    season_a = SeasonFactory(
+        program__municipality=town,
+        review_by_subject_methodist=True,
+        review_by_curator=True,
+        chat_url="https://t.me/+season_a_chat",
+    )
     season_b = SeasonFactory(program__municipality=elsewhere)
     subscription = SeasonFactory(program__municipality=town, program__kind=Program.Kind.SUBSCRIPTION)
     maths, physics = SubjectFactory(name="Математика"), SubjectFactory(name="Физика")

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from activities.models import RouteItem, Submission
 from experts.models import IndividualRequest
+from participants.models import Enrollment
 from programs.models import Season
 from ratings.models import Achievement
 from tests import permissions_world
@@ -84,6 +85,13 @@ def _code_given(w: World) -> bool:
     return bool(w.session.checkin_code)
 
 
+def _chat_confirmed(w: World) -> bool:
+    return Enrollment.objects.get(pk=w.enrollment.pk).chat_joined_at is not None
+
+
+CHAT_CONFIRMERS = {"tech_specialist", COORDINATOR, "superuser"}  # season A's technical specialist
+
+
 def _request_in_work(w: World) -> bool:
     return IndividualRequest.objects.get(pk=w.request.pk).status == IndividualRequest.Status.IN_WORK
 
@@ -120,6 +128,22 @@ CASES = [
         shows=((SESSION_TITLE, frozenset(ATTENDANCE)),),
     ),
     Case("session_attendance", url("session_attendance", session_pk), "get", ok(ATTENDANCE)),
+    # The season's chat members (seed 000 §4.4): its technical specialist and coordinators confirm membership.
+    Case(
+        "expert_chat_members",
+        url("expert_chat_members", lambda w: w.season_a.pk),
+        "get",
+        ok(CHAT_CONFIRMERS),
+        shows=((TEACHER_NAME, frozenset(CHAT_CONFIRMERS)),),
+    ),
+    Case(
+        "expert_chat_members_post",
+        url("expert_chat_members", lambda w: w.season_a.pk),
+        "post",
+        ok(CHAT_CONFIRMERS, 302),
+        data=lambda w: {"enrollment": [w.enrollment.pk]},
+        effect=_chat_confirmed,
+    ),
     Case(
         "session_attendance_all_present",
         url("session_attendance_all_present", session_pk),
@@ -337,6 +361,7 @@ def test_get_on_an_action_is_405(client, world, name, address, role):
         ("review_page", url("review_page", 999_999)),
         ("session_attendance", url("session_attendance", 999_999)),
         ("expert_group", url("expert_group", 999_999)),
+        ("expert_chat_members", url("expert_chat_members", 999_999)),
         ("expert_consultation", url("expert_consultation", 999_999)),
         ("tutor_request_detail", url("tutor_request_detail", 999_999)),
         ("route_builder", url("route_builder", 999_999)),

@@ -76,6 +76,10 @@ def _register_url(w: World) -> str:
 # --- What a POST changes -----------------------------------------------------------------------------------------
 
 
+def _chat_claimed(w: World) -> bool:
+    return Enrollment.objects.get(pk=w.enrollment.pk).chat_join_claimed_at is not None
+
+
 def _notification_read(w: World) -> bool:
     return Notification.objects.filter(pk=w.other["notification"].pk, read_at__isnull=False).exists()
 
@@ -224,6 +228,16 @@ CASES = [
     Case("video_assignment", url("video_assignment", lambda w: w.submission.assignment_id), "get", ok(OWNER)),
     Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
     Case("feedback_answer", url("feedback_answer", lambda w: w.enrollment.pk), "get", ok(OWNER)),
+    Case(
+        "enrollment_chat_claim",
+        url("enrollment_chat_claim", lambda w: w.enrollment.pk),
+        "post",
+        ok(OWNER, 302),
+        effect=_chat_claimed,
+    ),
+    # A review's link in the teacher's notification: the world's review is another teacher's and not yet published,
+    # so it exists for nobody (its own teacher following a published one: tests/ratings/test_review_notices.py).
+    Case("review_feedback", url("review_feedback", lambda w: w.other["review"].pk), "get", {}),
     Case("enrollment_withdraw", url("enrollment_withdraw", lambda w: w.enrollment.pk), "get", ok(OWNER)),
     Case(
         "enrollment_withdraw_post",
@@ -357,6 +371,7 @@ def test_permission(client, world, files, case: Case, role: str):
         ("notification_read", url("notification_read", 999_999), "teacher"),
         ("feedback_answer", url("feedback_answer", 999_999), "teacher"),
         ("video_assignment", url("video_assignment", 999_999), "teacher"),
+        ("review_feedback", url("review_feedback", 999_999), "teacher"),
         ("session_checkin", url("session_checkin", 999_999), "teacher"),
         ("achievement_edit", url("achievement_edit", 999_999), "teacher"),
         ("kpi_detail", url("kpi_detail", "no-such-kpi"), MANAGER),

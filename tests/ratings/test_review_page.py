@@ -149,8 +149,11 @@ def test_release_on_submit_shows_the_feedback_and_recomputes_the_rating(
             client.post(page, full(world, action="submit"))
     finally:
         celery_app.conf.task_always_eager = eager
-    # The rating recomputation (the KPI cache's version bump is reports' own after-commit work).
-    assert len([c for c in callbacks if c is not kpi_data_changed]) == 1
+    # The rating recomputation and the wake-up of the e-mail sender for the teacher's letter (the KPI cache's
+    # version bump is reports' own after-commit work).
+    queued = [c for c in callbacks if c is not kpi_data_changed]
+    assert len(queued) == 2
+    assert sum(getattr(c, "__qualname__", "").startswith("_deliver_on_commit") for c in queued) == 1
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.RELEASED and review.released_at and review.released_by is None
     lesson.refresh_from_db()

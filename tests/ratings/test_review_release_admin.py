@@ -47,8 +47,11 @@ def test_coordinator_releases_and_the_teacher_then_sees_it(client, world, django
         response = release(client, [review, draft])
     html = response.content.decode()
     assert "Опубликована 1 рецензия" in html and "опубликовать можно только выставленную оценку" in html
-    # The season's rating recomputation, queued after the commit (besides reports' KPI cache version bump).
-    assert len([c for c in callbacks if c is not kpi_data_changed]) == 1
+    # After the commit (besides reports' KPI cache version bump): the season's rating recomputation, and the
+    # wake-up of the e-mail sender for the teacher's «оценка опубликована» letter.
+    queued = [c for c in callbacks if c is not kpi_data_changed]
+    assert len(queued) == 2
+    assert sum(getattr(c, "__qualname__", "").startswith("_deliver_on_commit") for c in queued) == 1
     review.refresh_from_db()
     draft.refresh_from_db()
     assert review.status == Review.Status.RELEASED and review.released_by == user and review.released_at

@@ -1,0 +1,109 @@
+"""Telling the teacher that a review of their video lesson was published or sent back for revision.
+
+Called by the release and return services inside their transaction; the notification rows are the e-mail
+outbox (participants.notifications), and the dedupe key makes each message once-only per review, so a
+release repeated by a coordinator or a job never tells the teacher twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from participants.models import Notification
+from participants.notifications import NotificationDraft, notifications_create
+
+from .models import Review, RubricCriterion
+
+
+def rubric_maxima(rubric_ids: set[int]) -> dict[int, Decimal]:
+    """The most a review by each rubric can total (Σ max_points × weight), in one query."""
+    rows = (
+        RubricCriterion.objects.filter(rubric_id__in=rubric_ids)
+        .values("rubric_id")
+        .order_by()
+        .annotate(
+            top=Sum(
+                ExpressionWrapper(
+                    F("max_points") * F("weight"), output_field=DecimalField(max_digits=12, decimal_places=2)
+                )
+            )
+        )
+    )
+    found: dict[int, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        found[row["rubric_id"]] = Decimal(row["top"] or 0)
+    return found
+
+
+def _number(value: Decimal | None) -> str:
+    """12.50 → «12,5», 12.00 → «12» (Russian decimal comma)."""
+    text = format((value or Decimal(0)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def _teacher_reviews(reviews: Sequence[Review]) -> list[Review]:
+    return list(
+        Review.objects.filter(pk__in=[r.pk for r in reviews])
+        .select_related("submission__enrollment__person", "submission__assignment__activity__season__program")
+        .order_by("pk")
+    )
+
+
+def review_feedback_path(review: Review) -> str:
+    return reverse("review_feedback", args=[review.pk])
+
+
+def reviews_notify_teachers(*, reviews: Sequence[Review]) -> int:
+    """One notification (and e-mail) per published or returned review to the teacher who submitted the lesson.
+
+    A constant number of queries whatever the number of reviews. Returns how many were new.
+    """
+    rows = _teacher_reviews(reviews)
+    maxima = rubric_maxima({r.rubric_id for r in rows if r.status == Review.Status.RELEASED})
+    site = settings.SITE_URL.rstrip("/")
+    drafts = []
+    for review in rows:
+        user_id = review.submission.enrollment.person.user_id
+        if user_id is None:
+            continue
+        activity = review.submission.assignment.activity
+        program = activity.season.program
+        path = review_feedback_path(review)
+        context = {"program": program.title, "activity": activity.title, "url": site + path}
+        if review.status == Review.Status.RELEASED:
+            score, top = _number(review.total_score), _number(maxima.get(review.rubric_id))
+            title = _("Опубликована оценка видеоурока «%(activity)s»") % {"activity": activity.title}
+            body = _("«%(program)s»: %(score)s из %(max)s баллов. Отзыв экспертов — на странице видеоурока.") % {
+                "program": program.title,
+                "score": score,
+                "max": top,
+            }
+            template, key = "review_released", f"review:{review.pk}:released"
+            context |= {"score": score, "max": top}
+        elif review.status == Review.Status.RETURNED:
+            title = _("Видеоурок «%(activity)s» возвращён на доработку") % {"activity": activity.title}
+            body = _("«%(program)s»: %(reason)s") % {"program": program.title, "reason": review.return_reason}
+            template, key = "review_returned", f"review:{review.pk}:returned"
+            context |= {"reason": review.return_reason}
+        else:
+            continue
+        drafts.append(
+            NotificationDraft(
+                user_id=user_id,
+                kind=Notification.Kind.INFO,
+                title=title,
+                body=body,
+                url=path,
+                dedupe_key=key,
+                email_template=template,
+                email_context=context,
+            )
+        )
+    return notifications_create(drafts=drafts)
