@@ -7,39 +7,18 @@ release repeated by a coordinator or a job never tells the teacher twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from participants.models import Notification
 from participants.notifications import NotificationDraft, notifications_create
 
-from .models import Review, RubricCriterion
-
-
-def rubric_maxima(rubric_ids: set[int]) -> dict[int, Decimal]:
-    """The most a review by each rubric can total (Σ max_points × weight), in one query."""
-    rows = (
-        RubricCriterion.objects.filter(rubric_id__in=rubric_ids)
-        .values("rubric_id")
-        .order_by()
-        .annotate(
-            top=Sum(
-                ExpressionWrapper(
-                    F("max_points") * F("weight"), output_field=DecimalField(max_digits=12, decimal_places=2)
-                )
-            )
-        )
-    )
-    found: dict[int, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        found[row["rubric_id"]] = Decimal(row["top"] or 0)
-    return found
+from .models import Review
+from .selectors import rubric_maximum
 
 
 def _number(value: Decimal | None) -> str:
@@ -52,6 +31,7 @@ def _teacher_reviews(reviews: Sequence[Review]) -> list[Review]:
     return list(
         Review.objects.filter(pk__in=[r.pk for r in reviews])
         .select_related("submission__enrollment__person", "submission__assignment__activity__season__program")
+        .annotate(rubric_max=rubric_maximum())
         .order_by("pk")
     )
 
@@ -66,7 +46,6 @@ def reviews_notify_teachers(*, reviews: Sequence[Review]) -> int:
     A constant number of queries whatever the number of reviews. Returns how many were new.
     """
     rows = _teacher_reviews(reviews)
-    maxima = rubric_maxima({r.rubric_id for r in rows if r.status == Review.Status.RELEASED})
     site = settings.SITE_URL.rstrip("/")
     drafts = []
     for review in rows:
@@ -78,7 +57,7 @@ def reviews_notify_teachers(*, reviews: Sequence[Review]) -> int:
         path = review_feedback_path(review)
         context = {"program": program.title, "activity": activity.title, "url": site + path}
         if review.status == Review.Status.RELEASED:
-            score, top = _number(review.total_score), _number(maxima.get(review.rubric_id))
+            score, top = _number(review.total_score), _number(review.rubric_max)
             title = _("Опубликована оценка видеоурока «%(activity)s»") % {"activity": activity.title}
             body = _("«%(program)s»: %(score)s из %(max)s баллов. Отзыв экспертов — на странице видеоурока.") % {
                 "program": program.title,
