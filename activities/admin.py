@@ -39,7 +39,7 @@ from .models import (
     SubmissionExtension,
     VideoAssignment,
 )
-from .services import extension_check, extension_grant
+from .services import extension_check, extension_grant, session_not_started_error
 from .services_certificates import certificate_reissue, certificate_revoke
 
 
@@ -68,17 +68,29 @@ class ActivityAdmin(MunicipalityScopedAdmin):
         "season",
         "is_mandatory",
         "gives_certificate",
+        "is_feedback_meeting",
         "hours",
         "certificate_links",
     ]
-    list_filter = ["kind", "format", "is_mandatory", "gives_certificate", "season__program", ("season", SeasonFilter)]
+    list_filter = [
+        "kind",
+        "format",
+        "is_mandatory",
+        "gives_certificate",
+        "is_feedback_meeting",
+        "season__program",
+        ("season", SeasonFilter),
+    ]
     search_fields = ["title", "description"]
     list_select_related = ["module", "season__program"]
     inlines = [SessionInline, VideoAssignmentInline]
     actions = ["make_mandatory", "make_optional"]
     fieldsets = [
         (None, {"fields": ["season", "module", "order", "title", "kind", "format", "description"]}),
-        (_("Правила"), {"fields": ["is_mandatory", "gives_certificate", "hours", "required_sessions"]}),
+        (
+            _("Правила"),
+            {"fields": ["is_mandatory", "gives_certificate", "is_feedback_meeting", "hours", "required_sessions"]},
+        ),
     ]
 
     @admin.display(description=_("сертификаты"))
@@ -103,8 +115,28 @@ class ActivityAdmin(MunicipalityScopedAdmin):
         queryset.update(is_mandatory=False)
 
 
+class AttendanceAdminForm(forms.ModelForm):
+    """A mark set in the admin is refused before its session starts, as on every other marking path."""
+
+    class Meta:
+        model = Attendance
+        # The admin passes each page's own fields; these are all a mark has.
+        fields = ["session", "enrollment", "status", "reason", "marked_at", "marked_by", "is_default", "source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed():  # a mark left as it was on the session's page is not being set now
+            return cleaned
+        session = cleaned.get("session")  # on the session's page, its hidden inline key: the session itself
+        if session is not None and (message := session_not_started_error(session, timezone.now())):
+            # At the mark: the session's key is hidden on the session's page.
+            self.add_error("status" if "status" in self.fields else None, message)
+        return cleaned
+
+
 class AttendanceInline(admin.TabularInline):
     model = Attendance
+    form = AttendanceAdminForm
     fields = ["enrollment", "status", "reason", "marked_by", "marked_at", "is_default"]
     readonly_fields = ["enrollment", "marked_by", "marked_at", "is_default"]
     extra = 0
@@ -140,6 +172,7 @@ class SessionAdmin(MunicipalityScopedAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "session__activity__season__program__municipality"
+    form = AttendanceAdminForm
     list_display = ["enrollment", "session", "status", "reason", "source", "is_default", "marked_at"]
     list_filter = ["status", "source", "is_default", "session__activity__season__program"]
     search_fields = ["enrollment__person__last_name", "session__activity__title"]
@@ -307,7 +340,17 @@ class SubmissionAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
 
 class ActivityInline(admin.TabularInline):
     model = Activity
-    fields = ["order", "title", "kind", "format", "is_mandatory", "gives_certificate", "hours", "required_sessions"]
+    fields = [
+        "order",
+        "title",
+        "kind",
+        "format",
+        "is_mandatory",
+        "gives_certificate",
+        "is_feedback_meeting",
+        "hours",
+        "required_sessions",
+    ]
     extra = 0
     show_change_link = True
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment
@@ -53,10 +53,15 @@ class Owed:
         return Certificate.Kind.ACTIVITY if self.activity_id else Certificate.Kind.SEASON
 
 
-def _attended_activities(*, season: Season | None = None, activity: Activity | None = None, enrollment_ids=None):
-    """(enrollment, activity, hours) rows for every activity whose required sessions were attended: one query."""
+def _attended_activities(
+    *, now: datetime, season: Season | None = None, activity: Activity | None = None, enrollment_ids=None
+):
+    """(enrollment, activity, hours) rows for every activity whose required sessions were attended: one query.
+
+    Only sessions that have ended by `now` count: a mark on a meeting still to come attests nothing.
+    """
     qs = Attendance.objects.filter(
-        status__in=ATTENDED, enrollment__season_id=F("session__activity__season_id")
+        status__in=ATTENDED, enrollment__season_id=F("session__activity__season_id"), session__ends_at__lte=now
     ).order_by()
     if season is not None:
         qs = qs.filter(session__activity__season=season)
@@ -79,24 +84,32 @@ def _attended_activities(*, season: Season | None = None, activity: Activity | N
 
 
 def certificates_owed(
-    *, season: Season | None = None, activity: Activity | None = None, enrollment_ids: Sequence[int] | None = None
+    *,
+    now: datetime | None = None,
+    season: Season | None = None,
+    activity: Activity | None = None,
+    enrollment_ids: Sequence[int] | None = None,
 ) -> list[Owed]:
-    """Every certificate owed (in a stable order: program, season, enrollment, activity); at most three queries.
+    """Every certificate owed at `now` (in a stable order: program, season, enrollment, activity); at most three
+    queries.
 
-    - one per enrollment (active or completed) and certificate-giving activity (never a feedback meeting)
-      whose attended sessions (present or late) reach the activity's required number, without a valid
-      certificate yet;
+    - one per enrollment (active or completed) and certificate-giving activity whose attended sessions (present
+      or late, ended by `now`) reach the activity's required number, without a valid certificate yet; never for
+      a feedback meeting (seed 000 §5.9: «Исключение составляют встречи получения обратной связи от кураторов,
+      методистов и психолога Проекта»);
     - one per completed enrollment of a season that issues a final certificate, with the hours of every
       activity attended, unless a valid season certificate exists. An activity-only run skips these.
     """
+    now = now or timezone.now()
     valid_activity_certificate = Certificate.objects.filter(
         enrollment_id=OuterRef("enrollment_id"), activity_id=OuterRef("session__activity_id"), revoked_at__isnull=True
     )
     rows = (
-        _attended_activities(season=season, activity=activity, enrollment_ids=enrollment_ids)
+        _attended_activities(now=now, season=season, activity=activity, enrollment_ids=enrollment_ids)
         .filter(
             enrollment__status__in=OWED_STATUSES,
             session__activity__gives_certificate=True,
+            session__activity__is_feedback_meeting=False,
         )
         .exclude(session__activity__kind__in=sorted(FEEDBACK_KINDS))
         .filter(~Exists(valid_activity_certificate))
@@ -125,7 +138,7 @@ def certificates_owed(
         completed_rows = list(completed.values_list("season__program_id", "season_id", "pk"))
         if completed_rows:
             hours: dict[int, Decimal] = defaultdict(Decimal)
-            attended = _attended_activities(season=season, enrollment_ids=[row[2] for row in completed_rows])
+            attended = _attended_activities(now=now, season=season, enrollment_ids=[row[2] for row in completed_rows])
             for row in attended:
                 hours[row["enrollment_id"]] += row["session__activity__hours"] or Decimal(0)
             owed += [((p, s, e, 0), Owed(e, None, hours[e])) for p, s, e in completed_rows]

@@ -36,7 +36,8 @@ class ActivityKind(models.TextChoices):
     MENTORING_HOUR = "mentoring_hour", _("Наставнический час")
 
 
-# Feedback meetings never give a certificate (seed 000 §5.9).
+# Kinds that are feedback meetings whatever module they sit in (seed 000 §5.9); the activity's own
+# is_feedback_meeting also covers other kinds, e.g. the psychologist's meeting of the «Обратная связь» module.
 FEEDBACK_KINDS = frozenset({ActivityKind.INDIVIDUAL_FEEDBACK, ActivityKind.GROUP_FEEDBACK, ActivityKind.LESSON_VISIT})
 SUBSCRIPTION_FORMS = (
     ActivityKind.METHODICAL_SESSION,
@@ -72,6 +73,15 @@ class Activity(models.Model):
     description = models.TextField(_("описание"), blank=True)
     is_mandatory = models.BooleanField(_("обязательное"), default=True)
     gives_certificate = models.BooleanField(_("даёт сертификат"), default=True)
+    is_feedback_meeting = models.BooleanField(
+        _("встреча для получения обратной связи"),
+        default=False,
+        help_text=_(
+            "Сертификат за такую встречу не выдаётся (положение «Прогрессивный педагог», п. 5.9: «Исключение "
+            "составляют встречи получения обратной связи от кураторов, методистов и психолога Проекта»). "
+            "Шаблон программы ставит отметку всем мероприятиям модуля «Обратная связь»."
+        ),
+    )
     hours = models.DecimalField(_("часов"), max_digits=5, decimal_places=1, default=0)
     required_sessions = models.PositiveSmallIntegerField(
         _("занятий для зачёта"),
@@ -88,6 +98,14 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=sorted(k.value for k in FEEDBACK_KINDS)) | Q(gives_certificate=False),
                 name="activity_feedback_gives_no_certificate",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_feedback_meeting=False) | Q(gives_certificate=False),
+                name="activity_feedback_meeting_gives_no_certificate",
+                violation_error_message=_(
+                    "Встреча для получения обратной связи не даёт сертификата (п. 5.9 положения): снимите отметку "
+                    "«даёт сертификат» или «встреча для получения обратной связи»."
+                ),
             ),
         ]
 

@@ -9,7 +9,7 @@ from programs.services import shift_years
 from programs.signals import season_cloned, season_template_applied
 from programs.templates_service import upsert
 
-from .models import Activity, Session, VideoAssignment
+from .models import FEEDBACK_KINDS, Activity, Session, VideoAssignment
 
 ACTIVITY_FIELDS = (
     "order",
@@ -18,6 +18,7 @@ ACTIVITY_FIELDS = (
     "description",
     "is_mandatory",
     "gives_certificate",
+    "is_feedback_meeting",
     "hours",
     "required_sessions",
 )
@@ -29,10 +30,13 @@ def load_activities(sender, *, season, template, module_map, **kwargs) -> Counte
     changes = Counter()
     for item in template.get("activities", []):
         module = module_map[item["module"]] if item.get("module") is not None else None
+        defaults = {field: item[field] for field in ACTIVITY_FIELDS if field in item}
+        # A template names its feedback meetings (seed 000 §5.9); the feedback kinds are such meetings anyway.
+        defaults.setdefault("is_feedback_meeting", item["kind"] in FEEDBACK_KINDS)
         activity, what = upsert(
             Activity,
             lookup={"season": season, "module": module, "title": item["title"]},
-            defaults={field: item[field] for field in ACTIVITY_FIELDS if field in item},
+            defaults=defaults,
         )
         changes[what] += 1
         for data in item.get("sessions", []):

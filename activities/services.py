@@ -249,6 +249,25 @@ def _attendance_session(session: Session) -> Session:
     return Session.objects.select_related("activity__season__program").get(pk=session.pk)
 
 
+def session_not_started_error(session: Session, now: datetime) -> str | None:
+    """Why no mark can be set yet, or None once the session has started.
+
+    A mark records what happened at a meeting; before its start nothing has (and a mark then would count toward
+    a certificate, seed 000 §5.9). Every marking path asks this: the page, «все присутствуют», the import, the
+    admin. The self check-in keeps its own window (checkin_window), which opens a quarter of an hour earlier.
+    """
+    if now >= session.starts_at:
+        return None
+    return _("Занятие ещё не началось: отметки можно ставить с %(moment)s (начало занятия).") % {
+        "moment": format_moment(session.starts_at, session.activity.season)
+    }
+
+
+def _check_started(session: Session, now: datetime | None) -> None:
+    if message := session_not_started_error(session, now or timezone.now()):
+        _refuse(message)
+
+
 def _check_marker(session: Session, by: User) -> Person | None:
     if by is None or not can_take_attendance.test(by, session):
         raise PermissionDenied
@@ -307,14 +326,18 @@ def _existing_marks(session: Session) -> dict[int, Attendance]:
 
 
 @transaction.atomic
-def attendance_mark(*, session: Session, marks: dict[int, tuple[str, str]], by: User) -> int:
+def attendance_mark(
+    *, session: Session, marks: dict[int, tuple[str, str]], by: User, now: datetime | None = None
+) -> int:
     """Set the marks of a session's participants: {enrollment id: (status, reason)}; returns how many changed.
 
-    Only the session's expected participants (active in its season) can be marked; «excused» needs a reason.
-    Every refusal is listed at once, keyed by the enrollment id, and nothing is saved then.
+    Refused before the session starts. Only the session's expected participants (active in its season) can be
+    marked; «excused» needs a reason. Every refusal is listed at once, keyed by the enrollment id, and nothing
+    is saved then.
     """
     session = _attendance_session(session)
     person = _check_marker(session, by)
+    _check_started(session, now)
     expected = _expected(session)
     errors: dict[str, list[str]] = {}
     clean: dict[int, tuple[str, str]] = {}
@@ -348,10 +371,14 @@ def attendance_mark(*, session: Session, marks: dict[int, tuple[str, str]], by: 
 
 
 @transaction.atomic
-def attendance_mark_all_present(*, session: Session, by: User) -> tuple[int, int]:
-    """Mark «present» everyone not marked yet or marked by default; returns (marked, kept as they were)."""
+def attendance_mark_all_present(*, session: Session, by: User, now: datetime | None = None) -> tuple[int, int]:
+    """Mark «present» everyone not marked yet or marked by default; returns (marked, kept as they were).
+
+    Refused before the session starts: nobody can have been present yet.
+    """
     session = _attendance_session(session)
     person = _check_marker(session, by)
+    _check_started(session, now)
     expected = _expected(session)
     existing = _existing_marks(session)
     todo = {
@@ -434,15 +461,19 @@ def _match(row, by_email, by_name) -> tuple[Enrollment | None, str]:
     return None, _("Нет среди участников сезона.")
 
 
-def attendance_import(*, session: Session, file, by: User, overwrite: bool = False) -> AttendanceImportReport:
+def attendance_import(
+    *, session: Session, file, by: User, overwrite: bool = False, now: datetime | None = None
+) -> AttendanceImportReport:
     """Mark from a video meeting's attendance export: matched people present (late when they joined more than
     ten minutes after the start); a report of unmatched rows and of expected participants not in the file.
 
     People are matched by e-mail first, then by ФИО in either order. Marks a person made by hand (or the
-    teacher's own check-in) are kept unless `overwrite`. A file that cannot be read saves nothing.
+    teacher's own check-in) are kept unless `overwrite`. A file that cannot be read saves nothing; nor does any
+    file before the session starts.
     """
     session = _attendance_session(session)
     person = _check_marker(session, by)
+    _check_started(session, now)
     season = session.activity.season
     rows = read_attendance_export(file, tz=season.tz, near=session.starts_at)
     return _import(session=session, rows=rows, person=person, overwrite=overwrite, actor=by)

@@ -187,7 +187,7 @@ def certificates_issue(
     reports from it what the database holds); `job_id` alone reports the counts of this run.
     Returns {"issued": n, "owed": n, "batches": n}.
     """
-    owed = certificates_owed(season=season, activity=activity, enrollment_ids=enrollment_ids)
+    owed = certificates_owed(now=now, season=season, activity=activity, enrollment_ids=enrollment_ids)
     total = len(owed)
     if progress is None and job_id is not None:
 

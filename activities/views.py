@@ -44,6 +44,7 @@ from .services import (
     checkin_open,
     checkin_submit,
     checkin_window,
+    session_not_started_error,
     submission_submit,
 )
 from .upload_handlers import VideoSizeLimitUploadHandler
@@ -394,8 +395,18 @@ def _attendance_page(request, session: Session, *, marks_form=None, import_form=
         "checkin_closes": closes,
         "checkin_running": opens <= now <= closes,
         "session_ended": now > session.ends_at,
+        # Marks wait for the start (the services refuse them earlier): the page says from when instead.
+        "not_started": session_not_started_error(session, now),
     }
     return render(request, "activities/attendance/session.html", context, status=status)
+
+
+def _not_started_page(request, session: Session):
+    """The page with the refusal, 409, when a mark is posted before the session starts; None once it has."""
+    if message := session_not_started_error(session, timezone.now()):
+        messages.error(request, message)
+        return _attendance_page(request, session, status=409)
+    return None
 
 
 @login_required
@@ -406,6 +417,8 @@ def session_attendance(request, pk: int):
     session = _session_to_mark(request, pk)
     if request.method != "POST":
         return _attendance_page(request, session)
+    if refused := _not_started_page(request, session):
+        return refused
     form = AttendanceMarksForm(request.POST, rows=session_attendance_rows(session))
     if form.is_valid():
         try:
@@ -423,6 +436,8 @@ def session_attendance(request, pk: int):
 @require_POST
 def session_attendance_all_present(request, pk: int):
     session = _session_to_mark(request, pk)
+    if refused := _not_started_page(request, session):
+        return refused
     marked, kept = attendance_mark_all_present(session=session, by=request.user)
     message = _("Отмечены присутствующими: %(marked)s.") % {"marked": marked}
     if kept:
@@ -450,6 +465,8 @@ def session_checkin_open(request, pk: int):
 def session_attendance_import(request, pk: int):
     session = _session_to_mark(request, pk)
     data, files = request.POST, request.FILES  # parsing the body is what runs the size cap
+    if refused := _not_started_page(request, session):
+        return refused
     form = AttendanceImportForm(data, files, upload_error=upload_refusal(request))
     if not form.is_valid():
         return _attendance_page(request, session, import_form=form)

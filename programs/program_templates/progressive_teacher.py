@@ -55,6 +55,22 @@ def _intensive(order: int, learning_format: str, days: list[int]) -> dict:
     }
 
 
+# The order's roadmap gives the feedback meetings a module of their own: 3. «Обратная связь» (November).
+FEEDBACK_MODULE = 3
+FEEDBACK_KINDS = ("individual_feedback", "group_feedback", "lesson_visit")
+
+
+def _mark_feedback_meetings(activities: list[dict]) -> None:
+    """Seed 000 §5.9: «Исключение составляют встречи получения обратной связи от кураторов, методистов и психолога
+    Проекта» — no certificate for them. Such are every activity of the «Обратная связь» module (the psychologist's
+    «Меня слышно? О чем молчит педагог» with it) and the individual meetings and lesson visits elsewhere."""
+    for activity in activities:
+        feedback = activity["module"] == FEEDBACK_MODULE or activity["kind"] in FEEDBACK_KINDS
+        activity["is_feedback_meeting"] = feedback
+        if feedback:
+            activity["gives_certificate"] = False
+
+
 TEMPLATE = {
     "municipality": {
         "name": "Октябрьский район",
@@ -377,7 +393,8 @@ TEMPLATE = {
             "format": "remote",
             "description": GROUP_MEETINGS_TEXT,
             "is_mandatory": True,
-            "gives_certificate": True,
+            # A meeting of the «Обратная связь» module: §5.9 gives no certificate for it.
+            "gives_certificate": False,
             "hours": Decimal("1.5"),
             "required_sessions": 1,
             "sessions": [session(at, 2024, 11, 20, "15:00", "16:30")],
@@ -657,3 +674,5 @@ TEMPLATE = {
         },
     ],
 }
+
+_mark_feedback_meetings(TEMPLATE["activities"])

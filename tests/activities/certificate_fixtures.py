@@ -1,12 +1,14 @@
 """Shared set-up for the certificate tests: activities with sessions and a teacher's attendance."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from activities.models import ActivityKind, Attendance
 from tests.factories import ActivityFactory, AttendanceFactory, SessionFactory
+
+# Sessions held (and ended) before every moment the certificate tests issue at (from 20.11.2025): certificates
+# are owed only for sessions that have ended (seed 000 §5.9).
+HELD_FROM = datetime(2025, 11, 1, 10, 0, tzinfo=UTC)
 
 
 def activity_with_sessions(season, *, sessions=1, required=1, kind=ActivityKind.WEBINAR, hours="4", **extra):
@@ -14,9 +16,8 @@ def activity_with_sessions(season, *, sessions=1, required=1, kind=ActivityKind.
     activity = ActivityFactory(
         season=season, kind=kind, required_sessions=required, hours=Decimal(hours), gives_certificate=gives, **extra
     )
-    start = timezone.now() - timedelta(days=10)
     for n in range(sessions):
-        SessionFactory(activity=activity, starts_at=start + timedelta(days=n))
+        SessionFactory(activity=activity, starts_at=HELD_FROM + timedelta(days=n))
     return activity
 
 

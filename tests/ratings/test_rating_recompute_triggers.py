@@ -161,6 +161,7 @@ def test_attendance_marked_in_bulk_on_the_page_queues_one_recompute(django_captu
     coordinator.groups.add(role_groups_ensure()[COORDINATORS])
 
     with django_capture_on_commit_callbacks() as callbacks:
-        attendance_mark(session=session, marks={enrollment.pk: ("present", "")}, by=coordinator)
+        # Marked once the session has started: earlier, no mark is taken.
+        attendance_mark(session=session, marks={enrollment.pk: ("present", "")}, by=coordinator, now=session.starts_at)
 
     assert _queued(callbacks) == [season.pk]
