@@ -56,3 +56,19 @@ def carries_out_erasures(user) -> bool:
 
 
 rules.add_perm("participants.carry_out_erasure", carries_out_erasures | rules.is_superuser)
+
+
+# --- «Методический абонемент»: admission without an approved school request (seed 004, §III.2) ----------------
+
+
+@rules.predicate
+def coordinates_season(user, season) -> bool:
+    """A coordinator of the season's municipality: the one who agrees schools' requests may admit a teacher."""
+    from .roles import user_is_coordinator
+
+    if season is None or not user_is_coordinator(user):
+        return False
+    return season.program.municipality_id == user.municipality_id
+
+
+rules.add_perm("participants.override_school_gate", coordinates_season)
