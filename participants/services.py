@@ -293,9 +293,22 @@ def _eligibility_error(season: Season, education_level: str) -> ValidationError 
     )
 
 
-def _admission_check(season: Season, now: datetime) -> None:
+def admission_for_admitted_schools(season: Season, now: datetime) -> bool:
+    """Outside the registration window, a season of the «Методический абонемент» still takes the teachers of a
+    school whose request it approved, for as long as it takes schools' requests (seed 004, §III.2: the school's
+    request comes first, its teachers' requests follow)."""
+    return (
+        season_requires_school_application(season)
+        and not season.registration_is_open(now)
+        and school_application_window_is_open(season, now)
+    )
+
+
+def _admission_check(season: Season, now: datetime, organisation_id: int | None = None) -> None:
     """Window and places; the caller holds the season's row lock."""
-    if not season.registration_is_open(now):
+    if admission_for_admitted_schools(season, now):
+        school_gate_check(season=season, organisation_id=organisation_id)
+    elif not season.registration_is_open(now):
         raise ValidationError(
             _("Регистрация на сезон «%(season)s» закрыта.") % {"season": season}, code="registration_closed"
         )
@@ -336,12 +349,18 @@ def registration_submit(
     now = now or timezone.now()
     # Lock the season row: two last-place registrations must not both get in.
     season = Season.objects.select_for_update().get(pk=season.pk)
-    _admission_check(season, now)
+    organisation_id = data.organisation.pk if data.organisation else None
+    try:
+        _admission_check(season, now, organisation_id)
+    except ValidationError as exc:
+        if exc.code == "school_not_admitted":
+            raise ValidationError({"organisation": exc}) from exc
+        raise
     not_eligible = _eligibility_error(season, data.education_level)
     if not_eligible is not None:
         raise ValidationError({"education_level": not_eligible})
     try:
-        school_gate_check(season=season, organisation_id=data.organisation.pk if data.organisation else None)
+        school_gate_check(season=season, organisation_id=organisation_id)
     except ValidationError as exc:
         raise ValidationError({"organisation": exc}) from exc
     if not data.consent_pd:
@@ -458,7 +477,7 @@ def enrollment_apply(
     season = Season.objects.select_for_update(of=("self",)).select_related("program").get(pk=season.pk)
     if Enrollment.objects.filter(person=person, season=season).exists():
         raise ValidationError(_("Вы уже подали заявку на этот сезон."), code="already_enrolled")
-    _admission_check(season, now)
+    _admission_check(season, now, person.organisation_id)
     not_eligible = _eligibility_error(season, person.education_level)
     if not_eligible is not None:
         raise not_eligible

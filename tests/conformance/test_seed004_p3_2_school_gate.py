@@ -348,3 +348,56 @@ def test_p3_2_admin_add_form_with_reason_admits_and_records(client):
     enrollment = Enrollment.objects.get(person=teacher)
     assert enrollment.school_gate_override_reason == "Обращение школы согласовано устно, письмо в пути"
     assert enrollment.school_gate_override_by == coordinator
+
+
+# --- an approved school opens the way for its teachers while the season runs ---------------------------
+
+
+def _running_season_after_registration():
+    now = timezone.now()
+    return _season(registration_opens_at=now - timedelta(days=90), registration_closes_at=now - timedelta(days=30))
+
+
+def test_p3_2_approved_school_teachers_join_while_the_season_runs():
+    season = _running_season_after_registration()
+    approved = _school(season, SA.APPROVED)
+    enrollment = registration_submit(season=season, data=_registration(approved))
+    assert enrollment.status == S.APPLIED
+    applied = enrollment_apply(person=PersonFactory(organisation=approved), season=season, consent_given=True)
+    assert applied.status == S.APPLIED
+
+
+@pytest.mark.parametrize("application", NOT_ADMITTED, ids=["no-application", "pending", "rejected"])
+def test_p3_2_past_the_window_other_schools_are_still_refused(application):
+    season = _running_season_after_registration()
+    with pytest.raises(ValidationError) as exc:
+        registration_submit(season=season, data=_registration(_school(season, application)))
+    assert exc.value.message_dict == {"organisation": [REFUSAL]}
+    with pytest.raises(ValidationError) as exc:
+        enrollment_apply(person=PersonFactory(organisation=_school(season, application)), season=season)
+    assert exc.value.messages == [REFUSAL]
+
+
+def test_p3_2_past_the_window_other_programs_stay_closed():
+    now = timezone.now()
+    season = SeasonFactory(
+        program=ProgramFactory(kind=Program.Kind.PROJECT),
+        registration_opens_at=now - timedelta(days=90),
+        registration_closes_at=now - timedelta(days=30),
+    )
+    with pytest.raises(ValidationError) as exc:
+        registration_submit(season=season, data=_registration(OrganisationFactory()))
+    assert exc.value.code == "registration_closed"
+
+
+def test_p3_2_registration_page_offers_approved_schools_while_the_season_runs(client):
+    season = _running_season_after_registration()
+    approved = _school(season, SA.APPROVED)
+    pending = _school(season, SA.APPLIED)
+    url = reverse("season_register", kwargs={"slug": season.program.slug, "season_id": season.pk})
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "чья заявка на участие одобрена координатором" in html
+    assert f'value="{approved.pk}"' in html and f'value="{pending.pk}"' not in html
+    assert "Регистрация на этот сезон завершена" not in html
