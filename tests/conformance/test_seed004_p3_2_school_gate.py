@@ -401,3 +401,11 @@ def test_p3_2_registration_page_offers_approved_schools_while_the_season_runs(cl
     assert "чья заявка на участие одобрена координатором" in html
     assert f'value="{approved.pk}"' in html and f'value="{pending.pk}"' not in html
     assert "Регистрация на этот сезон завершена" not in html
+
+
+def test_p3_2_program_kind_shows_the_rule_and_its_source_in_the_admin(client):
+    season = _season()
+    client.force_login(_coordinator(season.program.municipality))
+    page = client.get(reverse("admin:programs_program_change", args=[season.program.pk])).content.decode()
+    assert "педагоги участвуют только от школ, чья заявка на сезон одобрена" in page
+    assert "Положение, раздел III, п. 2" in page
