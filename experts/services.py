@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment, Person, SubscriptionForm, User
+from participants.services import school_gate_check
 from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
 
@@ -62,6 +63,10 @@ def individual_request_check_enrollment(enrollment: Enrollment) -> None:
             % {"status": enrollment.get_status_display()},
             code="not_current",
         )
+    # The bank of requests is formed from the teachers of admitted schools (seed 004, §III.2).
+    school_gate_check(
+        season=enrollment.season, organisation_id=enrollment.person.organisation_id, enrollment=enrollment
+    )
 
 
 @transaction.atomic
@@ -75,7 +80,7 @@ def individual_request_submit(
     comment: str = "",
 ) -> IndividualRequest:
     """A teacher's request (deficit, subject, topic, preferred form) lands in the bank of requests as new."""
-    enrollment = Enrollment.objects.select_related("season__program").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_related("season__program", "person").get(pk=enrollment.pk)
     individual_request_check_enrollment(enrollment)
     errors = {}
     if not deficit.strip():

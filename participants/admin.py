@@ -7,7 +7,7 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -49,7 +49,16 @@ from .models import (
     User,
 )
 from .retention import erasure_request_carry_out, retention_due_people, withdrawal_erasures_due
-from .services import ImportRejected, enrollments_set_status, registrations_import, school_application_decide
+from .services import (
+    SCHOOL_GATE_SOURCE,
+    ImportRejected,
+    enrollment_school_gate_override,
+    enrollments_set_status,
+    registrations_import,
+    school_application_decide,
+    school_gate_check,
+    user_may_override_school_gate,
+)
 from .services_chat import chat_membership_confirm
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
@@ -251,6 +260,52 @@ class ReasonForm(forms.Form):
     )
 
 
+class SchoolGateReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Основание допуска без одобренной заявки школы"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=SCHOOL_GATE_SOURCE,
+    )
+
+
+class EnrollmentAdminForm(forms.ModelForm):
+    """A hand-made enrollment passes the same school gate as a registration (seed 004, §III.2), or carries the
+    coordinator's written reason for admitting the teacher without it."""
+
+    school_gate_reason = forms.CharField(
+        label=_("Основание допуска без одобренной заявки школы"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_(
+            "Только для «Методического абонемента», если школа педагога не подала заявку или заявка не одобрена. "
+            "Источник правила: %(source)s."
+        )
+        % {"source": SCHOOL_GATE_SOURCE},
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["person", "season", "applied_at", "chat_joined_at", "preferred_format"]
+
+    def clean(self):
+        cleaned = super().clean()
+        person, season = cleaned.get("person"), cleaned.get("season")
+        if self.instance.pk or person is None or season is None:
+            return cleaned
+        try:
+            school_gate_check(season=season, organisation_id=person.organisation_id)
+        except ValidationError as exc:
+            reason = (cleaned.get("school_gate_reason") or "").strip()
+            if not reason:
+                raise ValidationError(exc.messages) from exc
+            if not user_may_override_school_gate(self.request_user, season):
+                raise ValidationError(
+                    _("Допустить педагога без одобренной заявки школы может только координатор этого сезона.")
+                ) from exc
+            self.school_gate_override = reason
+        return cleaned
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -261,11 +316,46 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     date_hierarchy = "applied_at"
     autocomplete_fields = ["person"]
     inlines = [StatusChangeInline]
-    actions = ["approve", "reject", "exclude_from_program", "reinstate", "complete", "confirm_chat_membership"]
+    actions = [
+        "approve",
+        "approve_without_school_application",
+        "reject",
+        "exclude_from_program",
+        "reinstate",
+        "complete",
+        "confirm_chat_membership",
+    ]
     change_list_template = "admin/participants/enrollment/change_list.html"
+    form = EnrollmentAdminForm
+    school_gate_fields = ["school_gate_override_reason", "school_gate_override_at", "school_gate_override_by"]
     # Chat membership (seed 000 §4.4) changes only through its service: the teacher's claim in the cabinet, the
     # confirmation by the technical specialist's page or the action below — each records who and when.
-    readonly_fields = ["chat_join_claimed_at", "chat_joined_at", "chat_join_confirmed_by"]
+    chat_fields = ["chat_join_claimed_at", "chat_joined_at", "chat_join_confirmed_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "person",
+            "season",
+            "status",
+            "applied_at",
+            "status_changed_at",
+            *self.chat_fields,
+            "preferred_format",
+        ]
+        if obj is None:
+            return [*fields, "school_gate_reason"]
+        return [*fields, *self.school_gate_fields]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reason = getattr(form, "school_gate_override", "")
+        if not change and reason:
+            enrollment_school_gate_override(enrollment=obj, actor=request.user, reason=reason)
 
     # --- Import of a Google Form export: upload → column mapping and preview → all-or-nothing import ---
 
@@ -456,7 +546,9 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The status changes only through actions, so that every change is recorded with its reason.
-        return ["status", "status_changed_at"] if obj is None else ["person", "season", "status", "status_changed_at"]
+        if obj is None:
+            return ["status", "status_changed_at", *self.chat_fields]
+        return ["person", "season", "status", "status_changed_at", *self.chat_fields, *self.school_gate_fields]
 
     @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
     def organisation(self, obj):
@@ -505,6 +597,37 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     @admin.action(description=_("Утвердить заявки"))
     def approve(self, request, queryset):
         self._apply(request, queryset, Enrollment.Status.ACTIVE, _("Заявка утверждена координатором"))
+
+    @admin.action(description=_("Допустить без одобренной заявки школы и утвердить (с основанием)"))
+    def approve_without_school_application(self, request, queryset):
+        """«Методический абонемент»: the coordinator admits teachers whose school is not admitted (seed 004,
+        §III.2), writing why; the reason, who and when stay on the enrollment and in its journal."""
+        if "apply" in request.POST:
+            form = SchoolGateReasonForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                admitted = []
+                for enrollment in queryset.select_related("person", "season__program"):
+                    try:
+                        enrollment_school_gate_override(enrollment=enrollment, actor=request.user, reason=reason)
+                    except ValidationError as exc:
+                        self.message_user(request, f"{enrollment.person}: {' '.join(exc.messages)}", messages.WARNING)
+                    else:
+                        admitted.append(enrollment.pk)
+                applied = Enrollment.objects.filter(pk__in=admitted, status=Enrollment.Status.APPLIED)
+                if applied.exists():
+                    self._apply(request, applied, Enrollment.Status.ACTIVE, reason)
+                return None
+        else:
+            form = SchoolGateReasonForm()
+        return action_form_response(
+            self,
+            request,
+            template="admin/participants/enrollment/status_reason.html",
+            title=_("Допустить без одобренной заявки школы"),
+            form=form,
+            queryset=queryset.select_related("person", "season__program"),
+        )
 
     @admin.action(description=_("Отклонить заявки (с указанием причины)"))
     def reject(self, request, queryset):

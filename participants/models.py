@@ -187,6 +187,20 @@ class Enrollment(models.Model):
         related_name="+",
     )
     preferred_format = models.CharField(_("выбранный формат обучения"), max_length=200, blank=True)
+    # «Методический абонемент» admits teachers of schools whose request the centre approved (seed 004, §III.2);
+    # a coordinator may admit a teacher without it, and that decision is kept here with who, when and why.
+    school_gate_override_reason = models.TextField(_("допуск без одобренной заявки школы: основание"), blank=True)
+    school_gate_override_at = models.DateTimeField(
+        _("допуск без одобренной заявки школы: когда"), null=True, blank=True
+    )
+    school_gate_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("допуск без одобренной заявки школы: кто"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = AuditHistory(
         verbose_name=_("история изменений: участие"),
@@ -199,6 +213,10 @@ class Enrollment(models.Model):
         ordering = ["-applied_at"]
         constraints = [
             models.UniqueConstraint(fields=["person", "season"], name="enrollment_one_per_person_season"),
+            models.CheckConstraint(
+                condition=Q(school_gate_override_at__isnull=True) | ~Q(school_gate_override_reason=""),
+                name="enrollment_school_gate_override_has_reason",
+            ),
         ]
         indexes = [
             # A season's list by status, newest applications first (the coordinators' enrollment list orders by
@@ -214,6 +232,10 @@ class Enrollment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in {self.Status.APPLIED, self.Status.ACTIVE}
+
+    @property
+    def has_school_gate_override(self) -> bool:
+        return self.school_gate_override_at is not None
 
 
 class EnrollmentStatusChange(models.Model):

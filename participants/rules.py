@@ -68,3 +68,19 @@ def is_enrollment_owner(user, enrollment) -> bool:
 
 # «Я вступил(а) в чат» (seed 000 §4.4) is said by the participant alone; a superuser confirms, not claims.
 rules.add_perm("participants.claim_chat_membership", is_enrollment_owner)
+
+
+# --- «Методический абонемент»: admission without an approved school request (seed 004, §III.2) ----------------
+
+
+@rules.predicate
+def coordinates_season(user, season) -> bool:
+    """A coordinator of the season's municipality: the one who agrees schools' requests may admit a teacher."""
+    from .roles import user_is_coordinator
+
+    if season is None or not user_is_coordinator(user):
+        return False
+    return season.program.municipality_id == user.municipality_id
+
+
+rules.add_perm("participants.override_school_gate", coordinates_season)

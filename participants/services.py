@@ -124,6 +124,10 @@ def _check(enrollment: Enrollment, to_status: str, reason: str) -> None:
         raise ValidationError(
             _("Укажите причину: статус «%(new)s» без причины не ставится.") % {"new": S(to_status).label}
         )
+    if to_status == S.ACTIVE:
+        school_gate_check(
+            season=enrollment.season, organisation_id=enrollment.person.organisation_id, enrollment=enrollment
+        )
 
 
 @transaction.atomic
@@ -134,7 +138,11 @@ def enrollment_set_status(
 
     Approval and rejection are mailed to the person after the commit (site_url makes the cabinet link).
     """
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("person", "season__program")
+        .get(pk=enrollment.pk)
+    )
     _check(enrollment, to_status, reason)
     now = timezone.now()
     from_status = enrollment.status
@@ -288,9 +296,22 @@ def _eligibility_error(season: Season, education_level: str) -> ValidationError 
     )
 
 
-def _admission_check(season: Season, now: datetime) -> None:
+def admission_for_admitted_schools(season: Season, now: datetime) -> bool:
+    """Outside the registration window, a season of the «Методический абонемент» still takes the teachers of a
+    school whose request it approved, for as long as it takes schools' requests (seed 004, §III.2: the school's
+    request comes first, its teachers' requests follow)."""
+    return (
+        season_requires_school_application(season)
+        and not season.registration_is_open(now)
+        and school_application_window_is_open(season, now)
+    )
+
+
+def _admission_check(season: Season, now: datetime, organisation_id: int | None = None) -> None:
     """Window and places; the caller holds the season's row lock."""
-    if not season.registration_is_open(now):
+    if admission_for_admitted_schools(season, now):
+        school_gate_check(season=season, organisation_id=organisation_id)
+    elif not season.registration_is_open(now):
         raise ValidationError(
             _("Регистрация на сезон «%(season)s» закрыта.") % {"season": season}, code="registration_closed"
         )
@@ -331,10 +352,20 @@ def registration_submit(
     now = now or timezone.now()
     # Lock the season row: two last-place registrations must not both get in.
     season = Season.objects.select_for_update().get(pk=season.pk)
-    _admission_check(season, now)
+    organisation_id = data.organisation.pk if data.organisation else None
+    try:
+        _admission_check(season, now, organisation_id)
+    except ValidationError as exc:
+        if exc.code == "school_not_admitted":
+            raise ValidationError({"organisation": exc}) from exc
+        raise
     not_eligible = _eligibility_error(season, data.education_level)
     if not_eligible is not None:
         raise ValidationError({"education_level": not_eligible})
+    try:
+        school_gate_check(season=season, organisation_id=organisation_id)
+    except ValidationError as exc:
+        raise ValidationError({"organisation": exc}) from exc
     if not data.consent_pd:
         raise ValidationError(
             {
@@ -446,13 +477,14 @@ def enrollment_apply(
     an imported person) must give it again with this application (`consent_given`): never silently.
     """
     now = now or timezone.now()
-    season = Season.objects.select_for_update().get(pk=season.pk)
+    season = Season.objects.select_for_update(of=("self",)).select_related("program").get(pk=season.pk)
     if Enrollment.objects.filter(person=person, season=season).exists():
         raise ValidationError(_("Вы уже подали заявку на этот сезон."), code="already_enrolled")
-    _admission_check(season, now)
+    _admission_check(season, now, person.organisation_id)
     not_eligible = _eligibility_error(season, person.education_level)
     if not_eligible is not None:
         raise not_eligible
+    school_gate_check(season=season, organisation_id=person.organisation_id)
     if not person_has_processing_consent(person):
         if not consent_given:
             raise ValidationError(
@@ -690,6 +722,94 @@ def school_application_decide(
     for application in decided:
         transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
     return len(decided), skipped
+
+
+# --- Methodical Subscription: teachers come from schools whose request was approved (seed 004, §III.2) ------
+#
+# «на уровне муниципалитета: … согласование письменного обращения общеобразовательной организации о включении
+# в программу педагогического коллектива в проект «Методический абонемент»; формирование банка запросов от
+# тьюторантов» (Положение, раздел III, п. 2): the bank and the routes are for the teachers of admitted schools.
+
+SCHOOL_GATE_SOURCE = gettext_lazy(
+    "Приказ МКУ «ЦРОиОК» г. Армавира № 18 от 10.02.2021, Положение, раздел III, п. 2: педагоги участвуют от школы, "
+    "чьё письменное обращение о включении в «Методический абонемент» согласовано"
+)
+
+
+def season_requires_school_application(season: Season) -> bool:
+    """Seasons of the «Методический абонемент» kind of program admit teachers of approved schools only."""
+    return season.program.kind == Program.Kind.SUBSCRIPTION
+
+
+def school_is_admitted(*, season: Season, organisation_id: int | None) -> bool:
+    if organisation_id is None:
+        return False
+    return SchoolApplication.objects.filter(
+        season_id=season.pk, organisation_id=organisation_id, status=SA.APPROVED
+    ).exists()
+
+
+def _school_gate_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Ваша школа ещё не подала заявку на участие в «Методическом абонементе» или заявка не одобрена "
+            "(Положение, раздел III, п. 2). Обратитесь к координатору."
+        ),
+        code="school_not_admitted",
+    )
+
+
+def school_gate_check(*, season: Season, organisation_id: int | None, enrollment: Enrollment | None = None) -> None:
+    """Raise ValidationError unless the teacher's school is admitted to the season or a coordinator admitted the
+    teacher with a written reason (the enrollment's override)."""
+    if not season_requires_school_application(season):
+        return
+    if enrollment is not None and enrollment.has_school_gate_override:
+        return
+    if not school_is_admitted(season=season, organisation_id=organisation_id):
+        raise _school_gate_error()
+
+
+def user_may_override_school_gate(user: User | None, season: Season) -> bool:
+    return user is not None and user.has_perm("participants.override_school_gate", season)
+
+
+@transaction.atomic
+def enrollment_school_gate_override(
+    *, enrollment: Enrollment, actor: User, reason: str, now: datetime | None = None
+) -> Enrollment:
+    """A coordinator of the season admits a teacher whose school has no approved request: who, when and why are
+    kept on the enrollment and in its journal."""
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=enrollment.pk)
+    )
+    if not season_requires_school_application(enrollment.season):
+        raise ValidationError(
+            _("В этой программе заявка школы не требуется: допуск без неё не нужен."), code="not_subscription"
+        )
+    if not user_may_override_school_gate(actor, enrollment.season):
+        raise ValidationError(
+            _("Допустить педагога без одобренной заявки школы может только координатор этого сезона."),
+            code="not_season_coordinator",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Укажите, на каком основании педагог допускается без одобренной заявки школы."),
+                    code="reason_required",
+                )
+            }
+        )
+    enrollment.school_gate_override_reason = reason
+    enrollment.school_gate_override_at = now or timezone.now()
+    enrollment.school_gate_override_by = actor
+    with history_context(user=actor, reason=_("Допуск без одобренной заявки школы (Положение, раздел III, п. 2)")):
+        enrollment.save(
+            update_fields=["school_gate_override_reason", "school_gate_override_at", "school_gate_override_by"]
+        )
+    return enrollment
 
 
 # --- Quarterly feedback ------------------------------------------------------------------------------
@@ -1059,6 +1179,14 @@ def import_conflicts(*, season: Season, rows: Sequence[ImportRow]) -> list[RowPr
         "last_name", "first_name", "middle_name", "birth_date"
     ):
         known[(person.birth_date, _name_key(person.last_name, person.first_name, person.middle_name))] = person
+    # An import creates enrollments like a registration does: schools not admitted to the season are refused.
+    admitted = {row.organisation.pk for row in rows if row.organisation is not None}
+    if season_requires_school_application(season):
+        admitted = set(
+            SchoolApplication.objects.filter(
+                season_id=season.pk, organisation_id__in=admitted, status=SA.APPROVED
+            ).values_list("organisation_id", flat=True)
+        )
     for row in rows:
         if row.email in taken:
             problems.append(
@@ -1080,6 +1208,8 @@ def import_conflicts(*, season: Season, rows: Sequence[ImportRow]) -> list[RowPr
         not_eligible = _eligibility_error(season, row.education_level) if row.education_level else None
         if not_eligible is not None:
             problems.append(RowProblem(row.row_number, "education_level", not_eligible.messages[0]))
+        if row.organisation is not None and row.organisation.pk not in admitted:
+            problems.append(RowProblem(row.row_number, "organisation", _school_gate_error().messages[0]))
     left = places_left(season)
     if left is not None and len(rows) > left:
         problems.append(

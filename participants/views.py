@@ -446,6 +446,16 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+def _registration_organisations(season: Season, admitted_schools_only: bool):
+    organisations = Organisation.objects.filter(municipality_id=season.program.municipality_id, is_active=True)
+    if admitted_schools_only:
+        organisations = organisations.filter(
+            subscription_applications__season=season,
+            subscription_applications__status=SchoolApplication.Status.APPROVED,
+        )
+    return organisations.order_by("short_name", "pk")
+
+
 @require_http_methods(["GET", "POST"])
 def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResponse:
     """Registration for one season: a new person's form, or a one-button application for a signed-in one."""
@@ -462,6 +472,10 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
         "state": registration_state(season, now),
         "places_left": services.places_left(season),
     }
+    # «Методический абонемент»: past the window, teachers of approved schools still join while the season runs.
+    admitted_schools_only = context["state"] == "closed" and services.admission_for_admitted_schools(season, now)
+    if admitted_schools_only:
+        context.update(state="open", admitted_schools_only=True)
     person = person_for_user(request.user)
     if request.user.is_authenticated:
         context["person"] = person
@@ -494,9 +508,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
     form = RegistrationForm(
         _posted(request),
         season=season,
-        organisations=Organisation.objects.filter(
-            municipality_id=season.program.municipality_id, is_active=True
-        ).order_by("short_name", "pk"),
+        organisations=_registration_organisations(season, admitted_schools_only),
         subjects=Subject.objects.order_by("name"),
         formats=formats,
     )

@@ -198,6 +198,17 @@ class ProgramAdmin(MunicipalityScopedAdmin):
         ),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kind" and formfield is not None:
+            # The kind decides who may join (participants.services.school_gate_check): say so, with its source.
+            formfield.help_text = _(
+                "«Методический абонемент»: педагоги участвуют только от школ, чья заявка на сезон одобрена; "
+                "координатор сезона может допустить педагога без неё, записав основание. Источник: приказ № 18 "
+                "от 10.02.2021 (г. Армавир), Положение, раздел III, п. 2."
+            )
+        return formfield
+
 
 class RoadmapModuleInline(admin.TabularInline):
     model = RoadmapModule

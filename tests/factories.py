@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, Attendance, Session, Submission, VideoAssignment
 from experts.models import ExpertAssignment, ExpertRole
-from participants.models import Enrollment, Person, User
+from participants.models import Enrollment, Person, SchoolApplication, User
 from programs.models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
 from ratings.models import Review, Rubric, RubricCriterion
 
@@ -197,3 +197,22 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     submission = factory.SubFactory(SubmissionFactory)
     expert = factory.SubFactory(ExpertAssignmentFactory, role=ExpertRole.METHODIST)
     rubric = factory.SubFactory(RubricFactory)
+
+
+class AdmittedEnrollmentFactory(EnrollmentFactory):
+    """An enrollment in a season of the «Методический абонемент» whose school's application is approved: teachers
+    join only from such schools (seed 004, Положение, раздел III, п. 2)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def school_application(obj, create, extracted, **kwargs):
+        if not create or obj.person.organisation_id is None:
+            return
+        SchoolApplication.objects.get_or_create(
+            season=obj.season,
+            organisation_id=obj.person.organisation_id,
+            status=SchoolApplication.Status.APPROVED,
+            defaults={"applicant": obj.person, "grounds": [SchoolApplication.Ground.OWN_REQUEST]},
+        )

@@ -230,7 +230,13 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
         person__organisation=school,
         person__calendar_token=CALENDAR_TOKEN,
     )
-    subscription_enrollment = EnrollmentFactory(season=subscription, person=enrollment.person)
+    # Admitted by the coordinator although the school's request is still pending (seed 004, §III.2).
+    subscription_enrollment = EnrollmentFactory(
+        season=subscription,
+        person=enrollment.person,
+        school_gate_override_reason="Обращение школы поступило на бумаге",
+        school_gate_override_at=timezone.now(),
+    )
     other_teacher = EnrollmentFactory(season=season_b, person__user=UserFactory(role=User.Role.TEACHER))
 
     group = ExpertGroup.objects.create(season=season_a, name="Группа 1", curator=experts_a[A_CURATOR])

@@ -16,7 +16,7 @@ from participants.models import SubscriptionForm, User
 from programs.models import Program
 from tests.factories import (
     ActivityFactory,
-    EnrollmentFactory,
+    AdmittedEnrollmentFactory,
     ExpertAssignmentFactory,
     ProgramFactory,
     RoadmapModuleFactory,
@@ -39,7 +39,7 @@ def _tutor(season):
 def _request(season=None, tutor=None):
     season = season or _season()
     item = individual_request_submit(
-        enrollment=EnrollmentFactory(season=season),
+        enrollment=AdmittedEnrollmentFactory(season=season),
         deficit="Дефицит",
         topic="Проектная деятельность",
         preferred_form=SubscriptionForm.MASTER_CLASS,

@@ -19,6 +19,7 @@ from participants.models import Enrollment, SubscriptionForm, User
 from participants.selectors import person_enrollments
 from programs.models import Program
 from tests.factories import (
+    AdmittedEnrollmentFactory,
     EnrollmentFactory,
     ExpertAssignmentFactory,
     MunicipalityFactory,
@@ -34,7 +35,7 @@ R = IndividualRequest.Status
 
 def _enrollment(**kwargs):
     kwargs.setdefault("season", SeasonFactory(program=ProgramFactory(kind=Program.Kind.SUBSCRIPTION)))
-    return EnrollmentFactory(**kwargs)
+    return AdmittedEnrollmentFactory(**kwargs)
 
 
 def _request(enrollment=None, **kwargs):

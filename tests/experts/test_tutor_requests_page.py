@@ -11,7 +11,14 @@ from experts.rules_mentoring import is_pair_mentor, is_request_tutor
 from experts.services import individual_request_assign_tutor, individual_request_submit, mentoring_pair_create
 from participants.models import SubscriptionForm
 from programs.models import Program
-from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, ProgramFactory, SeasonFactory, UserFactory
+from tests.factories import (
+    AdmittedEnrollmentFactory,
+    EnrollmentFactory,
+    ExpertAssignmentFactory,
+    ProgramFactory,
+    SeasonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 R = IndividualRequest.Status
@@ -29,7 +36,7 @@ def _tutor(season, **kwargs):
 
 def _request(season, *, tutor=None, topic="Формирующее оценивание", form=SubscriptionForm.PRACTICUM):
     item = individual_request_submit(
-        enrollment=EnrollmentFactory(season=season),
+        enrollment=AdmittedEnrollmentFactory(season=season),
         deficit="Не умею выстраивать формирующее оценивание",
         topic=topic,
         preferred_form=form,

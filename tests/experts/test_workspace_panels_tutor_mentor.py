@@ -15,6 +15,7 @@ from experts.workspace_tutor import mentor_panel, tutor_panel
 from participants.models import SubscriptionForm
 from programs.models import Program
 from tests.factories import (
+    AdmittedEnrollmentFactory,
     AttendanceFactory,
     EnrollmentFactory,
     ExpertAssignmentFactory,
@@ -38,7 +39,7 @@ def _expert(season, role):
 
 def _request(season, tutor=None, *, assigned_days_ago=0):
     item = individual_request_submit(
-        enrollment=EnrollmentFactory(season=season),
+        enrollment=AdmittedEnrollmentFactory(season=season),
         deficit="Дефицит",
         topic="Тема",
         preferred_form=SubscriptionForm.TRAINING,

@@ -21,7 +21,14 @@ from participants.models import Person, SubscriptionForm
 from programs.dates import DATE_MAX, DATE_MIN
 from programs.models import Organisation, Program
 from ratings.models import Achievement
-from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, ProgramFactory, SeasonFactory, UserFactory
+from tests.factories import (
+    AdmittedEnrollmentFactory,
+    EnrollmentFactory,
+    ExpertAssignmentFactory,
+    ProgramFactory,
+    SeasonFactory,
+    UserFactory,
+)
 from tests.hostile.helpers import assert_russian, form_errors, hostile_date, rolled_back, row_counts
 from tests.programs.test_dates import date_fields, project_form_classes
 
@@ -111,7 +118,7 @@ def test_consultation_at_the_year_1_is_refused_in_russian(client, member, psycho
 def route_request():
     season = SeasonFactory(program=ProgramFactory(kind=Program.Kind.SUBSCRIPTION))
     item = individual_request_submit(
-        enrollment=EnrollmentFactory(season=season),
+        enrollment=AdmittedEnrollmentFactory(season=season),
         deficit="Дефицит",
         topic="Проектная деятельность",
         preferred_form=SubscriptionForm.MASTER_CLASS,
