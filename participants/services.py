@@ -114,7 +114,10 @@ def _status_emails(changes: Iterable[tuple[Enrollment, str]], to_status: str, re
     return messages
 
 
-def _check(enrollment: Enrollment, to_status: str, reason: str) -> None:
+def _check(
+    enrollment: Enrollment, to_status: str, reason: str, *, admitted: set[tuple[int, int]] | None = None
+) -> None:
+    """`admitted`: the (season, school) pairs with an approved application, read once for a bulk change."""
     if to_status not in ALLOWED_TRANSITIONS.get(enrollment.status, set()):
         raise ValidationError(
             _("Нельзя перевести участие из статуса «%(old)s» в «%(new)s».")
@@ -126,7 +129,10 @@ def _check(enrollment: Enrollment, to_status: str, reason: str) -> None:
         )
     if to_status == S.ACTIVE:
         school_gate_check(
-            season=enrollment.season, organisation_id=enrollment.person.organisation_id, enrollment=enrollment
+            season=enrollment.season,
+            organisation_id=enrollment.person.organisation_id,
+            enrollment=enrollment,
+            admitted=admitted,
         )
 
 
@@ -207,9 +213,11 @@ def enrollments_set_status(
         .order_by("pk")
     )
     ok, skipped = [], []
+    gated = {e.season_id for e in locked if to_status == S.ACTIVE and season_requires_school_application(e.season)}
+    admitted = schools_admitted(season_ids=gated) if gated else None
     for enrollment in locked:
         try:
-            _check(enrollment, to_status, reason)
+            _check(enrollment, to_status, reason, admitted=admitted)
         except ValidationError as exc:
             skipped.append((enrollment, " ".join(exc.messages)))
         else:
@@ -749,6 +757,15 @@ def school_is_admitted(*, season: Season, organisation_id: int | None) -> bool:
     ).exists()
 
 
+def schools_admitted(*, season_ids: set[int]) -> set[tuple[int, int]]:
+    """The (season, school) pairs whose school application is approved, for many enrollments in one query."""
+    return set(
+        SchoolApplication.objects.filter(season_id__in=season_ids, status=SA.APPROVED).values_list(
+            "season_id", "organisation_id"
+        )
+    )
+
+
 def _school_gate_error() -> ValidationError:
     return ValidationError(
         _(
@@ -759,14 +776,23 @@ def _school_gate_error() -> ValidationError:
     )
 
 
-def school_gate_check(*, season: Season, organisation_id: int | None, enrollment: Enrollment | None = None) -> None:
+def school_gate_check(
+    *,
+    season: Season,
+    organisation_id: int | None,
+    enrollment: Enrollment | None = None,
+    admitted: set[tuple[int, int]] | None = None,
+) -> None:
     """Raise ValidationError unless the teacher's school is admitted to the season or a coordinator admitted the
-    teacher with a written reason (the enrollment's override)."""
+    teacher with a written reason (the enrollment's override). `admitted` (from schools_admitted) spares the query."""
     if not season_requires_school_application(season):
         return
     if enrollment is not None and enrollment.has_school_gate_override:
         return
-    if not school_is_admitted(season=season, organisation_id=organisation_id):
+    if admitted is not None:
+        if (season.pk, organisation_id) not in admitted:
+            raise _school_gate_error()
+    elif not school_is_admitted(season=season, organisation_id=organisation_id):
         raise _school_gate_error()
 
 

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,6 +156,28 @@ def test_p3_2_admin_approval_refused_without_approved_school_application(applica
     assert changed == 0 and [why for _e, why in skipped] == [REFUSAL]
     enrollment.refresh_from_db()
     assert enrollment.status == S.APPLIED
+
+
+def test_p3_2_bulk_approval_reads_the_schools_once_whatever_the_number_of_teachers():
+    """The approval action over a season's applications: one query for the approved schools, not one a teacher;
+    an admitted and a refused school in the same batch each get their verdict."""
+    season = _season()
+    admitted, refused = _school(season, SA.APPROVED), _school(season, SA.APPLIED)
+    coordinator = _coordinator(season.program.municipality)
+
+    def approve(n: int) -> tuple[int, int, int]:
+        batch = [
+            EnrollmentFactory(season=season, status=S.APPLIED, person=PersonFactory(organisation=school))
+            for school in [admitted] * n + [refused]
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            changed, skipped = enrollments_set_status(enrollments=batch, to_status=S.ACTIVE, actor=coordinator)
+        assert [why for _e, why in skipped] == [REFUSAL]
+        return changed, len(skipped), len(queries)
+
+    one, three = approve(1), approve(3)
+    assert (one[:2], three[:2]) == ((1, 1), (3, 1))
+    assert one[2] == three[2], f"{one[2]} queries for 1 teacher, {three[2]} for 3"
 
 
 @pytest.mark.parametrize("application", NOT_ADMITTED, ids=["no-application", "pending", "rejected"])
