@@ -183,8 +183,9 @@ def certificates_issue(
     """Issue every certificate owed (all seasons, one season, one activity or some enrollments) in batches.
 
     Safe to run twice (what exists is not owed) and safe to kill (each batch commits whole or not at all).
-    `progress(looked_at, owed)` is called before the first batch and after each one commits (a long job
-    reports from it what the database holds); `job_id` alone reports the counts of this run.
+    `progress(looked_at, owed)` is called before the first batch and inside each batch's transaction, so the
+    count commits with the certificates it counts (a long job reports from it what the database holds); `job_id`
+    alone reports the counts of this run.
     Returns {"issued": n, "owed": n, "batches": n}.
     """
     owed = certificates_owed(now=now, season=season, activity=activity, enrollment_ids=enrollment_ids)
@@ -200,10 +201,12 @@ def certificates_issue(
     for start in range(0, total, batch_size):
         with transaction.atomic():
             made = _issue_batch(owed[start : start + batch_size], now=now, by=by)
+            if progress is not None:
+                # The count commits with the batch it counts: a worker killed between two commits would leave the
+                # job's page behind what the database holds (docs/decisions/0003-background-job-lease.md).
+                progress(min(start + batch_size, total), total)
         issued += len(made)
         batches += 1
-        if progress is not None:
-            progress(min(start + batch_size, total), total)
     return {"issued": issued, "owed": total, "batches": batches}
 
 
