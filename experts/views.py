@@ -421,7 +421,9 @@ def chat_members(request: HttpRequest, season_id: int) -> HttpResponse:
     if not can_confirm_chat_membership(request.user, season):
         raise Http404
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("enrollment") if v.isdigit()][:CHAT_CONFIRM_MAX]
+        # isdigit() passes «²», which int() refuses; more than 18 digits overflow the id column.
+        posted = request.POST.getlist("enrollment")
+        ids = [int(v) for v in posted if v.isdecimal() and len(v) <= 18][:CHAT_CONFIRM_MAX]
         chosen = Enrollment.objects.filter(season=season, pk__in=ids)
         if not ids:
             messages.error(request, _("Отметьте участников, чьё вступление в чат вы подтверждаете."))

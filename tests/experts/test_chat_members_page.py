@@ -59,6 +59,17 @@ def test_another_seasons_enrollment_posted_here_is_not_touched(client, season):
     assert stranger.chat_joined_at is None
 
 
+@pytest.mark.parametrize("junk", ["²", "9" * 40, "-1", "1.5", ""])
+def test_posted_ids_of_any_shape_are_refused_without_a_500(client, season, junk):
+    member = EnrollmentFactory(season=season)
+    client.force_login(_specialist(season))
+    response = client.post(_page(season), {"enrollment": [junk]}, follow=True)
+    assert response.status_code == 200
+    assert "Отметьте участников, чьё вступление в чат вы подтверждаете." in response.content.decode()
+    member.refresh_from_db()
+    assert member.chat_joined_at is None
+
+
 @pytest.mark.parametrize(
     "who",
     ["participant", "other_participant", "curator", "other_seasons_specialist", "other_municipality_coordinator"],
