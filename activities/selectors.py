@@ -316,8 +316,6 @@ class Deadline:
     activity: Activity
     session: Session | None = None
     assignment: object = None
-    # The order's clause behind the rule, or the portal-default label (Season.rule_source).
-    source: str = ""
     # A video cut-off moved by a personal extension.
     extended: bool = False
     # Already past (a due date whose cut-off is still ahead).
@@ -403,6 +401,8 @@ class Risk:
     breached: bool = False
     session: Session | None = None
     assignment: object = None
+    # The order's clause behind the rule, or the portal-default label (Season.rule_source).
+    source: str = ""
 
 
 def _when(value: datetime, season: Season) -> str:

@@ -6,9 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm

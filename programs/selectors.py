@@ -105,6 +105,8 @@ class ProgramPage:
     loose_activities: list = field(default_factory=list)
     expert_roles: list = field(default_factory=list)
     registration: str = ""
+    # «Правила программы»: [(group title, [SeasonRule])], each rule with its source.
+    rules: list = field(default_factory=list)
 
 
 def program_page(*, slug: str) -> ProgramPage:
@@ -136,6 +138,7 @@ def program_page(*, slug: str) -> ProgramPage:
     page.timeline = [(module, by_module.get(module.pk, [])) for module in season.modules.all()]
     page.loose_activities = by_module.get(None, [])
     page.expert_roles = list(season.expert_roles.all())
+    page.rules = season_rule_groups(season)
     return page
 
 
@@ -216,9 +219,7 @@ def season_rule(season: Season, key: str, group: str = "") -> SeasonRule:
 
 def season_rules(season: Season) -> list[SeasonRule]:
     """Every outcome-deciding rule of the season with its value and source; no query."""
-    return [
-        season_rule(season, key, str(group)) for group, keys in rule_sources.RULE_GROUPS for key in keys
-    ]
+    return [season_rule(season, key, str(group)) for group, keys in rule_sources.RULE_GROUPS for key in keys]
 
 
 def season_rule_groups(season: Season) -> list[tuple[str, list[SeasonRule]]]:
