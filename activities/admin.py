@@ -658,10 +658,14 @@ class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScop
             when = ""
             if at:
                 when = date_format(timezone.localtime(datetime.fromisoformat(at), season.tz), "j E Y, H:i")
-            rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when))
+            # A reason recorded before sources were kept reads the season's source for its rule.
+            source = reason.get("source") or season.rule_source(reason.get("rule", ""))[0]
+            rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when, _("Источник:"), source))
         if not rows:
             return "—"
-        body = format_html_join("", "<li><strong>{}</strong><br>{} <small>({})</small></li>", rows)
+        body = format_html_join(
+            "", "<li><strong>{}</strong><br>{} <small>({})</small><br><small>{} {}</small></li>", rows
+        )
         return format_html("<ul>{}</ul>", body)
 
     def _decide(self, request, queryset, service, done_message, title):

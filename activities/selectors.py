@@ -401,6 +401,8 @@ class Risk:
     breached: bool = False
     session: Session | None = None
     assignment: object = None
+    # The order's clause behind the rule, or the portal-default label (Season.rule_source).
+    source: str = ""
 
 
 def _when(value: datetime, season: Season) -> str:
@@ -412,6 +414,7 @@ def _absence_risk(enrollment: Enrollment, mark: Attendance, session: Session, ac
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.UNEXCUSED_ABSENCE,
+        source=season.rule_source(RiskRule.UNEXCUSED_ABSENCE)[0],
         rule_text=_("Пропуск обязательного мероприятия без уважительной причины ведёт к исключению из программы."),
         evidence=_("Пропуск без уважительной причины: «%(activity)s», занятие %(when)s.")
         % {"activity": activity.title, "when": _when(session.starts_at, season)},
@@ -444,6 +447,7 @@ def _video_risk(enrollment: Enrollment, activity: Activity, assignment, cutoff: 
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.MISSED_VIDEO,
+        source=season.rule_source(RiskRule.MISSED_VIDEO)[0],
         rule_text=_("Видеоурок, не сданный до окончательного срока, ведёт к исключению из программы."),
         evidence=evidence,
         action=action,
@@ -467,6 +471,7 @@ def _chat_risk(enrollment: Enrollment, joined_by: datetime, now: datetime) -> Ri
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.CHAT_NOT_JOINED,
+        source=season.rule_source(RiskRule.CHAT_NOT_JOINED)[0],
         rule_text=_("Участник, не вступивший в информационный чат за %(days)s после зачисления, исключается.")
         % {"days": days_text(days)},
         evidence=evidence,

@@ -67,6 +67,7 @@ from participants.models import (
     ProfessionalDevelopment,
 )
 from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
+from programs.rule_sources import DEFAULT_SOURCE
 from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
 
 from .models import KpiTarget
@@ -937,6 +938,11 @@ class Target:
     source: str = ""
 
     @property
+    def source_label(self) -> str:
+        """The order and clause that set the target, or the portal-default label when none is recorded."""
+        return self.source or str(DEFAULT_SOURCE)
+
+    @property
     def label(self) -> str:
         words = KpiTarget.Comparison(self.comparison).label
         return f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
@@ -993,6 +999,8 @@ class KpiResult:
     comparison: str
     status: str
     status_label: str
+    # Where the target comes from (order and clause); "" without a target.
+    target_source: str = ""
 
     def as_json(self) -> dict:
         """What a period snapshot keeps: numbers and the target as they were."""
@@ -1049,6 +1057,7 @@ def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, y
         comparison=target.comparison if target else "",
         status=status,
         status_label=str(KpiStatus.LABELS[status]),
+        target_source=target.source_label if target else "",
     )
 
 

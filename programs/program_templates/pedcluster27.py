@@ -7,13 +7,14 @@ order's date to the end of the indicators' last year, and the events' days are p
 from datetime import date
 from decimal import Decimal
 
+from .. import rule_sources
 from ._common import SCHOOL_SUBJECTS, levels, session, zoned
 
 TZ = "Asia/Vladivostok"
 at = zoned(TZ)
 
 ORGANISER = "Управление образования администрации Верхнебуреинского муниципального района"
-SOURCE = "Приказ № 223/1 от 17.05.2022, муниципальный проект «Педкластер 27»"
+SOURCE = rule_sources.ORDER_223_1_PROJECT
 YEARS = (2021, 2022, 2023)
 
 TEMPLATE = {
@@ -108,6 +109,7 @@ TEMPLATE = {
         "default_attendance_status": "",
         "issue_final_certificate": False,
         "certificate_signatory": "О.П. Митяшова, и.о. руководителя Управления образования",
+        "rule_sources": rule_sources.PEDCLUSTER27,
     },
     "modules": [
         {

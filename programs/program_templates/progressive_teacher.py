@@ -10,6 +10,7 @@ coordinator to adjust, kept inside the order's months, on working days, in the a
 from datetime import date
 from decimal import Decimal
 
+from .. import rule_sources
 from ._common import SCHOOL_SUBJECTS, levels, session, zoned
 
 TZ = "Asia/Yekaterinburg"
@@ -174,6 +175,7 @@ TEMPLATE = {
         "default_attendance_status": "absent",
         "issue_final_certificate": True,
         "certificate_signatory": "Н.А. Пожарницкая, директор МКУ «ЦРО»",
+        "rule_sources": rule_sources.PROGRESSIVE_TEACHER,
     },
     "modules": [
         {
@@ -657,7 +659,7 @@ TEMPLATE = {
             "for_program": False,
             "unit": "%",
             "comparison": "gte",
-            "source": "Приказ № 1063-од от 23.11.2023, п. 6.2 (минимальное значение, в год)",
+            "source": rule_sources.ORDER_1063_TARGETS,
             "values": {2023: Decimal("5"), 2024: Decimal("10"), 2025: Decimal("20"), 2026: Decimal("30")},
         },
         {
@@ -669,7 +671,7 @@ TEMPLATE = {
             "for_program": False,
             "unit": "%",
             "comparison": "gte",
-            "source": "Приказ № 1063-од от 23.11.2023, п. 6.2 (минимальное значение, в год)",
+            "source": rule_sources.ORDER_1063_TARGETS,
             "values": {2023: Decimal("10"), 2024: Decimal("20"), 2025: Decimal("30"), 2026: Decimal("40")},
         },
     ],
