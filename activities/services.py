@@ -21,7 +21,7 @@ from programs.models import Subject
 from .attendance_import import name_variants, normalise_name, read_attendance_export
 from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_grant_extension, can_take_attendance
-from .selectors_attendance import expected_enrollments
+from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
 from .signals import attendance_changed, submission_submitted
 from .video_files import MB, validate_video_file
 from .video_links import parse_video_link
@@ -275,7 +275,24 @@ def _check_marker(session: Session, by: User) -> Person | None:
 
 
 def _expected(session: Session) -> dict[int, Enrollment]:
-    return {e.pk: e for e in expected_enrollments(session).select_related("person__user")}
+    """Who may be marked at the session: its listed participants (the expected ones, or anyone for «По желанию»)."""
+    return {e.pk: e for e in listed_enrollments(session).select_related("person__user")}
+
+
+def _not_listed_errors(session: Session, ids: list[int]) -> dict[str, list[str]]:
+    """Per posted enrollment id that may not be marked here, why: one query for them all."""
+    known = {e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("person")}
+    errors = {}
+    for pk in ids:
+        enrollment = known.get(pk)
+        if enrollment is None:
+            errors[str(pk)] = [_("Участника с записью №%(id)s нет, отметить его нельзя.") % {"id": pk}]
+        else:
+            errors[str(pk)] = [
+                _("%(name)s: отметить нельзя. %(why)s")
+                % {"name": enrollment.person.full_name, "why": why_not_listed(session, enrollment)}
+            ]
+    return errors
 
 
 def _write_marks(
@@ -331,8 +348,8 @@ def attendance_mark(
 ) -> int:
     """Set the marks of a session's participants: {enrollment id: (status, reason)}; returns how many changed.
 
-    Refused before the session starts. Only the session's expected participants (active in its season) can be
-    marked; «excused» needs a reason. Every refusal is listed at once, keyed by the enrollment id, and nothing
+    Refused before the session starts. Only the session's listed participants (selectors_attendance: expected at
+    it, or anyone admitted for «По желанию») can be marked, with the reason for anyone else; «excused» needs a reason. Every refusal is listed at once, keyed by the enrollment id, and nothing
     is saved then.
     """
     session = _attendance_session(session)
@@ -341,14 +358,14 @@ def attendance_mark(
     expected = _expected(session)
     errors: dict[str, list[str]] = {}
     clean: dict[int, tuple[str, str]] = {}
+    strangers = [int(pk) for pk in marks if int(pk) not in expected]
+    if strangers:
+        errors.update(_not_listed_errors(session, strangers))
     for enrollment_id, (status, reason) in marks.items():
         enrollment = expected.get(int(enrollment_id))
         reason = (reason or "").strip()
         if enrollment is None:
-            errors[str(enrollment_id)] = [
-                _("Этот человек не участвует в сезоне занятия, поэтому отметить его нельзя (запись №%(id)s).")
-                % {"id": enrollment_id}
-            ]
+            continue
         elif status not in Attendance.Status.values:
             errors[str(enrollment_id)] = [
                 _("%(name)s: выберите отметку из списка.") % {"name": enrollment.person.full_name}
@@ -510,7 +527,9 @@ def _import(
         todo[pk] = (item.status.value, "")
         report.marked.append(item)
     _write_marks(session=session, marks=todo, existing=existing, source="import", by=person, actor=actor)
-    report.not_found = [e for pk, e in expected.items() if pk not in found]
+    # Missing from the export matters only for those expected there (nobody for «По желанию»).
+    obliged = set(expected_enrollments(session).values_list("pk", flat=True))
+    report.not_found = [e for pk, e in expected.items() if pk not in found and pk in obliged]
     for items in (report.marked, report.kept):
         items.sort(key=lambda i: (i.enrollment.person.last_name, i.enrollment.person.first_name))
     return report
@@ -573,6 +592,10 @@ def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: 
     season = session.activity.season
     if enrollment.season_id != season.pk or enrollment.status != Enrollment.Status.ACTIVE:
         _refuse(_("Отметиться на этом занятии могут только участники программы этого сезона."))
+    if not listed_enrollments(session).filter(pk=enrollment.pk).exists():
+        _refuse(
+            _("Отметиться на этом занятии нельзя. %(why)s") % {"why": why_not_listed(session, enrollment, you=True)}
+        )
     opens, closes = checkin_window(session)
     if now < opens:
         _refuse(

@@ -195,6 +195,8 @@ TEMPLATE = {
             "format": "mixed",
             "description": "Встречи наставнических пар по целевой модели наставничества.",
             "is_mandatory": False,
+            # A pair's meeting: the mentee is invited (or has it on the individual route).
+            "audience": "invited",
             "gives_certificate": False,
             "hours": Decimal("1"),
             "required_sessions": 1,
@@ -208,6 +210,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Повышение общественного статуса педагогической профессии.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("3"),
             "required_sessions": 1,
@@ -221,6 +225,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "С участием специалистов МБОУ ЦПП МСП.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -234,6 +240,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -247,6 +255,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
