@@ -165,6 +165,21 @@ def expected_count_subquery(*, listed: bool = False) -> Subquery:
     )
 
 
+def visible_pairs(enrollment_ids: list[int]) -> set[tuple[int, int]]:
+    """(session id, enrollment id) of the sessions of the enrollments' seasons each may attend by the audience alone
+    (all, open, their format, invited or on their route): the teacher's roadmap, calendar and risks. One query."""
+    if not enrollment_ids:
+        return set()
+    prefix = "season__activities__sessions__"
+    r = _Refs("", lambda n: F(prefix + n), lambda n: OuterRef(prefix + n), OuterRef("pk"))
+    rows = (
+        Enrollment.objects.filter(Q(pk__in=enrollment_ids, **{f"{prefix}isnull": False}) & _audience_q(r, listed=True))
+        .order_by()
+        .values_list(f"{prefix}pk", "pk")
+    )
+    return set(rows)
+
+
 def expected_pairs(sessions: list[Session]) -> set[tuple[int, int]]:
     """(session id, enrollment id) of everyone expected at any of the sessions: one query, whatever their number."""
     if not sessions:
