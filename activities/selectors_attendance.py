@@ -152,10 +152,15 @@ def expected_marks(marks: QuerySet[Attendance], *, expected: bool = True) -> Que
     return marks.filter(condition) if expected else marks.exclude(condition)
 
 
-def expected_count_subquery(*, listed: bool = False) -> Subquery:
-    """For a queryset of sessions: how many participants are expected (or listed) at each, one subquery."""
+def expected_count_subquery(*, listed: bool = False, marked: bool = False, defaults: bool = False) -> Subquery:
+    """For a queryset of sessions: how many participants are expected (or listed) at each — of them, with `marked`
+    those with a mark, with `defaults` those whose mark is a default one. One subquery."""
+    enrollments = Enrollment.objects.filter(_expected_q(_PER_SESSION, listed=listed))
+    if marked or defaults:
+        marks = Attendance.objects.filter(session_id=OuterRef(OuterRef("pk")), enrollment_id=OuterRef("pk"))
+        enrollments = enrollments.filter(Exists(marks.filter(is_default=True) if defaults else marks))
     return Subquery(
-        Enrollment.objects.filter(_expected_q(_PER_SESSION, listed=listed))
+        enrollments
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -287,22 +292,14 @@ def attendance_sessions_for(user: User, *, now: datetime) -> QuerySet[Session]:
         if user_is_coordinator(user):
             allowed |= Q(activity__season__program__municipality_id=user.municipality_id)
         sessions = sessions.filter(allowed)
-    expected = (
-        Enrollment.objects.filter(season_id=OuterRef("activity__season_id"), status=Enrollment.Status.ACTIVE)
-        .order_by()
-        .values("season_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    active_marks = Attendance.objects.filter(session_id=OuterRef("pk"), enrollment__status=Enrollment.Status.ACTIVE)
-    marked = active_marks.order_by().values("session_id").annotate(n=Count("pk")).values("n")
-    defaults = active_marks.filter(is_default=True).order_by().values("session_id").annotate(n=Count("pk")).values("n")
+    # Counted over the expected participants only (their audience, admitted before the end): nobody is «unmarked»
+    # at another format's intensive or at a meeting «По желанию».
     return (
         sessions.select_related("activity__season__program")
         .annotate(
-            expected_count=Coalesce(Subquery(expected, output_field=IntegerField()), Value(0)),
-            marked_count=Coalesce(Subquery(marked, output_field=IntegerField()), Value(0)),
-            default_count=Coalesce(Subquery(defaults, output_field=IntegerField()), Value(0)),
+            expected_count=Coalesce(expected_count_subquery(), Value(0)),
+            marked_count=Coalesce(expected_count_subquery(marked=True), Value(0)),
+            default_count=Coalesce(expected_count_subquery(defaults=True), Value(0)),
         )
         .order_by("-starts_at", "-pk")
     )
@@ -311,6 +308,13 @@ def attendance_sessions_for(user: User, *, now: datetime) -> QuerySet[Session]:
 def attendance_overdue_summary(sessions: QuerySet[Session], *, now: datetime) -> dict:
     """Over the listed sessions: those ended more than a day ago with someone unmarked, and how many unmarked."""
     ended = sessions.filter(ends_at__lt=now - MARKING_DUE).order_by()
-    rows = ended.values("expected_count", "marked_count")
+    rows = list(ended.values("expected_count", "marked_count", "default_count"))
     overdue = [r["expected_count"] - r["marked_count"] for r in rows if r["expected_count"] > r["marked_count"]]
-    return {"overdue_sessions": len(overdue), "overdue_participants": sum(overdue)}
+    defaults = [r["default_count"] for r in rows if r["default_count"]]
+    return {
+        "overdue_sessions": len(overdue),
+        "overdue_participants": sum(overdue),
+        # Default marks wait for the coordinator's confirmation before they count as evidence (п. 4.4, 5.5).
+        "default_sessions": len(defaults),
+        "default_marks": sum(defaults),
+    }

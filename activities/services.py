@@ -20,7 +20,7 @@ from programs.models import Subject
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
 from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
-from .rules import can_grant_extension, can_take_attendance
+from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
 from .signals import attendance_changed, submission_submitted
 from .video_files import MB, validate_video_file
@@ -635,3 +635,45 @@ def _checkin_save(*, session: Session, enrollment: Enrollment, now: datetime) ->
         by=enrollment.person,
     )
     return Attendance.objects.select_related("marked_by").get(session=session, enrollment=enrollment)
+
+
+# --- Confirming default marks ------------------------------------------------------------------------------
+
+
+def session_not_ended_error(session: Session, now: datetime) -> str | None:
+    """Why the default marks of a session cannot be confirmed yet, or None once it has ended."""
+    if now >= session.ends_at:
+        return None
+    return _("Занятие ещё не закончилось: подтвердить отметки по умолчанию можно после %(moment)s.") % {
+        "moment": format_moment(session.ends_at, session.activity.season)
+    }
+
+
+@transaction.atomic
+def attendance_defaults_confirm(*, session: Session, by: User, now: datetime | None = None) -> int:
+    """The coordinator confirms a session's default marks: they become real marks (is_default=False, marked by the
+    coordinator now, source «confirmed_default») and from then on count as evidence (положение, п. 4.4, 5.5).
+
+    Set-based: one UPDATE of the expected participants' default marks and one history insert. Refused before the
+    session ends and for anyone but the program's coordinator. Returns how many marks were confirmed.
+    """
+    now = now or timezone.now()
+    session = _attendance_session(session)
+    if by is None or not can_confirm_attendance_defaults.test(by, session):
+        raise PermissionDenied(_("Подтверждать отметки по умолчанию может только координатор этой программы."))
+    if message := session_not_ended_error(session, now):
+        _refuse(message)
+    person = person_for_user(by)
+    defaults = Attendance.objects.select_for_update().filter(
+        session=session, is_default=True, enrollment__in=expected_enrollments(session)
+    )
+    ids = list(defaults.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Attendance.objects.filter(pk__in=ids).update(
+        is_default=False, marked_by=person, marked_at=now, source="confirmed_default"
+    )
+    with history_context(user=by):
+        history_bulk_record(Attendance, Attendance.objects.filter(pk__in=ids))
+    attendance_changed.send(sender=Session, session=session)
+    return len(ids)
