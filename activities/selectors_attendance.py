@@ -144,12 +144,11 @@ def listed_enrollments(session: Session) -> QuerySet[Enrollment]:
     return _by_name(session).filter(_expected_q(_single(session), listed=True))
 
 
-def expected_marks(marks: QuerySet[Attendance], *, expected: bool = True) -> QuerySet[Attendance]:
-    """The marks of participants expected at their session — by the audience alone: a mark stays expected once the
-    season is over and its enrollment completed (KPIs, certificates read past seasons too)."""
-    r = _PER_MARK
-    condition = Q(enrollment__season_id=F("session__activity__season_id")) & _audience_q(r, listed=False)
-    return marks.filter(condition) if expected else marks.exclude(condition)
+def expected_marks(marks: QuerySet[Attendance], *, listed: bool = False) -> QuerySet[Attendance]:
+    """The marks of participants expected (with `listed`: or listed) at their session — by the audience alone: a
+    mark stays expected once the season is over and its enrollment completed (KPIs, certificates read past seasons)."""
+    condition = Q(enrollment__season_id=F("session__activity__season_id")) & _audience_q(_PER_MARK, listed=listed)
+    return marks.filter(condition)
 
 
 def expected_count_subquery(*, listed: bool = False, marked: bool = False, defaults: bool = False) -> Subquery:
@@ -160,12 +159,7 @@ def expected_count_subquery(*, listed: bool = False, marked: bool = False, defau
         marks = Attendance.objects.filter(session_id=OuterRef(OuterRef("pk")), enrollment_id=OuterRef("pk"))
         enrollments = enrollments.filter(Exists(marks.filter(is_default=True) if defaults else marks))
     return Subquery(
-        enrollments
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values("n"),
+        enrollments.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"),
         output_field=IntegerField(),
     )
 

@@ -677,3 +677,24 @@ def attendance_defaults_confirm(*, session: Session, by: User, now: datetime | N
         history_bulk_record(Attendance, Attendance.objects.filter(pk__in=ids))
     attendance_changed.send(sender=Session, session=session)
     return len(ids)
+
+
+@transaction.atomic
+def session_invite_group(*, session: Session, group_id: int, by: User) -> int:
+    """Invite every active member of a group of the session's season (audience «Приглашённые»); returns how many
+    were added. One query to read them, one insert."""
+    session = _attendance_session(session)
+    if by is None or not can_confirm_attendance_defaults.test(by, session):
+        raise PermissionDenied(_("Приглашать участников может только координатор этой программы."))
+    # experts.GroupMember through Enrollment's reverse name: activities does not import experts.
+    members = set(
+        Enrollment.objects.filter(
+            season_id=session.activity.season_id,
+            status=Enrollment.Status.ACTIVE,
+            group_membership__group_id=group_id,
+        ).values_list("pk", flat=True)
+    )
+    known = set(session.invited.values_list("pk", flat=True))
+    new = sorted(members - known)
+    session.invited.add(*new)
+    return len(new)
