@@ -143,9 +143,7 @@ def test_p4_4_one_real_absence_of_three_required_is_already_a_ground():
     sessions = _intensives(season)
     dina = _teacher(season, FORMATS[0])
     coordinator = _coordinator(season)
-    attendance_mark(
-        session=sessions[FORMATS[0]][1], marks={dina.pk: ("absent", "")}, by=coordinator, now=AFTER_OCTOBER
-    )
+    attendance_mark(session=sessions[FORMATS[0]][1], marks={dina.pk: ("absent", "")}, by=coordinator, now=AFTER_OCTOBER)
 
     exclusion_rules_apply(now=AFTER_OCTOBER)
 
