@@ -28,7 +28,7 @@ from .models import (
     Submission,
     SubmissionExtension,
 )
-from .selectors_attendance import visible_pairs
+from .selectors_attendance import visible_enrollment_subquery, visible_pairs
 from .timetext import days_text
 
 # A video lesson whose due date is this close (or past) and which has nothing submitted is a risk.
@@ -113,8 +113,9 @@ def _joined_instance(row, model, prefix: str):
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
     """Modules, activities (with video assignments), sessions, my marks, my submissions and extensions.
 
-    Seven queries for any number of enrollments of any people (the exclusion job). With `one_person` (the
-    cabinet, the calendar: enrollments of one person) four (one of them: the sessions each may attend): a person has one enrollment per season, so
+    Seven queries for any number of enrollments of any people (the exclusion job; one of them: the sessions each
+    may attend by their audience). With `one_person` (the cabinet, the calendar: enrollments of one person) three,
+    the sessions each may attend read inside the sessions' query: a person has one enrollment per season, so
     each session has at most one mark of theirs, joined to it, and each video assignment at most one current
     submission and one extension, joined to the activity. One more either way when the seasons were not
     selected with the enrollments; none for an empty list.
@@ -128,7 +129,6 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     data.seasons = _seasons_of(enrollments)
     season_ids = list(data.seasons)
     enrollment_ids = [e.pk for e in enrollments]
-    data.visible = visible_pairs(enrollment_ids)
     for module in RoadmapModule.objects.filter(season_id__in=season_ids).order_by("season_id", "order", "pk"):
         data.modules_by_season.setdefault(module.season_id, []).append(module)
     if not one_person:
@@ -139,6 +139,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
         )
         for activity in activities:
             data.activities_by_season.setdefault(activity.season_id, []).append(activity)
+        data.visible = visible_pairs(enrollment_ids)
         data.attendance = {
             (a.enrollment_id, a.session_id): a for a in Attendance.objects.filter(enrollment_id__in=enrollment_ids)
         }
@@ -151,9 +152,14 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
             for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
         }
         return data
-    sessions = Session.objects.annotate(
-        my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
-    ).annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+    sessions = (
+        Session.objects.annotate(
+            my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
+        )
+        .annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+        # Which of my enrollments may attend it by its audience: inside the same query (selectors_attendance).
+        .annotate(visible_to=visible_enrollment_subquery(enrollment_ids))
+    )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
         .select_related("module", "video_assignment")
@@ -185,6 +191,8 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
         if extension is not None:
             data.extensions[(extension.enrollment_id, extension.assignment_id)] = extension
         for session in activity.sessions.all():
+            if session.visible_to is not None:
+                data.visible.add((session.pk, session.visible_to))
             mark = _joined_instance(session, Attendance, "my_mark_")
             if mark is not None:
                 data.attendance[(mark.enrollment_id, mark.session_id)] = mark

@@ -179,6 +179,18 @@ def visible_pairs(enrollment_ids: list[int]) -> set[tuple[int, int]]:
     return set(rows)
 
 
+def visible_enrollment_subquery(enrollment_ids: list[int]) -> Subquery:
+    """For a queryset of sessions and the enrollments of one person (one a season): the id of the enrollment that
+    may attend each session by its audience (as visible_pairs), or NULL — inside the sessions' own query."""
+    return Subquery(
+        Enrollment.objects.filter(
+            Q(pk__in=enrollment_ids, season_id=OuterRef("activity__season_id")) & _audience_q(_PER_SESSION, listed=True)
+        )
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+
+
 def expected_pairs(sessions: list[Session]) -> set[tuple[int, int]]:
     """(session id, enrollment id) of everyone expected at any of the sessions: one query, whatever their number."""
     if not sessions:

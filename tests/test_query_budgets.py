@@ -205,8 +205,7 @@ def _achievements(n, w):
 BUDGETS = {
     "home": (_home, 2),
     "program page": (_program, 6),
-    # +1: the sessions the teacher may attend by their audience (selectors_attendance.visible_pairs).
-    "teacher cabinet": (_cabinet, 13),
+    "teacher cabinet": (_cabinet, 12),
     "expert review queue": (_queue, 6),
     "review page": (_review, 10),
     "expert workspace": (_workspace, 6),

@@ -164,8 +164,7 @@ def test_query_count_does_not_grow(django_assert_num_queries, count):
     ctx = CabinetContext(request=None, person=person, enrollments=person_enrollments(person), now=timezone.now())
 
     # Modules, activities with video assignments, my submissions and extensions; sessions with my marks.
-    # +1: the sessions the teacher may attend by their audience (selectors_attendance.visible_pairs).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         context = deadlines_context(ctx)
 
     assert len(context["items"]) == min(3 * count * count, 8)

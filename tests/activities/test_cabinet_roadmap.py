@@ -189,8 +189,7 @@ def test_query_count_does_not_grow_with_sessions_assignments_and_enrollments(dja
     ctx = CabinetContext(request=None, person=person, enrollments=person_enrollments(person), now=timezone.now())
 
     # Modules, activities with video assignments, my submissions and extensions; sessions with my marks.
-    # +1: the sessions the teacher may attend by their audience (selectors_attendance.visible_pairs).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         context = roadmap_context(ctx)
 
     assert len(context["roadmaps"]) == count

@@ -118,8 +118,7 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries, enrol
 
     # Person by token, enrollments, modules, activities with my submissions and extensions, sessions with
     # my marks.
-    # +1: the sessions the teacher may attend by their audience (selectors_attendance.visible_pairs).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = _feed(client, "owner-token-0123456789")
 
     assert len(_events(response)) == 3 * count * count

@@ -224,7 +224,7 @@ def test_banner_section_query_count(django_assert_num_queries, count):
     ctx = CabinetContext(request=None, person=person, enrollments=person_enrollments(person), now=timezone.now())
 
     # Modules, activities with video assignments, my submissions and extensions; sessions with my marks.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         context = risks_context(ctx)
 
     assert len(context["groups"][0][1]) == count
