@@ -62,7 +62,8 @@ def person_calendar(*, person: Person, now: datetime) -> bytes:
     for enrollment in enrollments:
         program = enrollment.season.program.title
         for activity in data.activities_by_season.get(enrollment.season_id, []):
-            for session in activity.sessions.all():
+            # Only the sessions the teacher is expected at or may attend (not another format's intensive).
+            for session in data.sessions_for(enrollment, activity):
                 summary = activity.title if not session.title else f"{activity.title}: {session.title}"
                 calendar.add_component(
                     _event(

@@ -32,7 +32,15 @@ from participants.services import enrollment_exclude, enrollment_reinstate, enro
 from programs.history import history_bulk_record, history_context
 from programs.models import Season
 
-from .models import Attendance, ExclusionCase, ExclusionCaseEvent, Submission, SubmissionExtension, VideoAssignment
+from .models import (
+    ActivityAudience,
+    Attendance,
+    ExclusionCase,
+    ExclusionCaseEvent,
+    Submission,
+    SubmissionExtension,
+    VideoAssignment,
+)
 from .rules import can_decide_exclusion_case
 from .selectors import (
     VIDEO_RISK_WINDOW,
@@ -66,6 +74,8 @@ def _when(value: datetime, season: Season) -> str:
 
 def risk_key(risk: Risk) -> str:
     """The reason's key: one per session missed, per video lesson, and one for the chat."""
+    if risk.rule == RiskRule.UNEXCUSED_ABSENCE and risk.session is None:
+        return f"intensive:{risk.activity.pk}"
     if risk.rule == RiskRule.UNEXCUSED_ABSENCE:
         return f"absence:{risk.session.pk}"
     if risk.rule == RiskRule.MISSED_VIDEO:
@@ -76,6 +86,8 @@ def risk_key(risk: Risk) -> str:
 def _evidence(risk: Risk, titles: dict[int, str]) -> tuple[str, datetime]:
     """What happened, in the third person (the case is read by coordinators), and when."""
     season = risk.enrollment.season
+    if risk.rule == RiskRule.UNEXCUSED_ABSENCE and risk.session is None:
+        return risk.evidence, risk.missed_at
     if risk.rule == RiskRule.UNEXCUSED_ABSENCE:
         return risk.evidence, risk.session.starts_at
     if risk.rule == RiskRule.MISSED_VIDEO:
@@ -391,10 +403,13 @@ def _signals(seasons: list[Season], now: datetime) -> Q | None:
     video = [s.pk for s in seasons if s.exclude_on_missed_video]
     parts: list[Q] = []
     if absence:
+        # Real marks only: a default «absent» is no evidence until a coordinator confirms it. The chosen format's
+        # intensive counts too (its absences are weighed against required_sessions in enrollment_risks).
         absent = Attendance.objects.filter(
+            Q(session__activity__is_mandatory=True) | Q(session__activity__audience=ActivityAudience.FORMAT),
             enrollment_id=OuterRef("pk"),
             status=Attendance.Status.ABSENT,
-            session__activity__is_mandatory=True,
+            is_default=False,
             session__activity__season_id=OuterRef("season_id"),
         )
         parts.append(Q(season_id__in=absence) & Exists(absent))

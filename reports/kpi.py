@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext, pgettext
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
+from activities.selectors_attendance import expected_marks
 from experts.models import LessonVisit, MentoringPair
 from participants.feedback import season_quarter
 from participants.models import (
@@ -268,10 +269,16 @@ def _retention(ctx):
     return {key: KpiValue(ctx.cohort(key), ctx.enrolled(key, "approved")) for key in ctx.enrollments}
 
 
+def _expected_marks():
+    """The denominator of attendance: marks of participants expected at their session (their format's intensive,
+    their invitations, everyone's meetings), never another format's intensive or a meeting «По желанию»."""
+    return expected_marks(Attendance.objects.all())
+
+
 def _attendance(ctx):
     good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
     rows = ctx.grouped(
-        Attendance.objects,
+        _expected_marks(),
         org="enrollment__person__organisation",
         season="session__activity__season",
         extra={"activity": "session__activity_id"},
@@ -283,7 +290,7 @@ def _attendance(ctx):
 
 def _attendance_quarters(ctx):
     good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
-    qs = Attendance.objects.annotate(y=ExtractYear("session__starts_at"), q=ExtractQuarter("session__starts_at"))
+    qs = _expected_marks().annotate(y=ExtractYear("session__starts_at"), q=ExtractQuarter("session__starts_at"))
     rows = _scoped(ctx, qs, org="enrollment__person__organisation", season="session__activity__season")
     rows = rows.order_by().values("y", "q").annotate(good=good, marked=Count("pk"))
     return {(row["y"], row["q"]): KpiValue(row["good"], row["marked"]) for row in rows}

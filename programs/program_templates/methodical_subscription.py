@@ -233,8 +233,10 @@ TEMPLATE = {
                 "kind": kind,
                 "format": "mixed",
                 "description": "Форма реализации Методического абонемента; проводится по индивидуальному маршруту.",
-                # Each teacher takes the forms their route names, so none is mandatory for everyone.
+                # Each teacher takes the forms their route names, so none is mandatory for everyone: a session
+                # expects the teachers whose individual route holds it (Положение, разд. III: ИОМ).
                 "is_mandatory": False,
+                "audience": "invited",
                 "gives_certificate": certificate,
                 "hours": Decimal("2"),
                 "required_sessions": required,

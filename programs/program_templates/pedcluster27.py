@@ -197,6 +197,8 @@ TEMPLATE = {
             "format": "mixed",
             "description": "Встречи наставнических пар по целевой модели наставничества.",
             "is_mandatory": False,
+            # A pair's meeting: the mentee is invited (or has it on the individual route).
+            "audience": "invited",
             "gives_certificate": False,
             "hours": Decimal("1"),
             "required_sessions": 1,
@@ -210,6 +212,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Повышение общественного статуса педагогической профессии.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("3"),
             "required_sessions": 1,
@@ -223,6 +227,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "С участием специалистов МБОУ ЦПП МСП.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -236,6 +242,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -249,6 +257,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,

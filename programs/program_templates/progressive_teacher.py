@@ -44,8 +44,11 @@ def _intensive(order: int, learning_format: str, days: list[int]) -> dict:
             "Интенсив (не менее 3-х встреч) по формату обучения на выбор участника; "
             "модульное обучение (интенсив) проходит в несколько этапов на протяжении 2-3 недель."
         ),
-        # A participant takes the intensive of the format they chose, so none of the four is mandatory alone.
+        # A participant takes the intensive of the format they chose (п. 3): not mandatory for everyone, but for
+        # those who chose it §4.4 asks for its required sessions (audience «Выбравшие формат обучения»).
         "is_mandatory": False,
+        "audience": "format",
+        "learning_format": learning_format,
         "gives_certificate": True,
         "hours": Decimal("6"),
         "required_sessions": 3,
@@ -368,6 +371,8 @@ TEMPLATE = {
             "format": "remote",
             "description": INDIVIDUAL_TEXT,
             "is_mandatory": False,
+            # Individual meetings: the coordinator invites the participant to each session.
+            "audience": "invited",
             "gives_certificate": False,
             "hours": Decimal("0"),
             "required_sessions": 1,
