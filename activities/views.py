@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -462,7 +462,8 @@ def session_attendance_confirm_defaults(request, pk: int):
     """«Подтвердить отметки по умолчанию»: the coordinator makes the session's default marks real ones."""
     session = _session_to_mark(request, pk)
     if not request.user.has_perm("activities.confirm_attendance_defaults", session):
-        raise PermissionDenied
+        # An expert who marks this session still gets 404, as everyone refused does (the permissions matrix).
+        raise Http404
     try:
         confirmed = attendance_defaults_confirm(session=session, by=request.user)
     except ValidationError as exc:

@@ -152,6 +152,13 @@ CASES = [
         effect=_all_present,
     ),
     Case("session_attendance_import", url("session_attendance_import", session_pk), "post", ok(ATTENDANCE)),
+    # Turning default marks into real ones is the coordinator's act (defaults are not evidence until then).
+    Case(
+        "session_attendance_confirm_defaults",
+        url("session_attendance_confirm_defaults", session_pk),
+        "post",
+        ok({COORDINATOR, "superuser"}, 302),
+    ),
     Case(
         "session_checkin_open",
         url("session_checkin_open", session_pk),
@@ -338,6 +345,7 @@ POST_ONLY = [
     ("review_lock_release", url("review_lock_release", submission_pk), A_METHODIST),
     ("session_attendance_all_present", url("session_attendance_all_present", session_pk), COORDINATOR),
     ("session_attendance_import", url("session_attendance_import", session_pk), COORDINATOR),
+    ("session_attendance_confirm_defaults", url("session_attendance_confirm_defaults", session_pk), COORDINATOR),
     ("session_checkin_open", url("session_checkin_open", session_pk), "tech_specialist"),
     (
         "route_item_action",

@@ -123,7 +123,7 @@ def test_an_expert_who_marks_the_session_may_not_confirm(client):
 
     page = client.get(reverse("session_attendance", args=[session.pk])).content.decode()
     assert "Подтвердить отметки по умолчанию" not in page
-    assert client.post(_confirm_url(session)).status_code == 403
+    assert client.post(_confirm_url(session)).status_code == 404
     assert Attendance.objects.get(session=session).is_default
 
 

@@ -133,8 +133,8 @@ def test_default_marks_are_highlighted(client, setup):
     html = client.get(_url(session)).content.decode()
 
     assert "attendance-row--default" in html
-    assert "отметка по умолчанию, проверьте" in html
-    assert "Отметок по умолчанию: 1" in html
+    assert "по умолчанию стоит «отсутствовал», проверьте" in html
+    assert "Не отмечено (по умолчанию): 1" in html
 
 
 def test_saving_marks(client, setup):
@@ -264,7 +264,8 @@ def test_sessions_list_counts_unmarked_and_overdue(client):
     season = SeasonFactory()
     ended = SessionFactory(activity__season=season, starts_at=timezone.now() - timedelta(days=3))
     upcoming = SessionFactory(activity__season=season, starts_at=timezone.now() + timedelta(days=2))
-    first, _second, _third = (EnrollmentFactory(season=season) for _ in range(3))
+    admitted = timezone.now() - timedelta(days=30)  # before the ended session: expected there
+    first, _second, _third = (EnrollmentFactory(season=season, status_changed_at=admitted) for _ in range(3))
     AttendanceFactory(session=ended, enrollment=first)
     client.force_login(coordinator_of(ended))
 
