@@ -122,7 +122,8 @@ def feedback_assignment(person_assignments: list[ExpertAssignment]) -> ExpertAss
 
 def expert_feedback_dues(assignments: list[ExpertAssignment], now: datetime) -> list[FeedbackDue]:
     """The quarterly feedback owed by experts: one due per person and season (a person holding two roles answers
-    once), counted from the earliest assignment, in the order given. Two queries whatever the number of experts."""
+    once), counted from the earliest assignment, in the order given. Two queries whatever the number of experts
+    (one when their seasons ask no questions)."""
     active = [a for a in assignments if a.is_active and a.role in FEEDBACK_ROLES]
     if not active:
         return []
@@ -131,11 +132,14 @@ def expert_feedback_dues(assignments: list[ExpertAssignment], now: datetime) -> 
         by_person_season[(a.person_id, a.season_id)].append(a)
     chosen = [feedback_assignment(group) for group in by_person_season.values()]
     questions = {sid: len(qs) for sid, qs in expert_questions({a.season_id for a in chosen}).items()}
+    if not questions:
+        return []
     answered: dict[int, dict] = defaultdict(dict)
     owner = {}
     for group in by_person_season.values():
         for a in group:
-            owner[a.pk] = feedback_assignment(group).pk
+            if a.season_id in questions:
+                owner[a.pk] = feedback_assignment(group).pk
     for assignment_id, year, quarter, at in ExpertFeedbackResponse.objects.filter(
         assignment_id__in=list(owner)
     ).values_list("assignment_id", "year", "quarter", "submitted_at"):

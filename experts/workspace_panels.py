@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from participants.models import Enrollment
+from programs.periods import visit_months
 
 from .models import Consultation, ExpertGroup, ExpertRole, GroupMember
 from .selectors import OVERDUE_SHARE, current_quarter, season_today
@@ -115,8 +116,9 @@ register_panel(
 
 def _obligations_context(ctx: WorkspaceContext) -> dict | None:
     """«Посещения и обратная связь»: the curator's participants not visited this month (or quarter) or with overdue
-    months (seed 000 §1.4, §2.2), and the expert's own quarterly feedback, due or overdue. Four queries at most."""
-    curators = ctx.with_role(ExpertRole.CURATOR)
+    months (seed 000 §1.4, §2.2), and the expert's own quarterly feedback, due or overdue. Four queries at most; one for an expert of seasons that ask neither."""
+    # Only seasons that require visits are read (Season.visit_period); the others cost no query.
+    curators = [a for a in ctx.with_role(ExpertRole.CURATOR) if visit_months(a.season)]
     visits = []
     if curators:
         enrollments = active_enrollments(group_membership__group__curator__in=curators)

@@ -97,7 +97,7 @@ def feedback_dues(
                 season=season,
                 today=today,
                 periods=periods,
-                answered={k: v for k, v in answered.get(subject.pk, {}).items()},
+                answered=answered.get(subject.pk, {}),
             )
         )
     return dues
