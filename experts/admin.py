@@ -34,6 +34,7 @@ from .models import (
 )
 from .rules import can_read_consultation_content, can_read_interview_notes, is_season_coordinator, user_is_coordinator
 from .selectors import current_quarter, season_tutors, visit_coverage
+from .selectors_obligations import season_obligations
 from .selectors_tutor_mentor import season_mentor_map
 from .services import (
     group_members_move,
@@ -447,11 +448,13 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("Страницы"))
     def links(self, obj):
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("expert_group", args=[obj.pk]),
             _("страница группы"),
             reverse("admin:experts_visit_coverage", args=[obj.season_id]),
             _("посещения по кварталам"),
+            reverse("admin:experts_season_obligations", args=[obj.season_id]),
+            _("просроченные посещения и обратная связь"),
         )
 
     def get_urls(self):
@@ -462,6 +465,16 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
                 "coverage/<int:season_id>/",
                 self.admin_site.admin_view(self.coverage_view),
                 name="experts_visit_coverage",
+            ),
+            path(
+                "obligations/",
+                self.admin_site.admin_view(self.obligations_index_view),
+                name="experts_obligations",
+            ),
+            path(
+                "obligations/<int:season_id>/",
+                self.admin_site.admin_view(self.obligations_view),
+                name="experts_season_obligations",
             ),
             path(
                 "season-enrollments/<int:season_id>/",
@@ -532,6 +545,35 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/experts/expertgroup/coverage.html", context)
+
+    def obligations_index_view(self, request):
+        """The coordinator's seasons that ask for visits or feedback, each linking to its page below. One query."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Посещения уроков и обратная связь: сроки"),
+            "seasons": list(self._seasons(request)),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/experts/expertgroup/obligations_index.html", context)
+
+    def obligations_view(self, request, season_id: int):
+        """Overdue lesson visits by curator and participant (seed 000 §1.4, §2.2) and, per quarter, the participants
+        and experts who have not given feedback (§2.2). A constant number of queries whatever the season's size."""
+        season = get_object_or_404(self._seasons(request), pk=season_id)
+        if not (request.user.is_superuser or is_season_coordinator(request.user, season)):
+            raise Http404
+        report = season_obligations(season, timezone.now())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Посещения уроков и обратная связь: %(season)s") % {"season": season},
+            "season": season,
+            "report": report,
+            "by_curator": report.by_curator(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/experts/expertgroup/obligations.html", context)
 
 
 @admin.register(GroupMember)

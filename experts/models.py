@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Enrollment, Person, SubscriptionForm
+from participants.models import Enrollment, FeedbackQuestion, Person, SubscriptionForm
 from programs.models import Season, Subject
 
 
@@ -306,3 +306,59 @@ class MentoringPair(models.Model):
 
     def __str__(self):
         return f"{self.mentor.person} → {self.mentee.person}"
+
+
+class ExpertFeedbackResponse(models.Model):
+    """An expert's quarterly feedback (seed 000 §2.2: «обратную связь от участников и экспертов (минимум раз в
+    квартал)»): one per assignment and quarter, editable until the quarter ends."""
+
+    assignment = models.ForeignKey(
+        ExpertAssignment, verbose_name=_("эксперт"), on_delete=models.CASCADE, related_name="feedback_responses"
+    )
+    year = models.PositiveSmallIntegerField(_("год"))
+    quarter = models.PositiveSmallIntegerField(_("квартал"))
+    submitted_at = models.DateTimeField(_("ответ дан"))
+    updated_at = models.DateTimeField(_("изменён"))
+
+    class Meta:
+        verbose_name = _("обратная связь эксперта")
+        verbose_name_plural = _("обратная связь экспертов")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "year", "quarter"], name="expert_feedback_once_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="expert_feedback_quarter_range"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(expert)s — %(quarter)s кв. %(year)s") % {
+            "expert": self.assignment,
+            "quarter": self.quarter,
+            "year": self.year,
+        }
+
+
+class ExpertFeedbackAnswer(models.Model):
+    response = models.ForeignKey(
+        ExpertFeedbackResponse, verbose_name=_("ответ"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        FeedbackQuestion, verbose_name=_("вопрос"), on_delete=models.CASCADE, related_name="expert_answers"
+    )
+    scale_value = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True)
+    text_value = models.TextField(_("текст ответа"), blank=True)
+
+    class Meta:
+        verbose_name = _("ответ эксперта на вопрос")
+        verbose_name_plural = _("ответы экспертов на вопросы")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="expert_feedback_answer_unique"),
+            models.CheckConstraint(
+                condition=Q(scale_value__isnull=True) | (Q(scale_value__gte=1) & Q(scale_value__lte=5)),
+                name="expert_feedback_scale_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.question)

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Person
+from participants.models import FeedbackQuestion, Person
 from participants.personal_data import register_eraser, register_exporter, register_retention_hold
 
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     Consultation,
     EntryInterview,
     ExpertAssignment,
+    ExpertFeedbackAnswer,
     GroupMember,
     IndividualRequest,
     LessonVisit,
@@ -285,6 +286,44 @@ register_exporter("consultations", gettext_lazy("Консультации"), exp
 register_exporter("mentoring_pairs", gettext_lazy("Наставничество"), export_mentoring_pairs, order=47)
 register_eraser(erase_individual_requests)
 register_eraser(erase_expert_records)
+
+
+def export_expert_feedback(person: Person) -> list[dict]:
+    """The expert's own quarterly feedback (seed 000 §2.2)."""
+    answers = (
+        ExpertFeedbackAnswer.objects.filter(response__assignment__person=person)
+        .select_related("question", "response__assignment__season__program")
+        .order_by("response__year", "response__quarter", "question__order", "pk")
+    )
+    return [
+        {
+            _("Программа"): a.response.assignment.season.program.title,
+            _("Сезон"): a.response.assignment.season.title,
+            _("Год"): a.response.year,
+            _("Квартал"): a.response.quarter,
+            _("Вопрос"): a.question.text,
+            _("Ответ"): a.scale_value if a.scale_value is not None else a.text_value,
+            _("Ответ дан"): a.response.submitted_at,
+        }
+        for a in answers
+    ]
+
+
+def erase_expert_feedback(person: Person) -> list[str]:
+    """The free text of the expert's quarterly feedback; scales stay for the season's summary."""
+    cleared = (
+        ExpertFeedbackAnswer.objects.filter(response__assignment__person=person)
+        .exclude(text_value="")
+        .filter(question__kind=FeedbackQuestion.Kind.TEXT)
+        .update(text_value="")
+    )
+    return [_("Удалены тексты обратной связи эксперта: %(n)d") % {"n": cleared}] if cleared else []
+
+
+register_exporter(
+    "expert_feedback", gettext_lazy("Обратная связь эксперта за квартал"), export_expert_feedback, order=48
+)
+register_eraser(erase_expert_feedback)
 
 
 def expert_people():

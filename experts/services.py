@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment, Person, SubscriptionForm, User
-from participants.services import school_gate_check
+from participants.services import feedback_answers_check, school_gate_check
 from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
 
@@ -22,6 +22,8 @@ from .models import (
     CompetenceTest,
     Consultation,
     ExpertAssignment,
+    ExpertFeedbackAnswer,
+    ExpertFeedbackResponse,
     ExpertGroup,
     ExpertRole,
     GroupMember,
@@ -29,6 +31,7 @@ from .models import (
     LessonVisit,
     VisitMode,
 )
+from .selectors_obligations import FEEDBACK_ROLES, expert_questions, feedback_assignment
 
 R = IndividualRequest.Status
 
@@ -630,3 +633,60 @@ def mentoring_pair_end(*, pair, ended_on, by):
     pair.ended_on = ended_on
     pair.save(update_fields=["ended_on"])
     return pair
+
+
+# --- The experts' quarterly feedback (seed 000 §2.2) ------------------------------------------------------
+
+
+@transaction.atomic
+def expert_feedback_submit(
+    *,
+    assignment: ExpertAssignment,
+    year: int,
+    quarter: int,
+    answers: dict[int, object],
+    by: User,
+    now: datetime | None = None,
+) -> ExpertFeedbackResponse:
+    """Store (or replace) an expert's answers for the quarter running now in the season's zone: one response per
+    person, season and quarter, editable until the quarter ends; the questions are checked by the participants'
+    rules. `answers` maps a question id to its value; errors name the field (q_<id>) that caused them."""
+    now = now or timezone.now()
+    # Lock the person's assignments in the season: a double click must not create two responses.
+    mine = list(
+        ExpertAssignment.objects.select_for_update(of=("self",))
+        .select_related("season", "person")
+        .filter(person_id=assignment.person_id, season_id=assignment.season_id, is_active=True)
+        .order_by("pk")
+    )
+    if not mine or mine[0].person.user_id != by.pk:
+        raise ValidationError(_("Отвечать за другого эксперта нельзя."))
+    mine = [a for a in mine if a.role in FEEDBACK_ROLES]
+    if not mine:
+        raise ValidationError(_("Ежеквартальную обратную связь дают эксперты команды сезона."))
+    owner = feedback_assignment(mine)
+    season = owner.season
+    today = timezone.localtime(now, season.tz).date()
+    if not season.is_running(today):
+        raise ValidationError(_("Сезон не идёт: обратную связь дают, пока идёт сезон."))
+    if (year, quarter) != (today.year, (today.month - 1) // 3 + 1):
+        raise ValidationError(
+            _("Ответы за %(quarter)s квартал %(year)s года больше не принимаются: квартал закончился.")
+            % {"quarter": quarter, "year": year},
+            code="quarter_closed",
+        )
+    questions = expert_questions([season.pk]).get(season.pk) or []
+    if not questions:
+        raise ValidationError(_("В этом сезоне нет вопросов обратной связи."))
+    rows = feedback_answers_check(questions=questions, answers=answers)
+    response = ExpertFeedbackResponse.objects.filter(
+        assignment__in=mine, year=year, quarter=quarter
+    ).first() or ExpertFeedbackResponse(assignment=owner, year=year, quarter=quarter, submitted_at=now)
+    response.updated_at = now
+    response.save()
+    response.answers.all().delete()
+    ExpertFeedbackAnswer.objects.bulk_create(
+        ExpertFeedbackAnswer(response=response, question=question, scale_value=scale, text_value=text)
+        for question, scale, text in rows
+    )
+    return response

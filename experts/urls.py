@@ -37,3 +37,8 @@ urlpatterns += [
 urlpatterns += [
     path("expert/chat/<int:season_id>/", views.chat_members, name="expert_chat_members"),
 ]
+
+# The expert's quarterly feedback (seed 000 §2.2).
+urlpatterns += [
+    path("expert/feedback/<int:season_id>/", views.expert_feedback, name="expert_feedback"),
+]

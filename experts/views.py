@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from participants.forms import FeedbackForm
 from participants.models import Enrollment
 from participants.selectors import person_for_user
 from participants.services_chat import chat_membership_confirm
 from programs.models import Program, Season
+from programs.periods import period_of
 
 from .forms import (
     ConsultationForm,
@@ -22,7 +24,14 @@ from .forms import (
     TutorRequestFilterForm,
     TutorRequestStatusForm,
 )
-from .models import Consultation, ExpertAssignment, ExpertGroup, ExpertRole, IndividualRequest
+from .models import (
+    Consultation,
+    ExpertAssignment,
+    ExpertFeedbackResponse,
+    ExpertGroup,
+    ExpertRole,
+    IndividualRequest,
+)
 from .rules import (
     can_confirm_chat_membership,
     can_log_visit,
@@ -42,6 +51,7 @@ from .selectors import (
     season_chat_members,
     season_today,
 )
+from .selectors_obligations import FEEDBACK_ROLES, expert_questions
 from .selectors_tutor_mentor import (
     QUIET_DAYS,
     ROUTE_DUE_DAYS,
@@ -54,6 +64,7 @@ from .selectors_tutor_mentor import (
 from .services import (
     CONSULTING_ROLES,
     consultation_log,
+    expert_feedback_submit,
     individual_request_check_enrollment,
     individual_request_submit,
     individual_request_withdraw,
@@ -444,3 +455,64 @@ def chat_members(request: HttpRequest, season_id: int) -> HttpResponse:
         "confirmed": sum(1 for m in members if m.chat_joined_at is not None),
     }
     return render(request, "experts/chat/members.html", context)
+
+
+# --- The expert's quarterly feedback (seed 000 §2.2: «от участников и экспертов (минимум раз в квартал)») -----
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def expert_feedback(request: HttpRequest, season_id: int) -> HttpResponse:
+    """This quarter's questions for an active expert of the season: one response per quarter, editable until the
+    quarter ends. Another season's id, or a season where the person is no active expert, is a 404."""
+    person = _expert_person(request)
+    mine = list(
+        ExpertAssignment.objects.filter(
+            person=person, season_id=season_id, is_active=True, role__in=FEEDBACK_ROLES
+        ).select_related("season__program")
+    )
+    if not mine:
+        raise Http404
+    season = mine[0].season
+    now = timezone.now()
+    today = season_today(season, now)
+    period = period_of(today, 3, season=season)
+    context = {"season": season, "period": period}
+    questions = (expert_questions([season.pk]).get(season.pk) or []) if season.is_running(today) else []
+    if not questions:
+        return render(request, "experts/feedback/answer.html", {**context, "closed": True})
+    response = (
+        ExpertFeedbackResponse.objects.filter(assignment__in=mine, year=period.year, quarter=period.number)
+        .prefetch_related("answers")
+        .first()
+    )
+    initial = {}
+    if response is not None:
+        for answer in response.answers.all():
+            value = answer.scale_value if answer.scale_value is not None else answer.text_value
+            initial[f"q_{answer.question_id}"] = value
+    form = FeedbackForm(request.POST or None, questions=questions, initial=initial, prefix="f")
+    if request.method == "POST" and form.is_valid():
+        try:
+            expert_feedback_submit(
+                assignment=mine[0], year=period.year, quarter=period.number, answers=form.answers(), by=request.user
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Спасибо! Ваши ответы за %(quarter)s квартал %(year)s года сохранены. До конца квартала их можно изменить."
+                )
+                % {"quarter": period.number, "year": period.year},
+            )
+            return redirect(reverse("expert_workspace") + "#panel-obligations")
+    return render(request, "experts/feedback/answer.html", {**context, "form": form, "response": response})

@@ -1,5 +1,5 @@
-"""Workspace panels of the experts app: the curator's groups (who is not yet visited this quarter) and the
-psychologist's consultations this month. Each runs a constant number of queries."""
+"""Workspace panels of the experts app: the curator's groups (who is not yet visited this quarter), the visits and
+feedback due or overdue, and the psychologist's consultations this month. Each runs a constant number of queries."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from participants.models import Enrollment
+from programs.periods import visit_months
 
 from .models import Consultation, ExpertGroup, ExpertRole, GroupMember
 from .selectors import OVERDUE_SHARE, current_quarter, season_today
+from .selectors_obligations import active_enrollments, expert_feedback_dues, visit_dues
 from .workspace import Panel, WorkspaceContext, register_panel
 
 
@@ -109,4 +111,35 @@ def _chat_context(ctx: WorkspaceContext) -> dict | None:
 
 register_panel(
     Panel(key="experts.chat", template="experts/chat/_workspace_panel.html", context=_chat_context, order=45)
+)
+
+
+def _obligations_context(ctx: WorkspaceContext) -> dict | None:
+    """«Посещения и обратная связь»: the curator's participants not visited this month (or quarter) or with overdue
+    months (seed 000 §1.4, §2.2), and the expert's own quarterly feedback, due or overdue. Four queries at most; one for an expert of seasons that ask neither."""
+    # Only seasons that require visits are read (Season.visit_period); the others cost no query.
+    curators = [a for a in ctx.with_role(ExpertRole.CURATOR) if visit_months(a.season)]
+    visits = []
+    if curators:
+        enrollments = active_enrollments(group_membership__group__curator__in=curators)
+        visits = visit_dues(enrollments, ctx.now)
+    feedback = expert_feedback_dues(ctx.assignments, ctx.now)
+    if not visits and not feedback:
+        return None
+    pending = [v for v in visits if v.overdue or (v.current and not v.current_visited)]
+    return {
+        "visits": pending,
+        "visits_total": len(visits),
+        "visits_overdue": sum(1 for v in visits if v.overdue),
+        "feedback": feedback,
+    }
+
+
+register_panel(
+    Panel(
+        key="experts.obligations",
+        template="experts/workspace/_obligations.html",
+        context=_obligations_context,
+        order=25,
+    )
 )

@@ -876,6 +876,7 @@ class FeedbackQuestionForm(forms.ModelForm):
         model = FeedbackQuestion
         fields = [
             "season",
+            "audience",
             "order",
             "text",
             "help_text",
@@ -924,15 +925,25 @@ def can_see_feedback_summary(user, season: Season) -> bool:
 class FeedbackQuestionAdmin(MunicipalityScopedAdmin):
     form = FeedbackQuestionForm
     municipality_path = "season__program__municipality"
-    list_display = ["text", "season", "order", "kind", "is_required", "is_pulse", "is_active", "summary_link"]
+    list_display = [
+        "text",
+        "season",
+        "audience",
+        "order",
+        "kind",
+        "is_required",
+        "is_pulse",
+        "is_active",
+        "summary_link",
+    ]
     list_display_links = ["text"]
     list_editable = ["order", "is_active"]
-    list_filter = [("season", SeasonFilter), "kind", "is_pulse", "is_active"]
+    list_filter = [("season", SeasonFilter), "audience", "kind", "is_pulse", "is_active"]
     list_select_related = ["season__program"]
     search_fields = ["text"]
     ordering = ["season", "order", "pk"]
     fieldsets = [
-        (None, {"fields": ["season", "order", "text", "help_text"]}),
+        (None, {"fields": ["season", "audience", "order", "text", "help_text"]}),
         (_("Ответ"), {"fields": ["kind", "choices_text", "is_required", "is_pulse"]}),
         (_("Отчёты"), {"fields": ["shows_individual_answers", "is_active"]}),
     ]

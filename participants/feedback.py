@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.utils import timezone
 
 from programs.models import Season
+from programs.periods import Period, due_periods, period_of, season_day
 
 from .models import Enrollment, FeedbackAnswer, FeedbackQuestion, FeedbackResponse
 
@@ -32,7 +33,106 @@ def feedback_is_open(enrollment: Enrollment, now: datetime | None = None) -> boo
 
 
 def season_questions(season: Season) -> list[FeedbackQuestion]:
-    return list(FeedbackQuestion.objects.filter(season=season, is_active=True).order_by("order", "pk"))
+    """The participants' active questions (the experts' own are asked in the expert's workspace)."""
+    return list(
+        FeedbackQuestion.objects.filter(
+            season=season, is_active=True, audience=FeedbackQuestion.Audience.PARTICIPANTS
+        ).order_by("order", "pk")
+    )
+
+
+def quarter_period(season: Season, year: int, quarter: int) -> Period:
+    return period_of(date(year, 3 * quarter - 2, 1), 3, season=season)
+
+
+def admitted_on(enrollment: Enrollment) -> date:
+    """The day an active participant was admitted, in the season's zone (the last change of status)."""
+    return timezone.localtime(enrollment.status_changed_at, enrollment.season.tz).date()
+
+
+# --- Due dates and overdue flags (seed 000 §2.2) -------------------------------------------------------
+
+
+@dataclass
+class FeedbackDue:
+    """Who owes quarterly feedback (a participant's enrollment, or an expert's assignment): the season's quarters
+    from their start to today, when each was answered, and which are overdue."""
+
+    subject: object
+    season: Season
+    today: date
+    periods: list[Period]
+    answered: dict[tuple[int, int], datetime]
+
+    @property
+    def current(self) -> Period | None:
+        return next((p for p in self.periods if p.contains(self.today) and not p.overdue(self.today)), None)
+
+    @property
+    def current_answered_at(self) -> datetime | None:
+        return self.answered.get(self.current.key) if self.current else None
+
+    @property
+    def overdue(self) -> list[Period]:
+        return [p for p in self.periods if p.overdue(self.today) and p.key not in self.answered]
+
+    def missing(self, period: Period) -> bool:
+        return period.key not in self.answered
+
+
+def feedback_dues(
+    subjects: list, *, season_of, since_of, questions_by_season: dict[int, int], answered: dict, now: datetime
+) -> list[FeedbackDue]:
+    """Build the dues of `subjects` with their season and start; a season without questions asks nothing."""
+    dues = []
+    for subject in subjects:
+        season = season_of(subject)
+        if not questions_by_season.get(season.pk):
+            continue
+        today = season_day(season, now)
+        periods = due_periods(season, 3, since=since_of(subject), until=today)
+        dues.append(
+            FeedbackDue(
+                subject=subject,
+                season=season,
+                today=today,
+                periods=periods,
+                answered=answered.get(subject.pk, {}),
+            )
+        )
+    return dues
+
+
+def participant_feedback_dues(enrollments: list[Enrollment], now: datetime) -> list[FeedbackDue]:
+    """The quarterly feedback owed by active participants (enrollments with their season loaded): two queries
+    whatever their number. A quarter before the participant's admission is not due."""
+    active = [e for e in enrollments if e.status == Enrollment.Status.ACTIVE]
+    if not active:
+        return []
+    season_ids = {e.season_id for e in active}
+    questions = {
+        row["season_id"]: row["n"]
+        for row in FeedbackQuestion.objects.filter(
+            season_id__in=season_ids, is_active=True, audience=FeedbackQuestion.Audience.PARTICIPANTS
+        )
+        .values("season_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    answered: dict[int, dict] = defaultdict(dict)
+    if questions:
+        for enrollment_id, year, quarter, at in FeedbackResponse.objects.filter(
+            enrollment__in=[e for e in active if e.season_id in questions]
+        ).values_list("enrollment_id", "year", "quarter", "submitted_at"):
+            answered[enrollment_id][(year, quarter)] = at
+    return feedback_dues(
+        active,
+        season_of=lambda e: e.season,
+        since_of=admitted_on,
+        questions_by_season=questions,
+        answered=answered,
+        now=now,
+    )
 
 
 # --- Cabinet section -----------------------------------------------------------------------------------
@@ -50,6 +150,11 @@ class FeedbackItem:
     def answered(self) -> bool:
         return self.answered_at is not None
 
+    @property
+    def due_on(self):
+        """The quarter's last day (the season's, if it ends sooner): seed 000 §2.2, «минимум раз в квартал»."""
+        return quarter_period(self.enrollment.season, self.year, self.quarter).due_on
+
 
 def feedback_items(enrollments: list[Enrollment], now: datetime, *, latest_known: bool = False) -> list[FeedbackItem]:
     """What to ask each running active enrollment this quarter: two queries whatever their number.
@@ -62,9 +167,9 @@ def feedback_items(enrollments: list[Enrollment], now: datetime, *, latest_known
         return []
     quarters = {e.pk: season_quarter(e.season, now) for e in open_}
     questions = defaultdict(list)
-    for question in FeedbackQuestion.objects.filter(season__in={e.season_id for e in open_}, is_active=True).order_by(
-        "order", "pk"
-    ):
+    for question in FeedbackQuestion.objects.filter(
+        season__in={e.season_id for e in open_}, is_active=True, audience=FeedbackQuestion.Audience.PARTICIPANTS
+    ).order_by("order", "pk"):
         questions[question.season_id].append(question)
     if latest_known:
         answered = {
@@ -126,7 +231,11 @@ def feedback_summary(*, season: Season) -> list[QuarterSummary]:
 
     Five queries whatever the number of answers.
     """
-    questions = list(FeedbackQuestion.objects.filter(season=season).order_by("order", "pk"))
+    questions = list(
+        FeedbackQuestion.objects.filter(season=season, audience=FeedbackQuestion.Audience.PARTICIPANTS).order_by(
+            "order", "pk"
+        )
+    )
     respondents = {
         (row["year"], row["quarter"]): row["n"]
         for row in FeedbackResponse.objects.filter(enrollment__season=season)

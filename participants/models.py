@@ -372,8 +372,24 @@ class FeedbackQuestion(models.Model):
         TEXT = "text", _("Свободный ответ")
         CHOICE = "choice", _("Выбор из вариантов")
 
+    class Audience(models.TextChoices):
+        """Seed 000 §2.2: feedback «от участников и экспертов (минимум раз в квартал)»."""
+
+        PARTICIPANTS = "participants", _("участники")
+        EXPERTS = "experts", _("эксперты")
+
     season = models.ForeignKey(
         Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="feedback_questions"
+    )
+    audience = models.CharField(
+        _("кому задаётся"),
+        max_length=16,
+        choices=Audience.choices,
+        default=Audience.PARTICIPANTS,
+        help_text=_(
+            "П. 2.2 положения: обратная связь от участников и экспертов не реже раза в квартал. Если у сезона нет "
+            "действующих вопросов для экспертов, эксперты отвечают на те же вопросы, что и участники."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
     text = models.CharField(_("вопрос"), max_length=500)

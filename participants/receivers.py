@@ -14,7 +14,16 @@ from programs.templates_service import CREATED, UNCHANGED, UPDATED
 
 from .models import FeedbackQuestion
 
-QUESTION_FIELDS = ("order", "help_text", "kind", "choices", "is_required", "is_pulse", "shows_individual_answers")
+QUESTION_FIELDS = (
+    "order",
+    "help_text",
+    "kind",
+    "choices",
+    "is_required",
+    "is_pulse",
+    "shows_individual_answers",
+    "audience",
+)
 
 PULSE = {
     "text": "Оцените вашу нагрузку и усталость за квартал: 1 — совсем не устаю, 5 — на пределе сил",
@@ -115,6 +124,7 @@ def _defaults(item: dict, order: int) -> dict:
         "is_required": item.get("is_required", True),
         "is_pulse": item.get("is_pulse", False),
         "shows_individual_answers": item.get("shows_individual_answers", False),
+        "audience": item.get("audience", FeedbackQuestion.Audience.PARTICIPANTS),
     }
 
 

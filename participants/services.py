@@ -869,9 +869,31 @@ def feedback_submit(
             % {"quarter": quarter, "year": year},
             code="already_answered",
         )
-    questions = list(FeedbackQuestion.objects.filter(season=enrollment.season, is_active=True).order_by("order", "pk"))
+    questions = list(
+        FeedbackQuestion.objects.filter(
+            season=enrollment.season, is_active=True, audience=FeedbackQuestion.Audience.PARTICIPANTS
+        ).order_by("order", "pk")
+    )
     if not questions:
         raise ValidationError(_("В этом сезоне нет вопросов обратной связи."))
+    rows = [
+        FeedbackAnswer(question=question, scale_value=scale, text_value=text)
+        for question, scale, text in feedback_answers_check(questions=questions, answers=answers)
+    ]
+    response = FeedbackResponse.objects.create(enrollment=enrollment, year=year, quarter=quarter)
+    for answer in rows:
+        answer.response = response
+    FeedbackAnswer.objects.bulk_create(rows)
+    rows_changed.send(sender=FeedbackAnswer)
+    return response
+
+
+def feedback_answers_check(
+    *, questions: list[FeedbackQuestion], answers: dict[int, object]
+) -> list[tuple[FeedbackQuestion, int | None, str]]:
+    """(question, scale value, text) for each answered question: required questions answered, a scale within
+    1–5, a choice among the question's choices. Errors name the form field (q_<id>) that caused them; the
+    experts' quarterly feedback is checked by the same rules."""
     errors: dict[str, list[ValidationError]] = {}
     rows = []
     for question in questions:
@@ -883,28 +905,21 @@ def feedback_submit(
             if question.is_required:
                 errors[name] = [ValidationError(_("Ответьте на этот вопрос: он обязательный."), code="required")]
             continue
-        answer = FeedbackAnswer(question=question)
         if question.kind == FeedbackQuestion.Kind.SCALE:
             if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
                 errors[name] = [ValidationError(_("Оценка — целое число от 1 до 5."), code="scale")]
                 continue
-            answer.scale_value = int(value)
+            rows.append((question, int(value), ""))
         elif question.kind == FeedbackQuestion.Kind.CHOICE:
             if value not in question.choices:
                 errors[name] = [ValidationError(_("Выберите один из предложенных вариантов."), code="choice")]
                 continue
-            answer.text_value = value
+            rows.append((question, None, value))
         else:
-            answer.text_value = str(value)
-        rows.append(answer)
+            rows.append((question, None, str(value)))
     if errors:
         raise ValidationError(errors)
-    response = FeedbackResponse.objects.create(enrollment=enrollment, year=year, quarter=quarter)
-    for answer in rows:
-        answer.response = response
-    FeedbackAnswer.objects.bulk_create(rows)
-    rows_changed.send(sender=FeedbackAnswer)
-    return response
+    return rows
 
 
 # --- Voluntary withdrawal ----------------------------------------------------------------------------

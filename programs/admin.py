@@ -264,6 +264,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
                     "exclude_on_missed_video",
                     "chat_url",
                     "chat_join_days",
+                    "visit_period",
                     "default_attendance_status",
                     "video_max_size_mb",
                 ]

@@ -231,6 +231,14 @@ class VideoScoreRule(models.TextChoices):
     LEAD = "lead", _("Оценка ведущего эксперта — методиста")
 
 
+class VisitPeriod(models.TextChoices):
+    """How often the curator must visit each participant's lessons; the label names the clause that decides."""
+
+    MONTHLY = "monthly", _("ежемесячно (п. 1.4 положения)")
+    QUARTERLY = "quarterly", _("раз в квартал (п. 2.2 положения)")
+    NONE = "none", _("не требуется")
+
+
 class Season(models.Model):
     """One run of a program (an academic year) with its own window, rules and weights."""
 
@@ -283,6 +291,20 @@ class Season(models.Model):
         help_text=_(
             "Чат во ВКонтакте, Telegram, Max или Сферуме. Ссылку получают утверждённые участники в письме и в "
             "личном кабинете."
+        ),
+    )
+    # Seed 000 §1.4: the curator visits each participant's lessons monthly; §2.2: a methodist or curator at least
+    # once a quarter. Other programs' orders say nothing, so nothing is due unless the season says so.
+    visit_period = models.CharField(
+        _("посещение уроков участника куратором"),
+        max_length=16,
+        choices=VisitPeriod.choices,
+        default=VisitPeriod.NONE,
+        help_text=_(
+            "Как часто куратор или методист сезона должен посетить уроки каждого действующего участника. "
+            "«Прогрессивный педагог»: ежемесячно — решает п. 1.4 положения (куратор «ежемесячно посещает уроки "
+            "каждого участника»); п. 2.2 требует не реже раза в квартал. Срок — последний день месяца "
+            "(квартала) по часовому поясу сезона; месяц без посещения после его окончания считается просроченным."
         ),
     )
     default_attendance_status = models.CharField(

@@ -144,6 +144,9 @@ CASES = [
         data=lambda w: {"enrollment": [w.enrollment.pk]},
         effect=_chat_confirmed,
     ),
+    # The expert's quarterly feedback (seed 000 §2.2): season A's active experts, nobody else, not even a coordinator.
+    Case("expert_feedback", url("expert_feedback", lambda w: w.season_a.pk), "get", ok(A_EXPERTS)),
+    Case("expert_feedback_post", url("expert_feedback", lambda w: w.season_a.pk), "post", ok(A_EXPERTS)),
     Case(
         "session_attendance_all_present",
         url("session_attendance_all_present", session_pk),
@@ -370,6 +373,7 @@ def test_get_on_an_action_is_405(client, world, name, address, role):
         ("session_attendance", url("session_attendance", 999_999)),
         ("expert_group", url("expert_group", 999_999)),
         ("expert_chat_members", url("expert_chat_members", 999_999)),
+        ("expert_feedback", url("expert_feedback", 999_999)),
         ("expert_consultation", url("expert_consultation", 999_999)),
         ("tutor_request_detail", url("tutor_request_detail", 999_999)),
         ("route_builder", url("route_builder", 999_999)),

@@ -130,6 +130,7 @@ def _group_enrollments(w: World) -> str:
 VIEWS = [
     AdminView("feedback_summary", lambda w: reverse("admin:participants_feedback_summary", args=[w.season_a.pk]), 404),
     AdminView("visit_coverage", lambda w: reverse("admin:experts_visit_coverage", args=[w.season_a.pk]), 404),
+    AdminView("season_obligations", lambda w: reverse("admin:experts_season_obligations", args=[w.season_a.pk]), 404),
     AdminView(
         "certificate_zip",
         lambda w: reverse("admin:activities_certificate_zip", args=[w.other["certificate"].activity_id]),

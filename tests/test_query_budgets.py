@@ -208,7 +208,7 @@ BUDGETS = {
     "teacher cabinet": (_cabinet, 12),
     "expert review queue": (_queue, 6),
     "review page": (_review, 10),
-    "expert workspace": (_workspace, 6),
+    "expert workspace": (_workspace, 7),  # +1: the seasons' feedback questions (seed 000 §2.2)
     "enrollment changelist with filters": (_enrollments_admin, 10),
     "notifications": (_notifications, 4),
     "lesson visits": (_visits, 4),

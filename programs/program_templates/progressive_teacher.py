@@ -175,6 +175,8 @@ TEMPLATE = {
         "exclude_on_missed_video": True,
         # §4.4 requires joining the chat without a deadline; a week is the planning default.
         "chat_join_days": 7,
+        # §1.4: the curator visits each participant's lessons monthly (stricter than §2.2's once a quarter).
+        "visit_period": "monthly",
         "default_attendance_status": "absent",
         "issue_final_certificate": True,
         "certificate_signatory": "Н.А. Пожарницкая, директор МКУ «ЦРО»",

@@ -163,8 +163,8 @@ def test_the_workspace_with_both_panels_runs_constant_queries(client, django_ass
         )
     client.force_login(tutor.person.user)
     # session, user with person, assignments; tutor: counts and open requests; mentor: pairs.
-    # Panels of other roles stay hidden without a query.
-    with django_assert_num_queries(9):
+    # «Посещения и обратная связь»: the seasons' feedback questions. Panels of other roles stay hidden without a query.
+    with django_assert_num_queries(10):
         response = client.get(reverse("expert_workspace"))
     page = response.content.decode()
     assert "Запросы и маршруты" in page and "Наставнические пары" in page

@@ -123,6 +123,7 @@ def test_question_form_takes_choices_one_per_line(client, season):
     url = reverse("admin:participants_feedbackquestion_add")
     data = {
         "season": season.pk,
+        "audience": FeedbackQuestion.Audience.PARTICIPANTS,
         "order": 5,
         "text": "Какой формат удобнее?",
         "help_text": "",
