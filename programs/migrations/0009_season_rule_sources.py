@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0007_season_chat_url'),
+        ('programs', '0008_season_visit_period'),
     ]
 
     operations = [
