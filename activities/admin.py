@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from participants.models import Enrollment
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import (
     MunicipalityScopedAdmin,
@@ -39,7 +42,14 @@ from .models import (
     SubmissionExtension,
     VideoAssignment,
 )
-from .services import extension_check, extension_grant, session_not_started_error
+from .selectors_attendance import expected_count_subquery, not_listed_reason
+from .services import (
+    attendance_defaults_confirm,
+    extension_check,
+    extension_grant,
+    session_invite_group,
+    session_not_started_error,
+)
 from .services_certificates import certificate_reissue, certificate_revoke
 
 
@@ -78,6 +88,7 @@ class ActivityAdmin(MunicipalityScopedAdmin):
         "is_mandatory",
         "gives_certificate",
         "is_feedback_meeting",
+        "audience",
         "season__program",
         ("season", SeasonFilter),
     ]
@@ -87,6 +98,7 @@ class ActivityAdmin(MunicipalityScopedAdmin):
     actions = ["make_mandatory", "make_optional"]
     fieldsets = [
         (None, {"fields": ["season", "module", "order", "title", "kind", "format", "description"]}),
+        (_("Кто участвует"), {"fields": ["audience", "learning_format"]}),
         (
             _("Правила"),
             {"fields": ["is_mandatory", "gives_certificate", "is_feedback_meeting", "hours", "required_sessions"]},
@@ -131,6 +143,12 @@ class AttendanceAdminForm(forms.ModelForm):
         if session is not None and (message := session_not_started_error(session, timezone.now())):
             # At the mark: the session's key is hidden on the session's page.
             self.add_error("status" if "status" in self.fields else None, message)
+        enrollment = cleaned.get("enrollment") or (self.instance.enrollment if self.instance.enrollment_id else None)
+        if session is not None and enrollment is not None:
+            # Only a participant expected at the session (or listed, «По желанию») can have a mark there.
+            if message := not_listed_reason(session, enrollment):
+                field = "enrollment" if "enrollment" in self.fields else ("status" if "status" in self.fields else None)
+                self.add_error(field, _("Отметить этого участника нельзя: %(why)s") % {"why": message})
         return cleaned
 
 
@@ -149,16 +167,81 @@ class AttendanceInline(admin.TabularInline):
         return False
 
 
+class SessionAdminForm(forms.ModelForm):
+    """Invitations («Приглашённые»): participants of the session's season one by one, or a whole group of it."""
+
+    invite_group = forms.ModelChoiceField(
+        label=_("пригласить всю группу"),
+        queryset=Season.objects.none(),
+        required=False,
+        help_text=_("Все участники выбранной группы сезона будут добавлены к приглашённым."),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["activity", "title", "starts_at", "ends_at", "place", "invited"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        season_id = self.instance.activity.season_id if self.instance.activity_id else None
+        if "invited" in self.fields:
+            self.fields["invited"].queryset = (
+                Enrollment.objects.filter(season_id=season_id, status=Enrollment.Status.ACTIVE)
+                .select_related("person")
+                .order_by("person__last_name", "person__first_name")
+                if season_id
+                else Enrollment.objects.none()
+            )
+        # experts.ExpertGroup through Season's reverse name: activities does not import experts.
+        self.fields["invite_group"].queryset = (
+            Season.objects.get(pk=season_id).groups.order_by("name") if season_id else Season.objects.none()
+        )
+        if not season_id:
+            self.fields["invite_group"].disabled = True
+
+
 @admin.register(Session)
 class SessionAdmin(MunicipalityScopedAdmin):
     municipality_path = "activity__season__program__municipality"
-    list_display = ["__str__", "activity", "starts_at", "ends_at", "attendance_link"]
-    list_filter = ["activity__season__program", "activity__kind"]
+    form = SessionAdminForm
+    list_display = ["__str__", "activity", "starts_at", "ends_at", "unconfirmed_defaults", "attendance_link"]
+    list_filter = ["activity__season__program", "activity__kind", "activity__audience"]
     search_fields = ["title", "activity__title"]
     list_select_related = ["activity__season"]
     date_hierarchy = "starts_at"
     readonly_fields = ["attendance_link"]
+    filter_horizontal = ["invited"]
     inlines = [AttendanceInline]
+    actions = ["confirm_defaults"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(default_count=Coalesce(expected_count_subquery(defaults=True), Value(0)))
+        )
+
+    @admin.display(description=_("неподтверждённые отметки по умолчанию"), ordering="default_count")
+    def unconfirmed_defaults(self, obj):
+        return getattr(obj, "default_count", 0)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group = form.cleaned_data.get("invite_group")
+        if group is not None:
+            added = session_invite_group(session=form.instance, group_id=group.pk, by=request.user)
+            messages.info(request, _("Приглашено участников группы: %(n)s.") % {"n": added})
+
+    @admin.action(description=_("Подтвердить отметки по умолчанию"))
+    def confirm_defaults(self, request, queryset):
+        confirmed = 0
+        for session in queryset.select_related("activity__season__program"):
+            try:
+                confirmed += attendance_defaults_confirm(session=session, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                messages.error(request, f"{session}: {text}")
+        messages.success(request, _("Подтверждено отметок по умолчанию: %(n)s.") % {"n": confirmed})
 
     @admin.display(description=_("посещаемость"))
     def attendance_link(self, obj):
@@ -173,11 +256,15 @@ class SessionAdmin(MunicipalityScopedAdmin):
 class AttendanceAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "session__activity__season__program__municipality"
     form = AttendanceAdminForm
-    list_display = ["enrollment", "session", "status", "reason", "source", "is_default", "marked_at"]
+    list_display = ["enrollment", "session", "mark", "reason", "source", "is_default", "marked_at"]
     list_filter = ["status", "source", "is_default", "session__activity__season__program"]
     search_fields = ["enrollment__person__last_name", "session__activity__title"]
     list_select_related = ["enrollment__person", "enrollment__season__program", "session__activity"]
     raw_id_fields = ["session", "enrollment", "marked_by"]
+
+    @admin.display(description=_("отметка"), ordering="status")
+    def mark(self, obj):
+        return obj.status_label
 
 
 class ExtensionInline(admin.TabularInline):
@@ -658,10 +745,14 @@ class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScop
             when = ""
             if at:
                 when = date_format(timezone.localtime(datetime.fromisoformat(at), season.tz), "j E Y, H:i")
-            rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when))
+            # A reason recorded before sources were kept reads the season's source for its rule.
+            source = reason.get("source") or season.rule_source(reason.get("rule", ""))[0]
+            rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when, _("Источник:"), source))
         if not rows:
             return "—"
-        body = format_html_join("", "<li><strong>{}</strong><br>{} <small>({})</small></li>", rows)
+        body = format_html_join(
+            "", "<li><strong>{}</strong><br>{} <small>({})</small><br><small>{} {}</small></li>", rows
+        )
         return format_html("<ul>{}</ul>", body)
 
     def _decide(self, request, queryset, service, done_message, title):

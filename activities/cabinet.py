@@ -103,9 +103,20 @@ def roadmap_context(ctx: CabinetContext) -> dict | None:
 
 
 def certificates_context(ctx: CabinetContext) -> dict | None:
+    """My certificates, and each of my seasons' certificate rules with the season's own source for them."""
     if not ctx.enrollments:
         return None
-    return {"certificates": person_certificates(ctx.person)}
+    seasons = list({e.season_id: e.season for e in ctx.enrollments}.values())
+    rules = [
+        {
+            "season": season,
+            "source": season.rule_source("certificates")[0],
+            "final": season.issue_final_certificate,
+            "final_source": season.rule_source("issue_final_certificate")[0],
+        }
+        for season in seasons
+    ]
+    return {"certificates": person_certificates(ctx.person), "rules": rules}
 
 
 def exclusions_context(ctx: CabinetContext) -> dict | None:

@@ -102,7 +102,8 @@ def person_calendar(*, person: Person, now: datetime) -> bytes:
         for step in steps:
             calendar.add_component(_route_event(step, program, now))
         for activity in data.activities_by_season.get(enrollment.season_id, []):
-            for session in activity.sessions.all():
+            # Only the sessions the teacher is expected at or may attend (not another format's intensive).
+            for session in data.sessions_for(enrollment, activity):
                 if session.pk in in_route:
                     continue
                 summary = activity.title if not session.title else f"{activity.title}: {session.title}"

@@ -33,6 +33,7 @@ from participants.models import Enrollment
 from programs.models import Season
 
 from .models import FEEDBACK_KINDS, Activity, Attendance, Certificate
+from .selectors_attendance import expected_marks
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 OWED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
@@ -60,8 +61,16 @@ def _attended_activities(
 
     Only sessions that have ended by `now` count: a mark on a meeting still to come attests nothing.
     """
-    qs = Attendance.objects.filter(
-        status__in=ATTENDED, enrollment__season_id=F("session__activity__season_id"), session__ends_at__lte=now
+    # Real marks of participants expected (or, «По желанию», listed) at the session: another format's intensive
+    # attended by mistake gives no certificate, a default mark never does.
+    qs = expected_marks(
+        Attendance.objects.filter(
+            status__in=ATTENDED,
+            is_default=False,
+            enrollment__season_id=F("session__activity__season_id"),
+            session__ends_at__lte=now,
+        ),
+        listed=True,
     ).order_by()
     if season is not None:
         qs = qs.filter(session__activity__season=season)

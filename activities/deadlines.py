@@ -21,7 +21,7 @@ from programs.signals import rows_changed
 
 from .exclusion import exclusion_message, exclusion_rules_apply
 from .models import Attendance, MissedVideo, Session, Submission, SubmissionExtension, VideoAssignment
-from .selectors_attendance import MARKING_DUE
+from .selectors_attendance import MARKING_DUE, expected_pairs
 from .signals import attendance_changed
 
 # Unmarked participants get the season's default status once the day for marking after a session has
@@ -141,16 +141,15 @@ def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
     marking = [s for s in sessions if s.activity.season.default_attendance_status]
     rows, marked_sessions = [], []
     if marking:
-        # The expected participants of a session: the active enrollments of its season (expected_enrollments)
-        # that were already active when it ended; someone approved or reinstated later was not expected there.
-        by_season: dict[int, list[tuple[int, datetime]]] = {}
-        for pk, season_id, since in Enrollment.objects.filter(
-            season_id__in={s.activity.season_id for s in marking}, status=Enrollment.Status.ACTIVE
-        ).values_list("pk", "season_id", "status_changed_at"):
-            by_season.setdefault(season_id, []).append((pk, since))
+        # Only the participants expected at each session (selectors_attendance.expected_pairs: its audience, admitted
+        # before it ended) — an intensive of another format, or an «open» meeting, gives nobody a default mark.
+        expected = expected_pairs(marking)
         marked = set(
             Attendance.objects.filter(session_id__in=[s.pk for s in marking]).values_list("session_id", "enrollment_id")
         )
+        by_session: dict[int, list[int]] = {}
+        for session_id, enrollment_id in sorted(expected - marked):
+            by_session.setdefault(session_id, []).append(enrollment_id)
         for session in marking:
             status = session.activity.season.default_attendance_status
             new = [
@@ -163,8 +162,7 @@ def attendance_defaults_apply(*, now: datetime) -> tuple[int, int]:
                     is_default=True,
                     source="default",
                 )
-                for enrollment_id, since in by_season.get(session.activity.season_id, [])
-                if since <= session.ends_at and (session.pk, enrollment_id) not in marked
+                for enrollment_id in by_session.get(session.pk, [])
             ]
             if new:
                 rows.extend(new)

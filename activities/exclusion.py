@@ -32,7 +32,15 @@ from participants.services import enrollment_exclude, enrollment_reinstate, enro
 from programs.history import history_bulk_record, history_context
 from programs.models import Season
 
-from .models import Attendance, ExclusionCase, ExclusionCaseEvent, Submission, SubmissionExtension, VideoAssignment
+from .models import (
+    ActivityAudience,
+    Attendance,
+    ExclusionCase,
+    ExclusionCaseEvent,
+    Submission,
+    SubmissionExtension,
+    VideoAssignment,
+)
 from .rules import can_decide_exclusion_case
 from .selectors import (
     VIDEO_RISK_WINDOW,
@@ -66,6 +74,8 @@ def _when(value: datetime, season: Season) -> str:
 
 def risk_key(risk: Risk) -> str:
     """The reason's key: one per session missed, per video lesson, and one for the chat."""
+    if risk.rule == RiskRule.UNEXCUSED_ABSENCE and risk.session is None:
+        return f"intensive:{risk.activity.pk}"
     if risk.rule == RiskRule.UNEXCUSED_ABSENCE:
         return f"absence:{risk.session.pk}"
     if risk.rule == RiskRule.MISSED_VIDEO:
@@ -76,6 +86,8 @@ def risk_key(risk: Risk) -> str:
 def _evidence(risk: Risk, titles: dict[int, str]) -> tuple[str, datetime]:
     """What happened, in the third person (the case is read by coordinators), and when."""
     season = risk.enrollment.season
+    if risk.rule == RiskRule.UNEXCUSED_ABSENCE and risk.session is None:
+        return risk.evidence, risk.missed_at
     if risk.rule == RiskRule.UNEXCUSED_ABSENCE:
         return risk.evidence, risk.session.starts_at
     if risk.rule == RiskRule.MISSED_VIDEO:
@@ -96,19 +108,31 @@ def risk_reason(risk: Risk, titles: dict[int, str]) -> dict:
         "key": risk_key(risk),
         "rule": risk.rule,
         "rule_text": risk.rule_text,
+        "source": risk.source,
         "evidence": evidence,
         "at": at.isoformat(),
     }
 
 
 def reasons_text(reasons: list[dict]) -> str:
-    """The reasons as lines for a notification or an audit note."""
-    return "\n".join(f"— {r.get('evidence', '')}" for r in reasons)
+    """The reasons as lines for a notification or an audit note, each with its rule's source where recorded."""
+    lines = []
+    for reason in reasons:
+        line = f"— {reason.get('evidence', '')}"
+        if reason.get("source"):
+            line += " (" + _("источник: %(source)s") % {"source": reason["source"]} + ")"
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def _status_reason(rules: tuple[str, ...]) -> str:
-    names = "; ".join(str(RULE_NAMES.get(rule, rule)) for rule in rules)
-    return _("Исключён(а) автоматически по правилам программы (п. 4.4, 5.5 положения): %(rules)s.") % {"rules": names}
+def _status_reason(season: Season, rules: tuple[str, ...]) -> str:
+    """The written reason of an automatic exclusion: each rule broken with the season's own source for it."""
+    names = "; ".join(
+        _("%(rule)s (источник: %(source)s)")
+        % {"rule": RULE_NAMES.get(rule, rule), "source": season.rule_source(rule)[0]}
+        for rule in rules
+    )
+    return _("Исключён(а) автоматически по правилам программы: %(rules)s.") % {"rules": names}
 
 
 # --- Notifications -----------------------------------------------------------------------------------------
@@ -139,7 +163,10 @@ def _excluded_draft(case: ExclusionCase, *, reason: str = "") -> NotificationDra
         email_template="enrollment_excluded",
         email_context={
             **context,
-            "reasons": [{"rule_text": r["rule_text"], "evidence": r["evidence"]} for r in case.reasons],
+            "reasons": [
+                {"rule_text": r["rule_text"], "evidence": r["evidence"], "source": r.get("source", "")}
+                for r in case.reasons
+            ],
             "decision": reason,
             "automatic": case.automatic,
         },
@@ -159,7 +186,7 @@ def _warning_draft(enrollment: Enrollment, risk: Risk, *, key: str, text: str) -
         user_id=user_id,
         kind=Notification.Kind.RISK,
         title=title,
-        body="\n".join([risk.rule_text, text, risk.action]),
+        body="\n".join([risk.rule_text, _("Источник: %(source)s.") % {"source": risk.source}, text, risk.action]),
         url=reverse("cabinet"),
         dedupe_key=key,
         email_template="exclusion_warning",
@@ -167,6 +194,7 @@ def _warning_draft(enrollment: Enrollment, risk: Risk, *, key: str, text: str) -
             **context,
             "breached": risk.breached,
             "rule_text": risk.rule_text,
+            "source": risk.source,
             "evidence": text,
             "action": risk.action,
         },
@@ -286,17 +314,18 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
     if automatic:
         # The status change goes through the enrollment services, grouped by the rules broken so that a
         # few calls cover any number of participants.
-        by_rules: dict[tuple[str, ...], list[ExclusionCase]] = {}
+        # The sources differ from season to season, so the groups are per season.
+        by_rules: dict[tuple[int, tuple[str, ...]], list[ExclusionCase]] = {}
         for case in automatic:
             rules = tuple(sorted({r["rule"] for r in case.reasons}))
-            by_rules.setdefault(rules, []).append(case)
+            by_rules.setdefault((case.enrollment.season_id, rules), []).append(case)
         excluded: list[ExclusionCase] = []
-        for rules, cases in by_rules.items():
+        for (_season_id, rules), cases in by_rules.items():
             _changed, skipped = enrollments_set_status(
                 enrollments=[c.enrollment for c in cases],
                 to_status=Enrollment.Status.EXCLUDED,
                 actor=None,
-                reason=_status_reason(rules),
+                reason=_status_reason(cases[0].enrollment.season, rules),
             )
             refused = {e.pk for e, _why in skipped}
             excluded.extend(c for c in cases if c.enrollment_id not in refused)
@@ -304,7 +333,9 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
             case.status = ExclusionCase.Status.EXCLUDED
             case.automatic = True
             case.decided_at = now
-            case.decision_reason = _status_reason(tuple(sorted({r["rule"] for r in case.reasons})))
+            case.decision_reason = _status_reason(
+                case.enrollment.season, tuple(sorted({r["rule"] for r in case.reasons}))
+            )
             events.append(
                 ExclusionCaseEvent(
                     case=case, action=ExclusionCaseEvent.Action.EXCLUDED, at=now, note=case.decision_reason
@@ -372,10 +403,13 @@ def _signals(seasons: list[Season], now: datetime) -> Q | None:
     video = [s.pk for s in seasons if s.exclude_on_missed_video]
     parts: list[Q] = []
     if absence:
+        # Real marks only: a default «absent» is no evidence until a coordinator confirms it. The chosen format's
+        # intensive counts too (its absences are weighed against required_sessions in enrollment_risks).
         absent = Attendance.objects.filter(
+            Q(session__activity__is_mandatory=True) | Q(session__activity__audience=ActivityAudience.FORMAT),
             enrollment_id=OuterRef("pk"),
             status=Attendance.Status.ABSENT,
-            session__activity__is_mandatory=True,
+            is_default=False,
             session__activity__season_id=OuterRef("season_id"),
         )
         parts.append(Q(season_id__in=absence) & Exists(absent))

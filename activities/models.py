@@ -56,6 +56,15 @@ class ActivityFormat(models.TextChoices):
     MIXED = "mixed", _("Очно или дистанционно")
 
 
+class ActivityAudience(models.TextChoices):
+    """Who is expected at an activity's sessions (положение «Прогрессивный педагог», п. 3, п. 4.4)."""
+
+    ALL = "all", _("Все участники сезона")
+    OPEN = "open", _("По желанию — может прийти любой участник")
+    FORMAT = "format", _("Выбравшие формат обучения")
+    INVITED = "invited", _("Приглашённые")
+
+
 class Activity(models.Model):
     season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="activities")
     module = models.ForeignKey(
@@ -82,6 +91,23 @@ class Activity(models.Model):
             "Шаблон программы ставит отметку всем мероприятиям модуля «Обратная связь»."
         ),
     )
+    audience = models.CharField(
+        _("кто участвует"),
+        max_length=16,
+        choices=ActivityAudience.choices,
+        default=ActivityAudience.ALL,
+        help_text=_(
+            "Кого ждут на занятиях: отметки по умолчанию, пропуски и основания для исключения считаются только "
+            "для ожидаемых участников. «Приглашённые» — те, кого пригласили на занятие, и те, в чьём "
+            "индивидуальном маршруте оно стоит."
+        ),
+    )
+    learning_format = models.CharField(
+        _("формат обучения"),
+        max_length=200,
+        blank=True,
+        help_text=_("Для мероприятия выбравших формат: участники, выбравшие этот формат (сами или через группу)."),
+    )
     hours = models.DecimalField(_("часов"), max_digits=5, decimal_places=1, default=0)
     required_sessions = models.PositiveSmallIntegerField(
         _("занятий для зачёта"),
@@ -107,6 +133,13 @@ class Activity(models.Model):
                     "«даёт сертификат» или «встреча для получения обратной связи»."
                 ),
             ),
+            models.CheckConstraint(
+                condition=~Q(audience="format") | ~Q(learning_format=""),
+                name="activity_format_audience_has_format",
+                violation_error_message=_(
+                    "Для мероприятия «Выбравшие формат обучения» укажите формат обучения (положение, п. 3)."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -128,6 +161,10 @@ class Session(models.Model):
     # Set by the deadline job once the season's default status was given to everyone left unmarked.
     defaults_applied_at = models.DateTimeField(
         _("отметки по умолчанию проставлены"), null=True, blank=True, editable=False
+    )
+    # For an activity of audience «Приглашённые»: a group, or individual meetings (with the route's teachers).
+    invited = models.ManyToManyField(
+        Enrollment, verbose_name=_("приглашённые участники"), blank=True, related_name="invited_sessions"
     )
 
     class Meta:
@@ -168,12 +205,13 @@ class Attendance(models.Model):
     is_default = models.BooleanField(_("отметка по умолчанию"), default=False)
     source = models.CharField(
         _("источник отметки"),
-        max_length=16,
+        max_length=20,
         choices=[
             ("manual", _("Отмечено вручную")),
             ("import", _("Импорт из отчёта видеовстречи")),
             ("self", _("Самоотметка по коду")),
             ("default", _("Отметка по умолчанию")),
+            ("confirmed_default", _("Отметка по умолчанию подтверждена координатором")),
         ],
         default="manual",
     )
@@ -195,7 +233,18 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["enrollment", "status"], name="attendance_enrollment_idx")]
 
     def __str__(self):
-        return f"{self.enrollment.person} — {self.get_status_display()}"
+        return f"{self.enrollment.person} — {self.status_label}"
+
+    @property
+    def status_label(self) -> str:
+        """A default mark is no evidence until a coordinator confirms it: it never reads as a real «отсутствовал»."""
+        if self.is_default:
+            return str(DEFAULT_MARK_LABEL)
+        return self.get_status_display()
+
+
+# How a default mark reads everywhere (attendance page, admin, the teacher's roadmap) until it is confirmed.
+DEFAULT_MARK_LABEL = _("не отмечено (по умолчанию)")
 
 
 class CheckinAttempt(models.Model):

@@ -21,6 +21,8 @@ ACTIVITY_FIELDS = (
     "is_feedback_meeting",
     "hours",
     "required_sessions",
+    "audience",
+    "learning_format",
 )
 
 

@@ -143,6 +143,12 @@ can_take_attendance = rules.is_superuser | is_session_coordinator | is_session_e
 
 rules.add_perm("activities.take_attendance", can_take_attendance)
 
+# Turning default marks into real ones makes them evidence for exclusion (положение, п. 4.4, 5.5): the
+# coordinator's decision, never an expert's.
+can_confirm_attendance_defaults = rules.is_superuser | is_session_coordinator
+
+rules.add_perm("activities.confirm_attendance_defaults", can_confirm_attendance_defaults)
+
 
 @rules.predicate
 def is_any_coordinator(user) -> bool:

@@ -18,7 +18,17 @@ from participants.models import Enrollment, Person, User
 from participants.roles import user_is_coordinator
 from programs.models import RoadmapModule, Season
 
-from .models import Activity, Attendance, Certificate, Session, Submission, SubmissionExtension
+from .models import (
+    DEFAULT_MARK_LABEL,
+    Activity,
+    ActivityAudience,
+    Attendance,
+    Certificate,
+    Session,
+    Submission,
+    SubmissionExtension,
+)
+from .selectors_attendance import visible_enrollment_subquery, visible_pairs
 from .selectors_route import PLANNED, RouteStep, enrollment_routes
 from .timetext import days_text
 
@@ -44,6 +54,21 @@ class EnrollmentActivities:
     submissions: dict[tuple[int, int], Submission]
     # (enrollment id, assignment id) → the personal extension.
     extensions: dict[tuple[int, int], SubmissionExtension]
+    # (session id, enrollment id) of the sessions each may attend by the activity's audience (selectors_attendance).
+    visible: set[tuple[int, int]] = field(default_factory=set)
+
+    def sees_activity(self, enrollment: Enrollment, activity: Activity) -> bool:
+        """The activity belongs on the teacher's roadmap: one of its sessions is theirs (their format, an invitation,
+        their route, or everyone's); an activity without sessions yet by its audience alone."""
+        sessions = activity.sessions.all()
+        if sessions:
+            return any((s.pk, enrollment.pk) in self.visible for s in sessions)
+        if activity.audience in (ActivityAudience.ALL, ActivityAudience.OPEN):
+            return True
+        return activity.audience == ActivityAudience.FORMAT and enrollment.preferred_format == activity.learning_format
+
+    def sessions_for(self, enrollment: Enrollment, activity: Activity) -> list[Session]:
+        return [s for s in activity.sessions.all() if (s.pk, enrollment.pk) in self.visible]
 
     def assignment_cutoff(self, enrollment: Enrollment, assignment) -> datetime:
         """The last moment this enrollment may submit: the cut-off, or a later personal extension."""
@@ -89,8 +114,9 @@ def _joined_instance(row, model, prefix: str):
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
     """Modules, activities (with video assignments), sessions, my marks, my submissions and extensions.
 
-    Six queries for any number of enrollments of any people (the exclusion job). With `one_person` (the
-    cabinet, the calendar: enrollments of one person) three: a person has one enrollment per season, so
+    Seven queries for any number of enrollments of any people (the exclusion job; one of them: the sessions each
+    may attend by their audience). With `one_person` (the cabinet, the calendar: enrollments of one person) three,
+    the sessions each may attend read inside the sessions' query: a person has one enrollment per season, so
     each session has at most one mark of theirs, joined to it, and each video assignment at most one current
     submission and one extension, joined to the activity. One more either way when the seasons were not
     selected with the enrollments; none for an empty list.
@@ -114,6 +140,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
         )
         for activity in activities:
             data.activities_by_season.setdefault(activity.season_id, []).append(activity)
+        data.visible = visible_pairs(enrollment_ids)
         data.attendance = {
             (a.enrollment_id, a.session_id): a for a in Attendance.objects.filter(enrollment_id__in=enrollment_ids)
         }
@@ -126,9 +153,14 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
             for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
         }
         return data
-    sessions = Session.objects.annotate(
-        my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
-    ).annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+    sessions = (
+        Session.objects.annotate(
+            my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
+        )
+        .annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+        # Which of my enrollments may attend it by its audience: inside the same query (selectors_attendance).
+        .annotate(visible_to=visible_enrollment_subquery(enrollment_ids))
+    )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
         .select_related("module", "video_assignment")
@@ -160,6 +192,8 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
         if extension is not None:
             data.extensions[(extension.enrollment_id, extension.assignment_id)] = extension
         for session in activity.sessions.all():
+            if session.visible_to is not None:
+                data.visible.add((session.pk, session.visible_to))
             mark = _joined_instance(session, Attendance, "my_mark_")
             if mark is not None:
                 data.attendance[(mark.enrollment_id, mark.session_id)] = mark
@@ -226,6 +260,9 @@ class EnrollmentRoadmap:
 
 
 def _session_row(session: Session, mark: Attendance | None, now: datetime) -> SessionRow:
+    if mark is not None and mark.is_default:
+        # A default mark is no evidence until a coordinator confirms it (положение, п. 4.4; defaults are not marks).
+        return SessionRow(session, Status.UNMARKED, str(DEFAULT_MARK_LABEL))
     if mark is not None:
         if mark.status == Attendance.Status.PRESENT:
             return SessionRow(session, Status.ATTENDED, _("Посещено"))
@@ -242,7 +279,10 @@ def _session_row(session: Session, mark: Attendance | None, now: datetime) -> Se
 
 
 def _activity_row(data: EnrollmentActivities, enrollment: Enrollment, activity: Activity, now: datetime):
-    sessions = [_session_row(s, data.attendance.get((enrollment.pk, s.pk)), now) for s in activity.sessions.all()]
+    sessions = [
+        _session_row(s, data.attendance.get((enrollment.pk, s.pk)), now)
+        for s in data.sessions_for(enrollment, activity)
+    ]
     assignment = activity_video_assignment(activity)
     if assignment is not None:
         submission = data.submissions.get((enrollment.pk, assignment.pk))
@@ -286,6 +326,8 @@ def enrollment_roadmaps(
     for enrollment in enrollments:
         rows_by_module: dict[int | None, list[ActivityRow]] = {}
         for activity in data.activities_by_season.get(enrollment.season_id, []):
+            if not data.sees_activity(enrollment, activity):
+                continue  # another format's intensive, a meeting they are not invited to: not their obligation
             rows_by_module.setdefault(activity.module_id, []).append(_activity_row(data, enrollment, activity, now))
         modules = [
             ModuleRow(module, rows_by_module.get(module.pk, []))
@@ -385,7 +427,9 @@ def enrollment_deadlines(
                 continue
             deadlines.append(_route_deadline(enrollment, step))
         for activity in data.activities_by_season.get(enrollment.season_id, []):
-            for session in activity.sessions.all():
+            if not data.sees_activity(enrollment, activity):
+                continue
+            for session in data.sessions_for(enrollment, activity):
                 if session.starts_at >= now and session.pk not in in_route:
                     deadlines.append(Deadline(DeadlineKind.SESSION, session.starts_at, enrollment, activity, session))
             assignment = activity_video_assignment(activity)
@@ -449,6 +493,12 @@ class Risk:
     breached: bool = False
     session: Session | None = None
     assignment: object = None
+    # The order's clause behind the rule, or the portal-default label (Season.rule_source).
+    source: str = ""
+    # The chosen format's intensive whose required sessions can no longer be attended.
+    activity: Activity | None = None
+    # When the last real absence happened (for that intensive ground).
+    missed_at: datetime | None = None
 
 
 def _when(value: datetime, season: Season) -> str:
@@ -460,6 +510,7 @@ def _absence_risk(enrollment: Enrollment, mark: Attendance, session: Session, ac
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.UNEXCUSED_ABSENCE,
+        source=season.rule_source(RiskRule.UNEXCUSED_ABSENCE)[0],
         rule_text=_("Пропуск обязательного мероприятия без уважительной причины ведёт к исключению из программы."),
         evidence=_("Пропуск без уважительной причины: «%(activity)s», занятие %(when)s.")
         % {"activity": activity.title, "when": _when(session.starts_at, season)},
@@ -471,6 +522,62 @@ def _absence_risk(enrollment: Enrollment, mark: Attendance, session: Session, ac
         breached=True,
         session=session,
     )
+
+
+def _real_absences(data: EnrollmentActivities, enrollment: Enrollment, sessions) -> list[tuple[Session, Attendance]]:
+    """Sessions with a real «absent» mark: a default mark is no evidence until a coordinator confirms it."""
+    found = []
+    for session in sessions:
+        mark = data.attendance.get((enrollment.pk, session.pk))
+        if mark is not None and not mark.is_default and mark.status == Attendance.Status.ABSENT:
+            found.append((session, mark))
+    return found
+
+
+def _absence_risks(data: EnrollmentActivities, enrollment: Enrollment, activity: Activity) -> list[Risk]:
+    """Положение, п. 4.4: a mandatory activity — each session missed; the chosen format's intensive — once the
+    absences leave fewer sessions than its required_sessions («участие во всех мероприятиях … Проекта»)."""
+    sessions = data.sessions_for(enrollment, activity)
+    if activity.is_mandatory:
+        return [
+            _absence_risk(enrollment, mark, session, activity)
+            for session, mark in _real_absences(data, enrollment, sessions)
+        ]
+    if activity.audience != ActivityAudience.FORMAT or not sessions:
+        return []
+    missed = _real_absences(data, enrollment, sessions)
+    if len(missed) <= len(sessions) - activity.required_sessions:
+        return []
+    season = enrollment.season
+    last = max(session.starts_at for session, _mark in missed)
+    return [
+        Risk(
+            enrollment=enrollment,
+            rule=RiskRule.UNEXCUSED_ABSENCE,
+            source=season.rule_source(RiskRule.UNEXCUSED_ABSENCE)[0],
+            rule_text=_("Пропуск обязательного мероприятия без уважительной причины ведёт к исключению из программы."),
+            evidence=_(
+                "Интенсив выбранного формата «%(activity)s»: пропущено без уважительной причины занятий — "
+                "%(missed)s из %(total)s, для зачёта нужно посетить %(required)s; последний пропуск — %(when)s."
+            )
+            % {
+                "activity": activity.title,
+                "missed": len(missed),
+                "total": len(sessions),
+                "required": activity.required_sessions,
+                "when": _when(last, season),
+            },
+            action=_(
+                "Если причина была уважительной, как можно скорее сообщите о ней координатору программы "
+                "и передайте подтверждающий документ."
+            ),
+            deadline=None,
+            breached=True,
+            session=None,
+            activity=activity,
+            missed_at=last,
+        )
+    ]
 
 
 def _video_risk(enrollment: Enrollment, activity: Activity, assignment, cutoff: datetime, now: datetime) -> Risk:
@@ -492,6 +599,7 @@ def _video_risk(enrollment: Enrollment, activity: Activity, assignment, cutoff: 
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.MISSED_VIDEO,
+        source=season.rule_source(RiskRule.MISSED_VIDEO)[0],
         rule_text=_("Видеоурок, не сданный до окончательного срока, ведёт к исключению из программы."),
         evidence=evidence,
         action=action,
@@ -515,6 +623,7 @@ def _chat_risk(enrollment: Enrollment, joined_by: datetime, now: datetime) -> Ri
     return Risk(
         enrollment=enrollment,
         rule=RiskRule.CHAT_NOT_JOINED,
+        source=season.rule_source(RiskRule.CHAT_NOT_JOINED)[0],
         rule_text=_("Участник, не вступивший в информационный чат за %(days)s после зачисления, исключается.")
         % {"days": days_text(days)},
         evidence=evidence,
@@ -543,11 +652,8 @@ def enrollment_risks(
         season = enrollment.season
         found = risks[enrollment.pk]
         for activity in data.activities_by_season.get(season.pk, []):
-            if season.exclude_on_unexcused_absence and activity.is_mandatory:
-                for session in activity.sessions.all():
-                    mark = data.attendance.get((enrollment.pk, session.pk))
-                    if mark is not None and mark.status == Attendance.Status.ABSENT:
-                        found.append(_absence_risk(enrollment, mark, session, activity))
+            if season.exclude_on_unexcused_absence:
+                found.extend(_absence_risks(data, enrollment, activity))
             assignment = activity_video_assignment(activity)
             if (
                 season.exclude_on_missed_video

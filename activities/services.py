@@ -20,8 +20,8 @@ from programs.models import Subject
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
 from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
-from .rules import can_grant_extension, can_take_attendance
-from .selectors_attendance import expected_enrollments
+from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
+from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
 from .signals import attendance_changed, submission_submitted
 from .video_files import MB, validate_video_file
 from .video_links import parse_video_link
@@ -275,7 +275,24 @@ def _check_marker(session: Session, by: User) -> Person | None:
 
 
 def _expected(session: Session) -> dict[int, Enrollment]:
-    return {e.pk: e for e in expected_enrollments(session).select_related("person__user")}
+    """Who may be marked at the session: its listed participants (the expected ones, or anyone for «По желанию»)."""
+    return {e.pk: e for e in listed_enrollments(session).select_related("person__user")}
+
+
+def _not_listed_errors(session: Session, ids: list[int]) -> dict[str, list[str]]:
+    """Per posted enrollment id that may not be marked here, why: one query for them all."""
+    known = {e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("person")}
+    errors = {}
+    for pk in ids:
+        enrollment = known.get(pk)
+        if enrollment is None:
+            errors[str(pk)] = [_("Участника с записью №%(id)s нет, отметить его нельзя.") % {"id": pk}]
+        else:
+            errors[str(pk)] = [
+                _("%(name)s: отметить нельзя. %(why)s")
+                % {"name": enrollment.person.full_name, "why": why_not_listed(session, enrollment)}
+            ]
+    return errors
 
 
 def _write_marks(
@@ -331,8 +348,8 @@ def attendance_mark(
 ) -> int:
     """Set the marks of a session's participants: {enrollment id: (status, reason)}; returns how many changed.
 
-    Refused before the session starts. Only the session's expected participants (active in its season) can be
-    marked; «excused» needs a reason. Every refusal is listed at once, keyed by the enrollment id, and nothing
+    Refused before the session starts. Only the session's listed participants (selectors_attendance: expected at
+    it, or anyone admitted for «По желанию») can be marked, with the reason for anyone else; «excused» needs a reason. Every refusal is listed at once, keyed by the enrollment id, and nothing
     is saved then.
     """
     session = _attendance_session(session)
@@ -341,14 +358,14 @@ def attendance_mark(
     expected = _expected(session)
     errors: dict[str, list[str]] = {}
     clean: dict[int, tuple[str, str]] = {}
+    strangers = [int(pk) for pk in marks if int(pk) not in expected]
+    if strangers:
+        errors.update(_not_listed_errors(session, strangers))
     for enrollment_id, (status, reason) in marks.items():
         enrollment = expected.get(int(enrollment_id))
         reason = (reason or "").strip()
         if enrollment is None:
-            errors[str(enrollment_id)] = [
-                _("Этот человек не участвует в сезоне занятия, поэтому отметить его нельзя (запись №%(id)s).")
-                % {"id": enrollment_id}
-            ]
+            continue
         elif status not in Attendance.Status.values:
             errors[str(enrollment_id)] = [
                 _("%(name)s: выберите отметку из списка.") % {"name": enrollment.person.full_name}
@@ -510,7 +527,9 @@ def _import(
         todo[pk] = (item.status.value, "")
         report.marked.append(item)
     _write_marks(session=session, marks=todo, existing=existing, source="import", by=person, actor=actor)
-    report.not_found = [e for pk, e in expected.items() if pk not in found]
+    # Missing from the export matters only for those expected there (nobody for «По желанию»).
+    obliged = set(expected_enrollments(session).values_list("pk", flat=True))
+    report.not_found = [e for pk, e in expected.items() if pk not in found and pk in obliged]
     for items in (report.marked, report.kept):
         items.sort(key=lambda i: (i.enrollment.person.last_name, i.enrollment.person.first_name))
     return report
@@ -573,6 +592,10 @@ def checkin_submit(*, session: Session, enrollment: Enrollment, code: str, now: 
     season = session.activity.season
     if enrollment.season_id != season.pk or enrollment.status != Enrollment.Status.ACTIVE:
         _refuse(_("Отметиться на этом занятии могут только участники программы этого сезона."))
+    if not listed_enrollments(session).filter(pk=enrollment.pk).exists():
+        _refuse(
+            _("Отметиться на этом занятии нельзя. %(why)s") % {"why": why_not_listed(session, enrollment, you=True)}
+        )
     opens, closes = checkin_window(session)
     if now < opens:
         _refuse(
@@ -612,3 +635,66 @@ def _checkin_save(*, session: Session, enrollment: Enrollment, now: datetime) ->
         by=enrollment.person,
     )
     return Attendance.objects.select_related("marked_by").get(session=session, enrollment=enrollment)
+
+
+# --- Confirming default marks ------------------------------------------------------------------------------
+
+
+def session_not_ended_error(session: Session, now: datetime) -> str | None:
+    """Why the default marks of a session cannot be confirmed yet, or None once it has ended."""
+    if now >= session.ends_at:
+        return None
+    return _("Занятие ещё не закончилось: подтвердить отметки по умолчанию можно после %(moment)s.") % {
+        "moment": format_moment(session.ends_at, session.activity.season)
+    }
+
+
+@transaction.atomic
+def attendance_defaults_confirm(*, session: Session, by: User, now: datetime | None = None) -> int:
+    """The coordinator confirms a session's default marks: they become real marks (is_default=False, marked by the
+    coordinator now, source «confirmed_default») and from then on count as evidence (положение, п. 4.4, 5.5).
+
+    Set-based: one UPDATE of the expected participants' default marks and one history insert. Refused before the
+    session ends and for anyone but the program's coordinator. Returns how many marks were confirmed.
+    """
+    now = now or timezone.now()
+    session = _attendance_session(session)
+    if by is None or not can_confirm_attendance_defaults.test(by, session):
+        raise PermissionDenied(_("Подтверждать отметки по умолчанию может только координатор этой программы."))
+    if message := session_not_ended_error(session, now):
+        _refuse(message)
+    person = person_for_user(by)
+    defaults = Attendance.objects.select_for_update().filter(
+        session=session, is_default=True, enrollment__in=expected_enrollments(session)
+    )
+    ids = list(defaults.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Attendance.objects.filter(pk__in=ids).update(
+        is_default=False, marked_by=person, marked_at=now, source="confirmed_default"
+    )
+    with history_context(user=by):
+        history_bulk_record(Attendance, Attendance.objects.filter(pk__in=ids))
+    attendance_changed.send(sender=Session, session=session)
+    return len(ids)
+
+
+@transaction.atomic
+def session_invite_group(*, session: Session, group_id: int, by: User) -> int:
+    """Invite every active member of a group of the session's season (audience «Приглашённые»); returns how many
+    were added. One query to read them, one insert."""
+    session = _attendance_session(session)
+    if by is None or not can_confirm_attendance_defaults.test(by, session):
+        raise PermissionDenied(_("Приглашать участников может только координатор этой программы."))
+    # experts.GroupMember through Enrollment's reverse name: activities does not import experts.
+    members = set(
+        Enrollment.objects.filter(
+            season_id=session.activity.season_id,
+            status=Enrollment.Status.ACTIVE,
+            group_membership__group_id=group_id,
+        ).values_list("pk", flat=True)
+    )
+    known = set(session.invited.values_list("pk", flat=True))
+    new = sorted(members - known)
+    session.invited.add(*new)
+    return len(new)

@@ -15,6 +15,11 @@ urlpatterns += [
     path("expert/sessions/", views.attendance_sessions, name="attendance_sessions"),
     path("expert/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path(
+        "expert/sessions/<int:pk>/attendance/confirm-defaults/",
+        views.session_attendance_confirm_defaults,
+        name="session_attendance_confirm_defaults",
+    ),
+    path(
         "expert/sessions/<int:pk>/attendance/all-present/",
         views.session_attendance_all_present,
         name="session_attendance_all_present",

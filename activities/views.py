@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -38,6 +38,7 @@ from .selectors_attendance import (
 )
 from .selectors_route import enrollment_routes
 from .services import (
+    attendance_defaults_confirm,
     attendance_import,
     attendance_mark,
     attendance_mark_all_present,
@@ -343,7 +344,10 @@ def attendance_sessions(request):
         raise Http404
     now = timezone.now()
     sessions = attendance_sessions_for(request.user, now=now)
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # «есть неподтверждённые отметки по умолчанию»: what a coordinator still has to confirm (or correct).
+    only_defaults = request.GET.get("defaults") == "1"
+    listed = sessions.filter(default_count__gt=0) if only_defaults else sessions
+    page = Paginator(listed, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for session in page:
         unmarked = max(session.expected_count - session.marked_count, 0)
@@ -358,7 +362,12 @@ def attendance_sessions(request):
         else:
             state, label = "done", _("Отмечено")
         rows.append({"session": session, "unmarked": unmarked, "state": state, "label": label})
-    context = {"page": page, "rows": rows, "summary": attendance_overdue_summary(sessions, now=now)}
+    context = {
+        "page": page,
+        "rows": rows,
+        "summary": attendance_overdue_summary(sessions, now=now),
+        "only_defaults": only_defaults,
+    }
     return render(request, "activities/attendance/sessions.html", context)
 
 
@@ -377,7 +386,7 @@ def _attendance_page(request, session: Session, *, marks_form=None, import_form=
     opens, closes = checkin_window(session)
     counts = {value: 0 for value in Attendance.Status.values}
     for row in rows:
-        if row.mark is not None:
+        if row.mark is not None and not row.mark.is_default:  # a default mark is not a mark yet (п. 4.4)
             counts[row.mark.status] += 1
     context = {
         "session": session,
@@ -390,6 +399,7 @@ def _attendance_page(request, session: Session, *, marks_form=None, import_form=
         "total": len(rows),
         "unmarked": sum(1 for row in rows if row.mark is None),
         "defaults": sum(1 for row in rows if row.mark is not None and row.mark.is_default),
+        "can_confirm_defaults": request.user.has_perm("activities.confirm_attendance_defaults", session),
         "counts": [(label, counts[value]) for value, label in Attendance.Status.choices],
         "checkin_opens": opens,
         "checkin_closes": closes,
@@ -443,6 +453,22 @@ def session_attendance_all_present(request, pk: int):
     if kept:
         message += " " + _("Уже стоявшие отметки оставлены без изменений: %(kept)s.") % {"kept": kept}
     messages.success(request, message)
+    return redirect("session_attendance", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_attendance_confirm_defaults(request, pk: int):
+    """«Подтвердить отметки по умолчанию»: the coordinator makes the session's default marks real ones."""
+    session = _session_to_mark(request, pk)
+    if not request.user.has_perm("activities.confirm_attendance_defaults", session):
+        raise PermissionDenied
+    try:
+        confirmed = attendance_defaults_confirm(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Подтверждено отметок по умолчанию: %(n)s.") % {"n": confirmed})
     return redirect("session_attendance", pk=session.pk)
 
 

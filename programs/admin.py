@@ -1,11 +1,13 @@
+import copy
 from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm
@@ -19,7 +21,9 @@ from .models import (
     Season,
     Subject,
 )
-from .services import season_clone
+from .rule_sources import RULE_FIELDS
+from .selectors import season_rules
+from .services import season_clone, season_rule_sources_note
 from .signals import rows_changed
 
 admin.site.site_header = _("Методический портал: администрирование")
@@ -234,7 +238,7 @@ class SeasonAdmin(MunicipalityScopedAdmin):
     list_filter = ["program", "requires_approval", "exclusion_policy"]
     search_fields = ["title", "program__title"]
     list_select_related = ["program"]
-    readonly_fields = ["cloned_from", "created_at"]
+    readonly_fields = ["cloned_from", "created_at", "rule_sources_table"]
     inlines = [RoadmapModuleInline]
     actions = ["clone_for_next_year"]
     fieldsets = [
@@ -281,8 +285,57 @@ class SeasonAdmin(MunicipalityScopedAdmin):
                 ]
             },
         ),
+        (
+            _("Источник правил"),
+            {
+                "fields": ["rule_sources_table"],
+                "description": _(
+                    "Пункт приказа для каждого правила сезона. Правило, изменённое здесь по сравнению с приказом, "
+                    "получает источник «изменено координатором» с датой."
+                ),
+            },
+        ),
         (_("Происхождение"), {"fields": ["cloned_from", "created_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description=_("Правила сезона и их источники"))
+    def rule_sources_table(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Появится после сохранения сезона.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((r.group, r.label, r.value, r.source) for r in season_rules(obj)),
+        )
+        return format_html(
+            '<table class="rule-sources"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            gettext("Раздел"),
+            gettext("Правило"),
+            gettext("Значение"),
+            gettext("Источник"),
+            rows,
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.pk is not None:
+            # Each rule's source beside its field; copies, since declared fields are shared by every request.
+            for name in RULE_FIELDS:
+                field = form.base_fields.get(name)
+                if field is None:
+                    continue
+                field = copy.deepcopy(field)
+                source, _is_default = obj.rule_source(name)
+                note = gettext("Источник: %(source)s.") % {"source": escape(source)}
+                field.help_text = f"{field.help_text} {note}".strip() if field.help_text else note
+                form.base_fields[name] = field
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # A rule moved away from its order's value no longer follows the order: say so (or restore the clause).
+        season_rule_sources_note(season=obj, changed=form.changed_data)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Скопировать сезон на следующий учебный год"))
     def clone_for_next_year(self, request, queryset):

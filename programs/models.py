@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .rule_sources import DEFAULT_SOURCE
+
 # The zones where Russian municipalities live, first; any IANA zone is accepted.
 RUSSIAN_TIME_ZONES = [
     "Europe/Kaliningrad",
@@ -279,8 +281,8 @@ class Season(models.Model):
         blank=True,
         validators=[validate_chat_url],
         help_text=_(
-            "Чат во ВКонтакте, Telegram, Max или Сферуме (приказ № 643-од, п. 4.4, 5.7). Ссылку получают "
-            "утверждённые участники в письме и в личном кабинете."
+            "Чат во ВКонтакте, Telegram, Max или Сферуме. Ссылку получают утверждённые участники в письме и в "
+            "личном кабинете."
         ),
     )
     default_attendance_status = models.CharField(
@@ -328,7 +330,7 @@ class Season(models.Model):
     video_max_size_mb = models.PositiveIntegerField(
         _("максимальный размер видеофайла, МБ"), default=2048, validators=[MinValueValidator(1)]
     )
-    # Review of video lessons (issue 4): who gets a submission, when the teacher sees the result, how long.
+    # Review of video lessons: who gets a submission, when the teacher sees the result, how long.
     review_by_subject_methodist = models.BooleanField(_("видеоуроки проверяет методист по предмету"), default=True)
     review_by_curator = models.BooleanField(_("видеоуроки проверяет куратор группы"), default=True)
     review_release = models.CharField(
@@ -364,7 +366,7 @@ class Season(models.Model):
             "Обязательно, если видеоуроки открыты всем экспертам: на каком основании (пункт приказа, решение)."
         ),
     )
-    # Reminders (issue 5): how long before a due date teachers and experts are reminded.
+    # Reminders: how long before a due date teachers and experts are reminded.
     reminder_offsets = models.CharField(
         _("напоминать до срока"),
         max_length=100,
@@ -372,6 +374,14 @@ class Season(models.Model):
         blank=True,
         validators=[validate_reminder_offsets],
         help_text=_("Через запятую: «7д» — за 7 дней, «3ч» — за 3 часа. Пусто — не напоминать."),
+    )
+    # Rule key (a field above, or one of rule_sources.NON_FIELD_RULES) → the order's clause it follows, or
+    # «изменено координатором <дата>»; a key not here reads rule_sources.DEFAULT_SOURCE.
+    rule_sources = models.JSONField(
+        _("источники правил"),
+        default=dict,
+        blank=True,
+        help_text=_("Пункт приказа для каждого правила сезона; заполняет шаблон программы и форма сезона."),
     )
     cloned_from = models.ForeignKey(
         "self", verbose_name=_("создан копированием"), null=True, blank=True, on_delete=models.SET_NULL
@@ -401,6 +411,13 @@ class Season(models.Model):
     @property
     def chat_service_name(self) -> str:
         return chat_service(self.chat_url)
+
+    def rule_source(self, key: str) -> tuple[str, bool]:
+        """The recorded source of a rule and False, or the portal-default label and True."""
+        text = (self.rule_sources or {}).get(key, "")
+        if text:
+            return text, False
+        return str(DEFAULT_SOURCE), True
 
     def clean(self):
         errors = {}

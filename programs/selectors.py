@@ -5,13 +5,17 @@ reverse relations only (`season.modules`, `module.activities`, `season.expert_ro
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import Program, RoadmapModule, Season
+from . import rule_sources
+from .models import EducationLevel, Program, RoadmapModule, Season
 
 
 def registration_state(season: Season | None, now: datetime) -> str:
@@ -101,6 +105,8 @@ class ProgramPage:
     loose_activities: list = field(default_factory=list)
     expert_roles: list = field(default_factory=list)
     registration: str = ""
+    # «Правила программы»: [(group title, [SeasonRule])], each rule with its source.
+    rules: list = field(default_factory=list)
 
 
 def program_page(*, slug: str) -> ProgramPage:
@@ -132,4 +138,93 @@ def program_page(*, slug: str) -> ProgramPage:
     page.timeline = [(module, by_module.get(module.pk, [])) for module in season.modules.all()]
     page.loose_activities = by_module.get(None, [])
     page.expert_roles = list(season.expert_roles.all())
+    page.rules = season_rule_groups(season)
     return page
+
+
+# --- The season's rules with their sources ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeasonRule:
+    """One outcome-deciding rule as people read it: what it is, its value, and the order's clause behind it."""
+
+    key: str
+    group: str
+    label: str
+    value: str
+    source: str
+    # No source recorded: the portal's default, which a coordinator may change.
+    is_default: bool
+
+
+_NON_FIELD_LABELS = {
+    "certificates": lambda: _("сертификат за посещённое мероприятие"),
+    "rating": lambda: _("рейтинг участников"),
+}
+
+
+def _non_field_value(season: Season, key: str) -> str:
+    if key == "certificates":
+        return _(
+            "за каждое посещённое мероприятие, дающее сертификат, после его окончания; "
+            "за встречи получения обратной связи не выдаётся"
+        )
+    return _("баллы за посещаемость, видеоуроки и подтверждённые достижения; веса ниже")
+
+
+def _days(n: int) -> str:
+    # Django's own msgid: its Russian catalogue has the three plural forms (1 день, 2 дня, 5 дней).
+    return ngettext("%(num)d day", "%(num)d days", n) % {"num": n}
+
+
+def _shown(season: Season, key: str) -> str:
+    """The rule's value in words, dates in the season's zone."""
+    if key in rule_sources.NON_FIELD_RULES:
+        return _non_field_value(season, key)
+    model_field = Season._meta.get_field(key)
+    value = getattr(season, key)
+    if model_field.choices:
+        return str(getattr(season, f"get_{key}_display")()) or "—"
+    if isinstance(value, bool):
+        return _("да") if value else _("нет")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value, season.tz), "j E Y, H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j E Y")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    if key == "eligible_education_levels":
+        labels = dict(EducationLevel.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value) if value else _("без ограничения")
+    if key == "capacity":
+        return str(value) if value else _("без ограничения")
+    if key == "chat_join_days":
+        if value is None:
+            return _("правило не применяется")
+        return _("%(days)s после зачисления") % {"days": _days(value)}
+    if key == "review_due_days":
+        return _days(value)
+    return str(value)
+
+
+def season_rule(season: Season, key: str, group: str = "") -> SeasonRule:
+    if key in rule_sources.NON_FIELD_RULES:
+        label = _NON_FIELD_LABELS[key]()
+    else:
+        label = str(Season._meta.get_field(key).verbose_name)
+    source, is_default = season.rule_source(key)
+    return SeasonRule(key, group, label[:1].upper() + label[1:], _shown(season, key), source, is_default)
+
+
+def season_rules(season: Season) -> list[SeasonRule]:
+    """Every outcome-deciding rule of the season with its value and source; no query."""
+    return [season_rule(season, key, str(group)) for group, keys in rule_sources.RULE_GROUPS for key in keys]
+
+
+def season_rule_groups(season: Season) -> list[tuple[str, list[SeasonRule]]]:
+    """season_rules grouped for a page: [(group title, rules)]."""
+    groups: dict[str, list[SeasonRule]] = {}
+    for rule in season_rules(season):
+        groups.setdefault(rule.group, []).append(rule)
+    return list(groups.items())

@@ -5,9 +5,12 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import rule_sources
 from .models import RoadmapModule, Season
+from .program_templates import TEMPLATES
 from .signals import season_cloned
 
 
@@ -41,8 +44,10 @@ def season_clone(*, source: Season, title: str | None = None, years: int = 1) ->
     target.cloned_from = source
     # A relaunch starts with videos closed to the team at large: opening them is a decision about this season.
     target.videos_open_to_experts, target.videos_open_reason = False, ""
-    for field in ("starts_on", "ends_on", "registration_opens_at", "registration_closes_at"):
+    for field in rule_sources.DATE_RULES:
         setattr(target, field, shift_years(getattr(source, field), years))
+    # The order's dates were the source season's; the shifted ones are the portal's until a coordinator sets them.
+    target.rule_sources = {k: v for k, v in (source.rule_sources or {}).items() if k not in rule_sources.DATE_RULES}
     target.save()
 
     module_map = {}
@@ -69,3 +74,39 @@ def _shifted_title(title: str, years: int) -> str:
 
     shifted = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", bump, title)
     return shifted if shifted != title else f"{title} (+{years})"
+
+
+def _template_season(season: Season) -> dict | None:
+    """The ready template's season section for the season's program, or None for a program built by hand."""
+    return next((t["season"] for t in TEMPLATES if t["program"]["slug"] == season.program.slug), None)
+
+
+def season_rule_sources_note(*, season: Season, changed: list[str] | tuple[str, ...], today=None) -> list[str]:
+    """Record where the season's rules now come from after a coordinator changed `changed` fields.
+
+    A rule set back to the value its template (or, for a program built by hand, the portal) gives takes that
+    source again; a rule moved away reads «изменено координатором <дата>». Sets `season.rule_sources` for the
+    caller's save and returns the rule keys whose source changed.
+    """
+    template = _template_season(season) or {}
+    template_sources = template.get("rule_sources", {})
+    today = today or timezone.localdate(timezone=season.tz)
+    sources = dict(season.rule_sources or {})
+    touched = []
+    for key in changed:
+        if key not in rule_sources.RULE_FIELDS:
+            continue
+        field = Season._meta.get_field(key)
+        baseline = template[key] if key in template else field.get_default()
+        if getattr(season, key) == baseline:
+            new = template_sources.get(key, "")
+        else:
+            new = rule_sources.changed_source(today)
+        if sources.get(key, "") != new:
+            touched.append(key)
+            if new:
+                sources[key] = new
+            else:
+                sources.pop(key, None)
+    season.rule_sources = sources
+    return touched

@@ -12,6 +12,7 @@ from participants.cabinet import CabinetContext, Section, register_section
 from participants.consents import RATING_PUBLICATION
 from participants.models import Enrollment
 from programs.models import Season
+from programs.rule_sources import DEFAULT_SOURCE
 
 from .models import ParticipantRating
 
@@ -26,9 +27,13 @@ ACHIEVEMENT_WEIGHTS = (
 
 def rule_source(season: Season, *fields: str) -> str:
     """Where the season's setting comes from. Seed 000 §5.8 founds the rating but names no weight and no rule,
-    so a value is either the portal's default or one set for the season."""
+    so a value is the season's recorded source (a coordinator's change), the portal's default, or one set for
+    the season."""
+    recorded = [text for text, is_default in (season.rule_source(f) for f in fields) if not is_default]
+    if recorded:
+        return recorded[0]
     if all(getattr(season, f) == Season._meta.get_field(f).get_default() for f in fields):
-        return _("значение портала по умолчанию, можно изменить")
+        return str(DEFAULT_SOURCE)
     return _("установлено для сезона")
 
 

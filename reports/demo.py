@@ -1282,7 +1282,14 @@ class DemoGenerator:
             for s in self.season_sessions(e.season):
                 if not (active_from <= s.starts_at and s.ends_at < until and s.ends_at < self.now):
                     continue
-                if not s.activity.is_mandatory and rng.random() < 0.4:
+                audience = s.activity.audience
+                # A teacher attends the intensive of the format chosen (seed 000 §3), and only meetings they are
+                # invited to: no marks at the other three intensives.
+                if audience == "format" and e.preferred_format != s.activity.learning_format:
+                    continue
+                if audience == "invited":
+                    continue
+                if not s.activity.is_mandatory and audience != "format" and rng.random() < 0.4:
                     continue
                 reason = ""
                 if reason_session == s.pk:

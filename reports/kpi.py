@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext, pgettext
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
+from activities.selectors_attendance import expected_marks
 from experts.models import LessonVisit, MentoringPair
 from participants.feedback import season_quarter
 from participants.models import (
@@ -67,6 +68,7 @@ from participants.models import (
     ProfessionalDevelopment,
 )
 from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
+from programs.rule_sources import DEFAULT_SOURCE
 from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
 
 from .models import KpiTarget
@@ -267,10 +269,16 @@ def _retention(ctx):
     return {key: KpiValue(ctx.cohort(key), ctx.enrolled(key, "approved")) for key in ctx.enrollments}
 
 
+def _expected_marks():
+    """The denominator of attendance: marks of participants expected at their session (their format's intensive,
+    their invitations, everyone's meetings), never another format's intensive or a meeting «По желанию»."""
+    return expected_marks(Attendance.objects.all())
+
+
 def _attendance(ctx):
     good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
     rows = ctx.grouped(
-        Attendance.objects,
+        _expected_marks(),
         org="enrollment__person__organisation",
         season="session__activity__season",
         extra={"activity": "session__activity_id"},
@@ -282,7 +290,7 @@ def _attendance(ctx):
 
 def _attendance_quarters(ctx):
     good = Count("pk", filter=Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]))
-    qs = Attendance.objects.annotate(y=ExtractYear("session__starts_at"), q=ExtractQuarter("session__starts_at"))
+    qs = _expected_marks().annotate(y=ExtractYear("session__starts_at"), q=ExtractQuarter("session__starts_at"))
     rows = _scoped(ctx, qs, org="enrollment__person__organisation", season="session__activity__season")
     rows = rows.order_by().values("y", "q").annotate(good=good, marked=Count("pk"))
     return {(row["y"], row["q"]): KpiValue(row["good"], row["marked"]) for row in rows}
@@ -937,6 +945,11 @@ class Target:
     source: str = ""
 
     @property
+    def source_label(self) -> str:
+        """The order and clause that set the target, or the portal-default label when none is recorded."""
+        return self.source or str(DEFAULT_SOURCE)
+
+    @property
     def label(self) -> str:
         words = KpiTarget.Comparison(self.comparison).label
         return f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
@@ -993,6 +1006,8 @@ class KpiResult:
     comparison: str
     status: str
     status_label: str
+    # Where the target comes from (order and clause); "" without a target.
+    target_source: str = ""
 
     def as_json(self) -> dict:
         """What a period snapshot keeps: numbers and the target as they were."""
@@ -1049,6 +1064,7 @@ def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, y
         comparison=target.comparison if target else "",
         status=status,
         status_label=str(KpiStatus.LABELS[status]),
+        target_source=target.source_label if target else "",
     )
 
 

@@ -180,6 +180,7 @@ def _summary_row(result: KpiResult) -> list:
         _value(result.code, target),
         Status(result.status, result.status_label),
         result.cumulative,
+        result.target_source,
     ]
 
 
@@ -200,6 +201,7 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
         Column(_("Цель, число"), 12),
         Column(_("Статус"), 16),
         Column(_("Нарастающий итог"), 12),
+        Column(_("Источник цели"), 40, wrap=True),
     ]
     chart = None
     if charted:

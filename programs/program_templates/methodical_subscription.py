@@ -8,6 +8,7 @@ Sessions of the seven forms are scheduled per teacher's individual route, so the
 from datetime import date
 from decimal import Decimal
 
+from .. import rule_sources
 from ._common import SCHOOL_SUBJECTS, levels, session, zoned
 
 TZ = "Europe/Moscow"
@@ -114,7 +115,7 @@ TEMPLATE = {
             "качества» о включении в проект «Методический абонемент»; индивидуальный запрос педагога "
             "(тьюторанта)."
         ),
-        "order_reference": "Приказ МКУ «Центр развития образования и оценки качества» № 18 от 10.02.2021",
+        "order_reference": rule_sources.ORDER_18,
     },
     "season": {
         "title": "2021",
@@ -135,6 +136,7 @@ TEMPLATE = {
         "default_attendance_status": "",
         "issue_final_certificate": True,
         "certificate_signatory": "О.В. Мартынова, директор МКУ «Центр развития образования и оценки качества»",
+        "rule_sources": rule_sources.METHODICAL_SUBSCRIPTION,
     },
     "modules": [
         {
@@ -231,8 +233,10 @@ TEMPLATE = {
                 "kind": kind,
                 "format": "mixed",
                 "description": "Форма реализации Методического абонемента; проводится по индивидуальному маршруту.",
-                # Each teacher takes the forms their route names, so none is mandatory for everyone.
+                # Each teacher takes the forms their route names, so none is mandatory for everyone: a session
+                # expects the teachers whose individual route holds it (Положение, разд. III: ИОМ).
                 "is_mandatory": False,
+                "audience": "invited",
                 "gives_certificate": certificate,
                 "hours": Decimal("2"),
                 "required_sessions": required,

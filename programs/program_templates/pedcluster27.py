@@ -7,13 +7,14 @@ order's date to the end of the indicators' last year, and the events' days are p
 from datetime import date
 from decimal import Decimal
 
+from .. import rule_sources
 from ._common import SCHOOL_SUBJECTS, levels, session, zoned
 
 TZ = "Asia/Vladivostok"
 at = zoned(TZ)
 
 ORGANISER = "Управление образования администрации Верхнебуреинского муниципального района"
-SOURCE = "Приказ № 223/1 от 17.05.2022, муниципальный проект «Педкластер 27»"
+SOURCE = rule_sources.ORDER_223_1_PROJECT
 YEARS = (2021, 2022, 2023)
 
 TEMPLATE = {
@@ -108,6 +109,7 @@ TEMPLATE = {
         "default_attendance_status": "",
         "issue_final_certificate": False,
         "certificate_signatory": "О.П. Митяшова, и.о. руководителя Управления образования",
+        "rule_sources": rule_sources.PEDCLUSTER27,
     },
     "modules": [
         {
@@ -195,6 +197,8 @@ TEMPLATE = {
             "format": "mixed",
             "description": "Встречи наставнических пар по целевой модели наставничества.",
             "is_mandatory": False,
+            # A pair's meeting: the mentee is invited (or has it on the individual route).
+            "audience": "invited",
             "gives_certificate": False,
             "hours": Decimal("1"),
             "required_sessions": 1,
@@ -208,6 +212,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Повышение общественного статуса педагогической профессии.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("3"),
             "required_sessions": 1,
@@ -221,6 +227,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "С участием специалистов МБОУ ЦПП МСП.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -234,6 +242,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,
@@ -247,6 +257,8 @@ TEMPLATE = {
             "format": "in_person",
             "description": "Для обучающихся классов (групп) педагогической направленности.",
             "is_mandatory": False,
+            # Municipal events of the project's results (приказ № 223/1): any teacher may come, nobody is absent.
+            "audience": "open",
             "gives_certificate": True,
             "hours": Decimal("2"),
             "required_sessions": 1,

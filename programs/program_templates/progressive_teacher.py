@@ -10,6 +10,7 @@ coordinator to adjust, kept inside the order's months, on working days, in the a
 from datetime import date
 from decimal import Decimal
 
+from .. import rule_sources
 from ._common import SCHOOL_SUBJECTS, levels, session, zoned
 
 TZ = "Asia/Yekaterinburg"
@@ -43,8 +44,11 @@ def _intensive(order: int, learning_format: str, days: list[int]) -> dict:
             "Интенсив (не менее 3-х встреч) по формату обучения на выбор участника; "
             "модульное обучение (интенсив) проходит в несколько этапов на протяжении 2-3 недель."
         ),
-        # A participant takes the intensive of the format they chose, so none of the four is mandatory alone.
+        # A participant takes the intensive of the format they chose (п. 3): not mandatory for everyone, but for
+        # those who chose it §4.4 asks for its required sessions (audience «Выбравшие формат обучения»).
         "is_mandatory": False,
+        "audience": "format",
+        "learning_format": learning_format,
         "gives_certificate": True,
         "hours": Decimal("6"),
         "required_sessions": 3,
@@ -174,6 +178,7 @@ TEMPLATE = {
         "default_attendance_status": "absent",
         "issue_final_certificate": True,
         "certificate_signatory": "Н.А. Пожарницкая, директор МКУ «ЦРО»",
+        "rule_sources": rule_sources.PROGRESSIVE_TEACHER,
     },
     "modules": [
         {
@@ -366,6 +371,8 @@ TEMPLATE = {
             "format": "remote",
             "description": INDIVIDUAL_TEXT,
             "is_mandatory": False,
+            # Individual meetings: the coordinator invites the participant to each session.
+            "audience": "invited",
             "gives_certificate": False,
             "hours": Decimal("0"),
             "required_sessions": 1,
@@ -657,7 +664,7 @@ TEMPLATE = {
             "for_program": False,
             "unit": "%",
             "comparison": "gte",
-            "source": "Приказ № 1063-од от 23.11.2023, п. 6.2 (минимальное значение, в год)",
+            "source": rule_sources.ORDER_1063_TARGETS,
             "values": {2023: Decimal("5"), 2024: Decimal("10"), 2025: Decimal("20"), 2026: Decimal("30")},
         },
         {
@@ -669,7 +676,7 @@ TEMPLATE = {
             "for_program": False,
             "unit": "%",
             "comparison": "gte",
-            "source": "Приказ № 1063-од от 23.11.2023, п. 6.2 (минимальное значение, в год)",
+            "source": rule_sources.ORDER_1063_TARGETS,
             "values": {2023: Decimal("10"), 2024: Decimal("20"), 2025: Decimal("30"), 2026: Decimal("40")},
         },
     ],

@@ -10,6 +10,12 @@ from django.utils.translation import get_language
 register = template.Library()
 
 
+@register.simple_tag
+def rule_source(season, key: str) -> str:
+    """The season's source for a rule: {% rule_source season "chat_join_days" as source %}."""
+    return season.rule_source(key)[0]
+
+
 def _month(value: date, fmt: str) -> str:
     text = formats.date_format(value, fmt)
     # Django's Russian month names are capitalised; inside a phrase Russian writes them in lower case.

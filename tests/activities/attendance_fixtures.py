@@ -20,6 +20,8 @@ def session_with_participants(count: int = 2, *, names=None, **session_kwargs):
         if names:
             last, first, middle = names[n]
             extra = {"person__last_name": last, "person__first_name": first, "person__middle_name": middle}
+        # Admitted before the session: only then is a participant expected at it (selectors_attendance).
+        extra.setdefault("status_changed_at", session.starts_at - timedelta(days=1))
         enrollments.append(EnrollmentFactory(season=season, **extra))
     return session, enrollments
 

@@ -181,8 +181,9 @@ def test_many_enrollments_at_once_in_a_constant_number_of_queries(django_assert_
     enrollments = [_risky_enrollment(season) for _ in range(count)]
     fresh = list(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]))  # seasons not selected
 
-    # Seasons, modules, activities, sessions, marks, submissions, extensions.
-    with django_assert_num_queries(7):
+    # Seasons, the sessions each may attend (their audience), modules, activities, sessions, marks, submissions,
+    # extensions.
+    with django_assert_num_queries(8):
         risks = enrollment_risks(fresh, now=now)
 
     for enrollment in enrollments:

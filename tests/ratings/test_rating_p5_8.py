@@ -172,8 +172,10 @@ def test_p5_8_the_rating_shows_each_component_with_its_weight_and_source(client,
     assert "среднее опубликованных рецензий" in html
     assert "муниципальное — 1, региональное — 2, федеральное — 3, международное — 4" in html
     # Attendance and achievement weights are the portal's; the video weight was set for the season.
-    assert html.count("значение портала по умолчанию, можно изменить") == 3  # incl. the averaging rule
-    assert html.count("установлено для сезона") == 1
+    start = html.index('aria-labelledby="cabinet-rating"')
+    rating = html[start : html.index("</section>", start)]
+    assert rating.count("значение портала по умолчанию, можно изменить") == 3  # incl. the averaging rule
+    assert rating.count("установлено для сезона") == 1
 
 
 def test_p5_8_review_pages_show_the_score_out_of_the_rubric_maximum(client, season):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import User
+from reports.models import KpiTarget
 from tests.factories import EnrollmentFactory, OrganisationFactory, PersonFactory, SeasonFactory, UserFactory
 from tests.reports.dashboard_world import FR_DIAG, build_world, coordinator, director, management, pd
 
@@ -171,3 +172,18 @@ def test_overview_query_count_does_not_grow_with_schools_enrollments_or_seasons(
     # Warm: session, user with the menu's person, the municipality, the form's seasons and schools.
     with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200
+
+
+def test_each_target_shows_its_order_and_clause(client, world):
+    client.force_login(management(world["home"]))
+    html = client.get(URL).content.decode()
+    assert 'class="d-block small text-secondary kpi-target-source">Приказ</span>' in _row(html, FR_DIAG)
+    # No target, nothing to cite.
+    assert "kpi-target-source" not in _row(html, "participants_active")
+
+
+def test_a_target_without_a_source_reads_the_portal_default(client, world):
+    KpiTarget.objects.filter(code=FR_DIAG, municipality=world["home"]).update(source="")
+    client.force_login(management(world["home"]))
+    row = _row(client.get(URL).content.decode(), FR_DIAG)
+    assert "значение портала по умолчанию, можно изменить" in row and ">Приказ<" not in row

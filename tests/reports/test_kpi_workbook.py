@@ -126,11 +126,29 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     assert header[:3] == ["Группа", "Показатель", "Формула"]
     assert header[7:13] == ["Значение", "Единица", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
     assert summary.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:M")
+    # The target's order and clause close the row (reports KpiTarget.source, or the portal-default label).
+    assert header[13] == "Источник цели"
+    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:N")
     assert summary.column_dimensions["B"].width == 40
 
     row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
-    group, _name, _formula, _num_text, _den_text, num, den, value, unit, target, target_n, status, cumulative = row
+    (
+        group,
+        _name,
+        _formula,
+        _num_text,
+        _den_text,
+        num,
+        den,
+        value,
+        unit,
+        target,
+        target_n,
+        status,
+        cumulative,
+        source,
+    ) = row
+    assert source.value  # the order and clause, or the portal-default label
     assert group.value == "приказ" and (num.value, den.value, value.value) == (1, 4, 25)
     assert unit.value == "%" and target.value == "не менее 30 %" and target_n.value == 30
     assert status.value == "Не достигнуто" and status.fill.fgColor.rgb.endswith("FFCDD2")
