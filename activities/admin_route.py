@@ -5,7 +5,8 @@ and its steps marked in one screen; the module, activity and session of a step m
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
@@ -14,6 +15,7 @@ from programs.admin_mixins import MunicipalityScopedAdmin, scoped_rows
 from programs.models import Program, RoadmapModule
 
 from .models import Activity, RouteItem, Session
+from .route_builder import CONTENT, EDITABLE, route_item_add, route_item_update
 
 ROUTE_FIELDS = ["enrollment", "order", "form", "title", "module", "activity", "session", "planned_on", "status", "note"]
 
@@ -25,7 +27,8 @@ class RouteItemAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        enrollment = cleaned.get("enrollment")
+        # A saved step keeps its teacher (the field is read-only on change).
+        enrollment = cleaned.get("enrollment") or (self.instance.enrollment if self.instance.pk else None)
         if enrollment is None:
             return cleaned
         if enrollment.season.program.kind != Program.Kind.SUBSCRIPTION:
@@ -44,6 +47,21 @@ class RouteItemAdminForm(forms.ModelForm):
                 self.add_error("session", _("Это занятие относится к другому сезону, не к сезону участника."))
             elif activity is not None and session.activity_id != activity.pk:
                 self.add_error("session", _("Это занятие относится к другому мероприятию."))
+        season = enrollment.season
+        planned_on = cleaned.get("planned_on")
+        if "planned_on" in self.changed_data and planned_on and not season.starts_on <= planned_on <= season.ends_on:
+            self.add_error(
+                "planned_on",
+                _("Дата шага должна быть в пределах сезона: с %(start)s по %(end)s.")
+                % {"start": season.starts_on.strftime("%d.%m.%Y"), "end": season.ends_on.strftime("%d.%m.%Y")},
+            )
+        planned = RouteItem.Status.PLANNED
+        old_status = self.instance.status if self.instance.pk else planned
+        if set(self.changed_data) & set(CONTENT) and planned not in (old_status, cleaned.get("status")):
+            raise forms.ValidationError(
+                _("Изменить можно только запланированный шаг: этот шаг уже «%(status)s».")
+                % {"status": RouteItem.Status(old_status).label}
+            )
         if not (cleaned.get("title") or module or activity or session):
             raise forms.ValidationError(
                 _("Укажите, что запланировано: название шага, модуль, мероприятие или занятие.")
@@ -75,6 +93,31 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
     # One teacher's route stays together and in its order, as the teacher sees it.
     ordering = ["enrollment__person__last_name", "enrollment_id", "order", "planned_on", "pk"]
     readonly_fields = ["created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, "enrollment"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the route services, so the season's rules hold and the teacher is told (one notification per
+        change); the order of steps is only arrangement and is saved as typed."""
+        data = form.cleaned_data
+        try:
+            if not change:
+                item = route_item_add(enrollment=data["enrollment"], **{f: data.get(f) for f in CONTENT if f in data})
+                if data.get("status") not in (None, "", RouteItem.Status.PLANNED):
+                    item = route_item_update(item=item, status=data["status"])
+                obj.pk, obj.order, obj.created_at = item.pk, item.order, item.created_at
+                obj._state.adding = False
+            else:
+                changes = {f: data[f] for f in form.changed_data if f in EDITABLE}
+                if changes:
+                    route_item_update(item=obj, **changes)
+            if "order" in form.changed_data and data.get("order"):
+                RouteItem.objects.filter(pk=obj.pk).update(order=data["order"])
+                obj.order = data["order"]
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
     @admin.display(description=_("Педагог"), ordering="enrollment__person__last_name")
     def teacher(self, obj):

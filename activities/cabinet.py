@@ -8,11 +8,13 @@ sessions and assignments.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.cabinet import CabinetContext, Section, register_section
 from participants.models import Enrollment
 
+from .cabinet_route import shared_routes
 from .models import ExclusionCase
 from .selectors import (
     DeadlineKind,
@@ -23,7 +25,7 @@ from .selectors import (
     enrollment_roadmaps,
     person_certificates,
 )
-from .timetext import time_left
+from .timetext import days_text, time_left
 
 SHARED_KEY = "activities.enrollment_activities"
 # The cabinet shows the nearest few; the calendar feed has them all.
@@ -48,6 +50,12 @@ def risks_context(ctx: CabinetContext) -> dict | None:
 
 
 def _deadline_label(deadline) -> str:
+    if deadline.kind == DeadlineKind.ROUTE_STEP:
+        step = deadline.route_step
+        title = step.title or _("Шаг маршрута")
+        if step.form_label:
+            return _("Шаг маршрута: %(step)s (%(form)s)") % {"step": title, "form": step.form_label}
+        return _("Шаг маршрута: %(step)s") % {"step": title}
     title = deadline.activity.title
     if deadline.kind == DeadlineKind.SESSION:
         if deadline.session.title:
@@ -60,15 +68,27 @@ def _deadline_label(deadline) -> str:
     return _("Окончательный срок сдачи видеоурока «%(activity)s»") % {"activity": title}
 
 
+def _day_left(deadline, now) -> str:
+    """For a step planned for a day: «сегодня», «завтра», «через 5 дней» (calendar days of the season's zone)."""
+    days = (deadline.at.date() - timezone.localtime(now, deadline.season.tz).date()).days
+    if days <= 0:
+        return _("сегодня")
+    if days == 1:
+        return _("завтра")
+    return _("через %(span)s") % {"span": days_text(days)}
+
+
 def deadlines_context(ctx: CabinetContext) -> dict | None:
     if not ctx.current:
         return None
-    deadlines = enrollment_deadlines(ctx.current, now=ctx.now, data=shared_activities(ctx))[:DEADLINES_SHOWN]
+    deadlines = enrollment_deadlines(ctx.current, now=ctx.now, data=shared_activities(ctx), routes=shared_routes(ctx))[
+        :DEADLINES_SHOWN
+    ]
     items = [
         {
             "deadline": d,
             "label": _deadline_label(d),
-            "left": time_left(d.at, ctx.now, d.season.tz),
+            "left": _day_left(d, ctx.now) if d.all_day else time_left(d.at, ctx.now, d.season.tz),
         }
         for d in deadlines
     ]

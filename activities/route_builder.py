@@ -1,8 +1,10 @@
 """The tutor's route builder: the steps of a teacher's individual route (ИОМ) for an individual request.
 
 Service functions (route_item_add / route_item_update / route_items_reorder / route_item_move) carry the rules:
-a step's module, activity and session belong to the teacher's season, a session to the chosen activity, and a
-step says what is planned. RouteItemForm only validates what was typed; its choices are limited to the season.
+a step's module, activity and session belong to the teacher's season, a session to the chosen activity, a step
+says what is planned, its date lies within the season, and only a planned step is edited. RouteItemForm only
+validates what was typed; its choices are limited to the season. Adding and changing a step tells the teacher
+(route_notices), in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from programs.dates import BoundedDatesMixin
 from programs.models import Program, RoadmapModule
 
 from .models import Activity, RouteItem, Session
+from .route_notices import route_step_added_notify, route_step_changed_notify
 
 EDITABLE = ("form", "title", "module", "activity", "session", "planned_on", "note", "status")
+# What a step plans; these change only while the step is planned (a done, missed or cancelled step is history).
+CONTENT = ("form", "title", "module", "activity", "session", "planned_on", "note")
 
 
 def _route_check(
@@ -35,8 +40,12 @@ def _route_check(
     activity: Activity | None,
     session: Session | None,
     status: str = RouteItem.Status.PLANNED,
+    planned_on: date | None = None,
 ) -> None:
-    """Field errors for a step that does not fit the teacher's season; returns quietly when it fits."""
+    """Field errors for a step that does not fit the teacher's season; returns quietly when it fits.
+
+    `planned_on` is checked when given: a step of the season's route happens within the season.
+    """
     if enrollment.season.program.kind != Program.Kind.SUBSCRIPTION:
         raise ValidationError(
             _("Индивидуальный маршрут строится только для участников «Методического абонемента»."),
@@ -65,6 +74,13 @@ def _route_check(
                 % {"activity": activity.title},
                 code="other_activity",
             )
+    season = enrollment.season
+    if planned_on is not None and not (season.starts_on <= planned_on <= season.ends_on):
+        errors["planned_on"] = ValidationError(
+            _("Дата шага должна быть в пределах сезона: с %(start)s по %(end)s.")
+            % {"start": season.starts_on.strftime("%d.%m.%Y"), "end": season.ends_on.strftime("%d.%m.%Y")},
+            code="outside_season",
+        )
     if status not in RouteItem.Status.values:
         errors["status"] = ValidationError(_("Неизвестный статус шага."), code="status")
     if not errors and not (title or module or activity or session):
@@ -87,17 +103,27 @@ def route_item_add(
     planned_on: date | None = None,
     note: str = "",
 ) -> RouteItem:
-    """Add a step at the end of the teacher's route."""
+    """Add a step at the end of the teacher's route; the teacher is told (the route built, or a step added)."""
     # The enrollment's row is locked so two steps added at once never share a place in the order.
     enrollment = (
-        Enrollment.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=enrollment.pk)
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("season__program", "person")
+        .get(pk=enrollment.pk)
     )
     title, note = (title or "").strip(), (note or "").strip()
-    _route_check(enrollment=enrollment, form=form, title=title, module=module, activity=activity, session=session)
-    last = RouteItem.objects.filter(enrollment=enrollment).aggregate(last=Max("order"))["last"] or 0
-    return RouteItem.objects.create(
+    _route_check(
         enrollment=enrollment,
-        order=last + 1,
+        form=form,
+        title=title,
+        module=module,
+        activity=activity,
+        session=session,
+        planned_on=planned_on,
+    )
+    last = RouteItem.objects.filter(enrollment=enrollment).aggregate(last=Max("order"))["last"]
+    item = RouteItem.objects.create(
+        enrollment=enrollment,
+        order=(last or 0) + 1,
         form=form,
         title=title,
         module=module,
@@ -106,21 +132,44 @@ def route_item_add(
         planned_on=planned_on,
         note=note,
     )
+    route_step_added_notify(item=item, first=last is None)
+    return item
 
 
 @transaction.atomic
 def route_item_update(*, item: RouteItem, **changes) -> RouteItem:
-    """Change a step's fields (what, when, note, status — e.g. cancel it); the season's rules still hold."""
+    """Change a step's fields (what, when, note, status — e.g. cancel it); the season's rules still hold.
+
+    What it plans changes only while the step is planned (or is being planned again). Only fields whose value
+    really changes are saved, and the teacher is told of them once; a change to nothing saves and tells nothing.
+    """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"route_item_update() got unexpected fields: {', '.join(sorted(unknown))}")
     item = (
         RouteItem.objects.select_for_update(of=("self",))
-        .select_related("enrollment__season__program", "module", "activity", "session__activity")
+        .select_related("enrollment__season__program", "enrollment__person", "module", "activity", "session__activity")
         .get(pk=item.pk)
     )
+    old_status = item.status
+    changed = []
     for name, value in changes.items():
-        setattr(item, name, value.strip() if isinstance(value, str) and name in {"title", "note"} else value)
+        value = value.strip() if isinstance(value, str) and name in {"title", "note"} else value
+        if value is None and name in {"form", "title", "note"}:
+            value = ""
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    if not changed:
+        return item
+    content = [name for name in changed if name in CONTENT]
+    planned = RouteItem.Status.PLANNED
+    if content and planned not in (old_status, item.status):
+        raise ValidationError(
+            _("Изменить можно только запланированный шаг: этот шаг уже «%(status)s».")
+            % {"status": RouteItem.Status(old_status).label},
+            code="not_planned",
+        )
     _route_check(
         enrollment=item.enrollment,
         form=item.form,
@@ -129,8 +178,10 @@ def route_item_update(*, item: RouteItem, **changes) -> RouteItem:
         activity=item.activity,
         session=item.session,
         status=item.status,
+        planned_on=item.planned_on if "planned_on" in changed else None,
     )
-    item.save(update_fields=list(changes))
+    item.save(update_fields=changed)
+    route_step_changed_notify(item=item, changed=changed, old_status=old_status)
     return item
 
 
@@ -227,7 +278,7 @@ class RouteItemForm(BoundedDatesMixin, forms.Form):
 
     def __init__(self, *args, enrollment: Enrollment, **kwargs):
         super().__init__(*args, **kwargs)
-        season = enrollment.season
+        season = self.season = enrollment.season
         tz = season.tz
         self.fields["module"].queryset = RoadmapModule.objects.filter(season=season).order_by("order", "pk")
         self.fields["activity"].queryset = Activity.objects.filter(season=season).order_by(
@@ -240,6 +291,17 @@ class RouteItemForm(BoundedDatesMixin, forms.Form):
         self.fields["session"].label_from_instance = lambda s: "{} — {}".format(
             timezone.localtime(s.starts_at, tz).strftime("%d.%m.%Y %H:%M"), s.title or s.activity.title
         )
+
+    def clean_planned_on(self):
+        day = self.cleaned_data.get("planned_on")
+        season = self.season
+        if day is not None and not (season.starts_on <= day <= season.ends_on):
+            raise forms.ValidationError(
+                _("Дата шага должна быть в пределах сезона: с %(start)s по %(end)s.")
+                % {"start": season.starts_on.strftime("%d.%m.%Y"), "end": season.ends_on.strftime("%d.%m.%Y")},
+                code="outside_season",
+            )
+        return day
 
     def clean(self):
         cleaned = super().clean()

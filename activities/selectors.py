@@ -29,6 +29,7 @@ from .models import (
     SubmissionExtension,
 )
 from .selectors_attendance import visible_enrollment_subquery, visible_pairs
+from .selectors_route import PLANNED, RouteStep, enrollment_routes
 from .timetext import days_text
 
 # A video lesson whose due date is this close (or past) and which has nothing submitted is a risk.
@@ -348,6 +349,8 @@ class DeadlineKind:
     SESSION = "session"
     VIDEO_DUE = "video_due"
     VIDEO_CUTOFF = "video_cutoff"
+    # A planned step of the teacher's individual route (seed 004, разд. III): a session, or a day.
+    ROUTE_STEP = "route_step"
 
 
 @dataclass
@@ -355,36 +358,79 @@ class Deadline:
     kind: str
     at: datetime
     enrollment: Enrollment
-    activity: Activity
+    # None for a route step that is not an activity of the program (e.g. «Разбор урока с наставником»).
+    activity: Activity | None
     session: Session | None = None
     assignment: object = None
     # A video cut-off moved by a personal extension.
     extended: bool = False
     # Already past (a due date whose cut-off is still ahead).
     overdue: bool = False
+    route_step: RouteStep | None = None
+    # A day without a time (a route step planned for a date): `at` is that day's midnight in the season's zone.
+    all_day: bool = False
 
     @property
     def season(self) -> Season:
         return self.enrollment.season
 
 
+def _planned_steps(enrollment: Enrollment, routes: dict[int, list[RouteStep]]) -> list[RouteStep]:
+    """The steps of the route still planned (not done, missed, excused or cancelled) that have a date."""
+    return [s for s in routes.get(enrollment.pk, []) if s.state == PLANNED and (s.starts_at or s.planned_on)]
+
+
+def _route_deadline(enrollment: Enrollment, step: RouteStep) -> Deadline:
+    item = step.item
+    if item.session_id:
+        return Deadline(
+            DeadlineKind.ROUTE_STEP,
+            item.session.starts_at,
+            enrollment,
+            item.session.activity,
+            item.session,
+            route_step=step,
+        )
+    midnight = datetime.combine(step.planned_on, datetime.min.time())
+    at = timezone.make_aware(midnight, enrollment.season.tz)
+    return Deadline(DeadlineKind.ROUTE_STEP, at, enrollment, item.activity, route_step=step, all_day=True)
+
+
 def enrollment_deadlines(
-    enrollments: Iterable[Enrollment], *, now: datetime, data: EnrollmentActivities | None = None
+    enrollments: Iterable[Enrollment],
+    *,
+    now: datetime,
+    data: EnrollmentActivities | None = None,
+    routes: dict[int, list[RouteStep]] | None = None,
 ) -> list[Deadline]:
-    """Upcoming sessions and the video-lesson dates still ahead of me, soonest first.
+    """Upcoming sessions, the video-lesson dates still ahead of me and the planned steps of my route, soonest
+    first.
 
     A due date already passed stays while the cut-off (or my extension) is still ahead and nothing is
-    submitted: it is overdue, and the list says so. Submitted video lessons have no deadlines left.
+    submitted: it is overdue, and the list says so. Submitted video lessons have no deadlines left. A route
+    step that is a session stands for that session (listed once); a step planned for a day stays through
+    that day. `routes` (enrollment_routes) may be given when already loaded; otherwise one more query.
     """
     enrollments = list(enrollments)
     data = data or enrollment_activities(enrollments)
+    routes = enrollment_routes(enrollments) if routes is None else routes
     deadlines: list[Deadline] = []
     for enrollment in enrollments:
+        in_route = set()
+        today = timezone.localtime(now, enrollment.season.tz).date()
+        for step in _planned_steps(enrollment, routes):
+            if step.item.session_id:
+                in_route.add(step.item.session_id)
+                if step.item.session.starts_at < now:
+                    continue
+            elif step.planned_on < today:
+                continue
+            deadlines.append(_route_deadline(enrollment, step))
         for activity in data.activities_by_season.get(enrollment.season_id, []):
             if not data.sees_activity(enrollment, activity):
                 continue
             for session in data.sessions_for(enrollment, activity):
-                if session.starts_at >= now:
+                if session.starts_at >= now and session.pk not in in_route:
                     deadlines.append(Deadline(DeadlineKind.SESSION, session.starts_at, enrollment, activity, session))
             assignment = activity_video_assignment(activity)
             if assignment is None or (enrollment.pk, assignment.pk) in data.submissions:
@@ -413,7 +459,9 @@ def enrollment_deadlines(
                         extended=cutoff != assignment.cutoff_at,
                     )
                 )
-    deadlines.sort(key=lambda d: (d.at, d.kind, d.activity.pk))
+    deadlines.sort(
+        key=lambda d: (d.at, d.kind, d.activity.pk if d.activity else 0, d.route_step.item.pk if d.route_step else 0)
+    )
     return deadlines
 
 

@@ -34,6 +34,8 @@ urlpatterns += [
 # The tutor's route builder for an individual request of the bank (the request lives in the experts app).
 urlpatterns += [
     path("expert/requests/<int:request_id>/route/", views.route_builder, name="route_builder"),
+    # Before the actions: «edit» is a page, not an action.
+    path("expert/requests/<int:request_id>/route/<int:item_id>/edit/", views.route_item_edit, name="route_item_edit"),
     path(
         "expert/requests/<int:request_id>/route/<int:item_id>/<str:action>/",
         views.route_item_action,

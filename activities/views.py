@@ -587,7 +587,7 @@ def route_builder(request, request_id: int):
         try:
             item = route_item_add(enrollment=enrollment, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Шаг «%(step)s» добавлен в маршрут.") % {"step": item})
             return redirect("route_builder", request_id=request_id)
@@ -599,8 +599,57 @@ def route_builder(request, request_id: int):
         "steps": steps,
         "form": form,
         "cancelled": RouteItem.Status.CANCELLED,
+        "planned": RouteItem.Status.PLANNED,
     }
     return render(request, "activities/route_builder/builder.html", context)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal at the fields it names (those the form has), the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def route_item_edit(request, request_id: int, item_id: int):
+    """The tutor (or the municipality's coordinator) edits a planned step: what, form, when, activity or
+    session of the teacher's season, note. Everything goes through route_item_update, which tells the teacher."""
+    enrollment = _route_enrollment(request, request_id)
+    item = get_object_or_404(
+        RouteItem.objects.select_related("module", "activity", "session"), pk=item_id, enrollment=enrollment
+    )
+    back = f"{reverse('route_builder', kwargs={'request_id': request_id})}#step-{item.pk}"
+    if item.status != RouteItem.Status.PLANNED:
+        messages.error(
+            request,
+            _("Изменить можно только запланированный шаг: этот шаг уже «%(status)s».")
+            % {"status": item.get_status_display()},
+        )
+        return redirect(back)
+    initial = {
+        "form": item.form,
+        "title": item.title,
+        "module": item.module_id,
+        "activity": item.activity_id,
+        "session": item.session_id,
+        "planned_on": item.planned_on,
+        "note": item.note,
+    }
+    form = RouteItemForm(request.POST or None, initial=initial, enrollment=enrollment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = route_item_update(item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Шаг «%(step)s» изменён.") % {"step": item})
+            return redirect(back)
+    context = {"enrollment": enrollment, "season": enrollment.season, "item": item, "form": form, "back": back}
+    return render(request, "activities/route_builder/edit.html", context)
 
 
 @login_required

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from participants.models import Enrollment, Person
@@ -23,12 +23,25 @@ from .models import (
     LessonVisit,
 )
 
+# Route steps by status (activities.RouteItem.Status values; experts does not import activities).
+ROUTE_STEP_COUNTED = ("planned", "done", "missed")
 
-def person_requests(person: Person) -> list[IndividualRequest]:
-    """A teacher's individual requests, newest first, with season, subject and tutor: one query."""
+
+def person_requests(person: Person, *, enrollment: Enrollment | None = None) -> list[IndividualRequest]:
+    """A teacher's individual requests (of one enrollment, when given), newest first, with season, subject,
+    tutor and the state of the route the tutor builds from them (seed 004, разд. III): `route_steps` — steps not
+    cancelled, `route_planned` — those still ahead. One query; the route is reached as enrollment.route_items."""
+    qs = IndividualRequest.objects.filter(enrollment__person=person)
+    if enrollment is not None:
+        qs = qs.filter(enrollment=enrollment)
     return list(
-        IndividualRequest.objects.filter(enrollment__person=person)
-        .select_related("enrollment__season__program", "subject", "tutor__person")
+        qs.select_related("enrollment__season__program", "subject", "tutor__person")
+        .annotate(
+            route_steps=Count(
+                "enrollment__route_items", filter=Q(enrollment__route_items__status__in=ROUTE_STEP_COUNTED)
+            ),
+            route_planned=Count("enrollment__route_items", filter=Q(enrollment__route_items__status="planned")),
+        )
         .order_by("-created_at", "-pk")
     )
 

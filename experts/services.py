@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Enrollment, Person, SubscriptionForm, User
+from participants.models import Enrollment, Notification, Person, SubscriptionForm, User
+from participants.notifications import NotificationDraft, notifications_create
 from participants.services import feedback_answers_check, school_gate_check
 from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
@@ -135,7 +138,7 @@ def individual_request_assign_tutor(
 
     The tutor must be an active tutor of the season; returns (assigned, [(request, why it was skipped)]).
     """
-    tutor = ExpertAssignment.objects.select_related("person", "season").get(pk=tutor.pk)
+    tutor = ExpertAssignment.objects.select_related("person", "season__program").get(pk=tutor.pk)
     if tutor.role != ExpertRole.TUTOR or not tutor.is_active:
         raise ValidationError(
             {
@@ -146,7 +149,7 @@ def individual_request_assign_tutor(
         )
     now = now or timezone.now()
     locked = _lock_requests(requests)
-    ok, skipped = [], []
+    ok, skipped, drafts = [], [], []
     for item in locked:
         if item.enrollment.season_id != tutor.season_id:
             skipped.append((item, _("тьютор %(tutor)s работает в другом сезоне.") % {"tutor": tutor.person.short_name}))
@@ -154,9 +157,79 @@ def individual_request_assign_tutor(
             skipped.append((item, _("запрос закрыт (статус «%(status)s»).") % {"status": item.get_status_display()}))
         else:
             ok.append(item.pk)
+            if item.tutor_id != tutor.pk:  # the same tutor again is no news to anyone
+                drafts.extend(_tutor_assigned_drafts(item, tutor=tutor, changed=item.tutor_id is not None, now=now))
     IndividualRequest.objects.filter(pk__in=ok).update(tutor=tutor, updated_at=now)
     IndividualRequest.objects.filter(pk__in=ok, status=R.NEW).update(status=R.ASSIGNED)
+    notifications_create(drafts=drafts, now=now)
     return len(ok), skipped
+
+
+def _tutor_assigned_drafts(
+    item: IndividualRequest, *, tutor: ExpertAssignment, changed: bool, now: datetime
+) -> list[NotificationDraft]:
+    """The tutor hears of a request to build a route for; the teacher hears who their tutor is (seed 004,
+    разд. III: the tutor builds the teacher's individual route from the request). Keys carry the moment of the
+    assignment, so a request given back to a former tutor is told again, and the same assignment only once."""
+    season = tutor.season
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    site = settings.SITE_URL.rstrip("/")
+    context = {"program": season.program.title, "season": season.title, "topic": item.topic}
+    drafts = []
+    teacher = item.enrollment.person
+    if tutor.person.user_id:
+        url = reverse("tutor_request_detail", args=[item.pk])
+        title = _("Вам назначен запрос «%(topic)s»") % {"topic": item.topic}
+        body = _(
+            "Педагог: %(teacher)s. Постройте индивидуальный образовательный маршрут по запросу: дефицит — %(deficit)s"
+        ) % {"teacher": teacher.full_name, "deficit": item.deficit}
+        drafts.append(
+            NotificationDraft(
+                user_id=tutor.person.user_id,
+                kind=Notification.Kind.INFO,
+                title=title,
+                body=body,
+                url=url,
+                dedupe_key=f"request:{item.pk}:tutor:{tutor.pk}:{stamp}",
+                email_template="request_tutor_assigned",
+                email_context={
+                    **context,
+                    "title": title,
+                    "body": body,
+                    "link_url": f"{site}{url}",
+                    "link_text": _("Открыть запрос и построить маршрут"),
+                },
+            )
+        )
+    if teacher.user_id:
+        url = f"{reverse('cabinet')}#route"
+        if changed:
+            title = _("Ваш тьютор сменился: %(tutor)s") % {"tutor": tutor.person.full_name}
+        else:
+            title = _("Вам назначен тьютор: %(tutor)s") % {"tutor": tutor.person.full_name}
+        body = _(
+            "По вашему запросу «%(topic)s» тьютор %(tutor)s выстроит ваш индивидуальный образовательный маршрут; "
+            "шаги маршрута появятся в личном кабинете."
+        ) % {"topic": item.topic, "tutor": tutor.person.full_name}
+        drafts.append(
+            NotificationDraft(
+                user_id=teacher.user_id,
+                kind=Notification.Kind.INFO,
+                title=title,
+                body=body,
+                url=url,
+                dedupe_key=f"request:{item.pk}:teacher-tutor:{tutor.pk}:{stamp}",
+                email_template="request_tutor_assigned",
+                email_context={
+                    **context,
+                    "title": title,
+                    "body": body,
+                    "link_url": f"{site}{url}",
+                    "link_text": _("Открыть маршрут в личном кабинете"),
+                },
+            )
+        )
+    return drafts
 
 
 def _lock_requests(requests: Iterable[IndividualRequest]) -> list[IndividualRequest]:

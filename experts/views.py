@@ -48,6 +48,7 @@ from .selectors import (
     expert_visits,
     group_members_with_results,
     person_expert_assignments,
+    person_requests,
     season_chat_members,
     season_today,
 )
@@ -112,7 +113,8 @@ def individual_request_create(request: HttpRequest, enrollment_id: int) -> HttpR
                     request, _("Запрос отправлен в банк запросов. Координатор назначит тьютора и составит маршрут.")
                 )
                 return redirect(_my_requests_url())
-    context = {"enrollment": enrollment, "form": form, "refusal": refusal}
+    requests = person_requests(person, enrollment=enrollment)
+    context = {"enrollment": enrollment, "form": form, "refusal": refusal, "requests": requests}
     return render(request, "experts/request_form.html", context)
 
 

@@ -72,6 +72,10 @@ def _route_moved(w: World) -> bool:
     return RouteItem.objects.get(pk=w.route_item.pk).order != 1
 
 
+def _route_edited(w: World) -> bool:
+    return RouteItem.objects.get(pk=w.route_item.pk).title == "Разбор урока с тьютором"
+
+
 def _lock_taken(w: World) -> bool:
     return Submission.objects.get(pk=w.submission.pk).status == Submission.Status.IN_REVIEW
 
@@ -271,6 +275,23 @@ CASES = [
         ok(ROUTE, 302),
         effect=_route_moved,
     ),
+    Case(
+        "route_item_edit",
+        lambda w: reverse("route_item_edit", args=[w.request.pk, w.route_item.pk]),
+        "get",
+        ok(ROUTE),
+    ),
+    Case(
+        "route_item_edit_post",
+        lambda w: reverse("route_item_edit", args=[w.request.pk, w.route_item.pk]),
+        "post",
+        # The world's teacher is not in the Methodical Subscription: the service refuses in Russian, nothing saved
+        # (tests/activities/test_route_item_edit.py saves real edits).
+        ok(ROUTE),
+        data=lambda w: {"title": "Разбор урока с тьютором", "note": ""},
+        effect=_route_edited,
+        effect_roles=frozenset(),
+    ),
     # Achievements: the season's expert group (not the technical specialist) and its coordinators decide.
     Case(
         "expert_achievements",
@@ -377,6 +398,7 @@ def test_get_on_an_action_is_405(client, world, name, address, role):
         ("expert_consultation", url("expert_consultation", 999_999)),
         ("tutor_request_detail", url("tutor_request_detail", 999_999)),
         ("route_builder", url("route_builder", 999_999)),
+        ("route_item_edit", lambda w: reverse("route_item_edit", args=[w.request.pk, 999_999])),
         ("submission_file", url("submission_file", 999_999)),
         ("achievement_proof", url("achievement_proof", 999_999)),
     ],
