@@ -303,7 +303,13 @@ class MentoringPair(models.Model):
         verbose_name = _("наставническая пара")
         verbose_name_plural = _("наставнические пары")
         ordering = ["season", "mentor"]
-        constraints = [models.UniqueConstraint(fields=["mentor", "mentee"], name="mentoring_pair_unique")]
+        # One open pair of a mentor and a mentee; after it ends (the mentee left and was reinstated, say) the
+        # coordinator may pair them again, and the ended pair stays in the history.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"], condition=Q(ended_on__isnull=True), name="mentoring_pair_unique_open"
+            )
+        ]
 
     def __str__(self):
         return f"{self.mentor.person} → {self.mentee.person}"

@@ -19,6 +19,7 @@ from participants.models import Enrollment, Person, SubscriptionForm, User
 from participants.services import school_gate_check
 from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
+from programs.signals import rows_changed
 
 from .models import (
     CompetenceTest,
@@ -575,12 +576,12 @@ def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enr
                 code="not_active",
             )
     if mentor is not None and mentee is not None and not errors:
-        pairs = MentoringPair.objects.exclude(pk=exclude_pk)
+        pairs = MentoringPair.objects.exclude(pk=exclude_pk).filter(pair_running_q(timezone.localdate()))
         if mentor.person_id == mentee.person_id:
             errors["mentee"] = ValidationError(_("Наставник не может быть наставником самому себе."), code="self")
         elif pairs.filter(mentor=mentor, mentee=mentee).exists():
             errors["mentee"] = ValidationError(_("Такая пара уже есть."), code="duplicate")
-        elif pairs.filter(season=season, mentee=mentee).filter(pair_running_q(timezone.localdate())).exists():
+        elif pairs.filter(season=season, mentee=mentee).exists():
             errors["mentee"] = ValidationError(
                 _("У этого участника уже есть действующая наставническая пара в сезоне; сначала завершите её."),
                 code="has_pair",
@@ -651,6 +652,8 @@ def mentoring_pairs_end_for_leavers(*, enrollments: Iterable[Enrollment], to_sta
             .filter(pair_running_q(day))
             .update(ended_on=Greatest(F("started_on"), Value(day, output_field=DateField())))
         )
+    if ended:
+        rows_changed.send(sender=MentoringPair)  # a set-based write: the cabinet and the KPI cache hear of it
     return ended
 
 

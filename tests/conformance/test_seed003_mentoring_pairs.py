@@ -121,11 +121,13 @@ def test_reinstatement_does_not_reopen_the_pair_and_a_new_one_can_be_made():
         timezone=season.tz,
     )
     assert pair.ended_on == excluded_on
+    # The coordinator may pair them again, the same mentor included; the ended pair stays in the history.
     mentee = Enrollment.objects.get(pk=pair.mentee_id)
     again = mentoring_pair_create(
-        season=season, mentor=_mentor(season), mentee=mentee, goals="", started_on=timezone.localdate(), by=None
+        season=season, mentor=pair.mentor, mentee=mentee, goals="", started_on=timezone.localdate(), by=None
     )
     assert again.ended_on is None
+    assert MentoringPair.objects.filter(mentor=pair.mentor, mentee=mentee).count() == 2
 
 
 def test_the_data_migration_ends_the_pairs_of_mentees_who_left_before():

@@ -269,8 +269,15 @@ def _download(client, fmt):
     return client.post(reverse("my_data_download"), {"format": fmt})
 
 
-# Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py.
-COVERED_ELSEWHERE = {"professional_development", "competence_diagnostics", "management_roles", "notifications"}
+# Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
+# tests/experts/test_mentoring_meetings.py.
+COVERED_ELSEWHERE = {
+    "professional_development",
+    "competence_diagnostics",
+    "management_roles",
+    "notifications",
+    "mentoring_meetings",
+}
 
 
 def test_every_registered_section_is_covered():
