@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,19 +29,22 @@ from .models import (
     ExpertRole,
     GroupMember,
     IndividualRequest,
+    MentoringMeeting,
     MentoringPair,
     SeasonExpertRole,
 )
 from .rules import can_read_consultation_content, can_read_interview_notes, is_season_coordinator, user_is_coordinator
 from .selectors import current_quarter, season_tutors, visit_coverage
 from .selectors_obligations import season_obligations
-from .selectors_tutor_mentor import season_mentor_map
+from .selectors_tutor_mentor import QUIET_DAYS, pair_running_q, season_mentor_map
 from .services import (
     group_members_move,
     groups_split,
     individual_request_assign_tutor,
     individual_request_check_enrollment,
     individual_requests_set_status,
+    mentoring_meeting_check,
+    mentoring_meeting_log,
     mentoring_pair_check,
     mentoring_pair_create,
     mentoring_pair_end,
@@ -800,8 +803,43 @@ class ConsultationAdmin(MunicipalityScopedAdmin):
 # --- Mentoring pairs and the mentor map (Pedkluster 27; seed 001) -------------------------------------------
 
 
+def mentee_label(enrollment: Enrollment) -> str:
+    """How the mentee picker names a participant: the name, the season and the status."""
+    return _("%(name)s — %(season)s (%(status)s)") % {
+        "name": enrollment.person.full_name,
+        "season": enrollment.season,
+        "status": enrollment.get_status_display(),
+    }
+
+
+class MenteeAutocompleteView(AutocompleteJsonView):
+    """The mentee picker: the active participants only — of the chosen season when the add page was opened with
+    `?season=`, else of every season the coordinator sees (the enrollment admin's queryset is municipality-scoped);
+    each labelled with its season and status."""
+
+    def get_queryset(self):
+        qs = super().get_queryset().filter(status=Enrollment.Status.ACTIVE).select_related("person", "season__program")
+        season_id = self.kwargs.get("season_id")
+        return qs if season_id is None else qs.filter(season_id=season_id)
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": mentee_label(obj)}
+
+
+class MenteeSelect(AutocompleteSelect):
+    def __init__(self, field, admin_site, season_id: int | None = None, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.season_id = season_id
+
+    def get_url(self):
+        if self.season_id is None:
+            return reverse(f"{self.admin_site.name}:experts_mentoringpair_mentees")
+        return reverse(f"{self.admin_site.name}:experts_mentoringpair_season_mentees", args=[self.season_id])
+
+
 class MentoringPairAdminForm(forms.ModelForm):
-    """A new pair is checked by the service's rules, so a bad choice is reported at its field."""
+    """A new pair is checked by the service's rules, so a bad choice is reported at its field: a withdrawn,
+    excluded or not yet approved participant posted as the mentee is refused with their status."""
 
     class Meta:
         model = MentoringPair
@@ -829,10 +867,11 @@ class ActivePairFilter(admin.SimpleListFilter):
         return [("yes", _("Действующие")), ("no", _("Завершённые"))]
 
     def queryset(self, request, queryset):
+        running = pair_running_q(timezone.localdate()) & Q(mentee__status=Enrollment.Status.ACTIVE)
         if self.value() == "yes":
-            return queryset.filter(ended_on__isnull=True)
+            return queryset.filter(running)
         if self.value() == "no":
-            return queryset.filter(ended_on__isnull=False)
+            return queryset.exclude(running)
         return queryset
 
 
@@ -877,6 +916,20 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
         initial.setdefault("started_on", timezone.localdate())
         return initial
 
+    def _picker_season_id(self, request) -> int | None:
+        """The season the mentee picker lists: the posted one, else `?season=` of the add page, if it is a number."""
+        raw = request.POST.get("season") or request.GET.get("season") or ""
+        return int(raw) if raw.isdecimal() and len(raw) <= 18 else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mentee":
+            kwargs["widget"] = MenteeSelect(db_field, self.admin_site, season_id=self._picker_season_id(request))
+            kwargs["queryset"] = Enrollment.objects.select_related("person", "season__program")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "mentee" and field is not None:
+            field.label_from_instance = mentee_label
+        return field
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["goals"])
@@ -909,7 +962,13 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.mentor_map_view)
-        return [path("map/", view, name="experts_mentoringpair_map"), *super().get_urls()]
+        mentees = self.admin_site.admin_view(MenteeAutocompleteView.as_view(admin_site=self.admin_site))
+        return [
+            path("map/", view, name="experts_mentoringpair_map"),
+            path("mentees/", mentees, name="experts_mentoringpair_mentees"),
+            path("mentees/<int:season_id>/", mentees, name="experts_mentoringpair_season_mentees"),
+            *super().get_urls(),
+        ]
 
     def mentor_map_view(self, request):
         """The mentor map of a season: each mentor with their mentees, and the participants still unpaired."""
@@ -928,15 +987,16 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
             chosen = seasons[0]
         mentors, unpaired = [], []
         if chosen is not None:
+            # Counted: running pairs (no end date, or one still ahead) of mentees still taking part.
             mentors = season_mentor_map([chosen.pk])
+            today = timezone.localdate(timezone=chosen.tz)
+            running = MentoringPair.objects.filter(pair_running_q(today), season=chosen)
             unpaired = list(
                 Enrollment.objects.filter(season=chosen, status=Enrollment.Status.ACTIVE)
-                .exclude(pk__in=MentoringPair.objects.filter(season=chosen, ended_on__isnull=True).values("mentee_id"))
+                .exclude(pk__in=running.values("mentee_id"))
                 .select_related("person__organisation")
                 .order_by("person__last_name", "person__first_name")
             )
-        for mentor in mentors:
-            mentor.active_pairs = [p for p in mentor.pairs if p.ended_on is None]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Карта наставников"),
@@ -946,5 +1006,84 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
             "mentors": mentors,
             "unpaired": unpaired,
             "paired_count": sum(len(m.active_pairs) for m in mentors),
+            "quiet_count": sum(len(m.quiet_pairs) for m in mentors),
+            "quiet_days": QUIET_DAYS,
         }
         return TemplateResponse(request, "admin/experts/mentoring_map.html", context)
+
+
+class MentoringMeetingAdminForm(forms.ModelForm):
+    """A meeting is checked by the service's rules (dates within the pair's period, not in the future)."""
+
+    class Meta:
+        model = MentoringMeeting
+        fields = ["pair", "held_on", "form", "topic", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        pair = cleaned.get("pair") or (self.instance.pair if self.instance.pair_id else None)
+        if pair is None or "held_on" in self.errors:
+            return cleaned
+        try:
+            mentoring_meeting_check(
+                pair=pair,
+                held_on=cleaned.get("held_on"),
+                form=cleaned.get("form", ""),
+                topic=cleaned.get("topic", ""),
+                today=timezone.localdate(timezone=pair.season.tz),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, errors)
+        return cleaned
+
+
+@admin.register(MentoringMeeting)
+class MentoringMeetingAdmin(MunicipalityScopedAdmin):
+    """The mentors' meetings for the coordinator of the season's municipality (Pedkluster 27)."""
+
+    municipality_path = "pair__season__program__municipality"
+    form = MentoringMeetingAdminForm
+    list_display = ["held_on", "mentee_name", "mentor_name", "form", "topic", "created_by"]
+    list_display_links = ["held_on"]
+    list_filter = ["form", ("pair__season", SeasonFilter)]
+    search_fields = [
+        "topic",
+        "pair__mentor__person__last_name",
+        "pair__mentee__person__last_name",
+    ]
+    list_select_related = ["pair__mentor__person", "pair__mentee__person", "created_by"]
+    autocomplete_fields = ["pair"]
+    date_hierarchy = "held_on"
+
+    @admin.display(description=_("Наставляемый"), ordering="pair__mentee__person__last_name")
+    def mentee_name(self, obj):
+        return obj.pair.mentee.person.full_name
+
+    @admin.display(description=_("Наставник"), ordering="pair__mentor__person__last_name")
+    def mentor_name(self, obj):
+        return obj.pair.mentor.person.full_name
+
+    def get_fields(self, request, obj=None):
+        fields = ["pair", "held_on", "form", "topic", "notes"]
+        return fields if obj is None else [*fields, "created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A meeting belongs to its pair for good: one logged against the wrong pair is deleted and logged anew.
+        return [] if obj is None else ["pair", "created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["held_on", "form", "topic", "notes"])
+            return
+        data = form.cleaned_data
+        created = mentoring_meeting_log(
+            pair=data["pair"],
+            held_on=data["held_on"],
+            form=data["form"],
+            topic=data["topic"],
+            notes=data.get("notes", ""),
+            by=request.user,
+        )
+        obj.pk, obj.created_at, obj.created_by = created.pk, created.created_at, created.created_by

@@ -24,3 +24,10 @@ class ExpertsConfig(AppConfig):
         from .cabinet_models import register as register_cabinet_models
 
         register_cabinet_models()
+
+        # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
+        from participants.services import register_status_change_handler
+
+        from .services import mentoring_pairs_end_for_leavers
+
+        register_status_change_handler(mentoring_pairs_end_for_leavers)

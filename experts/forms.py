@@ -9,7 +9,7 @@ from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import Season, Subject
 
-from .models import Consultation, ExpertGroup, IndividualRequest, VisitMode
+from .models import Consultation, ExpertGroup, IndividualRequest, MeetingForm, VisitMode
 
 
 class IndividualRequestForm(forms.Form):
@@ -205,4 +205,37 @@ class TutorRequestStatusForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Педагог увидит его в личном кабинете. Чтобы возобновить выполненный запрос, оно обязательно."),
+    )
+
+
+class MentoringMeetingForm(BoundedDatesMixin, forms.Form):
+    """A mentor's meeting with the mentee (Pedkluster 27, the mentoring model)."""
+
+    held_on = forms.DateField(
+        label=_("Дата встречи"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Укажите дату встречи."), "invalid": _("Введите дату в формате ДД.ММ.ГГГГ.")},
+    )
+    form = forms.ChoiceField(
+        label=_("Форма"),
+        choices=MeetingForm.choices,
+        initial=MeetingForm.IN_PERSON,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Выберите форму встречи."),
+            "invalid_choice": _("Выберите форму встречи из списка."),
+        },
+    )
+    topic = forms.CharField(
+        label=_("Тема"),
+        max_length=300,
+        help_text=_("Например: «Разбор урока по формирующему оцениванию»."),
+        error_messages={"required": _("Укажите тему встречи.")},
+    )
+    notes = forms.CharField(
+        label=_("Заметки"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Договорённости, следующие шаги."),
     )

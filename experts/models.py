@@ -1,5 +1,6 @@
 """The expert team of a season: planned roles and the people assigned to them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -302,7 +303,13 @@ class MentoringPair(models.Model):
         verbose_name = _("наставническая пара")
         verbose_name_plural = _("наставнические пары")
         ordering = ["season", "mentor"]
-        constraints = [models.UniqueConstraint(fields=["mentor", "mentee"], name="mentoring_pair_unique")]
+        # One open pair of a mentor and a mentee; after it ends (the mentee left and was reinstated, say) the
+        # coordinator may pair them again, and the ended pair stays in the history.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"], condition=Q(ended_on__isnull=True), name="mentoring_pair_unique_open"
+            )
+        ]
 
     def __str__(self):
         return f"{self.mentor.person} → {self.mentee.person}"
@@ -362,3 +369,40 @@ class ExpertFeedbackAnswer(models.Model):
 
     def __str__(self):
         return str(self.question)
+
+
+class MeetingForm(models.TextChoices):
+    IN_PERSON = "in_person", _("Очно")
+    REMOTE = "remote", _("Дистанционно")
+    LESSON_VISIT = "lesson_visit", _("Посещение урока")
+    CONSULTATION = "consultation", _("Консультация")
+
+
+class MentoringMeeting(models.Model):
+    """A meeting of a mentor with their mentee, logged by the mentor (Pedkluster 27, the mentoring model)."""
+
+    pair = models.ForeignKey(
+        MentoringPair, verbose_name=_("наставническая пара"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_on = models.DateField(_("дата встречи"))
+    form = models.CharField(_("форма"), max_length=16, choices=MeetingForm.choices, default=MeetingForm.IN_PERSON)
+    topic = models.CharField(_("тема"), max_length=300)
+    notes = models.TextField(_("заметки"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто записал"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("встреча наставника с наставляемым")
+        verbose_name_plural = _("встречи наставников с наставляемыми")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["pair", "held_on"], name="mentoring_meeting_pair_idx")]
+
+    def __str__(self):
+        return f"{self.topic} ({self.held_on:%d.%m.%Y})"

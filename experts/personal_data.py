@@ -24,6 +24,7 @@ from .models import (
     GroupMember,
     IndividualRequest,
     LessonVisit,
+    MentoringMeeting,
     MentoringPair,
 )
 
@@ -225,6 +226,24 @@ def export_mentoring_pairs(person: Person) -> list[dict]:
     ]
 
 
+def export_mentoring_meetings(person: Person) -> list[dict]:
+    rows = (
+        MentoringMeeting.objects.filter(pair__mentee__person=person)
+        .select_related("pair__mentor__person")
+        .order_by("held_on", "pk")
+    )
+    return [
+        {
+            _("Дата"): m.held_on,
+            _("Наставник"): m.pair.mentor.person.full_name,
+            _("Форма"): m.get_form_display(),
+            _("Тема"): m.topic,
+            _("Заметки"): m.notes,
+        }
+        for m in rows
+    ]
+
+
 def erase_individual_requests(person: Person) -> list[str]:
     """The deficit and comments are the teacher's own words; topic, subject and form stay for the bank's counts."""
     erased = IndividualRequest.objects.filter(enrollment__person=person).update(
@@ -271,6 +290,10 @@ def erase_expert_records(person: Person) -> list[str]:
             _("Удалены ссылки на результаты тестов (%(t)d) и цели наставничества (%(g)d); баллы и пары сохранены")
             % {"t": tests, "g": goals}
         )
+    # The meetings' dates and forms stay for the «no meetings in 30 days» flag; the mentor's notes go.
+    notes = MentoringMeeting.objects.filter(pair__mentee__person=person).exclude(notes="").update(notes="")
+    if notes:
+        done.append(_("Удалены заметки о встречах с наставником (%(n)d)") % {"n": notes})
     return done
 
 
@@ -284,6 +307,7 @@ register_exporter("entry_interviews", gettext_lazy("Входное собесе�
 register_exporter("lesson_visits", gettext_lazy("Посещения уроков"), export_lesson_visits, order=45)
 register_exporter("consultations", gettext_lazy("Консультации"), export_consultations, order=46)
 register_exporter("mentoring_pairs", gettext_lazy("Наставничество"), export_mentoring_pairs, order=47)
+register_exporter("mentoring_meetings", gettext_lazy("Встречи с наставником"), export_mentoring_meetings, order=48)
 register_eraser(erase_individual_requests)
 register_eraser(erase_expert_records)
 

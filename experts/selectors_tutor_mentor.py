@@ -7,18 +7,21 @@ reached through the reverse relations of Enrollment (attendance, submissions, ro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from .models import ExpertAssignment, ExpertRole, IndividualRequest, MentoringPair
+from participants.models import Enrollment
+
+from .models import ExpertAssignment, ExpertRole, IndividualRequest, MentoringMeeting, MentoringPair
 
 R = IndividualRequest.Status
 # Marks that count as having been at a session (activities.Attendance.Status values).
 ATTENDED = ("present", "late")
 # A tutor is expected to start the route within this many days of being assigned.
 ROUTE_DUE_DAYS = 14
-# A mentee with no attended session and no video lesson for this long needs the mentor's attention.
+# A pair with no mentoring meeting logged for this long needs attention (a younger pair is not judged yet).
 QUIET_DAYS = 30
 # Route steps that count (activities.RouteItem.Status values other than «cancelled»).
 ROUTE_COUNTED = ("planned", "done", "missed")
@@ -91,45 +94,86 @@ def tutor_summary(tutors: Sequence[ExpertAssignment], *, now: datetime) -> dict[
     )
 
 
-def mentor_pairs(mentors: Sequence[ExpertAssignment], *, active_only: bool = False) -> list[MentoringPair]:
-    """The mentor's pairs with each mentee's progress: attended sessions, video lessons and the latest of
-    either; one query whatever the number of pairs."""
+def pair_running_q(today: date, prefix: str = "") -> Q:
+    """A pair runs on `today` until its end date: not ended, or ending later (Pedkluster 27, the mentoring model)."""
+    return Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": today})
+
+
+def pair_is_running(pair: MentoringPair, today: date) -> bool:
+    return pair.ended_on is None or pair.ended_on > today
+
+
+def _season_today(pair: MentoringPair, now: datetime) -> date:
+    return timezone.localdate(now, timezone=pair.mentee.season.tz)
+
+
+def is_quiet(pair: MentoringPair, *, now: datetime) -> bool:
+    """No mentoring meeting logged in the last QUIET_DAYS days (the season's calendar); a pair younger than that,
+    and a pair that has ended, are not judged. Needs `last_meeting` (mentor_pairs, season_mentor_map)."""
+    today = _season_today(pair, now)
+    since = today - timedelta(days=QUIET_DAYS)
+    if not pair_is_running(pair, today) or pair.started_on > since:
+        return False
+    return pair.last_meeting is None or pair.last_meeting <= since
+
+
+def _mark(pair: MentoringPair, now: datetime) -> MentoringPair:
+    today = _season_today(pair, now)
+    pair.running = pair_is_running(pair, today) and pair.mentee.status == Enrollment.Status.ACTIVE
+    pair.quiet = pair.running and is_quiet(pair, now=now)
+    return pair
+
+
+def mentor_pairs(
+    mentors: Sequence[ExpertAssignment], *, active_only: bool = False, now: datetime | None = None
+) -> list[MentoringPair]:
+    """The mentor's pairs with each mentee's progress (attended sessions, video lessons), the pair's meetings
+    (how many, the latest) and `running` / `quiet` marks; one query whatever the number of pairs."""
+    now = now or timezone.now()
     qs = MentoringPair.objects.filter(mentor_id__in=[a.pk for a in mentors])
     if active_only:
-        qs = qs.filter(ended_on__isnull=True)
+        # The widest «today» of any zone: a pair ending today somewhere is still read, then marked per season.
+        qs = qs.filter(
+            pair_running_q(timezone.localdate(now) - timedelta(days=1)), mentee__status=Enrollment.Status.ACTIVE
+        )
     attended = Q(mentee__attendance__status__in=ATTENDED)
     pairs = list(
         qs.select_related("mentee__person__organisation", "mentee__season__program", "mentor__person")
         .annotate(
             attended=Count("mentee__attendance", filter=attended, distinct=True),
             submitted=Count("mentee__submissions", filter=Q(mentee__submissions__is_current=True), distinct=True),
-            last_attended=Max("mentee__attendance__session__starts_at", filter=attended),
-            last_submitted=Max("mentee__submissions__submitted_at"),
+            meetings_count=Count("meetings", distinct=True),
+            last_meeting=Max("meetings__held_on"),
         )
         .order_by("ended_on", "mentee__person__last_name", "mentee__person__first_name", "pk")
     )
-    for pair in pairs:
-        moments = [m for m in (pair.last_attended, pair.last_submitted) if m is not None]
-        pair.last_activity = max(moments) if moments else None
-    return pairs
+    pairs = [_mark(pair, now) for pair in pairs]
+    return [p for p in pairs if p.running] if active_only else pairs
 
 
-def is_quiet(pair: MentoringPair, *, now: datetime) -> bool:
-    """No attended session and no video lesson in QUIET_DAYS (a pair younger than that is not judged yet)."""
-    since = now - timedelta(days=QUIET_DAYS)
-    if pair.ended_on is not None or pair.started_on > since.date():
-        return False
-    return pair.last_activity is None or pair.last_activity < since
-
-
-def season_mentor_map(season_ids: Sequence[int]) -> list[ExpertAssignment]:
-    """The mentor map: the active mentors of the seasons with their pairs (active first), two queries."""
-    pairs = MentoringPair.objects.select_related("mentee__person__organisation").order_by(
-        "ended_on", "mentee__person__last_name", "pk"
+def season_mentor_map(season_ids: Sequence[int], *, now: datetime | None = None) -> list[ExpertAssignment]:
+    """The mentor map: the active mentors of the seasons with their pairs, each marked `running` (the pair runs and
+    its mentee takes part) and `quiet`; `active_pairs` are the running ones. Two queries."""
+    now = now or timezone.now()
+    pairs = (
+        MentoringPair.objects.select_related("mentee__person__organisation", "mentee__season")
+        .annotate(last_meeting=Max("meetings__held_on"), meetings_count=Count("meetings"))
+        .order_by("ended_on", "mentee__person__last_name", "pk")
     )
-    return list(
+    mentors = list(
         ExpertAssignment.objects.filter(season_id__in=list(season_ids), role=ExpertRole.MENTOR, is_active=True)
         .select_related("person__organisation", "season__program")
         .prefetch_related(Prefetch("mentees", queryset=pairs, to_attr="pairs"))
         .order_by("season__program__title", "season__starts_on", "person__last_name", "person__first_name")
     )
+    for mentor in mentors:
+        for pair in mentor.pairs:
+            _mark(pair, now)
+        mentor.active_pairs = [p for p in mentor.pairs if p.running]
+        mentor.quiet_pairs = [p for p in mentor.active_pairs if p.quiet]
+    return mentors
+
+
+def pair_meetings(pair: MentoringPair) -> QuerySet[MentoringMeeting]:
+    """A pair's meetings, newest first, with who logged them; one query."""
+    return MentoringMeeting.objects.filter(pair=pair).select_related("created_by").order_by("-held_on", "-pk")

@@ -2,6 +2,7 @@
 individual request, the tutor a coordinator assigns to it, and its status."""
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,7 +11,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, F, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from participants.notifications import NotificationDraft, notifications_create
 from participants.services import feedback_answers_check, school_gate_check
 from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
+from programs.signals import rows_changed
 
 from .models import (
     CompetenceTest,
@@ -32,9 +35,14 @@ from .models import (
     GroupMember,
     IndividualRequest,
     LessonVisit,
+    MeetingForm,
+    MentoringMeeting,
+    MentoringPair,
     VisitMode,
 )
+from .rules_mentoring import is_pair_mentor
 from .selectors_obligations import FEEDBACK_ROLES, expert_questions, feedback_assignment
+from .selectors_tutor_mentor import pair_running_q
 
 R = IndividualRequest.Status
 
@@ -618,8 +626,6 @@ def _coordinator_may_manage(by, season) -> bool:
 
 def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enrollment | None, exclude_pk=None):
     """Why a mentor and a mentee cannot be paired in the season, as field errors; returns quietly when they can."""
-    from .models import MentoringPair
-
     errors: dict[str, ValidationError] = {}
     if mentor is not None:
         if mentor.season_id != season.pk:
@@ -646,12 +652,12 @@ def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enr
                 code="not_active",
             )
     if mentor is not None and mentee is not None and not errors:
-        pairs = MentoringPair.objects.exclude(pk=exclude_pk)
+        pairs = MentoringPair.objects.exclude(pk=exclude_pk).filter(pair_running_q(timezone.localdate()))
         if mentor.person_id == mentee.person_id:
             errors["mentee"] = ValidationError(_("Наставник не может быть наставником самому себе."), code="self")
         elif pairs.filter(mentor=mentor, mentee=mentee).exists():
             errors["mentee"] = ValidationError(_("Такая пара уже есть."), code="duplicate")
-        elif pairs.filter(season=season, mentee=mentee, ended_on__isnull=True).exists():
+        elif pairs.filter(season=season, mentee=mentee).exists():
             errors["mentee"] = ValidationError(
                 _("У этого участника уже есть действующая наставническая пара в сезоне; сначала завершите её."),
                 code="has_pair",
@@ -663,10 +669,6 @@ def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enr
 @transaction.atomic
 def mentoring_pair_create(*, season, mentor: ExpertAssignment, mentee: Enrollment, goals: str, started_on, by):
     """Pair a mentor of the season's team with an active participant of the same season."""
-    from programs.models import Season
-
-    from .models import MentoringPair
-
     season = Season.objects.select_related("program").get(pk=season.pk)
     if not _coordinator_may_manage(by, season):
         raise ValidationError(_("Этот сезон относится к другому муниципалитету."), code="other_municipality")
@@ -684,12 +686,10 @@ def mentoring_pair_create(*, season, mentor: ExpertAssignment, mentee: Enrollmen
 @transaction.atomic
 def mentoring_pair_end(*, pair, ended_on, by):
     """Close a pair on a date not before it started; an ended pair stays in the history."""
-    from .models import MentoringPair
-
     pair = MentoringPair.objects.select_for_update(of=("self",)).select_related("season__program").get(pk=pair.pk)
     if not _coordinator_may_manage(by, pair.season):
         raise ValidationError(_("Этот сезон относится к другому муниципалитету."), code="other_municipality")
-    if pair.ended_on is not None:
+    if pair.ended_on is not None and pair.ended_on <= timezone.localdate(timezone=pair.season.tz):
         raise ValidationError(
             _("Пара уже завершена %(date)s.") % {"date": pair.ended_on.strftime("%d.%m.%Y")}, code="ended"
         )
@@ -763,3 +763,98 @@ def expert_feedback_submit(
         for question, scale, text in rows
     )
     return response
+
+
+# A withdrawal or an exclusion ends the mentee's pairs (participants.services status-change registry).
+LEAVING = {Enrollment.Status.WITHDRAWN, Enrollment.Status.EXCLUDED}
+
+
+def mentoring_pairs_end_for_leavers(*, enrollments: Iterable[Enrollment], to_status: str, changed_at: datetime) -> int:
+    """End the running pairs of mentees who withdrew or were excluded, on the change's date in the season's time
+    zone, in the status change's transaction; one UPDATE per distinct date. Reinstatement reopens nothing: the
+    coordinator makes a new pair. A pair that had not started yet ends on its first day."""
+    if to_status not in LEAVING:
+        return 0
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for enrollment in enrollments:
+        by_day[timezone.localdate(changed_at, timezone=enrollment.season.tz)].append(enrollment.pk)
+    ended = 0
+    for day, ids in by_day.items():
+        ended += (
+            MentoringPair.objects.filter(mentee_id__in=ids)
+            .filter(pair_running_q(day))
+            .update(ended_on=Greatest(F("started_on"), Value(day, output_field=DateField())))
+        )
+    if ended:
+        rows_changed.send(sender=MentoringPair)  # a set-based write: the cabinet and the KPI cache hear of it
+    return ended
+
+
+# --- Mentoring meetings: the mentor's log (Pedkluster 27, the mentoring model) ------------------------------
+
+
+def _may_log_meeting(by, pair: MentoringPair) -> bool:
+    """The pair's mentor while in the season's team, or a staff member of the season's municipality."""
+    if by is None:
+        return True
+    if is_pair_mentor(by, pair):
+        return True
+    return bool(getattr(by, "is_staff", False)) and _coordinator_may_manage(by, pair.season)
+
+
+def mentoring_meeting_check(*, pair: MentoringPair, held_on: date | None, form: str, topic: str, today: date) -> None:
+    """Why a meeting cannot be logged, as field errors: a date out of bounds, in the future, before the pair
+    started or after it ended; an unknown form; no topic. Returns quietly when it can."""
+    errors: dict[str, ValidationError] = {}
+    if held_on is None:
+        errors["held_on"] = ValidationError(_("Укажите дату встречи."), code="required")
+    elif not date_in_range(held_on):
+        errors["held_on"] = ValidationError(date_range_message(), code="date_out_of_range")
+    elif held_on > today:
+        errors["held_on"] = ValidationError(
+            _("Встреча записывается после того, как состоялась: дата не может быть в будущем."), code="future"
+        )
+    elif held_on < pair.started_on:
+        errors["held_on"] = ValidationError(
+            _("Дата встречи раньше начала пары (%(date)s).") % {"date": pair.started_on.strftime("%d.%m.%Y")},
+            code="before_start",
+        )
+    elif pair.ended_on is not None and held_on > pair.ended_on:
+        errors["held_on"] = ValidationError(
+            _("Дата встречи позже завершения пары (%(date)s).") % {"date": pair.ended_on.strftime("%d.%m.%Y")},
+            code="after_end",
+        )
+    if form not in MeetingForm.values:
+        errors["form"] = ValidationError(_("Выберите форму встречи."), code="invalid_choice")
+    if not (topic or "").strip():
+        errors["topic"] = ValidationError(_("Укажите тему встречи."), code="required")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def mentoring_meeting_log(
+    *,
+    pair: MentoringPair,
+    held_on: date,
+    form: str,
+    topic: str,
+    notes: str = "",
+    by,
+    today: date | None = None,
+) -> MentoringMeeting:
+    """The mentor (or a coordinator of the season's municipality) logs a meeting of the pair on a past date within
+    the pair's period; the «quiet 30 days» flag reads these meetings."""
+    pair = MentoringPair.objects.select_related("season__program", "mentor__person").get(pk=pair.pk)
+    if not _may_log_meeting(by, pair):
+        raise ValidationError(_("Записать встречу может только наставник этой пары или координатор."), code="denied")
+    today = today or timezone.localdate(timezone=pair.season.tz)
+    mentoring_meeting_check(pair=pair, held_on=held_on, form=form, topic=topic, today=today)
+    return MentoringMeeting.objects.create(
+        pair=pair,
+        held_on=held_on,
+        form=form,
+        topic=topic.strip(),
+        notes=(notes or "").strip(),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )

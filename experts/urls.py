@@ -29,6 +29,7 @@ urlpatterns += [
 # The mentor's pairs and the tutor's bank of requests.
 urlpatterns += [
     path("expert/mentoring/", views.mentoring_pairs, name="expert_mentoring"),
+    path("expert/mentoring/<int:pair_id>/meetings/", views.mentoring_meetings, name="expert_mentoring_meetings"),
     path("expert/requests/", views.tutor_request_list, name="tutor_requests"),
     path("expert/requests/<int:pk>/", views.tutor_request_detail, name="tutor_request_detail"),
 ]

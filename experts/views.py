@@ -21,6 +21,7 @@ from .forms import (
     ConsultationForm,
     IndividualRequestForm,
     LessonVisitForm,
+    MentoringMeetingForm,
     TutorRequestFilterForm,
     TutorRequestStatusForm,
 )
@@ -31,6 +32,7 @@ from .models import (
     ExpertGroup,
     ExpertRole,
     IndividualRequest,
+    MentoringPair,
 )
 from .rules import (
     can_confirm_chat_membership,
@@ -40,7 +42,7 @@ from .rules import (
     is_season_coordinator,
     is_season_methodist,
 )
-from .rules_mentoring import is_request_tutor
+from .rules_mentoring import is_pair_mentor, is_request_tutor
 from .selectors import (
     OVERDUE_SHARE,
     current_quarter,
@@ -56,8 +58,8 @@ from .selectors_obligations import FEEDBACK_ROLES, expert_questions
 from .selectors_tutor_mentor import (
     QUIET_DAYS,
     ROUTE_DUE_DAYS,
-    is_quiet,
     mentor_pairs,
+    pair_meetings,
     tutor_request_for,
     tutor_requests,
     with_role,
@@ -71,6 +73,7 @@ from .services import (
     individual_request_withdraw,
     individual_requests_set_status,
     lesson_visit_log,
+    mentoring_meeting_log,
 )
 from .workspace import WorkspaceContext, workspace_panels
 
@@ -347,19 +350,48 @@ def _consultation_url() -> str:
 def mentoring_pairs(request: HttpRequest) -> HttpResponse:
     """The mentor's pairs with each mentee's progress in the program."""
     person, mentors = _role_assignments(request, ExpertRole.MENTOR)
-    now = timezone.now()
-    pairs = mentor_pairs(mentors)
-    for pair in pairs:
-        pair.quiet = is_quiet(pair, now=now)
+    pairs = mentor_pairs(mentors, now=timezone.now())
     context = {
         "person": person,
         "mentors": mentors,
-        "active": [p for p in pairs if p.ended_on is None],
-        "ended": [p for p in pairs if p.ended_on is not None],
+        "active": [p for p in pairs if p.running],
+        "ended": [p for p in pairs if not p.running],
         "quiet_days": QUIET_DAYS,
         "consultation_url": _consultation_url(),
     }
     return render(request, "experts/mentoring/pairs.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentoring_meetings(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """The meetings of one of the mentor's own pairs, and the form to log one; another mentor's pair is 404."""
+    pair = get_object_or_404(
+        MentoringPair.objects.select_related(
+            "mentor__person", "mentee__person__organisation", "mentee__season__program", "season"
+        ),
+        pk=pair_id,
+    )
+    if not is_pair_mentor(request.user, pair):
+        raise Http404
+    today = season_today(pair.season)
+    form = MentoringMeetingForm(request.POST or None, initial={"held_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentoring_meeting_log(pair=pair, by=request.user, today=today, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Встреча с %(name)s записана.") % {"name": pair.mentee.person.full_name})
+            return redirect("expert_mentoring_meetings", pair_id=pair.pk)
+    context = {
+        "pair": pair,
+        "meetings": list(pair_meetings(pair)),
+        "form": form,
+        "quiet_days": QUIET_DAYS,
+        "running": pair.ended_on is None or pair.ended_on > today,
+    }
+    return render(request, "experts/mentoring/meetings.html", context)
 
 
 @login_required

@@ -6,7 +6,7 @@ Registered from ExpertsConfig.ready(); each runs a constant number of queries wh
 from __future__ import annotations
 
 from .models import ExpertRole
-from .selectors_tutor_mentor import QUIET_DAYS, ROUTE_DUE_DAYS, is_quiet, mentor_pairs, tutor_requests, tutor_summary
+from .selectors_tutor_mentor import QUIET_DAYS, ROUTE_DUE_DAYS, mentor_pairs, tutor_requests, tutor_summary
 from .workspace import Panel, WorkspaceContext, register_panel
 
 SHOWN = 5
@@ -27,8 +27,8 @@ def mentor_panel(ctx: WorkspaceContext) -> dict | None:
     mentors = ctx.with_role(ExpertRole.MENTOR)
     if not mentors:
         return None
-    pairs = mentor_pairs(mentors, active_only=True)
-    quiet = [p for p in pairs if is_quiet(p, now=ctx.now)]
+    pairs = mentor_pairs(mentors, active_only=True, now=ctx.now)
+    quiet = [p for p in pairs if p.quiet]
     return {"pairs": pairs[:SHOWN], "total": len(pairs), "quiet": quiet, "quiet_days": QUIET_DAYS}
 
 

@@ -59,7 +59,7 @@ from .services import (
     school_gate_check,
     user_may_override_school_gate,
 )
-from .services_chat import chat_membership_confirm
+from .services_chat import chat_membership_confirm, chat_membership_revoke
 
 IMPORT_SESSION_KEY = "participants.enrollment_import"
 IMPORT_PERMISSIONS = ("participants.add_person", "participants.add_enrollment")
@@ -260,6 +260,16 @@ class ReasonForm(forms.Form):
     )
 
 
+class ChatRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Например: участник вышел из чата. Причина сохраняется в истории участия."),
+        error_messages={"required": _("Укажите причину, по которой снимается отметка о вступлении в чат.")},
+    )
+
+
 class SchoolGateReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Основание допуска без одобренной заявки школы"),
@@ -324,6 +334,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         "reinstate",
         "complete",
         "confirm_chat_membership",
+        "revoke_chat_membership",
     ]
     change_list_template = "admin/participants/enrollment/change_list.html"
     form = EnrollmentAdminForm
@@ -645,7 +656,9 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     def complete(self, request, queryset):
         self._apply(request, queryset, Enrollment.Status.COMPLETED, _("Программа завершена"))
 
-    @admin.action(description=_("Подтвердить вступление в информационный чат"), permissions=["change"])
+    # Seed 000 §4.4: the coordinator marks the season's chat membership in bulk. The queryset is the changelist's,
+    # scoped to the coordinator's municipality, so another municipality's ids posted here are not touched.
+    @admin.action(description=_("Подтвердить вступление в чат"), permissions=["change"])
     def confirm_chat_membership(self, request, queryset):
         confirmed, skipped = chat_membership_confirm(enrollments=queryset, by=request.user)
         self.message_user(request, _("Вступление в чат подтверждено: %(n)s.") % {"n": confirmed}, messages.SUCCESS)
@@ -655,6 +668,30 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 _("%(person)s: не подтверждено — %(why)s.") % {"person": enrollment.person, "why": why},
                 messages.WARNING,
             )
+
+    @admin.action(description=_("Снять отметку о вступлении в чат"), permissions=["change"])
+    def revoke_chat_membership(self, request, queryset):
+        form = ChatRevokeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                revoked = chat_membership_revoke(
+                    enrollments=queryset, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request, _("Отметка о вступлении в чат снята: %(n)s.") % {"n": revoked}, messages.SUCCESS
+                )
+                return None
+        return action_form_response(
+            self,
+            request,
+            template="admin/participants/enrollment/status_reason.html",
+            title=_("Снять отметку о вступлении в чат"),
+            form=form,
+            queryset=queryset.select_related("person", "season__program"),
+        )
 
 
 # --- Methodical Subscription ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Business rules for enrollments: every status change is checked and recorded with who, when and why."""
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -54,6 +54,28 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 # These changes must carry a written reason.
 REASON_REQUIRED = {S.REJECTED, S.EXCLUDED, S.WITHDRAWN}
+
+
+# --- Higher apps' part of a status change -----------------------------------------------------------------
+# participants cannot import the apps above it, yet a withdrawal or an exclusion ends, say, a mentoring pair
+# (experts). Each such app registers here, from its AppConfig.ready(), a handler called inside the status
+# change's own transaction: handler(enrollments=[...], to_status=..., changed_at=...), the enrollments already
+# carrying their new status. A handler writes set-based; an error in it undoes the whole change.
+
+StatusChangeHandler = Callable[..., None]
+_status_change_handlers: dict[str, StatusChangeHandler] = {}
+
+
+def register_status_change_handler(fn: StatusChangeHandler) -> None:
+    """Register (or replace, on autoreload) a higher app's reaction to enrollments changing status."""
+    _status_change_handlers[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
+
+def _status_changed(enrollments: Sequence[Enrollment], to_status: str, changed_at: datetime) -> None:
+    if not enrollments:
+        return
+    for handler in _status_change_handlers.values():
+        handler(enrollments=list(enrollments), to_status=to_status, changed_at=changed_at)
 
 
 # --- E-mails -------------------------------------------------------------------------------------------
@@ -164,6 +186,7 @@ def enrollment_set_status(
     enrollment.status_changed_at = now
     with history_context(user=actor):
         enrollment.save(update_fields=["status", "status_changed_at"])
+    _status_changed([enrollment], to_status, now)
     if to_status in (S.ACTIVE, S.REJECTED):
         mailed = Enrollment.objects.select_related("person__user", "season__program").get(pk=enrollment.pk)
         _send_on_commit(_status_emails([(mailed, from_status)], to_status, reason, site_url))
@@ -240,6 +263,7 @@ def enrollments_set_status(
         enrollment.status, enrollment.status_changed_at = to_status, now
     with history_context(user=actor):
         history_bulk_record(Enrollment, ok)
+    _status_changed(ok, to_status, now)
     rows_changed.send(sender=Enrollment)
     rows_changed.send(sender=EnrollmentStatusChange)
     _send_on_commit(_status_emails(changes, to_status, reason, site_url))

@@ -33,6 +33,7 @@ from experts.models import (
     ExpertAssignment,
     GroupMember,
     IndividualRequest,
+    MentoringMeeting,
     MentoringPair,
     SeasonExpertRole,
 )
@@ -102,6 +103,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "experts.EntryInterview": lambda w: EntryInterview.objects.get(enrollment=w.enrollment),
     "experts.Consultation": lambda w: w.open_consultation,
     "experts.MentoringPair": lambda w: MentoringPair.objects.get(mentee=w.enrollment),
+    "experts.MentoringMeeting": lambda w: w.other["mentoring_meeting"],
     "activities.Activity": lambda w: w.session.activity,
     "activities.Session": lambda w: w.session,
     "activities.Attendance": lambda w: w.other["attendance"],
@@ -225,6 +227,11 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         level=Achievement.Level.MUNICIPAL,
         happened_on=now.date() - timedelta(days=12),
         proof_url="https://example.org/proof",
+    )
+    w.other["mentoring_meeting"] = MentoringMeeting.objects.create(
+        pair=MentoringPair.objects.get(mentee=w.enrollment),
+        held_on=now.date() - timedelta(days=1),
+        topic="Встреча-маркер",
     )
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()

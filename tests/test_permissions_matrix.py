@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import RouteItem, Submission
-from experts.models import IndividualRequest
+from experts.models import IndividualRequest, MentoringMeeting, MentoringPair
 from participants.models import Enrollment
 from programs.models import Season
 from ratings.models import Achievement
@@ -55,6 +56,7 @@ world, files = permissions_world.world, permissions_world.files  # the shared fi
 submission_pk = lambda w: w.submission.pk  # noqa: E731
 session_pk = lambda w: w.session.pk  # noqa: E731
 request_pk = lambda w: w.request.pk  # noqa: E731
+pair_pk = lambda w: MentoringPair.objects.get(mentee=w.enrollment).pk  # noqa: E731
 
 REVIEWERS = {A_METHODIST, A_CURATOR}  # assigned to it; the curator of the participant's group by the season's rules
 ATTENDANCE = A_EXPERTS | {COORDINATOR, "superuser"}
@@ -94,6 +96,10 @@ def _chat_confirmed(w: World) -> bool:
 
 
 CHAT_CONFIRMERS = {"tech_specialist", COORDINATOR, "superuser"}  # season A's technical specialist
+
+
+def _meeting_logged(w: World) -> bool:
+    return MentoringMeeting.objects.filter(pair__mentee=w.enrollment, topic="Встреча по матрице").exists()
 
 
 def _request_in_work(w: World) -> bool:
@@ -232,6 +238,26 @@ CASES = [
         ok({"mentor", "mentor_season_b"}),
         secrets=((TEACHER_NAME, frozenset({"mentor"})),),
         shows=((TEACHER_NAME, frozenset({"mentor"})),),
+    ),
+    # A pair's meetings: its own mentor only (season A's); the coordinator reads them in the admin.
+    Case(
+        "expert_mentoring_meetings",
+        url("expert_mentoring_meetings", pair_pk),
+        "get",
+        ok({"mentor"}),
+        shows=((TEACHER_NAME, frozenset({"mentor"})),),
+    ),
+    Case(
+        "expert_mentoring_meetings_post",
+        url("expert_mentoring_meetings", pair_pk),
+        "post",
+        ok({"mentor"}, 302),
+        data=lambda w: {
+            "held_on": timezone.localdate(timezone=w.season_a.tz).isoformat(),
+            "form": "in_person",
+            "topic": "Встреча по матрице",
+        },
+        effect=_meeting_logged,
     ),
     Case(
         "tutor_requests",
@@ -397,6 +423,7 @@ def test_get_on_an_action_is_405(client, world, name, address, role):
         ("expert_feedback", url("expert_feedback", 999_999)),
         ("expert_consultation", url("expert_consultation", 999_999)),
         ("tutor_request_detail", url("tutor_request_detail", 999_999)),
+        ("expert_mentoring_meetings", url("expert_mentoring_meetings", 999_999)),
         ("route_builder", url("route_builder", 999_999)),
         ("route_item_edit", lambda w: reverse("route_item_edit", args=[w.request.pk, 999_999])),
         ("submission_file", url("submission_file", 999_999)),

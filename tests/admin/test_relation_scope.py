@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from activities.models import ActivityKind, Certificate, SubmissionExtension
-from experts.models import ExpertGroup, ExpertRole
+from experts.models import ExpertGroup, ExpertRole, MentoringPair
 from participants.models import Enrollment, User
 from programs.admin_mixins import OUTSIDE_CHOICE, UNSCOPED_RELATIONS
 from programs.models import Program
@@ -95,6 +95,11 @@ def outside(world, django_db_blocker):
                     )
                 )
             add(ExpertGroup.objects.create(season=season, name="Чужбинская группа", curator=expert))
+            add(
+                MentoringPair.objects.create(
+                    season=season, mentor=expert, mentee=enrollment, started_on=season.starts_on
+                )
+            )
             video = add(
                 VideoAssignmentFactory(
                     activity__season=season,
@@ -122,7 +127,7 @@ def outside(world, django_db_blocker):
 
 def _rows_of_a(world):
     """A row of municipality A for each admin the shared world has none of, so its change form is probed too."""
-    from experts.models import CompetenceTest, SeasonExpertRole
+    from experts.models import CompetenceTest, MentoringMeeting, SeasonExpertRole
     from participants.models import (
         CompetenceDiagnostic,
         FeedbackQuestion,
@@ -149,6 +154,9 @@ def _rows_of_a(world):
     ManagementTeamMember.objects.create(organisation=school, person=person, role="Заместитель директора")
     SeasonExpertRole.objects.create(season=world.season_a, role=ExpertRole.CURATOR)
     CompetenceTest.objects.create(enrollment=world.enrollment, platform="ЭОР", taken_on=today)
+    MentoringMeeting.objects.create(
+        pair=MentoringPair.objects.get(mentee=world.enrollment), held_on=today, topic="Встреча сезона А"
+    )
     RoadmapModuleFactory(season=world.season_a, title="Модуль сезона А")
     SubmissionExtension.objects.create(
         assignment=world.submission.assignment,

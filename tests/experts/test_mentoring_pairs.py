@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertRole, MentoringPair
-from experts.services import mentoring_pair_create, mentoring_pair_end
+from experts.services import mentoring_meeting_log, mentoring_pair_create, mentoring_pair_end
 from participants.models import Enrollment, User
 from tests.factories import (
     AttendanceFactory,
@@ -227,18 +227,21 @@ def test_the_mentor_sees_pairs_with_attendance_and_submissions(client):
     assert pair.mentee.person.full_name in response.content.decode()
 
 
-def test_a_mentee_without_activity_for_thirty_days_is_flagged(client):
+def test_a_pair_without_a_meeting_for_thirty_days_is_flagged(client):
     pair = _pair(started_on=TODAY() - timedelta(days=90))
-    old = SessionFactory(
-        activity__season=pair.season,
-        starts_at=timezone.now() - timedelta(days=45),
-        ends_at=timezone.now() - timedelta(days=45) + timedelta(hours=1),
+    mentoring_meeting_log(
+        pair=pair, held_on=TODAY() - timedelta(days=45), form="in_person", topic="Знакомство", by=None
     )
-    AttendanceFactory(enrollment=pair.mentee, session=old)
+    recent = timezone.now() - timedelta(days=2)  # the mentee's own activity is no meeting with the mentor
+    AttendanceFactory(
+        enrollment=pair.mentee,
+        session=SessionFactory(activity__season=pair.season, starts_at=recent, ends_at=recent + timedelta(hours=1)),
+    )
     client.force_login(pair.mentor.person.user)
     response = client.get(reverse(PAGE))
     assert response.context["active"][0].quiet is True
-    assert "свяжитесь с наставляемым" in response.content.decode()
+    page = response.content.decode()
+    assert "Нет встреч наставника с наставляемым 30 дней" in page and "свяжитесь с наставляемым" in page
 
 
 def test_another_mentor_does_not_see_my_pairs_and_a_teacher_gets_404(client):

@@ -9,7 +9,12 @@ from django.utils import timezone
 from activities.route_builder import route_item_add
 from experts.models import ExpertRole, IndividualRequest
 from experts.selectors import person_expert_assignments
-from experts.services import individual_request_assign_tutor, individual_request_submit, mentoring_pair_create
+from experts.services import (
+    individual_request_assign_tutor,
+    individual_request_submit,
+    mentoring_meeting_log,
+    mentoring_pair_create,
+)
 from experts.workspace import WorkspaceContext
 from experts.workspace_tutor import mentor_panel, tutor_panel
 from participants.models import SubscriptionForm
@@ -93,10 +98,14 @@ def test_the_mentor_panel_shows_pairs_and_quiet_mentees(rf, client):
     busy = mentoring_pair_create(
         season=season, mentor=mentor, mentee=EnrollmentFactory(season=season), goals="", started_on=started, by=None
     )
+    # The flag reads the mentor's meetings: an attended session is the mentee's own progress, not a meeting.
     recent = timezone.now() - timedelta(days=3)
     AttendanceFactory(
-        enrollment=busy.mentee,
+        enrollment=quiet.mentee,
         session=SessionFactory(activity__season=season, starts_at=recent, ends_at=recent + timedelta(hours=1)),
+    )
+    mentoring_meeting_log(
+        pair=busy, held_on=timezone.localdate() - timedelta(days=3), form="remote", topic="План на месяц", by=None
     )
     context = mentor_panel(_ctx(mentor.person, rf))
     assert context["total"] == 2
@@ -104,6 +113,7 @@ def test_the_mentor_panel_shows_pairs_and_quiet_mentees(rf, client):
     client.force_login(mentor.person.user)
     page = client.get(reverse("expert_workspace")).content.decode()
     assert "Наставнические пары" in page and quiet.mentee.person.short_name in page
+    assert "Нет встреч наставника с наставляемым 30 дней" in page
 
 
 def test_panels_stay_hidden_for_other_roles(rf):

@@ -252,6 +252,7 @@ NOT_IN_THE_CABINET = {
     "activities.checkinattempt",  # the self check-in limit, told on the check-in page itself
     "ratings.reviewassignment",  # experts' bookkeeping, never shown to the teacher
     "ratings.reviewlock",
+    "experts.mentoringmeeting",  # the mentor's log of meetings; the cabinet shows the pair, not its meetings
     # The audit trail: the coordinators' admin and the enrollment's «Журнал изменений», never the cabinet.
     "participants.historicalenrollment",
     "activities.historicalattendance",

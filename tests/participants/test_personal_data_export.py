@@ -270,13 +270,14 @@ def _download(client, fmt):
 
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
-# tests/experts/test_expert_feedback_personal_data.py.
+# tests/experts/test_expert_feedback_personal_data.py and tests/experts/test_mentoring_meetings.py.
 COVERED_ELSEWHERE = {
     "professional_development",
     "competence_diagnostics",
     "management_roles",
     "notifications",
     "expert_feedback",
+    "mentoring_meetings",
 }
 
 
