@@ -1,7 +1,8 @@
 """The cabinet section for a late joiner: what passed before they were admitted, and what the season allows.
 
 Seed 000, п. 4.4, 5.5: sessions and video-lesson deadlines before a participant's admission
-(Enrollment.admitted_at) are never grounds for exclusion. The section says so item by item and offers, for a
+(Enrollment.admitted_at) are never grounds for exclusion. The section lists the sessions the teacher would have
+been expected at and the video lessons whose cut-off passed before, says so item by item and offers, for a
 video lesson, a personal extension request to the coordinator. It reuses the activities the cabinet's other
 sections loaded (ctx.shared) and adds one query — the teacher's extension requests — only when there is a
 lesson a request could be about; the «Видеоуроки» section shares that query.
@@ -17,7 +18,7 @@ from participants.cabinet import CabinetContext, Section, register_section
 from participants.models import Enrollment
 
 from .cabinet import shared_activities
-from .models import SubmissionExtensionRequest
+from .models import ActivityAudience, SubmissionExtensionRequest
 from .selectors import activity_video_assignment, passed_before_admission
 from .services_extension_requests import extension_request_error
 from .video_state import format_moment
@@ -68,11 +69,13 @@ def late_admission_context(ctx: CabinetContext) -> dict | None:
         season, admitted = enrollment.season, enrollment.admitted_at
         sessions, videos = [], []
         for activity in data.activities_by_season.get(enrollment.season_id, []):
-            if activity.is_mandatory:
-                # Expected at a session is who was admitted by its end (the attendance rule); these were not.
+            if activity.audience != ActivityAudience.OPEN:
+                # The sessions the teacher would have been expected at by the activity's audience (mandatory ones,
+                # their format's, their invitations); expected is who was admitted by a session's end
+                # (selectors_attendance) — these ended before the admission.
                 sessions.extend(
                     {"activity": activity, "session": s, "when": format_moment(s.starts_at, season)}
-                    for s in activity.sessions.all()
+                    for s in data.sessions_for(enrollment, activity)
                     if s.ends_at < admitted
                 )
             assignment = activity_video_assignment(activity)

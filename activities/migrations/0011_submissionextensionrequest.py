@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0008_activity_is_feedback_meeting'),
+        ('activities', '0009_expected_participants'),
         ('participants', '0013_enrollment_school_gate_override'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
