@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from activities.services_extension_requests import (
     extension_request_reject,
 )
 from participants.models import Enrollment, Notification
+from participants.notifications import notifications_deliver
 from tests.activities.exclusion_fixtures import coordinator
 from tests.factories import EnrollmentFactory, MunicipalityFactory, SubmissionFactory, VideoAssignmentFactory
 
@@ -133,6 +135,10 @@ def test_grant_creates_the_extension_closes_the_request_and_tells_the_teacher(la
     assert (request.status, request.decided_by) == (Status.GRANTED, ours) and request.decided_at is not None
     (note,) = Notification.objects.filter(user=enrollment.person.user)
     assert "продлён для вас" in note.title and note.email_template == "extension_request_decided"
+    notifications_deliver()
+    (letter,) = [m for m in mail.outbox if m.to == [enrollment.person.user.email]]
+    assert "продлён для вас" in letter.subject and "«Урок в выбранном формате»" in letter.body
+    assert reverse("video_assignment", args=[lesson.pk]) in letter.alternatives[0][0]
     # Decided once: a second decision is refused.
     with pytest.raises(ValidationError, match="уже принято решение"):
         extension_request_reject(request=request, note="Нет", by=ours)
