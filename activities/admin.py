@@ -40,6 +40,7 @@ from .models import (
     Session,
     Submission,
     SubmissionExtension,
+    SubmissionExtensionRequest,
     VideoAssignment,
 )
 from .selectors_attendance import expected_count_subquery, not_listed_reason
@@ -51,6 +52,7 @@ from .services import (
     session_not_started_error,
 )
 from .services_certificates import certificate_reissue, certificate_revoke
+from .services_extension_requests import extension_request_grant, extension_request_reject
 
 
 class SessionInline(admin.TabularInline):
@@ -828,4 +830,144 @@ class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScop
                 % {"n": n}
             ),
             _("Восстановить участников"),
+        )
+
+
+# --- Teachers' requests for an extension (a late joiner's missed video lesson, seed 000 п. 4.4, 5.5) ------------
+
+
+class ExtensionRequestGrantForm(forms.Form):
+    until = forms.DateField(
+        label=_("Продлить до (включительно)"),
+        help_text=_("Срок истекает в конце этого дня по времени программы."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Укажите дату, до которой продлевается срок."),
+            "invalid": _("Введите дату в формате ДД.ММ.ГГГГ."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Комментарий для участника"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Необязательно. Без комментария основанием продления станет сообщение участника."),
+    )
+
+
+class ExtensionRequestRejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Причина отказа"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Причину увидит участник."),
+        error_messages={"required": _("Напишите причину отказа: без неё запрос не отклоняется.")},
+    )
+
+
+def _end_of_day(day, season: Season) -> datetime:
+    return datetime.combine(day, datetime.max.time().replace(microsecond=0), tzinfo=season.tz)
+
+
+@admin.register(SubmissionExtensionRequest)
+class SubmissionExtensionRequestAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
+    """Teachers' requests: made in the cabinet, decided here only through the actions (extend or refuse)."""
+
+    municipality_path = "assignment__activity__season__program__municipality"
+    list_display = ["enrollment", "assignment", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status", ("assignment__activity__season", SeasonFilter)]
+    search_fields = ["enrollment__person__last_name", "enrollment__person__first_name", "assignment__activity__title"]
+    list_select_related = ["enrollment__person", "enrollment__season__program", "assignment__activity", "decided_by"]
+    fields = [
+        "enrollment",
+        "assignment",
+        "cutoff",
+        "message",
+        "requested_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+    actions = ["grant", "reject"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "enrollment__person",
+                "enrollment__season__program",
+                "assignment__activity__season__program",
+                "decided_by",
+            )
+        )
+
+    @admin.display(description=_("окончательный срок задания"))
+    def cutoff(self, obj):
+        season = obj.assignment.activity.season
+        return date_format(timezone.localtime(obj.assignment.cutoff_at, season.tz), "j E Y, H:i")
+
+    def _apply(self, request, queryset, *, form_class, template, title, decide):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                done = 0
+                # One transaction and row lock per request: a refusal of one never undoes the others.
+                for item in queryset.select_related("enrollment__person", "assignment__activity__season__program"):
+                    try:
+                        decide(item, form.cleaned_data)
+                    except PermissionDenied as exc:
+                        self.message_user(request, f"{item.enrollment.person}: {exc}", messages.WARNING)
+                    except ValidationError as exc:
+                        self.message_user(
+                            request, f"{item.enrollment.person}: {' '.join(exc.messages)}", messages.WARNING
+                        )
+                    else:
+                        done += 1
+                if done:
+                    self.message_user(
+                        request,
+                        ngettext("Решение принято: %(n)d запрос.", "Решение принято: запросов — %(n)d.", done)
+                        % {"n": done},
+                        messages.SUCCESS,
+                    )
+                return None
+        else:
+            form = form_class()
+        return action_form_response(
+            self,
+            request,
+            template=template,
+            title=title,
+            form=form,
+            queryset=queryset.select_related("enrollment__person", "assignment__activity"),
+        )
+
+    @admin.action(description=_("Продлить до …"))
+    def grant(self, request, queryset):
+        def decide(item, data):
+            until = _end_of_day(data["until"], item.assignment.activity.season)
+            extension_request_grant(request=item, until=until, note=data["note"], by=request.user)
+
+        return self._apply(
+            request,
+            queryset,
+            form_class=ExtensionRequestGrantForm,
+            template="admin/activities/submissionextensionrequest/decision.html",
+            title=_("Продлить срок сдачи видеоурока"),
+            decide=decide,
+        )
+
+    @admin.action(description=_("Отклонить"))
+    def reject(self, request, queryset):
+        def decide(item, data):
+            extension_request_reject(request=item, note=data["note"], by=request.user)
+
+        return self._apply(
+            request,
+            queryset,
+            form_class=ExtensionRequestRejectForm,
+            template="admin/activities/submissionextensionrequest/decision.html",
+            title=_("Отклонить запрос на продление"),
+            decide=decide,
         )

@@ -8,13 +8,23 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers of programs.signals (template loading, season cloning); registers the
-        # cabinet sections (roadmap, deadlines, risks, certificates, video lessons, the individual route), the
-        # route admin and this app's part of a person's export and erasure (participants.personal_data).
-        from . import admin_route, cabinet_checkin, cabinet_route, cabinet_videos, personal_data, receivers  # noqa: F401
+        # cabinet sections (roadmap, deadlines, risks, certificates, video lessons, the individual route, what a
+        # late joiner missed before admission), the route admin and this app's part of a person's export and
+        # erasure (participants.personal_data).
+        from . import (  # noqa: F401
+            admin_route,
+            cabinet_checkin,
+            cabinet_late,
+            cabinet_route,
+            cabinet_videos,
+            personal_data,
+            receivers,
+        )
         from .cabinet import register as register_cabinet_sections
 
         register_cabinet_sections()
         cabinet_videos.register()
+        cabinet_late.register()
         # What the cabinet's cache must hear of (participants.cabinet_cache).
         from .cabinet_models import register as register_cabinet_models
 

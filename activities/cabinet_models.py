@@ -16,13 +16,23 @@ from .models import (
     Session,
     Submission,
     SubmissionExtension,
+    SubmissionExtensionRequest,
     VideoAssignment,
 )
 from .signals import attendance_changed
 
 
 def register() -> None:
-    for model in (Attendance, Submission, SubmissionExtension, MissedVideo, ExclusionCase, RouteItem, Certificate):
+    for model in (
+        Attendance,
+        Submission,
+        SubmissionExtension,
+        SubmissionExtensionRequest,
+        MissedVideo,
+        ExclusionCase,
+        RouteItem,
+        Certificate,
+    ):
         cabinet_reads(model, "enrollment__person_id")
     cabinet_reads(ExclusionCaseEvent, "case__enrollment__person_id")
     for model in (Activity, Session, VideoAssignment):

@@ -5,11 +5,14 @@ assignments, my current submissions and extensions); one more only when a lesson
 """
 
 from participants.cabinet import CabinetContext, Section, register_section
+from participants.models import Enrollment
 
 from .cabinet import shared_activities
+from .cabinet_late import request_offer
 from .panels import return_reasons
-from .selectors import activity_video_assignment
-from .video_state import assignment_state, format_moment
+from .selectors import activity_video_assignment, passed_before_admission
+from .services_extension_requests import REQUEST_WINDOW
+from .video_state import assignment_state, effective_cutoff, format_moment
 
 
 def videos_context(ctx: CabinetContext) -> dict | None:
@@ -44,8 +47,18 @@ def videos_context(ctx: CabinetContext) -> dict | None:
         current = assignment.my_current[0] if assignment.my_current else None
         extension = assignment.my_extensions[0] if assignment.my_extensions else None
         state = assignment_state(assignment=assignment, current=current, extension=extension, now=ctx.now)
+        last = effective_cutoff(assignment, extension)
+        # A lesson missed or nearly so: the extension request (one query for the cabinet, on the first such row).
+        offer = (
+            request_offer(ctx, enrollment, assignment, extension=extension, submitted=False)
+            if current is None and enrollment.status == Enrollment.Status.ACTIVE and last <= ctx.now + REQUEST_WINDOW
+            else None
+        )
         rows.append(
             {
+                "enrollment": enrollment,
+                "offer": offer,
+                "before_admission": current is None and passed_before_admission(last, enrollment),
                 "assignment": assignment,
                 "season": season,
                 "current": current,

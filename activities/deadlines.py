@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from programs.signals import rows_changed
 
 from .exclusion import exclusion_message, exclusion_rules_apply
 from .models import Attendance, MissedVideo, Session, Submission, SubmissionExtension, VideoAssignment
+from .selectors import passed_before_admission
 from .selectors_attendance import MARKING_DUE, expected_pairs
 from .signals import attendance_changed
 
@@ -49,11 +50,20 @@ def missed_videos_sync(*, now: datetime) -> tuple[int, int]:
     """Record the video lessons missed at their last moment; drop records the data no longer supports.
 
     An active enrollment without a current submission whose cut-off (or later personal extension) has
-    passed gets a MissedVideo. A record whose enrollment has since submitted, or was given an extension
-    reaching into the future, is removed. Returns (recorded, removed). Seven queries at most.
+    passed gets a MissedVideo — unless that last moment passed before the participant was admitted
+    (Enrollment.admitted_at): a deadline before admission is never a ground (seed 000, п. 4.4, 5.5). A record
+    whose enrollment has since submitted, or was given an extension reaching into the future, is removed, and
+    so is one written after the admission about a last moment before it. Returns (recorded, removed). Seven
+    queries at most.
     """
+    admitted = Enrollment.ADMITTED_AT_FIELD
     stale = MissedVideo.objects.filter(
-        Exists(
+        Q(
+            enrollment__status=Enrollment.Status.ACTIVE,
+            cutoff_at__lte=F(f"enrollment__{admitted}"),
+            recorded_at__gt=F(f"enrollment__{admitted}"),
+        )
+        | Exists(
             Submission.objects.filter(
                 assignment_id=OuterRef("assignment_id"), enrollment_id=OuterRef("enrollment_id"), is_current=True
             )
@@ -73,13 +83,13 @@ def missed_videos_sync(*, now: datetime) -> tuple[int, int]:
         return 0, removed
     season_ids = {a["activity__season_id"] for a in assignments.values()}
     enrollments = list(
-        Enrollment.objects.filter(season_id__in=season_ids, status=Enrollment.Status.ACTIVE).values_list(
-            "pk", "season_id"
+        Enrollment.objects.filter(season_id__in=season_ids, status=Enrollment.Status.ACTIVE).only(
+            "pk", "season_id", "status", admitted
         )
     )
     if not enrollments:
         return 0, removed
-    enrollment_ids = [pk for pk, _season in enrollments]
+    enrollment_ids = [e.pk for e in enrollments]
     submitted = set(
         Submission.objects.filter(
             assignment_id__in=assignments, enrollment_id__in=enrollment_ids, is_current=True
@@ -95,13 +105,14 @@ def missed_videos_sync(*, now: datetime) -> tuple[int, int]:
     for assignment in assignments.values():
         by_season.setdefault(assignment["activity__season_id"], []).append(assignment)
     rows = []
-    for enrollment_id, season_id in enrollments:
-        for assignment in by_season.get(season_id, []):
+    for enrollment in enrollments:
+        enrollment_id = enrollment.pk
+        for assignment in by_season.get(enrollment.season_id, []):
             key = (enrollment_id, assignment["pk"])
             if key in submitted:
                 continue
             last = _last_moment(assignment["cutoff_at"], extended.get(key))
-            if last <= now:
+            if last <= now and not passed_before_admission(last, enrollment):
                 rows.append(
                     MissedVideo(
                         assignment_id=assignment["pk"], enrollment_id=enrollment_id, cutoff_at=last, recorded_at=now

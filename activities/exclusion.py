@@ -394,7 +394,8 @@ def _signals(seasons: list[Season], now: datetime) -> Q | None:
 
     A superset of those `_apply_chunk` does anything for (a case opened or grown, an exclusion, a warning):
     an unexcused absence from a mandatory activity; a video lesson due within VIDEO_RISK_WINDOW, not
-    submitted, whose last moment (cut-off or a later extension) comes within WARNING_WINDOW; the chat not
+    submitted, whose last moment (cut-off or a later extension) comes within WARNING_WINDOW and after the
+    participant's admission (the rules are read on active enrollments only); the chat not
     joined with its deadline within WARNING_WINDOW. Reasons already known to a case are sifted out later,
     per enrollment, as before. None when no running season has a rule that could act.
     """
@@ -414,8 +415,20 @@ def _signals(seasons: list[Season], now: datetime) -> Q | None:
         )
         parts.append(Q(season_id__in=absence) & Exists(absent))
     if video:
+        # A lesson whose last moment (cut-off or extension) came before admission is no ground (п. 4.4, 5.5).
+        admitted = OuterRef(Enrollment.ADMITTED_AT_FIELD)
         missing = VideoAssignment.objects.filter(
-            activity__season_id=OuterRef("season_id"), due_at__lte=now + VIDEO_RISK_WINDOW, cutoff_at__lte=soon
+            Q(cutoff_at__gt=admitted)
+            | Exists(
+                SubmissionExtension.objects.filter(
+                    assignment_id=OuterRef("pk"),
+                    enrollment_id=OuterRef(OuterRef("pk")),
+                    until__gt=OuterRef(OuterRef(Enrollment.ADMITTED_AT_FIELD)),
+                )
+            ),
+            activity__season_id=OuterRef("season_id"),
+            due_at__lte=now + VIDEO_RISK_WINDOW,
+            cutoff_at__lte=soon,
         ).exclude(
             Exists(
                 Submission.objects.filter(

@@ -82,3 +82,18 @@ class SubmissionForm(forms.Form):
 
 def season_max_bytes(season) -> int:
     return season.video_max_size_mb * MB
+
+
+class ExtensionRequestForm(forms.Form):
+    """The teacher's message to the coordinator asking for a personal extension of a video lesson's cut-off."""
+
+    message = forms.CharField(
+        label=_("Сообщение координатору"),
+        max_length=2000,
+        help_text=_("Почему вам нужно продление и к какому сроку вы сможете сдать видеоурок (до 2000 знаков)."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Напишите координатору, почему вам нужно продление."),
+            "max_length": _("Сообщение длиннее 2000 знаков: сократите его."),
+        },
+    )

@@ -379,6 +379,55 @@ class SubmissionExtension(models.Model):
         return f"{self.enrollment} — {self.assignment}"
 
 
+class SubmissionExtensionRequest(models.Model):
+    """A teacher's request to the coordinator for a personal extension of a video lesson's cut-off.
+
+    A late joiner (whose cut-off passed before admission) or anyone whose cut-off is past or near asks; the
+    coordinator extends (a SubmissionExtension through extension_grant) or refuses with a written note.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Ожидает решения")
+        GRANTED = "granted", _("Продлено")
+        REJECTED = "rejected", _("Отклонено")
+
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("участник"), on_delete=models.CASCADE, related_name="video_extension_requests"
+    )
+    message = models.TextField(_("сообщение участника"))
+    requested_at = models.DateTimeField(_("запрошено"), default=timezone.now)
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто решил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("решение принято"), null=True, blank=True)
+    decision_note = models.TextField(_("комментарий к решению"), blank=True)
+
+    class Meta:
+        verbose_name = _("запрос на продление срока")
+        verbose_name_plural = _("запросы на продление сроков")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "enrollment"],
+                condition=Q(status="pending"),
+                name="extension_request_one_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-requested_at"], name="extension_request_status_idx")]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.assignment}"
+
+
 class MissedVideo(models.Model):
     """A video lesson not submitted by its last moment (the cut-off or a later personal extension)."""
 

@@ -1,5 +1,5 @@
-"""Activities' part of a person's data (152-FZ): attendance, video lessons with every version, extensions,
-the individual route and certificates; and the eraser that removes their free text and files.
+"""Activities' part of a person's data (152-FZ): attendance, video lessons with every version, extensions and
+requests for them, the individual route and certificates; and the eraser that removes their free text and files.
 
 Registered with participants.personal_data on import (from ActivitiesConfig.ready()).
 """
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from participants.models import Person
 from participants.personal_data import register_eraser, register_exporter, register_retention_hold
 
-from .models import Attendance, Certificate, RouteItem, Submission, SubmissionExtension
+from .models import Attendance, Certificate, RouteItem, Submission, SubmissionExtension, SubmissionExtensionRequest
 
 # The submission row must keep a video (a check constraint), so an erased one points at a name that never resolves.
 ERASED_VIDEO_URL = "https://video-removed.invalid/"
@@ -81,6 +81,26 @@ def export_extensions(person: Person) -> list[dict]:
             _("Продлено"): e.granted_at,
         }
         for e in rows
+    ]
+
+
+def export_extension_requests(person: Person) -> list[dict]:
+    rows = (
+        SubmissionExtensionRequest.objects.filter(enrollment__person=person)
+        .select_related("assignment__activity__season__program")
+        .order_by("requested_at", "pk")
+    )
+    return [
+        {
+            _("Программа"): r.assignment.activity.season.program.title,
+            _("Задание"): r.assignment.activity.title,
+            _("Сообщение"): r.message,
+            _("Запрошено"): r.requested_at,
+            _("Состояние"): r.get_status_display(),
+            _("Решение принято"): r.decided_at,
+            _("Комментарий к решению"): r.decision_note,
+        }
+        for r in rows
     ]
 
 
@@ -161,6 +181,8 @@ def erase_activities(person: Person) -> list[str]:
     reasons = attendance.filter(status=Attendance.Status.EXCUSED).update(reason=str(REMOVED))
     reasons += attendance.exclude(status=Attendance.Status.EXCUSED).update(reason="")
     reasons += SubmissionExtension.objects.filter(enrollment__person=person).update(reason=str(REMOVED))
+    requests = SubmissionExtensionRequest.objects.filter(enrollment__person=person)
+    reasons += requests.update(message=str(REMOVED), decision_note="")
     notes = RouteItem.objects.filter(enrollment__person=person).exclude(note="").update(note="")
     if reasons or notes:
         done.append(
@@ -179,6 +201,9 @@ def erase_activities(person: Person) -> list[str]:
 register_exporter("attendance", gettext_lazy("Посещаемость"), export_attendance, order=30)
 register_exporter("submissions", gettext_lazy("Видеоуроки"), export_submissions, order=31)
 register_exporter("extensions", gettext_lazy("Продления сроков"), export_extensions, order=32)
+register_exporter(
+    "extension_requests", gettext_lazy("Запросы на продление сроков"), export_extension_requests, order=32
+)
 register_exporter("route", gettext_lazy("Индивидуальный маршрут"), export_route, order=33)
 register_exporter("certificates", gettext_lazy("Сертификаты"), export_certificates, order=34)
 register_eraser(erase_activities)

@@ -78,6 +78,13 @@ class EnrollmentActivities:
         return assignment.cutoff_at
 
 
+def passed_before_admission(last: datetime, enrollment: Enrollment) -> bool:
+    """A moment (a video lesson's last moment, a session's end) that came before the participant was admitted:
+    never a ground for exclusion nor a risk (seed 000, п. 4.4, 5.5). False for an enrollment not active."""
+    admitted = enrollment.admitted_at
+    return admitted is not None and last <= admitted
+
+
 def activity_video_assignment(activity: Activity):
     """The activity's video assignment, already joined; None without a query when there is none."""
     try:
@@ -662,7 +669,9 @@ def enrollment_risks(
                 and assignment.due_at <= now + VIDEO_RISK_WINDOW
             ):
                 cutoff = data.assignment_cutoff(enrollment, assignment)
-                found.append(_video_risk(enrollment, activity, assignment, cutoff, now))
+                # A lesson whose last moment passed before admission is no obligation of the participant.
+                if not passed_before_admission(cutoff, enrollment):
+                    found.append(_video_risk(enrollment, activity, assignment, cutoff, now))
         if season.chat_join_days is not None and enrollment.chat_joined_at is None:
             joined_by = enrollment.status_changed_at + timedelta(days=season.chat_join_days)
             found.append(_chat_risk(enrollment, joined_by, now))

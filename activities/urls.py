@@ -5,6 +5,11 @@ from . import views, views_certificates
 urlpatterns = [
     path("cabinet/videos/<int:pk>/", views.assignment_detail, name="video_assignment"),
     path("cabinet/videos/files/<int:pk>/", views.submission_file, name="submission_file"),
+    path(
+        "cabinet/enrollments/<int:enrollment_id>/videos/<int:assignment_id>/extension-request/",
+        views.extension_request_new,
+        name="extension_request_new",
+    ),
     path("cabinet/certificates/<int:pk>/pdf/", views.certificate_download, name="certificate_download"),
     path("verify/<str:code>/", views_certificates.certificate_verify, name="certificate_verify"),
     path("cabinet/calendar/", views.cabinet_calendar, name="cabinet_calendar"),

@@ -24,12 +24,12 @@ from programs.uploads import upload_limited, upload_refusal
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
-from .forms import SubmissionForm, season_max_bytes
+from .forms import ExtensionRequestForm, SubmissionForm, season_max_bytes
 from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
 from .route_builder import RouteItemForm, route_item_add, route_item_move, route_item_update
 from .rules import can_build_route
-from .selectors import certificates_visible_to
+from .selectors import certificates_visible_to, passed_before_admission
 from .selectors_attendance import (
     MARKING_DUE,
     attendance_overdue_summary,
@@ -48,6 +48,7 @@ from .services import (
     session_not_started_error,
     submission_submit,
 )
+from .services_extension_requests import extension_request_check, extension_request_create
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
 from .video_links import parse_video_link
@@ -672,3 +673,53 @@ def route_item_action(request, request_id: int, item_id: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('route_builder', kwargs={'request_id': request_id})}#step-{item.pk}")
+
+
+# --- A teacher's request for a personal extension of a video lesson's cut-off ------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def extension_request_new(request, enrollment_id: int, assignment_id: int):
+    """The form asking the coordinator for an extension; another person's enrollment, or an assignment of another
+    season, is 404."""
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("person", "season__program"), pk=enrollment_id, person__user=request.user
+    )
+    assignment = get_object_or_404(
+        VideoAssignment.objects.select_related("activity__season__program"),
+        pk=assignment_id,
+        activity__season_id=enrollment.season_id,
+    )
+    form = ExtensionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_request_create(
+                enrollment=enrollment, assignment=assignment, message=form.cleaned_data["message"], by=request.user
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Запрос на продление отправлен координатору. О решении вы получите уведомление."),
+            )
+            return redirect("cabinet")
+    season = assignment.activity.season
+    refusal, last = extension_request_check(enrollment=enrollment, assignment=assignment, now=timezone.now())
+    context = {
+        "form": form,
+        "enrollment": enrollment,
+        "assignment": assignment,
+        "activity": assignment.activity,
+        "season": season,
+        "cutoff_text": format_moment(last, season),
+        "before_admission": passed_before_admission(last, enrollment),
+        "refusal": refusal,
+    }
+    return render(request, "activities/extension_request.html", context)

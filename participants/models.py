@@ -1,5 +1,7 @@
 """Users (login by e-mail), people and their enrollments in seasons."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -236,6 +238,16 @@ class Enrollment(models.Model):
     @property
     def has_school_gate_override(self) -> bool:
         return self.school_gate_override_at is not None
+
+    # The moment a participant was admitted (approved, or reinstated): status_changed_at of an active enrollment.
+    # Deadlines and sessions before it are never grounds for exclusion (seed 000, п. 4.4, 5.5). Set-based code
+    # compares with this column in SQL (ADMITTED_AT_FIELD) only together with status=ACTIVE.
+    ADMITTED_AT_FIELD = "status_changed_at"
+
+    @property
+    def admitted_at(self) -> datetime | None:
+        """When the participant was admitted; None unless the enrollment is active."""
+        return self.status_changed_at if self.status == self.Status.ACTIVE else None
 
 
 class EnrollmentStatusChange(models.Model):

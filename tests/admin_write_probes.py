@@ -26,7 +26,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity, RouteItem, SubmissionExtension, VideoAssignment
+from activities.models import Activity, RouteItem, SubmissionExtension, SubmissionExtensionRequest, VideoAssignment
 from experts.models import (
     CompetenceTest,
     EntryInterview,
@@ -109,6 +109,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "activities.Attendance": lambda w: w.other["attendance"],
     "activities.VideoAssignment": lambda w: w.submission.assignment,
     "activities.SubmissionExtension": lambda w: w.other["extension"],
+    "activities.SubmissionExtensionRequest": lambda w: w.other["extension_request"],
     "activities.Submission": lambda w: w.submission,
     "activities.Certificate": lambda w: w.other["certificate"],
     "activities.ExclusionCase": lambda w: w.other["exclusion_case"],
@@ -205,6 +206,9 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         enrollment=w.enrollment,
         until=assignment.cutoff_at + timedelta(days=5),
         reason="Болезнь",
+    )
+    w.other["extension_request"] = SubmissionExtensionRequest.objects.create(
+        assignment=assignment, enrollment=w.enrollment, message="Присоединилась после срока"
     )
     w.other["kpi_target"] = KpiTarget.objects.create(
         code="probe", title="Цель-маркер", municipality=town, year=now.year, value=Decimal("50")

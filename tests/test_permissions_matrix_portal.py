@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from activities.models import SubmissionExtensionRequest
 from experts.models import IndividualRequest
 from participants.models import BackgroundJob, Consent, Enrollment, Notification, Person
 from ratings.models import Achievement
@@ -74,6 +75,14 @@ def _register_url(w: World) -> str:
 
 
 # --- What a POST changes -----------------------------------------------------------------------------------------
+
+
+def _extension_request_url(w: World) -> str:
+    return reverse("extension_request_new", args=[w.enrollment.pk, w.submission.assignment_id])
+
+
+def _extension_requested(w: World) -> bool:
+    return SubmissionExtensionRequest.objects.filter(message="Прошу продлить срок").exists()
 
 
 def _chat_claimed(w: World) -> bool:
@@ -227,6 +236,16 @@ CASES = [
     # The teacher's own objects, reached by id: the owner only.
     Case("video_assignment", url("video_assignment", lambda w: w.submission.assignment_id), "get", ok(OWNER)),
     Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
+    Case("extension_request_new", _extension_request_url, "get", ok(OWNER)),
+    Case(
+        "extension_request_new",
+        _extension_request_url,
+        "post",
+        ok(OWNER),  # the world's lesson is submitted: the owner's request is refused with a message, nothing stored
+        data=lambda w: {"message": "Прошу продлить срок"},
+        effect=_extension_requested,
+        effect_roles=frozenset(),
+    ),
     Case("feedback_answer", url("feedback_answer", lambda w: w.enrollment.pk), "get", ok(OWNER)),
     Case(
         "enrollment_chat_claim",
@@ -373,6 +392,7 @@ def test_permission(client, world, files, case: Case, role: str):
         ("video_assignment", url("video_assignment", 999_999), "teacher"),
         ("review_feedback", url("review_feedback", 999_999), "teacher"),
         ("session_checkin", url("session_checkin", 999_999), "teacher"),
+        ("extension_request_new", url("extension_request_new", lambda w: w.enrollment.pk, 999_999), "teacher"),
         ("achievement_edit", url("achievement_edit", 999_999), "teacher"),
         ("kpi_detail", url("kpi_detail", "no-such-kpi"), MANAGER),
         ("kpi_dashboard", lambda w: reverse("kpi_dashboard") + "?organisation=999999", "superuser"),

@@ -94,7 +94,10 @@ def test_missed_video_due_within_seven_days_names_the_cutoff():
 
 def test_missed_video_after_cutoff_is_breached_and_extension_gives_time():
     now = timezone.now()
-    enrollment = EnrollmentFactory(season=_quiet_season(exclude_on_missed_video=True))
+    # Admitted before the cut-off: the lesson was the participant's obligation.
+    enrollment = EnrollmentFactory(
+        season=_quiet_season(exclude_on_missed_video=True), status_changed_at=now - timedelta(days=40)
+    )
     assignment = VideoAssignmentFactory(
         activity__season=enrollment.season,
         opens_at=now - timedelta(days=30),
@@ -228,3 +231,25 @@ def test_banner_section_query_count(django_assert_num_queries, count):
         context = risks_context(ctx)
 
     assert len(context["groups"][0][1]) == count
+
+
+def test_video_whose_cutoff_passed_before_admission_is_no_risk():
+    """Seed 000 п. 4.4, 5.5: a deadline before admission is never a ground; one ahead at admission is."""
+    now = timezone.now()
+    enrollment = EnrollmentFactory(
+        season=_quiet_season(exclude_on_missed_video=True), status_changed_at=now - timedelta(days=1)
+    )
+    before = VideoAssignmentFactory(
+        activity__season=enrollment.season,
+        opens_at=now - timedelta(days=30),
+        due_at=now - timedelta(days=5),
+        cutoff_at=now - timedelta(days=2),
+    )
+    assert _risks(enrollment, now) == []
+
+    # An extension reaching past the admission makes it the participant's obligation again.
+    SubmissionExtension.objects.create(
+        assignment=before, enrollment=enrollment, until=now - timedelta(hours=1), reason="По запросу"
+    )
+    (risk,) = _risks(enrollment, now)
+    assert risk.breached and risk.assignment == before

@@ -27,7 +27,7 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from activities.models import ActivityKind, Certificate, SubmissionExtension
+from activities.models import ActivityKind, Certificate, SubmissionExtension, SubmissionExtensionRequest
 from experts.models import ExpertGroup, ExpertRole, MentoringPair
 from participants.models import Enrollment, User
 from programs.admin_mixins import OUTSIDE_CHOICE, UNSCOPED_RELATIONS
@@ -163,6 +163,9 @@ def _rows_of_a(world):
         enrollment=world.enrollment,
         until=timezone.now() + timedelta(days=20),
         reason="Болезнь",
+    )
+    SubmissionExtensionRequest.objects.create(
+        assignment=world.submission.assignment, enrollment=world.enrollment, message="Присоединилась после срока"
     )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
 

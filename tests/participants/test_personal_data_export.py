@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from activities.models import Certificate, RouteItem, SubmissionExtension
+from activities.models import Certificate, RouteItem, SubmissionExtension, SubmissionExtensionRequest
 from experts.models import (
     CompetenceTest,
     Consultation,
@@ -78,6 +78,7 @@ EVERY_SECTION = {
     "attendance",
     "submissions",
     "extensions",
+    "extension_requests",
     "route",
     "certificates",
     "individual_requests",
@@ -126,6 +127,9 @@ def fill(person, n: int = 1) -> None:
         )
         SubmissionExtension.objects.create(
             assignment=assignment, enrollment=enrollment, until=timezone.now() + timedelta(days=3), reason="Болезнь"
+        )
+        SubmissionExtensionRequest.objects.create(
+            assignment=assignment, enrollment=enrollment, message="Присоединилась после срока", status="rejected"
         )
         RouteItem.objects.create(enrollment=enrollment, title=f"Практикум {i}", note="Личная заметка", form="practicum")
         Certificate.objects.create(
