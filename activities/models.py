@@ -129,8 +129,9 @@ class Activity(models.Model):
                 condition=Q(is_feedback_meeting=False) | Q(gives_certificate=False),
                 name="activity_feedback_meeting_gives_no_certificate",
                 violation_error_message=_(
-                    "Встреча для получения обратной связи не даёт сертификата (п. 5.9 положения): снимите отметку "
-                    "«даёт сертификат» или «встреча для получения обратной связи»."
+                    "Встреча для получения обратной связи не даёт сертификата (в «Прогрессивном педагоге» — "
+                    "приказ № 643-од, п. 5.9 положения): снимите отметку «даёт сертификат» или «встреча для "
+                    "получения обратной связи»."
                 ),
             ),
             models.CheckConstraint(

@@ -70,6 +70,11 @@ PROGRESSIVE_TEACHER = {
     "certificates": clause(_P643, "п. 5.9", "кроме встреч получения обратной связи"),
     "rating": clause(_P643, "п. 5.8", "рейтинг участников, формируемый экспертной группой Проекта"),
     "review_by_subject_methodist": clause(_P643, "п. 1.4", "методист дает обратную связь по видеозаписям уроков"),
+    "visit_period": clause(
+        _P643,
+        "п. 1.4, 2.2",
+        "куратор ежемесячно посещает уроки каждого участника; методист или куратор — не менее раза в квартал",
+    ),
 }
 
 _SILENT_18 = f"{ORDER_18_POLOZHENIE}: оснований для исключения не называет"
@@ -116,6 +121,7 @@ RULE_GROUPS = (
         ("exclusion_policy", "exclude_on_unexcused_absence", "exclude_on_missed_video", "chat_join_days"),
     ),
     (_("Посещаемость"), ("default_attendance_status",)),
+    (_("Посещения уроков"), ("visit_period",)),
     (_("Сертификаты"), ("certificates", "issue_final_certificate")),
     (
         _("Рейтинг"),

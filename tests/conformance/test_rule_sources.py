@@ -141,6 +141,7 @@ def _post_data(season: Season, **changes) -> dict:
         "video_max_size_mb": season.video_max_size_mb,
         "video_score_rule": season.video_score_rule,
         "eligible_education_levels": season.eligible_education_levels,
+        "visit_period": season.visit_period,
         "certificate_signatory": season.certificate_signatory,
     }
     for name in ("registration_opens_at", "registration_closes_at"):
