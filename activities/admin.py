@@ -172,9 +172,10 @@ class AttendanceInline(admin.TabularInline):
 class SessionAdminForm(forms.ModelForm):
     """Invitations («Приглашённые»): participants of the session's season one by one, or a whole group of it."""
 
+    # experts.ExpertGroup, reached through Season's reverse relation «groups»: activities does not import experts.
     invite_group = forms.ModelChoiceField(
         label=_("пригласить всю группу"),
-        queryset=Season.objects.none(),
+        queryset=Season._meta.get_field("groups").related_model.objects.none(),
         required=False,
         help_text=_("Все участники выбранной группы сезона будут добавлены к приглашённым."),
     )
@@ -194,12 +195,13 @@ class SessionAdminForm(forms.ModelForm):
                 if season_id
                 else Enrollment.objects.none()
             )
-        # experts.ExpertGroup through Season's reverse name: activities does not import experts.
+        groups = self.fields["invite_group"].queryset.model.objects
+        # Only the session's own season's groups; a new session has no season yet, so no group can be chosen.
         self.fields["invite_group"].queryset = (
-            Season.objects.get(pk=season_id).groups.order_by("name") if season_id else Season.objects.none()
+            groups.filter(season_id=season_id).order_by("name") if season_id else groups.none()
         )
         if not season_id:
-            self.fields["invite_group"].disabled = True
+            self.fields["invite_group"].help_text = _("Группу можно пригласить после сохранения занятия.")
 
 
 @admin.register(Session)

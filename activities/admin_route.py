@@ -32,8 +32,10 @@ class RouteItemAdminForm(forms.ModelForm):
         if enrollment is None:
             return cleaned
         if enrollment.season.program.kind != Program.Kind.SUBSCRIPTION:
+            # On change the teacher is read-only (not a form field): the error is then the form's own.
             self.add_error(
-                "enrollment", _("Индивидуальный маршрут строится только для участников «Методического абонемента».")
+                "enrollment" if "enrollment" in self.fields else None,
+                _("Индивидуальный маршрут строится только для участников «Методического абонемента»."),
             )
             return cleaned
         season_id = enrollment.season_id

@@ -43,9 +43,10 @@ def _cabinet_cache_on(settings):
 @pytest.fixture
 def season_world():
     """Two teachers active in one season, each with an absence from a past session of one activity."""
-    first = EnrollmentFactory(status=Enrollment.Status.ACTIVE)
+    admitted = timezone.now() - timedelta(days=30)  # before the session: both are expected there
+    first = EnrollmentFactory(status=Enrollment.Status.ACTIVE, status_changed_at=admitted)
     season = first.season
-    second = EnrollmentFactory(season=season, status=Enrollment.Status.ACTIVE)
+    second = EnrollmentFactory(season=season, status=Enrollment.Status.ACTIVE, status_changed_at=admitted)
     module = RoadmapModuleFactory(season=season)
     activity = ActivityFactory(season=season, module=module, title="Мастерская наставника")
     session = SessionFactory(activity=activity, starts_at=timezone.now() - timedelta(days=2))
@@ -253,6 +254,8 @@ NOT_IN_THE_CABINET = {
     "ratings.reviewassignment",  # experts' bookkeeping, never shown to the teacher
     "ratings.reviewlock",
     "experts.mentoringmeeting",  # the mentor's log of meetings; the cabinet shows the pair, not its meetings
+    "experts.expertfeedbackresponse",  # an expert's own quarterly feedback: no teacher's cabinet shows it
+    "experts.expertfeedbackanswer",
     # The audit trail: the coordinators' admin and the enrollment's «Журнал изменений», never the cabinet.
     "participants.historicalenrollment",
     "activities.historicalattendance",
