@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -120,11 +121,21 @@ class KpiValue:
 
     @property
     def value(self) -> float | int | None:
+        """For display: a share rounded to one decimal (15,5 %). Never compared with a target: see `exact`."""
         if self.denominator is None:
             return self.numerator
         if not self.denominator:
             return None  # nothing to measure yet: not 0 %, which would read as a failure
         return round(self.numerator * self.scale / self.denominator, 1)
+
+    @property
+    def exact(self) -> Fraction | None:
+        """The unrounded value, what a target is compared with: 17 of 110 is 15,4545… %, not «15,5 %»."""
+        if self.denominator is None:
+            return Fraction(str(self.numerator))
+        if not self.denominator:
+            return None
+        return Fraction(str(self.numerator)) * self.scale / self.denominator
 
 
 @dataclass(frozen=True)
@@ -975,12 +986,15 @@ def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dic
 
 
 def kpi_status(value, target: Target | None) -> str:
-    if value is None:
+    """Met or missed against the order's target, on the exact value: a KpiValue is compared unrounded
+    (numerator / denominator), so 17 of 110 (15,45 %) misses «не менее 15,5 %» though it displays as 15,5."""
+    exact = value.exact if isinstance(value, KpiValue) else (None if value is None else Fraction(str(value)))
+    if exact is None:
         return KpiStatus.NO_DATA
     if target is None:
         return KpiStatus.NO_TARGET
-    number = Decimal(str(value))
-    ok = number >= target.value if target.comparison == KpiTarget.Comparison.AT_LEAST else number <= target.value
+    goal = Fraction(target.value)
+    ok = exact >= goal if target.comparison == KpiTarget.Comparison.AT_LEAST else exact <= goal
     return KpiStatus.MET if ok else KpiStatus.MISSED
 
 
@@ -1045,7 +1059,7 @@ class KpiQuarterRow:
 
 
 def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, year: int) -> KpiResult:
-    status = kpi_status(value.value, target)
+    status = kpi_status(value, target)
     return KpiResult(
         code=definition.code,
         name=str(definition.name),
@@ -1145,7 +1159,7 @@ def kpi_breakdown(
     rows = []
     for key, label in list(labels.items()) + [(k, None) for k in values if k not in labels]:
         value = values.get(key) or definition.empty()
-        status = kpi_status(value.value, target)
+        status = kpi_status(value, target)
         rows.append(
             KpiBreakdownRow(
                 key=key,
