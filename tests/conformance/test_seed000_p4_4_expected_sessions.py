@@ -296,3 +296,26 @@ def test_p4_4_sessions_list_counts_expected_only():
     assert rows[sessions[FORMATS[0]][0].pk].expected_count == 2
     assert rows[sessions[FORMATS[1]][0].pk].expected_count == 1
     assert rows[sessions[FORMATS[2]][0].pk].expected_count == 0
+
+
+def test_p3_the_teachers_roadmap_and_deadlines_show_only_her_own_formats_intensive():
+    from activities.selectors import enrollment_deadlines, enrollment_roadmaps
+
+    season = _season()
+    sessions = _intensives(season)
+    anna = _teacher(season, FORMATS[0])
+    undecided = _teacher(season)  # no format chosen yet: no intensive is hers
+
+    (roadmap,) = enrollment_roadmaps([anna], now=ADMITTED)
+
+    def titles(roadmap):
+        return [row.activity.title for module in roadmap.modules for row in module.activities] + [
+            row.activity.title for row in roadmap.loose
+        ]
+
+    assert titles(roadmap) == [f"Интенсив «{FORMATS[0]}»"]
+    (other,) = enrollment_roadmaps([undecided], now=ADMITTED)
+    assert titles(other) == []
+
+    upcoming = {d.session.pk for d in enrollment_deadlines([anna], now=ADMITTED) if getattr(d, "session", None)}
+    assert upcoming and upcoming <= {s.pk for s in sessions[FORMATS[0]]}
