@@ -674,7 +674,11 @@ def enrollment_risks(
                     found.append(_video_risk(enrollment, activity, assignment, cutoff, now))
         if season.chat_join_days is not None and enrollment.chat_joined_at is None:
             joined_by = enrollment.status_changed_at + timedelta(days=season.chat_join_days)
-            found.append(_chat_risk(enrollment, joined_by, now))
+            claimed = enrollment.chat_join_claimed_at
+            # п. 4.4: the teacher who said «я вступил(а)» in time has done their part; until the technical specialist
+            # confirms or takes the claim back (chat_membership_revoke clears it), their delay is no ground.
+            if claimed is None or claimed > joined_by:
+                found.append(_chat_risk(enrollment, joined_by, now))
         far = now + timedelta(days=36500)
         found.sort(key=lambda r: (not r.breached, r.deadline or far))
     return risks
