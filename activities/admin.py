@@ -26,6 +26,7 @@ from programs.admin_mixins import (
     admin_scope,
     in_municipality,
 )
+from programs.dates import BoundedDatesMixin
 from programs.history_admin import AuditHistoryAdmin
 from programs.models import RoadmapModule, Season
 
@@ -838,7 +839,7 @@ class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScop
 # --- Teachers' requests for an extension (a late joiner's missed video lesson, seed 000 п. 4.4, 5.5) ------------
 
 
-class ExtensionRequestGrantForm(forms.Form):
+class ExtensionRequestGrantForm(BoundedDatesMixin, forms.Form):
     until = forms.DateField(
         label=_("Продлить до (включительно)"),
         help_text=_("Срок истекает в конце этого дня по времени программы."),

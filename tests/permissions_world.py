@@ -229,6 +229,8 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
         person__user=teacher_user,
         person__organisation=school,
         person__calendar_token=CALENDAR_TOKEN,
+        # Admitted before the world's past session: a participant is expected only at sessions after admission.
+        status_changed_at=timezone.now() - timedelta(days=30),
     )
     # Admitted by the coordinator although the school's request is still pending (seed 004, §III.2).
     subscription_enrollment = EnrollmentFactory(

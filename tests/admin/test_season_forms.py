@@ -32,6 +32,7 @@ def _season_post(season, **changes):
         "weight_attendance": "1",
         "weight_video_score": "10",
         "video_score_rule": "mean",
+        "visit_period": season.visit_period,
         "weight_achievement_municipal": "1",
         "weight_achievement_regional": "2",
         "weight_achievement_federal": "3",

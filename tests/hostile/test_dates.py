@@ -191,6 +191,35 @@ def test_registration_birth_date(client, open_season, value):
     _answered(client, url, data, ["participants.Person"], lambda: Person.objects.latest("pk").birth_date)
 
 
+# --- a mentor's meeting (experts.forms.MentoringMeetingForm.held_on) -----------------------------------------
+
+
+@pytest.fixture
+def mentoring_pair(season):
+    from experts.services import mentoring_pair_create
+
+    mentor = ExpertAssignmentFactory(season=season, role=ExpertRole.MENTOR, person__user=UserFactory())
+    return mentoring_pair_create(
+        season=season,
+        mentor=mentor,
+        mentee=EnrollmentFactory(season=season),
+        goals="",
+        started_on=timezone.localdate(timezone=season.tz) - timedelta(days=40),
+        by=None,
+    )
+
+
+@given(value=hostile_date())
+def test_mentoring_meeting_date(client, mentoring_pair, value):
+    from experts.models import MentoringMeeting
+
+    client.force_login(mentoring_pair.mentor.person.user)
+    data = {"held_on": value, "form": "in_person", "topic": "План на месяц", "notes": ""}
+    url = reverse("expert_mentoring_meetings", args=[mentoring_pair.pk])
+    models = ["experts.MentoringMeeting"]
+    _answered(client, url, data, models, lambda: MentoringMeeting.objects.get().held_on)
+
+
 # --- completeness ------------------------------------------------------------------------------------------
 
 COVERED = {
@@ -199,6 +228,7 @@ COVERED = {
     "activities.route_builder.RouteItemForm": {"planned_on"},
     "ratings.forms_achievements.AchievementForm": {"happened_on"},
     "participants.forms.RegistrationForm": {"birth_date"},
+    "experts.forms.MentoringMeetingForm": {"held_on"},
 }
 
 

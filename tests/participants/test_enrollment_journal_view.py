@@ -47,7 +47,12 @@ def _marked(enrollment, coordinator, status="absent"):
 
 @pytest.fixture
 def enrollment():
-    return EnrollmentFactory(status=Enrollment.Status.ACTIVE, person__last_name="Смирнова")
+    # Admitted before the sessions the tests mark (a participant is expected only at sessions after admission).
+    return EnrollmentFactory(
+        status=Enrollment.Status.ACTIVE,
+        person__last_name="Смирнова",
+        status_changed_at=timezone.now() - timedelta(days=30),
+    )
 
 
 @pytest.fixture
