@@ -939,12 +939,14 @@ KPI_BY_CODE = {definition.code: definition for definition in KPI_DEFINITIONS}
 
 
 class KpiStatus:
-    MET, MISSED, NO_TARGET, NO_DATA = "met", "missed", "no_target", "no_data"
+    MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
     LABELS = {
         MET: _("Достигнуто"),
         MISSED: _("Не достигнуто"),
         NO_TARGET: _("Цель не задана"),
         NO_DATA: _("Нет данных"),
+        # A year after the order's last target year: the order sets nothing for it; its last target is shown.
+        ENDED: _("Срок целей приказа истёк"),
     }
 
 
@@ -954,6 +956,8 @@ class Target:
     comparison: str
     unit: str
     source: str = ""
+    # Set when the order's targets end before the year asked: the year of the last target, shown instead.
+    last_year: int | None = None
 
     @property
     def source_label(self) -> str:
@@ -963,7 +967,10 @@ class Target:
     @property
     def label(self) -> str:
         words = KpiTarget.Comparison(self.comparison).label
-        return f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
+        text = f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
+        if self.last_year is not None:
+            return _("%(target)s — последняя цель приказа, на %(year)s год") % {"target": text, "year": self.last_year}
+        return text
 
 
 def kpi_target(*, code: str, municipality: Municipality | int | None, year: int) -> Target | None:
@@ -972,17 +979,36 @@ def kpi_target(*, code: str, municipality: Municipality | int | None, year: int)
 
 
 def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dict[tuple[str, int], Target]:
-    """Targets of a municipality; without one (the whole region), a target all municipalities agree on."""
+    """Targets of a municipality; without one (the whole region), a target all municipalities agree on.
+
+    A year after the order's horizon (its targets stop at 2023 or 2024) gets the order's last target marked with
+    `last_year`, so the page says the horizon has ended instead of «Цель не задана»; a year before the first
+    target has none. One query.
+    """
     municipality_id = getattr(municipality, "pk", municipality)
-    qs = KpiTarget.objects.filter(code__in=list(codes), year__in=list(years))
+    years = list(years)
+    if not years:
+        return {}
+    qs = KpiTarget.objects.filter(code__in=list(codes), year__lte=max(years))
     if municipality_id:
         qs = qs.filter(municipality_id=municipality_id)
     found: dict[tuple[str, int], set] = defaultdict(set)
     for row in qs.values_list("code", "year", "value", "comparison", "unit", "source"):
         found[row[:2]].add(Target(*row[2:4], row[4], row[5]))
-    return {
+    agreed = {
         key: next(iter(values)) for key, values in found.items() if len({(t.value, t.comparison) for t in values}) == 1
     }
+    last_year: dict[str, int] = {}
+    for code, year in found:
+        last_year[code] = max(year, last_year.get(code, year))
+    result = {}
+    for code in set(codes):
+        for year in years:
+            if (code, year) in agreed:
+                result[code, year] = agreed[code, year]
+            elif code in last_year and year > last_year[code] and (code, last_year[code]) in agreed:
+                result[code, year] = replace(agreed[code, last_year[code]], last_year=last_year[code])
+    return result
 
 
 def kpi_status(value, target: Target | None) -> str:
@@ -993,6 +1019,8 @@ def kpi_status(value, target: Target | None) -> str:
         return KpiStatus.NO_DATA
     if target is None:
         return KpiStatus.NO_TARGET
+    if target.last_year is not None:
+        return KpiStatus.ENDED
     goal = Fraction(target.value)
     ok = exact >= goal if target.comparison == KpiTarget.Comparison.AT_LEAST else exact <= goal
     return KpiStatus.MET if ok else KpiStatus.MISSED

@@ -29,8 +29,9 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0"
 PERCENT_FORMAT = '0.0" %"'  # the KPI values are already in per cent (12.5 means 12.5 %)
 
-MET, MISSED, NO_TARGET, NO_DATA = "met", "missed", "no_target", "no_data"
+MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
 STATUS_FILLS = {
+    ENDED: PatternFill("solid", fgColor="ECEFF1"),
     MET: PatternFill("solid", fgColor="C8E6C9"),
     MISSED: PatternFill("solid", fgColor="FFCDD2"),
     NO_TARGET: PatternFill("solid", fgColor="ECEFF1"),

@@ -91,3 +91,25 @@ def test_seed002_p6_2_management_teams(oktyabrsky, year, below, at):
 
 def test_no_denominator_is_no_data_not_a_failure(oktyabrsky):
     assert _status(oktyabrsky, "management-teams-trained", 2024, 0, 0) == KpiStatus.NO_DATA
+
+
+# --- After the order's horizon: its last target, said so -------------------------------------------------------
+
+
+def test_seed003_after_2023_the_last_target_is_shown_as_such_not_no_target(verkhnebureinsky):
+    target = kpi_target(code="higher-education-staffing", municipality=verkhnebureinsky, year=2026)
+
+    assert target.last_year == 2023
+    assert target.label == "не менее 87 % — последняя цель приказа, на 2023 год"
+    assert kpi_status(KpiValue(9, 10), target) == KpiStatus.ENDED
+    assert str(KpiStatus.LABELS[KpiStatus.ENDED]) == "Срок целей приказа истёк"
+
+
+def test_seed003_before_the_first_target_year_there_is_none(verkhnebureinsky):
+    assert kpi_target(code="higher-education-staffing", municipality=verkhnebureinsky, year=2020) is None
+
+
+def test_seed002_targets_run_to_2026_and_end_after(oktyabrsky):
+    assert kpi_target(code="dpo-federal-registry-diagnostics", municipality=oktyabrsky, year=2026).last_year is None
+    after = kpi_target(code="dpo-federal-registry-diagnostics", municipality=oktyabrsky, year=2027)
+    assert (after.value, after.last_year) == (30, 2026)
