@@ -57,7 +57,7 @@ from django.utils.translation import npgettext, pgettext
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
 from activities.selectors_attendance import expected_marks
-from experts.models import LessonVisit, MentoringPair
+from experts.models import LessonVisit
 from participants.feedback import season_quarter
 from participants.models import (
     Enrollment,
@@ -554,19 +554,17 @@ def _higher_education(ctx):
 
 
 def _mentoring_schools(ctx):
+    """Приказ № 223/1, результат 5: «Общеобразовательные организации, реализуют целевую модель наставничества» —
+    the school's own yearly fact, entered for the year; a portal mentoring pair of one of its teachers is not a
+    school's model (one mentee made a school count before)."""
     facts = OrganisationYearFacts.objects.filter(
         organisation=OuterRef("pk"), year=ctx.scope.year, runs_mentoring_model=True
     )
-    pairs = MentoringPair.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.scope.year_start),
-        mentee__person__organisation=OuterRef("pk"),
-        started_on__lte=ctx.scope.year_end,
-    )
     rows = ctx.grouped(
-        Organisation.objects.filter(SCHOOL).annotate(facts=Exists(facts), pairs=Exists(pairs)),
+        Organisation.objects.filter(SCHOOL).annotate(facts=Exists(facts)),
         org="",
         n=Count("pk"),
-        model=Count("pk", filter=Q(facts=True) | Q(pairs=True)),
+        model=Count("pk", filter=Q(facts=True)),
     )
     return _values(rows, lambda row: KpiValue(_n(row, "model"), _n(row, "n")))
 
@@ -693,8 +691,8 @@ ORDER_KPIS: list[KpiDefinition] = [
         _mentoring_schools,
         kind=SHARE,
         numerator=_(
-            "школы, отметившие в сведениях за год «реализует целевую модель наставничества», или школы, "
-            "учителя которых в этом году состоят в наставнических парах"
+            "школы, отметившие в сведениях за год «реализует целевую модель наставничества» (наставнические пары "
+            "на портале сами по себе модель школы не образуют)"
         ),
         denominator=_("действующие школы"),
         group=ORDER,

@@ -113,3 +113,37 @@ def test_seed002_targets_run_to_2026_and_end_after(oktyabrsky):
     assert kpi_target(code="dpo-federal-registry-diagnostics", municipality=oktyabrsky, year=2026).last_year is None
     after = kpi_target(code="dpo-federal-registry-diagnostics", municipality=oktyabrsky, year=2027)
     assert (after.value, after.last_year) == (30, 2026)
+
+
+# --- Seed 003, result 5: the mentoring model is the school's own yearly fact ---------------------------------------
+
+
+def test_seed003_result_5_a_portal_pair_alone_does_not_make_a_school_run_the_model():
+    from datetime import date
+
+    from experts.models import ExpertRole, MentoringPair
+    from programs.models import Organisation, OrganisationYearFacts
+    from reports.kpi import KpiScope, kpi_report
+    from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, OrganisationFactory, SeasonFactory
+
+    season = SeasonFactory()
+    municipality = season.program.municipality
+    declared, paired, neither = (
+        OrganisationFactory(municipality=municipality, kind=Organisation.Kind.SCHOOL) for _ in range(3)
+    )
+    OrganisationYearFacts.objects.create(organisation=declared, year=2025, runs_mentoring_model=True)
+    MentoringPair.objects.create(
+        season=season,
+        mentor=ExpertAssignmentFactory(season=season, role=ExpertRole.MENTOR),
+        mentee=EnrollmentFactory(season=season, person__organisation=paired),
+        started_on=date(2025, 2, 1),
+    )
+
+    (result,) = kpi_report(
+        scope=KpiScope(year=2025, municipality_id=municipality.pk), codes=["mentoring-model-schools"]
+    )
+
+    schools = Organisation.objects.filter(municipality=municipality, kind=Organisation.Kind.SCHOOL).count()
+    assert schools >= 3
+    assert (result.numerator, result.denominator) == (1, schools)  # the declared school only
+    assert "сведениях за год" in result.numerator_text
