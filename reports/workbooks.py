@@ -212,6 +212,7 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
             kind="bar",
             y_title="%",
             rows=len(charted),
+            percent=True,
         )
     return Sheet(
         title=_("Сводка"),
@@ -280,7 +281,9 @@ def _by_quarter(filters: DashboardFilters, now: datetime) -> Sheet:
         for key, name in sorted(labels.items())
     ]
     percent = [i for i, code in enumerate(QUARTERLY_CODES, start=2) if str(KPI_BY_CODE[code].unit) == PERCENT]
-    chart = ChartSpec(title=_("Показатели по кварталам, %"), category_column=1, value_columns=percent, kind="line")
+    chart = ChartSpec(
+        title=_("Показатели по кварталам, %"), category_column=1, value_columns=percent, kind="line", percent=True
+    )
     return Sheet(title=_("По кварталам"), columns=columns, rows=table, chart=chart if percent else None)
 
 

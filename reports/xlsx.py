@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
@@ -78,6 +80,7 @@ class ChartSpec:
     y_title: str = ""
     anchor_column: int | None = None  # where the chart is placed (default: two columns right of the data)
     rows: int | None = None  # only the first data rows (default: all of them)
+    percent: bool = False  # a share: the value axis runs 0–100 whatever the data
 
 
 @dataclass
@@ -119,9 +122,23 @@ def _chart(spec: ChartSpec, sheet, header_row: int, last_row: int, width: int):
     for column in spec.value_columns:
         data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
         chart.add_data(data, titles_from_data=True)
+    for series in chart.series:
+        series.smooth = False  # a smoothed line invents values between the points
+    if spec.percent:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
     chart.set_categories(Reference(sheet, min_col=spec.category_column, min_row=header_row + 1, max_row=last_row))
     anchor_column = spec.anchor_column or width + 2
     return chart, f"{get_column_letter(anchor_column)}{header_row}"
+
+
+def _page_setup(sheet, *, header_row: int) -> None:
+    """Printed on A4 landscape, every column on one page wide (as many pages down as it takes), the header row
+    repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
@@ -131,6 +148,7 @@ def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
     written = 0
     for spec in sheets:
         sheet = workbook.create_sheet(sheet_title(spec.title, used))
+        _page_setup(sheet, header_row=len(spec.preamble) + 1)
         width = len(spec.columns)
         for index, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width

@@ -99,3 +99,27 @@ def test_sheet_titles_follow_excels_rules():
     # 31 characters at most, the counter included.
     assert sheet_title("Посещаемость по мероприятиям  м", used) == "Посещаемость по мероприятия (2)"
     assert sheet_title("", used) == "Лист"
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header_repeated():
+    raw = Sheet(title="Посещаемость", columns=[Column("ФИО"), Column("Отметка")], rows=[["Иванова", "Был"]])
+    book = load_workbook(io.BytesIO(_write(_summary(), raw)))
+
+    for name, header_row in (("Сводка", 3), ("Посещаемость", 1)):
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4  # "9": A4
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == f"${header_row}:${header_row}"
+
+
+def test_a_share_chart_runs_0_to_100_and_its_lines_are_not_smoothed():
+    spec = _summary()
+    spec.chart = ChartSpec(title="По кварталам", category_column=1, value_columns=[2, 3], kind="line", percent=True)
+    with zipfile.ZipFile(io.BytesIO(_write(spec))) as archive:
+        chart = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
+
+    # openpyxl writes the chart XML in the default namespace (no «c:» prefix).
+    assert re.search(r'<min val="0(\.0)?"', chart) and re.search(r'<max val="100(\.0)?"', chart)
+    assert '<smooth val="1"' not in chart and '<smooth val="0"' in chart
