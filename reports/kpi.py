@@ -39,6 +39,7 @@ never 0 %, which would read as a failure.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -1141,6 +1142,15 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     return results
 
 
+def natural_key(text: str) -> tuple:
+    """Sort key reading the numbers in a name as numbers: «№ 3» before «№ 11», «СОШ № 2» before «СОШ № 19»."""
+    return tuple(
+        (0, int(part), "") if part.isdecimal() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text or "")
+        if part
+    )
+
+
 def _labels(by: str, keys: set, scope: KpiScope, ctx: KpiContext) -> dict:
     """Names of the breakdown's rows (one query); per school and municipality every one in scope is listed."""
     known = [key for key in keys if key is not None]
@@ -1150,7 +1160,8 @@ def _labels(by: str, keys: set, scope: KpiScope, ctx: KpiContext) -> dict:
             qs = qs.filter(municipality_id=scope.municipality_id)
         if scope.organisation_id:
             qs = qs.filter(pk=scope.organisation_id)
-        return dict(qs.order_by("short_name").values_list("pk", "short_name"))
+        rows = sorted(qs.values_list("pk", "short_name"), key=lambda row: natural_key(row[1]))
+        return dict(rows)
     if by == "municipality":
         qs = Municipality.objects.all()
         if scope.municipality_id:
