@@ -20,6 +20,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -158,9 +159,26 @@ def _preamble(filters: DashboardFilters, now: datetime) -> list[str]:
             if filters.season
             else _("все сезоны, идущие в %(year)s году") % {"year": filters.year}
         },
-        _("Сформировано %(moment)s") % {"moment": f"{timezone.localtime(now):%d.%m.%Y %H:%M}"},
+        _generated(filters, now),
     ]
     return lines
+
+
+def _generated(filters: DashboardFilters, now: datetime) -> str:
+    """When the workbook was made, on the municipality's clock and saying whose: a district in Yekaterinburg time
+    reads its own hour, not Moscow's."""
+    municipality = filters.municipality
+    zone = ZoneInfo(municipality.time_zone if municipality else settings.TIME_ZONE)
+    local = timezone.localtime(now, zone)
+    offset = local.utcoffset().total_seconds() / 3600
+    text = _("Сформировано %(moment)s (UTC%(offset)s, %(zone)s)") % {
+        "moment": f"{local:%d.%m.%Y %H:%M}",
+        "offset": f"{offset:+.0f}" if offset == int(offset) else f"{offset:+.1f}",
+        "zone": _("время муниципалитета «%(name)s»") % {"name": municipality.name}
+        if municipality
+        else _("время портала"),
+    }
+    return text
 
 
 def _summary_row(result: KpiResult) -> list:

@@ -121,7 +121,9 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     preamble = [summary.cell(row=n, column=1).value for n in range(1, HEADER_ROW)]
     assert preamble[0] == "Показатели (KPI)" and preamble[1] == "Год: 2026"
     assert preamble[2] == "Муниципалитет: Октябрьский" and preamble[3] == "Школа: все"
+    # On the municipality's clock (Asia/Yekaterinburg, UTC+5), saying whose.
     assert preamble[5].startswith("Сформировано ")
+    assert preamble[5].endswith("(UTC+5, время муниципалитета «Октябрьский»)")
     header = [cell.value for cell in summary[HEADER_ROW]]
     assert header[:3] == ["Группа", "Показатель", "Формула"]
     assert header[7:13] == ["Значение", "Единица", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
