@@ -46,6 +46,15 @@ def one_world(world):  # noqa: F811
     season = SeasonFactory(
         program__municipality=m, program__organiser=s1, starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31)
     )
+    # A spring season of 2025, over before the second half-year: still one of 2025's seasons on every surface.
+    spring = SeasonFactory(
+        program__municipality=m, program__organiser=s2, starts_on=date(2025, 1, 15), ends_on=date(2025, 5, 31)
+    )
+    EnrollmentFactory(
+        season=spring,
+        person=PersonFactory(organisation=s1, experience_years=None, education_level=""),
+        status=S.COMPLETED,
+    )
     people = {
         "a": PersonFactory(organisation=s1, experience_years=4, education_level="higher"),
         "b": PersonFactory(organisation=s1, experience_years=12, education_level="higher"),
