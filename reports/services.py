@@ -55,19 +55,15 @@ HALF_ENDS = {1: (6, 30), 2: (12, 31)}
 
 
 def kpi_period_scope(*, municipality: Municipality, year: int, half: int) -> KpiScope:
-    """A half-year of a municipality: the order KPIs count up to the half's end (1 January–30 June or the whole
-    year), the program KPIs take the seasons running in that half."""
+    """A half-year of a municipality, counted from 1 January to the half's end (30 June or 31 December): the order
+    KPIs up to that day, the program KPIs over every season running between 1 January and that day — as the
+    dashboard counts a year, so the second half's snapshot holds the year's numbers (a spring season over by
+    July included)."""
     if half not in HALF_ENDS:
         raise ValueError(f"half must be 1 or 2, not {half}")
     month, day = HALF_ENDS[half]
-    starts, ends = date(year, 1 if half == 1 else 7, 1), date(year, month, day)
-    seasons = Season.objects.filter(starts_on__lte=ends, ends_on__gte=starts).order_by("pk")
-    return KpiScope(
-        year=year,
-        season_ids=tuple(seasons.values_list("pk", flat=True)) or (0,),
-        municipality_id=municipality.pk,
-        until=ends,
-    )
+    # No season ids: the KPI context takes the seasons overlapping 1 January … `until` (reports.kpi.KpiContext).
+    return KpiScope(year=year, municipality_id=municipality.pk, until=date(year, month, day))
 
 
 @transaction.atomic
