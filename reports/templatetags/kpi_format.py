@@ -13,6 +13,8 @@ STATUS_BADGES = {
     "missed": "text-bg-danger",
     "no_target": "text-bg-light border",
     "no_data": "text-bg-light border",
+    # After the order's last target year: informative, neither met nor missed.
+    "ended": "text-bg-secondary",
 }
 
 
