@@ -1,5 +1,6 @@
 """The facts the KPIs count, in the coordinator's admin: professional development (with its XLSX import),
-competence diagnostics and management teams; the management team is also an inline of the organisation."""
+competence diagnostics, management teams and the programmes a team took part in as a team; the management team
+is also an inline of the organisation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,8 +23,14 @@ from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refu
 
 from .import_jobs import import_runs_in_background, professional_development_import_start
 from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
-from .models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment
+from .models import (
+    CompetenceDiagnostic,
+    ManagementTeamMember,
+    ManagementTeamProgramme,
+    ProfessionalDevelopment,
+)
 from .services_pd import professional_development_check, professional_development_import, professional_development_read
+from .services_teams import management_team_programme_problems
 
 PD_IMPORT_SESSION_KEY = "participants.pd_import"
 PD_IMPORT_PERMISSION = "participants.add_professionaldevelopment"
@@ -409,6 +417,57 @@ class ManagementTeamMemberAdmin(MunicipalityScopedAdmin):
     search_fields = [*PERSON_SEARCH, "role", "organisation__short_name"]
     list_select_related = ["person", "organisation"]
     autocomplete_fields = ["organisation", "person"]
+
+    def get_queryset(self, request):
+        # The label names the person: the team programme's member autocomplete lists it for every row.
+        return super().get_queryset(request).select_related("person")
+
+
+class ManagementTeamProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = ManagementTeamProgramme
+        fields = ["organisation", "title", "provider", "starts_on", "ends_on", "members"]
+
+    def clean_title(self):
+        return " ".join((self.cleaned_data.get("title") or "").split())
+
+    def clean_provider(self):
+        return " ".join((self.cleaned_data.get("provider") or "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, members, ends_on = cleaned.get("organisation"), cleaned.get("members"), cleaned.get("ends_on")
+        if organisation is not None and members is not None and ends_on is not None:
+            problems = management_team_programme_problems(
+                organisation=organisation,
+                members=members.select_related("person"),
+                starts_on=cleaned.get("starts_on"),
+                ends_on=ends_on,
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(ManagementTeamProgramme)
+class ManagementTeamProgrammeAdmin(MunicipalityScopedAdmin):
+    """Seed 002, п. 6.2, показатель 2: the programmes a management team took part in as a team."""
+
+    municipality_path = "organisation__municipality"
+    form = ManagementTeamProgrammeForm
+    list_display = ["title", "organisation", "provider", "starts_on", "ends_on", "member_count"]
+    list_filter = [year_filter("ends_on", _("год")), ("organisation", ScopedOrganisationFilter), "organisation__kind"]
+    search_fields = ["title", "provider", "organisation__short_name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "members"]
+    date_hierarchy = "ends_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members", distinct=True))
+
+    @admin.display(description=_("Участников от команды"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
 
 
 # The organisation's page (programs' admin) also shows its management team: programs cannot import

@@ -814,7 +814,54 @@ class ManagementTeamMember(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.role}"
+        # The person first: the team programme's form picks members by this label (autocomplete).
+        return f"{self.person} — {self.role}"
+
+
+# Seed 002, п. 6.2, показатель 2: a team took part «as a team» when at least this many of its members were in
+# one programme — or all of a smaller team.
+TEAM_PROGRAMME_MIN_MEMBERS = 2
+
+
+class ManagementTeamProgramme(models.Model):
+    """A programme of further training an organisation's management team took part in as a team (seed 002,
+    п. 6.2, показатель 2: «управленческие команды, принявшие участие в программах повышения квалификации»)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("организация"),
+        on_delete=models.CASCADE,
+        related_name="management_programmes",
+    )
+    title = models.CharField(_("программа повышения квалификации"), max_length=400)
+    provider = models.CharField(_("организация, проводившая обучение"), max_length=300, blank=True)
+    starts_on = models.DateField(_("начало обучения"), null=True, blank=True)
+    ends_on = models.DateField(_("окончание обучения"))
+    members = models.ManyToManyField(
+        ManagementTeamMember,
+        verbose_name=_("участники от команды"),
+        related_name="programmes",
+        help_text=_(
+            "Команда участвует как команда: в одной программе не меньше двух её членов, "
+            "а если в команде один человек — он сам. Только члены команды этой организации."
+        ),
+    )
+    created_at = models.DateTimeField(_("внесено"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("программа управленческой команды")
+        verbose_name_plural = _("программы управленческих команд")
+        ordering = ["-ends_on", "pk"]
+        indexes = [models.Index(fields=["organisation", "ends_on"], name="team_programme_org_end_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="team_programme_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.organisation})"
 
 
 class TaskOutbox(models.Model):

@@ -31,6 +31,7 @@ from .models import (
     FeedbackAnswer,
     FeedbackQuestion,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Notification,
     Person,
     PersonalDataRequest,
@@ -382,6 +383,23 @@ def export_management_roles(person: Person) -> Rows:
     ]
 
 
+def export_management_programmes(person: Person) -> Rows:
+    """The team programmes (seed 002, п. 6.2) the person took part in as a member of a management team."""
+    return [
+        {
+            _("Организация"): p.organisation.name,
+            _("Программа"): p.title,
+            _("Организация, проводившая обучение"): p.provider,
+            _("Начало обучения"): p.starts_on,
+            _("Окончание обучения"): p.ends_on,
+        }
+        for p in ManagementTeamProgramme.objects.filter(members__person=person)
+        .select_related("organisation")
+        .distinct()
+        .order_by("ends_on", "pk")
+    ]
+
+
 def erase_professional_facts(person: Person) -> list[str]:
     """The rows the KPIs count stay (course, hours, dates, the yes/no facts, the diagnostics' date and score,
     the management role); what points at the person goes: certificate numbers (a number on a document
@@ -450,6 +468,12 @@ def register() -> None:
         ("professional_development", gettext_lazy("Повышение квалификации"), export_professional_development, 25),
         ("competence_diagnostics", gettext_lazy("Диагностика компетенций"), export_competence_diagnostics, 26),
         ("management_roles", gettext_lazy("Управленческие команды"), export_management_roles, 27),
+        (
+            "management_programmes",
+            gettext_lazy("Программы управленческих команд"),
+            export_management_programmes,
+            28,
+        ),
         ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
         ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
         ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),

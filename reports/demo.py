@@ -40,6 +40,7 @@ from experts.models import (
 )
 from participants.jobs import job_run
 from participants.models import (
+    TEAM_PROGRAMME_MIN_MEMBERS,
     CompetenceDiagnostic,
     Enrollment,
     EnrollmentStatusChange,
@@ -48,6 +49,7 @@ from participants.models import (
     FeedbackResponse,
     JobRun,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Notification,
     Person,
     ProfessionalDevelopment,
@@ -127,6 +129,11 @@ SUBSCRIPTION_DEFICITS = [
 ]
 # --- The facts the KPIs count (issue 6) ---
 FACT_YEARS_FROM = 2023
+TEAM_PROGRAMME_TITLES = [
+    "Управленческая команда: эффективная школа",
+    "Управление качеством образования в общеобразовательной организации",
+    "Школа Минпросвещения России: новые возможности управленческой команды",
+]
 # (title, provider index, hours, continuous format): courses of additional professional education (ДПО)
 PD_COURSES = [
     ("Реализация требований обновлённых ФГОС НОО, ФГОС ООО в работе учителя", 0, 36, False),
@@ -1911,11 +1918,13 @@ class DemoGenerator:
         their target and some miss it: teachers trained by Federal-Registry programs chosen by diagnostics
         reach about 6, 12, 19, 25% cumulatively (targets 5, 10, 20, 30%); remote courses are about a third
         of all ДПО (target 20%); schools running the mentoring model reach about 12, 22, 29, 37% (targets
-        10, 20, 30, 40%).
+        10, 20, 30, 40%); management teams that took part in a programme as a team reach about 12, 22, 30, 38%
+        (seed 002, п. 6.2, показатель 2: targets 10, 20, 30, 40%).
         """
         years = list(range(FACT_YEARS_FROM, self.today.year + 1))
         self.create_professional_development(years)
         self.create_management_teams()
+        self.create_management_programmes(years)
         self.create_school_facts(years)
         self.create_municipal_events(years)
 
@@ -2026,6 +2035,50 @@ class DemoGenerator:
                     )
                 )
         self.bulk(ManagementTeamMember, members, "Члены управленческих команд")
+
+    def create_management_programmes(self, years: list[int]) -> None:
+        """Seed 002, п. 6.2, показатель 2: a school's management team takes part in a programme as a team — two
+        of its members who were in the team then (or the whole team of one), once, in its adoption year."""
+        rng = self.rng
+        adoption = [(2023, 0.12), (2024, 0.11), (2025, 0.09), (2026, 0.09)]  # the rest have not taken part (yet)
+        teams: dict[int, list[ManagementTeamMember]] = defaultdict(list)
+        for member in ManagementTeamMember.objects.filter(organisation__in=self.organisations).order_by("pk"):
+            teams[member.organisation_id].append(member)
+        programmes, chosen = [], []
+        for org_id, team in teams.items():
+            draw, total = rng.random(), 0.0
+            year = None
+            for y, share in adoption:
+                total += share
+                if draw < total:
+                    year = y
+                    break
+            if year is None or year not in years:
+                continue
+            ends_on = self._day_in(year)
+            present = [
+                m for m in team if (m.since is None or m.since <= ends_on) and (m.until is None or m.until >= ends_on)
+            ]
+            if not present or (len(present) < len(team) and len(present) < TEAM_PROGRAMME_MIN_MEMBERS):
+                continue
+            programmes.append(
+                ManagementTeamProgramme(
+                    organisation_id=org_id,
+                    title=rng.choice(TEAM_PROGRAMME_TITLES),
+                    provider=rng.choice(["ИРО ХМАО-Югры", "Академия Минпросвещения России", "ЦНППМ"]),
+                    starts_on=ends_on - timedelta(days=rng.randint(14, 60)),
+                    ends_on=ends_on,
+                )
+            )
+            chosen.append(present[:TEAM_PROGRAMME_MIN_MEMBERS])
+        programmes = self.bulk(ManagementTeamProgramme, programmes, "Программы управленческих команд")
+        Through = ManagementTeamProgramme.members.through
+        links = [
+            Through(managementteamprogramme_id=p.pk, managementteammember_id=m.pk)
+            for p, members in zip(programmes, chosen, strict=True)
+            for m in members
+        ]
+        self.bulk(Through, links)
 
     def create_school_facts(self, years: list[int]) -> None:
         rng = self.rng

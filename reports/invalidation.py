@@ -28,6 +28,7 @@ from participants.models import (
     FeedbackQuestion,
     FeedbackResponse,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Person,
     ProfessionalDevelopment,
 )
@@ -55,6 +56,7 @@ KPI_MODELS = frozenset(
         KpiTarget,
         LessonVisit,
         ManagementTeamMember,
+        ManagementTeamProgramme,
         MentoringPair,
         MissedVideo,
         MunicipalEvent,

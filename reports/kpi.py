@@ -49,8 +49,8 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -61,11 +61,13 @@ from activities.selectors_attendance import expected_marks
 from experts.models import LessonVisit
 from participants.feedback import season_quarter
 from participants.models import (
+    TEAM_PROGRAMME_MIN_MEMBERS,
     Enrollment,
     EnrollmentStatusChange,
     FeedbackAnswer,
     FeedbackResponse,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Person,
     ProfessionalDevelopment,
 )
@@ -519,14 +521,30 @@ def _teachers_with_pd(which: Q, *, cumulative: bool = True):
 
 
 def _management_teams(ctx):
+    """Seed 002, п. 6.2, показатель 2: «управленческие команды, принявшие участие в программах повышения
+    квалификации» — a team that took part as a team: a team programme ending by 31.12 (cumulative) with at least
+    two of its members, or all of a smaller team as it stood at the programme's end. One member's own course
+    (ProfessionalDevelopment) is no team's participation."""
     active = Q(since__isnull=True) | Q(since__lte=ctx.scope.year_end)
     active &= Q(until__isnull=True) | Q(until__gte=ctx.scope.year_start)
     members = ManagementTeamMember.objects.filter(active, organisation=OuterRef("pk"))
-    trained = members.filter(
-        Exists(ProfessionalDevelopment.objects.filter(person=OuterRef("person"), ends_on__lte=ctx.scope.year_end))
+    on_end = Q(since__isnull=True) | Q(since__lte=OuterRef("ends_on"))
+    on_end &= Q(until__isnull=True) | Q(until__gte=OuterRef("ends_on"))
+    team_at_end = (
+        ManagementTeamMember.objects.filter(on_end, organisation=OuterRef("organisation"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    took_part = Q(took_part__gte=TEAM_PROGRAMME_MIN_MEMBERS) | (Q(took_part__gte=1) & Q(took_part__gte=F("team")))
+    as_team = (
+        ManagementTeamProgramme.objects.filter(organisation=OuterRef("pk"), ends_on__lte=ctx.scope.year_end)
+        .annotate(took_part=Count("members", distinct=True), team=Coalesce(Subquery(team_at_end), 0))
+        .filter(took_part)
     )
     rows = ctx.grouped(
-        Organisation.objects.annotate(team=Exists(members), trained=Exists(trained)).filter(team=True),
+        Organisation.objects.annotate(team=Exists(members), trained=Exists(as_team)).filter(team=True),
         org="",
         n=Count("pk"),
         n_trained=Count("pk", filter=Q(trained=True)),
@@ -636,12 +654,17 @@ ORDER_KPIS: list[KpiDefinition] = [
         "management-teams-trained",
         _("Доля управленческих команд, принявших участие в программах повышения квалификации"),
         _(
-            "организации, где член управленческой команды прошёл ДПО к концу года / организации с управленческой командой × 100"
+            "организации, чья управленческая команда прошла программу повышения квалификации как команда к концу года "
+            "/ организации с управленческой командой × 100"
         ),
         PERCENT,
         _management_teams,
         kind=SHARE,
-        numerator=_("организации, где хотя бы один член команды, работающий в этом году, прошёл ДПО до 31.12"),
+        numerator=_(
+            "организации, чья управленческая команда до 31.12 участвовала в программе повышения квалификации как "
+            "команда: не меньше двух членов команды в одной программе (или вся команда, если в ней один человек); "
+            "курс одного члена команды не засчитывается"
+        ),
         denominator=_("организации, где в этом году есть хотя бы один член управленческой команды"),
         cumulative=True,
         group=ORDER,

@@ -43,6 +43,7 @@ from participants.models import (
     FeedbackQuestion,
     JobRun,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Person,
     PersonalDataRequest,
     ProfessionalDevelopment,
@@ -89,6 +90,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "participants.ProfessionalDevelopment": lambda w: w.other["development"],
     "participants.CompetenceDiagnostic": lambda w: w.other["diagnostic"],
     "participants.ManagementTeamMember": lambda w: w.other["team_member"],
+    "participants.ManagementTeamProgramme": lambda w: w.other["team_programme"],
     "participants.JobRun": lambda w: w.other["job_run"],
     "participants.BackgroundJob": lambda w: w.other["job"],
     "axes.AccessAttempt": lambda w: w.other["access_attempt"],
@@ -179,6 +181,10 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         person=person, taken_on=now.date() - timedelta(days=20), platform="Платформа"
     )
     w.other["team_member"] = ManagementTeamMember.objects.create(organisation=school, person=person, role="Зам")
+    w.other["team_programme"] = ManagementTeamProgramme.objects.create(
+        organisation=school, title="Программа-маркер", ends_on=now.date() - timedelta(days=25)
+    )
+    w.other["team_programme"].members.add(w.other["team_member"])
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["access_attempt"] = AccessAttempt.objects.create(
         username=teacher_email,

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from activities.models import ActivityKind, Certificate, SubmissionExtension, SubmissionExtensionRequest
 from experts.models import ExpertGroup, ExpertRole, MentoringPair
-from participants.models import Enrollment, User
+from participants.models import Enrollment, ManagementTeamMember, User
 from programs.admin_mixins import OUTSIDE_CHOICE, UNSCOPED_RELATIONS
 from programs.models import Program
 from ratings.models import RubricCriterion
@@ -88,6 +88,7 @@ def outside(world, django_db_blocker):
             )
             enrollment = add(EnrollmentFactory(season=season, person=person))
             add(person, person.user)
+            add(ManagementTeamMember.objects.create(organisation=school, person=person, role="Чужбинский завуч"))
             for role in (ExpertRole.CURATOR, ExpertRole.METHODIST, ExpertRole.TUTOR, ExpertRole.MENTOR):
                 expert = add(
                     ExpertAssignmentFactory(
@@ -131,7 +132,7 @@ def _rows_of_a(world):
     from participants.models import (
         CompetenceDiagnostic,
         FeedbackQuestion,
-        ManagementTeamMember,
+        ManagementTeamProgramme,
         ProfessionalDevelopment,
         SchoolApplication,
     )
@@ -151,7 +152,10 @@ def _rows_of_a(world):
         person=person, course_title="Курс", provider="ИРО", hours=36, starts_on=today, ends_on=today
     )
     CompetenceDiagnostic.objects.create(person=person, taken_on=today, platform="ЭОР")
-    ManagementTeamMember.objects.create(organisation=school, person=person, role="Заместитель директора")
+    deputy = ManagementTeamMember.objects.create(organisation=school, person=person, role="Заместитель директора")
+    ManagementTeamProgramme.objects.create(organisation=school, title="Программа команды", ends_on=today).members.add(
+        deputy
+    )
     SeasonExpertRole.objects.create(season=world.season_a, role=ExpertRole.CURATOR)
     CompetenceTest.objects.create(enrollment=world.enrollment, platform="ЭОР", taken_on=today)
     MentoringMeeting.objects.create(

@@ -1,4 +1,4 @@
-"""ДПО records, competence diagnostics and management roles in the person's export (152-FZ art. 14) and on
+"""ДПО records, competence diagnostics, management roles and team programmes in the person's export (152-FZ art. 14) and on
 erasure (art. 21): the rows the KPIs count stay, certificate numbers and deficit areas go."""
 
 import json
@@ -10,12 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participants import personal_data
-from participants.models import CompetenceDiagnostic, ManagementTeamMember, PersonalDataRequest, ProfessionalDevelopment
+from participants.models import (
+    CompetenceDiagnostic,
+    ManagementTeamMember,
+    ManagementTeamProgramme,
+    PersonalDataRequest,
+    ProfessionalDevelopment,
+)
 from participants.services import person_erase
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-KEYS = ("professional_development", "competence_diagnostics", "management_roles")
+KEYS = ("professional_development", "competence_diagnostics", "management_roles", "management_programmes")
 
 
 def fill_facts(person, n: int) -> None:
@@ -38,12 +44,15 @@ def fill_facts(person, n: int) -> None:
             score="61.5",
             deficit_areas=["Оценивание результатов", f"Дефицит {i}"],
         )
-        ManagementTeamMember.objects.create(
+        member = ManagementTeamMember.objects.create(
             organisation=person.organisation,
             person=person,
             role=f"Заместитель директора {i}",
             until=date(2025, 1, i + 1),
         )
+        ManagementTeamProgramme.objects.create(
+            organisation=person.organisation, title=f"Команда {i}", provider="ИРО", ends_on=date(2024, 12, 1)
+        ).members.add(member)
 
 
 @pytest.fixture
@@ -87,6 +96,16 @@ def test_export_holds_the_new_records(client, person):
             "По": "2025-01-01",
         }
     ]
+    assert sections["management_programmes"]["title"] == "Программы управленческих команд"
+    assert sections["management_programmes"]["rows"] == [
+        {
+            "Организация": person.organisation.name,
+            "Программа": "Команда 0",
+            "Организация, проводившая обучение": "ИРО",
+            "Начало обучения": None,
+            "Окончание обучения": "2024-12-01",
+        }
+    ]
 
 
 def test_another_teacher_does_not_get_them(client, person):
@@ -125,6 +144,8 @@ def test_erasure_keeps_the_counted_rows_and_drops_what_points_at_the_person(pers
     diagnostic = CompetenceDiagnostic.objects.get(person=person)
     assert diagnostic.deficit_areas == [] and str(diagnostic.score) == "61.5"
     assert ManagementTeamMember.objects.get(person=person).role == "Заместитель директора 0"
+    # The team's programme is the organisation's fact the KPI counts: it stays with its member.
+    assert ManagementTeamProgramme.objects.get(members__person=person).title == "Команда 0"
     request.refresh_from_db()
     assert request.status == PersonalDataRequest.Status.DONE
     assert "Удалены номера удостоверений о повышении квалификации: 1" in request.result

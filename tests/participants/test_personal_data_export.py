@@ -279,6 +279,7 @@ COVERED_ELSEWHERE = {
     "professional_development",
     "competence_diagnostics",
     "management_roles",
+    "management_programmes",
     "notifications",
     "expert_feedback",
     "mentoring_meetings",

@@ -8,6 +8,7 @@ import pytest
 
 from experts.models import MentoringPair
 from participants.models import ManagementTeamMember, ProfessionalDevelopment
+from participants.services_teams import management_team_programme_record
 from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts
 from reports.kpi import KpiScope, KpiStatus, kpi_breakdown, kpi_report, kpi_years
 from reports.models import KpiTarget
@@ -59,11 +60,16 @@ def world():
     _pd(p["f"], date(2025, 8, 1), is_continuous_format=True)  # not by diagnostics
     _pd(p["g"], date(2025, 4, 1), is_remote=True)
 
-    ManagementTeamMember.objects.create(organisation=s1, person=p["d"], role="Директор")
+    director = ManagementTeamMember.objects.create(organisation=s1, person=p["d"], role="Директор")
     ManagementTeamMember.objects.create(organisation=s2, person=p["f"], role="Завуч", until=date(2024, 6, 30))
     ManagementTeamMember.objects.create(organisation=s2, person=p["e"], role="Завуч", since=date(2026, 1, 1))
-    ManagementTeamMember.objects.create(organisation=kg, person=p["g"], role="Заведующий")
+    head = ManagementTeamMember.objects.create(organisation=kg, person=p["g"], role="Заведующий")
     ManagementTeamMember.objects.create(organisation=s3, person=p["i"], role="Директор")
+    # Teams of one take part as a team alone (seed 002, п. 6.2, показатель 2); i's team took part in none.
+    for organisation, member, ends_on in ((s1, director, date(2025, 11, 1)), (kg, head, date(2025, 4, 1))):
+        management_team_programme_record(
+            organisation=organisation, title="Управленческая команда", ends_on=ends_on, members=[member]
+        )
 
     OrganisationYearFacts.objects.create(
         organisation=s1, year=2025, runs_mentoring_model=True, pedagogical_classes=2, methodical_associations=4
@@ -120,7 +126,7 @@ def test_every_order_kpi_of_the_municipality(world):
     assert _v(got["dpo-federal-registry-diagnostics"]) == (40.0, 2, 5)
     assert got["dpo-federal-registry-diagnostics"].cumulative is True
     # Teams in 2025: school 1 (d), kindergarten (g), school 3 (i) = 3 (school 2's members left in 2024 or join
-    # in 2026); trained: d and g finished a course in 2025 → 2 / 3.
+    # in 2026); took part as a team: school 1's and the kindergarten's team programmes ended in 2025 → 2 / 3.
     assert _v(got["management-teams-trained"]) == (66.7, 2, 3)
     # a's continuous course by diagnostics (2025) of 5 teachers; f's is not by diagnostics.
     assert _v(got["continuous-formats-diagnostics"]) == (20.0, 1, 5)
@@ -162,7 +168,7 @@ def test_cumulative_against_yearly_values_per_year(world):
         (2026, 60.0, Decimal("30"), KpiStatus.MET),
     ]
     teams = kpi_years(code="management-teams-trained", scope=scope, years=[2024])
-    # 2024: teams of schools 1, 2, 3 and the kindergarten = 4; nobody had finished a course by then.
+    # 2024: teams of schools 1, 2, 3 and the kindergarten = 4; no team programme had ended by then.
     assert (teams[0].value, teams[0].numerator, teams[0].denominator) == (0.0, 0, 4)
     remote = kpi_years(code="remote-pd-share", scope=scope, years=[2024, 2025])
     # Yearly, not cumulative: in 2024 only a's registry course (not remote) ended.

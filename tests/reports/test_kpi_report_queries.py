@@ -13,6 +13,7 @@ from participants.models import (
     FeedbackQuestion,
     FeedbackResponse,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     ProfessionalDevelopment,
 )
 from programs.models import MunicipalEvent, OrganisationYearFacts
@@ -54,7 +55,10 @@ def _everything(n: int):
         ProfessionalDevelopment.objects.create(
             person=teacher, course_title="Курс", provider="Академия", hours=72, ends_on=now.date(), is_remote=True
         )
-        ManagementTeamMember.objects.create(organisation=school, person=teacher, role="Директор")
+        director = ManagementTeamMember.objects.create(organisation=school, person=teacher, role="Директор")
+        ManagementTeamProgramme.objects.create(organisation=school, title="Программа", ends_on=now.date()).members.add(
+            director
+        )
         OrganisationYearFacts.objects.create(organisation=school, year=now.year, runs_mentoring_model=True)
         MunicipalEvent.objects.create(municipality=m, title="Событие", held_on=now.date())
         enrollment = EnrollmentFactory(season=season, person=teacher)

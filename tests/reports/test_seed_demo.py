@@ -30,6 +30,7 @@ from participants.models import (
     FeedbackAnswer,
     FeedbackResponse,
     ManagementTeamMember,
+    ManagementTeamProgramme,
     Person,
     ProfessionalDevelopment,
     SchoolApplication,
@@ -39,6 +40,7 @@ from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, Program
 from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
 from reports.demo import DEMO_ACCOUNTS, generate_names
+from reports.kpi import KpiScope, kpi_years
 from tests.factories import (
     ActivityFactory,
     MunicipalityFactory,
@@ -126,6 +128,7 @@ def _row_counts():
         ProfessionalDevelopment,
         CompetenceDiagnostic,
         ManagementTeamMember,
+        ManagementTeamProgramme,
         OrganisationYearFacts,
         MunicipalEvent,
     )
@@ -284,6 +287,17 @@ def _check_kpi_facts():
     assert set(per_school.values()) <= {2, 3, 4}
     assert current.filter(role="Директор").count() == schools.count()
     assert ManagementTeamMember.objects.filter(until__isnull=False).exists()
+    # Teams that took part in a programme as a team (seed 002, п. 6.2, показатель 2): two members each, of the
+    # programme's organisation, in the team when it ended; the KPI shows a non-zero share that grows.
+    programmes = ManagementTeamProgramme.objects.prefetch_related("members")
+    assert programmes.exists()
+    for programme in programmes:
+        members = list(programme.members.all())
+        assert len(members) == 2 and {m.organisation_id for m in members} == {programme.organisation_id}
+        assert all(m.since is None or m.since <= programme.ends_on for m in members)
+    scope = KpiScope(year=today.year)  # the whole portal
+    shares = [r.value for r in kpi_years(code="management-teams-trained", scope=scope, years=list(years))]
+    assert shares == sorted(shares) and shares[-1] > 0
     # Yearly facts for every school and year; the share running the mentoring model only grows.
     assert OrganisationYearFacts.objects.count() == schools.count() * len(years)
     mentoring = [OrganisationYearFacts.objects.filter(year=y, runs_mentoring_model=True).count() for y in years]
