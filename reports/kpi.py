@@ -19,11 +19,19 @@ Public API (dashboards and XLSX exports call only these; every result is plain R
 Definitions used by every KPI (once, here):
 
 - a **school** is an active organisation of kind «Школа» (``SCHOOL``);
-- a **teacher** is a person whose organisation is a school and who is not a manager (``Person.is_manager``);
-  the portal keeps no staff history, so teacher denominators are today's staff of the scope's schools;
+- the **staff** of the order KPIs is the staff roster of the scope's year (participants.StaffRosterEntry, the
+  staff «на 31 декабря» of that year, as forms 85-К and ОО-1 count it): the workers of the organisation kinds the
+  KPI covers (``KpiDefinition.covers``) on the year's last day counted (hired by it, not left by it). An
+  organisation-year without a named roster counts its headcount (participants.StaffHeadcount) where numbers
+  suffice; the roster wins over a headcount of the same organisation and year. The portal's own Person rows
+  (``is_manager``, ``experience_years``, ``education_level``) are personal profiles and feed no order KPI: a
+  year with neither roster nor headcount has no value, «нет данных за год», never today's staff;
+- a **teacher** is a pedagogical worker of the roster whose position is «учитель…» (``is_teacher``);
+- the **PD shares** find a worker's courses through the roster row's matched portal person; a headcount has no
+  names, so headcount-only organisations are left out of both parts of a PD share (and said so in its reading);
 - **cumulative** KPIs («с нарастающим итогом») count every record up to 31 December of the scope's year (or
   `scope.until`, a half-year's end); yearly ones count the records of that year only; the state KPIs
-  (experience, education) read today's data;
+  (experience, education) read the year's roster;
 - a municipality or school scope selects people by their organisation (participants of any program included),
   events by their municipality / organiser, and schools themselves;
 - **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its facts
@@ -68,8 +76,9 @@ from participants.models import (
     FeedbackResponse,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Person,
     ProfessionalDevelopment,
+    StaffHeadcount,
+    StaffRosterEntry,
 )
 from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
 from programs.rule_sources import DEFAULT_SOURCE
@@ -88,7 +97,11 @@ PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
     _("из 5"),
 )
 SCHOOL = Q(kind=Organisation.Kind.SCHOOL, is_active=True)
-TEACHER = Q(organisation__kind=Organisation.Kind.SCHOOL, organisation__is_active=True, is_manager=False)
+K = Organisation.Kind
+# Seed 003, «Показатели реализации проекта»: staff «общеобразовательных организаций»; seed 002, п. 6.2 and seed 003,
+# результат 6: «педагогов» of the district's system — its schools, kindergartens and additional education.
+SCHOOLS = (K.SCHOOL,)
+DISTRICT_SYSTEM = (K.SCHOOL, K.KINDERGARTEN, K.ADDITIONAL)
 COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects something from
 
 COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
@@ -121,6 +134,8 @@ class KpiValue:
     numerator: int | float
     denominator: int | None = None
     scale: int = 100
+    # Why there is no value (or what the value leaves out), for the reader: «нет данных за год: …».
+    note: str = ""
 
     @property
     def value(self) -> float | int | None:
@@ -173,10 +188,14 @@ class KpiDefinition:
     group: str = PROGRAM
     breakdowns: tuple[str, ...] = ("organisation", "municipality", "season")
     quarterly: Callable[[KpiContext], dict] | None = None
+    # The organisation kinds whose staff the KPI counts, as the order words it (the workbook and dashboard show it).
+    covers: tuple[str, ...] = ()
+    # What an empty value says (a roster KPI: no roster and no headcount for the year).
+    no_data: Promise | str = ""
 
     def empty(self) -> KpiValue:
         """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
-        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1)
+        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1, str(self.no_data))
 
     def as_json(self, value: KpiValue) -> dict:
         return {
@@ -505,17 +524,67 @@ def _achievements(level: str):
 # --- Order KPIs (seed 002 §6.2, seed 003), per calendar year -----------------------------------------------
 
 
-def _teachers_with_pd(which: Q, *, cumulative: bool = True):
+NO_ROSTER = _("нет данных за год: нет ни кадрового состава, ни численности персонала")
+HEADCOUNT_ONLY_PD = _(
+    "нет данных за год: есть только численность персонала без списка работников, а повышение квалификации "
+    "сопоставляется с работниками поимённо"
+)
+HEADCOUNT_LEFT_OUT = _("организации, сдавшие только численность (без списка работников), в расчёт не входят: %(n)d")
+PEDAGOGICAL = StaffRosterEntry.StaffKind.PEDAGOGICAL
+
+
+def _roster(ctx, qs, covers: tuple[str, ...]):
+    """The scope year's roster rows of the covered organisation kinds, on the year's last day counted."""
+    end = ctx.scope.year_end
+    on_staff = (Q(hired_on__isnull=True) | Q(hired_on__lte=end)) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+    return qs.filter(on_staff, year=ctx.scope.year, organisation__kind__in=covers)
+
+
+def _headcounts(ctx, covers: tuple[str, ...], **aggregates) -> dict:
+    """Per group: the headcounts of the year's organisations that have no named roster that year (the roster wins)."""
+    roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+    qs = StaffHeadcount.objects.filter(year=ctx.scope.year, organisation__kind__in=covers).exclude(Exists(roster))
+    return ctx.grouped(qs, org="organisation", orgs=Count("pk"), **aggregates)
+
+
+def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
+    """Roster rows (staff, n, num) and headcounts (orgs, n, num) merged per group into {key: KpiValue}; a group with
+    no value says why: no roster nor headcount, a headcount a PD share cannot use, or `empty`."""
+    result = {}
+    for key in set(rows) | set(heads):
+        row, head = rows.get(key, {}), heads.get(key, {})
+        staff, orgs = _n(row, "staff"), _n(head, "orgs")
+        denominator = _n(row, "n") + _n(head, "n")
+        if denominator:
+            note = str(HEADCOUNT_LEFT_OUT) % {"n": orgs} if pd and orgs else ""
+            result[key] = KpiValue(_n(row, "num") + _n(head, "num"), denominator, note=note)
+        elif not staff and not orgs:
+            result[key] = KpiValue(0, 0, note=str(NO_ROSTER))
+        elif pd and not staff:
+            result[key] = KpiValue(0, 0, note=str(HEADCOUNT_ONLY_PD))
+        else:
+            result[key] = KpiValue(0, 0, note=str(empty))
+    return result
+
+
+NO_PEDAGOGICAL = _("нет данных за год: в кадровом составе нет педагогических работников")
+
+
+def _teachers_with_pd(which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
+    """Pedagogical workers of the year's roster whose matched portal person has a course of the kind by 31.12."""
+
     def compute(ctx):
         dates = Q(ends_on__lte=ctx.scope.year_end) & (Q() if cumulative else Q(ends_on__gte=ctx.scope.year_start))
-        done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("pk"))
+        done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("person"))
+        pedagogical = Q(staff_kind=PEDAGOGICAL)
         rows = ctx.grouped(
-            Person.objects.filter(TEACHER).annotate(done=Exists(done)),
+            _roster(ctx, StaffRosterEntry.objects.annotate(done=Exists(done)), covers),
             org="organisation",
-            n=Count("pk"),
-            n_done=Count("pk", filter=Q(done=True)),
+            staff=Count("pk"),
+            n=Count("pk", filter=pedagogical),
+            num=Count("pk", filter=pedagogical & Q(done=True)),
         )
-        return _values(rows, lambda row: KpiValue(_n(row, "n_done"), _n(row, "n")))
+        return _staff_values(rows, _headcounts(ctx, covers), empty=NO_PEDAGOGICAL, pd=True)
 
     return compute
 
@@ -553,23 +622,39 @@ def _management_teams(ctx):
 
 
 def _young_teachers(ctx):
+    """Seed 003, показатель 2: teachers of schools with under five years of pedagogical experience, from the
+    year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
+    covers = KPI_BY_CODE["young-teachers-share"].covers
+    teacher = Q(staff_kind=PEDAGOGICAL, is_teacher=True, experience_years__isnull=False)
     rows = ctx.grouped(
-        Person.objects.filter(TEACHER, experience_years__isnull=False),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers),
         org="organisation",
-        n=Count("pk"),
-        young=Count("pk", filter=Q(experience_years__lt=5)),
+        staff=Count("pk"),
+        n=Count("pk", filter=teacher),
+        num=Count("pk", filter=teacher & Q(experience_years__lt=5)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "young"), _n(row, "n")))
+    heads = _headcounts(ctx, covers, n=Sum("teachers"), num=Sum("teachers_under_5_years"))
+    return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
 
 def _higher_education(ctx):
+    """Seed 003, показатель 3: pedagogical workers of schools with higher education, from the year's roster
+    (workers with their education recorded) and the headcounts of schools without one."""
+    covers = KPI_BY_CODE["higher-education-staffing"].covers
+    known = Q(staff_kind=PEDAGOGICAL) & ~Q(education_level="")
     rows = ctx.grouped(
-        Person.objects.filter(TEACHER).exclude(education_level=""),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers),
         org="organisation",
-        n=Count("pk"),
-        higher=Count("pk", filter=Q(education_level=EducationLevel.HIGHER)),
+        staff=Count("pk"),
+        n=Count("pk", filter=known),
+        num=Count("pk", filter=known & Q(education_level=EducationLevel.HIGHER)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "higher"), _n(row, "n")))
+    heads = _headcounts(ctx, covers, n=Sum("pedagogical_total"), num=Sum("higher_education"))
+    return _staff_values(
+        rows,
+        heads,
+        empty=_("нет данных за год: в кадровом составе нет педагогических работников с указанным образованием"),
+    )
 
 
 def _mentoring_schools(ctx):
@@ -589,17 +674,27 @@ def _mentoring_schools(ctx):
 
 
 def _remote_pd(ctx):
+    """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
+    finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
+    covers = KPI_BY_CODE["remote-pd-share"].covers
     year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
-    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("pk"))
+    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("person"))
+    trained = Q(staff_kind=PEDAGOGICAL, trained=True)
     rows = ctx.grouped(
-        Person.objects.filter(organisation__isnull=False)
-        .annotate(trained=Exists(records), remote=Exists(records.filter(is_remote=True)))
-        .filter(trained=True),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers).annotate(
+            trained=Exists(records), remote=Exists(records.filter(is_remote=True))
+        ),
         org="organisation",
-        n=Count("pk"),
-        n_remote=Count("pk", filter=Q(remote=True)),
+        staff=Count("pk"),
+        n=Count("pk", filter=trained),
+        num=Count("pk", filter=trained & Q(remote=True)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "n_remote"), _n(row, "n")))
+    return _staff_values(
+        rows,
+        _headcounts(ctx, covers),
+        empty=_("нет данных за год: никто из педагогических работников состава не окончил курс ДПО в этом году"),
+        pd=True,
+    )
 
 
 def _events(category: str):
@@ -630,7 +725,10 @@ def _school_facts(field_name: str):
 
 
 PLACES = ("organisation", "municipality")
-TEACHERS = _("учителя школ (не руководители) на текущую дату")
+SCHOOL_STAFF = _(
+    "педагогические работники школ по кадровому составу на 31.12 года (организации только с численностью в "
+    "долю ДПО не входят: их работников не сопоставить с записями ДПО)"
+)
 FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
 CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
 
@@ -639,16 +737,27 @@ ORDER_KPIS: list[KpiDefinition] = [
         "dpo-federal-registry-diagnostics",
         _("Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"),
         _(
-            "учителя, освоившие к концу года программу ДПО из Федерального реестра, подобранную по диагностике / все учителя × 100"
+            "педагогические работники, освоившие к концу года программу ДПО из Федерального реестра, подобранную по "
+            "диагностике / педагогические работники школ, детских садов и организаций дополнительного образования "
+            "по кадровому составу года × 100"
         ),
         PERCENT,
-        _teachers_with_pd(FR_DIAG),
+        _teachers_with_pd(FR_DIAG, DISTRICT_SYSTEM),
         kind=SHARE,
-        numerator=_("учителя с записью ДПО «из Федерального реестра» и «по результатам диагностики» до 31.12"),
-        denominator=TEACHERS,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «из Федерального реестра» и "
+            "«по результатам диагностики» до 31.12"
+        ),
+        denominator=_(
+            "педагогические работники школ, детских садов и организаций дополнительного образования по кадровому "
+            "составу на 31.12 года (организации только с численностью в долю ДПО не входят: их работников не "
+            "сопоставить с записями ДПО)"
+        ),
         cumulative=True,
         group=ORDER,
         breakdowns=PLACES,
+        covers=DISTRICT_SYSTEM,
+        no_data=NO_ROSTER,
     ),
     KpiDefinition(
         "management-teams-trained",
@@ -673,39 +782,60 @@ ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
         "continuous-formats-diagnostics",
         _("Доля педагогов, прошедших повышение квалификации в форматах непрерывного образования по диагностике"),
-        _("учителя с ДПО в формате непрерывного образования на основе диагностики к концу года / все учителя × 100"),
+        _(
+            "педагогические работники школ с ДПО в формате непрерывного образования на основе диагностики к концу "
+            "года / педагогические работники школ по кадровому составу года × 100"
+        ),
         PERCENT,
-        _teachers_with_pd(CONTINUOUS_DIAG),
+        _teachers_with_pd(CONTINUOUS_DIAG, SCHOOLS),
         kind=SHARE,
-        numerator=_("учителя с записью ДПО «формат непрерывного образования» и «по результатам диагностики» до 31.12"),
-        denominator=TEACHERS,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «формат непрерывного "
+            "образования» и «по результатам диагностики» до 31.12"
+        ),
+        denominator=SCHOOL_STAFF,
         cumulative=True,
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        no_data=NO_ROSTER,
     ),
     KpiDefinition(
         "young-teachers-share",
         _("Доля учителей со стажем педагогической работы до пяти лет"),
-        _("учителя со стажем меньше 5 лет / учителя с указанным стажем × 100"),
+        _("учителя школ со стажем меньше 5 лет / учителя школ с указанным стажем по кадровому составу года × 100"),
         PERCENT,
         _young_teachers,
         kind=SHARE,
-        numerator=_("учителя со стажем 0–4 года"),
-        denominator=_("учителя школ, у которых указан стаж"),
+        numerator=_("учителя со стажем 0–4 года по кадровому составу на 31.12 (или по численности школы)"),
+        denominator=_(
+            "учителя школ по кадровому составу на 31.12 года, у которых указан стаж; для школы без списка "
+            "работников — учителя по численности персонала"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        no_data=NO_ROSTER,
     ),
     KpiDefinition(
         "higher-education-staffing",
         _("Укомплектованность школ педагогами с высшим образованием"),
-        _("учителя с высшим образованием / учителя с указанным уровнем образования × 100"),
+        _(
+            "педагогические работники школ с высшим образованием / педагогические работники школ с указанным "
+            "уровнем образования по кадровому составу года × 100"
+        ),
         PERCENT,
         _higher_education,
         kind=SHARE,
-        numerator=_("учителя с высшим образованием"),
-        denominator=_("учителя школ, у которых указан уровень образования"),
+        numerator=_("педагогические работники школ с высшим образованием по кадровому составу (или по численности)"),
+        denominator=_(
+            "педагогические работники школ по кадровому составу на 31.12 года, у которых указан уровень образования; "
+            "для школы без списка работников — по численности персонала"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        no_data=NO_ROSTER,
     ),
     KpiDefinition(
         "mentoring-model-schools",
@@ -721,18 +851,27 @@ ORDER_KPIS: list[KpiDefinition] = [
         denominator=_("действующие школы"),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
     ),
     KpiDefinition(
         "remote-pd-share",
         _("Доля педагогов, прошедших повышение квалификации дистанционно"),
-        _("педагоги с дистанционным ДПО в году / все педагоги, прошедшие ДПО в году × 100"),
+        _(
+            "педагоги состава с дистанционным ДПО в году / педагоги состава, прошедшие ДПО в году × 100 "
+            "(школы, детские сады, дополнительное образование)"
+        ),
         PERCENT,
         _remote_pd,
         kind=SHARE,
-        numerator=_("педагоги, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
-        denominator=_("педагоги, окончившие в году хотя бы один курс ДПО"),
+        numerator=_("педагоги состава, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
+        denominator=_(
+            "педагогические работники по кадровому составу на 31.12 года, сопоставленные с человеком на портале и "
+            "окончившие в году хотя бы один курс ДПО (организации только с численностью не входят)"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=DISTRICT_SYSTEM,
+        no_data=NO_ROSTER,
     ),
     KpiDefinition(
         "prestige-burnout-events",
@@ -1072,6 +1211,8 @@ class KpiResult:
     status_label: str
     # Where the target comes from (order and clause); "" without a target.
     target_source: str = ""
+    # Why there is no value, or what it leaves out (KpiValue.note): «нет данных за год: …».
+    note: str = ""
 
     def as_json(self) -> dict:
         """What a period snapshot keeps: numbers and the target as they were."""
@@ -1096,6 +1237,7 @@ class KpiBreakdownRow:
     denominator: int | None
     status: str = ""
     status_label: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -1129,6 +1271,7 @@ def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, y
         status=status,
         status_label=str(KpiStatus.LABELS[status]),
         target_source=target.source_label if target else "",
+        note=value.note,
     )
 
 
@@ -1229,6 +1372,7 @@ def kpi_breakdown(
                 denominator=value.denominator,
                 status=status,
                 status_label=str(KpiStatus.LABELS[status]),
+                note=value.note,
             )
         )
     return rows
