@@ -540,11 +540,27 @@ def _roster(ctx, qs, covers: tuple[str, ...]):
     return qs.filter(on_staff, year=ctx.scope.year, organisation__kind__in=covers)
 
 
-def _headcounts(ctx, covers: tuple[str, ...], **aggregates) -> dict:
-    """Per group: the headcounts of the year's organisations that have no named roster that year (the roster wins)."""
-    roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
-    qs = StaffHeadcount.objects.filter(year=ctx.scope.year, organisation__kind__in=covers).exclude(Exists(roster))
-    return ctx.grouped(qs, org="organisation", orgs=Count("pk"), **aggregates)
+HEADCOUNT_FIELDS = ("teachers", "teachers_under_5_years", "pedagogical_total", "higher_education")
+
+
+def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> dict:
+    """Per group: {orgs, n, num} of the year's headcounts of the covered organisation kinds without a named roster
+    that year (the roster wins). Every covers set's sums come from one grouped query, cached on the context."""
+    if "_headcounts" not in ctx.__dict__:
+        roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+        aggregates = {}
+        for kinds in {d.covers for d in ORDER_KPIS if d.no_data}:
+            of, tag = Q(organisation__kind__in=kinds), "_".join(kinds)
+            aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
+            aggregates.update({f"{tag}__{name}": Sum(name, filter=of) for name in HEADCOUNT_FIELDS})
+        qs = StaffHeadcount.objects.filter(year=ctx.scope.year).exclude(Exists(roster))
+        ctx.__dict__["_headcounts"] = ctx.grouped(qs, org="organisation", **aggregates)
+    tag = "_".join(covers)
+    return {
+        key: {"orgs": row[f"{tag}__orgs"], "n": row.get(f"{tag}__{n}"), "num": row.get(f"{tag}__{num}")}
+        for key, row in ctx.__dict__["_headcounts"].items()
+        if row[f"{tag}__orgs"]
+    }
 
 
 def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
@@ -633,7 +649,7 @@ def _young_teachers(ctx):
         n=Count("pk", filter=teacher),
         num=Count("pk", filter=teacher & Q(experience_years__lt=5)),
     )
-    heads = _headcounts(ctx, covers, n=Sum("teachers"), num=Sum("teachers_under_5_years"))
+    heads = _headcounts(ctx, covers, n="teachers", num="teachers_under_5_years")
     return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
 
@@ -649,7 +665,7 @@ def _higher_education(ctx):
         n=Count("pk", filter=known),
         num=Count("pk", filter=known & Q(education_level=EducationLevel.HIGHER)),
     )
-    heads = _headcounts(ctx, covers, n=Sum("pedagogical_total"), num=Sum("higher_education"))
+    heads = _headcounts(ctx, covers, n="pedagogical_total", num="higher_education")
     return _staff_values(
         rows,
         heads,
