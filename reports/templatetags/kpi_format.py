@@ -15,6 +15,8 @@ STATUS_BADGES = {
     "no_data": "text-bg-light border",
     # After the order's last target year: informative, neither met nor missed.
     "ended": "text-bg-secondary",
+    # «Не ниже уровня 2020 года» without the 2020 value: the coordinator has something to enter.
+    "no_baseline": "text-bg-warning",
 }
 
 
