@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -11,18 +12,45 @@ from django.utils.translation import gettext_lazy as _
 from programs.admin_mixins import MunicipalityScopedAdmin, ReadOnlyAdminMixin, SeasonFilter
 
 from .forms import PeriodSnapshotForm, SnapshotCompareForm
-from .kpi import KPI_BY_CODE, KpiStatus
-from .models import KpiSnapshot, KpiTarget
+from .kpi import KPI_BY_CODE, KPI_DEFINITIONS, ORDER, KpiStatus
+from .models import KpiBaseline, KpiSnapshot, KpiTarget
 from .services import kpi_period_snapshot_take, kpi_snapshots_compare
 
 
 @admin.register(KpiTarget)
 class KpiTargetAdmin(MunicipalityScopedAdmin):
     municipality_path = "municipality"
-    list_display = ["title", "municipality", "year", "comparison", "value", "unit", "source"]
+    list_display = ["title", "municipality", "year", "comparison", "value", "baseline_year", "unit", "source"]
     list_filter = ["municipality", "year", "code"]
     search_fields = ["title", "code", "source"]
     list_select_related = ["municipality"]
+
+
+@admin.register(KpiBaseline)
+class KpiBaselineAdmin(MunicipalityScopedAdmin):
+    """The base year's value of a «не ниже уровня 2020 года» target (приказ № 223/1, результат 12), entered by
+    the coordinator of the municipality with where it comes from."""
+
+    municipality_path = "municipality"
+    list_display = ["code", "municipality", "year", "value", "source", "entered_at", "entered_by"]
+    list_filter = ["municipality", "year", "code"]
+    search_fields = ["code", "source"]
+    list_select_related = ["municipality", "entered_by"]
+    readonly_fields = ["entered_at", "entered_by"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "code" and field is not None:
+            # The orders' KPIs by name, not a slug typed by hand.
+            choices = [(d.code, d.name) for d in KPI_DEFINITIONS if d.group == ORDER]
+            field = forms.ChoiceField(label=field.label, choices=[("", "---------"), *choices], required=True)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if not change or "value" in form.changed_data:
+            obj.entered_by = request.user
+            obj.entered_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 def _number(value) -> str:

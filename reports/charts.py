@@ -12,12 +12,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .kpi import unit_for
+from .formatting import kpi_value
 
 MET, MISSED, NEUTRAL = "met", "missed", "neutral"
 COLOURS = {MET: "#2e7d32", MISSED: "#c62828", NEUTRAL: "#0b5394"}
@@ -37,13 +36,9 @@ class Point:
     status: str = NEUTRAL
 
 
-def _number(value: float) -> str:
-    decimals = 0 if float(value).is_integer() else 1
-    return number_format(round(value, decimals), decimal_pos=decimals)
-
-
 def _with_unit(value: float, unit: str) -> str:
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit_for(value, str(unit))}".strip()
+    """As the dashboard's tables and the workbook print it: «27,2 %», «3 мероприятия» (reports.formatting)."""
+    return kpi_value(value, unit)
 
 
 def nice_ceiling(value: float) -> float:

@@ -75,6 +75,7 @@ from programs.services import season_clone, shift_years
 from ratings.models import Achievement, Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from ratings.services import rating_recompute
 from reports.kpi_cache import kpi_data_changed
+from reports.models import KpiBaseline, KpiTarget
 from reports.services import kpi_snapshot_take
 
 COMPETENCE_PLATFORMS = [
@@ -2210,6 +2211,34 @@ class DemoGenerator:
                     )
                 )
         self.bulk(OrganisationYearFacts, facts, "Сведения школ за год")
+        self.create_kpi_baselines(facts)
+
+    def create_kpi_baselines(self, facts: list[OrganisationYearFacts]) -> None:
+        """The base-year values the coordinator would enter for «не ниже уровня 2020 года» targets (приказ
+        № 223/1, результат 12): the demo's earliest reported total of methodical associations, one less."""
+        totals: dict[tuple[int, int], int] = defaultdict(int)
+        municipality_of = {org.pk: org.municipality_id for org in self.organisations}
+        for fact in facts:
+            totals[municipality_of[fact.organisation_id], fact.year] += fact.methodical_associations
+        anchored = KpiTarget.objects.filter(code="methodical-associations", baseline_year__isnull=False)
+        baselines = []
+        for municipality_id, base_year in (
+            anchored.order_by().values_list("municipality_id", "baseline_year").distinct()
+        ):
+            years = sorted(year for m, year in totals if m == municipality_id)
+            if not years:
+                continue
+            baselines.append(
+                KpiBaseline(
+                    municipality_id=municipality_id,
+                    code="methodical-associations",
+                    year=base_year,
+                    value=max(0, totals[municipality_id, years[0]] - 1),
+                    source=f"Демонстрационные данные: отчёт РИМЦ за {base_year} год",
+                )
+            )
+        # A value a coordinator already entered stays as it is.
+        self.bulk(KpiBaseline, baselines, "Базовые значения KPI", ignore_conflicts=True)
 
     def create_municipal_events(self, years: list[int]) -> None:
         rng = self.rng

@@ -39,7 +39,7 @@ from programs.signals import rows_changed
 from ratings.models import Achievement, Review, ReviewScore, Rubric, RubricCriterion
 
 from .kpi_cache import kpi_data_changed_on_commit
-from .models import KpiTarget
+from .models import KpiBaseline, KpiTarget
 
 # Every model reports.kpi reads, directly or through a join (a session's start dates attendance to a quarter,
 # an assignment's due date decides what was expected, a program names a season's row). A test checks that each
@@ -55,6 +55,7 @@ KPI_MODELS = frozenset(
         FeedbackAnswer,
         FeedbackQuestion,
         FeedbackResponse,
+        KpiBaseline,
         KpiTarget,
         LessonVisit,
         ManagementTeamMember,

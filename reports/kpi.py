@@ -84,7 +84,7 @@ from programs.models import EducationLevel, MunicipalEvent, Municipality, Organi
 from programs.rule_sources import DEFAULT_SOURCE
 from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
 
-from .models import KpiTarget
+from .models import KpiBaseline, KpiTarget
 
 S = Enrollment.Status
 PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
@@ -134,12 +134,16 @@ class KpiValue:
     numerator: int | float
     denominator: int | None = None
     scale: int = 100
+    # Nothing was recorded for the scope (no school reported its facts for the year): no value, not a zero.
+    no_data: bool = False
     # Why there is no value (or what the value leaves out), for the reader: «нет данных за год: …».
     note: str = ""
 
     @property
     def value(self) -> float | int | None:
         """For display: a share rounded to one decimal (15,5 %). Never compared with a target: see `exact`."""
+        if self.no_data:
+            return None
         if self.denominator is None:
             return self.numerator
         if not self.denominator:
@@ -149,6 +153,8 @@ class KpiValue:
     @property
     def exact(self) -> Fraction | None:
         """The unrounded value, what a target is compared with: 17 of 110 is 15,4545… %, not «15,5 %»."""
+        if self.no_data:
+            return None
         if self.denominator is None:
             return Fraction(str(self.numerator))
         if not self.denominator:
@@ -188,14 +194,19 @@ class KpiDefinition:
     group: str = PROGRAM
     breakdowns: tuple[str, ...] = ("organisation", "municipality", "season")
     quarterly: Callable[[KpiContext], dict] | None = None
+    # How the portal reads the order's wording where it admits more than one reading (a year the order does
+    # not name, «с нарастающим итогом» or not, whom a share counts): shown beside the number everywhere.
+    reading: Promise | str = ""
     # The organisation kinds whose staff the KPI counts, as the order words it (the workbook and dashboard show it).
     covers: tuple[str, ...] = ()
     # What an empty value says (a roster KPI: no roster and no headcount for the year).
-    no_data: Promise | str = ""
+    empty_note: Promise | str = ""
 
     def empty(self) -> KpiValue:
         """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
-        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1, str(self.no_data))
+        return KpiValue(
+            0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1, note=str(self.empty_note)
+        )
 
     def as_json(self, value: KpiValue) -> dict:
         return {
@@ -215,8 +226,16 @@ class KpiContext:
 
     def __init__(self, scope: KpiScope, now: datetime, by: str | None = None, seasons: list[Season] | None = None):
         self.scope, self.now, self.by = scope, now, by
+        self._computed: dict[Callable, dict] = {}
         if seasons is not None:
             self.__dict__["seasons"] = seasons
+
+    def values(self, definition: KpiDefinition) -> dict:
+        """The definition's values for this context; two definitions sharing one computation (показатель 1 and
+        результат 8 of приказ № 223/1) run it once and give the same number."""
+        if definition.compute not in self._computed:
+            self._computed[definition.compute] = definition.compute(self)
+        return self._computed[definition.compute]
 
     @cached_property
     def seasons(self) -> list[Season]:
@@ -549,7 +568,7 @@ def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> 
     if "_headcounts" not in ctx.__dict__:
         roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
         aggregates = {}
-        for kinds in {d.covers for d in ORDER_KPIS if d.no_data}:
+        for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
             of, tag = Q(organisation__kind__in=kinds), "_".join(kinds)
             aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
             aggregates.update({f"{tag}__{name}": Sum(name, filter=of) for name in HEADCOUNT_FIELDS})
@@ -731,11 +750,17 @@ def _events(category: str):
 
 
 def _school_facts(field_name: str):
+    """A sum over the organisations' facts of the year; a scope where no organisation reported the year has no
+    value («нет данных»), not zero — zero associations would read as a result missed."""
+
     def compute(ctx):
         rows = ctx.grouped(
-            OrganisationYearFacts.objects.filter(year=ctx.scope.year), org="organisation", n=Sum(field_name)
+            OrganisationYearFacts.objects.filter(year=ctx.scope.year),
+            org="organisation",
+            n=Sum(field_name),
+            reported=Count("pk"),
         )
-        return _values(rows, lambda row: KpiValue(_n(row, "n")))
+        return _values(rows, lambda row: KpiValue(_n(row, "n"), no_data=not _n(row, "reported")))
 
     return compute
 
@@ -747,6 +772,8 @@ SCHOOL_STAFF = _(
 )
 FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
 CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
+# Приказ № 223/1: показатель 1 and результат 8 measure the same share against different targets — one computation.
+_continuous_formats = _teachers_with_pd(CONTINUOUS_DIAG, SCHOOLS)
 
 ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
@@ -773,7 +800,7 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
         covers=DISTRICT_SYSTEM,
-        no_data=NO_ROSTER,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "management-teams-trained",
@@ -803,7 +830,7 @@ ORDER_KPIS: list[KpiDefinition] = [
             "года / педагогические работники школ по кадровому составу года × 100"
         ),
         PERCENT,
-        _teachers_with_pd(CONTINUOUS_DIAG, SCHOOLS),
+        _continuous_formats,
         kind=SHARE,
         numerator=_(
             "работники состава, сопоставленные с человеком на портале, с записью ДПО «формат непрерывного "
@@ -814,7 +841,7 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
         covers=SCHOOLS,
-        no_data=NO_ROSTER,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "young-teachers-share",
@@ -831,7 +858,7 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
         covers=SCHOOLS,
-        no_data=NO_ROSTER,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "higher-education-staffing",
@@ -851,7 +878,7 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
         covers=SCHOOLS,
-        no_data=NO_ROSTER,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "mentoring-model-schools",
@@ -887,7 +914,7 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
         covers=DISTRICT_SYSTEM,
-        no_data=NO_ROSTER,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "prestige-burnout-events",
@@ -929,7 +956,86 @@ ORDER_KPIS: list[KpiDefinition] = [
         group=ORDER,
         breakdowns=PLACES,
     ),
+    KpiDefinition(
+        "continuous-formats-result-8",
+        _(
+            "Результат 8: доля педагогических работников общеобразовательных организаций, прошедших повышение "
+            "квалификации в форматах непрерывного образования на основе диагностики профессиональных дефицитов"
+        ),
+        _("то же значение, что у показателя 1 приказа № 223/1, против цели результата 8 «не менее 80 %»"),
+        PERCENT,
+        _continuous_formats,
+        kind=SHARE,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «формат непрерывного "
+            "образования» и «по результатам диагностики» до 31.12"
+        ),
+        denominator=SCHOOL_STAFF,
+        cumulative=True,
+        group=ORDER,
+        breakdowns=PLACES,
+        covers=SCHOOLS,
+        empty_note=NO_ROSTER,
+    ),
 ]
+
+# How the portal reads each order clause where its wording leaves a choice; shown beside the number on the
+# dashboard, the KPI page and in the workbook («Прочтение приказа»). A coordinator changes the targets (years,
+# values) in «Целевые значения KPI»; these readings are the portal's defaults and say so.
+ORDER_READINGS = {
+    "dpo-federal-registry-diagnostics": _(
+        "Приказ № 1063-од, п. 6.2, показатель 1: «% с нарастающим итогом» — портал считает всех, кто освоил такую "
+        "программу к 31 декабря года (в этом или прошлых годах), от всех педагогических работников школ, детских "
+        "садов и дополнительного образования по кадровому составу на 31 декабря года. Организации, сдавшие только "
+        "численность без списка работников, в долю не входят: их работников не сопоставить с записями ДПО."
+    ),
+    "management-teams-trained": _(
+        "Приказ № 1063-од, п. 6.2, показатель 2: «% с нарастающим итогом – от общего количества управленческих "
+        "команд района» — команда засчитывается, когда участвовала в программе как команда (не меньше двух её "
+        "членов или вся команда из одного человека); курс одного члена команды — нет."
+    ),
+    "continuous-formats-diagnostics": _(
+        "Приказ № 223/1, показатель 1 (2021 — 9 %, 2022 — 20 %, 2023 — 30 %): слов «с нарастающим итогом» в "
+        "приказе нет; растущие цели портал по умолчанию читает как накопление — прошедшие такое повышение "
+        "квалификации к 31 декабря года, в том числе в прошлые годы, от педагогических работников школ по кадровому "
+        "составу года; школы, сдавшие только численность, в долю не входят (их ДПО не сопоставить поимённо)."
+    ),
+    "continuous-formats-result-8": _(
+        "Приказ № 223/1, результат 8 («не менее 80 %») года не называет. Портал по умолчанию относит его к "
+        "последнему году таблицы показателей проекта (2023); до этого года действует показатель 1. Год меняется "
+        "в «Целевых значениях KPI»."
+    ),
+    "young-teachers-share": _(
+        "Приказ № 223/1, показатель 2: учителя общеобразовательных организаций (не все педагогические "
+        "работники), стаж педагогической работы меньше пяти лет — по кадровому составу на 31 декабря года или по "
+        "численности персонала школы, если списка работников нет."
+    ),
+    "higher-education-staffing": _(
+        "Приказ № 223/1, показатель 3: «укомплектованность … педагогическими кадрами, имеющими высшее "
+        "образование» — портал считает долю педагогов школ с высшим образованием."
+    ),
+    "mentoring-model-schools": _(
+        "Приказ № 223/1, результат 5: «не менее 10 % школ, далее ежегодно увеличение охвата школ на 10 %» — "
+        "портал по умолчанию читает «на 10 процентных пунктов в год» (10 %, 20 %, 30 %)."
+    ),
+    "remote-pd-share": _(
+        "Приказ № 223/1, результат 6: доля считается от педагогов, прошедших повышение квалификации в году, "
+        "а не от всех педагогов — как сказано в приказе; педагоги — работники кадрового состава года, "
+        "сопоставленные с человеком на портале (организации только с численностью не входят)."
+    ),
+    "prestige-burnout-events": _("Приказ № 223/1, результат 4: «не менее двух» мероприятий — в каждом году."),
+    "pre-professional-events": _("Приказ № 223/1, результат 10: «не менее двух мероприятий» — в каждом году."),
+    "pedagogical-classes": _(
+        "Приказ № 223/1, результат 9: «функционируют классы (группы) педагогической направленности» — числа "
+        "приказ не называет; портал по умолчанию ставит цель «не менее одного класса» в каждом году проекта."
+    ),
+    "methodical-associations": _(
+        "Приказ № 223/1, результат 12: «не ниже 2020 года» — сумма методических объединений и профессиональных "
+        "сообществ в сведениях организаций за год против значения 2020 года, которое вносит координатор "
+        "(«Базовые значения KPI»); год без сведений — «нет данных», не ноль."
+    ),
+}
+ORDER_KPIS = [replace(definition, reading=ORDER_READINGS.get(definition.code, "")) for definition in ORDER_KPIS]
 
 ENROLLED = _("участия сезонов")
 COHORT_TEXT = _("участвующие и завершившие программу")
@@ -1117,6 +1223,7 @@ KPI_BY_CODE = {definition.code: definition for definition in KPI_DEFINITIONS}
 
 class KpiStatus:
     MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
+    NO_BASELINE = "no_baseline"
     LABELS = {
         MET: _("Достигнуто"),
         MISSED: _("Не достигнуто"),
@@ -1124,30 +1231,58 @@ class KpiStatus:
         NO_DATA: _("Нет данных"),
         # A year after the order's last target year: the order sets nothing for it; its last target is shown.
         ENDED: _("Срок целей приказа истёк"),
+        # «Не ниже уровня 2020 года» while the 2020 value has not been entered: the portal never guesses it.
+        NO_BASELINE: _("Не внесено базовое значение"),
     }
 
 
 @dataclass(frozen=True)
 class Target:
-    value: Decimal
+    # None only for a «не ниже уровня базового года» target whose base-year value has not been entered.
+    value: Decimal | None
     comparison: str
     unit: str
     source: str = ""
     # Set when the order's targets end before the year asked: the year of the last target, shown instead.
     last_year: int | None = None
+    # «Не ниже уровня <года>»: the base year, and where its value comes from (reports.KpiBaseline.source).
+    baseline_year: int | None = None
+    baseline_source: str = ""
 
     @property
     def source_label(self) -> str:
         """The order and clause that set the target, or the portal-default label when none is recorded."""
-        return self.source or str(DEFAULT_SOURCE)
+        text = self.source or str(DEFAULT_SOURCE)
+        if self.baseline_year is not None and self.baseline_source:
+            text = _("%(source)s; значение %(year)s года: %(origin)s") % {
+                "source": text,
+                "year": self.baseline_year,
+                "origin": self.baseline_source,
+            }
+        return text
 
     @property
     def label(self) -> str:
-        words = KpiTarget.Comparison(self.comparison).label
-        text = f"{words} {format(self.value.normalize(), 'f').replace('.', ',')} {self.unit}".strip()
+        if self.baseline_year is not None:
+            if self.value is None:
+                text = _("не ниже уровня %(year)s года — значение %(year)s года не внесено") % {
+                    "year": self.baseline_year
+                }
+            else:
+                text = _("не ниже уровня %(year)s года (%(value)s)") % {
+                    "year": self.baseline_year,
+                    "value": _number_text(self.value),
+                }
+        else:
+            words = KpiTarget.Comparison(self.comparison).label
+            text = f"{words} {_number_text(self.value)} {self.unit}".strip()
         if self.last_year is not None:
             return _("%(target)s — последняя цель приказа, на %(year)s год") % {"target": text, "year": self.last_year}
         return text
+
+
+def _number_text(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 def kpi_target(*, code: str, municipality: Municipality | int | None, year: int) -> Target | None:
@@ -1155,31 +1290,52 @@ def kpi_target(*, code: str, municipality: Municipality | int | None, year: int)
     return _targets(codes=[code], municipality=municipality, years=[year]).get((code, year))
 
 
+def _baselines(*, codes: set[str], municipality_id: int | None) -> dict[tuple[int, str, int], tuple[Decimal, str]]:
+    qs = KpiBaseline.objects.filter(code__in=codes)
+    if municipality_id:
+        qs = qs.filter(municipality_id=municipality_id)
+    rows = qs.values_list("municipality_id", "code", "year", "value", "source")
+    return {(m, code, year): (value, source) for m, code, year, value, source in rows}
+
+
 def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dict[tuple[str, int], Target]:
     """Targets of a municipality; without one (the whole region), a target all municipalities agree on.
 
     A year after the order's horizon (its targets stop at 2023 or 2024) gets the order's last target marked with
     `last_year`, so the page says the horizon has ended instead of «Цель не задана»; a year before the first
-    target has none. One query.
+    target has none. A «не ниже уровня 2020 года» target takes its number from the municipality's KpiBaseline
+    of that year (one more query, only when such a target exists). One or two queries.
     """
     municipality_id = getattr(municipality, "pk", municipality)
     years = list(years)
     if not years:
         return {}
-    qs = KpiTarget.objects.filter(code__in=list(codes), year__lte=max(years))
+    codes = set(codes)
+    qs = KpiTarget.objects.filter(code__in=codes, year__lte=max(years))
     if municipality_id:
         qs = qs.filter(municipality_id=municipality_id)
+    rows = list(
+        qs.values_list("municipality_id", "code", "year", "value", "comparison", "unit", "source", "baseline_year")
+    )
+    baselines = {}
+    if any(row[7] is not None for row in rows):
+        baselines = _baselines(codes={row[1] for row in rows if row[7] is not None}, municipality_id=municipality_id)
     found: dict[tuple[str, int], set] = defaultdict(set)
-    for row in qs.values_list("code", "year", "value", "comparison", "unit", "source"):
-        found[row[:2]].add(Target(*row[2:4], row[4], row[5]))
+    for m, code, year, value, comparison, unit, source, baseline_year in rows:
+        origin = ""
+        if baseline_year is not None:
+            value, origin = baselines.get((m, code, baseline_year), (None, ""))
+        found[code, year].add(Target(value, comparison, unit, source, None, baseline_year, origin))
     agreed = {
-        key: next(iter(values)) for key, values in found.items() if len({(t.value, t.comparison) for t in values}) == 1
+        key: next(iter(values))
+        for key, values in found.items()
+        if len({(t.value, t.comparison, t.baseline_year) for t in values}) == 1
     }
     last_year: dict[str, int] = {}
     for code, year in found:
         last_year[code] = max(year, last_year.get(code, year))
     result = {}
-    for code in set(codes):
+    for code in codes:
         for year in years:
             if (code, year) in agreed:
                 result[code, year] = agreed[code, year]
@@ -1198,6 +1354,8 @@ def kpi_status(value, target: Target | None) -> str:
         return KpiStatus.NO_TARGET
     if target.last_year is not None:
         return KpiStatus.ENDED
+    if target.value is None:
+        return KpiStatus.NO_BASELINE
     goal = Fraction(target.value)
     ok = exact >= goal if target.comparison == KpiTarget.Comparison.AT_LEAST else exact <= goal
     return KpiStatus.MET if ok else KpiStatus.MISSED
@@ -1227,6 +1385,8 @@ class KpiResult:
     status_label: str
     # Where the target comes from (order and clause); "" without a target.
     target_source: str = ""
+    # How the portal reads the order's clause (KpiDefinition.reading); "" where the wording is unambiguous.
+    reading: str = ""
     # Why there is no value, or what it leaves out (KpiValue.note): «нет данных за год: …».
     note: str = ""
 
@@ -1287,6 +1447,7 @@ def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, y
         status=status,
         status_label=str(KpiStatus.LABELS[status]),
         target_source=target.source_label if target else "",
+        reading=str(definition.reading),
         note=value.note,
     )
 
@@ -1305,7 +1466,7 @@ def kpi_report(*, scope: KpiScope, now: datetime | None = None, codes: Iterable[
     targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
     results = []
     for definition in definitions:
-        value = definition.compute(ctx).get(None) or definition.empty()
+        value = ctx.values(definition).get(None) or definition.empty()
         results.append(_result(definition, value, targets.get((definition.code, scope.year)), scope.year))
     return results
 
@@ -1319,7 +1480,7 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     results = []
     for year in years:
         ctx = KpiContext(replace(scope, year=year, until=None), now)
-        value = definition.compute(ctx).get(None) or definition.empty()
+        value = ctx.values(definition).get(None) or definition.empty()
         results.append(_result(definition, value, targets.get((code, year)), year))
     return results
 
@@ -1372,7 +1533,7 @@ def kpi_breakdown(
     if by not in definition.breakdowns:
         raise ValueError(f"{code} has no breakdown by {by}")
     ctx = KpiContext(scope, now or timezone.now(), by)
-    values = definition.compute(ctx)
+    values = ctx.values(definition)
     labels = _labels(by, set(values), scope, ctx)
     target = _targets(codes=[code], municipality=_scope_municipality(scope), years=[scope.year]).get((code, scope.year))
     rows = []
@@ -1431,7 +1592,7 @@ def kpi_values(*, seasons: Iterable[Season], now: datetime) -> dict[int, dict[st
     ctx = KpiContext(scope, now, "season", seasons)
     result: dict[int, dict[str, dict]] = {season.pk: {} for season in seasons}
     for definition in PROGRAM_KPIS:
-        values = definition.compute(ctx)
+        values = ctx.values(definition)
         for season in seasons:
             result[season.pk][definition.code] = definition.as_json(values.get(season.pk) or definition.empty())
     return result

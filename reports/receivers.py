@@ -28,6 +28,8 @@ def load_kpi_targets(sender, *, season, template, **kwargs) -> Counter:
                     "title": item["title"],
                     "program": program if item.get("for_program") else None,
                     "value": value,
+                    # «Не ниже уровня 2020 года»: no number in the order, the base year's value is entered apart.
+                    "baseline_year": item.get("baseline_year"),
                     "unit": item.get("unit", "%"),
                     "comparison": item.get("comparison", KpiTarget.Comparison.AT_LEAST),
                     "source": item.get("source", ""),

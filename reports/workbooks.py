@@ -6,9 +6,13 @@ meanwhile gets a failed job with a Russian message instead of data. Sheets:
 
 - «Сводка» — every KPI with its formula, numerator and denominator, value, target and status (coloured), and a
   native bar chart of the orders' per-cent KPIs against their targets;
-- «По школам» (a municipality in scope), «По муниципалитетам» (several visible), «По сезонам», «По кварталам»
-  (with a native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown /
-  kpi_quarters, grouped queries whatever the number of rows;
+- «По школам» (a municipality in scope; other kinds of organisation, such as kindergartens, on sheets of their own,
+  each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам»,
+  «По кварталам» (up to the current quarter, with a native line chart), «Посещаемость по занятиям», «Оценки по
+  критериям» — from kpi_breakdown / kpi_quarters, grouped queries whatever the number of rows;
+
+A value prints as on the dashboard («27,2 %», «2 мероприятия», «2,1 балла»): a number in its cell with a number
+format from reports.formatting. Page layout: docs/kpi-workbook.md.
 - «Участники» (one row per enrollment) and «Посещаемость» (one row per attendance mark) — streamed from the
   database with values_list().iterator(): a constant number of queries and flat memory for 200,000 rows.
 """
@@ -26,30 +30,31 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.models import Attendance, Certificate, MissedVideo, Submission
 from participants.models import Enrollment, EnrollmentStatusChange, User
-from programs.models import Season
+from programs.models import Organisation, Season
 
 from .exports import ExportKind, ExportRefused, export_file_name, register_export
+from .formatting import kpi_number_format
 from .kpi import (
-    COUNT,
     KPI_BY_CODE,
     KPI_DEFINITIONS,
     ORDER,
     PERCENT,
     QUARTERLY_CODES,
+    KpiBreakdownRow,
     KpiResult,
     KpiScope,
     kpi_breakdown,
     kpi_quarters,
     kpi_report,
+    natural_key,
 )
 from .selectors import DashboardFilters, dashboard_filters
 from .xlsx import (
-    DECIMAL_FORMAT,
     INTEGER_FORMAT,
-    PERCENT_FORMAT,
     ChartSpec,
     Column,
     Formatted,
@@ -126,20 +131,14 @@ def _people_scope(scope: KpiScope, person: str) -> Q:
 # --- Number formats ------------------------------------------------------------------------------------------
 
 
-def _format(code: str) -> str:
-    definition = KPI_BY_CODE[code]
-    if str(definition.unit) == PERCENT:
-        return PERCENT_FORMAT
-    return INTEGER_FORMAT if definition.kind == COUNT else DECIMAL_FORMAT
-
-
 def _value(code: str, value) -> Formatted:
-    return Formatted(value, _format(code))
+    """The value in its cell, printed with its unit as the dashboard prints it («27,2 %», «2 мероприятия»)."""
+    return Formatted(value, kpi_number_format(value, str(KPI_BY_CODE[code].unit)))
 
 
 def _title(code: str) -> str:
-    definition = KPI_BY_CODE[code]
-    return f"{definition.name}, {definition.unit}"
+    """A column of one KPI is headed by its name: each cell carries the unit itself."""
+    return str(KPI_BY_CODE[code].name)
 
 
 # --- «Сводка» ------------------------------------------------------------------------------------------------
@@ -193,7 +192,6 @@ def _summary_row(result: KpiResult) -> list:
         result.numerator,
         result.denominator,
         _value(result.code, result.value),
-        result.unit,
         result.target_label,
         _value(result.code, target),
         Status(result.status, result.status_label),
@@ -213,9 +211,8 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
         Column(_("Знаменатель"), 40, wrap=True),
         Column(_("Числитель, значение"), 14),
         Column(_("Знаменатель, значение"), 14),
-        Column(_("Значение"), 12),
-        Column(_("Единица"), 12),
-        Column(_("Цель"), 18),
+        Column(_("Значение"), 16),
+        Column(_("Цель"), 18, wrap=True),
         Column(_("Цель, число"), 12),
         Column(_("Статус"), 16),
         Column(_("Нарастающий итог"), 12),
@@ -226,11 +223,13 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
         chart = ChartSpec(
             title=_("Показатели приказов и цели, %"),
             category_column=2,
-            value_columns=(8, 11),
+            value_columns=(8, 10),
             kind="bar",
             y_title="%",
             rows=len(charted),
             percent=True,
+            series_titles=(_("Значение"), _("Цель")),
+            horizontal=True,
         )
     return Sheet(
         title=_("Сводка"),
@@ -244,23 +243,64 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
 # --- Breakdown sheets --------------------------------------------------------------------------------------------
 
 
-def _by_place(filters: DashboardFilters, by: str, title: str, label: str, now: datetime) -> Sheet:
-    """One row per school (or municipality), a value column per KPI and a status column per order KPI."""
-    codes = [d.code for d in KPI_DEFINITIONS if by in d.breakdowns]
-    labels: dict = {}
-    values: dict[str, dict] = {}
-    for code in codes:
-        rows = kpi_breakdown(code=code, scope=filters.scope, by=by, now=now)
-        values[code] = {row.key: row for row in rows}
-        for row in rows:
-            labels.setdefault(row.key, row.label)
+def _by_municipality(filters: DashboardFilters, now: datetime) -> Sheet:
+    codes = [d.code for d in KPI_DEFINITIONS if "municipality" in d.breakdowns]
+    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="municipality", now=now) for code in codes}
+    labels = {row.key: row.label for rows in breakdowns.values() for row in rows}
+    return _place_sheet(_("По муниципалитетам"), _("Муниципалитет"), codes, breakdowns, list(labels.items()))
+
+
+# The sheet of each kind of organisation, in this order; the first column's heading.
+KIND_SHEETS = {
+    Organisation.Kind.SCHOOL: (gettext_lazy("По школам"), gettext_lazy("Школа")),
+    Organisation.Kind.KINDERGARTEN: (gettext_lazy("По детским садам"), gettext_lazy("Детский сад")),
+    Organisation.Kind.ADDITIONAL: (gettext_lazy("По учреждениям доп. образования"), gettext_lazy("Организация")),
+    Organisation.Kind.METHODICAL_CENTRE: (gettext_lazy("По методическим центрам"), gettext_lazy("Организация")),
+    Organisation.Kind.EDUCATION_AUTHORITY: (gettext_lazy("По органам управления"), gettext_lazy("Организация")),
+    Organisation.Kind.OTHER: (gettext_lazy("По другим организациям"), gettext_lazy("Организация")),
+}
+
+
+def covered_kinds(definition, rows: list[KpiBreakdownRow], kinds: dict) -> set[str]:
+    """The kinds of organisation a KPI counts: its definition's `covers` where it has one, else the kinds its
+    data come from (schools when it has none anywhere yet: every school of the scope is listed for it)."""
+    covers = getattr(definition, "covers", None)
+    if covers:
+        return {str(kind) for kind in covers}
+    found = {kinds.get(row.key, Organisation.Kind.OTHER) for row in rows if row.numerator or row.denominator}
+    return {str(kind) for kind in found} or {str(Organisation.Kind.SCHOOL)}
+
+
+def _by_organisation(filters: DashboardFilters, now: datetime) -> list[Sheet]:
+    """One sheet per kind of organisation that a KPI counts: schools carry the teachers' KPIs, a kindergarten is
+    listed only beside the KPIs that count kindergartens, never as a row of empty teacher cells. A person
+    without an organisation is counted among «other» organisations."""
+    codes = [d.code for d in KPI_DEFINITIONS if "organisation" in d.breakdowns]
+    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="organisation", now=now) for code in codes}
+    labels = {row.key: row.label for rows in breakdowns.values() for row in rows}
+    kinds = dict(Organisation.objects.filter(pk__in=[k for k in labels if k is not None]).values_list("pk", "kind"))
+    covered = {code: covered_kinds(KPI_BY_CODE[code], rows, kinds) for code, rows in breakdowns.items()}
+    sheets = []
+    for kind, (title, label) in KIND_SHEETS.items():
+        kind_codes = [code for code in codes if str(kind) in covered[code]]
+        places = [(key, name) for key, name in labels.items() if kinds.get(key, Organisation.Kind.OTHER) == kind]
+        if not kind_codes or (not places and kind != Organisation.Kind.SCHOOL):
+            continue
+        places.sort(key=lambda place: (place[0] is None, natural_key(place[1])))
+        sheets.append(_place_sheet(str(title), str(label), kind_codes, breakdowns, places))
+    return sheets
+
+
+def _place_sheet(title: str, label: str, codes: list[str], breakdowns: dict, places: list[tuple]) -> Sheet:
+    """One row per place, a value column per KPI and a status column per order KPI."""
+    values = {code: {row.key: row for row in rows} for code, rows in breakdowns.items()}
     columns = [Column(label, 32, wrap=True)]
     for code in codes:
-        columns.append(Column(_title(code), 14, wrap=True))
+        columns.append(Column(_title(code), 16, wrap=True))
         if KPI_BY_CODE[code].group == ORDER:
             columns.append(Column(_("%(name)s: статус") % {"name": KPI_BY_CODE[code].name}, 14, wrap=True))
     table = []
-    for key, name in labels.items():
+    for key, name in places:
         line: list = [name]
         for code in codes:
             row = values[code].get(key)
@@ -285,11 +325,21 @@ def _by_season(filters: DashboardFilters, now: datetime) -> Sheet:
     return Sheet(title=_("По сезонам"), columns=columns, rows=table)
 
 
+def _current_quarter(filters: DashboardFilters, now: datetime) -> tuple[int, int]:
+    """The quarter of `now` on the municipality's clock: the series stops there, no empty future quarters."""
+    municipality = filters.municipality
+    local = timezone.localtime(now, ZoneInfo(municipality.time_zone if municipality else settings.TIME_ZONE))
+    return local.year, (local.month - 1) // 3 + 1
+
+
 def _by_quarter(filters: DashboardFilters, now: datetime) -> Sheet:
+    current = _current_quarter(filters, now)
     labels: dict = {}
     values: dict[str, dict] = {}
     for code in QUARTERLY_CODES:
-        rows = kpi_quarters(code=code, scope=filters.scope, now=now)
+        rows = [
+            row for row in kpi_quarters(code=code, scope=filters.scope, now=now) if (row.year, row.quarter) <= current
+        ]
         values[code] = {(row.year, row.quarter): row.value for row in rows}
         for row in rows:
             labels.setdefault((row.year, row.quarter), row.label)
@@ -300,7 +350,12 @@ def _by_quarter(filters: DashboardFilters, now: datetime) -> Sheet:
     ]
     percent = [i for i, code in enumerate(QUARTERLY_CODES, start=2) if str(KPI_BY_CODE[code].unit) == PERCENT]
     chart = ChartSpec(
-        title=_("Показатели по кварталам, %"), category_column=1, value_columns=percent, kind="line", percent=True
+        title=_("Показатели по кварталам, %"),
+        category_column=1,
+        value_columns=percent,
+        kind="line",
+        percent=True,
+        series_titles=[_title(QUARTERLY_CODES[i - 2]) for i in percent],
     )
     return Sheet(title=_("По кварталам"), columns=columns, rows=table, chart=chart if percent else None)
 
@@ -311,9 +366,9 @@ def _by_activity(filters: DashboardFilters, now: datetime) -> Sheet:
         Column(_("Мероприятие"), 40, wrap=True),
         Column(_("Отметки «Присутствовал» и «Опоздал»"), 16, wrap=True),
         Column(_("Все отметки"), 14),
-        Column(_("Посещаемость, %"), 14, PERCENT_FORMAT),
+        Column(_("Посещаемость"), 14),
     ]
-    table = [[row.label, row.numerator, row.denominator, row.value] for row in rows]
+    table = [[row.label, row.numerator, row.denominator, _value("attendance_rate", row.value)] for row in rows]
     return Sheet(title=_("Посещаемость по занятиям"), columns=columns, rows=table)
 
 
@@ -323,9 +378,9 @@ def _by_criterion(filters: DashboardFilters, now: datetime) -> Sheet:
         Column(_("Критерий"), 40, wrap=True),
         Column(_("Сумма баллов"), 14, INTEGER_FORMAT),
         Column(_("Оценок"), 12, INTEGER_FORMAT),
-        Column(_("Средний балл"), 14, DECIMAL_FORMAT),
+        Column(_("Средний балл"), 14),
     ]
-    table = [[row.label, row.numerator, row.denominator, row.value] for row in rows]
+    table = [[row.label, row.numerator, row.denominator, _value("criterion_score_avg", row.value)] for row in rows]
     return Sheet(title=_("Оценки по критериям"), columns=columns, rows=table)
 
 
@@ -530,9 +585,9 @@ def kpi_workbook_build(params: dict, *, now: datetime | None = None) -> tuple[Se
     season_ids = _season_ids(scope)
     sheets = [_summary(filters, kpi_report(scope=scope, now=now), now)]
     if filters.municipality is not None:
-        sheets.append(_by_place(filters, "organisation", _("По школам"), _("Школа"), now))
+        sheets += _by_organisation(filters, now)
     else:
-        sheets.append(_by_place(filters, "municipality", _("По муниципалитетам"), _("Муниципалитет"), now))
+        sheets.append(_by_municipality(filters, now))
     sheets += [
         _by_season(filters, now),
         _by_quarter(filters, now),

@@ -5,6 +5,10 @@ price is that everything about a sheet (widths, frozen header, filter, styles) i
 Every sheet gets a bold frozen header row, an autofilter over its columns and set widths; dates use the
 Russian ДД.ММ.ГГГГ format; a status column is coloured (met green, missed red); a sheet may carry a native
 Excel chart over its own columns. Text that looks like a formula is neutralised (CSV/formula injection).
+
+Printing (docs/kpi-workbook.md): A4 landscape, every column on one page wide, the header row repeated; a row
+with wrapped text is as tall as its longest cell needs (LibreOffice does not size rows a writer left unsized, and
+its text would be cut); a chart starts a page of its own below the data and is never taller than one page.
 """
 
 from __future__ import annotations
@@ -18,8 +22,13 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,6 +51,21 @@ STATUS_FILLS = {
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+# The printed page: A4 landscape with these margins (inches), so this much room for the sheet (centimetres).
+MARGINS = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+PRINT_WIDTH_CM = 29.7 - 2.54 * (MARGINS.left + MARGINS.right)
+PRINT_HEIGHT_CM = 21.0 - 2.54 * (MARGINS.top + MARGINS.bottom)
+# Row heights of wrapped text. A column's width counts digits «0» of the sheet's font (Calibri 11; DejaVu Sans
+# stands in where Calibri is missing, as on a server running LibreOffice): an average Cyrillic letter is about as
+# wide as a digit in both, capitals and bold headers a little wider, so a line holds 0.9 characters per unit of
+# width. A line of 11-point text takes 15 points, Excel's default row height.
+CHARS_PER_WIDTH = 0.9
+LINE_POINTS = 15.0
+MAX_ROW_POINTS = 409.0  # Excel's limit
+POINTS_PER_CM = 72 / 2.54
+CHART_ASPECT = 0.6  # a chart's height to its width, when the page leaves room for it
+CHART_TEXT_POINTS = 10  # a chart's text as printed, whatever the page's scale
 
 
 @dataclass(frozen=True)
@@ -78,9 +102,12 @@ class ChartSpec:
     value_columns: Sequence[int]  # 1-based; the header cell names each series
     kind: str = "bar"  # bar | line
     y_title: str = ""
-    anchor_column: int | None = None  # where the chart is placed (default: two columns right of the data)
+    anchor_column: int | None = None  # where the chart is placed (default: column A, on a page below the data)
     rows: int | None = None  # only the first data rows (default: all of them)
     percent: bool = False  # a share: the value axis runs 0–100 whatever the data
+    # The series' names in the legend, one per value column (default: the header cells).
+    series_titles: Sequence[str] = ()
+    horizontal: bool = False  # bars across the page, the categories one under another (long names)
 
 
 @dataclass
@@ -99,6 +126,8 @@ def _cell(sheet, value, column: Column):
     if isinstance(value, Status):
         cell = WriteOnlyCell(sheet, value=value.label)
         cell.fill = STATUS_FILLS.get(value.code, STATUS_FILLS[NO_DATA])
+        if column.wrap:
+            cell.alignment = WRAP
         return cell
     cell = WriteOnlyCell(sheet, value=spreadsheet_value(value))
     if isinstance(cell.value, str):
@@ -114,21 +143,93 @@ def _cell(sheet, value, column: Column):
     return cell
 
 
-def _chart(spec: ChartSpec, sheet, header_row: int, last_row: int, width: int):
+def _column_cm(width: float) -> float:
+    """A column's printed width: `width` digits of 7 pixels plus 5 pixels of padding, at 96 pixels an inch."""
+    return (width * 7 + 5) * 2.54 / 96
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell takes: words laid greedily on lines of the column's width, a word longer
+    than a line broken across lines (as LibreOffice does)."""
+    room = max(1, int(width * CHARS_PER_WIDTH))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need <= room:
+                used = need
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // room
+            used = len(word) - ((len(word) - 1) // room) * room
+    return lines
+
+
+def row_height(texts: Sequence[tuple[object, Column]]) -> float | None:
+    """The height in points a row needs for its wrapped cells (None: no wrapped text, the default height)."""
+    lines = 0
+    for value, column in texts:
+        if isinstance(value, Status):
+            value = value.label
+        if column.wrap and isinstance(value, str) and value:
+            lines = max(lines, _lines(value, column.width))
+    if lines <= 1:
+        return None
+    return min(MAX_ROW_POINTS, lines * LINE_POINTS)
+
+
+def _chart(spec: ChartSpec, sheet, header_row: int, last_row: int, columns: Sequence[Column], header_points: float):
+    """The chart below the data, at the top of a page of its own (a manual break before it): as wide as the
+    printed columns and no taller than what the page leaves under the repeated header row."""
     chart = BarChart() if spec.kind == "bar" else LineChart()
+    if spec.kind == "bar" and spec.horizontal:
+        chart.type = "bar"
+        chart.x_axis.scaling.orientation = "maxMin"  # the first row on top, as in the table
     chart.title = spec.title
     chart.y_axis.title = spec.y_title or None
-    chart.height, chart.width = 9, 18
-    for column in spec.value_columns:
+    chart.x_axis.delete = chart.y_axis.delete = False  # Excel hides axes openpyxl leaves undecided
+    chart.legend.position = "b"
+    for index, column in enumerate(spec.value_columns):
         data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
         chart.add_data(data, titles_from_data=True)
+        if index < len(spec.series_titles):
+            chart.series[index].tx = SeriesLabel(v=spec.series_titles[index])
     for series in chart.series:
         series.smooth = False  # a smoothed line invents values between the points
     if spec.percent:
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
     chart.set_categories(Reference(sheet, min_col=spec.category_column, min_row=header_row + 1, max_row=last_row))
-    anchor_column = spec.anchor_column or width + 2
-    return chart, f"{get_column_letter(anchor_column)}{header_row}"
+    chart.width, chart.height, scale = chart_size(columns, header_points)
+    _text_size(chart, CHART_TEXT_POINTS / scale)
+    return chart
+
+
+def chart_size(columns: Sequence[Column], header_points: float) -> tuple[float, float, float]:
+    """Width and height (cm, on the sheet) of a chart that prints on one page, and the page's scale: as wide as
+    the columns (the page is scaled to fit them), as tall as the scaled page leaves below the header row, with a
+    tenth to spare for the spreadsheet's own rounding of widths."""
+    content = sum(_column_cm(column.width) for column in columns)
+    scale = min(1.0, PRINT_WIDTH_CM / content)
+    room = PRINT_HEIGHT_CM / scale - (header_points + LINE_POINTS) / POINTS_PER_CM  # the header and a blank row
+    return content, min(content * CHART_ASPECT, room * 0.9), scale
+
+
+def _text_size(chart, points: float) -> None:
+    """Every text of the chart at `points`: a page scaled down to fit its columns prints them at 10 pt still."""
+    size = int(round(points * 100))
+
+    def rich() -> RichText:
+        return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)), endParaRPr=None)])
+
+    chart.x_axis.txPr, chart.y_axis.txPr, chart.legend.txPr = rich(), rich(), rich()
+    for title in (chart.title, chart.x_axis.title, chart.y_axis.title):
+        for paragraph in title.tx.rich.p if title is not None else ():
+            paragraph.pPr = ParagraphProperties(defRPr=CharacterProperties(sz=size, b=True))
+            for run in paragraph.r or ():
+                run.rPr = CharacterProperties(sz=size, b=True)
 
 
 def _page_setup(sheet, *, header_row: int) -> None:
@@ -139,6 +240,18 @@ def _page_setup(sheet, *, header_row: int) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins = MARGINS
+
+
+def _append(sheet, cells: list, texts: Sequence[tuple[object, Column]], index: int) -> float | None:
+    """Stream one row, as tall as its wrapped text needs. Write-only sheets read a row's height when the row is
+    written, so it is set just before and dropped just after (no per-row memory on a 200,000-row sheet)."""
+    height = row_height(texts)
+    if height is not None:
+        sheet.row_dimensions[index].height = height
+    sheet.append(cells)
+    sheet.row_dimensions.pop(index, None)
+    return height
 
 
 def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
@@ -167,17 +280,23 @@ def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
             cell.data_type = "s"
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             header.append(cell)
-        sheet.append(header)
+        header_points = _append(sheet, header, [(c.title, replace(c, wrap=True)) for c in spec.columns], header_row)
         rows = 0
         for row in spec.rows:
-            sheet.append([_cell(sheet, value, column) for value, column in zip(row, spec.columns, strict=False)])
+            cells = [_cell(sheet, value, column) for value, column in zip(row, spec.columns, strict=False)]
+            _append(sheet, cells, list(zip(row, spec.columns, strict=False)), header_row + rows + 1)
             rows += 1
         last_row = header_row + max(rows, 1)
         sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
         if spec.chart is not None and rows:
             charted = min(rows, spec.chart.rows) if spec.chart.rows else rows
-            chart, anchor = _chart(spec.chart, sheet, header_row, header_row + charted, width)
-            sheet.add_chart(chart, anchor)
+            chart = _chart(
+                spec.chart, sheet, header_row, header_row + charted, spec.columns, header_points or LINE_POINTS
+            )
+            # A page of its own: a break after the blank row under the data, the chart a row below the page's
+            # top (LibreOffice prints an object on every page its edge touches, so not on the break itself).
+            sheet.row_breaks.append(Break(id=last_row + 1))
+            sheet.add_chart(chart, f"{get_column_letter(spec.chart.anchor_column or 1)}{last_row + 3}")
         written += rows
     workbook.save(file)
     return written

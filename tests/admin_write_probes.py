@@ -56,7 +56,7 @@ from participants.models import (
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
 from ratings.models import Achievement, ReviewAssignment, Rubric
-from reports.models import KpiSnapshot, KpiTarget
+from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
 
 # Models whose rows belong to no municipality: every coordinator keeps the one list (not an outsider's write).
@@ -125,6 +125,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "ratings.ReviewAssignment": lambda w: ReviewAssignment.objects.filter(submission=w.submission).first(),
     "ratings.Achievement": lambda w: w.other["achievement_by_url"],
     "reports.KpiTarget": lambda w: w.other["kpi_target"],
+    "reports.KpiBaseline": lambda w: w.other["kpi_baseline"],
     "reports.KpiSnapshot": lambda w: w.other["kpi_snapshot"],
 }
 
@@ -239,6 +240,9 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
     )
     w.other["kpi_target"] = KpiTarget.objects.create(
         code="probe", title="Цель-маркер", municipality=town, year=now.year, value=Decimal("50")
+    )
+    w.other["kpi_baseline"] = KpiBaseline.objects.create(
+        code="methodical-associations", municipality=town, year=2020, value=Decimal("7"), source="Отчёт-маркер"
     )
     w.other["kpi_snapshot"] = KpiSnapshot.objects.create(taken_on=now.date(), season=season, municipality=town)
     # The tutors' requests and the route are the methodical subscription's: A's teacher is enrolled there too.

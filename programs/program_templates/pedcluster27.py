@@ -441,5 +441,39 @@ TEMPLATE = {
             "source": f"{SOURCE}, результат 10 (не менее двух мероприятий)",
             "values": {year: Decimal("2") for year in YEARS},
         },
+        {
+            "code": "continuous-formats-result-8",
+            "title": (
+                "Доля педагогических работников общеобразовательных организаций, прошедших повышение квалификации "
+                "в форматах непрерывного образования на основе диагностики профессиональных дефицитов составила "
+                "не менее 80%"
+            ),
+            "for_program": True,
+            "unit": "%",
+            "comparison": "gte",
+            # The order names no year for its results: the portal's default is the last year of the indicators.
+            "source": f"{SOURCE}, результат 8; год — последний год таблицы показателей (значение портала по умолчанию)",
+            "values": {YEARS[-1]: Decimal("80")},
+        },
+        {
+            "code": "pedagogical-classes",
+            "title": "Функционируют классы (группы) педагогической направленности",
+            "for_program": True,
+            "unit": "шт.",
+            "comparison": "gte",
+            "source": f"{SOURCE}, результат 9; «не менее одного» — значение портала по умолчанию",
+            "values": {year: Decimal("1") for year in YEARS},
+        },
+        {
+            "code": "methodical-associations",
+            "title": "Сохранено число методических объединений/ профессиональных сообществ педагогов не ниже 2020 года",
+            "for_program": True,
+            "unit": "шт.",
+            "comparison": "gte",
+            "source": f"{SOURCE}, результат 12",
+            # The level of 2020: its number is entered by the coordinator (reports.KpiBaseline), never guessed.
+            "baseline_year": 2020,
+            "values": {year: None for year in YEARS},
+        },
     ],
 }

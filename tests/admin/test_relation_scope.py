@@ -139,7 +139,7 @@ def _rows_of_a(world):
         StaffRosterEntry,
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts
-    from reports.models import KpiTarget
+    from reports.models import KpiBaseline, KpiTarget
 
     school, subscription = world.other["school"], world.other["subscription"]
     person, town = world.enrollment.person, school.municipality
@@ -190,6 +190,7 @@ def _rows_of_a(world):
         assignment=world.submission.assignment, enrollment=world.enrollment, message="Присоединилась после срока"
     )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
+    KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
 
 
 class FormReader(HTMLParser):

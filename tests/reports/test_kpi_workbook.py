@@ -2,18 +2,24 @@
 
 import io
 import os
+import re
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from activities.models import Attendance
-from participants.models import BackgroundJob, User
+from participants.models import BackgroundJob, ProfessionalDevelopment, User
+from programs.models import Organisation
 from reports.exports import export_run, export_start
+from reports.kpi import KPI_BY_CODE, QUARTERLY_CODES, KpiBreakdownRow
 from reports.models import KpiTarget
-from reports.workbooks import KIND, kpi_workbook_file_name
-from reports.xlsx import DATE_FORMAT, INTEGER_FORMAT, PERCENT_FORMAT
+from reports.workbooks import KIND, covered_kinds, kpi_workbook_build, kpi_workbook_file_name
+from reports.xlsx import DATE_FORMAT, INTEGER_FORMAT, workbook_write
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -129,11 +135,12 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     assert preamble[5].endswith("(UTC+5, время муниципалитета «Октябрьский»)")
     header = [cell.value for cell in summary[HEADER_ROW]]
     assert header[:3] == ["Группа", "Показатель", "Формула"]
-    assert header[7:13] == ["Значение", "Единица", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
+    # No column of units: each value prints with its own («25 %»), never «25 % %».
+    assert header[7:12] == ["Значение", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
     assert summary.freeze_panes == f"A{HEADER_ROW + 1}"
     # The target's order and clause close the row (reports KpiTarget.source, or the portal-default label).
-    assert header[13] == "Источник цели"
-    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:N")
+    assert header[12] == "Источник цели"
+    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:M")
     assert summary.column_dimensions["B"].width == 40
 
     row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
@@ -146,7 +153,6 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
         num,
         den,
         value,
-        unit,
         target,
         target_n,
         status,
@@ -155,13 +161,14 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     ) = row
     assert source.value  # the order and clause, or the portal-default label
     assert group.value == "приказ" and (num.value, den.value, value.value) == (1, 4, 25)
-    assert unit.value == "%" and target.value == "не менее 30 %" and target_n.value == 30
+    assert target.value == "не менее 30 %" and target_n.value == 30
     assert status.value == "Не достигнуто" and status.fill.fgColor.rgb.endswith("FFCDD2")
-    assert value.number_format == PERCENT_FORMAT and num.number_format == INTEGER_FORMAT
+    # As the dashboard prints them: «25 %», «30 %» (whole numbers without a decimal).
+    assert value.number_format == target_n.number_format == '#,##0" %"' and num.number_format == INTEGER_FORMAT
     assert cumulative.value in ("да", "нет")
     participants = _kpi_row(summary, "Участвуют")
     assert participants[0].value == "программа" and participants[7].value == 3
-    assert participants[7].number_format == INTEGER_FORMAT
+    assert participants[7].number_format == '#,##0" чел."'
     assert len(summary._charts) == 1  # the orders' per-cent KPIs against their targets
 
 
@@ -171,7 +178,7 @@ def test_breakdown_sheets_per_school_season_quarter_and_activity(district, djang
 
     schools = book["По школам"]
     header = [cell.value for cell in schools[1]]
-    young = header.index("Доля учителей со стажем педагогической работы до пяти лет, %")
+    young = header.index("Доля учителей со стажем педагогической работы до пяти лет")
     assert header[young + 1] == "Доля учителей со стажем педагогической работы до пяти лет: статус"
     by_school = {row[0]: row for row in _rows(schools)}
     assert set(by_school) == {"Школа № 1", "Школа № 2"}  # the neighbour's school is not listed
@@ -279,13 +286,139 @@ def test_the_export_runs_a_constant_number_of_queries(n, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False):
         job = export_start(kind=KIND, title="Показатели", params={"user": reader.pk, "year": 2026}, by=reader)
 
-    # The KPI engine's grouped queries, the breakdowns, two counts and two streamed raw-data queries: the same
-    # literal number whatever the number of enrollments, attendance marks and schools (the order KPIs' staff
-    # headcounts are one grouped query per KPI context: the summary and each yearly or breakdown computation).
-    with django_assert_num_queries(248):
+    # The KPI engine's grouped queries (результат 8 of приказ № 223/1 shares показатель 1's computation, its
+    # breakdowns are its own), the kinds of the listed organisations, two counts and two streamed raw-data
+    # queries: the same literal number whatever the number of enrollments, attendance marks and schools. The order
+    # KPIs' staff headcounts are one grouped query per KPI computation context (the summary, each year, each
+    # breakdown).
+    with django_assert_num_queries(253):
         export_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.DONE
     book = load_workbook(io.BytesIO(job.result_file.read()), read_only=True)
     assert len(_rows(book["Участники"])) == n and len(_rows(book["Посещаемость"])) == n
+
+
+# --- Printing: row heights, charts, units, periods, kinds of organisation -------------------------------------
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # the fourth quarter of 2026
+
+
+def _built(district, now=NOW, **params):
+    """The workbook built for the municipality's management at an explicit moment, read back with openpyxl."""
+    params = {"user": district["management"].pk, "year": 2026, "municipality": district["home"].pk, **params}
+    sheets, _rows = kpi_workbook_build(params, now=now)
+    file = io.BytesIO()
+    workbook_write(sheets=sheets, file=file)
+    return file.getvalue()
+
+
+def _charts(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        return [archive.read(name).decode() for name in names]
+
+
+def test_rows_with_wrapped_text_are_as_tall_as_the_text(district):
+    summary = load_workbook(io.BytesIO(_built(district)))["Сводка"]
+
+    # LibreOffice does not size rows itself: a row left at the default 15 pt would cut a long formula to a line.
+    formula = KPI_BY_CODE["dpo-federal-registry-diagnostics"].formula
+    row = _kpi_row(summary, KPI_BY_CODE["dpo-federal-registry-diagnostics"].name)[0].row
+    assert summary.row_dimensions[row].height >= 3 * 15 and len(formula) > 60
+    assert summary.row_dimensions[HEADER_ROW].height >= 2 * 15  # «Знаменатель, значение» takes two lines
+    assert summary.row_dimensions[1].height is None  # the preamble does not wrap
+
+
+def test_charts_name_their_series_in_russian_and_start_a_page_of_their_own(district):
+    data = _built(district)
+    summary_chart, quarters_chart = _charts(data)
+
+    assert re.findall(r"<tx><v>(.*?)</v></tx>", summary_chart) == ["Значение", "Цель"]
+    assert "Цель, число" not in summary_chart
+    assert re.findall(r"<tx><v>(.*?)</v></tx>", quarters_chart) == [
+        str(KPI_BY_CODE[code].name) for code in QUARTERLY_CODES if KPI_BY_CODE[code].unit == "%"
+    ]
+    assert "Показатели приказов и цели, %" in summary_chart  # the whole title
+    book = load_workbook(io.BytesIO(data))
+    for name in ("Сводка", "По кварталам"):
+        sheet = book[name]
+        (chart,) = sheet._charts
+        last = sheet.max_row
+        # A manual page break under the data, the chart below it and no taller than the page.
+        assert [b.id for b in sheet.row_breaks.brk] == [last + 1]
+        assert chart.anchor._from.row == last + 2  # zero-based: the second row of the new page
+        # As wide as the printed columns (their width sets the page's scale), no taller than 0.6 of that.
+        columns_cm = sum(
+            (sheet.column_dimensions[get_column_letter(n)].width * 7 + 5) * 2.54 / 96
+            for n in range(1, sheet.max_column + 1)
+        )
+        size = chart.anchor.ext
+        assert size.cx <= columns_cm * 360_000 + 1 and size.cy <= 0.6 * size.cx + 1
+
+
+def test_values_print_with_their_unit_and_plural_as_on_the_dashboard(district):
+    book = load_workbook(io.BytesIO(_built(district)))
+    summary = book["Сводка"]
+    row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
+    assert (row[7].value, row[7].number_format) == (25, '#,##0" %"')
+    participants = _kpi_row(summary, "Участвуют")
+    assert (participants[7].value, participants[7].number_format) == (3, '#,##0" чел."')
+    activity = book["Посещаемость по занятиям"]
+    assert (activity["D2"].value, activity["D2"].number_format) == (66.7, '#,##0.0" %"')
+
+
+def test_the_quarters_stop_at_the_current_quarter(district):
+    quarters = load_workbook(io.BytesIO(_built(district)))["По кварталам"]
+    assert [row[0] for row in _rows(quarters)] == ["3 кв. 2026", "4 кв. 2026"]  # the season runs to May 2027
+
+    # Midnight of 1 January on the municipality's clock (UTC+5) is still 31 December in UTC: already the new year.
+    new_year = datetime(2026, 12, 31, 19, 30, tzinfo=UTC)
+    quarters = load_workbook(io.BytesIO(_built(district, now=new_year)))["По кварталам"]
+    assert [row[0] for row in _rows(quarters)] == ["3 кв. 2026", "4 кв. 2026", "1 кв. 2027"]
+
+
+def test_an_organisation_sheet_lists_only_the_kinds_a_kpi_counts(district):
+    kindergarten = OrganisationFactory(
+        municipality=district["home"], short_name="МБДОУ д/с № 3", kind=Organisation.Kind.KINDERGARTEN
+    )
+    educator = PersonFactory(organisation=kindergarten, experience_years=2)
+    EnrollmentFactory(season=district["season"], person=educator)
+    # Seed 002 §6.2 and seed 003 result 6 count the kindergartens' staff too: the educator is in the 2026 roster
+    # and finished a remote Federal-Registry course chosen by diagnostics.
+    roster_of(educator, 2026, position="Воспитатель")
+    ProfessionalDevelopment.objects.create(
+        person=educator,
+        course_title="Курс",
+        provider="ИРО",
+        hours=36,
+        ends_on=date(2026, 3, 1),
+        in_federal_registry=True,
+        based_on_diagnostics=True,
+        is_remote=True,
+    )
+    book = load_workbook(io.BytesIO(_built(district)))
+
+    assert book.sheetnames[1:3] == ["По школам", "По детским садам"]
+    assert [row[0] for row in _rows(book["По школам"])] == ["Школа № 1", "Школа № 2"]
+    (kindergarten_row,) = _rows(book["По детским садам"])
+    header = [cell.value for cell in book["По детским садам"][1]]
+    # Only the KPIs with data there (participants), not the teachers' shares of the schools with empty cells.
+    assert header[0] == "Детский сад" and "Участвуют" in header
+    assert "Доля учителей со стажем педагогической работы до пяти лет" not in header
+    registry = "Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике, %"
+    assert registry in header and kindergarten_row[header.index(registry)] == 100
+    assert kindergarten_row[0] == "МБДОУ д/с № 3" and kindergarten_row[header.index("Участвуют")] == 1
+    assert None not in kindergarten_row
+
+
+def test_a_definitions_covers_decides_the_kinds_and_the_data_stand_in_without_it():
+    school, kindergarten = Organisation.Kind.SCHOOL, Organisation.Kind.KINDERGARTEN
+    rows = [KpiBreakdownRow(key=1, label="Школа", value=0, numerator=0, denominator=None)]
+    rows.append(KpiBreakdownRow(key=2, label="Сад", value=2, numerator=2, denominator=None))
+    kinds = {1: school, 2: kindergarten}
+
+    assert covered_kinds(SimpleNamespace(covers=(school,)), rows, kinds) == {"school"}
+    assert covered_kinds(SimpleNamespace(), rows, kinds) == {"kindergarten"}  # where the data are
+    assert covered_kinds(SimpleNamespace(), rows[:1], kinds) == {"school"}  # no data yet: the schools

@@ -9,7 +9,18 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from reports.xlsx import MET, MISSED, PERCENT_FORMAT, ChartSpec, Column, Sheet, Status, sheet_title, workbook_write
+from reports.xlsx import (
+    MET,
+    MISSED,
+    PERCENT_FORMAT,
+    ChartSpec,
+    Column,
+    Sheet,
+    Status,
+    row_height,
+    sheet_title,
+    workbook_write,
+)
 
 
 def _summary():
@@ -123,3 +134,36 @@ def test_a_share_chart_runs_0_to_100_and_its_lines_are_not_smoothed():
     # openpyxl writes the chart XML in the default namespace (no «c:» prefix).
     assert re.search(r'<min val="0(\.0)?"', chart) and re.search(r'<max val="100(\.0)?"', chart)
     assert '<smooth val="1"' not in chart and '<smooth val="0"' in chart
+
+
+def test_a_row_is_as_tall_as_its_longest_wrapped_cell():
+    long = "учителя, освоившие к концу года программу ДПО из Федерального реестра, подобранную по диагностике"
+    narrow, wide = Column("Формула", width=20, wrap=True), Column("Числитель", width=60, wrap=True)
+    # 20 units hold 18 characters a line: the 97 characters take 7 lines of 15 pt; 60 units hold them in 2.
+    assert row_height([(long, narrow)]) == 7 * 15
+    assert row_height([(long, wide), ("коротко", narrow)]) == 2 * 15
+    assert row_height([(long, Column("Без переноса", width=20))]) is None  # not wrapped: the default height
+    assert row_height([("Укомплектованность", Column("Узкая", width=10, wrap=True))]) == 2 * 15  # a long word
+    assert row_height([("первая\nвторая\nтретья", wide)]) == 3 * 15
+
+    sheet = Sheet(title="Т", columns=[Column("Показатель"), narrow], rows=[["Доля", long], ["Доля", "коротко"]])
+    book = load_workbook(io.BytesIO(_write(sheet)))["Т"]
+    assert book.row_dimensions[2].height == 105 and book.row_dimensions[3].height is None
+
+
+def test_a_chart_starts_a_page_below_the_data_with_its_series_named():
+    spec = _summary()
+    spec.chart = ChartSpec(
+        title="Значение и цель", category_column=1, value_columns=[2, 3], series_titles=["Значение", "Цель"]
+    )
+    data = _write(spec)
+    sheet = load_workbook(io.BytesIO(data))["Сводка"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/charts/chart1.xml").decode()
+
+    # Data rows 4–5, a blank row, the page break after row 6 and the chart from row 8 (zero-based 7).
+    assert [brk.id for brk in sheet.row_breaks.brk] == [6]
+    (chart,) = sheet._charts
+    assert chart.anchor._from.row == 7 and chart.anchor._from.col == 0
+    assert re.findall(r"<tx><v>(.*?)</v></tx>", xml) == ["Значение", "Цель"]
+    assert '<legendPos val="b"' in xml
