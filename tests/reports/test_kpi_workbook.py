@@ -407,7 +407,7 @@ def test_an_organisation_sheet_lists_only_the_kinds_a_kpi_counts(district):
     # Only the KPIs with data there (participants), not the teachers' shares of the schools with empty cells.
     assert header[0] == "Детский сад" and "Участвуют" in header
     assert "Доля учителей со стажем педагогической работы до пяти лет" not in header
-    registry = "Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике, %"
+    registry = "Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"
     assert registry in header and kindergarten_row[header.index(registry)] == 100
     assert kindergarten_row[0] == "МБДОУ д/с № 3" and kindergarten_row[header.index("Участвуют")] == 1
     assert None not in kindergarten_row
