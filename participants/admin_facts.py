@@ -548,9 +548,14 @@ class StaffRosterEntryForm(forms.ModelForm):
             self.add_error("left_on", _("Дата увольнения раньше даты приёма."))
         if year and left_on and left_on.year < year:
             self.add_error("left_on", _("Уволенный до начала года в состав этого года не входит."))
+        # A past year's worker may work elsewhere today: the link is checked against the municipality only.
         person, organisation = cleaned.get("person"), cleaned.get("organisation")
-        if person and organisation and person.organisation_id != organisation.pk:
-            self.add_error("person", _("Этот человек на портале работает в другой организации."))
+        if (
+            person
+            and organisation
+            and getattr(person.organisation, "municipality_id", None) != organisation.municipality_id
+        ):
+            self.add_error("person", _("Этот человек на портале работает в другом муниципалитете."))
         self.instance.is_teacher = roster_is_teacher(
             staff_kind=cleaned.get("staff_kind") or "", position=cleaned.get("position") or ""
         )

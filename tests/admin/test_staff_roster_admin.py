@@ -156,7 +156,7 @@ def test_copy_action_copies_each_selected_organisation_year_and_refuses_a_filled
     assert StaffRosterEntry.objects.filter(organisation=school, year=2025).count() == 2
 
 
-def test_the_form_refuses_another_organisations_person_and_keeps_the_input(client, world):
+def test_the_form_refuses_bad_dates_and_keeps_the_input(client, world):
     client.force_login(_coordinator(world["mine"]))
     other_school = OrganisationFactory(municipality=world["mine"], short_name="Школа № 2")
     data = {
@@ -173,12 +173,20 @@ def test_the_form_refuses_another_organisations_person_and_keeps_the_input(clien
     }
     response = client.post(reverse("admin:participants_staffrosterentry_add"), data)
     errors = response.context["adminform"].form.errors
-    assert errors["person"] == ["Этот человек на портале работает в другой организации."]
-    assert errors["left_on"] == ["Дата увольнения раньше даты приёма."]
+    assert list(errors) == ["left_on"] and errors["left_on"] == ["Дата увольнения раньше даты приёма."]
     assert 'value="Учитель химии"' in response.content.decode()
-    data.update(organisation=world["school"].pk, left_on="")
+    # A past year's worker who works at another school of the municipality today may be linked.
+    data.update(left_on="")
     assert client.post(reverse("admin:participants_staffrosterentry_add"), data).status_code == 302
-    assert StaffRosterEntry.objects.get(person=world["anna"]).is_teacher  # from the position
+    assert StaffRosterEntry.objects.get(person=world["anna"], organisation=other_school).is_teacher  # by position
+    data.update(person=PersonFactory(organisation=world["far"]).pk, year=2024)
+    response = client.post(reverse("admin:participants_staffrosterentry_add"), data)
+    assert response.context["adminform"].form.errors["person"]  # another municipality's person is never offered
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # sees every municipality
+    response = client.post(reverse("admin:participants_staffrosterentry_add"), data)
+    assert response.context["adminform"].form.errors["person"] == [
+        "Этот человек на портале работает в другом муниципалитете."
+    ]
 
 
 def test_headcounts_say_when_the_roster_wins(client, world):
