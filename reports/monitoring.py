@@ -29,7 +29,8 @@ from programs.models import Municipality, Organisation
 from .models import KpiSnapshot, MonitoringRecommendation, MonitoringReport
 from .services import default_period_label, kpi_period_values
 
-# Days after a half's end within which a missed automatic snapshot is still taken (docs: module docstring).
+# Days after a half's end within which a missed automatic snapshot is still taken
+# (docs/decisions/0006-half-year-snapshot.md).
 CATCH_UP_DAYS = 31
 
 
