@@ -3,8 +3,8 @@
 Write-only mode streams rows to disk as they come, so a 100,000-row raw-data sheet costs little memory; the
 price is that everything about a sheet (widths, frozen header, filter, styles) is set before its rows.
 Every sheet gets a bold frozen header row, an autofilter over its columns and set widths; dates use the
-Russian ДД.ММ.ГГГГ format; a status column is coloured (met green, missed red); a sheet may carry a native
-Excel chart over its own columns. Text that looks like a formula is neutralised (CSV/formula injection).
+Russian ДД.ММ.ГГГГ format; a status column is coloured (met green, missed red, no baseline amber); a sheet may
+carry a native Excel chart over its own columns. Text that looks like a formula is neutralised (CSV/formula injection).
 
 Printing (docs/kpi-workbook.md): A4 landscape, every column on one page wide, the header row repeated; a row
 with wrapped text is as tall as its longest cell needs (LibreOffice does not size rows a writer left unsized, and
