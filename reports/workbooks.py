@@ -4,17 +4,20 @@ The download view (reports.views_downloads.kpi_download) queues a job with the r
 params(); the worker re-resolves the scope with dashboard_filters for that reader, so a reader who lost access
 meanwhile gets a failed job with a Russian message instead of data. Sheets:
 
-- «Сводка» — every KPI with its formula, numerator and denominator, value, target and status (coloured), and a
-  native bar chart of the orders' per-cent KPIs against their targets;
+- «Сводка» — every KPI with its value, target and status (coloured), numerator and denominator and how the portal
+  reads the order's clause, and a native bar chart of the orders' per-cent KPIs against their targets;
+- «Формулы и источники» — each KPI's formula, numerator and denominator texts, cumulation and target source;
 - «По школам» (a municipality in scope; other kinds of organisation, such as kindergartens, on sheets of their own,
-  each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам»,
-  «По кварталам» (up to the current quarter, with a native line chart), «Посещаемость по занятиям», «Оценки по
-  критериям» — from kpi_breakdown / kpi_quarters, grouped queries whatever the number of rows;
-
-A value prints as on the dashboard («27,2 %», «2 мероприятия», «2,1 балла»): a number in its cell with a number
-format from reports.formatting. Page layout: docs/kpi-workbook.md.
+  each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам» — long
+  tables, one row per KPI and place, so they print readably; «По кварталам» (up to the current quarter, with a
+  native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown / kpi_quarters,
+  grouped queries whatever the number of rows;
 - «Участники» (one row per enrollment) and «Посещаемость» (one row per attendance mark) — streamed from the
   database with values_list().iterator(): a constant number of queries and flat memory for 200,000 rows.
+
+A value prints as on the dashboard («27,2 %», «2 мероприятия», «2,1 балла»): a number in its cell with a number
+format from reports.formatting. Every sheet prints one page wide at 8 pt or more (reports.xlsx.READABLE_WIDTH);
+page layout: docs/kpi-workbook.md.
 """
 
 from __future__ import annotations
