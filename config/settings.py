@@ -322,6 +322,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # Seed 002, п. 7.3: a municipality's half-year snapshot once its 30 June / 31 December is over in its own
+    # zone; 02:45 Moscow time is past midnight in every Russian zone, Kaliningrad's included.
+    "kpi_half_year_snapshot": {
+        "task": "reports.tasks.kpi_half_year_snapshot_task",
+        "schedule": crontab(hour=2, minute=45),
+        "options": {"expires": 6 * 3600},
+    },
     "prune_job_runs": {
         "task": "participants.tasks.job_runs_prune_task",
         "schedule": crontab(hour=3, minute=40),

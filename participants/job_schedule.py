@@ -27,6 +27,7 @@ JOB_TITLES = {
     "send_reminders": _("Напоминания"),
     "issue_certificates": _("Выдача сертификатов"),
     "kpi_snapshot": _("Срез показателей KPI"),
+    "kpi_half_year_snapshot": _("Срез показателей за полугодие (мониторинг)"),
     "deliver_notifications": _("Отправка писем"),
     "prune_job_runs": _("Очистка журнала"),
     "personal_data_retention": _("Уничтожение персональных данных по сроку и отзыву согласия"),

@@ -65,11 +65,23 @@ class KpiSnapshotAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
 
     municipality_path = "municipality"
     change_list_template = "admin/reports/kpisnapshot/change_list.html"
-    list_display = ["taken_on", "kind", "period", "season", "municipality", "taken_at"]
-    list_filter = ["kind", ("season", SeasonFilter)]
+    list_display = ["taken_on", "kind", "period", "automatic", "season", "municipality", "taken_at"]
+    list_filter = ["kind", "automatic", ("season", SeasonFilter)]
     list_select_related = ["season__program", "municipality"]
     date_hierarchy = "taken_on"
-    fields = ["kind", "taken_on", "taken_at", "period", "season", "municipality", "taken_by", "values_table"]
+    fields = [
+        "kind",
+        "taken_on",
+        "taken_at",
+        "period",
+        "year",
+        "half",
+        "automatic",
+        "season",
+        "municipality",
+        "taken_by",
+        "values_table",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("показатели"))

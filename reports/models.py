@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Municipality, Program, Season
+from programs.models import Municipality, Organisation, Program, Season
 
 
 class KpiTarget(models.Model):
@@ -136,6 +136,13 @@ class KpiSnapshot(models.Model):
     taken_on = models.DateField(_("на дату"))
     taken_at = models.DateTimeField(_("снят"), default=timezone.now)
     period = models.CharField(_("период"), max_length=64, blank=True, help_text=_("Например, 1-е полугодие 2025"))
+    # The half-year a monitoring snapshot covers (seed 002, п. 7.3: «не реже одного раза в полугодие»).
+    year = models.PositiveSmallIntegerField(_("год"), null=True, blank=True)
+    half = models.PositiveSmallIntegerField(
+        _("полугодие"), null=True, blank=True, choices=[(1, _("1-е полугодие")), (2, _("2-е полугодие"))]
+    )
+    # Taken by the half-year job at the half's end (True) or by hand in the admin (False).
+    automatic = models.BooleanField(_("снят автоматически"), default=False)
     season = models.ForeignKey(
         Season, verbose_name=_("сезон"), null=True, blank=True, on_delete=models.CASCADE, related_name="kpi_snapshots"
     )
@@ -167,7 +174,115 @@ class KpiSnapshot(models.Model):
                 condition=Q(kind="nightly"),
                 name="kpi_snapshot_one_nightly_per_season_day",
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "year", "half"],
+                condition=Q(kind="period", automatic=True),
+                name="kpi_snapshot_one_automatic_per_half_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(half__isnull=True) | Q(half__in=[1, 2]), name="kpi_snapshot_half_is_one_or_two"
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.taken_on:%d.%m.%Y}"
+
+
+class MonitoringReport(models.Model):
+    """The coordinator's analysis of a half-year snapshot and the targeted recommendations drawn from it (seed 002,
+    п. 7.5: «По результатам мониторинга эффективности деятельности ММС проводится анализ, разрабатываются
+    адресные рекомендации»). Approved, it is frozen: it stays readable and is no longer edited."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Черновик")
+        APPROVED = "approved", _("Утверждён")
+
+    snapshot = models.OneToOneField(
+        KpiSnapshot, verbose_name=_("срез показателей"), on_delete=models.CASCADE, related_name="monitoring_report"
+    )
+    analysis = models.TextField(_("анализ"), blank=True)
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("автор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("создан"), default=timezone.now)
+    updated_at = models.DateTimeField(_("изменён"), default=timezone.now)
+    approved_at = models.DateTimeField(_("утверждён"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто утвердил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("отчёт о мониторинге")
+        verbose_name_plural = _("отчёты о мониторинге")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_at__isnull=False), name="monitoring_report_approved_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Мониторинг: %(snapshot)s")) % {"snapshot": self.snapshot_id}
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class MonitoringRecommendation(models.Model):
+    """One targeted recommendation («адресная рекомендация», seed 002, п. 7.5): to whom — an organisation of the
+    municipality or a group of teachers or experts —, what, by when and who answers for it."""
+
+    report = models.ForeignKey(
+        MonitoringReport, verbose_name=_("отчёт"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("организация"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitoring_recommendations",
+    )
+    addressee_group = models.CharField(
+        _("группа педагогов или экспертов"),
+        max_length=300,
+        blank=True,
+        help_text=_("Например, молодые педагоги (до 35 лет) или методисты-предметники"),
+    )
+    text = models.TextField(_("рекомендация"))
+    due_on = models.DateField(_("срок"))
+    responsible = models.CharField(_("ответственный"), max_length=300)
+    created_at = models.DateTimeField(_("добавлена"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("адресная рекомендация")
+        verbose_name_plural = _("адресные рекомендации")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(addressee_group=""),
+                name="monitoring_recommendation_has_addressee",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def addressee(self) -> str:
+        """To whom: the organisation and/or the group, as the report prints it."""
+        parts = [str(self.organisation)] if self.organisation_id else []
+        if self.addressee_group:
+            parts.append(self.addressee_group)
+        return "; ".join(parts)

@@ -93,3 +93,44 @@ def _get(model, pk):
     if obj is None:
         raise Http404
     return obj
+
+
+# --- Half-year monitoring (seed 002, разд. 7): the object is the snapshot's municipality ---------------------
+# Coordinators of the municipality (МКУ «ЦРО» carries out the monitoring, п. 7.2) write the analysis and the
+# recommendations; its management and school directors read them; anyone else is answered 404.
+
+
+@rules.predicate
+def coordinates_municipality(user, municipality) -> bool:
+    return municipality is not None and user_is_coordinator(user) and user.municipality_id == municipality.pk
+
+
+@rules.predicate
+def manages_municipality(user, municipality) -> bool:
+    return municipality is not None and is_management(user) and user.municipality_id == municipality.pk
+
+
+@rules.predicate
+def directs_a_school_of(user, municipality) -> bool:
+    school = director_organisation_id(user) if municipality is not None else None
+    return school is not None and Organisation.objects.filter(pk=school, municipality_id=municipality.pk).exists()
+
+
+can_edit_monitoring = rules.is_superuser | coordinates_municipality
+can_read_monitoring = can_edit_monitoring | manages_municipality | directs_a_school_of
+
+# Not model permissions' names: the «Руководство» group's view_* permissions must not open every municipality.
+rules.add_perm("reports.read_half_year_monitoring", can_read_monitoring)
+rules.add_perm("reports.edit_half_year_monitoring", can_edit_monitoring)
+
+
+def monitoring_home_municipality(user) -> Municipality | None:
+    """The municipality whose monitoring a reader opens by default: their own, or their school's."""
+    if not user.is_authenticated:
+        return None
+    school = director_organisation_id(user)
+    if school is not None and not (is_management(user) or user_is_coordinator(user)):
+        return Municipality.objects.filter(organisations__pk=school).first()
+    if user.municipality_id:
+        return Municipality.objects.filter(pk=user.municipality_id).first()
+    return None

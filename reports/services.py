@@ -66,24 +66,35 @@ def kpi_period_scope(*, municipality: Municipality, year: int, half: int) -> Kpi
     return KpiScope(year=year, municipality_id=municipality.pk, until=date(year, month, day))
 
 
+def kpi_period_values(*, municipality: Municipality, year: int, half: int, now: datetime) -> dict:
+    """Every KPI of a municipality's half-year as a snapshot keeps it: value, numerator, denominator, target,
+    status and the order's clause the target comes from — the same numbers kpi_report gives the dashboard."""
+    scope = kpi_period_scope(municipality=municipality, year=year, half=half)
+    return {
+        result.code: {**result.as_json(), "source": result.target_source} for result in kpi_report(scope=scope, now=now)
+    }
+
+
 @transaction.atomic
 def kpi_period_snapshot_take(
     *, municipality: Municipality, period_label: str, year: int, half: int, by: User | None, now: datetime
 ) -> KpiSnapshot:
-    """Freeze every KPI of a municipality for a half-year monitoring period (seed 002 §7.3).
+    """Freeze every KPI of a municipality for a half-year monitoring period by hand (seed 002 §7.3).
 
     The snapshot keeps value, numerator, denominator, target and status as they are now, so later edits of
-    the data or of the targets never change a past monitoring report.
+    the data or of the targets never change a past monitoring report. The half-year job takes the automatic
+    one (reports.monitoring.kpi_half_year_snapshots_take); a hand-taken one may be added for any half.
     """
-    scope = kpi_period_scope(municipality=municipality, year=year, half=half)
-    results = kpi_report(scope=scope, now=now)
+    values = kpi_period_values(municipality=municipality, year=year, half=half, now=now)
     return KpiSnapshot.objects.create(
         kind=KpiSnapshot.Kind.PERIOD,
         taken_on=timezone.localdate(now, ZoneInfo(municipality.time_zone)),
         taken_at=now,
         period=period_label.strip() or default_period_label(year=year, half=half),
+        year=year,
+        half=half,
         municipality=municipality,
-        values={result.code: result.as_json() for result in results},
+        values=values,
         taken_by=by,
     )
 

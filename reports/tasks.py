@@ -8,6 +8,7 @@ from participants.jobs import job_run
 from participants.models import JobRun
 
 from .exports import export_run
+from .monitoring import kpi_half_year_snapshots_take
 from .services import kpi_snapshot_take
 
 
@@ -20,6 +21,17 @@ def kpi_snapshot_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
         taken = kpi_snapshot_take(now=timezone.now())
         run.count("snapshots", taken)
         run.say(_("Сняты показатели сезонов: %(n)s") % {"n": taken})
+
+
+@shared_task
+def kpi_half_year_snapshot_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
+    """The half-year monitoring snapshot of every municipality whose half-year just ended (seed 002, п. 7.3)."""
+    with job_run("kpi_half_year_snapshot", trigger=trigger) as run:
+        if run.skipped:
+            return
+        taken = kpi_half_year_snapshots_take(now=timezone.now())
+        run.count("snapshots", taken)
+        run.say(_("Сняты срезы за полугодие: %(n)s") % {"n": taken})
 
 
 @shared_task

@@ -4,17 +4,20 @@ The download view (reports.views_downloads.kpi_download) queues a job with the r
 params(); the worker re-resolves the scope with dashboard_filters for that reader, so a reader who lost access
 meanwhile gets a failed job with a Russian message instead of data. Sheets:
 
-- «Сводка» — every KPI with its formula, numerator and denominator, value, target and status (coloured), and a
-  native bar chart of the orders' per-cent KPIs against their targets;
+- «Сводка» — every KPI with its value, target and status (coloured), numerator and denominator and how the portal
+  reads the order's clause, and a native bar chart of the orders' per-cent KPIs against their targets;
+- «Формулы и источники» — each KPI's formula, numerator and denominator texts, cumulation and target source;
 - «По школам» (a municipality in scope; other kinds of organisation, such as kindergartens, on sheets of their own,
-  each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам»,
-  «По кварталам» (up to the current quarter, with a native line chart), «Посещаемость по занятиям», «Оценки по
-  критериям» — from kpi_breakdown / kpi_quarters, grouped queries whatever the number of rows;
-
-A value prints as on the dashboard («27,2 %», «2 мероприятия», «2,1 балла»): a number in its cell with a number
-format from reports.formatting. Page layout: docs/kpi-workbook.md.
+  each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам» — long
+  tables, one row per KPI and place, so they print readably; «По кварталам» (up to the current quarter, with a
+  native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown / kpi_quarters,
+  grouped queries whatever the number of rows;
 - «Участники» (one row per enrollment) and «Посещаемость» (one row per attendance mark) — streamed from the
   database with values_list().iterator(): a constant number of queries and flat memory for 200,000 rows.
+
+A value prints as on the dashboard («27,2 %», «2 мероприятия», «2,1 балла»): a number in its cell with a number
+format from reports.formatting. Every sheet prints one page wide at 8 pt or more (reports.xlsx.READABLE_WIDTH);
+page layout: docs/kpi-workbook.md.
 """
 
 from __future__ import annotations
@@ -186,44 +189,37 @@ def _summary_row(result: KpiResult) -> list:
     return [
         group,
         result.name,
-        result.formula,
-        result.numerator_text,
-        result.denominator_text,
-        result.numerator,
-        result.denominator,
         _value(result.code, result.value),
         result.target_label,
         _value(result.code, target),
         Status(result.status, result.status_label),
-        result.cumulative,
-        result.target_source,
+        result.numerator,
+        result.denominator,
+        result.reading,
     ]
 
 
 def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime) -> Sheet:
-    charted = [r for r in results if r.group == ORDER and r.unit == PERCENT]
-    others = [r for r in results if r not in charted]
+    """The numbers, the target and how the portal reads the order's clause, on one page wide at a readable size;
+    the formulas and the targets' sources are on «Формулы и источники» (docs/kpi-workbook.md)."""
     columns = [
-        Column(_("Группа"), 12),
-        Column(_("Показатель"), 40, wrap=True),
-        Column(_("Формула"), 50, wrap=True),
-        Column(_("Числитель"), 40, wrap=True),
-        Column(_("Знаменатель"), 40, wrap=True),
-        Column(_("Числитель, значение"), 14),
-        Column(_("Знаменатель, значение"), 14),
-        Column(_("Значение"), 16),
-        Column(_("Цель"), 18, wrap=True),
-        Column(_("Цель, число"), 12),
-        Column(_("Статус"), 16),
-        Column(_("Нарастающий итог"), 12),
-        Column(_("Источник цели"), 40, wrap=True),
+        Column(_("Группа"), 10),
+        Column(_("Показатель"), 28, wrap=True),
+        Column(_("Значение"), 14),
+        Column(_("Цель"), 14, wrap=True),
+        Column(_("Цель, число"), 14),
+        Column(_("Статус"), 14, wrap=True),
+        Column(_("Числитель, значение"), 12, wrap=True),
+        Column(_("Знаменатель, значение"), 14, wrap=True),
+        Column(_("Прочтение приказа"), 30, wrap=True),
     ]
     chart = None
+    charted = _charted(results)
     if charted:
         chart = ChartSpec(
             title=_("Показатели приказов и цели, %"),
             category_column=2,
-            value_columns=(8, 10),
+            value_columns=(3, 5),
             kind="bar",
             y_title="%",
             rows=len(charted),
@@ -234,20 +230,48 @@ def _summary(filters: DashboardFilters, results: list[KpiResult], now: datetime)
     return Sheet(
         title=_("Сводка"),
         columns=columns,
-        rows=[_summary_row(r) for r in charted + others],
+        rows=[_summary_row(r) for r in _summary_order(results)],
         chart=chart,
         preamble=_preamble(filters, now),
     )
 
 
+def _charted(results: list[KpiResult]) -> list[KpiResult]:
+    """The orders' per-cent KPIs: the summary's chart shows them, so they head its table."""
+    return [r for r in results if r.group == ORDER and r.unit == PERCENT]
+
+
+def _summary_order(results: list[KpiResult]) -> list[KpiResult]:
+    charted = _charted(results)
+    return charted + [r for r in results if r not in charted]
+
+
+def _formulas(results: list[KpiResult]) -> Sheet:
+    """How each KPI is counted and where its target comes from: the long texts of the summary's rows."""
+    columns = [
+        Column(_("Показатель"), 26, wrap=True),
+        Column(_("Формула"), 36, wrap=True),
+        Column(_("Числитель"), 24, wrap=True),
+        Column(_("Знаменатель"), 24, wrap=True),
+        Column(_("Нарастающий итог"), 13, wrap=True),
+        Column(_("Источник цели"), 26, wrap=True),
+    ]
+    rows = [
+        [r.name, r.formula, r.numerator_text, r.denominator_text, r.cumulative, r.target_source]
+        for r in _summary_order(results)
+    ]
+    return Sheet(title=_("Формулы и источники"), columns=columns, rows=rows)
+
+
 # --- Breakdown sheets --------------------------------------------------------------------------------------------
 
 
-def _by_municipality(filters: DashboardFilters, now: datetime) -> Sheet:
+def _by_municipality(filters: DashboardFilters, results: dict[str, KpiResult], now: datetime) -> Sheet:
     codes = [d.code for d in KPI_DEFINITIONS if "municipality" in d.breakdowns]
     breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="municipality", now=now) for code in codes}
     labels = {row.key: row.label for rows in breakdowns.values() for row in rows}
-    return _place_sheet(_("По муниципалитетам"), _("Муниципалитет"), codes, breakdowns, list(labels.items()))
+    places = sorted(labels.items(), key=lambda place: (place[0] is None, natural_key(place[1])))
+    return _place_sheet(_("По муниципалитетам"), _("Муниципалитет"), codes, breakdowns, places, results)
 
 
 # The sheet of each kind of organisation, in this order; the first column's heading.
@@ -271,7 +295,7 @@ def covered_kinds(definition, rows: list[KpiBreakdownRow], kinds: dict) -> set[s
     return {str(kind) for kind in found} or {str(Organisation.Kind.SCHOOL)}
 
 
-def _by_organisation(filters: DashboardFilters, now: datetime) -> list[Sheet]:
+def _by_organisation(filters: DashboardFilters, results: dict[str, KpiResult], now: datetime) -> list[Sheet]:
     """One sheet per kind of organisation that a KPI counts: schools carry the teachers' KPIs, a kindergarten is
     listed only beside the KPIs that count kindergartens, never as a row of empty teacher cells. A person
     without an organisation is counted among «other» organisations."""
@@ -287,41 +311,67 @@ def _by_organisation(filters: DashboardFilters, now: datetime) -> list[Sheet]:
         if not kind_codes or (not places and kind != Organisation.Kind.SCHOOL):
             continue
         places.sort(key=lambda place: (place[0] is None, natural_key(place[1])))
-        sheets.append(_place_sheet(str(title), str(label), kind_codes, breakdowns, places))
+        sheets.append(_place_sheet(str(title), str(label), kind_codes, breakdowns, places, results))
     return sheets
 
 
-def _place_sheet(title: str, label: str, codes: list[str], breakdowns: dict, places: list[tuple]) -> Sheet:
-    """One row per place, a value column per KPI and a status column per order KPI."""
-    values = {code: {row.key: row for row in rows} for code, rows in breakdowns.items()}
-    columns = [Column(label, 32, wrap=True)]
+def _place_sheet(
+    title: str, label: str, codes: list[str], breakdowns: dict, places: list[tuple], results: dict[str, KpiResult]
+) -> Sheet:
+    """A long table, one row per KPI and place, KPIs in definition order and the places in natural order under
+    each: seven columns print one page wide at a readable size, and the filter picks one KPI or one school
+    (docs/kpi-workbook.md). The target is the scope's, as the status of each row is reckoned against it."""
+    columns = [
+        Column(label, 24, wrap=True),
+        Column(_("Показатель"), 52, wrap=True),
+        Column(_("Значение"), 14),
+        Column(_("Числитель"), 12),
+        Column(_("Знаменатель"), 13),
+        Column(_("Цель"), 14, wrap=True),
+        Column(_("Статус"), 14, wrap=True),
+    ]
+    return Sheet(title=title, columns=columns, rows=list(_place_rows(codes, breakdowns, places, results)))
+
+
+def _place_rows(
+    codes: list[str], breakdowns: dict, places: list[tuple], results: dict[str, KpiResult]
+) -> Iterator[list]:
     for code in codes:
-        columns.append(Column(_title(code), 16, wrap=True))
-        if KPI_BY_CODE[code].group == ORDER:
-            columns.append(Column(_("%(name)s: статус") % {"name": KPI_BY_CODE[code].name}, 14, wrap=True))
-    table = []
-    for key, name in places:
-        line: list = [name]
-        for code in codes:
-            row = values[code].get(key)
-            line.append(_value(code, row.value if row else None))
-            if KPI_BY_CODE[code].group == ORDER:
-                line.append(Status(row.status, row.status_label) if row else None)
-        table.append(line)
-    return Sheet(title=title, columns=columns, rows=table)
+        name = str(KPI_BY_CODE[code].name)
+        result = results.get(code)
+        target = result.target_label if result is not None else ""
+        values = {row.key: row for row in breakdowns[code]}
+        for key, place in places:
+            row = values.get(key)
+            if row is None:
+                yield [place, name, _value(code, None), None, None, target, None]
+                continue
+            status = Status(row.status, row.status_label) if row.status else None
+            yield [place, name, _value(code, row.value), row.numerator, row.denominator, target, status]
 
 
 def _by_season(filters: DashboardFilters, now: datetime) -> Sheet:
+    """A long table like the places' (one row per KPI and season), without targets: a target is the year's."""
     codes = [d.code for d in KPI_DEFINITIONS if "season" in d.breakdowns]
+    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="season", now=now) for code in codes}
     labels: dict = {}
-    values: dict[str, dict] = {}
-    for code in codes:
-        rows = kpi_breakdown(code=code, scope=filters.scope, by="season", now=now)
-        values[code] = {row.key: row.value for row in rows}
+    for rows in breakdowns.values():
         for row in rows:
             labels.setdefault(row.key, row.label)
-    columns = [Column(_("Сезон"), 36, wrap=True)] + [Column(_title(code), 14, wrap=True) for code in codes]
-    table = [[name] + [_value(code, values[code].get(key)) for code in codes] for key, name in labels.items()]
+    columns = [
+        Column(_("Сезон"), 30, wrap=True),
+        Column(_("Показатель"), 50, wrap=True),
+        Column(_("Значение"), 14),
+        Column(_("Числитель"), 12),
+        Column(_("Знаменатель"), 13),
+    ]
+    table = []
+    for code in codes:
+        values = {row.key: row for row in breakdowns[code]}
+        for key, season in labels.items():
+            row = values.get(key)
+            value, numerator, denominator = (row.value, row.numerator, row.denominator) if row else (None, None, None)
+            table.append([season, str(KPI_BY_CODE[code].name), _value(code, value), numerator, denominator])
     return Sheet(title=_("По сезонам"), columns=columns, rows=table)
 
 
@@ -444,7 +494,7 @@ PARTICIPANT_FIELDS = (
 )
 
 
-def _participant_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
+def _participant_rows(scope: KpiScope, season_ids: list[int], *, municipalities: bool) -> Iterator[list]:
     statuses = {value: str(label) for value, label in Enrollment.Status.choices}
     rows = _enrollments(scope, season_ids).values_list(*PARTICIPANT_FIELDS)
     for (
@@ -461,12 +511,12 @@ def _participant_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
         approved,
         *counts,
     ) in rows.iterator(chunk_size=CHUNK):
+        where = [school or "", municipality or ""] if municipalities else [school or ""]
         yield [
             program,
             season,
             _full_name(last, first, middle),
-            school or "",
-            municipality or "",
+            *where,
             statuses.get(status, status),
             _local_date(applied, zone),
             _local_date(approved, zone),
@@ -474,23 +524,31 @@ def _participant_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
         ]
 
 
+def _municipalities(scope: KpiScope) -> bool:
+    """Whether the raw sheets name each row's municipality: not when the scope is one (the preamble names it), so
+    the columns print one page wide at a readable size."""
+    return not scope.municipality_id
+
+
 def _participants(scope: KpiScope, season_ids: list[int]) -> Sheet:
+    municipalities = _municipalities(scope)
     columns = [
-        Column(_("Программа"), 30, wrap=True),
-        Column(_("Сезон"), 14),
-        Column(_("ФИО"), 32),
-        Column(_("Школа"), 28, wrap=True),
-        Column(_("Муниципалитет"), 22),
-        Column(_("Статус"), 18),
-        Column(_("Заявка подана"), 13),
-        Column(_("Принят в программу"), 13),
-        Column(_("Посещено занятий"), 12, INTEGER_FORMAT),
-        Column(_("Видеоуроков сдано"), 12, INTEGER_FORMAT),
-        Column(_("Из них в срок"), 12, INTEGER_FORMAT),
-        Column(_("Видеоуроков не сдано в срок"), 14, INTEGER_FORMAT),
-        Column(_("Сертификатов"), 12, INTEGER_FORMAT),
+        Column(_("Программа"), 17, wrap=True),
+        Column(_("Сезон"), 10, wrap=True),
+        Column(_("ФИО"), 20, wrap=True),
+        Column(_("Школа"), 16, wrap=True),
+        *([Column(_("Муниципалитет"), 15, wrap=True)] if municipalities else []),
+        Column(_("Статус"), 11, wrap=True),
+        Column(_("Заявка подана"), 11, wrap=True),
+        Column(_("Принят в программу"), 11, wrap=True),
+        Column(_("Посещено занятий"), 10, INTEGER_FORMAT, wrap=True),
+        Column(_("Видеоуроки сданы"), 12, INTEGER_FORMAT, wrap=True),
+        Column(_("Из них в срок"), 8, INTEGER_FORMAT, wrap=True),
+        Column(_("Видеоуроки не сданы в срок"), 12, INTEGER_FORMAT, wrap=True),
+        Column(_("Сертификаты"), 12, INTEGER_FORMAT, wrap=True),
     ]
-    return Sheet(title=_("Участники"), columns=columns, rows=_participant_rows(scope, season_ids))
+    rows = _participant_rows(scope, season_ids, municipalities=municipalities)
+    return Sheet(title=_("Участники"), columns=columns, rows=rows)
 
 
 def _attendance(scope: KpiScope, season_ids: list[int]):
@@ -519,7 +577,7 @@ ATTENDANCE_FIELDS = (
 )
 
 
-def _attendance_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
+def _attendance_rows(scope: KpiScope, season_ids: list[int], *, municipalities: bool) -> Iterator[list]:
     statuses = {value: str(label) for value, label in Attendance.Status.choices}
     sources = {value: str(label) for value, label in Attendance._meta.get_field("source").choices}
     rows = _attendance(scope, season_ids).values_list(*ATTENDANCE_FIELDS)
@@ -551,28 +609,29 @@ def _attendance_rows(scope: KpiScope, season_ids: list[int]) -> Iterator[list]:
             activity,
             session,
             _full_name(last, first, middle),
-            school or "",
-            municipality or "",
+            *([school or "", municipality or ""] if municipalities else [school or ""]),
             statuses.get(status, status),
             how,
         ]
 
 
 def _attendance_sheet(scope: KpiScope, season_ids: list[int]) -> Sheet:
+    municipalities = _municipalities(scope)
     columns = [
-        Column(_("Дата"), 12),
-        Column(_("Начало"), 8),
-        Column(_("Программа"), 30, wrap=True),
-        Column(_("Сезон"), 14),
-        Column(_("Мероприятие"), 32, wrap=True),
-        Column(_("Занятие"), 28, wrap=True),
-        Column(_("ФИО"), 32),
-        Column(_("Школа"), 28, wrap=True),
-        Column(_("Муниципалитет"), 22),
-        Column(_("Отметка"), 18),
-        Column(_("Как отмечено"), 22),
+        Column(_("Дата"), 11),
+        Column(_("Начало"), 7),
+        Column(_("Программа"), 16, wrap=True),
+        Column(_("Сезон"), 10, wrap=True),
+        Column(_("Мероприятие"), 16, wrap=True),
+        Column(_("Занятие"), 14, wrap=True),
+        Column(_("ФИО"), 22, wrap=True),
+        Column(_("Школа"), 16, wrap=True),
+        *([Column(_("Муниципалитет"), 15, wrap=True)] if municipalities else []),
+        Column(_("Отметка"), 14, wrap=True),
+        Column(_("Как отмечено"), 14, wrap=True),
     ]
-    return Sheet(title=_("Посещаемость"), columns=columns, rows=_attendance_rows(scope, season_ids))
+    rows = _attendance_rows(scope, season_ids, municipalities=municipalities)
+    return Sheet(title=_("Посещаемость"), columns=columns, rows=rows)
 
 
 # --- The export kind -----------------------------------------------------------------------------------------------
@@ -583,11 +642,13 @@ def kpi_workbook_build(params: dict, *, now: datetime | None = None) -> tuple[Se
     filters = _filters(params)
     scope = filters.scope
     season_ids = _season_ids(scope)
-    sheets = [_summary(filters, kpi_report(scope=scope, now=now), now)]
+    results = kpi_report(scope=scope, now=now)
+    sheets = [_summary(filters, results, now), _formulas(results)]
+    by_code = {result.code: result for result in results}
     if filters.municipality is not None:
-        sheets += _by_organisation(filters, now)
+        sheets += _by_organisation(filters, by_code, now)
     else:
-        sheets.append(_by_municipality(filters, now))
+        sheets.append(_by_municipality(filters, by_code, now))
     sheets += [
         _by_season(filters, now),
         _by_quarter(filters, now),

@@ -3,8 +3,8 @@
 Write-only mode streams rows to disk as they come, so a 100,000-row raw-data sheet costs little memory; the
 price is that everything about a sheet (widths, frozen header, filter, styles) is set before its rows.
 Every sheet gets a bold frozen header row, an autofilter over its columns and set widths; dates use the
-Russian ДД.ММ.ГГГГ format; a status column is coloured (met green, missed red); a sheet may carry a native
-Excel chart over its own columns. Text that looks like a formula is neutralised (CSV/formula injection).
+Russian ДД.ММ.ГГГГ format; a status column is coloured (met green, missed red, no baseline amber); a sheet may
+carry a native Excel chart over its own columns. Text that looks like a formula is neutralised (CSV/formula injection).
 
 Printing (docs/kpi-workbook.md): A4 landscape, every column on one page wide, the header row repeated; a row
 with wrapped text is as tall as its longest cell needs (LibreOffice does not size rows a writer left unsized, and
@@ -41,12 +41,14 @@ DECIMAL_FORMAT = "#,##0.0"
 PERCENT_FORMAT = '0.0" %"'  # the KPI values are already in per cent (12.5 means 12.5 %)
 
 MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
+NO_BASELINE = "no_baseline"  # reports.kpi.KpiStatus.NO_BASELINE: a warning on the dashboard, amber here
 STATUS_FILLS = {
     ENDED: PatternFill("solid", fgColor="ECEFF1"),
     MET: PatternFill("solid", fgColor="C8E6C9"),
     MISSED: PatternFill("solid", fgColor="FFCDD2"),
     NO_TARGET: PatternFill("solid", fgColor="ECEFF1"),
     NO_DATA: PatternFill("solid", fgColor="ECEFF1"),
+    NO_BASELINE: PatternFill("solid", fgColor="FFE0B2"),
 }
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
@@ -66,6 +68,10 @@ MAX_ROW_POINTS = 409.0  # Excel's limit
 POINTS_PER_CM = 72 / 2.54
 CHART_ASPECT = 0.6  # a chart's height to its width, when the page leaves room for it
 CHART_TEXT_POINTS = 10  # a chart's text as printed, whatever the page's scale
+# The most columns' width (in digits) a page holds with the text still printed at 8 pt: LibreOffice without
+# Calibri measures a column in digits of DejaVu Sans (9.3 pixels, not 7), so 27.2 cm of page hold 110 digits at
+# full size and 150 at 73 % of it, where 11-point text prints at 8 pt. Every sheet of the KPI workbook keeps to it.
+READABLE_WIDTH = 150
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Status:
-    """A status cell: the words shown and the code that picks the colour (met, missed, no_target, no_data)."""
+    """A status cell: the words shown and the code that picks the colour (met, missed, no_target, no_data,
+    ended, no_baseline)."""
 
     code: str
     label: str

@@ -37,6 +37,7 @@ from participants.models import BackgroundJob, Notification, SubscriptionForm, U
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
 from programs.models import Municipality, Program
 from ratings.models import Achievement, Review, ReviewAssignment
+from reports.models import KpiSnapshot, MonitoringRecommendation, MonitoringReport
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -77,6 +78,8 @@ EXCLUSION_REASON = "Обоснование-маркер исключения"
 CERTIFICATE_NUMBER = "MATRIX-2026-0001"
 CERTIFICATE_CODE = "matrixcode0001"
 CALENDAR_TOKEN = "matrix-calendar-token-0123456789abcdef"
+MONITORING_PERIOD = "Полугодие-маркер мониторинга"
+RECOMMENDATION_TEXT = "Рекомендация-маркер мониторинга"
 VIDEO_NAME = "submissions/matrix/lesson.mp4"
 PROOF_NAME = "achievements/matrix/proof.png"
 CERTIFICATE_PDF = "certificates/matrix/certificate.pdf"
@@ -203,6 +206,26 @@ def _experts(season, subject, other_subject, suffix: str) -> dict:
         "mentor": make(ExpertRole.MENTOR),
         "tech_specialist": make(ExpertRole.TECH_SPECIALIST),
     }
+
+
+def _monitoring(town: Municipality, school, now) -> dict:
+    """A half-year snapshot of town with its draft report (an analysis and one recommendation to the school)."""
+    snapshot = KpiSnapshot.objects.create(
+        kind=KpiSnapshot.Kind.PERIOD,
+        automatic=True,
+        taken_on=now.date(),
+        taken_at=now,
+        period=MONITORING_PERIOD,
+        year=2025,
+        half=1,
+        municipality=town,
+        values={"attendance_rate": {"name": "Посещаемость", "value": 75.0, "numerator": 3, "denominator": 4}},
+    )
+    report = MonitoringReport.objects.create(snapshot=snapshot, analysis="Анализ полугодия")
+    recommendation = MonitoringRecommendation.objects.create(
+        report=report, organisation=school, text=RECOMMENDATION_TEXT, due_on=now.date(), responsible="Методист"
+    )
+    return {"monitoring_snapshot": snapshot, "monitoring_report": report, "recommendation": recommendation}
 
 
 def _build() -> World:  # noqa: PLR0915 — one world, built in one place
@@ -401,6 +424,7 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             "exclusion_case": exclusion_case,
             "notification": notification,
             "job": job,
+            **_monitoring(town, school, now),
         },
     )
 

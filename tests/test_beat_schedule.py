@@ -39,6 +39,7 @@ def test_the_jobs_and_their_tasks():
         "issue_certificates": "activities.tasks.issue_certificates_task",
         "deliver_notifications": "participants.tasks.notifications_deliver_task",
         "kpi_snapshot": "reports.tasks.kpi_snapshot_task",
+        "kpi_half_year_snapshot": "reports.tasks.kpi_half_year_snapshot_task",
         "prune_job_runs": "participants.tasks.job_runs_prune_task",
         "personal_data_retention": "participants.tasks.personal_data_retention_task",
         "flush_task_outbox": "participants.tasks.flush_task_outbox_task",
@@ -87,3 +88,9 @@ def test_a_queued_run_expires_before_the_next_one_is_due():
         else:
             period = 24 * 3600
         assert 0 < entry["options"]["expires"] < period, job
+
+
+def test_half_year_snapshot_daily_after_midnight_in_every_russian_zone():
+    """Seed 002, п. 7.3: a daily run at 02:45 Moscow time is past midnight from Kaliningrad (UTC+2) eastwards."""
+    half_year = _cron("kpi_half_year_snapshot")
+    assert half_year.hour == {2} and half_year.minute == {45}

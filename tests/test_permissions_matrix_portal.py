@@ -17,6 +17,7 @@ from experts.models import IndividualRequest
 from participants.models import BackgroundJob, Consent, Enrollment, Notification, Person
 from ratings.models import Achievement
 from reports.kpi import KPI_DEFINITIONS
+from reports.models import MonitoringRecommendation, MonitoringReport
 from tests import permissions_world
 from tests.permissions_world import (
     ACHIEVEMENT_TITLE,
@@ -29,8 +30,10 @@ from tests.permissions_world import (
     EVERYONE,
     JOB_TITLE,
     MANAGER,
+    MONITORING_PERIOD,
     NOTIFICATION_TITLE,
     OTHER_SCHOOL_NAME,
+    RECOMMENDATION_TEXT,
     SCHOOL_NAME,
     TEACHER_NAME,
     WITH_PERSON,
@@ -50,6 +53,10 @@ KPI_READERS = {MANAGER, COORDINATOR, COORDINATOR_OTHER, DIRECTOR, DIRECTOR_OTHER
 SCHOOL_READERS = {MANAGER, COORDINATOR, DIRECTOR, "superuser"}
 KPI_CODE = KPI_DEFINITIONS[0].code
 TEACHER_ONLY = ((TEACHER_NAME, frozenset(OWNER)),)
+# Half-year monitoring of the teacher's municipality (seed 002, п. 7.3, 7.5): its coordinator writes; its
+# management and every director of its schools read; anyone else gets 404.
+MONITORING_EDITORS = {COORDINATOR, "superuser"}
+MONITORING_READERS = MONITORING_EDITORS | {MANAGER, DIRECTOR, DIRECTOR_OTHER}
 
 
 def public(roles_status=200, *, anonymous=200) -> dict:
@@ -117,6 +124,26 @@ def _rating_consent_given(w: World) -> bool:
 
 def _calendar_token_changed(w: World) -> bool:
     return Person.objects.get(pk=w.enrollment.person_id).calendar_token != permissions_world.CALENDAR_TOKEN
+
+
+def _monitoring_pk(w: World) -> int:
+    return w.other["monitoring_snapshot"].pk
+
+
+def _analysis_written(w: World) -> bool:
+    return MonitoringReport.objects.filter(pk=w.other["monitoring_report"].pk, analysis="Анализ-маркер").exists()
+
+
+def _recommendation_added(w: World) -> bool:
+    return MonitoringRecommendation.objects.filter(text="Новая рекомендация-маркер").exists()
+
+
+def _recommendation_removed(w: World) -> bool:
+    return not MonitoringRecommendation.objects.filter(pk=w.other["recommendation"].pk).exists()
+
+
+def _report_approved(w: World) -> bool:
+    return MonitoringReport.objects.get(pk=w.other["monitoring_report"].pk).is_approved
 
 
 def _export_queued(w: World) -> bool:
@@ -369,6 +396,61 @@ CASES = [
         data=lambda w: {"organisation": _school(w)},
         effect=_export_queued,
     ),
+    # Half-year monitoring: the list shows a reader their own municipality's (another municipality's coordinator
+    # reads their own, empty, list; the superuser first picks a municipality).
+    Case(
+        "monitoring_list",
+        url("monitoring_list"),
+        "get",
+        ok(MONITORING_READERS | {COORDINATOR_OTHER}),
+        secrets=((MONITORING_PERIOD, frozenset(MONITORING_READERS)),),
+        shows=((MONITORING_PERIOD, frozenset(MONITORING_READERS - {"superuser"})),),
+    ),
+    Case(
+        "monitoring_detail",
+        url("monitoring_detail", _monitoring_pk),
+        "get",
+        ok(MONITORING_READERS),
+        shows=((RECOMMENDATION_TEXT, frozenset(MONITORING_READERS)),),
+    ),
+    Case(
+        "monitoring_detail_post",
+        url("monitoring_detail", _monitoring_pk),
+        "post",
+        ok(MONITORING_EDITORS, 302),
+        data=lambda w: {"analysis": "Анализ-маркер"},
+        effect=_analysis_written,
+    ),
+    Case(
+        "monitoring_recommendation_new",
+        url("monitoring_recommendation_new", _monitoring_pk),
+        "post",
+        ok(MONITORING_EDITORS, 302),
+        data=lambda w: {
+            "organisation": w.other["school"].pk,
+            "text": "Новая рекомендация-маркер",
+            "due_on": "2025-12-01",
+            "responsible": "Методист",
+        },
+        effect=_recommendation_added,
+    ),
+    Case(
+        "monitoring_recommendation_remove",
+        url("monitoring_recommendation_remove", _monitoring_pk, lambda w: w.other["recommendation"].pk),
+        "post",
+        ok(MONITORING_EDITORS, 302),
+        effect=_recommendation_removed,
+    ),
+    Case(
+        "monitoring_approve",
+        url("monitoring_approve", _monitoring_pk),
+        "post",
+        ok(MONITORING_EDITORS, 302),
+        effect=_report_approved,
+    ),
+    Case("monitoring_compare", url("monitoring_compare", _monitoring_pk), "get", ok(MONITORING_READERS)),
+    Case("monitoring_pdf", url("monitoring_pdf", _monitoring_pk), "get", ok(MONITORING_READERS)),
+    Case("monitoring_xlsx", url("monitoring_xlsx", _monitoring_pk), "get", ok(MONITORING_READERS)),
 ]
 
 
@@ -396,6 +478,8 @@ def test_permission(client, world, files, case: Case, role: str):
         ("achievement_edit", url("achievement_edit", 999_999), "teacher"),
         ("kpi_detail", url("kpi_detail", "no-such-kpi"), MANAGER),
         ("kpi_dashboard", lambda w: reverse("kpi_dashboard") + "?organisation=999999", "superuser"),
+        ("monitoring_detail", url("monitoring_detail", 999_999), "superuser"),
+        ("monitoring_list", lambda w: reverse("monitoring_list") + "?municipality=999999", "superuser"),
     ],
 )
 def test_a_guessed_id_is_404(client, world, name, address, role):

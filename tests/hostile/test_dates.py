@@ -25,6 +25,7 @@ from tests.factories import (
     AdmittedEnrollmentFactory,
     EnrollmentFactory,
     ExpertAssignmentFactory,
+    OrganisationFactory,
     ProgramFactory,
     SeasonFactory,
     UserFactory,
@@ -220,6 +221,41 @@ def test_mentoring_meeting_date(client, mentoring_pair, value):
     _answered(client, url, data, models, lambda: MentoringMeeting.objects.get().held_on)
 
 
+# --- a monitoring recommendation (reports.forms_monitoring.MonitoringRecommendationForm.due_on) -----------------
+
+
+@pytest.fixture
+def monitoring_snapshot():
+    from reports.models import KpiSnapshot
+
+    school = OrganisationFactory()
+    snapshot = KpiSnapshot.objects.create(
+        kind=KpiSnapshot.Kind.PERIOD, taken_on=date(2025, 7, 1), year=2025, half=1, municipality=school.municipality
+    )
+    coordinator = UserFactory(role="coordinator", is_staff=True, municipality=school.municipality)
+    return snapshot, school, coordinator
+
+
+@given(value=hostile_date())
+def test_monitoring_recommendation_due_date(client, monitoring_snapshot, value):
+    from reports.models import MonitoringRecommendation
+
+    snapshot, school, coordinator = monitoring_snapshot
+    client.force_login(coordinator)
+    data = {"organisation": school.pk, "text": "Открытые уроки", "due_on": value, "responsible": "Методист"}
+    url = reverse("monitoring_recommendation_new", args=[snapshot.pk])
+    models = ["reports.MonitoringRecommendation"]
+    with rolled_back():  # as _answered, the page's form being «recommendation_form»
+        before = row_counts(models)
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), data
+        if response.status_code == 200:
+            assert_russian(form_errors(response, "recommendation_form"))
+            assert row_counts(models) == before, data
+        else:
+            assert _in_bounds(MonitoringRecommendation.objects.get().due_on), data
+
+
 # --- completeness ------------------------------------------------------------------------------------------
 
 COVERED = {
@@ -229,6 +265,7 @@ COVERED = {
     "ratings.forms_achievements.AchievementForm": {"happened_on"},
     "participants.forms.RegistrationForm": {"birth_date"},
     "experts.forms.MentoringMeetingForm": {"held_on"},
+    "reports.forms_monitoring.MonitoringRecommendationForm": {"due_on"},
 }
 
 

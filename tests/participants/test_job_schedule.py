@@ -48,4 +48,6 @@ def test_scheduled_jobs_lists_the_beat_schedule_with_last_runs_in_one_query(djan
     assert jobs["check_deadlines"].next_run_at == datetime(2025, 3, 10, 10, 15, tzinfo=MOSCOW)
     assert jobs["kpi_snapshot"].last_run is None
     assert jobs["kpi_snapshot"].schedule_words == "ежедневно в 02:30"
+    assert jobs["kpi_half_year_snapshot"].title == "Срез показателей за полугодие (мониторинг)"
+    assert jobs["kpi_half_year_snapshot"].schedule_words == "ежедневно в 02:45"
     assert jobs["prune_job_runs"].title == "Очистка журнала"

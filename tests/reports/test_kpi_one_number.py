@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from activities.models import Attendance, Certificate
 from participants.models import Enrollment
 from reports.kpi import KPI_DEFINITIONS, KpiScope, KpiStatus, kpi_report
-from reports.models import KpiTarget
+from reports.models import KpiSnapshot, KpiTarget
+from reports.monitoring_exports import monitoring_xlsx
+from reports.selectors_monitoring import monitoring_page
 from reports.services import kpi_period_snapshot_take
 from reports.workbooks import kpi_workbook_build
 from reports.xlsx import workbook_write
@@ -170,6 +172,23 @@ def _snapshot(w, now: datetime) -> dict[str, tuple]:
     }
 
 
+def _monitoring_xlsx(snapshot: KpiSnapshot) -> dict[str, tuple]:
+    """The monitoring report's «Показатели» rows read back: value, numerator, denominator and status (its target
+    is the words «не менее 20 %», so the number is left out: None)."""
+    file = io.BytesIO(monitoring_xlsx(monitoring_page(snapshot), previous=None, comparison=[]))
+    rows = list(load_workbook(file)["Показатели"].iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "№")
+    at = {name: index for index, name in enumerate(rows[header_at])}
+    codes = {v["name"]: code for code, v in snapshot.values.items()}
+    status_codes = {str(label): code for code, label in KpiStatus.LABELS.items()}
+    return {
+        codes[row[at["Показатель"]]]: _numbers(
+            row[at["Значение"]], row[at["Числитель"]], row[at["Знаменатель"]], None, status_codes[row[at["Статус"]]]
+        )
+        for row in rows[header_at + 1 :]
+    }
+
+
 def test_the_world_has_the_cases_that_tell_surfaces_apart(one_world):
     got = _expected(KpiScope(year=YEAR, municipality_id=one_world["m"].pk), timezone.now())
     # 7 of 9 = 77,77…: shown as 77,8, missed against «не менее 77,8» on the exact fraction.
@@ -202,6 +221,10 @@ def test_every_kpi_reads_the_same_on_every_surface(one_world, client, which):
     assert _workbook(w["boss"], {**params, "municipality": w["m"].pk}, now) == expected
     if which == "municipality":  # a period snapshot is a municipality's, over every season
         assert _snapshot(w, now) == expected
+        # The half-year monitoring report of that snapshot prints the same numbers.
+        snapshot = KpiSnapshot.objects.filter(kind=KpiSnapshot.Kind.PERIOD, municipality=w["m"]).latest("pk")
+        without_target = {code: (v, n, d, None, s) for code, (v, n, d, _t, s) in expected.items()}
+        assert _monitoring_xlsx(snapshot) == without_target
 
 
 def test_a_schools_row_on_the_municipality_page_is_the_schools_own_number(one_world, client):

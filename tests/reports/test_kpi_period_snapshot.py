@@ -37,7 +37,12 @@ def world():
     _pd(teachers[1], date(2025, 5, 10))
     _pd(teachers[2], date(2025, 10, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)
     KpiTarget.objects.create(
-        municipality=m, code="remote-pd-share", title="Дистанционно", year=2025, value=Decimal("60")
+        municipality=m,
+        code="remote-pd-share",
+        title="Дистанционно",
+        year=2025,
+        value=Decimal("60"),
+        source="Приказ № 223/1, приложение 1",
     )
     return {"m": m, "teachers": teachers, "user": UserFactory(is_staff=True)}
 
@@ -53,6 +58,7 @@ def test_snapshot_freezes_every_kpi_with_target_and_status(world):
     assert first.kind == KpiSnapshot.Kind.PERIOD and first.municipality == world["m"]
     assert first.period == "1-е полугодие 2025" and first.taken_by == world["user"]
     assert first.taken_on == date(2025, 7, 3) and first.season is None
+    assert (first.year, first.half, first.automatic) == (2025, 1, False)  # a hand-taken one
     assert set(first.values) == {d.code for d in KPI_DEFINITIONS}
     # Counted up to 30 June: a (remote) and b (in person) finished a course → 1 of 2 = 50 % < 60 %.
     assert first.values["remote-pd-share"] == {
@@ -64,6 +70,7 @@ def test_snapshot_freezes_every_kpi_with_target_and_status(world):
         "target": "60.00",
         "comparison": "gte",
         "status": "missed",
+        "source": "Приказ № 223/1, приложение 1",  # the clause the target comes from, frozen with it
     }
     assert first.values["dpo-federal-registry-diagnostics"]["value"] == 25.0  # a of 4 teachers
     assert first.values["young-teachers-share"]["status"] == "no_data"  # no experience recorded

@@ -16,10 +16,10 @@ from activities.models import Attendance
 from participants.models import BackgroundJob, ProfessionalDevelopment, User
 from programs.models import Organisation
 from reports.exports import export_run, export_start
-from reports.kpi import KPI_BY_CODE, QUARTERLY_CODES, KpiBreakdownRow
+from reports.kpi import KPI_BY_CODE, KPI_DEFINITIONS, QUARTERLY_CODES, KpiBreakdownRow, natural_key
 from reports.models import KpiTarget
 from reports.workbooks import KIND, covered_kinds, kpi_workbook_build, kpi_workbook_file_name
-from reports.xlsx import DATE_FORMAT, INTEGER_FORMAT, workbook_write
+from reports.xlsx import DATE_FORMAT, INTEGER_FORMAT, READABLE_WIDTH, workbook_write
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 
 SHEETS = [
     "Сводка",
+    "Формулы и источники",
     "По школам",
     "По сезонам",
     "По кварталам",
@@ -134,42 +135,50 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     assert preamble[5].startswith("Сформировано ")
     assert preamble[5].endswith("(UTC+5, время муниципалитета «Октябрьский»)")
     header = [cell.value for cell in summary[HEADER_ROW]]
-    assert header[:3] == ["Группа", "Показатель", "Формула"]
     # No column of units: each value prints with its own («25 %»), never «25 % %».
-    assert header[7:12] == ["Значение", "Цель", "Цель, число", "Статус", "Нарастающий итог"]
+    assert header == [
+        "Группа",
+        "Показатель",
+        "Значение",
+        "Цель",
+        "Цель, число",
+        "Статус",
+        "Числитель, значение",
+        "Знаменатель, значение",
+        "Прочтение приказа",
+    ]
     assert summary.freeze_panes == f"A{HEADER_ROW + 1}"
-    # The target's order and clause close the row (reports KpiTarget.source, or the portal-default label).
-    assert header[12] == "Источник цели"
-    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:M")
-    assert summary.column_dimensions["B"].width == 40
+    assert summary.auto_filter.ref.startswith(f"A{HEADER_ROW}:I")
+    assert summary.column_dimensions["B"].width == 28
 
     row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
-    (
-        group,
-        _name,
-        _formula,
-        _num_text,
-        _den_text,
-        num,
-        den,
-        value,
-        target,
-        target_n,
-        status,
-        cumulative,
-        source,
-    ) = row
-    assert source.value  # the order and clause, or the portal-default label
+    group, _name, value, target, target_n, status, num, den, reading = row
     assert group.value == "приказ" and (num.value, den.value, value.value) == (1, 4, 25)
     assert target.value == "не менее 30 %" and target_n.value == 30
     assert status.value == "Не достигнуто" and status.fill.fgColor.rgb.endswith("FFCDD2")
     # As the dashboard prints them: «25 %», «30 %» (whole numbers without a decimal).
     assert value.number_format == target_n.number_format == '#,##0" %"' and num.number_format == INTEGER_FORMAT
-    assert cumulative.value in ("да", "нет")
+    # How the portal reads the order's clause, wrapped; a program's KPI has none.
+    assert reading.value == KPI_BY_CODE["young-teachers-share"].reading and reading.alignment.wrap_text
     participants = _kpi_row(summary, "Участвуют")
-    assert participants[0].value == "программа" and participants[7].value == 3
-    assert participants[7].number_format == '#,##0" чел."'
+    assert participants[0].value == "программа" and participants[2].value == 3
+    assert participants[2].number_format == '#,##0" чел."' and participants[8].value is None
     assert len(summary._charts) == 1  # the orders' per-cent KPIs against their targets
+
+    # The long texts of each KPI: its formula, what it counts, whether it accumulates and the target's source.
+    formulas = book["Формулы и источники"]
+    assert [cell.value for cell in formulas[1]] == [
+        "Показатель",
+        "Формула",
+        "Числитель",
+        "Знаменатель",
+        "Нарастающий итог",
+        "Источник цели",
+    ]
+    by_name = {row[0]: row for row in _rows(formulas)}
+    young = by_name["Доля учителей со стажем педагогической работы до пяти лет"]
+    assert young[1] == KPI_BY_CODE["young-teachers-share"].formula and young[4] in ("да", "нет") and young[5]
+    assert [row[0] for row in _rows(formulas)] == [_kpi_row(summary, name)[1].value for name in by_name]
 
 
 def test_breakdown_sheets_per_school_season_quarter_and_activity(district, django_capture_on_commit_callbacks):
@@ -178,16 +187,24 @@ def test_breakdown_sheets_per_school_season_quarter_and_activity(district, djang
 
     schools = book["По школам"]
     header = [cell.value for cell in schools[1]]
-    young = header.index("Доля учителей со стажем педагогической работы до пяти лет")
-    assert header[young + 1] == "Доля учителей со стажем педагогической работы до пяти лет: статус"
-    by_school = {row[0]: row for row in _rows(schools)}
-    assert set(by_school) == {"Школа № 1", "Школа № 2"}  # the neighbour's school is not listed
-    assert by_school["Школа № 1"][young] == 50 and by_school["Школа № 2"][young] == 0
-    assert by_school["Школа № 1"][young + 1] == "Достигнуто"
-    assert schools.freeze_panes == "A2" and schools.auto_filter.ref.startswith("A1:")
+    assert header == ["Школа", "Показатель", "Значение", "Числитель", "Знаменатель", "Цель", "Статус"]
+    rows = _rows(schools)
+    # One row per KPI and school: the KPIs in definition order, the schools in natural order under each.
+    names = [str(d.name) for d in KPI_DEFINITIONS if "organisation" in d.breakdowns]
+    assert [row[1] for row in rows] == [name for name in names for _school in range(2)]
+    assert {row[0] for row in rows} == {"Школа № 1", "Школа № 2"}  # the neighbour's school is not listed
+    young = {row[0]: row for row in rows if row[1] == "Доля учителей со стажем педагогической работы до пяти лет"}
+    assert young["Школа № 1"][2:] == [50, 1, 2, "не менее 30 %", "Достигнуто"]
+    assert young["Школа № 2"][2:] == [0, 0, 2, "не менее 30 %", "Не достигнуто"]
+    cell = next(c for c in schools["G"] if c.value == "Достигнуто")
+    assert cell.fill.fgColor.rgb.endswith("C8E6C9")  # the status is coloured
+    # The filter picks one KPI or one school.
+    assert schools.freeze_panes == "A2" and schools.auto_filter.ref == f"A1:G{len(rows) + 1}"
 
     seasons = _rows(book["По сезонам"])
-    assert [row[0] for row in seasons] == ["Школа молодого педагога — 2026–2027"]
+    assert {row[0] for row in seasons} == {"Школа молодого педагога — 2026–2027"}
+    participants = next(row for row in seasons if row[1] == "Участвуют")
+    assert participants[2:] == [3, 3, None]
     activity = _rows(book["Посещаемость по занятиям"])
     assert activity == [["Вебинар", 2, 3, 66.7]]
     quarters = book["По кварталам"]
@@ -206,25 +223,19 @@ def test_raw_sheets_stream_the_scope_only_with_dates_in_the_seasons_zone(distric
     assert len(rows) == 3 and not any("Чужая" in name for name in names)  # the neighbour's teacher is absent
     assert '\'=HYPERLINK("http://evil") Мария Петровна' in names  # a formula-looking name is neutralised
     bob = next(row for row in rows if row[2].startswith("Борисов"))
-    assert bob[:6] == [
-        "Школа молодого педагога",
-        "2026–2027",
-        "Борисов Борис Петровна",
-        "Школа № 1",
-        "Октябрьский",
-        "Участвует",
-    ]
-    assert bob[8:] == [0, 0, 0, 0, 0]  # absent: no session attended
-    assert isinstance(bob[6], datetime) and people["G2"].number_format == DATE_FORMAT
+    # One municipality in scope: the preamble names it, no column repeats it.
+    assert bob[:5] == ["Школа молодого педагога", "2026–2027", "Борисов Борис Петровна", "Школа № 1", "Участвует"]
+    assert bob[7:] == [0, 0, 0, 0, 0]  # absent: no session attended
+    assert isinstance(bob[5], datetime) and people["F2"].number_format == DATE_FORMAT
 
     marks = book["Посещаемость"]
     rows = _rows(marks)
     assert len(rows) == 3
     assert {row[0] for row in rows} == {datetime(2026, 10, 6)} and {row[1] for row in rows} == {"01:00"}
     assert marks["A2"].number_format == DATE_FORMAT
-    assert {row[9] for row in rows} == {"Присутствовал", "Отсутствовал", "Опоздал"}
-    assert {row[10] for row in rows} == {"Отмечено вручную"}
-    assert marks.auto_filter.ref == "A1:K4" and marks.column_dimensions["A"].width == 12
+    assert {row[8] for row in rows} == {"Присутствовал", "Отсутствовал", "Опоздал"}
+    assert {row[9] for row in rows} == {"Отмечено вручную"}
+    assert marks.auto_filter.ref == "A1:J4" and marks.column_dimensions["A"].width == 11
 
 
 def test_a_directors_workbook_holds_only_their_school(district, django_capture_on_commit_callbacks):
@@ -236,7 +247,7 @@ def test_a_directors_workbook_holds_only_their_school(district, django_capture_o
 
     assert f"school{district['first'].pk}" in _file_name(job)
     assert book["Сводка"]["D1"].value is None and book["Сводка"]["A4"].value == "Школа: Школа № 1"
-    assert [row[0] for row in _rows(book["По школам"])] == ["Школа № 1"]
+    assert {row[0] for row in _rows(book["По школам"])} == {"Школа № 1"}
     assert sorted(row[2][:7] for row in _rows(book["Участники"])) == ["'=HYPER", "Борисов"]
     assert len(_rows(book["Посещаемость"])) == 2
 
@@ -246,8 +257,16 @@ def test_a_superuser_without_a_municipality_gets_one_row_per_municipality(distri
     _job, book = _export(admin, {"year": 2026}, django_capture_on_commit_callbacks)
 
     assert "По муниципалитетам" in book.sheetnames and "По школам" not in book.sheetnames
-    assert [row[0] for row in _rows(book["По муниципалитетам"])] == ["Заречный", "Октябрьский"]
-    assert len(_rows(book["Участники"])) == 4 and len(_rows(book["Посещаемость"])) == 4
+    places = _rows(book["По муниципалитетам"])
+    assert [row[0] for row in places[:2]] == ["Заречный", "Октябрьский"]  # each KPI lists them in order
+    assert len(places) == 2 * len([d for d in KPI_DEFINITIONS if "municipality" in d.breakdowns])
+    # Several municipalities: the raw sheets name each row's.
+    people = _rows(book["Участники"])
+    assert book["Участники"]["E1"].value == "Муниципалитет" and {row[4] for row in people} == {
+        "Октябрьский",
+        "Заречный",
+    }
+    assert len(people) == 4 and len(_rows(book["Посещаемость"])) == 4
 
 
 def test_a_reader_who_lost_access_gets_a_failed_job_not_data(district, django_capture_on_commit_callbacks):
@@ -362,9 +381,12 @@ def test_values_print_with_their_unit_and_plural_as_on_the_dashboard(district):
     book = load_workbook(io.BytesIO(_built(district)))
     summary = book["Сводка"]
     row = _kpi_row(summary, "Доля учителей со стажем педагогической работы до пяти лет")
-    assert (row[7].value, row[7].number_format) == (25, '#,##0" %"')
+    assert (row[2].value, row[2].number_format) == (25, '#,##0" %"')
     participants = _kpi_row(summary, "Участвуют")
-    assert (participants[7].value, participants[7].number_format) == (3, '#,##0" чел."')
+    assert (participants[2].value, participants[2].number_format) == (3, '#,##0" чел."')
+    schools = book["По школам"]
+    cell = next(r[2] for r in schools.iter_rows(min_row=2) if r[1].value == "Участвуют" and r[0].value == "Школа № 1")
+    assert (cell.value, cell.number_format) == (2, '#,##0" чел."')
     activity = book["Посещаемость по занятиям"]
     assert (activity["D2"].value, activity["D2"].number_format) == (66.7, '#,##0.0" %"')
 
@@ -400,17 +422,17 @@ def test_an_organisation_sheet_lists_only_the_kinds_a_kpi_counts(district):
     )
     book = load_workbook(io.BytesIO(_built(district)))
 
-    assert book.sheetnames[1:3] == ["По школам", "По детским садам"]
-    assert [row[0] for row in _rows(book["По школам"])] == ["Школа № 1", "Школа № 2"]
-    (kindergarten_row,) = _rows(book["По детским садам"])
-    header = [cell.value for cell in book["По детским садам"][1]]
+    assert book.sheetnames[2:4] == ["По школам", "По детским садам"]
+    assert {row[0] for row in _rows(book["По школам"])} == {"Школа № 1", "Школа № 2"}
+    rows = _rows(book["По детским садам"])
+    assert book["По детским садам"]["A1"].value == "Детский сад"
     # Only the KPIs with data there (participants), not the teachers' shares of the schools with empty cells.
-    assert header[0] == "Детский сад" and "Участвуют" in header
-    assert "Доля учителей со стажем педагогической работы до пяти лет" not in header
+    kpis = {row[1]: row for row in rows}
+    assert "Участвуют" in kpis and "Доля учителей со стажем педагогической работы до пяти лет" not in kpis
+    assert {row[0] for row in rows} == {"МБДОУ д/с № 3"} and kpis["Участвуют"][2] == 1
+    # Seed 002 §6.2 covers kindergartens: its share is listed with the kindergarten's roster value.
     registry = "Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"
-    assert registry in header and kindergarten_row[header.index(registry)] == 100
-    assert kindergarten_row[0] == "МБДОУ д/с № 3" and kindergarten_row[header.index("Участвуют")] == 1
-    assert None not in kindergarten_row
+    assert kpis[registry][2] == 100
 
 
 def test_a_definitions_covers_decides_the_kinds_and_the_data_stand_in_without_it():
@@ -422,3 +444,26 @@ def test_a_definitions_covers_decides_the_kinds_and_the_data_stand_in_without_it
     assert covered_kinds(SimpleNamespace(covers=(school,)), rows, kinds) == {"school"}
     assert covered_kinds(SimpleNamespace(), rows, kinds) == {"kindergarten"}  # where the data are
     assert covered_kinds(SimpleNamespace(), rows[:1], kinds) == {"school"}  # no data yet: the schools
+
+
+def test_every_sheet_of_a_municipalitys_workbook_prints_one_page_wide_at_a_readable_size(district):
+    # Within READABLE_WIDTH a page's fit-to-width scale keeps 11-point text at 8 pt or more under LibreOffice
+    # (docs/kpi-workbook.md); the wide by-organisation table of a column per KPI printed at 2 pt.
+    params = {"user": district["management"].pk, "year": 2026, "municipality": district["home"].pk}
+    sheets, _rows = kpi_workbook_build(params, now=NOW)
+
+    widths = {sheet.title: sum(column.width for column in sheet.columns) for sheet in sheets}
+    assert set(widths) == set(SHEETS)
+    assert {title: width for title, width in widths.items() if width > READABLE_WIDTH} == {}
+    assert max(len(sheet.columns) for sheet in sheets if sheet.title.startswith("По ")) <= 7
+
+
+def test_places_are_listed_in_natural_order_under_each_kpi(district):
+    for n in (11, 3):
+        OrganisationFactory(municipality=district["home"], short_name=f"Школа № {n}")
+    rows = _rows(load_workbook(io.BytesIO(_built(district)))["По школам"])
+
+    under_one = [row[0] for row in rows if row[1] == "Участвуют"]
+    assert under_one == ["Школа № 1", "Школа № 2", "Школа № 3", "Школа № 11"]
+    assert under_one == sorted(under_one, key=natural_key)
+    assert len(rows) == 4 * len({row[1] for row in rows})

@@ -9,10 +9,13 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from reports.kpi import KpiStatus
 from reports.xlsx import (
     MET,
     MISSED,
+    NO_BASELINE,
     PERCENT_FORMAT,
+    STATUS_FILLS,
     ChartSpec,
     Column,
     Sheet,
@@ -167,3 +170,17 @@ def test_a_chart_starts_a_page_below_the_data_with_its_series_named():
     assert chart.anchor._from.row == 7 and chart.anchor._from.col == 0
     assert re.findall(r"<tx><v>(.*?)</v></tx>", xml) == ["Значение", "Цель"]
     assert '<legendPos val="b"' in xml
+
+
+def test_a_missing_base_year_value_is_coloured_amber_as_the_dashboards_warning():
+    sheet = Sheet(
+        title="Сводка",
+        columns=[Column("Показатель"), Column("Статус", width=28)],
+        rows=[["Методические объединения", Status(NO_BASELINE, str(KpiStatus.LABELS[KpiStatus.NO_BASELINE]))]],
+    )
+    cell = load_workbook(io.BytesIO(_write(sheet)))["Сводка"]["B2"]
+
+    assert NO_BASELINE == KpiStatus.NO_BASELINE
+    assert cell.value == "Не внесено базовое значение" and cell.fill.fgColor.rgb.endswith("FFE0B2")
+    # Every status the KPI engine reports has a fill of its own; only «no data» falls back to grey.
+    assert set(KpiStatus.LABELS) <= set(STATUS_FILLS)
