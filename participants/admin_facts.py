@@ -1,6 +1,7 @@
 """The facts the KPIs count, in the coordinator's admin: professional development (with its XLSX import),
-competence diagnostics, management teams and the programmes a team took part in as a team; the management team
-is also an inline of the organisation."""
+competence diagnostics, management teams and the programmes a team took part in as a team (the management team
+is also an inline of the organisation), and the staff roster per organisation and year with its XLSX import,
+its copy to the next year and the headcount-only numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,20 +22,36 @@ from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFil
 from programs.models import Municipality, Organisation
 from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
-from .import_jobs import import_runs_in_background, professional_development_import_start
+from .import_jobs import (
+    import_runs_in_background,
+    professional_development_import_start,
+    staff_roster_import_start,
+)
 from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from .models import (
+    ROSTER_YEAR_HELP,
     CompetenceDiagnostic,
     ManagementTeamMember,
     ManagementTeamProgramme,
     ProfessionalDevelopment,
+    StaffHeadcount,
+    StaffRosterEntry,
 )
 from .services_pd import professional_development_check, professional_development_import, professional_development_read
+from .services_roster import (
+    RosterCopyRefused,
+    roster_is_teacher,
+    staff_roster_check,
+    staff_roster_copy_to_next_year,
+    staff_roster_import,
+    staff_roster_read,
+)
 from .services_teams import management_team_programme_problems
 
 PD_IMPORT_SESSION_KEY = "participants.pd_import"
 PD_IMPORT_PERMISSION = "participants.add_professionaldevelopment"
 PREVIEW_ROWS = 50
+ROSTER_YEARS = (2000, 2100)  # the models' check constraints
 PERSON_SEARCH = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
 
 
@@ -478,3 +495,361 @@ admin.site.unregister(Organisation)
 @admin.register(Organisation)
 class OrganisationAdmin(BaseOrganisationAdmin):
     inlines = [*BaseOrganisationAdmin.inlines, ManagementTeamInline]
+
+
+# --- Staff roster (кадровый состав) and headcounts ------------------------------------------------------------
+
+ROSTER_IMPORT_SESSION_KEY = "participants.roster_import"
+ROSTER_IMPORT_PERMISSION = "participants.add_staffrosterentry"
+ROSTER_SEARCH = ["last_name", "first_name", "middle_name", "position", "organisation__short_name"]
+
+
+class StaffRosterEntryForm(forms.ModelForm):
+    class Meta:
+        model = StaffRosterEntry
+        fields = [
+            "organisation",
+            "year",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "birth_date",
+            "position",
+            "staff_kind",
+            "education_level",
+            "experience_years",
+            "category",
+            "hired_on",
+            "left_on",
+            "person",
+        ]
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not ROSTER_YEARS[0] <= year <= ROSTER_YEARS[1]:
+            raise forms.ValidationError(
+                _("Год — от %(min)d до %(max)d.") % {"min": ROSTER_YEARS[0], "max": ROSTER_YEARS[1]}
+            )
+        return year
+
+    def clean_experience_years(self):
+        years = self.cleaned_data.get("experience_years")
+        if years is not None and years > 70:
+            raise forms.ValidationError(_("Стаж — число лет от 0 до 70."))
+        return years
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("last_name", "first_name", "middle_name", "position"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = " ".join(cleaned[name].split())
+        hired_on, left_on, year = cleaned.get("hired_on"), cleaned.get("left_on"), cleaned.get("year")
+        if hired_on and left_on and left_on < hired_on:
+            self.add_error("left_on", _("Дата увольнения раньше даты приёма."))
+        if year and left_on and left_on.year < year:
+            self.add_error("left_on", _("Уволенный до начала года в состав этого года не входит."))
+        # A past year's worker may work elsewhere today: the link is checked against the municipality only.
+        person, organisation = cleaned.get("person"), cleaned.get("organisation")
+        if (
+            person
+            and organisation
+            and getattr(person.organisation, "municipality_id", None) != organisation.municipality_id
+        ):
+            self.add_error("person", _("Этот человек на портале работает в другом муниципалитете."))
+        self.instance.is_teacher = roster_is_teacher(
+            staff_kind=cleaned.get("staff_kind") or "", position=cleaned.get("position") or ""
+        )
+        return cleaned
+
+
+class RosterImportUploadForm(UploadRefusalFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Файл со списком работников"),
+        help_text=_("XLSX или CSV (UTF-8 или Windows-1251, разделитель «,» или «;»), не больше 5 МБ и 20 000 строк."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+    year = forms.IntegerField(
+        label=_("Год состава (на 31 декабря)"),
+        min_value=ROSTER_YEARS[0],
+        max_value=ROSTER_YEARS[1],
+        help_text=ROSTER_YEAR_HELP,
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Муниципалитет"),
+        queryset=Municipality.objects.order_by("name"),
+        help_text=_("Организации из файла ищутся среди организаций этого муниципалитета."),
+    )
+
+    def __init__(self, *args, fixed_municipality: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        if fixed_municipality:
+            del self.fields["municipality"]
+
+
+@admin.register(StaffRosterEntry)
+class StaffRosterEntryAdmin(MunicipalityScopedAdmin):
+    """The staff roster per organisation and KPI year: the order KPIs' denominators (seed 002 §6.2, seed 003)."""
+
+    municipality_path = "organisation__municipality"
+    form = StaffRosterEntryForm
+    list_display = [
+        "full_name",
+        "organisation",
+        "year",
+        "position",
+        "staff_kind",
+        "is_teacher",
+        "education_level",
+        "experience_years",
+        "left_on",
+        "person",
+    ]
+    list_filter = [
+        year_filter("year", _("год состава"), is_date=False),
+        ("organisation", ScopedOrganisationFilter),
+        "staff_kind",
+        "is_teacher",
+        "education_level",
+        "organisation__kind",
+        ("person", admin.EmptyFieldListFilter),
+    ]
+    search_fields = [*ROSTER_SEARCH, "person__email"]
+    list_select_related = ["organisation", "person"]
+    autocomplete_fields = ["organisation", "person"]
+    readonly_fields = ["is_teacher", "created_at", "updated_at"]
+    actions = ["copy_to_next_year"]
+    change_list_template = "admin/participants/staffrosterentry/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["organisation", "year"]}),
+        (_("Работник"), {"fields": ["last_name", "first_name", "middle_name", "birth_date", "person"]}),
+        (
+            _("Что учитывают показатели"),
+            {
+                "fields": [
+                    "position",
+                    "staff_kind",
+                    "is_teacher",
+                    "education_level",
+                    "experience_years",
+                    "category",
+                    "hired_on",
+                    "left_on",
+                ]
+            },
+        ),
+        (_("Служебное"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("ФИО"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.action(description=_("Перенести состав на следующий год"), permissions=["add"])
+    def copy_to_next_year(self, request, queryset):
+        """Copies the whole roster of each selected row's organisation and year (not only the selected rows)."""
+        pairs = sorted(set(queryset.order_by().values_list("organisation_id", "year")))
+        organisations = Organisation.objects.in_bulk({pk for pk, _year in pairs})
+        for organisation_id, year in pairs:
+            organisation = organisations[organisation_id]
+            try:
+                copied = staff_roster_copy_to_next_year(organisation=organisation, year=year)
+            except RosterCopyRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Состав «%(organisation)s» перенесён с %(year)d на %(next)d год: %(n)d работник. "
+                        "Уволенные в %(year)d году не перенесены, стаж увеличен на год; внесите изменения.",
+                        "Состав «%(organisation)s» перенесён с %(year)d на %(next)d год: работников — %(n)d. "
+                        "Уволенные в %(year)d году не перенесены, стаж увеличен на год; внесите изменения.",
+                        copied,
+                    )
+                    % {"organisation": organisation.short_name, "year": year, "next": year + 1, "n": copied},
+                    messages.SUCCESS,
+                )
+
+    # --- Import: upload → preview with the matched people → all-or-nothing import ---
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(upload_limited(MAX_FILE_SIZE)(self.import_upload_view)),
+                name="participants_roster_import",
+            ),
+            path(
+                "import/preview/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="participants_roster_import_preview",
+            ),
+        ] + super().get_urls()
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(ROSTER_IMPORT_PERMISSION)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def import_upload_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        scope = self._scope(request)
+        posted = request.method == "POST"
+        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
+        form = RosterImportUploadForm(
+            data, files, fixed_municipality=scope is not None, upload_error=upload_refusal(request)
+        )
+        if posted and form.is_valid():
+            try:
+                table = staff_roster_read(file=form.cleaned_data["file"])
+            except FileProblem as exc:
+                form.add_error("file", str(exc))
+            else:
+                table_discard((request.session.get(ROSTER_IMPORT_SESSION_KEY) or {}).get("table_file"))
+                request.session[ROSTER_IMPORT_SESSION_KEY] = {
+                    "municipality": scope if scope is not None else form.cleaned_data["municipality"].pk,
+                    "year": form.cleaned_data["year"],
+                    "filename": form.cleaned_data["file"].name,
+                    "table_file": table_stash(table),
+                }
+                return redirect("admin:participants_roster_import_preview")
+        context = self._context(request, _("Импорт кадрового состава: файл"), form=form)
+        return TemplateResponse(request, "admin/participants/staffrosterentry/import_upload.html", context)
+
+    def import_preview_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        stored = request.session.get(ROSTER_IMPORT_SESSION_KEY)
+        scope = self._scope(request)
+        municipality = None
+        if stored and (scope is None or stored["municipality"] == scope):
+            municipality = Municipality.objects.filter(pk=stored["municipality"]).first()
+        table = table_unstash(stored["table_file"]) if municipality is not None else None
+        if table is None:
+            self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
+            return redirect("admin:participants_roster_import")
+        year = int(stored["year"])
+        background = import_runs_in_background(table)
+        if background and request.method == "POST" and ("check" in request.POST or "import" in request.POST):
+            job = staff_roster_import_start(
+                municipality=municipality,
+                year=year,
+                table_file=stored["table_file"],
+                filename=stored["filename"],
+                total=len(table.rows),
+                apply="import" in request.POST,
+                by=request.user,
+            )
+            return redirect("background_job", job.pk)
+        if background:
+            report = None
+        elif request.method == "POST" and "import" in request.POST:
+            report = staff_roster_import(file=table, municipality=municipality, year=year)
+            if report.ok:
+                table_discard(stored["table_file"])
+                del request.session[ROSTER_IMPORT_SESSION_KEY]
+                self.message_user(
+                    request,
+                    ngettext(
+                        "В кадровый состав за %(year)d год внесён %(n)d работник.",
+                        "В кадровый состав за %(year)d год внесено работников: %(n)d.",
+                        report.created,
+                    )
+                    % {"n": report.created, "year": year},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}")
+        else:
+            report = staff_roster_check(table=table, municipality=municipality, year=year)
+        context = self._context(
+            request,
+            _("Импорт кадрового состава: проверка"),
+            municipality=municipality,
+            year=year,
+            filename=stored["filename"],
+            report=report,
+            total_rows=len(table.rows),
+            preview_rows=report.rows[:PREVIEW_ROWS] if report else [],
+            more_rows=max(0, len(report.rows) - PREVIEW_ROWS) if report else 0,
+            columns=report.columns.items() if report else [(i, h) for i, h in enumerate(table.headers)],
+            background=background,
+            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
+        )
+        return TemplateResponse(request, "admin/participants/staffrosterentry/import_preview.html", context)
+
+
+class StaffHeadcountForm(forms.ModelForm):
+    class Meta:
+        model = StaffHeadcount
+        fields = [
+            "organisation",
+            "year",
+            "pedagogical_total",
+            "teachers",
+            "higher_education",
+            "teachers_under_5_years",
+            "management_total",
+        ]
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not ROSTER_YEARS[0] <= year <= ROSTER_YEARS[1]:
+            raise forms.ValidationError(
+                _("Год — от %(min)d до %(max)d.") % {"min": ROSTER_YEARS[0], "max": ROSTER_YEARS[1]}
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        total, teachers = cleaned.get("pedagogical_total"), cleaned.get("teachers")
+        if total is not None and teachers is not None and teachers > total:
+            self.add_error("teachers", _("Учителей больше, чем педагогических работников всего."))
+        higher = cleaned.get("higher_education")
+        if total is not None and higher is not None and higher > total:
+            self.add_error("higher_education", _("С высшим образованием больше, чем педагогических работников всего."))
+        young = cleaned.get("teachers_under_5_years")
+        if teachers is not None and young is not None and young > teachers:
+            self.add_error("teachers_under_5_years", _("Учителей со стажем до 5 лет больше, чем учителей всего."))
+        return cleaned
+
+
+@admin.register(StaffHeadcount)
+class StaffHeadcountAdmin(MunicipalityScopedAdmin):
+    """Numbers only (forms ОО-1, 85-К) for an organisation and year without a named roster; the roster wins."""
+
+    municipality_path = "organisation__municipality"
+    form = StaffHeadcountForm
+    list_display = [
+        "organisation",
+        "year",
+        "pedagogical_total",
+        "teachers",
+        "higher_education",
+        "teachers_under_5_years",
+        "management_total",
+        "used_by_kpis",
+    ]
+    list_filter = [
+        year_filter("year", _("год"), is_date=False),
+        ("organisation", ScopedOrganisationFilter),
+        "organisation__kind",
+    ]
+    search_fields = ["organisation__short_name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+        return super().get_queryset(request).annotate(has_roster=Exists(roster))
+
+    @admin.display(description=_("Что учитывают показатели"), ordering="has_roster")
+    def used_by_kpis(self, obj):
+        if obj.has_roster:
+            return _("Поимённый состав за этот год: показатели считают по нему, эти числа не используются")
+        return _("Эти числа")

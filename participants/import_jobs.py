@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 REGISTRATIONS_KIND = "import:registrations"
 PD_KIND = "import:professional_development"
+ROSTER_KIND = "import:staff_roster"
 # Named in the job, so the sweeper queues it again if its worker dies (participants.jobs).
 IMPORT_TASK = "participants.tasks.import_job_task"
 MODES = ("check", "apply")
@@ -129,6 +130,9 @@ def import_job_run(*, job_id: int) -> None:
         return
     if job.kind == PD_KIND:
         _pd_run(job)
+        return
+    if job.kind == ROSTER_KIND:
+        _roster_run(job)
         return
     params = job.params
     season = Season.objects.select_related("program").filter(pk=params.get("season")).first()
@@ -319,4 +323,94 @@ def _pd_run(job: BackgroundJob) -> None:
         raise
 
 
-KINDS = (REGISTRATIONS_KIND, PD_KIND)
+# --- Staff roster (participants.services_roster) ------------------------------------------------------------
+
+
+def staff_roster_import_start(
+    *, municipality, year: int, table_file: str, filename: str, total: int, apply: bool, by: User
+) -> BackgroundJob:
+    """Queue the check (or the check and the import) of a stashed staff-roster table for one year."""
+    if apply:
+        title = _("Импорт кадрового состава за %(year)d год из файла «%(file)s»") % {"file": filename, "year": year}
+    else:
+        title = _("Проверка файла «%(file)s» для импорта кадрового состава за %(year)d год") % {
+            "file": filename,
+            "year": year,
+        }
+    params = {
+        "mode": "apply" if apply else "check",
+        "municipality": municipality.pk,
+        "year": year,
+        "table_file": table_file,
+        "filename": filename,
+    }
+    with transaction.atomic():
+        job = background_job_create(kind=ROSTER_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
+        from .task_outbox import task_enqueue
+
+        task_enqueue(IMPORT_TASK, {"job_id": job.pk})
+    return job
+
+
+def _roster_run(job: BackgroundJob) -> None:
+    from programs.models import Municipality
+
+    from .services_roster import staff_roster_check, staff_roster_import
+
+    params = job.params
+    municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
+    table = imports.table_unstash(params.get("table_file"))
+    year = params.get("year")
+    if municipality is None or table is None or params.get("mode") not in MODES or not isinstance(year, int):
+        background_job_finish(
+            job_id=job.pk, failed=True, message=_("Файл импорта больше недоступен: загрузите файл снова.")
+        )
+        return
+    background_job_progress(job_id=job.pk, done=0, total=len(table.rows))
+    try:
+        if params["mode"] == "check":
+            report = staff_roster_check(table=table, municipality=municipality, year=year)
+            lines = _pd_lines(report)
+            if lines:
+                background_job_finish(
+                    job_id=job.pk,
+                    message=_report_message(lines, applied=False),
+                    result_name=f"import-report-{job.pk}.csv",
+                    result_content=_report_csv(lines),
+                )
+            else:
+                _finish_checked(
+                    job, rows=len(report.rows), back_url=reverse("admin:participants_roster_import_preview")
+                )
+            return
+        with transaction.atomic():
+            locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
+            if locked is None or locked.is_finished:
+                return
+            report = staff_roster_import(file=table, municipality=municipality, year=year)
+            if report.ok:
+                background_job_finish(
+                    job_id=job.pk,
+                    message=ngettext(
+                        "В кадровый состав за %(year)d год внесён %(n)d работник.",
+                        "В кадровый состав за %(year)d год внесено работников: %(n)d.",
+                        report.created,
+                    )
+                    % {"n": report.created, "year": year},
+                    result_url=reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}",
+                )
+        if report.ok:
+            imports.table_discard(params["table_file"])
+        else:
+            background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
+    except Exception:
+        logger.exception("Import job %s failed", job.pk)
+        background_job_finish(
+            job_id=job.pk,
+            failed=True,
+            message=_("Импорт не выполнен из-за ошибки на сервере; ничего не сохранено. Попробуйте ещё раз."),
+        )
+        raise
+
+
+KINDS = (REGISTRATIONS_KIND, PD_KIND, ROSTER_KIND)

@@ -864,6 +864,168 @@ class ManagementTeamProgramme(models.Model):
         return f"{self.title} ({self.organisation})"
 
 
+# The KPI year of a roster: the staff on 31 December of that calendar year (see StaffRosterEntry).
+ROSTER_YEAR_HELP = _(
+    "Календарный год показателя: состав на 31 декабря этого года (как в формах 85-К и ОО-1 — численность на "
+    "отчётную дату). Показатели приказов за год считаются по составу этого года."
+)
+
+
+class StaffRosterEntry(models.Model):
+    """One worker of an organisation's staff roster (кадровый состав) for one KPI year.
+
+    `year` is the calendar year the roster stands «на 31 декабря»: the orders' targets are set per calendar year
+    (seed 002 §6.2, seed 003 «Показатели реализации проекта»), and the statistical forms 85-К and ОО-1 count staff at
+    a reporting date, so a year's KPI reads the staff of that year's reporting date — not whoever is on the portal
+    today. Someone who left during the year (`left_on` on or before 31.12) stays in the year's list as a record but
+    is not counted on the reporting date; the copy to the next year leaves them out.
+    """
+
+    class StaffKind(models.TextChoices):
+        PEDAGOGICAL = "pedagogical", _("Педагогический работник")
+        MANAGEMENT = "management", _("Руководящий работник")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.PROTECT, related_name="staff_roster"
+    )
+    year = models.PositiveSmallIntegerField(_("год (состав на 31 декабря)"), help_text=ROSTER_YEAR_HELP)
+    last_name = models.CharField(_("фамилия"), max_length=100)
+    first_name = models.CharField(_("имя"), max_length=100)
+    middle_name = models.CharField(_("отчество"), max_length=100, blank=True)
+    birth_date = models.DateField(_("дата рождения"), null=True, blank=True)
+    position = models.CharField(_("должность"), max_length=200)
+    staff_kind = models.CharField(
+        _("категория персонала"), max_length=16, choices=StaffKind.choices, default=StaffKind.PEDAGOGICAL
+    )
+    # Seed 003, показатель 2 counts «учителей» among the pedagogical workers: a position «учитель …».
+    is_teacher = models.BooleanField(
+        _("учитель"),
+        default=False,
+        editable=False,
+        help_text=_("Педагогический работник в должности «учитель…»: определяется по должности."),
+    )
+    education_level = models.CharField(
+        _("уровень образования"), max_length=24, choices=EducationLevel.choices, blank=True
+    )
+    experience_years = models.PositiveSmallIntegerField(
+        _("педагогический стаж, лет"),
+        null=True,
+        blank=True,
+        help_text=_("Полных лет педагогического стажа на 31 декабря года состава."),
+    )
+    category = models.CharField(
+        _("квалификационная категория"), max_length=16, choices=Person.Category.choices, default=Person.Category.NONE
+    )
+    hired_on = models.DateField(_("принят(а) на работу"), null=True, blank=True)
+    left_on = models.DateField(
+        _("уволен(а)"),
+        null=True,
+        blank=True,
+        help_text=_("Уволенный до 31 декабря в показатели года не входит и в состав следующего года не переносится."),
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("человек на портале"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roster_entries",
+        help_text=_("Сопоставление с портальной записью: по ней показатели находят повышение квалификации."),
+    )
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("работник в кадровом составе")
+        verbose_name_plural = _("кадровый состав организаций")
+        ordering = ["organisation", "-year", "last_name", "first_name", "middle_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "person"],
+                condition=Q(person__isnull=False),
+                name="roster_person_once",
+                violation_error_message=_("Этот человек уже есть в составе организации за этот год."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "last_name", "first_name", "middle_name", "birth_date"],
+                name="roster_name_birth_once",
+                violation_error_message=_("Работник с таким ФИО и датой рождения уже есть в составе за этот год."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "last_name", "first_name", "middle_name"],
+                condition=Q(birth_date__isnull=True),
+                name="roster_name_once_without_birth",
+                violation_error_message=_("Работник с таким ФИО без даты рождения уже есть в составе за этот год."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hired_on__isnull=True) | Q(left_on__isnull=True) | Q(left_on__gte=models.F("hired_on")),
+                name="roster_dates_ordered",
+                violation_error_message=_("Дата увольнения раньше даты приёма."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="roster_year_sane",
+                violation_error_message=_("Год — от 2000 до 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organisation"], name="roster_year_org_idx")]
+
+    def __str__(self):
+        return f"{self.full_name} — {self.position} ({self.year})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+class StaffHeadcount(models.Model):
+    """An organisation's staff numbers for one KPI year, for a municipality that keeps only numbers (forms ОО-1,
+    раздел 3.1, and 85-К): the denominators of the order KPIs without names. Where the organisation also has a
+    named roster for the year (StaffRosterEntry), the roster wins and these numbers are not used."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.PROTECT, related_name="staff_headcounts"
+    )
+    year = models.PositiveSmallIntegerField(_("год (численность на 31 декабря)"), help_text=ROSTER_YEAR_HELP)
+    pedagogical_total = models.PositiveIntegerField(_("педагогические работники, всего"))
+    teachers = models.PositiveIntegerField(_("из них учителя"))
+    higher_education = models.PositiveIntegerField(_("педагогические работники с высшим образованием"))
+    teachers_under_5_years = models.PositiveIntegerField(_("учителя со стажем педагогической работы до 5 лет"))
+    management_total = models.PositiveIntegerField(_("руководящие работники"), default=0)
+    created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("численность персонала")
+        verbose_name_plural = _("численность персонала (без поимённого состава)")
+        ordering = ["organisation", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="headcount_once_per_year",
+                violation_error_message=_("Численность этой организации за этот год уже внесена."),
+            ),
+            models.CheckConstraint(condition=Q(teachers__lte=models.F("pedagogical_total")), name="headcount_teachers"),
+            models.CheckConstraint(
+                condition=Q(higher_education__lte=models.F("pedagogical_total")), name="headcount_higher_education"
+            ),
+            models.CheckConstraint(
+                condition=Q(teachers_under_5_years__lte=models.F("teachers")), name="headcount_young_teachers"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="headcount_year_sane",
+                violation_error_message=_("Год — от 2000 до 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(organisation)s: численность на 31.12.%(year)s") % {
+            "organisation": self.organisation,
+            "year": self.year,
+        }
+
+
 class TaskOutbox(models.Model):
     """A Celery task queued by a committed change (participants.task_outbox): written in the change's own
     transaction, published after the commit, re-published by the minute job until the broker took it."""

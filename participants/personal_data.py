@@ -37,8 +37,10 @@ from .models import (
     PersonalDataRequest,
     ProfessionalDevelopment,
     SchoolApplication,
+    StaffRosterEntry,
     User,
 )
+from .services_roster import staff_roster_erase
 
 Rows = list[dict[str, Any]]
 
@@ -400,6 +402,26 @@ def export_management_programmes(person: Person) -> Rows:
     ]
 
 
+def export_staff_roster(person: Person) -> Rows:
+    """The person's rows in the organisations' staff rosters (кадровый состав), year by year."""
+    return [
+        {
+            _("Год (состав на 31 декабря)"): e.year,
+            _("Организация"): e.organisation.name,
+            _("ФИО"): e.full_name,
+            _("Дата рождения"): e.birth_date,
+            _("Должность"): e.position,
+            _("Категория персонала"): e.get_staff_kind_display(),
+            _("Уровень образования"): e.get_education_level_display(),
+            _("Педагогический стаж, лет"): e.experience_years,
+            _("Квалификационная категория"): e.get_category_display(),
+            _("Принят(а) на работу"): e.hired_on,
+            _("Уволен(а)"): e.left_on,
+        }
+        for e in StaffRosterEntry.objects.filter(person=person).select_related("organisation").order_by("year", "pk")
+    ]
+
+
 def erase_professional_facts(person: Person) -> list[str]:
     """The rows the KPIs count stay (course, hours, dates, the yes/no facts, the diagnostics' date and score,
     the management role); what points at the person goes: certificate numbers (a number on a document
@@ -474,6 +496,7 @@ def register() -> None:
             export_management_programmes,
             28,
         ),
+        ("staff_roster", gettext_lazy("Кадровый состав организаций"), export_staff_roster, 29),
         ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
         ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
         ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),
@@ -483,3 +506,4 @@ def register() -> None:
     register_eraser(erase_participants_text)
     register_eraser(erase_notifications)
     register_eraser(erase_professional_facts)
+    register_eraser(staff_roster_erase)

@@ -54,10 +54,13 @@ from participants.models import (
     Person,
     ProfessionalDevelopment,
     SchoolApplication,
+    StaffHeadcount,
+    StaffRosterEntry,
     SubscriptionForm,
     User,
 )
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
+from participants.services_roster import roster_is_teacher
 from programs.models import (
     EducationLevel,
     MunicipalEvent,
@@ -1928,6 +1931,104 @@ class DemoGenerator:
         self.create_management_programmes(years)
         self.create_school_facts(years)
         self.create_municipal_events(years)
+        self.create_staff_rosters(years)
+
+    def create_staff_rosters(self, years: list[int]) -> None:
+        """The staff roster of every school and kindergarten «на 31 декабря» of each year shown (the order KPIs'
+        denominators), and only the numbers (StaffHeadcount, as in form ОО-1) for additional-education
+        organisations. Year to year: a worker joins in the year their experience began, about one in twenty
+        leaves in a year, the experience grows, and some staff (mostly young teachers) never registered on the
+        portal, so the roster is not the portal's people. Its own random stream: the rest of the demo is unchanged."""
+        rng = Random(f"{self.seed}-staff-roster")
+        first, last = years[0], years[-1]
+        workers: list[dict] = []
+        for spec in self.specs:
+            p = spec.person
+            experience = p.experience_years if p.experience_years is not None else rng.randint(5, 20)
+            left = rng.choice(years[:-1]) if len(years) > 1 and rng.random() < 0.05 else None
+            workers.append({"person": p, "org": p.organisation, "experience": experience, "left": left})
+        # Not on the portal: a tenth more staff, mostly young teachers who joined in these years.
+        catalogue = {
+            kind: [pos for pos in POSITIONS[kind] if not pos[0].startswith("Заместитель")] for kind in POSITIONS
+        }
+        for org in self.organisations:
+            if org.kind not in catalogue or not catalogue[org.kind]:
+                continue
+            low, high = STAFF[self.scale][org.kind]
+            for _ in range(max(1, (low + high) // 20)):
+                female = rng.random() < 0.8
+                last_name, first_name, middle_name = self.names.pick(rng, female)
+                age = rng.randint(22, 60)
+                person = Person(
+                    last_name=last_name,
+                    first_name=first_name,
+                    middle_name=middle_name,
+                    birth_date=date(self.today.year - age, rng.randint(1, 12), rng.randint(1, 28)),
+                    organisation=org,
+                    position=rng.choice(catalogue[org.kind])[0],
+                    education_level=rng.choices(
+                        [EducationLevel.HIGHER, EducationLevel.SECONDARY_VOCATIONAL], weights=[75, 25]
+                    )[0],
+                )
+                experience = rng.randint(0, 3) if rng.random() < 0.6 else rng.randint(0, age - 21)
+                workers.append(
+                    {"person": person, "org": org, "experience": experience, "left": None, "unmatched": True}
+                )
+        fields = ("pedagogical_total", "teachers", "higher_education", "teachers_under_5_years", "management_total")
+        entries, numbers = [], defaultdict(lambda: dict.fromkeys(fields, 0))
+        for w in workers:
+            p, org = w["person"], w["org"]
+            if org is None or org.kind not in (
+                Organisation.Kind.SCHOOL,
+                Organisation.Kind.KINDERGARTEN,
+                Organisation.Kind.ADDITIONAL,
+            ):
+                continue
+            began = self.today.year - w["experience"]
+            kind = StaffRosterEntry.StaffKind.MANAGEMENT if p.is_manager else StaffRosterEntry.StaffKind.PEDAGOGICAL
+            hired_on = date(max(began, first - 30), 9, 1)
+            for year in years:
+                experience = w["experience"] - (last - year)
+                if experience < 0 or (w["left"] is not None and year > w["left"]):
+                    continue  # not yet hired, or left in an earlier year
+                if org.kind == Organisation.Kind.ADDITIONAL:
+                    if w["left"] == year:
+                        continue  # gone by 31 December: not in the year's numbers
+                    counts = numbers[(org.pk, year)]
+                    if kind == StaffRosterEntry.StaffKind.PEDAGOGICAL:
+                        counts["pedagogical_total"] += 1
+                        counts["higher_education"] += p.education_level == EducationLevel.HIGHER
+                        if roster_is_teacher(staff_kind=kind, position=p.position):
+                            counts["teachers"] += 1
+                            counts["teachers_under_5_years"] += experience < 5
+                    else:
+                        counts["management_total"] += 1
+                    continue
+                entries.append(
+                    StaffRosterEntry(
+                        organisation=org,
+                        year=year,
+                        last_name=p.last_name,
+                        first_name=p.first_name,
+                        middle_name=p.middle_name,
+                        birth_date=p.birth_date,
+                        position=p.position,
+                        staff_kind=kind,
+                        is_teacher=roster_is_teacher(staff_kind=kind, position=p.position),
+                        education_level=p.education_level,
+                        experience_years=experience,
+                        category=p.category,
+                        hired_on=hired_on,
+                        left_on=max(date(year, 6, 30), hired_on + timedelta(days=60)) if w["left"] == year else None,
+                        person=None if w.get("unmatched") else p,
+                    )
+                )
+        self.bulk(StaffRosterEntry, entries, "Кадровый состав")
+        self.bulk(
+            StaffHeadcount,
+            [StaffHeadcount(organisation_id=org_id, year=year, **counts) for (org_id, year), counts in numbers.items()],
+            "Численность персонала",
+        )
 
     def _day_in(self, year: int) -> date:
         last = min(date(year, 12, 31), self.today)

@@ -31,6 +31,8 @@ from participants.models import (
     ManagementTeamProgramme,
     Person,
     ProfessionalDevelopment,
+    StaffHeadcount,
+    StaffRosterEntry,
 )
 from programs.models import MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Program, Season
 from programs.signals import rows_changed
@@ -73,6 +75,8 @@ KPI_MODELS = frozenset(
         RubricCriterion,
         Season,
         Session,
+        StaffHeadcount,
+        StaffRosterEntry,
         Submission,
         VideoAssignment,
     }

@@ -19,11 +19,19 @@ Public API (dashboards and XLSX exports call only these; every result is plain R
 Definitions used by every KPI (once, here):
 
 - a **school** is an active organisation of kind «Школа» (``SCHOOL``);
-- a **teacher** is a person whose organisation is a school and who is not a manager (``Person.is_manager``);
-  the portal keeps no staff history, so teacher denominators are today's staff of the scope's schools;
+- the **staff** of the order KPIs is the staff roster of the scope's year (participants.StaffRosterEntry, the
+  staff «на 31 декабря» of that year, as forms 85-К and ОО-1 count it): the workers of the organisation kinds the
+  KPI covers (``KpiDefinition.covers``) on the year's last day counted (hired by it, not left by it). An
+  organisation-year without a named roster counts its headcount (participants.StaffHeadcount) where numbers
+  suffice; the roster wins over a headcount of the same organisation and year. The portal's own Person rows
+  (``is_manager``, ``experience_years``, ``education_level``) are personal profiles and feed no order KPI: a
+  year with neither roster nor headcount has no value, «нет данных за год», never today's staff;
+- a **teacher** is a pedagogical worker of the roster whose position is «учитель…» (``is_teacher``);
+- the **PD shares** find a worker's courses through the roster row's matched portal person; a headcount has no
+  names, so headcount-only organisations are left out of both parts of a PD share (and said so in its reading);
 - **cumulative** KPIs («с нарастающим итогом») count every record up to 31 December of the scope's year (or
   `scope.until`, a half-year's end); yearly ones count the records of that year only; the state KPIs
-  (experience, education) read today's data;
+  (experience, education) read the year's roster;
 - a municipality or school scope selects people by their organisation (participants of any program included),
   events by their municipality / organiser, and schools themselves;
 - **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its facts
@@ -68,8 +76,9 @@ from participants.models import (
     FeedbackResponse,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Person,
     ProfessionalDevelopment,
+    StaffHeadcount,
+    StaffRosterEntry,
 )
 from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
 from programs.rule_sources import DEFAULT_SOURCE
@@ -88,7 +97,11 @@ PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
     _("из 5"),
 )
 SCHOOL = Q(kind=Organisation.Kind.SCHOOL, is_active=True)
-TEACHER = Q(organisation__kind=Organisation.Kind.SCHOOL, organisation__is_active=True, is_manager=False)
+K = Organisation.Kind
+# Seed 003, «Показатели реализации проекта»: staff «общеобразовательных организаций»; seed 002, п. 6.2 and seed 003,
+# результат 6: «педагогов» of the district's system — its schools, kindergartens and additional education.
+SCHOOLS = (K.SCHOOL,)
+DISTRICT_SYSTEM = (K.SCHOOL, K.KINDERGARTEN, K.ADDITIONAL)
 COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects something from
 
 COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
@@ -123,6 +136,8 @@ class KpiValue:
     scale: int = 100
     # Nothing was recorded for the scope (no school reported its facts for the year): no value, not a zero.
     no_data: bool = False
+    # Why there is no value (or what the value leaves out), for the reader: «нет данных за год: …».
+    note: str = ""
 
     @property
     def value(self) -> float | int | None:
@@ -182,10 +197,16 @@ class KpiDefinition:
     # How the portal reads the order's wording where it admits more than one reading (a year the order does
     # not name, «с нарастающим итогом» or not, whom a share counts): shown beside the number everywhere.
     reading: Promise | str = ""
+    # The organisation kinds whose staff the KPI counts, as the order words it (the workbook and dashboard show it).
+    covers: tuple[str, ...] = ()
+    # What an empty value says (a roster KPI: no roster and no headcount for the year).
+    empty_note: Promise | str = ""
 
     def empty(self) -> KpiValue:
         """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
-        return KpiValue(0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1)
+        return KpiValue(
+            0, None if self.kind == COUNT else 0, 100 if self.kind == SHARE else 1, note=str(self.empty_note)
+        )
 
     def as_json(self, value: KpiValue) -> dict:
         return {
@@ -522,17 +543,83 @@ def _achievements(level: str):
 # --- Order KPIs (seed 002 §6.2, seed 003), per calendar year -----------------------------------------------
 
 
-def _teachers_with_pd(which: Q, *, cumulative: bool = True):
+NO_ROSTER = _("нет данных за год: нет ни кадрового состава, ни численности персонала")
+HEADCOUNT_ONLY_PD = _(
+    "нет данных за год: есть только численность персонала без списка работников, а повышение квалификации "
+    "сопоставляется с работниками поимённо"
+)
+HEADCOUNT_LEFT_OUT = _("организации, сдавшие только численность (без списка работников), в расчёт не входят: %(n)d")
+PEDAGOGICAL = StaffRosterEntry.StaffKind.PEDAGOGICAL
+
+
+def _roster(ctx, qs, covers: tuple[str, ...]):
+    """The scope year's roster rows of the covered organisation kinds, on the year's last day counted."""
+    end = ctx.scope.year_end
+    on_staff = (Q(hired_on__isnull=True) | Q(hired_on__lte=end)) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+    return qs.filter(on_staff, year=ctx.scope.year, organisation__kind__in=covers)
+
+
+HEADCOUNT_FIELDS = ("teachers", "teachers_under_5_years", "pedagogical_total", "higher_education")
+
+
+def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> dict:
+    """Per group: {orgs, n, num} of the year's headcounts of the covered organisation kinds without a named roster
+    that year (the roster wins). Every covers set's sums come from one grouped query, cached on the context."""
+    if "_headcounts" not in ctx.__dict__:
+        roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+        aggregates = {}
+        for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
+            of, tag = Q(organisation__kind__in=kinds), "_".join(kinds)
+            aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
+            aggregates.update({f"{tag}__{name}": Sum(name, filter=of) for name in HEADCOUNT_FIELDS})
+        qs = StaffHeadcount.objects.filter(year=ctx.scope.year).exclude(Exists(roster))
+        ctx.__dict__["_headcounts"] = ctx.grouped(qs, org="organisation", **aggregates)
+    tag = "_".join(covers)
+    return {
+        key: {"orgs": row[f"{tag}__orgs"], "n": row.get(f"{tag}__{n}"), "num": row.get(f"{tag}__{num}")}
+        for key, row in ctx.__dict__["_headcounts"].items()
+        if row[f"{tag}__orgs"]
+    }
+
+
+def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
+    """Roster rows (staff, n, num) and headcounts (orgs, n, num) merged per group into {key: KpiValue}; a group with
+    no value says why: no roster nor headcount, a headcount a PD share cannot use, or `empty`."""
+    result = {}
+    for key in set(rows) | set(heads):
+        row, head = rows.get(key, {}), heads.get(key, {})
+        staff, orgs = _n(row, "staff"), _n(head, "orgs")
+        denominator = _n(row, "n") + _n(head, "n")
+        if denominator:
+            note = str(HEADCOUNT_LEFT_OUT) % {"n": orgs} if pd and orgs else ""
+            result[key] = KpiValue(_n(row, "num") + _n(head, "num"), denominator, note=note)
+        elif not staff and not orgs:
+            result[key] = KpiValue(0, 0, note=str(NO_ROSTER))
+        elif pd and not staff:
+            result[key] = KpiValue(0, 0, note=str(HEADCOUNT_ONLY_PD))
+        else:
+            result[key] = KpiValue(0, 0, note=str(empty))
+    return result
+
+
+NO_PEDAGOGICAL = _("нет данных за год: в кадровом составе нет педагогических работников")
+
+
+def _teachers_with_pd(which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
+    """Pedagogical workers of the year's roster whose matched portal person has a course of the kind by 31.12."""
+
     def compute(ctx):
         dates = Q(ends_on__lte=ctx.scope.year_end) & (Q() if cumulative else Q(ends_on__gte=ctx.scope.year_start))
-        done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("pk"))
+        done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("person"))
+        pedagogical = Q(staff_kind=PEDAGOGICAL)
         rows = ctx.grouped(
-            Person.objects.filter(TEACHER).annotate(done=Exists(done)),
+            _roster(ctx, StaffRosterEntry.objects.annotate(done=Exists(done)), covers),
             org="organisation",
-            n=Count("pk"),
-            n_done=Count("pk", filter=Q(done=True)),
+            staff=Count("pk"),
+            n=Count("pk", filter=pedagogical),
+            num=Count("pk", filter=pedagogical & Q(done=True)),
         )
-        return _values(rows, lambda row: KpiValue(_n(row, "n_done"), _n(row, "n")))
+        return _staff_values(rows, _headcounts(ctx, covers), empty=NO_PEDAGOGICAL, pd=True)
 
     return compute
 
@@ -570,23 +657,39 @@ def _management_teams(ctx):
 
 
 def _young_teachers(ctx):
+    """Seed 003, показатель 2: teachers of schools with under five years of pedagogical experience, from the
+    year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
+    covers = KPI_BY_CODE["young-teachers-share"].covers
+    teacher = Q(staff_kind=PEDAGOGICAL, is_teacher=True, experience_years__isnull=False)
     rows = ctx.grouped(
-        Person.objects.filter(TEACHER, experience_years__isnull=False),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers),
         org="organisation",
-        n=Count("pk"),
-        young=Count("pk", filter=Q(experience_years__lt=5)),
+        staff=Count("pk"),
+        n=Count("pk", filter=teacher),
+        num=Count("pk", filter=teacher & Q(experience_years__lt=5)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "young"), _n(row, "n")))
+    heads = _headcounts(ctx, covers, n="teachers", num="teachers_under_5_years")
+    return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
 
 def _higher_education(ctx):
+    """Seed 003, показатель 3: pedagogical workers of schools with higher education, from the year's roster
+    (workers with their education recorded) and the headcounts of schools without one."""
+    covers = KPI_BY_CODE["higher-education-staffing"].covers
+    known = Q(staff_kind=PEDAGOGICAL) & ~Q(education_level="")
     rows = ctx.grouped(
-        Person.objects.filter(TEACHER).exclude(education_level=""),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers),
         org="organisation",
-        n=Count("pk"),
-        higher=Count("pk", filter=Q(education_level=EducationLevel.HIGHER)),
+        staff=Count("pk"),
+        n=Count("pk", filter=known),
+        num=Count("pk", filter=known & Q(education_level=EducationLevel.HIGHER)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "higher"), _n(row, "n")))
+    heads = _headcounts(ctx, covers, n="pedagogical_total", num="higher_education")
+    return _staff_values(
+        rows,
+        heads,
+        empty=_("нет данных за год: в кадровом составе нет педагогических работников с указанным образованием"),
+    )
 
 
 def _mentoring_schools(ctx):
@@ -606,17 +709,27 @@ def _mentoring_schools(ctx):
 
 
 def _remote_pd(ctx):
+    """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
+    finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
+    covers = KPI_BY_CODE["remote-pd-share"].covers
     year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
-    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("pk"))
+    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("person"))
+    trained = Q(staff_kind=PEDAGOGICAL, trained=True)
     rows = ctx.grouped(
-        Person.objects.filter(organisation__isnull=False)
-        .annotate(trained=Exists(records), remote=Exists(records.filter(is_remote=True)))
-        .filter(trained=True),
+        _roster(ctx, StaffRosterEntry.objects.all(), covers).annotate(
+            trained=Exists(records), remote=Exists(records.filter(is_remote=True))
+        ),
         org="organisation",
-        n=Count("pk"),
-        n_remote=Count("pk", filter=Q(remote=True)),
+        staff=Count("pk"),
+        n=Count("pk", filter=trained),
+        num=Count("pk", filter=trained & Q(remote=True)),
     )
-    return _values(rows, lambda row: KpiValue(_n(row, "n_remote"), _n(row, "n")))
+    return _staff_values(
+        rows,
+        _headcounts(ctx, covers),
+        empty=_("нет данных за год: никто из педагогических работников состава не окончил курс ДПО в этом году"),
+        pd=True,
+    )
 
 
 def _events(category: str):
@@ -653,27 +766,41 @@ def _school_facts(field_name: str):
 
 
 PLACES = ("organisation", "municipality")
-TEACHERS = _("учителя школ (не руководители) на текущую дату")
+SCHOOL_STAFF = _(
+    "педагогические работники школ по кадровому составу на 31.12 года (организации только с численностью в "
+    "долю ДПО не входят: их работников не сопоставить с записями ДПО)"
+)
 FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
 CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
 # Приказ № 223/1: показатель 1 and результат 8 measure the same share against different targets — one computation.
-_continuous_formats = _teachers_with_pd(CONTINUOUS_DIAG)
+_continuous_formats = _teachers_with_pd(CONTINUOUS_DIAG, SCHOOLS)
 
 ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
         "dpo-federal-registry-diagnostics",
         _("Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"),
         _(
-            "учителя, освоившие к концу года программу ДПО из Федерального реестра, подобранную по диагностике / все учителя × 100"
+            "педагогические работники, освоившие к концу года программу ДПО из Федерального реестра, подобранную по "
+            "диагностике / педагогические работники школ, детских садов и организаций дополнительного образования "
+            "по кадровому составу года × 100"
         ),
         PERCENT,
-        _teachers_with_pd(FR_DIAG),
+        _teachers_with_pd(FR_DIAG, DISTRICT_SYSTEM),
         kind=SHARE,
-        numerator=_("учителя с записью ДПО «из Федерального реестра» и «по результатам диагностики» до 31.12"),
-        denominator=TEACHERS,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «из Федерального реестра» и "
+            "«по результатам диагностики» до 31.12"
+        ),
+        denominator=_(
+            "педагогические работники школ, детских садов и организаций дополнительного образования по кадровому "
+            "составу на 31.12 года (организации только с численностью в долю ДПО не входят: их работников не "
+            "сопоставить с записями ДПО)"
+        ),
         cumulative=True,
         group=ORDER,
         breakdowns=PLACES,
+        covers=DISTRICT_SYSTEM,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "management-teams-trained",
@@ -698,39 +825,60 @@ ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
         "continuous-formats-diagnostics",
         _("Доля педагогов, прошедших повышение квалификации в форматах непрерывного образования по диагностике"),
-        _("учителя с ДПО в формате непрерывного образования на основе диагностики к концу года / все учителя × 100"),
+        _(
+            "педагогические работники школ с ДПО в формате непрерывного образования на основе диагностики к концу "
+            "года / педагогические работники школ по кадровому составу года × 100"
+        ),
         PERCENT,
         _continuous_formats,
         kind=SHARE,
-        numerator=_("учителя с записью ДПО «формат непрерывного образования» и «по результатам диагностики» до 31.12"),
-        denominator=TEACHERS,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «формат непрерывного "
+            "образования» и «по результатам диагностики» до 31.12"
+        ),
+        denominator=SCHOOL_STAFF,
         cumulative=True,
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "young-teachers-share",
         _("Доля учителей со стажем педагогической работы до пяти лет"),
-        _("учителя со стажем меньше 5 лет / учителя с указанным стажем × 100"),
+        _("учителя школ со стажем меньше 5 лет / учителя школ с указанным стажем по кадровому составу года × 100"),
         PERCENT,
         _young_teachers,
         kind=SHARE,
-        numerator=_("учителя со стажем 0–4 года"),
-        denominator=_("учителя школ, у которых указан стаж"),
+        numerator=_("учителя со стажем 0–4 года по кадровому составу на 31.12 (или по численности школы)"),
+        denominator=_(
+            "учителя школ по кадровому составу на 31.12 года, у которых указан стаж; для школы без списка "
+            "работников — учителя по численности персонала"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "higher-education-staffing",
         _("Укомплектованность школ педагогами с высшим образованием"),
-        _("учителя с высшим образованием / учителя с указанным уровнем образования × 100"),
+        _(
+            "педагогические работники школ с высшим образованием / педагогические работники школ с указанным "
+            "уровнем образования по кадровому составу года × 100"
+        ),
         PERCENT,
         _higher_education,
         kind=SHARE,
-        numerator=_("учителя с высшим образованием"),
-        denominator=_("учителя школ, у которых указан уровень образования"),
+        numerator=_("педагогические работники школ с высшим образованием по кадровому составу (или по численности)"),
+        denominator=_(
+            "педагогические работники школ по кадровому составу на 31.12 года, у которых указан уровень образования; "
+            "для школы без списка работников — по численности персонала"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "mentoring-model-schools",
@@ -746,18 +894,27 @@ ORDER_KPIS: list[KpiDefinition] = [
         denominator=_("действующие школы"),
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
     ),
     KpiDefinition(
         "remote-pd-share",
         _("Доля педагогов, прошедших повышение квалификации дистанционно"),
-        _("педагоги с дистанционным ДПО в году / все педагоги, прошедшие ДПО в году × 100"),
+        _(
+            "педагоги состава с дистанционным ДПО в году / педагоги состава, прошедшие ДПО в году × 100 "
+            "(школы, детские сады, дополнительное образование)"
+        ),
         PERCENT,
         _remote_pd,
         kind=SHARE,
-        numerator=_("педагоги, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
-        denominator=_("педагоги, окончившие в году хотя бы один курс ДПО"),
+        numerator=_("педагоги состава, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
+        denominator=_(
+            "педагогические работники по кадровому составу на 31.12 года, сопоставленные с человеком на портале и "
+            "окончившие в году хотя бы один курс ДПО (организации только с численностью не входят)"
+        ),
         group=ORDER,
         breakdowns=PLACES,
+        covers=DISTRICT_SYSTEM,
+        empty_note=NO_ROSTER,
     ),
     KpiDefinition(
         "prestige-burnout-events",
@@ -809,11 +966,16 @@ ORDER_KPIS: list[KpiDefinition] = [
         PERCENT,
         _continuous_formats,
         kind=SHARE,
-        numerator=_("учителя с записью ДПО «формат непрерывного образования» и «по результатам диагностики» до 31.12"),
-        denominator=TEACHERS,
+        numerator=_(
+            "работники состава, сопоставленные с человеком на портале, с записью ДПО «формат непрерывного "
+            "образования» и «по результатам диагностики» до 31.12"
+        ),
+        denominator=SCHOOL_STAFF,
         cumulative=True,
         group=ORDER,
         breakdowns=PLACES,
+        covers=SCHOOLS,
+        empty_note=NO_ROSTER,
     ),
 ]
 
@@ -823,7 +985,9 @@ ORDER_KPIS: list[KpiDefinition] = [
 ORDER_READINGS = {
     "dpo-federal-registry-diagnostics": _(
         "Приказ № 1063-од, п. 6.2, показатель 1: «% с нарастающим итогом» — портал считает всех, кто освоил такую "
-        "программу к 31 декабря года (в этом или прошлых годах), от всех педагогов года."
+        "программу к 31 декабря года (в этом или прошлых годах), от всех педагогических работников школ, детских "
+        "садов и дополнительного образования по кадровому составу на 31 декабря года. Организации, сдавшие только "
+        "численность без списка работников, в долю не входят: их работников не сопоставить с записями ДПО."
     ),
     "management-teams-trained": _(
         "Приказ № 1063-од, п. 6.2, показатель 2: «% с нарастающим итогом – от общего количества управленческих "
@@ -833,7 +997,8 @@ ORDER_READINGS = {
     "continuous-formats-diagnostics": _(
         "Приказ № 223/1, показатель 1 (2021 — 9 %, 2022 — 20 %, 2023 — 30 %): слов «с нарастающим итогом» в "
         "приказе нет; растущие цели портал по умолчанию читает как накопление — прошедшие такое повышение "
-        "квалификации к 31 декабря года, в том числе в прошлые годы."
+        "квалификации к 31 декабря года, в том числе в прошлые годы, от педагогических работников школ по кадровому "
+        "составу года; школы, сдавшие только численность, в долю не входят (их ДПО не сопоставить поимённо)."
     ),
     "continuous-formats-result-8": _(
         "Приказ № 223/1, результат 8 («не менее 80 %») года не называет. Портал по умолчанию относит его к "
@@ -842,7 +1007,8 @@ ORDER_READINGS = {
     ),
     "young-teachers-share": _(
         "Приказ № 223/1, показатель 2: учителя общеобразовательных организаций (не все педагогические "
-        "работники), стаж педагогической работы меньше пяти лет."
+        "работники), стаж педагогической работы меньше пяти лет — по кадровому составу на 31 декабря года или по "
+        "численности персонала школы, если списка работников нет."
     ),
     "higher-education-staffing": _(
         "Приказ № 223/1, показатель 3: «укомплектованность … педагогическими кадрами, имеющими высшее "
@@ -854,7 +1020,8 @@ ORDER_READINGS = {
     ),
     "remote-pd-share": _(
         "Приказ № 223/1, результат 6: доля считается от педагогов, прошедших повышение квалификации в году, "
-        "а не от всех педагогов — как сказано в приказе."
+        "а не от всех педагогов — как сказано в приказе; педагоги — работники кадрового состава года, "
+        "сопоставленные с человеком на портале (организации только с численностью не входят)."
     ),
     "prestige-burnout-events": _("Приказ № 223/1, результат 4: «не менее двух» мероприятий — в каждом году."),
     "pre-professional-events": _("Приказ № 223/1, результат 10: «не менее двух мероприятий» — в каждом году."),
@@ -1220,6 +1387,8 @@ class KpiResult:
     target_source: str = ""
     # How the portal reads the order's clause (KpiDefinition.reading); "" where the wording is unambiguous.
     reading: str = ""
+    # Why there is no value, or what it leaves out (KpiValue.note): «нет данных за год: …».
+    note: str = ""
 
     def as_json(self) -> dict:
         """What a period snapshot keeps: numbers and the target as they were."""
@@ -1244,6 +1413,7 @@ class KpiBreakdownRow:
     denominator: int | None
     status: str = ""
     status_label: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -1278,6 +1448,7 @@ def _result(definition: KpiDefinition, value: KpiValue, target: Target | None, y
         status_label=str(KpiStatus.LABELS[status]),
         target_source=target.source_label if target else "",
         reading=str(definition.reading),
+        note=value.note,
     )
 
 
@@ -1378,6 +1549,7 @@ def kpi_breakdown(
                 denominator=value.denominator,
                 status=status,
                 status_label=str(KpiStatus.LABELS[status]),
+                note=value.note,
             )
         )
     return rows

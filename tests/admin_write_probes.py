@@ -48,6 +48,8 @@ from participants.models import (
     PersonalDataRequest,
     ProfessionalDevelopment,
     SchoolApplication,
+    StaffHeadcount,
+    StaffRosterEntry,
     SubscriptionForm,
     User,
 )
@@ -91,6 +93,8 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "participants.CompetenceDiagnostic": lambda w: w.other["diagnostic"],
     "participants.ManagementTeamMember": lambda w: w.other["team_member"],
     "participants.ManagementTeamProgramme": lambda w: w.other["team_programme"],
+    "participants.StaffRosterEntry": lambda w: w.other["roster_entry"],
+    "participants.StaffHeadcount": lambda w: w.other["headcount"],
     "participants.JobRun": lambda w: w.other["job_run"],
     "participants.BackgroundJob": lambda w: w.other["job"],
     "axes.AccessAttempt": lambda w: w.other["access_attempt"],
@@ -186,6 +190,23 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         organisation=school, title="Программа-маркер", ends_on=now.date() - timedelta(days=25)
     )
     w.other["team_programme"].members.add(w.other["team_member"])
+    w.other["roster_entry"] = StaffRosterEntry.objects.create(
+        organisation=school,
+        year=now.year,
+        last_name="Работница-маркер",
+        first_name="Анна",
+        position="Учитель",
+        is_teacher=True,
+        person=person,
+    )
+    w.other["headcount"] = StaffHeadcount.objects.create(
+        organisation=school,
+        year=now.year - 1,
+        pedagogical_total=10,
+        teachers=8,
+        higher_education=9,
+        teachers_under_5_years=2,
+    )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["access_attempt"] = AccessAttempt.objects.create(
         username=teacher_email,

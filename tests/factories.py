@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, Attendance, Session, Submission, VideoAssignment
 from experts.models import ExpertAssignment, ExpertRole
-from participants.models import Enrollment, Person, SchoolApplication, User
+from participants.models import Enrollment, Person, SchoolApplication, StaffRosterEntry, User
 from programs.models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
 from ratings.models import Review, Rubric, RubricCriterion
 
@@ -105,6 +105,48 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     position = "Учитель"
     education_level = "higher"
+
+
+class StaffRosterEntryFactory(factory.django.DjangoModelFactory):
+    """A worker of an organisation's staff roster for one KPI year (a teacher unless told otherwise)."""
+
+    class Meta:
+        model = StaffRosterEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = 2025
+    last_name = factory.Sequence(lambda n: f"Работникова{n}")
+    first_name = "Анна"
+    middle_name = "Сергеевна"
+    birth_date = date(1980, 3, 3)
+    position = "Учитель"
+    staff_kind = StaffRosterEntry.StaffKind.PEDAGOGICAL
+    is_teacher = factory.LazyAttribute(
+        lambda o: o.staff_kind == StaffRosterEntry.StaffKind.PEDAGOGICAL and o.position.lower().startswith("учител")
+    )
+    education_level = "higher"
+    experience_years = 10
+
+
+def roster_of(person: Person, year: int, **fields) -> StaffRosterEntry:
+    """The person's row in their organisation's roster of `year`, from their profile: a manager (is_manager) is a
+    management worker «Директор», anyone else a pedagogical worker in their position."""
+    kind = StaffRosterEntry.StaffKind
+    values = {
+        "organisation": person.organisation,
+        "year": year,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "middle_name": person.middle_name,
+        "birth_date": person.birth_date,
+        "position": "Директор" if person.is_manager else (person.position or "Учитель"),
+        "staff_kind": kind.MANAGEMENT if person.is_manager else kind.PEDAGOGICAL,
+        "education_level": person.education_level,
+        "experience_years": person.experience_years,
+        "person": person,
+        **fields,
+    }
+    return StaffRosterEntryFactory(**values)
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):

@@ -16,6 +16,7 @@ from tests.factories import (
     ProgramFactory,
     RoadmapModuleFactory,
     SeasonFactory,
+    StaffRosterEntryFactory,
     UserFactory,
 )
 
@@ -167,6 +168,7 @@ def _changelist_queries(client, model_name, make_rows, n):
         ("participants_person", lambda n: PersonFactory.create_batch(n)),
         ("programs_season", lambda n: SeasonFactory.create_batch(n)),
         ("programs_organisation", lambda n: OrganisationFactory.create_batch(n)),
+        ("participants_staffrosterentry", lambda n: StaffRosterEntryFactory.create_batch(n, person=PersonFactory())),
     ],
 )
 def test_changelist_query_count_does_not_grow_with_rows(client, superuser, model_name, factory, django_db_blocker):

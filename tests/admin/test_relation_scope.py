@@ -135,6 +135,8 @@ def _rows_of_a(world):
         ManagementTeamProgramme,
         ProfessionalDevelopment,
         SchoolApplication,
+        StaffHeadcount,
+        StaffRosterEntry,
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts
     from reports.models import KpiBaseline, KpiTarget
@@ -155,6 +157,22 @@ def _rows_of_a(world):
     deputy = ManagementTeamMember.objects.create(organisation=school, person=person, role="Заместитель директора")
     ManagementTeamProgramme.objects.create(organisation=school, title="Программа команды", ends_on=today).members.add(
         deputy
+    )
+    StaffRosterEntry.objects.create(
+        organisation=school,
+        year=today.year,
+        last_name="Работница",
+        first_name="Анна",
+        position="Учитель",
+        person=person,
+    )
+    StaffHeadcount.objects.create(
+        organisation=school,
+        year=today.year,
+        pedagogical_total=10,
+        teachers=8,
+        higher_education=9,
+        teachers_under_5_years=2,
     )
     SeasonExpertRole.objects.create(season=world.season_a, role=ExpertRole.CURATOR)
     CompetenceTest.objects.create(enrollment=world.enrollment, platform="ЭОР", taken_on=today)

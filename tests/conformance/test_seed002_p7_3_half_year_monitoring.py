@@ -27,7 +27,7 @@ from reports.monitoring import (
     monitoring_report_approve,
 )
 from reports.selectors_monitoring import monitoring_compare, previous_snapshot
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory, roster_of
 
 pytestmark = pytest.mark.django_db
 YEKATERINBURG = ZoneInfo("Asia/Yekaterinburg")
@@ -51,6 +51,8 @@ def district():
     m = MunicipalityFactory(name="Октябрьский район", time_zone="Asia/Yekaterinburg")
     school = OrganisationFactory(municipality=m, short_name="МКОУ «Октябрьская СОШ»")
     teachers = [PersonFactory(organisation=school) for _i in range(10)]
+    for teacher in teachers:
+        roster_of(teacher, 2025)  # the 2025 staff roster: the order KPIs' denominator
     KpiTarget.objects.create(
         municipality=m, code=CODE, title="ДПО", year=2025, value=Decimal("20"), source="Приказ № 1063-од, п. 6.2"
     )

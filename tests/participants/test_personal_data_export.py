@@ -274,8 +274,10 @@ def _download(client, fmt):
 
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
-# tests/experts/test_expert_feedback_personal_data.py and tests/experts/test_mentoring_meetings.py.
+# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
+# test_staff_roster_copy.py (the staff roster rows).
 COVERED_ELSEWHERE = {
+    "staff_roster",
     "professional_development",
     "competence_diagnostics",
     "management_roles",

@@ -4,7 +4,7 @@
 and «Школа № 3» (no teachers). Only a finished a Federal-Registry course chosen by diagnostics, so the KPI
 «dpo-federal-registry-diagnostics» is 1 of 4 teachers = 25 % for the municipality (target: at least 20 % → met),
 1 of 2 = 50 % for school 1 and 0 of 2 = 0 % for school 2. The neighbouring district's teacher trained too and
-must never be counted.
+must never be counted. The teachers are the staff rosters of the year (the KPIs' denominators).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from participants.models import ProfessionalDevelopment, User
 from reports.models import KpiTarget
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory, roster_of
 
 FR_DIAG = "dpo-federal-registry-diagnostics"
 
@@ -38,6 +38,8 @@ def build_world() -> dict:
         "d": PersonFactory(organisation=s2),
         "far": PersonFactory(organisation=far),
     }
+    for teacher in teachers.values():
+        roster_of(teacher, year)
     pd(teachers["a"], date(year, 3, 1), in_federal_registry=True, based_on_diagnostics=True)
     pd(teachers["c"], date(year, 4, 1), in_federal_registry=True)  # not chosen by diagnostics
     pd(teachers["far"], date(year, 3, 1), in_federal_registry=True, based_on_diagnostics=True)

@@ -1,5 +1,6 @@
 """The order KPIs (seed 002 §6.2, seed 003) on a small hand-made municipality; every answer is worked out next
-to the data. «Teacher» = a non-manager person of an active school (reports.kpi)."""
+to the data. The staff is the roster of the year (participants.StaffRosterEntry): here every person is in their
+organisation's roster of 2023–2026 as their profile says, managers as management workers (reports.kpi)."""
 
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     SeasonFactory,
+    roster_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,11 @@ def world():
         "i": PersonFactory(organisation=s3, is_manager=True),
         "h": PersonFactory(organisation=t1, experience_years=1),
     }
+    # The rosters of 2023–2026: everyone as in their profile; g heads the kindergarten (a management worker).
+    for year in (2023, 2024, 2025, 2026):
+        for key, person in p.items():
+            head = {"position": "Заведующий", "staff_kind": "management"} if key == "g" else {}
+            roster_of(person, year, **head)
     fr_diag = {"in_federal_registry": True, "based_on_diagnostics": True}
     _pd(p["a"], date(2024, 5, 1), **fr_diag)
     _pd(p["b"], date(2025, 10, 1), **fr_diag)
@@ -137,8 +144,8 @@ def test_every_order_kpi_of_the_municipality(world):
     # School 1 (facts 2025) of 3; school 3's facts are for 2024; school 2 has only a portal pair (e is a mentee from
     # 2025), which is no school's mentoring model (приказ № 223/1, результат 5: the school's yearly fact).
     assert _v(got["mentoring-model-schools"]) == (33.3, 1, 3)
-    # People finishing a course in 2025: a, b, c, d, f, g = 6; remote: a, c, g = 3.
-    assert _v(got["remote-pd-share"]) == (50.0, 3, 6)
+    # Pedagogical workers finishing a course in 2025: a, b, c, f = 4 (d and g are management workers); remote: a, c.
+    assert _v(got["remote-pd-share"]) == (50.0, 2, 4)
     assert _v(got["prestige-burnout-events"]) == (2, 2, None)
     assert _v(got["pre-professional-events"]) == (1, 1, None)
     assert _v(got["pedagogical-classes"]) == (3, 3, None)  # 2 + 1 in 2025; school 3's 5 are 2024's
@@ -172,7 +179,7 @@ def test_cumulative_against_yearly_values_per_year(world):
     assert (teams[0].value, teams[0].numerator, teams[0].denominator) == (0.0, 0, 4)
     remote = kpi_years(code="remote-pd-share", scope=scope, years=[2024, 2025])
     # Yearly, not cumulative: in 2024 only a's registry course (not remote) ended.
-    assert [(r.value, r.numerator, r.denominator) for r in remote] == [(0.0, 0, 1), (50.0, 3, 6)]
+    assert [(r.value, r.numerator, r.denominator) for r in remote] == [(0.0, 0, 1), (50.0, 2, 4)]
     mentoring = kpi_years(code="mentoring-model-schools", scope=scope, years=[2024])[0]
     assert (mentoring.value, mentoring.numerator) == (33.3, 1)  # school 3's 2024 facts only
 
@@ -193,19 +200,23 @@ def test_empty_denominators_are_no_data_not_zero(world):
     for code in ["dpo-federal-registry-diagnostics", "management-teams-trained", "young-teachers-share"]:
         assert _v(got[code]) == (None, 0, 0)
         assert got[code].status == KpiStatus.NO_DATA and got[code].status_label == "Нет данных"
+    for code in ["dpo-federal-registry-diagnostics", "young-teachers-share"]:
+        assert got[code].note == "нет данных за год: нет ни кадрового состава, ни численности персонала"
     assert _v(got["prestige-burnout-events"]) == (0, 0, None)  # a count: zero is a value
 
 
 def test_breakdown_per_school_and_per_municipality(world):
     scope = KpiScope(year=2025, municipality_id=world["m"].pk)
     rows = kpi_breakdown(code="dpo-federal-registry-diagnostics", scope=scope, by="organisation")
-    # School 1: a, b of 3; school 2: nobody of 2; school 3 has no teachers (no data); the kindergarten has
-    # no teachers and is no school, so it is not listed.
+    # School 1: a, b of 3; school 2: nobody of 2; school 3 and the kindergarten (covered by seed 002 §6.2) have
+    # only a management worker in their rosters: no data, and said why.
     assert [(r.label, r.value, r.numerator, r.denominator, r.status) for r in rows] == [
+        ("Детский сад", None, 0, 0, KpiStatus.NO_DATA),
         ("Школа 1", 66.7, 2, 3, KpiStatus.MET),
         ("Школа 2", 0.0, 0, 2, KpiStatus.MISSED),
         ("Школа 3", None, 0, 0, KpiStatus.NO_DATA),
     ]
+    assert rows[-1].note == "нет данных за год: в кадровом составе нет педагогических работников"
     places = {
         r.label: (r.value, r.numerator, r.denominator)
         for r in kpi_breakdown(code="dpo-federal-registry-diagnostics", scope=KpiScope(year=2025), by="municipality")
@@ -217,5 +228,6 @@ def test_breakdown_per_school_and_per_municipality(world):
 
 @pytest.mark.parametrize("by", ["organisation", "municipality"])
 def test_a_breakdown_is_one_grouped_query_and_one_for_names(world, django_assert_num_queries, by):
-    with django_assert_num_queries(3):  # the target, the grouped values, the names
+    # The target, the grouped roster, the grouped headcounts of organisations without a roster, the names.
+    with django_assert_num_queries(4):
         kpi_breakdown(code="young-teachers-share", scope=KpiScope(year=2025, municipality_id=world["m"].pk), by=by)

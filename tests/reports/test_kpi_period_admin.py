@@ -10,7 +10,7 @@ from django.urls import reverse
 from participants.models import User
 from participants.roles import COORDINATORS, MANAGEMENT
 from reports.models import KpiSnapshot
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory, roster_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _staff(group: str, role: str, municipality=None) -> User:
 @pytest.fixture
 def places():
     mine, theirs = MunicipalityFactory(name="Мой район"), MunicipalityFactory(name="Чужой район")
-    PersonFactory(organisation=OrganisationFactory(municipality=mine), experience_years=3)
+    roster_of(PersonFactory(organisation=OrganisationFactory(municipality=mine), experience_years=3), 2025)
     return mine, theirs
 
 

@@ -10,7 +10,7 @@ from participants.models import ProfessionalDevelopment
 from reports.kpi import KPI_DEFINITIONS
 from reports.models import KpiSnapshot, KpiTarget
 from reports.services import kpi_period_snapshot_take, kpi_snapshots_compare
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory, roster_of
 
 pytestmark = pytest.mark.django_db
 JULY = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)
@@ -29,7 +29,8 @@ def world():
     school = OrganisationFactory(municipality=m)
     teachers = [PersonFactory(organisation=school) for _i in range(4)]
     other_school = OrganisationFactory()  # another municipality: never in m's snapshot
-    PersonFactory(organisation=other_school)
+    for person in [*teachers, PersonFactory(organisation=other_school)]:
+        roster_of(person, 2025)  # the 2025 staff rosters: the order KPIs' denominators
     # Remote share: H1 — one of two (a remote in March, b in-person in May); by December c (remote, October)
     # joins → 2 of 3. Registry + diagnostics (cumulative): a by H1 (1 of 4), a and c by year end (2 of 4).
     _pd(teachers[0], date(2025, 3, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)

@@ -15,6 +15,7 @@ from participants.models import (
     ManagementTeamMember,
     ManagementTeamProgramme,
     ProfessionalDevelopment,
+    StaffHeadcount,
 )
 from programs.models import MunicipalEvent, OrganisationYearFacts
 from programs.program_templates import TEMPLATES
@@ -34,6 +35,7 @@ from tests.factories import (
     SessionFactory,
     SubmissionFactory,
     VideoAssignmentFactory,
+    roster_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,15 @@ def _everything(n: int):
     for i in range(n):
         school = OrganisationFactory(municipality=m)
         teacher = PersonFactory(organisation=school, experience_years=i)
+        roster_of(teacher, now.year)
+        StaffHeadcount.objects.create(
+            organisation=OrganisationFactory(municipality=m),
+            year=now.year,
+            pedagogical_total=20,
+            teachers=15,
+            higher_education=18,
+            teachers_under_5_years=3,
+        )
         ProfessionalDevelopment.objects.create(
             person=teacher, course_title="Курс", provider="Академия", hours=72, ends_on=now.date(), is_remote=True
         )
@@ -94,9 +105,9 @@ def _everything(n: int):
 @pytest.mark.parametrize("n", [1, 3])
 def test_report_query_count_does_not_grow_with_data(django_assert_num_queries, n):
     scope, now = _everything(n)
-    # seasons, targets, then one grouped query per aggregate: 11 order KPIs and 14 program aggregates
-    # (enrollments by status are shared by 8 KPIs; the turnaround by 2).
-    with django_assert_num_queries(27):
+    # seasons, targets, then one grouped query per aggregate: 11 order KPIs, the staff headcounts (shared by the
+    # roster KPIs) and 14 program aggregates (enrollments by status are shared by 8 KPIs; the turnaround by 2).
+    with django_assert_num_queries(28):
         results = kpi_report(scope=scope, now=now)
     got = {r.code: r for r in results}
     assert len(results) == len(KPI_DEFINITIONS)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from activities.models import Attendance
-from participants.models import BackgroundJob, User
+from participants.models import BackgroundJob, ProfessionalDevelopment, User
 from programs.models import Organisation
 from reports.exports import export_run, export_start
 from reports.kpi import KPI_BY_CODE, KPI_DEFINITIONS, QUARTERLY_CODES, KpiBreakdownRow, natural_key
@@ -30,6 +30,7 @@ from tests.factories import (
     SeasonFactory,
     SessionFactory,
     UserFactory,
+    roster_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,10 @@ def district():
     ann = PersonFactory(organisation=first, last_name='=HYPERLINK("http://evil")', experience_years=3)
     bob = PersonFactory(organisation=first, last_name="Борисов", first_name="Борис", experience_years=10)
     cat = PersonFactory(organisation=second, last_name="Кошкина", experience_years=10)
-    PersonFactory(organisation=second, last_name="Данилова", experience_years=10)
+    dana = PersonFactory(organisation=second, last_name="Данилова", experience_years=10)
     stranger = PersonFactory(organisation=far, last_name="Чужая", experience_years=1)
+    for person in (ann, bob, cat, dana, stranger):
+        roster_of(person, 2026)  # the 2026 staff rosters: the order KPIs' denominators
     KpiTarget.objects.create(
         municipality=home, code="young-teachers-share", title="Молодые", year=2026, value=Decimal("30")
     )
@@ -291,6 +294,7 @@ def _dataset(n):
     session = SessionFactory(activity__season=season, starts_at=SESSION_AT)
     for _ in range(n):
         enrollment = EnrollmentFactory(season=season, person__organisation__municipality=home)
+        roster_of(enrollment.person, 2026)
         AttendanceFactory(session=session, enrollment=enrollment)
     return UserFactory(role=User.Role.MANAGEMENT, municipality=home)
 
@@ -303,8 +307,10 @@ def test_the_export_runs_a_constant_number_of_queries(n, django_capture_on_commi
 
     # The KPI engine's grouped queries (результат 8 of приказ № 223/1 shares показатель 1's computation, its
     # breakdowns are its own), the kinds of the listed organisations, two counts and two streamed raw-data
-    # queries: the same literal number whatever the number of enrollments, attendance marks and schools.
-    with django_assert_num_queries(246):
+    # queries: the same literal number whatever the number of enrollments, attendance marks and schools. The order
+    # KPIs' staff headcounts are one grouped query per KPI computation context (the summary, each year, each
+    # breakdown).
+    with django_assert_num_queries(253):
         export_run(job_id=job.pk)
 
     job.refresh_from_db()
@@ -399,7 +405,21 @@ def test_an_organisation_sheet_lists_only_the_kinds_a_kpi_counts(district):
     kindergarten = OrganisationFactory(
         municipality=district["home"], short_name="МБДОУ д/с № 3", kind=Organisation.Kind.KINDERGARTEN
     )
-    EnrollmentFactory(season=district["season"], person=PersonFactory(organisation=kindergarten, experience_years=2))
+    educator = PersonFactory(organisation=kindergarten, experience_years=2)
+    EnrollmentFactory(season=district["season"], person=educator)
+    # Seed 002 §6.2 and seed 003 result 6 count the kindergartens' staff too: the educator is in the 2026 roster
+    # and finished a remote Federal-Registry course chosen by diagnostics.
+    roster_of(educator, 2026, position="Воспитатель")
+    ProfessionalDevelopment.objects.create(
+        person=educator,
+        course_title="Курс",
+        provider="ИРО",
+        hours=36,
+        ends_on=date(2026, 3, 1),
+        in_federal_registry=True,
+        based_on_diagnostics=True,
+        is_remote=True,
+    )
     book = load_workbook(io.BytesIO(_built(district)))
 
     assert book.sheetnames[2:4] == ["По школам", "По детским садам"]
@@ -410,6 +430,9 @@ def test_an_organisation_sheet_lists_only_the_kinds_a_kpi_counts(district):
     kpis = {row[1]: row for row in rows}
     assert "Участвуют" in kpis and "Доля учителей со стажем педагогической работы до пяти лет" not in kpis
     assert {row[0] for row in rows} == {"МБДОУ д/с № 3"} and kpis["Участвуют"][2] == 1
+    # Seed 002 §6.2 covers kindergartens: its share is listed with the kindergarten's roster value.
+    registry = "Доля педагогов, освоивших программы ДПО из Федерального реестра, подобранные по диагностике"
+    assert kpis[registry][2] == 100
 
 
 def test_a_definitions_covers_decides_the_kinds_and_the_data_stand_in_without_it():

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from reports.models import KpiSnapshot, KpiTarget
 from reports.monitoring import kpi_half_year_snapshots_take, monitoring_analysis_save, monitoring_recommendation_add
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, roster_of
 from tests.reports.dashboard_world import coordinator, pd
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,8 @@ def w():
     m = MunicipalityFactory(name="Октябрьский район", time_zone="Asia/Yekaterinburg")
     school = OrganisationFactory(municipality=m, short_name="Школа № 1")
     teachers = [PersonFactory(organisation=school) for _i in range(4)]
+    for teacher in teachers:
+        roster_of(teacher, 2025)  # the 2025 staff roster: the order KPIs' denominator
     pd(teachers[0], date(2025, 3, 1), in_federal_registry=True, based_on_diagnostics=True)
     pd(teachers[1], date(2025, 9, 1), in_federal_registry=True, based_on_diagnostics=True)
     KpiTarget.objects.create(

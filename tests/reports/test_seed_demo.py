@@ -34,6 +34,8 @@ from participants.models import (
     Person,
     ProfessionalDevelopment,
     SchoolApplication,
+    StaffHeadcount,
+    StaffRosterEntry,
     User,
 )
 from participants.roles import COORDINATORS
@@ -306,6 +308,19 @@ def _check_kpi_facts():
     per_year = MunicipalEvent.objects.values("municipality", "held_on__year").annotate(n=Count("id"))
     assert per_year and {row["n"] for row in per_year} <= {2, 3, 4}
     assert len({e.category for e in MunicipalEvent.objects.all()}) >= 3
+    # Staff rosters of every year shown (the order KPIs' denominators): schools and kindergartens by name,
+    # additional education by numbers only; some staff are not on the portal; the KPIs differ from year to year.
+    rostered = set(StaffRosterEntry.objects.values_list("organisation__kind", "year").distinct())
+    assert {(kind, y) for kind in ("school", "kindergarten") for y in years} <= rostered
+    assert StaffHeadcount.objects.filter(organisation__kind="additional").values("year").distinct().count() == len(
+        years
+    )
+    assert StaffRosterEntry.objects.filter(person__isnull=True).exists()
+    assert StaffRosterEntry.objects.filter(person__isnull=False).exists()
+    for code in ("young-teachers-share", "higher-education-staffing", "dpo-federal-registry-diagnostics"):
+        values = [r.value for r in kpi_years(code=code, scope=scope, years=list(years))]
+        assert None not in values and len(set(values)) > 1, (code, values)
+    assert kpi_years(code="young-teachers-share", scope=scope, years=[years[0] - 1])[0].value is None
 
 
 def test_the_same_seed_gives_the_same_people():
