@@ -34,8 +34,12 @@ Definitions used by every KPI (once, here):
   (experience, education) read the year's roster;
 - a municipality or school scope selects people by their organisation (participants of any program included),
   events by their municipality / organiser, and schools themselves;
-- **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its facts
-  for the year, or whose teacher is a mentee of a mentoring pair running that year (experts.MentoringPair);
+- **mentoring-model-schools** counts a school that ticked «реализует целевую модель наставничества» in its own
+  facts for the year; portal mentoring pairs do not make a school's model;
+- a target is a number from the order or «не ниже уровня <года>» (``KpiTarget.baseline_year``), whose number is
+  the base year's value the coordinator entered (``KpiBaseline``) — never guessed;
+- where a clause's wording leaves a choice, ``KpiDefinition.reading`` states the portal's reading beside the
+  number (``ORDER_READINGS``);
 - **remote-pd-share** counts people, as the order words it («доля педагогов ... от общего количества
   педагогов, прошедших повышение квалификации»): those who finished a remote course in the year among those who
   finished any course in the year.
