@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from random import Random
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from activities.deadlines import check_deadlines_job
@@ -75,8 +77,15 @@ from programs.services import season_clone, shift_years
 from ratings.models import Achievement, Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from ratings.services import rating_recompute
 from reports.kpi_cache import kpi_data_changed
-from reports.models import KpiBaseline, KpiTarget
-from reports.services import kpi_snapshot_take
+from reports.models import KpiBaseline, KpiSnapshot, KpiTarget, MonitoringReport
+from reports.monitoring import (
+    half_year_last_ended,
+    half_year_previous,
+    monitoring_analysis_save,
+    monitoring_recommendation_add,
+    monitoring_report_approve,
+)
+from reports.services import default_period_label, kpi_period_values, kpi_snapshot_take
 
 COMPETENCE_PLATFORMS = [
     "Цифровой профиль компетенций педагога (ЦНППМ)",
@@ -2292,8 +2301,99 @@ class DemoGenerator:
         with job_run("kpi_snapshot", trigger=command) as run:
             self.counts["Срезы показателей"] = kpi_snapshot_take(now=self.now)
             run.count("snapshots", self.counts["Срезы показателей"])
+        self.counts["Срезы за полугодие"] = self.create_half_year_monitoring()
         Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).update(email_status="")
         self.step("Срез показателей KPI", self.counts["Срезы показателей"])
+
+    def create_half_year_monitoring(self) -> int:
+        """The two latest ended half-years of every municipality with a program, frozen as the beat job freezes
+        them (приказ № 1063-од, п. 7.3); in the demo coordinator's district the older report is approved with its
+        analysis and targeted recommendations (п. 7.5) and the latest is a draft to go on with."""
+        year, half, _last_day = half_year_last_ended(timezone.localdate(self.now))
+        periods = [half_year_previous(year, half), (year, half)]
+        written = 0
+        for municipality in Municipality.objects.filter(programs__isnull=False).distinct().order_by("pk"):
+            for period_year, period_half in periods:
+                _snapshot, created = KpiSnapshot.objects.get_or_create(
+                    kind=KpiSnapshot.Kind.PERIOD,
+                    automatic=True,
+                    municipality=municipality,
+                    year=period_year,
+                    half=period_half,
+                    defaults={
+                        "taken_on": timezone.localdate(self.now, ZoneInfo(municipality.time_zone)),
+                        "taken_at": self.now,
+                        "period": default_period_label(year=period_year, half=period_half),
+                        "values": kpi_period_values(
+                            municipality=municipality, year=period_year, half=period_half, now=self.now
+                        ),
+                    },
+                )
+                written += created
+        coordinator = self.demo["coordinator@demo.ru"].person.user
+        snapshots = list(
+            KpiSnapshot.objects.filter(
+                kind=KpiSnapshot.Kind.PERIOD, automatic=True, municipality_id=self.pt.municipality_id
+            )
+            .filter(Q(year=periods[0][0], half=periods[0][1]) | Q(year=periods[1][0], half=periods[1][1]))
+            .order_by("year", "half")
+        )
+        if len(snapshots) != 2 or MonitoringReport.objects.filter(snapshot__in=snapshots).exists():
+            return written
+        older, latest = snapshots
+        schools = [
+            org
+            for org in self.organisations
+            if org.municipality_id == self.pt.municipality_id and org.kind == Organisation.Kind.SCHOOL
+        ]
+        low = [org for org in schools if org.low_results] or schools
+        monitoring_analysis_save(
+            snapshot=older,
+            analysis=(
+                "Доля педагогов, освоивших программы ДПО из Федерального реестра по итогам диагностики, растёт, "
+                "но отстаёт от цели года; в школах с низкими результатами диагностику прошли не все педагоги. "
+                "Управленческие команды участвуют в программах повышения квалификации командами."
+            ),
+            by=coordinator,
+            now=self.now,
+        )
+        for org, text in zip(
+            low[:2],
+            [
+                "Провести диагностику профессиональных дефицитов педагогов, не прошедших её в этом году, и подобрать "
+                "программы ДПО из Федерального реестра.",
+                "Включить молодых педагогов школы в школу «Педагогический дебют» и закрепить наставников.",
+            ],
+            strict=False,
+        ):
+            monitoring_recommendation_add(
+                snapshot=older,
+                organisation=org,
+                addressee_group="",
+                text=text,
+                due_on=timezone.localdate(self.now) + timedelta(days=60),
+                responsible="Заместитель директора по УВР",
+                by=coordinator,
+                now=self.now,
+            )
+        monitoring_recommendation_add(
+            snapshot=older,
+            organisation=None,
+            addressee_group="Руководители школьных методических объединений",
+            text="Обменяться практиками непрерывного повышения квалификации на августовском совещании.",
+            due_on=timezone.localdate(self.now) + timedelta(days=90),
+            responsible="МКУ «ЦРО Октябрьского района»",
+            by=coordinator,
+            now=self.now,
+        )
+        monitoring_report_approve(snapshot=older, by=coordinator, now=self.now)
+        monitoring_analysis_save(
+            snapshot=latest,
+            analysis="Черновик: сравнить с предыдущим полугодием и подготовить адресные рекомендации.",
+            by=coordinator,
+            now=self.now,
+        )
+        return written
 
     def video_url(self) -> str:
         return f"https://rutube.ru/video/{self.rng.getrandbits(128):032x}/"

@@ -43,6 +43,7 @@ from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts,
 from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
 from reports.demo import DEMO_ACCOUNTS, generate_names
 from reports.kpi import KpiScope, kpi_years
+from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.factories import (
     ActivityFactory,
     MunicipalityFactory,
@@ -321,6 +322,22 @@ def _check_kpi_facts():
         values = [r.value for r in kpi_years(code=code, scope=scope, years=list(years))]
         assert None not in values and len(set(values)) > 1, (code, values)
     assert kpi_years(code="young-teachers-share", scope=scope, years=[years[0] - 1])[0].value is None
+    # Half-year monitoring (приказ № 1063-од, п. 7.3, 7.5): the two latest ended half-years frozen for every
+    # municipality with a program; the demo coordinator's district has the older report approved with targeted
+    # recommendations and the latest as a draft; the base year a «не ниже уровня 2020 года» target needs is entered.
+    coordinator = User.objects.get(email="coordinator@demo.ru")
+    halves = KpiSnapshot.objects.filter(kind="period", automatic=True)
+    assert halves.values("municipality").distinct().count() == Program.objects.values("municipality").distinct().count()
+    per_municipality = halves.order_by().values("municipality").annotate(n=Count("id")).values_list("n", flat=True)
+    assert set(per_municipality) == {2}
+    older, latest = halves.filter(municipality=coordinator.municipality).order_by("year", "half")
+    assert older.monitoring_report.status == "approved" and older.monitoring_report.recommendations.count() >= 2
+    assert latest.monitoring_report.status == "draft"
+    assert older.values["dpo-federal-registry-diagnostics"]["denominator"]
+    baselines = KpiBaseline.objects.filter(code="methodical-associations", year=2020)
+    assert set(baselines.values_list("municipality", flat=True)) == set(
+        KpiTarget.objects.filter(baseline_year=2020).values_list("municipality", flat=True)
+    )
 
 
 def test_the_same_seed_gives_the_same_people():
