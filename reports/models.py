@@ -67,6 +67,11 @@ class KpiTarget(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100),
+                name="kpi_target_year_sane",
+                violation_error_message=_("Год цели — от 1990 до 2100."),
+            ),
+            models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True) | Q(baseline_year__lt=models.F("year")),
                 name="kpi_target_baseline_before_year",
                 violation_error_message=_("Базовый год должен быть раньше года цели."),
@@ -112,6 +117,11 @@ class KpiBaseline(models.Model):
         ordering = ["municipality", "code", "year"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "code", "year"], name="kpi_baseline_unique"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100),
+                name="kpi_baseline_year_sane",
+                violation_error_message=_("Базовый год — от 1990 до 2100."),
+            ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
                 name="kpi_baseline_not_negative",

@@ -125,3 +125,9 @@ def test_a_target_is_a_number_or_a_base_year_never_both(district):
     target.value, target.baseline_year = None, 2025
     with pytest.raises(ValidationError, match="раньше года цели"):
         target.full_clean()
+    target.year, target.baseline_year = 9999, 2020
+    with pytest.raises(ValidationError, match="от 1990 до 2100"):
+        target.full_clean()
+    baseline = KpiBaseline(municipality=district, code="methodical-associations", year=1, value=3, source="x")
+    with pytest.raises(ValidationError, match="от 1990 до 2100"):
+        baseline.full_clean()
