@@ -60,7 +60,7 @@ def monitoring_pdf(page: MonitoringPage) -> bytes:
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
-            "reports/monitoring/report_pdf.html",
+            "documents/monitoring_report.html",
             {
                 "page": page,
                 "snapshot": page.snapshot,

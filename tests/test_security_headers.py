@@ -90,8 +90,9 @@ def test_an_inline_style_carries_the_nonce_of_its_response(client):
     assert f'<style nonce="{nonce}">#job-progress-fill {{ width: 25%; }}</style>' in response.content.decode()
 
 
-# Rendered into PDFs (certificates) or e-mails, never served as a page under the policy.
-NOT_PAGES = ("emails", "certificates")
+# Rendered into PDFs (certificates, documents such as the half-year monitoring report) or e-mails, never served as a
+# page under the policy.
+NOT_PAGES = ("emails", "certificates", "documents")
 
 
 def _page_templates():

@@ -89,9 +89,17 @@ def test_management_reads_filters_opens_a_kpi_and_downloads_the_workbook(
         assert download.suggested_filename.endswith(".xlsx")
         workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
         summary = workbook["Сводка"]
-        values = {r[1]: r for r in summary.iter_rows(values_only=True) if r and r[0] in ("приказ", "программа")}
+        rows = [r for r in summary.iter_rows(values_only=True) if r]
+        header = next(r for r in rows if r[0] == "Группа")
+        column = {title: index for index, title in enumerate(header)}
+        values = {r[1]: r for r in rows if r[0] in ("приказ", "программа")}
         name = next(n for n in values if n.startswith("Доля педагогов, освоивших программы ДПО"))
-        assert values[name][5:8] == (0, 2, 0)  # numerator, denominator, value for school 2
+        row = values[name]  # school 2: numerator, denominator, value
+        assert (row[column["Числитель, значение"]], row[column["Знаменатель, значение"]], row[column["Значение"]]) == (
+            0,
+            2,
+            0,
+        )
         shot(page, "kpi-03-job")
     finally:
         context.close()

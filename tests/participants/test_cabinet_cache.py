@@ -248,6 +248,7 @@ NOT_IN_THE_CABINET = {
     "participants.professionaldevelopment",  # KPI facts, not shown to the teacher
     "participants.competencediagnostic",
     "participants.managementteammember",
+    "participants.staffrosterentry",  # the organisation's staff roster for the order KPIs, never in the cabinet
     "participants.backgroundjob",
     "activities.certificatecounter",
     "activities.checkinattempt",  # the self check-in limit, told on the check-in page itself
