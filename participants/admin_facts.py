@@ -58,6 +58,131 @@ PERSON_SEARCH = ["person__last_name", "person__first_name", "person__middle_name
 # --- Professional development --------------------------------------------------------------------------------
 
 
+class SpreadsheetImportAdmin:
+    """The admin's spreadsheet import: upload (size-capped, Russian refusals) → preview with what was matched →
+    all-or-nothing import, or a background job for a long file. One flow for every import of facts; each admin
+    names its URLs, session key, permission, upload form and templates and supplies the steps: `import_read`,
+    `import_check`, `import_apply`, `import_start` (the background job) and `import_done` (message and where to go).
+    `import_session_extra` / `import_params` carry what the upload form adds (the roster's year)."""
+
+    import_url_name: str
+    import_session_key: str
+    import_permission: str
+    import_upload_form: type[forms.Form]
+    import_templates: str
+    import_titles: tuple
+
+    def import_session_extra(self, form) -> dict:
+        return {}
+
+    def import_params(self, stored: dict) -> dict:
+        return {}
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(upload_limited(MAX_FILE_SIZE)(self.import_upload_view)),
+                name=self.import_url_name,
+            ),
+            path(
+                "import/preview/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name=f"{self.import_url_name}_preview",
+            ),
+        ] + super().get_urls()
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(self.import_permission)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def import_upload_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        scope = self._scope(request)
+        posted = request.method == "POST"
+        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
+        form = self.import_upload_form(
+            data, files, fixed_municipality=scope is not None, upload_error=upload_refusal(request)
+        )
+        if posted and form.is_valid():
+            try:
+                table = self.import_read(form.cleaned_data["file"])
+            except FileProblem as exc:
+                form.add_error("file", str(exc))
+            else:
+                table_discard((request.session.get(self.import_session_key) or {}).get("table_file"))
+                request.session[self.import_session_key] = {
+                    "municipality": scope if scope is not None else form.cleaned_data["municipality"].pk,
+                    **self.import_session_extra(form),
+                    "filename": form.cleaned_data["file"].name,
+                    "table_file": table_stash(table),
+                }
+                return redirect(f"admin:{self.import_url_name}_preview")
+        context = self._context(request, self.import_titles[0], form=form)
+        return TemplateResponse(request, f"{self.import_templates}/import_upload.html", context)
+
+    def import_preview_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        stored = request.session.get(self.import_session_key)
+        scope = self._scope(request)
+        municipality = None
+        if stored and (scope is None or stored["municipality"] == scope):
+            municipality = Municipality.objects.filter(pk=stored["municipality"]).first()
+        table = table_unstash(stored["table_file"]) if municipality is not None else None
+        if table is None:
+            self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
+            return redirect(f"admin:{self.import_url_name}")
+        params = self.import_params(stored)
+        background = import_runs_in_background(table)
+        if background and request.method == "POST" and ("check" in request.POST or "import" in request.POST):
+            # Too long for a request: the worker checks (and on «Импортировать» imports); the job's page follows it.
+            job = self.import_start(
+                municipality=municipality,
+                table_file=stored["table_file"],
+                filename=stored["filename"],
+                total=len(table.rows),
+                apply="import" in request.POST,
+                by=request.user,
+                **params,
+            )
+            return redirect("background_job", job.pk)
+        if background:
+            report = None
+        elif request.method == "POST" and "import" in request.POST:
+            report = self.import_apply(table=table, municipality=municipality, by=request.user, **params)
+            if report.ok:
+                table_discard(stored["table_file"])
+                del request.session[self.import_session_key]
+                message, url = self.import_done(report, **params)
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(url)
+        else:
+            report = self.import_check(table=table, municipality=municipality, **params)
+        context = self._context(
+            request,
+            self.import_titles[1],
+            municipality=municipality,
+            filename=stored["filename"],
+            report=report,
+            total_rows=len(table.rows),
+            preview_rows=report.rows[:PREVIEW_ROWS] if report else [],
+            more_rows=max(0, len(report.rows) - PREVIEW_ROWS) if report else 0,
+            columns=report.columns.items() if report else [(i, h) for i, h in enumerate(table.headers)],
+            background=background,
+            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
+            **params,
+        )
+        return TemplateResponse(request, f"{self.import_templates}/import_preview.html", context)
+
+
 class ProfessionalDevelopmentForm(forms.ModelForm):
     class Meta:
         model = ProfessionalDevelopment
@@ -124,7 +249,7 @@ class PdImportUploadForm(UploadRefusalFormMixin, forms.Form):
 
 
 @admin.register(ProfessionalDevelopment)
-class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
+class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
     municipality_path = "person__organisation__municipality"
     form = ProfessionalDevelopmentForm
     list_display = [
@@ -175,117 +300,34 @@ class ProfessionalDevelopmentAdmin(MunicipalityScopedAdmin):
             obj.created_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    # --- Import: upload → preview with the matched people → all-or-nothing import ---
+    # --- Import: upload → preview with the matched people → all-or-nothing import (SpreadsheetImportAdmin) ---
 
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(upload_limited(MAX_FILE_SIZE)(self.import_upload_view)),
-                name="participants_pd_import",
-            ),
-            path(
-                "import/preview/",
-                self.admin_site.admin_view(self.import_preview_view),
-                name="participants_pd_import_preview",
-            ),
-        ] + super().get_urls()
+    import_url_name = "participants_pd_import"
+    import_session_key = PD_IMPORT_SESSION_KEY
+    import_permission = PD_IMPORT_PERMISSION
+    import_upload_form = PdImportUploadForm
+    import_templates = "admin/participants/professionaldevelopment"
+    import_titles = (_("Импорт повышения квалификации: файл"), _("Импорт повышения квалификации: проверка"))
 
-    def has_import_permission(self, request) -> bool:
-        return request.user.has_perm(PD_IMPORT_PERMISSION)
+    def import_read(self, file):
+        return professional_development_read(file=file)
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
-        return super().changelist_view(request, extra_context)
+    def import_check(self, *, table, municipality):
+        return professional_development_check(table=table, municipality=municipality)
 
-    def _context(self, request, title, **extra):
-        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+    def import_apply(self, *, table, municipality, by):
+        return professional_development_import(file=table, municipality=municipality, by=by)
 
-    def import_upload_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        scope = self._scope(request)
-        posted = request.method == "POST"
-        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
-        form = PdImportUploadForm(
-            data, files, fixed_municipality=scope is not None, upload_error=upload_refusal(request)
-        )
-        if posted and form.is_valid():
-            try:
-                table = professional_development_read(file=form.cleaned_data["file"])
-            except FileProblem as exc:
-                form.add_error("file", str(exc))
-            else:
-                table_discard((request.session.get(PD_IMPORT_SESSION_KEY) or {}).get("table_file"))
-                request.session[PD_IMPORT_SESSION_KEY] = {
-                    "municipality": scope if scope is not None else form.cleaned_data["municipality"].pk,
-                    "filename": form.cleaned_data["file"].name,
-                    "table_file": table_stash(table),
-                }
-                return redirect("admin:participants_pd_import_preview")
-        context = self._context(request, _("Импорт повышения квалификации: файл"), form=form)
-        return TemplateResponse(request, "admin/participants/professionaldevelopment/import_upload.html", context)
+    def import_start(self, **kwargs):
+        return professional_development_import_start(**kwargs)
 
-    def import_preview_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        stored = request.session.get(PD_IMPORT_SESSION_KEY)
-        scope = self._scope(request)
-        municipality = None
-        if stored and (scope is None or stored["municipality"] == scope):
-            municipality = Municipality.objects.filter(pk=stored["municipality"]).first()
-        table = table_unstash(stored["table_file"]) if municipality is not None else None
-        if table is None:
-            self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
-            return redirect("admin:participants_pd_import")
-        background = import_runs_in_background(table)
-        if background and request.method == "POST" and ("check" in request.POST or "import" in request.POST):
-            # Too long for a request: the worker checks (and on «Импортировать» imports); the job's page follows it.
-            job = professional_development_import_start(
-                municipality=municipality,
-                table_file=stored["table_file"],
-                filename=stored["filename"],
-                total=len(table.rows),
-                apply="import" in request.POST,
-                by=request.user,
-            )
-            return redirect("background_job", job.pk)
-        if background:
-            report = None
-        elif request.method == "POST" and "import" in request.POST:
-            report = professional_development_import(file=table, municipality=municipality, by=request.user)
-            if report.ok:
-                table_discard(stored["table_file"])
-                del request.session[PD_IMPORT_SESSION_KEY]
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Импортирована %(n)d запись о повышении квалификации.",
-                        "Импортировано записей о повышении квалификации: %(n)d.",
-                        report.created,
-                    )
-                    % {"n": report.created},
-                    messages.SUCCESS,
-                )
-                return redirect(
-                    reverse("admin:participants_professionaldevelopment_changelist") + "?source__exact=import"
-                )
-        else:
-            report = professional_development_check(table=table, municipality=municipality)
-        context = self._context(
-            request,
-            _("Импорт повышения квалификации: проверка"),
-            municipality=municipality,
-            filename=stored["filename"],
-            report=report,
-            total_rows=len(table.rows),
-            preview_rows=report.rows[:PREVIEW_ROWS] if report else [],
-            more_rows=max(0, len(report.rows) - PREVIEW_ROWS) if report else 0,
-            columns=report.columns.items() if report else [(i, h) for i, h in enumerate(table.headers)],
-            background=background,
-            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
-        )
-        return TemplateResponse(request, "admin/participants/professionaldevelopment/import_preview.html", context)
+    def import_done(self, report) -> tuple[str, str]:
+        message = ngettext(
+            "Импортирована %(n)d запись о повышении квалификации.",
+            "Импортировано записей о повышении квалификации: %(n)d.",
+            report.created,
+        ) % {"n": report.created}
+        return message, reverse("admin:participants_professionaldevelopment_changelist") + "?source__exact=import"
 
 
 # --- Competence diagnostics -----------------------------------------------------------------------------------
@@ -588,7 +630,7 @@ class RosterImportUploadForm(UploadRefusalFormMixin, forms.Form):
 
 
 @admin.register(StaffRosterEntry)
-class StaffRosterEntryAdmin(MunicipalityScopedAdmin):
+class StaffRosterEntryAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
     """The staff roster per organisation and KPI year: the order KPIs' denominators (seed 002 §6.2, seed 003)."""
 
     municipality_path = "organisation__municipality"
@@ -670,118 +712,40 @@ class StaffRosterEntryAdmin(MunicipalityScopedAdmin):
                     messages.SUCCESS,
                 )
 
-    # --- Import: upload → preview with the matched people → all-or-nothing import ---
+    # --- Import: upload → preview with the matched people → all-or-nothing import (SpreadsheetImportAdmin) ---
 
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(upload_limited(MAX_FILE_SIZE)(self.import_upload_view)),
-                name="participants_roster_import",
-            ),
-            path(
-                "import/preview/",
-                self.admin_site.admin_view(self.import_preview_view),
-                name="participants_roster_import_preview",
-            ),
-        ] + super().get_urls()
+    import_url_name = "participants_roster_import"
+    import_session_key = ROSTER_IMPORT_SESSION_KEY
+    import_permission = ROSTER_IMPORT_PERMISSION
+    import_upload_form = RosterImportUploadForm
+    import_templates = "admin/participants/staffrosterentry"
+    import_titles = (_("Импорт кадрового состава: файл"), _("Импорт кадрового состава: проверка"))
 
-    def has_import_permission(self, request) -> bool:
-        return request.user.has_perm(ROSTER_IMPORT_PERMISSION)
+    def import_read(self, file):
+        return staff_roster_read(file=file)
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
-        return super().changelist_view(request, extra_context)
+    def import_session_extra(self, form) -> dict:
+        return {"year": form.cleaned_data["year"]}
 
-    def _context(self, request, title, **extra):
-        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+    def import_params(self, stored: dict) -> dict:
+        return {"year": int(stored["year"])}
 
-    def import_upload_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        scope = self._scope(request)
-        posted = request.method == "POST"
-        data, files = (request.POST, request.FILES) if posted else (None, None)  # parsing runs the size cap
-        form = RosterImportUploadForm(
-            data, files, fixed_municipality=scope is not None, upload_error=upload_refusal(request)
-        )
-        if posted and form.is_valid():
-            try:
-                table = staff_roster_read(file=form.cleaned_data["file"])
-            except FileProblem as exc:
-                form.add_error("file", str(exc))
-            else:
-                table_discard((request.session.get(ROSTER_IMPORT_SESSION_KEY) or {}).get("table_file"))
-                request.session[ROSTER_IMPORT_SESSION_KEY] = {
-                    "municipality": scope if scope is not None else form.cleaned_data["municipality"].pk,
-                    "year": form.cleaned_data["year"],
-                    "filename": form.cleaned_data["file"].name,
-                    "table_file": table_stash(table),
-                }
-                return redirect("admin:participants_roster_import_preview")
-        context = self._context(request, _("Импорт кадрового состава: файл"), form=form)
-        return TemplateResponse(request, "admin/participants/staffrosterentry/import_upload.html", context)
+    def import_check(self, *, table, municipality, year):
+        return staff_roster_check(table=table, municipality=municipality, year=year)
 
-    def import_preview_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        stored = request.session.get(ROSTER_IMPORT_SESSION_KEY)
-        scope = self._scope(request)
-        municipality = None
-        if stored and (scope is None or stored["municipality"] == scope):
-            municipality = Municipality.objects.filter(pk=stored["municipality"]).first()
-        table = table_unstash(stored["table_file"]) if municipality is not None else None
-        if table is None:
-            self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
-            return redirect("admin:participants_roster_import")
-        year = int(stored["year"])
-        background = import_runs_in_background(table)
-        if background and request.method == "POST" and ("check" in request.POST or "import" in request.POST):
-            job = staff_roster_import_start(
-                municipality=municipality,
-                year=year,
-                table_file=stored["table_file"],
-                filename=stored["filename"],
-                total=len(table.rows),
-                apply="import" in request.POST,
-                by=request.user,
-            )
-            return redirect("background_job", job.pk)
-        if background:
-            report = None
-        elif request.method == "POST" and "import" in request.POST:
-            report = staff_roster_import(file=table, municipality=municipality, year=year)
-            if report.ok:
-                table_discard(stored["table_file"])
-                del request.session[ROSTER_IMPORT_SESSION_KEY]
-                self.message_user(
-                    request,
-                    ngettext(
-                        "В кадровый состав за %(year)d год внесён %(n)d работник.",
-                        "В кадровый состав за %(year)d год внесено работников: %(n)d.",
-                        report.created,
-                    )
-                    % {"n": report.created, "year": year},
-                    messages.SUCCESS,
-                )
-                return redirect(reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}")
-        else:
-            report = staff_roster_check(table=table, municipality=municipality, year=year)
-        context = self._context(
-            request,
-            _("Импорт кадрового состава: проверка"),
-            municipality=municipality,
-            year=year,
-            filename=stored["filename"],
-            report=report,
-            total_rows=len(table.rows),
-            preview_rows=report.rows[:PREVIEW_ROWS] if report else [],
-            more_rows=max(0, len(report.rows) - PREVIEW_ROWS) if report else 0,
-            columns=report.columns.items() if report else [(i, h) for i, h in enumerate(table.headers)],
-            background=background,
-            inline_max_rows=settings.IMPORT_INLINE_MAX_ROWS,
-        )
-        return TemplateResponse(request, "admin/participants/staffrosterentry/import_preview.html", context)
+    def import_apply(self, *, table, municipality, by, year):
+        return staff_roster_import(file=table, municipality=municipality, year=year)
+
+    def import_start(self, **kwargs):
+        return staff_roster_import_start(**kwargs)
+
+    def import_done(self, report, *, year) -> tuple[str, str]:
+        message = ngettext(
+            "В кадровый состав за %(year)d год внесён %(n)d работник.",
+            "В кадровый состав за %(year)d год внесено работников: %(n)d.",
+            report.created,
+        ) % {"n": report.created, "year": year}
+        return message, reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}"
 
 
 class StaffHeadcountForm(forms.ModelForm):
