@@ -1,16 +1,14 @@
 """Certificates (seed 000 §5.9): what is owed, how a number is made, and how PDFs are rendered.
 
-Eligibility is set-based (a fixed number of queries whatever the number of enrollments). Rendering puts
-many certificates into ONE WeasyPrint pass (one HTML document, a page break between certificates) and
-splits the rendered document per certificate by the anchor each certificate's first page carries.
+Eligibility is set-based (a fixed number of queries whatever the number of enrollments). Rendering lays each
+design (program template, activity or season) out with WeasyPrint once and draws every certificate's own
+texts and QR code onto it (activities.certificates_pdf).
 """
 
 from __future__ import annotations
 
-import base64
 import gc
 import hashlib
-import io
 import secrets
 import threading
 from collections import defaultdict
@@ -19,19 +17,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from participants.models import Enrollment
 from programs.models import Season
 
+from .certificates_pdf import DesignCache, overlay
 from .models import FEEDBACK_KINDS, Activity, Attendance, Certificate
 from .selectors_attendance import expected_marks
 
@@ -189,11 +190,10 @@ QR_BORDER = 2  # quiet zone, in modules
 QR_DARK, QR_LIGHT = 0x1B, 0xFF  # #1b1b1b on white
 
 
-def _qr_png(url: str) -> str:
-    """The QR code as a PNG data URI: WeasyPrint lays out an inline SVG of ~1,000 squares ~10× slower.
+def _qr_image(url: str):
+    """The QR code as an 8-bit greyscale Pillow image, QR_SCALE pixels a module, drawn into the design's QR box.
 
-    An 8-bit greyscale PNG made by Pillow: segno's palette PNG made WeasyPrint convert it to RGB and encode it
-    again, and segno's own scaling walks every pixel in Python (~1.5 ms a certificate together).
+    segno's own scaling walks every pixel in Python; Pillow scales the one-pixel-a-module matrix instead.
     """
     from PIL import Image
 
@@ -201,10 +201,7 @@ def _qr_png(url: str) -> str:
     rows = [bytes(QR_DARK if dark else QR_LIGHT for dark in row) for row in qr.matrix_iter(scale=1, border=QR_BORDER)]
     side = len(rows)
     image = Image.frombytes("L", (side, side), b"".join(rows))
-    image = image.resize((side * QR_SCALE, side * QR_SCALE), Image.Resampling.NEAREST)
-    data = io.BytesIO()
-    image.save(data, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(data.getvalue()).decode("ascii")
+    return image.resize((side * QR_SCALE, side * QR_SCALE), Image.Resampling.NEAREST)
 
 
 def _template_for(program) -> str:
@@ -225,7 +222,7 @@ def _font_config():
     """One WeasyPrint FontConfiguration per thread, kept between renders.
 
     A new one (WeasyPrint's default for each call) sets fontconfig and Pango up again and reloads the fonts:
-    ~10 ms a call, a quarter of a certificate issued on its own. Pango's font map is not shared across threads.
+    ~10 ms a call. Pango's font map is not shared across threads.
     """
     config = getattr(_fonts, "config", None)
     if config is None:
@@ -237,11 +234,11 @@ def _font_config():
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch is laid out and written.
+    """Pause Python's cyclic garbage collector while a batch is drawn and written.
 
-    A batch keeps every page's boxes alive until it is split, and each full collection walks them all again:
-    with 200 certificates that was ~5 ms a certificate, a fifth of the time. The cycles left behind are
-    collected as usual once the collector runs again. Only the caller that switched it off switches it on.
+    A batch allocates many short-lived PDF objects, and each full collection walks them all again. The cycles
+    left behind are collected as usual once the collector runs again. Only the caller that switched it off
+    switches it on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -252,60 +249,79 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _anchor(certificate: Certificate) -> str:
-    return f"certificate-{certificate.pk}"
+_designs = DesignCache()
+
+
+def _render_design(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_no_remote_fetcher()).render(
+        font_config=_font_config()
+    )
+
+
+def _design_context(certificate: Certificate) -> dict:
+    """What a design may read: the texts shared by every certificate of one activity or season. The holder, the
+    hours, the date, the number and the link are each certificate's own (`_personal_texts`), never in the design."""
+    season = certificate.enrollment.season
+    program = season.program
+    return {
+        "certificate": SimpleNamespace(activity_id=certificate.activity_id, title=certificate.title),
+        "season": SimpleNamespace(title=season.title, certificate_signatory=season.certificate_signatory),
+        "program": SimpleNamespace(title=program.title, organiser=SimpleNamespace(name=program.organiser.name)),
+    }
+
+
+def _design_key(template: str, context: dict) -> tuple:
+    certificate, season, program = context["certificate"], context["season"], context["program"]
+    return (
+        template,
+        bool(certificate.activity_id),
+        certificate.title,
+        season.title,
+        season.certificate_signatory,
+        program.title,
+        program.organiser.name,
+    )
+
+
+def _personal_texts(certificate: Certificate, url: str) -> dict[str, str]:
+    """The texts drawn into the design's boxes for one certificate (the template names the boxes)."""
+    season = certificate.enrollment.season
+    issued = timezone.localtime(certificate.issued_at, ZoneInfo(season.time_zone))
+    hours = ""
+    if certificate.hours:
+        hours = _("Объём: %(hours)s ч.") % {"hours": floatformat(certificate.hours, "-1")}
+    return {
+        "holder": certificate.enrollment.person.full_name,
+        "hours": hours,
+        "issued": f"{_('Дата выдачи:')} {dateformat.format(issued, 'j E Y')}",
+        "number": f"№ {certificate.number}",
+        "verify": f"{_('Проверить:')} {url}",
+    }
 
 
 def certificates_render(certificates: Sequence[Certificate]) -> dict[int, bytes]:
     """Render PDFs for saved certificates (with enrollment → person, season → program and activity loaded).
 
-    One WeasyPrint pass per program template (a batch is usually one program), split into one PDF per
-    certificate. Returns {certificate pk: PDF bytes}.
+    Each design (program template, activity or season, signatory) is laid out by WeasyPrint once; each
+    certificate is that page with its own layer of text and QR code (activities.certificates_pdf), a one-page
+    PDF of its own. Alone or in a batch, a certificate comes out the same. Returns {certificate pk: PDF bytes}.
     """
-    from weasyprint import HTML
-
-    by_template: dict[str, list[Certificate]] = defaultdict(list)
-    for certificate in certificates:
-        by_template[_template_for(certificate.enrollment.season.program)].append(certificate)
     result: dict[int, bytes] = {}
+    designs: dict[tuple, object] = {}
     with translation.override(settings.LANGUAGE_CODE), _collector_paused():
-        for template, group in by_template.items():
-            items = []
-            for certificate in group:
-                url = verify_url(certificate.code)
-                items.append(
-                    {
-                        "certificate": certificate,
-                        "anchor": _anchor(certificate),
-                        "season": certificate.enrollment.season,
-                        "program": certificate.enrollment.season.program,
-                        "person": certificate.enrollment.person,
-                        "qr": _qr_png(url),
-                        "verify_url": url,
-                    }
-                )
-            html = render_to_string(template, {"items": items})
-            document = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_no_remote_fetcher()).render(
-                font_config=_font_config()
-            )
-            starts = _first_pages(document, [item["anchor"] for item in items])
-            bounds = [*starts, len(document.pages)]
-            for index, certificate in enumerate(group):
-                pages = document.pages[bounds[index] : bounds[index + 1]]
-                result[certificate.pk] = document.copy(pages).write_pdf()
+        for certificate in certificates:
+            template = _template_for(certificate.enrollment.season.program)
+            context = _design_context(certificate)
+            key = _design_key(template, context)
+            base = designs.get(key)
+            if base is None:
+                base = designs[key] = _designs.get(render_to_string(template, context), _render_design)
+            url = verify_url(certificate.code)
+            layer = overlay(base.design, _personal_texts(certificate, url), _qr_image(url))
+            result[certificate.pk] = base.merge(layer)
     return result
-
-
-def _first_pages(document, anchors: Iterable[str]) -> list[int]:
-    """The index of the page each anchor is on, in the anchors' order."""
-    where: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for name in page.anchors:
-            where.setdefault(name, index)
-    starts = [where[anchor] for anchor in anchors]
-    if starts != sorted(starts) or (starts and starts[0] != 0):
-        raise RuntimeError("certificate pages are out of order")
-    return starts
 
 
 def pdf_sha256(data: bytes) -> str:

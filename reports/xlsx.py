@@ -17,20 +17,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, IllegalCharacterError
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.text import RichText
+from openpyxl.compat import safe_string
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
@@ -155,6 +160,7 @@ def _column_cm(width: float) -> float:
     return (width * 7 + 5) * 2.54 / 96
 
 
+@lru_cache(maxsize=8192)
 def _lines(text: str, width: float) -> int:
     """How many lines a wrapped cell takes: words laid greedily on lines of the column's width, a word longer
     than a line broken across lines (as LibreOffice does)."""
@@ -261,6 +267,132 @@ def _append(sheet, cells: list, texts: Sequence[tuple[object, Column]], index: i
     return height
 
 
+class _RowWriter:
+    """Writes a sheet's data rows straight into openpyxl's XML stream: the cells openpyxl would write, each style
+    made once per column and kind of value instead of once per cell, and a row written as one element.
+
+    openpyxl's own path builds a cell object per value, hashes its font, fill, alignment and number format into the
+    workbook's style tables and then asks for its style id again at writing: most of a 200,000-row sheet's time.
+    Here a column's style for a kind of value (its type; a Formatted's number format; a Status's code) is taken
+    from the cell that `_cell` makes for the first such value, so styles, formats and their order in the workbook
+    are those of the cell path, and the XML is the same byte for byte. A row holding a value of a kind outside the
+    common ones goes through openpyxl's cell writer as before.
+    """
+
+    def __init__(self, sheet, columns: Sequence[Column]):
+        self.sheet = sheet
+        self.columns = columns
+        self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+        self.epoch = sheet.parent.epoch
+        self.styles: dict[tuple, str | None] = {}
+        self.heights: dict[float, dict[str, str]] = {}
+
+    def write_row(self, xf, row: Sequence, row_idx: int) -> None:
+        """openpyxl's WorksheetWriter.write_row for a row of plain values (not cells)."""
+        pairs = list(zip(row, self.columns, strict=False))
+        attrs = {"r": f"{row_idx}"}
+        height = row_height(pairs)
+        if height is not None:
+            attrs.update(self._height(height, row_idx))
+        element = Element("row", attrs)
+        suffix = attrs["r"]
+        for index, (value, column) in enumerate(pairs):
+            if not self._add(element, value, column, index, suffix):
+                self._write_cells(xf, attrs, pairs, row_idx)
+                return
+        xf.write(element)
+
+    def _height(self, height: float, row_idx: int) -> dict[str, str]:
+        found = self.heights.get(height)
+        if found is None:
+            dimension = self.sheet.row_dimensions[row_idx]
+            dimension.height = height
+            found = self.heights[height] = dict(dimension)
+            self.sheet.row_dimensions.pop(row_idx, None)
+        return found
+
+    def _style(self, key: tuple, value, column: Column) -> str | None:
+        """The style id of a column's cells of one kind: from the cell `_cell` makes (its fonts, fills, formats
+        registered with the workbook as the cell path registers them)."""
+        cell = _cell(self.sheet, value, column)
+        style = self.styles[key] = f"{cell.style_id}" if cell.has_style else None
+        return style
+
+    def _add(self, row, value, column: Column, index: int, suffix: str) -> bool:
+        """Add the cell of `value` to the row element; False for a value the cell path must write."""
+        if isinstance(value, Formatted):
+            key, plain = (index, Formatted, value.number_format, type(value.value)), value.value
+        elif isinstance(value, Status):
+            if value.label.startswith(("=", "#")):  # a formula or an error code to openpyxl
+                return False
+            key, plain = (index, Status, value.code), value.label
+        else:
+            key, plain = (index, type(value)), value
+        if type(plain) not in _FAST_TYPES:
+            return False
+        style = self.styles[key] if key in self.styles else self._style(key, value, column)
+        if not isinstance(value, Status):
+            plain = spreadsheet_value(plain)
+        if plain is None and style is None:
+            return True  # openpyxl leaves out an empty cell without a style
+        attrs = {"r": self.letters[index] + suffix}
+        if style is not None:
+            attrs["s"] = style
+        if plain is None:
+            attrs["t"] = "n"
+            SubElement(row, "c", attrs).text = ""  # written as <c ...></c>, as openpyxl writes an empty cell
+        elif isinstance(plain, str):
+            plain = plain[:32767]  # as openpyxl's Cell.check_string
+            if ILLEGAL_CHARACTERS_RE.search(plain):
+                raise IllegalCharacterError(f"{plain} cannot be used in worksheets.")
+            attrs["t"] = "inlineStr"
+            cell = SubElement(row, "c", attrs)
+            if plain:
+                text = SubElement(SubElement(cell, "is"), "t")
+                if plain != plain.strip():
+                    text.set(f"{{{XML_NS}}}space", "preserve")
+                text.text = plain
+            else:
+                cell.text = ""
+        else:
+            attrs["t"] = "n"
+            if isinstance(plain, date):
+                plain = to_excel(plain, self.epoch)
+            SubElement(SubElement(row, "c", attrs), "v").text = safe_string(plain)
+        return True
+
+    def _write_cells(self, xf, attrs: dict[str, str], pairs: list[tuple], row_idx: int) -> None:
+        """The row through openpyxl's cells and cell writer (a value of an uncommon kind)."""
+        from openpyxl.cell._writer import write_cell
+
+        with xf.element("row", attrs):
+            for index, (value, column) in enumerate(pairs, start=1):
+                cell = _cell(self.sheet, value, column)
+                cell.column, cell.row = index, row_idx
+                if cell._value is not None or cell.has_style:
+                    write_cell(xf, self.sheet, cell, cell.has_style)
+
+
+# The values the row writer writes itself; anything else goes through openpyxl's cell writer.
+_FAST_TYPES = frozenset({type(None), str, bool, int, float, Decimal, date, datetime})
+
+
+def _stream_rows(sheet, spec: Sheet) -> int:
+    """Stream the sheet's data rows (after its header) through `_RowWriter`; returns how many.
+
+    The write-only sheet's append() hands each row to its writer's write_row() as cells made by _values_to_row();
+    both are swapped on this sheet, once its header is written, for the row writer taking the plain values.
+    """
+    writer = _RowWriter(sheet, spec.columns)
+    sheet._values_to_row = lambda values, row_idx: values
+    sheet._writer.write_row = writer.write_row
+    rows = 0
+    for row in spec.rows:
+        sheet.append(row if isinstance(row, list | tuple) else list(row))
+        rows += 1
+    return rows
+
+
 def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
     """Write the sheets into `file` (a path-like or a binary file object); returns how many data rows."""
     workbook = Workbook(write_only=True)
@@ -288,11 +420,7 @@ def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             header.append(cell)
         header_points = _append(sheet, header, [(c.title, replace(c, wrap=True)) for c in spec.columns], header_row)
-        rows = 0
-        for row in spec.rows:
-            cells = [_cell(sheet, value, column) for value, column in zip(row, spec.columns, strict=False)]
-            _append(sheet, cells, list(zip(row, spec.columns, strict=False)), header_row + rows + 1)
-            rows += 1
+        rows = _stream_rows(sheet, spec)
         last_row = header_row + max(rows, 1)
         sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
         if spec.chart is not None and rows:

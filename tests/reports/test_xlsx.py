@@ -184,3 +184,78 @@ def test_a_missing_base_year_value_is_coloured_amber_as_the_dashboards_warning()
     assert cell.value == "Не внесено базовое значение" and cell.fill.fgColor.rgb.endswith("FFE0B2")
     # Every status the KPI engine reports has a fill of its own; only «no data» falls back to grey.
     assert set(KpiStatus.LABELS) <= set(STATUS_FILLS)
+
+
+def _cell_path_sheet_xml(sheets) -> bytes:
+    """The sheets written the way openpyxl writes cells: a cell object per value (`_cell`), appended row by row."""
+    from dataclasses import replace
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from reports.xlsx import HEADER_FILL, HEADER_FONT, WRAP, _append, _cell
+
+    workbook = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title)
+        header = []
+        for column in spec.columns:
+            cell = WriteOnlyCell(sheet, value=column.title)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+            header.append(cell)
+        _append(sheet, header, [(c.title, replace(c, wrap=True)) for c in spec.columns], 1)
+        for number, row in enumerate(spec.rows, start=2):
+            cells = [_cell(sheet, value, column) for value, column in zip(row, spec.columns, strict=False)]
+            _append(sheet, cells, list(zip(row, spec.columns, strict=False)), number)
+    data = io.BytesIO()
+    workbook.save(data)
+    with zipfile.ZipFile(data) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    return re.search(rb"<sheetData>.*</sheetData>", xml, re.S).group(0)
+
+
+def test_streamed_rows_are_the_cells_openpyxl_writes_byte_for_byte():
+    from datetime import datetime, time
+
+    from reports.xlsx import INTEGER_FORMAT, Formatted
+
+    values = [
+        None,
+        "",
+        "  с пробелами ",
+        "=СУММ(A1)",
+        "+7 900 000-00-00",
+        "многострочный\nтекст",
+        "длинный текст ячейки " * 6,
+        True,
+        False,
+        0,
+        -3,
+        2.5,
+        Decimal("1.25"),
+        date(2025, 1, 2),
+        datetime(2025, 3, 4, 5, 6),
+        Formatted(12.5, PERCENT_FORMAT),
+        Formatted(None, PERCENT_FORMAT),
+        Formatted(3, INTEGER_FORMAT),
+        Status(MET, "выполнено"),
+        Status(MISSED, "не выполнено, и подпись длиннее ширины столбца"),
+        Status("=1+1", "=1+1"),  # openpyxl makes this a formula cell: the row goes through its cell path
+        time(18, 30),  # a kind of value the row writer leaves to openpyxl
+    ]
+    columns = [
+        Column("Текст", 16, wrap=True),
+        Column("Число", 12, INTEGER_FORMAT),
+        Column("Смесь", 14),
+        Column("Статус", 14, wrap=True),
+    ]
+    rows = [[values[(i + k * 5) % len(values)] for k in range(len(columns))] for i in range(len(values) * 2)]
+    sheet = Sheet(title="Данные", columns=columns, rows=rows)
+    data = io.BytesIO()
+    workbook_write(sheets=[sheet], file=data)
+    with zipfile.ZipFile(data) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    streamed = re.search(rb"<sheetData>.*</sheetData>", xml, re.S).group(0)
+    expected = _cell_path_sheet_xml([sheet])
+    assert b"<v>" in streamed and b"inlineStr" in streamed and b"<f>" in streamed
+    assert streamed == expected
