@@ -7,8 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Мероприятия")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning); registers the
-        # cabinet sections (roadmap, deadlines, risks, certificates, video lessons, the individual route, what a
+        # Registers the cabinet sections (roadmap, deadlines, risks, certificates, video lessons, the individual route, what a
         # late joiner missed before admission), the route admin and this app's part of a person's export and
         # erasure (participants.personal_data).
         from . import (  # noqa: F401
@@ -18,9 +17,13 @@ class ActivitiesConfig(AppConfig):
             cabinet_route,
             cabinet_videos,
             personal_data,
-            receivers,
         )
         from .cabinet import register as register_cabinet_sections
+        from .season_parts import register as register_season_part
+
+        # Activities, sessions and video assignments: this app's part of a template and of a relaunch
+        # (programs.season_parts).
+        register_season_part()
 
         register_cabinet_sections()
         cabinet_videos.register()

@@ -7,19 +7,21 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Эксперты")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
-        # this app's part of a person's export and erasure (participants.personal_data); the workspace panels
+        # The cabinet section; this app's part of a person's export and erasure (participants.personal_data); the workspace panels
         # (group, psychologist, tutor, mentor), the cabinet's visits section and the mentoring predicates.
         from . import (  # noqa: F401
             cabinet,
             cabinet_visits,
             personal_data,
-            receivers,
             rules_mentoring,
             workspace_panels,
             workspace_tutor,
         )
 
+        # The season's expert roles, this app's part of a template and of a relaunch (programs.season_parts).
+        from .season_parts import register as register_season_part
+
+        register_season_part()
         # What the cabinet's cache must hear of (participants.cabinet_cache).
         from .cabinet_models import register as register_cabinet_models
 

@@ -12,10 +12,13 @@ class ParticipantsConfig(AppConfig):
         from .cabinet_models import register as register_cabinet_models
         from .feedback_cabinet import register as register_feedback_sections
         from .personal_data import register as register_personal_data
-        from .receivers import load_feedback_questions  # noqa: F401  (connects the template and clone receivers)
         from .roles import role_groups_ensure
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
+        # The quarterly feedback questions, this app's part of a template and of a relaunch (programs.season_parts).
+        from .season_parts import register as register_season_part
+
+        register_season_part()
         register_feedback_sections()
         register_personal_data()
         register_cabinet_models()

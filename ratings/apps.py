@@ -7,14 +7,17 @@ class RatingsConfig(AppConfig):
     verbose_name = _("Оценки и рейтинг")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading).
-        # personal_data registers this app's part of a person's export and erasure (participants.personal_data).
+        # receivers keeps the rating fresh (post_save / post_delete, attendance_changed); personal_data registers this app's part of a person's export and erasure (participants.personal_data).
         from . import panels, personal_data, receivers, rules, rules_achievements, workspace  # noqa: F401
         from .cabinet import register as register_cabinet_sections
         from .cabinet_achievements import register as register_achievements_section
         from .workspace_achievements import register as register_achievements_panel
 
         register_cabinet_sections()
+        # The program's rubric, this app's part of a template (programs.season_parts).
+        from .season_parts import register as register_season_part
+
+        register_season_part()
         # «Мои достижения» in the cabinet and the expert group's pending achievements in the workspace.
         register_achievements_section()
         register_achievements_panel()
@@ -34,3 +37,9 @@ class RatingsConfig(AppConfig):
         from .audit import register as register_journal
 
         register_journal()
+        # A submitted video lesson gets its reviewers in the submission's transaction (activities.services).
+        from activities.services import register_submission_handler
+
+        from .services import review_assign_submitted
+
+        register_submission_handler(review_assign_submitted)
