@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,10 @@ from participants.models import Enrollment, Person, User
 from participants.selectors import person_for_user
 from programs.history import history_bulk_record, history_context
 from programs.models import Subject
+from programs.signals import rows_changed
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
-from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
+from .models import Activity, Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
 from .signals import attendance_changed
@@ -602,6 +604,7 @@ def checkin_open(*, session: Session, by: User, now: datetime | None = None) -> 
         _refuse(_("Занятие уже закончилось: код для самоотметки больше не нужен. Отметьте участников вручную."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     Session.objects.filter(pk=session.pk).update(checkin_code=code)
+    rows_changed.send(sender=Session)
     return code
 
 
@@ -731,3 +734,12 @@ def session_invite_group(*, session: Session, group_id: int, by: User) -> int:
     session.invited.add(*new)
     return len(new)
 
+
+@transaction.atomic
+def activities_mandatory_set(*, activities: QuerySet[Activity], is_mandatory: bool) -> int:
+    """Make the activities mandatory (or optional) for the participants; returns how many changed. A set-based
+    write, so the cabinet's and the KPI pages' caches are told (programs.signals.rows_changed)."""
+    changed = activities.exclude(is_mandatory=is_mandatory).update(is_mandatory=is_mandatory)
+    if changed:
+        rows_changed.send(sender=Activity)
+    return changed

@@ -182,6 +182,7 @@ def rating_recompute(*, season: Season) -> int:
         ],
         batch_size=500,
     )
+    rows_changed.send(sender=ParticipantRating)
     return len(rows)
 
 
@@ -358,6 +359,7 @@ def review_take(*, submission: Submission, expert: ExpertAssignment) -> Review:
         )
     if submission.status == Submission.Status.SUBMITTED:
         Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_REVIEW)
+        rows_changed.send(sender=Submission)
     return review
 
 
