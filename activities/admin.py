@@ -46,6 +46,7 @@ from .models import (
 )
 from .selectors_attendance import expected_count_subquery, not_listed_reason
 from .services import (
+    activities_mandatory_set,
     attendance_defaults_confirm,
     extension_check,
     extension_grant,
@@ -123,11 +124,13 @@ class ActivityAdmin(MunicipalityScopedAdmin):
 
     @admin.action(description=_("Сделать обязательными"))
     def make_mandatory(self, request, queryset):
-        queryset.update(is_mandatory=True)
+        n = activities_mandatory_set(activities=queryset, is_mandatory=True)
+        self.message_user(request, _("Сделано обязательными мероприятий: %(n)d.") % {"n": n})
 
     @admin.action(description=_("Сделать необязательными"))
     def make_optional(self, request, queryset):
-        queryset.update(is_mandatory=False)
+        n = activities_mandatory_set(activities=queryset, is_mandatory=False)
+        self.message_user(request, _("Сделано необязательными мероприятий: %(n)d.") % {"n": n})
 
 
 class AttendanceAdminForm(forms.ModelForm):

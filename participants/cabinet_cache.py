@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from programs.cache_versions import bump_versions, current_versions
+from programs.commit_hooks import collect_until_commit
 from programs.signals import rows_changed
 
 EVERYONE_KEY = "participants:cabinet:version"
@@ -57,8 +58,8 @@ def cabinet_models() -> dict[type[models.Model], str | None]:
 
 
 class _PendingBump:
-    """The rows a transaction wrote, bumped once after its commit (Django's run_on_commit list holds it, so a
-    rolled-back transaction or savepoint drops it with its writes)."""
+    """The rows a transaction wrote, bumped once after its commit (programs.commit_hooks: a rolled-back
+    transaction or savepoint drops it with its writes)."""
 
     def __init__(self) -> None:
         # (model, field, path to the person id) -> values of the field: rows looked up after the commit
@@ -79,19 +80,7 @@ class _PendingBump:
 
 def _collect(using: str | None, fill: Callable[[_PendingBump], None]) -> None:
     """Add to the transaction's pending bump (one per transaction), or bump at once outside a transaction."""
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        bump = _PendingBump()
-        fill(bump)
-        bump()
-        return
-    for entry in connection.run_on_commit:
-        if isinstance(entry[1], _PendingBump):
-            fill(entry[1])
-            return
-    bump = _PendingBump()
-    fill(bump)
-    transaction.on_commit(bump, using=using)
+    collect_until_commit("cabinet_cache", make=_PendingBump, fill=fill, run=lambda bump: bump(), using=using)
 
 
 def cabinet_changed(*, person_ids: Iterable[int] = (), everyone: bool = False, using: str | None = None) -> None:

@@ -751,6 +751,7 @@ def school_application_decide(
     SchoolApplication.objects.filter(pk__in=[a.pk for a in decided]).update(
         status=to_status, decided_at=now, decided_by=by, decision_reason=reason
     )
+    rows_changed.send(sender=SchoolApplication)
     for application in decided:
         transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
     return len(decided), skipped
@@ -1113,6 +1114,7 @@ def person_erase(
         ]
     )
     withdrawn = Consent.objects.filter(person=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    rows_changed.send(sender=Consent)
     if withdrawn:
         done.append(_("Отозвано согласий: %(n)d") % {"n": withdrawn})
     if person.user_id:

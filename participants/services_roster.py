@@ -564,4 +564,5 @@ def staff_roster_erase(person: Person) -> list[str]:
     erased = StaffRosterEntry.objects.filter(person=person).update(
         last_name=last, first_name=first, middle_name="", birth_date=None
     )
+    rows_changed.send(sender=StaffRosterEntry)
     return [_("Обезличены записи кадрового состава: %(n)d") % {"n": erased}] if erased else []

@@ -11,6 +11,7 @@ checks its BackgroundJob's state, or does set-based work that a second run finds
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from programs.commit_hooks import collect_until_commit, pending_work
 
 from .models import TaskOutbox
 
@@ -27,14 +29,12 @@ logger = logging.getLogger(__name__)
 FLUSH_CHUNK = 100
 
 
-class _Publish:
-    """The commit hook of one outbox row; recognisable, so a task is queued once per transaction."""
+def _outbox_key(name: str, kwargs: dict) -> tuple[str, str, str]:
+    return ("task_outbox", name, json.dumps(kwargs, sort_keys=True, default=str))
 
-    def __init__(self, row: TaskOutbox):
-        self.row = row
 
-    def __call__(self) -> None:
-        task_outbox_publish(outbox_id=self.row.pk)
+def _publish(row: TaskOutbox) -> None:
+    task_outbox_publish(outbox_id=row.pk)
 
 
 def task_enqueue(name: str, kwargs: dict | None = None, *, using: str | None = None) -> TaskOutbox:
@@ -42,28 +42,18 @@ def task_enqueue(name: str, kwargs: dict | None = None, *, using: str | None = N
     (at once outside a transaction); kept in the outbox until the broker took it. The same task with the same
     kwargs queued twice in one transaction is queued once (a debounce: thirty marks, one recompute)."""
     kwargs = kwargs or {}
-    queued = _queued(name, kwargs, using)
-    if queued is not None:
-        return queued
-    row = TaskOutbox.objects.db_manager(using).create(task=name, kwargs=kwargs)
-    transaction.on_commit(_Publish(row), using=using)
-    return row
-
-
-def _queued(name: str, kwargs: dict, using: str | None) -> TaskOutbox | None:
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return None
-    for entry in connection.run_on_commit:
-        hook = entry[1]
-        if isinstance(hook, _Publish) and hook.row.task == name and hook.row.kwargs == kwargs:
-            return hook.row
-    return None
+    return collect_until_commit(
+        _outbox_key(name, kwargs),
+        make=lambda: TaskOutbox.objects.db_manager(using).create(task=name, kwargs=kwargs),
+        fill=lambda row: None,
+        run=_publish,
+        using=using,
+    )
 
 
 def task_enqueued(name: str, kwargs: dict | None = None, *, using: str | None = None) -> bool:
     """Whether the current transaction already queued this task with these kwargs."""
-    return _queued(name, kwargs or {}, using) is not None
+    return pending_work(_outbox_key(name, kwargs or {}), using=using) is not None
 
 
 def _send(row: TaskOutbox) -> None:

@@ -6,10 +6,9 @@ Seed 000 §2.2 asks for feedback from participants at least once a quarter, and 
 
 from collections import Counter
 
-from django.dispatch import receiver
-
 from programs.models import Season
-from programs.signals import rows_changed, season_cloned, season_template_applied
+from programs.season_parts import register_season_part
+from programs.signals import rows_changed
 from programs.templates_service import CREATED, UNCHANGED, UPDATED
 
 from .models import FeedbackQuestion
@@ -155,15 +154,13 @@ def feedback_questions_load(*, season: Season, questions: list[dict]) -> Counter
     return changes
 
 
-@receiver(season_template_applied, sender=Season, dispatch_uid="participants_feedback_template_applied")
-def load_feedback_questions(sender, *, season, template, **kwargs) -> Counter:
+def load_feedback_questions(*, season, template, **kwargs) -> Counter:
     """A template may list its own «feedback_questions»; otherwise the program's defaults above."""
     questions = template.get("feedback_questions") or default_questions(template["program"]["slug"])
     return feedback_questions_load(season=season, questions=questions)
 
 
-@receiver(season_cloned, sender=Season, dispatch_uid="participants_feedback_season_cloned")
-def clone_feedback_questions(sender, *, source, target, **kwargs) -> None:
+def clone_feedback_questions(*, source, target, **kwargs) -> None:
     """The relaunch asks the same questions; answers stay with the old season. A source without questions
     gives its clone the program's defaults."""
     originals = list(source.feedback_questions.order_by("order", "pk"))
@@ -181,3 +178,7 @@ def clone_feedback_questions(sender, *, source, target, **kwargs) -> None:
         for q in originals
         if q.text not in taken
     )
+
+
+def register() -> None:
+    register_season_part("participants", load_template=load_feedback_questions, clone=clone_feedback_questions)

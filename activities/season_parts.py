@@ -2,11 +2,8 @@
 
 from collections import Counter
 
-from django.dispatch import receiver
-
-from programs.models import Season
+from programs.season_parts import register_season_part
 from programs.services import shift_years
-from programs.signals import season_cloned, season_template_applied
 from programs.templates_service import upsert
 
 from .models import FEEDBACK_KINDS, Activity, Session, VideoAssignment
@@ -26,8 +23,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-@receiver(season_template_applied, sender=Season, dispatch_uid="activities_template_applied")
-def load_activities(sender, *, season, template, module_map, **kwargs) -> Counter:
+def load_activities(*, season, template, module_map, **kwargs) -> Counter:
     """Activities by season+module+title, their sessions by starts_at, the video assignment by activity."""
     changes = Counter()
     for item in template.get("activities", []):
@@ -64,8 +60,7 @@ def load_activities(sender, *, season, template, module_map, **kwargs) -> Counte
     return changes
 
 
-@receiver(season_cloned, sender=Season, dispatch_uid="activities_season_cloned")
-def clone_activities(sender, *, source, target, years, module_map, **kwargs) -> None:
+def clone_activities(*, source, target, years, module_map, **kwargs) -> None:
     """Copy activities with their sessions and video assignments, every date moved `years` on, in three inserts
     whatever the roadmap's size.
 
@@ -102,3 +97,7 @@ def clone_activities(sender, *, source, target, years, module_map, **kwargs) -> 
         )
         for video in VideoAssignment.objects.filter(activity__season=source).order_by("pk")
     )
+
+
+def register() -> None:
+    register_season_part("activities", load_template=load_activities, clone=clone_activities)

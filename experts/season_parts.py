@@ -2,17 +2,13 @@
 
 from collections import Counter
 
-from django.dispatch import receiver
-
-from programs.models import Season
-from programs.signals import season_cloned, season_template_applied
+from programs.season_parts import register_season_part
 from programs.templates_service import upsert
 
 from .models import SeasonExpertRole
 
 
-@receiver(season_template_applied, sender=Season, dispatch_uid="experts_template_applied")
-def load_expert_roles(sender, *, season, template, **kwargs) -> Counter:
+def load_expert_roles(*, season, template, **kwargs) -> Counter:
     """The team's functional structure, one row per season and role."""
     changes = Counter()
     for item in template.get("expert_roles", []):
@@ -25,10 +21,13 @@ def load_expert_roles(sender, *, season, template, **kwargs) -> Counter:
     return changes
 
 
-@receiver(season_cloned, sender=Season, dispatch_uid="experts_season_cloned")
-def clone_expert_roles(sender, *, source, target, **kwargs) -> None:
+def clone_expert_roles(*, source, target, **kwargs) -> None:
     """Copy the planned roles; the people are assigned anew for the relaunch."""
     SeasonExpertRole.objects.bulk_create(
         SeasonExpertRole(season=target, role=role.role, functions=role.functions, planned_count=role.planned_count)
         for role in source.expert_roles.order_by("pk")
     )
+
+
+def register() -> None:
+    register_season_part("experts", load_template=load_expert_roles, clone=clone_expert_roles)

@@ -1,21 +1,17 @@
 """Reports' part of loading a program template: the yearly KPI targets of the orders.
 
-Season cloning needs no receiver here: targets belong to a municipality and a year, not to a season.
+Season cloning needs no step here: targets belong to a municipality and a year, not to a season.
 """
 
 from collections import Counter
 
-from django.dispatch import receiver
-
-from programs.models import Season
-from programs.signals import season_template_applied
+from programs.season_parts import register_season_part
 from programs.templates_service import upsert
 
 from .models import KpiTarget
 
 
-@receiver(season_template_applied, sender=Season, dispatch_uid="reports_template_applied")
-def load_kpi_targets(sender, *, season, template, **kwargs) -> Counter:
+def load_kpi_targets(*, season, template, **kwargs) -> Counter:
     """One target per municipality, code and year; `for_program` ties it to the template's program."""
     changes = Counter()
     program = season.program
@@ -37,3 +33,7 @@ def load_kpi_targets(sender, *, season, template, **kwargs) -> Counter:
             )
             changes[what] += 1
     return changes
+
+
+def register() -> None:
+    register_season_part("reports", load_template=load_kpi_targets)
