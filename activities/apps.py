@@ -25,10 +25,6 @@ class ActivitiesConfig(AppConfig):
         register_cabinet_sections()
         cabinet_videos.register()
         cabinet_late.register()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        from .cabinet_models import register as register_cabinet_models
-
-        register_cabinet_models()
         # Reminders to teachers with a video lesson to submit (participants.reminders registry).
         from .reminders import register as register_reminders
 

@@ -10,6 +10,8 @@ class ExpertsConfig(AppConfig):
         # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
         # this app's part of a person's export and erasure (participants.personal_data); the workspace panels
         # (group, psychologist, tutor, mentor), the cabinet's visits section and the mentoring predicates.
+        from participants.services import register_status_change_handler
+
         from . import (  # noqa: F401
             cabinet,
             cabinet_visits,
@@ -19,15 +21,7 @@ class ExpertsConfig(AppConfig):
             workspace_panels,
             workspace_tutor,
         )
-
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        from .cabinet_models import register as register_cabinet_models
-
-        register_cabinet_models()
-
-        # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
-        from participants.services import register_status_change_handler
-
         from .services import mentoring_pairs_end_for_leavers
 
+        # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
         register_status_change_handler(mentoring_pairs_end_for_leavers)

@@ -9,7 +9,6 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self):
         from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (sections; login receiver; rules)
-        from .cabinet_models import register as register_cabinet_models
         from .feedback_cabinet import register as register_feedback_sections
         from .personal_data import register as register_personal_data
         from .receivers import load_feedback_questions  # noqa: F401  (connects the template and clone receivers)
@@ -18,7 +17,6 @@ class ParticipantsConfig(AppConfig):
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
         register_feedback_sections()
         register_personal_data()
-        register_cabinet_models()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).
         from .journal import register as register_journal
 

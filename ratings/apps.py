@@ -18,10 +18,6 @@ class RatingsConfig(AppConfig):
         # «Мои достижения» in the cabinet and the expert group's pending achievements in the workspace.
         register_achievements_section()
         register_achievements_panel()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        from .cabinet_models import register as register_cabinet_models
-
-        register_cabinet_models()
         # The released feedback on the teacher's video-assignment page and the reason a lesson came back.
         panels.register()
         # The review of video lessons on the expert's workspace (/expert/).
