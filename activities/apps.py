@@ -18,7 +18,6 @@ class ActivitiesConfig(AppConfig):
         )
         from .audit import register as register_journal
         from .cabinet import register as register_cabinet_sections
-        from .cabinet_models import register as register_cabinet_models
         from .reminders import register as register_reminders
         from .season_parts import register as register_season_part
 
@@ -34,8 +33,6 @@ class ActivitiesConfig(AppConfig):
         register_season_part()
         # This app's part of a person's export, erasure and retention (participants.personal_data).
         personal_data.register()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        register_cabinet_models()
         # Reminders to teachers with a video lesson to submit (participants.reminders).
         register_reminders()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).

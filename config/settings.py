@@ -395,9 +395,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The longest a KPI page's cached numbers live when no data change was reported (reports.kpi_cache);
 # every committed change of KPI data makes them stale at once. 0 turns the cache off.
 KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
-# The longest a teacher's rendered cabinet lives (participants.cabinet_cache): a committed change of anything it
-# shows replaces it at once; this bounds what only the clock changes (a deadline passing). 0 turns it off.
-CABINET_CACHE_SECONDS = _int("CABINET_CACHE_SECONDS", 60)
 
 # --- Imports --------------------------------------------------------------------------------------
 # A spreadsheet import reads at most this many rows (the header included) and columns of a sheet, and CSV lines of

@@ -11,7 +11,6 @@ class ExpertsConfig(AppConfig):
         from participants.services import register_status_change_handler
 
         from . import cabinet, cabinet_visits, personal_data, rules_mentoring, workspace_panels, workspace_tutor  # noqa: F401
-        from .cabinet_models import register as register_cabinet_models
         from .season_parts import register as register_season_part
         from .services import mentoring_pairs_end_for_leavers
 
@@ -25,7 +24,5 @@ class ExpertsConfig(AppConfig):
         register_season_part()
         # This app's part of a person's export, erasure and retention (participants.personal_data).
         personal_data.register()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        register_cabinet_models()
         # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
         register_status_change_handler(mentoring_pairs_end_for_leavers)

@@ -12,7 +12,6 @@ class ParticipantsConfig(AppConfig):
         from programs import cache_versions
 
         from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (middleware: login receiver)
-        from .cabinet_models import register as register_cabinet_models
         from .feedback_cabinet import register as register_feedback_sections
         from .journal import register as register_journal
         from .personal_data import register as register_personal_data
@@ -29,8 +28,6 @@ class ParticipantsConfig(AppConfig):
         register_season_part()
         # This app's part of a person's export, erasure and retention (participants.personal_data).
         register_personal_data()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        register_cabinet_models()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).
         register_journal()
         # A data-version bump lost to a cache outage is replayed for every process through the task outbox.

@@ -10,7 +10,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from programs.selectors import registration_state
 
 from . import personal_data, services
 from .cabinet import CabinetContext, cabinet_sections
-from .cabinet_cache import cabinet_body
 from .cabinet_subscription import with_ground_labels
 from .feedback import feedback_is_open, season_quarter, season_questions
 from .forms import (
@@ -92,24 +90,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def cabinet(request):
-    person = person_for_user(request.user)  # loaded with the user (participants.backends)
+    # Computed afresh on every request: a constant number of queries whatever the teacher's data (bench «pages»).
+    person, enrollments = cabinet_person_enrollments(request.user)
     if person is None:
         # Staff accounts without a person record have nothing to show here.
         return render(request, "participants/cabinet/no_person.html", status=200)
-    # Cached only for a browser that already holds a CSRF secret (its cookie): the body's forms are signed with it.
-    # A first visit, or a client that keeps no cookies, gets a fresh body and a new secret, and stores nothing.
-    secret = request.META.get("CSRF_COOKIE", "")
-    body = cabinet_body(person_id=person.pk, csrf_secret=secret, render=lambda: _cabinet_body(request))
-    return render(request, "participants/cabinet/cabinet.html", {"body": body})
-
-
-def _cabinet_body(request) -> str:
-    person, enrollments = cabinet_person_enrollments(request.user)
-    if person is None:  # the person record was unlinked meanwhile
-        return render_to_string("participants/cabinet/_no_person.html", request=request)
     ctx = CabinetContext(request=request, person=person, enrollments=enrollments, now=timezone.now())
-    context = {"person": person, "sections": cabinet_sections(ctx)}
-    return render_to_string("participants/cabinet/_body.html", context, request=request)
+    return render(request, "participants/cabinet/cabinet.html", {"person": person, "sections": cabinet_sections(ctx)})
 
 
 # --- Methodical Subscription: a school's application ------------------------------------------------

@@ -1,5 +1,4 @@
-"""Data versions in Django's cache: the tokens that make cached pages stale (reports.kpi_cache,
-participants.cabinet_cache).
+"""Data versions in Django's cache: the tokens that make cached pages stale (reports.kpi_cache).
 
 A cached entry's key holds the version of the data it was computed from; replacing the version makes every
 older entry unreachable at once, without knowing which entries there are. A version is never an earlier value:

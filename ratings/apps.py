@@ -14,7 +14,6 @@ class RatingsConfig(AppConfig):
         from .audit import register as register_journal
         from .cabinet import register as register_cabinet_sections
         from .cabinet_achievements import register as register_achievements_section
-        from .cabinet_models import register as register_cabinet_models
         from .reminders import register as register_reminders
         from .season_parts import register as register_season_part
         from .services import review_assign_submitted
@@ -35,8 +34,6 @@ class RatingsConfig(AppConfig):
         register_season_part()
         # This app's part of a person's export and erasure (participants.personal_data).
         personal_data.register()
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        register_cabinet_models()
         # Reminders to experts with reviews due (participants.reminders).
         register_reminders()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).

@@ -40,7 +40,6 @@ from experts.models import (
     MentoringPair,
     VisitMode,
 )
-from participants.cabinet_cache import cabinet_changed
 from participants.jobs import job_run
 from participants.models import (
     TEAM_PROGRAMME_MIN_MEMBERS,
@@ -2417,7 +2416,6 @@ def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print)
     if demo_data_exists():
         return None
     counts = DemoGenerator(scale=scale, seed=seed, log=log).run()
-    # Written with bulk_create, which no signal reports: both cached pages start afresh.
+    # Written with bulk_create, which no signal reports: the KPI cache starts afresh.
     kpi_data_changed()
-    cabinet_changed(everyone=True)
     return counts

@@ -76,13 +76,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _cabinet_cache_off(settings):
-    # Most tests run in a transaction that never commits, so the cabinet's cache would never hear of their writes
-    # (it is told after the commit). tests/participants/test_cabinet_cache.py turns it on and really commits.
-    settings.CABINET_CACHE_SECONDS = 0
-
-
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     # An in-memory SQLite test database is invisible to a worker process; give it a file then.

@@ -3,8 +3,8 @@
 post_save / post_delete do not see queryset.update(), bulk_create() or bulk_update(); a writer of such rows must
 bump the data versions (programs.cache_versions) itself: by sending programs.signals.rows_changed (or
 activities.signals.attendance_changed), or by calling a bump helper. This test reads the source (ast) of every
-non-test module and finds each such call on a model that the KPI cache (reports.invalidation.KPI_MODELS) or the
-cabinet (participants.cabinet_cache.cabinet_models) reads. Each one is either in a function that bumps, or in
+non-test module and finds each such call on a model that the KPI cache (reports.invalidation.KPI_MODELS) reads
+(the cabinet is computed afresh on every request and caches nothing). Each one is either in a function that bumps, or in
 ALLOWED below with the reason it needs no bump. queryset.delete() sends post_delete for every row (Django only
 deletes without signals for models nobody listens to), which the caches hear: a test below proves they listen.
 """
@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.db.models.signals import post_delete
 
-from participants.cabinet_cache import cabinet_models
 from reports.invalidation import KPI_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,32 +26,27 @@ WRITES = frozenset({"update", "bulk_create", "bulk_update", "delete"})
 # Calls that bump: the set-based signal's .send() and the helpers that bump a data version.
 BUMP_SIGNALS = frozenset({"rows_changed", "attendance_changed"})
 BUMP_HELPERS = frozenset(
-    {"kpi_data_changed", "kpi_data_changed_on_commit", "cabinet_changed", "cabinet_rows_changed", "bump_versions"}
+    {"kpi_data_changed", "kpi_data_changed_on_commit", "bump_versions"}
 )
 
 # (module path, function, model, method) -> why this write needs no bump.
 CLONE = (
-    "The relaunch's rows are written in the transaction that saves the new Season, whose post_save makes every "
-    "cabinet and the KPI stale (programs.services.season_clone)."
+    "The relaunch's rows are written in the transaction that saves the new Season, whose post_save makes the KPI "
+    "stale (programs.services.season_clone)."
 )
-DEMO = "reports.demo.seed_demo bumps the KPI version and every cabinet once the generator has written the demo data."
+DEMO = "reports.demo.seed_demo bumps the KPI version once the generator has written the demo data."
 ALLOWED: dict[tuple[str, str, str, str], str] = {
     ("participants/season_parts.py", "clone_feedback_questions", "FeedbackQuestion", "bulk_create"): CLONE,
-    ("experts/season_parts.py", "clone_expert_roles", "SeasonExpertRole", "bulk_create"): CLONE,
     ("activities/season_parts.py", "clone_activities", "Activity", "bulk_create"): CLONE,
     ("activities/season_parts.py", "clone_activities", "Session", "bulk_create"): CLONE,
     ("activities/season_parts.py", "clone_activities", "VideoAssignment", "bulk_create"): CLONE,
-    ("participants/services.py", "registration_submit", "Consent", "bulk_create"): (
-        "The consents are written with their new Person, whose post_save makes that person's cabinet stale."
-    ),
     ("activities/services.py", "_submit", "Submission", "update"): (
         "The replaced version loses is_current in the transaction that saves the new version of the same teacher, "
-        "whose post_save makes their cabinet and the KPI stale."
+        "whose post_save makes the KPI stale."
     ),
     ("ratings/services.py", "review_return", "Submission", "update"): (
-        "review.save() just before, for the same lesson, makes the teacher's cabinet and the KPI stale."
+        "review.save() just before, for the same lesson, makes the KPI stale."
     ),
-    ("reports/demo.py", "DemoGenerator.ensure_subjects", "Subject", "bulk_create"): DEMO,
     ("reports/demo.py", "DemoGenerator.create_expert_work", "Review", "bulk_update"): DEMO,
 }
 
@@ -136,7 +130,7 @@ def unbumped_writes(source: str, path: str, protected: set[str]) -> list[Write]:
 
 
 def protected_models() -> dict[str, type]:
-    return {model.__name__: model for model in {*KPI_MODELS, *cabinet_models()}}
+    return {model.__name__: model for model in KPI_MODELS}
 
 
 def _sources():

@@ -1,6 +1,6 @@
 """The admin's bulk actions «Сделать обязательными» / «Сделать необязательными» (activities) and «Вывести из
-команды сезона» / «Вернуть в команду сезона» (experts) write set-based, so they tell the cached pages: after the
-commit the cabinet's and the KPI's data versions are new, and the coordinator is told how many rows changed."""
+команды сезона» / «Вернуть в команду сезона» (experts) write set-based through services: after the commit the KPI's data version
+is new where the KPI reads the rows (activities), and the coordinator is told how many rows changed."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from activities.models import Activity
 from experts.models import ExpertAssignment
-from participants.cabinet_cache import EVERYONE_KEY
 from programs.cache_versions import current_versions
 from reports.kpi_cache import VERSION_KEY
 from tests.factories import ActivityFactory, ExpertAssignmentFactory, UserFactory
@@ -23,7 +22,7 @@ def admin_client(client):
 
 
 def _versions() -> dict:
-    return current_versions([EVERYONE_KEY, VERSION_KEY])
+    return current_versions([VERSION_KEY])
 
 
 def _run(admin_client, capture, changelist: str, action: str, rows) -> str:
@@ -44,7 +43,7 @@ def _run(admin_client, capture, changelist: str, action: str, rows) -> str:
         ("make_optional", True, False, "Сделано необязательными мероприятий: 2."),
     ],
 )
-def test_the_mandatory_actions_change_the_rows_and_both_cache_versions(
+def test_the_mandatory_actions_change_the_rows_and_the_kpi_version(
     admin_client, django_capture_on_commit_callbacks, action, before, after, message
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the rows' own creation is reported first
@@ -58,7 +57,6 @@ def test_the_mandatory_actions_change_the_rows_and_both_cache_versions(
     }
     assert Activity.objects.get(pk=untouched.pk).is_mandatory is before
     new = _versions()
-    assert new[EVERYONE_KEY] != versions[EVERYONE_KEY]
     assert new[VERSION_KEY] != versions[VERSION_KEY]
 
 
@@ -78,13 +76,11 @@ def test_a_mandatory_action_that_changes_nothing_bumps_nothing(admin_client, dja
         ("activate", False, True, "Возвращено в команду сезона экспертов: 1."),
     ],
 )
-def test_the_expert_team_actions_change_the_rows_and_the_cabinet_version(
+def test_the_expert_team_actions_change_the_rows_and_say_how_many(
     admin_client, django_capture_on_commit_callbacks, action, before, after, message
 ):
     with django_capture_on_commit_callbacks(execute=True):
         expert = ExpertAssignmentFactory(is_active=before)
-    versions = _versions()
     page = _run(admin_client, django_capture_on_commit_callbacks, "experts_expertassignment", action, [expert])
     assert message in page
     assert ExpertAssignment.objects.get(pk=expert.pk).is_active is after
-    assert _versions()[EVERYONE_KEY] != versions[EVERYONE_KEY]
