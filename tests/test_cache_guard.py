@@ -25,9 +25,7 @@ SCANNED = ("core", "programs", "participants", "experts", "activities", "ratings
 WRITES = frozenset({"update", "bulk_create", "bulk_update", "delete"})
 # Calls that bump: the set-based signal's .send() and the helpers that bump a data version.
 BUMP_SIGNALS = frozenset({"rows_changed", "attendance_changed"})
-BUMP_HELPERS = frozenset(
-    {"kpi_data_changed", "kpi_data_changed_on_commit", "bump_versions"}
-)
+BUMP_HELPERS = frozenset({"kpi_data_changed", "kpi_data_changed_on_commit", "bump_versions"})
 
 # (module path, function, model, method) -> why this write needs no bump.
 CLONE = (
