@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import history_bulk_record, history_context
 from participants.models import Enrollment, Person, User
 from participants.selectors import person_for_user
-from programs.history import history_bulk_record, history_context
 from programs.models import Subject
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export

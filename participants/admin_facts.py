@@ -17,17 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.tables import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
+from core.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from programs.models import Municipality, Organisation
-from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
 from .import_jobs import (
     import_runs_in_background,
     professional_development_import_start,
     staff_roster_import_start,
 )
-from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from .models import (
     ROSTER_YEAR_HELP,
     CompetenceDiagnostic,

@@ -23,9 +23,3 @@ class ParticipantsConfig(AppConfig):
         from .journal import register as register_journal
 
         register_journal()
-        # A data-version bump lost to a cache outage is replayed for every process through the task outbox.
-        from programs import cache_versions
-
-        from .task_outbox import cache_bump_keep
-
-        cache_versions.lost_bump_handler = cache_bump_keep

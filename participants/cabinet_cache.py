@@ -2,7 +2,7 @@
 
 The cabinet gathers a dozen sections from four apps (participants.cabinet); teachers open it far more often
 than their data change. Its rendered body (the header and every section) is cached per person under two data
-versions (programs.cache_versions):
+versions (core.cache_versions):
 
 - **the person's version**, replaced after the commit of any write of a row that belongs to them: their person
   record, enrollments, attendance marks, video lessons and their reviews, visits, certificates, achievements,
@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
 
-from programs.cache_versions import bump_versions, current_versions
+from core.cache_versions import bump_versions, current_versions
 from programs.signals import rows_changed
 
 EVERYONE_KEY = "participants:cabinet:version"

@@ -1,7 +1,7 @@
 """Large imports as background jobs: a Google Form export of more than IMPORT_INLINE_MAX_ROWS rows is checked and
 imported by a Celery worker, the person following it on the job's page (participants.views.background_job).
 
-The table read at upload waits in private storage (participants.imports.table_stash); the job's params hold its
+The table read at upload waits in private storage (core.tables.table_stash); the job's params hold its
 name, the season and the column mapping. A check job («Проверить») reports row by row and keeps the table for the
 confirmation; an import job («Импортировать») checks again, imports all or nothing and deletes the table.
 
@@ -23,12 +23,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import tables
+from core.jobs import background_job_claim, background_job_create, background_job_finish, background_job_progress
+from core.models import BackgroundJob
+from core.spreadsheets import spreadsheet_safe
 from programs.models import Season
-from programs.spreadsheets import spreadsheet_safe
 
 from . import imports
-from .jobs import background_job_claim, background_job_create, background_job_finish, background_job_progress
-from .models import BackgroundJob, User
+from .models import User
 from .services import ImportRejected, RowProblem, registrations_import
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ logger = logging.getLogger(__name__)
 REGISTRATIONS_KIND = "import:registrations"
 PD_KIND = "import:professional_development"
 ROSTER_KIND = "import:staff_roster"
-# Named in the job, so the sweeper queues it again if its worker dies (participants.jobs).
+# Named in the job, so the sweeper queues it again if its worker dies (core.jobs).
 IMPORT_TASK = "participants.tasks.import_job_task"
 MODES = ("check", "apply")
 # Problems quoted in the job's message; the full report is the job's file.
@@ -44,7 +46,7 @@ REPORT_LINES_SHOWN = 50
 PROGRESS_EVERY = 200
 
 
-def import_runs_in_background(table: imports.Table) -> bool:
+def import_runs_in_background(table: tables.Table) -> bool:
     return len(table.rows) > settings.IMPORT_INLINE_MAX_ROWS
 
 
@@ -74,7 +76,7 @@ def registrations_import_start(
         job = background_job_create(
             kind=REGISTRATIONS_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK
         )
-        from .task_outbox import task_enqueue  # it imports the Celery app
+        from core.task_outbox import task_enqueue  # it imports the Celery app
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
@@ -136,7 +138,7 @@ def import_job_run(*, job_id: int) -> None:
         return
     params = job.params
     season = Season.objects.select_related("program").filter(pk=params.get("season")).first()
-    table = imports.table_unstash(params.get("table_file"))
+    table = tables.table_unstash(params.get("table_file"))
     if season is None or table is None or params.get("mode") not in MODES:
         background_job_finish(
             job_id=job_id, failed=True, message=_("Файл импорта или сезон больше недоступны: загрузите файл снова.")
@@ -171,7 +173,7 @@ def _mapping_url() -> str:
     return reverse("admin:participants_enrollment_import_mapping")
 
 
-def _finish_check(job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: imports.Table) -> None:
+def _finish_check(job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: tables.Table) -> None:
     lines = _report_lines(result.problems, mapping, table.headers)
     if lines:
         background_job_finish(
@@ -198,9 +200,7 @@ def _finish_checked(job: BackgroundJob, *, rows: int, back_url: str) -> None:
     )
 
 
-def _apply(
-    job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: imports.Table, season: Season
-) -> None:
+def _apply(job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: tables.Table, season: Season) -> None:
     problems = result.problems
     enrollments = []
     if not problems:
@@ -228,7 +228,7 @@ def _apply(
                     result_url=reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}",
                 )
         if not problems:
-            imports.table_discard(job.params["table_file"])
+            tables.table_discard(job.params["table_file"])
             return
     lines = _report_lines(problems, mapping, table.headers)
     background_job_finish(job_id=job.pk, failed=True, message=_report_message(lines, applied=True))
@@ -253,7 +253,7 @@ def professional_development_import_start(
     }
     with transaction.atomic():
         job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
-        from .task_outbox import task_enqueue
+        from core.task_outbox import task_enqueue
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
@@ -270,7 +270,7 @@ def _pd_run(job: BackgroundJob) -> None:
 
     params = job.params
     municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
-    table = imports.table_unstash(params.get("table_file"))
+    table = tables.table_unstash(params.get("table_file"))
     if municipality is None or table is None or params.get("mode") not in MODES:
         background_job_finish(
             job_id=job.pk, failed=True, message=_("Файл импорта больше недоступен: загрузите файл снова.")
@@ -310,7 +310,7 @@ def _pd_run(job: BackgroundJob) -> None:
                     + "?source__exact=import",
                 )
         if report.ok:
-            imports.table_discard(params["table_file"])
+            tables.table_discard(params["table_file"])
         else:
             background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
     except Exception:
@@ -346,7 +346,7 @@ def staff_roster_import_start(
     }
     with transaction.atomic():
         job = background_job_create(kind=ROSTER_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
-        from .task_outbox import task_enqueue
+        from core.task_outbox import task_enqueue
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
@@ -359,7 +359,7 @@ def _roster_run(job: BackgroundJob) -> None:
 
     params = job.params
     municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
-    table = imports.table_unstash(params.get("table_file"))
+    table = tables.table_unstash(params.get("table_file"))
     year = params.get("year")
     if municipality is None or table is None or params.get("mode") not in MODES or not isinstance(year, int):
         background_job_finish(
@@ -400,7 +400,7 @@ def _roster_run(job: BackgroundJob) -> None:
                     result_url=reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}",
                 )
         if report.ok:
-            imports.table_discard(params["table_file"])
+            tables.table_discard(params["table_file"])
         else:
             background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
     except Exception:

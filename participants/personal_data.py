@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.models import Notification
+
 # The shared cell rules; spreadsheet_safe and sheet_title are imported from here by older callers.
-from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
 
 from .models import (
     CompetenceDiagnostic,
@@ -32,7 +34,6 @@ from .models import (
     FeedbackQuestion,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Notification,
     Person,
     PersonalDataRequest,
     ProfessionalDevelopment,

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tables import FileProblem, Table, normalise, read_table
 from programs.models import Municipality
 from programs.signals import rows_changed
 
-from .imports import FileProblem, Table, normalise, parse_date, read_table
+from .imports import parse_date
 from .models import Person, ProfessionalDevelopment, User
 
 MAX_ROWS = 20_000

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tables import FileProblem, Table, normalise, read_table
 from programs.models import EducationLevel, Municipality, Organisation
 from programs.signals import rows_changed
 
-from .imports import _CATEGORY, _EDUCATION, FileProblem, Table, _choice, normalise, parse_date, read_table
+from .imports import _CATEGORY, _EDUCATION, _choice, parse_date
 from .models import Person, StaffRosterEntry
 from .services import erased_full_name
 

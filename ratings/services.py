@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Attendance, Submission
 from activities.video_state import format_moment
+from core.history import history_bulk_record, history_context
+from core.task_outbox import task_enqueue, task_enqueued
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
-from participants.task_outbox import task_enqueue, task_enqueued
-from programs.history import history_bulk_record, history_context
 from programs.models import ReviewRelease, Season, VideoScoreRule
 from programs.signals import rows_changed
 
@@ -581,7 +581,7 @@ def rating_recompute_schedule(*, season_id: int, using: str | None = None) -> bo
     """Queue the season's recompute after the current transaction commits; False if already queued in it.
 
     Debounced: a transaction that marks attendance for thirty people, or confirms ten achievements, queues
-    one recompute per season, not thirty (participants.task_outbox recognises its own pending commit hooks in
+    one recompute per season, not thirty (core.task_outbox recognises its own pending commit hooks in
     Django's connection.run_on_commit, trimmed on rollback, so a rolled-back transaction leaves nothing behind).
     The outbox row is written in the transaction, so the recompute survives a broker that is down.
     """

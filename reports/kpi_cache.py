@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from programs.cache_versions import bump_versions, current_versions
+from core.cache_versions import bump_versions, current_versions
 
 VERSION_KEY = "reports:kpi:data-version"
 ENTRY_PREFIX = "reports:kpi:entry:"
@@ -47,7 +47,7 @@ def kpi_data_version() -> int | None:
 
 def kpi_data_changed() -> None:
     """Make every cached KPI computation stale (call after the change is committed). A bump the cache could
-    not take is replayed once it is back (programs.cache_versions)."""
+    not take is replayed once it is back (core.cache_versions)."""
     bump_versions([VERSION_KEY])
 
 
