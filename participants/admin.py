@@ -37,7 +37,12 @@ from programs.models import Program, Season
 from . import imports
 from .feedback import feedback_summary
 from .forms import ImportMappingForm, ImportUploadForm
-from .import_jobs import import_runs_in_background, registrations_import_start
+from .import_jobs import (
+    RegistrationsReport,
+    import_runs_in_background,
+    registrations_import_done,
+    registrations_import_start,
+)
 from .journal import enrollment_journal
 from .models import (
     Consent,
@@ -518,19 +523,10 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 else:
                     tables.table_discard(stored["table_file"])
                     del request.session[IMPORT_SESSION_KEY]
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "Импортирован %(n)d участник в сезон «%(season)s»; приглашение отправлено на почту.",
-                            "Импортировано участников: %(n)d в сезон «%(season)s»; приглашения отправлены на почту.",
-                            len(enrollments),
-                        )
-                        % {"n": len(enrollments), "season": season},
-                        messages.SUCCESS,
-                    )
-                    return redirect(
-                        reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}"
-                    )
+                    done = RegistrationsReport(rows=result.rows, problems=[], enrollments=enrollments)
+                    message, url = registrations_import_done(done, season=season)
+                    self.message_user(request, message, messages.SUCCESS)
+                    return redirect(url)
         report = []
         if result is not None:
             report = [
