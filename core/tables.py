@@ -244,3 +244,32 @@ def read_table(uploaded, *, max_rows: int = MAX_ROWS, formulas_as_text: bool = F
     if name.endswith(".xlsx") or raw.startswith(XLSX_MAGIC):
         return _read_xlsx(raw, max_rows, formulas_as_text)
     return _read_csv(raw, max_rows)
+
+
+# --- Columns ------------------------------------------------------------------------------------------------
+
+
+def columns_guess(headers: list[str], guesses: list[tuple[str, list[str], list[str]]]) -> dict[str, int]:
+    """Which column holds each field, from the headers; a column is used once. `guesses` are (field, header
+    fragments that name it — normalised, best first, fragments that rule a header out), in the order fields
+    choose their column."""
+    normalised = [normalise(h) for h in headers]
+    found: dict[str, int] = {}
+    used: set[int] = set()
+    for key, wanted, unless in guesses:
+        for fragment in wanted:
+            index = next(
+                (
+                    i
+                    for i, h in enumerate(normalised)
+                    if i not in used
+                    and (h == fragment or re.search(rf"(^|\W){re.escape(fragment)}", h))
+                    and not any(u in h for u in unless)
+                ),
+                None,
+            )
+            if index is not None:
+                found[key] = index
+                used.add(index)
+                break
+    return found

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.tables import EXCEL_EPOCH, Table, normalise
+from core.tables import EXCEL_EPOCH, Table, columns_guess, normalise
 from programs.dates import date_in_range
 from programs.models import EducationLevel, Organisation, Season, Subject
 
@@ -83,26 +83,7 @@ _GUESSES: list[tuple[str, list[str], list[str]]] = [
 
 def guess_mapping(headers: list[str]) -> dict[str, int | None]:
     """Which column holds each field, from typical Google Form headers; a column is used once."""
-    normalised = [normalise(h) for h in headers]
-    mapping: dict[str, int | None] = {f.key: None for f in FIELDS}
-    used: set[int] = set()
-    for key, wanted, unless in _GUESSES:
-        for fragment in wanted:
-            found = next(
-                (
-                    i
-                    for i, h in enumerate(normalised)
-                    if i not in used
-                    and (h == fragment or re.search(rf"(^|\W){re.escape(fragment)}", h))
-                    and not any(u in h for u in unless)
-                ),
-                None,
-            )
-            if found is not None:
-                mapping[key] = found
-                used.add(found)
-                break
-    return mapping
+    return {f.key: None for f in FIELDS} | columns_guess(headers, _GUESSES)
 
 
 # --- Values -------------------------------------------------------------------------------------------
