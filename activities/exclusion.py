@@ -26,10 +26,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Enrollment, Notification, User
-from participants.notifications import NotificationDraft, notifications_create
+from core.history import history_bulk_record, history_context
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment, User
 from participants.services import enrollment_exclude, enrollment_reinstate, enrollments_set_status, season_coordinators
-from programs.history import history_bulk_record, history_context
 from programs.models import Season
 from programs.signals import rows_changed
 

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import AuditHistory
 from participants.models import Enrollment, Person, SubscriptionForm
-from programs.history import AuditHistory
 from programs.models import Program, RoadmapModule, Season, Subject
 
 

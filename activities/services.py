@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import history_bulk_record, history_context
 from participants.models import Enrollment, Person, User
 from participants.selectors import person_for_user
-from programs.history import history_bulk_record, history_context
 from programs.models import Subject
 from programs.signals import rows_changed
 

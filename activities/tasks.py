@@ -5,7 +5,7 @@ Scheduled tasks take `trigger` (schedule, command or manual: the coordinator's Â
 
 from celery import shared_task
 
-from participants.models import JobRun
+from core.models import JobRun
 
 from .deadlines import check_deadlines_job
 from .jobs_certificates import certificates_batch_run, certificates_issue_job, certificates_zip_run

@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programs.uploads import GB, KB, MB, format_size_limit  # noqa: F401  (the names callers import from here)
+from core.uploads import GB, KB, MB, format_size_limit  # noqa: F401  (the names callers import from here)
 
 HEAD_BYTES = 4096
 

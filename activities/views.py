@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.uploads import upload_limited, upload_refusal
 from participants.models import Enrollment, SubscriptionForm
 from participants.selectors import person_for_user
-from programs.uploads import upload_limited, upload_refusal
 
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES

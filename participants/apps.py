@@ -9,15 +9,12 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self):
         # The registries this app defines and what it registers into them: docs/architecture.md.
-        from programs import cache_versions
-
         from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (middleware: login receiver)
         from .feedback_cabinet import register as register_feedback_sections
         from .journal import register as register_journal
         from .personal_data import register as register_personal_data
         from .roles import role_groups_ensure
         from .season_parts import register as register_season_part
-        from .task_outbox import cache_bump_keep
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
         # Cabinet sections (participants.cabinet): the profile and enrollments, the subscription, feedback.
@@ -30,5 +27,3 @@ class ParticipantsConfig(AppConfig):
         register_personal_data()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).
         register_journal()
-        # A data-version bump lost to a cache outage is replayed for every process through the task outbox.
-        cache_versions.lost_bump_handler = cache_bump_keep

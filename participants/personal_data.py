@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.signals import rows_changed
+from core.models import Notification
 
 # The shared cell rules; spreadsheet_safe and sheet_title are imported from here by older callers.
-from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+from programs.signals import rows_changed
 
 from .models import (
     CompetenceDiagnostic,
@@ -34,7 +35,6 @@ from .models import (
     FeedbackQuestion,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Notification,
     Person,
     PersonalDataRequest,
     ProfessionalDevelopment,

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import BackgroundJob
+from core.throttling import mail_request_allowed, sign_in_lockouts_clear
 from programs.models import Organisation, Program, RoadmapModule, Season, Subject
 from programs.selectors import registration_state
 
@@ -35,7 +37,7 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
-from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, SchoolApplication
+from .models import Consent, Enrollment, FeedbackResponse, SchoolApplication
 from .retention import withdrawal_erase_by, withdrawal_erasure_pending
 from .rules import is_enrollment_owner
 from .selectors import cabinet_person_enrollments, person_for_user
@@ -51,7 +53,6 @@ from .services import (
     school_application_submit,
 )
 from .services_chat import chat_join_claim
-from .throttling import mail_request_allowed, sign_in_lockouts_clear
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
 

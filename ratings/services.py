@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Attendance, Submission
 from activities.video_state import format_moment
+from core.history import history_bulk_record, history_context
+from core.task_outbox import task_enqueue, task_enqueued
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
-from participants.task_outbox import task_enqueue, task_enqueued
-from programs.history import history_bulk_record, history_context
 from programs.models import ReviewRelease, Season, VideoScoreRule
 from programs.signals import rows_changed
 
@@ -590,8 +590,8 @@ def rating_recompute_schedule(*, season_id: int, using: str | None = None) -> bo
     """Queue the season's recompute after the current transaction commits; False if already queued in it.
 
     Debounced: a transaction that marks attendance for thirty people, or confirms ten achievements, queues
-    one recompute per season, not thirty (participants.task_outbox finds its own pending commit hook again through
-    programs.commit_hooks, so a rolled-back transaction leaves nothing behind).
+    one recompute per season, not thirty (core.task_outbox finds its own pending commit hook again through
+    core.commit_hooks, so a rolled-back transaction leaves nothing behind).
     The outbox row is written in the transaction, so the recompute survives a broker that is down.
     """
     kwargs = {"season_id": season_id}

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from activities.models import Submission
 from activities.video_links import parse_video_link
 from activities.video_state import format_moment
+from core.pagination import window_page
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
 from participants.selectors import person_for_user
 from programs.models import Season
-from programs.pagination import window_page
 
 from .forms import QueueFilterForm, ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore

@@ -23,8 +23,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from programs.cache_versions import bump_versions, current_versions
-from programs.commit_hooks import collect_until_commit
+from core.cache_versions import bump_versions, current_versions
+from core.commit_hooks import collect_until_commit
 
 VERSION_KEY = "reports:kpi:data-version"
 ENTRY_PREFIX = "reports:kpi:entry:"
@@ -47,7 +47,7 @@ def kpi_data_version() -> int | None:
 
 def kpi_data_changed() -> None:
     """Make every cached KPI computation stale (call after the change is committed). A bump the cache could
-    not take is replayed once it is back (programs.cache_versions)."""
+    not take is replayed once it is back (core.cache_versions)."""
     bump_versions([VERSION_KEY])
 
 
@@ -56,7 +56,7 @@ def kpi_data_changed_on_commit(using: str | None = None) -> None:
     between the write and the commit is stored under the old version and never read again.
 
     Once per transaction, however many rows it writes; a rolled-back transaction bumps nothing
-    (programs.commit_hooks).
+    (core.commit_hooks).
     """
     collect_until_commit("kpi_cache", make=dict, fill=lambda _: None, run=kpi_data_changed_after_commit, using=using)
 

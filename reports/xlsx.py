@@ -37,7 +37,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import XML_NS, Element, SubElement
 
-from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
+from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"

@@ -1,7 +1,7 @@
 """Caches that cannot lie: every set-based write of a row a cached page reads tells the cache.
 
 post_save / post_delete do not see queryset.update(), bulk_create() or bulk_update(); a writer of such rows must
-bump the data versions (programs.cache_versions) itself: by sending programs.signals.rows_changed (or
+bump the data versions (core.cache_versions) itself: by sending programs.signals.rows_changed (or
 activities.signals.attendance_changed), or by calling a bump helper. This test reads the source (ast) of every
 non-test module and finds each such call on a model that the KPI cache (reports.invalidation.KPI_MODELS) reads
 (the cabinet is computed afresh on every request and caches nothing). Each one is either in a function that bumps, or in

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from activities.models import Attendance
 from activities.services import checkin_open
+from core.models import BackgroundJob, Notification, TaskOutbox
+from core.task_outbox import task_outbox_flush
 from experts.models import ExpertRole
-from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
-from participants.task_outbox import task_outbox_flush
+from participants.models import Enrollment, User
 from tests.activities.attendance_fixtures import coordinator_of, session_with_participants
 from tests.factories import (
     PASSWORD,

@@ -7,8 +7,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from activities.models import Activity
+from core.cache_versions import current_versions
 from experts.models import ExpertAssignment
-from programs.cache_versions import current_versions
 from reports.kpi_cache import VERSION_KEY
 from tests.factories import ActivityFactory, ExpertAssignmentFactory, UserFactory
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from activities.models import Attendance
 from config.celery import app
-from participants.models import TaskOutbox
+from core.models import TaskOutbox
 from ratings.models import Achievement, ParticipantRating, Review
 from ratings.services import RATING_RECOMPUTE_TASK, achievement_decide, rating_recompute_schedule
 from tests.factories import (

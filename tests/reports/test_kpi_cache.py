@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from activities.deadlines import submissions_mark_late
 from activities.models import Attendance
-from participants.models import Enrollment, Notification
+from core.models import Notification
+from participants.models import Enrollment
 from participants.services import enrollments_set_status
 from reports import kpi
 from reports.invalidation import KPI_MODELS

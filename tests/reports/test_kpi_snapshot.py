@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from activities.models import Attendance
+from core.models import JobRun
 from participants.feedback import season_quarter
-from participants.models import FeedbackResponse, JobRun
+from participants.models import FeedbackResponse
 from reports.models import KpiSnapshot
 from reports.services import kpi_snapshot_take
 from reports.tasks import kpi_snapshot_task

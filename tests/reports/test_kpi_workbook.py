@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from activities.models import Attendance
-from participants.models import BackgroundJob, ProfessionalDevelopment, User
+from core.models import BackgroundJob
+from participants.models import ProfessionalDevelopment, User
 from programs.models import Organisation
 from reports.exports import export_run, export_start
 from reports.kpi import KPI_BY_CODE, KPI_DEFINITIONS, QUARTERLY_CODES, KpiBreakdownRow, natural_key

@@ -31,8 +31,8 @@ def _compared_values(user) -> dict[str, str]:
 class PersonAttributeSimilarityValidator(UserAttributeSimilarityValidator):
     """Django's similarity check against the e-mail and the person's last, first and middle names.
 
-    The user model keeps no names of its own: they are on participants.Person (user.person, which a form may set
-    on an unsaved user to compare what was typed on the same page)."""
+    The user model keeps no names of its own: they are on the person (`user.person`, read as an attribute, not
+    imported; a form may set it on an unsaved user to compare what was typed on the same page)."""
 
     def __init__(self, max_similarity: float = 0.7):
         super().__init__(user_attributes=tuple(name for name, _label in _COMPARED), max_similarity=max_similarity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.models import JobRun
+from core.models import JobRun
 
 
 class JobCommand(BaseCommand):

@@ -13,13 +13,13 @@ from datetime import datetime
 from axes.helpers import get_cool_off
 from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-
-from .models import User
 
 logger = logging.getLogger(__name__)
 MAIL_WINDOW_SECONDS = 3600
@@ -30,13 +30,13 @@ def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | No
     count together, so changing the letters' case does not buy a guesser more attempts."""
     credentials = credentials or {}
     # authenticate() is called with username=…; Django's user_login_failed signal passes the same key.
-    raw = credentials.get("username") or credentials.get(User.USERNAME_FIELD)
+    raw = credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD)
     if raw is None:
         data = getattr(request, "data", None) or getattr(request, "POST", {})
-        raw = data.get("username") or data.get(User.USERNAME_FIELD)
+        raw = data.get("username") or data.get(get_user_model().USERNAME_FIELD)
     if not raw:
         return None
-    return User.objects.normalize_email(str(raw)).strip().lower()
+    return get_user_model().objects.normalize_email(str(raw)).strip().lower()
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -73,7 +73,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials: 
     return response
 
 
-def sign_in_lockouts_clear(*, user: User) -> int:
+def sign_in_lockouts_clear(*, user: AbstractBaseUser) -> int:
     """Forget the failed sign-ins for the account, from every address; the number of records removed.
 
     Setting a new password through the mailed link proves the person owns the address: the lock-out a guesser
@@ -99,7 +99,7 @@ def mail_request_allowed(*, kind: str, email: str, request: HttpRequest) -> bool
     Counted whether or not the address belongs to an account, so the limit tells nothing about the accounts.
     """
     window = int(time.time() // MAIL_WINDOW_SECONDS)
-    address = hashlib.sha256(User.objects.normalize_email(email).strip().lower().encode()).hexdigest()[:32]
+    address = hashlib.sha256(get_user_model().objects.normalize_email(email).strip().lower().encode()).hexdigest()[:32]
     ip = client_ip(request) or "unknown"
     per_address = _window_count(f"mail-requests:{kind}:address:{address}:{window}")
     per_client = _window_count(f"mail-requests:{kind}:client:{ip}:{window}")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
@@ -35,9 +36,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.history import history_context
+from core.history import history_context
 
-from .models import BackgroundJob, JobRun, Notification, User
+from .models import BackgroundJob, JobRun, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -202,13 +203,13 @@ def background_job_create(
     *,
     kind: str,
     title: str,
-    by: User | None,
+    by: AbstractBaseUser | None,
     params: dict | None = None,
     total: int = 0,
     task: str = "",
     now: datetime | None = None,
 ) -> BackgroundJob:
-    """A queued long job; queue its task in the same transaction with participants.task_outbox.task_enqueue.
+    """A queued long job; queue its task in the same transaction with core.task_outbox.task_enqueue.
 
     `task` is the dotted name of that task (called with {"job_id": pk}): the sweeper queues it again when the
     worker running the job dies. A job without one cannot be resumed; the sweeper fails it instead."""

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from programs.commit_hooks import collect_until_commit, pending_work
+from core.commit_hooks import collect_until_commit, pending_work
 
 from .models import TaskOutbox
 
@@ -133,6 +133,6 @@ def task_outbox_prune(*, now: datetime, keep_days: int) -> int:
 
 
 def cache_bump_keep(keys: list[str]) -> None:
-    """programs.cache_versions' lost_bump_handler: a durable task bumps the keys once Redis is back, for the
+    """core.cache_versions' lost_bump_handler: a durable task bumps the keys once Redis is back, for the
     processes other than the one that lost the bump (docs/deploy.md, «Отказы»)."""
     task_enqueue("participants.tasks.cache_versions_bump_task", {"keys": sorted(keys)})

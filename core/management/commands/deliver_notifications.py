@@ -1,6 +1,6 @@
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
-from participants.tasks import deliver_notifications_job
+from core.management.job_command import JobCommand
+from core.models import JobRun
+from core.tasks import deliver_notifications_job
 
 
 class Command(JobCommand):

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from programs.commit_hooks import collect_until_commit, pending_work
+from core.commit_hooks import collect_until_commit, pending_work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Notification, User
+from .emails import email_message
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ def unread_recount(user_ids: Iterable[int]) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    User.objects.filter(pk__in=user_ids).update(unread_notifications=Coalesce(Subquery(unread), Value(0)))
+    get_user_model().objects.filter(pk__in=user_ids).update(unread_notifications=Coalesce(Subquery(unread), Value(0)))
 
 
 def notifications_create(*, drafts: Iterable[NotificationDraft], now: datetime | None = None) -> int:
@@ -108,7 +111,7 @@ def notifications_create(*, drafts: Iterable[NotificationDraft], now: datetime |
 
 def _deliver_on_commit() -> None:
     """Wake the sender after the commit. The notification rows are themselves the durable outbox (the
-    scheduled run sends whatever is pending), so this needs no participants.TaskOutbox row: a publish that
+    scheduled run sends whatever is pending), so this needs no core.TaskOutbox row: a publish that
     fails (the broker is down) is only logged, and fails fast (retry=False) so the request never waits."""
 
     def queue() -> None:
@@ -126,15 +129,13 @@ def _message(notification: Notification) -> EmailMultiAlternatives | None:
     user = notification.user
     if not user.email or not user.is_active:
         return None
-    from .services import _email  # the one renderer of templates/emails/ triplets
-
     context = {
         "site_url": settings.SITE_URL.rstrip("/"),
         "notification": notification,
         "user": user,
         **(notification.email_context or {}),
     }
-    return _email(notification.email_template, user.email, context)
+    return email_message(notification.email_template, user.email, context)
 
 
 def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
@@ -183,7 +184,7 @@ def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
     return result
 
 
-def notification_read(*, user: User, notification_id: int, now: datetime | None = None) -> bool:
+def notification_read(*, user: AbstractBaseUser, notification_id: int, now: datetime | None = None) -> bool:
     """Mark one of the user's notifications read; another person's id changes nothing (False)."""
     changed = Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
@@ -193,7 +194,7 @@ def notification_read(*, user: User, notification_id: int, now: datetime | None 
     return bool(changed)
 
 
-def notifications_read_all(*, user: User, now: datetime | None = None) -> int:
+def notifications_read_all(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
     changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
-    User.objects.filter(pk=user.pk).update(unread_notifications=0)
+    get_user_model().objects.filter(pk=user.pk).update(unread_notifications=0)
     return changed

@@ -8,7 +8,7 @@ While the cache (Redis) is down, `current_versions` answers None and callers com
 that cannot be written is not forgotten: Redis may come back holding the old version and the entries computed
 under it, which would then be served as fresh. So the lost keys are bumped again by this process at its first
 contact with the cache that works (before it reads any version), and, for the other processes, handed to
-`lost_bump_handler` (participants.task_outbox queues a durable task that bumps them once the broker is back).
+`lost_bump_handler` (core.task_outbox queues a durable task that bumps them once the broker is back).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The scheduled jobs as a coordinator sees them: a title, the schedule in words, the last and the next run.
 
 The schedule itself is settings.CELERY_BEAT_SCHEDULE, keyed by job name (the name each task logs its runs
-under in JobRun). Tasks are referred to by name only, so this module imports none of the apps above
-participants; a coordinator's «Запустить сейчас» queues the task by name with trigger="manual", so every
+under in JobRun). Tasks are referred to by name only, so this module imports no app; the titles below are
+the only thing it knows of the apps' jobs, as words keyed by job name. A coordinator's «Запустить сейчас» queues the task by name with trigger="manual", so every
 scheduled task accepts a `trigger` keyword argument.
 """
 

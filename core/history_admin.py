@@ -1,4 +1,4 @@
-"""The admin's «История» of a row with an audit trail (programs.history), scoped like the rest of the admin."""
+"""The admin's «История» of a row with an audit trail (core.history), scoped like the rest of the admin."""
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError

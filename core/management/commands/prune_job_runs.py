@@ -1,6 +1,6 @@
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
-from participants.tasks import job_runs_prune_task
+from core.management.job_command import JobCommand
+from core.models import JobRun
+from core.tasks import job_runs_prune_task
 
 
 class Command(JobCommand):
