@@ -119,6 +119,7 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
                 files = files.copy()
                 files["video_file"] = staged
         form = SubmissionForm(data, files, **form_kwargs)
+        submitted = False
         try:
             submitted = form.is_valid() and _submit(request, assignment, enrollment, form)
         finally:
