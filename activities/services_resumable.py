@@ -117,6 +117,7 @@ class StagedVideo(UploadedFile):
     """
 
     def __init__(self, upload: ResumableUpload):
+        self.upload_id = upload.pk
         self.path = resumable_upload_path(upload.pk)
         super().__init__(
             open(self.path, "rb"),  # noqa: SIM115  (closed with the UploadedFile)
@@ -138,6 +139,15 @@ def resumable_upload_file(*, user: User, assignment: VideoAssignment, upload_id)
             _("Загрузка файла не завершена или устарела. Выберите файл ещё раз."), code="upload_missing"
         )
     return StagedVideo(upload)
+
+
+def resumable_upload_settle(*, staged: StagedVideo, used: bool) -> None:
+    """After the form: a used upload (its file moved into storage, or copied there) is deleted; a refused one
+    stays for the next try, unless its bytes went with a rolled-back submission."""
+    staged.close()
+    if used or not staged.path.exists():
+        ResumableUpload.objects.filter(pk=staged.upload_id).delete()
+        staged.path.unlink(missing_ok=True)
 
 
 def resumable_uploads_clean(*, now: datetime) -> int:

@@ -27,15 +27,7 @@ from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, Checkin
 from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
 from .forms import ExtensionRequestForm, SubmissionForm, season_max_bytes
-from .models import (
-    Attendance,
-    ResumableUpload,
-    RouteItem,
-    Session,
-    Submission,
-    SubmissionExtension,
-    VideoAssignment,
-)
+from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
 from .route_builder import RouteItemForm, route_item_add, route_item_move, route_item_update
 from .rules import can_build_route
@@ -59,7 +51,7 @@ from .services import (
     submission_submit,
 )
 from .services_extension_requests import extension_request_check, extension_request_create
-from .services_resumable import StagedVideo, resumable_upload_file
+from .services_resumable import resumable_upload_file, resumable_upload_settle
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
 from .video_links import parse_video_link
@@ -124,8 +116,7 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
             submitted = form.is_valid() and _submit(request, assignment, enrollment, form)
         finally:
             if staged is not None:
-                staged.close()
-                _staged_settle(staged, upload_id, used=submitted)
+                resumable_upload_settle(staged=staged, used=submitted)
         if submitted:
             messages.success(request, _("Видеоурок сдан. Его можно заменить, пока эксперты не начали проверку."))
             return redirect("video_assignment", pk=assignment.pk)
@@ -139,14 +130,6 @@ def _upload_id(data) -> uuid.UUID | None:
         return uuid.UUID(data.get("upload", ""))
     except ValueError:
         return None
-
-
-def _staged_settle(staged: StagedVideo, upload_id: uuid.UUID, *, used: bool) -> None:
-    """A used upload (its file moved into storage, or copied there) is deleted; a refused one stays for the next
-    try, unless its bytes went with a rolled-back submission."""
-    if used or not staged.path.exists():
-        ResumableUpload.objects.filter(pk=upload_id).delete()
-        staged.path.unlink(missing_ok=True)
 
 
 def _submit(request, assignment: VideoAssignment, enrollment: Enrollment, form: SubmissionForm) -> bool:
