@@ -27,7 +27,7 @@ from .models import Activity, Attendance, CheckinAttempt, Session, Submission, S
 from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
 from .signals import attendance_changed
-from .video_files import MB, validate_video_file
+from .video_files import validate_video_file, video_max_bytes
 from .video_links import parse_video_link
 from .video_state import REPLACEABLE, format_moment, window_error
 
@@ -85,7 +85,7 @@ def _check_fields(
     else:
         season = assignment.activity.season
         try:
-            kind = validate_video_file(file, max_bytes=season.video_max_size_mb * MB)
+            kind = validate_video_file(file, max_bytes=video_max_bytes(season))
         except ValidationError as exc:
             errors["video_file"] = exc.messages
     if not topic.strip():

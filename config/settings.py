@@ -214,6 +214,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browser libraries come from the npm registry (package.json; `make install` runs npm ci), never from a CDN.
+# Without them the pages fall back to their plain forms, so a checkout without node_modules still runs.
+_TUS_CLIENT_DIR = BASE_DIR / "node_modules" / "tus-js-client" / "dist"
+RESUMABLE_UPLOAD_CLIENT = _TUS_CLIENT_DIR.is_dir()
+if RESUMABLE_UPLOAD_CLIENT:
+    STATICFILES_DIRS.append(("vendor/tus-js-client", _TUS_CLIENT_DIR))
 MEDIA_URL = "media/"
 # Media stays outside the web root: files are served by views that check permissions.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -229,6 +235,31 @@ if AWS_STORAGE_BUCKET_NAME:
     _media_backend = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Protected files (video lessons, achievement proofs, certificates, job results) are handed to the front server
+# after the view's permission check (core/protected_files.py): "nginx" answers with X-Accel-Redirect to the
+# internal location below (docs/deploy.md); "python" streams them from the process, for `make run` and tests.
+# With S3 storage the view redirects to a presigned URL living PROTECTED_URL_SECONDS instead.
+SENDFILE_MODE = env.str("SENDFILE_MODE", default="python")
+if SENDFILE_MODE not in ("python", "nginx"):
+    _fail("SENDFILE_MODE", f"ожидалось python или nginx, получено {SENDFILE_MODE!r}")
+SENDFILE_NGINX_LOCATION = "/protected-media/"
+PROTECTED_URL_SECONDS = _int("PROTECTED_URL_SECONDS", 300, minimum=30)
+
+# The one ceiling on a video lesson's size (a season may set a lower one): the form's and the service's check,
+# the resumable upload's Upload-Length and docs/deploy.md all read it (tests/test_upload_limits_documented.py).
+VIDEO_MAX_BYTES = _int("VIDEO_MAX_BYTES", 2 * 1024**3, minimum=1024**2)
+# The plain form (no JavaScript) carries the whole file in one request: the reverse proxy's client_max_body_size.
+PLAIN_UPLOAD_MAX_BYTES = _int("PLAIN_UPLOAD_MAX_BYTES", 200 * 1024**2, minimum=1024**2)
+# Resumable uploads (tus protocol, activities/resumable.py): the browser sends pieces of this size, each one
+# request well under PLAIN_UPLOAD_MAX_BYTES; pieces wait in RESUMABLE_UPLOAD_DIR (on the media volume, so the
+# finished file is moved, not copied) and an upload untouched for RESUMABLE_UPLOAD_EXPIRY_HOURS is deleted by
+# the job «clean_resumable_uploads».
+RESUMABLE_UPLOAD_CHUNK_BYTES = _int("RESUMABLE_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=256 * 1024)
+if RESUMABLE_UPLOAD_CHUNK_BYTES >= PLAIN_UPLOAD_MAX_BYTES:
+    _fail("RESUMABLE_UPLOAD_CHUNK_BYTES", "часть загрузки должна быть меньше PLAIN_UPLOAD_MAX_BYTES")
+RESUMABLE_UPLOAD_DIR = Path(env.str("RESUMABLE_UPLOAD_DIR", default=str(VAR_DIR / "resumable-uploads")))
+RESUMABLE_UPLOAD_EXPIRY_HOURS = _int("RESUMABLE_UPLOAD_EXPIRY_HOURS", 48, minimum=1)
+
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
@@ -339,6 +370,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.personal_data_retention_task",
         "schedule": crontab(hour=4, minute=10),
         "options": {"expires": 6 * 3600},
+    },
+    "clean_resumable_uploads": {
+        "task": "activities.tasks.resumable_uploads_clean_task",
+        "schedule": crontab(minute=50),
+        "options": {"expires": 55 * 60},
     },
     # The tasks a broker outage kept in core.TaskOutbox (docs/deploy.md, «Отказы»).
     "flush_task_outbox": {

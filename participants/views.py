@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password pages (Django's auth views with our form and templates); registration for
 a season and the confirmation of the address; the cabinet."""
 
+import mimetypes
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import BackgroundJob
+from core.protected_files import protected_file_response
 from core.throttling import mail_request_allowed, sign_in_lockouts_clear
 from programs.models import Organisation, Program, RoadmapModule, Season, Subject
 from programs.selectors import registration_state
@@ -602,11 +605,19 @@ def background_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 @never_cache
 @login_required
-def background_job_result(request: HttpRequest, job_id: int) -> FileResponse:
+def background_job_result(request: HttpRequest, job_id: int) -> HttpResponse:
     """The job's file, streamed from storage to its starter only."""
     job = _visible_job(request, job_id)
     if job.status != BackgroundJob.Status.DONE or not job.result_file:
         raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
-    )
+    filename = job.result_file.name.rsplit("/", 1)[-1]
+    try:
+        return protected_file_response(
+            request,
+            job.result_file,
+            filename=filename,
+            content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+            as_attachment=True,
+        )
+    except FileNotFoundError:
+        raise Http404 from None

@@ -64,6 +64,7 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RESUMABLE_UPLOAD_DIR = tmp_path / "resumable-uploads"
 
 
 @pytest.fixture(autouse=True)
