@@ -18,6 +18,8 @@ from django_filters.fields import ModelChoiceField
 from programs.filters import PortalFilterSet
 from programs.models import Municipality, Organisation, Season
 
+from .models import KpiSnapshot
+
 
 class SeasonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
@@ -42,7 +44,7 @@ class DashboardFilterSet(PortalFilterSet):
     )
     season = SeasonFilter(
         label=_("Сезон программы"),
-        field_name="pk",
+        method="filter_season",
         empty_label=_("Все сезоны года"),
         queryset=Season.objects.none(),
         error_messages={"invalid_choice": _("Такого сезона нет среди доступных вам; выберите из списка.")},
@@ -84,5 +86,42 @@ class DashboardFilterSet(PortalFilterSet):
     def filter_year(self, queryset: QuerySet[Season], name: str, value: int) -> QuerySet[Season]:
         return queryset.filter(starts_on__lte=date(value, 12, 31), ends_on__gte=date(value, 1, 1))
 
+    def filter_season(self, queryset: QuerySet[Season], name: str, value: Season) -> QuerySet[Season]:
+        return queryset.filter(pk=value.pk)
+
     def filter_organisation(self, queryset: QuerySet[Season], name: str, value: Organisation) -> QuerySet[Season]:
         return queryset.filter(program__municipality_id=value.municipality_id)
+
+
+class MonitoringListFilterSet(PortalFilterSet):
+    """The half-year monitoring list (seed 002, разд. 7) over the snapshots of the municipalities the reader may
+    read (reports.views_monitoring): `?municipality=` picks one of them; without it, the reader's own."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Муниципалитет"),
+        queryset=Municipality.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Такого муниципалитета нет среди доступных вам.")},
+    )
+
+    def __init__(
+        self,
+        data=None,
+        queryset: QuerySet[KpiSnapshot] | None = None,
+        *,
+        municipalities: QuerySet[Municipality],
+        default: Municipality | None,
+    ):
+        super().__init__(data, queryset)
+        self.filters["municipality"].queryset = municipalities
+        self.default = default
+
+    @property
+    def shown_municipality(self) -> Municipality | None:
+        chosen = self.form.cleaned_data.get("municipality") if self.is_bound and self.is_valid() else None
+        return chosen or self.default
+
+    def filter_queryset(self, queryset: QuerySet[KpiSnapshot]) -> QuerySet[KpiSnapshot]:
+        # Always one municipality: the chosen one or the reader's own; none of them, nothing.
+        municipality = self.shown_municipality
+        return queryset.filter(municipality=municipality) if municipality is not None else queryset.none()
