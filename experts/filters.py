@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import SubscriptionForm
@@ -60,15 +62,13 @@ class ConsultationFilterSet(PortalFilterSet):
     )
     held_from = django_filters.DateFilter(
         label=_("С даты"),
-        field_name="held_at",
-        lookup_expr="date__gte",
+        method="filter_held_from",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Введите дату, например 2025-09-01.")},
     )
     held_to = django_filters.DateFilter(
         label=_("По дату"),
-        field_name="held_at",
-        lookup_expr="date__lte",
+        method="filter_held_to",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Введите дату, например 2025-09-30.")},
     )
@@ -79,7 +79,23 @@ class ConsultationFilterSet(PortalFilterSet):
     def __init__(self, data=None, queryset=None, *, assignments: Sequence[ExpertAssignment], **kwargs):
         super().__init__(data, queryset, **kwargs)
         seasons = {a.season_id: a.season for a in assignments}
+        self.seasons = list(seasons.values())
         # Only the expert's own seasons, listed from the assignments already read: no query for the choices.
         self.filters["season"].extra["choices"] = [("", _("Все сезоны"))] + [
             (pk, f"{season.program.title}, {season.title}") for pk, season in seasons.items()
         ]
+
+    def _on_days(self, lookup: str, day: date) -> Q:
+        """Held at or after (`gte`) or before (`lt`) the start of `day` in each season's own time zone, the zone
+        the list shows the times in; a season the expert no longer consults in is read in the portal's zone."""
+        moment = datetime.combine(day, time.min)
+        condition = Q(~Q(season_id__in=[s.pk for s in self.seasons]), **{f"held_at__date__{lookup}": day})
+        for season in self.seasons:
+            condition |= Q(season_id=season.pk, **{f"held_at__{lookup}": moment.replace(tzinfo=season.tz)})
+        return condition
+
+    def filter_held_from(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.filter(self._on_days("gte", value))
+
+    def filter_held_to(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.filter(self._on_days("lt", value + timedelta(days=1)))

@@ -121,7 +121,14 @@ class MonitoringListFilterSet(PortalFilterSet):
         chosen = self.form.cleaned_data.get("municipality") if self.is_bound and self.is_valid() else None
         return chosen or self.default
 
+    @property
+    def qs(self) -> QuerySet[KpiSnapshot]:
+        # Unbound too (django-filter filters only a bound set): the list is always one municipality's.
+        if not hasattr(self, "_qs"):
+            self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
     def filter_queryset(self, queryset: QuerySet[KpiSnapshot]) -> QuerySet[KpiSnapshot]:
-        # Always one municipality: the chosen one or the reader's own; none of them, nothing.
+        # The chosen municipality or the reader's own; with neither, nothing.
         municipality = self.shown_municipality
         return queryset.filter(municipality=municipality) if municipality is not None else queryset.none()
