@@ -26,6 +26,7 @@ from participants.selectors import person_for_user
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
+from .filters import AttendanceSessionFilterSet
 from .forms import ExtensionRequestForm, SubmissionForm, season_max_bytes
 from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
@@ -352,9 +353,8 @@ def attendance_sessions(request):
     now = timezone.now()
     sessions = attendance_sessions_for(request.user, now=now)
     # «есть неподтверждённые отметки по умолчанию»: what a coordinator still has to confirm (or correct).
-    only_defaults = request.GET.get("defaults") == "1"
-    listed = sessions.filter(default_count__gt=0) if only_defaults else sessions
-    page = Paginator(listed, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = AttendanceSessionFilterSet(request.GET or None, sessions)
+    page = Paginator(filters.qs, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for session in page:
         unmarked = max(session.expected_count - session.marked_count, 0)
@@ -373,7 +373,8 @@ def attendance_sessions(request):
         "page": page,
         "rows": rows,
         "summary": attendance_overdue_summary(sessions, now=now),
-        "only_defaults": only_defaults,
+        "only_defaults": filters.only_defaults,
+        "filter_errors": [error for errors in filters.errors.values() for error in errors],
     }
     return render(request, "activities/attendance/sessions.html", context)
 

@@ -176,17 +176,6 @@ class GroupMoveForm(forms.Form):
 # --- The tutor's bank of requests (/expert/requests/) ------------------------------------------------------
 
 
-class TutorRequestFilterForm(forms.Form):
-    """Filters of the tutor's bank of requests; an unknown value is simply ignored."""
-
-    status = forms.ChoiceField(
-        label=_("Статус"), required=False, choices=[("", _("Все статусы")), *IndividualRequest.Status.choices]
-    )
-    form = forms.ChoiceField(
-        label=_("Форма"), required=False, choices=[("", _("Все формы")), *SubscriptionForm.choices]
-    )
-
-
 class TutorRequestStatusForm(forms.Form):
     """The tutor moves their own request: the route is being carried out, or the request is done."""
 
