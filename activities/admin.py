@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.dates import BoundedDatesMixin
 from core.history_admin import AuditHistoryAdmin
 from participants.models import Enrollment
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
@@ -27,7 +28,6 @@ from programs.admin_mixins import (
     admin_scope,
     in_municipality,
 )
-from programs.dates import BoundedDatesMixin
 from programs.models import RoadmapModule, Season
 
 from .exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate

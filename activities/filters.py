@@ -1,4 +1,4 @@
-"""Filters of the activities app's list pages (django-filter; the base is programs.filters.PortalFilterSet)."""
+"""Filters of the activities app's list pages (django-filter; the base is core.filters.PortalFilterSet)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from programs.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 
 
 class AttendanceSessionFilterSet(PortalFilterSet):

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import BoundedDatesMixin
 from participants.models import Enrollment, SubscriptionForm
-from programs.dates import BoundedDatesMixin
 from programs.models import Program, RoadmapModule
 from programs.signals import rows_changed
 

@@ -1,4 +1,4 @@
-"""Filters of the experts app's list pages (django-filter; the base is programs.filters.PortalFilterSet)."""
+"""Filters of the experts app's list pages (django-filter; the base is core.filters.PortalFilterSet)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterForm, PortalFilterSet
 from participants.models import SubscriptionForm
-from programs.filters import FilterForm, PortalFilterSet
 
 from .models import Consultation, ExpertAssignment, IndividualRequest
 
@@ -45,7 +45,7 @@ class ConsultationFilterForm(FilterForm):
 
 class ConsultationFilterSet(PortalFilterSet):
     """The expert's own consultations (experts.selectors.expert_consultations): a season among those they
-    consult in, the kind, and the days they were held (in the portal's date bounds, programs/dates.py)."""
+    consult in, the kind, and the days they were held (in the portal's date bounds, core/dates.py)."""
 
     season = django_filters.TypedChoiceFilter(
         label=_("Сезон"),

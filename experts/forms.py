@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDatesMixin
 from participants.models import Enrollment, SubscriptionForm
-from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import Season, Subject
 

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import date_in_range, date_range_message
 from core.models import Notification
 from core.notifications import NotificationDraft, notifications_create
 from participants.models import Enrollment, Person, SubscriptionForm, User
 from participants.services import feedback_answers_check, school_gate_check
-from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
 from programs.signals import rows_changed
 

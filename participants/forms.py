@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDatesMixin
 from core.uploads import UploadRefusalFormMixin
-from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
 

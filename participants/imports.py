@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import date_in_range
 from core.tables import EXCEL_EPOCH, Table, columns_guess, normalise
-from programs.dates import date_in_range
 from programs.models import EducationLevel, Organisation, Season, Subject
 
 from .models import Person, User
@@ -113,7 +113,7 @@ def _naive_datetime(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> date:
-    """dd.mm.yyyy, ISO, a date with a time, or an Excel day number; within the portal's bounds (programs.dates)."""
+    """dd.mm.yyyy, ISO, a date with a time, or an Excel day number; within the portal's bounds (core.dates)."""
     text = text.strip()
     for fmt in _DATE_FORMATS:
         try:

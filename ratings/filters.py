@@ -1,4 +1,4 @@
-"""Filters of the ratings app's list pages (django-filter; the base is programs.filters.PortalFilterSet)."""
+"""Filters of the ratings app's list pages (django-filter; the base is core.filters.PortalFilterSet)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import CheckboxFilter, PortalFilterSet
 from experts.models import ExpertAssignment
-from programs.filters import CheckboxFilter, PortalFilterSet
 from programs.models import Subject
 
 from .selectors import overdue_condition

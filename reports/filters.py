@@ -1,4 +1,4 @@
-"""The KPI dashboard's and workbook's filters (django-filter; the base is programs.filters.PortalFilterSet).
+"""The KPI dashboard's and workbook's filters (django-filter; the base is core.filters.PortalFilterSet).
 
 reports.selectors.dashboard_filters narrows every queryset to what the reader may see (reports.rules
 .dashboard_scope) before the FilterSet is built, so a foreign season is an invalid choice shown in Russian at its
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from programs.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 from programs.models import Municipality, Organisation, Season
 
 from .models import KpiSnapshot

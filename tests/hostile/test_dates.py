@@ -15,11 +15,11 @@ from django_filters import FilterSet
 from hypothesis import given
 
 from activities.models import RouteItem
+from core.dates import DATE_MAX, DATE_MIN
 from experts.models import Consultation, ExpertGroup, ExpertRole, GroupMember, LessonVisit, VisitMode
 from experts.services import individual_request_assign_tutor, individual_request_submit
 from participants.imports import parse_date, parse_timestamp
 from participants.models import Person, SubscriptionForm
-from programs.dates import DATE_MAX, DATE_MIN
 from programs.models import Organisation, Program
 from ratings.models import Achievement
 from tests.factories import (

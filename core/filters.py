@@ -5,7 +5,7 @@ The querysets a FilterSet starts from, and those of its choice filters, are alre
 may see (docs/decisions/0001-municipality-boundary.md), so another municipality's id in the query string is an
 invalid choice shown at its field in Russian, never another district's rows. A value that does not validate is
 left out of the filtering (the rest still applies) and its field says why. Date filters take the portal's bounds
-(programs/dates.py) through the form.
+(core/dates.py) through the form.
 """
 
 from __future__ import annotations
