@@ -120,13 +120,15 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",  # sign-in throttling: failed attempts and lock-outs, shown to coordinators in the admin
     "csp",
-    # Ours, lowest first: programs <- participants <- experts, activities <- ratings <- reports.
+    # Ours, lowest first: programs <- participants <- experts, activities <- ratings <- reports; demo (the
+    # demo data generator, `manage.py seed_demo`) sits above them all and nothing imports it.
     "programs",
     "participants",
     "experts",
     "activities",
     "ratings",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
