@@ -393,15 +393,22 @@ BACKGROUND_JOB_QUEUE_SECONDS = _int("BACKGROUND_JOB_QUEUE_SECONDS", 30 * 60, min
 # Runs of one job (begun by a worker, or queued and never taken) before it is given up as failed.
 BACKGROUND_JOB_MAX_ATTEMPTS = _int("BACKGROUND_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
+
 # --- Personal data (152-FZ) -----------------------------------------------------------------------
+def _renamed(name: str, old_name: str) -> str:
+    """The variable to read: the new name, or the old one (deprecated, docs/deploy.md) while only it is set."""
+    return old_name if env.str(name, default="") == "" and env.str(old_name, default="") != "" else name
+
+
 # Days a person whose every application was rejected, withdrawn or excluded keeps their data after the last of
 # those decisions (room for an appeal and for the season's reports); then the nightly job anonymises them.
-PD_RETENTION_DAYS = _int("PD_RETENTION_DAYS", 365, minimum=30)
+PERSONAL_DATA_RETENTION_DAYS = _int(_renamed("PERSONAL_DATA_RETENTION_DAYS", "PD_RETENTION_DAYS"), 365, minimum=30)
 # Days between a withdrawn consent to processing and the job's erasure: the law allows 30 (art. 21 §5); the
 # margin leaves a stopped worker a few nights to catch up. A coordinator may carry it out sooner in the admin.
-PD_WITHDRAWAL_ERASE_DAYS = _int("PD_WITHDRAWAL_ERASE_DAYS", 25, minimum=0)
-if PD_WITHDRAWAL_ERASE_DAYS > 30:
-    _fail("PD_WITHDRAWAL_ERASE_DAYS", "по 152-ФЗ (ст. 21 ч. 5) данные уничтожаются не позднее 30 дней после отзыва")
+_erase_days_name = _renamed("PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS", "PD_WITHDRAWAL_ERASE_DAYS")
+PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS = _int(_erase_days_name, 25, minimum=0)
+if PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS > 30:
+    _fail(_erase_days_name, "по 152-ФЗ (ст. 21 ч. 5) данные уничтожаются не позднее 30 дней после отзыва")
 
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:

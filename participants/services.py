@@ -287,7 +287,7 @@ class RegistrationData:
     organisation: Organisation
     position: str
     education_level: str
-    consent_pd: bool
+    consent_personal_data: bool
     consent_rating: bool = False
     experience_years: int | None = None
     subjects: Sequence[Subject] = ()
@@ -398,10 +398,10 @@ def registration_submit(
         school_gate_check(season=season, organisation_id=organisation_id)
     except ValidationError as exc:
         raise ValidationError({"organisation": exc}) from exc
-    if not data.consent_pd:
+    if not data.consent_personal_data:
         raise ValidationError(
             {
-                "consent_pd": ValidationError(
+                "consent_personal_data": ValidationError(
                     _("Без согласия на обработку персональных данных зарегистрироваться нельзя."),
                     code="consent_required",
                 )
@@ -446,7 +446,7 @@ def registration_submit(
     )
     if data.subjects:
         person.subjects.set(data.subjects)
-    consent_texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
+    consent_texts = [consents.PERSONAL_DATA_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
     Consent.objects.bulk_create(
         Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=now)
         for c in consent_texts
@@ -490,7 +490,7 @@ def _known_address_hint(*, user: User, season: Season, site_url: str, allowed: b
 
 def person_has_processing_consent(person: Person) -> bool:
     """Whether the person's consent to the processing of their personal data is in force (one query)."""
-    return person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists()
+    return person.consents.filter(kind=consents.PERSONAL_DATA_PROCESSING.kind, withdrawn_at__isnull=True).exists()
 
 
 @transaction.atomic
@@ -520,14 +520,14 @@ def enrollment_apply(
     if not person_has_processing_consent(person):
         if not consent_given:
             raise ValidationError(
-                {"consent_pd": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
+                {"consent_personal_data": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
                 code="consent_required",
             )
         Consent.objects.create(
             person=person,
-            kind=consents.PD_PROCESSING.kind,
-            text_version=consents.PD_PROCESSING.version,
-            text_sha256=consents.PD_PROCESSING.digest,
+            kind=consents.PERSONAL_DATA_PROCESSING.kind,
+            text_version=consents.PERSONAL_DATA_PROCESSING.version,
+            text_sha256=consents.PERSONAL_DATA_PROCESSING.digest,
             given_at=now,
         )
     return _enroll(
@@ -1336,7 +1336,7 @@ def registrations_import(
     )
     consent_rows = []
     for row, person in zip(rows, people, strict=True):
-        texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if row.consent_rating else [])
+        texts = [consents.PERSONAL_DATA_PROCESSING] + ([consents.RATING_PUBLICATION] if row.consent_rating else [])
         consent_rows += [
             Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=row.consent_at)
             for c in texts
@@ -1422,7 +1422,7 @@ def personal_data_consent_withdraw(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_anonymised:
         raise ValidationError(_("Данные этого человека уже обезличены."))
-    consent_set(person=person, kind=consents.PD_PROCESSING.kind, given=False, now=now)
+    consent_set(person=person, kind=consents.PERSONAL_DATA_PROCESSING.kind, given=False, now=now)
     reason = str(CONSENT_WITHDRAWN_REASON)
     for enrollment in Enrollment.objects.filter(person=person, status__in=(S.APPLIED, S.ACTIVE)).order_by("pk"):
         enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)

@@ -151,3 +151,32 @@ def test_debug_on_by_the_environment(clean_env):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("True")
+
+
+PERSONAL_DATA_DAYS = (
+    "from django.conf import settings as s; "
+    "print(s.PERSONAL_DATA_RETENTION_DAYS, s.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS)"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "365 25"),
+        ({"PERSONAL_DATA_RETENTION_DAYS": "400", "PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS": "20"}, "400 20"),
+        ({"PD_RETENTION_DAYS": "500", "PD_WITHDRAWAL_ERASE_DAYS": "10"}, "500 10"),
+        ({"PERSONAL_DATA_RETENTION_DAYS": "400", "PD_RETENTION_DAYS": "500"}, "400 25"),
+    ],
+    ids=["defaults", "new-names", "old-names-still-read", "new-name-wins"],
+)
+def test_personal_data_days_under_their_names_and_the_deprecated_ones(clean_env, overrides, expected):
+    env = {**clean_env, "PD_RETENTION_DAYS": "", "PD_WITHDRAWAL_ERASE_DAYS": "", **overrides}
+    result = run([sys.executable, "-c", SETUP + "; " + PERSONAL_DATA_DAYS], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_a_bad_deprecated_value_is_named_by_its_old_name(clean_env):
+    result = run([sys.executable, "-c", SETUP], {**clean_env, "PD_WITHDRAWAL_ERASE_DAYS": "45"})
+    assert result.returncode != 0
+    assert "Настройка PD_WITHDRAWAL_ERASE_DAYS: по 152-ФЗ" in result.stderr
