@@ -89,7 +89,7 @@ SUBSCRIPTION_DEFICITS = [
 ]
 
 
-# --- The facts the KPIs count (issue 6) ---
+# --- The facts the KPIs count (приказ 1063-од, приложение 1; приказ 223/1) ---
 FACT_YEARS_FROM = 2023
 
 

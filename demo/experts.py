@@ -64,7 +64,7 @@ class ExpertsMixin:
     # --- the expert team's work ----------------------------------------------------------------------
     def create_expert_work(self) -> None:
         """Groups with curators and entry results, lesson visits each quarter, consultations (the psychologist's
-        confidential), mentoring pairs, review queues and achievements — what issue 4's pages show."""
+        confidential), mentoring pairs, review queues and achievements — what the expert team's pages show."""
         rng = self.rng
         members_by_season = defaultdict(list)
         for e, active_from, active_until, _status, _why, spec in self.windows:

@@ -70,7 +70,7 @@ def _season_with(n: int):
 @pytest.mark.parametrize("n", [1, 3])
 def test_query_count_does_not_grow_with_enrollments(django_assert_num_queries, n):
     season = _season_with(n)
-    # seasons, 14 aggregates (the 7 of issue 5, then lesson visits, pulse, review turnaround, criterion scores and
+    # seasons, 14 aggregates (the first 7, then lesson visits, pulse, review turnaround, criterion scores and
     # achievements at three levels); per season update_or_create: savepoints, select for update, insert.
     with django_assert_num_queries(21):
         assert kpi_snapshot_take(now=timezone.now()) == 1
