@@ -114,19 +114,6 @@ def is_session_coordinator(user, session) -> bool:
 
 
 @rules.predicate
-def is_session_tech_specialist(user, session) -> bool:
-    """The season's technical specialist (an active expert assignment with that role)."""
-    if session is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Person.objects.filter(
-        user_id=user.pk,
-        expert_assignments__season_id=_session_season_id(session),
-        expert_assignments__is_active=True,
-        expert_assignments__role="tech_specialist",
-    ).exists()
-
-
-@rules.predicate
 def is_session_expert(user, session) -> bool:
     """An expert of the session's season in a role that works with participants (curator, methodist, …)."""
     if session is None or not user.is_authenticated or not user.is_active:

@@ -215,10 +215,6 @@ def enrollment_reinstate(*, enrollment: Enrollment, actor: User | None, reason: 
     return enrollment_set_status(enrollment=enrollment, to_status=S.ACTIVE, actor=actor, reason=reason)
 
 
-def enrollment_complete(*, enrollment: Enrollment, actor: User | None, reason: str = "") -> Enrollment:
-    return enrollment_set_status(enrollment=enrollment, to_status=S.COMPLETED, actor=actor, reason=reason)
-
-
 @transaction.atomic
 def enrollments_set_status(
     *, enrollments: Iterable[Enrollment], to_status: str, actor: User | None, reason: str = "", site_url: str = ""
