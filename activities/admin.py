@@ -468,7 +468,7 @@ class RoadmapModuleWithActivitiesAdmin(BaseRoadmapModuleAdmin):
         formset.save_m2m()
 
 
-# --- Certificates (issue 5) ----------------------------------------------------------------------------
+# --- Certificates (положение, п. 5.9) ------------------------------------------------------------------
 
 
 class CertificateReasonForm(forms.Form):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
 
@@ -224,15 +223,6 @@ def _coordinator_drafts(case: ExclusionCase, coordinator_ids: list[int]) -> list
 
 
 # --- The rules, applied ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Found:
-    """One enrollment's findings in a run."""
-
-    enrollment: Enrollment
-    breached: list[tuple[Risk, dict]]
-    upcoming: list[Risk]
 
 
 def _titles(data) -> dict[int, str]:

@@ -97,7 +97,7 @@ rules.add_perm("activities.view_submission_file", can_view_submission_file)
 rules.add_perm("activities.grant_extension", can_grant_extension)
 
 
-# --- Attendance (issue 4, item 8) ---------------------------------------------------------------------
+# --- Attendance (положение, п. 4.4) -------------------------------------------------------------------
 
 # Expert roles that take attendance at a session of their season; strings, as activities cannot import experts.
 ATTENDANCE_EXPERT_ROLES = ("curator", "methodist", "psychologist", "tutor", "mentor", "tech_specialist")
@@ -111,19 +111,6 @@ def _session_season_id(session) -> int:
 def is_session_coordinator(user, session) -> bool:
     """A staff coordinator of the municipality the session's program belongs to."""
     return is_season_coordinator.test(user, session)
-
-
-@rules.predicate
-def is_session_tech_specialist(user, session) -> bool:
-    """The season's technical specialist (an active expert assignment with that role)."""
-    if session is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Person.objects.filter(
-        user_id=user.pk,
-        expert_assignments__season_id=_session_season_id(session),
-        expert_assignments__is_active=True,
-        expert_assignments__role="tech_specialist",
-    ).exists()
 
 
 @rules.predicate
@@ -192,7 +179,7 @@ can_build_route = rules.is_superuser | is_enrollment_coordinator | is_enrollment
 rules.add_perm("activities.build_route", can_build_route)
 
 
-# --- Certificates (issue 5) ----------------------------------------------------------------------------
+# --- Certificates (положение, п. 5.9) ------------------------------------------------------------------
 
 
 def _program_municipality_id(obj) -> int | None:
@@ -216,7 +203,7 @@ can_manage_certificate = rules.is_superuser | is_certificate_coordinator
 # Revoke and re-issue a certificate; issue now for a season or an activity; download an activity's ZIP.
 rules.add_perm("activities.manage_certificate", can_manage_certificate)
 rules.add_perm("activities.issue_certificates", can_manage_certificate)
-# --- Exclusion cases (issue 5) ----------------------------------------------------------------------------
+# --- Exclusion cases (положение, п. 5.5) ------------------------------------------------------------------
 
 
 @rules.predicate

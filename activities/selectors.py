@@ -1,7 +1,7 @@
 """Reads of activities for a set of enrollments: the roadmap with my statuses, deadlines, risks, certificates.
 
 Everything here is set-based: a fixed number of queries whatever the number of enrollments, activities,
-sessions or assignments, so the cabinet, the calendar feed and the exclusion cases (issue 5) can share it.
+sessions or assignments, so the cabinet, the calendar feed and the exclusion cases (положение, п. 5.5) can share it.
 """
 
 from __future__ import annotations

@@ -242,13 +242,3 @@ def certificate_reissue(
     item = Owed(old.enrollment_id, old.activity_id, hours)
     (new,) = _issue_batch([item], now=now, by=by, reissue_of={id(item): old})
     return new
-
-
-def certificates_for_activity(activity: Activity):
-    """The activity's valid certificates with a stored file, in number order (for the ZIP)."""
-    return (
-        Certificate.objects.filter(activity=activity, revoked_at__isnull=True)
-        .exclude(pdf="")
-        .select_related("enrollment__person")
-        .order_by("sequence", "pk")
-    )

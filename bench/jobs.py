@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks of the background work (issue 7, parts 1b–1d): `jobs`, `certificates`, `export`.
+"""Benchmarks of the background work: `jobs`, `certificates`, `export`.
 
 The functions registered in bench/run.py's BENCHMARKS run in the harness process, which never imports
 Django: they build a throwaway database with the harness's code and time the work in child processes

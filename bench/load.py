@@ -1,4 +1,4 @@
-"""Benchmark `load`: gunicorn with 2 workers under wrk's 50 connections (issue 7, 1e).
+"""Benchmark `load`: gunicorn with 2 workers under wrk's 50 connections.
 
 On the run's region database (bench/region.py), gunicorn serves bench.settings (DEBUG off, static files
 through whitenoise from the collected STATIC_ROOT) on a free loopback port. The teacher's and the

@@ -1,4 +1,4 @@
-"""Benchmark `pages`: server time and SQL queries of the key pages, each against the bare view (issue 7, 1a).
+"""Benchmark `pages`: server time and SQL queries of the key pages, each against the bare view.
 
 The harness side (`pages()`) takes the run's region database (bench/region.py) and starts this file as a
 subprocess with DJANGO_SETTINGS_MODULE=bench.settings (DEBUG off, like production). The subprocess signs the

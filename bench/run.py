@@ -34,7 +34,7 @@ FORCE_SQLITE = False  # --sqlite: measure on SQLite even where PostgreSQL is ins
 # Reuse the throwaway-service code of `make test` rather than copying it.
 sys.path.insert(0, str(BASE_DIR / "scripts"))
 import test_services  # noqa: E402
-from jobs import certificates, export, jobs  # noqa: E402  (bench/jobs.py: issue 7, parts 1b–1d)
+from jobs import certificates, export, jobs  # noqa: E402  (bench/jobs.py: the background work)
 
 sys.modules.setdefault("run", sys.modules[__name__])  # benchmark modules `import run` even when this is __main__
 import load  # noqa: E402
@@ -206,7 +206,7 @@ def seed_region() -> dict:
     return seed("region")
 
 
-# name -> (function, one line on what it measures). Later benchmarks (issue 7) are added here.
+# name -> (function, one line on what it measures). A new benchmark is one more line here.
 BENCHMARKS: dict[str, tuple[Callable[[], dict], str]] = {
     "seed_district": (seed_district, "`seed_demo --scale district` on a fresh, migrated database"),
     "seed_region": (seed_region, "`seed_demo --scale region` on a fresh, migrated database"),

@@ -1,10 +1,13 @@
-"""One settings module, driven by the environment (django-environ).
+"""One settings module, driven by the environment (django-environ). It imports no code of the portal's own
+apps: they are named by dotted paths only (tests/test_settings_imports.py).
 
 With no environment at all the portal runs embedded: SQLite in a file, media on disk, e-mail to the
-console and Celery over kombu's filesystem transport, so `make run` needs no outside service.
-Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=off.
+console and Celery over kombu's filesystem transport, so `make run` needs no outside service. DEBUG is off
+unless the environment turns it on (`make run` does, for itself). Production sets DATABASE_URL, REDIS_URL,
+SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -14,8 +17,6 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-from activities.video_links import embed_origins as video_embed_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -55,20 +56,52 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-DEBUG = _bool("DEBUG", default=True)
+DEBUG = _bool("DEBUG", default=False)
 # Demo mode shows the demo logins on the login page; never on in production.
 DEMO_MODE = _bool("DEMO_MODE", default=DEBUG)
 
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "testserver"}
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=sorted(_LOCAL_HOSTS))
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Served to this machine only (the embedded default, the tests, the benchmarks): no other host can reach it.
+_LOCAL_ONLY = set(ALLOWED_HOSTS) <= _LOCAL_HOSTS
+
+# The portal's public address: links in letters and notifications sent by jobs, the QR code on certificates.
+# Its scheme also says whether the portal is served over HTTPS (the security settings below follow it).
+if env.str("SITE_URL", default=""):
+    SITE_URL = env.url("SITE_URL").geturl().rstrip("/")
+elif DEBUG or _LOCAL_ONLY:
+    SITE_URL = "http://localhost:8000"
+else:
+    _fail("SITE_URL", "обязательна при DEBUG=off, когда портал открыт другим хостам (ALLOWED_HOSTS)")
+HTTPS = not DEBUG and SITE_URL.startswith("https://")
+
+
+def _embedded_secret_key() -> str:
+    """A key made once for this machine and kept in VAR_DIR: a local run needs no SECRET_KEY, none is shared."""
+    import secrets
+
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(60) + "\n")
+    except FileExistsError:
+        pass  # another process (a test worker, Celery) made it first: read theirs
+    return path.read_text().strip()
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not _LOCAL_ONLY:
         _fail("SECRET_KEY", "обязательна при DEBUG=off")
-    SECRET_KEY = "insecure-embedded-default-key-only-for-local-runs-0123456789abcdef"
+    SECRET_KEY = _embedded_secret_key()
 elif not DEBUG and len(SECRET_KEY) < 50:
     _fail("SECRET_KEY", "слишком короткий ключ (нужно не меньше 50 символов)")
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,7 +120,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",  # sign-in throttling: failed attempts and lock-outs, shown to coordinators in the admin
     "csp",
-    # Ours, lowest first: core <- programs <- participants <- experts, activities <- ratings <- reports.
+    # Ours, lowest first: core <- programs <- participants <- experts, activities <- ratings <- reports; demo (the
+    # demo data generator, `manage.py seed_demo`) sits above them all and nothing imports it.
     "core",
     "programs",
     "participants",
@@ -95,6 +129,7 @@ INSTALLED_APPS = [
     "activities",
     "ratings",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +229,7 @@ AXES_LOCKOUT_CALLABLE = "core.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The TLS-terminating proxies in front of the portal that append the client's address to X-Forwarded-For
 # (docs/deploy.md: one nginx, whose X-Forwarded-Proto production trusts already). 0: the peer is the client.
-TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
 # Only failures and lock-outs are recorded, not every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 # Each failed attempt on its own (time, address, browser) for the coordinators, beside the counters.
@@ -395,15 +430,22 @@ BACKGROUND_JOB_QUEUE_SECONDS = _int("BACKGROUND_JOB_QUEUE_SECONDS", 30 * 60, min
 # Runs of one job (begun by a worker, or queued and never taken) before it is given up as failed.
 BACKGROUND_JOB_MAX_ATTEMPTS = _int("BACKGROUND_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
+
 # --- Personal data (152-FZ) -----------------------------------------------------------------------
+def _renamed(name: str, old_name: str) -> str:
+    """The variable to read: the new name, or the old one (deprecated, docs/deploy.md) while only it is set."""
+    return old_name if env.str(name, default="") == "" and env.str(old_name, default="") != "" else name
+
+
 # Days a person whose every application was rejected, withdrawn or excluded keeps their data after the last of
 # those decisions (room for an appeal and for the season's reports); then the nightly job anonymises them.
-PD_RETENTION_DAYS = _int("PD_RETENTION_DAYS", 365, minimum=30)
+PERSONAL_DATA_RETENTION_DAYS = _int(_renamed("PERSONAL_DATA_RETENTION_DAYS", "PD_RETENTION_DAYS"), 365, minimum=30)
 # Days between a withdrawn consent to processing and the job's erasure: the law allows 30 (art. 21 §5); the
 # margin leaves a stopped worker a few nights to catch up. A coordinator may carry it out sooner in the admin.
-PD_WITHDRAWAL_ERASE_DAYS = _int("PD_WITHDRAWAL_ERASE_DAYS", 25, minimum=0)
-if PD_WITHDRAWAL_ERASE_DAYS > 30:
-    _fail("PD_WITHDRAWAL_ERASE_DAYS", "по 152-ФЗ (ст. 21 ч. 5) данные уничтожаются не позднее 30 дней после отзыва")
+_erase_days_name = _renamed("PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS", "PD_WITHDRAWAL_ERASE_DAYS")
+PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS = _int(_erase_days_name, 25, minimum=0)
+if PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS > 30:
+    _fail(_erase_days_name, "по 152-ФЗ (ст. 21 ч. 5) данные уничтожаются не позднее 30 дней после отзыва")
 
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:
@@ -468,14 +510,23 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],
-        "frame-src": list(video_embed_origins()),
+        # The players activities.video_links embeds (its EMBED_HOSTS; tests/test_security_headers.py keeps them
+        # equal): named here, since settings import no app code.
+        "frame-src": [
+            "https://drive.google.com",
+            "https://rutube.ru",
+            "https://vk.com",
+            "https://vkvideo.ru",
+            "https://www.youtube-nocookie.com",
+        ],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
     },
 }
-if not DEBUG:
+# Production behind its TLS-terminating proxy (SITE_URL https://…); a plain-HTTP local run gets none of these.
+if HTTPS:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -496,8 +547,6 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="") or _("Методический портал")
-# The portal's public address: links in letters and notifications sent by jobs, the QR code on certificates.
-SITE_URL = env.url("SITE_URL", default="http://localhost:8000").geturl().rstrip("/")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2025")
 # Made by `manage.py seed_demo`; the login page lists them in demo mode only.
 DEMO_ACCOUNTS = [

@@ -51,10 +51,6 @@ class ScheduledJob:
     next_run_at: datetime | None
 
 
-def _single(values: set[int], full: int) -> int | None:
-    return next(iter(values)) if len(values) == 1 and full > 1 else None
-
-
 def schedule_describe(schedule) -> str:
     """A crontab in words: «каждые 15 минут», «каждый час в :05», «ежедневно в 02:30»; else as crontab writes it."""
     if not isinstance(schedule, crontab):

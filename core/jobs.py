@@ -314,13 +314,6 @@ def background_job_params_set(*, job_id: int, values: dict) -> None:
             job.save(update_fields=["params"])
 
 
-def background_job_heartbeat(*, job_id: int, now: datetime | None = None) -> None:
-    """Renew the lease of a running job between progress reports (a long step with nothing to count)."""
-    BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING).update(
-        heartbeat_at=now or timezone.now()
-    )
-
-
 def background_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Find the long jobs whose worker died and act: queue each again, marked interrupted, or fail it once
     its attempts are spent (or it names no task to queue). Returns {"requeued": n, "failed": n}.

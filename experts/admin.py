@@ -308,7 +308,7 @@ class IndividualRequestAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScope
         return self._set_status(request, queryset, IndividualRequest.Status.IN_WORK, _("Возобновить запросы"))
 
 
-# === Groups, entry results, consultations (issue 4, items 3, 4, 7) =========================================
+# === Groups, entry results, consultations (приказ 643-од, положение, п. 2.2) ===============================
 
 
 class SeasonEnrollmentAutocompleteView(AutocompleteJsonView):

@@ -48,7 +48,7 @@ class IndividualRequestForm(forms.Form):
     )
 
 
-# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+# === Groups, lesson visits and consultations (приказ 643-од, положение, п. 2.2) ===========================
 
 
 class LessonVisitForm(BoundedDatesMixin, forms.Form):

@@ -1,6 +1,6 @@
 """Who may see a group, read entry-interview notes, log a lesson visit and read a consultation (django-rules).
 
-Decisions (seed 000 §2.2; issue 4 items 3, 4, 7):
+Decisions (приказ 643-од, положение, п. 2.2):
 - the notes of the entry interview are read by the participant's curator (the curator of their group) and by
   the coordinators of the season's municipality — nobody else, superusers included;
 - a lesson visit is logged by the curator of the participant's group, or by any active methodist of the

@@ -67,7 +67,7 @@ def person_expert_assignments(person: Person, *, today=None) -> list[ExpertAssig
     )
 
 
-# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+# === Groups, lesson visits and consultations (приказ 643-од, положение, п. 2.2) ===========================
 
 
 @dataclass(frozen=True)

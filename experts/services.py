@@ -298,7 +298,7 @@ def individual_requests_set_status(
     return len(ok), skipped
 
 
-# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+# === Groups, lesson visits and consultations (приказ 643-од, положение, п. 2.2) ===========================
 
 _groups_log = logging.getLogger("experts.groups")
 

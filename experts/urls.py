@@ -16,7 +16,7 @@ urlpatterns = [
     ),
 ]
 
-# --- Groups, lesson visits and consultations (issue 4, items 3, 4, 7) ---
+# --- Groups, lesson visits and consultations (приказ 643-од, положение, п. 2.2) ---
 urlpatterns += [
     path("expert/groups/<int:pk>/", views.group_page, name="expert_group"),
     path("expert/visits/", views.visit_list, name="expert_visits"),

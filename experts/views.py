@@ -152,7 +152,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-# === Groups, lesson visits and consultations (issue 4, items 3, 4, 7) =====================================
+# === Groups, lesson visits and consultations (приказ 643-од, положение, п. 2.2) ===========================
 #
 # Who may log a visit: the curator of the participant's group, or any active methodist of the participant's
 # season (see experts/rules.py). Another person's or a guessed id answers 404, never 403.

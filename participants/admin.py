@@ -1061,8 +1061,8 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
             **(extra_context or {}),
             "retention_due": people.count(),
             "withdrawal_due": requests.count(),
-            "retention_days": settings.PD_RETENTION_DAYS,
-            "withdrawal_days": settings.PD_WITHDRAWAL_ERASE_DAYS,
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "withdrawal_days": settings.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS,
         }
         return super().changelist_view(request, extra_context=extra_context)
 

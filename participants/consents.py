@@ -18,7 +18,7 @@ class ConsentText:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
 
-PD_PROCESSING = ConsentText(
+PERSONAL_DATA_PROCESSING = ConsentText(
     kind="pd_processing",
     version="2026-11-22",
     title=_("Согласие на обработку персональных данных"),
@@ -44,4 +44,4 @@ RATING_PUBLICATION = ConsentText(
     ),
 )
 
-CURRENT = {c.kind: c for c in (PD_PROCESSING, RATING_PUBLICATION)}
+CURRENT = {c.kind: c for c in (PERSONAL_DATA_PROCESSING, RATING_PUBLICATION)}

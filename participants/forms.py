@@ -282,7 +282,7 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
     password2 = forms.CharField(
         label=_("Пароль ещё раз"), strip=False, widget=forms.PasswordInput({"autocomplete": "new-password"})
     )
-    consent_pd = forms.BooleanField(
+    consent_personal_data = forms.BooleanField(
         label=_("Я даю согласие на обработку моих персональных данных на условиях, изложенных выше"),
         required=True,
         error_messages={"required": _("Без согласия на обработку персональных данных зарегистрироваться нельзя.")},
@@ -307,7 +307,7 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
                 "В программе могут участвовать педагоги с таким образованием: %(levels)s."
             ) % {"levels": labels}
 
-    consent_text = consents.PD_PROCESSING
+    consent_text = consents.PERSONAL_DATA_PROCESSING
     rating_consent_text = consents.RATING_PUBLICATION
 
     def clean_birth_date(self):
@@ -342,12 +342,12 @@ class ApplyForm(forms.Form):
     """A signed-in teacher applies for another season with the account they have."""
 
     preferred_format = forms.ChoiceField(label=_("Предпочтительный формат обучения"), required=False)
-    consent_pd = forms.BooleanField(
+    consent_personal_data = forms.BooleanField(
         label=_("Я даю согласие на обработку моих персональных данных на условиях, изложенных выше"),
         required=True,
         error_messages={"required": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
     )
-    consent_text = consents.PD_PROCESSING
+    consent_text = consents.PERSONAL_DATA_PROCESSING
 
     def __init__(self, *args, formats: list[str], needs_consent: bool, **kwargs):
         """`needs_consent`: the person has no consent to processing in force (withdrawn, or imported without
@@ -358,7 +358,7 @@ class ApplyForm(forms.Form):
         else:
             del self.fields["preferred_format"]
         if not needs_consent:
-            del self.fields["consent_pd"]
+            del self.fields["consent_personal_data"]
 
 
 class ResendConfirmationForm(forms.Form):

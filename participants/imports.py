@@ -51,7 +51,7 @@ FIELDS = [
     ImportField("experience_years", gettext_lazy("Педагогический стаж, лет")),
     ImportField("category", gettext_lazy("Квалификационная категория")),
     ImportField("preferred_format", gettext_lazy("Формат обучения")),
-    ImportField("consent_pd", gettext_lazy("Согласие на обработку персональных данных"), required=True),
+    ImportField("consent_personal_data", gettext_lazy("Согласие на обработку персональных данных"), required=True),
     ImportField("consent_rating", gettext_lazy("Согласие на публикацию в рейтинге")),
 ]
 FIELD_LABELS = {f.key: f.label for f in FIELDS}
@@ -63,7 +63,7 @@ FIELD_LABELS = {f.key: f.label for f in FIELDS}
 _GUESSES: list[tuple[str, list[str], list[str]]] = [
     ("timestamp", ["отметка времени", "timestamp", "дата заполнения"], []),
     ("consent_rating", ["рейтинг"], []),
-    ("consent_pd", ["согласие", "персональн"], []),
+    ("consent_personal_data", ["согласие", "персональн"], []),
     ("email", ["адрес электронной почты", "электронн", "email", "e-mail", "почта"], []),
     ("full_name", ["фио", "фамилия имя отчество", "фамилия, имя"], []),
     ("last_name", ["фамилия"], ["имя"]),
@@ -332,8 +332,11 @@ def check_rows(
                 r.problem(
                     "timestamp", _("«%(value)s» — не дата и время заполнения формы.") % {"value": r.get("timestamp")}
                 )
-        if not _yes(r.get("consent_pd")):
-            r.problem("consent_pd", _("Нет согласия на обработку персональных данных: без него импортировать нельзя."))
+        if not _yes(r.get("consent_personal_data")):
+            r.problem(
+                "consent_personal_data",
+                _("Нет согласия на обработку персональных данных: без него импортировать нельзя."),
+            )
 
         education_level = ""
         if r.get("education_level"):

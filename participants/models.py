@@ -285,7 +285,8 @@ class Consent(models.Model):
     """A consent given by a person (152-FZ): which text, which version, when; and its withdrawal."""
 
     class Kind(models.TextChoices):
-        PD_PROCESSING = "pd_processing", _("Обработка персональных данных")
+        # The stored value keeps its first spelling: every consent given so far is recorded under it.
+        PERSONAL_DATA_PROCESSING = "pd_processing", _("Обработка персональных данных")
         RATING_PUBLICATION = "rating_publication", _("Публикация имени в рейтинге")
 
     person = models.ForeignKey(Person, verbose_name=_("человек"), on_delete=models.CASCADE, related_name="consents")

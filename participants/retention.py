@@ -5,10 +5,10 @@ carries out both through services.person_erase, so that every app's eraser runs 
 records each destruction (processed_by empty: the portal did it):
 
 * a withdrawn consent to processing: the erasure opened by services.personal_data_consent_withdraw is carried
-  out PD_WITHDRAWAL_ERASE_DAYS after the withdrawal (the law's limit is 30 days) — unless the person has given
+  out PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS after the withdrawal (the law's limit is 30 days) — unless the person has given
   the consent again since (they applied anew), in which case the request is closed as refused;
 * the retention period: a person whose every enrollment ended in rejection, withdrawal or exclusion at least
-  PD_RETENTION_DAYS ago. People are kept when any registered hold applies (participants.personal_data
+  PERSONAL_DATA_RETENTION_DAYS ago. People are kept when any registered hold applies (participants.personal_data
   register_retention_hold: staff and expert roles, issued certificates), and people with no enrollment at all
   (imported ДПО records, school leaders) are not applicants and are left alone.
 """
@@ -34,7 +34,7 @@ ENDED = (S.REJECTED, S.WITHDRAWN, S.EXCLUDED)
 
 
 def retention_cutoff(*, now: datetime, days: int | None = None) -> datetime:
-    return now - timedelta(days=settings.PD_RETENTION_DAYS if days is None else days)
+    return now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days)
 
 
 def retention_due_people(*, now: datetime, days: int | None = None) -> QuerySet[Person]:
@@ -56,8 +56,8 @@ def retention_due_people(*, now: datetime, days: int | None = None) -> QuerySet[
 
 
 def withdrawal_erase_by(requested_at: datetime) -> datetime:
-    """When the nightly job carries out an erasure opened by a withdrawn consent (PD_WITHDRAWAL_ERASE_DAYS)."""
-    return requested_at + timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS)
+    """When the nightly job carries out an erasure opened by a withdrawn consent (PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS)."""
+    return requested_at + timedelta(days=settings.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS)
 
 
 def withdrawal_erasure_pending(person: Person) -> PersonalDataRequest | None:
@@ -80,7 +80,7 @@ def withdrawal_erasures_due(*, now: datetime) -> QuerySet[PersonalDataRequest]:
         kind=PersonalDataRequest.Kind.ERASURE,
         basis=PersonalDataRequest.Basis.CONSENT_WITHDRAWN,
         status=PersonalDataRequest.Status.REQUESTED,
-        requested_at__lte=now - timedelta(days=settings.PD_WITHDRAWAL_ERASE_DAYS),
+        requested_at__lte=now - timedelta(days=settings.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS),
     ).order_by("requested_at", "pk")
 
 
@@ -106,7 +106,7 @@ def erasure_request_carry_out(*, request: PersonalDataRequest, by=None) -> str:
         if request.basis != PersonalDataRequest.Basis.CONSENT_WITHDRAWN
         else Consent.objects.filter(
             person_id=request.person_id,
-            kind=Consent.Kind.PD_PROCESSING,
+            kind=Consent.Kind.PERSONAL_DATA_PROCESSING,
             withdrawn_at__isnull=True,
             given_at__gt=request.requested_at,
         )
@@ -153,7 +153,7 @@ def personal_data_retention_run(*, now: datetime | None = None) -> RetentionOutc
         }.get(result)
         if target is not None:
             target.append(request_id)
-    days = settings.PD_RETENTION_DAYS
+    days = settings.PERSONAL_DATA_RETENTION_DAYS
     reason = retention_reason(days)
     for person_id in list(retention_due_people(now=now, days=days).values_list("pk", flat=True)):
         with transaction.atomic():

@@ -1,7 +1,6 @@
 """The staff groups every deployment has, kept in step with the models after each migrate."""
 
 from django.contrib.auth.models import Group, Permission
-from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -10,7 +9,6 @@ PORTAL_APPS = ("core", "programs", "participants", "experts", "activities", "rat
 AXES_COORDINATOR_PERMS = ("view_accessattempt", "delete_accessattempt", "view_accessfailurelog")
 COORDINATORS = "Координаторы"
 MANAGEMENT = "Руководство"
-GROUP_LABELS = {COORDINATORS: _("Координаторы"), MANAGEMENT: _("Руководство")}
 
 
 def user_is_coordinator(user) -> bool:

@@ -207,10 +207,6 @@ def enrollment_reinstate(*, enrollment: Enrollment, actor: User | None, reason: 
     return enrollment_set_status(enrollment=enrollment, to_status=S.ACTIVE, actor=actor, reason=reason)
 
 
-def enrollment_complete(*, enrollment: Enrollment, actor: User | None, reason: str = "") -> Enrollment:
-    return enrollment_set_status(enrollment=enrollment, to_status=S.COMPLETED, actor=actor, reason=reason)
-
-
 @transaction.atomic
 def enrollments_set_status(
     *, enrollments: Iterable[Enrollment], to_status: str, actor: User | None, reason: str = "", site_url: str = ""
@@ -279,7 +275,7 @@ class RegistrationData:
     organisation: Organisation
     position: str
     education_level: str
-    consent_pd: bool
+    consent_personal_data: bool
     consent_rating: bool = False
     experience_years: int | None = None
     subjects: Sequence[Subject] = ()
@@ -390,10 +386,10 @@ def registration_submit(
         school_gate_check(season=season, organisation_id=organisation_id)
     except ValidationError as exc:
         raise ValidationError({"organisation": exc}) from exc
-    if not data.consent_pd:
+    if not data.consent_personal_data:
         raise ValidationError(
             {
-                "consent_pd": ValidationError(
+                "consent_personal_data": ValidationError(
                     _("Без согласия на обработку персональных данных зарегистрироваться нельзя."),
                     code="consent_required",
                 )
@@ -438,7 +434,7 @@ def registration_submit(
     )
     if data.subjects:
         person.subjects.set(data.subjects)
-    consent_texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
+    consent_texts = [consents.PERSONAL_DATA_PROCESSING] + ([consents.RATING_PUBLICATION] if data.consent_rating else [])
     Consent.objects.bulk_create(
         Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=now)
         for c in consent_texts
@@ -482,7 +478,7 @@ def _known_address_hint(*, user: User, season: Season, site_url: str, allowed: b
 
 def person_has_processing_consent(person: Person) -> bool:
     """Whether the person's consent to the processing of their personal data is in force (one query)."""
-    return person.consents.filter(kind=consents.PD_PROCESSING.kind, withdrawn_at__isnull=True).exists()
+    return person.consents.filter(kind=consents.PERSONAL_DATA_PROCESSING.kind, withdrawn_at__isnull=True).exists()
 
 
 @transaction.atomic
@@ -512,14 +508,14 @@ def enrollment_apply(
     if not person_has_processing_consent(person):
         if not consent_given:
             raise ValidationError(
-                {"consent_pd": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
+                {"consent_personal_data": _("Без согласия на обработку персональных данных подать заявку нельзя.")},
                 code="consent_required",
             )
         Consent.objects.create(
             person=person,
-            kind=consents.PD_PROCESSING.kind,
-            text_version=consents.PD_PROCESSING.version,
-            text_sha256=consents.PD_PROCESSING.digest,
+            kind=consents.PERSONAL_DATA_PROCESSING.kind,
+            text_version=consents.PERSONAL_DATA_PROCESSING.version,
+            text_sha256=consents.PERSONAL_DATA_PROCESSING.digest,
             given_at=now,
         )
     return _enroll(
@@ -1330,7 +1326,7 @@ def registrations_import(
     )
     consent_rows = []
     for row, person in zip(rows, people, strict=True):
-        texts = [consents.PD_PROCESSING] + ([consents.RATING_PUBLICATION] if row.consent_rating else [])
+        texts = [consents.PERSONAL_DATA_PROCESSING] + ([consents.RATING_PUBLICATION] if row.consent_rating else [])
         consent_rows += [
             Consent(person=person, kind=c.kind, text_version=c.version, text_sha256=c.digest, given_at=row.consent_at)
             for c in texts
@@ -1416,7 +1412,7 @@ def personal_data_consent_withdraw(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_anonymised:
         raise ValidationError(_("Данные этого человека уже обезличены."))
-    consent_set(person=person, kind=consents.PD_PROCESSING.kind, given=False, now=now)
+    consent_set(person=person, kind=consents.PERSONAL_DATA_PROCESSING.kind, given=False, now=now)
     reason = str(CONSENT_WITHDRAWN_REASON)
     for enrollment in Enrollment.objects.filter(person=person, status__in=(S.APPLIED, S.ACTIVE)).order_by("pk"):
         enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)

@@ -62,7 +62,7 @@ def personal_data_retention_job(*, trigger: str = JobRun.Trigger.SCHEDULE, now: 
 
 @shared_task
 def personal_data_retention_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
-    """Nightly: erasures after a withdrawn consent, and anonymisation of applicants past PD_RETENTION_DAYS."""
+    """Nightly: erasures after a withdrawn consent, and anonymisation of applicants past PERSONAL_DATA_RETENTION_DAYS."""
     personal_data_retention_job(trigger=trigger)
 
 

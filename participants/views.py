@@ -283,7 +283,7 @@ def _my_data_page(request, person, erase_form, withdraw_form=None):
             "erase_form": erase_form,
             "withdraw_form": withdraw_form or ConsentWithdrawForm(),
             "consents": consents,
-            "pd_consent": in_force.get(Consent.Kind.PD_PROCESSING),
+            "personal_data_consent": in_force.get(Consent.Kind.PERSONAL_DATA_PROCESSING),
             "rating_consent": in_force.get(Consent.Kind.RATING_PUBLICATION),
             "pending_erasure": pending_erasure,
             "erase_by": erase_by,
@@ -487,7 +487,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
                     person=person,
                     season=season,
                     preferred_format=form.cleaned_data.get("preferred_format", ""),
-                    consent_given=form.cleaned_data.get("consent_pd", False),
+                    consent_given=form.cleaned_data.get("consent_personal_data", False),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -526,7 +526,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
                     category=data["category"],
                     subjects=list(data["subjects"]),
                     preferred_format=data.get("preferred_format", ""),
-                    consent_pd=data["consent_pd"],
+                    consent_personal_data=data["consent_personal_data"],
                     consent_rating=data["consent_rating"],
                 ),
             )

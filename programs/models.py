@@ -13,23 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .rule_sources import DEFAULT_SOURCE
 
-# The zones where Russian municipalities live, first; any IANA zone is accepted.
-RUSSIAN_TIME_ZONES = [
-    "Europe/Kaliningrad",
-    "Europe/Moscow",
-    "Europe/Samara",
-    "Asia/Yekaterinburg",
-    "Asia/Omsk",
-    "Asia/Novosibirsk",
-    "Asia/Krasnoyarsk",
-    "Asia/Irkutsk",
-    "Asia/Yakutsk",
-    "Asia/Vladivostok",
-    "Asia/Magadan",
-    "Asia/Kamchatka",
-]
-TIME_ZONE_CHOICES = [(tz, tz) for tz in RUSSIAN_TIME_ZONES]
-
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():

@@ -55,10 +55,6 @@ def register_export(kind: ExportKind) -> None:
     _KINDS[kind.key] = kind
 
 
-def export_kind(key: str) -> ExportKind | None:
-    return _KINDS.get(key)
-
-
 def export_start(*, kind: str, title: str, params: dict, by: User) -> BackgroundJob:
     """Queue an export after the commit; the caller redirects the person to the job's status page."""
     if kind not in _KINDS:

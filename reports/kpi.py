@@ -110,7 +110,6 @@ COHORT = [S.ACTIVE, S.COMPLETED]  # the participants a quarterly KPI expects som
 
 COUNT, SHARE, MEAN, MEDIAN = "count", "share", "mean", "median"
 ORDER, PROGRAM = "order", "program"
-GROUPS = ("organisation", "municipality", "season", "activity", "criterion")
 
 
 def unit_for(value, unit: str) -> str:

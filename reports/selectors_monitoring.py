@@ -166,8 +166,3 @@ def monitoring_compare(earlier: KpiSnapshot, later: KpiSnapshot) -> list[Compari
             )
         )
     return rows
-
-
-def snapshot_title(snapshot: KpiSnapshot) -> str:
-    """«1-е полугодие 2025 (снят 01.07.2025)»: the period and the day the numbers were frozen."""
-    return _("%(period)s (снят %(date)s)") % {"period": snapshot.period, "date": f"{snapshot.taken_on:%d.%m.%Y}"}

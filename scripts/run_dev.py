@@ -25,6 +25,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("PYTHONUNBUFFERED", "1")
+# DEBUG is off unless turned on; the development run turns it on for itself and its three processes
+# (DEBUG=off in the environment still wins: then gunicorn serves the collected static files).
+os.environ.setdefault("DEBUG", "on")
 
 PYTHON = sys.executable
 COLOURS = {"web": "\033[36m", "worker": "\033[33m", "beat": "\033[35m"}

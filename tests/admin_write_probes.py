@@ -87,7 +87,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "participants.Enrollment": lambda w: w.enrollment,
     "participants.SchoolApplication": lambda w: w.other["application"],
     "participants.FeedbackQuestion": lambda w: w.other["question"],
-    "participants.PersonalDataRequest": lambda w: w.other["pd_request"],
+    "participants.PersonalDataRequest": lambda w: w.other["personal_data_request"],
     "participants.ProfessionalDevelopment": lambda w: w.other["development"],
     "participants.CompetenceDiagnostic": lambda w: w.other["diagnostic"],
     "participants.ManagementTeamMember": lambda w: w.other["team_member"],
@@ -175,7 +175,7 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         season=subscription, organisation=school, applicant=person, grounds=[SchoolApplication.Ground.VPR]
     )
     w.other["question"] = FeedbackQuestion.objects.create(season=season, text="Вопрос-маркер")
-    w.other["pd_request"] = PersonalDataRequest.objects.create(
+    w.other["personal_data_request"] = PersonalDataRequest.objects.create(
         person=person, person_ref=str(person.pk), kind=PersonalDataRequest.Kind.ERASURE
     )
     w.other["development"] = ProfessionalDevelopment.objects.create(

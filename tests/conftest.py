@@ -16,6 +16,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config):
     _fast_password_hasher()
+    # The tests run with DEBUG off, as production does, but render templates without a collectstatic first:
+    # plain static names instead of the manifest's hashed ones.
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # Under pytest-xdist (scripts/test_services.py runs the whole suite on every core) each worker has its own
     # test database (pytest-django's suffix) and here its own Redis database: one worker's cache.clear(), cache
     # versions or queued tasks never reach the other's tests or its Celery worker.

@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete
 from reports.invalidation import KPI_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("core", "programs", "participants", "experts", "activities", "ratings", "reports", "config")
+SCANNED = ("core", "programs", "participants", "experts", "activities", "ratings", "reports", "demo", "config")
 WRITES = frozenset({"update", "bulk_create", "bulk_update", "delete"})
 # Calls that bump: the set-based signal's .send() and the helpers that bump a data version.
 BUMP_SIGNALS = frozenset({"rows_changed", "attendance_changed"})
@@ -32,7 +32,7 @@ CLONE = (
     "The relaunch's rows are written in the transaction that saves the new Season, whose post_save makes the KPI "
     "stale (programs.services.season_clone)."
 )
-DEMO = "reports.demo.seed_demo bumps the KPI version once the generator has written the demo data."
+DEMO = "demo.generator.seed_demo bumps the KPI version once the generator has written the demo data."
 ALLOWED: dict[tuple[str, str, str, str], str] = {
     ("participants/season_parts.py", "clone_feedback_questions", "FeedbackQuestion", "bulk_create"): CLONE,
     ("activities/season_parts.py", "clone_activities", "Activity", "bulk_create"): CLONE,
@@ -45,7 +45,7 @@ ALLOWED: dict[tuple[str, str, str, str], str] = {
     ("ratings/services.py", "review_return", "Submission", "update"): (
         "review.save() just before, for the same lesson, makes the KPI stale."
     ),
-    ("reports/demo.py", "DemoGenerator.create_expert_work", "Review", "bulk_update"): DEMO,
+    ("demo/experts.py", "ExpertsMixin.create_expert_work", "Review", "bulk_update"): DEMO,
 }
 
 

@@ -1,4 +1,4 @@
-"""Every expert-facing URL × every kind of visitor (issue 4: "permissions are tested as a matrix").
+"""Every expert-facing URL × every kind of visitor (a rule that lets the wrong visitor in fails here).
 
 The world and the runner are in tests/permissions_world.py (shared with the teacher's, management's and admin's
 matrices); each case runs inside its own savepoint, so what a POST writes is undone.

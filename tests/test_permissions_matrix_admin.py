@@ -1,4 +1,4 @@
-"""The admin's pages of the key records × every kind of visitor (issue 8).
+"""The admin's pages of the key records × every kind of visitor.
 
 Every record of the world belongs to municipality A. Its change and history pages open for A's coordinators and
 the superuser; a coordinator of another municipality gets exactly what a missing id gives (the admin's "no such

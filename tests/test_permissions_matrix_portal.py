@@ -1,4 +1,4 @@
-"""Every URL that is not an expert's × every kind of visitor (issue 8): public pages, accounts, the teacher's
+"""Every URL that is not an expert's × every kind of visitor: public pages, accounts, the teacher's
 cabinet and their objects, notifications, background jobs, personal data, certificates, the calendar feed,
 the KPI dashboards of management, coordinators and school directors.
 

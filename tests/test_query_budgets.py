@@ -1,4 +1,4 @@
-"""Query budgets of the portal's key pages (issue 7): every page at most 12 SQL queries whatever the data size.
+"""Query budgets of the portal's key pages: every page at most 12 SQL queries whatever the data size.
 
 Each page is built with 1 and with 3 rows of its data and must run exactly its literal count both times (the
 count may not grow with the rows), and that count may not pass the target. The KPI dashboard has its own

@@ -164,6 +164,7 @@ def production_env(clean_env, tmp_path):  # noqa: F811
         "SECRET_KEY": "q7Vw2-Lm9xTz4RbN8cYp1sKd6HfJ3gAe0UuBiOoWn5ZyXvCtE!rQ@lMkPjGhF#a",
         "ALLOWED_HOSTS": "metodportal.example.ru",
         "CSRF_TRUSTED_ORIGINS": "https://metodportal.example.ru",
+        "SITE_URL": "https://metodportal.example.ru",
         "STATIC_ROOT": str(tmp_path / "static"),
     }
 

@@ -1,6 +1,7 @@
 """Settings come from the environment; a bad value must stop start-up with a message naming the setting."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ def clean_env(tmp_path):
         AXES_FAILURE_LIMIT="",
         AXES_COOLOFF_MINUTES="",
         TRUSTED_PROXY_COUNT="",
+        SITE_URL="",
     )
     return env
 
@@ -52,8 +54,23 @@ def test_embedded_defaults_start(clean_env):
         ({"DATABASE_URL": "mysql://user:pw@db.example.ru/portal"}, "Настройка DATABASE_URL: поддерживаются только"),
         ({"TIME_ZONE": "Mars/Base"}, "Настройка TIME_ZONE: неизвестный часовой пояс 'Mars/Base'"),
         ({"REDIS_URL": "http://x"}, "Настройка REDIS_URL: ожидался адрес redis://"),
-        ({"DEBUG": "off"}, "Настройка SECRET_KEY: обязательна при DEBUG=off"),
-        ({"DEBUG": "off", "SECRET_KEY": "short"}, "Настройка SECRET_KEY: слишком короткий ключ"),
+        (
+            {"DEBUG": "off", "ALLOWED_HOSTS": "metodportal.example.ru", "SITE_URL": "https://metodportal.example.ru"},
+            "Настройка SECRET_KEY: обязательна при DEBUG=off",
+        ),
+        (
+            {
+                "DEBUG": "off",
+                "SECRET_KEY": "short",
+                "ALLOWED_HOSTS": "metodportal.example.ru",
+                "SITE_URL": "https://metodportal.example.ru",
+            },
+            "Настройка SECRET_KEY: слишком короткий ключ",
+        ),
+        (
+            {"DEBUG": "off", "ALLOWED_HOSTS": "metodportal.example.ru", "SECRET_KEY": "k" * 60},
+            "Настройка SITE_URL: обязательна при DEBUG=off",
+        ),
         (
             {"DATABASE_URL": "postgres://u@127.0.0.1:5432/portal", "DB_CONN_MAX_AGE": "soon"},
             "Настройка DB_CONN_MAX_AGE: ожидалось целое число",
@@ -68,6 +85,7 @@ def test_embedded_defaults_start(clean_env):
         "redis-scheme",
         "secret-key-missing",
         "secret-key-short",
+        "site-url-missing",
         "conn-age",
         "axes-limit",
         "axes-cool-off",
@@ -87,6 +105,7 @@ def test_production_settings_pass_the_deploy_check(clean_env):
         "SECRET_KEY": "q7Vw2-Lm9xTz4RbN8cYp1sKd6HfJ3gAe0UuBiOoWn5ZyXvCtE!rQ@lMkPjGhF#a",
         "ALLOWED_HOSTS": "metodportal.example.ru",
         "CSRF_TRUSTED_ORIGINS": "https://metodportal.example.ru",
+        "SITE_URL": "https://metodportal.example.ru",
         "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
@@ -94,3 +113,70 @@ def test_production_settings_pass_the_deploy_check(clean_env):
     result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_embedded_default_runs_with_debug_off_and_a_key_of_its_own(clean_env, tmp_path):
+    """No environment at all: DEBUG off, a secret key made once in VAR_DIR (the same on the next start, readable
+    by its owner only), plain HTTP on this machine: no HTTPS redirect, no proxy trusted."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.DEMO_MODE, s.SITE_URL, s.TRUSTED_PROXY_COUNT, getattr(s, 'SECURE_SSL_REDIRECT', False), "
+        "s.SECRET_KEY)"
+    )
+    first = run([sys.executable, "-c", probe], clean_env)
+    second = run([sys.executable, "-c", probe], clean_env)
+    assert first.returncode == 0, first.stderr
+    debug, demo, site, proxies, redirect, key = first.stdout.split()
+    assert (debug, demo, site, proxies, redirect) == ("False", "False", "http://localhost:8000", "0", "False")
+    assert len(key) >= 50 and second.stdout == first.stdout
+    key_file = tmp_path / "var" / "secret_key"
+    assert key_file.read_text().strip() == key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_embedded_default_deploy_check_names_only_plain_http(clean_env):
+    """`check --deploy` on the embedded default: only what serving plain HTTP on localhost implies."""
+    result = run([sys.executable, "manage.py", "check", "--deploy"], clean_env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(re.findall(r"\(security\.(\w+)\)", result.stdout + result.stderr)) == ["W004", "W008", "W012", "W016"]
+
+
+def test_debug_on_by_the_environment(clean_env):
+    result = run(
+        [sys.executable, "-c", SETUP + "; from django.conf import settings as s; print(s.DEBUG)"],
+        {
+            **clean_env,
+            "DEBUG": "on",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+
+
+PERSONAL_DATA_DAYS = (
+    "from django.conf import settings as s; "
+    "print(s.PERSONAL_DATA_RETENTION_DAYS, s.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS)"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "365 25"),
+        ({"PERSONAL_DATA_RETENTION_DAYS": "400", "PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS": "20"}, "400 20"),
+        ({"PD_RETENTION_DAYS": "500", "PD_WITHDRAWAL_ERASE_DAYS": "10"}, "500 10"),
+        ({"PERSONAL_DATA_RETENTION_DAYS": "400", "PD_RETENTION_DAYS": "500"}, "400 25"),
+    ],
+    ids=["defaults", "new-names", "old-names-still-read", "new-name-wins"],
+)
+def test_personal_data_days_under_their_names_and_the_deprecated_ones(clean_env, overrides, expected):
+    env = {**clean_env, "PD_RETENTION_DAYS": "", "PD_WITHDRAWAL_ERASE_DAYS": "", **overrides}
+    result = run([sys.executable, "-c", SETUP + "; " + PERSONAL_DATA_DAYS], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_a_bad_deprecated_value_is_named_by_its_old_name(clean_env):
+    result = run([sys.executable, "-c", SETUP], {**clean_env, "PD_WITHDRAWAL_ERASE_DAYS": "45"})
+    assert result.returncode != 0
+    assert "Настройка PD_WITHDRAWAL_ERASE_DAYS: по 152-ФЗ" in result.stderr

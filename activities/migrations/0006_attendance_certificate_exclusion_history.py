@@ -10,9 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0005_issue5_jobs'),
+        ('activities', '0005_certificates_exclusion_cases'),
         ('participants', '0009_enrollment_history'),
-        ('programs', '0004_issue6_kpi_facts'),
+        ('programs', '0004_municipal_events_organisation_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

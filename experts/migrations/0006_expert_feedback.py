@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('experts', '0005_issue4_experts'),
+        ('experts', '0005_groups_visits_consultations_mentoring'),
         ('participants', '0014_feedbackquestion_audience'),
     ]
 

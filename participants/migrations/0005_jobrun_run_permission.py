@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_issue5_jobs'),
+        ('participants', '0004_job_runs_background_jobs_notifications'),
     ]
 
     operations = [

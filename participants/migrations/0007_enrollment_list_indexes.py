@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0006_issue6_kpi_facts'),
-        ('programs', '0004_issue6_kpi_facts'),
+        ('participants', '0006_diagnostics_management_team_training'),
+        ('programs', '0004_municipal_events_organisation_facts'),
     ]
 
     operations = [

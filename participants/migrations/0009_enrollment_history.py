@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0008_personal_data_request_basis'),
-        ('programs', '0004_issue6_kpi_facts'),
+        ('programs', '0004_municipal_events_organisation_facts'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0004_issue6_kpi_facts'),
+        ('programs', '0004_municipal_events_organisation_facts'),
     ]
 
     operations = [

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0005_issue5_jobs'),
-        ('experts', '0005_issue4_experts'),
-        ('ratings', '0003_issue4_experts'),
+        ('activities', '0005_certificates_exclusion_cases'),
+        ('experts', '0005_groups_visits_consultations_mentoring'),
+        ('ratings', '0003_review_workflow_achievements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

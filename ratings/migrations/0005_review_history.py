@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0006_attendance_certificate_exclusion_history'),
-        ('experts', '0005_issue4_experts'),
+        ('experts', '0005_groups_visits_consultations_mentoring'),
         ('ratings', '0004_review_scored_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0009_season_rule_sources'),
-        ('reports', '0002_issue5_jobs'),
+        ('reports', '0002_kpi_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,6 @@ from activities.rules import (
     can_take_attendance,
     is_session_coordinator,
     is_session_expert,
-    is_session_tech_specialist,
 )
 from participants.models import User
 from tests.factories import ExpertAssignmentFactory, MunicipalityFactory, SeasonFactory, UserFactory
@@ -38,9 +37,7 @@ def test_coordinator_of_another_municipality_staff_without_role_and_inactive(ses
 
 def test_tech_specialist_of_the_season(session):
     user = expert_of(session.activity.season, role="tech_specialist")
-    assert is_session_tech_specialist(user, session)
     assert can_take_attendance(user, session)
-    assert not is_session_tech_specialist(expert_of(session.activity.season, role="curator"), session)
 
 
 @pytest.mark.parametrize("role", ["curator", "methodist", "psychologist", "tutor", "mentor"])

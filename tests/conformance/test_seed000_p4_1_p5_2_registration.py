@@ -49,7 +49,7 @@ def teacher(season):
         organisation=school,
         position="Учитель русского языка и литературы",
         education_level="higher",
-        consent_pd=True,
+        consent_personal_data=True,
     )
 
 
@@ -112,8 +112,8 @@ def test_p4_2_no_age_limit(season, teacher, born):
 
 def test_registration_needs_the_personal_data_consent_and_records_it(season, teacher):
     with pytest.raises(ValidationError) as refused:
-        registration_submit(season=season, data=replace(teacher, consent_pd=False), now=_at(2024, 9, 12))
-    assert "согласия" in refused.value.message_dict["consent_pd"][0]
+        registration_submit(season=season, data=replace(teacher, consent_personal_data=False), now=_at(2024, 9, 12))
+    assert "согласия" in refused.value.message_dict["consent_personal_data"][0]
     assert _nothing_created()
 
     enrollment = registration_submit(season=season, data=teacher, now=_at(2024, 9, 12))

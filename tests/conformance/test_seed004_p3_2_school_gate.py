@@ -90,7 +90,7 @@ def _registration(school, email="teacher@school.ru"):
         organisation=school,
         position="Учитель математики",
         education_level="higher",
-        consent_pd=True,
+        consent_personal_data=True,
     )
 
 

@@ -65,7 +65,7 @@ def shot():
     return take
 
 
-# axe-core impacts that fail a page (issue 3: no serious or critical violations).
+# axe-core impacts that fail a page: no serious or critical violations (WCAG 2.1 AA is the bar).
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 

@@ -1,4 +1,4 @@
-"""A video lesson's review in real Chromium (Playwright, sync API) against the live server, issue 4.
+"""A video lesson's review in real Chromium (Playwright, sync API) against the live server.
 
 A methodist of mathematics signs in → the expert's workspace counts one lesson waiting for them → the review
 queue → «Взять на проверку» → the review page (the lesson's player beside the rubric) → every criterion

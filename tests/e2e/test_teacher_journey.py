@@ -1,4 +1,4 @@
-"""A teacher's journey in real Chromium (Playwright, sync API) against the live server, issue 3.
+"""A teacher's journey in real Chromium (Playwright, sync API) against the live server.
 
 Home page → «Прогрессивный педагог» → «Зарегистрироваться» → the form (first sent without the personal-data
 consent, then corrected) → «Проверьте почту» → the confirmation link from the letter → login → the cabinet →

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from experts import personal_data as experts_pd
+from experts import personal_data as experts_personal_data
 from experts.models import ExpertFeedbackAnswer, ExpertFeedbackResponse, ExpertRole
 from participants.models import FeedbackQuestion
 from tests.factories import ExpertAssignmentFactory
@@ -27,11 +27,11 @@ def answered(expert, n=1):
 def test_the_export_holds_the_answers_and_the_erasure_clears_the_text_only():
     expert = ExpertAssignmentFactory(role=ExpertRole.CURATOR)
     answered(expert)
-    rows = experts_pd.export_expert_feedback(expert.person)
+    rows = experts_personal_data.export_expert_feedback(expert.person)
     assert sorted(str(r["Ответ"]) for r in rows) == ["3", "Много отчётов"]
-    assert experts_pd.erase_expert_feedback(expert.person) == ["Удалены тексты обратной связи эксперта: 1"]
+    assert experts_personal_data.erase_expert_feedback(expert.person) == ["Удалены тексты обратной связи эксперта: 1"]
     assert set(ExpertFeedbackAnswer.objects.values_list("scale_value", "text_value")) == {(None, ""), (3, "")}
-    assert experts_pd.export_expert_feedback(ExpertAssignmentFactory().person) == []
+    assert experts_personal_data.export_expert_feedback(ExpertAssignmentFactory().person) == []
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -39,4 +39,4 @@ def test_the_export_runs_one_query(django_assert_num_queries, n):
     expert = ExpertAssignmentFactory(role=ExpertRole.CURATOR)
     answered(expert, n)
     with django_assert_num_queries(1):
-        assert len(experts_pd.export_expert_feedback(expert.person)) == 2 * n
+        assert len(experts_personal_data.export_expert_feedback(expert.person)) == 2 * n

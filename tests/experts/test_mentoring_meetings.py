@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from experts import personal_data as experts_pd
+from experts import personal_data as experts_personal_data
 from experts.models import ExpertRole, MentoringMeeting, MentoringPair
 from experts.services import mentoring_meeting_log, mentoring_pair_create
 from participants.models import User
@@ -237,8 +237,10 @@ def test_the_mentees_export_holds_the_meetings_and_erasure_clears_the_notes_only
     pair = _pair()
     _log(pair, topic="Разбор урока", notes="Тревожится перед аттестацией")
     person = pair.mentee.person
-    [row] = experts_pd.export_mentoring_meetings(person)
+    [row] = experts_personal_data.export_mentoring_meetings(person)
     assert (row["Тема"], row["Заметки"], row["Форма"]) == ("Разбор урока", "Тревожится перед аттестацией", "Очно")
-    assert any("заметки о встречах с наставником (1)" in line for line in experts_pd.erase_expert_records(person))
+    assert any(
+        "заметки о встречах с наставником (1)" in line for line in experts_personal_data.erase_expert_records(person)
+    )
     meeting = MentoringMeeting.objects.get()
     assert (meeting.topic, meeting.notes) == ("Разбор урока", "")

@@ -1,4 +1,4 @@
-"""The experts' issue-4 records in a teacher's export and erasure (152-FZ): group, entry results, visited
+"""The expert team's records in a teacher's export and erasure (152-FZ): group, entry results, visited
 lessons, consultations and mentoring. Notes written for the team and a psychologist's consultation are never
 exported; the erasure clears the texts about the teacher while every row the KPIs count stays."""
 
@@ -10,7 +10,7 @@ from django.core import serializers
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from experts import personal_data as experts_pd
+from experts import personal_data as experts_personal_data
 from experts.models import (
     CompetenceTest,
     Consultation,
@@ -21,43 +21,43 @@ from experts.models import (
 )
 from participants.services import person_erase
 from tests.factories import EnrollmentFactory, PersonFactory
-from tests.participants.test_personal_data_export import HIDDEN, fill_issue4
+from tests.participants.test_personal_data_export import HIDDEN, fill_expert_work
 
 pytestmark = pytest.mark.django_db
 
 EXPORTERS = [
-    experts_pd.export_group,
-    experts_pd.export_competence_tests,
-    experts_pd.export_entry_interviews,
-    experts_pd.export_lesson_visits,
-    experts_pd.export_consultations,
-    experts_pd.export_mentoring_pairs,
+    experts_personal_data.export_group,
+    experts_personal_data.export_competence_tests,
+    experts_personal_data.export_entry_interviews,
+    experts_personal_data.export_lesson_visits,
+    experts_personal_data.export_consultations,
+    experts_personal_data.export_mentoring_pairs,
 ]
 
 
 def teacher(n: int = 1):
     person = PersonFactory(last_name="Смирнова")
     for i in range(n):
-        fill_issue4(EnrollmentFactory(person=person), i)
+        fill_expert_work(EnrollmentFactory(person=person), i)
     return person
 
 
 def test_sections_hold_the_group_entry_results_visits_consultations_and_pairs():
     person = teacher()
-    group = experts_pd.export_group(person)[0]
+    group = experts_personal_data.export_group(person)[0]
     assert (group["Группа"], group["Формат обучения"]) == ("Группа 0", "очно")
     assert group["Куратор"].startswith("Кураторова ")
-    test = experts_pd.export_competence_tests(person)[0]
+    test = experts_personal_data.export_competence_tests(person)[0]
     assert (test["Платформа"], test["Уровень"], str(test["Балл"]), test["Ссылка на результат"]) == (
         "Цифровой профиль",
         "базовый",
         "72.50",
         "https://test.example/profile/0",
     )
-    interview = experts_pd.export_entry_interviews(person)[0]
+    interview = experts_personal_data.export_entry_interviews(person)[0]
     assert interview["Кто проводил"].startswith("Куратор Кураторова ")
     assert interview["Заметки"] == "Заметки собеседования выдаются по письменному запросу координатору"
-    visit = experts_pd.export_lesson_visits(person)[0]
+    visit = experts_personal_data.export_lesson_visits(person)[0]
     assert (visit["Как"], visit["Урок"], visit["Класс"], visit["Рекомендации"]) == (
         "По записи",
         "Сложение дробей",
@@ -65,7 +65,7 @@ def test_sections_hold_the_group_entry_results_visits_consultations_and_pairs():
         "Добавить рефлексию в конце урока",
     )
     assert visit["Заметки эксперта"] == "Заметки эксперта выдаются по письменному запросу координатору"
-    consultations = experts_pd.export_consultations(person)
+    consultations = experts_personal_data.export_consultations(person)
     assert [(c["Вид"], c["Специалист"], c["Тема"]) for c in consultations] == [
         ("Индивидуальная", "Педагог-психолог", "Конфиденциально"),
         ("Индивидуальная", "Куратор", "План самообразования"),
@@ -73,7 +73,7 @@ def test_sections_hold_the_group_entry_results_visits_consultations_and_pairs():
     ]
     assert "координатор их не видит" in consultations[0]["Содержание"]
     assert consultations[1]["Содержание"] == "Записи специалиста выдаются по письменному запросу координатору"
-    pair = experts_pd.export_mentoring_pairs(person)[0]
+    pair = experts_personal_data.export_mentoring_pairs(person)[0]
     assert pair["Наставник"].startswith("Наставникова ") and pair["Цели и задачи"] == "Освоить проектную методику"
 
 
@@ -81,10 +81,10 @@ def test_no_notes_means_nothing_to_request():
     person = teacher()
     EntryInterview.objects.filter(enrollment__person=person).update(notes="")
     LessonVisit.objects.filter(enrollment__person=person).update(notes="")
-    assert experts_pd.export_entry_interviews(person)[0]["Заметки"] == "нет"
-    assert experts_pd.export_lesson_visits(person)[0]["Заметки эксперта"] == "нет"
+    assert experts_personal_data.export_entry_interviews(person)[0]["Заметки"] == "нет"
+    assert experts_personal_data.export_lesson_visits(person)[0]["Заметки эксперта"] == "нет"
     Consultation.objects.filter(participants__person=person).update(content="")
-    contents = [c["Содержание"] for c in experts_pd.export_consultations(person)]
+    contents = [c["Содержание"] for c in experts_personal_data.export_consultations(person)]
     assert contents[1:] == ["нет", "нет"] and "конфиденциальны" in contents[0]
 
 
@@ -106,9 +106,9 @@ def test_confidential_content_and_notes_never_reach_the_download(client, fmt):
 
 def test_another_teachers_consultations_stay_out():
     person, other = teacher(), teacher()
-    topics = {c["Тема"] for c in experts_pd.export_consultations(other)}
+    topics = {c["Тема"] for c in experts_personal_data.export_consultations(other)}
     assert len(topics) == 3
-    assert len(experts_pd.export_consultations(person)) == 3  # not the other's three
+    assert len(experts_personal_data.export_consultations(person)) == 3  # not the other's three
 
 
 @pytest.mark.parametrize("exporter", EXPORTERS, ids=lambda f: f.__name__)

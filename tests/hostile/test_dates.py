@@ -199,7 +199,7 @@ def test_registration_birth_date(client, open_season, value):
         "category": "first",
         "password1": "Vernyi-Parol-2026",
         "password2": "Vernyi-Parol-2026",
-        "consent_pd": "on",
+        "consent_personal_data": "on",
     }
     url = reverse("season_register", kwargs={"slug": season.program.slug, "season_id": season.pk})
     _answered(client, url, data, ["participants.Person"], lambda: Person.objects.latest("pk").birth_date)

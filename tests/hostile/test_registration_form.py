@@ -60,7 +60,7 @@ def _valid(school, **changes):
         "category": "first",
         "password1": "Vernyi-Parol-2026",
         "password2": "Vernyi-Parol-2026",
-        "consent_pd": "on",
+        "consent_personal_data": "on",
     }
     data.update(changes)
     return data
@@ -80,7 +80,7 @@ FIELDS = {
     "experience_years": hostile_number(),
     "category": hostile_text(12),
     "password1": hostile_text(),
-    "consent_pd": st.sampled_from(["on", "", "\x00", "<b>"]),
+    "consent_personal_data": st.sampled_from(["on", "", "\x00", "<b>"]),
 }
 
 

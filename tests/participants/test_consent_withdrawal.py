@@ -30,10 +30,10 @@ QUERIES_MY_DATA = 38
 
 @pytest.fixture(autouse=True)
 def waiting(settings):
-    settings.PD_WITHDRAWAL_ERASE_DAYS = 25
+    settings.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS = 25
 
 
-def give(person, kind=consents.PD_PROCESSING.kind, at=None):
+def give(person, kind=consents.PERSONAL_DATA_PROCESSING.kind, at=None):
     return consent_set(person=person, kind=kind, given=True, now=at or timezone.now() - timedelta(days=100))
 
 
@@ -58,7 +58,7 @@ def coordinator(person):
 def test_owner_sees_consents_with_version_and_the_consequences(client, person):
     client.force_login(person.user)
     html = client.get(reverse("my_data")).content.decode()
-    assert "Мои согласия" in html and consents.PD_PROCESSING.version in html
+    assert "Мои согласия" in html and consents.PERSONAL_DATA_PROCESSING.version in html
     assert "Обработка персональных данных" in html and "действует" in html
     assert "Отозвать согласие" in html and "не позднее чем через 30 дней" in html
 
@@ -86,7 +86,7 @@ def test_withdrawal_ends_participation_records_it_and_opens_an_erasure(
     assert response.status_code == 302 and response["Location"].endswith("#my-data-consents")
 
     consent = Consent.objects.get(person=person, kind="pd_processing")
-    assert consent.withdrawn_at is not None and consent.text_version == consents.PD_PROCESSING.version
+    assert consent.withdrawn_at is not None and consent.text_version == consents.PERSONAL_DATA_PROCESSING.version
     assert sorted(Enrollment.objects.filter(person=person).values_list("status", flat=True)) == [
         "completed",
         "withdrawn",

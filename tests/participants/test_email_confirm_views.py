@@ -36,7 +36,7 @@ def registered(django_capture_on_commit_callbacks):
         organisation=OrganisationFactory(),
         position="Учитель",
         education_level="higher",
-        consent_pd=True,
+        consent_personal_data=True,
     )
     with django_capture_on_commit_callbacks(execute=True):
         enrollment = registration_submit(season=SeasonFactory(), data=data, site_url="https://portal.example/")

@@ -64,7 +64,7 @@ def test_apply_without_a_consent_in_force_needs_it_given_again():
     season = SeasonFactory()
     with pytest.raises(ValidationError) as refused:
         enrollment_apply(person=person, season=season)
-    assert "Без согласия на обработку" in str(refused.value.message_dict["consent_pd"])
+    assert "Без согласия на обработку" in str(refused.value.message_dict["consent_personal_data"])
     assert not person.enrollments.exists() and not Consent.objects.filter(person=person).exists()
     enrollment_apply(person=person, season=season, consent_given=True)
     consent = Consent.objects.get(person=person, kind="pd_processing")

@@ -44,7 +44,7 @@ def test_two_apply_requests_at_once_answer_without_a_server_error():
     def post():
         client = Client()
         client.force_login(person.user)
-        return client.post(url, {"preferred_format": "", "consent_pd": "on"})
+        return client.post(url, {"preferred_format": "", "consent_personal_data": "on"})
 
     responses = race(post, post)
     assert sorted(r.status_code for r in responses) == [200, 302], responses
@@ -70,7 +70,7 @@ def test_the_same_registration_twice_at_once_makes_one_account_and_one_enrollmen
             category="",
             subjects=[],
             password=PASSWORD,
-            consent_pd=True,
+            consent_personal_data=True,
             consent_rating=False,
             preferred_format="",
         )
@@ -101,7 +101,7 @@ def test_the_same_address_for_two_seasons_at_once_makes_one_account_without_a_se
             category="",
             subjects=[],
             password=PASSWORD,
-            consent_pd=True,
+            consent_personal_data=True,
             consent_rating=False,
             preferred_format="",
         )

@@ -28,7 +28,7 @@ def kpi_numbers(now) -> dict:
 
 @pytest.fixture
 def world(settings):
-    settings.PD_RETENTION_DAYS = 365
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
     person = PersonFactory(last_name="Смирнова")
     fill(person, 2)
     other = PersonFactory(last_name="Петрова")

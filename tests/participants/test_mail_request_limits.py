@@ -1,5 +1,5 @@
 """Letters a visitor can ask for (password recovery, the confirmation link again) are limited per hour, to one
-address and from one client: the pages answer as usual beyond the limit and send nothing (issue 8)."""
+address and from one client: the pages answer as usual beyond the limit and send nothing."""
 
 import pytest
 from django.core import mail

@@ -24,7 +24,7 @@ from participants.models import (
 from participants.services import person_erase
 from ratings.models import Achievement, Review, ReviewComment, ReviewScore
 from tests.factories import PASSWORD, PersonFactory, UserFactory
-from tests.participants.test_personal_data_export import HIDDEN, ISSUE4_TEXTS, fill
+from tests.participants.test_personal_data_export import EXPERT_WORK_TEXTS, HIDDEN, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_no_personal_string_remains_in_rows_or_export(person):
     )
     export = personal_data.export_json(personal_data.personal_data_collect(person)).decode()
     texts = ["Болела", "меньше отчётов", "Личная заметка", "Не умею работать", "Хорошая рефлексия"]
-    for text in PERSONAL + texts + ISSUE4_TEXTS + HIDDEN:
+    for text in PERSONAL + texts + EXPERT_WORK_TEXTS + HIDDEN:
         assert text not in rows, text
         assert text not in export, text
 

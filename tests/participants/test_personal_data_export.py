@@ -58,8 +58,8 @@ HIDDEN = [
     "Разбор кейса коллеги",  # a group consultation's content (about the others too)
     "Черновой балл возврата",  # a returned review's draft texts
 ]
-# The person's own texts from issue 4 that the export gives and the erasure removes.
-ISSUE4_TEXTS = [
+# The person's own texts in the expert team's records that the export gives and the erasure removes.
+EXPERT_WORK_TEXTS = [
     "https://test.example/profile/",
     "Добавить рефлексию в конце урока",
     "План самообразования",
@@ -166,12 +166,12 @@ def fill(person, n: int = 1) -> None:
             released_at=timezone.now(),
         )
         ExpertAssignmentFactory(person=person, season=season, role=ExpertRole.TUTOR)
-        fill_issue4(enrollment, i)
+        fill_expert_work(enrollment, i)
     PersonalDataRequest.objects.create(person=person, person_ref=str(person.pk), kind="export", status="done")
 
 
-def fill_issue4(enrollment, i: int) -> None:
-    """The records issue 4 keeps about a teacher: group, entry results, visits, consultations, mentoring,
+def fill_expert_work(enrollment, i: int) -> None:
+    """The records the expert team keeps about a teacher: group, entry results, visits, consultations, mentoring,
     achievements (one with a link, one with a file)."""
     season = enrollment.season
     curator = ExpertAssignmentFactory(

@@ -1,4 +1,4 @@
-"""The retention job (participants.retention): who is anonymised once PD_RETENTION_DAYS have passed since their
+"""The retention job (participants.retention): who is anonymised once PERSONAL_DATA_RETENTION_DAYS have passed since their
 last enrollment was rejected, withdrawn or excluded; who is kept (a live or completed enrollment, an expert role,
 a staff account, an issued certificate, no enrollment at all); the record of each destruction; a second run;
 the selection's constant query count; the dry run."""
@@ -26,7 +26,7 @@ DAYS = 365
 
 @pytest.fixture(autouse=True)
 def retention(settings):
-    settings.PD_RETENTION_DAYS = DAYS
+    settings.PERSONAL_DATA_RETENTION_DAYS = DAYS
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_an_hour_short_is_taken_the_next_night(world, now):
 
 def test_the_retention_period_is_a_setting(world, now, settings):
     _extras(world)
-    settings.PD_RETENTION_DAYS = DAYS + 1
+    settings.PERSONAL_DATA_RETENTION_DAYS = DAYS + 1
     assert set(retention_due_people(now=now).values_list("pk", flat=True)) == {world["withdrawn_and_excluded"].pk}
     assert list(retention_due_people(now=now, days=10_000)) == []
 

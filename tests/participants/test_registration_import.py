@@ -299,7 +299,7 @@ def test_too_many_rows_for_the_places_left(client, season, coordinator):
 
 def test_mapping_without_required_columns_is_refused(client, season, coordinator):
     _upload(client, season, _csv(_rows()))
-    response = _import(client, {"consent_pd": "", "email": ""})
+    response = _import(client, {"consent_personal_data": "", "email": ""})
     errors = response.context["form"].non_field_errors()
     assert any("Электронная почта" in e for e in errors) and any("Согласие" in e for e in errors)
     assert not Person.objects.exists()
@@ -386,7 +386,7 @@ def test_mapping_without_an_upload_goes_back_to_step_one(client, coordinator):
                 "organisation": 6,
                 "subjects": 7,
                 "experience_years": 8,
-                "consent_pd": 9,
+                "consent_personal_data": 9,
                 "full_name": None,
             },
         ),
@@ -407,7 +407,7 @@ def test_mapping_without_an_upload_goes_back_to_step_one(client, coordinator):
                 "education_level": 3,
                 "category": 4,
                 "consent_rating": 5,
-                "consent_pd": 6,
+                "consent_personal_data": 6,
                 "last_name": None,
                 "first_name": None,
             },

@@ -28,7 +28,7 @@ def data():
         organisation=OrganisationFactory(),
         position="Учитель математики",
         education_level="higher",
-        consent_pd=True,
+        consent_personal_data=True,
         consent_rating=True,
     )
 
@@ -47,8 +47,8 @@ def test_registration_creates_account_person_consents_and_applied_enrollment(dat
     assert person.user.email_confirmed_at is None
     stored = {c.kind: c for c in person.consents.all()}
     assert set(stored) == {"pd_processing", "rating_publication"}
-    assert stored["pd_processing"].text_version == consents.PD_PROCESSING.version
-    assert stored["pd_processing"].text_sha256 == consents.PD_PROCESSING.digest
+    assert stored["pd_processing"].text_version == consents.PERSONAL_DATA_PROCESSING.version
+    assert stored["pd_processing"].text_sha256 == consents.PERSONAL_DATA_PROCESSING.digest
     change = EnrollmentStatusChange.objects.get(enrollment=enrollment)
     assert (change.from_status, change.to_status, change.changed_by) == ("", S.APPLIED, person.user)
 
@@ -100,8 +100,8 @@ def test_ineligible_education_level_is_refused_at_the_field_with_the_reason(data
 
 def test_consent_is_required(data):
     with pytest.raises(ValidationError) as exc:
-        registration_submit(season=SeasonFactory(), data=replace(data, consent_pd=False))
-    assert "согласия на обработку персональных данных" in exc.value.message_dict["consent_pd"][0]
+        registration_submit(season=SeasonFactory(), data=replace(data, consent_personal_data=False))
+    assert "согласия на обработку персональных данных" in exc.value.message_dict["consent_personal_data"][0]
     assert Person.objects.count() == 0
 
 

@@ -58,7 +58,7 @@ def _form(school, **changes):
         "category": "first",
         "password1": "Vernyi-Parol-2026",
         "password2": "Vernyi-Parol-2026",
-        "consent_pd": "on",
+        "consent_personal_data": "on",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -90,7 +90,7 @@ def test_form_lists_only_the_municipality_organisations_sorted_and_unticked_cons
     assert "Чужая школа" not in html and "Закрытая школа" not in html
     assert "data-org-filter" in html and "js/org-filter.js" in html
     assert "152-ФЗ" in html  # the consent text itself is shown
-    assert 'name="consent_pd"' in html and 'name="consent_pd" checked' not in html
+    assert 'name="consent_personal_data"' in html and 'name="consent_personal_data" checked' not in html
     assert 'name="consent_rating"' in html and 'name="consent_rating" checked' not in html
 
 
@@ -132,10 +132,10 @@ def test_anonymous_registers_and_is_sent_to_check_the_mail(client, season, schoo
 
 
 def test_consent_box_left_unticked_is_an_error_at_the_field_and_keeps_the_data(client, season, school):
-    response = client.post(_url(season), _form(school, consent_pd=None))
+    response = client.post(_url(season), _form(school, consent_personal_data=None))
     assert response.status_code == 200
     form = response.context["form"]
-    assert "согласия на обработку персональных данных" in form.errors["consent_pd"][0]
+    assert "согласия на обработку персональных данных" in form.errors["consent_personal_data"][0]
     html = response.content.decode()
     assert 'value="Петрова"' in html and 'value="Учитель математики"' in html
     assert not Person.objects.exists()
@@ -241,11 +241,11 @@ def test_signed_in_teacher_applies_without_a_second_account(client, season, scho
     client.force_login(person.user)
     html = client.get(_url(season)).content.decode()
     assert "Подать заявку" in html and 'name="password1"' not in html
-    assert 'name="consent_pd"' in html  # this person has no consent in force: the application asks for it
+    assert 'name="consent_personal_data"' in html  # this person has no consent in force: the application asks for it
     refused = client.post(_url(season), {})
     assert refused.status_code == 200 and "Без согласия на обработку" in refused.content.decode()
     assert not person.enrollments.exists()
-    response = client.post(_url(season), {"consent_pd": "on"})
+    response = client.post(_url(season), {"consent_personal_data": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("cabinet")
     enrollment = person.enrollments.get()
     assert enrollment.season == season and enrollment.status == S.APPLIED
@@ -273,7 +273,7 @@ def test_ineligible_signed_in_teacher_is_told_why(client):
     season = SeasonFactory(eligible_education_levels=["higher"])
     person = PersonFactory(education_level="secondary_general")
     client.force_login(person.user)
-    response = client.post(_url(season), {"consent_pd": "on"})
+    response = client.post(_url(season), {"consent_personal_data": "on"})
     assert "высшее" in response.content.decode()
     assert not person.enrollments.exists()
 

@@ -1,4 +1,4 @@
-"""The accounts admin is limited to the coordinator's municipality (issue 8: found by the permissions matrix).
+"""The accounts admin is limited to the coordinator's municipality (docs/decisions/0001-municipality-boundary.md; found by the permissions matrix).
 
 Before, a coordinator of one district listed, searched and changed every account of the region — another
 district's teachers and coordinators included (their e-mail, role, password) — and could move their own account

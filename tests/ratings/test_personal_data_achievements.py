@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.services import person_erase
-from ratings import personal_data as ratings_pd
+from ratings import personal_data as ratings_personal_data
 from ratings.models import Achievement, ParticipantRating, Review, ReviewComment
 from ratings.services import rating_recompute
 from tests.factories import EnrollmentFactory, PersonFactory, ReviewFactory, SubmissionFactory
@@ -62,7 +62,7 @@ def teacher(n: int = 1):
 
 def test_achievements_are_exported_with_every_field_and_the_proof():
     person = teacher()
-    rows = {r["Название"]: r for r in ratings_pd.export_achievements(person)}
+    rows = {r["Название"]: r for r in ratings_personal_data.export_achievements(person)}
     assert set(rows) == {"Учитель года 0", "Статья 0", "Вебинар 0"}
     contest = rows["Учитель года 0"]
     assert (contest["Вид"], contest["Уровень"], contest["Результат"], contest["Статус"]) == (
@@ -85,7 +85,7 @@ def test_achievements_are_exported_with_every_field_and_the_proof():
 
 def test_only_released_reviews_give_their_time_coded_comments():
     person, _other = teacher(), teacher()
-    rows = ratings_pd.export_review_comments(person)
+    rows = ratings_personal_data.export_review_comments(person)
     assert [(r["Момент видео"], r["Комментарий"]) for r in rows] == [
         ("12:40", "Удачный вопрос 0"),
         ("1:02:03", "Итог урока скомкан"),
@@ -96,12 +96,16 @@ def test_only_released_reviews_give_their_time_coded_comments():
 
 @pytest.mark.parametrize(
     "exporter",
-    [ratings_pd.export_achievements, ratings_pd.export_review_comments, ratings_pd.export_reviews],
+    [
+        ratings_personal_data.export_achievements,
+        ratings_personal_data.export_review_comments,
+        ratings_personal_data.export_reviews,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_exporters_run_the_same_queries_for_one_and_three_seasons(exporter, django_assert_num_queries):
     one, three = teacher(1), teacher(3)
-    expected = 2 if exporter is ratings_pd.export_reviews else 1  # reviews: the rows and their scores
+    expected = 2 if exporter is ratings_personal_data.export_reviews else 1  # reviews: the rows and their scores
     with django_assert_num_queries(expected):
         rows_one = exporter(one)
     with django_assert_num_queries(expected):
@@ -144,7 +148,7 @@ def test_erasure_keeps_statuses_and_points_and_removes_texts_and_files(django_ca
     achievements = Achievement.objects.filter(enrollment__person=person)
     assert sorted(achievements.values_list("level", "status")) == statuses
     assert set(achievements.values_list("title", "result", "comment", "proof_url", "proof_file")) == {
-        ("Удалено по запросу участника", "", "", ratings_pd.ERASED_PROOF_URL, "")
+        ("Удалено по запросу участника", "", "", ratings_personal_data.ERASED_PROOF_URL, "")
     }
     assert ReviewComment.objects.filter(review__submission__enrollment__person=person).count() == comments
     assert _points(person) == points

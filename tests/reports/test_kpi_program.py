@@ -1,4 +1,4 @@
-"""The program KPIs issue 6 adds, on a hand-made season (answers worked out next to the data): lesson-visit and
+"""The programs' own KPIs on a hand-made season (answers worked out next to the data): lesson-visit and
 feedback coverage per quarter, the burnout pulse, review turnaround, scores per rubric criterion, attendance
 per activity and the share of participants active at each level; scope by school, no data, quarters."""
 

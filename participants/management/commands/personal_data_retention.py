@@ -9,7 +9,7 @@ from participants.tasks import personal_data_retention_task
 
 class Command(JobCommand):
     help = (
-        "Anonymise people past PD_RETENTION_DAYS and carry out erasures after a withdrawn consent "
+        "Anonymise people past PERSONAL_DATA_RETENTION_DAYS and carry out erasures after a withdrawn consent "
         "(--dry-run: only count them)."
     )
     job = "personal_data_retention"
@@ -24,8 +24,8 @@ class Command(JobCommand):
         expired = retention_due_people(now=now).count()
         withdrawn = withdrawal_erasures_due(now=now).count()
         self.stdout.write(
-            f"{self.job} (dry run): retention_expired={expired} (PD_RETENTION_DAYS={settings.PD_RETENTION_DAYS}), "
-            f"withdrawn_consent={withdrawn} (PD_WITHDRAWAL_ERASE_DAYS={settings.PD_WITHDRAWAL_ERASE_DAYS})"
+            f"{self.job} (dry run): retention_expired={expired} (PERSONAL_DATA_RETENTION_DAYS={settings.PERSONAL_DATA_RETENTION_DAYS}), "
+            f"withdrawn_consent={withdrawn} (PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS={settings.PERSONAL_DATA_WITHDRAWAL_ERASE_DAYS})"
         )
 
     def run_job(self, **options) -> None:

@@ -8,10 +8,14 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('activities', '0005_issue5_jobs')]
+
     dependencies = [
-        ('activities', '0004_issue4_experts'),
-        ('participants', '0004_issue5_jobs'),
-        ('programs', '0003_issue5_jobs'),
+        ('activities', '0004_attendance_source_checkin_code'),
+        ('participants', '0004_job_runs_background_jobs_notifications'),
+        ('programs', '0003_season_reminder_offsets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

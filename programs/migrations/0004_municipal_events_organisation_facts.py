@@ -6,8 +6,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('programs', '0004_issue6_kpi_facts')]
+
     dependencies = [
-        ('programs', '0003_issue5_jobs'),
+        ('programs', '0003_season_reminder_offsets'),
     ]
 
     operations = [

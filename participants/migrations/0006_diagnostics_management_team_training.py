@@ -8,9 +8,13 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('participants', '0006_issue6_kpi_facts')]
+
     dependencies = [
         ('participants', '0005_jobrun_run_permission'),
-        ('programs', '0004_issue6_kpi_facts'),
+        ('programs', '0004_municipal_events_organisation_facts'),
     ]
 
     operations = [

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Attendance, RouteItem, Submission
+from demo.data import DEMO_ACCOUNTS
+from demo.names import generate_names
 from experts.models import (
     Consultation,
     ExpertAssignment,
@@ -41,7 +43,6 @@ from participants.models import (
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, Program
 from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
-from reports.demo import DEMO_ACCOUNTS, generate_names
 from reports.kpi import KpiScope, kpi_years
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.factories import (

@@ -6,8 +6,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('programs', '0003_issue5_jobs')]
+
     dependencies = [
-        ('programs', '0002_issue4_experts'),
+        ('programs', '0002_season_review_settings'),
     ]
 
     operations = [

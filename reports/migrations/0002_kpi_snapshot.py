@@ -8,8 +8,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('reports', '0002_issue5_jobs')]
+
     dependencies = [
-        ('programs', '0003_issue5_jobs'),
+        ('programs', '0003_season_reminder_offsets'),
         ('reports', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

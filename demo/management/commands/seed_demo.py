@@ -5,8 +5,10 @@ import time
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.base import DemoError, demo_data_exists
+from demo.data import DEMO_ACCOUNTS
+from demo.generator import seed_demo
 from programs.models import Program
-from reports.demo import DEMO_ACCOUNTS, DemoError, demo_data_exists, seed_demo
 
 
 class Command(BaseCommand):

@@ -5,6 +5,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('activities', '0004_issue4_experts')]
+
     dependencies = [
         ('activities', '0003_routeitem_certificate_submissionextension'),
     ]

@@ -6,6 +6,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('programs', '0002_issue4_experts')]
+
     dependencies = [
         ('programs', '0001_initial'),
     ]

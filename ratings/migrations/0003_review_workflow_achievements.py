@@ -8,9 +8,13 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('ratings', '0003_issue4_experts')]
+
     dependencies = [
-        ('activities', '0004_issue4_experts'),
-        ('experts', '0005_issue4_experts'),
+        ('activities', '0004_attendance_source_checkin_code'),
+        ('experts', '0005_groups_visits_consultations_mentoring'),
         ('participants', '0003_person_calendar_token_feedbackquestion_and_more'),
         ('ratings', '0002_participantrating'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -8,6 +8,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('participants', '0004_issue5_jobs')]
+
     dependencies = [
         ('participants', '0003_person_calendar_token_feedbackquestion_and_more'),
     ]

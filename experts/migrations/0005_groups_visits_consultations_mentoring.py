@@ -6,10 +6,14 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Renamed from its work-item name (docs/decisions/0007-migration-names.md): a database that applied the
+    # old name counts this one as applied.
+    replaces = [('experts', '0005_issue4_experts')]
+
     dependencies = [
         ('experts', '0004_individualrequest'),
         ('participants', '0003_person_calendar_token_feedbackquestion_and_more'),
-        ('programs', '0002_issue4_experts'),
+        ('programs', '0002_season_review_settings'),
     ]
 
     operations = [
