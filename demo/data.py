@@ -101,7 +101,7 @@ TEAM_PROGRAMME_TITLES = [
 
 
 # (title, provider index, hours, continuous format): courses of additional professional education (ДПО)
-PD_COURSES = [
+TRAINING_COURSES = [
     ("Реализация требований обновлённых ФГОС НОО, ФГОС ООО в работе учителя", 0, 36, False),
     ("Школа современного учителя: развитие естественно-научной грамотности", 0, 100, False),
     ("Формирование функциональной грамотности обучающихся", 1, 72, False),
@@ -119,7 +119,7 @@ PD_COURSES = [
 ]
 
 
-PD_PROVIDERS = [
+TRAINING_PROVIDERS = [
     ("ФГАОУ ДПО «Академия Минпросвещения России»", "АМП"),
     ("АУ «Институт развития образования» ХМАО-Югры", "ИРО"),
     ("ФГАОУ ВО «Тюменский государственный университет»", "ТюмГУ"),
@@ -128,7 +128,7 @@ PD_PROVIDERS = [
 ]
 
 
-PD_HOURS_EXTRA = [0, 0, 0, 8, 12]
+TRAINING_HOURS_EXTRA = [0, 0, 0, 8, 12]
 
 
 DEFICIT_AREAS = [

@@ -16,12 +16,12 @@ from demo.data import (
     EVENT_TITLES,
     FACT_YEARS_FROM,
     HEAD_POSITION,
-    PD_COURSES,
-    PD_HOURS_EXTRA,
-    PD_PROVIDERS,
     POSITIONS,
     STAFF,
     TEAM_PROGRAMME_TITLES,
+    TRAINING_COURSES,
+    TRAINING_HOURS_EXTRA,
+    TRAINING_PROVIDERS,
 )
 from participants.models import (
     TEAM_PROGRAMME_MIN_MEMBERS,
@@ -182,9 +182,9 @@ class KpiFactsMixin:
                 chance, registry, by_diagnostics, remote = rates.get(year, (0.30, 0.30, 0.50, 0.38))
                 if rng.random() >= chance:
                     continue
-                title, provider_index, hours, continuous = rng.choice(PD_COURSES)
-                provider, code = PD_PROVIDERS[provider_index]
-                hours += rng.choice(PD_HOURS_EXTRA)
+                title, provider_index, hours, continuous = rng.choice(TRAINING_COURSES)
+                provider, code = TRAINING_PROVIDERS[provider_index]
+                hours += rng.choice(TRAINING_HOURS_EXTRA)
                 ends_on = self._day_in(year)
                 starts_on = ends_on - timedelta(days=max(1, hours // 8) + rng.randint(0, 20 if continuous else 6))
                 in_registry = provider_index == 0 or rng.random() < registry

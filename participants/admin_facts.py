@@ -39,7 +39,6 @@ from .models import (
     StaffHeadcount,
     StaffRosterEntry,
 )
-from .services_pd import professional_development_check, professional_development_import, professional_development_read
 from .services_roster import (
     RosterCopyRefused,
     roster_is_teacher,
@@ -49,9 +48,14 @@ from .services_roster import (
     staff_roster_read,
 )
 from .services_teams import management_team_programme_problems
+from .services_training import (
+    professional_development_check,
+    professional_development_import,
+    professional_development_read,
+)
 
-PD_IMPORT_SESSION_KEY = "participants.pd_import"
-PD_IMPORT_PERMISSION = "participants.add_professionaldevelopment"
+TRAINING_IMPORT_SESSION_KEY = "participants.training_import"
+TRAINING_IMPORT_PERMISSION = "participants.add_professionaldevelopment"
 PREVIEW_ROWS = 50
 ROSTER_YEARS = (2000, 2100)  # the models' check constraints
 PERSON_SEARCH = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
@@ -304,9 +308,9 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
 
     # --- Import: upload → preview with the matched people → all-or-nothing import (SpreadsheetImportAdmin) ---
 
-    import_url_name = "participants_pd_import"
-    import_session_key = PD_IMPORT_SESSION_KEY
-    import_permission = PD_IMPORT_PERMISSION
+    import_url_name = "participants_training_import"
+    import_session_key = TRAINING_IMPORT_SESSION_KEY
+    import_permission = TRAINING_IMPORT_PERMISSION
     import_upload_form = PdImportUploadForm
     import_templates = "admin/participants/professionaldevelopment"
     import_titles = (_("Импорт повышения квалификации: файл"), _("Импорт повышения квалификации: проверка"))

@@ -35,7 +35,7 @@ from .services import ImportRejected, RowProblem, registrations_import
 logger = logging.getLogger(__name__)
 
 REGISTRATIONS_KIND = "import:registrations"
-PD_KIND = "import:professional_development"
+TRAINING_KIND = "import:professional_development"
 ROSTER_KIND = "import:staff_roster"
 # Named in the job, so the sweeper queues it again if its worker dies (core.jobs).
 IMPORT_TASK = "participants.tasks.import_job_task"
@@ -160,7 +160,7 @@ REGISTRATIONS_STEPS = ImportSteps(
 )
 
 
-# --- Professional development (participants.services_pd) ------------------------------------------------------
+# --- Professional development (participants.services_training) ------------------------------------------------------
 
 
 def professional_development_import_start(
@@ -178,7 +178,9 @@ def professional_development_import_start(
         "filename": filename,
     }
     with transaction.atomic():
-        job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
+        job = background_job_create(
+            kind=TRAINING_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK
+        )
         from core.task_outbox import task_enqueue
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
@@ -192,14 +194,14 @@ def _municipality_context(params: dict) -> dict | None:
     return None if municipality is None else {"municipality": municipality}
 
 
-def _pd_check(*, table: tables.Table, municipality, progress):
-    from .services_pd import professional_development_check
+def _training_check(*, table: tables.Table, municipality, progress):
+    from .services_training import professional_development_check
 
     return professional_development_check(table=table, municipality=municipality)
 
 
-def _pd_apply(*, table: tables.Table, municipality, by, progress):
-    from .services_pd import professional_development_import
+def _training_apply(*, table: tables.Table, municipality, by, progress):
+    from .services_training import professional_development_import
 
     return professional_development_import(file=table, municipality=municipality, by=by)
 
@@ -214,12 +216,12 @@ def professional_development_import_done(report, **context) -> tuple[str, str]:
     return message, reverse("admin:participants_professionaldevelopment_changelist") + "?source__exact=import"
 
 
-PD_STEPS = ImportSteps(
+TRAINING_STEPS = ImportSteps(
     context=_municipality_context,
-    check=_pd_check,
-    apply=_pd_apply,
+    check=_training_check,
+    apply=_training_apply,
     done=professional_development_import_done,
-    checked_url=lambda **context: reverse("admin:participants_pd_import_preview"),
+    checked_url=lambda **context: reverse("admin:participants_training_import_preview"),
 )
 
 
@@ -289,4 +291,4 @@ ROSTER_STEPS = ImportSteps(
 )
 
 # Each import's kind with its steps (core.import_runner runs them).
-IMPORT_STEPS = {REGISTRATIONS_KIND: REGISTRATIONS_STEPS, PD_KIND: PD_STEPS, ROSTER_KIND: ROSTER_STEPS}
+IMPORT_STEPS = {REGISTRATIONS_KIND: REGISTRATIONS_STEPS, TRAINING_KIND: TRAINING_STEPS, ROSTER_KIND: ROSTER_STEPS}

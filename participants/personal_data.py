@@ -346,20 +346,20 @@ def export_notifications(person: Person) -> Rows:
 def export_professional_development(person: Person) -> Rows:
     return [
         {
-            _("Программа (курс)"): pd.course_title,
-            _("Организация, проводившая обучение"): pd.provider,
-            _("Объём, часов"): pd.hours,
-            _("Начало обучения"): pd.starts_on,
-            _("Окончание обучения"): pd.ends_on,
-            _("Федеральный реестр"): bool(pd.in_federal_registry),
-            _("Дистанционно"): bool(pd.is_remote),
-            _("По итогам диагностики"): bool(pd.based_on_diagnostics),
-            _("Непрерывный формат"): bool(pd.is_continuous_format),
-            _("Номер удостоверения"): pd.document_number,
-            _("Источник"): pd.get_source_display(),
-            _("Внесено"): pd.created_at,
+            _("Программа (курс)"): course.course_title,
+            _("Организация, проводившая обучение"): course.provider,
+            _("Объём, часов"): course.hours,
+            _("Начало обучения"): course.starts_on,
+            _("Окончание обучения"): course.ends_on,
+            _("Федеральный реестр"): bool(course.in_federal_registry),
+            _("Дистанционно"): bool(course.is_remote),
+            _("По итогам диагностики"): bool(course.based_on_diagnostics),
+            _("Непрерывный формат"): bool(course.is_continuous_format),
+            _("Номер удостоверения"): course.document_number,
+            _("Источник"): course.get_source_display(),
+            _("Внесено"): course.created_at,
         }
-        for pd in ProfessionalDevelopment.objects.filter(person=person).order_by("ends_on", "pk")
+        for course in ProfessionalDevelopment.objects.filter(person=person).order_by("ends_on", "pk")
     ]
 
 

@@ -1,7 +1,7 @@
 """The staff roster (кадровый состав) of organisations per KPI year: import from a spreadsheet, matching to portal
 people, the copy to the next year and what erasure leaves of a worker's rows.
 
-The import follows the professional-development import (participants.services_pd): columns recognised from their
+The import follows the professional-development import (participants.services_training): columns recognised from their
 headers, every row checked against the file and the database, a row-by-row report in Russian, and all rows saved
 with one bulk_create or nothing at all. A row's worker is matched to a portal person of the same organisation by
 ФИО and birth date, then by ФИО alone when exactly one person of the organisation has it; no portal person is ever

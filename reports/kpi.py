@@ -662,7 +662,7 @@ def _roster_rows(ctx, tag: str) -> dict:
     }
 
 
-def _teachers_with_pd(tag: str, which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
+def _teachers_with_training(tag: str, which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
     """Pedagogical workers of the year's roster whose matched portal person has a course of the kind by 31.12."""
 
     def part(ctx):
@@ -763,7 +763,7 @@ def _mentoring_schools(ctx):
     return _values(rows, lambda row: KpiValue(_n(row, "schools_model"), _n(row, "schools_n")))
 
 
-def _remote_pd(ctx):
+def _remote_training(ctx):
     """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
     finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
     covers = KPI_BY_CODE["remote-pd-share"].covers
@@ -854,7 +854,7 @@ SCHOOL_STAFF = _(
 FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
 CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
 # Приказ № 223/1: показатель 1 and результат 8 measure the same share against different targets — one computation.
-_continuous_formats = _teachers_with_pd("continuous", CONTINUOUS_DIAG, SCHOOLS)
+_continuous_formats = _teachers_with_training("continuous", CONTINUOUS_DIAG, SCHOOLS)
 
 ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
@@ -866,7 +866,7 @@ ORDER_KPIS: list[KpiDefinition] = [
             "по кадровому составу года × 100"
         ),
         PERCENT,
-        _teachers_with_pd("federal_registry", FR_DIAG, DISTRICT_SYSTEM),
+        _teachers_with_training("federal_registry", FR_DIAG, DISTRICT_SYSTEM),
         kind=SHARE,
         numerator=_(
             "работники состава, сопоставленные с человеком на портале, с записью ДПО «из Федерального реестра» и "
@@ -985,7 +985,7 @@ ORDER_KPIS: list[KpiDefinition] = [
             "(школы, детские сады, дополнительное образование)"
         ),
         PERCENT,
-        _remote_pd,
+        _remote_training,
         kind=SHARE,
         numerator=_("педагоги состава, окончившие в году хотя бы один курс дистанционно, без отрыва от работы"),
         denominator=_(

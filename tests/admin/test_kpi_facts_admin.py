@@ -26,7 +26,7 @@ def _coordinator(municipality) -> User:
     return user
 
 
-def _pd(person, **kw):
+def _training(person, **kw):
     values = {"course_title": "Курс", "provider": "ИРО", "hours": 72, "ends_on": date(2025, 3, 1)}
     return ProfessionalDevelopment.objects.create(person=person, **{**values, **kw})
 
@@ -43,7 +43,7 @@ def world():
         ("foreign", foreign_school, foreign_person, other),
     ):
         rows[key] = {
-            "professionaldevelopment": _pd(person, course_title=f"Курс {key}"),
+            "professionaldevelopment": _training(person, course_title=f"Курс {key}"),
             "competencediagnostic": CompetenceDiagnostic.objects.create(
                 person=person, taken_on=date(2025, 1, 10), platform="ЦНППМ", deficit_areas=["Оценивание"]
             ),
@@ -108,7 +108,7 @@ def test_teacher_gets_no_admin(client, world, model):
 
 def test_year_and_organisation_filters(client, world):
     person = world["own_person"]
-    _pd(person, course_title="Курс 2023", ends_on=date(2023, 6, 1), in_federal_registry=True)
+    _training(person, course_title="Курс 2023", ends_on=date(2023, 6, 1), in_federal_registry=True)
     client.force_login(_coordinator(world["mine"]))
     url = reverse("admin:participants_professionaldevelopment_changelist")
     response = client.get(url + "?year=2023")
@@ -134,7 +134,7 @@ def test_person_dropdown_is_scoped(client, world):
     assert set(form.fields["organisation"].queryset) == {world["own_school"]}
 
 
-def _pd_post(person, **over):
+def _training_post(person, **over):
     data = {
         "person": person.pk,
         "course_title": "Наставничество",
@@ -153,16 +153,16 @@ def test_pd_add_and_its_errors(client, world):
     client.force_login(coordinator)
     person = world["own_person"]
     url = reverse("admin:participants_professionaldevelopment_add")
-    response = client.post(url, _pd_post(person, hours="0", ends_on="01.02.2025"))
+    response = client.post(url, _training_post(person, hours="0", ends_on="01.02.2025"))
     errors = response.context["adminform"].form.errors
     assert errors["hours"] == ["Объём программы должен быть больше нуля часов."]
     assert errors["ends_on"] == ["Дата окончания обучения раньше даты начала."]
     assert "__all__" not in errors
-    response = client.post(url, _pd_post(person, in_federal_registry="on"))
+    response = client.post(url, _training_post(person, in_federal_registry="on"))
     assert response.status_code == 302
     saved = ProfessionalDevelopment.objects.get(document_number="D-77")
     assert saved.created_by == coordinator and saved.in_federal_registry and saved.hours == 36
-    response = client.post(url, _pd_post(person, course_title="Другой"))
+    response = client.post(url, _training_post(person, course_title="Другой"))
     errors = response.context["adminform"].form.errors
     assert errors["document_number"] == [
         "Удостоверение № D-77 у этого педагога уже внесено: «Наставничество», 20.03.2025."
@@ -170,7 +170,7 @@ def test_pd_add_and_its_errors(client, world):
     assert "__all__" not in errors
     # A person of another municipality cannot be posted.
     foreign = world["rows"]["foreign"]["professionaldevelopment"].person
-    response = client.post(url, _pd_post(foreign, document_number="X"))
+    response = client.post(url, _training_post(foreign, document_number="X"))
     assert "person" in response.context["adminform"].form.errors
 
 
@@ -259,7 +259,7 @@ def test_event_organiser_of_another_municipality_is_refused(client, world):
 @pytest.mark.parametrize("rows", [1, 3])
 def test_pd_changelist_query_count_is_constant(client, world, rows, django_assert_num_queries):
     for i in range(rows - 1):
-        _pd(world["own_person"], course_title=f"Ещё {i}")
+        _training(world["own_person"], course_title=f"Ещё {i}")
     client.force_login(_coordinator(world["mine"]))
     url = reverse("admin:participants_professionaldevelopment_changelist")
     client.get(url)
@@ -286,32 +286,32 @@ def test_import_from_the_changelist(client, world):
     person = world["own_person"]
     client.force_login(_coordinator(world["mine"]))
     changelist = client.get(reverse("admin:participants_professionaldevelopment_changelist")).content.decode()
-    assert reverse("admin:participants_pd_import") in changelist
+    assert reverse("admin:participants_training_import") in changelist
     file = _xlsx(
         [[f"{person.last_name} {person.first_name} {person.middle_name}", "Курс", "ИРО", 24, "05.05.2025", "да", "N1"]]
     )
-    response = client.post(reverse("admin:participants_pd_import"), {"file": file})
+    response = client.post(reverse("admin:participants_training_import"), {"file": file})
     assert response.status_code == 302
-    preview = client.get(reverse("admin:participants_pd_import_preview"))
+    preview = client.get(reverse("admin:participants_training_import_preview"))
     assert preview.context["report"].ok
     content = preview.content.decode()
     assert person.full_name in content and "по ФИО" in content
     assert not ProfessionalDevelopment.objects.filter(document_number="N1").exists()  # nothing before the button
-    stored = client.session["participants.pd_import"]
+    stored = client.session["participants.training_import"]
     assert "table" not in stored and table_unstash(stored["table_file"]) is not None  # the rows wait outside
-    response = client.post(reverse("admin:participants_pd_import_preview"), {"import": "1"})
+    response = client.post(reverse("admin:participants_training_import_preview"), {"import": "1"})
     assert response.status_code == 302
     saved = ProfessionalDevelopment.objects.get(document_number="N1")
     assert saved.person == person and saved.in_federal_registry and saved.source == "import"
-    assert table_unstash(stored["table_file"]) is None and "participants.pd_import" not in client.session
+    assert table_unstash(stored["table_file"]) is None and "participants.training_import" not in client.session
 
 
 def test_import_with_errors_shows_the_report_and_saves_nothing(client, world):
     client.force_login(_coordinator(world["mine"]))
     foreign = world["rows"]["foreign"]["professionaldevelopment"].person
     file = _xlsx([[f"{foreign.last_name} {foreign.first_name}", "Курс", "ИРО", -5, "05.05.2025", "да", "N2"]])
-    client.post(reverse("admin:participants_pd_import"), {"file": file})
-    response = client.post(reverse("admin:participants_pd_import_preview"), {"import": "1"})
+    client.post(reverse("admin:participants_training_import"), {"file": file})
+    response = client.post(reverse("admin:participants_training_import_preview"), {"import": "1"})
     assert response.status_code == 200
     content = response.content.decode()
     assert "Ошибки: импорт невозможен, ничего не сохранено" in content
@@ -323,7 +323,7 @@ def test_import_with_errors_shows_the_report_and_saves_nothing(client, world):
 def test_import_rejects_a_file_that_is_not_a_spreadsheet(client, world):
     client.force_login(_coordinator(world["mine"]))
     response = client.post(
-        reverse("admin:participants_pd_import"), {"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff")}
+        reverse("admin:participants_training_import"), {"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff")}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [
@@ -335,6 +335,6 @@ def test_import_needs_the_add_permission(client, world):
     viewer = UserFactory(is_staff=True, municipality=world["mine"])
     viewer.user_permissions.set(Permission.objects.filter(codename="view_professionaldevelopment"))
     client.force_login(viewer)
-    assert client.get(reverse("admin:participants_pd_import")).status_code == 403
-    assert client.get(reverse("admin:participants_pd_import_preview")).status_code == 403
+    assert client.get(reverse("admin:participants_training_import")).status_code == 403
+    assert client.get(reverse("admin:participants_training_import_preview")).status_code == 403
     assert client.get(reverse("admin:participants_professionaldevelopment_changelist")).status_code == 200

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from core import tables
 from core.tables import FileProblem
 from participants.models import ProfessionalDevelopment, User
-from participants.services_pd import professional_development_import
+from participants.services_training import professional_development_import
 from programs.models import Organisation
 from tests.factories import MunicipalityFactory, OrganisationFactory, SeasonFactory, SubjectFactory, UserFactory
 from tests.hostile.helpers import (
@@ -36,7 +36,7 @@ from tests.hostile.helpers import (
 pytestmark = pytest.mark.django_db
 UPLOAD = reverse("admin:participants_enrollment_import")
 MAPPING = reverse("admin:participants_enrollment_import_mapping")
-PD_UPLOAD = reverse("admin:participants_pd_import")
+TRAINING_UPLOAD = reverse("admin:participants_training_import")
 REGISTRATION_MODELS = ("participants.User", "participants.Person", "participants.Enrollment", "participants.Consent")
 HEADERS = [
     "Отметка времени",
@@ -163,7 +163,7 @@ def test_a_spreadsheet_past_the_cap_is_cut_off_while_it_arrives(coordinator, sea
 def test_a_professional_development_file_past_the_cap_is_cut_off_while_it_arrives(admin_client):
     municipality = MunicipalityFactory()
     big = SimpleUploadedFile("dpo.csv", b"a;b\n" + b"x" * tables.MAX_FILE_SIZE)
-    response = admin_client.post(PD_UPLOAD, {"municipality": municipality.pk, "file": big})
+    response = admin_client.post(TRAINING_UPLOAD, {"municipality": municipality.pk, "file": big})
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["Файл больше допустимых 5 МБ; загрузка остановлена."]
 
@@ -228,11 +228,16 @@ def test_markup_in_a_cell_is_text_in_the_preview(coordinator, season, payload):
 
 # --- Professional development ----------------------------------------------------------------------------
 
-PD_HEADERS = ["ФИО", "E-mail", "Дата рождения", "Программа (курс)", "Организация-провайдер", "Количество часов"]
-PD_HEADERS += ["Дата начала", "Дата окончания", "Программа из Федерального реестра (да/нет)", "Номер удостоверения"]
-PD_ROW = ["Смирнова Анна Сергеевна", "anna@school.ru", "17.05.1985", "Функциональная грамотность", "ИРО", "72"]
-PD_ROW += ["01.02.2025", "28.02.2025", "да", "7700-1"]
-PD_CELL = {
+TRAINING_HEADERS = ["ФИО", "E-mail", "Дата рождения", "Программа (курс)", "Организация-провайдер", "Количество часов"]
+TRAINING_HEADERS += [
+    "Дата начала",
+    "Дата окончания",
+    "Программа из Федерального реестра (да/нет)",
+    "Номер удостоверения",
+]
+TRAINING_ROW = ["Смирнова Анна Сергеевна", "anna@school.ru", "17.05.1985", "Функциональная грамотность", "ИРО", "72"]
+TRAINING_ROW += ["01.02.2025", "28.02.2025", "да", "7700-1"]
+TRAINING_CELL = {
     0: hostile_text(),
     1: hostile_text(30),
     2: hostile_date(),
@@ -244,8 +249,8 @@ PD_CELL = {
     8: hostile_text(8),
     9: hostile_text(20),
 }
-PD_ROWS = st.lists(
-    st.fixed_dictionaries({}, optional=PD_CELL).map(lambda c: [c.get(i, v) for i, v in enumerate(PD_ROW)]),
+TRAINING_ROWS = st.lists(
+    st.fixed_dictionaries({}, optional=TRAINING_CELL).map(lambda c: [c.get(i, v) for i, v in enumerate(TRAINING_ROW)]),
     min_size=1,
     max_size=3,
 )
@@ -267,13 +272,13 @@ def municipality():
     return municipality
 
 
-@given(rows=PD_ROWS)
+@given(rows=TRAINING_ROWS)
 def test_hostile_professional_development_rows_are_saved_whole_or_not_at_all(municipality, rows):
     with rolled_back():
         before = ProfessionalDevelopment.objects.count()
         try:
             report = professional_development_import(
-                file=SimpleUploadedFile("dpo.csv", _csv(rows, headers=PD_HEADERS, delimiter=";")),
+                file=SimpleUploadedFile("dpo.csv", _csv(rows, headers=TRAINING_HEADERS, delimiter=";")),
                 municipality=municipality,
                 by=None,
             )
@@ -289,10 +294,10 @@ def test_hostile_professional_development_rows_are_saved_whole_or_not_at_all(mun
 
 
 def test_a_formula_in_a_professional_development_file_is_read_as_its_text(municipality):
-    row = list(PD_ROW)
+    row = list(TRAINING_ROW)
     row[3] = '=HYPERLINK("http://evil.example/","Курс")'
     report = professional_development_import(
-        file=SimpleUploadedFile("dpo.xlsx", _xlsx([row], headers=PD_HEADERS)), municipality=municipality, by=None
+        file=SimpleUploadedFile("dpo.xlsx", _xlsx([row], headers=TRAINING_HEADERS)), municipality=municipality, by=None
     )
     assert not report.problems
     assert ProfessionalDevelopment.objects.get().course_title == row[3]
@@ -428,7 +433,7 @@ def test_a_spreadsheet_past_the_bounds_is_refused_in_russian_and_nothing_is_writ
 def test_a_professional_development_file_past_the_bounds_is_refused(admin_client, settings, content):
     settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = BOUNDED_LIMITS.values()
     response = admin_client.post(
-        PD_UPLOAD, {"municipality": MunicipalityFactory().pk, "file": SimpleUploadedFile("dpo.xlsx", content)}
+        TRAINING_UPLOAD, {"municipality": MunicipalityFactory().pk, "file": SimpleUploadedFile("dpo.xlsx", content)}
     )
     assert response.status_code == 200
     [error] = response.context["form"].errors["file"]

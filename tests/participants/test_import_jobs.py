@@ -286,22 +286,22 @@ def test_a_job_whose_table_is_gone_fails_in_russian(coordinator, season, django_
 
 # --- Professional development -------------------------------------------------------------------------------
 
-PD_UPLOAD = reverse("admin:participants_pd_import")
-PD_PREVIEW = reverse("admin:participants_pd_import_preview")
-PD_HEADERS = ["ФИО", "E-mail", "Программа (курс)", "Организация-провайдер", "Количество часов", "Дата окончания"]
-PD_HEADERS += ["Номер удостоверения"]
+TRAINING_UPLOAD = reverse("admin:participants_training_import")
+TRAINING_PREVIEW = reverse("admin:participants_training_import_preview")
+TRAINING_HEADERS = ["ФИО", "E-mail", "Программа (курс)", "Организация-провайдер", "Количество часов", "Дата окончания"]
+TRAINING_HEADERS += ["Номер удостоверения"]
 
 
-def _pd_csv(rows) -> bytes:
+def _training_csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(PD_HEADERS)
+    writer.writerow(TRAINING_HEADERS)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
 
 
 @pytest.fixture
-def pd_municipality():
+def training_municipality():
     from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory
 
     municipality = MunicipalityFactory()
@@ -316,20 +316,22 @@ def pd_municipality():
     return municipality
 
 
-def _pd_rows():
+def _training_rows():
     return [
         ["Смирнова Анна Сергеевна", "anna@school.ru", f"Курс {n}", "ИРО", "72", "28.02.2025", f"7700-{n}"]
         for n in range(ROWS)
     ]
 
 
-def _pd_press(client, municipality, rows, button, capture):
-    upload = SimpleUploadedFile("dpo.csv", _pd_csv(rows))
-    assert client.post(PD_UPLOAD, {"municipality": municipality.pk, "file": upload})["Location"] == PD_PREVIEW
-    page = client.get(PD_PREVIEW)
+def _training_press(client, municipality, rows, button, capture):
+    upload = SimpleUploadedFile("dpo.csv", _training_csv(rows))
+    assert (
+        client.post(TRAINING_UPLOAD, {"municipality": municipality.pk, "file": upload})["Location"] == TRAINING_PREVIEW
+    )
+    page = client.get(TRAINING_PREVIEW)
     assert page.context["background"] is True and page.context["report"] is None  # not checked in the request
     with capture(execute=True):
-        response = client.post(PD_PREVIEW, {button: "1"})
+        response = client.post(TRAINING_PREVIEW, {button: "1"})
     job = BackgroundJob.objects.get()
     assert response["Location"] == reverse("background_job", args=[job.pk])
     job.refresh_from_db()
@@ -337,11 +339,13 @@ def _pd_press(client, municipality, rows, button, capture):
 
 
 def test_a_long_professional_development_file_is_imported_by_the_worker(
-    admin_client, pd_municipality, eager, django_capture_on_commit_callbacks
+    admin_client, training_municipality, eager, django_capture_on_commit_callbacks
 ):
     from participants.models import ProfessionalDevelopment
 
-    job = _pd_press(admin_client, pd_municipality, _pd_rows(), "import", django_capture_on_commit_callbacks)
+    job = _training_press(
+        admin_client, training_municipality, _training_rows(), "import", django_capture_on_commit_callbacks
+    )
     assert (job.status, job.done, job.total) == ("done", ROWS, ROWS)
     assert job.message == "Импортировано 5 записей о повышении квалификации."
     assert ProfessionalDevelopment.objects.count() == ROWS
@@ -350,13 +354,13 @@ def test_a_long_professional_development_file_is_imported_by_the_worker(
 
 
 def test_a_professional_development_error_in_the_last_row_saves_nothing(
-    admin_client, pd_municipality, eager, django_capture_on_commit_callbacks
+    admin_client, training_municipality, eager, django_capture_on_commit_callbacks
 ):
     from participants.models import ProfessionalDevelopment
 
-    rows = _pd_rows()
+    rows = _training_rows()
     rows[-1][4] = "много"
-    job = _pd_press(admin_client, pd_municipality, rows, "import", django_capture_on_commit_callbacks)
+    job = _training_press(admin_client, training_municipality, rows, "import", django_capture_on_commit_callbacks)
     assert job.status == "failed"
     assert job.message.splitlines()[0] == "Найдена 1 ошибка: импорт невозможен, ничего не сохранено."
     assert job.message.splitlines()[1].startswith("Строка 6, «Количество часов»:")

@@ -1,4 +1,4 @@
-"""Import of ДПО records (participants.services_pd): columns from Russian headers, people found by e-mail, ФИО
+"""Import of ДПО records (participants.services_training): columns from Russian headers, people found by e-mail, ФИО
 and birth date within the municipality, all-or-nothing with a row-by-row report, constant queries."""
 
 import csv
@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from core.tables import FileProblem
 from participants.models import ProfessionalDevelopment
-from participants.services_pd import professional_development_import, professional_development_read
+from participants.services_training import professional_development_import, professional_development_read
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,8 +176,8 @@ def test_header_below_a_title_line_and_separate_name_columns(muni, anna, coordin
     )
     report = _import(file, muni, coordinator)
     assert report.ok, report.lines()
-    pd = ProfessionalDevelopment.objects.get()
-    assert pd.person == anna and not pd.in_federal_registry
+    course = ProfessionalDevelopment.objects.get()
+    assert course.person == anna and not course.in_federal_registry
 
 
 def test_english_headers_are_recognised_too(muni, anna, coordinator):
@@ -190,15 +190,20 @@ def test_english_headers_are_recognised_too(muni, anna, coordinator):
     row = _row(1, email="anna@school.ru", registry="yes", remote="no", diagnostics="yes", continuous="yes")
     report = _import(_xlsx([row], headers=headers), muni, coordinator)
     assert report.ok, report.lines()
-    pd = ProfessionalDevelopment.objects.get()
-    assert (pd.person, pd.hours, pd.ends_on, pd.document_number) == (anna, 72, date(2025, 2, 28), "7700-1")
-    assert (pd.in_federal_registry, pd.is_remote, pd.based_on_diagnostics, pd.is_continuous_format) == (
+    course = ProfessionalDevelopment.objects.get()
+    assert (course.person, course.hours, course.ends_on, course.document_number) == (
+        anna,
+        72,
+        date(2025, 2, 28),
+        "7700-1",
+    )
+    assert (course.in_federal_registry, course.is_remote, course.based_on_diagnostics, course.is_continuous_format) == (
         True,
         False,
         True,
         True,
     )
-    assert pd.starts_on == date(2025, 2, 1) and pd.provider.startswith("ФГАОУ ДПО")
+    assert course.starts_on == date(2025, 2, 1) and course.provider.startswith("ФГАОУ ДПО")
 
 
 def test_matching_by_email_first(muni, school, anna, coordinator):
@@ -322,9 +327,9 @@ def test_too_large_file(settings):
 
 
 def test_too_many_rows(monkeypatch):
-    from participants import services_pd
+    from participants import services_training
 
-    monkeypatch.setattr(services_pd, "MAX_ROWS", 2)
+    monkeypatch.setattr(services_training, "MAX_ROWS", 2)
     with pytest.raises(FileProblem, match="больше 2 строк"):
         professional_development_read(file=_csv([_row(1), _row(2), _row(3)], encoding="utf-8"))
 

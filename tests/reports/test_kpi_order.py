@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 K = Organisation.Kind
 
 
-def _pd(person, ends_on, **flags):
+def _training(person, ends_on, **flags):
     return ProfessionalDevelopment.objects.create(
         person=person, course_title="Курс", provider="Академия", hours=36, ends_on=ends_on, **flags
     )
@@ -57,15 +57,15 @@ def world():
             head = {"position": "Заведующий", "staff_kind": "management"} if key == "g" else {}
             roster_of(person, year, **head)
     fr_diag = {"in_federal_registry": True, "based_on_diagnostics": True}
-    _pd(p["a"], date(2024, 5, 1), **fr_diag)
-    _pd(p["b"], date(2025, 10, 1), **fr_diag)
-    _pd(p["c"], date(2025, 9, 1), in_federal_registry=True, is_remote=True)  # not chosen by diagnostics
-    _pd(p["e"], date(2026, 2, 1), **fr_diag)
-    _pd(p["d"], date(2025, 11, 1), **fr_diag)  # a manager: no teacher
-    _pd(p["h"], date(2025, 1, 10), **fr_diag)  # the other municipality
-    _pd(p["a"], date(2025, 3, 1), is_continuous_format=True, based_on_diagnostics=True, is_remote=True)
-    _pd(p["f"], date(2025, 8, 1), is_continuous_format=True)  # not by diagnostics
-    _pd(p["g"], date(2025, 4, 1), is_remote=True)
+    _training(p["a"], date(2024, 5, 1), **fr_diag)
+    _training(p["b"], date(2025, 10, 1), **fr_diag)
+    _training(p["c"], date(2025, 9, 1), in_federal_registry=True, is_remote=True)  # not chosen by diagnostics
+    _training(p["e"], date(2026, 2, 1), **fr_diag)
+    _training(p["d"], date(2025, 11, 1), **fr_diag)  # a manager: no teacher
+    _training(p["h"], date(2025, 1, 10), **fr_diag)  # the other municipality
+    _training(p["a"], date(2025, 3, 1), is_continuous_format=True, based_on_diagnostics=True, is_remote=True)
+    _training(p["f"], date(2025, 8, 1), is_continuous_format=True)  # not by diagnostics
+    _training(p["g"], date(2025, 4, 1), is_remote=True)
 
     director = ManagementTeamMember.objects.create(organisation=s1, person=p["d"], role="Директор")
     ManagementTeamMember.objects.create(organisation=s2, person=p["f"], role="Завуч", until=date(2024, 6, 30))

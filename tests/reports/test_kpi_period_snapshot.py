@@ -17,7 +17,7 @@ JULY = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)
 JANUARY = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
 
 
-def _pd(person, ends_on, **flags):
+def _training(person, ends_on, **flags):
     return ProfessionalDevelopment.objects.create(
         person=person, course_title="Курс", provider="Академия", hours=36, ends_on=ends_on, **flags
     )
@@ -33,9 +33,9 @@ def world():
         roster_of(person, 2025)  # the 2025 staff rosters: the order KPIs' denominators
     # Remote share: H1 — one of two (a remote in March, b in-person in May); by December c (remote, October)
     # joins → 2 of 3. Registry + diagnostics (cumulative): a by H1 (1 of 4), a and c by year end (2 of 4).
-    _pd(teachers[0], date(2025, 3, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)
-    _pd(teachers[1], date(2025, 5, 10))
-    _pd(teachers[2], date(2025, 10, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)
+    _training(teachers[0], date(2025, 3, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)
+    _training(teachers[1], date(2025, 5, 10))
+    _training(teachers[2], date(2025, 10, 1), is_remote=True, in_federal_registry=True, based_on_diagnostics=True)
     KpiTarget.objects.create(
         municipality=m,
         code="remote-pd-share",
