@@ -290,8 +290,10 @@ class _SheetWriter(WorksheetWriter):
 
 
 def _escape(text: str) -> str:
-    """Text content as lxml writes it: &, <, > and the carriage return escaped (the rest by the ASCII encoding)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    """Text content as lxml writes it into the sheet (ASCII): &, <, > and the carriage return escaped, every other
+    character outside ASCII as a character reference (&#1055; for «П»)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 class _RowWriter:
@@ -303,12 +305,13 @@ class _RowWriter:
     a Formatted's number format; a Status's code) is taken from the cell that `_cell` makes for the first such
     value, so styles, formats and their order in the workbook are those of the cell path, and a text, a status or a
     date met again in a column (a program, a session, a school, a date) is escaped and measured once. The text is
-    encoded as lxml encodes the sheet (ASCII, other characters as character references), so the file is the same
-    byte for byte. A row holding a value of a kind outside the common ones goes through openpyxl's cell writer.
+    encoded as lxml encodes the sheet (ASCII, other characters as character references) when it is first escaped, so
+    the file is the same byte for byte. A row holding a value of a kind outside the common ones goes through
+    openpyxl's cell writer.
     """
 
-    BATCH = 2000  # rows of text gathered before one write to the file
-    KNOWN = 20_000  # texts remembered per column; forgotten beyond that, so memory stays flat on any sheet
+    BATCH = 256  # rows of text gathered before one write to the file
+    KNOWN = 4096  # texts remembered per column; forgotten beyond that, so memory stays flat on any sheet
 
     def __init__(self, sheet, columns: Sequence[Column]):
         self.sheet = sheet
@@ -358,7 +361,7 @@ class _RowWriter:
         """Write the gathered rows after whatever lxml still holds."""
         if self.pending:
             self.xf.flush()
-            self.file.write("".join(self.pending).encode("ascii", "xmlcharrefreplace"))
+            self.file.write("".join(self.pending).encode("ascii"))
             self.pending.clear()
 
     def _height(self, height: float, row_idx: int) -> str:
