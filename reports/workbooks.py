@@ -579,9 +579,14 @@ ATTENDANCE_FIELDS = (
 
 
 def _attendance_rows(scope: KpiScope, season_ids: list[int], *, municipalities: bool) -> Iterator[list]:
+    """One row per mark. The marks come session by session, so a session's cells (its date and hour in the season's
+    zone, program, season, activity, title) are made when the session changes, not per mark, and the words of a
+    mark's status and source are looked up once per kind."""
     statuses = {value: str(label) for value, label in Attendance.Status.choices}
     sources = {value: str(label) for value, label in Attendance._meta.get_field("source").choices}
+    ways: dict[tuple[str, bool], str] = {}
     rows = _attendance(scope, season_ids).values_list(*ATTENDANCE_FIELDS)
+    current, head = None, []
     for (
         starts,
         zone,
@@ -598,17 +603,18 @@ def _attendance_rows(scope: KpiScope, season_ids: list[int], *, municipalities: 
         source,
         default,
     ) in rows.iterator(chunk_size=CHUNK):
-        local = starts.astimezone(_zone(zone))
-        how = sources.get(source, source)
-        if default and source != "default":
-            how = _("%(how)s (по умолчанию)") % {"how": how}
+        if (starts, zone, program, season, activity, session) != current:
+            current = (starts, zone, program, season, activity, session)
+            local = starts.astimezone(_zone(zone))
+            head = [local.date(), f"{local:%H:%M}", program, season, activity, session]
+        how = ways.get((source, default))
+        if how is None:
+            how = sources.get(source, source)
+            if default and source != "default":
+                how = _("%(how)s (по умолчанию)") % {"how": how}
+            ways[source, default] = how
         yield [
-            local.date(),
-            f"{local:%H:%M}",
-            program,
-            season,
-            activity,
-            session,
+            *head,
             _full_name(last, first, middle),
             *([school or "", municipality or ""] if municipalities else [school or ""]),
             statuses.get(status, status),
