@@ -1,5 +1,11 @@
 # One image for web (gunicorn), Celery worker and Celery beat: see scripts/docker-entrypoint.sh.
 
+# --- js: browser libraries from the npm registry (package-lock.json), served as static files -------------
+FROM node:20-bookworm-slim AS js
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 # --- build: dependencies into a virtualenv, translations compiled ------------------------------------
 FROM python:3.11-slim-bookworm AS build
 
@@ -17,6 +23,7 @@ COPY pyproject.toml README.md* ./
 RUN pip install . && rm -rf build *.egg-info
 
 COPY . .
+COPY --from=js /app/node_modules ./node_modules
 # msgfmt directly: compiling translations should not need the application to import.
 RUN find . -name '*.po' -not -path './.venv/*' -exec sh -c 'msgfmt --check -o "${1%.po}.mo" "$1"' _ {} \;
 

@@ -1,5 +1,6 @@
 # Everyday commands. Dependencies come from pyproject.toml; the virtualenv lives in .venv.
-#   make install            create .venv and install '.[dev]' (again only when pyproject.toml changes)
+#   make install            create .venv and install '.[dev]' (again only when pyproject.toml changes), and the
+#                           browser libraries of package-lock.json with npm ci (again only when it changes)
 #   make run [PORT=8123]    migrate, load demo data once, run web + Celery worker + beat; Ctrl-C stops all
 #   make test [ARGS=...]    pytest on throwaway PostgreSQL + Redis when installed, else SQLite
 #   make lint               ruff check and ruff format --check
@@ -9,12 +10,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-pyproject
+NODE_STAMP := node_modules/.installed-from-lock
 PORT ?= 8000
 ARGS ?=
 
 .PHONY: install run test lint format bench clean-venv
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,10 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install '.[dev]'
 	@# setuptools leaves build litter in the tree; the project itself is run from the source tree.
 	rm -rf build metodportal.egg-info
+	touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 run: install

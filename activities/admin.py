@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.dates import BoundedDatesMixin
+from core.history_admin import AuditHistoryAdmin
 from participants.models import Enrollment
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import (
@@ -26,8 +28,6 @@ from programs.admin_mixins import (
     admin_scope,
     in_municipality,
 )
-from programs.dates import BoundedDatesMixin
-from programs.history_admin import AuditHistoryAdmin
 from programs.models import RoadmapModule, Season
 
 from .exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate
@@ -46,6 +46,7 @@ from .models import (
 )
 from .selectors_attendance import expected_count_subquery, not_listed_reason
 from .services import (
+    activities_mandatory_set,
     attendance_defaults_confirm,
     extension_check,
     extension_grant,
@@ -123,11 +124,13 @@ class ActivityAdmin(MunicipalityScopedAdmin):
 
     @admin.action(description=_("Сделать обязательными"))
     def make_mandatory(self, request, queryset):
-        queryset.update(is_mandatory=True)
+        n = activities_mandatory_set(activities=queryset, is_mandatory=True)
+        self.message_user(request, _("Сделано обязательными мероприятий: %(n)d.") % {"n": n})
 
     @admin.action(description=_("Сделать необязательными"))
     def make_optional(self, request, queryset):
-        queryset.update(is_mandatory=False)
+        n = activities_mandatory_set(activities=queryset, is_mandatory=False)
+        self.message_user(request, _("Сделано необязательными мероприятий: %(n)d.") % {"n": n})
 
 
 class AttendanceAdminForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentA
 from participants.models import Enrollment
 from programs.admin_mixins import MunicipalityScopedAdmin, scoped_rows
 from programs.models import Program, RoadmapModule
+from programs.signals import rows_changed
 
 from .models import Activity, RouteItem, Session
 from .route_builder import CONTENT, EDITABLE, route_item_add, route_item_update
@@ -117,6 +118,7 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
                     route_item_update(item=obj, **changes)
             if "order" in form.changed_data and data.get("order"):
                 RouteItem.objects.filter(pk=obj.pk).update(order=data["order"])
+                rows_changed.send(sender=RouteItem)
                 obj.order = data["order"]
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

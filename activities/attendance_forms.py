@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.uploads import UploadRefusalFormMixin
+from core.uploads import UploadRefusalFormMixin
 
 from .models import Attendance
 from .selectors_attendance import AttendanceRow

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows
+from core.spreadsheet_reader import ReadLimits, SpreadsheetRefused, csv_rows
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

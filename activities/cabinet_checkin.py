@@ -39,6 +39,8 @@ def checkin_context(ctx: CabinetContext) -> dict | None:
     return {"items": items}
 
 
-register_section(
-    Section(key="checkin", template="activities/attendance/_cabinet_checkin.html", context=checkin_context, order=5)
-)
+def register() -> None:
+    """The check-in cabinet section (participants.cabinet)."""
+    register_section(
+        Section(key="checkin", template="activities/attendance/_cabinet_checkin.html", context=checkin_context, order=5)
+    )

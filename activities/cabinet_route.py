@@ -45,6 +45,8 @@ def _route_context(ctx: CabinetContext) -> dict | None:
     return {"routes": rows}
 
 
-register_section(
-    Section(key="route", template="activities/route/_cabinet_route.html", context=_route_context, order=55)
-)
+def register() -> None:
+    """The individual route's cabinet section (participants.cabinet)."""
+    register_section(
+        Section(key="route", template="activities/route/_cabinet_route.html", context=_route_context, order=55)
+    )

@@ -14,9 +14,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import job_run
-from participants.models import Enrollment, JobRun
-from programs.history import history_bulk_record
+from core.history import history_bulk_record
+from core.jobs import job_run
+from core.models import JobRun
+from participants.models import Enrollment
 from programs.signals import rows_changed
 
 from .exclusion import exclusion_message, exclusion_rules_apply

@@ -26,11 +26,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Enrollment, Notification, User
-from participants.notifications import NotificationDraft, notifications_create
+from core.history import history_bulk_record, history_context
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment, User
 from participants.services import enrollment_exclude, enrollment_reinstate, enrollments_set_status, season_coordinators
-from programs.history import history_bulk_record, history_context
 from programs.models import Season
+from programs.signals import rows_changed
 
 from .models import (
     ActivityAudience,
@@ -345,6 +347,7 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
             if draft is not None:
                 drafts.append(draft)
         ExclusionCase.objects.bulk_update(excluded, ["status", "automatic", "decided_at", "decision_reason"])
+        rows_changed.send(sender=ExclusionCase)
         history_bulk_record(ExclusionCase, excluded)
         counts["excluded"] += len(excluded)
 
@@ -375,6 +378,7 @@ def _apply_chunk(enrollments: list[Enrollment], now: datetime, counts: Counter) 
         counts["awaiting_decision"] += len(waiting)
 
     ExclusionCaseEvent.objects.bulk_create(events)
+    rows_changed.send(sender=ExclusionCaseEvent)
     counts["notifications"] += notifications_create(drafts=drafts, now=now)
 
 

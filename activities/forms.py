@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Subject
 
-from .video_files import ACCEPTED_FORMATS_HELP, MB, format_size_limit, validate_video_file
+from .video_files import ACCEPTED_FORMATS_HELP, format_size_limit, validate_video_file, video_max_bytes
 from .video_links import ACCEPTED_HOSTS_HELP, MAX_LENGTH, parse_video_link
 
 VIDEO_ACCEPT = "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov"
@@ -25,6 +25,8 @@ class SubmissionForm(forms.Form):
         required=False,
         widget=forms.FileInput(attrs={"accept": VIDEO_ACCEPT}),
     )
+    # A file sent beforehand in pieces (activities/views_resumable.py) instead of with the form.
+    upload = forms.UUIDField(required=False, widget=forms.HiddenInput)
     topic = forms.CharField(label=_("Тема урока"), max_length=300)
     grade = forms.CharField(label=_("Класс (группа)"), max_length=32, help_text=_("Например, 6 «Б» или старшая группа"))
     subject = forms.ModelChoiceField(
@@ -81,7 +83,7 @@ class SubmissionForm(forms.Form):
 
 
 def season_max_bytes(season) -> int:
-    return season.video_max_size_mb * MB
+    return video_max_bytes(season)
 
 
 class ExtensionRequestForm(forms.Form):

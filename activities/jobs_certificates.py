@@ -1,7 +1,7 @@
 """Long certificate jobs a coordinator starts from the admin: «выдать сейчас» and the ZIP of an activity.
 
 Starting one creates a BackgroundJob and queues its task after the commit; the page /jobs/<id>/ follows it.
-A task claims its job first (participants.jobs.background_job_claim): a job finished, or running in a live
+A task claims its job first (core.jobs.background_job_claim): a job finished, or running in a live
 worker, is left alone; one whose worker died is resumed, by a second delivery or by the sweeper. The batch's
 page counts the certificates in the database, so a resumed run shows the whole job, not its own part.
 """
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import (
+from core.jobs import (
     JobRecorder,
     background_job_claim,
     background_job_create,
@@ -26,8 +26,9 @@ from participants.jobs import (
     background_job_progress,
     job_run,
 )
-from participants.models import BackgroundJob, JobRun, User
-from participants.task_outbox import task_enqueue
+from core.models import BackgroundJob, JobRun
+from core.task_outbox import task_enqueue
+from participants.models import User
 from programs.models import Season
 
 from .models import Activity, Certificate

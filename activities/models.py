@@ -1,14 +1,16 @@
 """Activities of the roadmap, their sessions, attendance and video-lesson assignments."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import AuditHistory
 from participants.models import Enrollment, Person, SubscriptionForm
-from programs.history import AuditHistory
 from programs.models import Program, RoadmapModule, Season, Subject
 
 
@@ -427,6 +429,44 @@ class SubmissionExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} — {self.assignment}"
+
+
+class ResumableUpload(models.Model):
+    """A video file arriving in pieces over the tus protocol (activities/resumable.py), before it is submitted.
+
+    The bytes wait in settings.RESUMABLE_UPLOAD_DIR under the row's id; the submission form then names the
+    finished upload instead of carrying the file. An upload untouched for RESUMABLE_UPLOAD_EXPIRY_HOURS is
+    deleted with its bytes by the job «clean_resumable_uploads».
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="resumable_uploads"
+    )
+    filename = models.CharField(_("имя файла"), max_length=255, blank=True)
+    length = models.PositiveBigIntegerField(_("размер, байт"))
+    offset = models.PositiveBigIntegerField(_("получено, байт"), default=0)
+    created_at = models.DateTimeField(_("начата"), default=timezone.now)
+    updated_at = models.DateTimeField(_("последняя часть"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("незавершённая загрузка видео")
+        verbose_name_plural = _("незавершённые загрузки видео")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offset__lte=F("length")) & Q(length__gt=0), name="resumable_upload_offset_within"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename or self.pk} ({self.offset}/{self.length})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.offset == self.length
 
 
 class MissedVideo(models.Model):

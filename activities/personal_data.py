@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from participants.models import Person
 from participants.personal_data import register_eraser, register_exporter, register_retention_hold
+from programs.signals import rows_changed
 
 from .models import Attendance, Certificate, RouteItem, Submission, SubmissionExtension, SubmissionExtensionRequest
 
@@ -181,9 +182,11 @@ def erase_activities(person: Person) -> list[str]:
     reasons = attendance.filter(status=Attendance.Status.EXCUSED).update(reason=str(REMOVED))
     reasons += attendance.exclude(status=Attendance.Status.EXCUSED).update(reason="")
     reasons += SubmissionExtension.objects.filter(enrollment__person=person).update(reason=str(REMOVED))
+    rows_changed.send(sender=SubmissionExtension)
     requests = SubmissionExtensionRequest.objects.filter(enrollment__person=person)
     reasons += requests.update(message=str(REMOVED), decision_note="")
     notes = RouteItem.objects.filter(enrollment__person=person).exclude(note="").update(note="")
+    rows_changed.send(sender=RouteItem)
     if reasons or notes:
         done.append(
             _("Удалены причины пропусков, основания продлений и примечания маршрута: %(n)d") % {"n": reasons + notes}
@@ -193,20 +196,10 @@ def erase_activities(person: Person) -> list[str]:
     versions = history.filter(status=Attendance.Status.EXCUSED).update(reason=str(REMOVED))
     versions += history.exclude(status=Attendance.Status.EXCUSED).update(reason="")
     versions += Certificate.history.filter(enrollment__person=person).exclude(pdf="").update(pdf="")
+    rows_changed.send(sender=Certificate)
     if versions:
         done.append(_("Журнал изменений: удалены причины пропусков и файлы из прежних версий: %(n)d") % {"n": versions})
     return done
-
-
-register_exporter("attendance", gettext_lazy("Посещаемость"), export_attendance, order=30)
-register_exporter("submissions", gettext_lazy("Видеоуроки"), export_submissions, order=31)
-register_exporter("extensions", gettext_lazy("Продления сроков"), export_extensions, order=32)
-register_exporter(
-    "extension_requests", gettext_lazy("Запросы на продление сроков"), export_extension_requests, order=32
-)
-register_exporter("route", gettext_lazy("Индивидуальный маршрут"), export_route, order=33)
-register_exporter("certificates", gettext_lazy("Сертификаты"), export_certificates, order=34)
-register_eraser(erase_activities)
 
 
 def certificate_holders():
@@ -215,4 +208,15 @@ def certificate_holders():
     return Certificate.objects.values("enrollment__person_id")
 
 
-register_retention_hold("activities.certificates", gettext_lazy("Выдан сертификат"), certificate_holders)
+def register() -> None:
+    """This app's part of a person's export, erasure and retention (participants.personal_data)."""
+    register_exporter("attendance", gettext_lazy("Посещаемость"), export_attendance, order=30)
+    register_exporter("submissions", gettext_lazy("Видеоуроки"), export_submissions, order=31)
+    register_exporter("extensions", gettext_lazy("Продления сроков"), export_extensions, order=32)
+    register_exporter(
+        "extension_requests", gettext_lazy("Запросы на продление сроков"), export_extension_requests, order=32
+    )
+    register_exporter("route", gettext_lazy("Индивидуальный маршрут"), export_route, order=33)
+    register_exporter("certificates", gettext_lazy("Сертификаты"), export_certificates, order=34)
+    register_eraser(erase_activities)
+    register_retention_hold("activities.certificates", gettext_lazy("Выдан сертификат"), certificate_holders)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Enrollment, Notification
-from participants.notifications import NotificationDraft
+from core.models import Notification
+from core.notifications import NotificationDraft
+from participants.models import Enrollment
 from participants.reminders import register_reminder_source, reminder_key, reminder_offset_due
 from programs.models import MAX_REMINDER_OFFSET_HOURS
 

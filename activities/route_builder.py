@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import BoundedDatesMixin
 from participants.models import Enrollment, SubscriptionForm
-from programs.dates import BoundedDatesMixin
 from programs.models import Program, RoadmapModule
+from programs.signals import rows_changed
 
 from .models import Activity, RouteItem, Session
 from .route_notices import route_step_added_notify, route_step_changed_notify
@@ -200,6 +201,7 @@ def route_items_reorder(*, enrollment: Enrollment, ordered_ids: list[int]) -> No
         )
     items = [RouteItem(pk=pk, order=position) for position, pk in enumerate(ordered_ids, start=1)]
     RouteItem.objects.bulk_update(items, ["order"])
+    rows_changed.send(sender=RouteItem)
 
 
 def route_ordered_ids(enrollment: Enrollment) -> list[int]:

@@ -17,8 +17,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.models import Enrollment, Notification
-from participants.notifications import NotificationDraft, notifications_create
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment
 
 from .models import RouteItem
 

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import history_bulk_record, history_context
 from participants.models import Enrollment, Person, User
 from participants.selectors import person_for_user
-from programs.history import history_bulk_record, history_context
 from programs.models import Subject
+from programs.signals import rows_changed
 
 from .attendance_import import name_variants, normalise_name, read_attendance_export
-from .models import Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
+from .models import Activity, Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
-from .signals import attendance_changed, submission_submitted
-from .video_files import MB, validate_video_file
+from .signals import attendance_changed
+from .video_files import validate_video_file, video_max_bytes
 from .video_links import parse_video_link
 from .video_state import REPLACEABLE, format_moment, window_error
+
+logger = logging.getLogger(__name__)
 
 
 def _refuse(message: str, field: str | None = None):
@@ -79,7 +85,7 @@ def _check_fields(
     else:
         season = assignment.activity.season
         try:
-            kind = validate_video_file(file, max_bytes=season.video_max_size_mb * MB)
+            kind = validate_video_file(file, max_bytes=video_max_bytes(season))
         except ValidationError as exc:
             errors["video_file"] = exc.messages
     if not topic.strip():
@@ -113,10 +119,11 @@ def submission_submit(
     Refused before the window opens and after the cut-off (unless a personal extension runs later), for
     another season's assignment, for an enrollment that is not active and once a review has started.
     Marked late after the due date. The enrollment row is locked so that two parallel submits line up.
+    The higher apps' steps (its reviewers) run in the same transaction: should one fail, nothing is submitted.
     """
     stored: list[str] = []
     try:
-        submission, previous = _submit(
+        submission = _submit(
             enrollment=enrollment,
             assignment=assignment,
             link=(link or "").strip() or None,
@@ -134,8 +141,6 @@ def submission_submit(
         for name in stored:
             Submission._meta.get_field("video_file").storage.delete(name)
         raise
-    # After the commit (or inside the caller's transaction): receivers assign the lesson to its reviewers.
-    submission_submitted.send(sender=Submission, submission=submission, previous=previous)
     return submission
 
 
@@ -184,7 +189,36 @@ def _submit(*, enrollment, assignment, link, file, topic, grade, subject, learni
             submission.save()
     except IntegrityError:
         _refuse(_("Видеоурок уже отправлен из другого окна. Обновите страницу и проверьте, что сдано."))
-    return submission, current
+    _run_submission_handlers(submission=submission, previous=current)
+    return submission
+
+
+# --- Higher apps' steps of a submission ----------------------------------------------------------------------
+# A registry, because the teacher submits here and activities cannot know the apps above it; each step runs in
+# the submission's transaction (ratings: the lesson's reviewers), so a lesson is never left without them.
+SubmissionHandler = Callable[..., None]
+_submission_handlers: dict[str, SubmissionHandler] = {}
+
+
+def register_submission_handler(fn: SubmissionHandler) -> None:
+    """Register (or replace, on autoreload) a higher app's step of submitting a video lesson; it is called as
+    fn(submission=<the new current version>, previous=<the version it replaced, or None>)."""
+    _submission_handlers[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
+
+def _run_submission_handlers(*, submission: Submission, previous: Submission | None) -> None:
+    try:
+        with transaction.atomic():
+            for handler in _submission_handlers.values():
+                handler(submission=submission, previous=previous)
+    except DatabaseError:
+        logger.exception("Submission %s: a step after saving failed, the submission is rolled back", submission.pk)
+        _refuse(
+            _(
+                "Видеоурок не удалось передать экспертам на проверку, поэтому он не сдан. Отправьте его ещё раз; "
+                "если ошибка повторится, напишите координатору."
+            )
+        )
 
 
 def _extension_errors(*, assignment, enrollment, until, reason, now) -> dict[str, list]:
@@ -570,6 +604,7 @@ def checkin_open(*, session: Session, by: User, now: datetime | None = None) -> 
         _refuse(_("Занятие уже закончилось: код для самоотметки больше не нужен. Отметьте участников вручную."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     Session.objects.filter(pk=session.pk).update(checkin_code=code)
+    rows_changed.send(sender=Session)
     return code
 
 
@@ -698,3 +733,13 @@ def session_invite_group(*, session: Session, group_id: int, by: User) -> int:
     new = sorted(members - known)
     session.invited.add(*new)
     return len(new)
+
+
+@transaction.atomic
+def activities_mandatory_set(*, activities: QuerySet[Activity], is_mandatory: bool) -> int:
+    """Make the activities mandatory (or optional) for the participants; returns how many changed. A set-based
+    write, so the cabinet's and the KPI pages' caches are told (programs.signals.rows_changed)."""
+    changed = activities.exclude(is_mandatory=is_mandatory).update(is_mandatory=is_mandatory)
+    if changed:
+        rows_changed.send(sender=Activity)
+    return changed

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import background_job_progress
-from participants.models import Enrollment, Notification, User
-from participants.notifications import NotificationDraft, notifications_create
-from programs.history import history_bulk_record, history_context
+from core.history import history_bulk_record, history_context
+from core.jobs import background_job_progress
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment, User
 from programs.signals import rows_changed
 
 from .certificates import (

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Enrollment, Notification, User
-from participants.notifications import NotificationDraft, notifications_create
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment, User
 from participants.services import season_coordinators
 
 from .models import Submission, SubmissionExtension, SubmissionExtensionRequest, VideoAssignment

@@ -5,10 +5,11 @@ Scheduled tasks take `trigger` (schedule, command or manual: the coordinator's �
 
 from celery import shared_task
 
-from participants.models import JobRun
+from core.models import JobRun
 
 from .deadlines import check_deadlines_job
 from .jobs_certificates import certificates_batch_run, certificates_issue_job, certificates_zip_run
+from .services_resumable import resumable_uploads_clean_job
 
 
 @shared_task
@@ -33,3 +34,9 @@ def certificates_batch_task(job_id: int) -> None:
 def certificates_zip_task(job_id: int) -> None:
     """A coordinator's «Скачать все сертификаты (ZIP)» for an activity (a BackgroundJob)."""
     certificates_zip_run(job_id=job_id)
+
+
+@shared_task
+def resumable_uploads_clean_task(trigger: str = JobRun.Trigger.SCHEDULE) -> dict:
+    """Hourly: delete the resumable video uploads abandoned for RESUMABLE_UPLOAD_EXPIRY_HOURS, with their bytes."""
+    return resumable_uploads_clean_job(trigger=trigger).summary

@@ -1,5 +1,5 @@
-"""Stop an oversized video while it is still arriving: the shared handler of programs.uploads, by its old name."""
+"""Stop an oversized video while it is still arriving: the shared handler of core.uploads, by its old name."""
 
-from programs.uploads import UploadSizeLimitHandler as VideoSizeLimitUploadHandler
+from core.uploads import UploadSizeLimitHandler as VideoSizeLimitUploadHandler
 
 __all__ = ["VideoSizeLimitUploadHandler"]

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views, views_certificates
+from . import views, views_certificates, views_resumable
 
 urlpatterns = [
     path("cabinet/videos/<int:pk>/", views.assignment_detail, name="video_assignment"),
     path("cabinet/videos/files/<int:pk>/", views.submission_file, name="submission_file"),
+    path("cabinet/videos/<int:pk>/uploads/", views_resumable.resumable_create, name="resumable_create"),
+    path("cabinet/videos/uploads/<uuid:upload_id>/", views_resumable.resumable_upload, name="resumable_upload"),
     path(
         "cabinet/enrollments/<int:enrollment_id>/videos/<int:assignment_id>/extension-request/",
         views.extension_request_new,

@@ -5,12 +5,13 @@ Pure Python: no database, no ffmpeg. Only the head of the file is read, so a 2 G
 
 import struct
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programs.uploads import GB, KB, MB, format_size_limit  # noqa: F401  (the names callers import from here)
+from core.uploads import GB, KB, MB, format_size_limit  # noqa: F401  (the names callers import from here)
 
 HEAD_BYTES = 4096
 
@@ -166,6 +167,11 @@ def _sniff_ebml(head: bytes) -> str | None:
     except (_Truncated, ValueError):
         return None
     return "mkv"  # no DocType element: EBML's default is "matroska"
+
+
+def video_max_bytes(season) -> int:
+    """The largest video file a season takes: its own limit, never above the portal's VIDEO_MAX_BYTES."""
+    return min(season.video_max_size_mb * MB, settings.VIDEO_MAX_BYTES)
 
 
 _REFUSED_VIDEO_LABELS = {"mkv": "MKV", "avi": "AVI", "wmv": "WMV", "flv": "FLV", "3gp": "3GP"}

@@ -1,14 +1,15 @@
 """The teacher's video-assignment page (task, form, versions, feedback) and the protected video file;
 the cabinet's certificate download and private calendar feed."""
 
-import re
+import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.protected_files import protected_file_response
+from core.uploads import upload_limited, upload_refusal
 from participants.models import Enrollment, SubscriptionForm
 from participants.selectors import person_for_user
-from programs.uploads import upload_limited, upload_refusal
 
 from .attendance_forms import AttendanceImportForm, AttendanceMarksForm, CheckinForm
 from .attendance_import import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .calendar import calendar_token_regenerate, person_calendar, person_for_calendar_token
+from .filters import AttendanceSessionFilterSet
 from .forms import ExtensionRequestForm, SubmissionForm, season_max_bytes
 from .models import Attendance, RouteItem, Session, Submission, SubmissionExtension, VideoAssignment
 from .panels import render_panels, return_reasons
@@ -49,14 +52,13 @@ from .services import (
     submission_submit,
 )
 from .services_extension_requests import extension_request_check, extension_request_create
+from .services_resumable import resumable_upload_file, resumable_upload_settle
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
 from .video_links import parse_video_link
 from .video_state import assignment_state, effective_cutoff, format_moment
 
 CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
-CHUNK = 64 * 1024
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 def _teacher_assignment(request, pk: int) -> tuple[VideoAssignment, Enrollment]:
@@ -97,30 +99,59 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
     if request.method == "POST":
         data, files = request.POST, request.FILES  # parsing the body is what runs the size limit
         form_kwargs["upload_error"] = limit.exceeded_message if limit.exceeded else None
-        form = SubmissionForm(data, files, **form_kwargs)
-        if form.is_valid():
-            data = form.cleaned_data
+        staged = None
+        if (upload_id := _upload_id(data)) and not files.get("video_file"):
+            # The file came beforehand in pieces: the same form and service check it as if it came now.
             try:
-                submission_submit(
-                    enrollment=enrollment,
-                    assignment=assignment,
-                    link=data["video_url"] or None,
-                    file=data["video_file"] or None,
-                    topic=data["topic"],
-                    grade=data["grade"],
-                    subject=data["subject"],
-                    learning_format=data["learning_format"],
-                    reflection=data["reflection"],
-                    by=request.user,
-                )
+                staged = resumable_upload_file(user=request.user, assignment=assignment, upload_id=upload_id)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_kwargs["upload_error"] = exc.messages[0]
+                data = data.copy()
+                data["upload"] = ""
             else:
-                messages.success(request, _("Видеоурок сдан. Его можно заменить, пока эксперты не начали проверку."))
-                return redirect("video_assignment", pk=assignment.pk)
+                files = files.copy()
+                files["video_file"] = staged
+        form = SubmissionForm(data, files, **form_kwargs)
+        submitted = False
+        try:
+            submitted = form.is_valid() and _submit(request, assignment, enrollment, form)
+        finally:
+            if staged is not None:
+                resumable_upload_settle(staged=staged, used=submitted)
+        if submitted:
+            messages.success(request, _("Видеоурок сдан. Его можно заменить, пока эксперты не начали проверку."))
+            return redirect("video_assignment", pk=assignment.pk)
     else:
         form = SubmissionForm(initial=_initial(assignment, enrollment), **form_kwargs)
     return render(request, "activities/assignment_detail.html", _page_context(assignment, enrollment, form))
+
+
+def _upload_id(data) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(data.get("upload", ""))
+    except ValueError:
+        return None
+
+
+def _submit(request, assignment: VideoAssignment, enrollment: Enrollment, form: SubmissionForm) -> bool:
+    data = form.cleaned_data
+    try:
+        submission_submit(
+            enrollment=enrollment,
+            assignment=assignment,
+            link=data["video_url"] or None,
+            file=data["video_file"] or None,
+            topic=data["topic"],
+            grade=data["grade"],
+            subject=data["subject"],
+            learning_format=data["learning_format"],
+            reflection=data["reflection"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
 
 
 def _initial(assignment: VideoAssignment, enrollment: Enrollment) -> dict:
@@ -194,6 +225,9 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
         "can_submit": closed_reason is None,
         "closed_reason": closed_reason,
         "max_bytes": season_max_bytes(season),
+        "plain_max": format_size_limit(settings.PLAIN_UPLOAD_MAX_BYTES),
+        "resumable": settings.RESUMABLE_UPLOAD_CLIENT,
+        "resumable_chunk_bytes": settings.RESUMABLE_UPLOAD_CHUNK_BYTES,
         "too_large_message": _("Файл больше допустимых %(limit)s: выберите файл поменьше или сожмите видео.")
         % {"limit": format_size_limit(season_max_bytes(season))},
     }
@@ -215,33 +249,16 @@ def submission_file(request, pk: int):
 
 
 def _video_response(request, submission: Submission) -> HttpResponse:
-    storage, name = submission.video_file.storage, submission.video_file.name
-    if not storage.exists(name):
-        raise Http404
-    extension = name.rsplit(".", 1)[-1].lower()
-    content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
-    size = storage.size(name)
-    filename = f"video-{submission.pk}-v{submission.version}.{extension}"
-    match = _RANGE.fullmatch(request.headers.get("Range", "").strip())
-    if match is None or not any(match.groups()):
-        response = FileResponse(storage.open(name, "rb"), content_type=content_type, filename=filename)
-    else:
-        first, last = match.groups()
-        if first:
-            start, end = int(first), min(int(last), size - 1) if last else size - 1
-        else:  # "bytes=-500": the last 500 bytes
-            start, end = max(size - int(last), 0), size - 1
-        if start >= size or end < start:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return _protect(response)
-        response = StreamingHttpResponse(
-            _read_range(storage.open(name, "rb"), start, end - start + 1), status=206, content_type=content_type
+    extension = submission.video_file.name.rsplit(".", 1)[-1].lower()
+    try:
+        response = protected_file_response(
+            request,
+            submission.video_file,
+            filename=f"video-{submission.pk}-v{submission.version}.{extension}",
+            content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
         )
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Accept-Ranges"] = "bytes"
+    except FileNotFoundError:
+        raise Http404 from None
     return _protect(response)
 
 
@@ -252,19 +269,6 @@ def _protect(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
-def _read_range(f, start: int, length: int):
-    try:
-        f.seek(start)
-        while length > 0:
-            chunk = f.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-    finally:
-        f.close()
 
 
 # --- Cabinet: certificates and calendar ---------------------------------------------------------------
@@ -283,13 +287,16 @@ def certificate_download(request, pk: int):
         )
     if certificate.pdf:
         try:
-            file = certificate.pdf.open("rb")
-        except FileNotFoundError:
-            file = None
-        if file is not None:
-            response = FileResponse(
-                file, as_attachment=True, filename=f"{certificate.number}.pdf", content_type="application/pdf"
+            response = protected_file_response(
+                request,
+                certificate.pdf,
+                filename=f"{certificate.number}.pdf",
+                content_type="application/pdf",
+                as_attachment=True,
             )
+        except FileNotFoundError:
+            pass
+        else:
             response["Cache-Control"] = "private, no-store"
             return response
     # No stored PDF yet (certificates are generated in the background): say so rather than fail.
@@ -346,9 +353,8 @@ def attendance_sessions(request):
     now = timezone.now()
     sessions = attendance_sessions_for(request.user, now=now)
     # «есть неподтверждённые отметки по умолчанию»: what a coordinator still has to confirm (or correct).
-    only_defaults = request.GET.get("defaults") == "1"
-    listed = sessions.filter(default_count__gt=0) if only_defaults else sessions
-    page = Paginator(listed, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = AttendanceSessionFilterSet(request.GET or None, sessions)
+    page = Paginator(filters.qs, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for session in page:
         unmarked = max(session.expected_count - session.marked_count, 0)
@@ -367,7 +373,8 @@ def attendance_sessions(request):
         "page": page,
         "rows": rows,
         "summary": attendance_overdue_summary(sessions, now=now),
-        "only_defaults": only_defaults,
+        "only_defaults": filters.only_defaults,
+        "filter_errors": [error for errors in filters.errors.values() for error in errors],
     }
     return render(request, "activities/attendance/sessions.html", context)
 

@@ -179,7 +179,7 @@ class QueryCounter:
 
 def _seed_now(ahead: timedelta = JOBS_AHEAD):
     """The «now» the seed ran with (its last deadline-job run), plus `ahead` (JOBS_AHEAD unless told)."""
-    from participants.models import JobRun
+    from core.models import JobRun
 
     last = JobRun.objects.filter(job="check_deadlines").order_by("-started_at").first()
     from django.utils import timezone
@@ -193,7 +193,8 @@ def _outcome() -> dict:
     from django.db.models import Count
 
     from activities.models import Attendance, ExclusionCase, ExclusionCaseEvent, MissedVideo, Session, Submission
-    from participants.models import Enrollment, Notification
+    from core.models import Notification
+    from participants.models import Enrollment
 
     def by(qs, field):
         return {str(row[field]): row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by(field)}

@@ -45,8 +45,6 @@ end
 CABINET_SHARE_TARGET = 0.10  # the cabinet at least 10% of the bare view's requests per second
 TARGETS = {
     "cabinet": ("teacher@demo.ru", "/cabinet/"),
-    # The same cabinet rendered afresh on every request (bench/urls.py): a reader's first visit after a change.
-    "cabinet_uncached": ("teacher@demo.ru", "/bench/cabinet-uncached/"),
     "expert_queue": ("methodist@demo.ru", "/expert/reviews/"),
     "bare": (None, "/bench/bare/"),
 }
@@ -54,8 +52,7 @@ TARGETS = {
 
 def sessions() -> dict[str, str]:
     """Runs inside Django: the cookies of a browser signed in as each demo user, {email: Cookie header value} —
-    the session and a CSRF cookie, which a browser keeps from its first page (the cabinet's cache is keyed by
-    that secret, so a client that never keeps it is served a fresh page every time)."""
+    the session and a CSRF cookie, which a browser keeps from its first page."""
     import django
 
     django.setup()

@@ -87,7 +87,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",  # sign-in throttling: failed attempts and lock-outs, shown to coordinators in the admin
     "csp",
-    # Ours, lowest first: programs <- participants <- experts, activities <- ratings <- reports.
+    # Ours, lowest first: core <- programs <- participants <- experts, activities <- ratings <- reports.
+    "core",
     "programs",
     "participants",
     "experts",
@@ -164,7 +165,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Compares with the e-mail and with the person's names (the user model has none of its own).
-    {"NAME": "participants.password_validation.PersonAttributeSimilarityValidator"},
+    {"NAME": "core.password_validation.PersonAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -181,15 +182,15 @@ AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_MINUTES = _int("AXES_COOLOFF_MINUTES", 15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 # Letters a visitor can make the portal send (password recovery, the confirmation link again), per hour: to one
-# address, and from one client address (participants.throttling.mail_request_allowed). Beyond them the page
+# address, and from one client address (core.throttling.mail_request_allowed). Beyond them the page
 # answers as usual and sends nothing, so the forms can neither flood a mailbox nor tell which addresses exist.
 MAIL_REQUESTS_PER_ADDRESS = _int("MAIL_REQUESTS_PER_ADDRESS", 3, minimum=1)
 MAIL_REQUESTS_PER_CLIENT = _int("MAIL_REQUESTS_PER_CLIENT", 30, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_USERNAME_CALLABLE = "participants.throttling.sign_in_username"
-AXES_CLIENT_IP_CALLABLE = "participants.throttling.client_ip"
-AXES_LOCKOUT_CALLABLE = "participants.throttling.lockout_response"
+AXES_USERNAME_CALLABLE = "core.throttling.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The TLS-terminating proxies in front of the portal that append the client's address to X-Forwarded-For
 # (docs/deploy.md: one nginx, whose X-Forwarded-Proto production trusts already). 0: the peer is the client.
@@ -213,6 +214,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browser libraries come from the npm registry (package.json; `make install` runs npm ci), never from a CDN.
+# Without them the pages fall back to their plain forms, so a checkout without node_modules still runs.
+_TUS_CLIENT_DIR = BASE_DIR / "node_modules" / "tus-js-client" / "dist"
+RESUMABLE_UPLOAD_CLIENT = _TUS_CLIENT_DIR.is_dir()
+if RESUMABLE_UPLOAD_CLIENT:
+    STATICFILES_DIRS.append(("vendor/tus-js-client", _TUS_CLIENT_DIR))
 MEDIA_URL = "media/"
 # Media stays outside the web root: files are served by views that check permissions.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -228,6 +235,31 @@ if AWS_STORAGE_BUCKET_NAME:
     _media_backend = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Protected files (video lessons, achievement proofs, certificates, job results) are handed to the front server
+# after the view's permission check (core/protected_files.py): "nginx" answers with X-Accel-Redirect to the
+# internal location below (docs/deploy.md); "python" streams them from the process, for `make run` and tests.
+# With S3 storage the view redirects to a presigned URL living PROTECTED_URL_SECONDS instead.
+SENDFILE_MODE = env.str("SENDFILE_MODE", default="python")
+if SENDFILE_MODE not in ("python", "nginx"):
+    _fail("SENDFILE_MODE", f"ожидалось python или nginx, получено {SENDFILE_MODE!r}")
+SENDFILE_NGINX_LOCATION = "/protected-media/"
+PROTECTED_URL_SECONDS = _int("PROTECTED_URL_SECONDS", 300, minimum=30)
+
+# The one ceiling on a video lesson's size (a season may set a lower one): the form's and the service's check,
+# the resumable upload's Upload-Length and docs/deploy.md all read it (tests/test_upload_limits_documented.py).
+VIDEO_MAX_BYTES = _int("VIDEO_MAX_BYTES", 2 * 1024**3, minimum=1024**2)
+# The plain form (no JavaScript) carries the whole file in one request: the reverse proxy's client_max_body_size.
+PLAIN_UPLOAD_MAX_BYTES = _int("PLAIN_UPLOAD_MAX_BYTES", 200 * 1024**2, minimum=1024**2)
+# Resumable uploads (tus protocol, activities/resumable.py): the browser sends pieces of this size, each one
+# request well under PLAIN_UPLOAD_MAX_BYTES; pieces wait in RESUMABLE_UPLOAD_DIR (on the media volume, so the
+# finished file is moved, not copied) and an upload untouched for RESUMABLE_UPLOAD_EXPIRY_HOURS is deleted by
+# the job «clean_resumable_uploads».
+RESUMABLE_UPLOAD_CHUNK_BYTES = _int("RESUMABLE_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=256 * 1024)
+if RESUMABLE_UPLOAD_CHUNK_BYTES >= PLAIN_UPLOAD_MAX_BYTES:
+    _fail("RESUMABLE_UPLOAD_CHUNK_BYTES", "часть загрузки должна быть меньше PLAIN_UPLOAD_MAX_BYTES")
+RESUMABLE_UPLOAD_DIR = Path(env.str("RESUMABLE_UPLOAD_DIR", default=str(VAR_DIR / "resumable-uploads")))
+RESUMABLE_UPLOAD_EXPIRY_HOURS = _int("RESUMABLE_UPLOAD_EXPIRY_HOURS", 48, minimum=1)
+
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
@@ -258,7 +290,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 # How long a request waits for Redis (cache or broker) before treating it as down (docs/deploy.md, «Отказы»).
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
-# A publish with the broker down fails fast instead of retrying for ever: participants.task_outbox keeps the
+# A publish with the broker down fails fast instead of retrying for ever: core.task_outbox keeps the
 # task and the minute job «flush_task_outbox» sends it once Redis answers again.
 REDIS_BROKER_TRANSPORT_OPTIONS = {
     # A task whose worker was killed goes back to the queue this long after it was taken (acks_late): longer
@@ -293,7 +325,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The scheduled jobs, keyed by the job name each logs its runs under (participants.JobRun.job). Times are in
+# The scheduled jobs, keyed by the job name each logs its runs under (core.JobRun.job). Times are in
 # TIME_ZONE. `expires` drops a run the worker could not start before the next one is due, so that a worker
 # that was down does not face a pile of identical runs.
 CELERY_BEAT_SCHEDULE = {
@@ -339,7 +371,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=10),
         "options": {"expires": 6 * 3600},
     },
-    # The tasks a broker outage kept in participants.TaskOutbox (docs/deploy.md, «Отказы»).
+    "clean_resumable_uploads": {
+        "task": "activities.tasks.resumable_uploads_clean_task",
+        "schedule": crontab(minute=50),
+        "options": {"expires": 55 * 60},
+    },
+    # The tasks a broker outage kept in core.TaskOutbox (docs/deploy.md, «Отказы»).
     "flush_task_outbox": {
         "task": "participants.tasks.flush_task_outbox_task",
         "schedule": crontab(minute="*"),
@@ -348,7 +385,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
-# A long job (participants.BackgroundJob) whose worker reported nothing for this long is taken for dead: the
+# A long job (core.BackgroundJob) whose worker reported nothing for this long is taken for dead: the
 # minute job «flush_task_outbox» marks it interrupted and queues it again. Its worker reports at least every
 # batch (certificates: 50 PDFs), well within this. The embedded broker (kombu's filesystem transport) drops a
 # message once taken, acks_late or not, so this lease is how a killed worker's job gets finished there.
@@ -371,7 +408,7 @@ if PD_WITHDRAWAL_ERASE_DAYS > 30:
 # --- Cache ----------------------------------------------------------------------------------------
 if REDIS_URL:
     # django-redis with IGNORE_EXCEPTIONS: while Redis is down every read is a miss and every write is dropped
-    # (logged by the "django_redis" logger), so pages are computed afresh; programs.cache_versions replays the
+    # (logged by the "django_redis" logger), so pages are computed afresh; core.cache_versions replays the
     # data-version bumps it could not write once Redis answers again (docs/deploy.md, «Отказы»).
     CACHES = {
         "default": {
@@ -395,13 +432,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The longest a KPI page's cached numbers live when no data change was reported (reports.kpi_cache);
 # every committed change of KPI data makes them stale at once. 0 turns the cache off.
 KPI_CACHE_SECONDS = _int("KPI_CACHE_SECONDS", 600)
-# The longest a teacher's rendered cabinet lives (participants.cabinet_cache): a committed change of anything it
-# shows replaces it at once; this bounds what only the clock changes (a deadline passing). 0 turns it off.
-CABINET_CACHE_SECONDS = _int("CABINET_CACHE_SECONDS", 60)
 
 # --- Imports --------------------------------------------------------------------------------------
 # A spreadsheet import reads at most this many rows (the header included) and columns of a sheet, and CSV lines of
-# at most this many characters (programs.spreadsheet_reader): a file declaring or holding more is refused before or
+# at most this many characters (core.spreadsheet_reader): a file declaring or holding more is refused before or
 # while it is read, never padded to Excel's 1,048,576 × 16,384 grid.
 IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000, minimum=2)
 IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 50, minimum=1)

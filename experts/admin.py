@@ -38,6 +38,7 @@ from .selectors import current_quarter, season_tutors, visit_coverage
 from .selectors_obligations import season_obligations
 from .selectors_tutor_mentor import QUIET_DAYS, pair_running_q, season_mentor_map
 from .services import (
+    expert_assignments_set_active,
     group_members_move,
     groups_split,
     individual_request_assign_tutor,
@@ -84,11 +85,13 @@ class ExpertAssignmentAdmin(MunicipalityScopedAdmin):
 
     @admin.action(description=_("Вывести из команды сезона"))
     def deactivate(self, request, queryset):
-        queryset.update(is_active=False)
+        n = expert_assignments_set_active(assignments=queryset, is_active=False)
+        self.message_user(request, _("Выведено из команды сезона экспертов: %(n)d.") % {"n": n})
 
     @admin.action(description=_("Вернуть в команду сезона"))
     def activate(self, request, queryset):
-        queryset.update(is_active=True)
+        n = expert_assignments_set_active(assignments=queryset, is_active=True)
+        self.message_user(request, _("Возвращено в команду сезона экспертов: %(n)d.") % {"n": n})
 
 
 class SeasonExpertRoleInline(admin.TabularInline):

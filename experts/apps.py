@@ -7,27 +7,22 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Эксперты")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading, season cloning); the cabinet section;
-        # this app's part of a person's export and erasure (participants.personal_data); the workspace panels
-        # (group, psychologist, tutor, mentor), the cabinet's visits section and the mentoring predicates.
-        from . import (  # noqa: F401
-            cabinet,
-            cabinet_visits,
-            personal_data,
-            receivers,
-            rules_mentoring,
-            workspace_panels,
-            workspace_tutor,
-        )
-
-        # What the cabinet's cache must hear of (participants.cabinet_cache).
-        from .cabinet_models import register as register_cabinet_models
-
-        register_cabinet_models()
-
-        # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
+        # What this app registers into the lower apps' registries: docs/architecture.md.
         from participants.services import register_status_change_handler
 
+        from . import cabinet, cabinet_visits, personal_data, rules_mentoring, workspace_panels, workspace_tutor  # noqa: F401
+        from .season_parts import register as register_season_part
         from .services import mentoring_pairs_end_for_leavers
 
+        # Cabinet sections (participants.cabinet): the expert team, the lesson visits.
+        cabinet.register()
+        cabinet_visits.register()
+        # The workspace panels (experts.workspace): group, psychologist, tutor, mentor.
+        workspace_panels.register()
+        workspace_tutor.register()
+        # The season's expert roles: this app's part of a template and of a relaunch (programs.season_parts).
+        register_season_part()
+        # This app's part of a person's export, erasure and retention (participants.personal_data).
+        personal_data.register()
+        # A mentee's withdrawal or exclusion ends their mentoring pairs (participants.services status-change registry).
         register_status_change_handler(mentoring_pairs_end_for_leavers)

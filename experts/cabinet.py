@@ -15,6 +15,8 @@ def _requests_context(ctx: CabinetContext) -> dict | None:
     return {"requests": person_requests(ctx.person), "can_request": [e for e in subscription if e.is_current]}
 
 
-register_section(
-    Section(key="my_requests", template="experts/cabinet/_requests.html", context=_requests_context, order=60)
-)
+def register() -> None:
+    """The expert team's cabinet section (participants.cabinet)."""
+    register_section(
+        Section(key="my_requests", template="experts/cabinet/_requests.html", context=_requests_context, order=60)
+    )

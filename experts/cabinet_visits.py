@@ -19,6 +19,8 @@ def _visits_context(ctx: CabinetContext) -> dict | None:
     return {"visits": visits, "consultations": consultations}
 
 
-register_section(
-    Section(key="experts.visits", template="experts/cabinet/_visits.html", context=_visits_context, order=65)
-)
+def register() -> None:
+    """The lesson visits' cabinet section (participants.cabinet)."""
+    register_section(
+        Section(key="experts.visits", template="experts/cabinet/_visits.html", context=_visits_context, order=65)
+    )

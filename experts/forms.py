@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDatesMixin
 from participants.models import Enrollment, SubscriptionForm
-from programs.dates import BoundedDatesMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import Season, Subject
 
@@ -174,17 +174,6 @@ class GroupMoveForm(forms.Form):
 
 
 # --- The tutor's bank of requests (/expert/requests/) ------------------------------------------------------
-
-
-class TutorRequestFilterForm(forms.Form):
-    """Filters of the tutor's bank of requests; an unknown value is simply ignored."""
-
-    status = forms.ChoiceField(
-        label=_("Статус"), required=False, choices=[("", _("Все статусы")), *IndividualRequest.Status.choices]
-    )
-    form = forms.ChoiceField(
-        label=_("Форма"), required=False, choices=[("", _("Все формы")), *SubscriptionForm.choices]
-    )
 
 
 class TutorRequestStatusForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from participants.models import FeedbackQuestion, Person
 from participants.personal_data import register_eraser, register_exporter, register_retention_hold
+from programs.signals import rows_changed
 
 from .models import (
     CompetenceTest,
@@ -249,6 +250,7 @@ def erase_individual_requests(person: Person) -> list[str]:
     erased = IndividualRequest.objects.filter(enrollment__person=person).update(
         deficit=str(REMOVED), comment="", status_reason=""
     )
+    rows_changed.send(sender=IndividualRequest)
     return (
         [_("Индивидуальные запросы: удалены описания дефицитов и комментарии (%(n)d)") % {"n": erased}]
         if erased
@@ -262,11 +264,13 @@ def erase_expert_records(person: Person) -> list[str]:
     visits, consultations and pairs stay: the coverage and the other KPIs count them."""
     done = []
     interviews = EntryInterview.objects.filter(enrollment__person=person).exclude(notes="").update(notes="")
+    rows_changed.send(sender=EntryInterview)
     visits = (
         LessonVisit.objects.filter(enrollment__person=person)
         .exclude(notes="", recommendations="")
         .update(notes="", recommendations="")
     )
+    rows_changed.send(sender=LessonVisit)
     if interviews or visits:
         done.append(
             _("Удалены заметки собеседований (%(i)d) и заметки и рекомендации посещений уроков (%(v)d)")
@@ -284,7 +288,9 @@ def erase_expert_records(person: Person) -> list[str]:
     if consultations:
         done.append(_("Индивидуальные консультации: удалены темы и содержание (%(n)d)") % {"n": consultations})
     tests = CompetenceTest.objects.filter(enrollment__person=person).exclude(link="").update(link="")
+    rows_changed.send(sender=CompetenceTest)
     goals = MentoringPair.objects.filter(mentee__person=person).exclude(goals="").update(goals="")
+    rows_changed.send(sender=MentoringPair)
     if tests or goals:
         done.append(
             _("Удалены ссылки на результаты тестов (%(t)d) и цели наставничества (%(g)d); баллы и пары сохранены")
@@ -295,21 +301,6 @@ def erase_expert_records(person: Person) -> list[str]:
     if notes:
         done.append(_("Удалены заметки о встречах с наставником (%(n)d)") % {"n": notes})
     return done
-
-
-register_exporter("individual_requests", gettext_lazy("Индивидуальные запросы"), export_individual_requests, order=40)
-register_exporter(
-    "expert_assignments", gettext_lazy("Работа в экспертной команде"), export_expert_assignments, order=41
-)
-register_exporter("group", gettext_lazy("Группа"), export_group, order=42)
-register_exporter("competence_tests", gettext_lazy("Тесты цифровых компетенций"), export_competence_tests, order=43)
-register_exporter("entry_interviews", gettext_lazy("Входное собеседование"), export_entry_interviews, order=44)
-register_exporter("lesson_visits", gettext_lazy("Посещения уроков"), export_lesson_visits, order=45)
-register_exporter("consultations", gettext_lazy("Консультации"), export_consultations, order=46)
-register_exporter("mentoring_pairs", gettext_lazy("Наставничество"), export_mentoring_pairs, order=47)
-register_exporter("mentoring_meetings", gettext_lazy("Встречи с наставником"), export_mentoring_meetings, order=48)
-register_eraser(erase_individual_requests)
-register_eraser(erase_expert_records)
 
 
 def export_expert_feedback(person: Person) -> list[dict]:
@@ -344,16 +335,31 @@ def erase_expert_feedback(person: Person) -> list[str]:
     return [_("Удалены тексты обратной связи эксперта: %(n)d") % {"n": cleared}] if cleared else []
 
 
-register_exporter(
-    "expert_feedback", gettext_lazy("Обратная связь эксперта за квартал"), export_expert_feedback, order=48
-)
-register_eraser(erase_expert_feedback)
-
-
 def expert_people():
     """A specialist of an expert team (curator, methodist, mentor, tutor): their name stays on the reviews,
     visits and consultations they gave to others."""
     return ExpertAssignment.objects.values("person_id")
 
 
-register_retention_hold("experts.assignments", gettext_lazy("Работает в экспертной команде"), expert_people)
+def register() -> None:
+    """This app's part of a person's export, erasure and retention (participants.personal_data)."""
+    register_exporter(
+        "individual_requests", gettext_lazy("Индивидуальные запросы"), export_individual_requests, order=40
+    )
+    register_exporter(
+        "expert_assignments", gettext_lazy("Работа в экспертной команде"), export_expert_assignments, order=41
+    )
+    register_exporter("group", gettext_lazy("Группа"), export_group, order=42)
+    register_exporter("competence_tests", gettext_lazy("Тесты цифровых компетенций"), export_competence_tests, order=43)
+    register_exporter("entry_interviews", gettext_lazy("Входное собеседование"), export_entry_interviews, order=44)
+    register_exporter("lesson_visits", gettext_lazy("Посещения уроков"), export_lesson_visits, order=45)
+    register_exporter("consultations", gettext_lazy("Консультации"), export_consultations, order=46)
+    register_exporter("mentoring_pairs", gettext_lazy("Наставничество"), export_mentoring_pairs, order=47)
+    register_exporter("mentoring_meetings", gettext_lazy("Встречи с наставником"), export_mentoring_meetings, order=48)
+    register_eraser(erase_individual_requests)
+    register_eraser(erase_expert_records)
+    register_exporter(
+        "expert_feedback", gettext_lazy("Обратная связь эксперта за квартал"), export_expert_feedback, order=48
+    )
+    register_eraser(erase_expert_feedback)
+    register_retention_hold("experts.assignments", gettext_lazy("Работает в экспертной команде"), expert_people)

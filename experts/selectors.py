@@ -180,9 +180,10 @@ def expert_visits(person) -> list[LessonVisit]:
     )
 
 
-def expert_consultations(person) -> list[Consultation]:
-    """Consultations the person held (all their roles), newest first, with the participants' count: one query."""
-    return list(
+def expert_consultations(person) -> QuerySet[Consultation]:
+    """Consultations the person held (all their roles), newest first, with the participants' count: one query.
+    The list page narrows it with experts.filters.ConsultationFilterSet."""
+    return (
         Consultation.objects.filter(expert__person=person)
         .select_related("season__program", "expert")
         .annotate(participants_count=Count("participants"))

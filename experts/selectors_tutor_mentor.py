@@ -40,19 +40,14 @@ def _status_rank():
     )
 
 
-def tutor_requests(
-    tutors: Sequence[ExpertAssignment], *, status: str = "", form: str = ""
-) -> QuerySet[IndividualRequest]:
-    """The tutor's own requests first, then new ones of the tutor's seasons; one query with the route size."""
+def tutor_requests(tutors: Sequence[ExpertAssignment]) -> QuerySet[IndividualRequest]:
+    """The tutor's own requests first, then new ones of the tutor's seasons; one query with the route size.
+    The bank's page narrows it with experts.filters.TutorRequestFilterSet."""
     tutor_ids = [a.pk for a in tutors]
     season_ids = {a.season_id for a in tutors}
     qs = IndividualRequest.objects.filter(
         Q(tutor_id__in=tutor_ids) | Q(status=R.NEW, tutor__isnull=True, enrollment__season_id__in=season_ids)
     )
-    if status:
-        qs = qs.filter(status=status)
-    if form:
-        qs = qs.filter(preferred_form=form)
     return (
         qs.select_related("enrollment__person__organisation", "enrollment__season__program", "subject", "tutor__person")
         .annotate(

@@ -11,16 +11,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, Value
+from django.db.models import Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Enrollment, Notification, Person, SubscriptionForm, User
-from participants.notifications import NotificationDraft, notifications_create
+from core.dates import date_in_range, date_range_message
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import Enrollment, Person, SubscriptionForm, User
 from participants.services import feedback_answers_check, school_gate_check
-from programs.dates import date_in_range, date_range_message
 from programs.models import Program, Season, Subject
 from programs.signals import rows_changed
 
@@ -169,6 +170,7 @@ def individual_request_assign_tutor(
                 drafts.extend(_tutor_assigned_drafts(item, tutor=tutor, changed=item.tutor_id is not None, now=now))
     IndividualRequest.objects.filter(pk__in=ok).update(tutor=tutor, updated_at=now)
     IndividualRequest.objects.filter(pk__in=ok, status=R.NEW).update(status=R.ASSIGNED)
+    rows_changed.send(sender=IndividualRequest)
     notifications_create(drafts=drafts, now=now)
     return len(ok), skipped
 
@@ -292,6 +294,7 @@ def individual_requests_set_status(
         # Back to the bank: the request waits for a tutor again.
         changes["tutor"] = None
     IndividualRequest.objects.filter(pk__in=ok).update(**changes)
+    rows_changed.send(sender=IndividualRequest)
     return len(ok), skipped
 
 
@@ -444,6 +447,7 @@ def groups_split(
             group.curator = curator
     result.without_curator = bool(new_groups) and not curators
     ExpertGroup.objects.bulk_create(new_groups)
+    rows_changed.send(sender=ExpertGroup)
     if not connection.features.can_return_rows_from_bulk_insert:
         ids = dict(ExpertGroup.objects.filter(season=season).values_list("name", "pk"))
         for group in new_groups:
@@ -451,6 +455,7 @@ def groups_split(
     GroupMember.objects.bulk_create(
         GroupMember(group=group, enrollment=enrollment) for group, members in plan for enrollment in members
     )
+    rows_changed.send(sender=GroupMember)
     result.created = new_groups
     result.added = {group.pk: len(members) for group, members in plan if members}
     _groups_log.info(
@@ -483,6 +488,7 @@ def group_members_move(*, enrollments: Iterable[Enrollment], group: ExpertGroup,
     GroupMember.objects.filter(enrollment_id__in=moving).update(group=group)
     joining = [pk for pk in ids if pk not in current]
     GroupMember.objects.bulk_create(GroupMember(group=group, enrollment_id=pk) for pk in joining)
+    rows_changed.send(sender=GroupMember)
     _groups_log.info(
         "group_members_move group=%s by=%s moved=%s", group.pk, getattr(by, "pk", None), len(moving) + len(joining)
     )
@@ -858,3 +864,13 @@ def mentoring_meeting_log(
         notes=(notes or "").strip(),
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
+
+
+@transaction.atomic
+def expert_assignments_set_active(*, assignments: QuerySet[ExpertAssignment], is_active: bool) -> int:
+    """Take experts out of their season's team (or bring them back); returns how many changed. A set-based
+    write, so the cabinet's and the KPI pages' caches are told (programs.signals.rows_changed)."""
+    changed = assignments.exclude(is_active=is_active).update(is_active=is_active)
+    if changed:
+        rows_changed.send(sender=ExpertAssignment)
+    return changed

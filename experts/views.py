@@ -17,12 +17,12 @@ from participants.services_chat import chat_membership_confirm
 from programs.models import Program, Season
 from programs.periods import period_of
 
+from .filters import ConsultationFilterSet, TutorRequestFilterSet
 from .forms import (
     ConsultationForm,
     IndividualRequestForm,
     LessonVisitForm,
     MentoringMeetingForm,
-    TutorRequestFilterForm,
     TutorRequestStatusForm,
 )
 from .models import (
@@ -307,9 +307,12 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def consultation_list(request: HttpRequest) -> HttpResponse:
     person = _expert_person(request)
-    if not person.expert_assignments.filter(role__in=CONSULTING_ROLES).exists():
+    assignments = list(person.expert_assignments.filter(role__in=CONSULTING_ROLES).select_related("season__program"))
+    if not assignments:
         raise Http404
-    return render(request, "experts/consultations/list.html", {"consultations": expert_consultations(person)})
+    filters = ConsultationFilterSet(request.GET or None, expert_consultations(person), assignments=assignments)
+    context = {"consultations": list(filters.qs), "filters": filters.form, "filtered": filters.filtered}
+    return render(request, "experts/consultations/list.html", context)
 
 
 @login_required
@@ -398,14 +401,13 @@ def mentoring_meetings(request: HttpRequest, pair_id: int) -> HttpResponse:
 def tutor_request_list(request: HttpRequest) -> HttpResponse:
     """The bank of requests of the tutor's seasons: the tutor's own first, then the new ones, read-only."""
     person, tutors = _role_assignments(request, ExpertRole.TUTOR)
-    filters = TutorRequestFilterForm(request.GET or None)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    items = list(tutor_requests(tutors, status=chosen.get("status", ""), form=chosen.get("form", "")))
+    filters = TutorRequestFilterSet(request.GET or None, tutor_requests(tutors))
+    items = list(filters.qs)
     tutor_ids = {a.pk for a in tutors}
     context = {
         "person": person,
         "tutors": tutors,
-        "filters": filters,
+        "filters": filters.form,
         "mine": [i for i in items if i.tutor_id in tutor_ids],
         "waiting": [i for i in items if i.tutor_id not in tutor_ids],
         "route_due_days": ROUTE_DUE_DAYS,

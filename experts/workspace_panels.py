@@ -71,19 +71,6 @@ def _consultations_context(ctx: WorkspaceContext) -> dict | None:
     return {"counts": counts, "assignments": psychologists}
 
 
-register_panel(
-    Panel(key="experts.groups", template="experts/workspace/_groups.html", context=_groups_context, order=20)
-)
-register_panel(
-    Panel(
-        key="experts.consultations",
-        template="experts/consultations/_workspace_panel.html",
-        context=_consultations_context,
-        order=40,
-    )
-)
-
-
 def _chat_context(ctx: WorkspaceContext) -> dict | None:
     """The technical specialist's seasons with how many participants wait for their chat membership to be
     confirmed (seed 000 §4.4). One query."""
@@ -109,11 +96,6 @@ def _chat_context(ctx: WorkspaceContext) -> dict | None:
     return {"rows": rows}
 
 
-register_panel(
-    Panel(key="experts.chat", template="experts/chat/_workspace_panel.html", context=_chat_context, order=45)
-)
-
-
 def _obligations_context(ctx: WorkspaceContext) -> dict | None:
     """«Посещения и обратная связь»: the curator's participants not visited this month (or quarter) or with overdue
     months (seed 000 §1.4, §2.2), and the expert's own quarterly feedback, due or overdue. Four queries at most; one for an expert of seasons that ask neither."""
@@ -135,11 +117,27 @@ def _obligations_context(ctx: WorkspaceContext) -> dict | None:
     }
 
 
-register_panel(
-    Panel(
-        key="experts.obligations",
-        template="experts/workspace/_obligations.html",
-        context=_obligations_context,
-        order=25,
+def register() -> None:
+    """The workspace panels: group, psychologist and the rest (experts.workspace)."""
+    register_panel(
+        Panel(key="experts.groups", template="experts/workspace/_groups.html", context=_groups_context, order=20)
     )
-)
+    register_panel(
+        Panel(
+            key="experts.consultations",
+            template="experts/consultations/_workspace_panel.html",
+            context=_consultations_context,
+            order=40,
+        )
+    )
+    register_panel(
+        Panel(key="experts.chat", template="experts/chat/_workspace_panel.html", context=_chat_context, order=45)
+    )
+    register_panel(
+        Panel(
+            key="experts.obligations",
+            template="experts/workspace/_obligations.html",
+            context=_obligations_context,
+            order=25,
+        )
+    )

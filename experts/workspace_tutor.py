@@ -32,5 +32,7 @@ def mentor_panel(ctx: WorkspaceContext) -> dict | None:
     return {"pairs": pairs[:SHOWN], "total": len(pairs), "quiet": quiet, "quiet_days": QUIET_DAYS}
 
 
-register_panel(Panel(key="tutor_requests", template="experts/workspace/_tutor.html", context=tutor_panel, order=40))
-register_panel(Panel(key="mentor_pairs", template="experts/workspace/_mentor.html", context=mentor_panel, order=45))
+def register() -> None:
+    """The tutor's and the mentor's workspace panels (experts.workspace)."""
+    register_panel(Panel(key="tutor_requests", template="experts/workspace/_tutor.html", context=tutor_panel, order=40))
+    register_panel(Panel(key="mentor_pairs", template="experts/workspace/_mentor.html", context=mentor_panel, order=45))

@@ -18,6 +18,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import tables
+from core.history_admin import AuditHistoryAdmin
+from core.uploads import upload_limited, upload_refusal
 from programs.admin_dates import BoundedDatesAdminMixin
 from programs.admin_mixins import (
     NO_MUNICIPALITY,
@@ -29,14 +32,17 @@ from programs.admin_mixins import (
     admin_scope,
     in_municipality,
 )
-from programs.history_admin import AuditHistoryAdmin
 from programs.models import Program, Season
-from programs.uploads import upload_limited, upload_refusal
 
 from . import imports
 from .feedback import feedback_summary
 from .forms import ImportMappingForm, ImportUploadForm
-from .import_jobs import import_runs_in_background, registrations_import_start
+from .import_jobs import (
+    RegistrationsReport,
+    import_runs_in_background,
+    registrations_import_done,
+    registrations_import_start,
+)
 from .journal import enrollment_journal
 from .models import (
     Consent,
@@ -374,7 +380,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         urls = [
             path(
                 "import/",
-                self.admin_site.admin_view(upload_limited(imports.MAX_FILE_SIZE)(self.import_upload_view)),
+                self.admin_site.admin_view(upload_limited(tables.MAX_FILE_SIZE)(self.import_upload_view)),
                 name="participants_enrollment_import",
             ),
             path(
@@ -451,15 +457,15 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                table = imports.read_table(form.cleaned_data["file"])
-            except imports.FileProblem as exc:
+                table = tables.read_table(form.cleaned_data["file"])
+            except tables.FileProblem as exc:
                 form.add_error("file", str(exc))
             else:
-                imports.table_discard((request.session.get(IMPORT_SESSION_KEY) or {}).get("table_file"))
+                tables.table_discard((request.session.get(IMPORT_SESSION_KEY) or {}).get("table_file"))
                 request.session[IMPORT_SESSION_KEY] = {
                     "season": form.cleaned_data["season"].pk,
                     "filename": form.cleaned_data["file"].name,
-                    "table_file": imports.table_stash(table),
+                    "table_file": tables.table_stash(table),
                 }
                 return redirect("admin:participants_enrollment_import_mapping")
         context = self._import_context(request, _("Импорт из Google Формы: файл"), form=form)
@@ -470,7 +476,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
             raise PermissionDenied
         stored = request.session.get(IMPORT_SESSION_KEY)
         season = self._import_seasons(request).filter(pk=(stored or {}).get("season")).first()
-        table = imports.table_unstash((stored or {}).get("table_file")) if season is not None else None
+        table = tables.table_unstash((stored or {}).get("table_file")) if season is not None else None
         if table is None:
             self.message_user(request, _("Сначала загрузите файл."), messages.WARNING)
             return redirect("admin:participants_enrollment_import")
@@ -515,21 +521,12 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 except ImportRejected as exc:
                     result.problems = exc.problems
                 else:
-                    imports.table_discard(stored["table_file"])
+                    tables.table_discard(stored["table_file"])
                     del request.session[IMPORT_SESSION_KEY]
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "Импортирован %(n)d участник в сезон «%(season)s»; приглашение отправлено на почту.",
-                            "Импортировано участников: %(n)d в сезон «%(season)s»; приглашения отправлены на почту.",
-                            len(enrollments),
-                        )
-                        % {"n": len(enrollments), "season": season},
-                        messages.SUCCESS,
-                    )
-                    return redirect(
-                        reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}"
-                    )
+                    done = RegistrationsReport(rows=result.rows, problems=[], enrollments=enrollments)
+                    message, url = registrations_import_done(done, season=season)
+                    self.message_user(request, message, messages.SUCCESS)
+                    return redirect(url)
         report = []
         if result is not None:
             report = [

@@ -21,7 +21,7 @@ def _scoped(queryset, request):
     scope = admin_scope(request.user)
     if scope is None:
         return queryset
-    # Axes stores the e-mail as typed at sign-in, lower-cased (participants.throttling.sign_in_username).
+    # Axes stores the e-mail as typed at sign-in, lower-cased (core.throttling.sign_in_username).
     return queryset.filter(username__in=User.objects.filter(_users_of_municipality(scope)).values("email"))
 
 

@@ -12,22 +12,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.tables import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
+from core.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from programs.models import Municipality, Organisation
-from programs.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 
 from .import_jobs import (
     import_runs_in_background,
+    professional_development_import_done,
     professional_development_import_start,
+    staff_roster_import_done,
     staff_roster_import_start,
 )
-from .imports import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from .models import (
     ROSTER_YEAR_HELP,
     CompetenceDiagnostic,
@@ -322,12 +324,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         return professional_development_import_start(**kwargs)
 
     def import_done(self, report) -> tuple[str, str]:
-        message = ngettext(
-            "Импортирована %(n)d запись о повышении квалификации.",
-            "Импортировано записей о повышении квалификации: %(n)d.",
-            report.created,
-        ) % {"n": report.created}
-        return message, reverse("admin:participants_professionaldevelopment_changelist") + "?source__exact=import"
+        return professional_development_import_done(report)
 
 
 # --- Competence diagnostics -----------------------------------------------------------------------------------
@@ -740,12 +737,7 @@ class StaffRosterEntryAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
         return staff_roster_import_start(**kwargs)
 
     def import_done(self, report, *, year) -> tuple[str, str]:
-        message = ngettext(
-            "В кадровый состав за %(year)d год внесён %(n)d работник.",
-            "В кадровый состав за %(year)d год внесено работников: %(n)d.",
-            report.created,
-        ) % {"n": report.created, "year": year}
-        return message, reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}"
+        return staff_roster_import_done(report, year=year)
 
 
 class StaffHeadcountForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """The coordinator's view of background work: the job log, the scheduled jobs' overview and long jobs.
 
 All of it is read-only evidence; the only action is «Запустить сейчас», which queues a scheduled job and needs
-the participants.run_jobs permission (the «Координаторы» group and superusers have it).
+the core.run_jobs permission (the «Координаторы» group and superusers have it).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.job_schedule import JOB_TITLES, job_title, scheduled_job_start, scheduled_jobs
+from core.models import BackgroundJob, JobRun
 from programs.admin_mixins import ReadOnlyAdminMixin
 
-from .job_schedule import JOB_TITLES, job_title, scheduled_job_start, scheduled_jobs
-from .models import BackgroundJob, JobRun
-
-RUN_PERMISSION = "participants.run_jobs"
+RUN_PERMISSION = "core.run_jobs"
 
 # The admin index links to the overview (templates/admin/portal_index.html).
 admin.site.index_template = "admin/portal_index.html"
@@ -75,7 +74,7 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [JobFilter, "status", "trigger"]
     list_per_page = 50
     show_full_result_count = False
-    change_list_template = "admin/participants/jobrun/change_list.html"
+    change_list_template = "admin/core/jobrun/change_list.html"
     fields = [
         "job_display",
         "trigger",
@@ -123,16 +122,16 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("overview/", self.admin_site.admin_view(self.overview_view), name="participants_jobrun_overview"),
+            path("overview/", self.admin_site.admin_view(self.overview_view), name="core_jobrun_overview"),
             path(
                 "overview/<slug:job>/run/",
                 self.admin_site.admin_view(require_POST(self.run_view)),
-                name="participants_jobrun_run",
+                name="core_jobrun_run",
             ),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "overview_url": reverse("admin:participants_jobrun_overview")}
+        extra_context = {**(extra_context or {}), "overview_url": reverse("admin:core_jobrun_overview")}
         return super().changelist_view(request, extra_context)
 
     def overview_view(self, request):
@@ -150,7 +149,7 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "can_run": request.user.has_perm(RUN_PERMISSION),
             "time_zone": timezone.get_current_timezone_name(),
         }
-        return TemplateResponse(request, "admin/participants/jobrun/overview.html", context)
+        return TemplateResponse(request, "admin/core/jobrun/overview.html", context)
 
     def run_view(self, request, job: str):
         if not request.user.has_perm(RUN_PERMISSION):
@@ -164,7 +163,7 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             gettext("Задача «%(title)s» поставлена в очередь; её запуск появится в журнале.")
             % {"title": job_title(job)},
         )
-        return redirect("admin:participants_jobrun_overview")
+        return redirect("admin:core_jobrun_overview")
 
 
 @admin.register(BackgroundJob)

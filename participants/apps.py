@@ -8,24 +8,22 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Участники")
 
     def ready(self):
-        from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (sections; login receiver; rules)
-        from .cabinet_models import register as register_cabinet_models
+        # The registries this app defines and what it registers into them: docs/architecture.md.
+        from . import cabinet, cabinet_subscription, middleware, rules  # noqa: F401  (middleware: login receiver)
         from .feedback_cabinet import register as register_feedback_sections
+        from .journal import register as register_journal
         from .personal_data import register as register_personal_data
-        from .receivers import load_feedback_questions  # noqa: F401  (connects the template and clone receivers)
         from .roles import role_groups_ensure
+        from .season_parts import register as register_season_part
 
         post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
+        # Cabinet sections (participants.cabinet): the profile and enrollments, the subscription, feedback.
+        cabinet.register()
+        cabinet_subscription.register()
         register_feedback_sections()
+        # The quarterly feedback questions: this app's part of a template and of a relaunch (programs.season_parts).
+        register_season_part()
+        # This app's part of a person's export, erasure and retention (participants.personal_data).
         register_personal_data()
-        register_cabinet_models()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).
-        from .journal import register as register_journal
-
         register_journal()
-        # A data-version bump lost to a cache outage is replayed for every process through the task outbox.
-        from programs import cache_versions
-
-        from .task_outbox import cache_bump_keep
-
-        cache_versions.lost_bump_handler = cache_bump_keep

@@ -68,6 +68,8 @@ def _programs_context(ctx: CabinetContext) -> dict:
     return {"enrollments": ctx.enrollments}
 
 
-register_section(
-    Section(key="programs", template="participants/cabinet/_programs.html", context=_programs_context, order=10)
-)
+def register() -> None:
+    """This app's own cabinet sections (participants.cabinet)."""
+    register_section(
+        Section(key="programs", template="participants/cabinet/_programs.html", context=_programs_context, order=10)
+    )

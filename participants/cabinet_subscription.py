@@ -57,11 +57,13 @@ def _school_application_context(ctx: CabinetContext) -> dict | None:
     return {"applications": applications, "seasons": seasons, "organisation": person.organisation}
 
 
-register_section(
-    Section(
-        key="school_application",
-        template="participants/subscription/_cabinet_school_application.html",
-        context=_school_application_context,
-        order=20,
+def register() -> None:
+    """The subscription's cabinet section (participants.cabinet)."""
+    register_section(
+        Section(
+            key="school_application",
+            template="participants/subscription/_cabinet_school_application.html",
+            context=_school_application_context,
+            order=20,
+        )
     )
-)

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs.dates import BoundedDatesMixin
+from core.dates import BoundedDatesMixin
+from core.uploads import UploadRefusalFormMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
-from programs.uploads import UploadRefusalFormMixin
 
 from . import consents
 from .imports import mapping_problems

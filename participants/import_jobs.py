@@ -1,7 +1,7 @@
 """Large imports as background jobs: a Google Form export of more than IMPORT_INLINE_MAX_ROWS rows is checked and
 imported by a Celery worker, the person following it on the job's page (participants.views.background_job).
 
-The table read at upload waits in private storage (participants.imports.table_stash); the job's params hold its
+The table read at upload waits in private storage (core.tables.table_stash); the job's params hold its
 name, the season and the column mapping. A check job («Проверить») reports row by row and keeps the table for the
 confirmation; an import job («Импортировать») checks again, imports all or nothing and deletes the table.
 
@@ -13,9 +13,8 @@ job finished.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -23,12 +22,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import tables
+from core.import_runner import ImportSteps, import_run
+from core.jobs import background_job_claim, background_job_create
+from core.models import BackgroundJob
 from programs.models import Season
-from programs.spreadsheets import spreadsheet_safe
 
 from . import imports
-from .jobs import background_job_claim, background_job_create, background_job_finish, background_job_progress
-from .models import BackgroundJob, User
+from .models import User
 from .services import ImportRejected, RowProblem, registrations_import
 
 logger = logging.getLogger(__name__)
@@ -36,15 +37,12 @@ logger = logging.getLogger(__name__)
 REGISTRATIONS_KIND = "import:registrations"
 PD_KIND = "import:professional_development"
 ROSTER_KIND = "import:staff_roster"
-# Named in the job, so the sweeper queues it again if its worker dies (participants.jobs).
+# Named in the job, so the sweeper queues it again if its worker dies (core.jobs).
 IMPORT_TASK = "participants.tasks.import_job_task"
-MODES = ("check", "apply")
-# Problems quoted in the job's message; the full report is the job's file.
-REPORT_LINES_SHOWN = 50
 PROGRESS_EVERY = 200
 
 
-def import_runs_in_background(table: imports.Table) -> bool:
+def import_runs_in_background(table: tables.Table) -> bool:
     return len(table.rows) > settings.IMPORT_INLINE_MAX_ROWS
 
 
@@ -74,7 +72,7 @@ def registrations_import_start(
         job = background_job_create(
             kind=REGISTRATIONS_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK
         )
-        from .task_outbox import task_enqueue  # it imports the Celery app
+        from core.task_outbox import task_enqueue  # it imports the Celery app
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
@@ -84,154 +82,82 @@ def _report_lines(problems: list[RowProblem], mapping: dict, headers: list[str])
     return [(p.row_number, imports.column_title(p.column, mapping, headers), p.message) for p in problems]
 
 
-def _report_csv(lines: list[tuple[int, str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Строка"), _("Столбец"), _("Что не так")])
-    for row, column, message in lines:
-        writer.writerow([row or "—", spreadsheet_safe(column or "—"), spreadsheet_safe(message)])
-    return out.getvalue().encode("utf-8-sig")  # Excel reads UTF-8 CSV with a BOM
-
-
-def _report_message(lines: list[tuple[int, str, str]], *, applied: bool) -> str:
-    head = (
-        ngettext(
-            "Найдена %(n)d ошибка: импорт невозможен, ничего не сохранено.",
-            "Найдено ошибок: %(n)d. Импорт невозможен, ничего не сохранено.",
-            len(lines),
-        )
-        if applied
-        else ngettext(
-            "Найдена %(n)d ошибка: исправьте файл и загрузите его снова.",
-            "Найдено ошибок: %(n)d. Исправьте файл и загрузите его снова.",
-            len(lines),
-        )
-    ) % {"n": len(lines)}
-    shown = [
-        _("Строка %(row)s, «%(column)s»: %(message)s")
-        % {"row": row or "—", "column": column or "—", "message": message}
-        for row, column, message in lines[:REPORT_LINES_SHOWN]
-    ]
-    if len(lines) > REPORT_LINES_SHOWN:
-        shown.append(
-            _("…и ещё строк с ошибками: %(n)s; полный отчёт — в файле.") % {"n": len(lines) - REPORT_LINES_SHOWN}
-        )
-    return "\n".join([head, *shown])
-
-
 def import_job_run(*, job_id: int) -> None:
     """Run a queued import job; a finished job (a repeated delivery) is left alone."""
-    if not BackgroundJob.objects.filter(pk=job_id, kind__in=KINDS).exists():
+    steps = IMPORT_STEPS
+    if not BackgroundJob.objects.filter(pk=job_id, kind__in=steps).exists():
         return
     # Claimed: a finished job, or one a live worker runs, is left alone; one whose worker died starts again
     # (an import is all-or-nothing, so nothing of the dead run was kept).
     job = background_job_claim(job_id=job_id)
     if job is None:
         return
-    if job.kind == PD_KIND:
-        _pd_run(job)
-        return
-    if job.kind == ROSTER_KIND:
-        _roster_run(job)
-        return
-    params = job.params
+    import_run(job, steps[job.kind])
+
+
+# --- Registrations (participants.services.registrations_import) ---------------------------------------------
+
+
+@dataclass
+class RegistrationsReport:
+    """The checked rows of a registration form's export, and what stops their import."""
+
+    rows: list
+    problems: list[RowProblem]
+    enrollments: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _registrations_context(params: dict) -> dict | None:
     season = Season.objects.select_related("program").filter(pk=params.get("season")).first()
-    table = imports.table_unstash(params.get("table_file"))
-    if season is None or table is None or params.get("mode") not in MODES:
-        background_job_finish(
-            job_id=job_id, failed=True, message=_("Файл импорта или сезон больше недоступны: загрузите файл снова.")
-        )
-        return
-    mapping = {key: params["mapping"].get(key) for key in (f.key for f in imports.FIELDS)}
-    total = len(table.rows)
-    background_job_progress(job_id=job_id, done=0, total=total)
-    try:
-        result = imports.check_rows(
-            table=table,
-            mapping=mapping,
-            season=season,
-            progress=lambda done: background_job_progress(job_id=job_id, done=done, total=total),
-            progress_every=PROGRESS_EVERY,
-        )
-        if params["mode"] == "check":
-            _finish_check(job, result, mapping, table)
-        else:
-            _apply(job, result, mapping, table, season)
-    except Exception:
-        logger.exception("Import job %s failed", job_id)
-        background_job_finish(
-            job_id=job_id,
-            failed=True,
-            message=_("Импорт не выполнен из-за ошибки на сервере; ничего не сохранено. Попробуйте ещё раз."),
-        )
-        raise
+    if season is None or not isinstance(params.get("mapping"), dict):
+        return None
+    return {"season": season, "mapping": {key: params["mapping"].get(key) for key in (f.key for f in imports.FIELDS)}}
 
 
-def _mapping_url() -> str:
-    return reverse("admin:participants_enrollment_import_mapping")
-
-
-def _finish_check(job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: imports.Table) -> None:
-    lines = _report_lines(result.problems, mapping, table.headers)
-    if lines:
-        background_job_finish(
-            job_id=job.pk,
-            message=_report_message(lines, applied=False),
-            result_name=f"import-report-{job.pk}.csv",
-            result_content=_report_csv(lines),
-        )
-        return
-    _finish_checked(job, rows=len(result.rows), back_url=_mapping_url())
-
-
-def _finish_checked(job: BackgroundJob, *, rows: int, back_url: str) -> None:
-    """A check without problems: the job ends with the count and a link back to the import to confirm it."""
-    background_job_finish(
-        job_id=job.pk,
-        message=ngettext(
-            "Проверка пройдена: %(n)d строка готова к импорту. Вернитесь к импорту и нажмите «Импортировать».",
-            "Проверка пройдена: строк готово к импорту — %(n)d. Вернитесь к импорту и нажмите «Импортировать».",
-            rows,
-        )
-        % {"n": rows},
-        result_url=back_url,
+def _registrations_check(*, table: tables.Table, season: Season, mapping: dict, progress) -> RegistrationsReport:
+    result = imports.check_rows(
+        table=table, mapping=mapping, season=season, progress=progress, progress_every=PROGRESS_EVERY
     )
+    return RegistrationsReport(rows=result.rows, problems=result.problems)
 
 
-def _apply(
-    job: BackgroundJob, result: imports.CheckResult, mapping: dict, table: imports.Table, season: Season
-) -> None:
-    problems = result.problems
-    enrollments = []
-    if not problems:
-        with transaction.atomic():
-            # Under the job's lock: a second run waits here, then finds the job finished by the first.
-            locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
-            if locked is None or locked.is_finished:
-                return
-            try:
-                enrollments = registrations_import(
-                    season=season, rows=result.rows, actor=job.started_by, site_url=settings.SITE_URL
-                )
-            except ImportRejected as rejected:
-                problems = rejected.problems
-            else:
-                # In the import's own transaction: the job reads «done» exactly when the rows exist.
-                background_job_finish(
-                    job_id=job.pk,
-                    message=ngettext(
-                        "Импортирован %(n)d участник в сезон «%(season)s»; приглашение отправлено на почту.",
-                        "Импортировано участников: %(n)d в сезон «%(season)s»; приглашения отправлены на почту.",
-                        len(enrollments),
-                    )
-                    % {"n": len(enrollments), "season": season},
-                    result_url=reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}",
-                )
-        if not problems:
-            imports.table_discard(job.params["table_file"])
-            return
-    lines = _report_lines(problems, mapping, table.headers)
-    background_job_finish(job_id=job.pk, failed=True, message=_report_message(lines, applied=True))
+def _registrations_apply(*, table: tables.Table, season: Season, mapping: dict, by, progress) -> RegistrationsReport:
+    report = _registrations_check(table=table, season=season, mapping=mapping, progress=progress)
+    if report.problems:
+        return report
+    try:
+        report.enrollments = registrations_import(season=season, rows=report.rows, actor=by, site_url=settings.SITE_URL)
+    except ImportRejected as rejected:
+        report.problems = rejected.problems
+    return report
+
+
+def _registrations_lines(report: RegistrationsReport, table: tables.Table, *, mapping: dict, **context) -> list:
+    return [(p.row_number, imports.column_title(p.column, mapping, table.headers), p.message) for p in report.problems]
+
+
+def registrations_import_done(report: RegistrationsReport, *, season: Season, **context) -> tuple[str, str]:
+    message = ngettext(
+        "Импортирован %(n)d участник в сезон «%(season)s»; приглашение отправлено на почту.",
+        "Импортировано участников: %(n)d в сезон «%(season)s»; приглашения отправлены на почту.",
+        len(report.enrollments),
+    ) % {"n": len(report.enrollments), "season": season}
+    return message, reverse("admin:participants_enrollment_changelist") + f"?season__id__exact={season.pk}"
+
+
+REGISTRATIONS_STEPS = ImportSteps(
+    context=_registrations_context,
+    check=_registrations_check,
+    apply=_registrations_apply,
+    done=registrations_import_done,
+    checked_url=lambda **context: reverse("admin:participants_enrollment_import_mapping"),
+    lines=_registrations_lines,
+    gone_message=_("Файл импорта или сезон больше недоступны: загрузите файл снова."),
+)
 
 
 # --- Professional development (participants.services_pd) ------------------------------------------------------
@@ -253,74 +179,48 @@ def professional_development_import_start(
     }
     with transaction.atomic():
         job = background_job_create(kind=PD_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
-        from .task_outbox import task_enqueue
+        from core.task_outbox import task_enqueue
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
 
 
-def _pd_lines(report) -> list[tuple[int, str, str]]:
-    return [(p.row_number, p.column, p.message) for p in report.problems]
-
-
-def _pd_run(job: BackgroundJob) -> None:
+def _municipality_context(params: dict) -> dict | None:
     from programs.models import Municipality
 
-    from .services_pd import professional_development_check, professional_development_import
-
-    params = job.params
     municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
-    table = imports.table_unstash(params.get("table_file"))
-    if municipality is None or table is None or params.get("mode") not in MODES:
-        background_job_finish(
-            job_id=job.pk, failed=True, message=_("Файл импорта больше недоступен: загрузите файл снова.")
-        )
-        return
-    total = len(table.rows)
-    background_job_progress(job_id=job.pk, done=0, total=total)
-    try:
-        if params["mode"] == "check":
-            report = professional_development_check(table=table, municipality=municipality)
-            lines = _pd_lines(report)
-            if lines:
-                background_job_finish(
-                    job_id=job.pk,
-                    message=_report_message(lines, applied=False),
-                    result_name=f"import-report-{job.pk}.csv",
-                    result_content=_report_csv(lines),
-                )
-            else:
-                _finish_checked(job, rows=len(report.rows), back_url=reverse("admin:participants_pd_import_preview"))
-            return
-        with transaction.atomic():
-            locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
-            if locked is None or locked.is_finished:
-                return
-            report = professional_development_import(file=table, municipality=municipality, by=job.started_by)
-            if report.ok:
-                background_job_finish(
-                    job_id=job.pk,
-                    message=ngettext(
-                        "Импортирована %(n)d запись о повышении квалификации.",
-                        "Импортировано записей о повышении квалификации: %(n)d.",
-                        report.created,
-                    )
-                    % {"n": report.created},
-                    result_url=reverse("admin:participants_professionaldevelopment_changelist")
-                    + "?source__exact=import",
-                )
-        if report.ok:
-            imports.table_discard(params["table_file"])
-        else:
-            background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
-    except Exception:
-        logger.exception("Import job %s failed", job.pk)
-        background_job_finish(
-            job_id=job.pk,
-            failed=True,
-            message=_("Импорт не выполнен из-за ошибки на сервере; ничего не сохранено. Попробуйте ещё раз."),
-        )
-        raise
+    return None if municipality is None else {"municipality": municipality}
+
+
+def _pd_check(*, table: tables.Table, municipality, progress):
+    from .services_pd import professional_development_check
+
+    return professional_development_check(table=table, municipality=municipality)
+
+
+def _pd_apply(*, table: tables.Table, municipality, by, progress):
+    from .services_pd import professional_development_import
+
+    return professional_development_import(file=table, municipality=municipality, by=by)
+
+
+def professional_development_import_done(report, **context) -> tuple[str, str]:
+    """What an import of professional development did and where to see it (the job's page and the admin)."""
+    message = ngettext(
+        "Импортирована %(n)d запись о повышении квалификации.",
+        "Импортировано записей о повышении квалификации: %(n)d.",
+        report.created,
+    ) % {"n": report.created}
+    return message, reverse("admin:participants_professionaldevelopment_changelist") + "?source__exact=import"
+
+
+PD_STEPS = ImportSteps(
+    context=_municipality_context,
+    check=_pd_check,
+    apply=_pd_apply,
+    done=professional_development_import_done,
+    checked_url=lambda **context: reverse("admin:participants_pd_import_preview"),
+)
 
 
 # --- Staff roster (participants.services_roster) ------------------------------------------------------------
@@ -346,71 +246,47 @@ def staff_roster_import_start(
     }
     with transaction.atomic():
         job = background_job_create(kind=ROSTER_KIND, title=title, by=by, params=params, total=total, task=IMPORT_TASK)
-        from .task_outbox import task_enqueue
+        from core.task_outbox import task_enqueue
 
         task_enqueue(IMPORT_TASK, {"job_id": job.pk})
     return job
 
 
-def _roster_run(job: BackgroundJob) -> None:
-    from programs.models import Municipality
-
-    from .services_roster import staff_roster_check, staff_roster_import
-
-    params = job.params
-    municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
-    table = imports.table_unstash(params.get("table_file"))
+def _roster_context(params: dict) -> dict | None:
+    context = _municipality_context(params)
     year = params.get("year")
-    if municipality is None or table is None or params.get("mode") not in MODES or not isinstance(year, int):
-        background_job_finish(
-            job_id=job.pk, failed=True, message=_("Файл импорта больше недоступен: загрузите файл снова.")
-        )
-        return
-    background_job_progress(job_id=job.pk, done=0, total=len(table.rows))
-    try:
-        if params["mode"] == "check":
-            report = staff_roster_check(table=table, municipality=municipality, year=year)
-            lines = _pd_lines(report)
-            if lines:
-                background_job_finish(
-                    job_id=job.pk,
-                    message=_report_message(lines, applied=False),
-                    result_name=f"import-report-{job.pk}.csv",
-                    result_content=_report_csv(lines),
-                )
-            else:
-                _finish_checked(
-                    job, rows=len(report.rows), back_url=reverse("admin:participants_roster_import_preview")
-                )
-            return
-        with transaction.atomic():
-            locked = BackgroundJob.objects.select_for_update().filter(pk=job.pk).first()
-            if locked is None or locked.is_finished:
-                return
-            report = staff_roster_import(file=table, municipality=municipality, year=year)
-            if report.ok:
-                background_job_finish(
-                    job_id=job.pk,
-                    message=ngettext(
-                        "В кадровый состав за %(year)d год внесён %(n)d работник.",
-                        "В кадровый состав за %(year)d год внесено работников: %(n)d.",
-                        report.created,
-                    )
-                    % {"n": report.created, "year": year},
-                    result_url=reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}",
-                )
-        if report.ok:
-            imports.table_discard(params["table_file"])
-        else:
-            background_job_finish(job_id=job.pk, failed=True, message=_report_message(_pd_lines(report), applied=True))
-    except Exception:
-        logger.exception("Import job %s failed", job.pk)
-        background_job_finish(
-            job_id=job.pk,
-            failed=True,
-            message=_("Импорт не выполнен из-за ошибки на сервере; ничего не сохранено. Попробуйте ещё раз."),
-        )
-        raise
+    return None if context is None or not isinstance(year, int) else {**context, "year": year}
 
 
-KINDS = (REGISTRATIONS_KIND, PD_KIND, ROSTER_KIND)
+def _roster_check(*, table: tables.Table, municipality, year: int, progress):
+    from .services_roster import staff_roster_check
+
+    return staff_roster_check(table=table, municipality=municipality, year=year)
+
+
+def _roster_apply(*, table: tables.Table, municipality, year: int, by, progress):
+    from .services_roster import staff_roster_import
+
+    return staff_roster_import(file=table, municipality=municipality, year=year)
+
+
+def staff_roster_import_done(report, *, year: int, **context) -> tuple[str, str]:
+    """What an import of the staff roster did and where to see it (the job's page and the admin)."""
+    message = ngettext(
+        "В кадровый состав за %(year)d год внесён %(n)d работник.",
+        "В кадровый состав за %(year)d год внесено работников: %(n)d.",
+        report.created,
+    ) % {"n": report.created, "year": year}
+    return message, reverse("admin:participants_staffrosterentry_changelist") + f"?year={year}"
+
+
+ROSTER_STEPS = ImportSteps(
+    context=_roster_context,
+    check=_roster_check,
+    apply=_roster_apply,
+    done=staff_roster_import_done,
+    checked_url=lambda **context: reverse("admin:participants_roster_import_preview"),
+)
+
+# Each import's kind with its steps (core.import_runner runs them).
+IMPORT_STEPS = {REGISTRATIONS_KIND: REGISTRATIONS_STEPS, PD_KIND: PD_STEPS, ROSTER_KIND: ROSTER_STEPS}

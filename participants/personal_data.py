@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.models import Notification
+
 # The shared cell rules; spreadsheet_safe and sheet_title are imported from here by older callers.
-from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
+from programs.signals import rows_changed
 
 from .models import (
     CompetenceDiagnostic,
@@ -32,7 +35,6 @@ from .models import (
     FeedbackQuestion,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Notification,
     Person,
     PersonalDataRequest,
     ProfessionalDevelopment,
@@ -458,6 +460,7 @@ def erase_participants_text(person: Person) -> list[str]:
         .exclude(text_value="")
         .update(text_value="")
     )
+    rows_changed.send(sender=FeedbackAnswer)
     if cleared:
         done.append(_("Удалены тексты ответов обратной связи: %(n)d") % {"n": cleared})
     if person.user_id:
@@ -466,6 +469,7 @@ def erase_participants_text(person: Person) -> list[str]:
             .exclude(reason="")
             .update(reason=str(REPLACED_REASON))
         )
+        rows_changed.send(sender=EnrollmentStatusChange)
         if reasons:
             done.append(_("Удалены причины, написанные участником: %(n)d") % {"n": reasons})
     return done

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .notifications import NotificationDraft, notifications_create
+from core.notifications import NotificationDraft, notifications_create
 
 # A source: fn(now=...) -> the drafts of the reminders due at `now` (a fixed number of queries).
 ReminderSourceFn = Callable[..., Iterable[NotificationDraft]]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 # App labels, not imports: participants must not import the apps above it.
-PORTAL_APPS = ("programs", "participants", "experts", "activities", "ratings", "reports")
+PORTAL_APPS = ("core", "programs", "participants", "experts", "activities", "ratings", "reports")
 AXES_COORDINATOR_PERMS = ("view_accessattempt", "delete_accessattempt", "view_accessfailurelog")
 COORDINATORS = "Координаторы"
 MANAGEMENT = "Руководство"

@@ -21,7 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.history import history_bulk_record, history_context
+from core.emails import email_message
+from core.history import history_bulk_record, history_context
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
 
@@ -81,15 +82,6 @@ def _status_changed(enrollments: Sequence[Enrollment], to_status: str, changed_a
 # --- E-mails -------------------------------------------------------------------------------------------
 
 
-def _email(name: str, to: str, context: dict) -> EmailMultiAlternatives:
-    """One message from the subject / text / html triplet under templates/emails/<name>/."""
-    context = {"site_name": settings.PORTAL_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{name}/body.txt", context), to=[to])
-    message.attach_alternative(render_to_string(f"emails/{name}/body.html", context), "text/html")
-    return message
-
-
 def _send_on_commit(messages: list[EmailMultiAlternatives]) -> None:
     """Send after the transaction commits, over one SMTP connection; a mail failure never undoes the data."""
     if not messages:
@@ -130,9 +122,9 @@ def _status_emails(changes: Iterable[tuple[Enrollment, str]], to_status: str, re
             "chat_service": enrollment.season.chat_service_name,
         }
         if to_status == S.ACTIVE and from_status == S.APPLIED:
-            messages.append(_email("enrollment_approved", address, context))
+            messages.append(email_message("enrollment_approved", address, context))
         elif to_status == S.REJECTED:
-            messages.append(_email("enrollment_rejected", address, context))
+            messages.append(email_message("enrollment_rejected", address, context))
     return messages
 
 
@@ -485,7 +477,7 @@ def _known_address_hint(*, user: User, season: Season, site_url: str, allowed: b
         "login_url": _absolute(site_url, login_path) or login_path,
         "password_reset_url": _absolute(site_url, reverse("password_reset")) or reverse("password_reset"),
     }
-    _send_on_commit([_email("registration_known_address", user.email, context)])
+    _send_on_commit([email_message("registration_known_address", user.email, context)])
 
 
 def person_has_processing_consent(person: Person) -> bool:
@@ -560,7 +552,7 @@ def _confirmation_email(*, user: User, person: Person | None, season: Season | N
         "valid_days": EMAIL_CONFIRM_MAX_AGE.days,
         "login_url": _absolute(site_url, reverse("login")),
     }
-    return _email("registration_confirm", user.email, context)
+    return email_message("registration_confirm", user.email, context)
 
 
 def email_confirm(*, user: User, now: datetime | None = None) -> bool:
@@ -751,6 +743,7 @@ def school_application_decide(
     SchoolApplication.objects.filter(pk__in=[a.pk for a in decided]).update(
         status=to_status, decided_at=now, decided_by=by, decision_reason=reason
     )
+    rows_changed.send(sender=SchoolApplication)
     for application in decided:
         transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
     return len(decided), skipped
@@ -1113,6 +1106,7 @@ def person_erase(
         ]
     )
     withdrawn = Consent.objects.filter(person=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    rows_changed.send(sender=Consent)
     if withdrawn:
         done.append(_("Отозвано согласий: %(n)d") % {"n": withdrawn})
     if person.user_id:
@@ -1190,7 +1184,7 @@ def invitation_email(*, person: Person, season: Season, site_url: str) -> EmailM
         "password_reset_url": _absolute(site_url, reverse("password_reset")),
         "email": user.email,
     }
-    return _email("import_invitation", user.email, context)
+    return email_message("import_invitation", user.email, context)
 
 
 # --- Import of a Google Form export --------------------------------------------------------------------

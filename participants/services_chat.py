@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.history import history_bulk_record, history_context
+from core.history import history_bulk_record, history_context
 from programs.signals import rows_changed
 
 from .models import Enrollment, User

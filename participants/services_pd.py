@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tables import FileProblem, Table, columns_guess, normalise, read_table
 from programs.models import Municipality
 from programs.signals import rows_changed
 
-from .imports import FileProblem, Table, normalise, parse_date, read_table
+from .imports import parse_date
 from .models import Person, ProfessionalDevelopment, User
 
 MAX_ROWS = 20_000
@@ -94,26 +95,7 @@ _NO = {"нет", "-", "—", "0", "false", "no", "ложь", ""}
 
 def guess_columns(headers: list[str]) -> dict[str, int]:
     """Which column holds each field, from the headers; a column is used once."""
-    normalised = [normalise(h) for h in headers]
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for key, wanted, unless in _GUESSES:
-        for fragment in wanted:
-            index = next(
-                (
-                    i
-                    for i, h in enumerate(normalised)
-                    if i not in used
-                    and (h == fragment or re.search(rf"(^|\W){re.escape(fragment)}", h))
-                    and not any(u in h for u in unless)
-                ),
-                None,
-            )
-            if index is not None:
-                found[key] = index
-                used.add(index)
-                break
-    return found
+    return columns_guess(headers, _GUESSES)
 
 
 def missing_columns(columns: dict[str, int]) -> list[str]:

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tables import FileProblem, Table, columns_guess, normalise, read_table
 from programs.models import EducationLevel, Municipality, Organisation
 from programs.signals import rows_changed
 
-from .imports import _CATEGORY, _EDUCATION, FileProblem, Table, _choice, normalise, parse_date, read_table
+from .imports import _CATEGORY, _EDUCATION, _choice, parse_date
 from .models import Person, StaffRosterEntry
 from .services import erased_full_name
 
@@ -77,26 +78,7 @@ def roster_is_teacher(*, staff_kind: str, position: str) -> bool:
 
 def guess_columns(headers: list[str]) -> dict[str, int]:
     """Which column holds each field, from the headers; a column is used once."""
-    normalised = [normalise(h) for h in headers]
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for key, wanted, unless in _GUESSES:
-        for fragment in wanted:
-            index = next(
-                (
-                    i
-                    for i, h in enumerate(normalised)
-                    if i not in used
-                    and (h == fragment or re.search(rf"(^|\W){re.escape(fragment)}", h))
-                    and not any(u in h for u in unless)
-                ),
-                None,
-            )
-            if index is not None:
-                found[key] = index
-                used.add(index)
-                break
-    return found
+    return columns_guess(headers, _GUESSES)
 
 
 def missing_columns(columns: dict[str, int]) -> list[str]:
@@ -564,4 +546,5 @@ def staff_roster_erase(person: Person) -> list[str]:
     erased = StaffRosterEntry.objects.filter(person=person).update(
         last_name=last, first_name=first, middle_name="", birth_date=None
     )
+    rows_changed.send(sender=StaffRosterEntry)
     return [_("Обезличены записи кадрового состава: %(n)d") % {"n": erased}] if erased else []

@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password pages (Django's auth views with our form and templates); registration for
 a season and the confirmation of the address; the cabinet."""
 
+import mimetypes
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,21 +10,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import BackgroundJob
+from core.protected_files import protected_file_response
+from core.throttling import mail_request_allowed, sign_in_lockouts_clear
 from programs.models import Organisation, Program, RoadmapModule, Season, Subject
 from programs.selectors import registration_state
 
 from . import personal_data, services
 from .cabinet import CabinetContext, cabinet_sections
-from .cabinet_cache import cabinet_body
 from .cabinet_subscription import with_ground_labels
 from .feedback import feedback_is_open, season_quarter, season_questions
 from .forms import (
@@ -37,7 +40,7 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
-from .models import BackgroundJob, Consent, Enrollment, FeedbackResponse, SchoolApplication
+from .models import Consent, Enrollment, FeedbackResponse, SchoolApplication
 from .retention import withdrawal_erase_by, withdrawal_erasure_pending
 from .rules import is_enrollment_owner
 from .selectors import cabinet_person_enrollments, person_for_user
@@ -53,7 +56,6 @@ from .services import (
     school_application_submit,
 )
 from .services_chat import chat_join_claim
-from .throttling import mail_request_allowed, sign_in_lockouts_clear
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
 
@@ -92,24 +94,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def cabinet(request):
-    person = person_for_user(request.user)  # loaded with the user (participants.backends)
+    # Computed afresh on every request: a constant number of queries whatever the teacher's data (bench «pages»).
+    person, enrollments = cabinet_person_enrollments(request.user)
     if person is None:
         # Staff accounts without a person record have nothing to show here.
         return render(request, "participants/cabinet/no_person.html", status=200)
-    # Cached only for a browser that already holds a CSRF secret (its cookie): the body's forms are signed with it.
-    # A first visit, or a client that keeps no cookies, gets a fresh body and a new secret, and stores nothing.
-    secret = request.META.get("CSRF_COOKIE", "")
-    body = cabinet_body(person_id=person.pk, csrf_secret=secret, render=lambda: _cabinet_body(request))
-    return render(request, "participants/cabinet/cabinet.html", {"body": body})
-
-
-def _cabinet_body(request) -> str:
-    person, enrollments = cabinet_person_enrollments(request.user)
-    if person is None:  # the person record was unlinked meanwhile
-        return render_to_string("participants/cabinet/_no_person.html", request=request)
     ctx = CabinetContext(request=request, person=person, enrollments=enrollments, now=timezone.now())
-    context = {"person": person, "sections": cabinet_sections(ctx)}
-    return render_to_string("participants/cabinet/_body.html", context, request=request)
+    return render(request, "participants/cabinet/cabinet.html", {"person": person, "sections": cabinet_sections(ctx)})
 
 
 # --- Methodical Subscription: a school's application ------------------------------------------------
@@ -614,11 +605,19 @@ def background_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 @never_cache
 @login_required
-def background_job_result(request: HttpRequest, job_id: int) -> FileResponse:
+def background_job_result(request: HttpRequest, job_id: int) -> HttpResponse:
     """The job's file, streamed from storage to its starter only."""
     job = _visible_job(request, job_id)
     if job.status != BackgroundJob.Status.DONE or not job.result_file:
         raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
-    )
+    filename = job.result_file.name.rsplit("/", 1)[-1]
+    try:
+        return protected_file_response(
+            request,
+            job.result_file,
+            filename=filename,
+            content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+            as_attachment=True,
+        )
+    except FileNotFoundError:
+        raise Http404 from None

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .models import Notification
-from .notifications import notification_read, notifications_read_all
+from core.models import Notification
+from core.notifications import notification_read, notifications_read_all
+
 from .rules import is_notification_recipient
 
 NOTIFICATIONS_PER_PAGE = 50

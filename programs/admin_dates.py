@@ -1,4 +1,4 @@
-"""The date bounds (programs.dates) in the admin: every form, inline and list-editable field of an admin, and
+"""The date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
 every date lookup in a changelist's query string (the date drill-down `?created_at__year=9999`, `__gte=0001-…`).
 
 One mixin on the admins' common bases, so an admin or a date field added later is covered without anyone
@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, QueryDict
 
-from .dates import bound_date_fields, date_in_range, date_range_message, year_in_range
+from core.dates import bound_date_fields, date_in_range, date_range_message, year_in_range
 
 # Transforms of a date that take a small number: (smallest, largest).
 _PARTS = {

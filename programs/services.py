@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from . import rule_sources
 from .models import RoadmapModule, Season
 from .program_templates import TEMPLATES
-from .signals import season_cloned
+from .season_parts import season_parts
 
 
 def shift_years(value: date | datetime | None, years: int):
@@ -62,7 +62,10 @@ def season_clone(*, source: Season, title: str | None = None, years: int = 1) ->
             ends_on=shift_years(module.ends_on, years),
             learning_formats=list(module.learning_formats),
         )
-    season_cloned.send(sender=Season, source=source, target=target, years=years, module_map=module_map)
+    # Every app copies its part, in the layering order (programs.season_parts).
+    for part in season_parts():
+        if part.clone is not None:
+            part.clone(source=source, target=target, years=years, module_map=module_map)
     return target
 
 

@@ -1,7 +1,7 @@
 """Loading ready program templates (programs/program_templates) idempotently.
 
-`programs` writes its own rows here; each higher app loads its section of the template in a receiver of
-`season_template_applied`, using `upsert` so that a second run writes nothing.
+`programs` writes its own rows here; each higher app loads its section of the template in the part it registers
+in programs.season_parts, using `upsert` so that a second run writes nothing.
 """
 
 from collections import Counter
@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 
 from .models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
-from .signals import season_template_applied
+from .season_parts import season_parts
 
 CREATED = "created"
 UPDATED = "updated"
@@ -115,8 +115,8 @@ def program_template_apply(*, template: dict, changes: Counter | None = None) ->
         order = data.pop("order")
         module_map[order] = track(upsert(RoadmapModule, lookup={"season": season, "order": order}, defaults=data))
 
-    responses = season_template_applied.send(sender=Season, season=season, template=template, module_map=module_map)
-    for _receiver, response in responses:
-        if isinstance(response, Counter):
-            changes.update(response)
+    # Every app loads its section, in the layering order (programs.season_parts).
+    for part in season_parts():
+        if part.load_template is not None:
+            changes.update(part.load_template(season=season, template=template, module_map=module_map))
     return season

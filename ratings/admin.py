@@ -9,9 +9,9 @@ from django.utils.translation import ngettext
 
 from activities.admin import SubmissionAdmin
 from activities.models import Submission
+from core.history_admin import AuditHistoryAdmin
 from experts.models import ExpertAssignment
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
-from programs.history_admin import AuditHistoryAdmin
 
 from .models import Review, ReviewAssignment, ReviewScore, Rubric, RubricCriterion
 from .selectors import rubric_maximum

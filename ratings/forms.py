@@ -7,24 +7,9 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Subject
-
 from .models import Review, RubricCriterion
 from .services import ScoreInput
 from .timecodes import comment_lines, parse_comment_lines
-
-
-class QueueFilterForm(forms.Form):
-    season = forms.TypedChoiceField(label=_("Сезон"), required=False, coerce=int, empty_value=None)
-    subject = forms.ModelChoiceField(
-        label=_("Предмет"), required=False, queryset=Subject.objects.order_by("name"), empty_label=_("Все предметы")
-    )
-    mine = forms.BooleanField(label=_("Только назначенные мне"), required=False)
-    overdue = forms.BooleanField(label=_("Только просроченные"), required=False)
-
-    def __init__(self, *args, seasons: Sequence, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["season"].choices = [("", _("Все сезоны"))] + [(s.pk, str(s)) for s in seasons]
 
 
 def _level_label(criterion: RubricCriterion, points: int) -> str:

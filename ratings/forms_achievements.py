@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.dates import BoundedDatesMixin
+from core.dates import BoundedDatesMixin
 
 from .achievement_files import PROOF_ACCEPT, PROOF_FORMATS_HELP, validate_proof_file
 from .models import Achievement

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Submission
+from core.history import AuditHistory
 from experts.models import ExpertAssignment
 from participants.models import Enrollment
-from programs.history import AuditHistory
 from programs.models import Program, Season
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from participants.models import Person
 from participants.personal_data import register_eraser, register_exporter
+from programs.signals import rows_changed
 
 from .models import Achievement, ParticipantRating, Review, ReviewComment, ReviewScore
 from .timecodes import format_timecode
@@ -136,8 +137,10 @@ def erase_review_texts(person: Person) -> list[str]:
     reviews = Review.objects.filter(submission__enrollment__person=person)
     erased = reviews.update(strengths="", recommendations="", return_reason="")
     ReviewScore.objects.filter(review__in=reviews.values("pk")).exclude(comment="").update(comment="")
+    rows_changed.send(sender=ReviewScore)
     # The comment rows stay so a review keeps its shape; a comment must have text, so it is replaced.
     comments = ReviewComment.objects.filter(review__in=reviews.values("pk")).update(text=str(REMOVED))
+    rows_changed.send(sender=ReviewComment)
     done = [_("Удалены тексты рецензий видеоуроков (баллы сохранены): %(n)d") % {"n": erased}] if erased else []
     if comments:
         done.append(_("Удалены комментарии к моментам видео: %(n)d") % {"n": comments})
@@ -147,6 +150,7 @@ def erase_review_texts(person: Person) -> list[str]:
         .exclude(strengths="", recommendations="", return_reason="")
         .update(strengths="", recommendations="", return_reason="")
     )
+    rows_changed.send(sender=Review)
     if versions:
         done.append(_("Журнал изменений: удалены тексты из прежних версий рецензий: %(n)d") % {"n": versions})
     return done
@@ -180,9 +184,11 @@ def erase_achievements(person: Person) -> list[str]:
     ]
 
 
-register_exporter("rating", gettext_lazy("Рейтинг"), export_rating, order=50)
-register_exporter("reviews", gettext_lazy("Отзывы экспертов"), export_reviews, order=51)
-register_exporter("review_comments", gettext_lazy("Комментарии к видеоурокам"), export_review_comments, order=52)
-register_exporter("achievements", gettext_lazy("Достижения"), export_achievements, order=53)
-register_eraser(erase_review_texts)
-register_eraser(erase_achievements)
+def register() -> None:
+    """This app's part of a person's export and erasure (participants.personal_data)."""
+    register_exporter("rating", gettext_lazy("Рейтинг"), export_rating, order=50)
+    register_exporter("reviews", gettext_lazy("Отзывы экспертов"), export_reviews, order=51)
+    register_exporter("review_comments", gettext_lazy("Комментарии к видеоурокам"), export_review_comments, order=52)
+    register_exporter("achievements", gettext_lazy("Достижения"), export_achievements, order=53)
+    register_eraser(erase_review_texts)
+    register_eraser(erase_achievements)

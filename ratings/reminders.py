@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from activities.models import Submission
 from activities.video_state import format_moment
-from participants.models import Notification
-from participants.notifications import NotificationDraft
+from core.models import Notification
+from core.notifications import NotificationDraft
 from participants.reminders import register_reminder_source, reminder_key, reminder_offset_due
 
 from .models import Review, ReviewAssignment

@@ -1,7 +1,7 @@
 """Telling the teacher that a review of their video lesson was published or sent back for revision.
 
 Called by the release and return services inside their transaction; the notification rows are the e-mail
-outbox (participants.notifications), and the dedupe key makes each message once-only per review, so a
+outbox (core.notifications), and the dedupe key makes each message once-only per review, so a
 release repeated by a coordinator or a job never tells the teacher twice.
 """
 
@@ -14,8 +14,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from participants.models import Notification
-from participants.notifications import NotificationDraft, notifications_create
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
 
 from .models import Review
 from .selectors import rubric_maximum

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -154,21 +153,11 @@ def overdue_condition(seasons: Iterable[Season], now: datetime) -> Q:
     return condition
 
 
-@dataclass(frozen=True)
-class QueueFilters:
-    season_id: int | None = None
-    subject_id: int | None = None
-    only_mine: bool = False
-    only_overdue: bool = False
-
-
-def review_queue(
-    assignments: Sequence[ExpertAssignment], *, now: datetime, filters: QueueFilters | None = None
-) -> QuerySet[Submission]:
+def review_queue(assignments: Sequence[ExpertAssignment]) -> QuerySet[Submission]:
     """What the expert may review, still waiting: current versions submitted or in review that they have not
     scored yet, and (unless assigned to them) that nobody has scored yet. Assigned ones first, then oldest
-    first; each row carries `mine` and its season, participant, subject and lock (with the locking expert)."""
-    filters = filters or QueueFilters()
+    first; each row carries `mine` and its season, participant, subject and lock (with the locking expert).
+    The queue page narrows it with ratings.filters.ReviewQueueFilterSet."""
     ids = [a.pk for a in assignments]
     seasons = {a.season_id: a.season for a in assignments}
     qs = (
@@ -193,14 +182,6 @@ def review_queue(
         .filter(scored_by_me=False)
         .filter(Q(mine=True) | Q(scored=False))
     )
-    if filters.season_id:
-        qs = qs.filter(assignment__activity__season_id=filters.season_id)
-    if filters.subject_id:
-        qs = qs.filter(subject_id=filters.subject_id)
-    if filters.only_mine:
-        qs = qs.filter(mine=True)
-    if filters.only_overdue:
-        qs = qs.filter(overdue_condition(seasons.values(), now))
     return qs.select_related(
         "enrollment__person",
         "subject",
@@ -251,7 +232,7 @@ def review_workload(assignments: Sequence[ExpertAssignment], *, now: datetime) -
         pk: {"waiting": 0, "assigned": 0, "overdue": 0, "in_progress": 0} for pk in seasons
     }
     rows = (
-        review_queue(assignments, now=now)
+        review_queue(assignments)
         .order_by()
         .values("assignment__activity__season_id")
         .annotate(

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Attendance, Submission
 from activities.video_state import format_moment
+from core.history import history_bulk_record, history_context
+from core.task_outbox import task_enqueue, task_enqueued
 from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Enrollment, User
-from participants.task_outbox import task_enqueue, task_enqueued
-from programs.history import history_bulk_record, history_context
 from programs.models import ReviewRelease, Season, VideoScoreRule
 from programs.signals import rows_changed
 
@@ -182,6 +182,7 @@ def rating_recompute(*, season: Season) -> int:
         ],
         batch_size=500,
     )
+    rows_changed.send(sender=ParticipantRating)
     return len(rows)
 
 
@@ -247,6 +248,13 @@ def review_assign(*, submissions: QuerySet[Submission]) -> int:
     before = ReviewAssignment.objects.filter(submission_id__in=[r["pk"] for r in rows]).count()
     ReviewAssignment.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=500)
     return ReviewAssignment.objects.filter(submission_id__in=[r["pk"] for r in rows]).count() - before
+
+
+def review_assign_submitted(*, submission: Submission, previous: Submission | None = None) -> int:
+    """A lesson just submitted goes to its season's reviewers and to those of the version it replaces; called
+    in the submission's transaction (activities.services.register_submission_handler), so a failure here
+    submits nothing."""
+    return review_assign(submissions=Submission.objects.filter(pk=submission.pk))
 
 
 @transaction.atomic
@@ -351,6 +359,7 @@ def review_take(*, submission: Submission, expert: ExpertAssignment) -> Review:
         )
     if submission.status == Submission.Status.SUBMITTED:
         Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_REVIEW)
+        rows_changed.send(sender=Submission)
     return review
 
 
@@ -581,8 +590,8 @@ def rating_recompute_schedule(*, season_id: int, using: str | None = None) -> bo
     """Queue the season's recompute after the current transaction commits; False if already queued in it.
 
     Debounced: a transaction that marks attendance for thirty people, or confirms ten achievements, queues
-    one recompute per season, not thirty (participants.task_outbox recognises its own pending commit hooks in
-    Django's connection.run_on_commit, trimmed on rollback, so a rolled-back transaction leaves nothing behind).
+    one recompute per season, not thirty (core.task_outbox finds its own pending commit hook again through
+    core.commit_hooks, so a rolled-back transaction leaves nothing behind).
     The outbox row is written in the transaction, so the recompute survives a broker that is down.
     """
     kwargs = {"season_id": season_id}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +19,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from activities.models import Submission
 from activities.video_links import parse_video_link
 from activities.video_state import format_moment
+from core.pagination import window_page
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
 from participants.selectors import person_for_user
 from programs.models import Season
-from programs.pagination import window_page
 
-from .forms import QueueFilterForm, ReviewForm
+from .filters import ReviewQueueFilterSet
+from .forms import ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
 from .rules import is_review_teacher
-from .selectors import QueueFilters, free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
+from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
 
@@ -72,29 +72,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     assignments = _expert_assignments(request)
     if not assignments:
         return render(request, "experts/workspace/no_assignments.html")
-    seasons = list({a.season_id: a.season for a in assignments}.values())
-    form = QueueFilterForm(request.GET or None, seasons=seasons)
-    filters = QueueFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = QueueFilters(
-            season_id=data["season"],
-            subject_id=data["subject"].pk if data["subject"] else None,
-            only_mine=data["mine"],
-            only_overdue=data["overdue"],
-        )
     now = timezone.now()
-    rows = review_queue_rows(review_queue(assignments, now=now, filters=filters))
-    page = window_page(rows, PER_PAGE, request.GET.get("page"))
+    filters = ReviewQueueFilterSet(request.GET or None, review_queue(assignments), assignments=assignments, now=now)
+    page = window_page(review_queue_rows(filters.qs), PER_PAGE, request.GET.get("page"))
     my_ids = {a.pk for a in assignments}
-    by_pk = {season.pk: season for season in seasons}
-    query = {k: v for k, v in request.GET.items() if k != "page"}
+    by_pk = {season.pk: season for season in filters.seasons}
     context = {
-        "form": form,
+        "form": filters.form,
         "page": page,
         "rows": [_row(s, by_pk[s.queue_season_id], my_ids, now) for s in page.object_list],
-        "query": urlencode(query),
-        "filtered": any(query.values()),
+        "query": filters.query_string(),
+        "filtered": filters.filtered,
     }
     return render(request, "ratings/queue.html", context)
 
@@ -159,7 +147,7 @@ def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submissio
     """The next lesson of the queue the expert may take, taken for them; None when nothing is left."""
     assignments = _expert_assignments(request)
     now = timezone.now()
-    candidates = free_for(review_queue(assignments, now=now), assignments, now).exclude(pk=current.pk)
+    candidates = free_for(review_queue(assignments), assignments, now).exclude(pk=current.pk)
     for submission in candidates[:5]:
         reviewer = reviewer_for(expert.person, submission)
         if reviewer is None:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.upload_handlers import VideoSizeLimitUploadHandler
+from core.protected_files import protected_file_response
 from participants.models import Enrollment
 from participants.selectors import person_for_user
 from participants.views import rating_consent_post
@@ -207,19 +208,18 @@ def achievement_proof(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("ratings.view_achievement_proof", achievement):
         raise Http404
-    storage, name = achievement.proof_file.storage, achievement.proof_file.name
-    extension = name.rsplit(".", 1)[-1].lower()
+    extension = achievement.proof_file.name.rsplit(".", 1)[-1].lower()
     try:
-        file = storage.open(name, "rb")
+        # Images open in the browser; a PDF is downloaded, as the sandbox below would stop the browser's viewer.
+        response = protected_file_response(
+            request,
+            achievement.proof_file,
+            as_attachment=extension == "pdf",
+            filename=f"achievement-{achievement.pk}.{extension}",
+            content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+        )
     except FileNotFoundError:
         raise Http404 from None
-    # Images open in the browser; a PDF is downloaded, as the sandbox below would stop the browser's viewer.
-    response = FileResponse(
-        file,
-        as_attachment=extension == "pdf",
-        filename=f"achievement-{achievement.pk}.{extension}",
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

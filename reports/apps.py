@@ -7,8 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Отчёты и KPI")
 
     def ready(self):
-        # Connects the receivers of programs.signals (template loading).
-        # Template receivers; dashboard permissions; the export kinds (registered on import: here, so the web
-        # process and the Celery worker both know them).
-        # The KPI cache's invalidation (post_save / post_delete and the set-based writers' signals).
-        from . import invalidation, receivers, rules, workbooks  # noqa: F401
+        # What this app registers: docs/architecture.md. invalidation: the KPI cache's receivers (post_save /
+        # post_delete and the set-based writers' signals); rules: the dashboards' permissions.
+        from . import invalidation, rules, workbooks  # noqa: F401
+        from .season_parts import register as register_season_part
+
+        # The KPI workbook's export kind (reports.exports), here so the web process and the worker both know it.
+        workbooks.register()
+        # The KPI targets of the orders: this app's part of a template (programs.season_parts).
+        register_season_part()

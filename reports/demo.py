@@ -27,6 +27,8 @@ from django.utils import timezone
 from activities.deadlines import check_deadlines_job
 from activities.models import Activity, Attendance, ExclusionCase, RouteItem, Session, Submission, VideoAssignment
 from activities.services_certificates import certificates_issue
+from core.jobs import job_run
+from core.models import JobRun, Notification
 from experts.models import (
     CompetenceTest,
     Consultation,
@@ -40,7 +42,6 @@ from experts.models import (
     MentoringPair,
     VisitMode,
 )
-from participants.jobs import job_run
 from participants.models import (
     TEAM_PROGRAMME_MIN_MEMBERS,
     CompetenceDiagnostic,
@@ -49,10 +50,8 @@ from participants.models import (
     FeedbackAnswer,
     FeedbackQuestion,
     FeedbackResponse,
-    JobRun,
     ManagementTeamMember,
     ManagementTeamProgramme,
-    Notification,
     Person,
     ProfessionalDevelopment,
     SchoolApplication,
@@ -2416,5 +2415,6 @@ def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print)
     if demo_data_exists():
         return None
     counts = DemoGenerator(scale=scale, seed=seed, log=log).run()
-    kpi_data_changed()  # written with bulk_create, which no signal reports
+    # Written with bulk_create, which no signal reports: the KPI cache starts afresh.
+    kpi_data_changed()
     return counts

@@ -3,7 +3,7 @@
 An export kind registers a builder that turns the job's parameters into sheets (reports.xlsx.Sheet) whose
 rows are iterators, so a 100,000-row raw-data sheet is streamed from the database into a temporary file in
 openpyxl's write-only mode and then into storage; memory stays flat whatever the size. Progress is reported
-every PROGRESS_EVERY rows; the person is notified when the file is ready (participants.jobs).
+every PROGRESS_EVERY rows; the person is notified when the file is ready (core.jobs).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import background_job_create, background_job_finish, background_job_progress
-from participants.models import BackgroundJob, User
-from participants.task_outbox import task_enqueue
+from core.jobs import background_job_create, background_job_finish, background_job_progress
+from core.models import BackgroundJob
+from core.task_outbox import task_enqueue
+from participants.models import User
 
 from .xlsx import Sheet, workbook_write
 

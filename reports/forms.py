@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.admin_mixins import admin_scope, in_municipality
-from programs.models import Municipality, Organisation, Season
+from programs.models import Municipality
 
 from .models import KpiSnapshot
 
@@ -87,47 +87,3 @@ class SnapshotCompareForm(forms.Form):
         if data.get("a") and data.get("b") and data["a"].pk == data["b"].pk:
             self.add_error("b", _("Выберите два разных среза."))
         return data
-
-
-class SeasonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.program.title} — {obj.title}"
-
-
-class DashboardFilterForm(forms.Form):
-    """The KPI dashboard's and workbook's filters (GET). Querysets are narrowed to what the reader may see by
-    reports.selectors.dashboard_filters before the form validates, so a foreign choice is simply invalid."""
-
-    year = forms.TypedChoiceField(
-        label=_("Год"),
-        coerce=int,
-        error_messages={"invalid_choice": _("Выберите год из списка.")},
-    )
-    season = SeasonChoiceField(
-        label=_("Сезон программы"),
-        required=False,
-        empty_label=_("Все сезоны года"),
-        queryset=Season.objects.none(),
-        error_messages={"invalid_choice": _("Такого сезона нет среди доступных вам; выберите из списка.")},
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Муниципалитет"),
-        required=False,
-        empty_label=_("Все муниципалитеты"),
-        queryset=Municipality.objects.none(),
-        error_messages={"invalid_choice": _("Выберите муниципалитет из списка.")},
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("Школа"),
-        required=False,
-        empty_label=_("Все школы"),
-        queryset=Organisation.objects.none(),
-        error_messages={"invalid_choice": _("Выберите школу из списка.")},
-    )
-
-    def __init__(self, *args, years, seasons, municipalities, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in years]
-        self.fields["season"].queryset = seasons
-        self.fields["municipality"].queryset = municipalities
-        self.fields["organisation"].queryset = organisations

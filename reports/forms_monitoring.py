@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.dates import BoundedDatesMixin
+from core.dates import BoundedDatesMixin
 from programs.models import Organisation
 
 from .models import KpiSnapshot

@@ -314,6 +314,19 @@ def _n(row: dict, name: str) -> int:
     return row.get(name) or 0
 
 
+def _shared(ctx, name: str, query: Callable[[], dict]) -> dict:
+    """One grouped query whose aggregates several KPIs read (each its own columns), run once per context."""
+    if name not in ctx.__dict__:
+        ctx.__dict__[name] = query()
+    return ctx.__dict__[name]
+
+
+def _counted(rows: dict, column: str) -> dict:
+    """The groups where `column` counts something (every group of a shared query has every column), and the
+    scope's own row (key None) always: the rows a query of that aggregate alone would have given."""
+    return {key: row for key, row in rows.items() if key is None or row.get(column)}
+
+
 # --- Program KPIs (per season scope) -----------------------------------------------------------------------
 
 
@@ -530,16 +543,28 @@ def _criterion_scores(ctx):
     return _values(rows, lambda row: KpiValue(_n(row, "total"), _n(row, "n"), 1))
 
 
-def _achievements(level: str):
-    def compute(ctx):
-        rows = ctx.grouped(
-            Achievement.objects.filter(status=Achievement.Status.CONFIRMED, level=level, enrollment__status__in=COHORT),
+def _achievement_rows(ctx) -> dict:
+    """Participants with a confirmed achievement, per level: one query for the three levels' KPIs."""
+    return _shared(
+        ctx,
+        "_achievements",
+        lambda: ctx.grouped(
+            Achievement.objects.filter(status=Achievement.Status.CONFIRMED, enrollment__status__in=COHORT),
             org="enrollment__person__organisation",
             season="enrollment__season",
-            n=Count("enrollment", distinct=True),
-        )
+            **{
+                f"n_{level}": Count("enrollment", distinct=True, filter=Q(level=level))
+                for level in Achievement.Level.values
+            },
+        ),
+    )
+
+
+def _achievements(level: str):
+    def compute(ctx):
+        rows = _counted(_achievement_rows(ctx), f"n_{level}")
         keys = set(ctx.enrollments) | set(rows)
-        return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.cohort(key)) for key in keys}
+        return {key: KpiValue(_n(rows.get(key, {}), f"n_{level}"), ctx.cohort(key)) for key in keys}
 
     return compute
 
@@ -609,26 +634,58 @@ def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
 NO_PEDAGOGICAL = _("нет данных за год: в кадровом составе нет педагогических работников")
 
 
-def _teachers_with_pd(which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
+# Roster KPIs: tag -> part(ctx) giving (organisation kinds covered, annotations, filter of n, filter of num). All
+# their counts come from one grouped query of the year's roster (_roster_rows).
+RosterPart = Callable[["KpiContext"], tuple[tuple[str, ...], dict, Q, Q]]
+_roster_parts: dict[str, RosterPart] = {}
+
+
+def _roster_rows(ctx, tag: str) -> dict:
+    """{group: {staff, n, num}} of one roster KPI, read from the query of every roster KPI's counts."""
+
+    def query() -> dict:
+        annotations, aggregates, kinds = {}, {}, set()
+        for name, part in _roster_parts.items():
+            covers, annotated, n, num = part(ctx)
+            kinds.update(covers)
+            annotations.update(annotated)
+            of = Q(organisation__kind__in=covers)
+            aggregates[f"{name}__staff"] = Count("pk", filter=of)
+            aggregates[f"{name}__n"] = Count("pk", filter=of & n)
+            aggregates[f"{name}__num"] = Count("pk", filter=of & n & num)
+        qs = _roster(ctx, StaffRosterEntry.objects.annotate(**annotations), tuple(sorted(kinds)))
+        return ctx.grouped(qs, org="organisation", **aggregates)
+
+    rows = _shared(ctx, "_roster", query)
+    return {
+        key: {"staff": row[f"{tag}__staff"], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
+        for key, row in _counted(rows, f"{tag}__staff").items()
+    }
+
+
+def _teachers_with_pd(tag: str, which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
     """Pedagogical workers of the year's roster whose matched portal person has a course of the kind by 31.12."""
 
-    def compute(ctx):
+    def part(ctx):
         dates = Q(ends_on__lte=ctx.scope.year_end) & (Q() if cumulative else Q(ends_on__gte=ctx.scope.year_start))
         done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("person"))
-        pedagogical = Q(staff_kind=PEDAGOGICAL)
-        rows = ctx.grouped(
-            _roster(ctx, StaffRosterEntry.objects.annotate(done=Exists(done)), covers),
-            org="organisation",
-            staff=Count("pk"),
-            n=Count("pk", filter=pedagogical),
-            num=Count("pk", filter=pedagogical & Q(done=True)),
-        )
+        return covers, {f"done_{tag}": Exists(done)}, Q(staff_kind=PEDAGOGICAL), Q(**{f"done_{tag}": True})
+
+    _roster_parts[tag] = part
+
+    def compute(ctx):
+        rows = _roster_rows(ctx, tag)
         return _staff_values(rows, _headcounts(ctx, covers), empty=NO_PEDAGOGICAL, pd=True)
 
     return compute
 
 
 def _management_teams(ctx):
+    rows = _counted(_organisation_rows(ctx), "team_n")
+    return _values(rows, lambda row: KpiValue(_n(row, "team_trained"), _n(row, "team_n")))
+
+
+def _management_subqueries(ctx) -> dict:
     """Seed 002, п. 6.2, показатель 2: «управленческие команды, принявшие участие в программах повышения
     квалификации» — a team that took part as a team: a team programme ending by 31.12 (cumulative) with at least
     two of its members, or all of a smaller team as it stood at the programme's end. One member's own course
@@ -651,27 +708,37 @@ def _management_teams(ctx):
         .annotate(took_part=Count("members", distinct=True), team=Coalesce(Subquery(team_at_end), 0))
         .filter(took_part)
     )
-    rows = ctx.grouped(
-        Organisation.objects.annotate(team=Exists(members), trained=Exists(as_team)).filter(team=True),
-        org="",
-        n=Count("pk"),
-        n_trained=Count("pk", filter=Q(trained=True)),
-    )
-    return _values(rows, lambda row: KpiValue(_n(row, "n_trained"), _n(row, "n")))
+    return {"team": Exists(members), "trained": Exists(as_team)}
+
+
+def _organisation_rows(ctx) -> dict:
+    """The organisations' counts of the management-team KPI and the mentoring-model KPI (_mentoring_schools): one
+    query over the organisations with a team and the schools, each KPI counting its own."""
+
+    def query() -> dict:
+        facts = OrganisationYearFacts.objects.filter(
+            organisation=OuterRef("pk"), year=ctx.scope.year, runs_mentoring_model=True
+        )
+        school = Q(SCHOOL)
+        return ctx.grouped(
+            Organisation.objects.annotate(**_management_subqueries(ctx), facts=Exists(facts)).filter(
+                Q(team=True) | school
+            ),
+            org="",
+            team_n=Count("pk", filter=Q(team=True)),
+            team_trained=Count("pk", filter=Q(team=True, trained=True)),
+            schools_n=Count("pk", filter=school),
+            schools_model=Count("pk", filter=school & Q(facts=True)),
+        )
+
+    return _shared(ctx, "_organisations", query)
 
 
 def _young_teachers(ctx):
     """Seed 003, показатель 2: teachers of schools with under five years of pedagogical experience, from the
     year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["young-teachers-share"].covers
-    teacher = Q(staff_kind=PEDAGOGICAL, is_teacher=True, experience_years__isnull=False)
-    rows = ctx.grouped(
-        _roster(ctx, StaffRosterEntry.objects.all(), covers),
-        org="organisation",
-        staff=Count("pk"),
-        n=Count("pk", filter=teacher),
-        num=Count("pk", filter=teacher & Q(experience_years__lt=5)),
-    )
+    rows = _roster_rows(ctx, "young")
     heads = _headcounts(ctx, covers, n="teachers", num="teachers_under_5_years")
     return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
@@ -680,14 +747,7 @@ def _higher_education(ctx):
     """Seed 003, показатель 3: pedagogical workers of schools with higher education, from the year's roster
     (workers with their education recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["higher-education-staffing"].covers
-    known = Q(staff_kind=PEDAGOGICAL) & ~Q(education_level="")
-    rows = ctx.grouped(
-        _roster(ctx, StaffRosterEntry.objects.all(), covers),
-        org="organisation",
-        staff=Count("pk"),
-        n=Count("pk", filter=known),
-        num=Count("pk", filter=known & Q(education_level=EducationLevel.HIGHER)),
-    )
+    rows = _roster_rows(ctx, "higher_education")
     heads = _headcounts(ctx, covers, n="pedagogical_total", num="higher_education")
     return _staff_values(
         rows,
@@ -700,34 +760,15 @@ def _mentoring_schools(ctx):
     """Приказ № 223/1, результат 5: «Общеобразовательные организации, реализуют целевую модель наставничества» —
     the school's own yearly fact, entered for the year; a portal mentoring pair of one of its teachers is not a
     school's model (one mentee made a school count before)."""
-    facts = OrganisationYearFacts.objects.filter(
-        organisation=OuterRef("pk"), year=ctx.scope.year, runs_mentoring_model=True
-    )
-    rows = ctx.grouped(
-        Organisation.objects.filter(SCHOOL).annotate(facts=Exists(facts)),
-        org="",
-        n=Count("pk"),
-        model=Count("pk", filter=Q(facts=True)),
-    )
-    return _values(rows, lambda row: KpiValue(_n(row, "model"), _n(row, "n")))
+    rows = _counted(_organisation_rows(ctx), "schools_n")
+    return _values(rows, lambda row: KpiValue(_n(row, "schools_model"), _n(row, "schools_n")))
 
 
 def _remote_pd(ctx):
     """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
     finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
     covers = KPI_BY_CODE["remote-pd-share"].covers
-    year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
-    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("person"))
-    trained = Q(staff_kind=PEDAGOGICAL, trained=True)
-    rows = ctx.grouped(
-        _roster(ctx, StaffRosterEntry.objects.all(), covers).annotate(
-            trained=Exists(records), remote=Exists(records.filter(is_remote=True))
-        ),
-        org="organisation",
-        staff=Count("pk"),
-        n=Count("pk", filter=trained),
-        num=Count("pk", filter=trained & Q(remote=True)),
-    )
+    rows = _roster_rows(ctx, "remote")
     return _staff_values(
         rows,
         _headcounts(ctx, covers),
@@ -736,19 +777,48 @@ def _remote_pd(ctx):
     )
 
 
-def _events(category: str):
-    def compute(ctx):
-        qs = MunicipalEvent.objects.filter(
-            category=category, held_on__gte=ctx.scope.year_start, held_on__lte=ctx.scope.year_end
-        )
+def _young_part(ctx):
+    teacher = Q(staff_kind=PEDAGOGICAL, is_teacher=True, experience_years__isnull=False)
+    return KPI_BY_CODE["young-teachers-share"].covers, {}, teacher, Q(experience_years__lt=5)
+
+
+def _higher_education_part(ctx):
+    known = Q(staff_kind=PEDAGOGICAL) & ~Q(education_level="")
+    return KPI_BY_CODE["higher-education-staffing"].covers, {}, known, Q(education_level=EducationLevel.HIGHER)
+
+
+def _remote_part(ctx):
+    year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
+    records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("person"))
+    annotations = {"trained_in_year": Exists(records), "remote_in_year": Exists(records.filter(is_remote=True))}
+    trained = Q(staff_kind=PEDAGOGICAL, trained_in_year=True)
+    return KPI_BY_CODE["remote-pd-share"].covers, annotations, trained, Q(remote_in_year=True)
+
+
+_roster_parts.update(young=_young_part, higher_education=_higher_education_part, remote=_remote_part)
+
+
+def _event_rows(ctx) -> dict:
+    """The year's events per category: one query for every category's KPI."""
+
+    def query() -> dict:
+        qs = MunicipalEvent.objects.filter(held_on__gte=ctx.scope.year_start, held_on__lte=ctx.scope.year_end)
         if ctx.scope.municipality_id:
             qs = qs.filter(municipality_id=ctx.scope.municipality_id)
         if ctx.scope.organisation_id:
             qs = qs.filter(organisation_id=ctx.scope.organisation_id)
+        counts = {category: Count("pk", filter=Q(category=category)) for category in MunicipalEvent.Category.values}
         if ctx.by is None:
-            return {None: KpiValue(qs.count())}
+            return {None: qs.aggregate(**counts)}
         key = {"organisation": "organisation_id", "municipality": "municipality_id"}[ctx.by]
-        return {row[key]: KpiValue(row["n"]) for row in qs.order_by().values(key).annotate(n=Count("pk"))}
+        return {row.pop(key): row for row in qs.order_by().values(key).annotate(**counts)}
+
+    return _shared(ctx, "_events", query)
+
+
+def _events(category: str):
+    def compute(ctx):
+        return _values(_counted(_event_rows(ctx), category), lambda row: KpiValue(_n(row, category)))
 
     return compute
 
@@ -758,15 +828,23 @@ def _school_facts(field_name: str):
     value («нет данных»), not zero — zero associations would read as a result missed."""
 
     def compute(ctx):
-        rows = ctx.grouped(
-            OrganisationYearFacts.objects.filter(year=ctx.scope.year),
-            org="organisation",
-            n=Sum(field_name),
-            reported=Count("pk"),
+        rows = _shared(
+            ctx,
+            "_school_facts",
+            lambda: ctx.grouped(
+                OrganisationYearFacts.objects.filter(year=ctx.scope.year),
+                org="organisation",
+                reported=Count("pk"),
+                **{name: Sum(name) for name in SUMMED_FACTS},
+            ),
         )
-        return _values(rows, lambda row: KpiValue(_n(row, "n"), no_data=not _n(row, "reported")))
+        return _values(rows, lambda row: KpiValue(_n(row, field_name), no_data=not _n(row, "reported")))
 
     return compute
+
+
+# The facts summed by the KPIs (_school_facts), read together in one query.
+SUMMED_FACTS = ("pedagogical_classes", "methodical_associations")
 
 
 PLACES = ("organisation", "municipality")
@@ -777,7 +855,7 @@ SCHOOL_STAFF = _(
 FR_DIAG = Q(in_federal_registry=True, based_on_diagnostics=True)
 CONTINUOUS_DIAG = Q(is_continuous_format=True, based_on_diagnostics=True)
 # Приказ № 223/1: показатель 1 and результат 8 measure the same share against different targets — one computation.
-_continuous_formats = _teachers_with_pd(CONTINUOUS_DIAG, SCHOOLS)
+_continuous_formats = _teachers_with_pd("continuous", CONTINUOUS_DIAG, SCHOOLS)
 
 ORDER_KPIS: list[KpiDefinition] = [
     KpiDefinition(
@@ -789,7 +867,7 @@ ORDER_KPIS: list[KpiDefinition] = [
             "по кадровому составу года × 100"
         ),
         PERCENT,
-        _teachers_with_pd(FR_DIAG, DISTRICT_SYSTEM),
+        _teachers_with_pd("federal_registry", FR_DIAG, DISTRICT_SYSTEM),
         kind=SHARE,
         numerator=_(
             "работники состава, сопоставленные с человеком на портале, с записью ДПО «из Федерального реестра» и "

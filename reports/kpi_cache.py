@@ -20,11 +20,11 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from programs.cache_versions import bump_versions, current_versions
+from core.cache_versions import bump_versions, current_versions
+from core.commit_hooks import collect_until_commit
 
 VERSION_KEY = "reports:kpi:data-version"
 ENTRY_PREFIX = "reports:kpi:entry:"
@@ -47,7 +47,7 @@ def kpi_data_version() -> int | None:
 
 def kpi_data_changed() -> None:
     """Make every cached KPI computation stale (call after the change is committed). A bump the cache could
-    not take is replayed once it is back (programs.cache_versions)."""
+    not take is replayed once it is back (core.cache_versions)."""
     bump_versions([VERSION_KEY])
 
 
@@ -55,13 +55,14 @@ def kpi_data_changed_on_commit(using: str | None = None) -> None:
     """Bump the version once the current transaction commits (at once outside a transaction): a page computed
     between the write and the commit is stored under the old version and never read again.
 
-    Once per transaction, however many rows it writes: the pending callbacks are Django's own list
-    (connection.run_on_commit, trimmed when a savepoint rolls back), as in ratings.services.rating_recompute_schedule.
+    Once per transaction, however many rows it writes; a rolled-back transaction bumps nothing
+    (core.commit_hooks).
     """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(entry[1] is kpi_data_changed for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(kpi_data_changed, using=using)
+    collect_until_commit("kpi_cache", make=dict, fill=lambda _: None, run=kpi_data_changed_after_commit, using=using)
+
+
+def kpi_data_changed_after_commit(_work: dict) -> None:
+    kpi_data_changed()
 
 
 def _key(parts: tuple, version: int) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlencode
 
+from django import forms
 from django.db.models import Max, Min
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from programs.models import Municipality, Organisation, Season
 
 from .charts import MET, MISSED, NEUTRAL, Point, bar_chart, hbar_chart, line_chart
-from .forms import DashboardFilterForm
+from .filters import DashboardFilterSet
 from .kpi import (
     KPI_BY_CODE,
     ORDER,
@@ -41,7 +42,7 @@ FIRST_ORDER_YEAR = 2021  # the earliest yearly target of the orders (seed 003)
 
 @dataclass(frozen=True)
 class DashboardFilters:
-    form: DashboardFilterForm
+    form: forms.Form  # reports.filters.DashboardFilterSet's
     access: DashboardScope
     scope: KpiScope
     year: int
@@ -125,14 +126,14 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         "organisation": access.organisation.pk if access.organisation else None,
     }
     bound = {key: data.get(key) for key in ("year", "season", "municipality", "organisation") if data.get(key)}
-    form = DashboardFilterForm(
+    form = DashboardFilterSet(
         {**{k: v for k, v in initial.items() if v is not None}, **bound} if bound else None,
         initial=initial,
         years=years,
         seasons=seasons,
         municipalities=municipalities,
         organisations=organisations,
-    )
+    ).form
     season = None
     if form.is_bound and form.is_valid():
         season = form.cleaned_data["season"]

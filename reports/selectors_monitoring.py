@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,11 +33,12 @@ def order_clause() -> str:
     return _("%(order)s, приложение 1, разд. 7 «Мониторинг эффективности ММС», п. 7.3, 7.5") % {"order": ORDER_1063}
 
 
-def period_snapshots(municipality: Municipality):
-    """The municipality's half-year snapshots, newest half first, with each one's report and its number of
-    recommendations: one query whatever their number."""
+def period_snapshots(municipalities: QuerySet[Municipality]) -> QuerySet[KpiSnapshot]:
+    """The municipalities' half-year snapshots, newest half first, with each one's report and its number of
+    recommendations: one query whatever their number. The list page narrows it to one municipality with
+    reports.filters.MonitoringListFilterSet."""
     return (
-        KpiSnapshot.objects.filter(kind=KpiSnapshot.Kind.PERIOD, municipality=municipality)
+        KpiSnapshot.objects.filter(kind=KpiSnapshot.Kind.PERIOD, municipality__in=municipalities)
         .select_related("monitoring_report", "taken_by")
         .annotate(recommendation_count=Count("monitoring_report__recommendations"))
         .order_by(F("year").desc(nulls_last=True), F("half").desc(nulls_last=True), "-taken_on", "-pk")

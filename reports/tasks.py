@@ -4,8 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.jobs import job_run
-from participants.models import JobRun
+from core.jobs import job_run
+from core.models import JobRun
 
 from .exports import export_run
 from .monitoring import kpi_half_year_snapshots_take

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from programs.models import Municipality
 
+from .filters import MonitoringListFilterSet
 from .forms_monitoring import MonitoringAnalysisForm, MonitoringCompareForm, MonitoringRecommendationForm
 from .models import KpiSnapshot, MonitoringRecommendation
 from .monitoring import (
@@ -49,37 +50,36 @@ def _snapshot_or_404(request: HttpRequest, pk: int, perm: str = READ) -> KpiSnap
     return snapshot
 
 
-def _municipality_or_404(request: HttpRequest) -> tuple[Municipality | None, list[Municipality]]:
-    """The municipality asked for (a superuser chooses any; everyone else reads their own), and the choices."""
-    asked = request.GET.get("municipality", "")
+def _monitoring_filters(request: HttpRequest) -> MonitoringListFilterSet:
+    """The municipality asked for: a superuser chooses any, everyone else reads their own (or their school's).
+    Another one, or one that does not exist, is answered 404 like a missing page (docs/decisions/0001)."""
+    home = monitoring_home_municipality(request.user)
     if request.user.is_superuser:
-        choices = list(Municipality.objects.order_by("name"))
-        if not asked:
-            return monitoring_home_municipality(request.user), choices
-        chosen = next((m for m in choices if str(m.pk) == asked), None)
-        if chosen is None:
-            raise Http404
-        return chosen, choices
-    municipality = monitoring_home_municipality(request.user)
-    if municipality is None or (asked and asked != str(municipality.pk)):
+        readable = Municipality.objects.order_by("name")
+    elif home is None or not request.user.has_perm(READ, home):
         raise Http404
-    if not request.user.has_perm(READ, municipality):
+    else:
+        readable = Municipality.objects.filter(pk=home.pk)
+    filters = MonitoringListFilterSet(
+        request.GET or None, period_snapshots(readable), municipalities=readable, default=home
+    )
+    if filters.errors:
         raise Http404
-    return municipality, []
+    return filters
 
 
 @login_required
 @require_safe
 def monitoring_list(request: HttpRequest) -> HttpResponse:
-    municipality, choices = _municipality_or_404(request)
-    snapshots = list(period_snapshots(municipality)) if municipality is not None else []
+    filters = _monitoring_filters(request)
+    municipality = filters.shown_municipality
     return render(
         request,
         "reports/monitoring/list.html",
         {
             "municipality": municipality,
-            "choices": choices,
-            "snapshots": snapshots,
+            "choices": filters.form.fields["municipality"].queryset if request.user.is_superuser else [],
+            "snapshots": list(filters.qs),
             "order_clause": order_clause(),
             "may_edit": municipality is not None and request.user.has_perm(EDIT, municipality),
         },

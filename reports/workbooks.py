@@ -684,4 +684,6 @@ def kpi_workbook_file_name(params: dict) -> str:
     return export_file_name(stem)
 
 
-register_export(ExportKind(key=KIND, build=kpi_workbook_build, file_name=kpi_workbook_file_name))
+def register() -> None:
+    """The KPI workbook's export kind (reports.exports)."""
+    register_export(ExportKind(key=KIND, build=kpi_workbook_build, file_name=kpi_workbook_file_name))

@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
-from programs.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
+from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"

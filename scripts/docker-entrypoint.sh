@@ -11,7 +11,7 @@ web)
     exec gunicorn config.wsgi:application \
         --bind "0.0.0.0:${PORT:-8000}" \
         --workers "${WEB_CONCURRENCY:-3}" \
-        --timeout "${GUNICORN_TIMEOUT:-60}" \
+        --timeout "${GUNICORN_TIMEOUT:-120}" \
         --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
         --access-logfile - "$@"
     ;;

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, RouteItem, SubmissionExtension, SubmissionExtensionRequest, VideoAssignment
+from core.models import BackgroundJob, JobRun
 from experts.models import (
     CompetenceTest,
     EntryInterview,
@@ -38,10 +39,8 @@ from experts.models import (
     SeasonExpertRole,
 )
 from participants.models import (
-    BackgroundJob,
     CompetenceDiagnostic,
     FeedbackQuestion,
-    JobRun,
     ManagementTeamMember,
     ManagementTeamProgramme,
     Person,
@@ -95,8 +94,8 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "participants.ManagementTeamProgramme": lambda w: w.other["team_programme"],
     "participants.StaffRosterEntry": lambda w: w.other["roster_entry"],
     "participants.StaffHeadcount": lambda w: w.other["headcount"],
-    "participants.JobRun": lambda w: w.other["job_run"],
-    "participants.BackgroundJob": lambda w: w.other["job"],
+    "core.JobRun": lambda w: w.other["job_run"],
+    "core.BackgroundJob": lambda w: w.other["job"],
     "axes.AccessAttempt": lambda w: w.other["access_attempt"],
     "axes.AccessFailureLog": lambda w: w.other["access_failure"],
     "axes.AccessLog": lambda w: w.other["access_log"],

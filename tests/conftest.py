@@ -15,12 +15,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
+    _fast_password_hasher()
     # Under pytest-xdist (scripts/test_services.py runs the whole suite on every core) each worker has its own
     # test database (pytest-django's suffix) and here its own Redis database: one worker's cache.clear(), cache
     # versions or queued tasks never reach the other's tests or its Celery worker.
     workerinput = getattr(config, "workerinput", None)
     if workerinput and django_settings.REDIS_URL:
         _redis_database_of_worker(int(workerinput["workerid"].removeprefix("gw")) + 1)
+
+
+TEST_PASSWORD_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def _fast_password_hasher() -> None:
+    """New passwords are hashed with MD5 in the tests: the production PBKDF2 costs ~0.3 s of CPU per hash, and
+    every UserFactory account, sign-in and registration pays it (Django's documented advice for test runs).
+    The production hashers stay behind it, so a hash written by a subprocess (a management command, the
+    Celery worker) still checks here; tests/test_suite_setup.py checks that production keeps PBKDF2."""
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    if django_settings.PASSWORD_HASHERS[0] != TEST_PASSWORD_HASHER:
+        django_settings.PASSWORD_HASHERS = [TEST_PASSWORD_HASHER, *django_settings.PASSWORD_HASHERS]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
 
 
 def _redis_database_of_worker(index: int) -> None:
@@ -47,6 +64,7 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RESUMABLE_UPLOAD_DIR = tmp_path / "resumable-uploads"
 
 
 @pytest.fixture(autouse=True)
@@ -57,13 +75,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _cabinet_cache_off(settings):
-    # Most tests run in a transaction that never commits, so the cabinet's cache would never hear of their writes
-    # (it is told after the commit). tests/participants/test_cabinet_cache.py turns it on and really commits.
-    settings.CABINET_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

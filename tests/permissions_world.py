@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Attendance, Certificate, ExclusionCase, RouteItem, Submission
+from core.models import BackgroundJob, Notification
 from experts.models import (
     Consultation,
     EntryInterview,
@@ -33,7 +34,7 @@ from experts.models import (
     LessonVisit,
     MentoringPair,
 )
-from participants.models import BackgroundJob, Notification, SubscriptionForm, User
+from participants.models import SubscriptionForm, User
 from participants.roles import COORDINATORS, MANAGEMENT, role_groups_ensure
 from programs.models import Municipality, Program
 from ratings.models import Achievement, Review, ReviewAssignment

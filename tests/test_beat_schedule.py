@@ -42,6 +42,7 @@ def test_the_jobs_and_their_tasks():
         "kpi_half_year_snapshot": "reports.tasks.kpi_half_year_snapshot_task",
         "prune_job_runs": "participants.tasks.job_runs_prune_task",
         "personal_data_retention": "participants.tasks.personal_data_retention_task",
+        "clean_resumable_uploads": "activities.tasks.resumable_uploads_clean_task",
         "flush_task_outbox": "participants.tasks.flush_task_outbox_task",
     }
 
@@ -58,8 +59,8 @@ def test_deadlines_every_15_minutes_and_outbox_every_5():
     assert outbox.hour == EVERY_HOUR and outbox.minute == set(range(0, 60, 5))
 
 
-def test_reminders_and_certificates_hourly():
-    for job in ("send_reminders", "issue_certificates"):
+def test_reminders_certificates_and_abandoned_uploads_hourly():
+    for job in ("send_reminders", "issue_certificates", "clean_resumable_uploads"):
         schedule = _cron(job)
         assert schedule.hour == EVERY_HOUR and len(schedule.minute) == 1, job
 

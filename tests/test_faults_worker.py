@@ -19,8 +19,9 @@ from redis import Redis
 
 from activities.jobs_certificates import certificates_batch_start
 from activities.models import Certificate
-from participants.jobs import background_jobs_sweep
-from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
+from core.jobs import background_jobs_sweep
+from core.models import BackgroundJob, Notification, TaskOutbox
+from participants.models import Enrollment, User
 from tests.activities.certificate_fixtures import activity_with_sessions
 from tests.factories import AttendanceFactory, EnrollmentFactory, SeasonFactory, UserFactory
 from tests.faults_support import OwnRedis, Worker, needs_real_services, portal_on, wait_for

@@ -196,7 +196,7 @@ def test_non_staff_write_nothing(client, rows_of_a: World, role: str):
 
 
 # The job log is the whole portal's (no municipality's rows in it): every coordinator reads the same list.
-PORTAL_WIDE = {"participants.JobRun"}
+PORTAL_WIDE = {"core.JobRun"}
 
 
 @pytest.mark.django_db

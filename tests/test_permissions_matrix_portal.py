@@ -13,8 +13,9 @@ import pytest
 from django.urls import reverse
 
 from activities.models import SubmissionExtensionRequest
+from core.models import BackgroundJob, Notification
 from experts.models import IndividualRequest
-from participants.models import BackgroundJob, Consent, Enrollment, Notification, Person
+from participants.models import Consent, Enrollment, Person
 from ratings.models import Achievement
 from reports.kpi import KPI_DEFINITIONS
 from reports.models import MonitoringRecommendation, MonitoringReport

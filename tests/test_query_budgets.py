@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Attendance, Certificate, Submission
+from core.notifications import NotificationDraft, notifications_create
 from experts.models import ExpertGroup, ExpertRole, GroupMember, LessonVisit
 from experts.services import consultation_log
 from participants.models import Enrollment, User
-from participants.notifications import NotificationDraft, notifications_create
 from ratings.models import Achievement
 from ratings.services import rating_recompute, review_assign, review_take
 from tests.factories import (

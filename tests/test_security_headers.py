@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from activities.video_links import embed_origins, parse_video_link
-from participants.models import BackgroundJob
+from core.models import BackgroundJob
 from tests.factories import UserFactory
 from tests.test_settings import clean_env  # noqa: F401 (fixture)
 

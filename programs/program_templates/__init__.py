@@ -2,7 +2,7 @@
 
 Each template is a plain dict. `programs` loads municipality, organisations, subjects, program, season and
 roadmap modules; the higher apps load their own sections («activities», «expert_roles», «rubric»,
-«kpi_targets») through `programs.signals.season_template_applied`.
+«kpi_targets») through the parts they register in `programs.season_parts`.
 """
 
 from .methodical_subscription import TEMPLATE as METHODICAL_SUBSCRIPTION

@@ -8,6 +8,9 @@
   function setup(form) {
     var input = form.querySelector('input[type="file"]');
     var box = form.querySelector("[data-upload-progress-box]");
+    if (form.hasAttribute("data-resumable-ready")) {
+      return; // resumable-upload.js sends the file in pieces instead
+    }
     if (!input || !box || !window.FormData || !window.XMLHttpRequest) {
       return;
     }

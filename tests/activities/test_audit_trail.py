@@ -13,8 +13,8 @@ from activities.exclusion import exclusion_case_dismiss, exclusion_rules_apply
 from activities.models import Attendance, Certificate, ExclusionCase
 from activities.services import attendance_mark
 from activities.services_certificates import certificate_revoke, certificates_issue
+from core.history import history_context
 from participants.models import Enrollment
-from programs.history import history_context
 from programs.models import Season
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import ActivityFactory, AttendanceFactory, EnrollmentFactory, SeasonFactory, SessionFactory

@@ -11,7 +11,8 @@ from django.utils import timezone
 from activities.models import Certificate
 from activities.services_certificates import certificates_issue
 from activities.tasks import certificates_batch_task, certificates_zip_task
-from participants.models import BackgroundJob, Notification, User
+from core.models import BackgroundJob, Notification
+from participants.models import User
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import EnrollmentFactory, MunicipalityFactory, SeasonFactory, UserFactory
 

@@ -13,13 +13,14 @@ from activities.jobs_certificates import certificates_batch_start
 from activities.models import Certificate
 from activities.services_certificates import certificates_issue
 from activities.tasks import certificates_batch_task
-from participants.jobs import (
+from core.jobs import (
     background_job_claim,
     background_job_params_set,
     background_job_progress,
     background_jobs_sweep,
 )
-from participants.models import BackgroundJob, Enrollment, Notification, TaskOutbox, User
+from core.models import BackgroundJob, Notification, TaskOutbox
+from participants.models import Enrollment, User
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import EnrollmentFactory, SeasonFactory, UserFactory
 

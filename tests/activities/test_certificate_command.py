@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from activities.models import Certificate
-from participants.models import JobRun
+from core.models import JobRun
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.conftest import BASE_DIR, database_url
 from tests.factories import EnrollmentFactory, SeasonFactory

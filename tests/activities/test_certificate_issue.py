@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from activities.certificates import QR_MASK
 from activities.models import ActivityKind, Certificate, CertificateCounter
 from activities.services_certificates import certificate_reissue, certificate_revoke, certificates_issue
-from participants.models import Enrollment, Notification
-from participants.notifications import notifications_deliver
+from core.models import Notification
+from core.notifications import notifications_deliver
+from participants.models import Enrollment
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import EnrollmentFactory, PersonFactory, ProgramFactory, SeasonFactory, UserFactory
 

@@ -3,7 +3,7 @@ import pytest
 from activities.certificates import _no_remote_fetcher, certificates_render
 from activities.models import Certificate
 from activities.tasks import certificates_batch_task, certificates_zip_task, issue_certificates_task
-from participants.models import JobRun
+from core.models import JobRun
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import EnrollmentFactory, SeasonFactory
 

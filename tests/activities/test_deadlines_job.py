@@ -11,8 +11,9 @@ from django.utils import timezone
 from activities.deadlines import DEFAULTS_AFTER
 from activities.models import Attendance, ExclusionCase, MissedVideo
 from activities.tasks import check_deadlines_task
-from participants.jobs import job_run
-from participants.models import Enrollment, JobRun
+from core.jobs import job_run
+from core.models import JobRun
+from participants.models import Enrollment
 from programs.models import Season
 from tests.factories import ActivityFactory, SessionFactory
 

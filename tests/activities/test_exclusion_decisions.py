@@ -12,7 +12,8 @@ from activities.exclusion import (
 )
 from activities.models import ExclusionCase, ExclusionCaseEvent
 from activities.rules import can_decide_exclusion_case, is_exclusion_case_coordinator
-from participants.models import Enrollment, EnrollmentStatusChange, Notification, User
+from core.models import Notification
+from participants.models import Enrollment, EnrollmentStatusChange, User
 from programs.models import Season
 from tests.factories import SeasonFactory, UserFactory
 

@@ -15,8 +15,9 @@ from activities.exclusion import (
     exclusion_rules_apply,
 )
 from activities.models import Activity, Attendance, ExclusionCase, ExclusionCaseEvent, SubmissionExtension
-from participants.models import Enrollment, EnrollmentStatusChange, Notification
-from participants.notifications import notifications_deliver
+from core.models import Notification
+from core.notifications import notifications_deliver
+from participants.models import Enrollment, EnrollmentStatusChange
 from programs.models import Season
 from tests.factories import SeasonFactory, SubmissionFactory, VideoAssignmentFactory
 

@@ -15,8 +15,9 @@ from activities.services_extension_requests import (
     extension_request_grant,
     extension_request_reject,
 )
-from participants.models import Enrollment, Notification
-from participants.notifications import notifications_deliver
+from core.models import Notification
+from core.notifications import notifications_deliver
+from participants.models import Enrollment
 from tests.activities.exclusion_fixtures import coordinator
 from tests.factories import EnrollmentFactory, MunicipalityFactory, SubmissionFactory, VideoAssignmentFactory
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from activities.models import RouteItem
 from activities.route_builder import route_item_add, route_item_update
-from participants.models import Notification, User
+from core.models import Notification
+from participants.models import User
 from participants.roles import COORDINATORS, role_groups_ensure
 from programs.models import Program
 from tests.factories import (

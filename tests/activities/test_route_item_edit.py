@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from activities.models import RouteItem
 from activities.route_builder import route_item_add, route_item_update
+from core.models import Notification
 from experts.models import ExpertRole
 from experts.services import individual_request_assign_tutor, individual_request_submit
-from participants.models import Notification, SubscriptionForm, User
+from participants.models import SubscriptionForm, User
 from programs.models import Program
 from tests.factories import (
     ActivityFactory,

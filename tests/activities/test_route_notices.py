@@ -11,10 +11,11 @@ from django.urls import reverse
 from activities.models import RouteItem
 from activities.route_builder import route_item_add, route_item_update
 from activities.route_notices import route_step_added_notify
+from core.models import Notification
+from core.notifications import notifications_deliver
 from experts.models import ExpertRole
 from experts.services import individual_request_assign_tutor, individual_request_submit
-from participants.models import Notification, SubscriptionForm
-from participants.notifications import notifications_deliver
+from participants.models import SubscriptionForm
 from programs.models import Program
 from tests.factories import (
     ActivityFactory,

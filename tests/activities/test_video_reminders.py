@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from activities.models import SubmissionExtension
-from participants.models import Enrollment, Notification
+from core.models import Notification
+from participants.models import Enrollment
 from participants.reminders import reminders_send
 from tests.factories import (
     ActivityFactory,

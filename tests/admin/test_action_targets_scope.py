@@ -11,8 +11,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
 
+from core.models import BackgroundJob
 from experts.models import ExpertRole, GroupMember
-from participants.models import BackgroundJob
 from ratings.models import ReviewAssignment
 from reports.models import KpiSnapshot
 from tests import permissions_world

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from participants.imports import table_unstash
+from core.tables import table_unstash
 from participants.models import CompetenceDiagnostic, ManagementTeamMember, ProfessionalDevelopment, User
 from programs.models import MunicipalEvent, OrganisationYearFacts
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory

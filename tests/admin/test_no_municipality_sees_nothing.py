@@ -21,7 +21,7 @@ from tests.permissions_world import TEACHER_NAME
 world = permissions_world.world
 
 # Lists that hold no municipality's rows: reference data, the job log, one's own long jobs.
-GLOBAL_LISTS = {"programs.Subject", "auth.Group", "participants.JobRun", "participants.BackgroundJob"}
+GLOBAL_LISTS = {"programs.Subject", "auth.Group", "core.JobRun", "core.BackgroundJob"}
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from config.celery import app
-from participants.imports import table_unstash
-from participants.models import BackgroundJob, StaffHeadcount, StaffRosterEntry, User
+from core.models import BackgroundJob
+from core.tables import table_unstash
+from participants.models import StaffHeadcount, StaffRosterEntry, User
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,

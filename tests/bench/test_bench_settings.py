@@ -3,8 +3,6 @@
 import importlib
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from tests.factories import PersonFactory
@@ -52,25 +50,3 @@ def test_bench_settings_only_change_the_url_configuration():
     assert bench_settings.ROOT_URLCONF == "bench.urls"
     assert bench_settings.MIDDLEWARE == production.MIDDLEWARE
     assert bench_settings.DATABASES == production.DATABASES
-
-
-@pytest.mark.django_db
-def test_the_uncached_cabinet_renders_afresh_and_production_does_not_route_it(client, settings):
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.CABINET_CACHE_SECONDS = 60
-    from tests.factories import EnrollmentFactory
-
-    enrollment = EnrollmentFactory()
-    client.force_login(enrollment.person.user)
-    for _ in range(2):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get("/bench/cabinet-uncached/")
-        assert response.status_code == 200 and "Личный кабинет" in response.content.decode()
-        assert len(queries) > 5  # computed again, not the two queries of a cached cabinet
-    assert settings.CABINET_CACHE_SECONDS == 60  # switched off for those requests only
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/cabinet/")
-        client.get("/cabinet/")
-    assert len(queries) > 2  # the real cabinet: computed, then cached (tests never commit: only the count matters)
-    with pytest.raises(Resolver404):
-        resolve("/bench/cabinet-uncached/", urlconf="config.urls")

@@ -265,7 +265,7 @@ def test_the_rules_read_no_query(django_assert_num_queries):
 def test_a_breached_rules_warning_e_mail_gives_the_source():
     from django.core import mail
 
-    from participants.notifications import notifications_deliver
+    from core.notifications import notifications_deliver
 
     season = _pt_season()
     _absent_from_setup_meeting(season)

@@ -18,8 +18,9 @@ from django.core import mail
 
 from activities.deadlines import check_deadlines_job
 from activities.models import ExclusionCase, MissedVideo
-from participants.models import Enrollment, Notification
-from participants.notifications import notifications_deliver
+from core.models import Notification
+from core.notifications import notifications_deliver
+from participants.models import Enrollment
 from participants.services import enrollment_approve
 from programs.models import Season
 from tests.activities.exclusion_fixtures import coordinator, rules_season

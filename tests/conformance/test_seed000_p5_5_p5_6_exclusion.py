@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from activities.deadlines import check_deadlines_job
 from activities.exclusion import exclusion_case_confirm, exclusion_case_dismiss, exclusion_case_reinstate
 from activities.models import Attendance, ExclusionCase, ExclusionCaseEvent
-from participants.models import Enrollment, EnrollmentStatusChange, JobRun
+from core.models import JobRun
+from participants.models import Enrollment, EnrollmentStatusChange
 from participants.services import enrollment_withdraw_by_participant
 from programs.models import Season
 from tests.activities.exclusion_fixtures import coordinator, rules_season

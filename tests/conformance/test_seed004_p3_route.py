@@ -20,9 +20,10 @@ from activities.calendar import person_calendar
 from activities.models import RouteItem
 from activities.route_builder import route_item_add, route_item_update
 from activities.selectors import DeadlineKind, enrollment_deadlines
+from core.models import Notification
 from experts.models import ExpertRole, IndividualRequest
 from experts.services import individual_request_assign_tutor, individual_request_submit
-from participants.models import Notification, SubscriptionForm
+from participants.models import SubscriptionForm
 from participants.selectors import person_enrollments
 from programs.models import Program
 from tests.factories import (

@@ -19,7 +19,7 @@ EMAIL, PASSWORD = "e2e.jobs@example.ru", "Job-Progress-2025"
 
 @pytest.fixture
 def portal_data():
-    from participants.jobs import background_job_create, background_job_progress
+    from core.jobs import background_job_create, background_job_progress
     from participants.models import User
 
     user = User.objects.create_user(EMAIL, PASSWORD, is_staff=True, role=User.Role.COORDINATOR)
@@ -33,7 +33,7 @@ def test_status_page_follows_the_job(live_server, portal_data, browser, shot, ax
         pytest.fail(f"CI is set but {CHROMIUM} is missing: CI must install Chromium (apt-get install -y chromium)")
     from playwright.sync_api import expect
 
-    from participants.jobs import background_job_finish, background_job_progress
+    from core.jobs import background_job_finish, background_job_progress
 
     job = portal_data
     expect.set_options(timeout=15_000)

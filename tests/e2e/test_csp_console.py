@@ -129,7 +129,7 @@ def test_key_pages_log_no_csp_violation(live_server, portal_data, browser, shot)
         visit(reverse("admin:axes_accessattempt_changelist"), "admin-lockouts")
         visit(reverse("admin:participants_enrollment_changelist"), "admin-enrollments")
         visit(reverse("admin:participants_enrollment_change", args=[portal_data.enrollment_id]), "admin-enrollment")
-        visit(reverse("admin:participants_jobrun_overview"), "admin-jobs")
+        visit(reverse("admin:core_jobrun_overview"), "admin-jobs")
     finally:
         context.close()
 

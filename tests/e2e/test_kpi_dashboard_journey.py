@@ -48,7 +48,7 @@ def test_management_reads_filters_opens_a_kpi_and_downloads_the_workbook(
     from openpyxl import load_workbook
     from playwright.sync_api import expect
 
-    from participants.models import BackgroundJob
+    from core.models import BackgroundJob
     from reports.exports import export_run
 
     world = portal_data

@@ -11,14 +11,15 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django_filters import FilterSet
 from hypothesis import given
 
 from activities.models import RouteItem
+from core.dates import DATE_MAX, DATE_MIN
 from experts.models import Consultation, ExpertGroup, ExpertRole, GroupMember, LessonVisit, VisitMode
 from experts.services import individual_request_assign_tutor, individual_request_submit
 from participants.imports import parse_date, parse_timestamp
 from participants.models import Person, SubscriptionForm
-from programs.dates import DATE_MAX, DATE_MIN
 from programs.models import Organisation, Program
 from ratings.models import Achievement
 from tests.factories import (
@@ -31,7 +32,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.hostile.helpers import assert_russian, form_errors, hostile_date, rolled_back, row_counts
-from tests.programs.test_dates import date_fields, project_form_classes
+from tests.programs.test_dates import APPS, DATE_FIELDS, date_fields, project_form_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,18 @@ def test_consultation_at_the_year_1_is_refused_in_russian(client, member, psycho
         assert response.status_code == 200
         assert response.context["form"].errors["held_at"] == ["Укажите дату между 01.01.1900 и 31.12.2100."]
         assert not Consultation.objects.exists()
+
+
+@given(value=hostile_date())
+def test_consultation_list_days(client, psychologist, value):
+    """experts.filters.ConsultationFilterSet.held_from / held_to: whatever is typed, a list or a Russian refusal."""
+    client.force_login(psychologist.person.user)
+    for key in ("held_from", "held_to"):
+        response = client.get(reverse("expert_consultations"), {key: value})
+        assert response.status_code == 200, value
+        errors = response.context["filters"].errors
+        if errors:
+            assert_russian(errors[key])
 
 
 # --- the tutor's route step (activities.route_builder.RouteItemForm.planned_on) ----------------------------------
@@ -266,7 +279,24 @@ COVERED = {
     "participants.forms.RegistrationForm": {"birth_date"},
     "experts.forms.MentoringMeetingForm": {"held_on"},
     "reports.forms_monitoring.MonitoringRecommendationForm": {"due_on"},
+    # List filters (django-filter): their forms are built at run time, so the FilterSets are walked instead.
+    "experts.filters.ConsultationFilterSet": {"held_from", "held_to"},
 }
+
+
+def project_filtersets() -> list[type[FilterSet]]:
+    """Every FilterSet defined in the apps (their modules are imported by project_form_classes)."""
+    found, stack = [], [FilterSet]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if sub.__module__.split(".")[0] in APPS:
+                found.append(sub)
+    return found
+
+
+def filter_date_fields(cls: type[FilterSet]) -> set[str]:
+    return {name for name, f in cls.base_filters.items() if issubclass(f.field_class, DATE_FIELDS)}
 
 
 def test_every_portal_date_field_has_a_case():
@@ -279,7 +309,8 @@ def test_every_portal_date_field_has_a_case():
         for cls in project_form_classes()
         if date_fields(cls) and cls not in admin_forms and ".admin" not in cls.__module__
     }
-    assert found == COVERED
+    found.update({f"{cls.__module__}.{cls.__qualname__}": filter_date_fields(cls) for cls in project_filtersets()})
+    assert {name: fields for name, fields in found.items() if fields} == COVERED
 
 
 @pytest.mark.parametrize("text", ["2011-03-27T02:30", "2014-10-26T01:30"])

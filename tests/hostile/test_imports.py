@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from participants import imports
-from participants.imports import FileProblem
+from core import tables
+from core.tables import FileProblem
 from participants.models import ProfessionalDevelopment, User
 from participants.services_pd import professional_development_import
 from programs.models import Organisation
@@ -144,16 +144,16 @@ def test_a_zip_bomb_is_refused_before_openpyxl_unpacks_it():
     parts = {
         "[Content_Types].xml": b"<Types/>",
         "xl/workbook.xml": b"<workbook/>",
-        "xl/sharedStrings.xml": b"<sst>" + b" " * (imports.MAX_UNPACKED_SIZE + 1) + b"</sst>",
+        "xl/sharedStrings.xml": b"<sst>" + b" " * (tables.MAX_UNPACKED_SIZE + 1) + b"</sst>",
     }
     bomb = _zip(parts)
-    assert len(bomb) < imports.MAX_FILE_SIZE  # small on the wire
+    assert len(bomb) < tables.MAX_FILE_SIZE  # small on the wire
     with pytest.raises(FileProblem, match="в распакованном виде больше 100 МБ"):
-        imports.read_table(SimpleUploadedFile("bomb.xlsx", bomb))
+        tables.read_table(SimpleUploadedFile("bomb.xlsx", bomb))
 
 
 def test_a_spreadsheet_past_the_cap_is_cut_off_while_it_arrives(coordinator, season):
-    big = b"a,b\n" + b"x" * imports.MAX_FILE_SIZE
+    big = b"a,b\n" + b"x" * tables.MAX_FILE_SIZE
     response = coordinator.post(UPLOAD, {"season": season.pk, "file": SimpleUploadedFile("big.csv", big)})
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["Файл больше допустимых 5 МБ; загрузка остановлена."]
@@ -162,7 +162,7 @@ def test_a_spreadsheet_past_the_cap_is_cut_off_while_it_arrives(coordinator, sea
 
 def test_a_professional_development_file_past_the_cap_is_cut_off_while_it_arrives(admin_client):
     municipality = MunicipalityFactory()
-    big = SimpleUploadedFile("dpo.csv", b"a;b\n" + b"x" * imports.MAX_FILE_SIZE)
+    big = SimpleUploadedFile("dpo.csv", b"a;b\n" + b"x" * tables.MAX_FILE_SIZE)
     response = admin_client.post(PD_UPLOAD, {"municipality": municipality.pk, "file": big})
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["Файл больше допустимых 5 МБ; загрузка остановлена."]
@@ -407,7 +407,7 @@ SPREADSHEET_BOMBS = [
 
 def test_the_dimension_bomb_is_small_on_the_wire_and_passes_the_unpacked_size_check():
     assert len(DIMENSION_BOMB) < 2048
-    imports._check_xlsx_structure(DIMENSION_BOMB)  # not a zip bomb: the bounded reader is what stops it
+    tables._check_xlsx_structure(DIMENSION_BOMB)  # not a zip bomb: the bounded reader is what stops it
 
 
 @pytest.mark.parametrize(("content", "message"), SPREADSHEET_BOMBS)
@@ -440,7 +440,7 @@ def test_a_professional_development_file_past_the_bounds_is_refused(admin_client
 @pytest.mark.parametrize("content", [p.values[0] for p in SPREADSHEET_BOMBS])
 def test_the_reader_never_yields_more_than_its_bounds(content, rows, columns):
     """Counted, not timed: every value the reader produced (None included) before it refused the file."""
-    from programs.spreadsheet_reader import ReadLimits, SpreadsheetRefused, xlsx_rows
+    from core.spreadsheet_reader import ReadLimits, SpreadsheetRefused, xlsx_rows
 
     produced = []
     with pytest.raises(SpreadsheetRefused) as refused:
@@ -454,7 +454,7 @@ def test_the_reader_never_yields_more_than_its_bounds(content, rows, columns):
 
 
 def test_a_hand_written_workbook_within_the_bounds_is_read_without_padding():
-    from programs.spreadsheet_reader import ReadLimits, xlsx_rows
+    from core.spreadsheet_reader import ReadLimits, xlsx_rows
 
     content = _hand_xlsx(
         '<row r="1">' + _cell("A1", "ФИО") + _cell("C1", "Почта") + '</row><row r="7"><c r="B7"><v>5</v></c></row>'

@@ -1,6 +1,6 @@
 """Formula injection in every spreadsheet the portal writes (personal-data exports, KPI reports): any text that
 a spreadsheet would run (=, +, -, @, a leading tab or carriage return) is stored as inert text, while real
-numbers, negative ones included, and dates stay numbers and dates. One helper decides: programs.spreadsheets."""
+numbers, negative ones included, and dates stay numbers and dates. One helper decides: core.spreadsheets."""
 
 import io
 from datetime import date
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from core.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe, spreadsheet_value
 from participants.personal_data import ExportSection, export_xlsx
-from programs.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe, spreadsheet_value
 from reports.xlsx import Column, Sheet, workbook_write
 from tests.hostile.helpers import PAYLOADS
 

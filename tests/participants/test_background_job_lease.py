@@ -1,4 +1,4 @@
-"""The lease of a long job (participants.jobs): a job whose worker died is noticed by the minute sweeper,
+"""The lease of a long job (core.jobs): a job whose worker died is noticed by the minute sweeper,
 marked interrupted and queued again, at most BACKGROUND_JOB_MAX_ATTEMPTS runs; a second delivery of its task
 to a live worker does nothing. Time is passed in (`now=`), never waited for."""
 
@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from participants.jobs import (
+from core.jobs import (
     background_job_claim,
     background_job_create,
     background_job_finish,
     background_job_progress,
     background_jobs_sweep,
 )
-from participants.models import BackgroundJob, JobRun, Notification, TaskOutbox
-from participants.tasks import flush_task_outbox_job
+from core.models import BackgroundJob, JobRun, Notification, TaskOutbox
+from core.tasks import flush_task_outbox_job
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from participants.jobs import background_job_create, background_job_finish, background_job_progress
-from participants.models import BackgroundJob, Notification
+from core.jobs import background_job_create, background_job_finish, background_job_progress
+from core.models import BackgroundJob, Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

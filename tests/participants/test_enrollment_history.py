@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.history import history_context
 from participants.models import Enrollment
 from participants.services import ImportRow, enrollment_exclude, enrollments_set_status, registrations_import
-from programs.history import history_context
 from tests.factories import EnrollmentFactory, OrganisationFactory, SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

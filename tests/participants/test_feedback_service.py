@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from participants.feedback import season_quarter
 from participants.models import Enrollment, FeedbackAnswer, FeedbackQuestion, FeedbackResponse
-from participants.receivers import PULSE
+from participants.season_parts import PULSE
 from participants.services import feedback_submit
 from programs.program_templates import METHODICAL_SUBSCRIPTION, PEDCLUSTER27, PROGRESSIVE_TEACHER
 from programs.services import season_clone

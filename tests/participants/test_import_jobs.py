@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from core import tables
+from core.models import BackgroundJob
 from participants import imports
 from participants.import_jobs import REGISTRATIONS_KIND, import_job_run
-from participants.models import BackgroundJob, Consent, Enrollment, Person, User
+from participants.models import Consent, Enrollment, Person, User
 from programs.models import Organisation
 from tests.factories import SeasonFactory, SubjectFactory, UserFactory
 
@@ -206,7 +208,7 @@ def test_a_season_without_room_for_the_last_row_saves_nothing(
 
 
 def test_progress_is_reported_while_the_rows_are_checked(season):
-    table = imports.Table(headers=HEADERS, rows=[(n + 2, _row(n)) for n in range(ROWS)])
+    table = tables.Table(headers=HEADERS, rows=[(n + 2, _row(n)) for n in range(ROWS)])
     heard = []
     imports.check_rows(
         table=table,
@@ -226,7 +228,7 @@ def test_the_job_is_queued_with_its_total_before_it_runs(coordinator, season, dj
     job = BackgroundJob.objects.get()
     status = coordinator.get(reverse("background_job_status", args=[job.pk])).json()
     assert (status["status"], status["done"], status["total"], status["percent"]) == ("queued", 0, ROWS, 0)
-    from participants.models import TaskOutbox
+    from core.models import TaskOutbox
 
     assert TaskOutbox.objects.filter(task="participants.tasks.import_job_task", kwargs={"job_id": job.pk}).exists()
 
@@ -243,7 +245,7 @@ def test_a_second_run_of_a_finished_import_does_nothing(coordinator, season, eag
 
 def test_a_run_killed_half_way_is_resumed_from_nothing(coordinator, season, django_capture_on_commit_callbacks):
     """A worker killed mid-import left the job «running» at 3/5 and, the import being one transaction, no rows:
-    once its lease lapsed (participants.jobs), running it again imports every row once."""
+    once its lease lapsed (core.jobs), running it again imports every row once."""
     _upload(coordinator, season, [_row(n) for n in range(ROWS)])
     form = coordinator.get(MAPPING).context["form"]
     coordinator.post(MAPPING, {name: form[name].value() or "" for name in form.fields} | {"import": "1"})

@@ -8,14 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from participants.imports import (
-    PREVIEW_DIR,
-    Table,
-    stashed_tables_prune,
-    table_discard,
-    table_stash,
-    table_unstash,
-)
+from core.tables import PREVIEW_DIR, Table, stashed_tables_prune, table_discard, table_stash, table_unstash
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from participants.models import BackgroundJob, JobRun, User
+from core.models import BackgroundJob, JobRun
+from participants.models import User
 from participants.roles import COORDINATORS, MANAGEMENT
 from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OVERVIEW = "admin:participants_jobrun_overview"
-CHANGELIST = "admin:participants_jobrun_changelist"
+OVERVIEW = "admin:core_jobrun_overview"
+CHANGELIST = "admin:core_jobrun_changelist"
 
 
 def _staff(group: str, **kwargs) -> User:
@@ -108,15 +109,13 @@ def test_change_page_is_read_only_with_summary_and_error(client, coordinator):
     _runs(2)
     failed = JobRun.objects.get(status=JobRun.Status.FAILED)
     client.force_login(coordinator)
-    response = client.get(reverse("admin:participants_jobrun_change", args=[failed.pk]))
+    response = client.get(reverse("admin:core_jobrun_change", args=[failed.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "ValueError: сломалось" in html and "<th scope='row'>late</th><td>1</td>" in html
     assert 'name="_save"' not in html
-    assert (
-        client.post(reverse("admin:participants_jobrun_delete", args=[failed.pk]), {"post": "yes"}).status_code == 403
-    )
-    assert client.get(reverse("admin:participants_jobrun_add")).status_code == 403
+    assert client.post(reverse("admin:core_jobrun_delete", args=[failed.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:core_jobrun_add")).status_code == 403
     assert JobRun.objects.filter(pk=failed.pk).exists()
 
 
@@ -165,7 +164,7 @@ def test_run_now_queues_the_task_with_the_manual_trigger(
 ):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:participants_jobrun_run", args=["kpi_snapshot"]), follow=True)
+        response = client.post(reverse("admin:core_jobrun_run", args=["kpi_snapshot"]), follow=True)
     assert response.redirect_chain[-1][0] == reverse(OVERVIEW)
     assert "«Срез показателей KPI» поставлена в очередь" in response.content.decode()
     assert memory_broker() == [("reports.tasks.kpi_snapshot_task", {"trigger": "manual"})]
@@ -173,8 +172,8 @@ def test_run_now_queues_the_task_with_the_manual_trigger(
 
 def test_run_now_is_post_only_and_rejects_unknown_jobs(client, coordinator, memory_broker):
     client.force_login(coordinator)
-    assert client.get(reverse("admin:participants_jobrun_run", args=["kpi_snapshot"])).status_code == 405
-    assert client.post(reverse("admin:participants_jobrun_run", args=["no_such_job"])).status_code == 404
+    assert client.get(reverse("admin:core_jobrun_run", args=["kpi_snapshot"])).status_code == 405
+    assert client.post(reverse("admin:core_jobrun_run", args=["no_such_job"])).status_code == 404
     assert memory_broker() == []
 
 
@@ -183,7 +182,7 @@ def test_run_now_needs_a_csrf_token(coordinator, memory_broker):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(coordinator)
-    assert client.post(reverse("admin:participants_jobrun_run", args=["kpi_snapshot"])).status_code == 403
+    assert client.post(reverse("admin:core_jobrun_run", args=["kpi_snapshot"])).status_code == 403
     assert memory_broker() == []
 
 
@@ -192,14 +191,14 @@ def test_management_sees_the_log_but_cannot_run(client, management, memory_broke
     html = client.get(reverse(OVERVIEW)).content.decode()
     assert "Проверка сроков и правил исключения" in html and "Запустить сейчас</button>" not in html
     assert client.get(reverse(CHANGELIST)).status_code == 200
-    assert client.post(reverse("admin:participants_jobrun_run", args=["kpi_snapshot"])).status_code == 403
+    assert client.post(reverse("admin:core_jobrun_run", args=["kpi_snapshot"])).status_code == 403
     assert memory_broker() == []
 
 
 def test_superuser_may_run(client, memory_broker, django_capture_on_commit_callbacks):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:participants_jobrun_run", args=["check_deadlines"]))
+        client.post(reverse("admin:core_jobrun_run", args=["check_deadlines"]))
     assert memory_broker() == [("activities.tasks.check_deadlines_task", {"trigger": "manual"})]
 
 
@@ -215,10 +214,10 @@ def test_staff_without_the_permission_and_visitors_are_kept_out(client):
 
 
 def test_only_coordinators_group_and_superusers_hold_the_run_permission(coordinator, management):
-    assert coordinator.has_perm("participants.run_jobs")
-    assert not management.has_perm("participants.run_jobs")
-    assert management.has_perm("participants.view_jobrun") and management.has_perm("participants.view_backgroundjob")
-    assert coordinator.has_perm("participants.view_backgroundjob")
+    assert coordinator.has_perm("core.run_jobs")
+    assert not management.has_perm("core.run_jobs")
+    assert management.has_perm("core.view_jobrun") and management.has_perm("core.view_backgroundjob")
+    assert coordinator.has_perm("core.view_backgroundjob")
 
 
 # --- Long jobs ---------------------------------------------------------------------------------------
@@ -238,18 +237,18 @@ def test_coordinator_sees_only_the_jobs_they_started(client, coordinator):
     mine = _jobs(coordinator, 1)[0]
     theirs = _jobs(other, 1)[0]
     client.force_login(coordinator)
-    response = client.get(reverse("admin:participants_backgroundjob_changelist"))
+    response = client.get(reverse("admin:core_backgroundjob_changelist"))
     html = response.content.decode()
     assert mine.title in html and "40% (4 / 10)" in html
     assert list(response.context["cl"].result_list) == [mine]
-    assert client.get(reverse("admin:participants_backgroundjob_change", args=[theirs.pk])).status_code == 302
-    assert client.get(reverse("admin:participants_backgroundjob_change", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("admin:core_backgroundjob_change", args=[theirs.pk])).status_code == 302
+    assert client.get(reverse("admin:core_backgroundjob_change", args=[mine.pk])).status_code == 200
 
 
 def test_superuser_sees_all_long_jobs(client, coordinator):
     _jobs(coordinator, 2)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    response = client.get(reverse("admin:participants_backgroundjob_changelist"))
+    response = client.get(reverse("admin:core_backgroundjob_changelist"))
     assert response.context["cl"].result_count == 2
 
 
@@ -257,7 +256,7 @@ def test_superuser_sees_all_long_jobs(client, coordinator):
 def test_long_jobs_changelist_query_count_is_constant(client, coordinator, django_assert_num_queries, n):
     _jobs(coordinator, n)
     client.force_login(coordinator)
-    url = reverse("admin:participants_backgroundjob_changelist")
+    url = reverse("admin:core_backgroundjob_changelist")
     client.get(url)
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200

@@ -1,4 +1,4 @@
-"""participants.jobs.job_run: the run log of scheduled jobs, its lock and its failure record."""
+"""core.jobs.job_run: the run log of scheduled jobs, its lock and its failure record."""
 
 import os
 import signal
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from participants.jobs import job_last_runs, job_run, job_runs_close_orphans
-from participants.models import JobRun
+from core.jobs import job_last_runs, job_run, job_runs_close_orphans
+from core.models import JobRun
 from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_the_lock_of_a_killed_process_does_not_block_the_next_run(tmp_path):
         pytest.skip("the cache lock of the embedded default lapses by time instead")
     script = (
         "import django, time; django.setup()\n"
-        "from participants.jobs import job_run\n"
+        "from core.jobs import job_run\n"
         "with job_run('demo') as run:\n"
         "    print('holding', flush=True); time.sleep(60)\n"
     )

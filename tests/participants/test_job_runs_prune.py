@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from participants.imports import Table, table_stash
-from participants.jobs import job_runs_prune
-from participants.models import JobRun, TaskOutbox
-from participants.tasks import job_runs_prune_task
+from core.jobs import job_runs_prune
+from core.models import JobRun, TaskOutbox
+from core.tables import Table, table_stash
+from core.tasks import job_runs_prune_task
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from participants.job_schedule import schedule_describe, schedule_next_run, scheduled_jobs
-from participants.models import JobRun
+from core.job_schedule import schedule_describe, schedule_next_run, scheduled_jobs
+from core.models import JobRun
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
 from participants import personal_data
-from participants.models import Notification, User
-from participants.notifications import NotificationDraft, notifications_create
+from participants.models import User
 from participants.services import person_erase
 from tests.factories import PersonFactory, UserFactory
 

@@ -4,8 +4,8 @@ a broken template or mail server loses nothing)."""
 import pytest
 from django.core import mail
 
-from participants.models import Notification, User
-from participants.notifications import (
+from core.models import Notification
+from core.notifications import (
     MAX_EMAIL_ATTEMPTS,
     NotificationDraft,
     notification_read,
@@ -13,6 +13,7 @@ from participants.notifications import (
     notifications_deliver,
     notifications_read_all,
 )
+from participants.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

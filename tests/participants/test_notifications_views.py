@@ -4,8 +4,9 @@ for the owner, another user and an anonymous visitor; the unread badge in the na
 import pytest
 from django.urls import reverse
 
-from participants.models import Notification, User
-from participants.notifications import NotificationDraft, notifications_create
+from core.models import Notification
+from core.notifications import NotificationDraft, notifications_create
+from participants.models import User
 from participants.views_notifications import NOTIFICATIONS_PER_PAGE
 from tests.factories import UserFactory
 

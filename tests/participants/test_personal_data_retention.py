@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Certificate
-from participants.models import Consent, Enrollment, JobRun, Person, PersonalDataRequest, User
+from core.models import JobRun
+from participants.models import Consent, Enrollment, Person, PersonalDataRequest, User
 from participants.retention import personal_data_retention_run, retention_due_people
 from participants.roles import COORDINATORS
 from participants.tasks import personal_data_retention_job

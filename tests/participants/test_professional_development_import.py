@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from participants.imports import FileProblem
+from core.tables import FileProblem
 from participants.models import ProfessionalDevelopment
 from participants.services_pd import professional_development_import, professional_development_read
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory

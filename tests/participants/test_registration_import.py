@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core import tables
 from participants import imports
 from participants.models import Consent, Enrollment, EnrollmentStatusChange, Person, User
 from tests.factories import (
@@ -329,8 +330,8 @@ def test_unreadable_files_get_a_clear_russian_error(client, season, coordinator,
 
 
 def test_oversized_file_is_refused(client, season, coordinator):
-    # Cut off while it streams in (programs.uploads), so the form says so at the file field.
-    response = _upload(client, season, b"a,b\n" + b"x" * (imports.MAX_FILE_SIZE + 1))
+    # Cut off while it streams in (core.uploads), so the form says so at the file field.
+    response = _upload(client, season, b"a,b\n" + b"x" * (tables.MAX_FILE_SIZE + 1))
     assert response.context["form"].errors["file"] == ["Файл больше допустимых 5 МБ; загрузка остановлена."]
     assert IMPORT_KEY not in client.session
 
@@ -342,7 +343,7 @@ def test_coordinator_sees_only_own_municipality_seasons_and_cannot_use_a_foreign
     assert "season" in _upload(client, foreign, _csv(_rows())).context["form"].errors
     # A session pointing at a foreign season is treated as no upload at all.
     session = client.session
-    stashed = imports.table_stash(imports.Table(headers=["a"], rows=[(2, ["b"])]))
+    stashed = tables.table_stash(tables.Table(headers=["a"], rows=[(2, ["b"])]))
     session[IMPORT_KEY] = {"season": foreign.pk, "filename": "x.csv", "table_file": stashed}
     session.save()
     assert client.get(MAPPING)["Location"] == UPLOAD
@@ -432,6 +433,6 @@ def test_dates_in_every_shape(text, expected):
 
 
 def test_normalised_names_ignore_case_quotes_yo_and_spaces():
-    assert imports.normalise(" МБОУ  «Средняя школа №5 им. Королёва» ") == imports.normalise(
+    assert tables.normalise(" МБОУ  «Средняя школа №5 им. Королёва» ") == tables.normalise(
         'мбоу "средняя школа № 5 им. королева"'
     )

@@ -11,10 +11,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from participants.jobs import job_run
-from participants.models import JobRun, Notification
+from core.jobs import job_run
+from core.models import JobRun, Notification
+from core.tasks import notifications_deliver_task
 from participants.reminders import reminders_send
-from participants.tasks import notifications_deliver_task, send_reminders_task
+from participants.tasks import send_reminders_task
 from tests.factories import ActivityFactory, EnrollmentFactory, SeasonFactory, VideoAssignmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Sign-in throttling (django-axes, participants.throttling): one e-mail from one address is locked out after
+"""Sign-in throttling (django-axes, core.throttling): one e-mail from one address is locked out after
 AXES_FAILURE_LIMIT failures, with a Russian page (429) telling when to try again; other addresses and other
 accounts are not; the portal's and the admin's sign-in alike; a password reset or a coordinator lifts it."""
 
@@ -12,8 +12,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from core.throttling import client_ip
 from participants.roles import COORDINATORS, role_groups_ensure
-from participants.throttling import client_ip
 from tests.factories import PASSWORD, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from participants.imports import FileProblem
+from core.tables import FileProblem
 from participants.models import StaffRosterEntry
 from participants.services_roster import staff_roster_check, staff_roster_import, staff_roster_read
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, StaffRosterEntryFactory

@@ -1,12 +1,12 @@
-"""The task outbox (participants.task_outbox): a row in the change's transaction, published after the commit,
+"""The task outbox (core.task_outbox): a row in the change's transaction, published after the commit,
 kept while the broker is down and sent by the minute job once it is back."""
 
 import pytest
 from django.db import transaction
 
 from config.celery import app
-from participants.models import TaskOutbox
-from participants.task_outbox import task_enqueue, task_outbox_flush, task_outbox_prune
+from core.models import TaskOutbox
+from core.task_outbox import task_enqueue, task_outbox_flush, task_outbox_prune
 from programs.models import Subject
 from tests.faults_support import producers_reset
 

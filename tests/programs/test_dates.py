@@ -1,4 +1,4 @@
-"""The portal's date bounds (programs.dates): one validator, put on every date and date-time field of every form
+"""The portal's date bounds (core.dates): one validator, put on every date and date-time field of every form
 by a form mixin (portal) or the admin's base class (admin), and the services that take a moment check it too."""
 
 import importlib
@@ -12,9 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import DATE_MAX, DATE_MIN, BoundedDatesMixin, validate_date_in_range
 from experts.models import Consultation, ExpertRole
 from experts.services import consultation_log
-from programs.dates import DATE_MAX, DATE_MIN, BoundedDatesMixin, validate_date_in_range
 from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, SeasonFactory
 
 MESSAGE = "Укажите дату между 01.01.1900 и 31.12.2100."

@@ -1,9 +1,9 @@
-"""programs.pagination.window_page: a page and whether a next one exists, in one query, without a COUNT."""
+"""core.pagination.window_page: a page and whether a next one exists, in one query, without a COUNT."""
 
 import pytest
 
+from core.pagination import window_page
 from programs.models import Subject
-from programs.pagination import window_page
 
 
 @pytest.fixture

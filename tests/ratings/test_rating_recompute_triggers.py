@@ -7,7 +7,7 @@ from django.db import transaction
 
 from activities.models import Attendance
 from config.celery import app
-from participants.task_outbox import _Publish
+from core.models import TaskOutbox
 from ratings.models import Achievement, ParticipantRating, Review
 from ratings.services import RATING_RECOMPUTE_TASK, achievement_decide, rating_recompute_schedule
 from tests.factories import (
@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 def _queued(callbacks) -> list[int]:
     return [
-        c.row.kwargs["season_id"] for c in callbacks if isinstance(c, _Publish) and c.row.task == RATING_RECOMPUTE_TASK
+        c.work.kwargs["season_id"]
+        for c in callbacks
+        if isinstance(getattr(c, "work", None), TaskOutbox) and c.work.task == RATING_RECOMPUTE_TASK
     ]
 
 

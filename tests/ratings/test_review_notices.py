@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from participants.models import Notification
-from participants.notifications import notifications_deliver
+from core.models import Notification
+from core.notifications import notifications_deliver
 from programs.models import ReviewRelease
 from ratings.models import Review
 from ratings.services import ScoreInput, review_return, review_save, review_take, reviews_release

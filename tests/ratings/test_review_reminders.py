@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 
 from activities.models import Submission
+from core.models import Notification
+from core.notifications import notifications_deliver
 from experts.models import ExpertRole
-from participants.models import Notification, User
-from participants.notifications import notifications_deliver
+from participants.models import User
 from participants.reminders import reminders_send
 from ratings.models import Review, ReviewAssignment
 from tests.factories import (

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from participants.models import BackgroundJob, Notification
+from core.models import BackgroundJob, Notification
 from reports import exports
 from reports.exports import ExportKind, export_run, export_start, register_export
 from reports.xlsx import Column, Sheet

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from participants.models import BackgroundJob, User
+from core.models import BackgroundJob
+from participants.models import User
 from reports.exports import export_run, export_start
 from reports.selectors import dashboard_filters
 from reports.workbooks import KIND

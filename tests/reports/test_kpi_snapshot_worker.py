@@ -5,7 +5,7 @@ import time
 import pytest
 from django.db import transaction
 
-from participants.models import JobRun
+from core.models import JobRun
 from reports.models import KpiSnapshot
 from reports.tasks import kpi_snapshot_task
 from tests.factories import EnrollmentFactory, SeasonFactory

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.db import transaction
 
-from participants.job_schedule import scheduled_jobs
-from participants.models import JobRun
+from core.job_schedule import scheduled_jobs
+from core.models import JobRun
 from reports import tasks
 from reports.models import KpiSnapshot
 from reports.monitoring import half_year_snapshots_due

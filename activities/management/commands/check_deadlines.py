@@ -1,6 +1,6 @@
 from activities.deadlines import check_deadlines_job
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
+from core.management.job_command import JobCommand
+from core.models import JobRun
 
 
 class Command(JobCommand):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from activities.jobs_certificates import certificates_issue_job
 from activities.models import Activity
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
+from core.management.job_command import JobCommand
+from core.models import JobRun
 from programs.models import Season
 
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils import timezone
 
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
+from core.management.job_command import JobCommand
+from core.models import JobRun
 from participants.retention import retention_due_people, withdrawal_erasures_due
 from participants.tasks import personal_data_retention_task
 

@@ -1,5 +1,5 @@
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
+from core.management.job_command import JobCommand
+from core.models import JobRun
 from participants.tasks import send_reminders_job
 
 

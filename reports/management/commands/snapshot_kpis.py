@@ -1,5 +1,5 @@
-from participants.management.job_command import JobCommand
-from participants.models import JobRun
+from core.management.job_command import JobCommand
+from core.models import JobRun
 from reports.tasks import kpi_snapshot_task
 
 
