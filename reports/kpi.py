@@ -1610,13 +1610,27 @@ def kpi_breakdown(
 ) -> list[KpiBreakdownRow]:
     """One KPI per organisation, municipality, season (or activity / criterion where the KPI has it): one grouped
     query plus one for the row names, whatever the number of rows. Status is against the scope's target."""
-    definition = KPI_BY_CODE[code]
-    if by not in definition.breakdowns:
-        raise ValueError(f"{code} has no breakdown by {by}")
+    return kpi_breakdowns(codes=[code], scope=scope, by=by, now=now)[code]
+
+
+def kpi_breakdowns(
+    *, codes: Iterable[str], scope: KpiScope, by: str = "organisation", now: datetime | None = None
+) -> dict[str, list[KpiBreakdownRow]]:
+    """Several KPIs broken down the same way, each as kpi_breakdown gives it, measured in one context: the
+    aggregates they share (enrollments by status, attendance marks, staff headcounts) are counted once for all of
+    them and their targets read in one go, not once per KPI (the workbook's long tables)."""
+    definitions = [KPI_BY_CODE[code] for code in codes]
+    for definition in definitions:
+        if by not in definition.breakdowns:
+            raise ValueError(f"{definition.code} has no breakdown by {by}")
     ctx = KpiContext(scope, now or timezone.now(), by)
+    targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
+    return {d.code: _breakdown_rows(d, ctx, targets.get((d.code, scope.year))) for d in definitions}
+
+
+def _breakdown_rows(definition: KpiDefinition, ctx: KpiContext, target: Target | None) -> list[KpiBreakdownRow]:
     values = ctx.values(definition)
-    labels = _labels(by, set(values), scope, ctx)
-    target = _targets(codes=[code], municipality=_scope_municipality(scope), years=[scope.year]).get((code, scope.year))
+    labels = _labels(ctx.by, set(values), ctx.scope, ctx)
     rows = []
     for key, label in list(labels.items()) + [(k, None) for k in values if k not in labels]:
         value = values.get(key) or definition.empty()
@@ -1694,6 +1708,7 @@ __all__ = [
     "KpiValue",
     "Target",
     "kpi_breakdown",
+    "kpi_breakdowns",
     "kpi_quarters",
     "kpi_report",
     "kpi_status",

@@ -10,7 +10,7 @@ meanwhile gets a failed job with a Russian message instead of data. Sheets:
 - «По школам» (a municipality in scope; other kinds of organisation, such as kindergartens, on sheets of their own,
   each listing only the KPIs that count that kind), «По муниципалитетам» (several visible), «По сезонам» — long
   tables, one row per KPI and place, so they print readably; «По кварталам» (up to the current quarter, with a
-  native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown / kpi_quarters,
+  native line chart), «Посещаемость по занятиям», «Оценки по критериям» — from kpi_breakdown(s) / kpi_quarters,
   grouped queries whatever the number of rows;
 - «Участники» (one row per enrollment) and «Посещаемость» (one row per attendance mark) — streamed from the
   database with values_list().iterator(): a constant number of queries and flat memory for 200,000 rows.
@@ -51,6 +51,7 @@ from .kpi import (
     KpiResult,
     KpiScope,
     kpi_breakdown,
+    kpi_breakdowns,
     kpi_quarters,
     kpi_report,
     natural_key,
@@ -268,7 +269,7 @@ def _formulas(results: list[KpiResult]) -> Sheet:
 
 def _by_municipality(filters: DashboardFilters, results: dict[str, KpiResult], now: datetime) -> Sheet:
     codes = [d.code for d in KPI_DEFINITIONS if "municipality" in d.breakdowns]
-    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="municipality", now=now) for code in codes}
+    breakdowns = kpi_breakdowns(codes=codes, scope=filters.scope, by="municipality", now=now)
     labels = {row.key: row.label for rows in breakdowns.values() for row in rows}
     places = sorted(labels.items(), key=lambda place: (place[0] is None, natural_key(place[1])))
     return _place_sheet(_("По муниципалитетам"), _("Муниципалитет"), codes, breakdowns, places, results)
@@ -300,7 +301,7 @@ def _by_organisation(filters: DashboardFilters, results: dict[str, KpiResult], n
     listed only beside the KPIs that count kindergartens, never as a row of empty teacher cells. A person
     without an organisation is counted among «other» organisations."""
     codes = [d.code for d in KPI_DEFINITIONS if "organisation" in d.breakdowns]
-    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="organisation", now=now) for code in codes}
+    breakdowns = kpi_breakdowns(codes=codes, scope=filters.scope, by="organisation", now=now)
     labels = {row.key: row.label for rows in breakdowns.values() for row in rows}
     kinds = dict(Organisation.objects.filter(pk__in=[k for k in labels if k is not None]).values_list("pk", "kind"))
     covered = {code: covered_kinds(KPI_BY_CODE[code], rows, kinds) for code, rows in breakdowns.items()}
@@ -353,7 +354,7 @@ def _place_rows(
 def _by_season(filters: DashboardFilters, now: datetime) -> Sheet:
     """A long table like the places' (one row per KPI and season), without targets: a target is the year's."""
     codes = [d.code for d in KPI_DEFINITIONS if "season" in d.breakdowns]
-    breakdowns = {code: kpi_breakdown(code=code, scope=filters.scope, by="season", now=now) for code in codes}
+    breakdowns = kpi_breakdowns(codes=codes, scope=filters.scope, by="season", now=now)
     labels: dict = {}
     for rows in breakdowns.values():
         for row in rows:
@@ -578,9 +579,14 @@ ATTENDANCE_FIELDS = (
 
 
 def _attendance_rows(scope: KpiScope, season_ids: list[int], *, municipalities: bool) -> Iterator[list]:
+    """One row per mark. The marks come session by session, so a session's cells (its date and hour in the season's
+    zone, program, season, activity, title) are made when the session changes, not per mark, and the words of a
+    mark's status and source are looked up once per kind."""
     statuses = {value: str(label) for value, label in Attendance.Status.choices}
     sources = {value: str(label) for value, label in Attendance._meta.get_field("source").choices}
+    ways: dict[tuple[str, bool], str] = {}
     rows = _attendance(scope, season_ids).values_list(*ATTENDANCE_FIELDS)
+    current, head = None, []
     for (
         starts,
         zone,
@@ -597,17 +603,18 @@ def _attendance_rows(scope: KpiScope, season_ids: list[int], *, municipalities: 
         source,
         default,
     ) in rows.iterator(chunk_size=CHUNK):
-        local = starts.astimezone(_zone(zone))
-        how = sources.get(source, source)
-        if default and source != "default":
-            how = _("%(how)s (по умолчанию)") % {"how": how}
+        if (starts, zone, program, season, activity, session) != current:
+            current = (starts, zone, program, season, activity, session)
+            local = starts.astimezone(_zone(zone))
+            head = [local.date(), f"{local:%H:%M}", program, season, activity, session]
+        how = ways.get((source, default))
+        if how is None:
+            how = sources.get(source, source)
+            if default and source != "default":
+                how = _("%(how)s (по умолчанию)") % {"how": how}
+            ways[source, default] = how
         yield [
-            local.date(),
-            f"{local:%H:%M}",
-            program,
-            season,
-            activity,
-            session,
+            *head,
             _full_name(last, first, middle),
             *([school or "", municipality or ""] if municipalities else [school or ""]),
             statuses.get(status, status),

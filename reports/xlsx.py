@@ -31,11 +31,13 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import XML_NS, Element, SubElement
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value
 
@@ -267,47 +269,108 @@ def _append(sheet, cells: list, texts: Sequence[tuple[object, Column]], index: i
     return height
 
 
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer with its lxml stream on a file object of its own, so that `_RowWriter` can put
+    the data rows into the same file as ready-made XML text between the elements lxml writes (after `flush()`)."""
+
+    file: IO[bytes]
+
+    def get_stream(self):
+        with open(self.out, "wb") as self.file, xmlfile(self.file) as xf:
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        element = yield
+                        if element is True:
+                            yield xf
+                        elif element is not None:
+                            xf.write(element)
+                except GeneratorExit:
+                    pass
+
+
+def _escape(text: str) -> str:
+    """Text content as lxml writes it into the sheet (ASCII): &, <, > and the carriage return escaped, every other
+    character outside ASCII as a character reference (&#1055; for «П»)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
 class _RowWriter:
-    """Writes a sheet's data rows straight into openpyxl's XML stream: the cells openpyxl would write, each style
-    made once per column and kind of value instead of once per cell, and a row written as one element.
+    """Writes a sheet's data rows as XML text straight into the sheet's file: the bytes openpyxl's cells would give.
 
     openpyxl's own path builds a cell object per value, hashes its font, fill, alignment and number format into the
-    workbook's style tables and then asks for its style id again at writing: most of a 200,000-row sheet's time.
-    Here a column's style for a kind of value (its type; a Formatted's number format; a Status's code) is taken
-    from the cell that `_cell` makes for the first such value, so styles, formats and their order in the workbook
-    are those of the cell path, and the XML is the same byte for byte. A row holding a value of a kind outside the
-    common ones goes through openpyxl's cell writer as before.
+    workbook's style tables and then asks for its style id again at writing: most of a 200,000-row sheet's time;
+    lxml elements per cell still cost a dozen Python calls each. Here a column's style for a kind of value (its type;
+    a Formatted's number format; a Status's code) is taken from the cell that `_cell` makes for the first such
+    value, so styles, formats and their order in the workbook are those of the cell path, and a text, a status or a
+    date met again in a column (a program, a session, a school, a date) is escaped and measured once. The text is
+    encoded as lxml encodes the sheet (ASCII, other characters as character references) when it is first escaped, so
+    the file is the same byte for byte. A row holding a value of a kind outside the common ones goes through
+    openpyxl's cell writer.
     """
+
+    BATCH = 256  # rows of text gathered before one write to the file
+    KNOWN = 4096  # texts remembered per column; forgotten beyond that, so memory stays flat on any sheet
 
     def __init__(self, sheet, columns: Sequence[Column]):
         self.sheet = sheet
         self.columns = columns
-        self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+        self.refs = [f'<c r="{get_column_letter(index)}' for index in range(1, len(columns) + 1)]
         self.epoch = sheet.parent.epoch
         self.styles: dict[tuple, str | None] = {}
-        self.heights: dict[float, dict[str, str]] = {}
+        self.heights: dict[float, str] = {}
+        # Per column: a text, status or date -> the cell's XML after its row number, and the lines it wraps to.
+        self.known: list[dict] = [{} for _ in columns]
+        self.pending: list[str] = []
+        self.file = sheet._writer.file
+        self.xf = None  # the sheet's lxml stream, handed to write_row
 
     def write_row(self, xf, row: Sequence, row_idx: int) -> None:
         """openpyxl's WorksheetWriter.write_row for a row of plain values (not cells)."""
-        pairs = list(zip(row, self.columns, strict=False))
-        attrs = {"r": f"{row_idx}"}
-        height = row_height(pairs)
-        if height is not None:
-            attrs.update(self._height(height, row_idx))
-        element = Element("row", attrs)
-        suffix = attrs["r"]
-        for index, (value, column) in enumerate(pairs):
-            if not self._add(element, value, column, index, suffix):
-                self._write_cells(xf, attrs, pairs, row_idx)
-                return
-        xf.write(element)
+        self.xf = xf
+        suffix = f"{row_idx}"
+        cells = []
+        lines = 1
+        for index, value in zip(range(len(self.columns)), row, strict=False):
+            known = self.known[index]
+            found = known.get(value) if type(value) in _KNOWN_TYPES else None
+            if found is None:
+                found = self._cell_text(value, index)
+                if found is None:
+                    self._write_cells(xf, row, row_idx)
+                    return
+                if type(value) in _KNOWN_TYPES:
+                    if len(known) >= self.KNOWN:
+                        known.clear()
+                    known[value] = found
+            text, wrapped = found
+            if text:
+                cells.append(self.refs[index] + suffix + text)
+            if wrapped > lines:
+                lines = wrapped
+        height = self._height(min(MAX_ROW_POINTS, lines * LINE_POINTS), row_idx) if lines > 1 else ""
+        if cells:
+            self.pending.append(f'<row r="{suffix}"{height}>{"".join(cells)}</row>')
+        else:
+            self.pending.append(f'<row r="{suffix}"{height}/>')
+        if len(self.pending) >= self.BATCH:
+            self.flush()
 
-    def _height(self, height: float, row_idx: int) -> dict[str, str]:
+    def flush(self) -> None:
+        """Write the gathered rows after whatever lxml still holds."""
+        if self.pending:
+            self.xf.flush()
+            self.file.write("".join(self.pending).encode("ascii"))
+            self.pending.clear()
+
+    def _height(self, height: float, row_idx: int) -> str:
+        """The row's height attributes as openpyxl writes them (from a row dimension), made once per height."""
         found = self.heights.get(height)
         if found is None:
             dimension = self.sheet.row_dimensions[row_idx]
             dimension.height = height
-            found = self.heights[height] = dict(dimension)
+            found = self.heights[height] = "".join(f' {name}="{value}"' for name, value in dimension)
             self.sheet.row_dimensions.pop(row_idx, None)
         return found
 
@@ -318,63 +381,70 @@ class _RowWriter:
         style = self.styles[key] = f"{cell.style_id}" if cell.has_style else None
         return style
 
-    def _add(self, row, value, column: Column, index: int, suffix: str) -> bool:
-        """Add the cell of `value` to the row element; False for a value the cell path must write."""
+    def _cell_text(self, value, index: int) -> tuple[str, int] | None:
+        """The cell's XML after its row number ("" when openpyxl leaves the cell out) and the lines its wrapped
+        text takes (as `row_height` counts them); None for a value the cell path must write."""
+        column = self.columns[index]
         if isinstance(value, Formatted):
             key, plain = (index, Formatted, value.number_format, type(value.value)), value.value
         elif isinstance(value, Status):
             if value.label.startswith(("=", "#")):  # a formula or an error code to openpyxl
-                return False
+                return None
             key, plain = (index, Status, value.code), value.label
         else:
             key, plain = (index, type(value)), value
         if type(plain) not in _FAST_TYPES:
-            return False
+            return None
         style = self.styles[key] if key in self.styles else self._style(key, value, column)
+        wrapped = 1
+        if column.wrap and isinstance(plain, str) and plain and not isinstance(value, Formatted):
+            wrapped = _lines(plain, column.width)
         if not isinstance(value, Status):
             plain = spreadsheet_value(plain)
         if plain is None and style is None:
-            return True  # openpyxl leaves out an empty cell without a style
-        attrs = {"r": self.letters[index] + suffix}
-        if style is not None:
-            attrs["s"] = style
+            return "", wrapped  # openpyxl leaves out an empty cell without a style
+        attrs = f'" s="{style}"' if style is not None else '"'
         if plain is None:
-            attrs["t"] = "n"
-            SubElement(row, "c", attrs).text = ""  # written as <c ...></c>, as openpyxl writes an empty cell
-        elif isinstance(plain, str):
+            return f'{attrs} t="n"></c>', wrapped  # as openpyxl writes an empty styled cell
+        if isinstance(plain, str):
             plain = plain[:32767]  # as openpyxl's Cell.check_string
             if ILLEGAL_CHARACTERS_RE.search(plain):
                 raise IllegalCharacterError(f"{plain} cannot be used in worksheets.")
-            attrs["t"] = "inlineStr"
-            cell = SubElement(row, "c", attrs)
-            if plain:
-                text = SubElement(SubElement(cell, "is"), "t")
-                if plain != plain.strip():
-                    text.set(f"{{{XML_NS}}}space", "preserve")
-                text.text = plain
-            else:
-                cell.text = ""
-        else:
-            attrs["t"] = "n"
-            if isinstance(plain, date):
-                plain = to_excel(plain, self.epoch)
-            SubElement(SubElement(row, "c", attrs), "v").text = safe_string(plain)
-        return True
+            if not plain:
+                return f'{attrs} t="inlineStr"></c>', wrapped
+            space = ' xml:space="preserve"' if plain != plain.strip() else ""
+            return f'{attrs} t="inlineStr"><is><t{space}>{_escape(plain)}</t></is></c>', wrapped
+        if isinstance(plain, date):
+            plain = to_excel(plain, self.epoch)
+        return f'{attrs} t="n"><v>{_escape(safe_string(plain))}</v></c>', wrapped
 
-    def _write_cells(self, xf, attrs: dict[str, str], pairs: list[tuple], row_idx: int) -> None:
+    def _write_cells(self, xf, row: Sequence, row_idx: int) -> None:
         """The row through openpyxl's cells and cell writer (a value of an uncommon kind)."""
         from openpyxl.cell._writer import write_cell
 
+        self.flush()
+        pairs = list(zip(row, self.columns, strict=False))
+        attrs = {"r": f"{row_idx}"}
+        height = row_height(pairs)
+        if height is not None:
+            dimension = self.sheet.row_dimensions[row_idx]
+            dimension.height = height
+            attrs.update(dimension)
+            self.sheet.row_dimensions.pop(row_idx, None)
         with xf.element("row", attrs):
             for index, (value, column) in enumerate(pairs, start=1):
                 cell = _cell(self.sheet, value, column)
                 cell.column, cell.row = index, row_idx
                 if cell._value is not None or cell.has_style:
                     write_cell(xf, self.sheet, cell, cell.has_style)
+        xf.flush()
 
 
 # The values the row writer writes itself; anything else goes through openpyxl's cell writer.
 _FAST_TYPES = frozenset({type(None), str, bool, int, float, Decimal, date, datetime})
+# The values whose cell text a column remembers: they repeat down a raw-data sheet, and no two of these types hold
+# equal values (unlike 1, 1.0 and True, which would share one entry of a dict).
+_KNOWN_TYPES = frozenset({str, Status, date})
 
 
 def _stream_rows(sheet, spec: Sheet) -> int:
@@ -390,6 +460,7 @@ def _stream_rows(sheet, spec: Sheet) -> int:
     for row in spec.rows:
         sheet.append(row if isinstance(row, list | tuple) else list(row))
         rows += 1
+    writer.flush()
     return rows
 
 
@@ -408,6 +479,8 @@ def workbook_write(*, sheets: Sequence[Sheet], file: IO[bytes]) -> int:
         last_column = get_column_letter(width)
         # Frozen panes and the filter are sheet properties: set before the first row is streamed.
         sheet.freeze_panes = f"A{header_row + 1}"
+        sheet._writer = _SheetWriter(sheet)  # what the sheet's first append() would make, on a file of its own
+        sheet._writer.write_top()
         for line in spec.preamble:
             cell = WriteOnlyCell(sheet, value=spreadsheet_safe(line))
             cell.data_type = "s"
