@@ -10,7 +10,7 @@ from random import Random
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.attendance import AttendanceMixin
@@ -145,4 +145,13 @@ def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print)
         return None
     counts = DemoGenerator(scale=scale, seed=seed, log=log).run()
     kpi_data_changed()  # written with bulk_create, which no signal reports
+    statistics_refresh()
     return counts
+
+
+def statistics_refresh() -> None:
+    """After a bulk load PostgreSQL's planner still believes the tables empty until autovacuum comes round, and
+    picks nested loops that take minutes on the first KPI queries: gather the statistics now, as after any load."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
