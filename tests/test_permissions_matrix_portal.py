@@ -9,6 +9,8 @@ changes nothing.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 from django.urls import reverse
 
@@ -263,6 +265,10 @@ CASES = [
     ),
     # The teacher's own objects, reached by id: the owner only.
     Case("video_assignment", url("video_assignment", lambda w: w.submission.assignment_id), "get", ok(OWNER)),
+    # The resumable upload (tus): only the owner reaches the protocol (412 without its headers); the upload's own
+    # address answers tus methods only (405 to a POST for everyone), owner checks in test_resumable_upload_views.py.
+    Case("resumable_create", url("resumable_create", lambda w: w.submission.assignment_id), "post", ok(OWNER, 412)),
+    Case("resumable_upload", url("resumable_upload", UUID(int=1)), "post", {}, others=405),
     Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
     Case("extension_request_new", _extension_request_url, "get", ok(OWNER)),
     Case(

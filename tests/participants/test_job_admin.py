@@ -135,12 +135,13 @@ def test_overview_lists_every_scheduled_job_with_last_and_next_run(client, coord
         "Очистка журнала",
         "Уничтожение персональных данных по сроку и отзыву согласия",
         "Отправка отложенных задач",
+        "Удаление брошенных загрузок видео",
     ):
         assert title in html
     assert "каждые 15 минут" in html and "ежедневно в 02:30" in html and "каждые 5 минут" in html
     assert "job-status-failed" in html and "Сезонов: 0" in html
     assert "ещё не запускалась" in html
-    assert html.count("Запустить сейчас</button>") == 9
+    assert html.count("Запустить сейчас</button>") == 10
 
 
 @pytest.mark.parametrize("n", [1, 3])
