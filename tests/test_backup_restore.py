@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from participants.models import Enrollment
@@ -100,7 +101,10 @@ def wait_until_serving(base: str, server: subprocess.Popen, log: Path) -> None:
 @pytest.fixture
 def world():
     season = SeasonFactory(program__title="Школа молодого педагога", program__slug="school-young-teacher")
+    # The gunicorn below runs with the production hashers only, not the tests' fast MD5 (tests/conftest.py).
     user = UserFactory(email="restored.teacher@school.ru")
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
     person = PersonFactory(user=user, last_name="Восстановленная", first_name="Ольга", email=user.email)
     EnrollmentFactory(person=person, season=season, status=Enrollment.Status.ACTIVE)
     return {"program": season.program, "person": person}
