@@ -226,10 +226,22 @@ class KpiDefinition:
 
 class KpiContext:
     """One scope measured at `now`, grouped by nothing (key None) or by organisation / municipality / season /
-    activity / criterion. Each computation returns {key: KpiValue}; aggregates are cached per context."""
+    activity / criterion, or — for the program KPIs — by calendar year (`years`: each year counts the seasons
+    overlapping it, or the scope's seasons, as a scope of that year would). Each computation returns
+    {key: KpiValue}; aggregates are cached per context."""
 
-    def __init__(self, scope: KpiScope, now: datetime, by: str | None = None, seasons: list[Season] | None = None):
+    def __init__(
+        self,
+        scope: KpiScope,
+        now: datetime,
+        by: str | None = None,
+        seasons: list[Season] | None = None,
+        years: Iterable[int] = (),
+    ):
         self.scope, self.now, self.by = scope, now, by
+        self.years = sorted(years)
+        if by == "year" and not self.years:
+            raise ValueError("a breakdown by year needs the years")
         self._computed: dict[Callable, dict] = {}
         if seasons is not None:
             self.__dict__["seasons"] = seasons
@@ -246,6 +258,8 @@ class KpiContext:
         qs = Season.objects.select_related("program")
         if self.scope.season_ids:
             qs = qs.filter(pk__in=self.scope.season_ids)
+        elif self.by == "year":
+            qs = qs.filter(starts_on__lte=date(self.years[-1], 12, 31), ends_on__gte=date(self.years[0], 1, 1))
         else:
             qs = qs.filter(starts_on__lte=self.scope.year_end, ends_on__gte=self.scope.year_start)
         return list(qs.order_by("pk"))
@@ -270,6 +284,8 @@ class KpiContext:
         keys.update(extra or {})
         if self.by is None:
             return {None: qs.aggregate(**aggregates)}
+        if self.by == "year" and season is not None:
+            return self.per_year(qs.order_by().values(keys["season"]).annotate(**aggregates), keys["season"])
         if self.by not in keys:
             raise ValueError(f"no breakdown by {self.by}")
         rows = qs.order_by().values(keys[self.by]).annotate(**aggregates)
@@ -292,6 +308,31 @@ class KpiContext:
             approved=Count("pk", filter=approved),
             **per_enrollment.aggregates,
         )
+
+    @cached_property
+    def season_years(self) -> dict[int, list[int]]:
+        """{season id: the years it counts in}: the years it overlaps, or every year for the scope's own seasons."""
+        if self.scope.season_ids:
+            return {season.pk: self.years for season in self.seasons}
+        return {
+            season.pk: [
+                y for y in self.years if season.starts_on <= date(y, 12, 31) and season.ends_on >= date(y, 1, 1)
+            ]
+            for season in self.seasons
+        }
+
+    def per_year(self, rows: Iterable[dict], season_key: str) -> dict:
+        """Rows grouped by season summed into the years each season counts in (every year has a row). The program
+        KPIs' aggregates are counts and sums over rows of one season each, so a year's sum is its scope's value."""
+        result: dict = {year: {} for year in self.years}
+        for row in rows:
+            season_id = row.pop(season_key)
+            for year in self.season_years.get(season_id, ()):
+                totals = result[year]
+                for name, value in row.items():
+                    if value is not None:
+                        totals[name] = (totals.get(name) or 0) + value
+        return result
 
     def enrolled(self, key, status: str) -> int:
         return (self.enrollments.get(key) or {}).get(status) or 0
@@ -535,6 +576,7 @@ def _turnaround_rows(ctx) -> dict:
             "organisation": "submission__enrollment__person__organisation_id",
             "municipality": "submission__enrollment__person__organisation__municipality_id",
             "season": "submission__assignment__activity__season_id",
+            "year": "submission__assignment__activity__season_id",
         }.get(ctx.by, "-")
         if key == "-":
             raise ValueError(f"no breakdown by {ctx.by}")
@@ -542,6 +584,12 @@ def _turnaround_rows(ctx) -> dict:
         hours: dict = defaultdict(list)
         for row in qs.values_list(*fields):
             hours[row[2] if key else None].append((row[1] - row[0]).total_seconds() / 3600)
+        if ctx.by == "year":
+            by_year: dict = defaultdict(list)
+            for season_id, season_hours in hours.items():
+                for year in ctx.season_years.get(season_id, ()):
+                    by_year[year].extend(season_hours)
+            hours = by_year
         ctx.__dict__["_turnaround"] = hours
     return ctx.__dict__["_turnaround"]
 
@@ -1583,6 +1631,13 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     years = list(years)
     targets = _targets(codes=[code], municipality=_scope_municipality(scope), years=years)
     results = []
+    if definition.group == PROGRAM and years:
+        # Every year in one pass: the scope's seasons grouped by season, summed into the years they overlap.
+        values = KpiContext(replace(scope, until=None), now, "year", years=years).values(definition)
+        for year in years:
+            value = values.get(year) or definition.empty()
+            results.append(_result(definition, value, targets.get((code, year)), year))
+        return results
     for year in years:
         ctx = KpiContext(replace(scope, year=year, until=None), now)
         value = ctx.values(definition).get(None) or definition.empty()
