@@ -61,14 +61,14 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext, pgettext
 
-from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission
+from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission, VideoAssignment
 from activities.selectors_attendance import expected_marks
 from experts.models import LessonVisit
 from participants.feedback import season_quarter
@@ -225,10 +225,22 @@ class KpiDefinition:
 
 class KpiContext:
     """One scope measured at `now`, grouped by nothing (key None) or by organisation / municipality / season /
-    activity / criterion. Each computation returns {key: KpiValue}; aggregates are cached per context."""
+    activity / criterion, or — for the program KPIs — by calendar year (`years`: each year counts the seasons
+    overlapping it, or the scope's seasons, as a scope of that year would). Each computation returns
+    {key: KpiValue}; aggregates are cached per context."""
 
-    def __init__(self, scope: KpiScope, now: datetime, by: str | None = None, seasons: list[Season] | None = None):
+    def __init__(
+        self,
+        scope: KpiScope,
+        now: datetime,
+        by: str | None = None,
+        seasons: list[Season] | None = None,
+        years: Iterable[int] = (),
+    ):
         self.scope, self.now, self.by = scope, now, by
+        self.years = sorted(years)
+        if by == "year" and not self.years:
+            raise ValueError("a breakdown by year needs the years")
         self._computed: dict[Callable, dict] = {}
         if seasons is not None:
             self.__dict__["seasons"] = seasons
@@ -245,6 +257,8 @@ class KpiContext:
         qs = Season.objects.select_related("program")
         if self.scope.season_ids:
             qs = qs.filter(pk__in=self.scope.season_ids)
+        elif self.by == "year":
+            qs = qs.filter(starts_on__lte=date(self.years[-1], 12, 31), ends_on__gte=date(self.years[0], 1, 1))
         else:
             qs = qs.filter(starts_on__lte=self.scope.year_end, ends_on__gte=self.scope.year_start)
         return list(qs.order_by("pk"))
@@ -269,24 +283,55 @@ class KpiContext:
         keys.update(extra or {})
         if self.by is None:
             return {None: qs.aggregate(**aggregates)}
+        if self.by == "year" and season is not None:
+            return self.per_year(qs.order_by().values(keys["season"]).annotate(**aggregates), keys["season"])
         if self.by not in keys:
             raise ValueError(f"no breakdown by {self.by}")
         rows = qs.order_by().values(keys[self.by]).annotate(**aggregates)
         return {row.pop(keys[self.by]): row for row in rows}
 
-    # Enrollments of the scope's seasons, by status: shared by the status, retention and cohort KPIs.
+    # Enrollments of the scope's seasons, by status, with what each enrollment has that the program KPIs count
+    # (certificates, feedback and pulse answers of the quarter, lesson visits, achievements, due videos): one
+    # query shared by the status, retention, cohort, certificate, feedback, visit, pulse, video and achievement KPIs.
     @cached_property
     def enrollments(self) -> dict:
         was_active = EnrollmentStatusChange.objects.filter(enrollment=OuterRef("pk"), to_status=S.ACTIVE)
         counts = {status: Count("pk", filter=Q(status=status)) for status in S.values}
         approved = Q(status__in=[S.ACTIVE, S.COMPLETED, S.EXCLUDED]) | Q(status=S.WITHDRAWN, was_active=True)
+        per_enrollment = _per_enrollment_counts(self)
         return self.grouped(
-            Enrollment.objects.annotate(was_active=Exists(was_active)),
+            Enrollment.objects.annotate(was_active=Exists(was_active), **per_enrollment.annotations),
             org="person__organisation",
             season="season",
             **counts,
             approved=Count("pk", filter=approved),
+            **per_enrollment.aggregates,
         )
+
+    @cached_property
+    def season_years(self) -> dict[int, list[int]]:
+        """{season id: the years it counts in}: the years it overlaps, or every year for the scope's own seasons."""
+        if self.scope.season_ids:
+            return {season.pk: self.years for season in self.seasons}
+        return {
+            season.pk: [
+                y for y in self.years if season.starts_on <= date(y, 12, 31) and season.ends_on >= date(y, 1, 1)
+            ]
+            for season in self.seasons
+        }
+
+    def per_year(self, rows: Iterable[dict], season_key: str) -> dict:
+        """Rows grouped by season summed into the years each season counts in (every year has a row). The program
+        KPIs' aggregates are counts and sums over rows of one season each, so a year's sum is its scope's value."""
+        result: dict = {year: {} for year in self.years}
+        for row in rows:
+            season_id = row.pop(season_key)
+            for year in self.season_years.get(season_id, ()):
+                totals = result[year]
+                for name, value in row.items():
+                    if value is not None:
+                        totals[name] = (totals.get(name) or 0) + value
+        return result
 
     def enrolled(self, key, status: str) -> int:
         return (self.enrollments.get(key) or {}).get(status) or 0
@@ -303,6 +348,77 @@ class KpiContext:
         for (year, quarter), ids in by_quarter.items():
             which |= Q(**{f"{season}_id__in": ids, year_field: year, quarter_field: quarter})
         return which
+
+
+@dataclass(frozen=True)
+class PerEnrollment:
+    annotations: dict
+    aggregates: dict
+
+
+def _per_enrollment(qs, fk: str = "enrollment", **aggregate):
+    """One number of `qs` per enrollment (0 where it has none), as a correlated subquery of the enrollments query."""
+    ((name, expression),) = aggregate.items()
+    rows = qs.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(**{name: expression}).values(name)
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _int_sum(field: str, **kwargs):
+    # A sum of counts is numeric in PostgreSQL: read back as a whole number, like the Count it replaces.
+    return Cast(Sum(field, **kwargs), output_field=IntegerField())
+
+
+def _per_enrollment_counts(ctx) -> PerEnrollment:
+    """What each enrollment has that a program KPI counts, aggregated with the enrollments of the scope: the groups
+    are the enrollments' own (the person's organisation, the enrollment's season), as each KPI's grouping was."""
+    feedback = FeedbackResponse.objects.filter(ctx.quarter_filter("year", "quarter", season="enrollment__season"))
+    visits = LessonVisit.objects.annotate(y=ExtractYear("visited_on"), q=ExtractQuarter("visited_on")).filter(
+        ctx.quarter_filter("y", "q", season="enrollment__season")
+    )
+    pulse = FeedbackAnswer.objects.filter(
+        ctx.quarter_filter("response__year", "response__quarter", season="response__enrollment__season"),
+        question__is_pulse=True,
+        scale_value__isnull=False,
+    )
+    achievements = Achievement.objects.filter(status=Achievement.Status.CONFIRMED, enrollment=OuterRef("pk"))
+    due = VideoAssignment.objects.filter(activity__season=OuterRef("season"), due_at__lte=ctx.now)
+    # An enrollment's videos are its own season's assignments (the submission service and the deadline job refuse
+    # another season's): counted in the enrollment's season, as they were in the assignment's.
+    own_season = Q(assignment__activity__season=OuterRef("season"))
+    on_time = Submission.objects.filter(own_season, assignment__due_at__lte=ctx.now, is_current=True, is_late=False)
+    annotations = {
+        "n_certificates": _per_enrollment(Certificate.objects.filter(revoked_at__isnull=True), n=Count("pk")),
+        "n_feedback": _per_enrollment(feedback, n=Count("pk")),
+        "n_on_time": _per_enrollment(on_time, n=Count("pk")),
+        "n_missed": _per_enrollment(MissedVideo.objects.filter(own_season), n=Count("pk")),
+        "n_pulse": _per_enrollment(pulse, "response__enrollment", n=Count("pk")),
+        "pulse_points": _per_enrollment(pulse, "response__enrollment", n=Sum("scale_value")),
+        "n_due": Coalesce(
+            Subquery(
+                due.order_by().values("activity__season").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        "was_visited": Exists(visits.filter(enrollment=OuterRef("pk"))),
+        **{f"achieved_{level}": Exists(achievements.filter(level=level)) for level in Achievement.Level.values},
+    }
+    active, cohort = Q(status=S.ACTIVE), Q(status__in=COHORT)
+    aggregates = {
+        "certificates": _int_sum("n_certificates"),
+        "feedback": _int_sum("n_feedback", filter=active),
+        "pulse_n": _int_sum("n_pulse"),
+        "pulse_total": _int_sum("pulse_points"),
+        "videos_due": _int_sum("n_due", filter=active),
+        "videos_done": _int_sum("n_on_time", filter=active),
+        "missed": _int_sum("n_missed"),
+        "visited": Count("pk", filter=cohort & Q(was_visited=True)),
+        **{
+            f"n_{level}": Count("pk", filter=cohort & Q(**{f"achieved_{level}": True}))
+            for level in Achievement.Level.values
+        },
+    }
+    return PerEnrollment(annotations, aggregates)
 
 
 def _values(rows: dict, make: Callable[[dict], KpiValue]) -> dict:
@@ -376,56 +492,23 @@ def _scoped(ctx, qs, *, org: str, season: str | None):
 
 
 def _videos_on_time(ctx):
-    # Expected: every (active participant, assignment already due) pair of the season — one join, counted.
-    expected = ctx.grouped(
-        Enrollment.objects.filter(status=S.ACTIVE, season__activities__video_assignment__due_at__lte=ctx.now),
-        org="person__organisation",
-        season="season",
-        n=Count("season__activities__video_assignment"),
-    )
-    done = ctx.grouped(
-        Submission.objects.filter(
-            assignment__due_at__lte=ctx.now, is_current=True, is_late=False, enrollment__status=S.ACTIVE
-        ),
-        org="enrollment__person__organisation",
-        season="assignment__activity__season",
-        n=Count("pk"),
-    )
-    keys = set(ctx.enrollments) | set(expected)
-    return {key: KpiValue(_n(done.get(key, {}), "n"), _n(expected.get(key, {}), "n")) for key in keys}
+    # Expected: every (active participant, assignment already due) pair of the season; done: the current videos of
+    # active participants handed in on time. Both counted with the enrollments.
+    return {key: KpiValue(_n(row, "videos_done"), _n(row, "videos_due")) for key, row in ctx.enrollments.items()}
 
 
 def _missed_videos(ctx):
-    rows = ctx.grouped(
-        MissedVideo.objects,
-        org="enrollment__person__organisation",
-        season="assignment__activity__season",
-        n=Count("pk"),
-    )
-    return _values(rows, lambda row: KpiValue(_n(row, "n")))
+    rows = _counted(ctx.enrollments, "missed")
+    return _values(rows, lambda row: KpiValue(_n(row, "missed")))
 
 
 def _certificates(ctx):
-    rows = ctx.grouped(
-        Certificate.objects.filter(revoked_at__isnull=True, enrollment__isnull=False),
-        org="enrollment__person__organisation",
-        season="enrollment__season",
-        n=Count("pk"),
-    )
-    return _values(rows, lambda row: KpiValue(_n(row, "n")))
+    rows = _counted(ctx.enrollments, "certificates")
+    return _values(rows, lambda row: KpiValue(_n(row, "certificates")))
 
 
 def _feedback(ctx):
-    rows = ctx.grouped(
-        FeedbackResponse.objects.filter(
-            ctx.quarter_filter("year", "quarter", season="enrollment__season"), enrollment__status=S.ACTIVE
-        ),
-        org="enrollment__person__organisation",
-        season="enrollment__season",
-        n=Count("pk"),
-    )
-    keys = set(ctx.enrollments) | set(rows)
-    return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.enrolled(key, S.ACTIVE)) for key in keys}
+    return {key: KpiValue(_n(row, "feedback"), _n(row, S.ACTIVE)) for key, row in ctx.enrollments.items()}
 
 
 def _cohort_total(ctx) -> int:
@@ -447,16 +530,7 @@ def _feedback_quarters(ctx):
 
 
 def _visited(ctx):
-    rows = ctx.grouped(
-        LessonVisit.objects.annotate(y=ExtractYear("visited_on"), q=ExtractQuarter("visited_on")).filter(
-            ctx.quarter_filter("y", "q", season="enrollment__season"), enrollment__status__in=COHORT
-        ),
-        org="enrollment__person__organisation",
-        season="enrollment__season",
-        n=Count("enrollment", distinct=True),
-    )
-    keys = set(ctx.enrollments) | set(rows)
-    return {key: KpiValue(_n(rows.get(key, {}), "n"), ctx.cohort(key)) for key in keys}
+    return {key: KpiValue(_n(row, "visited"), ctx.cohort(key)) for key, row in ctx.enrollments.items()}
 
 
 def _visited_quarters(ctx):
@@ -472,18 +546,8 @@ def _visited_quarters(ctx):
 
 
 def _pulse(ctx):
-    rows = ctx.grouped(
-        FeedbackAnswer.objects.filter(
-            ctx.quarter_filter("response__year", "response__quarter", season="response__enrollment__season"),
-            question__is_pulse=True,
-            scale_value__isnull=False,
-        ),
-        org="response__enrollment__person__organisation",
-        season="response__enrollment__season",
-        total=Sum("scale_value"),
-        n=Count("pk"),
-    )
-    return _values(rows, lambda row: KpiValue(_n(row, "total"), _n(row, "n"), 1))
+    rows = _counted(ctx.enrollments, "pulse_n")
+    return _values(rows, lambda row: KpiValue(_n(row, "pulse_total"), _n(row, "pulse_n"), 1))
 
 
 def _pulse_quarters(ctx):
@@ -511,6 +575,7 @@ def _turnaround_rows(ctx) -> dict:
             "organisation": "submission__enrollment__person__organisation_id",
             "municipality": "submission__enrollment__person__organisation__municipality_id",
             "season": "submission__assignment__activity__season_id",
+            "year": "submission__assignment__activity__season_id",
         }.get(ctx.by, "-")
         if key == "-":
             raise ValueError(f"no breakdown by {ctx.by}")
@@ -518,6 +583,12 @@ def _turnaround_rows(ctx) -> dict:
         hours: dict = defaultdict(list)
         for row in qs.values_list(*fields):
             hours[row[2] if key else None].append((row[1] - row[0]).total_seconds() / 3600)
+        if ctx.by == "year":
+            by_year: dict = defaultdict(list)
+            for season_id, season_hours in hours.items():
+                for year in ctx.season_years.get(season_id, ()):
+                    by_year[year].extend(season_hours)
+            hours = by_year
         ctx.__dict__["_turnaround"] = hours
     return ctx.__dict__["_turnaround"]
 
@@ -542,28 +613,9 @@ def _criterion_scores(ctx):
     return _values(rows, lambda row: KpiValue(_n(row, "total"), _n(row, "n"), 1))
 
 
-def _achievement_rows(ctx) -> dict:
-    """Participants with a confirmed achievement, per level: one query for the three levels' KPIs."""
-    return _shared(
-        ctx,
-        "_achievements",
-        lambda: ctx.grouped(
-            Achievement.objects.filter(status=Achievement.Status.CONFIRMED, enrollment__status__in=COHORT),
-            org="enrollment__person__organisation",
-            season="enrollment__season",
-            **{
-                f"n_{level}": Count("enrollment", distinct=True, filter=Q(level=level))
-                for level in Achievement.Level.values
-            },
-        ),
-    )
-
-
 def _achievements(level: str):
     def compute(ctx):
-        rows = _counted(_achievement_rows(ctx), f"n_{level}")
-        keys = set(ctx.enrollments) | set(rows)
-        return {key: KpiValue(_n(rows.get(key, {}), f"n_{level}"), ctx.cohort(key)) for key in keys}
+        return {key: KpiValue(_n(row, f"n_{level}"), ctx.cohort(key)) for key, row in ctx.enrollments.items()}
 
     return compute
 
@@ -592,22 +644,28 @@ HEADCOUNT_FIELDS = ("teachers", "teachers_under_5_years", "pedagogical_total", "
 
 def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> dict:
     """Per group: {orgs, n, num} of the year's headcounts of the covered organisation kinds without a named roster
-    that year (the roster wins). Every covers set's sums come from one grouped query, cached on the context."""
-    if "_headcounts" not in ctx.__dict__:
-        roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
-        aggregates = {}
-        for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
-            of, tag = Q(organisation__kind__in=kinds), "_".join(kinds)
-            aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
-            aggregates.update({f"{tag}__{name}": Sum(name, filter=of) for name in HEADCOUNT_FIELDS})
-        qs = StaffHeadcount.objects.filter(year=ctx.scope.year).exclude(Exists(roster))
-        ctx.__dict__["_headcounts"] = ctx.grouped(qs, org="organisation", **aggregates)
+    that year (the roster wins). Every covers set's sums come with the organisations' query (_organisation_rows)."""
     tag = "_".join(covers)
     return {
         key: {"orgs": row[f"{tag}__orgs"], "n": row.get(f"{tag}__{n}"), "num": row.get(f"{tag}__{num}")}
-        for key, row in ctx.__dict__["_headcounts"].items()
+        for key, row in _organisation_rows(ctx).items()
         if row[f"{tag}__orgs"]
     }
+
+
+def _headcount_columns(ctx) -> tuple[dict, dict]:
+    """The annotations of an organisation's headcount of the year (unique per organisation and year) when it has no
+    named roster that year, and the sums of every covers set of the roster KPIs over them."""
+    roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+    heads = StaffHeadcount.objects.filter(organisation=OuterRef("pk"), year=ctx.scope.year).exclude(Exists(roster))
+    annotations = {"headcount": Exists(heads)}
+    annotations.update({f"headcount_{name}": Subquery(heads.values(name)[:1]) for name in HEADCOUNT_FIELDS})
+    aggregates = {}
+    for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
+        of, tag = Q(kind__in=kinds, headcount=True), "_".join(kinds)
+        aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
+        aggregates.update({f"{tag}__{name}": Sum(f"headcount_{name}", filter=of) for name in HEADCOUNT_FIELDS})
+    return annotations, aggregates
 
 
 def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
@@ -711,23 +769,31 @@ def _management_subqueries(ctx) -> dict:
 
 
 def _organisation_rows(ctx) -> dict:
-    """The organisations' counts of the management-team KPI and the mentoring-model KPI (_mentoring_schools): one
-    query over the organisations with a team and the schools, each KPI counting its own."""
+    """The organisations' counts of the management-team KPI, the mentoring-model KPI (_mentoring_schools), the
+    facts summed (_school_facts) and the headcounts (_headcounts): one query over the organisations with a team,
+    the schools and the organisations with facts or a headcount for the year, each KPI counting its own."""
 
     def query() -> dict:
-        facts = OrganisationYearFacts.objects.filter(
-            organisation=OuterRef("pk"), year=ctx.scope.year, runs_mentoring_model=True
-        )
+        facts = OrganisationYearFacts.objects.filter(organisation=OuterRef("pk"), year=ctx.scope.year)
+        heads, head_sums = _headcount_columns(ctx)
         school = Q(SCHOOL)
+        qs = Organisation.objects.annotate(
+            **_management_subqueries(ctx),
+            **heads,
+            model=Exists(facts.filter(runs_mentoring_model=True)),
+            reported=Exists(facts),
+            **{f"fact_{name}": Subquery(facts.values(name)[:1]) for name in SUMMED_FACTS},
+        )
         return ctx.grouped(
-            Organisation.objects.annotate(**_management_subqueries(ctx), facts=Exists(facts)).filter(
-                Q(team=True) | school
-            ),
+            qs.filter(Q(team=True) | school | Q(reported=True) | Q(headcount=True)),
             org="",
             team_n=Count("pk", filter=Q(team=True)),
             team_trained=Count("pk", filter=Q(team=True, trained=True)),
             schools_n=Count("pk", filter=school),
-            schools_model=Count("pk", filter=school & Q(facts=True)),
+            schools_model=Count("pk", filter=school & Q(model=True)),
+            facts_n=Count("pk", filter=Q(reported=True)),
+            **{name: Sum(f"fact_{name}", filter=Q(reported=True)) for name in SUMMED_FACTS},
+            **head_sums,
         )
 
     return _shared(ctx, "_organisations", query)
@@ -827,22 +893,13 @@ def _school_facts(field_name: str):
     value («нет данных»), not zero — zero associations would read as a result missed."""
 
     def compute(ctx):
-        rows = _shared(
-            ctx,
-            "_school_facts",
-            lambda: ctx.grouped(
-                OrganisationYearFacts.objects.filter(year=ctx.scope.year),
-                org="organisation",
-                reported=Count("pk"),
-                **{name: Sum(name) for name in SUMMED_FACTS},
-            ),
-        )
-        return _values(rows, lambda row: KpiValue(_n(row, field_name), no_data=not _n(row, "reported")))
+        rows = _counted(_organisation_rows(ctx), "facts_n")
+        return _values(rows, lambda row: KpiValue(_n(row, field_name), no_data=not _n(row, "facts_n")))
 
     return compute
 
 
-# The facts summed by the KPIs (_school_facts), read together in one query.
+# The facts summed by the KPIs (_school_facts), read with the organisations (_organisation_rows).
 SUMMED_FACTS = ("pedagogical_classes", "methodical_associations")
 
 
@@ -1371,12 +1428,12 @@ def kpi_target(*, code: str, municipality: Municipality | int | None, year: int)
     return _targets(codes=[code], municipality=municipality, years=[year]).get((code, year))
 
 
-def _baselines(*, codes: set[str], municipality_id: int | None) -> dict[tuple[int, str, int], tuple[Decimal, str]]:
-    qs = KpiBaseline.objects.filter(code__in=codes)
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    rows = qs.values_list("municipality_id", "code", "year", "value", "source")
-    return {(m, code, year): (value, source) for m, code, year, value, source in rows}
+BASELINE_PLACES = Decimal(1).scaleb(-KpiBaseline._meta.get_field("value").decimal_places)
+
+
+def _as_stored(value: Decimal | None) -> Decimal | None:
+    # SQLite hands a subquery's decimal back unquantized (31, not 31.00): shown as the column stores it.
+    return None if value is None else Decimal(value).quantize(BASELINE_PLACES)
 
 
 def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dict[tuple[str, int], Target]:
@@ -1385,7 +1442,7 @@ def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dic
     A year after the order's horizon (its targets stop at 2023 or 2024) gets the order's last target marked with
     `last_year`, so the page says the horizon has ended instead of «Цель не задана»; a year before the first
     target has none. A «не ниже уровня 2020 года» target takes its number from the municipality's KpiBaseline
-    of that year (one more query, only when such a target exists). One or two queries.
+    of that year (read with the targets, unique per municipality, code and year). One query.
     """
     municipality_id = getattr(municipality, "pk", municipality)
     years = list(years)
@@ -1395,17 +1452,31 @@ def _targets(*, codes: Iterable[str], municipality, years: Iterable[int]) -> dic
     qs = KpiTarget.objects.filter(code__in=codes, year__lte=max(years))
     if municipality_id:
         qs = qs.filter(municipality_id=municipality_id)
-    rows = list(
-        qs.values_list("municipality_id", "code", "year", "value", "comparison", "unit", "source", "baseline_year")
+    baseline = KpiBaseline.objects.filter(
+        municipality=OuterRef("municipality"), code=OuterRef("code"), year=OuterRef("baseline_year")
     )
-    baselines = {}
-    if any(row[7] is not None for row in rows):
-        baselines = _baselines(codes={row[1] for row in rows if row[7] is not None}, municipality_id=municipality_id)
+    qs = qs.annotate(
+        baseline_value=Subquery(baseline.values("value")[:1]),
+        baseline_source=Subquery(baseline.values("source")[:1]),
+    )
+    rows = list(
+        qs.values_list(
+            "code",
+            "year",
+            "value",
+            "comparison",
+            "unit",
+            "source",
+            "baseline_year",
+            "baseline_value",
+            "baseline_source",
+        )
+    )
     found: dict[tuple[str, int], set] = defaultdict(set)
-    for m, code, year, value, comparison, unit, source, baseline_year in rows:
+    for code, year, value, comparison, unit, source, baseline_year, baseline_value, baseline_source in rows:
         origin = ""
         if baseline_year is not None:
-            value, origin = baselines.get((m, code, baseline_year), (None, ""))
+            value, origin = _as_stored(baseline_value), baseline_source or ""
         found[code, year].add(Target(value, comparison, unit, source, None, baseline_year, origin))
     agreed = {
         key: next(iter(values))
@@ -1559,6 +1630,13 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     years = list(years)
     targets = _targets(codes=[code], municipality=_scope_municipality(scope), years=years)
     results = []
+    if definition.group == PROGRAM and years:
+        # Every year in one pass: the scope's seasons grouped by season, summed into the years they overlap.
+        values = KpiContext(replace(scope, until=None), now, "year", years=years).values(definition)
+        for year in years:
+            value = values.get(year) or definition.empty()
+            results.append(_result(definition, value, targets.get((code, year)), year))
+        return results
     for year in years:
         ctx = KpiContext(replace(scope, year=year, until=None), now)
         value = ctx.values(definition).get(None) or definition.empty()
