@@ -547,7 +547,19 @@ ROSTER_IMPORT_PERMISSION = "participants.add_staffrosterentry"
 ROSTER_SEARCH = ["last_name", "first_name", "middle_name", "position", "organisation__short_name"]
 
 
-class StaffRosterEntryForm(forms.ModelForm):
+class RosterYearMixin:
+    """The roster's year within the years a KPI can ask for (ROSTER_YEARS), for the roster and headcount forms."""
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not ROSTER_YEARS[0] <= year <= ROSTER_YEARS[1]:
+            raise forms.ValidationError(
+                _("Год — от %(min)d до %(max)d.") % {"min": ROSTER_YEARS[0], "max": ROSTER_YEARS[1]}
+            )
+        return year
+
+
+class StaffRosterEntryForm(RosterYearMixin, forms.ModelForm):
     class Meta:
         model = StaffRosterEntry
         fields = [
@@ -566,14 +578,6 @@ class StaffRosterEntryForm(forms.ModelForm):
             "left_on",
             "person",
         ]
-
-    def clean_year(self):
-        year = self.cleaned_data.get("year")
-        if year is not None and not ROSTER_YEARS[0] <= year <= ROSTER_YEARS[1]:
-            raise forms.ValidationError(
-                _("Год — от %(min)d до %(max)d.") % {"min": ROSTER_YEARS[0], "max": ROSTER_YEARS[1]}
-            )
-        return year
 
     def clean_experience_years(self):
         years = self.cleaned_data.get("experience_years")
@@ -744,7 +748,7 @@ class StaffRosterEntryAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
         return staff_roster_import_done(report, year=year)
 
 
-class StaffHeadcountForm(forms.ModelForm):
+class StaffHeadcountForm(RosterYearMixin, forms.ModelForm):
     class Meta:
         model = StaffHeadcount
         fields = [
@@ -756,14 +760,6 @@ class StaffHeadcountForm(forms.ModelForm):
             "teachers_under_5_years",
             "management_total",
         ]
-
-    def clean_year(self):
-        year = self.cleaned_data.get("year")
-        if year is not None and not ROSTER_YEARS[0] <= year <= ROSTER_YEARS[1]:
-            raise forms.ValidationError(
-                _("Год — от %(min)d до %(max)d.") % {"min": ROSTER_YEARS[0], "max": ROSTER_YEARS[1]}
-            )
-        return year
 
     def clean(self):
         cleaned = super().clean()
