@@ -74,6 +74,17 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _portal_language():
+    # A request in English leaves English active in the thread (LocaleMiddleware activates, nothing deactivates):
+    # every test starts in the portal's own language, whichever test ran before it in the worker.
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached KPI pages and the like must not leak from one test into the next (Redis outlives a test).
     from django.core.cache import cache

@@ -197,7 +197,7 @@ def test_teacher_journey(live_server, portal_data, browser, shot, axe_check):
         # Sent without the personal-data consent: the error is at the checkbox, nothing typed is lost.
         _fill_registration(page)
         page.get_by_role("button", name="Зарегистрироваться").click()
-        expect(page.locator("#id_consent_pd")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#id_consent_personal_data")).to_have_attribute("aria-invalid", "true")
         expect(
             page.get_by_text("Без согласия на обработку персональных данных зарегистрироваться нельзя.")
         ).to_be_visible()
@@ -212,7 +212,7 @@ def test_teacher_journey(live_server, portal_data, browser, shot, axe_check):
         # Corrected: the passwords again (never sent back), the consent ticked, the rating consent left alone.
         page.locator("#id_password1").fill(PASSWORD)
         page.locator("#id_password2").fill(PASSWORD)
-        page.locator("#id_consent_pd").check()
+        page.locator("#id_consent_personal_data").check()
         expect(page.locator("#id_consent_rating")).not_to_be_checked()
         page.get_by_role("button", name="Зарегистрироваться").click()
 
