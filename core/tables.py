@@ -15,6 +15,7 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -247,6 +248,33 @@ def read_table(uploaded, *, max_rows: int = MAX_ROWS, formulas_as_text: bool = F
 
 
 # --- Columns ------------------------------------------------------------------------------------------------
+
+
+def read_register(
+    uploaded,
+    *,
+    max_rows: int,
+    search_rows: int,
+    missing: Callable[[list[str]], list[str]],
+    not_found: str,
+) -> Table:
+    """An uploaded XLSX or CSV register kept by hand: the header row is the first of the first `search_rows` rows
+    for which `missing(headers)` names no column the import needs (a title line or two above it is common);
+    FileProblem otherwise, `not_found` (with %(missing)s) naming what is missing from the first row."""
+    name = (getattr(uploaded, "name", "") or "").lower()
+    if name.endswith(".xls"):
+        raise FileProblem(_("Старый формат Excel (.xls) не поддерживается: сохраните файл как .xlsx или CSV."))
+    if not name.endswith((".xlsx", ".csv")):
+        raise FileProblem(_("Загрузите таблицу Excel (.xlsx) или CSV: файлы другого типа не принимаются."))
+    table = read_table(uploaded, max_rows=max_rows, formulas_as_text=True)
+    candidates = [(0, table.headers)] + [(i + 1, cells) for i, (_n, cells) in enumerate(table.rows[:search_rows])]
+    for skip, headers in candidates:
+        if not missing(headers):
+            rows = table.rows[skip:]
+            if not rows:
+                raise FileProblem(_("В файле есть только заголовки, а строк с данными нет."))
+            return Table(headers=list(headers), rows=rows)
+    raise FileProblem(str(not_found) % {"missing": "», «".join(missing(table.headers))})
 
 
 def columns_guess(headers: list[str], guesses: list[tuple[str, list[str], list[str]]]) -> dict[str, int]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.tables import FileProblem, Table, columns_guess, normalise, read_table
+from core.tables import Table, columns_guess, normalise, read_register
 from programs.models import Municipality
 from programs.signals import rows_changed
 
@@ -156,27 +156,14 @@ class PdImportReport:
 
 def professional_development_read(*, file) -> Table:
     """The uploaded XLSX or CSV as a Table whose header row names the columns; FileProblem otherwise."""
-    name = (getattr(file, "name", "") or "").lower()
-    if name.endswith(".xls"):
-        raise FileProblem(_("Старый формат Excel (.xls) не поддерживается: сохраните файл как .xlsx или CSV."))
-    if not name.endswith((".xlsx", ".csv")):
-        raise FileProblem(_("Загрузите таблицу Excel (.xlsx) или CSV: файлы другого типа не принимаются."))
-    table = read_table(file, max_rows=MAX_ROWS, formulas_as_text=True)
-    # The header row is the first of the first few rows that names the columns the import needs.
-    candidates = [(0, table.headers)] + [
-        (i + 1, cells) for i, (_n, cells) in enumerate(table.rows[:HEADER_SEARCH_ROWS])
-    ]
-    for skip, headers in candidates:
-        if not missing_columns(guess_columns(headers)):
-            rows = table.rows[skip:]
-            if not rows:
-                raise FileProblem(_("В файле есть только заголовки, а строк с данными нет."))
-            return Table(headers=list(headers), rows=rows)
-    raise FileProblem(
-        _(
+    return read_register(
+        file,
+        max_rows=MAX_ROWS,
+        search_rows=HEADER_SEARCH_ROWS,
+        missing=lambda headers: missing_columns(guess_columns(headers)),
+        not_found=_(
             "Не найдена строка заголовков: нет столбцов «%(missing)s». Ожидаются заголовки вроде «ФИО», «E-mail», «Программа», «Организация», «Часы», «Дата окончания»."
-        )
-        % {"missing": "», «".join(missing_columns(guess_columns(table.headers)))}
+        ),
     )
 
 
