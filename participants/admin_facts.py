@@ -236,7 +236,7 @@ class ProfessionalDevelopmentForm(forms.ModelForm):
         return cleaned
 
 
-class PdImportUploadForm(UploadRefusalFormMixin, forms.Form):
+class TrainingImportUploadForm(UploadRefusalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Файл с записями о повышении квалификации"),
         help_text=_("XLSX или CSV (UTF-8 или Windows-1251, разделитель «,» или «;»), не больше 5 МБ и 20 000 строк."),
@@ -311,7 +311,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
     import_url_name = "participants_training_import"
     import_session_key = TRAINING_IMPORT_SESSION_KEY
     import_permission = TRAINING_IMPORT_PERMISSION
-    import_upload_form = PdImportUploadForm
+    import_upload_form = TrainingImportUploadForm
     import_templates = "admin/participants/professionaldevelopment"
     import_titles = (_("Импорт повышения квалификации: файл"), _("Импорт повышения квалификации: проверка"))
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -171,6 +172,56 @@ def _choice(text: str, table) -> str | None:
         if any(value.startswith(f) or f" {f}" in f" {value}" for f in fragments):
             return result
     return None
+
+
+class RowCells(Protocol):
+    """A row being checked: its cells by column key, and where to report a cell's problem."""
+
+    def get(self, key: str) -> str: ...
+
+    def problem(self, key: str, message: str) -> None: ...
+
+
+MAX_EXPERIENCE_YEARS = 70
+_EXPERIENCE = re.compile(r"(?:стаж\s*:?\s*)?(\d+)(?:[.,]\d+)?\s*(?:г\.?|год|года|лет)?", re.IGNORECASE)
+
+
+def read_qualifications(r: RowCells) -> tuple[str, str, int | None]:
+    """The education level, qualification category and whole years of experience of a row — the registrations'
+    form export and the staff roster both carry them; each unreadable cell is reported on its own column."""
+    education_level = ""
+    if r.get("education_level"):
+        education_level = _choice(r.get("education_level"), _EDUCATION) or ""
+        if not education_level:
+            r.problem(
+                "education_level",
+                _("Уровень образования «%(value)s» не распознан: ожидается %(choices)s.")
+                % {
+                    "value": r.get("education_level"),
+                    "choices": ", ".join(str(c.label).lower() for c in EducationLevel),
+                },
+            )
+    category = Person.Category.NONE
+    if r.get("category"):
+        category = _choice(r.get("category"), _CATEGORY)
+        if category is None:
+            r.problem(
+                "category",
+                _("Категория «%(value)s» не распознана: ожидается высшая, первая, соответствие или без категории.")
+                % {"value": r.get("category")},
+            )
+    experience = None
+    if r.get("experience_years"):
+        match = _EXPERIENCE.fullmatch(r.get("experience_years").strip())
+        if match is None or int(match.group(1)) > MAX_EXPERIENCE_YEARS:
+            r.problem(
+                "experience_years",
+                _("Стаж «%(value)s» — не число лет от 0 до %(max)d.")
+                % {"value": r.get("experience_years"), "max": MAX_EXPERIENCE_YEARS},
+            )
+        else:
+            experience = int(match.group(1))
+    return education_level, category, experience
 
 
 def _yes(text: str) -> bool:
@@ -338,37 +389,7 @@ def check_rows(
                 _("Нет согласия на обработку персональных данных: без него импортировать нельзя."),
             )
 
-        education_level = ""
-        if r.get("education_level"):
-            education_level = _choice(r.get("education_level"), _EDUCATION) or ""
-            if not education_level:
-                r.problem(
-                    "education_level",
-                    _("Уровень образования «%(value)s» не распознан: ожидается %(choices)s.")
-                    % {
-                        "value": r.get("education_level"),
-                        "choices": ", ".join(str(c.label).lower() for c in EducationLevel),
-                    },
-                )
-        category = Person.Category.NONE
-        if r.get("category"):
-            category = _choice(r.get("category"), _CATEGORY)
-            if category is None:
-                r.problem(
-                    "category",
-                    _("Категория «%(value)s» не распознана: ожидается высшая, первая, соответствие или без категории.")
-                    % {"value": r.get("category")},
-                )
-        experience = None
-        if r.get("experience_years"):
-            match = re.search(r"\d+(?:[.,]\d+)?", r.get("experience_years"))
-            if match is None or float(match.group().replace(",", ".")) > 70:
-                r.problem(
-                    "experience_years",
-                    _("Стаж «%(value)s» — не число лет от 0 до 70.") % {"value": r.get("experience_years")},
-                )
-            else:
-                experience = int(float(match.group().replace(",", ".")))
+        education_level, category, experience = read_qualifications(r)
         chosen_subjects = []
         for name in filter(None, (s.strip() for s in re.split(r"[,;/\n]", r.get("subjects")))):
             subject = subjects.get(normalise(name))

@@ -1210,9 +1210,16 @@ class ImportRow:
 
 @dataclass(frozen=True)
 class RowProblem:
+    """One problem of an import file: its row (0: the file as a whole), the column key and the Russian message."""
+
     row_number: int  # 0: the file as a whole
     column: str
     message: str
+
+    def __str__(self) -> str:
+        where = _("Строка %(n)d") % {"n": self.row_number} if self.row_number else _("Файл")
+        column = f" ({self.column})" if self.column else ""
+        return f"{where}{column}: {self.message}"
 
 
 class ImportRejected(Exception):

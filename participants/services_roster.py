@@ -10,7 +10,6 @@ created from a roster row. Reading and matching run a constant number of queries
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,18 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.tables import Table, columns_guess, normalise, read_register
-from programs.models import EducationLevel, Municipality, Organisation
+from programs.models import Municipality, Organisation
 from programs.signals import rows_changed
 
-from .imports import _CATEGORY, _EDUCATION, _choice, parse_date
+from .imports import _choice, parse_date, read_qualifications
 from .models import Person, StaffRosterEntry
-from .services import erased_full_name
+from .services import RowProblem, erased_full_name
 
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10
 EARLIEST_BIRTH = date(1920, 1, 1)
 EARLIEST_WORK = date(1950, 1, 1)
-MAX_EXPERIENCE = 70
 
 Kind = StaffRosterEntry.StaffKind
 
@@ -89,18 +87,6 @@ def missing_columns(columns: dict[str, int]) -> list[str]:
 
 
 @dataclass
-class RosterProblem:
-    row_number: int  # 0: the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("Строка %(n)d") % {"n": self.row_number} if self.row_number else _("Файл")
-        column = f" ({self.column})" if self.column else ""
-        return f"{where}{column}: {self.message}"
-
-
-@dataclass
 class RosterRow:
     row_number: int
     organisation_id: int
@@ -128,7 +114,7 @@ class RosterRow:
 class RosterImportReport:
     year: int
     rows: list[RosterRow] = field(default_factory=list)
-    problems: list[RosterProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header
     created: int = 0
 
@@ -204,7 +190,7 @@ class _Row:
 
     def problem(self, key: str, message: str) -> None:
         self.failed = True
-        self.report.problems.append(RosterProblem(self.number, self.report.columns.get(key, ""), message))
+        self.report.problems.append(RowProblem(self.number, self.report.columns.get(key, ""), message))
 
 
 def _date(r: _Row, key: str, earliest: date, latest: date) -> date | None:
@@ -313,38 +299,7 @@ def staff_roster_check(*, table: Table, municipality: Municipality, year: int) -
         elif position:
             staff_kind = Kind.MANAGEMENT if normalise(position).startswith(_MANAGEMENT_POSITIONS) else Kind.PEDAGOGICAL
 
-        education_level = ""
-        if r.get("education_level"):
-            education_level = _choice(r.get("education_level"), _EDUCATION) or ""
-            if not education_level:
-                r.problem(
-                    "education_level",
-                    _("Уровень образования «%(value)s» не распознан: ожидается %(choices)s.")
-                    % {
-                        "value": r.get("education_level"),
-                        "choices": ", ".join(str(c.label).lower() for c in EducationLevel),
-                    },
-                )
-        category = Person.Category.NONE
-        if r.get("category"):
-            category = _choice(r.get("category"), _CATEGORY)
-            if category is None:
-                r.problem(
-                    "category",
-                    _("Категория «%(value)s» не распознана: ожидается высшая, первая, соответствие или без категории.")
-                    % {"value": r.get("category")},
-                )
-        experience = None
-        if r.get("experience_years"):
-            match = re.fullmatch(r"(\d+)(?:[.,]\d+)?\s*(?:г|год|года|лет|г\.)?", r.get("experience_years"))
-            if match is None or int(match.group(1)) > MAX_EXPERIENCE:
-                r.problem(
-                    "experience_years",
-                    _("Стаж «%(value)s» — не число лет от 0 до %(max)d.")
-                    % {"value": r.get("experience_years"), "max": MAX_EXPERIENCE},
-                )
-            else:
-                experience = int(match.group(1))
+        education_level, category, experience = read_qualifications(r)
 
         candidate, how = None, ""
         if organisation is not None and last and first:
@@ -414,7 +369,7 @@ def _check_database(report: RosterImportReport) -> None:
         key = (row.organisation_id, normalise(row.last_name), normalise(row.first_name), normalise(row.middle_name))
         if (*key, row.birth_date) in names or (row.person_id and (row.organisation_id, row.person_id) in people):
             report.problems.append(
-                RosterProblem(
+                RowProblem(
                     row.row_number,
                     name_column,
                     _("%(name)s уже есть в кадровом составе «%(organisation)s» за %(year)d год.")
@@ -463,7 +418,7 @@ def staff_roster_import(*, file, municipality: Municipality, year: int) -> Roste
     except IntegrityError:
         # Someone added the same workers between the check and the import: nothing of this file is kept.
         report.problems.append(
-            RosterProblem(0, "", _("Пока шла проверка, этих работников внесли в состав: загрузите файл ещё раз."))
+            RowProblem(0, "", _("Пока шла проверка, этих работников внесли в состав: загрузите файл ещё раз."))
         )
         return report
     report.created = len(entries)

@@ -23,6 +23,7 @@ from programs.signals import rows_changed
 
 from .imports import parse_date
 from .models import Person, ProfessionalDevelopment, User
+from .services import RowProblem
 
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common in registers kept by hand
@@ -107,19 +108,7 @@ def missing_columns(columns: dict[str, int]) -> list[str]:
 
 
 @dataclass
-class PdProblem:
-    row_number: int  # 0: the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("Строка %(n)d") % {"n": self.row_number} if self.row_number else _("Файл")
-        column = f" ({self.column})" if self.column else ""
-        return f"{where}{column}: {self.message}"
-
-
-@dataclass
-class PdRow:
+class TrainingRow:
     row_number: int
     person_id: int
     person_label: str
@@ -137,9 +126,9 @@ class PdRow:
 
 
 @dataclass
-class PdImportReport:
-    rows: list[PdRow] = field(default_factory=list)
-    problems: list[PdProblem] = field(default_factory=list)
+class TrainingImportReport:
+    rows: list[TrainingRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header
     created: int = 0
 
@@ -216,7 +205,7 @@ def _people(municipality: Municipality) -> tuple[dict[str, list[_Candidate]], di
 
 
 class _Row:
-    def __init__(self, report: PdImportReport, columns: dict[str, int], number: int, cells: list[str]):
+    def __init__(self, report: TrainingImportReport, columns: dict[str, int], number: int, cells: list[str]):
         self.report, self.columns, self.number, self.cells = report, columns, number, cells
         self.failed = False
         self.matched_by = ""
@@ -229,7 +218,7 @@ class _Row:
 
     def problem(self, key: str, message: str) -> None:
         self.failed = True
-        self.report.problems.append(PdProblem(self.number, self.report.columns.get(key, ""), message))
+        self.report.problems.append(RowProblem(self.number, self.report.columns.get(key, ""), message))
 
 
 def _date(r: _Row, key: str, latest: date) -> date | None:
@@ -306,9 +295,9 @@ def _match(r: _Row, by_email, by_name) -> _Candidate | None:
     return found[0]
 
 
-def professional_development_check(*, table: Table, municipality: Municipality) -> PdImportReport:
+def professional_development_check(*, table: Table, municipality: Municipality) -> TrainingImportReport:
     """Every row parsed, its person found and checked against the file and the database. Nothing is written."""
-    report = PdImportReport()
+    report = TrainingImportReport()
     columns = guess_columns(table.headers)
     report.columns = {key: table.headers[i] for key, i in columns.items()}
     by_email, by_name = _people(municipality)
@@ -381,7 +370,7 @@ def professional_development_check(*, table: Table, municipality: Municipality) 
         if r.failed or candidate is None:
             continue
         report.rows.append(
-            PdRow(
+            TrainingRow(
                 row_number=number,
                 person_id=candidate.pk,
                 person_label=candidate.label,
@@ -400,7 +389,7 @@ def professional_development_check(*, table: Table, municipality: Municipality) 
     return report
 
 
-def _check_database(report: PdImportReport) -> None:
+def _check_database(report: TrainingImportReport) -> None:
     """Records already in the database: the same document of the person, or the same course ending that day."""
     if not report.rows:
         return
@@ -416,7 +405,7 @@ def _check_database(report: PdImportReport) -> None:
     for row in list(report.rows):
         if row.document_number and (row.person_id, row.document_number.casefold()) in documents:
             report.problems.append(
-                PdProblem(
+                RowProblem(
                     row.row_number,
                     column("document_number", ""),
                     _("Удостоверение № %(doc)s у педагога %(person)s уже внесено на портал.")
@@ -425,7 +414,7 @@ def _check_database(report: PdImportReport) -> None:
             )
         elif (row.person_id, normalise(row.course_title), row.ends_on) in records:
             report.problems.append(
-                PdProblem(
+                RowProblem(
                     row.row_number,
                     column("course_title", ""),
                     _("Этот курс педагога %(person)s с окончанием %(date)s уже внесён на портал.")
@@ -437,7 +426,7 @@ def _check_database(report: PdImportReport) -> None:
 # --- Importing ----------------------------------------------------------------------------------------------
 
 
-def professional_development_import(*, file, municipality: Municipality, by: User | None) -> PdImportReport:
+def professional_development_import(*, file, municipality: Municipality, by: User | None) -> TrainingImportReport:
     """Check every row and save them all, or save nothing and return the row-by-row report.
 
     `file` is an uploaded XLSX/CSV file or a Table already read from one (the admin keeps it between the
@@ -474,7 +463,7 @@ def professional_development_import(*, file, municipality: Municipality, by: Use
     except IntegrityError:
         # Someone saved the same document between the check and the import: nothing of this file is kept.
         report.problems.append(
-            PdProblem(0, "", _("Пока шла проверка, эти удостоверения внесли на портал: загрузите файл ещё раз."))
+            RowProblem(0, "", _("Пока шла проверка, эти удостоверения внесли на портал: загрузите файл ещё раз."))
         )
         return report
     report.created = len(records)
