@@ -418,6 +418,20 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50},
     },
 }
+# What a coordinator reads for each job (the job log, «Фоновые задачи»), by the same job names; a job missing
+# here is shown under its name. The long jobs started from a page (imports, certificates) are not scheduled.
+JOB_TITLES = {
+    "check_deadlines": _("Проверка сроков и правил исключения"),
+    "send_reminders": _("Напоминания"),
+    "issue_certificates": _("Выдача сертификатов"),
+    "kpi_snapshot": _("Срез показателей KPI"),
+    "kpi_half_year_snapshot": _("Срез показателей за полугодие (мониторинг)"),
+    "deliver_notifications": _("Отправка писем"),
+    "prune_job_runs": _("Очистка журнала"),
+    "personal_data_retention": _("Уничтожение персональных данных по сроку и отзыву согласия"),
+    "clean_resumable_uploads": _("Удаление брошенных загрузок видео"),
+    "flush_task_outbox": _("Отправка отложенных задач и продолжение прерванных операций"),
+}
 # The job log keeps this many days of runs (the last run of every job is kept whatever its age).
 JOB_RUNS_KEEP_DAYS = _int("JOB_RUNS_KEEP_DAYS", 180, minimum=1)
 # A long job (core.BackgroundJob) whose worker reported nothing for this long is taken for dead: the

@@ -1,9 +1,9 @@
 """The scheduled jobs as a coordinator sees them: a title, the schedule in words, the last and the next run.
 
 The schedule itself is settings.CELERY_BEAT_SCHEDULE, keyed by job name (the name each task logs its runs
-under in JobRun). Tasks are referred to by name only, so this module imports no app; the titles below are
-the only thing it knows of the apps' jobs, as words keyed by job name. A coordinator's «Запустить сейчас» queues the task by name with trigger="manual", so every
-scheduled task accepts a `trigger` keyword argument.
+under in JobRun), and settings.JOB_TITLES, beside it, gives each job its Russian title. Tasks are referred to
+by name only, so this module imports no app. A coordinator's «Запустить сейчас» queues the task by name with
+trigger="manual", so every scheduled task accepts a `trigger` keyword argument.
 """
 
 from __future__ import annotations
@@ -21,23 +21,14 @@ from .jobs import job_last_runs
 from .models import JobRun
 from .task_outbox import task_enqueue
 
-# Russian titles by job name; a job missing here is shown under its name.
-JOB_TITLES = {
-    "check_deadlines": _("Проверка сроков и правил исключения"),
-    "send_reminders": _("Напоминания"),
-    "issue_certificates": _("Выдача сертификатов"),
-    "kpi_snapshot": _("Срез показателей KPI"),
-    "kpi_half_year_snapshot": _("Срез показателей за полугодие (мониторинг)"),
-    "deliver_notifications": _("Отправка писем"),
-    "prune_job_runs": _("Очистка журнала"),
-    "personal_data_retention": _("Уничтожение персональных данных по сроку и отзыву согласия"),
-    "clean_resumable_uploads": _("Удаление брошенных загрузок видео"),
-    "flush_task_outbox": _("Отправка отложенных задач и продолжение прерванных операций"),
-}
+
+def job_titles() -> dict[str, str]:
+    """Titles by job name, in the order settings.JOB_TITLES gives them."""
+    return {job: str(title) for job, title in settings.JOB_TITLES.items()}
 
 
 def job_title(job: str) -> str:
-    return str(JOB_TITLES.get(job, job))
+    return str(settings.JOB_TITLES.get(job, job))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.job_schedule import JOB_TITLES, job_title, scheduled_job_start, scheduled_jobs
+from core.job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
 from core.models import BackgroundJob, JobRun
 from programs.admin_mixins import ReadOnlyAdminMixin
 
@@ -60,7 +60,7 @@ class JobFilter(admin.SimpleListFilter):
     parameter_name = "job"
 
     def lookups(self, request, model_admin):
-        return [(job, title) for job, title in JOB_TITLES.items()]
+        return list(job_titles().items())
 
     def queryset(self, request, queryset):
         if self.value():

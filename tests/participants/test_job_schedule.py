@@ -51,3 +51,9 @@ def test_scheduled_jobs_lists_the_beat_schedule_with_last_runs_in_one_query(djan
     assert jobs["kpi_half_year_snapshot"].title == "Срез показателей за полугодие (мониторинг)"
     assert jobs["kpi_half_year_snapshot"].schedule_words == "ежедневно в 02:45"
     assert jobs["prune_job_runs"].title == "Очистка журнала"
+
+
+def test_every_scheduled_job_has_a_russian_title_and_every_title_a_job(settings):
+    assert set(settings.JOB_TITLES) == set(settings.CELERY_BEAT_SCHEDULE)
+    for job, title in settings.JOB_TITLES.items():
+        assert str(title) and str(title) != job and any("а" <= ch <= "я" for ch in str(title).lower())
