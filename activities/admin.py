@@ -16,13 +16,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from core.dates import BoundedDatesMixin
 from core.history_admin import AuditHistoryAdmin
 from participants.models import Enrollment
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import (
     MunicipalityScopedAdmin,
-    ReadOnlyAdminMixin,
     SeasonFilter,
     action_form_response,
     admin_scope,

@@ -4,7 +4,7 @@ Python's calendar runs from the year 1 to 9999, but an aware moment near either 
 converted to UTC (saving, comparing in the database, an admin drill-down to the year after 9999): a 500. No
 date of a teacher's program lies outside these bounds, so every date input is checked against them once, by
 `validate_date_in_range`, put on every date field of a form by `BoundedDatesMixin` (portal forms) and by
-`programs.admin_dates.BoundedDatesAdminMixin` (every admin form and changelist).
+`core.admin_mixins.BoundedDatesAdminMixin` (every admin form and changelist).
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import tables
+from core.admin_mixins import BoundedDatesAdminMixin
 from core.history_admin import AuditHistoryAdmin
 from core.uploads import upload_limited, upload_refusal
-from programs.admin_dates import BoundedDatesAdminMixin
 from programs.admin_mixins import (
     NO_MUNICIPALITY,
     MunicipalityScopedAdmin,
@@ -1105,4 +1105,4 @@ class PersonalDataRequestAdmin(MunicipalityScopedAdmin):
 
 
 # The job log and long jobs; the facts the KPIs count (ДПО, diagnostics, management teams).
-from . import admin_axes, admin_facts, admin_jobs  # noqa: E402,F401
+from . import admin_axes, admin_facts  # noqa: E402,F401

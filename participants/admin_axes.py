@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin_dates import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin
 from programs.admin_mixins import admin_scope
 
 from .admin import _users_of_municipality

@@ -26,7 +26,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .admin_dates import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin
+
 from .models import Organisation, Season
 
 _ROW_ID = re.compile(r"^\d{1,18}$")
@@ -257,19 +258,6 @@ class SeasonFilter(admin.RelatedFieldListFilter):
         qs = Season.objects.select_related("program").order_by("program__title", "-starts_on")
         qs = in_municipality(qs, "program__municipality", admin_scope(request.user))
         return [(season.pk, str(season)) for season in qs]
-
-
-class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
-    """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def action_form_response(model_admin, request, *, template: str, title: str, form, queryset, **extra):

@@ -9,7 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from programs.admin_mixins import MunicipalityScopedAdmin, ReadOnlyAdminMixin, SeasonFilter
+from core.admin_mixins import ReadOnlyAdminMixin
+from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter
 
 from .forms import PeriodSnapshotForm, SnapshotCompareForm
 from .kpi import KPI_BY_CODE, KPI_DEFINITIONS, ORDER, KpiStatus

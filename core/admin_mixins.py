@@ -1,4 +1,4 @@
-"""The date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
+"""Admin bases shared by every app: ReadOnlyAdminMixin for logs and evidence, and the date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
 every date lookup in a changelist's query string (the date drill-down `?created_at__year=9999`, `__gte=0001-…`).
 
 One mixin on the admins' common bases, so an admin or a date field added later is covered without anyone
@@ -117,3 +117,16 @@ class BoundedDatesAdminMixin:
                 del query[key]
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         return super().changelist_view(request, extra_context)
+
+
+class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
+    """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

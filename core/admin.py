@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
-from core.models import BackgroundJob, JobRun
-from programs.admin_mixins import ReadOnlyAdminMixin
+from .admin_mixins import ReadOnlyAdminMixin
+from .job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
+from .models import BackgroundJob, JobRun
 
 RUN_PERMISSION = "core.run_jobs"
 
