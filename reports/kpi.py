@@ -61,7 +61,20 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -81,10 +94,9 @@ from participants.models import (
     ManagementTeamMember,
     ManagementTeamProgramme,
     ProfessionalDevelopment,
-    StaffHeadcount,
     StaffRosterEntry,
 )
-from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Season
+from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, Season
 from programs.rule_sources import DEFAULT_SOURCE
 from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
 
@@ -242,6 +254,9 @@ class KpiContext:
         if by == "year" and not self.years:
             raise ValueError("a breakdown by year needs the years")
         self._computed: dict[Callable, dict] = {}
+        # Contexts of the same scope in other years measured together (kpi_years): a shared query runs once for
+        # all of them (_shared_grouped), whatever the number of years.
+        self.year_batch: list[KpiContext] = []
         if seasons is not None:
             self.__dict__["seasons"] = seasons
 
@@ -271,12 +286,7 @@ class KpiContext:
         """Filter `qs` to the scope (org: ORM path to the Organisation, "" for Organisation itself; season: path
         to the Season) and aggregate per group key: one query."""
         prefix = f"{org}__" if org else ""
-        if self.scope.municipality_id:
-            qs = qs.filter(**{f"{prefix}municipality_id": self.scope.municipality_id})
-        if self.scope.organisation_id:
-            qs = qs.filter(**{f"{org}_id" if org else "pk": self.scope.organisation_id})
-        if season is not None:
-            qs = qs.filter(**{f"{season}_id__in": self.season_ids})
+        qs = self.scoped(qs, org=org, season=season)
         keys = {"organisation": f"{org}_id" if org else "id", "municipality": f"{prefix}municipality_id"}
         if season is not None:
             keys["season"] = f"{season}_id"
@@ -290,6 +300,17 @@ class KpiContext:
         rows = qs.order_by().values(keys[self.by]).annotate(**aggregates)
         return {row.pop(keys[self.by]): row for row in rows}
 
+    def scoped(self, qs, *, org: str, season: str | None = None):
+        """`qs` filtered to the scope (the paths as `grouped` takes them)."""
+        prefix = f"{org}__" if org else ""
+        if self.scope.municipality_id:
+            qs = qs.filter(**{f"{prefix}municipality_id": self.scope.municipality_id})
+        if self.scope.organisation_id:
+            qs = qs.filter(**{f"{org}_id" if org else "pk": self.scope.organisation_id})
+        if season is not None:
+            qs = qs.filter(**{f"{season}_id__in": self.season_ids})
+        return qs
+
     # Enrollments of the scope's seasons, by status, with what each enrollment has that the program KPIs count
     # (certificates, feedback and pulse answers of the quarter, lesson visits, achievements, due videos): one
     # query shared by the status, retention, cohort, certificate, feedback, visit, pulse, video and achievement KPIs.
@@ -297,15 +318,14 @@ class KpiContext:
     def enrollments(self) -> dict:
         was_active = EnrollmentStatusChange.objects.filter(enrollment=OuterRef("pk"), to_status=S.ACTIVE)
         counts = {status: Count("pk", filter=Q(status=status)) for status in S.values}
-        approved = Q(status__in=[S.ACTIVE, S.COMPLETED, S.EXCLUDED]) | Q(status=S.WITHDRAWN, was_active=True)
-        per_enrollment = _per_enrollment_counts(self)
+        approved = Q(status__in=[S.ACTIVE, S.COMPLETED, S.EXCLUDED]) | Q(Q(status=S.WITHDRAWN) & Q(Exists(was_active)))
         return self.grouped(
-            Enrollment.objects.annotate(was_active=Exists(was_active), **per_enrollment.annotations),
+            Enrollment.objects.all(),
             org="person__organisation",
             season="season",
             **counts,
             approved=Count("pk", filter=approved),
-            **per_enrollment.aggregates,
+            **_per_enrollment_counts(self),
         )
 
     @cached_property
@@ -350,12 +370,6 @@ class KpiContext:
         return which
 
 
-@dataclass(frozen=True)
-class PerEnrollment:
-    annotations: dict
-    aggregates: dict
-
-
 def _per_enrollment(qs, fk: str = "enrollment", **aggregate):
     """One number of `qs` per enrollment (0 where it has none), as a correlated subquery of the enrollments query."""
     ((name, expression),) = aggregate.items()
@@ -363,14 +377,17 @@ def _per_enrollment(qs, fk: str = "enrollment", **aggregate):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def _int_sum(field: str, **kwargs):
+def _int_sum(expression, **kwargs):
     # A sum of counts is numeric in PostgreSQL: read back as a whole number, like the Count it replaces.
-    return Cast(Sum(field, **kwargs), output_field=IntegerField())
+    return Cast(Sum(expression, **kwargs), output_field=IntegerField())
 
 
-def _per_enrollment_counts(ctx) -> PerEnrollment:
+def _per_enrollment_counts(ctx) -> dict:
     """What each enrollment has that a program KPI counts, aggregated with the enrollments of the scope: the groups
-    are the enrollments' own (the person's organisation, the enrollment's season), as each KPI's grouping was."""
+    are the enrollments' own (the person's organisation, the enrollment's season), as each KPI's grouping was.
+
+    Each per-enrollment subquery sits inside its aggregate rather than in an annotation: an aggregate over an
+    annotated subquery makes Django wrap the whole query in another SELECT, dearer to compile and to run."""
     feedback = FeedbackResponse.objects.filter(ctx.quarter_filter("year", "quarter", season="enrollment__season"))
     visits = LessonVisit.objects.annotate(y=ExtractYear("visited_on"), q=ExtractQuarter("visited_on")).filter(
         ctx.quarter_filter("y", "q", season="enrollment__season")
@@ -386,7 +403,7 @@ def _per_enrollment_counts(ctx) -> PerEnrollment:
     # another season's): counted in the enrollment's season, as they were in the assignment's.
     own_season = Q(assignment__activity__season=OuterRef("season"))
     on_time = Submission.objects.filter(own_season, assignment__due_at__lte=ctx.now, is_current=True, is_late=False)
-    annotations = {
+    per = {
         "n_certificates": _per_enrollment(Certificate.objects.filter(revoked_at__isnull=True), n=Count("pk")),
         "n_feedback": _per_enrollment(feedback, n=Count("pk")),
         "n_on_time": _per_enrollment(on_time, n=Count("pk")),
@@ -404,21 +421,19 @@ def _per_enrollment_counts(ctx) -> PerEnrollment:
         **{f"achieved_{level}": Exists(achievements.filter(level=level)) for level in Achievement.Level.values},
     }
     active, cohort = Q(status=S.ACTIVE), Q(status__in=COHORT)
-    aggregates = {
-        "certificates": _int_sum("n_certificates"),
-        "feedback": _int_sum("n_feedback", filter=active),
-        "pulse_n": _int_sum("n_pulse"),
-        "pulse_total": _int_sum("pulse_points"),
-        "videos_due": _int_sum("n_due", filter=active),
-        "videos_done": _int_sum("n_on_time", filter=active),
-        "missed": _int_sum("n_missed"),
-        "visited": Count("pk", filter=cohort & Q(was_visited=True)),
+    return {
+        "certificates": _int_sum(per["n_certificates"]),
+        "feedback": _int_sum(per["n_feedback"], filter=active),
+        "pulse_n": _int_sum(per["n_pulse"]),
+        "pulse_total": _int_sum(per["pulse_points"]),
+        "videos_due": _int_sum(per["n_due"], filter=active),
+        "videos_done": _int_sum(per["n_on_time"], filter=active),
+        "missed": _int_sum(per["n_missed"]),
+        "visited": Count("pk", filter=cohort & Q(per["was_visited"])),
         **{
-            f"n_{level}": Count("pk", filter=cohort & Q(**{f"achieved_{level}": True}))
-            for level in Achievement.Level.values
+            f"n_{level}": Count("pk", filter=cohort & Q(per[f"achieved_{level}"])) for level in Achievement.Level.values
         },
     }
-    return PerEnrollment(annotations, aggregates)
 
 
 def _values(rows: dict, make: Callable[[dict], KpiValue]) -> dict:
@@ -429,10 +444,24 @@ def _n(row: dict, name: str) -> int:
     return row.get(name) or 0
 
 
-def _shared(ctx, name: str, query: Callable[[], dict]) -> dict:
-    """One grouped query whose aggregates several KPIs read (each its own columns), run once per context."""
+def _shared_grouped(ctx, name: str, build: Callable[[KpiContext], tuple], *, org: str) -> dict:
+    """A shared query (`build(context)` gives its queryset and aggregates, `org` the path to the Organisation)
+    grouped as the context asks, run once per context. Contexts measured together in several years (year_batch)
+    get theirs from one query: each year's aggregate is one part of a UNION ALL, tagged with its year."""
     if name not in ctx.__dict__:
-        ctx.__dict__[name] = query()
+        if ctx.year_batch and ctx.by is None:
+            parts = []
+            for item in ctx.year_batch:
+                qs, aggregates = build(item)
+                tagged = item.scoped(qs, org=org).annotate(kpi_year=Value(item.scope.year, IntegerField()))
+                parts.append(tagged.order_by().values("kpi_year").annotate(**aggregates))
+            rows = {row.pop("kpi_year"): row for row in parts[0].union(*parts[1:], all=True)}
+            for item in ctx.year_batch:
+                # An aggregate without GROUP BY gives one row per part, even over no rows.
+                item.__dict__[name] = {None: rows[item.scope.year]}
+        else:
+            qs, aggregates = build(ctx)
+            ctx.__dict__[name] = ctx.grouped(qs, org=org, **aggregates)
     return ctx.__dict__[name]
 
 
@@ -656,15 +685,19 @@ def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> 
 def _headcount_columns(ctx) -> tuple[dict, dict]:
     """The annotations of an organisation's headcount of the year (unique per organisation and year) when it has no
     named roster that year, and the sums of every covers set of the roster KPIs over them."""
-    roster = StaffRosterEntry.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
-    heads = StaffHeadcount.objects.filter(organisation=OuterRef("pk"), year=ctx.scope.year).exclude(Exists(roster))
-    annotations = {"headcount": Exists(heads)}
-    annotations.update({f"headcount_{name}": Subquery(heads.values(name)[:1]) for name in HEADCOUNT_FIELDS})
+    # One join of the year's headcount (unique per organisation and year), not a subquery per column.
+    roster = StaffRosterEntry.objects.filter(organisation=OuterRef("pk"), year=ctx.scope.year)
+    annotations = {
+        "year_headcount": FilteredRelation("staff_headcounts", condition=Q(staff_headcounts__year=ctx.scope.year)),
+        "headcount": ExpressionWrapper(
+            Q(year_headcount__isnull=False) & ~Q(Exists(roster)), output_field=BooleanField()
+        ),
+    }
     aggregates = {}
     for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
         of, tag = Q(kind__in=kinds, headcount=True), "_".join(kinds)
         aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
-        aggregates.update({f"{tag}__{name}": Sum(f"headcount_{name}", filter=of) for name in HEADCOUNT_FIELDS})
+        aggregates.update({f"{tag}__{name}": Sum(f"year_headcount__{name}", filter=of) for name in HEADCOUNT_FIELDS})
     return annotations, aggregates
 
 
@@ -691,33 +724,34 @@ def _staff_values(rows: dict, heads: dict, *, empty, pd: bool = False) -> dict:
 NO_PEDAGOGICAL = _("нет данных за год: в кадровом составе нет педагогических работников")
 
 
-# Roster KPIs: tag -> part(ctx) giving (organisation kinds covered, annotations, filter of n, filter of num). All
-# their counts come from one grouped query of the year's roster (_roster_rows).
-RosterPart = Callable[["KpiContext"], tuple[tuple[str, ...], dict, Q, Q]]
+# Roster KPIs: tag -> part(ctx) giving (organisation kinds covered, filter of n, filter of num). All their counts
+# come from one grouped query of the year's roster (_roster_rows). The filters hold their EXISTS conditions
+# themselves rather than naming annotations: an aggregate over annotated subqueries makes Django wrap the whole
+# query in another SELECT, which costs more to compile and to run.
+RosterPart = Callable[["KpiContext"], tuple[tuple[str, ...], Q, Q]]
 _roster_parts: dict[str, RosterPart] = {}
 
 
 def _roster_rows(ctx, tag: str) -> dict:
     """{group: {staff, n, num}} of one roster KPI, read from the query of every roster KPI's counts."""
 
-    def query() -> dict:
-        annotations, aggregates, kinds = {}, {}, set()
-        for name, part in _roster_parts.items():
-            covers, annotated, n, num = part(ctx)
-            kinds.update(covers)
-            annotations.update(annotated)
-            of = Q(organisation__kind__in=covers)
-            aggregates[f"{name}__staff"] = Count("pk", filter=of)
-            aggregates[f"{name}__n"] = Count("pk", filter=of & n)
-            aggregates[f"{name}__num"] = Count("pk", filter=of & n & num)
-        qs = _roster(ctx, StaffRosterEntry.objects.annotate(**annotations), tuple(sorted(kinds)))
-        return ctx.grouped(qs, org="organisation", **aggregates)
-
-    rows = _shared(ctx, "_roster", query)
+    rows = _shared_grouped(ctx, "_roster", _roster_query, org="organisation")
     return {
         key: {"staff": row[f"{tag}__staff"], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
         for key, row in _counted(rows, f"{tag}__staff").items()
     }
+
+
+def _roster_query(ctx) -> tuple:
+    aggregates, kinds = {}, set()
+    for name, part in _roster_parts.items():
+        covers, n, num = part(ctx)
+        kinds.update(covers)
+        of = Q(organisation__kind__in=covers)
+        aggregates[f"{name}__staff"] = Count("pk", filter=of)
+        aggregates[f"{name}__n"] = Count("pk", filter=of & n)
+        aggregates[f"{name}__num"] = Count("pk", filter=of & n & num)
+    return _roster(ctx, StaffRosterEntry.objects.all(), tuple(sorted(kinds))), aggregates
 
 
 def _teachers_with_training(tag: str, which: Q, covers: tuple[str, ...], *, cumulative: bool = True):
@@ -726,7 +760,7 @@ def _teachers_with_training(tag: str, which: Q, covers: tuple[str, ...], *, cumu
     def part(ctx):
         dates = Q(ends_on__lte=ctx.scope.year_end) & (Q() if cumulative else Q(ends_on__gte=ctx.scope.year_start))
         done = ProfessionalDevelopment.objects.filter(which, dates, person=OuterRef("person"))
-        return covers, {f"done_{tag}": Exists(done)}, Q(staff_kind=PEDAGOGICAL), Q(**{f"done_{tag}": True})
+        return covers, Q(staff_kind=PEDAGOGICAL), Q(Exists(done))
 
     _roster_parts[tag] = part
 
@@ -773,30 +807,31 @@ def _organisation_rows(ctx) -> dict:
     facts summed (_school_facts) and the headcounts (_headcounts): one query over the organisations with a team,
     the schools and the organisations with facts or a headcount for the year, each KPI counting its own."""
 
-    def query() -> dict:
-        facts = OrganisationYearFacts.objects.filter(organisation=OuterRef("pk"), year=ctx.scope.year)
-        heads, head_sums = _headcount_columns(ctx)
-        school = Q(SCHOOL)
-        qs = Organisation.objects.annotate(
-            **_management_subqueries(ctx),
-            **heads,
-            model=Exists(facts.filter(runs_mentoring_model=True)),
-            reported=Exists(facts),
-            **{f"fact_{name}": Subquery(facts.values(name)[:1]) for name in SUMMED_FACTS},
-        )
-        return ctx.grouped(
-            qs.filter(Q(team=True) | school | Q(reported=True) | Q(headcount=True)),
-            org="",
-            team_n=Count("pk", filter=Q(team=True)),
-            team_trained=Count("pk", filter=Q(team=True, trained=True)),
-            schools_n=Count("pk", filter=school),
-            schools_model=Count("pk", filter=school & Q(model=True)),
-            facts_n=Count("pk", filter=Q(reported=True)),
-            **{name: Sum(f"fact_{name}", filter=Q(reported=True)) for name in SUMMED_FACTS},
-            **head_sums,
-        )
+    return _shared_grouped(ctx, "_organisations", _organisations_query, org="")
 
-    return _shared(ctx, "_organisations", query)
+
+def _organisations_query(ctx) -> tuple:
+    heads, head_sums = _headcount_columns(ctx)
+    school = Q(SCHOOL)
+    # The year's facts (unique per organisation and year) joined once, not a subquery per column.
+    qs = Organisation.objects.annotate(
+        facts=FilteredRelation("year_facts", condition=Q(year_facts__year=ctx.scope.year)),
+        **_management_subqueries(ctx),
+        **heads,
+        model=ExpressionWrapper(Q(facts__runs_mentoring_model=True), output_field=BooleanField()),
+        reported=ExpressionWrapper(Q(facts__isnull=False), output_field=BooleanField()),
+        **{f"fact_{name}": F(f"facts__{name}") for name in SUMMED_FACTS},
+    )
+    aggregates = {
+        "team_n": Count("pk", filter=Q(team=True)),
+        "team_trained": Count("pk", filter=Q(team=True, trained=True)),
+        "schools_n": Count("pk", filter=school),
+        "schools_model": Count("pk", filter=school & Q(model=True)),
+        "facts_n": Count("pk", filter=Q(reported=True)),
+        **{name: Sum(f"fact_{name}", filter=Q(reported=True)) for name in SUMMED_FACTS},
+        **head_sums,
+    }
+    return qs.filter(Q(team=True) | school | Q(reported=True) | Q(headcount=True)), aggregates
 
 
 def _young_teachers(ctx):
@@ -844,20 +879,19 @@ def _remote_training(ctx):
 
 def _young_part(ctx):
     teacher = Q(staff_kind=PEDAGOGICAL, is_teacher=True, experience_years__isnull=False)
-    return KPI_BY_CODE["young-teachers-share"].covers, {}, teacher, Q(experience_years__lt=5)
+    return KPI_BY_CODE["young-teachers-share"].covers, teacher, Q(experience_years__lt=5)
 
 
 def _higher_education_part(ctx):
     known = Q(staff_kind=PEDAGOGICAL) & ~Q(education_level="")
-    return KPI_BY_CODE["higher-education-staffing"].covers, {}, known, Q(education_level=EducationLevel.HIGHER)
+    return KPI_BY_CODE["higher-education-staffing"].covers, known, Q(education_level=EducationLevel.HIGHER)
 
 
 def _remote_part(ctx):
     year = Q(ends_on__gte=ctx.scope.year_start, ends_on__lte=ctx.scope.year_end)
     records = ProfessionalDevelopment.objects.filter(year, person=OuterRef("person"))
-    annotations = {"trained_in_year": Exists(records), "remote_in_year": Exists(records.filter(is_remote=True))}
-    trained = Q(staff_kind=PEDAGOGICAL, trained_in_year=True)
-    return KPI_BY_CODE["remote-pd-share"].covers, annotations, trained, Q(remote_in_year=True)
+    trained = Q(staff_kind=PEDAGOGICAL) & Q(Exists(records))
+    return KPI_BY_CODE["remote-pd-share"].covers, trained, Q(Exists(records.filter(is_remote=True)))
 
 
 _roster_parts.update(young=_young_part, higher_education=_higher_education_part, remote=_remote_part)
@@ -866,19 +900,29 @@ _roster_parts.update(young=_young_part, higher_education=_higher_education_part,
 def _event_rows(ctx) -> dict:
     """The year's events per category: one query for every category's KPI."""
 
-    def query() -> dict:
-        qs = MunicipalEvent.objects.filter(held_on__gte=ctx.scope.year_start, held_on__lte=ctx.scope.year_end)
-        if ctx.scope.municipality_id:
-            qs = qs.filter(municipality_id=ctx.scope.municipality_id)
-        if ctx.scope.organisation_id:
-            qs = qs.filter(organisation_id=ctx.scope.organisation_id)
-        counts = {category: Count("pk", filter=Q(category=category)) for category in MunicipalEvent.Category.values}
-        if ctx.by is None:
-            return {None: qs.aggregate(**counts)}
+    if "_events" in ctx.__dict__:
+        return ctx.__dict__["_events"]
+    batch = ctx.year_batch if ctx.by is None else []
+    contexts = batch or [ctx]
+    qs = MunicipalEvent.objects.filter(
+        held_on__gte=min(c.scope.year_start for c in contexts), held_on__lte=max(c.scope.year_end for c in contexts)
+    )
+    if ctx.scope.municipality_id:
+        qs = qs.filter(municipality_id=ctx.scope.municipality_id)
+    if ctx.scope.organisation_id:
+        qs = qs.filter(organisation_id=ctx.scope.organisation_id)
+    counts = {category: Count("pk", filter=Q(category=category)) for category in MunicipalEvent.Category.values}
+    if batch:
+        # Several calendar years (kpi_years, whole years) in one query: the events grouped by the year held.
+        rows = {row.pop("y"): row for row in qs.order_by().values(y=ExtractYear("held_on")).annotate(**counts)}
+        for item in batch:
+            item.__dict__["_events"] = {None: rows.get(item.scope.year) or dict.fromkeys(counts, 0)}
+    elif ctx.by is None:
+        ctx.__dict__["_events"] = {None: qs.aggregate(**counts)}
+    else:
         key = {"organisation": "organisation_id", "municipality": "municipality_id"}[ctx.by]
-        return {row.pop(key): row for row in qs.order_by().values(key).annotate(**counts)}
-
-    return _shared(ctx, "_events", query)
+        ctx.__dict__["_events"] = {row.pop(key): row for row in qs.order_by().values(key).annotate(**counts)}
+    return ctx.__dict__["_events"]
 
 
 def _events(category: str):
@@ -1637,8 +1681,11 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
             value = values.get(year) or definition.empty()
             results.append(_result(definition, value, targets.get((code, year)), year))
         return results
-    for year in years:
-        ctx = KpiContext(replace(scope, year=year, until=None), now)
+    # An order KPI: a context per year, their shared queries run once for all the years (KpiContext.year_batch).
+    contexts = [KpiContext(replace(scope, year=year, until=None), now) for year in years]
+    for ctx in contexts:
+        ctx.year_batch = contexts
+    for year, ctx in zip(years, contexts, strict=True):
         value = ctx.values(definition).get(None) or definition.empty()
         results.append(_result(definition, value, targets.get((code, year)), year))
     return results

@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from experts.models import MentoringPair
-from participants.models import ManagementTeamMember, ProfessionalDevelopment
+from participants.models import ManagementTeamMember, ProfessionalDevelopment, StaffHeadcount
 from participants.services_teams import management_team_programme_record
 from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts
-from reports.kpi import KpiScope, KpiStatus, kpi_breakdown, kpi_report, kpi_years
+from reports.kpi import ORDER_KPIS, KpiScope, KpiStatus, kpi_breakdown, kpi_report, kpi_years
 from reports.models import KpiTarget
 from tests.factories import (
     EnrollmentFactory,
@@ -231,3 +233,39 @@ def test_a_breakdown_is_one_grouped_query_and_one_for_names(world, django_assert
     # The target, the grouped roster, the grouped headcounts of organisations without a roster, the names.
     with django_assert_num_queries(4):
         kpi_breakdown(code="young-teachers-share", scope=KpiScope(year=2025, municipality_id=world["m"].pk), by=by)
+
+
+ORDER_YEARS = [2022, 2023, 2024, 2025, 2026]
+
+
+@pytest.mark.parametrize("code", [d.code for d in ORDER_KPIS])
+def test_years_measured_together_are_each_year_measured_alone(world, code):
+    # A school with only a headcount in 2025 (no named roster): the joined headcount counts in that year only.
+    school = OrganisationFactory(municipality=world["m"], short_name="Школа 4")
+    StaffHeadcount.objects.create(
+        organisation=school, year=2025, pedagogical_total=10, teachers=8, higher_education=7, teachers_under_5_years=2
+    )
+    MunicipalEvent.objects.create(
+        municipality=world["m"], title="Событие", held_on=date(2023, 6, 1), category=MunicipalEvent.Category.OTHER
+    )
+    scope = KpiScope(year=2026, municipality_id=world["m"].pk)
+    together = kpi_years(code=code, scope=scope, years=ORDER_YEARS)
+    alone = [kpi_report(scope=KpiScope(year=y, municipality_id=world["m"].pk), codes=[code])[0] for y in ORDER_YEARS]
+    assert [r.year for r in together] == ORDER_YEARS
+    assert [(r.value, r.numerator, r.denominator, r.status, r.note) for r in together] == [
+        (r.value, r.numerator, r.denominator, r.status, r.note) for r in alone
+    ]
+
+
+@pytest.mark.parametrize(
+    "code", ["dpo-federal-registry-diagnostics", "management-teams-trained", "pre-professional-events"]
+)
+def test_an_order_kpis_years_take_the_same_queries_whatever_their_number(world, code):
+    scope = KpiScope(year=2026, municipality_id=world["m"].pk)
+    counts = []
+    for years in ([2026], [2025, 2026], ORDER_YEARS):
+        with CaptureQueriesContext(connection) as queries:
+            kpi_years(code=code, scope=scope, years=years)
+        counts.append(len(queries.captured_queries))
+    # The targets and each shared query of the KPI once for all the years (UNION ALL of the years' aggregates).
+    assert counts[0] == counts[1] == counts[2] <= 3, counts
