@@ -14,6 +14,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.choices import choice_label
 from participants.models import Enrollment, Person, User
 from participants.roles import user_is_coordinator
 from programs.models import RoadmapModule, Season
@@ -297,7 +298,7 @@ def _activity_row(data: EnrollmentActivities, enrollment: Enrollment, activity: 
         if submission is not None:
             status, label = (
                 Status.SUBMITTED,
-                _("Видеоурок: %(state)s") % {"state": submission.get_status_display().lower()},
+                _("Видеоурок: %(state)s") % {"state": choice_label(submission, "status").lower()},
             )
         elif cutoff > now:
             status, label = Status.UPCOMING, _("Видеоурок ещё не сдан")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from core.choices import choice_label
 from participants.cabinet import CabinetContext, Section, register_section
 from participants.consents import RATING_PUBLICATION
 from participants.models import Enrollment
@@ -57,7 +58,7 @@ class RatingComponents:
             attendance_source=rule_source(season, "weight_attendance"),
             video_weight=season.weight_video_score,
             video_source=rule_source(season, "weight_video_score"),
-            video_rule=season.get_video_score_rule_display(),
+            video_rule=choice_label(season, "video_score_rule"),
             video_rule_source=rule_source(season, "video_score_rule"),
             achievement_weights=tuple(getattr(season, f) for f in ACHIEVEMENT_WEIGHTS),
             achievement_source=rule_source(season, *ACHIEVEMENT_WEIGHTS),
