@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -105,18 +105,10 @@ def _seasons_of(enrollments: list[Enrollment]) -> dict[int, Season]:
     return seasons
 
 
-def _joined_columns(model, relation: str, prefix: str) -> dict[str, F]:
-    """Every concrete column of `model` reached through the (filtered) relation, as annotations."""
-    return {f"{prefix}{f.attname}": F(f"{relation}__{f.attname}") for f in model._meta.concrete_fields}
-
-
-def _joined_instance(row, model, prefix: str):
-    """The `model` instance carried by `row`'s annotations from _joined_columns, or None when no row joined."""
-    fields = model._meta.concrete_fields
-    values = [getattr(row, f"{prefix}{f.attname}") for f in fields]
-    if values[[f.primary_key for f in fields].index(True)] is None:
-        return None
-    return model.from_db(row._state.db, [f.attname for f in fields], values)
+def _joined(obj, name: str):
+    """The row a FilteredRelation named `name` brought with select_related, or None when none joined (Django leaves
+    the attribute unset then)."""
+    return getattr(obj, name, None)
 
 
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
@@ -161,17 +153,18 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
             for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
         }
         return data
+    # The joined rows come as whole instances through select_related on the filtered relations: Django adds
+    # their columns itself, cheaper to build than one annotation per column.
     sessions = (
         Session.objects.annotate(
             my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
         )
-        .annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+        .select_related("my_mark")
         # Which of my enrollments may attend it by its audience: inside the same query (selectors_attendance).
         .annotate(visible_to=visible_enrollment_subquery(enrollment_ids))
     )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
-        .select_related("module", "video_assignment")
         .annotate(
             my_submission=FilteredRelation(
                 "video_assignment__submissions",
@@ -185,24 +178,21 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
                 condition=Q(video_assignment__extensions__enrollment_id__in=enrollment_ids),
             ),
         )
-        .annotate(
-            **_joined_columns(Submission, "my_submission", "my_submission_"),
-            **_joined_columns(SubmissionExtension, "my_extension", "my_extension_"),
-        )
+        .select_related("module", "video_assignment", "my_submission", "my_extension")
         .prefetch_related(Prefetch("sessions", queryset=sessions))
     )
     for activity in activities:
         data.activities_by_season.setdefault(activity.season_id, []).append(activity)
-        submission = _joined_instance(activity, Submission, "my_submission_")
+        submission = _joined(activity, "my_submission")
         if submission is not None:
             data.submissions[(submission.enrollment_id, submission.assignment_id)] = submission
-        extension = _joined_instance(activity, SubmissionExtension, "my_extension_")
+        extension = _joined(activity, "my_extension")
         if extension is not None:
             data.extensions[(extension.enrollment_id, extension.assignment_id)] = extension
         for session in activity.sessions.all():
             if session.visible_to is not None:
                 data.visible.add((session.pk, session.visible_to))
-            mark = _joined_instance(session, Attendance, "my_mark_")
+            mark = _joined(session, "my_mark")
             if mark is not None:
                 data.attendance[(mark.enrollment_id, mark.session_id)] = mark
     return data
