@@ -111,6 +111,11 @@ def _joined(obj, name: str):
     return getattr(obj, name, None)
 
 
+# The model's ordering within a season. Its «season» would order by the season's own ordering (program title, start),
+# joining season and program into the query only to sort what is grouped by season here anyway.
+ACTIVITY_ORDER = ("season_id", "module__order", "order", "pk")
+
+
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
     """Modules, activities (with video assignments), sessions, my marks, my submissions and extensions.
 
@@ -135,6 +140,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     if not one_person:
         activities = (
             Activity.objects.filter(season_id__in=season_ids)
+            .order_by(*ACTIVITY_ORDER)
             .select_related("module", "video_assignment")
             .prefetch_related("sessions")
         )
@@ -165,6 +171,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
+        .order_by(*ACTIVITY_ORDER)
         .annotate(
             my_submission=FilteredRelation(
                 "video_assignment__submissions",
