@@ -111,9 +111,16 @@ def _joined(obj, name: str):
     return getattr(obj, name, None)
 
 
-# The model's ordering within a season. Its «season» would order by the season's own ordering (program title, start),
-# joining season and program into the query only to sort what is grouped by season here anyway.
-ACTIVITY_ORDER = ("season_id", "module__order", "order", "pk")
+# The few rows of a person's seasons are sorted here rather than by an ORDER BY: for a query with an ordering
+# Django hashes every selected column while compiling it (SQLCompiler._order_by_pairs), which on the wide joined
+# rows below cost more than the query itself. The keys are total, so the order is the same.
+
+
+def _roadmap_order(activity: Activity) -> tuple:
+    """The model's ordering within a season: the module's order (activities in no module last, as PostgreSQL
+    sorts a NULL), the activity's own order, its id. The module comes selected."""
+    module = activity.module
+    return (activity.season_id, module is None, module.order if module is not None else 0, activity.order, activity.pk)
 
 
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
@@ -135,16 +142,17 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     data.seasons = _seasons_of(enrollments)
     season_ids = list(data.seasons)
     enrollment_ids = [e.pk for e in enrollments]
-    for module in RoadmapModule.objects.filter(season_id__in=season_ids).order_by("season_id", "order", "pk"):
+    modules = RoadmapModule.objects.filter(season_id__in=season_ids).order_by()
+    for module in sorted(modules, key=lambda m: (m.season_id, m.order, m.pk)):
         data.modules_by_season.setdefault(module.season_id, []).append(module)
     if not one_person:
         activities = (
             Activity.objects.filter(season_id__in=season_ids)
-            .order_by(*ACTIVITY_ORDER)
+            .order_by()
             .select_related("module", "video_assignment")
             .prefetch_related("sessions")
         )
-        for activity in activities:
+        for activity in sorted(activities, key=_roadmap_order):
             data.activities_by_season.setdefault(activity.season_id, []).append(activity)
         data.visible = visible_pairs(enrollment_ids)
         data.attendance = {
@@ -171,7 +179,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
-        .order_by(*ACTIVITY_ORDER)
+        .order_by()
         .annotate(
             my_submission=FilteredRelation(
                 "video_assignment__submissions",
@@ -188,7 +196,7 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
         .select_related("module", "video_assignment", "my_submission", "my_extension")
         .prefetch_related(Prefetch("sessions", queryset=sessions))
     )
-    for activity in activities:
+    for activity in sorted(activities, key=_roadmap_order):
         data.activities_by_season.setdefault(activity.season_id, []).append(activity)
         submission = _joined(activity, "my_submission")
         if submission is not None:
