@@ -204,11 +204,14 @@ def person_visits(person, *, enrollments: list[Enrollment] | None = None) -> lis
             .order_by("-visited_on", "-pk")
         )
     by_id = {e.pk: e for e in enrollments}
-    visits = list(
+    # Newest first, sorted here: without an ORDER BY Django need not hash every joined column while compiling.
+    visits = sorted(
         LessonVisit.objects.filter(enrollment_id__in=list(by_id))
         .select_related("expert__person", "subject")
         .defer("notes")
-        .order_by("-visited_on", "-pk")
+        .order_by(),
+        key=lambda visit: (visit.visited_on, visit.pk),
+        reverse=True,
     )
     for visit in visits:
         visit.enrollment = by_id[visit.enrollment_id]

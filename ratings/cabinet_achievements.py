@@ -14,7 +14,12 @@ def achievements_context(ctx: CabinetContext) -> dict | None:
     eligible = [e for e in ctx.enrollments if e.status in ACHIEVEMENT_ENROLLMENT_STATUSES]
     # Every enrollment of the person came with season and program: each achievement shares them.
     by_id = {e.pk: e for e in ctx.enrollments}
-    items = list(Achievement.objects.filter(enrollment_id__in=list(by_id)).order_by("-happened_on", "-pk"))
+    # Newest first, sorted here: without an ORDER BY Django need not hash every selected column while compiling.
+    items = sorted(
+        Achievement.objects.filter(enrollment_id__in=list(by_id)).order_by(),
+        key=lambda item: (item.happened_on, item.pk),
+        reverse=True,
+    )
     for item in items:
         item.enrollment = by_id[item.enrollment_id]
     if not eligible and not items:
