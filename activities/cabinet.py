@@ -116,7 +116,7 @@ def certificates_context(ctx: CabinetContext) -> dict | None:
         }
         for season in seasons
     ]
-    return {"certificates": person_certificates(ctx.person), "rules": rules}
+    return {"certificates": person_certificates(ctx.person, enrollments=ctx.enrollments), "rules": rules}
 
 
 def exclusions_context(ctx: CabinetContext) -> dict | None:

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.choices import choice_label
 from participants.models import Enrollment, Person, User
 from participants.roles import user_is_coordinator
 from programs.models import RoadmapModule, Season
@@ -104,18 +105,22 @@ def _seasons_of(enrollments: list[Enrollment]) -> dict[int, Season]:
     return seasons
 
 
-def _joined_columns(model, relation: str, prefix: str) -> dict[str, F]:
-    """Every concrete column of `model` reached through the (filtered) relation, as annotations."""
-    return {f"{prefix}{f.attname}": F(f"{relation}__{f.attname}") for f in model._meta.concrete_fields}
+def _joined(obj, name: str):
+    """The row a FilteredRelation named `name` brought with select_related, or None when none joined (Django leaves
+    the attribute unset then)."""
+    return getattr(obj, name, None)
 
 
-def _joined_instance(row, model, prefix: str):
-    """The `model` instance carried by `row`'s annotations from _joined_columns, or None when no row joined."""
-    fields = model._meta.concrete_fields
-    values = [getattr(row, f"{prefix}{f.attname}") for f in fields]
-    if values[[f.primary_key for f in fields].index(True)] is None:
-        return None
-    return model.from_db(row._state.db, [f.attname for f in fields], values)
+# The few rows of a person's seasons are sorted here rather than by an ORDER BY: for a query with an ordering
+# Django hashes every selected column while compiling it (SQLCompiler._order_by_pairs), which on the wide joined
+# rows below cost more than the query itself. The keys are total, so the order is the same.
+
+
+def _roadmap_order(activity: Activity) -> tuple:
+    """The model's ordering within a season: the module's order (activities in no module last, as PostgreSQL
+    sorts a NULL), the activity's own order, its id. The module comes selected."""
+    module = activity.module
+    return (activity.season_id, module is None, module.order if module is not None else 0, activity.order, activity.pk)
 
 
 def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool = False) -> EnrollmentActivities:
@@ -137,15 +142,17 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
     data.seasons = _seasons_of(enrollments)
     season_ids = list(data.seasons)
     enrollment_ids = [e.pk for e in enrollments]
-    for module in RoadmapModule.objects.filter(season_id__in=season_ids).order_by("season_id", "order", "pk"):
+    modules = RoadmapModule.objects.filter(season_id__in=season_ids).order_by()
+    for module in sorted(modules, key=lambda m: (m.season_id, m.order, m.pk)):
         data.modules_by_season.setdefault(module.season_id, []).append(module)
     if not one_person:
         activities = (
             Activity.objects.filter(season_id__in=season_ids)
+            .order_by()
             .select_related("module", "video_assignment")
             .prefetch_related("sessions")
         )
-        for activity in activities:
+        for activity in sorted(activities, key=_roadmap_order):
             data.activities_by_season.setdefault(activity.season_id, []).append(activity)
         data.visible = visible_pairs(enrollment_ids)
         data.attendance = {
@@ -160,17 +167,19 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
             for x in SubmissionExtension.objects.filter(enrollment_id__in=enrollment_ids)
         }
         return data
+    # The joined rows come as whole instances through select_related on the filtered relations: Django adds
+    # their columns itself, cheaper to build than one annotation per column.
     sessions = (
         Session.objects.annotate(
             my_mark=FilteredRelation("attendance", condition=Q(attendance__enrollment_id__in=enrollment_ids))
         )
-        .annotate(**_joined_columns(Attendance, "my_mark", "my_mark_"))
+        .select_related("my_mark")
         # Which of my enrollments may attend it by its audience: inside the same query (selectors_attendance).
         .annotate(visible_to=visible_enrollment_subquery(enrollment_ids))
     )
     activities = (
         Activity.objects.filter(season_id__in=season_ids)
-        .select_related("module", "video_assignment")
+        .order_by()
         .annotate(
             my_submission=FilteredRelation(
                 "video_assignment__submissions",
@@ -184,24 +193,21 @@ def enrollment_activities(enrollments: Iterable[Enrollment], *, one_person: bool
                 condition=Q(video_assignment__extensions__enrollment_id__in=enrollment_ids),
             ),
         )
-        .annotate(
-            **_joined_columns(Submission, "my_submission", "my_submission_"),
-            **_joined_columns(SubmissionExtension, "my_extension", "my_extension_"),
-        )
+        .select_related("module", "video_assignment", "my_submission", "my_extension")
         .prefetch_related(Prefetch("sessions", queryset=sessions))
     )
-    for activity in activities:
+    for activity in sorted(activities, key=_roadmap_order):
         data.activities_by_season.setdefault(activity.season_id, []).append(activity)
-        submission = _joined_instance(activity, Submission, "my_submission_")
+        submission = _joined(activity, "my_submission")
         if submission is not None:
             data.submissions[(submission.enrollment_id, submission.assignment_id)] = submission
-        extension = _joined_instance(activity, SubmissionExtension, "my_extension_")
+        extension = _joined(activity, "my_extension")
         if extension is not None:
             data.extensions[(extension.enrollment_id, extension.assignment_id)] = extension
         for session in activity.sessions.all():
             if session.visible_to is not None:
                 data.visible.add((session.pk, session.visible_to))
-            mark = _joined_instance(session, Attendance, "my_mark_")
+            mark = _joined(session, "my_mark")
             if mark is not None:
                 data.attendance[(mark.enrollment_id, mark.session_id)] = mark
     return data
@@ -297,7 +303,7 @@ def _activity_row(data: EnrollmentActivities, enrollment: Enrollment, activity: 
         if submission is not None:
             status, label = (
                 Status.SUBMITTED,
-                _("Видеоурок: %(state)s") % {"state": submission.get_status_display().lower()},
+                _("Видеоурок: %(state)s") % {"state": choice_label(submission, "status").lower()},
             )
         elif cutoff > now:
             status, label = Status.UPCOMING, _("Видеоурок ещё не сдан")
@@ -687,13 +693,27 @@ def enrollment_risks(
 # --- Certificates ---------------------------------------------------------------------------------------
 
 
-def person_certificates(person: Person) -> list[Certificate]:
-    """The person's certificates, newest first, with activity, season and program: one query."""
-    return list(
-        Certificate.objects.filter(enrollment__person=person)
-        .select_related("activity", "enrollment__season__program")
-        .order_by("-issued_at", "-pk")
+def person_certificates(person: Person, *, enrollments: list[Enrollment] | None = None) -> list[Certificate]:
+    """The person's certificates, newest first, with activity, season and program: one query.
+
+    Given every enrollment of the person already loaded with season and program (the cabinet's), each
+    certificate shares them instead of the query joining and rebuilding them for every row."""
+    if enrollments is None:
+        return list(
+            Certificate.objects.filter(enrollment__person=person)
+            .select_related("activity", "enrollment__season__program")
+            .order_by("-issued_at", "-pk")
+        )
+    by_id = {e.pk: e for e in enrollments}
+    # Newest first, sorted here: without an ORDER BY Django need not hash every joined column while compiling.
+    certificates = sorted(
+        Certificate.objects.filter(enrollment_id__in=list(by_id)).select_related("activity").order_by(),
+        key=lambda certificate: (certificate.issued_at, certificate.pk),
+        reverse=True,
     )
+    for certificate in certificates:
+        certificate.enrollment = by_id[certificate.enrollment_id]
+    return certificates
 
 
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:

@@ -12,7 +12,7 @@ from .selectors import person_consultations, person_visits
 def _visits_context(ctx: CabinetContext) -> dict | None:
     if not ctx.enrollments:
         return None
-    visits = person_visits(ctx.person)
+    visits = person_visits(ctx.person, enrollments=ctx.enrollments)
     consultations = person_consultations(ctx.person)
     if not visits and not consultations:
         return None

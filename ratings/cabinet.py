@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Func, IntegerField, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from core.choices import choice_label
 from participants.cabinet import CabinetContext, Section, register_section
 from participants.consents import RATING_PUBLICATION
 from participants.models import Enrollment
@@ -57,7 +58,7 @@ class RatingComponents:
             attendance_source=rule_source(season, "weight_attendance"),
             video_weight=season.weight_video_score,
             video_source=rule_source(season, "weight_video_score"),
-            video_rule=season.get_video_score_rule_display(),
+            video_rule=choice_label(season, "video_score_rule"),
             video_rule_source=rule_source(season, "video_score_rule"),
             achievement_weights=tuple(getattr(season, f) for f in ACHIEVEMENT_WEIGHTS),
             achievement_source=rule_source(season, *ACHIEVEMENT_WEIGHTS),
@@ -70,11 +71,11 @@ def rating_context(ctx: CabinetContext) -> dict | None:
     enrollments = [e for e in ctx.enrollments if e.status in SHOWN_STATUSES]
     if not enrollments:
         return None
+    # COUNT(*) without a grouping: PostgreSQL counts from the (season, rank) index alone (an index-only scan).
     ranked_in_season = (
         ParticipantRating.objects.filter(season_id=OuterRef("season_id"), rank__isnull=False)
-        .order_by()  # the model's ordering would join the program into the grouping
-        .values("season_id")
-        .annotate(n=Count("pk"))
+        .order_by()  # the model's ordering would join the program into the query
+        .annotate(n=Func(function="COUNT", template="COUNT(*)", output_field=IntegerField()))
         .values("n")
     )
     ratings = {
