@@ -104,7 +104,7 @@ elif not DEBUG and len(SECRET_KEY) < 50:
     _fail("SECRET_KEY", "слишком короткий ключ (нужно не меньше 50 символов)")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site (core/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -322,6 +323,15 @@ class EnrollmentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class EnrollmentChangeList(ChangeList):
+    """The enrollment list reads only the columns it shows (`list_only`) for the rows of its page; the actions
+    work on the changelist's own queryset (`get_queryset`), whole rows as before."""
+
+    def get_results(self, request):
+        self.queryset = self.queryset.only(*self.model_admin.list_only)
+        super().get_results(request)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -329,6 +339,19 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     list_filter = ["status", "season__program", ("season", SeasonFilter), "person__organisation__municipality"]
     search_fields = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
     list_select_related = ["person__organisation", "season__program"]
+    # What the list's columns print (names, the school's short name, «program — season»): its 50 rows are read
+    # without the people's, programs' and seasons' other columns (the program's description among them).
+    list_only = [
+        "person__last_name",
+        "person__first_name",
+        "person__middle_name",
+        "person__organisation__short_name",
+        "season__title",
+        "season__program__title",
+        "status",
+        "applied_at",
+        "status_changed_at",
+    ]
     date_hierarchy = "applied_at"
     autocomplete_fields = ["person"]
     inlines = [StatusChangeInline]
@@ -353,6 +376,9 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.request_user = request.user
         return form
+
+    def get_changelist(self, request, **kwargs):
+        return EnrollmentChangeList
 
     def get_fields(self, request, obj=None):
         fields = [

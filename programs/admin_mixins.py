@@ -255,8 +255,10 @@ class SeasonFilter(admin.RelatedFieldListFilter):
     """The season filter: a season's name includes its program, so the program is fetched in the same query."""
 
     def field_choices(self, field, request, model_admin):
-        qs = Season.objects.select_related("program").order_by("program__title", "-starts_on")
-        qs = in_municipality(qs, "program__municipality", admin_scope(request.user))
+        qs = Season.objects.select_related("program").only("title", "program__title")  # what str(season) prints
+        qs = in_municipality(
+            qs.order_by("program__title", "-starts_on"), "program__municipality", admin_scope(request.user)
+        )
         return [(season.pk, str(season)) for season in qs]
 
 
