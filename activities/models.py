@@ -469,6 +469,50 @@ class ResumableUpload(models.Model):
         return self.offset == self.length
 
 
+class BucketUpload(models.Model):
+    """A video file the browser sends straight to the S3 bucket by multipart upload (activities/services_bucket.py),
+    before it is submitted: used instead of ResumableUpload when media live on S3.
+
+    The parts wait in the bucket under settings.S3_UPLOAD_PREFIX as S3's own unfinished upload `multipart_id`;
+    once completed they are one object at `key`, which the submission form then names. An upload untouched for
+    RESUMABLE_UPLOAD_EXPIRY_HOURS is aborted (or its object deleted) by the job «clean_resumable_uploads».
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), on_delete=models.CASCADE, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        VideoAssignment, verbose_name=_("задание"), on_delete=models.CASCADE, related_name="bucket_uploads"
+    )
+    filename = models.CharField(_("имя файла"), max_length=255, blank=True)
+    length = models.PositiveBigIntegerField(_("размер, байт"))
+    part_size = models.PositiveBigIntegerField(_("размер части, байт"))
+    key = models.CharField(_("ключ объекта в корзине"), max_length=500, unique=True)
+    multipart_id = models.CharField(_("номер загрузки S3"), max_length=1024)
+    created_at = models.DateTimeField(_("начата"), default=timezone.now)
+    updated_at = models.DateTimeField(_("последнее действие"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("собрана в корзине"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("незавершённая загрузка видео в корзину S3")
+        verbose_name_plural = _("незавершённые загрузки видео в корзину S3")
+        constraints = [
+            models.CheckConstraint(condition=Q(length__gt=0) & Q(part_size__gt=0), name="bucket_upload_sizes_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename or self.pk} ({self.length})"
+
+    @property
+    def parts_count(self) -> int:
+        return -(-self.length // self.part_size)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
 class MissedVideo(models.Model):
     """A video lesson not submitted by its last moment (the cut-off or a later personal extension)."""
 

@@ -26,6 +26,7 @@ from .attendance_import import name_variants, normalise_name, read_attendance_ex
 from .models import Activity, Attendance, CheckinAttempt, Session, Submission, SubmissionExtension, VideoAssignment
 from .rules import can_confirm_attendance_defaults, can_grant_extension, can_take_attendance
 from .selectors_attendance import expected_enrollments, listed_enrollments, why_not_listed
+from .services_bucket import BucketVideo
 from .signals import attendance_changed
 from .video_files import validate_video_file, video_max_bytes
 from .video_links import parse_video_link
@@ -180,7 +181,12 @@ def _submit(*, enrollment, assignment, link, file, topic, grade, subject, learni
     )
     if file is not None:
         # Our own name: the teacher's file name never reaches the disk or a header.
-        submission.video_file.save(f"{uuid.uuid4().hex}.{kind}", file, save=False)
+        name = f"{uuid.uuid4().hex}.{kind}"
+        if isinstance(file, BucketVideo):
+            # Already in the bucket (sent there by the browser): copied inside it, never through this process.
+            submission.video_file.name = file.copy_to(submission.video_file.field.generate_filename(submission, name))
+        else:
+            submission.video_file.save(name, file, save=False)
         stored.append(submission.video_file.name)
     try:
         with transaction.atomic():

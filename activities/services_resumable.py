@@ -24,9 +24,9 @@ from core.jobs import job_run
 from core.models import JobRun
 from participants.models import Enrollment, User
 
-from .models import ResumableUpload, SubmissionExtension, VideoAssignment
-from .video_files import format_size_limit, video_max_bytes
-from .video_state import window_error
+from .models import ResumableUpload, VideoAssignment
+from .services_bucket import bucket_uploads_clean
+from .upload_checks import upload_start_check
 
 CHUNK = 1024 * 1024
 FILENAME_MAX = 255
@@ -45,21 +45,7 @@ def resumable_upload_create(
 ) -> ResumableUpload:
     """Start an upload of `length` bytes for the teacher's own assignment; ValidationError in Russian if the
     file is too large or the window is closed."""
-    season = assignment.activity.season
-    max_bytes = video_max_bytes(season)
-    if length < 1:
-        raise ValidationError(_("Файл пустой."), code="empty")
-    if length > max_bytes:
-        raise ValidationError(
-            _("Файл больше допустимых %(limit)s: выберите файл поменьше или сожмите видео.")
-            % {"limit": format_size_limit(max_bytes)},
-            code="too_large",
-        )
-    if enrollment.status != Enrollment.Status.ACTIVE:
-        raise ValidationError(_("Сдать работу можно только участнику программы."), code="not_active")
-    extension = SubmissionExtension.objects.filter(assignment=assignment, enrollment=enrollment).first()
-    if message := window_error(assignment, extension, season, now):
-        raise ValidationError(message, code="closed")
+    upload_start_check(enrollment=enrollment, assignment=assignment, length=length, now=now)
     upload = ResumableUpload.objects.create(
         user=user,
         assignment=assignment,
@@ -169,11 +155,13 @@ def resumable_uploads_clean(*, now: datetime) -> int:
 
 
 def resumable_uploads_clean_job(*, now: datetime | None = None, trigger: str = JobRun.Trigger.SCHEDULE):
-    """The scheduled job «clean_resumable_uploads», logged in the job log."""
+    """The scheduled job «clean_resumable_uploads», logged in the job log: the tus uploads on the portal's disk
+    and, with S3 media, the multipart uploads in the bucket."""
     with job_run("clean_resumable_uploads", trigger=trigger) as run:
         if run.skipped:
             return run
-        deleted = resumable_uploads_clean(now=now or timezone.now())
+        now = now or timezone.now()
+        deleted = resumable_uploads_clean(now=now) + bucket_uploads_clean(now=now)
         run.count("deleted", deleted)
         run.say(_("Удалено брошенных загрузок: %(count)s.") % {"count": deleted})
     return run

@@ -38,5 +38,6 @@ def certificates_zip_task(job_id: int) -> None:
 
 @shared_task
 def resumable_uploads_clean_task(trigger: str = JobRun.Trigger.SCHEDULE) -> dict:
-    """Hourly: delete the resumable video uploads abandoned for RESUMABLE_UPLOAD_EXPIRY_HOURS, with their bytes."""
+    """Hourly: delete the resumable video uploads abandoned for RESUMABLE_UPLOAD_EXPIRY_HOURS, with their bytes,
+    and with S3 media abort the abandoned multipart uploads in the bucket."""
     return resumable_uploads_clean_job(trigger=trigger).summary

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from . import views, views_certificates, views_resumable
+from . import views, views_bucket, views_certificates, views_resumable
 
 urlpatterns = [
     path("cabinet/videos/<int:pk>/", views.assignment_detail, name="video_assignment"),
     path("cabinet/videos/files/<int:pk>/", views.submission_file, name="submission_file"),
     path("cabinet/videos/<int:pk>/uploads/", views_resumable.resumable_create, name="resumable_create"),
     path("cabinet/videos/uploads/<uuid:upload_id>/", views_resumable.resumable_upload, name="resumable_upload"),
+    path("cabinet/videos/<int:pk>/bucket-uploads/", views_bucket.bucket_create, name="bucket_upload_create"),
+    path("cabinet/videos/bucket-uploads/<uuid:upload_id>/", views_bucket.bucket_upload, name="bucket_upload"),
+    path(
+        "cabinet/videos/bucket-uploads/<uuid:upload_id>/sign/",
+        views_bucket.bucket_upload_sign_parts,
+        name="bucket_upload_sign",
+    ),
+    path(
+        "cabinet/videos/bucket-uploads/<uuid:upload_id>/complete/",
+        views_bucket.bucket_upload_finish,
+        name="bucket_upload_complete",
+    ),
     path(
         "cabinet/enrollments/<int:enrollment_id>/videos/<int:assignment_id>/extension-request/",
         views.extension_request_new,

@@ -51,6 +51,7 @@ from .services import (
     session_not_started_error,
     submission_submit,
 )
+from .services_bucket import bucket_origin, bucket_upload_file, bucket_upload_settle, bucket_uploads_enabled
 from .services_extension_requests import extension_request_check, extension_request_create
 from .services_resumable import resumable_upload_file, resumable_upload_settle
 from .upload_handlers import VideoSizeLimitUploadHandler
@@ -100,10 +101,13 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
         data, files = request.POST, request.FILES  # parsing the body is what runs the size limit
         form_kwargs["upload_error"] = limit.exceeded_message if limit.exceeded else None
         staged = None
+        in_bucket = bucket_uploads_enabled()
         if (upload_id := _upload_id(data)) and not files.get("video_file"):
-            # The file came beforehand in pieces: the same form and service check it as if it came now.
+            # The file came beforehand (in pieces to the portal, or straight to the S3 bucket): the same form and
+            # service check it as if it came now.
+            staged_file = bucket_upload_file if in_bucket else resumable_upload_file
             try:
-                staged = resumable_upload_file(user=request.user, assignment=assignment, upload_id=upload_id)
+                staged = staged_file(user=request.user, assignment=assignment, upload_id=upload_id)
             except ValidationError as exc:
                 form_kwargs["upload_error"] = exc.messages[0]
                 data = data.copy()
@@ -117,13 +121,18 @@ def _assignment_page(request, assignment: VideoAssignment, enrollment: Enrollmen
             submitted = form.is_valid() and _submit(request, assignment, enrollment, form)
         finally:
             if staged is not None:
-                resumable_upload_settle(staged=staged, used=submitted)
+                settle = bucket_upload_settle if in_bucket else resumable_upload_settle
+                settle(staged=staged, used=submitted)
         if submitted:
             messages.success(request, _("Видеоурок сдан. Его можно заменить, пока эксперты не начали проверку."))
             return redirect("video_assignment", pk=assignment.pk)
     else:
         form = SubmissionForm(initial=_initial(assignment, enrollment), **form_kwargs)
-    return render(request, "activities/assignment_detail.html", _page_context(assignment, enrollment, form))
+    context = _page_context(assignment, enrollment, form)
+    response = render(request, "activities/assignment_detail.html", context)
+    if context["bucket_origin"]:
+        response._csp_update = {"connect-src": [context["bucket_origin"]]}  # the parts go there (django-csp)
+    return response
 
 
 def _upload_id(data) -> uuid.UUID | None:
@@ -202,6 +211,7 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
             else _("Приём работ закрыт. Если причина уважительная, обратитесь к координатору за продлением.")
         )
     cutoff = effective_cutoff(assignment, extension)
+    in_bucket = bucket_uploads_enabled()
     return {
         "assignment": assignment,
         "activity": assignment.activity,
@@ -226,7 +236,9 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
         "closed_reason": closed_reason,
         "max_bytes": season_max_bytes(season),
         "plain_max": format_size_limit(settings.PLAIN_UPLOAD_MAX_BYTES),
-        "resumable": settings.RESUMABLE_UPLOAD_CLIENT,
+        "resumable": settings.RESUMABLE_UPLOAD_CLIENT and not in_bucket,
+        "bucket_upload": in_bucket,
+        "bucket_origin": bucket_origin() if in_bucket and closed_reason is None else "",
         "resumable_chunk_bytes": settings.RESUMABLE_UPLOAD_CHUNK_BYTES,
         "too_large_message": _("Файл больше допустимых %(limit)s: выберите файл поменьше или сожмите видео.")
         % {"limit": format_size_limit(season_max_bytes(season))},

@@ -294,6 +294,15 @@ if RESUMABLE_UPLOAD_CHUNK_BYTES >= PLAIN_UPLOAD_MAX_BYTES:
     _fail("RESUMABLE_UPLOAD_CHUNK_BYTES", "часть загрузки должна быть меньше PLAIN_UPLOAD_MAX_BYTES")
 RESUMABLE_UPLOAD_DIR = Path(env.str("RESUMABLE_UPLOAD_DIR", default=str(VAR_DIR / "resumable-uploads")))
 RESUMABLE_UPLOAD_EXPIRY_HOURS = _int("RESUMABLE_UPLOAD_EXPIRY_HOURS", 48, minimum=1)
+# With S3 media the browser sends a video straight to the bucket by S3 multipart (activities/services_bucket.py):
+# the portal signs each part's PUT for S3_UPLOAD_URL_SECONDS; parts are S3_UPLOAD_PART_BYTES (S3 takes no part
+# below 5 MB but the last); the unfinished objects live under S3_UPLOAD_PREFIX, which the bucket's lifecycle rule
+# and the job «clean_resumable_uploads» (after RESUMABLE_UPLOAD_EXPIRY_HOURS) keep clean (docs/deploy.md).
+S3_UPLOAD_PART_BYTES = _int("S3_UPLOAD_PART_BYTES", 16 * 1024**2, minimum=5 * 1024**2)
+S3_UPLOAD_URL_SECONDS = _int("S3_UPLOAD_URL_SECONDS", 900, minimum=60)
+S3_UPLOAD_PREFIX = env.str("S3_UPLOAD_PREFIX", default="incoming-uploads/")
+if not S3_UPLOAD_PREFIX.endswith("/") or S3_UPLOAD_PREFIX.startswith("/"):
+    _fail("S3_UPLOAD_PREFIX", "ожидалась папка в корзине вида incoming-uploads/ (без / в начале, с / в конце)")
 
 STORAGES = {
     "default": _media_backend,

@@ -13,6 +13,9 @@ from django.db import connections
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# The fixture s3_media: a real S3-compatible server (moto) for the uploads straight to the bucket.
+pytest_plugins = ["tests.bucket_fixtures"]
+
 
 def pytest_configure(config):
     _fast_password_hasher()

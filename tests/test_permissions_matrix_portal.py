@@ -269,6 +269,12 @@ CASES = [
     # address answers tus methods only (405 to a POST for everyone), owner checks in test_resumable_upload_views.py.
     Case("resumable_create", url("resumable_create", lambda w: w.submission.assignment_id), "post", ok(OWNER, 412)),
     Case("resumable_upload", url("resumable_upload", UUID(int=1)), "post", {}, others=405),
+    # Uploads straight to the S3 bucket: nobody reaches them while media stay on the portal's disk (as here); with
+    # S3 media the owner and stranger checks are in tests/activities/test_bucket_upload_views.py.
+    Case("bucket_upload_create", url("bucket_upload_create", lambda w: w.submission.assignment_id), "post", {}),
+    Case("bucket_upload", url("bucket_upload", UUID(int=1)), "get", {}),
+    Case("bucket_upload_sign", url("bucket_upload_sign", UUID(int=1)), "post", {}),
+    Case("bucket_upload_complete", url("bucket_upload_complete", UUID(int=1)), "post", {}),
     Case("session_checkin", url("session_checkin", lambda w: w.session.pk), "get", ok(OWNER)),
     Case("extension_request_new", _extension_request_url, "get", ok(OWNER)),
     Case(

@@ -71,3 +71,11 @@ def test_the_internal_location_is_where_the_portal_redirects():
     assert location.group(1) == settings.SENDFILE_NGINX_LOCATION
     assert re.search(r"^\s*internal;", location.group(2), flags=re.M)
     assert "alias" in location.group(2)
+
+
+def test_the_bucket_rules_documented_match_the_direct_s3_upload_settings():
+    # The lifecycle rule must cover the prefix the portal starts its multipart uploads under, and a part must be
+    # one S3 accepts; the CORS rule lets the page's PUTs through and shows the parts' ETags.
+    assert f'"Filter": {{"Prefix": "{settings.S3_UPLOAD_PREFIX}"}}' in DEPLOY
+    assert '"AllowedMethods": ["PUT"]' in DEPLOY and '"ExposeHeaders": ["ETag"]' in DEPLOY
+    assert settings.S3_UPLOAD_PART_BYTES >= 5 * 1024**2
