@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.forms import BoundField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +31,7 @@ from .filters import ReviewQueueFilterSet
 from .forms import ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
 from .rules import is_review_teacher
-from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
+from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of, running_locks
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
 
@@ -38,26 +40,48 @@ PER_PAGE = 25
 
 @dataclass(frozen=True)
 class QueueRow:
+    """One line of the queue with its times already written in the season's time zone and its links built."""
+
     submission: Submission
-    season: object
-    due_at: datetime
+    season: Season
+    submitted: str
+    due: str
     overdue: bool
     lock: ReviewLock | None
+    lock_until: str
     locked_by_me: bool
+    url: str
+    take_url: str
 
 
-def _row(submission: Submission, season: Season, my_ids: set[int], now: datetime) -> QueueRow:
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+def _options(field: BoundField) -> list[Option]:
+    """A select's options with the chosen one marked, listed once (a model choice field's in one query)."""
+    chosen = str(field.value())
+    return [Option(str(value), str(label), str(value) == chosen) for value, label in field.field.choices]
+
+
+def _row(submission: Submission, season: Season, lock: ReviewLock | None, my_ids: set[int], now: datetime) -> QueueRow:
+    tz = season.tz
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
-    lock = getattr(submission, "review_lock", None)
-    if lock is not None and lock.expires_at <= now:
-        lock = None
     return QueueRow(
         submission=submission,
         season=season,
-        due_at=due_at,
+        submitted=date_format(timezone.localtime(submission.submitted_at, tz), "j E Y, H:i"),
+        due=date_format(timezone.localtime(due_at, tz), "j E Y"),
         overdue=due_at < now,
         lock=lock,
+        lock_until=date_format(timezone.localtime(lock.expires_at, tz), "j E, H:i") if lock is not None else "",
         locked_by_me=lock is not None and lock.expert_id in my_ids,
+        # A held lesson is opened, a free one taken: each row needs one of its two links.
+        url=reverse("review_page", args=[submission.pk]) if lock is not None else "",
+        take_url=reverse("review_take", args=[submission.pk]) if lock is None else "",
     )
 
 
@@ -77,10 +101,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = window_page(review_queue_rows(filters.qs), PER_PAGE, request.GET.get("page"))
     my_ids = {a.pk for a in assignments}
     by_pk = {season.pk: season for season in filters.seasons}
+    locks = running_locks([s.pk for s in page.object_list], now)
+    form = filters.form
     context = {
-        "form": filters.form,
+        "form": form,
+        "season_options": _options(form["season"]),
+        "subject_options": _options(form["subject"]),
         "page": page,
-        "rows": [_row(s, by_pk[s.queue_season_id], my_ids, now) for s in page.object_list],
+        "rows": [_row(s, by_pk[s.queue_season_id], locks.get(s.pk), my_ids, now) for s in page.object_list],
         "query": filters.query_string(),
         "filtered": filters.filtered,
     }
