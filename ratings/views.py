@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS_ALT
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -67,21 +68,60 @@ def _options(field: BoundField) -> list[Option]:
     return [Option(str(value), str(label), str(value) == chosen) for value, label in field.field.choices]
 
 
-def _row(submission: Submission, season: Season, lock: ReviewLock | None, my_ids: set[int], now: datetime) -> QueueRow:
-    tz = season.tz
+class _SeasonClock:
+    """Moments written in one season's zone as the queue shows them («7 декабря 2026, 13:34»): the same text
+    as the date filter's "j E Y, H:i", from month names read once per page rather than a format per cell."""
+
+    def __init__(self, season: Season):
+        self.tz = season.tz
+        self.months = {number: str(name) for number, name in MONTHS_ALT.items()}
+
+    def day(self, moment: datetime) -> str:
+        local = timezone.localtime(moment, self.tz)
+        return f"{local.day} {self.months[local.month]} {local.year}"
+
+    def moment(self, moment: datetime, *, year: bool = True) -> str:
+        local = timezone.localtime(moment, self.tz)
+        day = f"{local.day} {self.months[local.month]}" + (f" {local.year}" if year else "")
+        return f"{day}, {local:%H:%M}"
+
+
+def _link(name: str) -> Callable[[int], str]:
+    """reverse(name, args=[pk]) for many ids of one route: the route is reversed once around a marker id that
+    each row's id then replaces (reverse() matches the pattern anew on every call)."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).rsplit(marker, 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class _Links:
+    open: Callable[[int], str]
+    take: Callable[[int], str]
+
+
+def _row(
+    submission: Submission,
+    season: Season,
+    clock: _SeasonClock,
+    lock: ReviewLock | None,
+    my_ids: set[int],
+    now: datetime,
+    links: _Links,
+) -> QueueRow:
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
     return QueueRow(
         submission=submission,
         season=season,
-        submitted=date_format(timezone.localtime(submission.submitted_at, tz), "j E Y, H:i"),
-        due=date_format(timezone.localtime(due_at, tz), "j E Y"),
+        submitted=clock.moment(submission.submitted_at),
+        due=clock.day(due_at),
         overdue=due_at < now,
         lock=lock,
-        lock_until=date_format(timezone.localtime(lock.expires_at, tz), "j E, H:i") if lock is not None else "",
+        lock_until=clock.moment(lock.expires_at, year=False) if lock is not None else "",
         locked_by_me=lock is not None and lock.expert_id in my_ids,
         # A held lesson is opened, a free one taken: each row needs one of its two links.
-        url=reverse("review_page", args=[submission.pk]) if lock is not None else "",
-        take_url=reverse("review_take", args=[submission.pk]) if lock is None else "",
+        url=links.open(submission.pk) if lock is not None else "",
+        take_url=links.take(submission.pk) if lock is None else "",
     )
 
 
@@ -102,13 +142,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     my_ids = {a.pk for a in assignments}
     by_pk = {season.pk: season for season in filters.seasons}
     locks = running_locks([s.pk for s in page.object_list], now)
+    clocks = {pk: _SeasonClock(season) for pk, season in by_pk.items()}
+    links = _Links(open=_link("review_page"), take=_link("review_take"))
     form = filters.form
     context = {
         "form": form,
         "season_options": _options(form["season"]),
         "subject_options": _options(form["subject"]),
         "page": page,
-        "rows": [_row(s, by_pk[s.queue_season_id], locks.get(s.pk), my_ids, now) for s in page.object_list],
+        "rows": [
+            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], locks.get(s.pk), my_ids, now, links)
+            for s in page.object_list
+        ],
         "query": filters.query_string(),
         "filtered": filters.filtered,
     }
