@@ -25,7 +25,7 @@ from experts.models import ExpertAssignment, ExpertRole, GroupMember
 from participants.models import Person
 from programs.models import Season
 
-from .models import Review, ReviewAssignment, ReviewComment, ReviewLock, ReviewScore, RubricCriterion
+from .models import Review, ReviewAssignment, ReviewComment, ReviewScore, RubricCriterion
 
 
 def rubric_maximum() -> Subquery:
@@ -191,13 +191,11 @@ def review_queue(assignments: Sequence[ExpertAssignment]) -> QuerySet[Submission
 
 def review_queue_rows(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """A queue (review_queue) narrowed to what the queue's table shows: the participant's name, topic, version,
-    subject and submission time; each row's season id as `queue_season_id` (the seasons themselves come with the
-    expert's assignments, so they are not joined again per row). The locks come for the page's rows only
-    (running_locks): joined here through the lock, its expert and their person, they would lengthen the join list
-    the database plans for every page."""
+    subject, submission time and the lock with its expert's name; each row's season id as `queue_season_id`
+    (the seasons themselves come with the expert's assignments, so they are not joined again per row)."""
     return (
         qs.select_related(None)
-        .select_related("enrollment__person", "subject")
+        .select_related("enrollment__person", "subject", "review_lock__expert__person")
         .annotate(queue_season_id=F("assignment__activity__season_id"))
         .only(
             "version",
@@ -207,28 +205,13 @@ def review_queue_rows(qs: QuerySet[Submission]) -> QuerySet[Submission]:
             "enrollment__person__first_name",
             "enrollment__person__middle_name",
             "subject__name",
+            "review_lock__expires_at",
+            "review_lock__expert_id",
+            "review_lock__expert__person__last_name",
+            "review_lock__expert__person__first_name",
+            "review_lock__expert__person__middle_name",
         )
     )
-
-
-def running_locks(submission_ids: Iterable[int], now: datetime) -> dict[int, ReviewLock]:
-    """{submission id: its running lock, with the locking expert's name} for these submissions: one query."""
-    ids = list(submission_ids)
-    if not ids:
-        return {}
-    locks = (
-        ReviewLock.objects.filter(submission_id__in=ids, expires_at__gt=now)
-        .select_related("expert__person")
-        .only(
-            "submission_id",
-            "expires_at",
-            "expert_id",
-            "expert__person__last_name",
-            "expert__person__first_name",
-            "expert__person__middle_name",
-        )
-    )
-    return {lock.submission_id: lock for lock in locks}
 
 
 def free_for(qs: QuerySet[Submission], assignments: Sequence[ExpertAssignment], now: datetime) -> QuerySet:

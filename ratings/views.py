@@ -32,7 +32,7 @@ from .filters import ReviewQueueFilterSet
 from .forms import ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
 from .rules import is_review_teacher
-from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of, running_locks
+from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import format_timecode
 
@@ -104,12 +104,14 @@ def _row(
     submission: Submission,
     season: Season,
     clock: _SeasonClock,
-    lock: ReviewLock | None,
     my_ids: set[int],
     now: datetime,
     links: _Links,
 ) -> QueueRow:
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
+    lock = getattr(submission, "review_lock", None)
+    if lock is not None and lock.expires_at <= now:
+        lock = None
     return QueueRow(
         submission=submission,
         season=season,
@@ -141,7 +143,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = window_page(review_queue_rows(filters.qs), PER_PAGE, request.GET.get("page"))
     my_ids = {a.pk for a in assignments}
     by_pk = {season.pk: season for season in filters.seasons}
-    locks = running_locks([s.pk for s in page.object_list], now)
     clocks = {pk: _SeasonClock(season) for pk, season in by_pk.items()}
     links = _Links(open=_link("review_page"), take=_link("review_take"))
     form = filters.form
@@ -151,8 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "subject_options": _options(form["subject"]),
         "page": page,
         "rows": [
-            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], locks.get(s.pk), my_ids, now, links)
-            for s in page.object_list
+            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], my_ids, now, links) for s in page.object_list
         ],
         "query": filters.query_string(),
         "filtered": filters.filtered,

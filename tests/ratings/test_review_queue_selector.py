@@ -1,14 +1,11 @@
-"""ratings.selectors.review_queue and running_locks: who sees which waiting lesson, and the page's locks."""
-
-from datetime import timedelta
+"""ratings.selectors.review_queue: who sees which waiting lesson."""
 
 import pytest
-from django.utils import timezone
 
 from experts.models import ExpertAssignment, ExpertRole
 from programs.models import Season
 from ratings.models import Review, ReviewAssignment, ReviewLock
-from ratings.selectors import review_queue, review_queue_rows, running_locks
+from ratings.selectors import review_queue
 from ratings.services import review_take
 
 from .conftest import expert
@@ -74,20 +71,3 @@ def test_a_season_without_curators_review_keeps_the_group_out(world):
     Season.objects.filter(pk=world.season.pk).update(review_by_curator=False)
     curator = ExpertAssignment.objects.select_related("season").get(pk=world.curator.pk)
     assert queue_ids(curator) == set()
-
-
-def test_rows_read_no_lock_and_running_locks_skip_expired_ones(world, django_assert_num_queries):
-    running = world.submission()
-    expired = world.submission()
-    free = world.submission()
-    review_take(submission=running, expert=world.curator)
-    review_take(submission=expired, expert=world.curator)
-    ReviewLock.objects.filter(submission=expired).update(expires_at=timezone.now() - timedelta(minutes=1))
-    rows = list(review_queue_rows(review_queue([world.methodist])))
-    assert {row.pk for row in rows} == {running.pk, expired.pk, free.pk}
-    with django_assert_num_queries(1):
-        locks = running_locks([row.pk for row in rows], timezone.now())
-        names = {pk: lock.expert.person.short_name for pk, lock in locks.items()}
-    assert names == {running.pk: world.curator.person.short_name}
-    with django_assert_num_queries(0):
-        assert running_locks([], timezone.now()) == {}
