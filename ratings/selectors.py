@@ -191,20 +191,22 @@ def review_queue(assignments: Sequence[ExpertAssignment]) -> QuerySet[Submission
 
 def review_queue_rows(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """A queue (review_queue) narrowed to what the queue's table shows: the participant's name, topic, version,
-    subject, submission time and the lock with its expert's name; each row's season id as `queue_season_id`
-    (the seasons themselves come with the expert's assignments, so they are not joined again per row)."""
+    submission time and the lock with its expert's name; each row's season id as `queue_season_id` (the seasons
+    themselves come with the expert's assignments, so they are not joined again per row). The subject comes as
+    its id: the queue's filter lists every subject anyway, and one join fewer here roughly halves the time the
+    database takes to plan this query on the region data."""
     return (
         qs.select_related(None)
-        .select_related("enrollment__person", "subject", "review_lock__expert__person")
+        .select_related("enrollment__person", "review_lock__expert__person")
         .annotate(queue_season_id=F("assignment__activity__season_id"))
         .only(
             "version",
             "topic",
             "submitted_at",
+            "subject",
             "enrollment__person__last_name",
             "enrollment__person__first_name",
             "enrollment__person__middle_name",
-            "subject__name",
             "review_lock__expires_at",
             "review_lock__expert_id",
             "review_lock__expert__person__last_name",

@@ -45,6 +45,7 @@ class QueueRow:
 
     submission: Submission
     season: Season
+    subject: str
     submitted: str
     due: str
     overdue: bool
@@ -104,6 +105,7 @@ def _row(
     submission: Submission,
     season: Season,
     clock: _SeasonClock,
+    subjects: dict[str, str],
     my_ids: set[int],
     now: datetime,
     links: _Links,
@@ -115,6 +117,7 @@ def _row(
     return QueueRow(
         submission=submission,
         season=season,
+        subject=subjects.get(str(submission.subject_id), "—"),
         submitted=clock.moment(submission.submitted_at),
         due=clock.day(due_at),
         overdue=due_at < now,
@@ -146,13 +149,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     clocks = {pk: _SeasonClock(season) for pk, season in by_pk.items()}
     links = _Links(open=_link("review_page"), take=_link("review_take"))
     form = filters.form
+    subject_options = _options(form["subject"])
+    # The subject filter lists every subject: the rows take their subjects' names from it.
+    subjects = {option.value: option.label for option in subject_options if option.value}
     context = {
         "form": form,
         "season_options": _options(form["season"]),
-        "subject_options": _options(form["subject"]),
+        "subject_options": subject_options,
         "page": page,
         "rows": [
-            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], my_ids, now, links) for s in page.object_list
+            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], subjects, my_ids, now, links)
+            for s in page.object_list
         ],
         "query": filters.query_string(),
         "filtered": filters.filtered,

@@ -74,6 +74,18 @@ def test_lock_column_and_links_for_own_other_and_expired_locks(client, world):
     assert by_pk[other.pk].due == date_format(due, "j E Y") and not by_pk[other.pk].overdue
 
 
+def test_subject_column_names_the_subject_or_a_dash(client, world):
+    history = world.submission(days_ago=2, subject=SubjectFactory(name="История"))
+    ReviewAssignment.objects.create(submission=history, expert=world.methodist)
+    without = world.submission(days_ago=1, subject=None)
+    ReviewAssignment.objects.create(submission=without, expert=world.methodist)
+    client.force_login(world.methodist.person.user)
+    response = client.get(URL)
+    by_pk = {row.submission.pk: row for row in response.context["rows"]}
+    assert (by_pk[history.pk].subject, by_pk[without.pk].subject) == ("История", "—")
+    assert "<td>История</td>" in response.content.decode()
+
+
 def test_scored_and_foreign_lessons_are_left_out(client, world):
     done = world.submission()
     review = review_take(submission=done, expert=world.curator)
