@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.forms import BoundField
+from django.forms import BoundField, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,9 +64,16 @@ class Option:
 
 
 def _options(field: BoundField) -> list[Option]:
-    """A select's options with the chosen one marked, listed once (a model choice field's in one query)."""
+    """A select's options with the chosen one marked, listed once. A model choice field's come from one plain
+    query: its own choices would count the rows, then read them through a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips)."""
     chosen = str(field.value())
-    return [Option(str(value), str(label), str(value) == chosen) for value, label in field.field.choices]
+    choices = field.field.choices
+    if isinstance(field.field, ModelChoiceField):
+        model_field = field.field
+        empty = [("", model_field.empty_label)] if model_field.empty_label is not None else []
+        choices = empty + [(obj.pk, model_field.label_from_instance(obj)) for obj in model_field.queryset]
+    return [Option(str(value), str(label), str(value) == chosen) for value, label in choices]
 
 
 class _SeasonClock:
