@@ -138,7 +138,10 @@ def _eligible(assignments: Sequence[ExpertAssignment]) -> Q:
             condition |= Q(assignment__activity__season_id=a.season_id, subject_id=a.subject_id)
     curators = [a.pk for a in assignments if a.role == ExpertRole.CURATOR and a.season.review_by_curator]
     if curators:
-        condition |= Q(enrollment__group_membership__group__curator_id__in=curators)
+        # A subquery over the curators' group members rather than two joins per row: one hash of a few rows,
+        # and a shorter join list for the planner.
+        members = GroupMember.objects.filter(group__curator_id__in=curators).values("enrollment_id")
+        condition |= Q(enrollment_id__in=members)
     return condition
 
 
@@ -160,27 +163,23 @@ def review_queue(assignments: Sequence[ExpertAssignment]) -> QuerySet[Submission
     The queue page narrows it with ratings.filters.ReviewQueueFilterSet."""
     ids = [a.pk for a in assignments]
     seasons = {a.season_id: a.season for a in assignments}
+    scored_by_me = Review.objects.filter(submission=OuterRef("pk"), expert_id__in=ids).exclude(
+        status=Review.Status.IN_PROGRESS
+    )
+    # «Unless assigned to them, nobody has scored it yet» as one NOT EXISTS: a scored review of a lesson that is
+    # not assigned to the expert. Written as «mine OR NOT scored» the database hashes every scored review of the
+    # region for each page; as a plain NOT EXISTS it probes the partial index for the candidate rows only.
+    scored_unassigned = Review.objects.filter(
+        submission=OuterRef("pk"), status__in=[Review.Status.SUBMITTED, Review.Status.RELEASED]
+    ).filter(~Exists(ReviewAssignment.objects.filter(submission=OuterRef("submission"), expert_id__in=ids)))
     qs = (
         Submission.objects.filter(
             is_current=True, status__in=WAITING_STATUSES, assignment__activity__season_id__in=list(seasons)
         )
         .annotate(mine=Exists(ReviewAssignment.objects.filter(submission=OuterRef("pk"), expert_id__in=ids)))
-        # Filters only: alias() keeps them out of the SELECT list (evaluated there too, they cost as much again).
-        .alias(
-            scored_by_me=Exists(
-                Review.objects.filter(submission=OuterRef("pk"), expert_id__in=ids).exclude(
-                    status=Review.Status.IN_PROGRESS
-                )
-            ),
-            scored=Exists(
-                Review.objects.filter(
-                    submission=OuterRef("pk"), status__in=[Review.Status.SUBMITTED, Review.Status.RELEASED]
-                )
-            ),
-        )
         .filter(_eligible(assignments))
-        .filter(scored_by_me=False)
-        .filter(Q(mine=True) | Q(scored=False))
+        .filter(~Exists(scored_by_me))
+        .filter(~Exists(scored_unassigned))
     )
     return qs.select_related(
         "enrollment__person",
@@ -192,20 +191,22 @@ def review_queue(assignments: Sequence[ExpertAssignment]) -> QuerySet[Submission
 
 def review_queue_rows(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """A queue (review_queue) narrowed to what the queue's table shows: the participant's name, topic, version,
-    subject, submission time and the lock with its expert's name; each row's season id as `queue_season_id`
-    (the seasons themselves come with the expert's assignments, so they are not joined again per row)."""
+    submission time and the lock with its expert's name; each row's season id as `queue_season_id` (the seasons
+    themselves come with the expert's assignments, so they are not joined again per row). The subject comes as
+    its id: the queue's filter lists every subject anyway, and one join fewer here roughly halves the time the
+    database takes to plan this query on the region data."""
     return (
         qs.select_related(None)
-        .select_related("enrollment__person", "subject", "review_lock__expert__person")
+        .select_related("enrollment__person", "review_lock__expert__person")
         .annotate(queue_season_id=F("assignment__activity__season_id"))
         .only(
             "version",
             "topic",
             "submitted_at",
+            "subject",
             "enrollment__person__last_name",
             "enrollment__person__first_name",
             "enrollment__person__middle_name",
-            "subject__name",
             "review_lock__expires_at",
             "review_lock__expert_id",
             "review_lock__expert__person__last_name",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.forms import BoundField, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_ALT
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,15 +41,82 @@ PER_PAGE = 25
 
 @dataclass(frozen=True)
 class QueueRow:
+    """One line of the queue with its times already written in the season's time zone and its links built."""
+
     submission: Submission
-    season: object
-    due_at: datetime
+    season: Season
+    subject: str
+    submitted: str
+    due: str
     overdue: bool
     lock: ReviewLock | None
+    lock_until: str
     locked_by_me: bool
+    url: str
+    take_url: str
 
 
-def _row(submission: Submission, season: Season, my_ids: set[int], now: datetime) -> QueueRow:
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+def _options(field: BoundField) -> list[Option]:
+    """A select's options with the chosen one marked, listed once. A model choice field's come from one plain
+    query: its own choices would count the rows, then read them through a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips)."""
+    chosen = str(field.value())
+    choices = field.field.choices
+    if isinstance(field.field, ModelChoiceField):
+        model_field = field.field
+        empty = [("", model_field.empty_label)] if model_field.empty_label is not None else []
+        choices = empty + [(obj.pk, model_field.label_from_instance(obj)) for obj in model_field.queryset]
+    return [Option(str(value), str(label), str(value) == chosen) for value, label in choices]
+
+
+class _SeasonClock:
+    """Moments written in one season's zone as the queue shows them («7 декабря 2026, 13:34»): the same text
+    as the date filter's "j E Y, H:i", from month names read once per page rather than a format per cell."""
+
+    def __init__(self, season: Season):
+        self.tz = season.tz
+        self.months = {number: str(name) for number, name in MONTHS_ALT.items()}
+
+    def day(self, moment: datetime) -> str:
+        local = timezone.localtime(moment, self.tz)
+        return f"{local.day} {self.months[local.month]} {local.year}"
+
+    def moment(self, moment: datetime, *, year: bool = True) -> str:
+        local = timezone.localtime(moment, self.tz)
+        day = f"{local.day} {self.months[local.month]}" + (f" {local.year}" if year else "")
+        return f"{day}, {local:%H:%M}"
+
+
+def _link(name: str) -> Callable[[int], str]:
+    """reverse(name, args=[pk]) for many ids of one route: the route is reversed once around a marker id that
+    each row's id then replaces (reverse() matches the pattern anew on every call)."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).rsplit(marker, 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class _Links:
+    open: Callable[[int], str]
+    take: Callable[[int], str]
+
+
+def _row(
+    submission: Submission,
+    season: Season,
+    clock: _SeasonClock,
+    subjects: dict[str, str],
+    my_ids: set[int],
+    now: datetime,
+    links: _Links,
+) -> QueueRow:
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
     lock = getattr(submission, "review_lock", None)
     if lock is not None and lock.expires_at <= now:
@@ -54,10 +124,16 @@ def _row(submission: Submission, season: Season, my_ids: set[int], now: datetime
     return QueueRow(
         submission=submission,
         season=season,
-        due_at=due_at,
+        subject=subjects.get(str(submission.subject_id), "—"),
+        submitted=clock.moment(submission.submitted_at),
+        due=clock.day(due_at),
         overdue=due_at < now,
         lock=lock,
+        lock_until=clock.moment(lock.expires_at, year=False) if lock is not None else "",
         locked_by_me=lock is not None and lock.expert_id in my_ids,
+        # A held lesson is opened, a free one taken: each row needs one of its two links.
+        url=links.open(submission.pk) if lock is not None else "",
+        take_url=links.take(submission.pk) if lock is None else "",
     )
 
 
@@ -77,10 +153,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = window_page(review_queue_rows(filters.qs), PER_PAGE, request.GET.get("page"))
     my_ids = {a.pk for a in assignments}
     by_pk = {season.pk: season for season in filters.seasons}
+    clocks = {pk: _SeasonClock(season) for pk, season in by_pk.items()}
+    links = _Links(open=_link("review_page"), take=_link("review_take"))
+    form = filters.form
+    subject_options = _options(form["subject"])
+    # The subject filter lists every subject: the rows take their subjects' names from it.
+    subjects = {option.value: option.label for option in subject_options if option.value}
     context = {
-        "form": filters.form,
+        "form": form,
+        "season_options": _options(form["season"]),
+        "subject_options": subject_options,
         "page": page,
-        "rows": [_row(s, by_pk[s.queue_season_id], my_ids, now) for s in page.object_list],
+        "rows": [
+            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], subjects, my_ids, now, links)
+            for s in page.object_list
+        ],
         "query": filters.query_string(),
         "filtered": filters.filtered,
     }

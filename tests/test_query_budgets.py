@@ -206,7 +206,7 @@ BUDGETS = {
     "home": (_home, 2),
     "program page": (_program, 6),
     "teacher cabinet": (_cabinet, 12),
-    "expert review queue": (_queue, 6),
+    "expert review queue": (_queue, 5),  # -1: the subjects' choices are listed once, without a COUNT
     "review page": (_review, 10),
     "expert workspace": (_workspace, 7),  # +1: the seasons' feedback questions (seed 000 §2.2)
     "enrollment changelist with filters": (_enrollments_admin, 10),

@@ -67,3 +67,15 @@ def test_chosen_values_stay_selected_and_pages_keep_them(client, world):
     assert f'<option value="{world.season.pk}" selected>' in page
     assert f'<option value="{subject_id}" selected>' in page
     assert 'name="overdue" value="on" id="f-overdue" checked' in page
+
+
+def test_select_options_are_the_filters_own_choices(client, world):
+    SubjectFactory(name="Алгебра")
+    client.force_login(world.curator.person.user)
+    response = client.get(URL)
+    form = response.context["form"]
+    for name in ("season", "subject"):
+        own = [(str(value), str(label)) for value, label in form[name].field.choices]
+        assert [(option.value, option.label) for option in response.context[f"{name}_options"]] == own
+        assert len(own) > 1 and not any(option.selected for option in response.context[f"{name}_options"])
+    assert response.context["subject_options"][0].label == "Все предметы"

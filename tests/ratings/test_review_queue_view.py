@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from activities.models import Submission
 from experts.models import ExpertRole
-from ratings.models import Review, ReviewAssignment
+from ratings.models import Review, ReviewAssignment, ReviewLock
 from ratings.services import review_assign, review_take
 from tests.factories import EnrollmentFactory, SeasonFactory, SubjectFactory
 
@@ -44,6 +45,45 @@ def test_columns_show_times_in_the_season_zone_and_the_lock(client, world):
     assert local.strftime("%H:%M") in html
     assert world.curator.person.short_name in html and "Посмотреть" in html
     assert lesson.enrollment.person.full_name in html and "Математика" in html and lesson.topic in html
+
+
+def test_lock_column_and_links_for_own_other_and_expired_locks(client, world):
+    other = world.submission(days_ago=4)
+    own = world.submission(days_ago=3)
+    expired = world.submission(days_ago=2)
+    review_take(submission=other, expert=world.curator)
+    review_take(submission=own, expert=world.methodist)
+    review_take(submission=expired, expert=world.curator)
+    ReviewLock.objects.filter(submission=expired).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(world.methodist.person.user)
+    response = client.get(URL)
+    html = response.content.decode()
+    by_pk = {row.submission.pk: row for row in response.context["rows"]}
+    until = timezone.localtime(ReviewLock.objects.get(submission=other).expires_at, world.season.tz)
+    # The same text as the date filter in the season's zone.
+    assert by_pk[other.pk].lock_until == date_format(until, "j E, H:i")
+    submitted = timezone.localtime(other.submitted_at, world.season.tz)
+    assert by_pk[other.pk].submitted == date_format(submitted, "j E Y, H:i") in html
+    assert f"до {by_pk[other.pk].lock_until}" in html
+    assert f'href="{reverse("review_page", args=[other.pk])}">Посмотреть' in html
+    assert by_pk[own.pk].locked_by_me and f'href="{reverse("review_page", args=[own.pk])}">Продолжить' in html
+    assert by_pk[expired.pk].lock is None
+    assert f'action="{reverse("review_take", args=[expired.pk])}"' in html
+    assert f'action="{reverse("review_take", args=[other.pk])}"' not in html
+    due = timezone.localtime(other.submitted_at + timedelta(days=7), world.season.tz)
+    assert by_pk[other.pk].due == date_format(due, "j E Y") and not by_pk[other.pk].overdue
+
+
+def test_subject_column_names_the_subject_or_a_dash(client, world):
+    history = world.submission(days_ago=2, subject=SubjectFactory(name="История"))
+    ReviewAssignment.objects.create(submission=history, expert=world.methodist)
+    without = world.submission(days_ago=1, subject=None)
+    ReviewAssignment.objects.create(submission=without, expert=world.methodist)
+    client.force_login(world.methodist.person.user)
+    response = client.get(URL)
+    by_pk = {row.submission.pk: row for row in response.context["rows"]}
+    assert (by_pk[history.pk].subject, by_pk[without.pk].subject) == ("История", "—")
+    assert "<td>История</td>" in response.content.decode()
 
 
 def test_scored_and_foreign_lessons_are_left_out(client, world):
@@ -84,8 +124,9 @@ def test_query_count_does_not_grow(client, world, django_assert_num_queries, n):
             review_take(submission=lesson, expert=world.curator)
     review_assign(submissions=Submission.objects.all())
     client.force_login(world.methodist.person.user)
-    # No COUNT: the page fetches one row more than it shows to know whether there is a next one.
-    with django_assert_num_queries(6):
+    # No COUNT: the page fetches one row more than it shows to know whether there is a next one; the subjects'
+    # choices are read once (no COUNT before them either).
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert len(response.context["rows"]) == n
 
