@@ -23,12 +23,17 @@ def _moment(d: datetime) -> str:
     return f"{d.day} {MONTHS_ALT[d.month]} {d.year:04d}, {d.hour:02d}:{d.minute:02d}"
 
 
+def _moment_this_year(d: datetime) -> str:
+    return f"{d.day} {MONTHS_ALT[d.month]}, {d.hour:02d}:{d.minute:02d}"
+
+
 # format → (the type it accepts, the formatter); a datetime is a date, so the date formats take both.
 _FAST: dict[str, tuple[type, Callable]] = {
     "c": (date, lambda d: d.isoformat()),
     "Y-m-d": (date, lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
     "j E Y": (date, _day_month_year),
     "j E Y, H:i": (datetime, _moment),
+    "j E, H:i": (datetime, _moment_this_year),
     "F Y": (date, lambda d: f"{MONTHS[d.month]} {d.year:04d}"),
     "l": (date, lambda d: str(WEEKDAYS[d.weekday()])),
 }

@@ -15,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_ALT
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.models import Submission
 from activities.video_links import parse_video_link
 from activities.video_state import format_moment
+from core.date_text import date_text
 from core.pagination import window_page
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
@@ -77,21 +77,17 @@ def _options(field: BoundField) -> list[Option]:
 
 
 class _SeasonClock:
-    """Moments written in one season's zone as the queue shows them («7 декабря 2026, 13:34»): the same text
-    as the date filter's "j E Y, H:i", from month names read once per page rather than a format per cell."""
+    """Moments written in one season's zone as the queue shows them («7 декабря 2026, 13:34»): the text of the
+    date filter, through core.date_text."""
 
     def __init__(self, season: Season):
         self.tz = season.tz
-        self.months = {number: str(name) for number, name in MONTHS_ALT.items()}
 
     def day(self, moment: datetime) -> str:
-        local = timezone.localtime(moment, self.tz)
-        return f"{local.day} {self.months[local.month]} {local.year}"
+        return date_text(timezone.localtime(moment, self.tz), "j E Y")
 
     def moment(self, moment: datetime, *, year: bool = True) -> str:
-        local = timezone.localtime(moment, self.tz)
-        day = f"{local.day} {self.months[local.month]}" + (f" {local.year}" if year else "")
-        return f"{day}, {local:%H:%M}"
+        return date_text(timezone.localtime(moment, self.tz), "j E Y, H:i" if year else "j E, H:i")
 
 
 def _link(name: str) -> Callable[[int], str]:
