@@ -45,3 +45,12 @@ def date_text(value: date | datetime, fmt: str) -> str:
     if fast is not None and isinstance(value, fast[0]):
         return fast[1](value)
     return formats.date_format(value, fmt)
+
+
+def datetime_attribute(value: date | datetime) -> str:
+    """A valid value for <time datetime>: a date as «2024-09-10», a moment to the second with its offset,
+    «2024-09-10T09:00:00+05:00» (the HTML standard allows at most three digits of a second's fraction, and
+    the Nu HTML checker refuses a range «start/end»: a range is two <time> elements)."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()

@@ -5,6 +5,7 @@ from django import template
 from django.template.defaultfilters import date as django_date
 
 from core.date_text import date_text as _date_text
+from core.date_text import datetime_attribute
 
 register = template.Library()
 
@@ -14,3 +15,11 @@ def date_text(value, arg=None):
     if value in (None, "") or arg is None or not hasattr(value, "year"):
         return django_date(value, arg)
     return _date_text(value, arg)
+
+
+@register.filter(expects_localtime=True, is_safe=True)
+def datetime_attr(value):
+    """{{ moment|datetime_attr }}: the value of <time datetime>, in the active time zone (core.date_text)."""
+    if value in (None, "") or not hasattr(value, "year"):
+        return ""
+    return datetime_attribute(value)

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
-from core.date_text import _FAST, date_text
+from core.date_text import _FAST, date_text, datetime_attribute
 
 MOMENTS = [
     datetime(2024, 1, 1, 0, 0, tzinfo=UTC) + timedelta(days=day * 17, hours=day * 5, minutes=day * 7)
@@ -50,3 +50,16 @@ def test_the_filter_is_empty_for_nothing_like_date():
     template = Template("{% load date_text %}[{{ v|date_text:'j E Y' }}]")
     assert template.render(Context({"v": None})) == "[]"
     assert template.render(Context({"v": ""})) == "[]"
+
+
+def test_datetime_attribute_is_a_date_or_a_moment_to_the_second():
+    assert datetime_attribute(date(2024, 9, 10)) == "2024-09-10"
+    assert datetime_attribute(datetime(2024, 9, 10, 9, 5, 7, 654321, tzinfo=UTC)) == "2024-09-10T09:05:07+00:00"
+
+
+def test_datetime_attr_filter_is_in_the_active_zone():
+    template = Template("{% load date_text %}{{ at|datetime_attr }}")
+    with timezone.override(ZoneInfo("Asia/Yekaterinburg")):
+        text = template.render(Context({"at": datetime(2024, 9, 10, 4, 0, 0, 999, tzinfo=UTC)}))
+    assert text == "2024-09-10T09:00:00+05:00"
+    assert Template("{% load date_text %}{{ at|datetime_attr }}").render(Context({"at": None})) == ""
