@@ -105,14 +105,14 @@ class FeedbackForm(forms.Form):
                     choices=[(v, str(v)) for v in range(1, 6)],
                     coerce=int,
                     empty_value=None,
-                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    widget=forms.RadioSelect,
                     error_messages={"required": _("Выберите оценку от 1 до 5.")},
                     **common,
                 )
             elif question.kind == FeedbackQuestion.Kind.CHOICE:
                 field = forms.ChoiceField(
                     choices=[(c, c) for c in question.choices],
-                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    widget=forms.RadioSelect,
                     error_messages={"required": _("Выберите один из вариантов.")},
                     **common,
                 )
