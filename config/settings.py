@@ -244,6 +244,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 if TIME_ZONE not in available_timezones():
     _fail("TIME_ZONE", f"неизвестный часовой пояс {TIME_ZONE!r}")
 USE_TZ = True
+# «6 декабря», not Django's «6 Декабрь», in the admin's date drill-down (config/formats/ru/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "static/"
