@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.dates import date_in_range, date_range_message
 from core.models import Notification
 from core.notifications import NotificationDraft, notifications_create
+from core.typography import one_full_stop
 from participants.models import Enrollment, Person, SubscriptionForm, User
 from participants.services import feedback_answers_check, school_gate_check
 from programs.models import Program, Season, Subject
@@ -478,9 +479,12 @@ def group_members_move(*, enrollments: Iterable[Enrollment], group: ExpertGroup,
     rows = list(Enrollment.objects.select_for_update().filter(pk__in=ids).select_related("person", "season"))
     foreign = [e for e in rows if e.season_id != group.season_id]
     if foreign:
+        # The last name's initials end the sentence: one full stop, not «К.В..».
         raise ValidationError(
-            _("Перевести можно только участников сезона группы; не из этого сезона: %(names)s.")
-            % {"names": ", ".join(e.person.short_name for e in foreign)},
+            one_full_stop(
+                _("Перевести можно только участников сезона группы; не из этого сезона: %(names)s.")
+                % {"names": ", ".join(e.person.short_name for e in foreign)}
+            ),
             code="other_season",
         )
     current = dict(GroupMember.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", "group_id"))

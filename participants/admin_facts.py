@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.tables import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
+from core.typography import inner_quotes
 from core.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
 from programs.admin import OrganisationAdmin as BaseOrganisationAdmin
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
@@ -713,7 +714,12 @@ class StaffRosterEntryAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
                         "Уволенные в %(year)d году не перенесены, стаж увеличен на год; внесите изменения.",
                         copied,
                     )
-                    % {"organisation": organisation.short_name, "year": year, "next": year + 1, "n": copied},
+                    % {
+                        "organisation": inner_quotes(organisation.short_name),
+                        "year": year,
+                        "next": year + 1,
+                        "n": copied,
+                    },
                     messages.SUCCESS,
                 )
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from core.emails import email_message
 from core.history import history_bulk_record, history_context
+from core.typography import inner_quotes
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
 
@@ -654,7 +655,7 @@ def school_application_submit(
                 "«%(status)s». Вторая заявка не нужна."
             )
             % {
-                "school": applicant.organisation,
+                "school": inner_quotes(str(applicant.organisation)),
                 "when": timezone.localtime(existing.submitted_at, season.tz).strftime("%d.%m.%Y"),
                 "who": existing.applicant.short_name,
                 "status": existing.get_status_display(),

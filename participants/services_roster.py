@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.tables import Table, columns_guess, normalise, read_register
+from core.typography import inner_quotes
 from programs.models import Municipality, Organisation
 from programs.signals import rows_changed
 
@@ -373,7 +374,11 @@ def _check_database(report: RosterImportReport) -> None:
                     row.row_number,
                     name_column,
                     _("%(name)s уже есть в кадровом составе «%(organisation)s» за %(year)d год.")
-                    % {"name": row.full_name, "organisation": row.organisation_label, "year": report.year},
+                    % {
+                        "name": row.full_name,
+                        "organisation": inner_quotes(row.organisation_label),
+                        "year": report.year,
+                    },
                 )
             )
 
@@ -442,7 +447,7 @@ def staff_roster_copy_to_next_year(*, organisation: Organisation, year: int) -> 
         if StaffRosterEntry.objects.filter(organisation=organisation, year=year + 1).exists():
             raise RosterCopyRefused(
                 _("В составе «%(organisation)s» за %(year)d год уже есть работники: перенос не выполнен.")
-                % {"organisation": organisation.short_name, "year": year + 1}
+                % {"organisation": inner_quotes(organisation.short_name), "year": year + 1}
             )
         staying = (
             StaffRosterEntry.objects.filter(organisation=organisation, year=year)
@@ -472,7 +477,7 @@ def staff_roster_copy_to_next_year(*, organisation: Organisation, year: int) -> 
         if not copies:
             raise RosterCopyRefused(
                 _("В составе «%(organisation)s» за %(year)d год нет работников, которых можно перенести.")
-                % {"organisation": organisation.short_name, "year": year}
+                % {"organisation": inner_quotes(organisation.short_name), "year": year}
             )
         StaffRosterEntry.objects.bulk_create(copies)
         rows_changed.send(sender=StaffRosterEntry)

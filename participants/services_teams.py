@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.typography import inner_quotes
 from programs.models import Organisation
 
 from .models import TEAM_PROGRAMME_MIN_MEMBERS, ManagementTeamMember, ManagementTeamProgramme
@@ -37,7 +38,7 @@ def management_team_programme_problems(
     if strangers:
         return {
             "members": _("Не члены управленческой команды организации «%(org)s»: %(names)s.")
-            % {"org": organisation, "names": ", ".join(str(m.person) for m in strangers)}
+            % {"org": inner_quotes(str(organisation)), "names": ", ".join(str(m.person) for m in strangers)}
         }
     outside = [m for m in members if not (_in_team_on(m, ends_on) or _in_team_on(m, starts_on or ends_on))]
     if outside:

@@ -9,6 +9,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.typography import inner_quotes
+
 from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm
 from .models import (
@@ -75,7 +77,7 @@ class OrganisationYearFactsForm(forms.ModelForm):
                 self.add_error(
                     "year",
                     _("Сведения организации «%(org)s» за %(year)d год уже внесены: откройте и исправьте их.")
-                    % {"org": organisation, "year": year},
+                    % {"org": inner_quotes(str(organisation)), "year": year},
                 )
         return cleaned
 
@@ -115,7 +117,8 @@ class MunicipalEventForm(forms.ModelForm):
         if municipality and organisation and organisation.municipality_id != municipality.pk:
             self.add_error(
                 "organisation",
-                _("Организация «%(org)s» относится к другому муниципалитету.") % {"org": organisation},
+                _("Организация «%(org)s» относится к другому муниципалитету.")
+                % {"org": inner_quotes(str(organisation))},
             )
         held_on = cleaned.get("held_on")
         if held_on and not date(FIRST_FACTS_YEAR, 1, 1) <= held_on <= date(timezone.localdate().year + 1, 12, 31):
