@@ -147,3 +147,21 @@ def test_the_badge_costs_no_query_on_another_page(client, django_assert_num_quer
     else:
         assert "data-unread" not in html
     assert f'href="{LIST}"' in html
+
+
+def test_an_empty_list_says_only_that_there_are_none(client):
+    client.force_login(UserFactory())
+    html = client.get(LIST).content.decode()
+    assert "Уведомлений пока нет." in html
+    assert "Все уведомления прочитаны." not in html
+
+
+def test_a_list_read_to_the_end_says_so_once(client):
+    user = UserFactory()
+    _notify(user)
+    Notification.objects.filter(user=user).update(read_at="2026-01-01T00:00:00Z")
+    User.objects.filter(pk=user.pk).update(unread_notifications=0)
+    client.force_login(user)
+    html = client.get(LIST).content.decode()
+    assert "Все уведомления прочитаны." in html
+    assert "Уведомлений пока нет." not in html
