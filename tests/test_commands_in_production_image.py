@@ -233,3 +233,12 @@ def test_the_blocker_would_catch_a_command_that_needs_the_dev_extra(tmp_path):
         timeout=120,
     )
     assert run.returncode != 0 and "No module named 'factory'" in run.stderr
+
+
+def test_docs_name_every_command_an_operator_may_run_in_the_image():
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    section = text[text.index("#### Команды в образе") :].split("\n#### ", 1)[0]
+    for module in portal_commands():
+        assert f"`{module.rpartition('.')[2]}" in section, module
+    for name in ("migrate", "createsuperuser", "load_programs", "seed_demo"):
+        assert f"`{name}" in section
