@@ -19,6 +19,7 @@ import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -56,6 +57,9 @@ class Design:
     width: float
     height: float
     boxes: dict[str, Box]
+    # The structure element of each field's (empty) box in the design's tagged PDF, as (object, generation): the
+    # layer's text becomes its content, so a screen reader reads the holder's name after «подтверждает, что».
+    slots: dict[str, tuple[int, int]] = dataclass_field(default_factory=dict)
 
 
 def _font_file(family: str, bold: bool) -> str:
@@ -101,6 +105,7 @@ def design_from_document(document) -> Design:
     (page,) = document.pages
     height = page.height * PX
     boxes: dict[str, Box] = {}
+    tags: list[tuple[str, str]] = []  # (field, HTML tag) in document order
     for box in _boxes(page._page_box):
         element = getattr(box, "element", None)
         field = element.get("data-field") if element is not None else None
@@ -112,6 +117,7 @@ def design_from_document(document) -> Design:
         align = str(style["text_align_all"])
         align = {"start": "left", "end": "right", "justify": "left"}.get(align, align)
         spacing = style["letter_spacing"]
+        tags.append((field, element.tag))
         boxes[field] = Box(
             x=box.content_box_x() * PX,
             y=height - (box.content_box_y() + box.height) * PX,
@@ -125,7 +131,39 @@ def design_from_document(document) -> Design:
             wrap=element.get("data-wrap") is not None,
         )
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    return Design(pdf=pdf, width=page.width * PX, height=height, boxes=boxes)
+    return Design(pdf=pdf, width=page.width * PX, height=height, boxes=boxes, slots=_field_slots(pdf, tags))
+
+
+STRUCTURE_TYPES = {"p": "/P", "div": "/Div"}
+
+
+def _field_slots(pdf_bytes: bytes, tags: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """The structure elements WeasyPrint wrote for the fields' empty boxes: the empty elements of the tree, in
+    document order, matched to the fields in document order by type. If they cannot all be matched (a template
+    with another shape), none is, and the layer's elements go to the end of the document instead."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        empty = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+            if not kids and element.get("/S") in STRUCTURE_TYPES.values() and element.is_indirect:
+                empty.append(element)
+            stack.extend(kid for kid in reversed(kids) if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
+        slots: dict[str, tuple[int, int]] = {}
+        position = 0
+        for field, tag in tags:
+            wanted = STRUCTURE_TYPES.get(tag)
+            while position < len(empty) and empty[position].get("/S") != wanted:
+                position += 1
+            if position == len(empty):
+                return {}
+            slots[field] = empty[position].objgen
+            position += 1
+        return slots
 
 
 def _width(text: str, font: str, size: float, char_space: float) -> float:
@@ -330,7 +368,7 @@ class _Base:
             page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(LAYER))
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\nq " + LAYER.encode() + b" Do Q\n")
-            _tag_layer(out, page, page.Resources.XObject[LAYER], fields, info)
+            _tag_layer(out, page, page.Resources.XObject[LAYER], fields, info, self.design.slots)
             out.Root.Lang = pikepdf.String(LANGUAGE)
             out.Root.Metadata = out.make_stream(_xmp(info, self.producer), Type=pikepdf.Name.Metadata)
             out.Root.Metadata.Subtype = pikepdf.Name.XML
@@ -355,32 +393,43 @@ class _Base:
         return data.getvalue()
 
 
-def _tag_layer(pdf, page, form, fields: list[tuple[str, str]], info: DocumentInfo) -> None:
-    """The layer's marked-content sequences (MCID 0, 1, … in the form XObject, see `overlay`) as structure
-    elements at the end of the document's element: a paragraph per text, the QR code a figure."""
+def _tag_layer(pdf, page, form, fields: list[tuple[str, str]], info: DocumentInfo, slots) -> None:
+    """The layer's marked-content sequences (MCID 0, 1, … in the form XObject, see `overlay`) as the content of
+    their fields' structure elements (`Design.slots`: where the design has the field's box, so in reading order);
+    a paragraph per text, the QR code a figure with the link as its alternative text. Without slots, new
+    elements at the end of the document's element."""
     import pikepdf
 
     root = pdf.Root.StructTreeRoot
-    kids = root.K
-    document = kids[0] if isinstance(kids, pikepdf.Array) else kids
-    if not isinstance(document.get("/K"), pikepdf.Array):
-        document.K = pikepdf.Array([document.K] if "/K" in document else [])
+    document = None
     nums = root.ParentTree.Nums
     key = int(root.get("/ParentTreeNextKey", max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1))
     elements = []
-    for mcid, (_field, kind) in enumerate(fields):
-        element = pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.StructElem,
-                S=pikepdf.Name("/" + kind),
-                P=document,
-                Pg=page.obj,
-                K=pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=mcid, Pg=page.obj, Stm=form),
+    for mcid, (field, kind) in enumerate(fields):
+        content = pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=mcid, Pg=page.obj, Stm=form)
+        if field in slots:
+            element = pdf.get_object(slots[field])
+            element.S = pikepdf.Name("/" + kind)
+            element.Pg = page.obj
+            element.K = pikepdf.Array([content])
+        else:
+            if document is None:
+                kids = root.K
+                document = kids[0] if isinstance(kids, pikepdf.Array) else kids
+                if not isinstance(document.get("/K"), pikepdf.Array):
+                    document.K = pikepdf.Array([document.K] if "/K" in document else [])
+            element = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name("/" + kind),
+                    P=document,
+                    Pg=page.obj,
+                    K=pikepdf.Array([content]),
+                )
             )
-        )
+            document.K.append(element)
         if kind == "Figure":
             element.Alt = pikepdf.String(info.qr_text)
-        document.K.append(element)
         elements.append(element)
     form.StructParents = key
     nums.append(key)

@@ -284,29 +284,41 @@ def test_the_certificate_is_pdf_a_3b():
                     assert key not in obj or float(obj[key]) == 1
 
 
-def _elements(element):
+def _kids(element) -> list:
     kids = element.get("/K")
-    if kids is None:
-        return
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+    return [] if kids is None else list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _elements(element):
+    """Every structure element under `element`, in document order."""
+    for kid in _kids(element):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", "/StructElem") == "/StructElem" and "/S" in kid:
             yield kid
             yield from _elements(kid)
 
 
-def test_the_personal_texts_are_in_the_structure_tree():
-    (certificate,) = _issue([("Смирнова", "Ольга", "Петровна", "")])
+@pytest.mark.parametrize("slug", ["pedcluster-27", "progressive-teacher", "methodical-subscription"])
+def test_the_personal_texts_are_in_the_structure_tree(slug):
+    (certificate,) = _issue([("Смирнова", "Ольга", "Петровна", "")], slug=slug)
 
     with pikepdf.open(io.BytesIO(certificate.pdf.read())) as pdf:
         assert pdf.Root.MarkInfo.Marked
         root = pdf.Root.StructTreeRoot
         page = pdf.pages[0]
-        layer = [e for e in _elements(root) if isinstance(e.get("/K"), pikepdf.Dictionary) and "/Stm" in e.K]
+        layer = [e for e in _elements(root) if any("/Stm" in k for k in _kids(e) if isinstance(k, pikepdf.Dictionary))]
         assert [str(e.S) for e in layer] == ["/P"] * 5 + ["/Figure"]
-        form = layer[0].K.Stm
-        assert all(e.K.Stm.objgen == form.objgen and e.K.Pg.objgen == page.objgen for e in layer)
-        assert [int(e.K.MCID) for e in layer] == list(range(6))
+        assert all(len(e.K) == 1 for e in layer)  # the field's text and nothing else
+        form = layer[0].K[0].Stm
+        assert all(e.K[0].Stm.objgen == form.objgen and e.K[0].Pg.objgen == page.objgen for e in layer)
+        assert [int(e.K[0].MCID) for e in layer] == list(range(6))
         assert f"/verify/{certificate.code}/" in str(layer[-1].Alt)
+        # In reading order: each text fills its field's box element where the design has it, the holder's name
+        # after the title and «подтверждает, что», not at the end of the document.
+        holder = layer[0]
+        siblings = list(holder.P.K)
+        position = [s.objgen for s in siblings].index(holder.objgen)
+        assert [str(s.S) for s in siblings[:position]][-3:] == ["/P", "/H1", "/P"]
+        assert position < len(siblings) - 3
         # The parent tree maps the form's StructParents to the elements, MCID by MCID.
         nums = root.ParentTree.Nums
         entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
