@@ -269,7 +269,8 @@ _SURNAME = r"[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?"
 _NAME = re.compile(rf"{_INITIALS}{_SURNAME}\b|\b{_SURNAME}\s+{_INITIALS}")
 # The signatory's font size by its length: the block keeps its width and wraps between words, a long line of
 # title and office takes a smaller size so the block stays inside the footer (tests/activities/test_certificate_pdfa.py).
-SIGNATORY_SIZES = ((100, "10.5pt"), (150, "9pt"), (None, "8pt"))
+SIGNATORY_SIZES = ((100, "10.5pt"), (150, "9pt"))
+SIGNATORY_SMALLEST = "8pt"  # 200 characters (the field's limit) take four lines of the 90 mm block
 
 
 def signatory_text(text: str) -> str:
@@ -285,10 +286,7 @@ def _joined(match: re.Match) -> str:
 
 
 def signatory_size(text: str) -> str:
-    for limit, size in SIGNATORY_SIZES:
-        if limit is None or len(text) <= limit:
-            return size
-    raise AssertionError("unreachable")
+    return next((size for limit, size in SIGNATORY_SIZES if len(text) <= limit), SIGNATORY_SMALLEST)
 
 
 def _design_context(certificate: Certificate) -> dict:
