@@ -224,7 +224,7 @@ class PersonAdmin(MunicipalityScopedAdmin):
     readonly_fields = ["is_anonymised", "created_at"]
     inlines = [EnrollmentInline, ConsentInline]
     fieldsets = [
-        (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "birth_date"]}),
+        (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "gender", "birth_date"]}),
         (_("Контакты"), {"fields": ["email", "phone", "user"]}),
         (
             _("Работа"),

@@ -224,6 +224,12 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
         help_text=_("Если есть"),
         widget=forms.TextInput({"autocomplete": "additional-name"}),
     )
+    gender = forms.ChoiceField(
+        label=_("Пол"),
+        required=False,
+        choices=[("", _("— не указывать —")), *Person.Gender.choices],
+        help_text=_("Нужен для окончаний в сертификатах («принял» или «приняла»). Можно не указывать."),
+    )
     birth_date = forms.DateField(
         label=_("Дата рождения"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],

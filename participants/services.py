@@ -281,6 +281,7 @@ class RegistrationData:
     subjects: Sequence[Subject] = ()
     category: str = Person.Category.NONE
     preferred_format: str = ""
+    gender: str = ""
 
 
 def _name_key(*parts: str) -> tuple[str, ...]:
@@ -423,6 +424,7 @@ def registration_submit(
         last_name=" ".join(data.last_name.split()),
         first_name=" ".join(data.first_name.split()),
         middle_name=" ".join(data.middle_name.split()),
+        gender=data.gender,
         birth_date=data.birth_date,
         email=email,
         phone=data.phone.strip(),
@@ -1077,11 +1079,12 @@ def person_erase(
         ):
             raise ValidationError(_("Этот запрос уже исполнен или относится к другому человеку."))
         request.processed_by = by
-    done = [_("ФИО, дата рождения, телефон, адрес почты и должность удалены")]
+    done = [_("ФИО, пол, дата рождения, телефон, адрес почты и должность удалены")]
     done += run_erasers(person)
 
     person.last_name, person.first_name = erased_full_name(person.pk)
     person.middle_name = ""
+    person.gender = ""
     person.birth_date = None
     person.email = ""
     person.phone = ""
@@ -1093,6 +1096,7 @@ def person_erase(
             "last_name",
             "first_name",
             "middle_name",
+            "gender",
             "birth_date",
             "email",
             "phone",

@@ -517,6 +517,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
                     last_name=data["last_name"],
                     first_name=data["first_name"],
                     middle_name=data["middle_name"],
+                    gender=data["gender"],
                     birth_date=data["birth_date"],
                     phone=data["phone"],
                     organisation=data["organisation"],
