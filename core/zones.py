@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from .date_text import date_text
+
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 # The Russian zones of the tz database, each with its city in the genitive: «время <кого/чего>».
@@ -96,3 +98,10 @@ def zone_words(zone: tzinfo | str | None, at: datetime | None = None) -> str:
     moscow = timezone.localtime(moment, MOSCOW)
     offset = (local.utcoffset() or timedelta(0)) - (moscow.utcoffset() or timedelta(0))
     return gettext("время %(city)s, МСК%(offset)s") % {"city": city, "offset": _signed(offset)}
+
+
+def moment_text(at: datetime, zone: tzinfo | str | None) -> str:
+    """A moment for a letter or a notice, on the zone's clock and saying whose: «12 октября 2025, 18:00 (время
+    Екатеринбурга, МСК+2)»."""
+    tz = as_zone(zone)
+    return f"{date_text(timezone.localtime(at, tz), 'j E Y, H:i')} ({zone_words(tz, at)})"
