@@ -31,7 +31,7 @@ def _video_draft(user, key="reminder:video:1:100:48h", **kwargs):
         "activity": "Открытый урок",
         "program": "Педагоги будущего",
         "season": "2025/26",
-        "deadline": "12 октября 2025, 18:00 (UTC+5)",
+        "deadline": "12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)",
         "stage": "due",
         "extended": False,
         "link": "http://localhost:8000/cabinet/videos/1/",
@@ -97,7 +97,10 @@ def test_the_email_is_sent_once_across_two_runs(django_capture_on_commit_callbac
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["teacher@school.ru"]
-    assert message.subject == "Напоминание: сдайте видеоурок «Открытый урок» до 12 октября 2025, 18:00 (UTC+5)"
+    assert (
+        message.subject
+        == "Напоминание: сдайте видеоурок «Открытый урок» до 12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)"
+    )
     assert "http://localhost:8000/cabinet/videos/1/" in message.body
     html = message.alternatives[0][0]
     assert 'href="http://localhost:8000/cabinet/videos/1/"' in html
