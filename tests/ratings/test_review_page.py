@@ -128,7 +128,10 @@ def test_submit_scores_with_weights_and_stays_hidden_until_released(client, worl
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.SUBMITTED and review.submitted_at is not None
     assert review.total_score == Decimal("6.50")  # 3 × 1.5 + 2 × 1
-    assert "Итого: 6,50 из 6,50 баллов" in client.get(page).content.decode()  # the rubric's maximum
+    html = client.get(page).content.decode()
+    # The rubric's maximum beside the total and beside every criterion, written as people write it (no «6,50»).
+    assert "Итого: 6,5 из 6,5 баллов" in html
+    assert f"{world.goal.title}: 3 из 3" in html and "Методы и приёмы: 2 из 2" in html
     assert not ReviewLock.objects.filter(submission=lesson).exists()
     lesson.refresh_from_db()
     assert lesson.status == Submission.Status.IN_REVIEW
@@ -163,7 +166,7 @@ def test_release_on_submit_shows_the_feedback_and_recomputes_the_rating(
     client.force_login(lesson.enrollment.person.user)
     html = client.get(reverse("video_assignment", args=[lesson.assignment_id])).content.decode()
     assert "Отзыв экспертов" in html and "Живой диалог" in html and "Разнообразные приёмы" in html
-    assert "Итого: 6,50 из 6,50 баллов" in html
+    assert "Итого: 6,5 из 6,5 баллов" in html
 
 
 def test_save_and_next_opens_the_next_lesson_the_expert_may_take(client, world, lesson, page):
