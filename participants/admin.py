@@ -606,7 +606,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
             return ["status", "status_changed_at", *self.chat_fields]
         return ["person", "season", "status", "status_changed_at", *self.chat_fields, *self.school_gate_fields]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 

@@ -320,7 +320,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         (_("Служебное"), {"fields": ["source", "created_at", "created_by"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 
@@ -430,7 +430,7 @@ class CompetenceDiagnosticAdmin(MunicipalityScopedAdmin):
     date_hierarchy = "taken_on"
     fields = ["person", "taken_on", "platform", "score", "deficit_areas_text"]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 

@@ -315,5 +315,5 @@ class ScopedOrganisationFilter(admin.RelatedFieldListFilter):
     """An organisation filter listing only the coordinator's municipality's organisations."""
 
     def field_choices(self, field, request, model_admin):
-        qs = in_municipality(Organisation.objects.order_by("short_name"), "municipality", admin_scope(request.user))
+        qs = in_municipality(Organisation.objects.order_by("sort_key", "pk"), "municipality", admin_scope(request.user))
         return [(o.pk, o.short_name) for o in qs]

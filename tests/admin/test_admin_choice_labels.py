@@ -104,7 +104,7 @@ def test_no_admin_select_offers_two_choices_with_the_same_label(region):
     request = RequestFactory().get("/admin/")
     request.user = region
     checked, ambiguous = 0, {}
-    for model, model_admin in admin.site._registry.items():
+    for model_admin in admin.site._registry.values():
         if not isinstance(model_admin, ScopedRelationsMixin) or not model_admin.has_add_permission(request):
             continue
         for where, field in _choice_fields(model_admin, request):
