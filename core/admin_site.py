@@ -8,6 +8,8 @@ coordinator sees. Turning each name into text once gives the same list, in the s
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 
+from core.admin_choices import LabelledAutocompleteJsonView
+
 
 class PortalAdminSite(AdminSite):
     def _build_app_dict(self, request, label=None):
@@ -17,6 +19,10 @@ class PortalAdminSite(AdminSite):
             for model in app["models"]:
                 model["name"] = str(model["name"])
         return app_dict
+
+    def autocomplete_view(self, request):
+        # Autocomplete answers name rows as the admin's selects do (core.admin_choices).
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
 
 class PortalAdminConfig(AdminConfig):

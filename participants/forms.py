@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +18,7 @@ from programs.models import EducationLevel, Organisation, Season, Subject
 from . import consents
 from .imports import mapping_problems
 from .models import Person, SchoolApplication, User
+from .phones import validate_phone
 from .services import awaits_email_confirmation
 
 
@@ -243,9 +244,7 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
     phone = forms.CharField(
         label=_("Телефон"),
         max_length=32,
-        validators=[
-            RegexValidator(r"^\+?[\d\s()\-]{10,20}$", _("Введите номер телефона цифрами, например +7 900 123-45-67."))
-        ],
+        validators=[validate_phone],
         widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
     )
     organisation = forms.ModelChoiceField(

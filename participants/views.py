@@ -444,7 +444,7 @@ def _registration_organisations(season: Season, admitted_schools_only: bool):
             subscription_applications__season=season,
             subscription_applications__status=SchoolApplication.Status.APPROVED,
         )
-    return organisations.order_by("short_name", "pk")
+    return organisations.order_by("sort_key", "pk")
 
 
 @require_http_methods(["GET", "POST"])

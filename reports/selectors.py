@@ -117,7 +117,7 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         municipalities = municipalities.filter(pk=access.municipality.pk) if access.municipality else municipalities
     organisations = Organisation.objects.none()
     if access.municipality is not None:
-        organisations = Organisation.objects.filter(SCHOOL, municipality=access.municipality).order_by("short_name")
+        organisations = Organisation.objects.filter(SCHOOL, municipality=access.municipality).order_by("sort_key", "pk")
         if not access.may_choose_organisation and access.organisation is not None:
             organisations = organisations.filter(pk=access.organisation.pk)
     seasons = (
