@@ -40,6 +40,7 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
+from .landing import landing_url
 from .models import Consent, Enrollment, FeedbackResponse, SchoolApplication
 from .retention import withdrawal_erase_by, withdrawal_erasure_pending
 from .rules import is_enrollment_owner
@@ -71,6 +72,10 @@ class LoginView(auth_views.LoginView):
             context["demo_accounts"] = list(getattr(settings, "DEMO_ACCOUNTS", []))
             context["demo_password"] = getattr(settings, "DEMO_PASSWORD", "")
         return context
+
+    def get_default_redirect_url(self):
+        # A safe `next` still wins (LoginView.get_success_url asks get_redirect_url first).
+        return landing_url(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
