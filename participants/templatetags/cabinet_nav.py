@@ -36,6 +36,6 @@ def cabinet_sections(context, sections) -> str:
     if len(links) >= MIN_SECTIONS_FOR_NAV:
         nav = (
             f'<nav class="cabinet-nav mb-4" aria-label="{escape(_("Разделы кабинета"))}">'
-            f'<ul class="nav nav-pills flex-wrap gap-1">{"".join(links)}</ul></nav>'
+            f'<ul class="nav nav-pills gap-1">{"".join(links)}</ul></nav>'
         )
     return mark_safe(nav + "".join(parts))  # noqa: S308 — our own templates' output and escaped titles
