@@ -57,6 +57,8 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
 
 
 DEBUG = _bool("DEBUG", default=False)
+# In development a missing page shows the portal's 404 too; on, Django's technical 404 with the URL patterns.
+DEBUG_TECHNICAL_404 = _bool("DEBUG_TECHNICAL_404", default=False)
 # Demo mode shows the demo logins on the login page; never on in production.
 DEMO_MODE = _bool("DEMO_MODE", default=DEBUG)
 
@@ -145,6 +147,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With DEBUG on: the portal's 404/400 pages instead of Django's technical ones (DEBUG_TECHNICAL_404 to see those).
+    "core.errors.PortalErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +211,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# A rejected form's 403 in Russian, with what to do next.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 LOGOUT_REDIRECT_URL = "home"
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------------

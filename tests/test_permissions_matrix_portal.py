@@ -159,6 +159,7 @@ CASES = [
     Case("program_detail", lambda w: reverse("program_detail", args=[w.season_a.program.slug]), "get", **public()),
     Case("season_register", _register_url, "get", **public()),
     Case("a11y_toggle", url("a11y_toggle"), "post", data=lambda w: {"mode": "on"}, **public(302, anonymous=302)),
+    Case("a11y_settings", url("a11y_settings"), "post", data=lambda w: {"font": "3"}, **public(302, anonymous=302)),
     Case("set_language", url("set_language"), "post", data=lambda w: {"language": "ru"}, **public(302, anonymous=302)),
     Case(
         "certificate_verify",
