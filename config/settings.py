@@ -68,7 +68,11 @@ _LOCAL_ONLY = set(ALLOWED_HOSTS) <= _LOCAL_HOSTS
 
 # The portal's public address: links in letters and notifications sent by jobs, the QR code on certificates.
 # Its scheme also says whether the portal is served over HTTPS (the security settings below follow it).
-if env.str("SITE_URL", default=""):
+# `make run` (scripts/run_dev.py) gives it http://localhost:<PORT>. With DEBUG off and no SITE_URL the serving
+# processes (web, Celery worker and beat) refuse to start (config/startup.py); commands that build no link
+# (migrate, check, collectstatic in the Docker build) still run, and so do the tests, on the local fallback.
+SITE_URL_GIVEN = bool(env.str("SITE_URL", default=""))
+if SITE_URL_GIVEN:
     SITE_URL = env.url("SITE_URL").geturl().rstrip("/")
 elif DEBUG or _LOCAL_ONLY:
     SITE_URL = "http://localhost:8000"
