@@ -225,6 +225,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 # answers as usual and sends nothing, so the forms can neither flood a mailbox nor tell which addresses exist.
 MAIL_REQUESTS_PER_ADDRESS = _int("MAIL_REQUESTS_PER_ADDRESS", 3, minimum=1)
 MAIL_REQUESTS_PER_CLIENT = _int("MAIL_REQUESTS_PER_CLIENT", 30, minimum=1)
+# Look-ups of a certificate by its printed number from one client address an hour (/verify/): the numbers run in
+# sequence, so without a limit the page would list every holder's name.
+CERTIFICATE_LOOKUPS_PER_CLIENT = _int("CERTIFICATE_LOOKUPS_PER_CLIENT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_CALLABLE = "core.throttling.sign_in_username"
