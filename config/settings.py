@@ -10,6 +10,7 @@ SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import environ
@@ -331,7 +332,11 @@ if EMAIL_URL:
         _fail("EMAIL_URL", f"не удалось разобрать адрес почтового сервера ({exc})")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Методический портал <noreply@metodportal.local>")
+# Unless given, letters come from noreply@ the portal's own host (SITE_URL), never from a made-up domain a
+# mail server would reject or mark as spam; core.emails takes the Message-ID's domain from this address too.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or (
+    f"Методический портал <noreply@{urlsplit(SITE_URL).hostname or 'localhost'}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------------
