@@ -222,7 +222,8 @@ class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The notifications and their e-mail outbox: whether each letter went, how many tries, the next try and the
-    mail server's answer to the last one (core.notifications retries with a growing pause, then gives up)."""
+    mail server's answer to the last one (core.notifications retries with a growing pause, then gives up).
+    For the superusers who run the portal and its mail server."""
 
     list_display = ["title", "user", "email_template", "email_status", "email_attempts", "email_next_attempt_at"]
     list_filter = ["email_status", "kind"]
@@ -245,3 +246,14 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "email_error",
     ]
     readonly_fields = fields
+
+    # Letters of every municipality, with the people's addresses: the portal's operators (superusers) only.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.none()

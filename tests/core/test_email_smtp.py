@@ -205,3 +205,15 @@ def test_the_sender_follows_site_url_when_not_given(clean_env):  # noqa: F811
 def test_email_domain_reads_the_sender(settings):
     settings.DEFAULT_FROM_EMAIL = "Портал <noreply@metod.example.ru>"
     assert email_domain() == "metod.example.ru"
+
+
+def test_the_outbox_in_the_admin_is_the_superusers_only(client):
+    from django.contrib.auth.models import Permission
+
+    notifications_create(drafts=[_draft(UserFactory(), "k1")])
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_notification"))
+    client.force_login(staff)
+    row = Notification.objects.get()
+    assert client.get("/admin/core/notification/").status_code == 403
+    assert client.get(f"/admin/core/notification/{row.pk}/change/").status_code in (302, 403, 404)
