@@ -58,7 +58,7 @@ def greeting(person=None) -> str:
 def _addressee(context: dict):
     """The person the letter is for: the context's «person», else the «user»'s person (when the user model has one)."""
     person = context.get("person")
-    if person is None and context.get("user") is not None:
+    if not hasattr(person, "first_name") and context.get("user") is not None:
         person = getattr(context["user"], "person", None)
     return person
 

@@ -23,7 +23,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .emails import email_message
+from .emails import email_message, greeting
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives | None:
         "notification": notification,
         "user": user,
         **(notification.email_context or {}),
+        # The recipient is greeted, whoever the letter is about.
+        "greeting": greeting(getattr(user, "person", None)),
     }
     return email_message(notification.email_template, user.email, context)
 
