@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,6 +166,30 @@ def certificate_year(*, season: Season, now: datetime) -> int:
 
 def certificate_number(*, code: str, year: int, sequence: int) -> str:
     return f"{code}-{year}-{sequence:06d}"
+
+
+# Latin letters that look like Cyrillic ones: a number typed on a Latin keyboard («PK27-2026-1» for «РК27…»).
+_LOOK_ALIKES = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad_./]+")
+# «ПК27-2026-000001»: the program's code (up to 8 characters, digits allowed), the year, the sequence.
+_NUMBER_WITH_SEPARATORS = re.compile(r"([^\W_]{1,8})-(\d{4})-(\d{1,9})")
+# «ПП2026000001» typed without separators: unambiguous only when the code is letters.
+_NUMBER_RUN_TOGETHER = re.compile(r"([^\W\d_]{1,8})(\d{4})(\d{1,9})")
+NUMBER_INPUT_MAX_LENGTH = 64
+
+
+def certificate_number_candidates(raw: str) -> list[str]:
+    """The printed numbers as stored («ПП-2026-000001») that what a person typed may mean: any case, hyphens,
+    dashes or spaces between the parts (or none), Latin look-alike letters, the sequence's leading zeros left
+    out. Empty when it is not a number's shape."""
+    text = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", raw or "").upper()).strip("-")
+    match = _NUMBER_WITH_SEPARATORS.fullmatch(text) or _NUMBER_RUN_TOGETHER.fullmatch(text)
+    if match is None:
+        return []
+    code, year, sequence = match.groups()
+    codes = dict.fromkeys([code.translate(_LOOK_ALIKES), code])  # the Cyrillic reading first, as typed after
+    numbers = [certificate_number(code=c, year=int(year), sequence=int(sequence)) for c in codes]
+    return list(dict.fromkeys([*numbers, f"{code}-{year}-{sequence}"]))  # last: its own padding, as typed
 
 
 def verification_code() -> str:
