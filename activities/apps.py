@@ -14,6 +14,7 @@ class ActivitiesConfig(AppConfig):
             cabinet_late,
             cabinet_route,
             cabinet_videos,
+            choice_labels,
             personal_data,
         )
         from .audit import register as register_journal
@@ -37,3 +38,6 @@ class ActivitiesConfig(AppConfig):
         register_reminders()
         # This app's part of an enrollment's «Журнал изменений» (participants.journal).
         register_journal()
+        # Activities, assignments and sessions named with program, season and dates in admin choices
+        # (core.admin_choices).
+        choice_labels.register()

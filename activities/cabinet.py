@@ -26,6 +26,7 @@ from .selectors import (
     person_certificates,
 )
 from .timetext import days_text, time_left
+from .titles import joined_title
 
 SHARED_KEY = "activities.enrollment_activities"
 # The cabinet shows the nearest few; the calendar feed has them all.
@@ -58,9 +59,7 @@ def _deadline_label(deadline) -> str:
         return _("Шаг маршрута: %(step)s") % {"step": title}
     title = deadline.activity.title
     if deadline.kind == DeadlineKind.SESSION:
-        if deadline.session.title:
-            return _("%(activity)s: %(session)s") % {"activity": title, "session": deadline.session.title}
-        return title
+        return joined_title(title, deadline.session.title)
     if deadline.kind == DeadlineKind.VIDEO_DUE:
         return _("Срок сдачи видеоурока «%(activity)s»") % {"activity": title}
     if deadline.extended:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import secrets
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,10 +31,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from participants.gender import person_gender
 from participants.models import Enrollment
 from programs.models import Season
 
-from .certificates_pdf import DesignCache, overlay
+from .certificates_pdf import DesignCache, DocumentInfo, overlay, tagged_fields
 from .models import FEEDBACK_KINDS, Activity, Attendance, Certificate
 from .selectors_attendance import expected_marks
 
@@ -165,6 +168,30 @@ def certificate_number(*, code: str, year: int, sequence: int) -> str:
     return f"{code}-{year}-{sequence:06d}"
 
 
+# Latin letters that look like Cyrillic ones: a number typed on a Latin keyboard («PK27-2026-1» for «РК27…»).
+_LOOK_ALIKES = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad_./]+")
+# «ПК27-2026-000001»: the program's code (up to 8 characters, digits allowed), the year, the sequence.
+_NUMBER_WITH_SEPARATORS = re.compile(r"([^\W_]{1,8})-(\d{4})-(\d{1,9})")
+# «ПП2026000001» typed without separators: unambiguous only when the code is letters.
+_NUMBER_RUN_TOGETHER = re.compile(r"([^\W\d_]{1,8})(\d{4})(\d{1,9})")
+NUMBER_INPUT_MAX_LENGTH = 64
+
+
+def certificate_number_candidates(raw: str) -> list[str]:
+    """The printed numbers as stored («ПП-2026-000001») that what a person typed may mean: any case, hyphens,
+    dashes or spaces between the parts (or none), Latin look-alike letters, the sequence's leading zeros left
+    out. Empty when it is not a number's shape."""
+    text = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", raw or "").upper()).strip("-")
+    match = _NUMBER_WITH_SEPARATORS.fullmatch(text) or _NUMBER_RUN_TOGETHER.fullmatch(text)
+    if match is None:
+        return []
+    code, year, sequence = match.groups()
+    codes = dict.fromkeys([code.translate(_LOOK_ALIKES), code])  # the Cyrillic reading first, as typed after
+    numbers = [certificate_number(code=c, year=int(year), sequence=int(sequence)) for c in codes]
+    return list(dict.fromkeys([*numbers, f"{code}-{year}-{sequence}"]))  # last: its own padding, as typed
+
+
 def verification_code() -> str:
     """An unguessable code for the public verification link."""
     return secrets.token_urlsafe(CODE_BYTES)
@@ -260,15 +287,46 @@ def _render_design(html: str):
     )
 
 
+NBSP = "\u00a0"
+# Initials and a surname, either way round: «О.П. Митяшова», «О. П. Митяшова», «Митяшова О. П.».
+_INITIALS = r"(?:[А-ЯЁA-Z]\.\s*){1,2}"
+_SURNAME = r"[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?"
+_NAME = re.compile(rf"{_INITIALS}{_SURNAME}\b|\b{_SURNAME}\s+{_INITIALS}")
+# The signatory's font size by its length: the block keeps its width and wraps between words, a long line of
+# title and office takes a smaller size so the block stays inside the footer (tests/activities/test_certificate_pdfa.py).
+SIGNATORY_SIZES = ((100, "10.5pt"), (150, "9pt"))
+SIGNATORY_SMALLEST = "8pt"  # 200 characters (the field's limit) take four lines of the 90 mm block
+
+
+def signatory_text(text: str) -> str:
+    """The signatory with its initials and surname joined by non-breaking spaces: never «О.П.» on one line and
+    «Митяшова» on the next."""
+    return _NAME.sub(_joined, " ".join(text.split()))
+
+
+def _joined(match: re.Match) -> str:
+    name = match.group(0)
+    trailing = name[len(name.rstrip()) :]  # the space after «О. П.» in «Митяшова О. П. директор» stays a space
+    return NBSP.join(name.split()) + trailing
+
+
+def signatory_size(text: str) -> str:
+    return next((size for limit, size in SIGNATORY_SIZES if len(text) <= limit), SIGNATORY_SMALLEST)
+
+
 def _design_context(certificate: Certificate) -> dict:
-    """What a design may read: the texts shared by every certificate of one activity or season. The holder, the
-    hours, the date, the number and the link are each certificate's own (`_personal_texts`), never in the design."""
+    """What a design may read: the texts shared by every certificate of one activity or season (and one
+    grammatical gender of the holder's sentence). The holder, the hours, the date, the number and the link are
+    each certificate's own (`_personal_texts`), never in the design."""
     season = certificate.enrollment.season
     program = season.program
+    signatory = signatory_text(season.certificate_signatory or program.organiser.name)
     return {
         "certificate": SimpleNamespace(activity_id=certificate.activity_id, title=certificate.title),
-        "season": SimpleNamespace(title=season.title, certificate_signatory=season.certificate_signatory),
-        "program": SimpleNamespace(title=program.title, organiser=SimpleNamespace(name=program.organiser.name)),
+        "season": SimpleNamespace(title=season.title),
+        "program": SimpleNamespace(title=program.title),
+        "signatory": SimpleNamespace(text=signatory, size=signatory_size(signatory)),
+        "holder": SimpleNamespace(gender=person_gender(certificate.enrollment.person)),
     }
 
 
@@ -279,9 +337,24 @@ def _design_key(template: str, context: dict) -> tuple:
         bool(certificate.activity_id),
         certificate.title,
         season.title,
-        season.certificate_signatory,
+        context["signatory"].text,
         program.title,
-        program.organiser.name,
+        context["holder"].gender,
+    )
+
+
+def _document_info(certificate: Certificate, url: str) -> DocumentInfo:
+    """The PDF's own metadata: the number and the holder, the issuing body, the program and what for, the date
+    of issue (in the season's time zone) — the same whenever the certificate is rendered."""
+    season = certificate.enrollment.season
+    program = season.program
+    return DocumentInfo(
+        title=_("Сертификат № %(number)s — %(holder)s")
+        % {"number": certificate.number, "holder": certificate.enrollment.person.full_name},
+        author=program.organiser.name,
+        subject=f"{program.title}: {certificate.title}",
+        created=timezone.localtime(certificate.issued_at, ZoneInfo(season.time_zone)).replace(microsecond=0),
+        qr_text=_("QR-код ссылки для проверки сертификата: %(url)s") % {"url": url},
     )
 
 
@@ -319,8 +392,10 @@ def certificates_render(certificates: Sequence[Certificate]) -> dict[int, bytes]
             if base is None:
                 base = designs[key] = _designs.get(render_to_string(template, context), _render_design)
             url = verify_url(certificate.code)
-            layer = overlay(base.design, _personal_texts(certificate, url), _qr_image(url))
-            result[certificate.pk] = base.merge(layer)
+            texts = _personal_texts(certificate, url)
+            layer = overlay(base.design, texts, _qr_image(url))
+            fields = tagged_fields(base.design, texts, qr=True)
+            result[certificate.pk] = base.merge(layer, _document_info(certificate, url), fields)
     return result
 
 

@@ -5,6 +5,12 @@ program, the texts and the signatory. The template marks the boxes of the person
 holder's name, the hours, the date of issue, the number, the verification link and the QR code. Each certificate
 is then that page with a small text layer drawn by ReportLab into those boxes — in each box's font, size, colour
 and alignment, real text with the font's subset embedded — merged by pikepdf (qpdf) into a one-page PDF of its own.
+
+The result is PDF/A-3b and tagged: the design is written by WeasyPrint as PDF/A-3b with its structure tree, the
+layer's texts are marked content of their own structure elements (the QR code a figure with its link as the
+alternative text), and the document's metadata (title, author, subject, language, the date of issue) is written
+to both the information dictionary and the XMP packet. Nothing depends on the moment of rendering: the same
+certificate renders to the same bytes.
 """
 
 from __future__ import annotations
@@ -13,13 +19,18 @@ import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 PX = 0.75  # points in a CSS pixel
 MIN_FONT_POINTS = 8.0  # a name never shrinks below this (it wraps first)
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 DESIGN_CACHE = 32  # designs kept between calls (a design is a few kilobytes)
+PDF_VARIANT = "pdf/a-3b"  # an archival PDF: fonts embedded, colours defined by the sRGB output intent
+LANGUAGE = "ru"
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,9 @@ class Design:
     width: float
     height: float
     boxes: dict[str, Box]
+    # The structure element of each field's (empty) box in the design's tagged PDF, as (object, generation): the
+    # layer's text becomes its content, so a screen reader reads the holder's name after «подтверждает, что».
+    slots: dict[str, tuple[int, int]] = dataclass_field(default_factory=dict)
 
 
 def _font_file(family: str, bold: bool) -> str:
@@ -91,6 +105,7 @@ def design_from_document(document) -> Design:
     (page,) = document.pages
     height = page.height * PX
     boxes: dict[str, Box] = {}
+    tags: list[tuple[str, str]] = []  # (field, HTML tag) in document order
     for box in _boxes(page._page_box):
         element = getattr(box, "element", None)
         field = element.get("data-field") if element is not None else None
@@ -102,6 +117,7 @@ def design_from_document(document) -> Design:
         align = str(style["text_align_all"])
         align = {"start": "left", "end": "right", "justify": "left"}.get(align, align)
         spacing = style["letter_spacing"]
+        tags.append((field, element.tag))
         boxes[field] = Box(
             x=box.content_box_x() * PX,
             y=height - (box.content_box_y() + box.height) * PX,
@@ -114,7 +130,40 @@ def design_from_document(document) -> Design:
             char_space=0.0 if spacing == "normal" else float(spacing) * PX,
             wrap=element.get("data-wrap") is not None,
         )
-    return Design(pdf=document.write_pdf(), width=page.width * PX, height=height, boxes=boxes)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return Design(pdf=pdf, width=page.width * PX, height=height, boxes=boxes, slots=_field_slots(pdf, tags))
+
+
+STRUCTURE_TYPES = {"p": "/P", "div": "/Div"}
+
+
+def _field_slots(pdf_bytes: bytes, tags: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """The structure elements WeasyPrint wrote for the fields' empty boxes: the empty elements of the tree, in
+    document order, matched to the fields in document order by type. If they cannot all be matched (a template
+    with another shape), none is, and the layer's elements go to the end of the document instead."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        empty = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+            if not kids and element.get("/S") in STRUCTURE_TYPES.values() and element.is_indirect:
+                empty.append(element)
+            stack.extend(kid for kid in reversed(kids) if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
+        slots: dict[str, tuple[int, int]] = {}
+        position = 0
+        for field, tag in tags:
+            wanted = STRUCTURE_TYPES.get(tag)
+            while position < len(empty) and empty[position].get("/S") != wanted:
+                position += 1
+            if position == len(empty):
+                return {}
+            slots[field] = empty[position].objgen
+            position += 1
+        return slots
 
 
 def _width(text: str, font: str, size: float, char_space: float) -> float:
@@ -210,6 +259,60 @@ def _draw_text(canvas, box: Box, text: str) -> None:
         canvas.drawText(text_object)
 
 
+def tagged_fields(design: Design, texts: dict[str, str], *, qr: bool) -> list[tuple[str, str]]:
+    """The fields the layer draws, in drawing order, with the structure type of each: (field, "P" | "Figure")."""
+    fields = [(field, "P") for field, text in texts.items() if text and field in design.boxes and field != "qr"]
+    if qr and "qr" in design.boxes:
+        fields.append(("qr", "Figure"))
+    return fields
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the merged PDF says about itself (docinfo and XMP); `created` is the certificate's issue moment, so
+    a certificate rendered again is the same file."""
+
+    title: str
+    author: str
+    subject: str
+    created: datetime  # aware, in the issuing season's time zone
+    qr_text: str = ""  # the QR figure's alternative text
+
+
+def _pdf_date(moment: datetime) -> str:
+    offset = moment.strftime("%z") or "+0000"
+    return moment.strftime("D:%Y%m%d%H%M%S") + f"{offset[0]}{offset[1:3]}'{offset[3:5]}'"
+
+
+def _xmp(info: DocumentInfo, producer: str) -> bytes:
+    """The PDF/A-3b XMP packet, with the same values as the information dictionary (ISO 19005-3, 6.6.2.3)."""
+    moment = info.created.isoformat(timespec="seconds")
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        "<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<dc:format>application/pdf</dc:format>"
+        f"<dc:title>{alt(info.title)}</dc:title>"
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(info.author)}</rdf:li></rdf:Seq></dc:creator>"
+        f"<dc:description>{alt(info.subject)}</dc:description>"
+        f"<dc:language><rdf:Bag><rdf:li>{LANGUAGE}</rdf:li></rdf:Bag></dc:language></rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f"<xmp:CreateDate>{moment}</xmp:CreateDate><xmp:ModifyDate>{moment}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{moment}</xmp:MetadataDate></rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        f"<pdf:Producer>{escape(producer)}</pdf:Producer></rdf:Description>\n"
+        "</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="r"?>'
+    ).encode()
+
+
 def overlay(design: Design, texts: dict[str, str], qr_image=None) -> bytes:
     """The personal layer of one certificate: each text in its field's box, the QR image in the `qr` box."""
     from reportlab.lib.utils import ImageReader
@@ -225,40 +328,113 @@ def overlay(design: Design, texts: dict[str, str], qr_image=None) -> bytes:
         invariant=1,
         initialFontName=initial,
     )
-    for field, text in texts.items():
-        box = design.boxes.get(field)
-        if box is not None:
-            _draw_text(canvas, box, text)
-    box = design.boxes.get("qr")
-    if qr_image is not None and box is not None:
-        canvas.drawImage(ImageReader(qr_image), box.x, box.y, box.width, box.height)
+    # Each field a marked-content sequence of its own: `Base.merge` makes the structure elements they belong to.
+    tagged = tagged_fields(design, texts, qr=qr_image is not None)
+    for mcid, (field, _kind) in enumerate(tagged):
+        box = design.boxes[field]
+        canvas.addLiteral(f"/{'Figure' if field == 'qr' else 'P'} <</MCID {mcid}>> BDC")
+        if field == "qr":
+            canvas.drawImage(ImageReader(qr_image), box.x, box.y, box.width, box.height)
+        else:
+            _draw_text(canvas, box, texts[field])
+        canvas.addLiteral("EMC")
     canvas.showPage()
     canvas.save()
     return data.getvalue()
 
 
+LAYER = "/Personal"  # the personal layer's form XObject on the page
+
+
 class _Base:
-    """A design opened once: its page is copied under each certificate's layer."""
+    """A design rendered once: each certificate is a copy of its PDF with the certificate's layer over the page."""
 
     def __init__(self, design: Design):
         import pikepdf
 
         self.design = design
-        self.pdf = pikepdf.open(io.BytesIO(design.pdf))
+        with pikepdf.open(io.BytesIO(design.pdf)) as pdf:
+            self.producer = str(pdf.docinfo.get("/Producer", ""))
 
-    def merge(self, layer: bytes) -> bytes:
-        """One PDF: the design's page with the layer drawn over it (the layer as a form XObject, by qpdf)."""
+    def merge(self, layer: bytes, info: DocumentInfo, fields: list[tuple[str, str]]) -> bytes:
+        """One PDF/A-3b: the design's page with the layer drawn over it (a form XObject, by qpdf), the layer's
+        fields added to the structure tree, and the document's metadata."""
         import pikepdf
 
-        out = pikepdf.new()
-        out.pages.append(self.pdf.pages[0])
-        with pikepdf.open(io.BytesIO(layer)) as top:
-            out.pages[0].add_overlay(top.pages[0])
-            for key, value in self.pdf.docinfo.items():
-                out.docinfo[key] = value
+        with pikepdf.open(io.BytesIO(self.design.pdf)) as out, pikepdf.open(io.BytesIO(layer)) as top:
+            page = out.pages[0]
+            # As Page.add_overlay does, but under a fixed name (add_overlay picks a random one: another file each time).
+            form = out.copy_foreign(top.pages[0].as_form_xobject())
+            page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(LAYER))
+            page.contents_add(b"q\n", prepend=True)
+            page.contents_add(b"\nQ\nq " + LAYER.encode() + b" Do Q\n")
+            _tag_layer(out, page, page.Resources.XObject[LAYER], fields, info, self.design.slots)
+            out.Root.Lang = pikepdf.String(LANGUAGE)
+            out.Root.Metadata = out.make_stream(_xmp(info, self.producer), Type=pikepdf.Name.Metadata)
+            out.Root.Metadata.Subtype = pikepdf.Name.XML
+            docinfo = out.make_indirect(
+                pikepdf.Dictionary(
+                    Title=pikepdf.String(info.title),
+                    Author=pikepdf.String(info.author),
+                    Subject=pikepdf.String(info.subject),
+                    Producer=pikepdf.String(self.producer),
+                    CreationDate=pikepdf.String(_pdf_date(info.created)),
+                    ModDate=pikepdf.String(_pdf_date(info.created)),
+                )
+            )
+            out.trailer.Info = docinfo
             data = io.BytesIO()
-            out.save(data, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
+            out.save(
+                data,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                compress_streams=False,
+                deterministic_id=True,
+            )
         return data.getvalue()
+
+
+def _tag_layer(pdf, page, form, fields: list[tuple[str, str]], info: DocumentInfo, slots) -> None:
+    """The layer's marked-content sequences (MCID 0, 1, … in the form XObject, see `overlay`) as the content of
+    their fields' structure elements (`Design.slots`: where the design has the field's box, so in reading order);
+    a paragraph per text, the QR code a figure with the link as its alternative text. Without slots, new
+    elements at the end of the document's element."""
+    import pikepdf
+
+    root = pdf.Root.StructTreeRoot
+    document = None
+    nums = root.ParentTree.Nums
+    key = int(root.get("/ParentTreeNextKey", max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1))
+    elements = []
+    for mcid, (field, kind) in enumerate(fields):
+        content = pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=mcid, Pg=page.obj, Stm=form)
+        if field in slots:
+            element = pdf.get_object(slots[field])
+            element.S = pikepdf.Name("/" + kind)
+            element.Pg = page.obj
+            element.K = pikepdf.Array([content])
+        else:
+            if document is None:
+                kids = root.K
+                document = kids[0] if isinstance(kids, pikepdf.Array) else kids
+                if not isinstance(document.get("/K"), pikepdf.Array):
+                    document.K = pikepdf.Array([document.K] if "/K" in document else [])
+            element = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name("/" + kind),
+                    P=document,
+                    Pg=page.obj,
+                    K=pikepdf.Array([content]),
+                )
+            )
+            document.K.append(element)
+        if kind == "Figure":
+            element.Alt = pikepdf.String(info.qr_text)
+        elements.append(element)
+    form.StructParents = key
+    nums.append(key)
+    nums.append(pikepdf.Array(elements))
+    root.ParentTreeNextKey = key + 1
 
 
 class DesignCache:

@@ -21,13 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.history import history_bulk_record, history_context
 from core.models import Notification
 from core.notifications import NotificationDraft, notifications_create
+from core.zones import moment_text
 from participants.models import Enrollment, User
 from participants.services import enrollment_exclude, enrollment_reinstate, enrollments_set_status, season_coordinators
 from programs.models import Season
@@ -70,7 +71,7 @@ def _absolute(path: str) -> str:
 
 
 def _when(value: datetime, season: Season) -> str:
-    return formats.date_format(timezone.localtime(value, season.tz), "j E Y, H:i")
+    return moment_text(value, season.tz)
 
 
 def risk_key(risk: Risk) -> str:

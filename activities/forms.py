@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Subject
 
+from .certificates import NUMBER_INPUT_MAX_LENGTH, certificate_number_candidates
 from .video_files import ACCEPTED_FORMATS_HELP, format_size_limit, validate_video_file, video_max_bytes
 from .video_links import ACCEPTED_HOSTS_HELP, MAX_LENGTH, parse_video_link
 
@@ -99,3 +100,23 @@ class ExtensionRequestForm(forms.Form):
             "max_length": _("Сообщение длиннее 2000 знаков: сократите его."),
         },
     )
+
+
+class CertificateNumberForm(forms.Form):
+    """The printed number of a certificate, for the public check on /verify/ (validation only)."""
+
+    number = forms.CharField(
+        label=_("Номер сертификата"),
+        max_length=NUMBER_INPUT_MAX_LENGTH,
+        help_text=_("Как напечатан на сертификате, например ПП-2026-000001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
+    )
+
+    def clean_number(self) -> list[str]:
+        candidates = certificate_number_candidates(self.cleaned_data["number"])
+        if not candidates:
+            raise ValidationError(
+                _("Номер сертификата состоит из кода программы, года и порядкового номера: например, ПП-2026-000001."),
+                code="shape",
+            )
+        return candidates

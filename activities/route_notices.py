@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Notification
 from core.notifications import NotificationDraft, notifications_create
+from core.zones import moment_text
 from participants.models import Enrollment
 
 from .models import RouteItem
@@ -55,7 +56,7 @@ def _when(item: RouteItem) -> str:
     """The step's date as the teacher reads it: the session's start in the season's zone, or the planned day."""
     season = item.enrollment.season
     if item.session_id:
-        return formats.date_format(timezone.localtime(item.session.starts_at, season.tz), "j E Y, H:i")
+        return moment_text(item.session.starts_at, season.tz)
     if item.planned_on:
         return formats.date_format(item.planned_on, "j E Y")
     return _("дата уточняется")

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import choice_label
+from core.zones import moment_text
 from participants.models import Enrollment, Person, User
 from participants.roles import user_is_coordinator
 from programs.models import RoadmapModule, Season
@@ -515,7 +516,7 @@ class Risk:
 
 
 def _when(value: datetime, season: Season) -> str:
-    return formats.date_format(timezone.localtime(value, season.tz), "j E Y, H:i")
+    return moment_text(value, season.tz)
 
 
 def _absence_risk(enrollment: Enrollment, mark: Attendance, session: Session, activity: Activity) -> Risk:

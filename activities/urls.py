@@ -25,6 +25,7 @@ urlpatterns = [
         name="extension_request_new",
     ),
     path("cabinet/certificates/<int:pk>/pdf/", views.certificate_download, name="certificate_download"),
+    path("verify/", views_certificates.certificate_lookup, name="certificate_lookup"),
     path("verify/<str:code>/", views_certificates.certificate_verify, name="certificate_verify"),
     path("cabinet/calendar/", views.cabinet_calendar, name="cabinet_calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

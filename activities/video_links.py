@@ -8,7 +8,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -81,6 +81,30 @@ class VideoLink:
     url: str
     embed_url: str | None
     video_id: str | None
+
+
+# Hosts whose embedded player opens at a given moment through its address, and how they write it: YouTube's
+# «start» in seconds, RuTube's «t» in seconds, VK Видео's «t» as «1m30s» (what VK's own «Начать с» share gives).
+_START_PARAMS = {"youtube": "start", "rutube": "t", "vk": "t"}
+
+
+def _vk_time(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if hours or minutes else "") + f"{secs}s"
+
+
+def embed_url_at(link: VideoLink, seconds: int) -> str | None:
+    """The embedded player's address that opens the video at `seconds` and plays it; None where the host's embed
+    takes no start time (Google Диск's preview) or there is no embed at all."""
+    name = _START_PARAMS.get(link.host)
+    if name is None or not link.embed_url:
+        return None
+    seconds = max(0, int(seconds))
+    parts = urlsplit(link.embed_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in (name, "autoplay")]
+    query += [(name, _vk_time(seconds) if link.host == "vk" else str(seconds)), ("autoplay", "1")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _error(reason, code: str) -> ValidationError:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.zones import moment_text
 from programs.models import Season
 
 from .models import Submission, SubmissionExtension, VideoAssignment
@@ -49,14 +49,8 @@ STATE_STYLES = {
 
 
 def format_moment(moment: datetime, season: Season) -> str:
-    """A moment as the season's people read it: "12 октября 2025, 18:00 (UTC+5)"."""
-    local = timezone.localtime(moment, season.tz)
-    offset = local.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    zone = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-    return f"{formats.date_format(local, 'j E Y, H:i')} ({zone})"
+    """A moment as the season's people read it: «12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)»."""
+    return moment_text(moment, season.tz)
 
 
 def effective_cutoff(assignment: VideoAssignment, extension: SubmissionExtension | None) -> datetime:

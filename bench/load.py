@@ -141,6 +141,7 @@ def load() -> dict:
     keys = json.loads(made.stdout.strip().splitlines()[-1])
     port = test_services.free_port()
     base = f"http://127.0.0.1:{port}"
+    env = {**env, "SITE_URL": base}  # gunicorn with DEBUG off refuses to start without it (config/startup.py)
     log = db.var_dir.parent / "gunicorn.log"
     script = db.var_dir.parent / "percentiles.lua"
     script.write_text(PERCENTILES_LUA)

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,3 +24,17 @@ def ensure_filesystem_broker_folders() -> None:
 @app.on_after_configure.connect
 def _prepare_broker(sender, **kwargs):
     ensure_filesystem_broker_folders()
+
+
+@worker_init.connect
+@beat_init.connect
+def _require_site_url(sender=None, **kwargs):
+    """The worker and beat send letters and build certificate links: no SITE_URL with DEBUG off, no start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.startup import require_site_url
+
+    try:
+        require_site_url()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(str(exc)) from exc  # Celery logs and ignores a receiver's Exception: this one stops it

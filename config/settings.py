@@ -10,6 +10,7 @@ SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import environ
@@ -57,6 +58,8 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
 
 
 DEBUG = _bool("DEBUG", default=False)
+# In development a missing page shows the portal's 404 too; on, Django's technical 404 with the URL patterns.
+DEBUG_TECHNICAL_404 = _bool("DEBUG_TECHNICAL_404", default=False)
 # Demo mode shows the demo logins on the login page; never on in production.
 DEMO_MODE = _bool("DEMO_MODE", default=DEBUG)
 
@@ -68,7 +71,11 @@ _LOCAL_ONLY = set(ALLOWED_HOSTS) <= _LOCAL_HOSTS
 
 # The portal's public address: links in letters and notifications sent by jobs, the QR code on certificates.
 # Its scheme also says whether the portal is served over HTTPS (the security settings below follow it).
-if env.str("SITE_URL", default=""):
+# `make run` (scripts/run_dev.py) gives it http://localhost:<PORT>. With DEBUG off and no SITE_URL the serving
+# processes (web, Celery worker and beat) refuse to start (config/startup.py); commands that build no link
+# (migrate, check, collectstatic in the Docker build) still run, and so do the tests, on the local fallback.
+SITE_URL_GIVEN = bool(env.str("SITE_URL", default=""))
+if SITE_URL_GIVEN:
     SITE_URL = env.url("SITE_URL").geturl().rstrip("/")
 elif DEBUG or _LOCAL_ONLY:
     SITE_URL = "http://localhost:8000"
@@ -145,6 +152,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With DEBUG on: the portal's 404/400 pages instead of Django's technical ones (DEBUG_TECHNICAL_404 to see those).
+    "core.errors.PortalErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +216,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# A rejected form's 403 in Russian, with what to do next.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 LOGOUT_REDIRECT_URL = "home"
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------------
@@ -221,6 +232,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 # answers as usual and sends nothing, so the forms can neither flood a mailbox nor tell which addresses exist.
 MAIL_REQUESTS_PER_ADDRESS = _int("MAIL_REQUESTS_PER_ADDRESS", 3, minimum=1)
 MAIL_REQUESTS_PER_CLIENT = _int("MAIL_REQUESTS_PER_CLIENT", 30, minimum=1)
+# Look-ups of a certificate by its printed number from one client address an hour (/verify/): the numbers run in
+# sequence, so without a limit the page would list every holder's name.
+CERTIFICATE_LOOKUPS_PER_CLIENT = _int("CERTIFICATE_LOOKUPS_PER_CLIENT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_CALLABLE = "core.throttling.sign_in_username"
@@ -326,7 +340,11 @@ if EMAIL_URL:
         _fail("EMAIL_URL", f"не удалось разобрать адрес почтового сервера ({exc})")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Методический портал <noreply@metodportal.local>")
+# Unless given, letters come from noreply@ the portal's own host (SITE_URL), never from a made-up domain a
+# mail server would reject or mark as spam; core.emails takes the Message-ID's domain from this address too.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or (
+    f"Методический портал <noreply@{urlsplit(SITE_URL).hostname or 'localhost'}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
-from .models import BackgroundJob, JobRun
+from .models import BackgroundJob, JobRun, Notification
 
 RUN_PERMISSION = "core.run_jobs"
 
@@ -217,3 +217,43 @@ class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return "—"
         url = reverse("background_job_result", args=[obj.pk]) if obj.result_file else obj.result_url
         return format_html('<a href="{}">{}</a>', url, _("Скачать результат") if obj.result_file else _("Открыть"))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The notifications and their e-mail outbox: whether each letter went, how many tries, the next try and the
+    mail server's answer to the last one (core.notifications retries with a growing pause, then gives up).
+    For the superusers who run the portal and its mail server."""
+
+    list_display = ["title", "user", "email_template", "email_status", "email_attempts", "email_next_attempt_at"]
+    list_filter = ["email_status", "kind"]
+    search_fields = ["title", "user__email"]
+    list_select_related = ["user"]
+    list_per_page = 50
+    show_full_result_count = False
+    fields = [
+        "user",
+        "kind",
+        "title",
+        "url",
+        "created_at",
+        "read_at",
+        "email_template",
+        "email_status",
+        "email_attempts",
+        "email_next_attempt_at",
+        "email_sent_at",
+        "email_error",
+    ]
+    readonly_fields = fields
+
+    # Letters of every municipality, with the people's addresses: the portal's operators (superusers) only.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.none()

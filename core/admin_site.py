@@ -70,6 +70,8 @@ class RussianGrammarAdminMixin:
         reworded = admin_grammar.reworded_message(self.opts, message)
         super().message_user(request, message if reworded is None else reworded, level, extra_tags, fail_silently)
 
+from core.admin_choices import LabelledAutocompleteJsonView
+
 
 class PortalAdminSite(AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
@@ -94,6 +96,10 @@ class PortalAdminSite(AdminSite):
             for model in app["models"]:
                 model["name"] = str(model["name"])
         return app_dict
+
+    def autocomplete_view(self, request):
+        # Autocomplete answers name rows as the admin's selects do (core.admin_choices).
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
 
 class PortalAdminConfig(AdminConfig):

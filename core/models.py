@@ -48,6 +48,9 @@ class Notification(models.Model):
     )
     email_sent_at = models.DateTimeField(_("письмо отправлено"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("попыток отправки"), default=0)
+    # A failed send waits for its next try (core.notifications: backoff); the mail server's answer is kept.
+    email_next_attempt_at = models.DateTimeField(_("следующая попытка отправки"), null=True, blank=True)
+    email_error = models.TextField(_("причина ошибки отправки"), blank=True)
 
     class Meta:
         db_table = "participants_notification"

@@ -9,26 +9,29 @@ and the next run picks them up.
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .emails import email_message
+from .emails import email_message, greeting
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-# Sent at most this many times; then the row stays «не отправлено» for an operator to look at.
+# Tried at most this many times; then the row stays «не отправлено», with the reason, for an operator to look at.
 MAX_EMAIL_ATTEMPTS = 5
+# The pause before the next try after 1, 2, 3, 4 failures (a mail server down for the night is covered).
+EMAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 DELIVER_CHUNK = 200
 
 
@@ -134,27 +137,75 @@ def _message(notification: Notification) -> EmailMultiAlternatives | None:
         "notification": notification,
         "user": user,
         **(notification.email_context or {}),
+        # The recipient is greeted, whoever the letter is about.
+        "greeting": greeting(getattr(user, "person", None)),
     }
     return email_message(notification.email_template, user.email, context)
 
 
-def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
-    """Send pending e-mails in chunks over one connection, each chunk locked so two senders never share rows.
+def email_retry_delay(attempts: int) -> timedelta:
+    """The pause after the given number of failed tries: 1, 5, 15 minutes, then an hour."""
+    return EMAIL_RETRY_DELAYS[min(max(attempts, 1), len(EMAIL_RETRY_DELAYS)) - 1]
 
-    Returns {"sent": n, "failed": n, "skipped": n}: skipped rows have no address (or an inactive user).
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer (RFC 5321: a permanent failure — no such mailbox, refused) is not worth another try."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        text = "; ".join(f"{to}: {code} {_decode(msg)}" for to, (code, msg) in exc.recipients.items())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text[:2000]
+
+
+def _decode(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _connection_lost(exc: Exception) -> bool:
+    """No answer from the mail server at all (refused, timed out, dropped): the rest of the chunk would fail too."""
+    return isinstance(exc, (OSError, smtplib.SMTPServerDisconnected)) and not isinstance(
+        exc, smtplib.SMTPResponseException
+    )
+
+
+def _outbox_select_related() -> list[str]:
+    """The recipient, and their person record when the user model has one (the letter's greeting names them)."""
+    user_model = get_user_model()
+    related = ["user"]
+    if any(f.name == "person" and f.one_to_one for f in user_model._meta.get_fields()):
+        related.append("user__person")
+    return related
+
+
+def notifications_deliver(*, limit: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send the due e-mails in chunks over one connection, each chunk locked so two senders never share rows.
+
+    A failed send stays pending with its attempt count, the mail server's answer and the time of its next try
+    (email_retry_delay); a permanent refusal (5xx) or the MAX_EMAIL_ATTEMPTS-th failure marks it failed with
+    that answer. Returns {"sent": n, "failed": n, "skipped": n}: skipped rows have no address (or an inactive
+    user); failed counts the failed tries, whether they wait for another or were given up.
     """
     result = {"sent": 0, "failed": 0, "skipped": 0}
-    while limit is None or sum(result.values()) < limit:
+    due = Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now or timezone.now())
+    while limit is None or result["sent"] + result["failed"] + result["skipped"] < limit:
         with transaction.atomic():
             chunk = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("user")
-                .filter(email_status=Notification.EmailStatus.PENDING)
+                .select_related(*_outbox_select_related())
+                .filter(due, email_status=Notification.EmailStatus.PENDING)
                 .order_by("created_at", "pk")[:DELIVER_CHUNK]
             )
             if not chunk:
                 break
-            now = timezone.now()
+            current = now or timezone.now()
             sent, failed, skipped = [], [], []
             connection = get_connection()
             for notification in chunk:
@@ -166,16 +217,28 @@ def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
                     message.connection = connection
                     message.send()
                     sent.append(notification.pk)
-                except Exception:
-                    logger.exception("Could not send notification %s", notification.pk)
-                    failed.append(notification)
+                except Exception as exc:
+                    logger.warning("Could not send notification %s: %s", notification.pk, exc, exc_info=True)
+                    failed.append((notification, exc))
+                    if _connection_lost(exc):
+                        break  # the rest of the chunk stays as it was: tried on the next run
+            try:
+                connection.close()
+            except Exception:
+                logger.warning("Could not close the mail connection", exc_info=True)
             Notification.objects.filter(pk__in=sent).update(
-                email_status=Notification.EmailStatus.SENT, email_sent_at=now
+                email_status=Notification.EmailStatus.SENT, email_sent_at=current, email_error=""
             )
             Notification.objects.filter(pk__in=skipped).update(email_status="")
-            given_up = [n.pk for n in failed if n.email_attempts + 1 >= MAX_EMAIL_ATTEMPTS]
-            Notification.objects.filter(pk__in=[n.pk for n in failed]).update(email_attempts=F("email_attempts") + 1)
-            Notification.objects.filter(pk__in=given_up).update(email_status=Notification.EmailStatus.FAILED)
+            for notification, exc in failed:
+                attempts = notification.email_attempts + 1
+                given_up = _permanent(exc) or attempts >= MAX_EMAIL_ATTEMPTS
+                Notification.objects.filter(pk=notification.pk).update(
+                    email_attempts=attempts,
+                    email_error=_reason(exc),
+                    email_status=Notification.EmailStatus.FAILED if given_up else Notification.EmailStatus.PENDING,
+                    email_next_attempt_at=None if given_up else current + email_retry_delay(attempts),
+                )
             result["sent"] += len(sent)
             result["failed"] += len(failed)
             result["skipped"] += len(skipped)

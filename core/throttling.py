@@ -107,3 +107,13 @@ def mail_request_allowed(*, kind: str, email: str, request: HttpRequest) -> bool
     if not allowed:
         logger.warning("Too many %s letters asked for (client %s): this one is not sent", kind, ip)
     return allowed
+
+
+def client_requests_allowed(*, kind: str, request: HttpRequest, limit: int) -> bool:
+    """Whether one more request of this kind from the client's address fits `limit` an hour (counted either way)."""
+    window = int(time.time() // MAIL_WINDOW_SECONDS)
+    ip = client_ip(request) or "unknown"
+    allowed = _window_count(f"client-requests:{kind}:{ip}:{window}") <= limit
+    if not allowed:
+        logger.warning("Too many %s requests (client %s): this one is refused", kind, ip)
+    return allowed

@@ -39,6 +39,7 @@ from programs.models import (
     Municipality,
     Organisation,
     Subject,
+    organisation_sort_key,
 )
 
 
@@ -126,6 +127,8 @@ class PeopleMixin:
                 new.append(
                     Organisation(municipality=muni, short_name=short, name=full, kind=Organisation.Kind.ADDITIONAL)
                 )
+        for organisation in new:
+            organisation.sort_key = organisation_sort_key(organisation)  # bulk_create skips save()
         self.bulk(Organisation, new, "Организации")
         muni_ids = [m.pk for m, _ in self.municipalities]
         # Existing schools of these municipalities (say, from load_programs) get teachers as well.

@@ -210,7 +210,7 @@ class IndividualRequestAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScope
     def teacher(self, obj):
         return obj.enrollment.person.short_name
 
-    @admin.display(description=_("Организация"), ordering="enrollment__person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="enrollment__person__organisation__sort_key")
     def organisation(self, obj):
         return obj.enrollment.person.organisation
 

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from core import tables
 from core.admin_mixins import BoundedDatesAdminMixin
 from core.history_admin import AuditHistoryAdmin
+from core.import_templates import import_template_response
 from core.uploads import upload_limited, upload_refusal
 from programs.admin_mixins import (
     NO_MUNICIPALITY,
@@ -224,7 +225,7 @@ class PersonAdmin(MunicipalityScopedAdmin):
     readonly_fields = ["is_anonymised", "created_at"]
     inlines = [EnrollmentInline, ConsentInline]
     fieldsets = [
-        (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "birth_date"]}),
+        (_("ФИО"), {"fields": ["last_name", "first_name", "middle_name", "gender", "birth_date"]}),
         (_("Контакты"), {"fields": ["email", "phone", "user"]}),
         (
             _("Работа"),
@@ -415,6 +416,11 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 name="participants_enrollment_import_mapping",
             ),
             path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name="participants_enrollment_import_template",
+            ),
+            path(
                 "<int:object_id>/journal/",
                 self.admin_site.admin_view(self.journal_view),
                 name="participants_enrollment_journal",
@@ -473,6 +479,16 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
             **extra,
         }
 
+    def import_template_view(self, request):
+        """The XLSX with a Google Form's usual headers and a sheet explaining each column (core.import_templates)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return import_template_response(
+            imports.TEMPLATE_COLUMNS,
+            title=_("Импорт регистраций: шаблон таблицы"),
+            filename="registrations-template.xlsx",
+        )
+
     def import_upload_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
@@ -494,7 +510,13 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                     "table_file": tables.table_stash(table),
                 }
                 return redirect("admin:participants_enrollment_import_mapping")
-        context = self._import_context(request, _("Импорт из Google Формы: файл"), form=form)
+        context = self._import_context(
+            request,
+            _("Импорт из Google Формы: файл"),
+            form=form,
+            template_columns=imports.TEMPLATE_COLUMNS,
+            template_url=reverse("admin:participants_enrollment_import_template"),
+        )
         return TemplateResponse(request, "admin/participants/enrollment/import_upload.html", context)
 
     def import_mapping_view(self, request):
@@ -584,7 +606,7 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
             return ["status", "status_changed_at", *self.chat_fields]
         return ["person", "season", "status", "status_changed_at", *self.chat_fields, *self.school_gate_fields]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.import_templates import TemplateColumn, import_template_response
 from core.tables import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from core.typography import inner_quotes
 from core.uploads import UploadRefusalFormMixin, upload_limited, upload_refusal
@@ -40,6 +41,7 @@ from .models import (
     StaffHeadcount,
     StaffRosterEntry,
 )
+from .services_roster import TEMPLATE_COLUMNS as ROSTER_TEMPLATE_COLUMNS
 from .services_roster import (
     RosterCopyRefused,
     roster_is_teacher,
@@ -49,6 +51,7 @@ from .services_roster import (
     staff_roster_read,
 )
 from .services_teams import management_team_programme_problems
+from .services_training import TEMPLATE_COLUMNS as TRAINING_TEMPLATE_COLUMNS
 from .services_training import (
     professional_development_check,
     professional_development_import,
@@ -78,6 +81,8 @@ class SpreadsheetImportAdmin:
     import_upload_form: type[forms.Form]
     import_templates: str
     import_titles: tuple
+    import_template_columns: list[TemplateColumn]
+    import_template_filename: str
 
     def import_session_extra(self, form) -> dict:
         return {}
@@ -97,6 +102,11 @@ class SpreadsheetImportAdmin:
                 self.admin_site.admin_view(self.import_preview_view),
                 name=f"{self.import_url_name}_preview",
             ),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{self.import_url_name}_template",
+            ),
         ] + super().get_urls()
 
     def has_import_permission(self, request) -> bool:
@@ -108,6 +118,14 @@ class SpreadsheetImportAdmin:
 
     def _context(self, request, title, **extra):
         return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def import_template_view(self, request):
+        """The XLSX with the headers the reader accepts and a sheet explaining each column (core.import_templates)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return import_template_response(
+            self.import_template_columns, title=str(self.import_titles[0]), filename=self.import_template_filename
+        )
 
     def import_upload_view(self, request):
         if not self.has_import_permission(request):
@@ -132,7 +150,13 @@ class SpreadsheetImportAdmin:
                     "table_file": table_stash(table),
                 }
                 return redirect(f"admin:{self.import_url_name}_preview")
-        context = self._context(request, self.import_titles[0], form=form)
+        context = self._context(
+            request,
+            self.import_titles[0],
+            form=form,
+            template_columns=self.import_template_columns,
+            template_url=reverse(f"admin:{self.import_url_name}_template"),
+        )
         return TemplateResponse(request, f"{self.import_templates}/import_upload.html", context)
 
     def import_preview_view(self, request):
@@ -297,7 +321,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         (_("Служебное"), {"fields": ["source", "created_at", "created_by"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 
@@ -314,6 +338,8 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
     import_permission = TRAINING_IMPORT_PERMISSION
     import_upload_form = TrainingImportUploadForm
     import_templates = "admin/participants/professionaldevelopment"
+    import_template_columns = TRAINING_TEMPLATE_COLUMNS
+    import_template_filename = "professional-development-template.xlsx"
     import_titles = (_("Импорт повышения квалификации: файл"), _("Импорт повышения квалификации: проверка"))
 
     def import_read(self, file):
@@ -405,7 +431,7 @@ class CompetenceDiagnosticAdmin(MunicipalityScopedAdmin):
     date_hierarchy = "taken_on"
     fields = ["person", "taken_on", "platform", "score", "deficit_areas_text"]
 
-    @admin.display(description=_("Организация"), ordering="person__organisation__short_name")
+    @admin.display(description=_("Организация"), ordering="person__organisation__sort_key")
     def organisation(self, obj):
         return obj.person.organisation
 
@@ -730,6 +756,8 @@ class StaffRosterEntryAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
     import_permission = ROSTER_IMPORT_PERMISSION
     import_upload_form = RosterImportUploadForm
     import_templates = "admin/participants/staffrosterentry"
+    import_template_columns = ROSTER_TEMPLATE_COLUMNS
+    import_template_filename = "staff-roster-template.xlsx"
     import_titles = (_("Импорт кадрового состава: файл"), _("Импорт кадрового состава: проверка"))
 
     def import_read(self, file):

@@ -1,16 +1,19 @@
 """Forms of the participants' pages; validation only."""
 
+import logging
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDatesMixin
+from core.emails import email_message
 from core.uploads import UploadRefusalFormMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
@@ -18,7 +21,10 @@ from programs.models import EducationLevel, Organisation, Season, Subject
 from . import consents
 from .imports import mapping_problems
 from .models import Person, SchoolApplication, User
+from .phones import validate_phone
 from .services import awaits_email_confirmation
+
+logger = logging.getLogger(__name__)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -197,6 +203,13 @@ class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
 
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Through core.emails like every letter: the greeting by name, Message-ID and Auto-Submitted headers."""
+        try:
+            email_message("password_reset", to_email, context).send()
+        except Exception:  # Django's own form logs and goes on: the page must not tell whether the address exists
+            logger.exception("Could not send the password reset letter")
+
 
 class OrganisationSelect(forms.Select):
     """A plain select; each option carries the full name, which static/js/org-filter.js also searches."""
@@ -224,6 +237,12 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
         help_text=_("Если есть"),
         widget=forms.TextInput({"autocomplete": "additional-name"}),
     )
+    gender = forms.ChoiceField(
+        label=_("Пол"),
+        required=False,
+        choices=[("", _("— не указывать —")), *Person.Gender.choices],
+        help_text=_("Нужен для окончаний в сертификатах («принял» или «приняла»). Можно не указывать."),
+    )
     birth_date = forms.DateField(
         label=_("Дата рождения"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
@@ -237,9 +256,7 @@ class RegistrationForm(BoundedDatesMixin, forms.Form):
     phone = forms.CharField(
         label=_("Телефон"),
         max_length=32,
-        validators=[
-            RegexValidator(r"^\+?[\d\s()\-]{10,20}$", _("Введите номер телефона цифрами, например +7 900 123-45-67."))
-        ],
+        validators=[validate_phone],
         widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
     )
     organisation = forms.ModelChoiceField(

@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import date_in_range
+from core.import_templates import TemplateColumn
 from core.tables import EXCEL_EPOCH, Table, columns_guess, normalise
 from programs.models import EducationLevel, Organisation, Season, Subject
 
 from .models import Person, User
+from .phones import PHONE_EXAMPLE, phone_is_valid
 from .services import ImportRow, RowProblem, import_conflicts
 
 
@@ -56,6 +58,67 @@ FIELDS = [
     ImportField("consent_rating", gettext_lazy("Согласие на публикацию в рейтинге")),
 ]
 FIELD_LABELS = {f.key: f.label for f in FIELDS}
+
+# The downloadable template's columns: a Google Form's usual headers, which guess_mapping recognises. The
+# headers are the file's format, not interface text, so they stay as the reader knows them in any language.
+TEMPLATE_COLUMNS = [
+    TemplateColumn(
+        "timestamp",
+        "Отметка времени",
+        False,
+        "12.09.2024 14:35:12",
+        gettext_lazy("Когда дано согласие; время — в часовом поясе сезона. Пусто — момент импорта."),
+    ),
+    TemplateColumn("email", "Адрес электронной почты", True, "ivanova@example.ru", gettext_lazy("Станет логином.")),
+    TemplateColumn("last_name", "Фамилия", True, "Иванова", gettext_lazy("Или один столбец «ФИО».")),
+    TemplateColumn("first_name", "Имя", True, "Мария"),
+    TemplateColumn("middle_name", "Отчество", False, "Петровна"),
+    TemplateColumn("birth_date", "Дата рождения", False, "12.04.1990", gettext_lazy("ДД.ММ.ГГГГ.")),
+    TemplateColumn(
+        "phone",
+        "Телефон",
+        False,
+        PHONE_EXAMPLE,
+        gettext_lazy("Цифрами, от 10 до 20 знаков: «+», пробелы, скобки, дефисы."),
+    ),
+    TemplateColumn(
+        "organisation",
+        "Образовательная организация",
+        True,
+        "МБОУ СОШ № 2",
+        gettext_lazy("Краткое или полное название, как в справочнике организаций муниципалитета."),
+    ),
+    TemplateColumn("position", "Должность", False, "Учитель математики"),
+    TemplateColumn(
+        "subjects", "Предметы", False, "Математика; Информатика", gettext_lazy("Через «;» или «,», из справочника.")
+    ),
+    TemplateColumn(
+        "education_level",
+        "Уровень образования",
+        False,
+        "Высшее",
+        gettext_lazy("Высшее, среднее профессиональное, среднее общее или другое."),
+    ),
+    TemplateColumn("experience_years", "Педагогический стаж, лет", False, "12", gettext_lazy("Целое число лет.")),
+    TemplateColumn(
+        "category",
+        "Квалификационная категория",
+        False,
+        "Первая",
+        gettext_lazy("Высшая, первая, соответствие занимаемой должности или без категории."),
+    ),
+    TemplateColumn(
+        "preferred_format", "Формат обучения", False, "", gettext_lazy("Один из форматов дорожной карты сезона.")
+    ),
+    TemplateColumn(
+        "consent_personal_data",
+        "Согласие на обработку персональных данных",
+        True,
+        "Да",
+        gettext_lazy("Без согласия строка не импортируется."),
+    ),
+    TemplateColumn("consent_rating", "Согласие на публикацию в рейтинге", False, "Да", gettext_lazy("Да или нет.")),
+]
 
 
 # --- Mapping ------------------------------------------------------------------------------------------
@@ -410,6 +473,13 @@ def check_rows(
         for key, limit in (("phone", 32), ("position", 200), ("preferred_format", 200)):
             if len(r.get(key)) > limit:
                 r.problem(key, _("Значение длиннее %(n)d знаков.") % {"n": limit})
+        if r.get("phone") and len(r.get("phone")) <= 32 and not phone_is_valid(r.get("phone")):
+            # The registration form's rule (participants.phones): an imported teacher is no different.
+            r.problem(
+                "phone",
+                _("Телефон «%(value)s» записан неверно: нужен номер цифрами, например %(example)s.")
+                % {"value": r.get("phone"), "example": PHONE_EXAMPLE},
+            )
 
         if r.problems:
             result.problems += r.problems

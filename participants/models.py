@@ -102,6 +102,13 @@ class Person(models.Model):
         FIRST = "first", _("Первая")
         HIGHEST = "highest", _("Высшая")
 
+    class Gender(models.TextChoices):
+        """Grammatical gender of the documents a person is handed (certificates); unset — guessed from the
+        patronymic and first name, else a neutral wording (participants.gender)."""
+
+        MALE = "male", _("мужской")
+        FEMALE = "female", _("женский")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("учётная запись"),
@@ -113,6 +120,13 @@ class Person(models.Model):
     last_name = models.CharField(_("фамилия"), max_length=100)
     first_name = models.CharField(_("имя"), max_length=100)
     middle_name = models.CharField(_("отчество"), max_length=100, blank=True)
+    gender = models.CharField(
+        _("пол"),
+        max_length=8,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Для окончаний в сертификатах («принял» или «приняла»). Можно не указывать."),
+    )
     birth_date = models.DateField(_("дата рождения"), null=True, blank=True)
     email = models.EmailField(_("электронная почта"), blank=True)
     phone = models.CharField(_("телефон"), max_length=32, blank=True)

@@ -187,6 +187,7 @@ def export_person(person: Person) -> Rows:
             _("Фамилия"): person.last_name,
             _("Имя"): person.first_name,
             _("Отчество"): person.middle_name,
+            _("Пол"): person.get_gender_display(),
             _("Дата рождения"): person.birth_date,
             _("Электронная почта"): person.email,
             _("Телефон"): person.phone,

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -282,6 +281,7 @@ class RegistrationData:
     subjects: Sequence[Subject] = ()
     category: str = Person.Category.NONE
     preferred_format: str = ""
+    gender: str = ""
 
 
 def _name_key(*parts: str) -> tuple[str, ...]:
@@ -424,6 +424,7 @@ def registration_submit(
         last_name=" ".join(data.last_name.split()),
         first_name=" ".join(data.first_name.split()),
         middle_name=" ".join(data.middle_name.split()),
+        gender=data.gender,
         birth_date=data.birth_date,
         email=email,
         phone=data.phone.strip(),
@@ -685,18 +686,8 @@ def _school_application_email(application_id: int) -> None:
     to = applicant.email or (applicant.user.email if applicant.user_id else "")
     if not to:
         return
-    context = {
-        "application": application,
-        "approved": application.status == SA.APPROVED,
-        "person": applicant,
-        "site_name": settings.PORTAL_NAME,
-    }
-    subject = " ".join(render_to_string("emails/school_application_decided/subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string("emails/school_application_decided/body.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string("emails/school_application_decided/body.html", context), "text/html")
-    message.send()
+    context = {"application": application, "approved": application.status == SA.APPROVED, "person": applicant}
+    email_message("school_application_decided", to, context).send()
 
 
 @transaction.atomic
@@ -940,21 +931,8 @@ def feedback_answers_check(
 
 
 def _send_templated_email(*, name: str, to: list[str], context: dict) -> int:
-    """Send templates/emails/<name>/ subject.txt, body.txt and body.html to each address separately."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
-    context = {"site_name": settings.PORTAL_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
-    text = render_to_string(f"emails/{name}/body.txt", context)
-    html = render_to_string(f"emails/{name}/body.html", context)
-    sent = 0
-    for address in to:
-        message = EmailMultiAlternatives(subject, text, to=[address])
-        message.attach_alternative(html, "text/html")
-        sent += message.send()
-    return sent
+    """Send templates/emails/<name>/ (core.emails) to each address separately."""
+    return sum(email_message(name, address, context).send() for address in to)
 
 
 def season_coordinators(season: Season):
@@ -1078,11 +1056,12 @@ def person_erase(
         ):
             raise ValidationError(_("Этот запрос уже исполнен или относится к другому человеку."))
         request.processed_by = by
-    done = [_("ФИО, дата рождения, телефон, адрес почты и должность удалены")]
+    done = [_("ФИО, пол, дата рождения, телефон, адрес почты и должность удалены")]
     done += run_erasers(person)
 
     person.last_name, person.first_name = erased_full_name(person.pk)
     person.middle_name = ""
+    person.gender = ""
     person.birth_date = None
     person.email = ""
     person.phone = ""
@@ -1094,6 +1073,7 @@ def person_erase(
             "last_name",
             "first_name",
             "middle_name",
+            "gender",
             "birth_date",
             "email",
             "phone",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_templates import TemplateColumn
 from core.tables import Table, columns_guess, normalise, read_register
 from core.typography import inner_quotes
 from programs.models import Municipality, Organisation
@@ -65,6 +66,51 @@ _GUESSES: list[tuple[str, list[str], list[str]]] = [
     ("middle_name", ["отчество", "middle name", "patronymic"], ["имя"]),
     ("first_name", ["имя", "first name"], ["фамилия", "отчество"]),
     ("organisation", ["образовательная организация", "организация", "организац", "школа", "оо", "organisation"], []),
+]
+# The downloadable template's columns, with headers guess_columns recognises (the file's format: not translated).
+TEMPLATE_COLUMNS = [
+    TemplateColumn(
+        "organisation",
+        "Организация",
+        True,
+        "МБОУ СОШ № 2",
+        gettext_lazy("Краткое или полное название, как в справочнике организаций муниципалитета."),
+    ),
+    TemplateColumn("last_name", "Фамилия", True, "Иванова", gettext_lazy("Или один столбец «ФИО».")),
+    TemplateColumn("first_name", "Имя", True, "Мария"),
+    TemplateColumn("middle_name", "Отчество", False, "Петровна"),
+    TemplateColumn(
+        "birth_date",
+        "Дата рождения",
+        False,
+        "12.04.1990",
+        gettext_lazy("ДД.ММ.ГГГГ; помогает найти педагога на портале."),
+    ),
+    TemplateColumn("position", "Должность", True, "Учитель математики"),
+    TemplateColumn(
+        "staff_kind",
+        "Категория персонала",
+        False,
+        "Педагогический",
+        gettext_lazy("Педагогический или руководящий; пусто — по должности."),
+    ),
+    TemplateColumn(
+        "education_level",
+        "Уровень образования",
+        False,
+        "Высшее",
+        gettext_lazy("Высшее, среднее профессиональное, среднее общее или другое."),
+    ),
+    TemplateColumn("experience_years", "Педагогический стаж, лет", False, "12", gettext_lazy("Целое число лет.")),
+    TemplateColumn(
+        "category",
+        "Квалификационная категория",
+        False,
+        "Первая",
+        gettext_lazy("Высшая, первая, соответствие занимаемой должности или без категории."),
+    ),
+    TemplateColumn("hired_on", "Дата приёма", False, "01.09.2015", gettext_lazy("ДД.ММ.ГГГГ.")),
+    TemplateColumn("left_on", "Дата увольнения", False, "", gettext_lazy("ДД.ММ.ГГГГ; пусто — работает.")),
 ]
 _MANAGEMENT_POSITIONS = ("директор", "заместитель директора", "заведующ", "руководител", "начальник")
 _STAFF_KIND = [(("руковод", "управлен", "административ"), Kind.MANAGEMENT), (("педагог",), Kind.PEDAGOGICAL)]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.import_templates import TemplateColumn
 from core.tables import Table, columns_guess, normalise, read_register
 from programs.models import Municipality
 from programs.signals import rows_changed
@@ -89,6 +90,31 @@ _GUESSES: list[tuple[str, list[str], list[str]]] = [
         [],
     ),
     ("course_title", ["программа", "курс", "наименование", "название", "тема", "program", "course", "title"], []),
+]
+# The downloadable template's columns, with headers guess_columns recognises (the file's format: not translated).
+_YES_NO = gettext_lazy("Да или нет.")
+TEMPLATE_COLUMNS = [
+    TemplateColumn(
+        "last_name", "Фамилия", True, "Иванова", gettext_lazy("Или один столбец «ФИО»; можно только e-mail.")
+    ),
+    TemplateColumn("first_name", "Имя", True, "Мария"),
+    TemplateColumn("middle_name", "Отчество", False, "Петровна"),
+    TemplateColumn(
+        "email", "E-mail", False, "ivanova@example.ru", gettext_lazy("По нему педагог находится в первую очередь.")
+    ),
+    TemplateColumn(
+        "birth_date", "Дата рождения", False, "12.04.1990", gettext_lazy("ДД.ММ.ГГГГ; различает однофамильцев.")
+    ),
+    TemplateColumn("course_title", "Программа", True, "Формирование функциональной грамотности обучающихся"),
+    TemplateColumn("provider", "Организация-провайдер", True, "ГАУ ДПО «Институт развития образования»"),
+    TemplateColumn("hours", "Часы", True, "36", gettext_lazy("Целое число часов больше нуля.")),
+    TemplateColumn("starts_on", "Дата начала", False, "01.10.2024", gettext_lazy("ДД.ММ.ГГГГ.")),
+    TemplateColumn("ends_on", "Дата окончания", True, "25.10.2024", gettext_lazy("ДД.ММ.ГГГГ.")),
+    TemplateColumn("in_federal_registry", "Федеральный реестр", False, "Да", _YES_NO),
+    TemplateColumn("is_remote", "Дистанционно", False, "Да", _YES_NO),
+    TemplateColumn("based_on_diagnostics", "По итогам диагностики", False, "Нет", _YES_NO),
+    TemplateColumn("is_continuous_format", "Непрерывный формат", False, "Нет", _YES_NO),
+    TemplateColumn("document_number", "Номер удостоверения", False, "722400012345"),
 ]
 _YES = {"да", "+", "1", "true", "yes", "истина", "v", "✓", "✔", "x", "х"}
 _NO = {"нет", "-", "—", "0", "false", "no", "ложь", ""}

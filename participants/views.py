@@ -2,6 +2,7 @@
 a season and the confirmation of the address; the cabinet."""
 
 import mimetypes
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,6 +42,7 @@ from .forms import (
     SchoolApplicationForm,
     WithdrawForm,
 )
+from .landing import landing_url
 from .models import Consent, Enrollment, FeedbackResponse, SchoolApplication
 from .retention import withdrawal_erase_by, withdrawal_erasure_pending
 from .rules import is_enrollment_owner
@@ -71,6 +74,10 @@ class LoginView(auth_views.LoginView):
             context["demo_accounts"] = list(getattr(settings, "DEMO_ACCOUNTS", []))
             context["demo_password"] = getattr(settings, "DEMO_PASSWORD", "")
         return context
+
+    def get_default_redirect_url(self):
+        # A safe `next` still wins (LoginView.get_success_url asks get_redirect_url first).
+        return landing_url(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -444,7 +451,7 @@ def _registration_organisations(season: Season, admitted_schools_only: bool):
             subscription_applications__season=season,
             subscription_applications__status=SchoolApplication.Status.APPROVED,
         )
-    return organisations.order_by("short_name", "pk")
+    return organisations.order_by("sort_key", "pk")
 
 
 @require_http_methods(["GET", "POST"])
@@ -517,6 +524,7 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
                     last_name=data["last_name"],
                     first_name=data["first_name"],
                     middle_name=data["middle_name"],
+                    gender=data["gender"],
                     birth_date=data["birth_date"],
                     phone=data["phone"],
                     organisation=data["organisation"],
@@ -583,7 +591,30 @@ def _visible_job(request: HttpRequest, job_id: int) -> BackgroundJob:
 def background_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """A long job's status page: a progress bar that follows the job (and reloads itself without JS)."""
     job = _visible_job(request, job_id)
-    return render(request, "participants/jobs/status.html", {"job": job})
+    return render(
+        request, "participants/jobs/status.html", {"job": job, "started_from": _job_started_from(request, job)}
+    )
+
+
+JOBS_STARTED_FROM_KEY = "participants.jobs_started_from"
+
+
+def _job_started_from(request: HttpRequest, job: BackgroundJob) -> str:
+    """The page the job was started from, for the «back» link: every start form posts and redirects here, so the
+    first visit's Referer is that page (same-origin referrer policy); kept in the session for the reloads.
+    Without one (a link from a notification), the person's own landing page."""
+    remembered = request.session.get(JOBS_STARTED_FROM_KEY, {})
+    key = str(job.pk)
+    if key not in remembered:
+        referer = request.headers.get("Referer", "")
+        path = urlsplit(referer).path if referer else ""
+        own_host = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
+        if own_host and path.startswith("/") and not path.startswith("/jobs/"):
+            query = urlsplit(referer).query
+            remembered = {**remembered, key: f"{path}?{query}" if query else path}
+            # The last few jobs only: the session is not a log.
+            request.session[JOBS_STARTED_FROM_KEY] = dict(list(remembered.items())[-20:])
+    return remembered.get(key) or landing_url(request.user)
 
 
 @never_cache

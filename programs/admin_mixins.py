@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_choices import label_choice_fields
 from core.admin_mixins import BoundedDatesAdminMixin
 
 from .models import Organisation, Season
@@ -148,16 +149,19 @@ class ScopedRelationsMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         scope_relation_fields(form.base_fields, request, self.admin_site)
+        label_choice_fields(form.base_fields)
         return form
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             scope_relation_fields(formset.form.base_fields, request, self.admin_site)
+            label_choice_fields(formset.form.base_fields)
             yield formset, inline
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
         scope_relation_fields(form.base_fields, request, self.admin_site)
+        label_choice_fields(form.base_fields)
         return form
 
 
@@ -311,5 +315,5 @@ class ScopedOrganisationFilter(admin.RelatedFieldListFilter):
     """An organisation filter listing only the coordinator's municipality's organisations."""
 
     def field_choices(self, field, request, model_admin):
-        qs = in_municipality(Organisation.objects.order_by("short_name"), "municipality", admin_scope(request.user))
+        qs = in_municipality(Organisation.objects.order_by("sort_key", "pk"), "municipality", admin_scope(request.user))
         return [(o.pk, o.short_name) for o in qs]

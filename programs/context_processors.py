@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .accessibility import MODE_COOKIE, SETTINGS_COOKIE, settings_from_cookie
+
 
 def portal(request):
     """Settings every page shows: the portal's name and whether demo logins are displayed."""
@@ -7,5 +9,8 @@ def portal(request):
 
 
 def accessibility(request):
-    """The low-vision mode is read server-side from its cookie, so it works without JavaScript."""
-    return {"A11Y_MODE": request.COOKIES.get("a11y") == "1"}
+    """The low-vision mode and its settings are read server-side from their cookies, so they work without
+    JavaScript; the settings only when the mode is on."""
+    if request.COOKIES.get(MODE_COOKIE) != "1":
+        return {"A11Y_MODE": False}
+    return {"A11Y_MODE": True, "A11Y": settings_from_cookie(request.COOKIES.get(SETTINGS_COOKIE))}

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.natural_sort import natural_sort_key
+
 from .rule_sources import DEFAULT_SOURCE
 
 
@@ -59,17 +61,33 @@ class Organisation(models.Model):
     kind = models.CharField(_("тип"), max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
     low_results = models.BooleanField(_("школа с низкими образовательными результатами"), default=False, db_index=True)
     is_active = models.BooleanField(_("действует"), default=True)
+    # The short name's natural sort key (core.natural_sort): every list, filter, select and workbook orders
+    # organisations by it. Filled by save(); a bulk write fills it with organisation_sort_key (tests/test_sort_key_guard.py).
+    sort_key = models.TextField(_("ключ сортировки"), default="", editable=False)
 
     class Meta:
         verbose_name = _("организация")
         verbose_name_plural = _("организации")
-        ordering = ["municipality__name", "short_name"]
+        ordering = ["municipality__name", "sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "short_name"], name="organisation_unique_short_name"),
         ]
 
     def __str__(self):
         return self.short_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = organisation_sort_key(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "short_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
+
+
+def organisation_sort_key(organisation: Organisation) -> str:
+    """The key an organisation is listed by: its short name in natural order (core.natural_sort). Every bulk
+    write of organisations sets it with this function."""
+    return natural_sort_key(organisation.short_name or organisation.name)
 
 
 class Subject(models.Model):

@@ -6,9 +6,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import selectors
+from .accessibility import COOKIE_MAX_AGE, MODE_COOKIE, SETTINGS_COOKIE, settings_changed, settings_from_cookie
 
-A11Y_COOKIE = "a11y"
-A11Y_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+A11Y_COOKIE = MODE_COOKIE
+A11Y_COOKIE_MAX_AGE = COOKIE_MAX_AGE
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,4 +35,17 @@ def a11y_toggle(request: HttpRequest) -> HttpResponse:
         response.set_cookie(A11Y_COOKIE, "1", max_age=A11Y_COOKIE_MAX_AGE, samesite="Lax", httponly=True)
     else:
         response.delete_cookie(A11Y_COOKIE, samesite="Lax")
+    return response
+
+
+@require_POST
+def a11y_settings(request: HttpRequest) -> HttpResponse:
+    """One setting of the low-vision version (font size, colours, letter spacing, images) from the panel's
+    buttons; choosing one also turns the version on. Kept in a cookie for a year, like the mode itself."""
+    chosen = settings_changed(settings_from_cookie(request.COOKIES.get(SETTINGS_COOKIE)), request.POST)
+    response = redirect(_safe_next(request))
+    response.set_cookie(A11Y_COOKIE, "1", max_age=A11Y_COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    response.set_cookie(
+        SETTINGS_COOKIE, chosen.cookie_value(), max_age=A11Y_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+    )
     return response

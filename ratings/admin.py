@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,6 +9,7 @@ from django.utils.translation import ngettext
 from activities.admin import SubmissionAdmin
 from activities.models import Submission
 from core.history_admin import AuditHistoryAdmin
+from core.points import points_text
 from experts.models import ExpertAssignment
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
 
@@ -158,10 +158,10 @@ class ReviewAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         if obj.total_score is None:
             return "—"
         if not getattr(obj, "rubric_max", None):
-            return floatformat(obj.total_score, "-2")
+            return points_text(obj.total_score)
         return _("%(score)s из %(max)s баллов") % {
-            "score": floatformat(obj.total_score, "-2"),
-            "max": floatformat(obj.rubric_max, "-2"),
+            "score": points_text(obj.total_score),
+            "max": points_text(obj.rubric_max),
         }
 
     @admin.display(description=_("срок проверки"), ordering="due_at")

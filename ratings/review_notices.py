@@ -8,7 +8,6 @@ release repeated by a coordinator or a job never tells the teacher twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -16,15 +15,10 @@ from django.utils.translation import gettext as _
 
 from core.models import Notification
 from core.notifications import NotificationDraft, notifications_create
+from core.points import points_text
 
 from .models import Review
 from .selectors import rubric_maximum
-
-
-def _number(value: Decimal | None) -> str:
-    """12.50 → «12,5», 12.00 → «12» (Russian decimal comma)."""
-    text = format((value or Decimal(0)).normalize(), "f")
-    return text.replace(".", ",")
 
 
 def _teacher_reviews(reviews: Sequence[Review]) -> list[Review]:
@@ -57,7 +51,7 @@ def reviews_notify_teachers(*, reviews: Sequence[Review]) -> int:
         path = review_feedback_path(review)
         context = {"program": program.title, "activity": activity.title, "url": site + path}
         if review.status == Review.Status.RELEASED:
-            score, top = _number(review.total_score), _number(review.rubric_max)
+            score, top = points_text(review.total_score or 0), points_text(review.rubric_max or 0)
             title = _("Опубликована оценка видеоурока «%(activity)s»") % {"activity": activity.title}
             body = _("«%(program)s»: %(score)s из %(max)s баллов. Отзыв экспертов — на странице видеоурока.") % {
                 "program": program.title,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.models import Submission
-from activities.video_links import parse_video_link
+from activities.video_links import embed_url_at, parse_video_link
 from activities.video_state import format_moment
 from core.date_text import date_text
 from core.pagination import window_page
@@ -208,6 +208,11 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review_queue")
 
 
+# Players a time-coded comment can move: our own <video>, YouTube and RuTube by their postMessage API, VK by
+# reopening its player at the moment (static/js/review-player.js). Others get the times as plain text.
+SEEKABLE_PLAYERS = frozenset({"file", "youtube", "rutube", "vk"})
+
+
 def _player(submission: Submission) -> dict:
     """How the review page plays the lesson and whether comments' times can move the player."""
     if submission.video_file:
@@ -221,9 +226,24 @@ def _player(submission: Submission) -> dict:
         return {"kind": "youtube", "src": f"{link.embed_url}{joiner}enablejsapi=1", "link": link}
     if link.embed_url and link.host == "rutube":
         return {"kind": "rutube", "src": link.embed_url, "link": link}
+    if link.embed_url and link.host == "vk":
+        # VK's player takes no commands from our page; it is reopened at the moment (embed_url_at).
+        return {"kind": "vk", "src": link.embed_url, "link": link}
     if link.embed_url:
         return {"kind": "other", "src": link.embed_url, "link": link}
     return {"kind": "link", "link": link}
+
+
+def _timecodes(review: Review | None, player: dict) -> list[tuple]:
+    """(comment, "12:40" or "" for a general remark, the player's address at that moment where the player is
+    reopened rather than commanded — VK)."""
+    link = player.get("link") if player["kind"] == "vk" else None
+    rows = []
+    for comment in review.comments.all() if review is not None else []:
+        at = format_timecode(comment.at_seconds) if comment.at_seconds is not None else ""
+        seek_url = embed_url_at(link, comment.at_seconds) if link is not None and at else None
+        rows.append((comment, at, seek_url))
+    return rows
 
 
 def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submission) -> Submission | None:
@@ -275,7 +295,10 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, _("Сейчас изменить эту рецензию нельзя."))
         return redirect("review_page", pk=submission.pk)
+    player = _player(submission)
     context = {
+        "player": player,
+        "seekable_kinds": SEEKABLE_PLAYERS,
         "submission": submission,
         "season": season,
         "review": review,
@@ -287,11 +310,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted_at": format_moment(submission.submitted_at, season),
         "due_at": format_moment(submission.submitted_at + timedelta(days=season.review_due_days), season),
         "overdue": submission.submitted_at + timedelta(days=season.review_due_days) < now,
-        "player": _player(submission),
-        "timecodes": [
-            (c, format_timecode(c.at_seconds) if c.at_seconds is not None else "")
-            for c in (review.comments.all() if review is not None else [])
-        ],
+        "timecodes": _timecodes(review, player),
     }
     return render(request, "ratings/review.html", context)
 

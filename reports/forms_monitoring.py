@@ -70,7 +70,7 @@ class MonitoringRecommendationForm(BoundedDatesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
             municipality_id=snapshot.municipality_id, is_active=True
-        ).order_by("short_name")
+        ).order_by("sort_key", "pk")
 
     def clean(self):
         data = super().clean()

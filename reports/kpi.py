@@ -51,7 +51,6 @@ never 0 %, which would read as a failure.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -83,6 +82,7 @@ from django.utils.translation import npgettext, pgettext
 
 from activities.models import Activity, Attendance, Certificate, MissedVideo, Submission, VideoAssignment
 from activities.selectors_attendance import expected_marks
+from core.natural_sort import natural_sort_key
 from experts.models import LessonVisit
 from participants.feedback import season_quarter
 from participants.models import (
@@ -1691,13 +1691,10 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
     return results
 
 
-def natural_key(text: str) -> tuple:
-    """Sort key reading the numbers in a name as numbers: «№ 3» before «№ 11», «СОШ № 2» before «СОШ № 19»."""
-    return tuple(
-        (0, int(part), "") if part.isdecimal() else (1, 0, part.casefold())
-        for part in re.split(r"(\d+)", text or "")
-        if part
-    )
+def natural_key(text: str) -> str:
+    """Sort key reading the numbers in a name as numbers: «№ 3» before «№ 11», «СОШ № 2» before «СОШ № 19» — the
+    organisations' own key (core.natural_sort), so a workbook lists them as every page does."""
+    return natural_sort_key(text)
 
 
 def _labels(by: str, keys: set, scope: KpiScope, ctx: KpiContext) -> dict:

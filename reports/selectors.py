@@ -4,7 +4,7 @@ they may see (reports.rules.dashboard_scope), turned into a reports.kpi.KpiScope
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
+from core.zones import as_zone
 from programs.models import Municipality, Organisation, Season
 
 from .charts import MET, MISSED, NEUTRAL, Point, bar_chart, hbar_chart, line_chart
@@ -56,6 +57,13 @@ class DashboardFilters:
     @property
     def organisation(self) -> Organisation | None:
         return self.access.organisation
+
+    @property
+    def time_zone(self) -> tzinfo:
+        """Whose clock the numbers are read on: the season's, else the municipality's, else the portal's."""
+        if self.season is not None:
+            return self.season.tz
+        return as_zone(self.municipality.time_zone if self.municipality is not None else None)
 
     def params(self) -> dict:
         """The filters as GET parameters (for links between the pages and the workbook's job parameters)."""
@@ -109,7 +117,7 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         municipalities = municipalities.filter(pk=access.municipality.pk) if access.municipality else municipalities
     organisations = Organisation.objects.none()
     if access.municipality is not None:
-        organisations = Organisation.objects.filter(SCHOOL, municipality=access.municipality).order_by("short_name")
+        organisations = Organisation.objects.filter(SCHOOL, municipality=access.municipality).order_by("sort_key", "pk")
         if not access.may_choose_organisation and access.organisation is not None:
             organisations = organisations.filter(pk=access.organisation.pk)
     seasons = (

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import Attendance, Certificate, MissedVideo, Submission
+from core.zones import zone_words
 from participants.models import Enrollment, EnrollmentStatusChange, User
 from programs.models import Organisation, Season
 
@@ -168,20 +169,13 @@ def _preamble(filters: DashboardFilters, now: datetime) -> list[str]:
 
 
 def _generated(filters: DashboardFilters, now: datetime) -> str:
-    """When the workbook was made, on the municipality's clock and saying whose: a district in Yekaterinburg time
-    reads its own hour, not Moscow's."""
-    municipality = filters.municipality
-    zone = ZoneInfo(municipality.time_zone if municipality else settings.TIME_ZONE)
-    local = timezone.localtime(now, zone)
-    offset = local.utcoffset().total_seconds() / 3600
-    text = _("Сформировано %(moment)s (UTC%(offset)s, %(zone)s)") % {
-        "moment": f"{local:%d.%m.%Y %H:%M}",
-        "offset": f"{offset:+.0f}" if offset == int(offset) else f"{offset:+.1f}",
-        "zone": _("время муниципалитета «%(name)s»") % {"name": municipality.name}
-        if municipality
-        else _("время портала"),
+    """When the workbook was made, on the clock of its season (or municipality) and saying whose in words: a
+    district in Yekaterinburg time reads its own hour, not Moscow's."""
+    zone = filters.time_zone
+    return _("Сформировано %(moment)s (%(zone)s)") % {
+        "moment": f"{timezone.localtime(now, zone):%d.%m.%Y %H:%M}",
+        "zone": zone_words(zone, now),
     }
-    return text
 
 
 def _summary_row(result: KpiResult) -> list:

@@ -1,5 +1,6 @@
 #!/bin/sh
 # One image, three roles: `web` (migrate, then gunicorn), `worker`, `beat`; anything else is run as given.
+# web listens on BIND_HOST:PORT (0.0.0.0:8000 in the container; tests/test_docker_entrypoint_roles.py uses loopback).
 set -eu
 
 case "${1:-web}" in
@@ -9,7 +10,7 @@ web)
         python manage.py migrate --noinput
     fi
     exec gunicorn config.wsgi:application \
-        --bind "0.0.0.0:${PORT:-8000}" \
+        --bind "${BIND_HOST:-0.0.0.0}:${PORT:-8000}" \
         --workers "${WEB_CONCURRENCY:-3}" \
         --timeout "${GUNICORN_TIMEOUT:-120}" \
         --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \

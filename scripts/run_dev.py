@@ -135,6 +135,29 @@ def stop_all(processes: dict[str, subprocess.Popen], timeout: float = 15) -> Non
             process.wait()
 
 
+def site_url_environment(port: int, environ) -> dict[str, str]:
+    """SITE_URL for this run: the one given, else the port the web server listens on — so the QR codes of
+    certificates, their printed links and the letters point where this portal runs."""
+    if environ.get("SITE_URL"):
+        return {}
+    return {"SITE_URL": f"http://localhost:{port}"}
+
+
+def process_commands(port: int, concurrency: int, settings) -> dict[str, list[str]]:
+    """The three processes; they inherit this process's environment (SITE_URL included)."""
+    if settings.DEBUG:
+        web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"]
+    else:
+        web = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        web += ["--workers", "2", "--access-logfile", "-"]
+    celery = [PYTHON, "-m", "celery", "-A", "config"]
+    return {
+        "web": web,
+        "worker": celery + ["worker", "--loglevel", "INFO", "--concurrency", str(concurrency)],
+        "beat": celery + ["beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+    }
+
+
 class Stop(Exception):
     pass
 
@@ -145,23 +168,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     args = parser.parse_args()
 
+    # Before the settings load: migrate and seed_demo (certificates, letters) must see the same address.
+    os.environ.update(site_url_environment(args.port, os.environ))
+
     import django
     from django.conf import settings
 
     django.setup()
     prepare(settings)
 
-    if settings.DEBUG:
-        web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{args.port}"]
-    else:
-        web = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}"]
-        web += ["--workers", "2", "--access-logfile", "-"]
-    celery = [PYTHON, "-m", "celery", "-A", "config"]
-    commands = {
-        "web": web,
-        "worker": celery + ["worker", "--loglevel", "INFO", "--concurrency", str(args.concurrency)],
-        "beat": celery + ["beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
-    }
+    commands = process_commands(args.port, args.concurrency, settings)
 
     def on_signal(signum, frame):
         raise Stop(signal.Signals(signum).name)

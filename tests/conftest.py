@@ -134,6 +134,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         **os.environ,
         "DATABASE_URL": database_url(connections["default"].settings_dict),
         "REDIS_URL": django_settings.REDIS_URL,
+        "SITE_URL": django_settings.SITE_URL,  # the worker refuses to start without it when DEBUG is off
         "VAR_DIR": str(logdir / "var"),
         "PYTHONUNBUFFERED": "1",
     }

@@ -159,12 +159,21 @@ CASES = [
     Case("program_detail", lambda w: reverse("program_detail", args=[w.season_a.program.slug]), "get", **public()),
     Case("season_register", _register_url, "get", **public()),
     Case("a11y_toggle", url("a11y_toggle"), "post", data=lambda w: {"mode": "on"}, **public(302, anonymous=302)),
+    Case("a11y_settings", url("a11y_settings"), "post", data=lambda w: {"font": "3"}, **public(302, anonymous=302)),
     Case("set_language", url("set_language"), "post", data=lambda w: {"language": "ru"}, **public(302, anonymous=302)),
     Case(
         "certificate_verify",
         url("certificate_verify", CERTIFICATE_CODE),
         "get",
         shows=((CERTIFICATE_NUMBER, frozenset(EVERYONE)),),  # the holder's name is public by design: it is on the PDF
+        **public(),
+    ),
+    # The check by the printed number: public, the same page as the QR link (typed in lower case, with en dashes).
+    Case(
+        "certificate_lookup",
+        url("certificate_lookup", query="?number=matrix%E2%80%932026%E2%80%930001"),
+        "get",
+        shows=((CERTIFICATE_NUMBER, frozenset(EVERYONE)),),
         **public(),
     ),
     # The feed's secret token is its key (calendar apps cannot sign in): whoever holds it reads it.
@@ -478,6 +487,7 @@ def test_permission(client, world, files, case: Case, role: str):
     ("name", "address", "role"),
     [
         ("certificate_verify", url("certificate_verify", "no-such-code"), "anonymous"),
+        ("certificate_lookup", url("certificate_lookup", query="?number=MATRIX-2026-999999"), "anonymous"),
         ("calendar_feed", url("calendar_feed", "no-such-token"), "anonymous"),
         ("certificate_download", url("certificate_download", 999_999), "superuser"),
         ("background_job", url("background_job", 999_999), "superuser"),

@@ -1,6 +1,7 @@
 /* Time-coded comments of a review move the player to their moment. Progressive enhancement: the times are
  * plain text in the page; where the player can be moved (our own <video>, YouTube with enablejsapi=1,
- * RuTube) each becomes a button. Other hosts' players cannot be driven, so their times stay text. */
+ * RuTube, VK reopened at the moment) each becomes a button. Other hosts' players cannot be driven, so their
+ * times stay text and the page says «перемотка недоступна для этого видеохостинга». */
 (function () {
   "use strict";
 
@@ -33,6 +34,13 @@
     },
     rutube: function (seconds) {
       post({ type: "player:setCurrentTime", data: { time: seconds } });
+    },
+    vk: function (seconds, span) {
+      // VK's embed takes no commands from our page: it is reopened at the moment (the server built the address).
+      var url = span.getAttribute("data-seek-url");
+      if (url) {
+        player.src = url;
+      }
     }
   };
   var seek = seekers[kind];
@@ -52,8 +60,12 @@
     button.className = "btn btn-link p-0 align-baseline fw-semibold review-timecode";
     button.textContent = span.textContent;
     button.setAttribute("aria-label", template.replace("%s", span.textContent));
+    var seekUrl = span.getAttribute("data-seek-url");
+    if (seekUrl) {
+      button.setAttribute("data-seek-url", seekUrl);
+    }
     button.addEventListener("click", function () {
-      seek(seconds);
+      seek(seconds, button);
       if (player.scrollIntoView && player.getBoundingClientRect().top < 0) {
         player.scrollIntoView({ block: "start" });
       }

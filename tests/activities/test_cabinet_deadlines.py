@@ -134,7 +134,7 @@ def test_owner_sees_dates_in_the_season_zone_and_time_left(client, enrollment):
     assert "Командная игра" in section
     assert ", 12:00</time>" in section  # 02:00 UTC is noon in Vladivostok
     assert "+10:00" in section
-    assert "(Asia/Vladivostok)" in section
+    assert "(время Владивостока, МСК+7)" in section
     assert "через " in html or "завтра в" in html
     assert reverse("cabinet_calendar") in html
 

@@ -17,6 +17,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "https://metod.example.ru"
+
+
 @pytest.fixture
 def enrollment():
     enrollment = EnrollmentFactory()
@@ -56,22 +61,25 @@ def test_feed_has_my_sessions_and_video_deadlines(client, enrollment):
     assert "private" in response["Cache-Control"]
     events = _events(response)
     assert set(events) == {
-        f"session-{session.pk}@metodportal",
-        f"video-due-{assignment.pk}@metodportal",
-        f"video-cutoff-{assignment.pk}@metodportal",
+        f"session-{session.pk}@metod.example.ru",
+        f"video-due-{assignment.pk}@metod.example.ru",
+        f"video-cutoff-{assignment.pk}@metod.example.ru",
     }
-    event = events[f"session-{session.pk}@metodportal"]
+    event = events[f"session-{session.pk}@metod.example.ru"]
     assert str(event["SUMMARY"]) == "Интенсив: Занятие 1"
     assert str(event["LOCATION"]) == "Актовый зал ЦРО"
     assert event.decoded("DTSTART") == _utc(session.starts_at)
     assert event.decoded("DTEND") == _utc(session.ends_at)
-    assert event.decoded("DTSTART").utcoffset() == timedelta(0)
+    # On the season's clock, with its zone named (the factory's season keeps Asia/Yekaterinburg).
+    assert event["DTSTART"].params["TZID"] == "Asia/Yekaterinburg"
+    assert event.decoded("DTSTART").utcoffset() == timedelta(hours=5)
+    assert str(event["URL"]) == f"https://metod.example.ru/cabinet/sessions/{session.pk}/checkin/"
     assert "DTSTAMP" in event
-    due = events[f"video-due-{assignment.pk}@metodportal"]
+    due = events[f"video-due-{assignment.pk}@metod.example.ru"]
     assert "Запись урока" in str(due["SUMMARY"])
     assert due.decoded("DTSTART") == _utc(assignment.due_at)
     # The personal extension is my cut-off.
-    assert events[f"video-cutoff-{assignment.pk}@metodportal"].decoded("DTSTART") == _utc(until)
+    assert events[f"video-cutoff-{assignment.pk}@metod.example.ru"].decoded("DTSTART") == _utc(until)
 
 
 def test_uids_are_stable_between_requests(client, enrollment):

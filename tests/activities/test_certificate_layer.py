@@ -46,17 +46,20 @@ def _design(slug: str):
     return next(reversed(entries.values())).design
 
 
-def test_a_batch_of_one_activity_lays_its_design_out_once():
+def test_a_batch_of_one_activity_lays_its_design_out_once_per_wording():
     rendering._designs.clear()
-    certificates = _issue([("Иванова", "Анна", "Игоревна"), ("Петрова", "Мария", ""), ("Ли", "Ян", "")])
+    certificates = _issue(
+        [("Иванова", "Анна", "Игоревна"), ("Петрова", "Мария", ""), ("Ли", "Ян", ""), ("Ким", "Саша", "")]
+    )
 
     pdfs = certificates_render(certificates)
 
-    assert len(pdfs) == 3
-    assert len(rendering._designs._entries()) == 1
+    assert len(pdfs) == 4
+    # «приняла» (Иванова, Петрова), «принял» (Ли Ян), the neutral wording (Ким Саша): three designs, not four.
+    assert len(rendering._designs._entries()) == 3
     # One by one afterwards: the same design, not a new one.
     certificates_render(certificates[:1])
-    assert len(rendering._designs._entries()) == 1
+    assert len(rendering._designs._entries()) == 3
 
 
 @pytest.mark.parametrize("slug", ["pedcluster-27", "progressive-teacher", "methodical-subscription"])

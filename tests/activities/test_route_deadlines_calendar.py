@@ -173,7 +173,7 @@ def _events(client):
 
 def test_the_feed_has_the_planned_steps(client, enrollment, route):
     events = _events(client)
-    uid = "route-step-{}@metodportal".format
+    uid = "route-step-{}@localhost".format
     assert {uid(route[k].pk) for k in ("session_step", "day_step", "today_step", "past_step")} <= set(events)
     for absent in ("done", "missed", "cancelled", "undated", "attended"):
         assert uid(route[absent].pk) not in events
@@ -184,8 +184,8 @@ def test_the_feed_has_the_planned_steps(client, enrollment, route):
     assert event.decoded("DTSTART") == session.starts_at.replace(microsecond=0)
     assert event.decoded("DTEND") == session.ends_at.replace(microsecond=0)
     assert str(event["LOCATION"]) == "Кабинет 12"
-    assert f"session-{session.pk}@metodportal" not in events
-    assert f"session-{route['attended_session'].pk}@metodportal" in events
+    assert f"session-{session.pk}@localhost" not in events
+    assert f"session-{route['attended_session'].pk}@localhost" in events
     # A dated step: an all-day event.
     day = events[uid(route["day_step"].pk)]
     assert day.decoded("DTSTART") == _today(enrollment) + timedelta(days=3)
@@ -197,7 +197,7 @@ def test_the_feed_has_the_planned_steps(client, enrollment, route):
 
 def test_the_feed_leaves_out_a_step_once_cancelled(client, enrollment, route):
     route_item_update(item=route["day_step"], status=S.CANCELLED)
-    assert f"route-step-{route['day_step'].pk}@metodportal" not in _events(client)
+    assert f"route-step-{route['day_step'].pk}@localhost" not in _events(client)
 
 
 @pytest.mark.parametrize("count", [1, 4])

@@ -77,7 +77,7 @@ def test_owner_sees_the_task_dates_in_the_season_zone_and_the_form(owner, url, a
     html = response.content.decode()
     assert "Запишите урок в выбранном формате обучения." in html
     due = timezone.localtime(assignment.due_at, assignment.activity.season.tz)
-    assert f"{due:%H:%M} (UTC+5)" in html
+    assert f"{due:%H:%M} (время Екатеринбурга, МСК+2)" in html
     assert "осталось" in html
     for label in FORMATS:
         assert f'<option value="{label}"' in html

@@ -86,7 +86,7 @@ def test_the_section_links_each_assignment_and_shows_the_due_date_in_the_season_
     assert 'id="cabinet-videos"' in html
     assert f'href="{reverse("video_assignment", args=[assignment.pk])}"' in html
     due = timezone.localtime(assignment.due_at, enrollment.season.tz)
-    assert f"{due:%H:%M} (UTC+5)" in html
+    assert f"{due:%H:%M} (время Екатеринбурга, МСК+2)" in html
     assert "осталось" in html
 
 

@@ -57,13 +57,13 @@ def test_the_nearest_offset_is_sent_once_however_often_the_job_runs(season):
     assert _keys() == [_key(assignment, assignment.due_at, 48)]
     reminder = Notification.objects.get()
     assert reminder.user_id == enrollment.person.user_id
-    assert reminder.title == "Сдайте видеоурок «Открытый урок» до 11 октября 2025, 17:00 (UTC+5)"
+    assert reminder.title == "Сдайте видеоурок «Открытый урок» до 11 октября 2025, 17:00 (время Екатеринбурга, МСК+2)"
     assert "программа «Педагоги будущего»" in reminder.body and "Вы ещё не сдали работу." in reminder.body
     assert reminder.url == f"/cabinet/videos/{assignment.pk}/"
     assert reminder.email_template == "reminder_video"
     assert reminder.email_status == Notification.EmailStatus.PENDING
     assert reminder.email_context["link"] == f"http://localhost:8000/cabinet/videos/{assignment.pk}/"
-    assert reminder.email_context["deadline"] == "11 октября 2025, 17:00 (UTC+5)"
+    assert reminder.email_context["deadline"] == "11 октября 2025, 17:00 (время Екатеринбурга, МСК+2)"
 
     # 3 hours before: the next offset, once.
     later = assignment.due_at - timedelta(hours=2)

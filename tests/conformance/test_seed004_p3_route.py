@@ -102,8 +102,8 @@ def test_the_route_flow_from_request_to_done_step():
         (DeadlineKind.ROUTE_STEP, datetime(2025, 10, 20, 0, 0, tzinfo=MSK), True),
     ]
     events = _calendar_uids(teacher, now)
-    assert set(events) == {f"route-step-{practicum.pk}@metodportal", f"route-step-{review.pk}@metodportal"}
-    assert events[f"route-step-{review.pk}@metodportal"].decoded("DTSTART") == date(2025, 10, 20)
+    assert set(events) == {f"route-step-{practicum.pk}@localhost", f"route-step-{review.pk}@localhost"}
+    assert events[f"route-step-{review.pk}@localhost"].decoded("DTSTART") == date(2025, 10, 20)
 
     # The tutor moves the review to 22 October: one notification; a date after the season is refused.
     before = len(_titles(teacher.user))
@@ -118,7 +118,7 @@ def test_the_route_flow_from_request_to_done_step():
     assert review.planned_on == date(2025, 10, 22)
     assert len(_titles(teacher.user)) == before + 1
     events = _calendar_uids(teacher, now)
-    assert events[f"route-step-{review.pk}@metodportal"].decoded("DTSTART") == date(2025, 10, 22)
+    assert events[f"route-step-{review.pk}@localhost"].decoded("DTSTART") == date(2025, 10, 22)
 
     # The practicum is done: it leaves the deadlines and the calendar, and the teacher is told.
     route_item_update(item=practicum, status=RouteItem.Status.DONE)
@@ -127,7 +127,7 @@ def test_the_route_flow_from_request_to_done_step():
     assert [d.route_step.item.pk for d in deadlines if d.route_step] == [review.pk]
     # The session stays the season's session, no longer a step of the route.
     assert [d.session.pk for d in deadlines if d.kind == DeadlineKind.SESSION] == [session.pk]
-    assert f"route-step-{practicum.pk}@metodportal" not in _calendar_uids(teacher, now)
+    assert f"route-step-{practicum.pk}@localhost" not in _calendar_uids(teacher, now)
 
     # After 22 October the review's day has passed: nothing of the route is ahead.
     later = datetime(2025, 10, 23, 9, 0, tzinfo=MSK)

@@ -43,7 +43,7 @@ FORMAT = "Обучение на основе вызовов"
 PHONE_WIDTH = 390
 # Points given per criterion, in the rubric's order (weights 2, 1, 1.5, 1, 1): 6 + 2 + 4.5 + 2 + 3 = 17.5.
 POINTS = [3, 2, 3, 2, 3]
-TOTAL = re.compile(r"Итого: 17[,.]50 из \d+([,.]\d+)? баллов")
+TOTAL = re.compile(r"Итого: 17[,.]5 из \d+([,.]\d+)? баллов")
 
 
 @dataclass

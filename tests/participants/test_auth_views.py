@@ -24,7 +24,7 @@ def test_login_by_email_is_case_insensitive(client, typed):
     response = client.post(reverse("login"), {"username": typed, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("cabinet")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -46,7 +46,7 @@ def test_login_redirects_to_a_safe_next_only(client):
 
     assert client.post(reverse("login"), {**data, "next": "/programs/x/"})["Location"] == "/programs/x/"
     client.logout()
-    assert client.post(reverse("login"), {**data, "next": "https://evil.example/"})["Location"] == reverse("home")
+    assert client.post(reverse("login"), {**data, "next": "https://evil.example/"})["Location"] == reverse("cabinet")
 
 
 def test_logout_is_post_only(client):

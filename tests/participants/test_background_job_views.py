@@ -107,3 +107,41 @@ def test_superuser_may_look(client, job):
     _done(job)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse("background_job", args=[job.pk])).status_code == 200
+
+
+def _back_link(response) -> str:
+    import re
+
+    return re.search(r'<a href="([^"]*)" data-job="back">', response.content.decode()).group(1)
+
+
+def test_the_job_page_links_back_to_where_the_job_was_started(client, starter, job):
+    client.force_login(starter)
+    started_at = "http://testserver/admin/activities/certificate/issue/?season=3"
+
+    first = client.get(reverse("background_job", args=[job.pk]), HTTP_REFERER=started_at)
+    # The noscript reload comes from the job page itself: the link still leads back to the start page.
+    reload = client.get(
+        reverse("background_job", args=[job.pk]),
+        HTTP_REFERER=f"http://testserver{reverse('background_job', args=[job.pk])}",
+    )
+
+    assert _back_link(first) == "/admin/activities/certificate/issue/?season=3"
+    assert _back_link(reload) == "/admin/activities/certificate/issue/?season=3"
+
+
+def test_a_foreign_referer_is_not_linked(client, starter, job):
+    client.force_login(starter)
+
+    response = client.get(reverse("background_job", args=[job.pk]), HTTP_REFERER="https://evil.example/phish/")
+
+    assert _back_link(response) == reverse("cabinet")  # the starter's own landing page instead
+
+
+def test_without_a_referer_the_link_leads_to_the_landing_page(client, job):
+    coordinator = UserFactory(role="coordinator", is_staff=True)
+    job.started_by = coordinator
+    job.save()
+    client.force_login(coordinator)
+
+    assert _back_link(client.get(reverse("background_job", args=[job.pk]))) == reverse("admin:index")

@@ -80,6 +80,17 @@ def test_owner_sees_every_section_another_teacher_sees_their_own(client):
     for heading in ("Мои программы", "Ближайшие сроки", "Моя дорожная карта", "Мой рейтинг", "Мои сертификаты"):
         assert heading in html, heading
     assert "ПП-0-0" in html
+    nav = html.split('aria-label="Разделы кабинета"')[1].split("</nav>")[0]
+    for anchor in (
+        "cabinet-programs",
+        "cabinet-deadlines",
+        "cabinet-roadmap",
+        "cabinet-rating",
+        "cabinet-certificates",
+    ):
+        assert f'href="#{anchor}"' in nav, anchor
+        assert f'id="{anchor}"' in html, anchor
+    assert ">Мои программы</a>" in nav
 
     other = EnrollmentFactory()
     client.force_login(other.person.user)
@@ -107,3 +118,36 @@ def test_finished_participation_keeps_certificates_and_rating_only(client):
     assert "Моя дорожная карта" not in html
     assert "Ближайшие сроки" not in html
     assert "риск исключения" not in html
+
+
+def test_the_long_cabinet_has_an_in_page_navigation_to_its_sections():
+    class _Section:
+        def __init__(self, key):
+            self.template = f"test_{key}.html"
+
+    from django.template import Context, Engine
+
+    engine = Engine(
+        libraries={"cabinet_nav": "participants.templatetags.cabinet_nav"},
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    f"test_{key}.html": f'<section aria-labelledby="cabinet-{key}"><h2 id="cabinet-{key}" class="h3">'
+                    f"<span>{{{{ ctx.title }}}}</span></h2></section>"
+                    for key in ("a", "b", "c")
+                },
+            )
+        ],
+    )
+    page = engine.from_string("{% load cabinet_nav %}{% cabinet_sections sections %}")
+    sections = [(_Section(key), {"title": f"Раздел <{key}>"}) for key in ("a", "b", "c")]
+
+    html = page.render(Context({"sections": sections}))
+
+    nav = html.split("</nav>")[0]
+    assert 'aria-label="Разделы кабинета"' in nav
+    for key in ("a", "b", "c"):
+        assert f'<a class="nav-link" href="#cabinet-{key}">Раздел &lt;{key}&gt;</a>' in nav
+        assert f'<h2 id="cabinet-{key}"' in html.split("</nav>")[1]
+    assert html.index("</nav>") < html.index("<section")

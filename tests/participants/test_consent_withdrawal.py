@@ -134,7 +134,7 @@ def test_the_job_erases_after_the_waiting_time_and_not_before(person):
     assert person.is_anonymised and person.phone == "" and person.last_name == "Удалённый участник"
     request.refresh_from_db()
     assert (request.status, request.processed_by_id, request.basis) == ("done", None, "consent_withdrawn")
-    assert "ФИО, дата рождения" in request.result
+    assert "ФИО, пол, дата рождения" in request.result
     assert PersonalDataRequest.objects.filter(kind="erasure").count() == 1
     # Idempotent: nothing left to do the next night.
     again = personal_data_retention_run(now=request.requested_at + timedelta(days=26))

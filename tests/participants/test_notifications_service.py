@@ -3,11 +3,13 @@ a broken template or mail server loses nothing)."""
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from core.models import Notification
 from core.notifications import (
     MAX_EMAIL_ATTEMPTS,
     NotificationDraft,
+    email_retry_delay,
     notification_read,
     notifications_create,
     notifications_deliver,
@@ -31,7 +33,7 @@ def _video_draft(user, key="reminder:video:1:100:48h", **kwargs):
         "activity": "Открытый урок",
         "program": "Педагоги будущего",
         "season": "2025/26",
-        "deadline": "12 октября 2025, 18:00 (UTC+5)",
+        "deadline": "12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)",
         "stage": "due",
         "extended": False,
         "link": "http://localhost:8000/cabinet/videos/1/",
@@ -97,7 +99,10 @@ def test_the_email_is_sent_once_across_two_runs(django_capture_on_commit_callbac
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["teacher@school.ru"]
-    assert message.subject == "Напоминание: сдайте видеоурок «Открытый урок» до 12 октября 2025, 18:00 (UTC+5)"
+    assert (
+        message.subject
+        == "Напоминание: сдайте видеоурок «Открытый урок» до 12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)"
+    )
     assert "http://localhost:8000/cabinet/videos/1/" in message.body
     html = message.alternatives[0][0]
     assert 'href="http://localhost:8000/cabinet/videos/1/"' in html
@@ -119,11 +124,16 @@ def test_a_broken_template_keeps_the_row_and_gives_up_after_the_attempts():
     notifications_create(
         drafts=[NotificationDraft(user_id=user.pk, title="x", email_template="no_such_template", dedupe_key="x")]
     )
+    moment = timezone.now()
     for attempt in range(1, MAX_EMAIL_ATTEMPTS):
-        assert notifications_deliver()["failed"] == 1
+        assert notifications_deliver(now=moment)["failed"] == 1
         row = Notification.objects.get()
         assert (row.email_status, row.email_attempts) == (S.PENDING, attempt)
-    assert notifications_deliver()["failed"] == 1
+        assert row.email_next_attempt_at == moment + email_retry_delay(attempt)
+        assert "no_such_template" in row.email_error
+        assert notifications_deliver(now=moment)["failed"] == 0  # not due again before its pause is over
+        moment = row.email_next_attempt_at
+    assert notifications_deliver(now=moment)["failed"] == 1
     row = Notification.objects.get()
     assert (row.email_status, row.email_attempts) == (S.FAILED, MAX_EMAIL_ATTEMPTS)
     assert mail.outbox == []
@@ -151,11 +161,14 @@ def test_a_mail_server_down_leaves_the_outbox_for_the_next_run(settings):
     user = UserFactory()
     notifications_create(drafts=[_video_draft(user, key=f"k{i}") for i in range(3)])
     settings.EMAIL_BACKEND = "tests.participants.test_notifications_service.BrokenBackend"
-    result = notifications_deliver()
-    assert result["sent"] == 0 and result["failed"] == 3
+    moment = timezone.now()
+    result = notifications_deliver(now=moment)
+    # No mail server: the run stops at the first refusal, the other rows are not counted as tried.
+    assert result["sent"] == 0 and result["failed"] == 1
     assert set(Notification.objects.values_list("email_status", flat=True)) == {S.PENDING}
+    assert sorted(Notification.objects.values_list("email_attempts", flat=True)) == [0, 0, 1]
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert notifications_deliver()["sent"] == 3
+    assert notifications_deliver(now=moment + email_retry_delay(1))["sent"] == 3
     assert len(mail.outbox) == 3
     assert set(Notification.objects.values_list("email_status", flat=True)) == {S.SENT}

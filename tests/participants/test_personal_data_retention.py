@@ -119,7 +119,7 @@ def test_the_job_anonymises_the_due_and_records_each_destruction(world, now, dja
         (str(world[key].pk), "retention_expired", "done", None) for key in DUE
     )
     assert all(r.reason.startswith("Истёк срок хранения: 365 дн.") and r.completed_at for r in records)
-    assert all("ФИО, дата рождения" in r.result for r in records)
+    assert all("ФИО, пол, дата рождения" in r.result for r in records)
     log = JobRun.objects.get(job="personal_data_retention")
     assert log.status == JobRun.Status.SUCCESS and "по истечении срока хранения: 2" in log.message
 

@@ -64,6 +64,10 @@ def test_owner_withdraws_with_a_reason_and_the_right_coordinators_are_told(
     assert "Перевожусь в другую школу" in message.body
     assert f"/admin/participants/enrollment/{enrollment.pk}/change/" in message.body
     assert "Перевожусь в другую школу" in message.alternatives[0][0]
+    # The moment on the season's clock, saying whose (the factory's season keeps Asia/Yekaterinburg).
+    assert (
+        "(время Екатеринбурга, МСК+2)" in message.body and "(время Екатеринбурга, МСК+2)" in message.alternatives[0][0]
+    )
 
     cabinet = client.get(reverse("cabinet")).content.decode()
     assert "Вы вышли из программы" in cabinet and "Перевожусь в другую школу" in cabinet

@@ -37,7 +37,7 @@ def test_second_expert_is_refused_with_who_and_until(world, lesson):
         review_take(submission=lesson, expert=world.curator)
     message = exc.value.messages[0]
     assert "уже проверяет" in message and world.methodist.person.full_name in message
-    assert "до " in message and "UTC+5" in message  # the season's time zone (Asia/Yekaterinburg)
+    assert "до " in message and "время Екатеринбурга, МСК+2" in message  # the season's time zone (Asia/Yekaterinburg)
     assert not Review.objects.filter(expert=world.curator).exists()
     assert ReviewLock.objects.get(submission=lesson).expert == world.methodist
 

@@ -128,7 +128,10 @@ def test_submit_scores_with_weights_and_stays_hidden_until_released(client, worl
     review = Review.objects.get(submission=lesson)
     assert review.status == Review.Status.SUBMITTED and review.submitted_at is not None
     assert review.total_score == Decimal("6.50")  # 3 × 1.5 + 2 × 1
-    assert "Итого: 6,50 из 6,50 баллов" in client.get(page).content.decode()  # the rubric's maximum
+    html = client.get(page).content.decode()
+    # The rubric's maximum beside the total and beside every criterion, written as people write it (no «6,50»).
+    assert "Итого: 6,5 из 6,5 баллов" in html
+    assert f"{world.goal.title}: 3 из 3" in html and "Методы и приёмы: 2 из 2" in html
     assert not ReviewLock.objects.filter(submission=lesson).exists()
     lesson.refresh_from_db()
     assert lesson.status == Submission.Status.IN_REVIEW
@@ -163,7 +166,7 @@ def test_release_on_submit_shows_the_feedback_and_recomputes_the_rating(
     client.force_login(lesson.enrollment.person.user)
     html = client.get(reverse("video_assignment", args=[lesson.assignment_id])).content.decode()
     assert "Отзыв экспертов" in html and "Живой диалог" in html and "Разнообразные приёмы" in html
-    assert "Итого: 6,50 из 6,50 баллов" in html
+    assert "Итого: 6,5 из 6,5 баллов" in html
 
 
 def test_save_and_next_opens_the_next_lesson_the_expert_may_take(client, world, lesson, page):
@@ -229,3 +232,36 @@ def test_the_curator_of_the_group_opens_it_and_may_take_it(client, world, lesson
     client.force_login(world.curator.person.user)
     html = client.get(reverse("review_page", args=[lesson.pk])).content.decode()
     assert "Взять на проверку" in html and "Выставить оценку" not in html
+
+
+def _page_with_comments(client, world, video_url: str) -> str:
+    lesson = world.submission(video_url=video_url)
+    client.force_login(world.methodist.person.user)
+    review_take(submission=lesson, expert=world.methodist)
+    url = reverse("review_page", args=[lesson.pk])
+    client.post(url, full(world, action="draft", comments="1:30 — хороший вопрос классу\nОбщее замечание"))
+    return client.get(url).content.decode()
+
+
+def test_vk_timecodes_reopen_the_player_at_their_moment(client, world):
+    html = _page_with_comments(client, world, "https://vk.com/video-12345_67890")
+    assert 'data-review-player="vk"' in html
+    assert (
+        'data-seek="90" data-seek-url="https://vk.com/video_ext.php?oid=-12345&amp;id=67890&amp;t=1m30s&amp;autoplay=1"'
+        in html
+    )
+    assert "перемотка недоступна" not in html
+
+
+def test_rutube_timecodes_are_commanded_without_reopening(client, world):
+    html = _page_with_comments(client, world, "https://rutube.ru/video/5d2b8f1e0c3a4b6d9e7f1a2b3c4d5e6f/")
+    assert 'data-seek="90">1:30</span>' in html and "data-seek-url" not in html
+    assert "перемотка недоступна" not in html
+
+
+def test_a_host_whose_player_cannot_be_moved_keeps_the_times_as_text_and_says_so(client, world):
+    html = _page_with_comments(client, world, "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUv/view")
+    assert 'data-review-player="other"' in html
+    assert '<span class="review-timecode fw-semibold">1:30</span> — хороший вопрос классу' in html
+    assert "data-seek" not in html.replace("data-seek-label", "")
+    assert "перемотка недоступна для этого видеохостинга" in html

@@ -84,7 +84,10 @@ def test_an_assigned_review_is_reminded_once_before_its_due_date(season, assignm
     reminder = Notification.objects.get()
     assert reminder.user_id == expert.person.user_id
     assert reminder.kind == Notification.Kind.REMINDER
-    assert reminder.title == "Проверьте видеоурок по мероприятию «Открытый урок» до 11 октября 2025, 11:00 (UTC+5)"
+    assert (
+        reminder.title
+        == "Проверьте видеоурок по мероприятию «Открытый урок» до 11 октября 2025, 11:00 (время Екатеринбурга, МСК+2)"
+    )
     assert "ждёт вашей проверки" in reminder.body and "программа «Педагоги будущего»" in reminder.body
     # Nothing about the teacher: no name, no topic.
     assert submission.topic not in reminder.body and submission.enrollment.person.last_name not in reminder.body
@@ -95,7 +98,7 @@ def test_an_assigned_review_is_reminded_once_before_its_due_date(season, assignm
     message = mail.outbox[0]
     assert message.to == [expert.person.user.email]
     assert message.subject == (
-        "Напоминание: проверьте видеоурок по мероприятию «Открытый урок» до 11 октября 2025, 11:00 (UTC+5)"
+        "Напоминание: проверьте видеоурок по мероприятию «Открытый урок» до 11 октября 2025, 11:00 (время Екатеринбурга, МСК+2)"
     )
     assert "http://localhost:8000/expert/reviews/" in message.body
     assert 'href="http://localhost:8000/expert/reviews/"' in message.alternatives[0][0]

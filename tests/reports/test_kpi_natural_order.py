@@ -16,7 +16,7 @@ def test_numbers_in_names_sort_as_numbers():
         "МБОУ СОШ № 11",
         "МБОУ СОШ № 19",
     ]
-    assert natural_key("") == ()
+    assert natural_key("") == ""
 
 
 @pytest.mark.django_db

@@ -132,9 +132,9 @@ def test_the_summary_sheet_holds_every_kpi_with_target_status_formats_and_a_char
     preamble = [summary.cell(row=n, column=1).value for n in range(1, HEADER_ROW)]
     assert preamble[0] == "Показатели (KPI)" and preamble[1] == "Год: 2026"
     assert preamble[2] == "Муниципалитет: Октябрьский" and preamble[3] == "Школа: все"
-    # On the municipality's clock (Asia/Yekaterinburg, UTC+5), saying whose.
+    # On the municipality's clock (Asia/Yekaterinburg), saying whose in words.
     assert preamble[5].startswith("Сформировано ")
-    assert preamble[5].endswith("(UTC+5, время муниципалитета «Октябрьский»)")
+    assert preamble[5].endswith("(время Екатеринбурга, МСК+2)")
     header = [cell.value for cell in summary[HEADER_ROW]]
     # No column of units: each value prints with its own («25 %»), never «25 % %».
     assert header == [

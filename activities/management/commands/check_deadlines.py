@@ -1,10 +1,14 @@
+from django.utils.translation import gettext as _
+
 from activities.deadlines import check_deadlines_job
 from core.management.job_command import JobCommand
 from core.models import JobRun
 
 
 class Command(JobCommand):
-    help = "Mark late and missed video lessons, give unmarked attendance its default, apply the exclusion rules."
+    help = _(
+        "Отмечает опоздавшие и несданные видеоуроки, ставит неотмеченной посещаемости значение по умолчанию, применяет правила исключения."
+    )
     job = "check_deadlines"
 
     def run_job(self, **options) -> None:

@@ -11,7 +11,9 @@ from programs.models import Season
 
 
 class Command(JobCommand):
-    help = "Issue the certificates owed now: all, a season's (--season) or an activity's (--activity)."
+    help = _(
+        "Выдаёт сертификаты, положенные на сейчас: все, одного сезона (--season) или одного мероприятия (--activity)."
+    )
     job = "issue_certificates"
 
     def add_arguments(self, parser):

@@ -1,10 +1,12 @@
+from django.utils.translation import gettext as _
+
 from core.management.job_command import JobCommand
 from core.models import JobRun
 from core.tasks import deliver_notifications_job
 
 
 class Command(JobCommand):
-    help = "Send the e-mails waiting in the notification outbox now (normally every 5 minutes by beat)."
+    help = _("Отправляет письма из очереди уведомлений сейчас (обычно раз в 5 минут по расписанию).")
     job = "deliver_notifications"
 
     def run_job(self, **options) -> None:

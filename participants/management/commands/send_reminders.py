@@ -1,10 +1,12 @@
+from django.utils.translation import gettext as _
+
 from core.management.job_command import JobCommand
 from core.models import JobRun
 from participants.tasks import send_reminders_job
 
 
 class Command(JobCommand):
-    help = "Send the reminders of due dates that are due now (normally hourly by beat)."
+    help = _("Отправляет напоминания о сроках, которым пора (обычно ежечасно по расписанию).")
     job = "send_reminders"
 
     def run_job(self, **options) -> None:

@@ -1,10 +1,12 @@
+from django.utils.translation import gettext as _
+
 from core.management.job_command import JobCommand
 from core.models import JobRun
 from reports.tasks import kpi_snapshot_task
 
 
 class Command(JobCommand):
-    help = "Take today's KPI snapshot of every running season now (normally nightly by beat; safe to repeat)."
+    help = _("Делает сегодняшний срез KPI всех идущих сезонов сейчас (обычно ночью по расписанию; повтор безвреден).")
     job = "kpi_snapshot"
 
     def run_job(self, **options) -> None:
