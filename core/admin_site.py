@@ -70,6 +70,7 @@ class RussianGrammarAdminMixin:
         reworded = admin_grammar.reworded_message(self.opts, message)
         super().message_user(request, message if reworded is None else reworded, level, extra_tags, fail_silently)
 
+
 from core.admin_choices import LabelledAutocompleteJsonView
 
 
