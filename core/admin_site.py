@@ -12,6 +12,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext
 
 from core import admin_grammar
+from core.admin_choices import LabelledAutocompleteJsonView
 
 
 class RussianGrammarAdminMixin:
@@ -69,9 +70,6 @@ class RussianGrammarAdminMixin:
     def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
         reworded = admin_grammar.reworded_message(self.opts, message)
         super().message_user(request, message if reworded is None else reworded, level, extra_tags, fail_silently)
-
-
-from core.admin_choices import LabelledAutocompleteJsonView
 
 
 class PortalAdminSite(AdminSite):
