@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -30,6 +31,13 @@ logger = logging.getLogger(__name__)
 # Sent at most this many times; then the row stays «не отправлено» for an operator to look at.
 MAX_EMAIL_ATTEMPTS = 5
 DELIVER_CHUNK = 200
+# The embedded SQLite has one writer: a chunk holds the write lock while its letters go out, so it stays short there
+# and sign-ins and cabinet pages get their turn between two chunks.
+DELIVER_CHUNK_SQLITE = 20
+
+
+def _deliver_chunk() -> int:
+    return DELIVER_CHUNK_SQLITE if db_connection.vendor == "sqlite" else DELIVER_CHUNK
 
 
 @dataclass
@@ -150,7 +158,7 @@ def notifications_deliver(*, limit: int | None = None) -> dict[str, int]:
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("user")
                 .filter(email_status=Notification.EmailStatus.PENDING)
-                .order_by("created_at", "pk")[:DELIVER_CHUNK]
+                .order_by("created_at", "pk")[: _deliver_chunk()]
             )
             if not chunk:
                 break

@@ -203,7 +203,9 @@ class SeasonsMixin:
     def ensure_every_status(self) -> None:
         """Tiny or single-phase data sets still show every status (in the latest season of the first program)."""
         present = {status for plan in self.plan.values() for _, status in plan}
-        latest = self.program_seasons[self.pt][-1].pk
+        # Not the season open for registration: it has not started, nobody in it can have completed it.
+        held = [s for s in self.program_seasons[self.pt] if s != self.open_seasons.get(self.pt.pk)]
+        latest = (held or self.program_seasons[self.pt])[-1].pk
         plan = self.plan[latest]
         i = len(plan) - 1
         for status in S.values:
