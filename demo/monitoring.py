@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,6 +46,11 @@ class MonitoringMixin:
         # Every certificate owed now, through the real service in its batches, so that the first hourly job after
         # `make run` finds nothing to do; a region (bench/) keeps to the demo accounts' ones, or rendering tens of
         # thousands of PDFs would multiply its load time. The letters are not sent (see below).
+        # The planner must know the tables are full before the certificates' queries, or PostgreSQL picks nested
+        # loops over «empty» tables that take many minutes (ANALYZE may run inside the transaction).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         owed_to = None
         if self.region:
             owed_to = list(
