@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,9 +48,13 @@ def certificates_issue_job(
     trigger: str = JobRun.Trigger.SCHEDULE,
     season: Season | None = None,
     activity: Activity | None = None,
-    batch_size: int = 50,
+    batch_size: int | None = None,
 ) -> JobRecorder:
     """The job «issue_certificates» under the job log: everything owed (or a season's, an activity's)."""
+    if batch_size is None:
+        # Each batch holds the write lock while its PDFs render: on the embedded SQLite (one writer) keep it short,
+        # so that sign-ins and cabinet pages get their turn between two batches.
+        batch_size = 20 if connection.vendor == "sqlite" else 50
     with job_run("issue_certificates", trigger=trigger) as run:
         if run.skipped:
             return run

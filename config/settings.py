@@ -591,7 +591,37 @@ LOGGING = {
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="") or _("Методический портал")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2025")
-# Made by `manage.py seed_demo`; the login page lists them in demo mode only.
+# Made by `manage.py seed_demo`; the login page lists them in demo mode only, program by program: each program's
+# municipality has its coordinator, a school director, an expert and a teacher (seed_demo, demo/people.py).
+DEMO_PROGRAM_ACCOUNTS = [
+    (
+        _("«Прогрессивный педагог» — Октябрьский район"),
+        [
+            ("coordinator@demo.ru", _("Координатор")),
+            ("director@demo.ru", _("Директор школы")),
+            ("curator@demo.ru", _("Эксперт — куратор")),
+            ("teacher@demo.ru", _("Педагог — участник программы")),
+        ],
+    ),
+    (
+        _("«Методический абонемент» — Армавир"),
+        [
+            ("coordinator.armavir@demo.ru", _("Координатор")),
+            ("director.armavir@demo.ru", _("Директор школы (заявка школы на рассмотрении)")),
+            ("expert.armavir@demo.ru", _("Эксперт — методист")),
+            ("teacher.armavir@demo.ru", _("Педагог — тьюторант")),
+        ],
+    ),
+    (
+        _("«Педкластер 27» — Верхнебуреинский район"),
+        [
+            ("coordinator.verkhnebureinsky@demo.ru", _("Координатор")),
+            ("director.verkhnebureinsky@demo.ru", _("Директор школы")),
+            ("expert.verkhnebureinsky@demo.ru", _("Эксперт — куратор")),
+            ("teacher.verkhnebureinsky@demo.ru", _("Педагог — участник программы")),
+        ],
+    ),
+]
 DEMO_ACCOUNTS = [
     ("coordinator@demo.ru", _("Координатор (Октябрьский район)")),
     ("management@demo.ru", _("Руководство управления образования")),
@@ -604,4 +634,12 @@ DEMO_ACCOUNTS = [
     ("mentor@demo.ru", _("Наставник")),
     ("teacher@demo.ru", _("Педагог — участник программы")),
     ("admin@demo.ru", _("Администратор портала")),
+    ("coordinator.armavir@demo.ru", _("Координатор (Армавир, «Методический абонемент»)")),
+    ("director.armavir@demo.ru", _("Директор школы (Армавир)")),
+    ("expert.armavir@demo.ru", _("Методист (Армавир)")),
+    ("teacher.armavir@demo.ru", _("Педагог — тьюторант (Армавир)")),
+    ("coordinator.verkhnebureinsky@demo.ru", _("Координатор (Верхнебуреинский район, «Педкластер 27»)")),
+    ("director.verkhnebureinsky@demo.ru", _("Директор школы (Верхнебуреинский район)")),
+    ("expert.verkhnebureinsky@demo.ru", _("Куратор (Верхнебуреинский район)")),
+    ("teacher.verkhnebureinsky@demo.ru", _("Педагог — участник программы (Верхнебуреинский район)")),
 ]

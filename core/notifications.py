@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -33,6 +34,13 @@ MAX_EMAIL_ATTEMPTS = 5
 # The pause before the next try after 1, 2, 3, 4 failures (a mail server down for the night is covered).
 EMAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 DELIVER_CHUNK = 200
+# The embedded SQLite has one writer: a chunk holds the write lock while its letters go out, so it stays short there
+# and sign-ins and cabinet pages get their turn between two chunks.
+DELIVER_CHUNK_SQLITE = 20
+
+
+def _deliver_chunk() -> int:
+    return DELIVER_CHUNK_SQLITE if db_connection.vendor == "sqlite" else DELIVER_CHUNK
 
 
 @dataclass
@@ -201,7 +209,7 @@ def notifications_deliver(*, limit: int | None = None, now: datetime | None = No
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related(*_outbox_select_related())
                 .filter(due, email_status=Notification.EmailStatus.PENDING)
-                .order_by("created_at", "pk")[:DELIVER_CHUNK]
+                .order_by("created_at", "pk")[: _deliver_chunk()]
             )
             if not chunk:
                 break

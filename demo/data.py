@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from activities.models import Attendance
+from demo.names import translit
 from experts.models import (
     ExpertRole,
 )
@@ -174,6 +175,18 @@ DEMO_DOMAIN = "demo-school.ru"
 
 
 MARKER_EMAIL = "coordinator@demo.ru"
+
+
+# The part of a program municipality's demo e-mails after the role (coordinator.armavir@demo.ru); settings'
+# DEMO_ACCOUNTS lists the same addresses for the login page.
+DEMO_PLACES = {"Армавир": "armavir", "Верхнебуреинск": "verkhnebureinsky", "Октябрьск": "oktyabrsky"}
+
+
+def demo_place(municipality_name: str) -> str:
+    for stem, place in DEMO_PLACES.items():
+        if stem.lower() in municipality_name.lower():
+            return place
+    return translit(municipality_name.split()[0]) if municipality_name.split() else "mo"
 
 
 # (e-mail, role label) live in settings so the login page can list them; one password: settings.DEMO_PASSWORD.

@@ -143,6 +143,28 @@ class FeedbackMixin:
                             decision_reason="",
                         )
                     )
+                director = self.local_directors.get(program.municipality_id)
+                if (
+                    director is not None
+                    and season == self.open_seasons.get(program.pk)
+                    and director.person.organisation_id not in list(schools)[:12]
+                ):
+                    # The demo director's school has just asked to join: the coordinator's decision to make.
+                    applications.append(
+                        SchoolApplication(
+                            season=season,
+                            organisation=director.person.organisation,
+                            applicant=director.person,
+                            grounds=[
+                                str(SchoolApplication.Ground.OWN_REQUEST),
+                                str(SchoolApplication.Ground.DIAGNOSTICS),
+                            ],
+                            details=rng.choice(SCHOOL_APPLICATION_DETAILS),
+                            teachers_planned=rng.randint(3, 15),
+                            status=SchoolApplication.Status.APPLIED,
+                            submitted_at=self.now - timedelta(days=1),
+                        )
+                    )
                 tutors = self.season_experts[season.pk].get(ExpertRole.TUTOR, [])
                 activities = defaultdict(list)
                 for activity in Activity.objects.filter(season=season).prefetch_related("sessions"):

@@ -139,11 +139,13 @@ class DemoGenerator(
         return self.rng.choice(self.reviewers(season_id))
 
 
-def seed_demo(*, scale: str, seed: int = 42, log: Callable[[str], None] = print) -> dict[str, int] | None:
-    """Build the demo data set once; None when it is already there."""
+def seed_demo(
+    *, scale: str, seed: int = 42, log: Callable[[str], None] = print, now: datetime | None = None
+) -> dict[str, int] | None:
+    """Build the demo data set once, as of `now` (the present by default); None when it is already there."""
     if demo_data_exists():
         return None
-    counts = DemoGenerator(scale=scale, seed=seed, log=log).run()
+    counts = DemoGenerator(scale=scale, seed=seed, log=log, now=now).run()
     kpi_data_changed()  # written with bulk_create, which no signal reports
     statistics_refresh()
     return counts

@@ -24,6 +24,7 @@ from demo.data import (
     SCHOOL_TYPES,
     STAFF,
     SUBJECTS,
+    demo_place,
 )
 from demo.names import translit
 from experts.models import (
@@ -326,20 +327,47 @@ class PeopleMixin:
                 for season in self.program_seasons[program]:
                     self.season_roles[season.pk][role] = 1
             self._put_first(self.teams[program.pk], role, demo[email], None)
-        # A few more coordinators: one per other program municipality, to sign status changes.
+        # Every other program municipality gets its own demo accounts: the coordinator who signs its status changes,
+        # a school director, an expert with a review queue (the teacher comes with the enrollments' plan).
         self.coordinators = {}
+        self.local_directors: dict[int, Spec] = {}
+        heads = {}
+        for spec in self.specs:
+            if spec.person.is_manager and spec.kind == Organisation.Kind.SCHOOL:
+                heads.setdefault(spec.person.organisation.pk, spec)
+        by_municipality: dict[int, Spec] = {}
         for program in programs:
             if program.municipality_id == self.pt.municipality_id:
                 self.coordinators[program.pk] = demo["coordinator@demo.ru"]
                 continue
-            spec = self.make_person(
-                org=program.organiser, position="Методист, координатор программы", subjects=[], female=True
-            )
-            spec.person.education_level = EducationLevel.HIGHER
-            spec.needs_user, spec.role = True, User.Role.COORDINATOR
-            spec.user_email = f"koordinator.{translit(program.code).lower()}@{DEMO_DOMAIN}"
-            spec.person.email = spec.user_email
-            self.coordinators[program.pk] = spec
+            place = demo_place(program.municipality.name)
+            if program.municipality_id not in by_municipality:
+                spec = self.make_person(
+                    org=program.organiser, position="Методист, координатор программы", subjects=[], female=True
+                )
+                spec.person.education_level = EducationLevel.HIGHER
+                spec.needs_user, spec.role = True, User.Role.COORDINATOR
+                spec.user_email = spec.person.email = f"coordinator.{place}@demo.ru"
+                by_municipality[program.municipality_id] = spec
+                director = next(
+                    (
+                        heads[o.pk]
+                        for o in self.organisations
+                        if o.municipality_id == program.municipality_id and o.pk in heads
+                    ),
+                    None,
+                )
+                if director is not None:
+                    director.person.education_level = EducationLevel.HIGHER
+                    director.needs_user, director.role = True, User.Role.DIRECTOR
+                    director.user_email = director.person.email = f"director.{place}@demo.ru"
+                    self.local_directors[program.municipality_id] = director
+            self.coordinators[program.pk] = by_municipality[program.municipality_id]
+            team = self.teams[program.pk]
+            reviewers = team.get(ExpertRole.METHODIST) or team.get(ExpertRole.CURATOR) or []
+            if reviewers and not reviewers[0][0].person.email.endswith("@demo.ru"):
+                expert = reviewers[0][0]
+                expert.user_email = expert.person.email = f"expert.{place}@demo.ru"
         return demo
 
     @staticmethod

@@ -16,6 +16,7 @@ from demo.data import (
     REJECT_REASONS,
     WITHDRAW_REASONS,
     S,
+    demo_place,
 )
 from participants.models import (
     Enrollment,
@@ -40,6 +41,7 @@ class SeasonsMixin:
             raise DemoError("Нет ни одной программы: сначала выполните manage.py load_programs.")
         keep = 3 if self.region else 2
         result = {}
+        self.open_seasons: dict[int, Season] = {}
         for program in programs:
             seasons = list(program.seasons.order_by("starts_on", "pk"))
             if not seasons:
@@ -57,10 +59,33 @@ class SeasonsMixin:
                 clone = season_clone(source=latest, years=y)
                 seasons.append(clone)
                 self.counts["Сезоны (копии)"] = self.counts.get("Сезоны (копии)", 0) + 1
-            result[program] = seasons[-keep:]
+            kept = seasons[-keep:]
+            kept.append(self.open_for_registration(program, kept, latest, last_year))
+            result[program] = list(dict.fromkeys(kept))
         if not result:
             raise DemoError("У программ нет сезонов: сначала выполните manage.py load_programs.")
         return result
+
+    def open_for_registration(self, program: Program, seasons: list[Season], latest: Season, years: int) -> Season:
+        """A season that takes registrations today, whatever the date the demo is built on, so that a newcomer can
+        register at once: the next season not yet started (a relaunch a year on when there is none), its window
+        moved to «opened two days ago, closes in four weeks»; the other seasons keep their dates."""
+        upcoming = [s for s in seasons if s.starts_on > self.today]
+        if upcoming:
+            season = upcoming[0]
+        else:
+            while shift_years(latest.starts_on, years) <= self.today:
+                years += 1
+            season = season_clone(source=latest, years=years)
+            self.counts["Сезоны (копии)"] = self.counts.get("Сезоны (копии)", 0) + 1
+        if not season.registration_is_open(self.now):
+            season.registration_opens_at = self.at(self.today - timedelta(days=2), tz=season.tz)
+            season.registration_closes_at = max(
+                self.at(self.today + timedelta(days=28), 18, tz=season.tz), season.registration_closes_at
+            )
+            season.save(update_fields=["registration_opens_at", "registration_closes_at"])
+        self.open_seasons[program.pk] = season
+        return season
 
     # --- enrollment plan ----------------------------------------------------------------------------
     def season_size(self, season: Season, pool: int) -> int:
@@ -102,10 +127,18 @@ class SeasonsMixin:
                     self.plan[season.pk] = []
                     continue
                 n = self.season_size(season, len(pool))
+                if season == self.open_seasons.get(program.pk) and season.starts_on > self.today:
+                    # Applications waiting for the coordinator, not a second full season (and the region's time).
+                    n = min(n, self.rng.randint(12, 30))
                 if program.kind == Program.Kind.SUBSCRIPTION:
                     chosen = pool[: max(n, 1)]
                 else:
                     chosen = rng.sample(pool, max(n, 1))
+                director = self.local_directors.get(program.municipality_id)
+                if director is not None and season == self.open_seasons.get(program.pk):
+                    # The demo director's school has only just asked to join (demo/feedback.py): none of its
+                    # teachers is in yet, or the subscription would have admitted them without the school.
+                    chosen = [s for s in chosen if s.person.organisation_id != director.person.organisation_id]
                 phase = self.phase(season)
                 plan = []
                 for spec in chosen:
@@ -116,6 +149,32 @@ class SeasonsMixin:
                     plan.insert(0, (demo_teacher, S.ACTIVE))
                 self.plan[season.pk] = plan
         self.ensure_every_status()
+        self.name_local_teachers()
+
+    def name_local_teachers(self) -> None:
+        """In every other program municipality a teacher of a running season (or of the open one) becomes the demo
+        teacher of the place: teacher.armavir@demo.ru takes part where coordinator.armavir@demo.ru works."""
+        named = set()
+        for program, seasons in self.program_seasons.items():
+            if program.municipality_id == self.pt.municipality_id or program.municipality_id in named:
+                continue
+            running = [s for s in seasons if s.starts_on <= self.today <= s.ends_on]
+            for season in running + [self.open_seasons.get(program.pk)]:
+                spec = next(
+                    (
+                        spec
+                        for spec, status in self.plan.get(getattr(season, "pk", None), [])
+                        if status == S.ACTIVE
+                        and spec.kind == Organisation.Kind.SCHOOL
+                        and not spec.person.is_manager
+                        and not spec.person.email.endswith("@demo.ru")
+                    ),
+                    None,
+                )
+                if spec is not None:
+                    spec.user_email = spec.person.email = f"teacher.{demo_place(program.municipality.name)}@demo.ru"
+                    named.add(program.municipality_id)
+                    break
 
     def _demo_season(self) -> Season:
         """The Progressive Teacher season the demo accounts live in: the latest one already under way."""
@@ -144,7 +203,9 @@ class SeasonsMixin:
     def ensure_every_status(self) -> None:
         """Tiny or single-phase data sets still show every status (in the latest season of the first program)."""
         present = {status for plan in self.plan.values() for _, status in plan}
-        latest = self.program_seasons[self.pt][-1].pk
+        # Not the season open for registration: it has not started, nobody in it can have completed it.
+        held = [s for s in self.program_seasons[self.pt] if s != self.open_seasons.get(self.pt.pk)]
+        latest = (held or self.program_seasons[self.pt])[-1].pk
         plan = self.plan[latest]
         i = len(plan) - 1
         for status in S.values:

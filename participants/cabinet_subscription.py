@@ -54,7 +54,23 @@ def _school_application_context(ctx: CabinetContext) -> dict | None:
     )
     has_open = {a.season_id for a in applications if a.status != SchoolApplication.Status.REJECTED}
     seasons = [s for s in candidates if s.pk not in has_open and school_application_window_is_open(s, ctx.now)]
-    return {"applications": applications, "seasons": seasons, "organisation": person.organisation}
+    elsewhere = []
+    if not applications and not seasons:
+        # The school's municipality runs no «Методический абонемент»: say so rather than «приём заявок закрыт»,
+        # which would send the director to wait for a window that never opens for the school (seed 004: the
+        # municipal project takes the schools of its own municipality).
+        programs = Program.objects.filter(kind=Program.Kind.SUBSCRIPTION, is_published=True).select_related(
+            "municipality"
+        )
+        if not any(p.municipality_id == person.organisation.municipality_id for p in programs):
+            elsewhere = list(programs)
+    return {
+        "applications": applications,
+        "seasons": seasons,
+        "organisation": person.organisation,
+        "elsewhere": elsewhere,
+        "municipality": person.organisation.municipality if elsewhere else None,
+    }
 
 
 def register() -> None:

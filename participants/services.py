@@ -377,7 +377,7 @@ def registration_submit(
     try:
         _admission_check(season, now, organisation_id)
     except ValidationError as exc:
-        if exc.code == "school_not_admitted":
+        if exc.code in ("school_not_admitted", "other_municipality"):
             raise ValidationError({"organisation": exc}) from exc
         raise
     not_eligible = _eligibility_error(season, data.education_level)
@@ -798,6 +798,26 @@ def school_gate_check(
         if (season.pk, organisation_id) not in admitted:
             raise _school_gate_error()
     elif not school_is_admitted(season=season, organisation_id=organisation_id):
+        other = (
+            Organisation.objects.filter(pk=organisation_id)
+            .exclude(municipality_id=season.program.municipality_id)
+            .select_related("municipality")
+            .first()
+        )
+        if other is not None:
+            # No request of this school can ever be approved: the project takes its own municipality's schools.
+            raise ValidationError(
+                _(
+                    "Программа «%(program)s» проводится для школ муниципалитета «%(here)s», а ваша организация "
+                    "относится к муниципалитету «%(there)s»: подать заявку в эту программу нельзя."
+                )
+                % {
+                    "program": season.program.title,
+                    "here": season.program.municipality,
+                    "there": other.municipality,
+                },
+                code="other_municipality",
+            )
         raise _school_gate_error()
 
 

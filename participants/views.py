@@ -71,7 +71,13 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         if settings.DEMO_MODE:
             # Demo accounts are listed by settings (filled by the demo loader's owner), never in production.
-            context["demo_accounts"] = list(getattr(settings, "DEMO_ACCOUNTS", []))
+            programs = list(getattr(settings, "DEMO_PROGRAM_ACCOUNTS", []))
+            by_program = {email for _title, accounts in programs for email, _role in accounts}
+            context["demo_programs"] = programs
+            # The rest (management, the other experts, the administrator) below the programs' tables.
+            context["demo_accounts"] = [
+                (email, role) for email, role in getattr(settings, "DEMO_ACCOUNTS", []) if email not in by_program
+            ]
             context["demo_password"] = getattr(settings, "DEMO_PASSWORD", "")
         return context
 

@@ -19,10 +19,12 @@ class Command(JobCommand):
     def add_arguments(self, parser):
         parser.add_argument("--season", type=int, help="id сезона")
         parser.add_argument("--activity", type=int, help="id мероприятия")
-        parser.add_argument("--batch-size", type=int, default=50, help="сертификатов в одной транзакции")
+        parser.add_argument(
+            "--batch-size", type=int, default=None, help="сертификатов в одной транзакции (20 на SQLite, иначе 50)"
+        )
 
-    def run_job(self, *, season=None, activity=None, batch_size=50, **options) -> None:
-        if batch_size < 1:
+    def run_job(self, *, season=None, activity=None, batch_size=None, **options) -> None:
+        if batch_size is not None and batch_size < 1:
             raise CommandError(_("--batch-size должен быть не меньше 1"))
         season_obj = activity_obj = None
         if season is not None:
