@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, RouteItem, SubmissionExtension, SubmissionExtensionRequest, VideoAssignment
-from core.models import BackgroundJob, JobRun
+from core.models import BackgroundJob, JobRun, Notification
 from experts.models import (
     CompetenceTest,
     EntryInterview,
@@ -96,6 +96,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "participants.StaffHeadcount": lambda w: w.other["headcount"],
     "core.JobRun": lambda w: w.other["job_run"],
     "core.BackgroundJob": lambda w: w.other["job"],
+    "core.Notification": lambda w: w.other["notification"],
     "axes.AccessAttempt": lambda w: w.other["access_attempt"],
     "axes.AccessFailureLog": lambda w: w.other["access_failure"],
     "axes.AccessLog": lambda w: w.other["access_log"],
@@ -207,6 +208,7 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         teachers_under_5_years=2,
     )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
+    w.other["notification"] = Notification.objects.create(user=w.users["teacher"], title="Уведомление-маркер")
     w.other["access_attempt"] = AccessAttempt.objects.create(
         username=teacher_email,
         ip_address="10.0.0.1",

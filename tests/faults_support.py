@@ -112,6 +112,7 @@ class Worker:
             "REDIS_URL": redis_url,
             "VAR_DIR": str(logdir / "var"),
             "PYTHONUNBUFFERED": "1",
+            "SITE_URL": "http://testserver",  # a worker refuses to start without it when DEBUG is off
             **extra_env,
         }
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]

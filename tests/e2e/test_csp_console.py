@@ -99,7 +99,7 @@ def test_key_pages_log_no_csp_violation(live_server, portal_data, browser, shot)
         page.get_by_label("Электронная почта").fill(TEACHER_EMAIL)
         page.get_by_label("Пароль").fill(PASSWORD)
         page.get_by_role("button", name="Войти").click()
-        expect(page).to_have_url(live_server.url + reverse("home"))
+        expect(page).to_have_url(live_server.url + reverse("cabinet"))  # a teacher lands on the cabinet
 
         visit(reverse("cabinet"), "cabinet")
         visit(reverse("cabinet_calendar"), "calendar")
