@@ -730,3 +730,22 @@ def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     if user_is_coordinator(user):
         allowed |= Q(enrollment__season__program__municipality_id=user.municipality_id)
     return Certificate.objects.filter(allowed)
+
+
+# --- The public certificate check ---------------------------------------------------------------------------
+
+
+def _verifiable_certificates() -> QuerySet:
+    return Certificate.objects.select_related("enrollment__person", "enrollment__season__program", "activity")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate the QR link names, with what its check page shows; None for an unknown code."""
+    return _verifiable_certificates().filter(code=code).first()
+
+
+def certificate_by_number(candidates: list[str]) -> Certificate | None:
+    """The certificate printed with the first of the number's readings that exists (CertificateNumberForm
+    gives them in order of likelihood); None when none does. One query."""
+    found = {c.number: c for c in _verifiable_certificates().filter(number__in=candidates)}
+    return next((found[number] for number in candidates if number in found), None)

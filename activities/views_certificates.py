@@ -9,6 +9,7 @@ from core.throttling import client_requests_allowed
 
 from .forms import CertificateNumberForm
 from .models import Certificate
+from .selectors import certificate_by_code, certificate_by_number
 
 
 def _verification_page(request, certificate: Certificate):
@@ -29,10 +30,6 @@ def _verification_page(request, certificate: Certificate):
     )
 
 
-def _certificates():
-    return Certificate.objects.select_related("enrollment__person", "enrollment__season__program", "activity")
-
-
 @never_cache
 @require_GET
 def certificate_verify(request, code: str):
@@ -40,7 +37,7 @@ def certificate_verify(request, code: str):
 
     Anyone may open it; it shows nothing personal beyond the holder's name. Two queries at most.
     """
-    certificate = _certificates().filter(code=code).first()
+    certificate = certificate_by_code(code)
     if certificate is None:
         return render(request, "activities/certificate_verify_unknown.html", status=404)
     return _verification_page(request, certificate)
@@ -66,8 +63,7 @@ def certificate_lookup(request):
         response["Retry-After"] = "3600"
         return response
     candidates = form.cleaned_data["number"]
-    found = {c.number: c for c in _certificates().filter(number__in=candidates)}
-    certificate = next((found[number] for number in candidates if number in found), None)
+    certificate = certificate_by_number(candidates)
     if certificate is None:
         return _lookup_form(request, form, status=404, not_found=candidates[0])
     return _verification_page(request, certificate)

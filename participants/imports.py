@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from core.dates import date_in_range
 from core.import_templates import TemplateColumn
 from core.tables import EXCEL_EPOCH, Table, columns_guess, normalise
 from programs.models import EducationLevel, Organisation, Season, Subject
+from programs.signals import rows_changed
 
 from .models import Person, User
 from .phones import PHONE_EXAMPLE, phone_is_valid
@@ -285,6 +287,20 @@ def read_qualifications(r: RowCells) -> tuple[str, str, int | None]:
         else:
             experience = int(match.group(1))
     return education_level, category, experience
+
+
+def save_imported(model, records: list, report, race_message: str):
+    """Create every checked row in one transaction, or none: a unique clash with rows saved by someone else
+    between the check and the import keeps nothing of the file and says so on the report (row 0)."""
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(records, batch_size=1000)
+            rows_changed.send(sender=model)
+    except IntegrityError:
+        report.problems.append(RowProblem(0, "", race_message))
+        return report
+    report.created = len(records)
+    return report
 
 
 def _yes(text: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from core.typography import inner_quotes
 from programs.models import Municipality, Organisation
 from programs.signals import rows_changed
 
-from .imports import _choice, parse_date, read_qualifications
+from .imports import _choice, parse_date, read_qualifications, save_imported
 from .models import Person, StaffRosterEntry
 from .services import RowProblem, erased_full_name
 
@@ -462,18 +462,12 @@ def staff_roster_import(*, file, municipality: Municipality, year: int) -> Roste
         )
         for row in report.rows
     ]
-    try:
-        with transaction.atomic():
-            StaffRosterEntry.objects.bulk_create(entries, batch_size=1000)
-            rows_changed.send(sender=StaffRosterEntry)
-    except IntegrityError:
-        # Someone added the same workers between the check and the import: nothing of this file is kept.
-        report.problems.append(
-            RowProblem(0, "", _("Пока шла проверка, этих работников внесли в состав: загрузите файл ещё раз."))
-        )
-        return report
-    report.created = len(entries)
-    return report
+    return save_imported(
+        StaffRosterEntry,
+        entries,
+        report,
+        _("Пока шла проверка, этих работников внесли в состав: загрузите файл ещё раз."),
+    )
 
 
 # --- The copy to the next year --------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from core.import_templates import TemplateColumn
 from core.tables import Table, columns_guess, normalise, read_register
 from programs.models import Municipality
-from programs.signals import rows_changed
 
-from .imports import parse_date
+from .imports import parse_date, save_imported
 from .models import Person, ProfessionalDevelopment, User
 from .services import RowProblem
 
@@ -482,15 +480,9 @@ def professional_development_import(*, file, municipality: Municipality, by: Use
         )
         for row in report.rows
     ]
-    try:
-        with transaction.atomic():
-            ProfessionalDevelopment.objects.bulk_create(records, batch_size=1000)
-            rows_changed.send(sender=ProfessionalDevelopment)
-    except IntegrityError:
-        # Someone saved the same document between the check and the import: nothing of this file is kept.
-        report.problems.append(
-            RowProblem(0, "", _("Пока шла проверка, эти удостоверения внесли на портал: загрузите файл ещё раз."))
-        )
-        return report
-    report.created = len(records)
-    return report
+    return save_imported(
+        ProfessionalDevelopment,
+        records,
+        report,
+        _("Пока шла проверка, эти удостоверения внесли на портал: загрузите файл ещё раз."),
+    )
