@@ -83,9 +83,26 @@ class VideoLink:
     video_id: str | None
 
 
-# Hosts whose embedded player opens at a given moment through its address, and how they write it: YouTube's
-# «start» in seconds, RuTube's «t» in seconds, VK Видео's «t» as «1m30s» (what VK's own «Начать с» share gives).
+# Hosts whose embedded player opens at a given moment through its address, and how they write it
+# (docs/decisions/0009-video-time-codes.md): YouTube's «start» in seconds (developers.google.com/youtube/
+# player_parameters), RuTube's «t» in seconds (rutube.ru/info/embed, «Расширенные параметры»), VK Видео's «t» as
+# «1m30s», what VK's own «Начать с» share writes (VK publishes no parameter list for video_ext.php).
 _START_PARAMS = {"youtube": "start", "rutube": "t", "vk": "t"}
+
+# No lesson recording lasts a day: a moment beyond that (or below zero) is a bad comment, not a place to link to.
+MAX_MOMENT_SECONDS = 24 * 3600
+
+
+def moment_seconds(seconds) -> int | None:
+    """A comment's moment as whole seconds fit for an address; None for anything else (negative, a day or more,
+    not a number)."""
+    if isinstance(seconds, bool):
+        return None
+    try:
+        value = int(seconds)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 <= value < MAX_MOMENT_SECONDS else None
 
 
 def _vk_time(seconds: int) -> str:
@@ -94,17 +111,49 @@ def _vk_time(seconds: int) -> str:
     return (f"{hours}h" if hours else "") + (f"{minutes}m" if hours or minutes else "") + f"{secs}s"
 
 
+def _with_query(url: str, name: str, value: str, *extra: tuple[str, str]) -> str:
+    parts = urlsplit(url)
+    drop = {name, *(key for key, _value in extra)}
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in drop]
+    query += [(name, value), *extra]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def embed_url_at(link: VideoLink, seconds: int) -> str | None:
     """The embedded player's address that opens the video at `seconds` and plays it; None where the host's embed
-    takes no start time (Google Диск's preview) or there is no embed at all."""
+    takes no start time (Google Диск's preview), there is no embed at all, or the moment is out of range."""
     name = _START_PARAMS.get(link.host)
-    if name is None or not link.embed_url:
+    seconds = moment_seconds(seconds)
+    if name is None or not link.embed_url or seconds is None:
         return None
-    seconds = max(0, int(seconds))
-    parts = urlsplit(link.embed_url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in (name, "autoplay")]
-    query += [(name, _vk_time(seconds) if link.host == "vk" else str(seconds)), ("autoplay", "1")]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    value = _vk_time(seconds) if link.host == "vk" else str(seconds)
+    return _with_query(link.embed_url, name, value, ("autoplay", "1"))
+
+
+def watch_url_at(link: VideoLink, seconds: int) -> str | None:
+    """The host's own page of the video opening at `seconds` — what its «Поделиться → Начать с» gives: YouTube
+    «t=754s», RuTube «t=754», VK Видео «t=12m34s». None for hosts whose page takes no start time (Яндекс Диск,
+    Google Диск, Облако Mail.ru) or a moment out of range."""
+    seconds = moment_seconds(seconds)
+    if seconds is None or link.host not in _START_PARAMS:
+        return None
+    if link.host == "youtube":
+        return _with_query(f"https://www.youtube.com/watch?v={link.video_id}", "t", f"{seconds}s")
+    if link.host == "rutube":
+        return _with_query(link.url, "t", str(seconds))
+    if urlsplit(link.url).path == "/video_ext.php":
+        # A VK video opened by its hash has no public page: its player is the page.
+        return embed_url_at(link, seconds)
+    return _with_query(link.url, "t", _vk_time(seconds))
+
+
+def file_url_at(url: str, seconds: int) -> str | None:
+    """Our own file's address opening at `seconds` in the browser's player: the W3C Media Fragments temporal
+    fragment «#t=754» (www.w3.org/TR/media-frags/#naming-time). None for a moment out of range."""
+    seconds = moment_seconds(seconds)
+    if seconds is None:
+        return None
+    return f"{url.split('#', 1)[0]}#t={seconds}"
 
 
 def _error(reason, code: str) -> ValidationError:

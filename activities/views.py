@@ -57,6 +57,7 @@ from .services_resumable import resumable_upload_file, resumable_upload_settle
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
 from .video_links import parse_video_link
+from .video_player import video_player
 from .video_state import assignment_state, effective_cutoff, format_moment
 
 CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
@@ -228,6 +229,8 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
         "extension_until": format_moment(cutoff, season) if cutoff > assignment.cutoff_at else None,
         "deadline_text": format_moment(state.deadline, season) if state.deadline else None,
         "current": current,
+        # The page's player, which the experts' time-coded comments move (ratings/_timecodes.html).
+        "player": video_player(current) if current is not None else None,
         "versions": versions,
         "current_reason": return_reasons([current]).get(current.pk) if current else None,
         "panels": render_panels(versions),

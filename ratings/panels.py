@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from activities.models import Submission
 from activities.panels import Panel, SubmissionPanel, register_panel, register_return_reasons
+from activities.video_player import video_player
 
 from .selectors import released_recommendations, released_reviews
-from .timecodes import format_timecode
+from .timecodes import timecode_rows
 
 
 def feedback_panel(submissions: Sequence[Submission]) -> Panel | None:
@@ -16,15 +17,19 @@ def feedback_panel(submissions: Sequence[Submission]) -> Panel | None:
     if not reviews:
         return None
     versions = {s.pk: s.version for s in submissions}
+    # Only the current version's player is on the page (activities/_video_player.html); the times of an earlier
+    # version's review are plain links to that version's video at the moment.
+    players = {s.pk: video_player(s) for s in submissions}
+    current = next((s.pk for s in submissions if s.is_current), None)
     items = [
         {
             "review": review,
             "version": versions.get(review.submission_id),
-            # (moment as "12:40", or "" for a general remark; text)
-            "comments": [
-                (format_timecode(c.at_seconds) if c.at_seconds is not None else "", c.text)
-                for c in review.comments.all()
-            ],
+            "comments": timecode_rows(
+                review.comments.all(),
+                players[review.submission_id],
+                on_page=review.submission_id == current,
+            ),
         }
         for review in reviews
     ]

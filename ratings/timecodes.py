@@ -1,4 +1,5 @@
-"""Time-coded comments of a review: "12:40 — текст" lines, parsed and formatted. Pure Python."""
+"""Time-coded comments of a review: "12:40 — текст" lines, parsed, formatted and linked to their moment. Pure
+Python: no queries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from activities.video_player import video_moment
 
 _LINE = re.compile(r"^\s*(?P<time>\d{1,3}(?::\d{1,2}){1,2})(?=\s|[—–-]|$)\s*(?:[—–-]+\s*)?(?P<text>.*)$")
 # Something that looks meant as a time but is not written with colons: "12.40 — …", "12,40 …".
@@ -81,3 +84,19 @@ def comment_lines(comments) -> str:
         else:
             lines.append(f"{format_timecode(comment.at_seconds)} — {comment.text}")
     return "\n".join(lines)
+
+
+def timecode_rows(comments, player: dict, *, on_page: bool = True) -> list[dict]:
+    """A review's comments for templates/ratings/_timecodes.html: at ("12:40", "" for a general remark), text, and
+    moment (activities.video_player.Moment: where the time takes the viewer; None for a general remark)."""
+    rows = []
+    for comment in comments:
+        timed = comment.at_seconds is not None
+        rows.append(
+            {
+                "at": format_timecode(comment.at_seconds) if timed else "",
+                "text": comment.text,
+                "moment": video_moment(player, comment.at_seconds, on_page=on_page) if timed else None,
+            }
+        )
+    return rows

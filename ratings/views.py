@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.models import Submission
-from activities.video_links import embed_url_at, parse_video_link
+from activities.video_player import video_player
 from activities.video_state import format_moment
 from core.date_text import date_text
 from core.pagination import window_page
@@ -34,7 +34,7 @@ from .models import Review, ReviewComment, ReviewLock, ReviewScore
 from .rules import is_review_teacher
 from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
 from .services import review_lock_release, review_return, review_save, review_take
-from .timecodes import format_timecode
+from .timecodes import timecode_rows
 
 PER_PAGE = 25
 
@@ -208,44 +208,6 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review_queue")
 
 
-# Players a time-coded comment can move: our own <video>, YouTube and RuTube by their postMessage API, VK by
-# reopening its player at the moment (static/js/review-player.js). Others get the times as plain text.
-SEEKABLE_PLAYERS = frozenset({"file", "youtube", "rutube", "vk"})
-
-
-def _player(submission: Submission) -> dict:
-    """How the review page plays the lesson and whether comments' times can move the player."""
-    if submission.video_file:
-        return {"kind": "file", "src": reverse("submission_file", args=[submission.pk])}
-    try:
-        link = parse_video_link(submission.video_url)
-    except ValidationError:
-        return {"kind": "none", "url": submission.video_url}
-    if link.embed_url and link.host == "youtube":
-        joiner = "&" if "?" in link.embed_url else "?"
-        return {"kind": "youtube", "src": f"{link.embed_url}{joiner}enablejsapi=1", "link": link}
-    if link.embed_url and link.host == "rutube":
-        return {"kind": "rutube", "src": link.embed_url, "link": link}
-    if link.embed_url and link.host == "vk":
-        # VK's player takes no commands from our page; it is reopened at the moment (embed_url_at).
-        return {"kind": "vk", "src": link.embed_url, "link": link}
-    if link.embed_url:
-        return {"kind": "other", "src": link.embed_url, "link": link}
-    return {"kind": "link", "link": link}
-
-
-def _timecodes(review: Review | None, player: dict) -> list[tuple]:
-    """(comment, "12:40" or "" for a general remark, the player's address at that moment where the player is
-    reopened rather than commanded — VK)."""
-    link = player.get("link") if player["kind"] == "vk" else None
-    rows = []
-    for comment in review.comments.all() if review is not None else []:
-        at = format_timecode(comment.at_seconds) if comment.at_seconds is not None else ""
-        seek_url = embed_url_at(link, comment.at_seconds) if link is not None and at else None
-        rows.append((comment, at, seek_url))
-    return rows
-
-
 def _next_for(expert: ExpertAssignment, request: HttpRequest, current: Submission) -> Submission | None:
     """The next lesson of the queue the expert may take, taken for them; None when nothing is left."""
     assignments = _expert_assignments(request)
@@ -295,10 +257,9 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, _("Сейчас изменить эту рецензию нельзя."))
         return redirect("review_page", pk=submission.pk)
-    player = _player(submission)
+    player = video_player(submission)
     context = {
         "player": player,
-        "seekable_kinds": SEEKABLE_PLAYERS,
         "submission": submission,
         "season": season,
         "review": review,
@@ -310,7 +271,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted_at": format_moment(submission.submitted_at, season),
         "due_at": format_moment(submission.submitted_at + timedelta(days=season.review_due_days), season),
         "overdue": submission.submitted_at + timedelta(days=season.review_due_days) < now,
-        "timecodes": _timecodes(review, player),
+        "timecodes": timecode_rows(review.comments.all() if review is not None else [], player),
     }
     return render(request, "ratings/review.html", context)
 

@@ -1,7 +1,15 @@
-/* Time-coded comments of a review move the player to their moment. Progressive enhancement: the times are
- * plain text in the page; where the player can be moved (our own <video>, YouTube with enablejsapi=1,
- * RuTube, VK reopened at the moment) each becomes a button. Other hosts' players cannot be driven, so their
- * times stay text and the page says «перемотка недоступна для этого видеохостинга». */
+/* Time-coded comments of a review move the page's player to their moment, on the expert's review page and on the
+ * teacher's assignment page alike (templates/ratings/_timecodes.html; docs/decisions/0009-video-time-codes.md).
+ * Progressive enhancement: each time the player can reach is a plain link (our file at «#t=…», the host's page at
+ * the moment) and becomes a button here:
+ *  - our own <video>: currentTime, then play();
+ *  - YouTube (enablejsapi=1): the IFrame API's «seekTo» and «playVideo» commands by postMessage
+ *    (developers.google.com/youtube/iframe_api_reference);
+ *  - RuTube: «player:setCurrentTime» {time} and «player:play» by postMessage (github.com/rutube/RutubePlayerJSAPI,
+ *    rutube.ru/info/embed);
+ *  - VK Видео: its JS API needs VK's openapi script from VK's CDN, which the CSP does not allow, so the player is
+ *    reopened at the moment (the server built the address with «t=…», data-seek-url).
+ * Times other hosts cannot reach stay plain links with the note «перемотка недоступна для этого видеохостинга». */
 (function () {
   "use strict";
 
@@ -31,13 +39,15 @@
     },
     youtube: function (seconds) {
       post({ event: "command", func: "seekTo", args: [seconds, true] });
+      post({ event: "command", func: "playVideo", args: [] });
     },
     rutube: function (seconds) {
       post({ type: "player:setCurrentTime", data: { time: seconds } });
+      post({ type: "player:play", data: {} });
     },
-    vk: function (seconds, span) {
+    vk: function (seconds, button) {
       // VK's embed takes no commands from our page: it is reopened at the moment (the server built the address).
-      var url = span.getAttribute("data-seek-url");
+      var url = button.getAttribute("data-seek-url");
       if (url) {
         player.src = url;
       }
@@ -50,17 +60,17 @@
 
   var list = document.querySelector("[data-seek-label]");
   var template = list ? list.getAttribute("data-seek-label") : "%s";
-  document.querySelectorAll("[data-seek]").forEach(function (span) {
-    var seconds = parseInt(span.getAttribute("data-seek"), 10);
+  document.querySelectorAll("a[data-seek]").forEach(function (link) {
+    var seconds = parseInt(link.getAttribute("data-seek"), 10);
     if (isNaN(seconds)) {
       return;
     }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-link p-0 align-baseline fw-semibold review-timecode";
-    button.textContent = span.textContent;
-    button.setAttribute("aria-label", template.replace("%s", span.textContent));
-    var seekUrl = span.getAttribute("data-seek-url");
+    button.textContent = link.textContent;
+    button.setAttribute("aria-label", template.replace("%s", link.textContent));
+    var seekUrl = link.getAttribute("data-seek-url");
     if (seekUrl) {
       button.setAttribute("data-seek-url", seekUrl);
     }
@@ -70,6 +80,6 @@
         player.scrollIntoView({ block: "start" });
       }
     });
-    span.replaceWith(button);
+    link.replaceWith(button);
   });
 })();

@@ -1,9 +1,13 @@
 """Released expert feedback appears on the teacher's assignment page; nothing before it is released."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import Submission
 from ratings.models import Review, ReviewComment, ReviewScore
 from tests.factories import (
     EnrollmentFactory,
@@ -76,8 +80,9 @@ def test_released_feedback_lists_the_time_coded_comments_general_remarks_first(c
     html = page(client, review)
     assert "Комментарии к моментам видео" in html
     general = html.index("Звук местами тихий")
-    early = html.index('<span class="fw-semibold">1:30</span> — Хорошая постановка задачи')
-    late = html.index('<span class="fw-semibold">1:02:03</span> — Итог урока подведён вместе с классом')
+    rutube = "https://rutube.ru/video/0123456789abcdef0123456789abcdef/"
+    early = html.index(f'href="{rutube}?t=90" data-seek="90">1:30</a> — Хорошая постановка задачи')
+    late = html.index(f'href="{rutube}?t=3723" data-seek="3723">1:02:03</a> — Итог урока подведён вместе с классом')
     assert general < early < late
 
 
@@ -103,3 +108,71 @@ def test_a_returned_lesson_shows_the_reason_from_the_released_review(client, rev
     assert "Причина возврата:" in html and "Больше самостоятельной работы учеников" in html
     cabinet = client.get(reverse("cabinet")).content.decode()
     assert "Причина возврата:" in cabinet and "Возвращён на доработку" in cabinet
+
+
+def _released_with_comment(review, **submission_fields):
+    if submission_fields:
+        Submission.objects.filter(pk=review.submission_id).update(**submission_fields)
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.RELEASED, released_at=timezone.now())
+    ReviewComment.objects.create(review=review, at_seconds=195, text="Вопрос классу")
+
+
+def test_the_teachers_own_file_gets_the_same_seek_links_as_the_expert_page(client, review):
+    review.submission.video_file.save("urok.webm", ContentFile(b"\x1aE\xdf\xa3"), save=False)
+    _released_with_comment(review, video_url="", video_file=review.submission.video_file.name)
+    html = page(client, review)
+    src = reverse("submission_file", args=[review.submission_id])
+    assert '<video id="review-player" data-review-player="file"' in html
+    assert f'<a class="review-timecode fw-semibold" href="{src}#t=195" data-seek="195">3:15</a> — Вопрос классу' in html
+    assert "js/review-player.js" in html and "перемотка недоступна" not in html
+
+
+def test_a_vk_lesson_reopens_the_teachers_player_at_the_moment(client, review):
+    _released_with_comment(review, video_url="https://vk.com/video-12345_67890")
+    html = page(client, review)
+    assert 'data-review-player="vk"' in html
+    assert (
+        'href="https://vk.com/video-12345_67890?t=3m15s" data-seek="195" '
+        'data-seek-url="https://vk.com/video_ext.php?oid=-12345&amp;id=67890&amp;t=3m15s&amp;autoplay=1">3:15</a>'
+        in html
+    )
+
+
+def test_a_host_that_cannot_be_driven_gets_a_plain_link_and_the_note(client, review):
+    _released_with_comment(review, video_url="https://disk.yandex.ru/i/AbCdEf123")
+    html = page(client, review)
+    assert 'href="https://disk.yandex.ru/i/AbCdEf123" rel="noopener noreferrer" target="_blank">3:15' in html
+    assert "data-seek=" not in html
+    assert "перемотка недоступна для этого видеохостинга — откройте видео на отметке 3:15" in html
+
+
+def test_an_earlier_versions_times_link_that_version_at_the_moment_not_the_current_player(client, review):
+    _released_with_comment(review, status="returned", is_current=False)
+    SubmissionFactory(
+        enrollment=review.submission.enrollment,
+        assignment=review.submission.assignment,
+        video_url="https://rutube.ru/video/5d2b8f1e0c3a4b6d9e7f1a2b3c4d5e6f/",
+        version=2,
+    )
+    html = page(client, review)
+    assert 'data-review-player="rutube"' in html  # the new version's player
+    assert (
+        '<a class="review-timecode fw-semibold" href="https://rutube.ru/video/0123456789abcdef0123456789abcdef/?t=195" '
+        'rel="noopener noreferrer" target="_blank">3:15' in html
+    )
+    assert "data-seek=" not in html
+
+
+def test_the_feedback_page_runs_as_many_queries_with_one_or_three_timed_comments(client, review):
+    _released_with_comment(review)
+    client.force_login(review.submission.enrollment.person.user)
+    url = reverse("video_assignment", args=[review.submission.assignment_id])
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    ReviewComment.objects.create(review=review, at_seconds=10, text="Ещё")
+    ReviewComment.objects.create(review=review, at_seconds=20, text="И ещё")
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(url).content.decode()
+    assert html.count("data-seek=") == 3
+    assert len(three) == len(one)

@@ -247,7 +247,8 @@ def test_vk_timecodes_reopen_the_player_at_their_moment(client, world):
     html = _page_with_comments(client, world, "https://vk.com/video-12345_67890")
     assert 'data-review-player="vk"' in html
     assert (
-        'data-seek="90" data-seek-url="https://vk.com/video_ext.php?oid=-12345&amp;id=67890&amp;t=1m30s&amp;autoplay=1"'
+        'href="https://vk.com/video-12345_67890?t=1m30s" data-seek="90" '
+        'data-seek-url="https://vk.com/video_ext.php?oid=-12345&amp;id=67890&amp;t=1m30s&amp;autoplay=1">1:30</a>'
         in html
     )
     assert "перемотка недоступна" not in html
@@ -255,13 +256,18 @@ def test_vk_timecodes_reopen_the_player_at_their_moment(client, world):
 
 def test_rutube_timecodes_are_commanded_without_reopening(client, world):
     html = _page_with_comments(client, world, "https://rutube.ru/video/5d2b8f1e0c3a4b6d9e7f1a2b3c4d5e6f/")
-    assert 'data-seek="90">1:30</span>' in html and "data-seek-url" not in html
+    assert 'href="https://rutube.ru/video/5d2b8f1e0c3a4b6d9e7f1a2b3c4d5e6f/?t=90" data-seek="90">1:30</a>' in html
+    assert "data-seek-url" not in html
     assert "перемотка недоступна" not in html
 
 
-def test_a_host_whose_player_cannot_be_moved_keeps_the_times_as_text_and_says_so(client, world):
+def test_a_host_whose_player_cannot_be_moved_links_the_video_and_says_where_to_look(client, world):
     html = _page_with_comments(client, world, "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUv/view")
     assert 'data-review-player="other"' in html
-    assert '<span class="review-timecode fw-semibold">1:30</span> — хороший вопрос классу' in html
+    assert (
+        '<a class="review-timecode fw-semibold" href="https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUv/view" '
+        'rel="noopener noreferrer" target="_blank">1:30<span class="visually-hidden"> (в новой вкладке)</span></a> — '
+        "хороший вопрос классу" in html
+    )
     assert "data-seek" not in html.replace("data-seek-label", "")
-    assert "перемотка недоступна для этого видеохостинга" in html
+    assert "перемотка недоступна для этого видеохостинга — откройте видео на отметке 1:30" in html
