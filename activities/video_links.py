@@ -85,7 +85,8 @@ class VideoLink:
 
 # Hosts whose embedded player opens at a given moment through its address, and how they write it
 # (docs/decisions/0009-video-time-codes.md): YouTube's «start» in seconds (developers.google.com/youtube/
-# player_parameters), RuTube's «t» in seconds (rutube.ru/info/embed, «Расширенные параметры»), VK Видео's «t» as
+# player_parameters), RuTube's «t» in seconds (github.com/evikza/
+# Rutube-Player-JS-API-Doc; rutube.ru/info/embed), VK Видео's «t» as
 # «1m30s», what VK's own «Начать с» share writes (VK publishes no parameter list for video_ext.php).
 _START_PARAMS = {"youtube": "start", "rutube": "t", "vk": "t"}
 
