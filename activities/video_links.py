@@ -195,6 +195,17 @@ def parse_video_link(raw: str) -> VideoLink:
     return _parse_url(text)
 
 
+def stored_video_link(raw: str) -> VideoLink | None:
+    """The video behind a link saved earlier, or None when today's rules no longer read it (a host changed its
+    addresses): a page listing old versions shows «ссылка не распознаётся» instead of failing."""
+    if not raw:
+        return None
+    try:
+        return parse_video_link(raw)
+    except ValidationError:
+        return None
+
+
 def _parse_embed_code(text: str) -> VideoLink:
     match = re.fullmatch(
         r"""<iframe\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))[^>]*>\s*(?:</iframe\s*>)?""",

@@ -56,7 +56,7 @@ from .services_extension_requests import extension_request_check, extension_requ
 from .services_resumable import resumable_upload_file, resumable_upload_settle
 from .upload_handlers import VideoSizeLimitUploadHandler
 from .video_files import format_size_limit
-from .video_links import parse_video_link
+from .video_links import stored_video_link
 from .video_player import video_player
 from .video_state import assignment_state, effective_cutoff, format_moment
 
@@ -190,7 +190,7 @@ def _page_context(assignment: VideoAssignment, enrollment: Enrollment, form: Sub
     extension = SubmissionExtension.objects.filter(assignment=assignment, enrollment=enrollment).first()
     state = assignment_state(assignment=assignment, current=current, extension=extension, now=now)
     for version in versions:
-        version.link = parse_video_link(version.video_url) if version.video_url else None
+        version.link = stored_video_link(version.video_url)
     closed_reason = None
     if enrollment.status != Enrollment.Status.ACTIVE:
         closed_reason = (
