@@ -149,6 +149,81 @@ def delete_selected_label(forms: Forms) -> str:
     return gettext("Удалить выбранные %(names)s") % {"names": forms.accusative_plural}
 
 
+def _selected(forms: Forms) -> str:
+    """«выбранные рецензии», for people «выбранных пользователей» (the accusative plural of the animate)."""
+    if forms.gender == MASCULINE_ANIMATE:
+        return gettext("выбранных %(names)s") % {"names": forms.accusative_plural}
+    return gettext("выбранные %(names)s") % {"names": forms.accusative_plural}
+
+
+def _object(obj) -> str:
+    """The object's text inside «», its own quotes turned „“, escaped for HTML."""
+    return "«" + inner_quotes(conditional_escape(str(obj))) + "»"
+
+
+def delete_title(forms: Forms, *, possible: bool = True) -> str:
+    if possible:
+        return gettext("Удалить %(name)s") % {"name": forms.accusative}
+    return gettext("Нельзя удалить %(name)s") % {"name": forms.accusative}
+
+
+def delete_text(forms: Forms, obj, *, case: str) -> str:
+    """The delete confirmation's sentence about one object (Django's says «удалить рецензия "…"»); HTML-safe.
+
+    case: "confirm" (nothing stands in the way), "protected" (protected related rows), "perms" (related rows of a
+    type the user may not delete)."""
+    texts = {
+        "confirm": gettext(
+            "Вы уверены, что хотите удалить %(name)s %(obj)s? Все следующие связанные объекты также будут удалены:"
+        ),
+        "protected": gettext("Чтобы удалить %(name)s %(obj)s, нужно удалить и следующие защищённые связанные объекты:"),
+        "perms": gettext(
+            "Чтобы удалить %(name)s %(obj)s, нужно удалить и связанные объекты, но у вашей учётной записи нет прав "
+            "на удаление объектов следующих типов:"
+        ),
+    }
+    return mark_safe(texts[case] % {"name": conditional_escape(forms.accusative), "obj": _object(obj)})
+
+
+def delete_selected_text(forms: Forms, *, case: str) -> str:
+    """The same sentence for the delete action over the selected rows («удалить выбранные рецензии»)."""
+    texts = {
+        "confirm": gettext(
+            "Вы уверены, что хотите удалить %(selected)s? Все следующие объекты и связанные с ними элементы будут "
+            "удалены:"
+        ),
+        "protected": gettext("Чтобы удалить %(selected)s, нужно удалить и следующие защищённые связанные объекты:"),
+        "perms": gettext(
+            "Чтобы удалить %(selected)s, нужно удалить и связанные объекты, но у вашей учётной записи нет прав "
+            "на удаление объектов следующих типов:"
+        ),
+    }
+    return texts[case] % {"selected": _selected(forms)}
+
+
+def deleted_count(forms: Forms, n: int) -> str:
+    """«Успешно удалена 1 рецензия.», «Успешно удалены 3 рецензии.», «Успешно удалено 5 рецензий.»"""
+    index = plural_index(n)
+    if index == 1:
+        text = pgettext("admin message, plural", "Успешно удалены %(count)s %(name)s.")
+    elif index == 2:
+        text = pgettext("admin message, many", "Успешно удалено %(count)s %(name)s.")
+    else:
+        text = {
+            MASCULINE: lambda: pgettext("admin message, masculine", "Успешно удалён %(count)s %(name)s."),
+            MASCULINE_ANIMATE: lambda: pgettext("admin message, masculine", "Успешно удалён %(count)s %(name)s."),
+            FEMININE: lambda: pgettext("admin message, feminine", "Успешно удалена %(count)s %(name)s."),
+            NEUTER: lambda: pgettext("admin message, neuter", "Успешно удалено %(count)s %(name)s."),
+            PLURAL: lambda: pgettext("admin message, plural", "Успешно удалены %(count)s %(name)s."),
+        }[forms.one_gender]()
+    return text % {"count": n, "name": forms.counted(n)}
+
+
+def selection_note(count: int) -> str:
+    """«Выбрано 0 из 3», as the page's script writes it once a row is ticked («Выбран 1 из 3»)."""
+    return gettext("Выбрано 0 из %(cnt)s") % {"cnt": count}
+
+
 def result_count(forms: Forms, n: int) -> str:
     return gettext("%(count)s %(name)s") % {"count": n, "name": forms.counted(n)}
 
@@ -210,7 +285,7 @@ def reworded_message(opts, message) -> str | None:
         deleted = re.fullmatch(items, text, re.DOTALL)
         if deleted is None:
             return None
-        return gettext("Удалено: %(count)s.") % {"count": result_count(forms, int(deleted["count"]))}
+        return deleted_count(forms, int(deleted["count"]))
     match, action, tail = found
     # The object's text (a link in the added/changed messages) goes inside «»: its own quotes become „“.
     # Django's deletion message is plain text (escaped when shown): escape its object's text before marking safe.

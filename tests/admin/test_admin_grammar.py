@@ -132,12 +132,12 @@ def test_bulk_delete_counts_in_the_genitive(client, superuser):
     ids = [Subject.objects.create(name=f"Предмет {i}").pk for i in range(5)]
     changelist = reverse("admin:programs_subject_changelist")
     confirm = client.post(changelist, {"action": "delete_selected", "_selected_action": ids})
-    assert "Вы уверены, что хотите удалить предметы?" in confirm.content.decode()
+    assert "Вы уверены, что хотите удалить выбранные предметы?" in confirm.content.decode()
     response = client.post(
         changelist, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}, follow=True
     )
     (message,) = [str(m) for m in response.context["messages"]]
-    assert message == "Удалено: 5 предметов."
+    assert message == "Успешно удалено 5 предметов."
 
 
 def test_add_form_title_is_in_the_accusative(client, superuser):
