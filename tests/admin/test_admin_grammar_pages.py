@@ -7,11 +7,13 @@ core.admin_site)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from programs.models import Subject
@@ -250,3 +252,40 @@ def test_the_history_page_title_and_breadcrumbs(client, superuser):
     html = client.get(reverse("admin:ratings_review_history", args=[review.pk])).content.decode()
     assert _h1(html) == f"История изменений: {review}"
     assert _breadcrumbs(html) == f"Начало › Оценки и рейтинг › Рецензии › {review} › История"
+
+
+# --- valid HTML by an outside checker ------------------------------------------------------------------------------
+
+
+def test_the_reworded_pages_are_valid_html(client, superuser, tmp_path):
+    from tests.html.test_nu_checker import _report, vnu
+
+    municipality = MunicipalityFactory(name="Город «Северный»")
+    OrganisationFactory(municipality=municipality)
+    review = ReviewFactory()
+    pages = {
+        "delete_one": client.get(reverse("admin:ratings_review_delete", args=[review.pk])),
+        "delete_protected": client.get(reverse("admin:programs_municipality_delete", args=[municipality.pk])),
+        "delete_selected": client.post(
+            reverse("admin:ratings_review_changelist"), {"action": "delete_selected", "_selected_action": [review.pk]}
+        ),
+        "add": client.get(reverse("admin:ratings_review_add")),
+    }
+    paths = []
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        paths.append(path)
+    errors = [m for m in vnu(paths) if m.get("type") == "error"]
+    assert errors == [], _report(errors)
+
+
+def test_the_date_drill_down_names_months_alone_and_days_in_the_genitive(client, superuser):
+    starts = timezone.make_aware(datetime(2024, 12, 6, 10, 0))
+    SessionFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    url = reverse("admin:activities_session_changelist")
+    year = client.get(url, {"starts_at__year": "2024"}).content.decode()
+    assert ">Декабрь 2024 г.</a>" in year
+    day = client.get(url, {"starts_at__year": "2024", "starts_at__month": "12", "starts_at__day": "6"}).content.decode()
+    assert "6 декабря" in day and "6 Декабрь" not in day
