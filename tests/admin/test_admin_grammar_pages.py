@@ -289,3 +289,16 @@ def test_the_date_drill_down_names_months_alone_and_days_in_the_genitive(client,
     assert ">Декабрь 2024 г.</a>" in year
     day = client.get(url, {"starts_at__year": "2024", "starts_at__month": "12", "starts_at__day": "6"}).content.decode()
     assert "6 декабря" in day and "6 Декабрь" not in day
+
+
+def test_the_missing_permission_sentence_is_in_the_accusative():
+    from django.utils import translation
+
+    from core.admin_grammar import delete_selected_text, delete_text, registered
+
+    forms = registered()["ratings.review"]
+    with translation.override("ru"):
+        one = delete_text(forms, "Урок «Дроби»", case="perms")
+        selected = delete_selected_text(registered()["participants.user"], case="perms")
+    assert one.startswith("Чтобы удалить рецензию «Урок „Дроби“», нужно удалить и связанные объекты, но у вашей")
+    assert selected.startswith("Чтобы удалить выбранных пользователей, нужно удалить и связанные объекты")
