@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_grammar
+from core.admin_grammar import FEMININE, MASCULINE, NEUTER, Forms
 from core.admin_mixins import ReadOnlyAdminMixin
 from core.dates import BoundedDatesMixin
 from core.history_admin import AuditHistoryAdmin
@@ -69,6 +71,19 @@ class VideoAssignmentInline(admin.StackedInline):
     fields = ["instructions", "opens_at", "due_at", "cutoff_at"]
     extra = 0
     max_num = 1
+
+
+admin_grammar.register(
+    Activity,
+    Forms(
+        NEUTER,
+        "мероприятие",
+        accusative="мероприятие",
+        accusative_plural="мероприятия",
+        few="мероприятия",
+        many="мероприятий",
+    ),
+)
 
 
 @admin.register(Activity)
@@ -208,6 +223,11 @@ class SessionAdminForm(forms.ModelForm):
             self.fields["invite_group"].help_text = _("Группу можно пригласить после сохранения занятия.")
 
 
+admin_grammar.register(
+    Session, Forms(NEUTER, "занятие", accusative="занятие", accusative_plural="занятия", few="занятия", many="занятий")
+)
+
+
 @admin.register(Session)
 class SessionAdmin(MunicipalityScopedAdmin):
     municipality_path = "activity__season__program__municipality"
@@ -260,6 +280,19 @@ class SessionAdmin(MunicipalityScopedAdmin):
         )
 
 
+admin_grammar.register(
+    Attendance,
+    Forms(
+        FEMININE,
+        "отметка посещаемости",
+        accusative="отметку посещаемости",
+        accusative_plural="отметки посещаемости",
+        few="отметки посещаемости",
+        many="отметок посещаемости",
+    ),
+)
+
+
 @admin.register(Attendance)
 class AttendanceAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "session__activity__season__program__municipality"
@@ -291,6 +324,19 @@ class ExtensionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+admin_grammar.register(
+    VideoAssignment,
+    Forms(
+        NEUTER,
+        "задание: видеоурок",
+        accusative="задание: видеоурок",
+        accusative_plural="задания: видеоуроки",
+        few="задания: видеоурок",
+        many="заданий: видеоурок",
+    ),
+)
 
 
 @admin.register(VideoAssignment)
@@ -335,6 +381,19 @@ class SubmissionExtensionForm(forms.ModelForm):
         return cleaned
 
 
+admin_grammar.register(
+    SubmissionExtension,
+    Forms(
+        NEUTER,
+        "продление срока",
+        accusative="продление срока",
+        accusative_plural="продления сроков",
+        few="продления срока",
+        many="продлений срока",
+    ),
+)
+
+
 @admin.register(SubmissionExtension)
 class SubmissionExtensionAdmin(MunicipalityScopedAdmin):
     municipality_path = "assignment__activity__season__program__municipality"
@@ -361,6 +420,19 @@ class SubmissionExtensionAdmin(MunicipalityScopedAdmin):
             assignment=obj.assignment, enrollment=obj.enrollment, until=obj.until, reason=obj.reason, by=request.user
         )
         obj.pk, obj.granted_by, obj.granted_at = extension.pk, extension.granted_by, extension.granted_at
+
+
+admin_grammar.register(
+    Submission,
+    Forms(
+        MASCULINE,
+        "видеоурок",
+        accusative="видеоурок",
+        accusative_plural="видеоуроки",
+        few="видеоурока",
+        many="видеоуроков",
+    ),
+)
 
 
 @admin.register(Submission)
@@ -518,6 +590,19 @@ class CertificateStateFilter(admin.SimpleListFilter):
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
+
+
+admin_grammar.register(
+    Certificate,
+    Forms(
+        MASCULINE,
+        "сертификат",
+        accusative="сертификат",
+        accusative_plural="сертификаты",
+        few="сертификата",
+        many="сертификатов",
+    ),
+)
 
 
 @admin.register(Certificate)
@@ -707,6 +792,19 @@ class ExclusionCaseEventInline(admin.TabularInline):
         return False
 
 
+admin_grammar.register(
+    ExclusionCase,
+    Forms(
+        NEUTER,
+        "основание для исключения",
+        accusative="основание для исключения",
+        accusative_plural="основания для исключения",
+        few="основания для исключения",
+        many="оснований для исключения",
+    ),
+)
+
+
 @admin.register(ExclusionCase)
 class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScopedAdmin):
     """Grounds for exclusion found by the rules job; decided only through the actions, with a written reason."""
@@ -871,6 +969,19 @@ class ExtensionRequestRejectForm(forms.Form):
 
 def _end_of_day(day, season: Season) -> datetime:
     return datetime.combine(day, datetime.max.time().replace(microsecond=0), tzinfo=season.tz)
+
+
+admin_grammar.register(
+    SubmissionExtensionRequest,
+    Forms(
+        MASCULINE,
+        "запрос на продление срока",
+        accusative="запрос на продление срока",
+        accusative_plural="запросы на продление срока",
+        few="запроса на продление срока",
+        many="запросов на продление срока",
+    ),
+)
 
 
 @admin.register(SubmissionExtensionRequest)

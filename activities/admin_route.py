@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import admin_grammar
+from core.admin_grammar import MASCULINE, Forms
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
 from programs.admin_mixins import MunicipalityScopedAdmin, scoped_rows
@@ -182,3 +184,15 @@ def _session_label(session: Session, *, with_season: bool) -> str:
 
 
 admin.site.register(RouteItem, RouteItemAdmin)
+
+admin_grammar.register(
+    RouteItem,
+    Forms(
+        MASCULINE,
+        "шаг индивидуального маршрута",
+        accusative="шаг индивидуального маршрута",
+        accusative_plural="шаги индивидуального маршрута",
+        few="шага индивидуального маршрута",
+        many="шагов индивидуального маршрута",
+    ),
+)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from . import admin_grammar
+from .admin_grammar import FEMININE, MASCULINE, NEUTER, Forms
 from .admin_mixins import ReadOnlyAdminMixin
 from .job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
 from .models import BackgroundJob, JobRun, Notification
@@ -66,6 +68,19 @@ class JobFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(job=self.value())
         return queryset
+
+
+admin_grammar.register(
+    JobRun,
+    Forms(
+        MASCULINE,
+        "запуск фоновой задачи",
+        accusative="запуск фоновой задачи",
+        accusative_plural="запуски фоновых задач",
+        few="запуска фоновых задач",
+        many="запусков фоновых задач",
+    ),
+)
 
 
 @admin.register(JobRun)
@@ -166,6 +181,19 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return redirect("admin:core_jobrun_overview")
 
 
+admin_grammar.register(
+    BackgroundJob,
+    Forms(
+        FEMININE,
+        "длительная операция",
+        accusative="длительную операцию",
+        accusative_plural="длительные операции",
+        few="длительные операции",
+        many="длительных операций",
+    ),
+)
+
+
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Long jobs: a coordinator sees the ones they started (results may hold others' data); a superuser sees all."""
@@ -217,6 +245,19 @@ class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return "—"
         url = reverse("background_job_result", args=[obj.pk]) if obj.result_file else obj.result_url
         return format_html('<a href="{}">{}</a>', url, _("Скачать результат") if obj.result_file else _("Открыть"))
+
+
+admin_grammar.register(
+    Notification,
+    Forms(
+        NEUTER,
+        "уведомление",
+        accusative="уведомление",
+        accusative_plural="уведомления",
+        few="уведомления",
+        many="уведомлений",
+    ),
+)
 
 
 @admin.register(Notification)

@@ -27,7 +27,7 @@ _LABELS: dict[str, ChoiceLabel] = {}
 
 
 def choice_label_register(model_label: str, *, related: tuple[str, ...], label: Callable[[Model], str]) -> None:
-    """`model_label` as Django spells it ("activities.VideoAssignment"); `related` feeds select_related."""
+    """`model_label` as Django spells it ("app_label.ModelName"); `related` feeds select_related."""
     _LABELS[model_label] = ChoiceLabel(related=related, label=label)
 
 

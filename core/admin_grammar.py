@@ -1,13 +1,15 @@
 """The admin in grammatical Russian: Django builds its titles, buttons, counts and messages from a model's
 nominative name («Выберите рецензия для изменения», «3 сезоны», «Удалить выбранные участие», «Добавить
-наставническая пара»). This table holds, per model, the forms Russian needs there, and the site (core.admin_site)
-puts them in place for every registered model, the portal's own and the libraries' alike.
+наставническая пара»). Each app gives, next to its models' admins, the forms Russian needs there —
+`admin_grammar.register(Review, Forms(FEMININE, "рецензия", accusative="рецензию", …))` — and the site
+(core.admin_site) puts them in place for every registered model, the portal's own and the libraries' alike (those
+get their forms where the portal registers or replaces their admins).
 
-An entry, keyed by the model's label: the gender of its name (for «добавлен / добавлена / добавлено / добавлены»),
-the accusative singular («Выберите рецензию», «Добавить рецензию»), the accusative plural («Удалить выбранные
-рецензии»; for people the genitive: «выбранных пользователей»), and the three forms a number takes («1 рецензия»,
-«2 рецензии», «5 рецензий»), chosen by the plural rule of the Russian catalogue (locale/ru: nplurals=3).
-tests/admin/test_admin_grammar.py checks every registered model has an entry and that its pages use it.
+Forms: the gender of the name (for «добавлен / добавлена / добавлено / добавлены»), the accusative singular
+(«Выберите рецензию», «Удалить рецензию»), the accusative plural («Удалить выбранные рецензии»; for people the
+genitive: «выбранных пользователей»), and the three forms a number takes («1 рецензия», «2 рецензии», «5 рецензий»),
+chosen by the plural rule of the Russian catalogue (locale/ru: nplurals=3).
+tests/admin/test_admin_grammar.py checks every registered model has forms and that its pages use them.
 
 Only in Russian: in another language Django's own texts stay.
 """
@@ -24,6 +26,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from core.typography import inner_quotes
 
 MASCULINE, MASCULINE_ANIMATE, FEMININE, NEUTER, PLURAL = "m", "ma", "f", "n", "pl"
+M, MA, F, N, PL = MASCULINE, MASCULINE_ANIMATE, FEMININE, NEUTER, PLURAL
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,16 @@ class Forms:
     nominative: str  # the model's verbose_name, its first letter in lower case
     accusative: str
     accusative_plural: str
-    one: str  # «1 …», «21 …»
     few: str  # «2 …», «3 …», «24 …»
     many: str  # «5 …», «11 …», «0 …»
+    one: str = ""  # «1 …», «21 …»; the nominative when not given
+    one_gender: str = ""  # the gender of `one` when it is another word («запись сведений»); `gender` when not given
+
+    def __post_init__(self):
+        if not self.one:
+            object.__setattr__(self, "one", self.nominative)
+        if not self.one_gender:
+            object.__setattr__(self, "one_gender", self.gender)
 
     def counted(self, n: int) -> str:
         return (self.one, self.few, self.many)[plural_index(n)]
@@ -50,324 +60,27 @@ def plural_index(n: int) -> int:
     return 2
 
 
-def _f(gender, nominative, accusative, accusative_plural, few, many, one=None):
-    return Forms(gender, nominative, accusative, accusative_plural, one or nominative, few, many)
+_REGISTRY: dict[str, Forms] = {}
 
 
-M, MA, F, N, PL = MASCULINE, MASCULINE_ANIMATE, FEMININE, NEUTER, PLURAL
+def register(model, forms: Forms) -> None:
+    """The model's forms, given by the app that registers the model's admin (once per model)."""
+    label = model._meta.label_lower
+    if label in _REGISTRY and _REGISTRY[label] != forms:
+        raise ValueError(f"{model._meta.label}: the admin's Russian forms are already registered")
+    _REGISTRY[label] = forms
 
-FORMS: dict[str, Forms] = {
-    # activities
-    "activities.activity": _f(N, "мероприятие", "мероприятие", "мероприятия", "мероприятия", "мероприятий"),
-    "activities.attendance": _f(
-        F,
-        "отметка посещаемости",
-        "отметку посещаемости",
-        "отметки посещаемости",
-        "отметки посещаемости",
-        "отметок посещаемости",
-    ),
-    "activities.certificate": _f(M, "сертификат", "сертификат", "сертификаты", "сертификата", "сертификатов"),
-    "activities.exclusioncase": _f(
-        N,
-        "основание для исключения",
-        "основание для исключения",
-        "основания для исключения",
-        "основания для исключения",
-        "оснований для исключения",
-    ),
-    "activities.routeitem": _f(
-        M,
-        "шаг индивидуального маршрута",
-        "шаг индивидуального маршрута",
-        "шаги индивидуального маршрута",
-        "шага индивидуального маршрута",
-        "шагов индивидуального маршрута",
-    ),
-    "activities.session": _f(N, "занятие", "занятие", "занятия", "занятия", "занятий"),
-    "activities.submission": _f(M, "видеоурок", "видеоурок", "видеоуроки", "видеоурока", "видеоуроков"),
-    "activities.submissionextension": _f(
-        N, "продление срока", "продление срока", "продления сроков", "продления срока", "продлений срока"
-    ),
-    "activities.submissionextensionrequest": _f(
-        M,
-        "запрос на продление срока",
-        "запрос на продление срока",
-        "запросы на продление срока",
-        "запроса на продление срока",
-        "запросов на продление срока",
-    ),
-    "activities.videoassignment": _f(
-        N,
-        "задание: видеоурок",
-        "задание: видеоурок",
-        "задания: видеоуроки",
-        "задания: видеоурок",
-        "заданий: видеоурок",
-    ),
-    # django.contrib.auth and django-axes
-    "auth.group": _f(F, "группа", "группу", "группы", "группы", "групп"),
-    "axes.accessattempt": _f(
-        F,
-        "запись о попытке доступа",
-        "запись о попытке доступа",
-        "записи о попытках доступа",
-        "записи о попытках доступа",
-        "записей о попытках доступа",
-    ),
-    "axes.accessfailurelog": _f(
-        F, "ошибка доступа", "ошибку доступа", "ошибки доступа", "ошибки доступа", "ошибок доступа"
-    ),
-    "axes.accesslog": _f(
-        F, "запись о доступе", "запись о доступе", "записи о доступе", "записи о доступе", "записей о доступе"
-    ),
-    # core
-    "core.backgroundjob": _f(
-        F,
-        "длительная операция",
-        "длительную операцию",
-        "длительные операции",
-        "длительные операции",
-        "длительных операций",
-    ),
-    "core.notification": _f(N, "уведомление", "уведомление", "уведомления", "уведомления", "уведомлений"),
-    "core.jobrun": _f(
-        M,
-        "запуск фоновой задачи",
-        "запуск фоновой задачи",
-        "запуски фоновых задач",
-        "запуска фоновых задач",
-        "запусков фоновых задач",
-    ),
-    # experts
-    "experts.competencetest": _f(
-        M,
-        "тест цифрового профиля компетенций",
-        "тест цифрового профиля компетенций",
-        "тесты цифрового профиля компетенций",
-        "теста цифрового профиля компетенций",
-        "тестов цифрового профиля компетенций",
-    ),
-    "experts.consultation": _f(F, "консультация", "консультацию", "консультации", "консультации", "консультаций"),
-    "experts.entryinterview": _f(
-        N,
-        "входное собеседование",
-        "входное собеседование",
-        "входные собеседования",
-        "входных собеседования",
-        "входных собеседований",
-    ),
-    "experts.expertassignment": _f(
-        N,
-        "назначение эксперта",
-        "назначение эксперта",
-        "назначения экспертов",
-        "назначения эксперта",
-        "назначений экспертов",
-    ),
-    "experts.expertgroup": _f(F, "группа", "группу", "группы", "группы", "групп"),
-    "experts.groupmember": _f(
-        MA, "участник группы", "участника группы", "участников группы", "участника группы", "участников группы"
-    ),
-    "experts.individualrequest": _f(
-        M,
-        "индивидуальный запрос",
-        "индивидуальный запрос",
-        "индивидуальные запросы",
-        "индивидуальных запроса",
-        "индивидуальных запросов",
-    ),
-    "experts.mentoringmeeting": _f(
-        F,
-        "встреча наставника с наставляемым",
-        "встречу наставника с наставляемым",
-        "встречи наставников с наставляемыми",
-        "встречи наставника с наставляемым",
-        "встреч наставников с наставляемыми",
-    ),
-    "experts.mentoringpair": _f(
-        F,
-        "наставническая пара",
-        "наставническую пару",
-        "наставнические пары",
-        "наставнические пары",
-        "наставнических пар",
-    ),
-    "experts.seasonexpertrole": _f(
-        F,
-        "роль в экспертной команде",
-        "роль в экспертной команде",
-        "роли в экспертной команде",
-        "роли в экспертной команде",
-        "ролей в экспертной команде",
-    ),
-    # participants
-    "participants.competencediagnostic": _f(
-        F,
-        "диагностика профессиональных компетенций",
-        "диагностику профессиональных компетенций",
-        "диагностики профессиональных компетенций",
-        "диагностики профессиональных компетенций",
-        "диагностик профессиональных компетенций",
-    ),
-    "participants.enrollment": _f(
-        N,
-        "участие",
-        "участие в программе",
-        "участия в программах",
-        "участия в программах",
-        "участий в программах",
-        one="участие в программе",
-    ),
-    "participants.feedbackquestion": _f(
-        M,
-        "вопрос обратной связи",
-        "вопрос обратной связи",
-        "вопросы обратной связи",
-        "вопроса обратной связи",
-        "вопросов обратной связи",
-    ),
-    "participants.managementteammember": _f(
-        MA,
-        "член управленческой команды",
-        "члена управленческой команды",
-        "членов управленческих команд",
-        "члена управленческой команды",
-        "членов управленческих команд",
-    ),
-    "participants.managementteamprogramme": _f(
-        F,
-        "программа управленческой команды",
-        "программу управленческой команды",
-        "программы управленческих команд",
-        "программы управленческих команд",
-        "программ управленческих команд",
-    ),
-    "participants.person": _f(MA, "человек", "человека", "людей", "человека", "человек"),
-    "participants.personaldatarequest": _f(
-        M,
-        "запрос по персональным данным",
-        "запрос по персональным данным",
-        "запросы по персональным данным",
-        "запроса по персональным данным",
-        "запросов по персональным данным",
-    ),
-    "participants.professionaldevelopment": _f(
-        N,
-        "повышение квалификации",
-        "повышение квалификации",
-        "записи о повышении квалификации",
-        "записи о повышении квалификации",
-        "записей о повышении квалификации",
-        one="запись о повышении квалификации",
-    ),
-    "participants.schoolapplication": _f(
-        F,
-        "заявка школы на абонемент",
-        "заявку школы на абонемент",
-        "заявки школ на абонемент",
-        "заявки школ на абонемент",
-        "заявок школ на абонемент",
-    ),
-    "participants.staffheadcount": _f(
-        F,
-        "численность персонала",
-        "численность персонала",
-        "записи о численности персонала",
-        "записи о численности персонала",
-        "записей о численности персонала",
-        one="запись о численности персонала",
-    ),
-    "participants.staffrosterentry": _f(
-        MA,
-        "работник в кадровом составе",
-        "работника в кадровом составе",
-        "работников в кадровом составе",
-        "работника в кадровом составе",
-        "работников в кадровом составе",
-    ),
-    "participants.user": _f(MA, "пользователь", "пользователя", "пользователей", "пользователя", "пользователей"),
-    # programs
-    "programs.municipalevent": _f(
-        N,
-        "мероприятие муниципалитета",
-        "мероприятие муниципалитета",
-        "мероприятия муниципалитета",
-        "мероприятия муниципалитета",
-        "мероприятий муниципалитета",
-    ),
-    "programs.municipality": _f(
-        M, "муниципалитет", "муниципалитет", "муниципалитеты", "муниципалитета", "муниципалитетов"
-    ),
-    "programs.organisation": _f(F, "организация", "организацию", "организации", "организации", "организаций"),
-    "programs.organisationyearfacts": _f(
-        PL,
-        "сведения организации за год",
-        "сведения организации за год",
-        "сведения организаций за год",
-        "записи сведений за год",
-        "записей сведений за год",
-        one="запись сведений за год",
-    ),
-    "programs.program": _f(F, "программа", "программу", "программы", "программы", "программ"),
-    "programs.roadmapmodule": _f(
-        M,
-        "модуль дорожной карты",
-        "модуль дорожной карты",
-        "модули дорожной карты",
-        "модуля дорожной карты",
-        "модулей дорожной карты",
-    ),
-    "programs.season": _f(M, "сезон", "сезон", "сезоны", "сезона", "сезонов"),
-    "programs.subject": _f(M, "предмет", "предмет", "предметы", "предмета", "предметов"),
-    # ratings
-    "ratings.achievement": _f(N, "достижение", "достижение", "достижения", "достижения", "достижений"),
-    "ratings.review": _f(F, "рецензия", "рецензию", "рецензии", "рецензии", "рецензий"),
-    "ratings.reviewassignment": _f(
-        N,
-        "назначение на проверку",
-        "назначение на проверку",
-        "назначения на проверку",
-        "назначения на проверку",
-        "назначений на проверку",
-    ),
-    "ratings.rubric": _f(
-        PL,
-        "критерии оценки (рубрика)",
-        "критерии оценки (рубрику)",
-        "критерии оценки (рубрики)",
-        "рубрики критериев оценки",
-        "рубрик критериев оценки",
-        one="рубрика критериев оценки",
-    ),
-    # reports
-    "reports.kpibaseline": _f(
-        N,
-        "базовое значение KPI",
-        "базовое значение KPI",
-        "базовые значения KPI",
-        "базовых значения KPI",
-        "базовых значений KPI",
-    ),
-    "reports.kpisnapshot": _f(
-        M, "срез показателей", "срез показателей", "срезы показателей", "среза показателей", "срезов показателей"
-    ),
-    "reports.kpitarget": _f(
-        N,
-        "целевое значение KPI",
-        "целевое значение KPI",
-        "целевые значения KPI",
-        "целевых значения KPI",
-        "целевых значений KPI",
-    ),
-}
+
+def registered() -> dict[str, Forms]:
+    """Every model's forms by its label, for the check that every admin has them."""
+    return dict(_REGISTRY)
 
 
 def forms_for(opts) -> Forms | None:
-    """The model's forms when the active language is Russian and the table knows the model; else None."""
+    """The model's forms when the active language is Russian and its app registered them; else None."""
     if not (get_language() or "").startswith("ru"):
         return None
-    return FORMS.get(opts.label_lower)
+    return _REGISTRY.get(opts.label_lower)
 
 
 # --- Texts -------------------------------------------------------------------------------------------------
@@ -436,6 +149,81 @@ def delete_selected_label(forms: Forms) -> str:
     return gettext("Удалить выбранные %(names)s") % {"names": forms.accusative_plural}
 
 
+def _selected(forms: Forms) -> str:
+    """«выбранные рецензии», for people «выбранных пользователей» (the accusative plural of the animate)."""
+    if forms.gender == MASCULINE_ANIMATE:
+        return gettext("выбранных %(names)s") % {"names": forms.accusative_plural}
+    return gettext("выбранные %(names)s") % {"names": forms.accusative_plural}
+
+
+def _object(obj) -> str:
+    """The object's text inside «», its own quotes turned „“, escaped for HTML."""
+    return "«" + inner_quotes(conditional_escape(str(obj))) + "»"
+
+
+def delete_title(forms: Forms, *, possible: bool = True) -> str:
+    if possible:
+        return gettext("Удалить %(name)s") % {"name": forms.accusative}
+    return gettext("Нельзя удалить %(name)s") % {"name": forms.accusative}
+
+
+def delete_text(forms: Forms, obj, *, case: str) -> str:
+    """The delete confirmation's sentence about one object (Django's says «удалить рецензия "…"»); HTML-safe.
+
+    case: "confirm" (nothing stands in the way), "protected" (protected related rows), "perms" (related rows of a
+    type the user may not delete)."""
+    texts = {
+        "confirm": gettext(
+            "Вы уверены, что хотите удалить %(name)s %(obj)s? Все следующие связанные объекты также будут удалены:"
+        ),
+        "protected": gettext("Чтобы удалить %(name)s %(obj)s, нужно удалить и следующие защищённые связанные объекты:"),
+        "perms": gettext(
+            "Чтобы удалить %(name)s %(obj)s, нужно удалить и связанные объекты, но у вашей учётной записи нет прав "
+            "на удаление объектов следующих типов:"
+        ),
+    }
+    return mark_safe(texts[case] % {"name": conditional_escape(forms.accusative), "obj": _object(obj)})
+
+
+def delete_selected_text(forms: Forms, *, case: str) -> str:
+    """The same sentence for the delete action over the selected rows («удалить выбранные рецензии»)."""
+    texts = {
+        "confirm": gettext(
+            "Вы уверены, что хотите удалить %(selected)s? Все следующие объекты и связанные с ними элементы будут "
+            "удалены:"
+        ),
+        "protected": gettext("Чтобы удалить %(selected)s, нужно удалить и следующие защищённые связанные объекты:"),
+        "perms": gettext(
+            "Чтобы удалить %(selected)s, нужно удалить и связанные объекты, но у вашей учётной записи нет прав "
+            "на удаление объектов следующих типов:"
+        ),
+    }
+    return texts[case] % {"selected": _selected(forms)}
+
+
+def deleted_count(forms: Forms, n: int) -> str:
+    """«Успешно удалена 1 рецензия.», «Успешно удалены 3 рецензии.», «Успешно удалено 5 рецензий.»"""
+    index = plural_index(n)
+    if index == 1:
+        text = pgettext("admin message, plural", "Успешно удалены %(count)s %(name)s.")
+    elif index == 2:
+        text = pgettext("admin message, many", "Успешно удалено %(count)s %(name)s.")
+    else:
+        text = {
+            MASCULINE: lambda: pgettext("admin message, masculine", "Успешно удалён %(count)s %(name)s."),
+            MASCULINE_ANIMATE: lambda: pgettext("admin message, masculine", "Успешно удалён %(count)s %(name)s."),
+            FEMININE: lambda: pgettext("admin message, feminine", "Успешно удалена %(count)s %(name)s."),
+            NEUTER: lambda: pgettext("admin message, neuter", "Успешно удалено %(count)s %(name)s."),
+            PLURAL: lambda: pgettext("admin message, plural", "Успешно удалены %(count)s %(name)s."),
+        }[forms.one_gender]()
+    return text % {"count": n, "name": forms.counted(n)}
+
+
+def selection_note(count: int) -> str:
+    """«Выбрано 0 из 3», as the page's script writes it once a row is ticked («Выбран 1 из 3»)."""
+    return gettext("Выбрано 0 из %(cnt)s") % {"cnt": count}
+
+
 def result_count(forms: Forms, n: int) -> str:
     return gettext("%(count)s %(name)s") % {"count": n, "name": forms.counted(n)}
 
@@ -497,7 +285,7 @@ def reworded_message(opts, message) -> str | None:
         deleted = re.fullmatch(items, text, re.DOTALL)
         if deleted is None:
             return None
-        return gettext("Удалено: %(count)s.") % {"count": result_count(forms, int(deleted["count"]))}
+        return deleted_count(forms, int(deleted["count"]))
     match, action, tail = found
     # The object's text (a link in the added/changed messages) goes inside «»: its own quotes become „“.
     # Django's deletion message is plain text (escaped when shown): escape its object's text before marking safe.

@@ -46,8 +46,30 @@ class RussianGrammarAdminMixin:
         if title in modes:
             context["title"] = admin_grammar.changelist_title(forms, **modes[title])
         if "objects_name" in context:
-            # The delete action's confirmation: «удалить рецензии», «удалить пользователей».
+            # The delete action's confirmation: «Удалить выбранные рецензии», «удалить выбранных пользователей».
             context["objects_name"] = forms.accusative_plural
+            if str(context.get("title", "")) == gettext("Delete multiple objects"):
+                context["title"] = admin_grammar.delete_selected_label(forms)
+            case = "perms" if context.get("perms_lacking") else "protected" if context.get("protected") else "confirm"
+            context["grammar_delete_text"] = admin_grammar.delete_selected_text(forms, case=case)
+        if "selection_note" in context:
+            context["selection_note"] = admin_grammar.selection_note(len(context["cl"].result_list))
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        forms = admin_grammar.forms_for(self.opts)
+        context = getattr(response, "context_data", None)
+        if forms is None or context is None or getattr(response, "is_rendered", True) or "object" not in context:
+            return response
+        title = str(context.get("title", ""))
+        if title == gettext("Delete"):
+            context["title"] = admin_grammar.delete_title(forms)
+        elif title == gettext("Cannot delete %(name)s") % {"name": self.opts.verbose_name}:
+            context["title"] = admin_grammar.delete_title(forms, possible=False)
+        # templates/admin/delete_confirmation.html shows this sentence in place of Django's.
+        case = "perms" if context.get("perms_lacking") else "protected" if context.get("protected") else "confirm"
+        context["grammar_delete_text"] = admin_grammar.delete_text(forms, context["object"], case=case)
         return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

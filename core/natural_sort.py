@@ -5,7 +5,7 @@ The key is text that orders the same in Python, SQLite and PostgreSQL under any 
 en_US.UTF-8, ru_RU.UTF-8): it is made only of the characters 0-9 and a-f, which every collation orders alike
 and none ignores. Each letter becomes «1» and its code point in four hex digits; each run of digits «0» and the
 number in twelve digits; each gap between words «10020». So a model can store it and the database can order
-by it (programs.Organisation.sort_key), and a list sorted in Python agrees with one sorted by the database.
+by it (an organisation's sort_key), and a list sorted in Python agrees with one sorted by the database.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import admin_grammar
+from core.admin_grammar import FEMININE, MASCULINE, MASCULINE_ANIMATE, NEUTER, Forms
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
 from programs.admin import SeasonAdmin
@@ -51,6 +53,18 @@ from .services import (
     mentoring_pair_end,
 )
 
+admin_grammar.register(
+    SeasonExpertRole,
+    Forms(
+        FEMININE,
+        "роль в экспертной команде",
+        accusative="роль в экспертной команде",
+        accusative_plural="роли в экспертной команде",
+        few="роли в экспертной команде",
+        many="ролей в экспертной команде",
+    ),
+)
+
 
 @admin.register(SeasonExpertRole)
 class SeasonExpertRoleAdmin(MunicipalityScopedAdmin):
@@ -71,6 +85,19 @@ class SeasonExpertRoleAdmin(MunicipalityScopedAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(assigned_count=Subquery(assigned))
+
+
+admin_grammar.register(
+    ExpertAssignment,
+    Forms(
+        NEUTER,
+        "назначение эксперта",
+        accusative="назначение эксперта",
+        accusative_plural="назначения экспертов",
+        few="назначения эксперта",
+        many="назначений экспертов",
+    ),
+)
 
 
 @admin.register(ExpertAssignment)
@@ -157,6 +184,19 @@ class RequestStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text=_("Пояснение увидит педагог в личном кабинете. При отказе и возобновлении оно обязательно."),
     )
+
+
+admin_grammar.register(
+    IndividualRequest,
+    Forms(
+        MASCULINE,
+        "индивидуальный запрос",
+        accusative="индивидуальный запрос",
+        accusative_plural="индивидуальные запросы",
+        few="индивидуальных запроса",
+        many="индивидуальных запросов",
+    ),
+)
 
 
 @admin.register(IndividualRequest)
@@ -403,6 +443,11 @@ class ExpertGroupForm(forms.ModelForm):
         return cleaned
 
 
+admin_grammar.register(
+    ExpertGroup, Forms(FEMININE, "группа", accusative="группу", accusative_plural="группы", few="группы", many="групп")
+)
+
+
 @admin.register(ExpertGroup)
 class ExpertGroupAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -582,6 +627,19 @@ class ExpertGroupAdmin(MunicipalityScopedAdmin):
         return TemplateResponse(request, "admin/experts/expertgroup/obligations.html", context)
 
 
+admin_grammar.register(
+    GroupMember,
+    Forms(
+        MASCULINE_ANIMATE,
+        "участник группы",
+        accusative="участника группы",
+        accusative_plural="участников группы",
+        few="участника группы",
+        many="участников группы",
+    ),
+)
+
+
 @admin.register(GroupMember)
 class GroupMemberAdmin(MunicipalityScopedAdmin):
     """The groups' members across the season; moving between groups goes through group_members_move."""
@@ -651,6 +709,19 @@ class EntryResultAdminMixin:
         return obj.enrollment.season
 
 
+admin_grammar.register(
+    CompetenceTest,
+    Forms(
+        MASCULINE,
+        "тест цифрового профиля компетенций",
+        accusative="тест цифрового профиля компетенций",
+        accusative_plural="тесты цифрового профиля компетенций",
+        few="теста цифрового профиля компетенций",
+        many="тестов цифрового профиля компетенций",
+    ),
+)
+
+
 @admin.register(CompetenceTest)
 class CompetenceTestAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
     list_display = ["participant", "season", "platform", "taken_on", "level", "score", "result_link"]
@@ -666,6 +737,19 @@ class CompetenceTestAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
 
 
 HIDDEN_NOTES = gettext_lazy("Скрыто: заметки собеседования читают только куратор участника и координатор.")
+
+
+admin_grammar.register(
+    EntryInterview,
+    Forms(
+        NEUTER,
+        "входное собеседование",
+        accusative="входное собеседование",
+        accusative_plural="входные собеседования",
+        few="входных собеседования",
+        many="входных собеседований",
+    ),
+)
 
 
 @admin.register(EntryInterview)
@@ -705,6 +789,19 @@ class EntryInterviewAdmin(EntryResultAdminMixin, MunicipalityScopedAdmin):
 
 
 CONFIDENTIAL = gettext_lazy("Конфиденциально")
+
+
+admin_grammar.register(
+    Consultation,
+    Forms(
+        FEMININE,
+        "консультация",
+        accusative="консультацию",
+        accusative_plural="консультации",
+        few="консультации",
+        many="консультаций",
+    ),
+)
 
 
 @admin.register(Consultation)
@@ -878,6 +975,19 @@ class ActivePairFilter(admin.SimpleListFilter):
         return queryset
 
 
+admin_grammar.register(
+    MentoringPair,
+    Forms(
+        FEMININE,
+        "наставническая пара",
+        accusative="наставническую пару",
+        accusative_plural="наставнические пары",
+        few="наставнические пары",
+        many="наставнических пар",
+    ),
+)
+
+
 @admin.register(MentoringPair)
 class MentoringPairAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -1040,6 +1150,19 @@ class MentoringMeetingAdminForm(forms.ModelForm):
                 if field in self.fields and field not in self.errors:
                     self.add_error(field, errors)
         return cleaned
+
+
+admin_grammar.register(
+    MentoringMeeting,
+    Forms(
+        FEMININE,
+        "встреча наставника с наставляемым",
+        accusative="встречу наставника с наставляемым",
+        accusative_plural="встречи наставников с наставляемыми",
+        few="встречи наставника с наставляемым",
+        many="встреч наставников с наставляемыми",
+    ),
+)
 
 
 @admin.register(MentoringMeeting)

@@ -19,7 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core import tables
+from core import admin_grammar, tables
+from core.admin_grammar import FEMININE, MASCULINE, MASCULINE_ANIMATE, NEUTER, Forms
 from core.admin_mixins import BoundedDatesAdminMixin
 from core.history_admin import AuditHistoryAdmin
 from core.import_templates import import_template_response
@@ -97,6 +98,19 @@ SUPERUSER_ONLY_USER_FIELDS = [
 ]
 
 
+admin_grammar.register(
+    User,
+    Forms(
+        MASCULINE_ANIMATE,
+        "пользователь",
+        accusative="пользователя",
+        accusative_plural="пользователей",
+        few="пользователя",
+        many="пользователей",
+    ),
+)
+
+
 @admin.register(User)
 class UserAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, BaseUserAdmin):
     form = EmailUserChangeForm
@@ -164,6 +178,11 @@ class UserAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, BaseUserAdmin):
 admin.site.unregister(Group)
 
 
+admin_grammar.register(
+    Group, Forms(FEMININE, "группа", accusative="группу", accusative_plural="группы", few="группы", many="групп")
+)
+
+
 @admin.register(Group)
 class SuperuserOnlyGroupAdmin(ScopedRelationsMixin, GroupAdmin):
     def has_add_permission(self, request):
@@ -211,6 +230,14 @@ class ConsentInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+admin_grammar.register(
+    Person,
+    Forms(
+        MASCULINE_ANIMATE, "человек", accusative="человека", accusative_plural="людей", few="человека", many="человек"
+    ),
+)
 
 
 @admin.register(Person)
@@ -331,6 +358,20 @@ class EnrollmentChangeList(ChangeList):
     def get_results(self, request):
         self.queryset = self.queryset.only(*self.model_admin.list_only)
         super().get_results(request)
+
+
+admin_grammar.register(
+    Enrollment,
+    Forms(
+        NEUTER,
+        "участие",
+        accusative="участие в программе",
+        accusative_plural="участия в программах",
+        few="участия в программах",
+        many="участий в программах",
+        one="участие в программе",
+    ),
+)
 
 
 @admin.register(Enrollment)
@@ -854,6 +895,19 @@ class DecisionReasonForm(forms.Form):
     )
 
 
+admin_grammar.register(
+    SchoolApplication,
+    Forms(
+        FEMININE,
+        "заявка школы на абонемент",
+        accusative="заявку школы на абонемент",
+        accusative_plural="заявки школ на абонемент",
+        few="заявки школ на абонемент",
+        many="заявок школ на абонемент",
+    ),
+)
+
+
 @admin.register(SchoolApplication)
 class SchoolApplicationAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -1003,6 +1057,19 @@ def can_see_feedback_summary(user, season: Season) -> bool:
     )
 
 
+admin_grammar.register(
+    FeedbackQuestion,
+    Forms(
+        MASCULINE,
+        "вопрос обратной связи",
+        accusative="вопрос обратной связи",
+        accusative_plural="вопросы обратной связи",
+        few="вопроса обратной связи",
+        many="вопросов обратной связи",
+    ),
+)
+
+
 @admin.register(FeedbackQuestion)
 class FeedbackQuestionAdmin(MunicipalityScopedAdmin):
     form = FeedbackQuestionForm
@@ -1061,6 +1128,19 @@ class FeedbackQuestionAdmin(MunicipalityScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/participants/feedback_summary.html", context)
+
+
+admin_grammar.register(
+    PersonalDataRequest,
+    Forms(
+        MASCULINE,
+        "запрос по персональным данным",
+        accusative="запрос по персональным данным",
+        accusative_plural="запросы по персональным данным",
+        few="запроса по персональным данным",
+        many="запросов по персональным данным",
+    ),
+)
 
 
 @admin.register(PersonalDataRequest)

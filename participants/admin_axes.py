@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_grammar
+from core.admin_grammar import FEMININE, Forms
 from core.admin_mixins import BoundedDatesAdminMixin
 from programs.admin_mixins import admin_scope
 
@@ -60,3 +62,39 @@ for model, model_admin in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
         admin.site.register(model, model_admin)
+
+admin_grammar.register(
+    AccessLog,
+    Forms(
+        FEMININE,
+        "запись о доступе",
+        accusative="запись о доступе",
+        accusative_plural="записи о доступе",
+        few="записи о доступе",
+        many="записей о доступе",
+    ),
+)
+
+admin_grammar.register(
+    AccessFailureLog,
+    Forms(
+        FEMININE,
+        "ошибка доступа",
+        accusative="ошибку доступа",
+        accusative_plural="ошибки доступа",
+        few="ошибки доступа",
+        many="ошибок доступа",
+    ),
+)
+
+admin_grammar.register(
+    AccessAttempt,
+    Forms(
+        FEMININE,
+        "запись о попытке доступа",
+        accusative="запись о попытке доступа",
+        accusative_plural="записи о попытках доступа",
+        few="записи о попытках доступа",
+        many="записей о попытках доступа",
+    ),
+)

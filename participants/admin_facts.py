@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_grammar
+from core.admin_grammar import FEMININE, MASCULINE_ANIMATE, NEUTER, Forms
 from core.import_templates import TemplateColumn, import_template_response
 from core.tables import MAX_FILE_SIZE, FileProblem, table_discard, table_stash, table_unstash
 from core.typography import inner_quotes
@@ -279,6 +281,20 @@ class TrainingImportUploadForm(UploadRefusalFormMixin, forms.Form):
             del self.fields["municipality"]
 
 
+admin_grammar.register(
+    ProfessionalDevelopment,
+    Forms(
+        NEUTER,
+        "повышение квалификации",
+        accusative="повышение квалификации",
+        accusative_plural="записи о повышении квалификации",
+        few="записи о повышении квалификации",
+        many="записей о повышении квалификации",
+        one="запись о повышении квалификации",
+    ),
+)
+
+
 @admin.register(ProfessionalDevelopment)
 class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdmin):
     municipality_path = "person__organisation__municipality"
@@ -414,6 +430,19 @@ class CompetenceDiagnosticForm(forms.ModelForm):
         return cleaned
 
 
+admin_grammar.register(
+    CompetenceDiagnostic,
+    Forms(
+        FEMININE,
+        "диагностика профессиональных компетенций",
+        accusative="диагностику профессиональных компетенций",
+        accusative_plural="диагностики профессиональных компетенций",
+        few="диагностики профессиональных компетенций",
+        many="диагностик профессиональных компетенций",
+    ),
+)
+
+
 @admin.register(CompetenceDiagnostic)
 class CompetenceDiagnosticAdmin(MunicipalityScopedAdmin):
     municipality_path = "person__organisation__municipality"
@@ -495,6 +524,19 @@ class CurrentMemberFilter(admin.SimpleListFilter):
         return queryset
 
 
+admin_grammar.register(
+    ManagementTeamMember,
+    Forms(
+        MASCULINE_ANIMATE,
+        "член управленческой команды",
+        accusative="члена управленческой команды",
+        accusative_plural="членов управленческих команд",
+        few="члена управленческой команды",
+        many="членов управленческих команд",
+    ),
+)
+
+
 @admin.register(ManagementTeamMember)
 class ManagementTeamMemberAdmin(MunicipalityScopedAdmin):
     municipality_path = "organisation__municipality"
@@ -534,6 +576,19 @@ class ManagementTeamProgrammeForm(forms.ModelForm):
             for field, message in problems.items():
                 self.add_error(field, message)
         return cleaned
+
+
+admin_grammar.register(
+    ManagementTeamProgramme,
+    Forms(
+        FEMININE,
+        "программа управленческой команды",
+        accusative="программу управленческой команды",
+        accusative_plural="программы управленческих команд",
+        few="программы управленческих команд",
+        many="программ управленческих команд",
+    ),
+)
 
 
 @admin.register(ManagementTeamProgramme)
@@ -659,6 +714,19 @@ class RosterImportUploadForm(UploadRefusalFormMixin, forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         if fixed_municipality:
             del self.fields["municipality"]
+
+
+admin_grammar.register(
+    StaffRosterEntry,
+    Forms(
+        MASCULINE_ANIMATE,
+        "работник в кадровом составе",
+        accusative="работника в кадровом составе",
+        accusative_plural="работников в кадровом составе",
+        few="работника в кадровом составе",
+        many="работников в кадровом составе",
+    ),
+)
 
 
 @admin.register(StaffRosterEntry)
@@ -807,6 +875,20 @@ class StaffHeadcountForm(RosterYearMixin, forms.ModelForm):
         if teachers is not None and young is not None and young > teachers:
             self.add_error("teachers_under_5_years", _("Учителей со стажем до 5 лет больше, чем учителей всего."))
         return cleaned
+
+
+admin_grammar.register(
+    StaffHeadcount,
+    Forms(
+        FEMININE,
+        "численность персонала",
+        accusative="численность персонала",
+        accusative_plural="записи о численности персонала",
+        few="записи о численности персонала",
+        many="записей о численности персонала",
+        one="запись о численности персонала",
+    ),
+)
 
 
 @admin.register(StaffHeadcount)

@@ -9,6 +9,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import admin_grammar
+from core.admin_grammar import FEMININE, MASCULINE, NEUTER, PLURAL, Forms
 from core.typography import inner_quotes
 
 from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
@@ -31,6 +33,19 @@ from .signals import rows_changed
 admin.site.site_header = _("Методический портал: администрирование")
 admin.site.site_title = _("Методический портал")
 admin.site.index_title = _("Управление программами")
+
+
+admin_grammar.register(
+    Municipality,
+    Forms(
+        MASCULINE,
+        "муниципалитет",
+        accusative="муниципалитет",
+        accusative_plural="муниципалитеты",
+        few="муниципалитета",
+        many="муниципалитетов",
+    ),
+)
 
 
 @admin.register(Municipality)
@@ -90,6 +105,21 @@ class OrganisationYearFactsInline(admin.TabularInline):
     ordering = ["-year"]
 
 
+admin_grammar.register(
+    OrganisationYearFacts,
+    Forms(
+        PLURAL,
+        "сведения организации за год",
+        accusative="сведения организации за год",
+        accusative_plural="сведения организаций за год",
+        few="записи сведений за год",
+        many="записей сведений за год",
+        one="запись сведений за год",
+        one_gender=FEMININE,
+    ),
+)
+
+
 @admin.register(OrganisationYearFacts)
 class OrganisationYearFactsAdmin(MunicipalityScopedAdmin):
     municipality_path = "organisation__municipality"
@@ -128,6 +158,19 @@ class MunicipalEventForm(forms.ModelForm):
         return cleaned
 
 
+admin_grammar.register(
+    MunicipalEvent,
+    Forms(
+        NEUTER,
+        "мероприятие муниципалитета",
+        accusative="мероприятие муниципалитета",
+        accusative_plural="мероприятия муниципалитета",
+        few="мероприятия муниципалитета",
+        many="мероприятий муниципалитета",
+    ),
+)
+
+
 @admin.register(MunicipalEvent)
 class MunicipalEventAdmin(MunicipalityScopedAdmin):
     municipality_path = "municipality"
@@ -150,6 +193,19 @@ class MunicipalEventAdmin(MunicipalityScopedAdmin):
         if self._scope(request) is not None:
             initial.setdefault("municipality", self._scope(request))
         return initial
+
+
+admin_grammar.register(
+    Organisation,
+    Forms(
+        FEMININE,
+        "организация",
+        accusative="организацию",
+        accusative_plural="организации",
+        few="организации",
+        many="организаций",
+    ),
+)
 
 
 @admin.register(Organisation)
@@ -175,6 +231,12 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
         self.message_user(request, ngettext("Отметка снята у %d организации.", "Отметка снята: %d.", n) % n)
 
 
+admin_grammar.register(
+    Subject,
+    Forms(MASCULINE, "предмет", accusative="предмет", accusative_plural="предметы", few="предмета", many="предметов"),
+)
+
+
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
     search_fields = ["name"]
@@ -185,6 +247,14 @@ class SeasonInline(admin.TabularInline):
     fields = ["title", "starts_on", "ends_on", "registration_opens_at", "registration_closes_at", "capacity"]
     extra = 0
     show_change_link = True
+
+
+admin_grammar.register(
+    Program,
+    Forms(
+        FEMININE, "программа", accusative="программу", accusative_plural="программы", few="программы", many="программ"
+    ),
+)
 
 
 @admin.register(Program)
@@ -223,6 +293,11 @@ class RoadmapModuleInline(admin.TabularInline):
     fields = ["order", "number", "title", "starts_on", "ends_on", "learning_formats"]
     extra = 0
     show_change_link = True
+
+
+admin_grammar.register(
+    Season, Forms(MASCULINE, "сезон", accusative="сезон", accusative_plural="сезоны", few="сезона", many="сезонов")
+)
 
 
 @admin.register(Season)
@@ -358,6 +433,19 @@ class SeasonAdmin(MunicipalityScopedAdmin):
                     _("Создан сезон «%(new)s»: дорожная карта, мероприятия и даты сдвинуты на год.") % {"new": new},
                     messages.SUCCESS,
                 )
+
+
+admin_grammar.register(
+    RoadmapModule,
+    Forms(
+        MASCULINE,
+        "модуль дорожной карты",
+        accusative="модуль дорожной карты",
+        accusative_plural="модули дорожной карты",
+        few="модуля дорожной карты",
+        many="модулей дорожной карты",
+    ),
+)
 
 
 @admin.register(RoadmapModule)

@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 
 from activities.admin import SubmissionAdmin
 from activities.models import Submission
+from core import admin_grammar
+from core.admin_grammar import FEMININE, NEUTER, PLURAL, Forms
 from core.history_admin import AuditHistoryAdmin
 from core.points import points_text
 from experts.models import ExpertAssignment
@@ -55,6 +57,21 @@ class RubricAdminForm(forms.ModelForm):
                 )
             )
         return program
+
+
+admin_grammar.register(
+    Rubric,
+    Forms(
+        PLURAL,
+        "критерии оценки (рубрика)",
+        accusative="критерии оценки (рубрику)",
+        accusative_plural="критерии оценки (рубрики)",
+        few="рубрики критериев оценки",
+        many="рубрик критериев оценки",
+        one="рубрика критериев оценки",
+        one_gender=FEMININE,
+    ),
+)
 
 
 @admin.register(Rubric)
@@ -131,6 +148,12 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(**overdue)
         return queryset
+
+
+admin_grammar.register(
+    Review,
+    Forms(FEMININE, "рецензия", accusative="рецензию", accusative_plural="рецензии", few="рецензии", many="рецензий"),
+)
 
 
 @admin.register(Review)
@@ -260,6 +283,19 @@ def reassign_page(model_admin, request, submissions, *, item_template: str, quer
         item_template=item_template,
         has_experts=experts.exists(),
     )
+
+
+admin_grammar.register(
+    ReviewAssignment,
+    Forms(
+        NEUTER,
+        "назначение на проверку",
+        accusative="назначение на проверку",
+        accusative_plural="назначения на проверку",
+        few="назначения на проверку",
+        many="назначений на проверку",
+    ),
+)
 
 
 @admin.register(ReviewAssignment)

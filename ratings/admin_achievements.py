@@ -6,11 +6,25 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_grammar
+from core.admin_grammar import NEUTER, Forms
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter, action_form_response
 
 from .forms_achievements import RejectionForm
 from .models import Achievement
 from .services import achievement_decide
+
+admin_grammar.register(
+    Achievement,
+    Forms(
+        NEUTER,
+        "достижение",
+        accusative="достижение",
+        accusative_plural="достижения",
+        few="достижения",
+        many="достижений",
+    ),
+)
 
 
 @admin.register(Achievement)

@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from core import admin_grammar
+from core.admin_grammar import MASCULINE, NEUTER, Forms
 from core.admin_mixins import ReadOnlyAdminMixin
 from programs.admin_mixins import MunicipalityScopedAdmin, SeasonFilter
 
@@ -16,6 +18,18 @@ from .forms import PeriodSnapshotForm, SnapshotCompareForm
 from .kpi import KPI_BY_CODE, KPI_DEFINITIONS, ORDER, KpiStatus
 from .models import KpiBaseline, KpiSnapshot, KpiTarget
 from .services import kpi_period_snapshot_take, kpi_snapshots_compare
+
+admin_grammar.register(
+    KpiTarget,
+    Forms(
+        NEUTER,
+        "целевое значение KPI",
+        accusative="целевое значение KPI",
+        accusative_plural="целевые значения KPI",
+        few="целевых значения KPI",
+        many="целевых значений KPI",
+    ),
+)
 
 
 @admin.register(KpiTarget)
@@ -25,6 +39,19 @@ class KpiTargetAdmin(MunicipalityScopedAdmin):
     list_filter = ["municipality", "year", "code"]
     search_fields = ["title", "code", "source"]
     list_select_related = ["municipality"]
+
+
+admin_grammar.register(
+    KpiBaseline,
+    Forms(
+        NEUTER,
+        "базовое значение KPI",
+        accusative="базовое значение KPI",
+        accusative_plural="базовые значения KPI",
+        few="базовых значения KPI",
+        many="базовых значений KPI",
+    ),
+)
 
 
 @admin.register(KpiBaseline)
@@ -58,6 +85,19 @@ def _number(value) -> str:
     if value is None:
         return "—"
     return str(value).replace(".", ",")
+
+
+admin_grammar.register(
+    KpiSnapshot,
+    Forms(
+        MASCULINE,
+        "срез показателей",
+        accusative="срез показателей",
+        accusative_plural="срезы показателей",
+        few="среза показателей",
+        many="срезов показателей",
+    ),
+)
 
 
 @admin.register(KpiSnapshot)

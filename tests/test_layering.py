@@ -4,6 +4,7 @@ neither each other; core, at the bottom, imports no app at all. Imports are read
 function counts as much as one at the top of a module."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,37 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
     (tmp_path / "core" / "bad.py").write_text("def f():\n    from participants.models import Person\n")
     monkeypatch.setattr(__import__(__name__, fromlist=["BASE_DIR"]), "BASE_DIR", tmp_path)
     assert wrong_imports("core") == ["core/bad.py: participants.models"]
+
+
+# Core knows no app even by name: not a model's label («programs.Season») in code, comments or templates either.
+PORTAL_APPS = ("programs", "participants", "experts", "activities", "ratings", "reports", "demo")
+
+
+def portal_model_labels() -> set[str]:
+    from django.apps import apps
+
+    return {model._meta.label_lower for model in apps.get_models() if model._meta.app_label in PORTAL_APPS}
+
+
+def labels_named_in_core(labels: set[str]) -> list[str]:
+    pattern = re.compile(r"\b(" + "|".join(re.escape(label) for label in sorted(labels)) + r")\b", re.IGNORECASE)
+    found = []
+    for path in sorted((BASE_DIR / "core").rglob("*")):
+        if not path.is_file() or "migrations" in path.parts or path.suffix not in {".py", ".html", ".txt"}:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            found += [f"{path.relative_to(BASE_DIR)}:{number}: {m.group(0)}" for m in pattern.finditer(line)]
+    return found
+
+
+def test_core_names_no_model_of_an_app():
+    labels = portal_model_labels()
+    assert "programs.season" in labels and "ratings.review" in labels
+    assert labels_named_in_core(labels) == []
+
+
+def test_the_check_sees_a_label_in_core(tmp_path, monkeypatch):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "bad.py").write_text('"""Reads ratings.Review rows."""\n')
+    monkeypatch.setattr(__import__(__name__, fromlist=["BASE_DIR"]), "BASE_DIR", tmp_path)
+    assert labels_named_in_core({"ratings.review"}) == ["core/bad.py:1: ratings.Review"]

@@ -1,5 +1,5 @@
 """{% admin_add_label cl.opts %} and {% admin_result_count cl %}: the admin's «Добавить рецензию» and «5 рецензий»
-with the model's name declined (core.admin_grammar); Django's own text where the table has no forms."""
+with the model's name declined (core.admin_grammar); Django's own text where the model's app gave no forms."""
 
 from django import template
 from django.utils.text import format_lazy
