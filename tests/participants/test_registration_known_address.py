@@ -9,7 +9,6 @@ from django.core import mail
 from django.urls import reverse
 
 from core.outgoing_emails import masked_address
-
 from participants.models import Enrollment, Person, User
 from programs.models import Organisation
 from tests.factories import EnrollmentFactory, PersonFactory, ProgramFactory, SeasonFactory, UserFactory
