@@ -1,7 +1,5 @@
 """Forms of the participants' pages; validation only."""
 
-import logging
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -23,8 +21,6 @@ from .imports import mapping_problems
 from .models import Person, SchoolApplication, User
 from .phones import validate_phone
 from .services import awaits_email_confirmation
-
-logger = logging.getLogger(__name__)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
