@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,7 +25,8 @@ from . import admin_grammar
 from .admin_grammar import FEMININE, MASCULINE, NEUTER, Forms
 from .admin_mixins import ReadOnlyAdminMixin
 from .job_schedule import job_title, job_titles, scheduled_job_start, scheduled_jobs
-from .models import BackgroundJob, JobRun, Notification
+from .models import BackgroundJob, JobRun, Notification, OutgoingEmail
+from .outgoing_emails import outgoing_emails_retry, outgoing_emails_send_now
 
 RUN_PERMISSION = "core.run_jobs"
 
@@ -298,3 +300,68 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.none()
+
+
+admin_grammar.register(
+    OutgoingEmail,
+    Forms(
+        NEUTER,
+        "исходящее письмо",
+        accusative="исходящее письмо",
+        accusative_plural="исходящие письма",
+        few="исходящих письма",
+        many="исходящих писем",
+    ),
+)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """«Исходящие письма»: the letters to addresses (core.outgoing_emails) — whether each went, how many tries,
+    the next try and the mail server's answer. The letter's data is never shown: a confirmation or password link
+    lets its holder in. Addresses of every municipality: the portal's operators (superusers) only, like the
+    notification outbox."""
+
+    list_display = ["recipient", "template", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["recipient"]
+    list_per_page = 50
+    show_full_result_count = False
+    fields = [
+        "recipient",
+        "template",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+        "error",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).defer("context")
+        return qs if request.user.is_superuser else qs.none()
+
+    @admin.action(description=_("Отправить снова"), permissions=["view"])
+    def send_again(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True))
+        queued = outgoing_emails_retry(ids=chosen)
+        if queued:
+            transaction.on_commit(lambda: outgoing_emails_send_now(ids=chosen))
+        self.message_user(
+            request,
+            gettext(
+                "Писем снова поставлено в очередь: %(n)d (отправляются не отправленные письма; письмо со ссылкой для "
+                "входа, уже стёртой, заново не отправить)."
+            )
+            % {"n": queued},
+            messages.SUCCESS if queued else messages.WARNING,
+        )

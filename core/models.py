@@ -1,5 +1,6 @@
-"""The infrastructure's own rows: the notification list and its e-mail outbox, the job log, the long jobs a
-person started, and the task outbox. They know no app: a recipient or a starter is settings.AUTH_USER_MODEL.
+"""The infrastructure's own rows: the notification list and its e-mail outbox, the outbox of letters to addresses,
+the job log, the long jobs a person started, and the task outbox. They know no app: a recipient or a starter is
+settings.AUTH_USER_MODEL.
 
 They were created by the participants app; the tables keep their names (Meta.db_table), so moving the models
 here moved no data (core/migrations/0001_from_participants.py).
@@ -73,6 +74,42 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutgoingEmail(models.Model):
+    """A letter to an address rather than to a user's notification list (a registration not yet confirmed has no
+    list): the durable outbox row core.outgoing_emails sends after the commit and retries with the notification
+    outbox's policy. The letter is rendered at send time from templates/emails/<template>/ and `context`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ожидает отправки")
+        SENT = "sent", _("отправлено")
+        FAILED = "failed", _("не отправлено")
+
+    recipient = models.EmailField(_("адрес получателя"), max_length=254)
+    template = models.CharField(_("шаблон письма"), max_length=64)
+    # JSON only (ids, names, URLs); emptied once a secret letter is sent or given up.
+    context = models.JSONField(_("данные письма"), default=dict, blank=True)
+    # The letter carries a link that lets its holder in (confirmation, password set or reset).
+    secret = models.BooleanField(_("содержит ссылку для входа"), default=False)
+    status = models.CharField(_("состояние"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("попыток отправки"), default=0)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
+    error = models.TextField(_("причина ошибки отправки"), blank=True)
+    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("исходящее письмо")
+        verbose_name_plural = _("исходящие письма")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="pending"), name="outgoingemail_outbox_idx"),
+            models.Index(fields=["recipient"], name="outgoingemail_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.template} → {self.recipient}"
 
 
 class JobRun(models.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -193,22 +193,49 @@ def _outbox_select_related() -> list[str]:
     return related
 
 
-def notifications_deliver(*, limit: int | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Send the due e-mails in chunks over one connection, each chunk locked so two senders never share rows.
+@dataclass(frozen=True)
+class Outbox:
+    """One e-mail outbox table as the shared sender sees it: its rows' field names, what a row's letter is, and
+    what else to write when a row is sent or given up (a secret letter's data is emptied)."""
+
+    model: type[models.Model]
+    message: Callable[[models.Model], EmailMultiAlternatives | None]
+    status: str
+    attempts: str
+    next_attempt_at: str
+    error: str
+    sent_at: str
+    select_related: Callable[[], list[str]] = list
+    # Update arguments for a row that was skipped (no address), sent or given up.
+    skipped_update: Callable[[], dict] = dict
+    done_update: Callable[[], dict] = dict
+    pending: str = "pending"
+    sent: str = "sent"
+    failed: str = "failed"
+
+
+def outbox_deliver(
+    outbox: Outbox, *, limit: int | None = None, now: datetime | None = None, only: Q | None = None
+) -> dict[str, int]:
+    """Send an outbox's due e-mails in chunks over one connection, each chunk locked so two senders never share rows.
 
     A failed send stays pending with its attempt count, the mail server's answer and the time of its next try
     (email_retry_delay); a permanent refusal (5xx) or the MAX_EMAIL_ATTEMPTS-th failure marks it failed with
-    that answer. Returns {"sent": n, "failed": n, "skipped": n}: skipped rows have no address (or an inactive
-    user); failed counts the failed tries, whether they wait for another or were given up.
+    that answer. Returns {"sent": n, "failed": n, "skipped": n}: skipped rows have no letter to send (no address
+    or an inactive user); failed counts the failed tries, whether they wait for another or were given up.
+    `only` narrows the rows (the immediate attempt at the letters a request has just queued).
     """
+    f = outbox
     result = {"sent": 0, "failed": 0, "skipped": 0}
-    due = Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now or timezone.now())
+    due = Q(**{f"{f.next_attempt_at}__isnull": True}) | Q(**{f"{f.next_attempt_at}__lte": now or timezone.now()})
+    if only is not None:
+        due &= only
     while limit is None or result["sent"] + result["failed"] + result["skipped"] < limit:
         with transaction.atomic():
             chunk = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related(*_outbox_select_related())
-                .filter(due, email_status=Notification.EmailStatus.PENDING)
+                f.model.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related(*f.select_related())
+                .filter(due, **{f.status: f.pending})
                 .order_by("created_at", "pk")[: _deliver_chunk()]
             )
             if not chunk:
@@ -216,36 +243,41 @@ def notifications_deliver(*, limit: int | None = None, now: datetime | None = No
             current = now or timezone.now()
             sent, failed, skipped = [], [], []
             connection = get_connection()
-            for notification in chunk:
+            for row in chunk:
                 try:
-                    message = _message(notification)
+                    message = f.message(row)
                     if message is None:
-                        skipped.append(notification.pk)
+                        skipped.append(row.pk)
                         continue
                     message.connection = connection
                     message.send()
-                    sent.append(notification.pk)
+                    sent.append(row.pk)
                 except Exception as exc:
-                    logger.warning("Could not send notification %s: %s", notification.pk, exc, exc_info=True)
-                    failed.append((notification, exc))
+                    logger.warning("Could not send %s %s: %s", f.model._meta.model_name, row.pk, exc, exc_info=True)
+                    failed.append((row, exc))
                     if _connection_lost(exc):
                         break  # the rest of the chunk stays as it was: tried on the next run
             try:
                 connection.close()
             except Exception:
                 logger.warning("Could not close the mail connection", exc_info=True)
-            Notification.objects.filter(pk__in=sent).update(
-                email_status=Notification.EmailStatus.SENT, email_sent_at=current, email_error=""
-            )
-            Notification.objects.filter(pk__in=skipped).update(email_status="")
-            for notification, exc in failed:
-                attempts = notification.email_attempts + 1
+            if sent:
+                f.model.objects.filter(pk__in=sent).update(
+                    **{f.status: f.sent, f.sent_at: current, f.error: ""}, **f.done_update()
+                )
+            if skipped:
+                f.model.objects.filter(pk__in=skipped).update(**f.skipped_update())
+            for row, exc in failed:
+                attempts = getattr(row, f.attempts) + 1
                 given_up = _permanent(exc) or attempts >= MAX_EMAIL_ATTEMPTS
-                Notification.objects.filter(pk=notification.pk).update(
-                    email_attempts=attempts,
-                    email_error=_reason(exc),
-                    email_status=Notification.EmailStatus.FAILED if given_up else Notification.EmailStatus.PENDING,
-                    email_next_attempt_at=None if given_up else current + email_retry_delay(attempts),
+                f.model.objects.filter(pk=row.pk).update(
+                    **{
+                        f.attempts: attempts,
+                        f.error: _reason(exc),
+                        f.status: f.failed if given_up else f.pending,
+                        f.next_attempt_at: None if given_up else current + email_retry_delay(attempts),
+                    },
+                    **(f.done_update() if given_up else {}),
                 )
             result["sent"] += len(sent)
             result["failed"] += len(failed)
@@ -253,6 +285,25 @@ def notifications_deliver(*, limit: int | None = None, now: datetime | None = No
             if failed and not sent:
                 break  # the mail server is down: try again on the next run rather than spin
     return result
+
+
+NOTIFICATION_OUTBOX = Outbox(
+    model=Notification,
+    message=_message,
+    status="email_status",
+    attempts="email_attempts",
+    next_attempt_at="email_next_attempt_at",
+    error="email_error",
+    sent_at="email_sent_at",
+    select_related=_outbox_select_related,
+    skipped_update=lambda: {"email_status": ""},
+)
+
+
+def notifications_deliver(*, limit: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send the notifications' due e-mails (outbox_deliver): sent, failed tries, and skipped rows (no address or
+    an inactive user, which then carry no letter)."""
+    return outbox_deliver(NOTIFICATION_OUTBOX, limit=limit, now=now)
 
 
 def notification_read(*, user: AbstractBaseUser, notification_id: int, now: datetime | None = None) -> bool:

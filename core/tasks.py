@@ -16,6 +16,7 @@ from .cache_versions import bump_versions
 from .jobs import JobRecorder, background_jobs_sweep, job_run, job_runs_close_orphans, job_runs_prune
 from .models import JobRun
 from .notifications import notifications_deliver
+from .outgoing_emails import outgoing_emails_deliver
 from .tables import stashed_tables_prune
 from .task_outbox import task_outbox_flush, task_outbox_pending, task_outbox_prune
 
@@ -24,7 +25,7 @@ TASK_OUTBOX_KEEP_DAYS = 14
 
 
 def deliver_notifications_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobRecorder:
-    """Send the outbox under the job log; the recorder says what was done (or that another run holds it)."""
+    """Send both e-mail outboxes (the notifications' and the letters to addresses) under the job log; the recorder says what was done (or that another run holds it)."""
     with job_run("deliver_notifications", trigger=trigger) as run:
         if run.skipped:
             return run
@@ -35,12 +36,21 @@ def deliver_notifications_job(*, trigger: str = JobRun.Trigger.SCHEDULE) -> JobR
             _("Писем отправлено: %(sent)d, с ошибкой: %(failed)d, без адреса: %(skipped)d.")
             % {"sent": result["sent"], "failed": result["failed"], "skipped": result["skipped"]}
         )
+        # The letters to addresses (confirmations, invitations, status letters, password resets).
+        letters = outgoing_emails_deliver()
+        run.count("letters_sent", letters["sent"])
+        run.count("letters_failed", letters["failed"])
+        run.say(
+            _("Писем на адреса отправлено: %(sent)d, с ошибкой: %(failed)d.")
+            % {"sent": letters["sent"], "failed": letters["failed"]}
+        )
     return run
 
 
 @shared_task(name="participants.tasks.notifications_deliver_task")
 def notifications_deliver_task(trigger: str = JobRun.Trigger.SCHEDULE) -> None:
-    """Send the e-mails waiting in the notification outbox (queued after a commit and on a schedule)."""
+    """Send the e-mails waiting in the notification outbox and the letters outbox (queued after a commit and on a
+    schedule)."""
     deliver_notifications_job(trigger=trigger)
 
 

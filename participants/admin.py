@@ -16,14 +16,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import admin_grammar, tables
 from core.admin_grammar import FEMININE, MASCULINE, MASCULINE_ANIMATE, NEUTER, Forms
 from core.admin_mixins import BoundedDatesAdminMixin
 from core.history_admin import AuditHistoryAdmin
 from core.import_templates import import_template_response
+from core.outgoing_emails import letters_queued, letters_state
 from core.uploads import upload_limited, upload_refusal
 from programs.admin_mixins import (
     NO_MUNICIPALITY,
@@ -652,13 +653,14 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         return obj.person.organisation
 
     def _apply(self, request, queryset, to_status, reason=""):
-        changed, skipped = enrollments_set_status(
-            enrollments=queryset,
-            to_status=to_status,
-            actor=request.user,
-            reason=reason,
-            site_url=request.build_absolute_uri("/"),
-        )
+        with letters_queued() as letters:
+            changed, skipped = enrollments_set_status(
+                enrollments=queryset,
+                to_status=to_status,
+                actor=request.user,
+                reason=reason,
+                site_url=request.build_absolute_uri("/"),
+            )
         if changed:
             label = Enrollment.Status(to_status).label
             self.message_user(
@@ -671,8 +673,33 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 % {"status": label, "n": changed},
                 messages.SUCCESS,
             )
+        if letters:
+            self._letters_message(request, letters_state(letters))
         for enrollment, why in skipped:
             self.message_user(request, f"{enrollment.person}: {why}", messages.WARNING)
+
+    def _letters_message(self, request, state):
+        """How many letters the action queued, and that the ones the mail server did not take will be retried."""
+        text = gettext("Писем участникам поставлено в очередь: %(n)d, отправлено сразу: %(sent)d.") % {
+            "n": state.total,
+            "sent": state.sent,
+        }
+        level = messages.SUCCESS
+        if state.pending:
+            text += " " + ngettext(
+                "%(n)d письмо почтовый сервер пока не принял — портал повторит отправку автоматически.",
+                "%(n)d письма почтовый сервер пока не принял — портал повторит отправку автоматически.",
+                state.pending,
+            ) % {"n": state.pending}
+            level = messages.WARNING
+        if state.failed:
+            text += " " + ngettext(
+                "%(n)d письмо не доставлено: почтовый сервер его отклонил (см. «Исходящие письма»).",
+                "%(n)d письма не доставлены: почтовый сервер их отклонил (см. «Исходящие письма»).",
+                state.failed,
+            ) % {"n": state.failed}
+            level = messages.WARNING
+        self.message_user(request, text, level)
 
     def _with_reason(self, request, queryset, to_status, title):
         if "apply" in request.POST:

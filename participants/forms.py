@@ -1,7 +1,5 @@
 """Forms of the participants' pages; validation only."""
 
-import logging
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -13,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDatesMixin
-from core.emails import email_message
+from core.outgoing_emails import Letter, outgoing_emails_queue
 from core.uploads import UploadRefusalFormMixin
 from programs.forms import ModelMultipleChoiceField
 from programs.models import EducationLevel, Organisation, Season, Subject
@@ -23,8 +21,6 @@ from .imports import mapping_problems
 from .models import Person, SchoolApplication, User
 from .phones import validate_phone
 from .services import awaits_email_confirmation
-
-logger = logging.getLogger(__name__)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -204,11 +200,18 @@ class PortalPasswordResetForm(PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        """Through core.emails like every letter: the greeting by name, Message-ID and Auto-Submitted headers."""
-        try:
-            email_message("password_reset", to_email, context).send()
-        except Exception:  # Django's own form logs and goes on: the page must not tell whether the address exists
-            logger.exception("Could not send the password reset letter")
+        """Through the letters outbox like every letter (core.outgoing_emails): a failed send is retried, and the
+        page says the same whether the address exists or not. The context is the link's parts, as JSON."""
+        user = context.get("user")
+        person = getattr(user, "person", None) if user is not None else None
+        letter_context = {
+            key: str(context[key])
+            for key in ("email", "domain", "site_name", "protocol", "uid", "token")
+            if key in context
+        }
+        if person is not None:
+            letter_context["person"] = {"first_name": person.first_name, "middle_name": person.middle_name}
+        outgoing_emails_queue(letters=[Letter(to_email, "password_reset", letter_context, secret=True)])
 
 
 class OrganisationSelect(forms.Select):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.models import Notification
+from core.models import Notification, OutgoingEmail
 
 # The shared cell rules; spreadsheet_safe and sheet_title are imported from here by older callers.
 from core.spreadsheets import sheet_title, spreadsheet_safe, spreadsheet_value  # noqa: F401
@@ -344,6 +344,31 @@ def export_notifications(person: Person) -> Rows:
     ]
 
 
+def _person_addresses(person: Person) -> Q:
+    """The person's letters to an address: to their own address or their account's (case aside)."""
+    addresses = {a.strip().lower() for a in (person.email, person.user.email if person.user_id else "") if a}
+    query = Q(pk__in=[])
+    for address in sorted(addresses):
+        query |= Q(recipient__iexact=address)
+    return query
+
+
+def export_outgoing_emails(person: Person) -> Rows:
+    """Letters the portal sent (or tried to send) to the person's address; their links are not exported."""
+    return [
+        {
+            _("Адрес"): letter.recipient,
+            _("Письмо"): letter.template,
+            _("Состояние"): letter.get_status_display(),
+            _("Создано"): letter.created_at,
+            _("Отправлено"): letter.sent_at,
+        }
+        for letter in OutgoingEmail.objects.filter(_person_addresses(person))
+        .only("recipient", "template", "status", "created_at", "sent_at")
+        .order_by("created_at", "pk")
+    ]
+
+
 def export_professional_development(person: Person) -> Rows:
     return [
         {
@@ -449,6 +474,12 @@ def erase_notifications(person: Person) -> list[str]:
     return [_("Удалены уведомления: %(n)d") % {"n": deleted}] if deleted else []
 
 
+def erase_outgoing_emails(person: Person) -> list[str]:
+    """The letters to the person's address go entirely: their data names the person and their programmes."""
+    deleted, _rows = OutgoingEmail.objects.filter(_person_addresses(person)).delete()
+    return [_("Удалены исходящие письма: %(n)d") % {"n": deleted}] if deleted else []
+
+
 REPLACED_REASON = gettext_lazy("Текст удалён по запросу участника")
 
 
@@ -505,10 +536,12 @@ def register() -> None:
         ("school_applications", gettext_lazy("Заявки школ"), export_school_applications, 80),
         ("data_requests", gettext_lazy("Запросы по персональным данным"), export_data_requests, 90),
         ("notifications", gettext_lazy("Уведомления"), export_notifications, 95),
+        ("outgoing_emails", gettext_lazy("Письма на адрес"), export_outgoing_emails, 96),
     ]:
         register_exporter(key, title, fn, order)
     register_retention_hold("participants.staff", gettext_lazy("Сотрудник или руководитель"), staff_people)
     register_eraser(erase_participants_text)
     register_eraser(erase_notifications)
+    register_eraser(erase_outgoing_emails)
     register_eraser(erase_professional_facts)
     register_eraser(staff_roster_erase)

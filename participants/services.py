@@ -10,7 +10,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core.emails import email_message
 from core.history import history_bulk_record, history_context
+from core.outgoing_emails import Letter, outgoing_emails_queue
 from core.typography import inner_quotes
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
@@ -82,18 +82,17 @@ def _status_changed(enrollments: Sequence[Enrollment], to_status: str, changed_a
 # --- E-mails -------------------------------------------------------------------------------------------
 
 
-def _send_on_commit(messages: list[EmailMultiAlternatives]) -> None:
-    """Send after the transaction commits, over one SMTP connection; a mail failure never undoes the data."""
-    if not messages:
-        return
+def _person_context(person: Person | None) -> dict | None:
+    """The letter's addressee as JSON: the greeting names them by first name and patronymic when it is sent."""
+    if person is None:
+        return None
+    return {"first_name": person.first_name, "middle_name": person.middle_name}
 
-    def send() -> None:
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # the change is saved; the person can ask for the letter again
-            logger.exception("Could not send %d e-mail(s)", len(messages))
 
-    transaction.on_commit(send)
+def _season_context(season: Season | None) -> dict | None:
+    if season is None:
+        return None
+    return {"pk": season.pk, "title": str(season.title), "program": {"title": str(season.program.title)}}
 
 
 def _absolute(site_url: str, path: str) -> str:
@@ -106,26 +105,27 @@ def _address(person: Person) -> str:
 
 def _status_emails(changes: Iterable[tuple[Enrollment, str]], to_status: str, reason: str, site_url: str):
     """Approval (applied → active) and rejection letters, only to people with an address."""
-    messages = []
+    letters = []
     for enrollment, from_status in changes:
         address = _address(enrollment.person)
         if not address:
             continue
+        season = _season_context(enrollment.season)
         context = {
-            "person": enrollment.person,
-            "season": enrollment.season,
-            "program": enrollment.season.program,
+            "person": _person_context(enrollment.person),
+            "season": season,
+            "program": season["program"],
             "reason": reason.strip(),
             "cabinet_url": _absolute(site_url, reverse("cabinet")),
             # Seed 000 §4.4: joining the participants' chat is a condition of taking part.
             "chat_url": enrollment.season.chat_url,
-            "chat_service": enrollment.season.chat_service_name,
+            "chat_service": str(enrollment.season.chat_service_name),
         }
         if to_status == S.ACTIVE and from_status == S.APPLIED:
-            messages.append(email_message("enrollment_approved", address, context))
+            letters.append(Letter(address, "enrollment_approved", context))
         elif to_status == S.REJECTED:
-            messages.append(email_message("enrollment_rejected", address, context))
-    return messages
+            letters.append(Letter(address, "enrollment_rejected", context))
+    return letters
 
 
 def _check(
@@ -181,7 +181,7 @@ def enrollment_set_status(
     _status_changed([enrollment], to_status, now)
     if to_status in (S.ACTIVE, S.REJECTED):
         mailed = Enrollment.objects.select_related("person__user", "season__program").get(pk=enrollment.pk)
-        _send_on_commit(_status_emails([(mailed, from_status)], to_status, reason, site_url))
+        outgoing_emails_queue(letters=_status_emails([(mailed, from_status)], to_status, reason, site_url))
     return enrollment
 
 
@@ -254,7 +254,7 @@ def enrollments_set_status(
     _status_changed(ok, to_status, now)
     rows_changed.send(sender=Enrollment)
     rows_changed.send(sender=EnrollmentStatusChange)
-    _send_on_commit(_status_emails(changes, to_status, reason, site_url))
+    outgoing_emails_queue(letters=_status_emails(changes, to_status, reason, site_url))
     return len(ok), skipped
 
 
@@ -451,7 +451,7 @@ def registration_submit(
         else _("Регистрация на портале, без утверждения"),
         preferred_format=data.preferred_format.strip(),
     )
-    _send_on_commit([_confirmation_email(user=user, person=person, season=season, site_url=site_url)])
+    outgoing_emails_queue(letters=[_confirmation_email(user=user, person=person, season=season, site_url=site_url)])
     return enrollment
 
 
@@ -463,19 +463,20 @@ def _known_address_hint(*, user: User, season: Season, site_url: str, allowed: b
         return
     person = Person.objects.filter(user=user).first()
     if awaits_email_confirmation(user):
-        _send_on_commit([_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
+        outgoing_emails_queue(letters=[_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
         return
     season_path = reverse("season_register", kwargs={"slug": season.program.slug, "season_id": season.pk})
     login_path = f"{reverse('login')}?next={season_path}"
+    season_context = _season_context(season)
     context = {
-        "person": person,
-        "season": season,
-        "program": season.program,
+        "person": _person_context(person),
+        "season": season_context,
+        "program": season_context["program"],
         "email": user.email,
         "login_url": _absolute(site_url, login_path) or login_path,
         "password_reset_url": _absolute(site_url, reverse("password_reset")) or reverse("password_reset"),
     }
-    _send_on_commit([email_message("registration_known_address", user.email, context)])
+    outgoing_emails_queue(letters=[Letter(user.email, "registration_known_address", context)])
 
 
 def person_has_processing_consent(person: Person) -> bool:
@@ -541,16 +542,16 @@ def email_confirm_token(*, user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=EMAIL_CONFIRM_SALT)
 
 
-def _confirmation_email(*, user: User, person: Person | None, season: Season | None, site_url: str):
+def _confirmation_email(*, user: User, person: Person | None, season: Season | None, site_url: str) -> Letter:
     path = reverse("email_confirm", kwargs={"token": email_confirm_token(user=user)})
     context = {
-        "person": person,
-        "season": season,
+        "person": _person_context(person),
+        "season": _season_context(season),
         "confirm_url": _absolute(site_url, path) or path,
         "valid_days": EMAIL_CONFIRM_MAX_AGE.days,
         "login_url": _absolute(site_url, reverse("login")),
     }
-    return email_message("registration_confirm", user.email, context)
+    return Letter(user.email, "registration_confirm", context, secret=True)
 
 
 def email_confirm(*, user: User, now: datetime | None = None) -> bool:
@@ -1158,11 +1159,11 @@ def email_confirm_resend(*, email: str, site_url: str = "") -> bool:
     if user is None or not awaits_email_confirmation(user):
         return False
     person = getattr(user, "person", None)
-    _send_on_commit([_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
+    outgoing_emails_queue(letters=[_confirmation_email(user=user, person=person, season=None, site_url=site_url)])
     return True
 
 
-def invitation_email(*, person: Person, season: Season, site_url: str) -> EmailMultiAlternatives:
+def invitation_email(*, person: Person, season: Season, site_url: str) -> Letter:
     """An imported person's invitation with a password-set link (Django's password-reset token)."""
     user = person.user
     path = reverse(
@@ -1172,16 +1173,17 @@ def invitation_email(*, person: Person, season: Season, site_url: str) -> EmailM
             "token": default_token_generator.make_token(user),
         },
     )
+    season_context = _season_context(season)
     context = {
-        "person": person,
-        "season": season,
-        "program": season.program,
+        "person": _person_context(person),
+        "season": season_context,
+        "program": season_context["program"],
         "set_password_url": _absolute(site_url, path) or path,
         "valid_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
         "password_reset_url": _absolute(site_url, reverse("password_reset")),
         "email": user.email,
     }
-    return email_message("import_invitation", user.email, context)
+    return Letter(user.email, "import_invitation", context, secret=True)
 
 
 # --- Import of a Google Form export --------------------------------------------------------------------
@@ -1369,7 +1371,9 @@ def registrations_import(
         rows_changed.send(sender=model)
     for person, user in zip(people, users, strict=True):
         person.user = user
-    _send_on_commit([invitation_email(person=person, season=season, site_url=site_url) for person in people])
+    outgoing_emails_queue(
+        letters=[invitation_email(person=person, season=season, site_url=site_url) for person in people], now=now
+    )
     return enrollments
 
 

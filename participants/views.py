@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import BackgroundJob
+from core.outgoing_emails import letters_queued, letters_state, masked_address
 from core.protected_files import protected_file_response
 from core.throttling import mail_request_allowed, sign_in_lockouts_clear
 from programs.models import Organisation, Program, RoadmapModule, Season, Subject
@@ -61,6 +62,7 @@ from .services import (
 from .services_chat import chat_join_claim
 
 REGISTERED_EMAIL_KEY = "participants.registered_email"
+REGISTERED_LETTERS_KEY = "participants.registered_letters"
 
 
 class LoginView(auth_views.LoginView):
@@ -519,35 +521,38 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.registration_submit(
-                season=season,
-                site_url=_site_url(request),
-                # Counted for every address, known or not, like the password recovery: the limit tells nothing.
-                hint_allowed=mail_request_allowed(kind="registration", email=data["email"], request=request),
-                data=services.RegistrationData(
-                    email=data["email"],
-                    password=data["password1"],
-                    last_name=data["last_name"],
-                    first_name=data["first_name"],
-                    middle_name=data["middle_name"],
-                    gender=data["gender"],
-                    birth_date=data["birth_date"],
-                    phone=data["phone"],
-                    organisation=data["organisation"],
-                    position=data["position"],
-                    education_level=data["education_level"],
-                    experience_years=data["experience_years"],
-                    category=data["category"],
-                    subjects=list(data["subjects"]),
-                    preferred_format=data.get("preferred_format", ""),
-                    consent_personal_data=data["consent_personal_data"],
-                    consent_rating=data["consent_rating"],
-                ),
-            )
+            with letters_queued() as letters:
+                services.registration_submit(
+                    season=season,
+                    site_url=_site_url(request),
+                    # Counted for every address, known or not, like the password recovery: the limit tells nothing.
+                    hint_allowed=mail_request_allowed(kind="registration", email=data["email"], request=request),
+                    data=services.RegistrationData(
+                        email=data["email"],
+                        password=data["password1"],
+                        last_name=data["last_name"],
+                        first_name=data["first_name"],
+                        middle_name=data["middle_name"],
+                        gender=data["gender"],
+                        birth_date=data["birth_date"],
+                        phone=data["phone"],
+                        organisation=data["organisation"],
+                        position=data["position"],
+                        education_level=data["education_level"],
+                        experience_years=data["experience_years"],
+                        category=data["category"],
+                        subjects=list(data["subjects"]),
+                        preferred_format=data.get("preferred_format", ""),
+                        consent_personal_data=data["consent_personal_data"],
+                        consent_rating=data["consent_rating"],
+                    ),
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             request.session[REGISTERED_EMAIL_KEY] = data["email"]
+            # The ids stay on the server (the session row): the page reports on these letters and no others.
+            request.session[REGISTERED_LETTERS_KEY] = letters
             return redirect("registration_sent")
     # A known address is answered as a new one (the letter shows it the way in); a person found by name and
     # birth date under another address is shown the way in here.
@@ -556,10 +561,13 @@ def season_register(request: HttpRequest, slug: str, season_id: int) -> HttpResp
 
 
 def registration_sent(request: HttpRequest) -> HttpResponse:
-    """«Check your e-mail»: the address shown is the one this browser has just registered, if any."""
-    return render(
-        request, "participants/registration/sent.html", {"email": request.session.get(REGISTERED_EMAIL_KEY, "")}
-    )
+    """«Check your e-mail»: what became of the letter this browser's registration queued — sent, waiting for
+    another try, or given up — to the address it registered, masked; letters to another address are not told."""
+    email = request.session.get(REGISTERED_EMAIL_KEY, "")
+    ids = request.session.get(REGISTERED_LETTERS_KEY, [])
+    state = letters_state(ids if isinstance(ids, list) else [], recipient=email) if email else None
+    context = {"email": email, "masked_email": masked_address(email) if email else "", "letters": state}
+    return render(request, "participants/registration/sent.html", context)
 
 
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -569,6 +577,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         context = {"reason": exc.code, "form": ResendConfirmationForm()}
         return render(request, "participants/registration/confirm_failed.html", context, status=400)
     request.session.pop(REGISTERED_EMAIL_KEY, None)
+    request.session.pop(REGISTERED_LETTERS_KEY, None)
     return render(request, "participants/registration/confirmed.html", {"confirmed_email": user.email})
 
 

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, RouteItem, SubmissionExtension, SubmissionExtensionRequest, VideoAssignment
-from core.models import BackgroundJob, JobRun, Notification
+from core.models import BackgroundJob, JobRun, Notification, OutgoingEmail
 from experts.models import (
     CompetenceTest,
     EntryInterview,
@@ -97,6 +97,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "core.JobRun": lambda w: w.other["job_run"],
     "core.BackgroundJob": lambda w: w.other["job"],
     "core.Notification": lambda w: w.other["notification"],
+    "core.OutgoingEmail": lambda w: w.other["outgoing_email"],
     "axes.AccessAttempt": lambda w: w.other["access_attempt"],
     "axes.AccessFailureLog": lambda w: w.other["access_failure"],
     "axes.AccessLog": lambda w: w.other["access_log"],
@@ -209,6 +210,9 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
     )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["notification"] = Notification.objects.create(user=w.users["teacher"], title="Уведомление-маркер")
+    w.other["outgoing_email"] = OutgoingEmail.objects.create(
+        recipient=teacher_email, template="registration_confirm", status=OutgoingEmail.Status.FAILED
+    )
     w.other["access_attempt"] = AccessAttempt.objects.create(
         username=teacher_email,
         ip_address="10.0.0.1",

@@ -79,10 +79,11 @@ def test_navbar_links_staff_to_the_admin(client):
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
 
 
-def test_password_reset_sends_a_working_link(client):
+def test_password_reset_sends_a_working_link(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="teacher@example.ru")
 
-    response = client.post(reverse("password_reset"), {"email": "Teacher@example.ru"})
+    with django_capture_on_commit_callbacks(execute=True):  # the letter goes right after the commit
+        response = client.post(reverse("password_reset"), {"email": "Teacher@example.ru"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")

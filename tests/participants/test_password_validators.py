@@ -74,9 +74,10 @@ def test_password_change_refuses_a_short_password_and_accepts_a_strong_one(clien
     assert person.user.check_password(strong)
 
 
-def test_password_reset_enforces_the_validators(client):
+def test_password_reset_enforces_the_validators(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="reset@school.ru")
-    client.post(reverse("password_reset"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the letter goes right after the commit
+        client.post(reverse("password_reset"), {"email": user.email})
     link = re.search(r"https?://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
 

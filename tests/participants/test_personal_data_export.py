@@ -274,6 +274,7 @@ def _download(client, fmt):
 
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
+# test_outgoing_emails_personal_data.py,
 # tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
 # test_staff_roster_copy.py (the staff roster rows).
 COVERED_ELSEWHERE = {
@@ -283,6 +284,7 @@ COVERED_ELSEWHERE = {
     "management_roles",
     "management_programmes",
     "notifications",
+    "outgoing_emails",
     "expert_feedback",
     "mentoring_meetings",
 }
