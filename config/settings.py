@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "experts",
     "activities",
     "ratings",
+    "projects",
     "reports",
     "demo",
 ]
