@@ -110,6 +110,10 @@ if not SECRET_KEY:
 elif not DEBUG and len(SECRET_KEY) < 50:
     _fail("SECRET_KEY", "слишком короткий ключ (нужно не меньше 50 символов)")
 
+# The portal's own apps, lowest first (tests/test_layering.py): core <- programs <- participants <- experts,
+# activities <- ratings, projects <- reports. The one list every other place reads (roles, tests).
+PORTAL_APPS = ("core", "programs", "participants", "experts", "activities", "ratings", "projects", "reports")
+
 INSTALLED_APPS = [
     "core.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site (core/admin_site.py)
     "django.contrib.auth",
@@ -127,15 +131,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",  # sign-in throttling: failed attempts and lock-outs, shown to coordinators in the admin
     "csp",
-    # Ours, lowest first: core <- programs <- participants <- experts, activities <- ratings <- reports; demo (the
-    # demo data generator, `manage.py seed_demo`) sits above them all and nothing imports it.
-    "core",
-    "programs",
-    "participants",
-    "experts",
-    "activities",
-    "ratings",
-    "reports",
+    *PORTAL_APPS,
+    # The demo data generator (`manage.py seed_demo`) sits above them all and nothing imports it.
     "demo",
 ]
 

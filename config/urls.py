@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("ratings.urls")),
     path("", include("ratings.urls_achievements")),
+    path("", include("projects.urls")),
     path("", include("reports.urls")),
     path("", include("programs.urls")),
 ]

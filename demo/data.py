@@ -179,7 +179,12 @@ MARKER_EMAIL = "coordinator@demo.ru"
 
 # The part of a program municipality's demo e-mails after the role (coordinator.armavir@demo.ru); settings'
 # DEMO_ACCOUNTS lists the same addresses for the login page.
-DEMO_PLACES = {"Армавир": "armavir", "Верхнебуреинск": "verkhnebureinsky", "Октябрьск": "oktyabrsky"}
+DEMO_PLACES = {
+    "Армавир": "armavir",
+    "Верхнебуреинск": "verkhnebureinsky",
+    "Октябрьск": "oktyabrsky",
+    "Московский": "moskovsky",
+}
 
 
 def demo_place(municipality_name: str) -> str:

@@ -1,11 +1,12 @@
 """The staff groups every deployment has, kept in step with the models after each migrate."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 
 from .models import User
 
 # App labels, not imports: participants must not import the apps above it.
-PORTAL_APPS = ("core", "programs", "participants", "experts", "activities", "ratings", "reports")
+PORTAL_APPS = settings.PORTAL_APPS
 AXES_COORDINATOR_PERMS = ("view_accessattempt", "delete_accessattempt", "view_accessfailurelog")
 COORDINATORS = "Координаторы"
 MANAGEMENT = "Руководство"

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db.models.signals import post_delete
 
 from reports.invalidation import KPI_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("core", "programs", "participants", "experts", "activities", "ratings", "reports", "demo", "config")
+SCANNED = (*settings.PORTAL_APPS, "demo", "config")
 WRITES = frozenset({"update", "bulk_create", "bulk_update", "delete"})
 # Calls that bump: the set-based signal's .send() and the helpers that bump a data version.
 BUMP_SIGNALS = frozenset({"rows_changed", "attendance_changed"})

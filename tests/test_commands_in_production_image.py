@@ -26,7 +26,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("core", "programs", "participants", "experts", "activities", "ratings", "reports", "demo")
+APPS = (*settings.PORTAL_APPS, "demo")
 PORTAL_PACKAGES = (*APPS, "config")
 # Every virtualenv of Python 3.11 has these, the image's /opt/venv included.
 VENV_BASE = {"pip", "setuptools"}

@@ -1,5 +1,5 @@
 """The house's layering (CONVENTIONS.md, «The house»): core <- programs <- participants <- experts, activities <-
-ratings <- reports. An app imports only the apps below it; experts and activities are siblings and import
+ratings, projects <- reports. An app imports only the apps below it; experts and activities are siblings and import
 neither each other; core, at the bottom, imports no app at all. Imports are read with ast, so one inside a
 function counts as much as one at the top of a module."""
 
@@ -19,7 +19,8 @@ ALLOWED = {
     "experts": {"core", "programs", "participants"},
     "activities": {"core", "programs", "participants"},
     "ratings": {"core", "programs", "participants", "experts", "activities"},
-    "reports": {"core", "programs", "participants", "experts", "activities", "ratings"},
+    "projects": {"core", "programs", "participants", "experts", "activities"},
+    "reports": {"core", "programs", "participants", "experts", "activities", "ratings", "projects"},
 }
 # Not apps, but importing them would reach the apps through the back door.
 NOT_BELOW_CORE = {"config", "tests", "bench", "scripts"}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ RENAMED = {
     ("ratings", "0003_issue4_experts"): "0003_review_workflow_achievements",
     ("reports", "0002_issue5_jobs"): "0002_kpi_snapshot",
 }
-OURS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OURS = set(settings.PORTAL_APPS) - {"core"}
 
 
 def test_each_renamed_migration_replaces_its_old_name_and_is_depended_on_by_its_new_one():

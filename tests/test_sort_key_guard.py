@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("core", "programs", "participants", "experts", "activities", "ratings", "reports", "demo", "config")
+SCANNED = (*settings.PORTAL_APPS, "demo", "config")
 NAME_FIELDS = {"short_name", "name"}
 FILLER = "organisation_sort_key"
 

@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from tests.activities.certificate_fixtures import activity_with_sessions, attend
 from tests.factories import EnrollmentFactory, MunicipalityFactory, SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 CHANGELIST = "admin:activities_certificate_changelist"
 
 

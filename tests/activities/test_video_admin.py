@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 
 
 def coordinator(municipality) -> User:

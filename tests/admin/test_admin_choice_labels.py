@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
@@ -34,7 +35,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 YEKATERINBURG = ZoneInfo("Asia/Yekaterinburg")
 
 

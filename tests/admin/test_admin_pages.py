@@ -2,6 +2,7 @@
 and bulk actions go through the enrollment services."""
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -22,7 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 S = Enrollment.Status
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 
 
 def _coordinator(municipality) -> User:

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,7 +18,7 @@ from programs.models import MunicipalEvent, OrganisationYearFacts
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 
 
 def _coordinator(municipality) -> User:

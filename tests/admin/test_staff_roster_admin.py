@@ -5,6 +5,7 @@ changelist (upload → preview with the matching → all-or-nothing import; a lo
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"programs", "participants", "experts", "activities", "ratings", "reports"}
+OUR_APPS = set(settings.PORTAL_APPS) - {"core"}
 CHANGELIST = reverse("admin:participants_staffrosterentry_changelist")
 UPLOAD = reverse("admin:participants_roster_import")
 PREVIEW = reverse("admin:participants_roster_import_preview")

@@ -3,8 +3,10 @@
 import ast
 from pathlib import Path
 
+from django.conf import settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ["config", "programs", "participants", "experts", "activities", "ratings", "reports"]
+APPS = ["config", *(app for app in settings.PORTAL_APPS if app != "core")]
 
 
 def imports_of(path: Path) -> set[str]:

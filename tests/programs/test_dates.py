@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -18,7 +19,7 @@ from experts.services import consultation_log
 from tests.factories import EnrollmentFactory, ExpertAssignmentFactory, SeasonFactory
 
 MESSAGE = "Укажите дату между 01.01.1900 и 31.12.2100."
-APPS = ("programs", "participants", "experts", "activities", "ratings", "reports")
+APPS = tuple(app for app in settings.PORTAL_APPS if app != "core")
 DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
 
 

@@ -1,0 +1,53 @@
+"""The place and the projects of seed 001: ИМЦ Московского района Санкт-Петербурга and its cascade of projects.
+
+Shared by the cascade's program templates (loaded by `manage.py load_programs`), the `projects` app's templates
+of the project office and the demo data, so that all of them speak of the same municipality, centre, schools and
+programs. Names and titles quote the seed.
+"""
+
+TZ = "Europe/Moscow"
+
+MUNICIPALITY = {"name": "Московский район", "region": "Санкт-Петербург", "time_zone": TZ}
+
+IMC = "ИМЦ Московского района"
+
+ORGANISATIONS = [
+    {
+        "short_name": IMC,
+        "name": (
+            "Государственное бюджетное учреждение дополнительного профессионального педагогического образования "
+            "центр повышения квалификации специалистов «Информационно-методический центр» Московского района "
+            "Санкт-Петербурга"
+        ),
+        "kind": "methodical_centre",
+        "low_results": False,
+    },
+    {
+        "short_name": "Отдел образования",
+        "name": "Отдел образования администрации Московского района Санкт-Петербурга",
+        "kind": "education_authority",
+        "low_results": False,
+    },
+    # The pilot schools of the mentoring target model («Траектория развития»: школы № 358, 376, 544, 643) and the
+    # school whose director reached the «Директор года России» final («Школа Лидеров образования»: ОУ № 376).
+    *(
+        {
+            "short_name": f"ГБОУ школа № {number}",
+            "name": f"Государственное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {number} Московского района Санкт-Петербурга",
+            "kind": "school",
+            "low_results": False,
+        }
+        for number in (358, 376, 544, 643)
+    ),
+]
+
+# One program per project of the cascade that runs activities for teachers (seed 001: «ветвь методических
+# проектов»). The project office's registry (projects app) links each project to its program by this slug.
+PROGRAMS = {
+    "prokommyuniti": {"title": "ПРОкомьюнити в мире VUCA", "code": "ПРК"},
+    "shkola-liderov": {"title": "Школа Лидеров образования", "code": "ШЛО"},
+    "traektoriya-razvitiya": {"title": "Траектория развития", "code": "ТР"},
+    "shkola-shkole": {"title": "Школа – Школе", "code": "ШШ"},
+    "laboratoriya-kompetentsiy": {"title": "Лаборатория профессиональных компетенций", "code": "ЛПК"},
+    "tyutor-demografiya": {"title": "Тьютор в федеральном проекте «Демография»", "code": "ТД"},
+}

@@ -1,0 +1,1 @@
+"""The cascade's models in the admin, each part's admin next to its models' module."""

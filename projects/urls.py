@@ -1,0 +1,3 @@
+"""The cascade's pages: the project office's registry and reports, and each part's pages."""
+
+urlpatterns = []
