@@ -375,6 +375,27 @@ admin_grammar.register(
 )
 
 
+def _letters_message(queued: str, state) -> tuple[str, int]:
+    """An action's report on the letters it queued: `queued` says how many and how many went at once; the ones
+    the mail server did not take are said to be retried, the refused ones to be in «Исходящие письма»."""
+    text, level = queued, messages.SUCCESS
+    if state.pending:
+        text += " " + ngettext(
+            "%(n)d письмо почтовый сервер пока не принял — портал повторит отправку автоматически.",
+            "%(n)d письма почтовый сервер пока не принял — портал повторит отправку автоматически.",
+            state.pending,
+        ) % {"n": state.pending}
+        level = messages.WARNING
+    if state.failed:
+        text += " " + ngettext(
+            "%(n)d письмо не доставлено: почтовый сервер его отклонил (см. «Исходящие письма»).",
+            "%(n)d письма не доставлены: почтовый сервер их отклонил (см. «Исходящие письма»).",
+            state.failed,
+        ) % {"n": state.failed}
+        level = messages.WARNING
+    return text, level
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
@@ -674,32 +695,11 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
                 messages.SUCCESS,
             )
         if letters:
-            self._letters_message(request, letters_state(letters))
+            state = letters_state(letters)
+            queued = gettext("Писем участникам поставлено в очередь: %(n)d, отправлено сразу: %(sent)d.")
+            self.message_user(request, *_letters_message(queued % {"n": state.total, "sent": state.sent}, state))
         for enrollment, why in skipped:
             self.message_user(request, f"{enrollment.person}: {why}", messages.WARNING)
-
-    def _letters_message(self, request, state):
-        """How many letters the action queued, and that the ones the mail server did not take will be retried."""
-        text = gettext("Писем участникам поставлено в очередь: %(n)d, отправлено сразу: %(sent)d.") % {
-            "n": state.total,
-            "sent": state.sent,
-        }
-        level = messages.SUCCESS
-        if state.pending:
-            text += " " + ngettext(
-                "%(n)d письмо почтовый сервер пока не принял — портал повторит отправку автоматически.",
-                "%(n)d письма почтовый сервер пока не принял — портал повторит отправку автоматически.",
-                state.pending,
-            ) % {"n": state.pending}
-            level = messages.WARNING
-        if state.failed:
-            text += " " + ngettext(
-                "%(n)d письмо не доставлено: почтовый сервер его отклонил (см. «Исходящие письма»).",
-                "%(n)d письма не доставлены: почтовый сервер их отклонил (см. «Исходящие письма»).",
-                state.failed,
-            ) % {"n": state.failed}
-            level = messages.WARNING
-        self.message_user(request, text, level)
 
     def _with_reason(self, request, queryset, to_status, title):
         if "apply" in request.POST:
@@ -986,9 +986,10 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _decide(self, request, queryset, approve: bool, reason: str = ""):
-        decided, skipped = school_application_decide(
-            applications=queryset, approve=approve, reason=reason, by=request.user
-        )
+        with letters_queued() as letters:
+            decided, skipped = school_application_decide(
+                applications=queryset, approve=approve, reason=reason, by=request.user
+            )
         if decided:
             text = (
                 ngettext("Одобрена %(n)d заявка.", "Одобрено заявок: %(n)d.", decided)
@@ -996,6 +997,10 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
                 else ngettext("Отклонена %(n)d заявка.", "Отклонено заявок: %(n)d.", decided)
             )
             self.message_user(request, text % {"n": decided}, messages.SUCCESS)
+        if letters:
+            state = letters_state(letters)
+            queued = gettext("Писем заявителям поставлено в очередь: %(n)d, отправлено сразу: %(sent)d.")
+            self.message_user(request, *_letters_message(queued % {"n": state.total, "sent": state.sent}, state))
         for application, why in skipped:
             self.message_user(request, f"{application.organisation}: {why}", messages.WARNING)
 

@@ -475,8 +475,10 @@ def erase_notifications(person: Person) -> list[str]:
 
 
 def erase_outgoing_emails(person: Person) -> list[str]:
-    """The letters to the person's address go entirely: their data names the person and their programmes."""
-    deleted, _rows = OutgoingEmail.objects.filter(_person_addresses(person)).delete()
+    """The letters to the person's address go entirely: their data names the person and their programmes; so do
+    the coordinators' letters about the person's withdrawal (their name, school and reason)."""
+    about = Q(template="enrollment_withdrawn", context__participant__pk=person.pk)
+    deleted, _rows = OutgoingEmail.objects.filter(_person_addresses(person) | about).delete()
     return [_("Удалены исходящие письма: %(n)d") % {"n": deleted}] if deleted else []
 
 

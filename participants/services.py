@@ -19,10 +19,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.emails import email_message
 from core.history import history_bulk_record, history_context
 from core.outgoing_emails import Letter, outgoing_emails_queue
 from core.typography import inner_quotes
+from core.zones import moment_text
 from programs.models import EducationLevel, Organisation, Program, Season, Subject
 from programs.signals import rows_changed
 
@@ -675,20 +675,28 @@ def school_application_submit(
     )
 
 
-def _school_application_email(application_id: int) -> None:
-    application = (
-        SchoolApplication.objects.select_related("season__program", "organisation", "applicant__user")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        return
-    applicant = application.applicant
-    to = applicant.email or (applicant.user.email if applicant.user_id else "")
-    if not to:
-        return
-    context = {"application": application, "approved": application.status == SA.APPROVED, "person": applicant}
-    email_message("school_application_decided", to, context).send()
+def _school_application_letters(application_ids: list[int]) -> list[Letter]:
+    """The decision letters to the applicants who have an address (one query): rendered when sent, so JSON only."""
+    letters = []
+    applications = SchoolApplication.objects.select_related(
+        "season__program", "organisation", "applicant__user"
+    ).filter(pk__in=application_ids)
+    for application in applications.order_by("pk"):
+        address = _address(application.applicant)
+        if not address:
+            continue
+        season = _season_context(application.season)
+        context = {
+            "person": _person_context(application.applicant),
+            "approved": application.status == SA.APPROVED,
+            "school": str(application.organisation),
+            "season": season,
+            "program": season["program"],
+            "decision_reason": application.decision_reason,
+            "cabinet_url": _absolute(settings.SITE_URL, reverse("cabinet") + "#cabinet-school-application"),
+        }
+        letters.append(Letter(address, "school_application_decided", context))
+    return letters
 
 
 @transaction.atomic
@@ -700,7 +708,8 @@ def school_application_decide(
     by: User | None,
     now: datetime | None = None,
 ) -> tuple[int, list[tuple[SchoolApplication, str]]]:
-    """Approve or reject applications under consideration, in bulk; each applicant is told by e-mail.
+    """Approve or reject applications under consideration, in bulk; each applicant is told by a letter queued in
+    the same transaction (core.outgoing_emails: sent after the commit, retried while the mail server is down).
 
     Returns (decided, [(application, why it was skipped)]). A rejection must carry its reason.
     """
@@ -733,8 +742,7 @@ def school_application_decide(
         status=to_status, decided_at=now, decided_by=by, decision_reason=reason
     )
     rows_changed.send(sender=SchoolApplication)
-    for application in decided:
-        transaction.on_commit(lambda pk=application.pk: _school_application_email(pk))
+    outgoing_emails_queue(letters=_school_application_letters([a.pk for a in decided]), now=now)
     return len(decided), skipped
 
 
@@ -951,21 +959,13 @@ def feedback_answers_check(
 # --- Voluntary withdrawal ----------------------------------------------------------------------------
 
 
-def _send_templated_email(*, name: str, to: list[str], context: dict) -> int:
-    """Send templates/emails/<name>/ (core.emails) to each address separately."""
-    return sum(email_message(name, address, context).send() for address in to)
-
-
-def season_coordinators(season: Season):
-    """Active staff users of the «Координаторы» group who work in the season's municipality."""
+def coordinators_of(municipality_ids: Iterable[int]):
+    """Active staff users of the «Координаторы» group who work in these municipalities, with an address."""
     from .roles import COORDINATORS
 
     return (
         User.objects.filter(
-            is_active=True,
-            is_staff=True,
-            groups__name=COORDINATORS,
-            municipality_id=season.program.municipality_id,
+            is_active=True, is_staff=True, groups__name=COORDINATORS, municipality_id__in=list(municipality_ids)
         )
         .exclude(email="")
         .distinct()
@@ -973,29 +973,52 @@ def season_coordinators(season: Season):
     )
 
 
-def _withdrawal_notify(*, enrollment_id: int, reason: str, admin_url: str) -> None:
-    import logging
+def season_coordinators(season: Season):
+    """Active staff users of the «Координаторы» group who work in the season's municipality."""
+    return coordinators_of([season.program.municipality_id])
 
-    enrollment = Enrollment.objects.select_related("person__organisation", "season__program").get(pk=enrollment_id)
-    recipients = list(season_coordinators(enrollment.season).values_list("email", flat=True))
-    if not recipients:
-        return
-    try:
-        _send_templated_email(
-            name="enrollment_withdrawn",
-            to=recipients,
-            context={"enrollment": enrollment, "person": enrollment.person, "reason": reason, "admin_url": admin_url},
-        )
-    except Exception:  # the withdrawal is already recorded; a mail outage must not turn it into an error page
-        logging.getLogger(__name__).exception("withdrawal e-mail for enrollment %s was not sent", enrollment_id)
+
+def _withdrawal_letters(enrollment_ids: list[int], reason: str) -> list[Letter]:
+    """One letter to each coordinator of each withdrawn enrollment's municipality (two queries whatever their
+    number): who left, from where, when on the season's clock, why, and the enrollment's page in the admin."""
+    enrollments = list(
+        Enrollment.objects.select_related("person__organisation", "season__program")
+        .filter(pk__in=enrollment_ids)
+        .order_by("pk")
+    )
+    coordinators: dict[int, list[str]] = {}
+    municipality_ids = {e.season.program.municipality_id for e in enrollments}
+    for municipality_id, email in coordinators_of(municipality_ids).values_list("municipality_id", "email"):
+        coordinators.setdefault(municipality_id, []).append(email)
+    letters = []
+    for enrollment in enrollments:
+        person, season = enrollment.person, enrollment.season
+        season_context = _season_context(season)
+        path = reverse("admin:participants_enrollment_change", args=[enrollment.pk])
+        context = {
+            # The pk lets the person's erasure find the letters about them (participants.personal_data).
+            "participant": {
+                "pk": person.pk,
+                "full_name": person.full_name,
+                "organisation": person.organisation.name if person.organisation_id else "",
+            },
+            "season": season_context,
+            "program": season_context["program"],
+            "withdrawn_at": moment_text(enrollment.status_changed_at, season.tz),
+            "reason": reason,
+            "admin_url": _absolute(settings.SITE_URL, path),
+        }
+        letters += [
+            Letter(address, "enrollment_withdrawn", context)
+            for address in coordinators.get(season.program.municipality_id, [])
+        ]
+    return letters
 
 
 @transaction.atomic
-def enrollment_withdraw_by_participant(
-    *, enrollment: Enrollment, by: User, reason: str, admin_url: str = ""
-) -> Enrollment:
+def enrollment_withdraw_by_participant(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
     """The participant leaves a program of their own will (seed 000 §5.6): only their own applied or active
-    enrollment, with a reason; the season's coordinators are told by e-mail once the change is committed."""
+    enrollment, with a reason; the season's coordinators are told by letters queued with the change."""
     if enrollment.person.user_id != by.pk:
         raise ValidationError(_("Выйти из программы может только сам участник."))
     if enrollment.status not in (S.APPLIED, S.ACTIVE):
@@ -1003,8 +1026,7 @@ def enrollment_withdraw_by_participant(
             _("Участие в статусе «%(status)s» завершить нельзя.") % {"status": enrollment.get_status_display()}
         )
     enrollment = enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)
-    reason = reason.strip()
-    transaction.on_commit(lambda: _withdrawal_notify(enrollment_id=enrollment.pk, reason=reason, admin_url=admin_url))
+    outgoing_emails_queue(letters=_withdrawal_letters([enrollment.pk], reason.strip()))
     return enrollment
 
 
@@ -1411,7 +1433,7 @@ CONSENT_WITHDRAWN_REASON = gettext_lazy("Отозвано согласие на 
 
 @transaction.atomic
 def personal_data_consent_withdraw(
-    *, person: Person, by: User | None, now: datetime | None = None, admin_url: str = ""
+    *, person: Person, by: User | None, now: datetime | None = None
 ) -> PersonalDataRequest:
     """The person withdraws their consent to processing (152-FZ art. 9 §2): the withdrawal is recorded, their
     current participation ends (a program cannot be run for a person whose data may not be processed), and an
@@ -1426,12 +1448,12 @@ def personal_data_consent_withdraw(
         raise ValidationError(_("Данные этого человека уже обезличены."))
     consent_set(person=person, kind=consents.PERSONAL_DATA_PROCESSING.kind, given=False, now=now)
     reason = str(CONSENT_WITHDRAWN_REASON)
+    withdrawn = []
     for enrollment in Enrollment.objects.filter(person=person, status__in=(S.APPLIED, S.ACTIVE)).order_by("pk"):
         enrollment_withdraw(enrollment=enrollment, actor=by, reason=reason)
-        # The season's coordinators learn of it as of any withdrawal (bound per enrollment, not by the loop).
-        transaction.on_commit(
-            lambda pk=enrollment.pk: _withdrawal_notify(enrollment_id=pk, reason=reason, admin_url=admin_url)
-        )
+        withdrawn.append(enrollment.pk)
+    # The seasons' coordinators learn of it as of any withdrawal.
+    outgoing_emails_queue(letters=_withdrawal_letters(withdrawn, reason), now=now)
     open_request = PersonalDataRequest.objects.filter(
         person=person, kind=PersonalDataRequest.Kind.ERASURE, status=PersonalDataRequest.Status.REQUESTED
     ).first()

@@ -227,6 +227,20 @@ def feedback_answer(request, enrollment_id: int):
     return render(request, "participants/feedback/answer.html", {**context, "form": form})
 
 
+def _withdrawal_letters_text(state) -> str:
+    """What became of the coordinators' letters, as it is: a letter the mail server has not taken is not promised."""
+    if not state.total:
+        return ""
+    if state.sent == state.total:
+        return _("Координатору программы отправлено уведомление.")
+    if state.failed:
+        return _(
+            "Уведомление координатору не доставлено: почтовый сервер его отклонил. Координатор увидит ваш выход "
+            "в списке участников."
+        )
+    return _("Уведомление координатору почтовый сервер пока не принял — портал повторит отправку автоматически.")
+
+
 @login_required
 def enrollment_withdraw_view(request, enrollment_id: int):
     """«Выйти из программы»: a confirmation page with a required reason."""
@@ -240,19 +254,16 @@ def enrollment_withdraw_view(request, enrollment_id: int):
         return redirect("cabinet")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        admin_url = request.build_absolute_uri(reverse("admin:participants_enrollment_change", args=[enrollment.pk]))
         try:
-            enrollment_withdraw_by_participant(
-                enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"], admin_url=admin_url
-            )
+            with letters_queued() as letters:
+                enrollment_withdraw_by_participant(
+                    enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("Вы вышли из программы «%(program)s». Координатор программы получил уведомление.")
-                % {"program": enrollment.season.program.title},
-            )
+            text = _("Вы вышли из программы «%(program)s».") % {"program": enrollment.season.program.title}
+            messages.success(request, f"{text} {_withdrawal_letters_text(letters_state(letters))}".strip())
             return redirect(reverse("cabinet") + "#cabinet-participation")
     return render(request, "participants/withdraw/confirm.html", {"enrollment": enrollment, "form": form})
 
@@ -324,9 +335,7 @@ def my_data_consent_withdraw(request):
     if not form.is_valid():
         return _my_data_page(request, person, EraseForm(user=request.user), form)
     try:
-        data_request = personal_data_consent_withdraw(
-            person=person, by=request.user, admin_url=request.build_absolute_uri(reverse("admin:index"))
-        )
+        data_request = personal_data_consent_withdraw(person=person, by=request.user)
     except ValidationError as exc:
         form.add_error(None, exc)
         return _my_data_page(request, person, EraseForm(user=request.user), form)

@@ -1,8 +1,6 @@
 """Russian typography (core.typography): quotes inside quotes become „лапки“, and a sentence ending with initials
 has one full stop."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
@@ -47,14 +45,14 @@ def test_one_full_stop_after_initials(text, expected):
 
 
 def test_the_school_application_letter_nests_the_quotes():
-    application = SimpleNamespace(
-        organisation="МАОУ «Гимназия № 1»",
-        season=SimpleNamespace(title="2025–2026", program=SimpleNamespace(title="Методический абонемент")),
-    )
+    # The outbox's JSON context (participants.services._school_application_letters).
+    program = {"title": "Методический абонемент"}
     context = {
-        "application": application,
+        "school": "МАОУ «Гимназия № 1»",
+        "season": {"title": "2025–2026", "program": program},
+        "program": program,
         "approved": True,
-        "person": SimpleNamespace(first_name="Анна", middle_name=""),
+        "person": {"first_name": "Анна", "middle_name": ""},
     }
     for name in ("body.txt", "body.html"):
         text = render_to_string(f"emails/school_application_decided/{name}", context)
