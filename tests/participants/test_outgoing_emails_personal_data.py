@@ -4,8 +4,11 @@ export lists them without their links, and the erasure deletes them — another 
 import pytest
 
 from core.models import OutgoingEmail
+from core.outgoing_emails import outgoing_emails_queue
 from participants import personal_data
-from tests.factories import PersonFactory, UserFactory
+from participants.services import _withdrawal_letters
+from tests.factories import EnrollmentFactory, PersonFactory, UserFactory
+from tests.participants.test_withdrawal import _coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +47,16 @@ def test_a_person_without_addresses_has_no_letters():
     assert {s.key: s for s in personal_data.personal_data_collect(person)}["outgoing_emails"].rows == []
     assert not any("исходящие письма" in line for line in personal_data.run_erasers(person))
     assert OutgoingEmail.objects.count() == 1
+
+
+def test_the_erasure_deletes_the_coordinators_letters_about_the_persons_withdrawal(person):
+    """The withdrawal letter to a coordinator names the person, their school and reason (participants.services)."""
+    own = EnrollmentFactory(person=person, status="withdrawn")
+    another = EnrollmentFactory(status="withdrawn")
+    for enrollment in (own, another):
+        _coordinator(enrollment.season.program.municipality, f"coord{enrollment.pk}@district.ru")
+    outgoing_emails_queue(letters=_withdrawal_letters([own.pk, another.pk], "Переезд"))
+    assert OutgoingEmail.objects.count() == 2
+    assert "Удалены исходящие письма: 1" in personal_data.run_erasers(person)
+    (kept,) = OutgoingEmail.objects.all()
+    assert (kept.recipient, kept.context["participant"]["pk"]) == (f"coord{another.pk}@district.ru", another.person_id)
