@@ -182,6 +182,8 @@ def test_with_no_coordinator_to_write_to_the_page_promises_no_letter(client, smt
     enrollment = EnrollmentFactory(status=Enrollment.Status.ACTIVE)
     PersonFactory()  # someone else's municipality has nobody either
     client.force_login(enrollment.person.user)
+    confirm = client.get(reverse("enrollment_withdraw", args=[enrollment.pk])).content.decode()
+    assert "портал отправит ему письмо" in confirm and "получит письмо" not in confirm
     response = client.post(reverse("enrollment_withdraw", args=[enrollment.pk]), {"reason": "Переезд"}, follow=True)
     page = response.content.decode()
     assert f"Вы вышли из программы «{enrollment.season.program.title}»." in page
