@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core.date_text import datetime_attribute
-from core.zones import zone_words
 
 register = template.Library()
 
@@ -54,8 +53,7 @@ def _day_range(first: date, last: date) -> tuple[str, str]:
 def registration_window(opens: datetime, closes: datetime) -> str:
     """A window from midnight to midnight in the current zone reads as days, «10 – 23 сентября 2024»,
     the closing midnight being the end of the last day; any other window shows its times. Each end is a <time> of
-    its own: HTML's datetime attribute holds a date or a moment, never a range (core.date_text); times say
-    whose clock they are on, «(время Екатеринбурга, МСК+2)»."""
+    its own: HTML's datetime attribute holds a date or a moment, never a range (core.date_text)."""
     start, end = timezone.localtime(opens), timezone.localtime(closes)
     if start.time() == time(0) and end.time() == time(0) and end > start:
         first, last = start.date(), (end - timedelta(days=1)).date()
@@ -64,13 +62,10 @@ def registration_window(opens: datetime, closes: datetime) -> str:
             return format_html('<time datetime="{}">{}</time>', datetime_attribute(last), last_text)
         ends = (datetime_attribute(first), first_text, datetime_attribute(last), last_text)
     else:
-        # Hours say whose clock they are on, once for the window (core.zones).
-        return format_html(
-            '<time datetime="{}">{}</time> – <time datetime="{}">{}</time> ({})',
+        ends = (
             datetime_attribute(start),
             formats.date_format(start, "j E Y, H:i"),
             datetime_attribute(end),
             formats.date_format(end, "j E Y, H:i"),
-            zone_words(timezone.get_current_timezone(), opens),
         )
     return format_html('<time datetime="{}">{}</time> – <time datetime="{}">{}</time>', *ends)

@@ -38,7 +38,7 @@ def test_window_across_months_and_years():
 def test_window_with_times_keeps_them_in_the_season_zone():
     utc = ZoneInfo("UTC")
     html = _render(datetime(2024, 9, 10, 4, 0, 7, 123456, tzinfo=utc), datetime(2024, 9, 23, 13, 0, tzinfo=utc))
-    assert strip_tags(html) == "10 сентября 2024, 09:00 – 23 сентября 2024, 18:00 (время Екатеринбурга, МСК+2)"
+    assert strip_tags(html) == "10 сентября 2024, 09:00 – 23 сентября 2024, 18:00"
     # Each end a moment to the second with its offset: no microseconds, no range.
     assert 'datetime="2024-09-10T09:00:07+05:00"' in html
     assert 'datetime="2024-09-23T18:00:00+05:00"' in html
