@@ -1,4 +1,5 @@
-"""Admin bases shared by every app: ReadOnlyAdminMixin for logs and evidence, and the date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
+"""Admin bases shared by every app: ReadOnlyAdminMixin for logs and evidence, ZonedMomentsAdminMixin for moments that
+say their zone in words, and the date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
 every date lookup in a changelist's query string (the date drill-down `?created_at__year=9999`, `__gte=0001-…`).
 
 One mixin on the admins' common bases, so an admin or a date field added later is covered without anyone
@@ -14,8 +15,10 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, QueryDict
+from django.utils import timezone
 
 from core.dates import bound_date_fields, date_in_range, date_range_message, year_in_range
+from core.zones import moment_text
 
 # Transforms of a date that take a small number: (smallest, largest).
 _PARTS = {
@@ -90,6 +93,81 @@ def out_of_range_date_params(model, query: QueryDict, date_hierarchy: str | None
     return refused
 
 
+_WHEN = "__when"
+
+
+class ZonedMomentsAdminMixin:
+    """Every moment an admin shows in its list columns and read-only fields says whose clock it is on, in words:
+    «6 декабря 2026, 14:05 (время Екатеринбурга, МСК+2)» (core.zones). The admin runs on the signed-in
+    coordinator's municipality clock (participants.middleware), else the portal's Moscow time.
+
+    Django shows a date-time field of the model as a bare «6 декабря 2026 г. 14:05»; here each such column or
+    read-only field is shown through a readout of the same name plus «__when» (its heading and sorting those of
+    the field), so an admin or a field added later is covered without anyone remembering."""
+
+    def _moment_names(self) -> set[str]:
+        return {f.name for f in self.model._meta.concrete_fields if isinstance(f, models.DateTimeField)}
+
+    def _zoned(self, names, *, keep=()):
+        moments = self._moment_names() - set(keep)
+        zoned = [f"{name}{_WHEN}" if isinstance(name, str) and name in moments else name for name in names]
+        return type(names)(zoned) if isinstance(names, tuple) else zoned
+
+    def __getattr__(self, name: str):
+        if name.endswith(_WHEN) and name.removesuffix(_WHEN) in self._moment_names():
+            field = self.model._meta.get_field(name.removesuffix(_WHEN))
+
+            def readout(obj):
+                value = getattr(obj, field.name)
+                return moment_text(value, timezone.get_current_timezone()) if value is not None else None
+
+            readout.short_description = field.verbose_name
+            readout.admin_order_field = field.name
+            return readout
+        raise AttributeError(name)
+
+    def get_list_display(self, request):
+        return self._zoned(super().get_list_display(request), keep=self.list_editable or ())
+
+    def get_list_display_links(self, request, list_display):
+        links = super().get_list_display_links(request, list_display)
+        return self._zoned(links, keep=self.list_editable or ()) if links else links
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._zoned(super().get_readonly_fields(request, obj))
+
+    def _readonly_moments(self, request, obj) -> set[str]:
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self._moment_names()  # the view-only page shows every field read-only
+        return set(super().get_readonly_fields(request, obj)) & self._moment_names()
+
+    def get_exclude(self, request, obj=None):
+        # A moment shown through its readout is not also a form field.
+        readonly = self._readonly_moments(request, obj)
+        exclude = super().get_exclude(request, obj)
+        if not readonly:
+            return exclude
+        if exclude is None:  # Django then falls back to the form's own Meta.exclude: keep it
+            exclude = getattr(getattr(self.form, "_meta", None), "exclude", None) or ()
+        return [*exclude, *sorted(readonly)]
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = self._readonly_moments(request, obj)
+        if not readonly:
+            return super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": self._zoned_fields(options.get("fields", ()), readonly)})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def _zoned_fields(self, fields, readonly: set[str]):
+        # A fieldset's line may be a tuple of fields shown side by side.
+        return [
+            self._zoned_fields(f, readonly) if isinstance(f, list | tuple) else (f"{f}{_WHEN}" if f in readonly else f)
+            for f in fields
+        ]
+
+
 class BoundedDatesAdminMixin:
     """Bounds the dates of every form the admin builds, and refuses out-of-range dates in a changelist's query."""
 
@@ -119,7 +197,7 @@ class BoundedDatesAdminMixin:
         return super().changelist_view(request, extra_context)
 
 
-class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
+class ReadOnlyAdminMixin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin):
     """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
 
     def has_add_permission(self, request, obj=None):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import tables
-from core.admin_mixins import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 from core.history_admin import AuditHistoryAdmin
 from core.import_templates import import_template_response
 from core.uploads import upload_limited, upload_refusal
@@ -98,7 +98,7 @@ SUPERUSER_ONLY_USER_FIELDS = [
 
 
 @admin.register(User)
-class UserAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, BaseUserAdmin):
+class UserAdmin(ScopedRelationsMixin, ZonedMomentsAdminMixin, BoundedDatesAdminMixin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]

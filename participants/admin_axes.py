@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_mixins import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 from programs.admin_mixins import admin_scope
 
 from .admin import _users_of_municipality
@@ -25,7 +25,7 @@ def _scoped(queryset, request):
     return queryset.filter(username__in=User.objects.filter(_users_of_municipality(scope)).values("email"))
 
 
-class ScopedAccessAttemptAdmin(BoundedDatesAdminMixin, axes_admin.AccessAttemptAdmin):
+class ScopedAccessAttemptAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessAttemptAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
@@ -42,12 +42,12 @@ class ScopedAccessAttemptAdmin(BoundedDatesAdminMixin, axes_admin.AccessAttemptA
         )
 
 
-class ScopedAccessFailureLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessFailureLogAdmin):
+class ScopedAccessFailureLogAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessFailureLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
 
-class ScopedAccessLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessLogAdmin):
+class ScopedAccessLogAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
