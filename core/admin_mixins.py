@@ -9,6 +9,7 @@ remembering; tests/admin/test_admin_dates.py walks the registry to prove it.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import messages
@@ -126,39 +127,12 @@ class ZonedMomentsAdminMixin:
             return readout
         raise AttributeError(name)
 
-    def get_list_display(self, request):
-        return self._zoned(super().get_list_display(request), keep=self.list_editable or ())
-
-    def get_list_display_links(self, request, list_display):
-        links = super().get_list_display_links(request, list_display)
-        return self._zoned(links, keep=self.list_editable or ()) if links else links
-
-    def get_readonly_fields(self, request, obj=None):
-        return self._zoned(super().get_readonly_fields(request, obj))
-
     def _readonly_moments(self, request, obj) -> set[str]:
+        """The moments this page shows read-only (by the admin's final readonly list, whoever defined it)."""
         if obj is not None and not self.has_change_permission(request, obj):
             return self._moment_names()  # the view-only page shows every field read-only
-        return set(super().get_readonly_fields(request, obj)) & self._moment_names()
-
-    def get_exclude(self, request, obj=None):
-        # A moment shown through its readout is not also a form field.
-        readonly = self._readonly_moments(request, obj)
-        exclude = super().get_exclude(request, obj)
-        if not readonly:
-            return exclude
-        if exclude is None:  # Django then falls back to the form's own Meta.exclude: keep it
-            exclude = getattr(getattr(self.form, "_meta", None), "exclude", None) or ()
-        return [*exclude, *sorted(readonly)]
-
-    def get_fieldsets(self, request, obj=None):
-        readonly = self._readonly_moments(request, obj)
-        if not readonly:
-            return super().get_fieldsets(request, obj)
-        return [
-            (title, {**options, "fields": self._zoned_fields(options.get("fields", ()), readonly)})
-            for title, options in super().get_fieldsets(request, obj)
-        ]
+        names = {n.removesuffix(_WHEN) for n in self.get_readonly_fields(request, obj) if isinstance(n, str)}
+        return names & self._moment_names()
 
     def _zoned_fields(self, fields, readonly: set[str]):
         # A fieldset's line may be a tuple of fields shown side by side.
@@ -166,6 +140,80 @@ class ZonedMomentsAdminMixin:
             self._zoned_fields(f, readonly) if isinstance(f, list | tuple) else (f"{f}{_WHEN}" if f in readonly else f)
             for f in fields
         ]
+
+    # Each of these wraps the admin's final method, its own override included (__init_subclass__ below); the
+    # renaming is idempotent, so an override that calls super() is renamed once.
+
+    def _zoned_list_display(self, names, request):
+        return self._zoned(names, keep=self.list_editable or ())
+
+    def _zoned_list_display_links(self, links, request, list_display):
+        return self._zoned(links, keep=self.list_editable or ()) if links else links
+
+    def _zoned_readonly_fields(self, names, request, obj=None):
+        return self._zoned(names)
+
+    def _zoned_fields_of(self, fields, request, obj=None):
+        readonly = self._readonly_moments(request, obj)
+        return self._zoned_fields(fields, readonly) if readonly and fields else fields
+
+    def _zoned_fieldsets(self, fieldsets, request, obj=None):
+        readonly = self._readonly_moments(request, obj)
+        if not readonly:
+            return fieldsets
+        return [
+            (title, {**options, "fields": self._zoned_fields(options.get("fields", ()), readonly)})
+            for title, options in fieldsets
+        ]
+
+    def _zoned_exclude(self, exclude, request, obj=None):
+        # A moment shown through its readout is neither a form field nor a name the model form looks for.
+        readonly = self._readonly_moments(request, obj)
+        if not readonly:
+            return exclude
+        if exclude is None:  # Django then falls back to the form's own Meta.exclude: keep it
+            exclude = getattr(getattr(self.form, "_meta", None), "exclude", None) or ()
+        return [*exclude, *sorted(readonly), *sorted(f"{n}{_WHEN}" for n in readonly)]
+
+    _WRAPPED = {
+        "get_list_display": "_zoned_list_display",
+        "get_list_display_links": "_zoned_list_display_links",
+        "get_readonly_fields": "_zoned_readonly_fields",
+        "get_fields": "_zoned_fields_of",
+        "get_fieldsets": "_zoned_fieldsets",
+        "get_exclude": "_zoned_exclude",
+    }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for method, zoning in ZonedMomentsAdminMixin._WRAPPED.items():
+            own = cls.__dict__.get(method)
+            if own is not None and not getattr(own, "zoned", False):
+                setattr(cls, method, _zoned_method(own, zoning))
+
+
+def _zoned_method(method, zoning: str):
+    @functools.wraps(method)
+    def zoned(self, request, *args, **kwargs):
+        return getattr(self, zoning)(method(self, request, *args, **kwargs), request, *args, **kwargs)
+
+    zoned.zoned = True
+    return zoned
+
+
+def _mixin_method(name: str, zoning: str):
+    def method(self, request, *args, **kwargs):
+        return getattr(self, zoning)(
+            getattr(super(ZonedMomentsAdminMixin, self), name)(request, *args, **kwargs), request, *args, **kwargs
+        )
+
+    method.__name__ = name
+    method.zoned = True
+    return method
+
+
+for _name, _zoning in ZonedMomentsAdminMixin._WRAPPED.items():
+    setattr(ZonedMomentsAdminMixin, _name, _mixin_method(_name, _zoning))
 
 
 class BoundedDatesAdminMixin:
