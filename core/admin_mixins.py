@@ -153,10 +153,6 @@ class ZonedMomentsAdminMixin:
     def _zoned_readonly_fields(self, names, request, obj=None):
         return self._zoned(names)
 
-    def _zoned_fields_of(self, fields, request, obj=None):
-        readonly = self._readonly_moments(request, obj)
-        return self._zoned_fields(fields, readonly) if readonly and fields else fields
-
     def _zoned_fieldsets(self, fieldsets, request, obj=None):
         readonly = self._readonly_moments(request, obj)
         if not readonly:
@@ -179,7 +175,6 @@ class ZonedMomentsAdminMixin:
         "get_list_display": "_zoned_list_display",
         "get_list_display_links": "_zoned_list_display_links",
         "get_readonly_fields": "_zoned_readonly_fields",
-        "get_fields": "_zoned_fields_of",
         "get_fieldsets": "_zoned_fieldsets",
         "get_exclude": "_zoned_exclude",
     }
