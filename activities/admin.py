@@ -21,6 +21,7 @@ from core.admin_grammar import FEMININE, MASCULINE, NEUTER, Forms
 from core.admin_mixins import ReadOnlyAdminMixin
 from core.dates import BoundedDatesMixin
 from core.history_admin import AuditHistoryAdmin
+from core.zones import moment_text
 from participants.models import Enrollment
 from programs.admin import RoadmapModuleAdmin as BaseRoadmapModuleAdmin
 from programs.admin_mixins import (
@@ -470,7 +471,7 @@ class SubmissionAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("subject")
+        return super().get_queryset(request).select_related("subject", "enrollment__season")
 
     @admin.display(description=_("видео"))
     def video(self, obj):
@@ -495,7 +496,7 @@ class SubmissionAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin):
                     reverse("admin:activities_submission_change", args=[v.pk]),
                     v.version,
                     _("текущая") if v.is_current else "",
-                    date_format(timezone.localtime(v.submitted_at), "j E Y, H:i"),
+                    moment_text(v.submitted_at, obj.enrollment.season.tz),
                     v.get_status_display(),
                     _("с опозданием") if v.is_late else "",
                 )
@@ -850,7 +851,7 @@ class ExclusionCaseAdmin(ReadOnlyAdminMixin, AuditHistoryAdmin, MunicipalityScop
             at = reason.get("at")
             when = ""
             if at:
-                when = date_format(timezone.localtime(datetime.fromisoformat(at), season.tz), "j E Y, H:i")
+                when = moment_text(datetime.fromisoformat(at), season.tz)
             # A reason recorded before sources were kept reads the season's source for its rule.
             source = reason.get("source") or season.rule_source(reason.get("rule", ""))[0]
             rows.append((reason.get("rule_text", ""), reason.get("evidence", ""), when, _("Источник:"), source))
@@ -1022,7 +1023,7 @@ class SubmissionExtensionRequestAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmi
     @admin.display(description=_("окончательный срок задания"))
     def cutoff(self, obj):
         season = obj.assignment.activity.season
-        return date_format(timezone.localtime(obj.assignment.cutoff_at, season.tz), "j E Y, H:i")
+        return moment_text(obj.assignment.cutoff_at, season.tz)
 
     def _apply(self, request, queryset, *, form_class, template, title, decide):
         if "apply" in request.POST:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import admin_grammar
 from core.admin_grammar import MASCULINE, Forms
+from core.zones import moment_text
 from participants.admin import OrganisationScopedFilter, SubscriptionEnrollmentAdminMixin, SubscriptionSeasonFilter
 from participants.models import Enrollment
 from programs.admin_mixins import MunicipalityScopedAdmin, scoped_rows
@@ -178,7 +179,7 @@ class RouteItemAdmin(SubscriptionEnrollmentAdminMixin, MunicipalityScopedAdmin):
 
 def _session_label(session: Session, *, with_season: bool) -> str:
     season = session.activity.season
-    when = session.starts_at.astimezone(season.tz).strftime("%d.%m.%Y %H:%M")
+    when = moment_text(session.starts_at, season.tz, "d.m.Y H:i")
     label = f"{when} — {session.title or session.activity.title}"
     return f"{label} — {season}" if with_season else label
 

@@ -1,9 +1,10 @@
 """Activities' part of an enrollment's «Журнал изменений» (participants.journal): attendance marks,
 certificates and exclusion cases, from their audit trail. Registered from ActivitiesConfig.ready()."""
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.zones import moment_text
 from participants.journal import JournalSource, register_journal_source
 
 from .models import Attendance, Certificate, ExclusionCase
@@ -15,7 +16,8 @@ def _attendance_label(record) -> str:
         return _("Посещаемость")
     return _("Посещаемость: %(activity)s, %(when)s") % {
         "activity": session.activity.title,
-        "when": formats.date_format(timezone.localtime(session.starts_at), "SHORT_DATETIME_FORMAT"),
+        # The journal builds its entries on the season's clock (participants.journal).
+        "when": moment_text(session.starts_at, timezone.get_current_timezone()),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.admin_choices import choice_label_register
+from core.zones import moment_text
 
 from .models import Activity, Session, VideoAssignment
 
@@ -40,13 +41,14 @@ def assignment_choice_label(assignment: VideoAssignment) -> str:
 
 
 def session_choice_label(session: Session) -> str:
-    """«Интенсив: занятие 2 — Прогрессивный педагог 2025/26, 15.10.2025 15:00» (in the season's zone)."""
+    """«Интенсив: занятие 2 — Прогрессивный педагог 2025/26, 15.10.2025 15:00 (время Екатеринбурга, МСК+2)» (in
+    the season's zone, saying whose)."""
     activity = session.activity
     title = f"{activity.title}: {session.title}" if session.title else activity.title
     return _("%(title)s — %(season)s, %(starts)s") % {
         "title": title,
         "season": _season(activity.season),
-        "starts": f"{timezone.localtime(session.starts_at, activity.season.tz):%d.%m.%Y %H:%M}",
+        "starts": moment_text(session.starts_at, activity.season.tz, "d.m.Y H:i"),
     }
 
 

@@ -15,11 +15,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import BoundedDatesMixin
+from core.zones import moment_text
 from participants.models import Enrollment, SubscriptionForm
 from programs.models import Program, RoadmapModule
 from programs.signals import rows_changed
@@ -291,7 +291,7 @@ class RouteItemForm(BoundedDatesMixin, forms.Form):
             Session.objects.filter(activity__season=season).select_related("activity").order_by("starts_at", "pk")
         )
         self.fields["session"].label_from_instance = lambda s: "{} — {}".format(
-            timezone.localtime(s.starts_at, tz).strftime("%d.%m.%Y %H:%M"), s.title or s.activity.title
+            moment_text(s.starts_at, tz, "d.m.Y H:i"), s.title or s.activity.title
         )
 
     def clean_planned_on(self):

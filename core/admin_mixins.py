@@ -1,4 +1,5 @@
-"""Admin bases shared by every app: ReadOnlyAdminMixin for logs and evidence, and the date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
+"""Admin bases shared by every app: ReadOnlyAdminMixin for logs and evidence, ZonedMomentsAdminMixin for moments that
+say their zone in words, and the date bounds (core.dates) in the admin: every form, inline and list-editable field of an admin, and
 every date lookup in a changelist's query string (the date drill-down `?created_at__year=9999`, `__gte=0001-…`).
 
 One mixin on the admins' common bases, so an admin or a date field added later is covered without anyone
@@ -8,14 +9,17 @@ remembering; tests/admin/test_admin_dates.py walks the registry to prove it.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, QueryDict
+from django.utils import timezone
 
 from core.dates import bound_date_fields, date_in_range, date_range_message, year_in_range
+from core.zones import moment_text
 
 # Transforms of a date that take a small number: (smallest, largest).
 _PARTS = {
@@ -90,6 +94,123 @@ def out_of_range_date_params(model, query: QueryDict, date_hierarchy: str | None
     return refused
 
 
+_WHEN = "__when"
+
+
+class ZonedMomentsAdminMixin:
+    """Every moment an admin shows in its list columns and read-only fields says whose clock it is on, in words:
+    «6 декабря 2026, 14:05 (время Екатеринбурга, МСК+2)» (core.zones). The admin runs on the signed-in
+    coordinator's municipality clock (participants.middleware), else the portal's Moscow time.
+
+    Django shows a date-time field of the model as a bare «6 декабря 2026 г. 14:05»; here each such column or
+    read-only field is shown through a readout of the same name plus «__when» (its heading and sorting those of
+    the field), so an admin or a field added later is covered without anyone remembering."""
+
+    def _moment_names(self) -> set[str]:
+        return {f.name for f in self.model._meta.concrete_fields if isinstance(f, models.DateTimeField)}
+
+    def _zoned(self, names, *, keep=()):
+        moments = self._moment_names() - set(keep)
+        zoned = [f"{name}{_WHEN}" if isinstance(name, str) and name in moments else name for name in names]
+        return type(names)(zoned) if isinstance(names, tuple) else zoned
+
+    def __getattr__(self, name: str):
+        if name.endswith(_WHEN) and name.removesuffix(_WHEN) in self._moment_names():
+            field = self.model._meta.get_field(name.removesuffix(_WHEN))
+
+            def readout(obj):
+                value = getattr(obj, field.name)
+                return moment_text(value, timezone.get_current_timezone()) if value is not None else None
+
+            readout.short_description = field.verbose_name
+            readout.admin_order_field = field.name
+            return readout
+        raise AttributeError(name)
+
+    def _readonly_moments(self, request, obj) -> set[str]:
+        """The moments this page shows read-only (by the admin's final readonly list, whoever defined it)."""
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self._moment_names()  # the view-only page shows every field read-only
+        names = {n.removesuffix(_WHEN) for n in self.get_readonly_fields(request, obj) if isinstance(n, str)}
+        return names & self._moment_names()
+
+    def _zoned_fields(self, fields, readonly: set[str]):
+        # A fieldset's line may be a tuple of fields shown side by side.
+        return [
+            self._zoned_fields(f, readonly) if isinstance(f, list | tuple) else (f"{f}{_WHEN}" if f in readonly else f)
+            for f in fields
+        ]
+
+    # Each of these wraps the admin's final method, its own override included (__init_subclass__ below); the
+    # renaming is idempotent, so an override that calls super() is renamed once.
+
+    def _zoned_list_display(self, names, request):
+        return self._zoned(names, keep=self.list_editable or ())
+
+    def _zoned_list_display_links(self, links, request, list_display):
+        return self._zoned(links, keep=self.list_editable or ()) if links else links
+
+    def _zoned_readonly_fields(self, names, request, obj=None):
+        return self._zoned(names)
+
+    def _zoned_fieldsets(self, fieldsets, request, obj=None):
+        readonly = self._readonly_moments(request, obj)
+        if not readonly:
+            return fieldsets
+        return [
+            (title, {**options, "fields": self._zoned_fields(options.get("fields", ()), readonly)})
+            for title, options in fieldsets
+        ]
+
+    def _zoned_exclude(self, exclude, request, obj=None):
+        # A moment shown through its readout is neither a form field nor a name the model form looks for.
+        readonly = self._readonly_moments(request, obj)
+        if not readonly:
+            return exclude
+        if exclude is None:  # Django then falls back to the form's own Meta.exclude: keep it
+            exclude = getattr(getattr(self.form, "_meta", None), "exclude", None) or ()
+        return [*exclude, *sorted(readonly), *sorted(f"{n}{_WHEN}" for n in readonly)]
+
+    _WRAPPED = {
+        "get_list_display": "_zoned_list_display",
+        "get_list_display_links": "_zoned_list_display_links",
+        "get_readonly_fields": "_zoned_readonly_fields",
+        "get_fieldsets": "_zoned_fieldsets",
+        "get_exclude": "_zoned_exclude",
+    }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for method, zoning in ZonedMomentsAdminMixin._WRAPPED.items():
+            own = cls.__dict__.get(method)
+            if own is not None and not getattr(own, "zoned", False):
+                setattr(cls, method, _zoned_method(own, zoning))
+
+
+def _zoned_method(method, zoning: str):
+    @functools.wraps(method)
+    def zoned(self, request, *args, **kwargs):
+        return getattr(self, zoning)(method(self, request, *args, **kwargs), request, *args, **kwargs)
+
+    zoned.zoned = True
+    return zoned
+
+
+def _mixin_method(name: str, zoning: str):
+    def method(self, request, *args, **kwargs):
+        return getattr(self, zoning)(
+            getattr(super(ZonedMomentsAdminMixin, self), name)(request, *args, **kwargs), request, *args, **kwargs
+        )
+
+    method.__name__ = name
+    method.zoned = True
+    return method
+
+
+for _name, _zoning in ZonedMomentsAdminMixin._WRAPPED.items():
+    setattr(ZonedMomentsAdminMixin, _name, _mixin_method(_name, _zoning))
+
+
 class BoundedDatesAdminMixin:
     """Bounds the dates of every form the admin builds, and refuses out-of-range dates in a changelist's query."""
 
@@ -119,7 +240,7 @@ class BoundedDatesAdminMixin:
         return super().changelist_view(request, extra_context)
 
 
-class ReadOnlyAdminMixin(BoundedDatesAdminMixin):
+class ReadOnlyAdminMixin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin):
     """Records the admin shows but never adds, changes or deletes (logs, evidence, issued documents)."""
 
     def has_add_permission(self, request, obj=None):

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .zones import moment_text
+
 
 class Notification(models.Model):
     """A message in the portal's notification list, optionally also sent by e-mail (an outbox row)."""
@@ -150,7 +152,7 @@ class JobRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.job} — {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
+        return f"{self.job} — {moment_text(self.started_at, timezone.get_current_timezone(), 'd.m.Y H:i')}"
 
 
 class BackgroundJob(models.Model):

@@ -100,8 +100,11 @@ def zone_words(zone: tzinfo | str | None, at: datetime | None = None) -> str:
     return gettext("время %(city)s, МСК%(offset)s") % {"city": city, "offset": _signed(offset)}
 
 
-def moment_text(at: datetime, zone: tzinfo | str | None) -> str:
-    """A moment for a letter or a notice, on the zone's clock and saying whose: «12 октября 2025, 18:00 (время
-    Екатеринбурга, МСК+2)»."""
+def moment_text(at: datetime | None, zone: tzinfo | str | None, fmt: str = "j E Y, H:i") -> str:
+    """A moment on the zone's clock and saying whose: «12 октября 2025, 18:00 (время Екатеринбурга, МСК+2)»; no
+    zone is the portal's (TIME_ZONE) and says so («московское время»). The one way a page, a letter, an admin
+    readout or a `__str__` shows a time (tests/test_time_zone_words.py keeps it so); empty for no moment."""
+    if at is None:
+        return ""
     tz = as_zone(zone)
-    return f"{date_text(timezone.localtime(at, tz), 'j E Y, H:i')} ({zone_words(tz, at)})"
+    return f"{date_text(timezone.localtime(at, tz), fmt)} ({zone_words(tz, at)})"

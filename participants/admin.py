@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import admin_grammar, tables
 from core.admin_grammar import FEMININE, MASCULINE, MASCULINE_ANIMATE, NEUTER, Forms
-from core.admin_mixins import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 from core.history_admin import AuditHistoryAdmin
 from core.import_templates import import_template_response
 from core.outgoing_emails import letters_queued, letters_state
@@ -113,7 +113,7 @@ admin_grammar.register(
 
 
 @admin.register(User)
-class UserAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, BaseUserAdmin):
+class UserAdmin(ScopedRelationsMixin, ZonedMomentsAdminMixin, BoundedDatesAdminMixin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from core import admin_grammar
 from core.admin_grammar import FEMININE, Forms
-from core.admin_mixins import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 from programs.admin_mixins import admin_scope
 
 from .admin import _users_of_municipality
@@ -27,7 +27,7 @@ def _scoped(queryset, request):
     return queryset.filter(username__in=User.objects.filter(_users_of_municipality(scope)).values("email"))
 
 
-class ScopedAccessAttemptAdmin(BoundedDatesAdminMixin, axes_admin.AccessAttemptAdmin):
+class ScopedAccessAttemptAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessAttemptAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
@@ -44,12 +44,12 @@ class ScopedAccessAttemptAdmin(BoundedDatesAdminMixin, axes_admin.AccessAttemptA
         )
 
 
-class ScopedAccessFailureLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessFailureLogAdmin):
+class ScopedAccessFailureLogAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessFailureLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 
 
-class ScopedAccessLogAdmin(BoundedDatesAdminMixin, axes_admin.AccessLogAdmin):
+class ScopedAccessLogAdmin(ZonedMomentsAdminMixin, BoundedDatesAdminMixin, axes_admin.AccessLogAdmin):
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request)
 

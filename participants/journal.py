@@ -20,6 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.zones import moment_text
+
 from .models import Enrollment
 
 JOURNAL_PER_PAGE = 25
@@ -87,7 +89,7 @@ def _display(record, model_field: models.Field, value, source: JournalSource) ->
     if isinstance(value, bool):
         return _("да") if value else _("нет")
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return moment_text(value, timezone.get_current_timezone())
     if isinstance(value, date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
@@ -159,34 +161,41 @@ def enrollment_journal(*, enrollment: Enrollment, page: int | str | None = 1) ->
     newest, oldest = rows[0][2], rows[-1][2]
     wanted = {(i, pk) for i, pk, _when in rows}
     entries: list[tuple[datetime, int, JournalEntry]] = []
-    for i, source in enumerate(sources):
-        history = source.model.history
-        earlier = history.filter(id=OuterRef("id")).filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-        )
-        on_page = history.filter(
-            **{source.enrollment_path: enrollment.pk}, history_date__gte=oldest, history_date__lte=newest
-        ).annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
-        # The page's records and, in a second query, the records before them (the «old» of each change).
-        records = [
-            r
-            for r in on_page.select_related("history_user__person", *source.related).order_by()
-            if (i, r.history_id) in wanted
-        ]
-        previous = {p.history_id: p for p in history.filter(history_id__in=on_page.values("previous_id")).order_by()}
-        for record in records:
-            entry = JournalEntry(
-                at=record.history_date,
-                what=source.label(record),
-                action=str(ACTIONS.get(record.history_type, record.history_type)),
-                who=_who(record),
-                reason=record.history_change_reason or "",
-                changes=_changes(record, previous.get(record.previous_id), source),
-            )
-            entries.append((record.history_date, record.history_id, entry))
+    # Moments in the labels and the changes are on the season's clock and say so (core.zones).
+    with timezone.override(enrollment.season.tz):
+        for i, source in enumerate(sources):
+            _add_entries(entries, i, source, enrollment, oldest, newest, wanted)
     entries.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return page_obj, [entry for _at, _pk, entry in entries]
+
+
+def _add_entries(entries: list, i: int, source: JournalSource, enrollment: Enrollment, oldest, newest, wanted) -> None:
+    """The page's records of one source as journal entries (two queries)."""
+    history = source.model.history
+    earlier = history.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    )
+    on_page = history.filter(
+        **{source.enrollment_path: enrollment.pk}, history_date__gte=oldest, history_date__lte=newest
+    ).annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
+    # The page's records and, in a second query, the records before them (the «old» of each change).
+    records = [
+        r
+        for r in on_page.select_related("history_user__person", *source.related).order_by()
+        if (i, r.history_id) in wanted
+    ]
+    previous = {p.history_id: p for p in history.filter(history_id__in=on_page.values("previous_id")).order_by()}
+    for record in records:
+        entry = JournalEntry(
+            at=record.history_date,
+            what=source.label(record),
+            action=str(ACTIONS.get(record.history_type, record.history_type)),
+            who=_who(record),
+            reason=record.history_change_reason or "",
+            changes=_changes(record, previous.get(record.previous_id), source),
+        )
+        entries.append((record.history_date, record.history_id, entry))
 
 
 def _enrollment_label(record) -> str:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_choices import label_choice_fields
-from core.admin_mixins import BoundedDatesAdminMixin
+from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 
 from .models import Organisation, Season
 
@@ -165,7 +165,7 @@ class ScopedRelationsMixin:
         return form
 
 
-class MunicipalityScopedAdmin(ScopedRelationsMixin, BoundedDatesAdminMixin, admin.ModelAdmin):
+class MunicipalityScopedAdmin(ScopedRelationsMixin, ZonedMomentsAdminMixin, BoundedDatesAdminMixin, admin.ModelAdmin):
     """Limits the changelist, every lookup and every relation field to the coordinator's municipality.
 
     `municipality_path` is the ORM path from the model to its Municipality ("" for Municipality itself).

@@ -14,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.zones import moment_text
+
 from . import rule_sources
 from .models import EducationLevel, Program, RoadmapModule, Season
 
@@ -189,7 +191,7 @@ def _shown(season: Season, key: str) -> str:
     if isinstance(value, bool):
         return _("да") if value else _("нет")
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value, season.tz), "j E Y, H:i")
+        return moment_text(value, season.tz)
     if isinstance(value, date):
         return formats.date_format(value, "j E Y")
     if isinstance(value, Decimal):

@@ -23,6 +23,7 @@ from activities.video_player import video_player
 from activities.video_state import format_moment
 from core.date_text import date_text
 from core.pagination import window_page
+from core.zones import moment_text
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
 from participants.selectors import person_for_user
@@ -87,7 +88,7 @@ class _SeasonClock:
         return date_text(timezone.localtime(moment, self.tz), "j E Y")
 
     def moment(self, moment: datetime, *, year: bool = True) -> str:
-        return date_text(timezone.localtime(moment, self.tz), "j E Y, H:i" if year else "j E, H:i")
+        return moment_text(moment, self.tz, "j E Y, H:i" if year else "j E, H:i")
 
 
 def _link(name: str) -> Callable[[int], str]:

@@ -15,8 +15,10 @@ import threading
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.zones import moment_text
 
 from .models import KpiSnapshot
 from .selectors_monitoring import ORDER_TITLE, ComparisonRow, MonitoringPage, order_clause
@@ -85,7 +87,10 @@ def _preamble(page: MonitoringPage, heading: str) -> list[str]:
         order_clause(),
         _("Муниципалитет: %(name)s") % {"name": snapshot.municipality.name},
         _("Период: %(period)s; значения сняты %(date)s")
-        % {"period": snapshot.period, "date": f"{timezone.localtime(snapshot.taken_at):%d.%m.%Y %H:%M}"},
+        % {
+            "period": snapshot.period,
+            "date": moment_text(snapshot.taken_at, snapshot.municipality.time_zone, "d.m.Y H:i"),
+        },
     ]
 
 

@@ -60,10 +60,10 @@ def test_lock_column_and_links_for_own_other_and_expired_locks(client, world):
     html = response.content.decode()
     by_pk = {row.submission.pk: row for row in response.context["rows"]}
     until = timezone.localtime(ReviewLock.objects.get(submission=other).expires_at, world.season.tz)
-    # The same text as the date filter in the season's zone.
-    assert by_pk[other.pk].lock_until == date_format(until, "j E, H:i")
+    # The same text as the date filter in the season's zone, saying whose clock it is (core.zones).
+    assert by_pk[other.pk].lock_until == f"{date_format(until, 'j E, H:i')} (время Екатеринбурга, МСК+2)"
     submitted = timezone.localtime(other.submitted_at, world.season.tz)
-    assert by_pk[other.pk].submitted == date_format(submitted, "j E Y, H:i") in html
+    assert by_pk[other.pk].submitted == f"{date_format(submitted, 'j E Y, H:i')} (время Екатеринбурга, МСК+2)" in html
     assert f"до {by_pk[other.pk].lock_until}" in html
     assert f'href="{reverse("review_page", args=[other.pk])}">Посмотреть' in html
     assert by_pk[own.pk].locked_by_me and f'href="{reverse("review_page", args=[own.pk])}">Продолжить' in html
