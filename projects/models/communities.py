@@ -139,9 +139,7 @@ class CommunityReport(models.Model):
     community = models.ForeignKey(
         Community, verbose_name=_("сообщество"), on_delete=models.CASCADE, related_name="reports"
     )
-    year = models.PositiveSmallIntegerField(
-        _("год"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("год"), validators=[MinValueValidator(1900), MaxValueValidator(2100)])
     half = models.PositiveSmallIntegerField(_("полугодие"), choices=Half.choices)
     due_on = models.DateField(_("срок сдачи"))
     text = models.TextField(_("текст отчёта"), blank=True)
@@ -220,9 +218,7 @@ class Practice(models.Model):
 
 
 class PracticeRating(models.Model):
-    practice = models.ForeignKey(
-        Practice, verbose_name=_("материал"), on_delete=models.CASCADE, related_name="ratings"
-    )
+    practice = models.ForeignKey(Practice, verbose_name=_("материал"), on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey(
         Enrollment, verbose_name=_("кто оценил"), on_delete=models.CASCADE, related_name="practice_ratings"
     )
@@ -271,8 +267,9 @@ class AcceleratorDirection(models.TextChoices):
 
     INNOVATIONS = "innovations", _("Новации в образовании")
     ADULT_LEARNING = "adult_learning", _("Эффективное обучение взрослых: подходы и особенности")
-    COMPETENCES = "competences", _(
-        "Компетенции, которые пригодятся: наставник/тьютор/коуч/тренер, дизайнер образовательных программ и др."
+    COMPETENCES = (
+        "competences",
+        _("Компетенции, которые пригодятся: наставник/тьютор/коуч/тренер, дизайнер образовательных программ и др."),
     )
 
 
