@@ -99,6 +99,7 @@ def community_meetings(community: Community) -> QuerySet[Session]:
         return Session.objects.none()
     return (
         Session.objects.filter(activity_id=community.meetings_activity_id)
+        .select_related("activity")
         .annotate(
             invited_count=Count("invited", distinct=True),
             attended_count=Count(
