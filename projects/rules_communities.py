@@ -10,7 +10,7 @@ import rules
 from django.db.models import Q
 
 from participants.models import User
-from participants.roles import user_is_coordinator
+from participants.roles import MANAGEMENT, user_is_coordinator
 
 from .models import Community
 
@@ -39,13 +39,16 @@ def oversees_communities(user, season) -> bool:
     """The coordinator, or the management of the season's municipality (read-only)."""
     if coordinates_communities(user, season):
         return True
-    return (
-        season is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.role == User.Role.MANAGEMENT
-        and user.municipality_id == _municipality_id(season)
-    )
+    if season is None or not user_is_management(user):
+        return False
+    return user.municipality_id == _municipality_id(season)
+
+
+def user_is_management(user) -> bool:
+    """Management of an education department: by role or by the «Руководство» group, bound to a municipality."""
+    if not user.is_authenticated or not user.is_active or not user.municipality_id:
+        return False
+    return user.role == User.Role.MANAGEMENT or user.groups.filter(name=MANAGEMENT).exists()
 
 
 @rules.predicate

@@ -28,7 +28,7 @@ from .community_files import COMMUNITY_FILE_MAX_BYTES, content_type_of
 from .filters_communities import BankFilterSet
 from .forms_communities import HideForm, MeetingForm, PracticeForm, RatingForm, ReportForm, StatusForm
 from .models import Community, CommunityReport, Practice
-from .rules_communities import member_or_curator_q
+from .rules_communities import member_or_curator_q, user_is_management
 
 BANK_PAGE_SIZE = 20
 BOARD_PAGE_SIZE = 50
@@ -75,7 +75,7 @@ def communities_index(request: HttpRequest) -> HttpResponse:
     seasons = Season.objects.select_related("program").filter(communities__isnull=False)
     if user.is_superuser:
         pass
-    elif user.municipality_id and (user_is_coordinator(user) or user.role == user.Role.MANAGEMENT):
+    elif user_is_coordinator(user) or user_is_management(user):
         seasons = seasons.filter(program__municipality_id=user.municipality_id)
     else:
         person = person_for_user(user)

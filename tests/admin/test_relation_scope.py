@@ -140,6 +140,7 @@ def _rows_of_a(world):
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts
     from reports.models import KpiBaseline, KpiTarget
+    from tests.projects.communities_fixtures import community_rows_of
 
     school, subscription = world.other["school"], world.other["subscription"]
     person, town = world.enrollment.person, school.municipality
@@ -191,6 +192,7 @@ def _rows_of_a(world):
     )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
+    community_rows_of(world.season_a, world.enrollment)
 
 
 class FormReader(HTMLParser):
