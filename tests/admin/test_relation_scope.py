@@ -50,6 +50,7 @@ from tests.factories import (
     VideoAssignmentFactory,
 )
 from tests.permissions_world import COORDINATOR
+from tests.projects.communities_fixtures import community_rows_of
 
 world = permissions_world.world
 MARKERS = ("Чужбин", "chuzhbin", "CHUZHBIN")  # every outside row's name has one of them
@@ -121,6 +122,8 @@ def outside(world, django_db_blocker):
                     hours=4,
                 )
             )
+            chuzhbin_rows = community_rows_of(season, enrollment)
+            add(chuzhbin_rows["community"], chuzhbin_rows["practice"])
         add(UserFactory(email="chuzhbin-coordinator@example.ru", is_staff=True, municipality=town))
         _rows_of_a(world)
         yield rows
@@ -140,7 +143,6 @@ def _rows_of_a(world):
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts
     from reports.models import KpiBaseline, KpiTarget
-    from tests.projects.communities_fixtures import community_rows_of
 
     school, subscription = world.other["school"], world.other["subscription"]
     person, town = world.enrollment.person, school.municipality
