@@ -367,6 +367,9 @@ class MotivationScale(models.Model):
 
 
 __all__ = [
+    "COMMUNITY_MIN_MEMBERS",
+    "DEFAULT_THRESHOLDS",
+    "DEFAULT_WEIGHTS",
     "AcceleratorDirection",
     "AcceleratorSupport",
     "CascadeTraining",
