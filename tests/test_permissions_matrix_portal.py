@@ -547,6 +547,7 @@ CASES = [
         {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
         data=lambda w: {"reason": "Причина-маркер"},
         effect=_practice_hidden,
+        effect_roles=frozenset(COMMUNITY_MANAGERS),
     ),
     Case(
         "community_practice_file",

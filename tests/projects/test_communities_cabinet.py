@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from activities.models import Attendance
 from participants.personal_data import personal_data_collect, run_erasers
-from projects.models import Practice
+from projects.models import AcceleratorDirection, AcceleratorSupport, Practice
 from projects.services_communities import cascade_training_schedule, practice_add, practice_rate
 from tests.factories import EnrollmentFactory
 
@@ -69,11 +69,18 @@ def test_personal_data_exported_and_erased():
         by=author.enrollment.person.user,
     )
     practice_rate(practice=practice, score=4, comment="Личный комментарий", by=members[1].enrollment.person.user)
+    AcceleratorSupport.objects.create(
+        enrollment=author.enrollment, direction=AcceleratorDirection.INNOVATIONS, goal="Стать методистом района"
+    )
     sections = {s.key: s for s in personal_data_collect(author.enrollment.person)}
     assert sections["projects.practices"].rows[0]["Название"] == "Квест по истории"
     assert sections["projects.community_members"].rows[0]["Сообщество"] == community.name
+    assert sections["projects.accelerator"].rows[0]["Цель"] == "Стать методистом района"
+    rater_sections = {s.key: s for s in personal_data_collect(members[1].enrollment.person)}
+    assert rater_sections["projects.practice_ratings"].rows[0]["Комментарий"] == "Личный комментарий"
     run_erasers(author.enrollment.person)
     practice = Practice.objects.get(pk=practice.pk)
     assert practice.description == "Удалено по запросу участника" and practice.hidden_at is not None
+    assert AcceleratorSupport.objects.get(enrollment=author.enrollment).goal == "Удалено по запросу участника"
     run_erasers(members[1].enrollment.person)
     assert practice.ratings.get().comment == "Удалено по запросу участника"
