@@ -57,6 +57,7 @@ from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
+from tests.projects.communities_fixtures import community_rows_of
 
 # Models whose rows belong to no municipality: every coordinator keeps the one list (not an outsider's write).
 SHARED = {
@@ -128,6 +129,12 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "reports.KpiTarget": lambda w: w.other["kpi_target"],
     "reports.KpiBaseline": lambda w: w.other["kpi_baseline"],
     "reports.KpiSnapshot": lambda w: w.other["kpi_snapshot"],
+    "projects.Community": lambda w: w.other["communities"]["community"],
+    "projects.Practice": lambda w: w.other["communities"]["practice"],
+    "projects.PracticeRating": lambda w: w.other["communities"]["practice_rating"],
+    "projects.CascadeTraining": lambda w: w.other["communities"]["cascade_training"],
+    "projects.AcceleratorSupport": lambda w: w.other["communities"]["accelerator_support"],
+    "projects.MotivationScale": lambda w: w.other["communities"]["motivation_scale"],
 }
 
 
@@ -273,6 +280,7 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         held_on=now.date() - timedelta(days=1),
         topic="Встреча-маркер",
     )
+    w.other["communities"] = community_rows_of(season, w.enrollment)
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()
     assert BackgroundJob.objects.filter(pk=w.other["job"].pk).exists()

@@ -57,6 +57,7 @@ from tests.factories import (
     UserFactory,
     VideoAssignmentFactory,
 )
+from tests.projects.communities_fixtures import matrix_communities
 
 # What only some roles may read; a page shown to anyone else must not contain it.
 TEACHER_NAME = "Первоучителева"
@@ -426,6 +427,7 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             "notification": notification,
             "job": job,
             **_monitoring(town, school, now),
+            **matrix_communities(season_a, enrollment, PROOF_NAME),
         },
     )
 

@@ -60,6 +60,32 @@ TEACHER_ONLY = ((TEACHER_NAME, frozenset(OWNER)),)
 # management and every director of its schools read; anyone else gets 404.
 MONITORING_EDITORS = {COORDINATOR, "superuser"}
 MONITORING_READERS = MONITORING_EDITORS | {MANAGER, DIRECTOR, DIRECTOR_OTHER}
+# Professional communities «ПРОкомьюнити» (seed 001): the teacher leads a community of season A; its municipality's
+# coordinator manages, management reads; nobody else (another municipality, other seasons' people) sees a thing.
+COMMUNITY_READERS = {"teacher", COORDINATOR, MANAGER, "superuser"}
+COMMUNITY_MANAGERS = {COORDINATOR, "superuser"}
+
+
+def _community(key: str = "community"):
+    return lambda w: w.other[key].pk
+
+
+def _practice_hidden(w: World) -> bool:
+    from projects.models import Practice
+
+    return Practice.objects.get(pk=w.other["practice"].pk).hidden_at is not None
+
+
+def _practice_rated(w: World) -> bool:
+    from projects.models import PracticeRating
+
+    return PracticeRating.objects.filter(practice=w.other["practice"]).exists()
+
+
+def _report_submitted(w: World) -> bool:
+    from projects.models import CommunityReport
+
+    return CommunityReport.objects.get(pk=w.other["community_report"].pk).submitted_at is not None
 
 
 def public(roles_status=200, *, anonymous=200) -> dict:
@@ -473,6 +499,83 @@ CASES = [
     Case("monitoring_compare", url("monitoring_compare", _monitoring_pk), "get", ok(MONITORING_READERS)),
     Case("monitoring_pdf", url("monitoring_pdf", _monitoring_pk), "get", ok(MONITORING_READERS)),
     Case("monitoring_xlsx", url("monitoring_xlsx", _monitoring_pk), "get", ok(MONITORING_READERS)),
+    # Professional communities «ПРОкомьюнити» (seed 001).
+    Case("communities_index", url("communities_index"), "get", ok(EVERYONE)),
+    Case("community_list", url("community_list", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_bank", url("community_bank", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_board", url("community_board", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_detail", url("community_detail", _community()), "get", ok(COMMUNITY_READERS)),
+    Case(
+        "community_detail (another community)",
+        url("community_detail", _community("other_community")),
+        "get",
+        ok({COORDINATOR, MANAGER, "superuser"}),
+    ),
+    Case(
+        "community_status",
+        url("community_status", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+        data=lambda w: {"status": "closed"},
+    ),
+    Case(
+        "community_meeting_new",
+        url("community_meeting_new", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS | {"teacher"}, 302), MANAGER: 403},
+        data=lambda w: {"title": "Встреча", "starts_at": "2025-03-10T16:00", "ends_at": "2025-03-10T18:00"},
+    ),
+    Case(
+        "community_practice_new",
+        url("community_practice_new", _community()),
+        "get",
+        {"teacher": 200, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+    ),
+    Case(
+        "community_practice_rate",
+        url("community_practice_rate", lambda w: w.other["practice"].pk),
+        "post",
+        {"teacher": 302, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+        data=lambda w: {"score": "5"},
+        effect=_practice_rated,
+        effect_roles=frozenset({"teacher"}),
+    ),
+    Case(
+        "community_practice_hide",
+        url("community_practice_hide", lambda w: w.other["practice"].pk),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+        data=lambda w: {"reason": "Причина-маркер"},
+        effect=_practice_hidden,
+        effect_roles=frozenset(COMMUNITY_MANAGERS),
+    ),
+    Case(
+        "community_practice_file",
+        url("community_practice_file", lambda w: w.other["practice"].pk),
+        "get",
+        ok(COMMUNITY_READERS),
+    ),
+    Case(
+        "community_report_submit",
+        url("community_report_submit", lambda w: w.other["community_report"].pk),
+        "post",
+        {"teacher": 302, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+        data=lambda w: {"text": "Отчёт-маркер"},
+        effect=_report_submitted,
+        effect_roles=frozenset({"teacher"}),
+    ),
+    Case(
+        "community_report_accept",
+        url("community_report_accept", lambda w: w.other["community_report"].pk),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+    ),
+    Case(
+        "community_report_file",
+        url("community_report_file", lambda w: w.other["community_report"].pk),
+        "get",
+        ok(COMMUNITY_READERS),
+    ),
 ]
 
 
@@ -503,6 +606,9 @@ def test_permission(client, world, files, case: Case, role: str):
         ("kpi_dashboard", lambda w: reverse("kpi_dashboard") + "?organisation=999999", "superuser"),
         ("monitoring_detail", url("monitoring_detail", 999_999), "superuser"),
         ("monitoring_list", lambda w: reverse("monitoring_list") + "?municipality=999999", "superuser"),
+        ("community_detail", url("community_detail", 999_999), "superuser"),
+        ("community_list", url("community_list", 999_999), "superuser"),
+        ("community_practice_file", url("community_practice_file", 999_999), "teacher"),
     ],
 )
 def test_a_guessed_id_is_404(client, world, name, address, role):

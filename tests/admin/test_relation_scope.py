@@ -50,6 +50,7 @@ from tests.factories import (
     VideoAssignmentFactory,
 )
 from tests.permissions_world import COORDINATOR
+from tests.projects.communities_fixtures import community_rows_of
 
 world = permissions_world.world
 MARKERS = ("Чужбин", "chuzhbin", "CHUZHBIN")  # every outside row's name has one of them
@@ -121,6 +122,8 @@ def outside(world, django_db_blocker):
                     hours=4,
                 )
             )
+            chuzhbin_rows = community_rows_of(season, enrollment)
+            add(chuzhbin_rows["community"], chuzhbin_rows["practice"])
         add(UserFactory(email="chuzhbin-coordinator@example.ru", is_staff=True, municipality=town))
         _rows_of_a(world)
         yield rows
@@ -191,6 +194,7 @@ def _rows_of_a(world):
     )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
+    community_rows_of(world.season_a, world.enrollment)
 
 
 class FormReader(HTMLParser):
