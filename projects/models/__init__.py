@@ -2,3 +2,12 @@
 
 One module per part of the cascade; each is imported here so that Django finds its models.
 """
+
+from .competence_lab import (  # noqa: F401
+    CompetenceTheme,
+    LabSurvey,
+    LabSurveyAnswer,
+    LabSurveyLine,
+    LearnerRequest,
+    MentorOffer,
+)

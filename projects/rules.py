@@ -1,0 +1,3 @@
+"""The cascade's permissions: one module per part, each imported here (django-rules autodiscovers this one)."""
+
+from . import rules_competence_lab  # noqa: F401
