@@ -103,6 +103,8 @@ def lab_map(request: HttpRequest, municipality_pk: int) -> HttpResponse:
 def _person_form_view(request, municipality_pk, form_class, create, template, done):
     municipality = _municipality(request, municipality_pk, TAKE_PART)
     person = person_of(request.user)
+    if person is None:  # a superuser without a person record takes no part
+        raise Http404
     form = form_class(request.POST or None, municipality_id=municipality.pk)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
