@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Каскад проектов")
+
+    def ready(self):
+        # What this app registers into the lower apps' registries (README «Устройство»).
+        from . import personal_data_competence_lab
+
+        # The lab's part of a person's export and erasure (participants.personal_data).
+        personal_data_competence_lab.register()
