@@ -233,6 +233,19 @@ def learner_request_match(
 
 # --- Themes ------------------------------------------------------------------------------------------------------
 
+# The portal's example list for kindergartens (ФГОС ДО): the seed names no themes, so the committee starts from
+# this list and edits it in the admin; each row is marked «из примерного перечня портала».
+EXAMPLE_THEMES = (
+    "Развивающая предметно-пространственная среда ДОО",
+    "Игровые технологии в образовательной деятельности",
+    "Цифровые образовательные ресурсы в работе воспитателя",
+    "Речевое развитие дошкольников",
+    "Познавательно-исследовательская деятельность дошкольников",
+    "Взаимодействие с семьями воспитанников",
+    "Инклюзивная практика в ДОО",
+    "Педагогическая диагностика в ДОО",
+)
+
 
 def competence_themes_seed(*, municipality: Municipality, titles: Sequence[str]) -> int:
     """Adds the portal's example list of themes to a municipality's map (its titles not there yet); safe to run
