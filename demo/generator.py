@@ -16,6 +16,7 @@ from django.utils import timezone
 from demo.attendance import AttendanceMixin
 from demo.base import DemoError, Spec, demo_data_exists, ensure_role_groups
 from demo.cascade_communities import CommunitiesDemoMixin
+from demo.cascade_competence_lab import CompetenceLabMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -42,6 +43,7 @@ class DemoGenerator(
     KpiFactsMixin,
     MonitoringMixin,
     CommunitiesDemoMixin,
+    CompetenceLabMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -121,6 +123,11 @@ class DemoGenerator(
         )
         self.create_communities()
         self.step("ПРОкомьюнити: сообщества, встречи, банк практик, отчёты", self.counts.get("Сообщества", 0))
+        self.create_competence_lab()
+        self.step(
+            "Лаборатория профессиональных компетенций: наставники по темам",
+            self.counts.get("Лаборатория: наставники", 0),
+        )
         self.run_jobs()
         return self.counts
 

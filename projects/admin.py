@@ -1,3 +1,6 @@
 """The cascade's models in the admin, each part's admin next to its models' module."""
 
-from . import admin_communities  # noqa: F401
+from . import (
+    admin_communities,  # noqa: F401
+    admin_competence_lab,  # noqa: F401
+)

@@ -7,7 +7,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Каскад проектов")
 
     def ready(self):
-        from . import cabinet_communities, personal_data_communities  # noqa: F401
+        # What this app registers into the lower apps' registries (README «Устройство»).
+        from . import cabinet_communities, personal_data_communities, personal_data_competence_lab
 
         # Cabinet sections (participants.cabinet): the professional communities.
         cabinet_communities.register()
+        # Each part's share of a person's export and erasure (participants.personal_data).
+        personal_data_communities.register()
+        personal_data_competence_lab.register()

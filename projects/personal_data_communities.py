@@ -87,8 +87,10 @@ def erase_communities(person: Person) -> list[str]:
     return done
 
 
-register_exporter("projects.community_members", gettext_lazy("Профессиональные сообщества"), export_memberships, 80)
-register_exporter("projects.practices", gettext_lazy("Банк материалов и практик"), export_practices, 81)
-register_exporter("projects.practice_ratings", gettext_lazy("Оценки материалов"), export_ratings, 82)
-register_exporter("projects.accelerator", gettext_lazy("«Prof-акселератор»"), export_accelerator, 83)
-register_eraser(erase_communities)
+def register() -> None:
+    """The communities' share of a person's export and erasure (called from ProjectsConfig.ready)."""
+    register_exporter("projects.community_members", gettext_lazy("Профессиональные сообщества"), export_memberships, 80)
+    register_exporter("projects.practices", gettext_lazy("Банк материалов и практик"), export_practices, 81)
+    register_exporter("projects.practice_ratings", gettext_lazy("Оценки материалов"), export_ratings, 82)
+    register_exporter("projects.accelerator", gettext_lazy("«Prof-акселератор»"), export_accelerator, 83)
+    register_eraser(erase_communities)

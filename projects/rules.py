@@ -1,3 +1,3 @@
-"""Permissions of the cascade's parts, one module per part (django-rules autodiscovers this module)."""
+"""The cascade's permissions: one module per part, each imported here (django-rules autodiscovers this one)."""
 
-from . import rules_communities  # noqa: F401
+from . import rules_communities, rules_competence_lab  # noqa: F401

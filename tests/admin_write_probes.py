@@ -54,6 +54,7 @@ from participants.models import (
 )
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
+from projects.models import CompetenceTheme, LabSurvey, LearnerRequest, MentorOffer
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
@@ -135,6 +136,10 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "projects.CascadeTraining": lambda w: w.other["communities"]["cascade_training"],
     "projects.AcceleratorSupport": lambda w: w.other["communities"]["accelerator_support"],
     "projects.MotivationScale": lambda w: w.other["communities"]["motivation_scale"],
+    "projects.CompetenceTheme": lambda w: w.other["lab_theme"],
+    "projects.MentorOffer": lambda w: w.other["lab_offer"],
+    "projects.LearnerRequest": lambda w: w.other["lab_request"],
+    "projects.LabSurvey": lambda w: w.other["lab_survey"],
 }
 
 
@@ -281,6 +286,15 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         topic="Встреча-маркер",
     )
     w.other["communities"] = community_rows_of(season, w.enrollment)
+    # The lab of professional competences (seed 001): a theme of A with a mentor's offer, a request, a survey.
+    w.other["lab_theme"] = CompetenceTheme.objects.create(municipality=town, title="Тема-маркер лаборатории")
+    w.other["lab_offer"] = MentorOffer.objects.create(
+        person=person, theme=w.other["lab_theme"], organisation=school, format="consultation", capacity=1
+    )
+    w.other["lab_request"] = LearnerRequest.objects.create(
+        person=w.users[A_CURATOR].person, theme=w.other["lab_theme"], organisation=school
+    )
+    w.other["lab_survey"] = LabSurvey.objects.create(municipality=town, year=now.year, opened_at=now)
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()
     assert BackgroundJob.objects.filter(pk=w.other["job"].pk).exists()

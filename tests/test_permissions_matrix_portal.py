@@ -18,6 +18,7 @@ from activities.models import SubmissionExtensionRequest
 from core.models import BackgroundJob, Notification
 from experts.models import IndividualRequest
 from participants.models import Consent, Enrollment, Person
+from projects.models import CompetenceTheme, LabSurvey, LabSurveyAnswer, LearnerRequest, MentorOffer
 from ratings.models import Achievement
 from reports.kpi import KPI_DEFINITIONS
 from reports.models import MonitoringRecommendation, MonitoringReport
@@ -86,6 +87,14 @@ def _report_submitted(w: World) -> bool:
     from projects.models import CommunityReport
 
     return CommunityReport.objects.get(pk=w.other["community_report"].pk).submitted_at is not None
+
+
+LAB_THEME = "Тема-маркер лаборатории"
+LAB_COMMITTEE = {COORDINATOR, "superuser"}
+LAB_REPORT_READERS = LAB_COMMITTEE | {MANAGER}
+# The teachers of the municipality's organisations (the experts of the world work elsewhere).
+LAB_MEMBERS = {"teacher", DIRECTOR, DIRECTOR_OTHER}
+LAB_READERS = LAB_REPORT_READERS | LAB_MEMBERS
 
 
 def public(roles_status=200, *, anonymous=200) -> dict:
@@ -177,6 +186,52 @@ def _report_approved(w: World) -> bool:
 
 def _export_queued(w: World) -> bool:
     return BackgroundJob.objects.exclude(pk=w.other["job"].pk).exists()
+
+
+# --- The lab of professional competences (seed 001): the rows are made on first use, inside the test ---------
+
+
+def _lab_town(w: World) -> int:
+    _lab_theme(w)  # the map shows it
+    return w.season_a.program.municipality_id
+
+
+def _lab_theme(w: World):
+    town = w.season_a.program.municipality_id
+    return CompetenceTheme.objects.get_or_create(municipality_id=town, title=LAB_THEME)[0]
+
+
+def _lab_offer(w: World) -> int:
+    mentor = Person.objects.get(user=w.users["teacher"])
+    return MentorOffer.objects.get_or_create(
+        person=mentor, theme=_lab_theme(w), defaults={"format": "consultation", "capacity": 1}
+    )[0].pk
+
+
+def _lab_request(w: World) -> int:
+    return LearnerRequest.objects.get_or_create(
+        person=Person.objects.get(user=w.users["teacher_other_season"]), theme=_lab_theme(w)
+    )[0].pk
+
+
+def _lab_survey(w: World) -> int:
+    return LabSurvey.objects.get_or_create(
+        municipality_id=w.season_a.program.municipality_id,
+        year=2025,
+        defaults={"opened_at": w.season_a.registration_opens_at},
+    )[0].pk
+
+
+def _lab_offer_approved(w: World) -> bool:
+    return MentorOffer.objects.filter(theme__title=LAB_THEME, status=MentorOffer.Status.APPROVED).exists()
+
+
+def _lab_offered(w: World) -> bool:
+    return MentorOffer.objects.filter(theme__title=LAB_THEME, note="Опыт-маркер").exists()
+
+
+def _lab_answered(w: World) -> bool:
+    return LabSurveyAnswer.objects.filter(survey__year=2025, comment="Ответ-маркер").exists()
 
 
 CASES = [
@@ -576,6 +631,41 @@ CASES = [
         "get",
         ok(COMMUNITY_READERS),
     ),
+    # The lab of professional competences (seed 001): the map is its municipality's (teachers of its
+    # organisations, its coordinator and management); the organising committee (the coordinator) decides and
+    # matches; management reads the survey and the report; a director answers the survey for their school.
+    Case("lab_map", url("lab_map", _lab_town), "get", ok(LAB_READERS), shows=((LAB_THEME, frozenset(LAB_READERS)),)),
+    Case("lab_offer_new", url("lab_offer_new", _lab_town), "get", ok(LAB_MEMBERS)),
+    Case(
+        "lab_offer_new_post",
+        url("lab_offer_new", _lab_town),
+        "post",
+        ok(LAB_MEMBERS, 302),
+        data=lambda w: {"theme": _lab_theme(w).pk, "format": "master_class", "capacity": "1", "note": "Опыт-маркер"},
+        effect=_lab_offered,
+    ),
+    Case("lab_request_new", url("lab_request_new", _lab_town), "get", ok(LAB_MEMBERS)),
+    Case(
+        "lab_offer_decide",
+        url("lab_offer_decide", _lab_offer),
+        "post",
+        ok(LAB_COMMITTEE, 302),
+        data=lambda w: {"decision": "approve"},
+        effect=_lab_offer_approved,
+    ),
+    Case("lab_request_match", url("lab_request_match", _lab_request), "get", ok(LAB_COMMITTEE)),
+    Case("lab_surveys", url("lab_surveys", _lab_town), "get", ok(LAB_REPORT_READERS)),
+    Case("lab_survey_summary", url("lab_survey_summary", _lab_survey), "get", ok(LAB_REPORT_READERS)),
+    Case("lab_survey_answer", url("lab_survey_answer", _lab_survey), "get", ok({DIRECTOR, DIRECTOR_OTHER})),
+    Case(
+        "lab_survey_answer_post",
+        url("lab_survey_answer", _lab_survey),
+        "post",
+        ok({DIRECTOR, DIRECTOR_OTHER}, 302),
+        data=lambda w: {"comment": "Ответ-маркер", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
+        effect=_lab_answered,
+    ),
+    Case("lab_report_xlsx", url("lab_report_xlsx", _lab_town, 2025), "get", ok(LAB_REPORT_READERS)),
 ]
 
 

@@ -4,3 +4,11 @@ One module per part of the cascade; each is imported here so that Django finds i
 """
 
 from .communities import *  # noqa: F403
+from .competence_lab import (  # noqa: F401
+    CompetenceTheme,
+    LabSurvey,
+    LabSurveyAnswer,
+    LabSurveyLine,
+    LearnerRequest,
+    MentorOffer,
+)

@@ -142,6 +142,7 @@ def _rows_of_a(world):
         StaffRosterEntry,
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts
+    from projects.models import CompetenceTheme
     from reports.models import KpiBaseline, KpiTarget
 
     school, subscription = world.other["school"], world.other["subscription"]
@@ -195,6 +196,7 @@ def _rows_of_a(world):
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
     community_rows_of(world.season_a, world.enrollment)
+    CompetenceTheme.objects.create(municipality=town, title="Тема лаборатории района А")
 
 
 class FormReader(HTMLParser):

@@ -291,6 +291,10 @@ COVERED_ELSEWHERE = {
     "outgoing_emails",
     "expert_feedback",
     "mentoring_meetings",
+    # The lab of professional competences: tests/projects/test_competence_lab_personal_data.py.
+    "lab_offers",
+    "lab_requests",
+    "lab_survey_lines",
 }
 
 
