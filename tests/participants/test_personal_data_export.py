@@ -275,8 +275,8 @@ def _download(client, fmt):
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
 # test_outgoing_emails_personal_data.py,
-# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
-# test_staff_roster_copy.py (the staff roster rows).
+# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py,
+# test_staff_roster_copy.py (the staff roster rows) and tests/projects/test_reserve_personal_data.py (the reserve).
 COVERED_ELSEWHERE = {
     "staff_roster",
     "professional_development",
@@ -287,6 +287,12 @@ COVERED_ELSEWHERE = {
     "outgoing_emails",
     "expert_feedback",
     "mentoring_meetings",
+    "reserve_membership",
+    "reserve_status_history",
+    "reserve_trajectory",
+    "reserve_analyses",
+    "reserve_diagnostics",
+    "reserve_young_director",
 }
 
 
