@@ -109,11 +109,15 @@ def review_state(municipality: Municipality, *, today: date) -> ReviewState:
     wanted = [y for y in (open_year, closed_year) if y is not None]
     years = set(ReserveReview.objects.filter(municipality=municipality, year__in=wanted).values_list("year", flat=True))
     latest = ReserveReview.objects.filter(municipality=municipality).order_by("-year").first()
+    # A window that closed before anyone was listed asks for no update (a reserve started after it).
+    closed_due = ReserveMember.objects.filter(
+        municipality=municipality, listed_on__lte=review_window(closed_year)[1]
+    ).exists()
     return ReviewState(
         open_year=open_year,
         open_done=open_year in years,
         closed_year=closed_year,
-        closed_done=closed_year in years,
+        closed_done=closed_year in years or not closed_due,
         latest=latest,
     )
 
