@@ -54,6 +54,7 @@ from participants.models import (
 )
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
+from projects.models.reserve import ReserveMember
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
@@ -111,6 +112,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "experts.Consultation": lambda w: w.open_consultation,
     "experts.MentoringPair": lambda w: MentoringPair.objects.get(mentee=w.enrollment),
     "experts.MentoringMeeting": lambda w: w.other["mentoring_meeting"],
+    "projects.ReserveMember": lambda w: w.other["reserve_member"],
     "activities.Activity": lambda w: w.session.activity,
     "activities.Session": lambda w: w.session,
     "activities.Attendance": lambda w: w.other["attendance"],
@@ -272,6 +274,14 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         pair=MentoringPair.objects.get(mentee=w.enrollment),
         held_on=now.date() - timedelta(days=1),
         topic="Встреча-маркер",
+    )
+    w.other["reserve_member"] = ReserveMember.objects.create(
+        municipality=town,
+        person=person,
+        organisation=school,
+        source="contest",
+        listed_on=now.date() - timedelta(days=30),
+        status_changed_on=now.date() - timedelta(days=30),
     )
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()
