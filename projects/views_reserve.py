@@ -163,6 +163,16 @@ def reserve_member_new(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/reserve/member_form.html", {"form": form, "municipality": municipality})
 
 
+# The member page holds several forms with fields of the same names: each form's ids get its own prefix.
+AUTO_IDS = {
+    "status_form": "status_%s",
+    "item_form": "item_%s",
+    "analysis_form": "analysis_%s",
+    "young_form": "young_%s",
+    "diagnostic_form": "diagnostic_%s",
+}
+
+
 def _member_page(request: HttpRequest, member: ReserveMember, *, status: int = 200, **forms) -> HttpResponse:
     today = municipality_today(member.municipality)
     manager = can_manage_reserve(request.user, member)
@@ -177,16 +187,20 @@ def _member_page(request: HttpRequest, member: ReserveMember, *, status: int = 2
             "analyses": member_analyses(member),
             "young_director": member_young_director(member),
             "attendance": member_attendance(member),
-            "status_form": forms.get("status_form") or ReserveStatusForm(initial={"on": today}),
-            "item_form": forms.get("item_form") or TrajectoryItemForm(),
+            "status_form": forms.get("status_form")
+            or ReserveStatusForm(initial={"on": today}, auto_id=AUTO_IDS["status_form"]),
+            "item_form": forms.get("item_form") or TrajectoryItemForm(auto_id=AUTO_IDS["item_form"]),
             "analysis_form": forms.get("analysis_form")
-            or ReserveAnalysisForm(initial={"year": today.year, "consulted_on": today}),
-            "young_form": forms.get("young_form") or YoungDirectorForm(initial={"year": today.year}),
+            or ReserveAnalysisForm(
+                initial={"year": today.year, "consulted_on": today}, auto_id=AUTO_IDS["analysis_form"]
+            ),
+            "young_form": forms.get("young_form")
+            or YoungDirectorForm(initial={"year": today.year}, auto_id=AUTO_IDS["young_form"]),
         }
     context["diagnostics"] = member_diagnostics(member, request.user)
     if can_record_diagnostic(request.user, member):
         context["diagnostic_form"] = forms.get("diagnostic_form") or ReserveDiagnosticForm(
-            initial={"year": today.year, "held_on": today}
+            initial={"year": today.year, "held_on": today}, auto_id=AUTO_IDS["diagnostic_form"]
         )
     return render(request, "projects/reserve/member.html", context, status=status)
 
@@ -200,7 +214,7 @@ def reserve_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post(request, pk, form_class, key, service, success, **extra):
     member = _member(request, pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=AUTO_IDS[key])
     if form.is_valid():
         try:
             service(member=member, by=request.user, **form.cleaned_data, **extra)
@@ -256,7 +270,7 @@ def reserve_diagnostic_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, manage=False)
     if not can_record_diagnostic(request.user, member):
         raise Http404
-    form = ReserveDiagnosticForm(request.POST)
+    form = ReserveDiagnosticForm(request.POST, auto_id=AUTO_IDS["diagnostic_form"])
     if form.is_valid():
         psychologist = leaders_school_psychologist(request.user, member.municipality_id)
         try:
