@@ -289,3 +289,33 @@ def test_the_cabinet_shows_the_trajectory_to_a_leaders_school_participant(client
     assert "Стажировка-маркер" not in client.get(reverse("cabinet")).content.decode()  # not in the school yet
     EnrollmentFactory(season=w.season, person=member.person, status=Enrollment.Status.ACTIVE)
     assert "Стажировка-маркер" in client.get(reverse("cabinet")).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_member_page_runs_the_same_queries_for_one_and_three_rows(client, django_assert_num_queries, w, rows):
+    from projects.services_reserve import reserve_analysis_record, young_director_record
+
+    member = member_in(w)
+    enrollment = EnrollmentFactory(season=w.season, person=member.person, status=Enrollment.Status.ACTIVE)
+    for i in range(rows):
+        trajectory_item_add(member=member, kind="coaching", title=f"Коучинг {i}", due_on=date(2026, 5, 1))
+        reserve_analysis_record(member=member, year=2020 + i, analysis="А", consulted_on=date(2020 + i, 11, 2))
+        reserve_diagnostic_record(
+            member=member,
+            psychologist=w.psychologist,
+            year=2020 + i,
+            held_on=date(2020 + i, 10, 2),
+            strengths="С",
+            deficits="Д",
+        )
+        young_director_record(member=member, year=2020 + i, state="completed")
+        session = SessionFactory(
+            activity=ActivityFactory(season=w.season), starts_at=timezone.now() - timedelta(days=i + 1)
+        )
+        AttendanceFactory(session=session, enrollment=enrollment, status=Attendance.Status.PRESENT)
+    client.force_login(w.coordinator)
+    url = reverse("reserve_member", args=[member.pk])
+    client.get(url)
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
