@@ -17,6 +17,7 @@ from demo.attendance import AttendanceMixin
 from demo.base import DemoError, Spec, demo_data_exists, ensure_role_groups
 from demo.cascade_communities import CommunitiesDemoMixin
 from demo.cascade_competence_lab import CompetenceLabMixin
+from demo.cascade_reserve import ReserveMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -44,6 +45,7 @@ class DemoGenerator(
     MonitoringMixin,
     CommunitiesDemoMixin,
     CompetenceLabMixin,
+    ReserveMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -128,6 +130,8 @@ class DemoGenerator(
             "Лаборатория профессиональных компетенций: наставники по темам",
             self.counts.get("Лаборатория: наставники", 0),
         )
+        self.create_reserve()
+        self.step("«Школа Лидеров образования»: кадровый резерв и траектории", self.counts.get("Кадровый резерв", 0))
         self.run_jobs()
         return self.counts
 

@@ -3,4 +3,5 @@
 from . import (
     admin_communities,  # noqa: F401
     admin_competence_lab,  # noqa: F401
+    admin_reserve,  # noqa: F401
 )

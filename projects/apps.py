@@ -7,11 +7,19 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Каскад проектов")
 
     def ready(self):
-        # What this app registers into the lower apps' registries (README «Устройство»).
-        from . import cabinet_communities, personal_data_communities, personal_data_competence_lab
+        # What the cascade's parts register into the lower apps' registries (docs/architecture.md, README «Устройство»).
+        from . import (
+            cabinet_communities,
+            cabinet_reserve,
+            personal_data_communities,
+            personal_data_competence_lab,
+            personal_data_reserve,
+        )
 
-        # Cabinet sections (participants.cabinet): the professional communities.
+        # Cabinet sections (participants.cabinet): the professional communities, the reserve member's trajectory.
         cabinet_communities.register()
+        cabinet_reserve.register()
         # Each part's share of a person's export and erasure (participants.personal_data).
         personal_data_communities.register()
         personal_data_competence_lab.register()
+        personal_data_reserve.register()

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("communities/", include("projects.urls_communities")),
     path("", include("projects.urls_competence_lab")),
+    path("projects/", include("projects.urls_reserve")),
 ]

@@ -55,6 +55,7 @@ from participants.models import (
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
 from projects.models import CompetenceTheme, LabSurvey, LearnerRequest, MentorOffer
+from projects.models.reserve import ReserveMember
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
@@ -113,6 +114,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "experts.Consultation": lambda w: w.open_consultation,
     "experts.MentoringPair": lambda w: MentoringPair.objects.get(mentee=w.enrollment),
     "experts.MentoringMeeting": lambda w: w.other["mentoring_meeting"],
+    "projects.ReserveMember": lambda w: w.other["reserve_member"],
     "activities.Activity": lambda w: w.session.activity,
     "activities.Session": lambda w: w.session,
     "activities.Attendance": lambda w: w.other["attendance"],
@@ -295,6 +297,14 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         person=w.users[A_CURATOR].person, theme=w.other["lab_theme"], organisation=school
     )
     w.other["lab_survey"] = LabSurvey.objects.create(municipality=town, year=now.year, opened_at=now)
+    w.other["reserve_member"] = ReserveMember.objects.create(
+        municipality=town,
+        person=person,
+        organisation=school,
+        source="contest",
+        listed_on=now.date() - timedelta(days=30),
+        status_changed_on=now.date() - timedelta(days=30),
+    )
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()
     assert BackgroundJob.objects.filter(pk=w.other["job"].pk).exists()

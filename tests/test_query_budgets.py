@@ -201,6 +201,21 @@ def _achievements(n, w):
     return Page(w.methodist.person.user, reverse("expert_achievements"))
 
 
+def _reserve_list(n, w):
+    """The personnel reserve (сид 001, «Школа Лидеров образования»): n members, each with n trajectory items."""
+    from datetime import date
+
+    from projects.services_reserve import trajectory_item_add
+    from tests.projects.reserve_world import member_in, reserve_world
+
+    reserve = reserve_world()
+    for i in range(n):
+        member = member_in(reserve, last_name=f"Резервова{i}")
+        for j in range(n):
+            trajectory_item_add(member=member, kind="coaching", title=f"Коучинг {j}", due_on=date(2025, 1, 1))
+    return Page(reserve.coordinator, reverse("reserve_list"))
+
+
 # page → (builder, literal query count)
 BUDGETS = {
     "home": (_home, 2),
@@ -217,6 +232,7 @@ BUDGETS = {
     "attendance sessions": (_sessions, 6),
     "session attendance": (_session_attendance, 6),
     "achievements to confirm": (_achievements, 5),
+    "personnel reserve": (_reserve_list, 10),
 }
 
 

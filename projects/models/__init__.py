@@ -12,3 +12,4 @@ from .competence_lab import (  # noqa: F401
     LearnerRequest,
     MentorOffer,
 )
+from .reserve import *  # noqa: F401,F403

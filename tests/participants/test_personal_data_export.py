@@ -275,8 +275,9 @@ def _download(client, fmt):
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
 # test_outgoing_emails_personal_data.py,
-# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
-# test_staff_roster_copy.py (the staff roster rows); tests/projects/test_communities_cabinet.py (the communities).
+# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py,
+# test_staff_roster_copy.py (the staff roster rows); tests/projects/test_communities_cabinet.py (the communities),
+# test_reserve_personal_data.py (the reserve).
 COVERED_ELSEWHERE = {
     "projects.community_members",
     "projects.practices",
@@ -295,6 +296,12 @@ COVERED_ELSEWHERE = {
     "lab_offers",
     "lab_requests",
     "lab_survey_lines",
+    "reserve_membership",
+    "reserve_status_history",
+    "reserve_trajectory",
+    "reserve_analyses",
+    "reserve_diagnostics",
+    "reserve_young_director",
 }
 
 
