@@ -1,33 +1,18 @@
 """The cabinet section «Профессиональные сообщества» (сид 001): the teacher's communities and roles, their points
-and level, the cascade-training sessions they led («провёл занятие»). A few queries whatever the number of rows,
-and none for a teacher in no community once the cache knows it (most teachers: the cabinet's budget stays)."""
+and level, the cascade-training sessions they led («провёл занятие»). One query for a teacher in no community, a few
+more for a member, whatever the number of rows; nothing cached, so no write can leave the section stale."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-
 from participants.cabinet import CabinetContext, Section, register_section
-from participants.models import Enrollment
 
 from .models import CommunityMember
 from .selectors_communities import my_points, my_trainings
 
 
-def _flag_key(person_id: int) -> str:
-    return f"projects:community-member:{person_id}"
-
-
-def _forget_flag(sender, instance, **kwargs) -> None:
-    """A membership added or removed: the person's cached «in no community» is dropped (cache invalidation only)."""
-    person_id = Enrollment.objects.filter(pk=instance.enrollment_id).values_list("person_id", flat=True).first()
-    if person_id is not None:
-        cache.delete(_flag_key(person_id))
-
-
 def _communities_context(ctx: CabinetContext) -> dict | None:
     ids = [e.pk for e in ctx.enrollments]
-    if not ids or cache.get(_flag_key(ctx.person.pk)) is False:
+    if not ids:
         return None
     memberships = list(
         CommunityMember.objects.filter(enrollment_id__in=ids)
@@ -35,7 +20,6 @@ def _communities_context(ctx: CabinetContext) -> dict | None:
         .order_by("-enrollment__season__starts_on", "community__name", "pk")
     )
     if not memberships:
-        cache.set(_flag_key(ctx.person.pk), False, 3600)
         return None
     # The latest season the teacher belongs to a community of: its points and its trainings.
     enrollment = next(e for e in ctx.enrollments if e.pk == memberships[0].enrollment_id)
@@ -51,8 +35,6 @@ def _communities_context(ctx: CabinetContext) -> dict | None:
 
 
 def register() -> None:
-    post_save.connect(_forget_flag, sender=CommunityMember, dispatch_uid="projects.community_member_saved")
-    post_delete.connect(_forget_flag, sender=CommunityMember, dispatch_uid="projects.community_member_deleted")
     register_section(
         Section(
             key="projects.communities",

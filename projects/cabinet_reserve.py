@@ -1,8 +1,8 @@
 """The cabinet section «Моя траектория»: a member of the personnel reserve sees their individual trajectory and
 writes a report on each item (сид 001, «Школа Лидеров образования», 2.7).
 
-A teacher who is not in the leaders' school costs the cabinet no query: the section looks only if one of the
-person's enrollments (already fetched for the cabinet) is in a «Школа Лидеров образования» season.
+Membership of the reserve belongs to the person, not to an enrollment: the section asks once for every teacher
+(one query when they are not in the reserve), whatever seasons they take part in.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from participants.cabinet import CabinetContext, Section, register_section
 
 from .selectors_reserve import person_memberships
-from .services_reserve import LEADERS_SCHOOL_SLUG, municipality_today
+from .services_reserve import municipality_today
 
 
 def _reserve_context(ctx: CabinetContext) -> dict | None:
-    if not any(e.season.program.slug == LEADERS_SCHOOL_SLUG for e in ctx.enrollments):
-        return None
     memberships = person_memberships(ctx.person)
     if not memberships:
         return None

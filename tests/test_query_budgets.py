@@ -220,7 +220,8 @@ def _reserve_list(n, w):
 BUDGETS = {
     "home": (_home, 2),
     "program page": (_program, 6),
-    "teacher cabinet": (_cabinet, 12),
+    # 12 for the portal's own sections, one each for the cascade's «Профессиональные сообщества» and «Моя траектория».
+    "teacher cabinet": (_cabinet, 14),
     "expert review queue": (_queue, 5),  # -1: the subjects' choices are listed once, without a COUNT
     "review page": (_review, 10),
     "expert workspace": (_workspace, 7),  # +1: the seasons' feedback questions (seed 000 §2.2)
