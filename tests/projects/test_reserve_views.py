@@ -282,13 +282,23 @@ def test_the_member_page_shows_attendance_at_the_leaders_school(client, w):
     assert "Управленческий мастер-класс (акселератор)" in page
 
 
-def test_the_cabinet_shows_the_trajectory_to_a_leaders_school_participant(client, w):
+def test_the_cabinet_shows_the_trajectory_to_a_reserve_member_in_any_season_or_none(client, w):
+    # Membership of the reserve is the person's, not an enrollment's: the trajectory shows before they take part in
+    # a «Школа Лидеров образования» season and after.
     member = member_in(w)
     trajectory_item_add(member=member, kind="internship", title="Стажировка-маркер", due_on=date(2026, 4, 1))
     client.force_login(member.person.user)
-    assert "Стажировка-маркер" not in client.get(reverse("cabinet")).content.decode()  # not in the school yet
+    assert "Стажировка-маркер" in client.get(reverse("cabinet")).content.decode()
     EnrollmentFactory(season=w.season, person=member.person, status=Enrollment.Status.ACTIVE)
     assert "Стажировка-маркер" in client.get(reverse("cabinet")).content.decode()
+
+
+def test_the_cabinet_shows_no_trajectory_to_a_teacher_outside_the_reserve(client, w):
+    member = member_in(w)
+    trajectory_item_add(member=member, kind="internship", title="Стажировка-маркер", due_on=date(2026, 4, 1))
+    other = EnrollmentFactory(season=w.season, status=Enrollment.Status.ACTIVE)
+    client.force_login(other.person.user)
+    assert "Стажировка-маркер" not in client.get(reverse("cabinet")).content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 3])
