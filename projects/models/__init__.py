@@ -2,3 +2,5 @@
 
 One module per part of the cascade; each is imported here so that Django finds its models.
 """
+
+from .office import Project, ProjectDirection, ProjectEvent, ProjectStage, WorkingGroupMember  # noqa: F401
