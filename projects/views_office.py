@@ -80,6 +80,12 @@ def office_registry(request: HttpRequest) -> HttpResponse:
 
 
 def _render_project(request, project: Project, *, form=None, form_item=None, status=200):
+    if form_item is not None:
+        # The form that failed shows its errors and the text typed at its own stage or event.
+        kind, pk = form_item
+        for item in project.stages.all() if kind == "stage" else project.events.all():
+            if item.pk == pk:
+                item.bound_form = form
     today = municipality_today(project.municipality)
     return render(
         request,
@@ -89,8 +95,7 @@ def _render_project(request, project: Project, *, form=None, form_item=None, sta
             "today": today,
             "tally": project_tally(project, today),
             "may_edit": request.user.has_perm(EDIT, project.municipality),
-            "form": form or WorkStateForm(),
-            "form_item": form_item,
+            "form": WorkStateForm(),
         },
         status=status,
     )
