@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Каскад проектов")
+
+    def ready(self):
+        from programs.template_loaders import register_template_loader
+
+        from .office_templates import office_templates_load
+
+        # `load_programs` brings the centre's six projects into the project office's registry (сид 001).
+        register_template_loader(office_templates_load)

@@ -128,6 +128,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "reports.KpiTarget": lambda w: w.other["kpi_target"],
     "reports.KpiBaseline": lambda w: w.other["kpi_baseline"],
     "reports.KpiSnapshot": lambda w: w.other["kpi_snapshot"],
+    "projects.Project": lambda w: w.other["office_project"],
 }
 
 
