@@ -13,6 +13,7 @@ from .models.office import Project, ProjectDirection, ProjectEvent, ProjectStage
 
 class ProjectDirectionInline(admin.TabularInline):
     model = ProjectDirection
+    fields = ["direction"]
     extra = 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from participants.models import User
 from projects.models.office import (
@@ -29,7 +31,9 @@ def management_of(municipality):
     return UserFactory(role=User.Role.MANAGEMENT, municipality=municipality)
 
 
-def project_in(municipality, n: int = 1, *, today: date = date(2026, 12, 7)) -> Project:
+def project_in(municipality, n: int = 1, *, today: date | None = None) -> Project:
+    """A project under way: its seminar ended 68 days ago (overdue while planned), its final events are years off."""
+    today = today or timezone.localdate()
     project = Project.objects.create(
         municipality=municipality,
         slug=f"proekt-{n}",
@@ -42,8 +46,8 @@ def project_in(municipality, n: int = 1, *, today: date = date(2026, 12, 7)) -> 
         project=project,
         order=1,
         kind=StageKind.MAIN,
-        starts_on=date(today.year, 9, 1),
-        ends_on=date(today.year + 3, 10, 31),
+        starts_on=today - timedelta(days=100),
+        ends_on=today + timedelta(days=1000),
     )
     ProjectEvent.objects.create(
         project=project,
@@ -51,16 +55,16 @@ def project_in(municipality, n: int = 1, *, today: date = date(2026, 12, 7)) -> 
         number="2",
         title="Семинар «Внедрение целевой модели наставничества в Московском районе»",
         schedule="30.09.2021",
-        starts_on=date(today.year, 9, 30),
-        ends_on=date(today.year, 9, 30),
+        starts_on=today - timedelta(days=68),
+        ends_on=today - timedelta(days=68),
     )
     ProjectEvent.objects.create(
         project=project,
         stage=stage,
         number="9",
         title="Цикл итоговых мероприятий",
-        starts_on=date(today.year + 3, 11, 1),
-        ends_on=date(today.year + 3, 12, 31),
+        starts_on=today + timedelta(days=1001),
+        ends_on=today + timedelta(days=1060),
     )
     WorkingGroupMember.objects.create(
         project=project, order=1, full_name="Лужецкая Ирина Геннадьевна", position="директор ИМЦ", is_head=True

@@ -14,7 +14,7 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
 def _seminar():
-    return ProjectEvent.objects.get(project=project_in(office_municipality()), number="2")
+    return ProjectEvent.objects.get(project=project_in(office_municipality(), today=NOW.date()), number="2")
 
 
 def test_done_with_note():
@@ -47,7 +47,7 @@ def test_cancel_needs_a_reason():
 
 
 def test_future_event_cannot_be_done():
-    future = ProjectEvent.objects.get(project=project_in(office_municipality()), number="9")
+    future = ProjectEvent.objects.get(project=project_in(office_municipality(), today=NOW.date()), number="9")
     with pytest.raises(ValidationError) as error:
         project_item_state_set(item=future, state=WorkState.DONE, now=NOW)
     assert "с даты начала" in str(error.value)
@@ -57,7 +57,9 @@ def test_future_event_cannot_be_done():
 
 def test_overdue_at_the_zones_midnight():
     municipality = office_municipality()
-    event = ProjectEvent.objects.get(project=project_in(municipality), number="2")  # ends 30.09.2026
+    event = ProjectEvent.objects.get(
+        project=project_in(municipality, today=date(2026, 12, 7)), number="2"
+    )  # ends 30.09.2026
     # 30.09 23:30 in Moscow is 20:30 UTC: still the event's last day.
     last_evening = datetime(2026, 9, 30, 20, 30, tzinfo=UTC)
     assert municipality_today(municipality, last_evening) == date(2026, 9, 30)
