@@ -9,7 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from programs.template_loaders import register_template_loader
 
+        from . import personal_data
         from .office_templates import office_templates_load
 
         # `load_programs` brings the centre's six projects into the project office's registry (сид 001).
         register_template_loader(office_templates_load)
+        # This app's part of a person's export and erasure (participants.personal_data).
+        personal_data.register()

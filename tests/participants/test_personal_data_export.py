@@ -276,8 +276,9 @@ def _download(client, fmt):
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
 # test_outgoing_emails_personal_data.py,
 # tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
-# test_staff_roster_copy.py (the staff roster rows).
+# test_staff_roster_copy.py (the staff roster rows), tests/projects/test_office_personal_data.py.
 COVERED_ELSEWHERE = {
+    "project_groups",
     "staff_roster",
     "professional_development",
     "competence_diagnostics",
