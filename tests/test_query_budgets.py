@@ -201,6 +201,33 @@ def _achievements(n, w):
     return Page(w.methodist.person.user, reverse("expert_achievements"))
 
 
+def _office_registry(n, w):
+    from tests.projects.office_world import coordinator_of, office_municipality, project_in
+
+    municipality = office_municipality(f"Московский район {n}")
+    for i in range(n):
+        project_in(municipality, i + 1)
+    return Page(coordinator_of(municipality), reverse("office_registry"))
+
+
+def _office_project(n, w):
+    from projects.models.office import ProjectEvent, WorkingGroupMember
+    from tests.projects.office_world import coordinator_of, office_municipality, project_in
+
+    municipality = office_municipality(f"Московский район {n}")
+    project = project_in(municipality)
+    for i in range(n):
+        ProjectEvent.objects.create(
+            project=project,
+            number=f"3.{i}",
+            title=f"Мастер-класс {i}",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+        )
+        WorkingGroupMember.objects.create(project=project, order=10 + i, full_name=f"Методист {i}")
+    return Page(coordinator_of(municipality), reverse("office_project", args=[project.pk]))
+
+
 # page → (builder, literal query count)
 BUDGETS = {
     "home": (_home, 2),
@@ -217,6 +244,8 @@ BUDGETS = {
     "attendance sessions": (_sessions, 6),
     "session attendance": (_session_attendance, 6),
     "achievements to confirm": (_achievements, 5),
+    "project office registry": (_office_registry, 6),
+    "project office project page": (_office_project, 7),
 }
 
 
