@@ -151,3 +151,25 @@ def office_xlsx(projects: Sequence[Project], *, today: date):
     workbook.save(file)
     file.seek(0)
     return file
+
+
+def office_pdf(projects: Sequence[Project], *, municipality, today: date, project: Project | None = None) -> bytes:
+    """The same report as a PDF (WeasyPrint): A4 landscape, one section per project, nothing fetched from outside."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "documents/office_report.html",
+            {
+                "rows": [(p, project_tally(p, today)) for p in projects],
+                "municipality": municipality,
+                "today": today,
+                "project": project,
+            },
+        )
+        fetcher = URLFetcher(allowed_protocols=("data",))
+        return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf()

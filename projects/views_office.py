@@ -168,6 +168,32 @@ def _xlsx(projects, municipality, name: str) -> FileResponse:
     return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
 
 
+def _pdf(projects, municipality, name: str, *, project=None) -> HttpResponse:
+    from .exports_office import office_pdf
+
+    content = office_pdf(projects, municipality=municipality, today=municipality_today(municipality), project=project)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def office_project_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(request, pk)
+    return _pdf([project], project.municipality, f"proekt-{project.slug}.pdf", project=project)
+
+
+@login_required
+@require_safe
+def office_cascade_pdf(request: HttpRequest) -> HttpResponse:
+    filters = _registry_filters(request)
+    municipality = filters.shown_municipality
+    if municipality is None:
+        raise Http404
+    return _pdf(office_cascade(municipality), municipality, "kaskad-proektov.pdf")
+
+
 @login_required
 @require_safe
 def office_project_xlsx(request: HttpRequest, pk: int) -> FileResponse:

@@ -509,6 +509,8 @@ CASES = [
         secrets=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
     ),
     Case("office_cascade_xlsx", url("office_cascade_xlsx"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_cascade_pdf", url("office_cascade_pdf"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_project_pdf", url("office_project_pdf", _office_pk), "get", ok(OFFICE_READERS)),
     Case(
         "office_project",
         url("office_project", _office_pk),

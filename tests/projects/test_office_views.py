@@ -72,7 +72,7 @@ def test_teacher_and_anonymous(client, world):
 
 def test_project_of_another_municipality_is_404(client, world):
     client.force_login(world["coordinator"])
-    for name in ("office_project", "office_project_report", "office_project_xlsx"):
+    for name in ("office_project", "office_project_report", "office_project_xlsx", "office_project_pdf"):
         assert client.get(reverse(name, args=[world["foreign"].pk])).status_code == 404
     event = ProjectEvent.objects.filter(project=world["foreign"]).first()
     url = reverse("office_item_state", args=[world["foreign"].pk, "event", event.pk])
@@ -188,3 +188,16 @@ def test_cascade_xlsx_opened_by_libreoffice(client, world, tmp_path):
     )
     text = (tmp_path / "kaskad.csv").read_text(encoding="utf-8", errors="replace")
     assert world["project"].title in text
+
+
+def test_cascade_pdf(client, world):
+    client.force_login(world["management"])
+    response = client.get(reverse("office_cascade_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert world["project"].title in text
+    assert world["foreign"].title not in text
