@@ -33,7 +33,7 @@ class OfficeRegistryFilterSet(PortalFilterSet):
         label=_("Есть мероприятия в состоянии"),
         choices=[*WorkState.choices, (OVERDUE, _("просрочено"))],
         method="filter_state",
-        empty_label=_("Любом"),
+        empty_label=_("Не важно"),
         error_messages={"invalid_choice": _("Выберите состояние из списка.")},
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,11 @@ class WorkItem(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Окончание не может быть раньше начала.")})
+
     def is_overdue(self, today: date) -> bool:
         """Not done nor cancelled after its last day; `today` is the municipality's day (docs/decisions/0010)."""
         return self.state in OPEN_STATES and self.ends_on < today
@@ -140,7 +146,11 @@ class ProjectStage(WorkItem):
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="project_stage_order_unique"),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="project_stage_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="project_stage_dates_ordered",
+                violation_error_message=_("Окончание не может быть раньше начала."),
+            ),
         ]
 
     def __str__(self):
@@ -172,7 +182,11 @@ class ProjectEvent(WorkItem):
         ordering = ["project", "sort_key", "number"]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="project_event_number_unique"),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="project_event_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="project_event_dates_ordered",
+                violation_error_message=_("Окончание не может быть раньше начала."),
+            ),
         ]
 
     def __str__(self):
@@ -216,7 +230,9 @@ class WorkingGroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="working_group_order_unique"),
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | ~Q(full_name=""), name="working_group_member_named"
+                condition=Q(person__isnull=False) | ~Q(full_name=""),
+                name="working_group_member_named",
+                violation_error_message=_("Выберите человека или укажите ФИО."),
             ),
         ]
 
