@@ -17,6 +17,7 @@ from demo.attendance import AttendanceMixin
 from demo.base import DemoError, Spec, demo_data_exists, ensure_role_groups
 from demo.cascade_communities import CommunitiesDemoMixin
 from demo.cascade_competence_lab import CompetenceLabMixin
+from demo.cascade_office import CascadeOfficeMixin
 from demo.cascade_reserve import ReserveMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
@@ -46,6 +47,7 @@ class DemoGenerator(
     CommunitiesDemoMixin,
     CompetenceLabMixin,
     ReserveMixin,
+    CascadeOfficeMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -132,6 +134,8 @@ class DemoGenerator(
         )
         self.create_reserve()
         self.step("«Школа Лидеров образования»: кадровый резерв и траектории", self.counts.get("Кадровый резерв", 0))
+        self.create_office()
+        self.step("Проектный офис ИМЦ Московского района", self.counts.get("Мероприятия проектов выполнены", 0))
         self.run_jobs()
         return self.counts
 

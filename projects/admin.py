@@ -3,5 +3,6 @@
 from . import (
     admin_communities,  # noqa: F401
     admin_competence_lab,  # noqa: F401
+    admin_office,  # noqa: F401
     admin_reserve,  # noqa: F401
 )

@@ -6,4 +6,5 @@ urlpatterns = [
     path("communities/", include("projects.urls_communities")),
     path("", include("projects.urls_competence_lab")),
     path("projects/", include("projects.urls_reserve")),
+    path("projects/", include("projects.urls_office")),
 ]

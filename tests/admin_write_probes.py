@@ -142,6 +142,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "projects.MentorOffer": lambda w: w.other["lab_offer"],
     "projects.LearnerRequest": lambda w: w.other["lab_request"],
     "projects.LabSurvey": lambda w: w.other["lab_survey"],
+    "projects.Project": lambda w: w.other["office_project"],
 }
 
 

@@ -125,6 +125,7 @@ FORMER = "methodist_former"
 # Management of season A's municipality (User.Role.MANAGEMENT), and a teacher-role user of the «Руководство»
 # group of the same municipality: management all the same.
 MANAGER, MANAGER_BY_GROUP = "management", "management_by_group"
+OFFICE_PROJECT = "Проект-маркер проектного офиса"
 # The director of the teacher's school, and the director of another school of the same municipality.
 DIRECTOR, DIRECTOR_OTHER = "director", "director_other_school"
 ROLES = [
@@ -428,8 +429,24 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             "job": job,
             **_monitoring(town, school, now),
             **matrix_communities(season_a, enrollment, PROOF_NAME),
+            **_office(town, now),
         },
     )
+
+
+def _office(town: Municipality, now) -> dict:
+    """A project of town's project office (сид 001) with one stage and one event under way."""
+    from projects.models.office import Project, ProjectEvent, ProjectStage, StageKind
+
+    today = now.date()
+    project = Project.objects.create(municipality=town, slug="office-matrix", title=OFFICE_PROJECT)
+    stage = ProjectStage.objects.create(
+        project=project, kind=StageKind.MAIN, starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=30)
+    )
+    event = ProjectEvent.objects.create(
+        project=project, stage=stage, number="1", title="Семинар-маркер", starts_on=today, ends_on=today
+    )
+    return {"office_project": project, "office_event": event}
 
 
 @pytest.fixture(scope="module")

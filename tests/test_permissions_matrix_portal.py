@@ -36,6 +36,7 @@ from tests.permissions_world import (
     MANAGER,
     MONITORING_PERIOD,
     NOTIFICATION_TITLE,
+    OFFICE_PROJECT,
     OTHER_SCHOOL_NAME,
     RECOMMENDATION_TEXT,
     SCHOOL_NAME,
@@ -95,6 +96,9 @@ LAB_REPORT_READERS = LAB_COMMITTEE | {MANAGER}
 # The teachers of the municipality's organisations (the experts of the world work elsewhere).
 LAB_MEMBERS = {"teacher", DIRECTOR, DIRECTOR_OTHER}
 LAB_READERS = LAB_REPORT_READERS | LAB_MEMBERS
+# The project office of the teacher's municipality (сид 001): its coordinator records states, its management reads.
+OFFICE_EDITORS = {COORDINATOR, "superuser"}
+OFFICE_READERS = OFFICE_EDITORS | {MANAGER}
 
 
 def public(roles_status=200, *, anonymous=200) -> dict:
@@ -158,6 +162,20 @@ def _rating_consent_given(w: World) -> bool:
     return Consent.objects.filter(
         person_id=w.enrollment.person_id, kind=Consent.Kind.RATING_PUBLICATION, withdrawn_at__isnull=True
     ).exists()
+
+
+def _office_pk(w: World) -> int:
+    return w.other["office_project"].pk
+
+
+def _office_event_state_url(w: World) -> str:
+    return reverse("office_item_state", args=[w.other["office_project"].pk, "event", w.other["office_event"].pk])
+
+
+def _office_event_in_progress(w: World) -> bool:
+    from projects.models.office import ProjectEvent
+
+    return ProjectEvent.objects.filter(pk=w.other["office_event"].pk, state="in_progress").exists()
 
 
 def _calendar_token_changed(w: World) -> bool:
@@ -666,6 +684,43 @@ CASES = [
         effect=_lab_answered,
     ),
     Case("lab_report_xlsx", url("lab_report_xlsx", _lab_town, 2025), "get", ok(LAB_REPORT_READERS)),
+    # The project office (сид 001): the registry and the cascade's report show a reader their own municipality's
+    # (another municipality's coordinator reads their own, empty, registry).
+    Case(
+        "office_registry",
+        url("office_registry"),
+        "get",
+        ok(OFFICE_READERS | {COORDINATOR_OTHER}),
+        secrets=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+        shows=((OFFICE_PROJECT, frozenset(OFFICE_READERS - {"superuser"})),),
+    ),
+    Case(
+        "office_cascade_report",
+        url("office_cascade_report"),
+        "get",
+        ok(OFFICE_READERS | {COORDINATOR_OTHER}),
+        secrets=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+    ),
+    Case("office_cascade_xlsx", url("office_cascade_xlsx"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_cascade_pdf", url("office_cascade_pdf"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_project_pdf", url("office_project_pdf", _office_pk), "get", ok(OFFICE_READERS)),
+    Case(
+        "office_project",
+        url("office_project", _office_pk),
+        "get",
+        ok(OFFICE_READERS),
+        shows=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+    ),
+    Case("office_project_report", url("office_project_report", _office_pk), "get", ok(OFFICE_READERS)),
+    Case("office_project_xlsx", url("office_project_xlsx", _office_pk), "get", ok(OFFICE_READERS)),
+    Case(
+        "office_item_state",
+        _office_event_state_url,
+        "post",
+        ok(OFFICE_EDITORS, 302),
+        data=lambda w: {"state": "in_progress"},
+        effect=_office_event_in_progress,
+    ),
 ]
 
 

@@ -224,6 +224,33 @@ def _reserve_list(n, w):
     return Page(reserve.coordinator, reverse("reserve_list"))
 
 
+def _office_registry(n, w):
+    from tests.projects.office_world import coordinator_of, office_municipality, project_in
+
+    municipality = office_municipality(f"Московский район {n}")
+    for i in range(n):
+        project_in(municipality, i + 1)
+    return Page(coordinator_of(municipality), reverse("office_registry"))
+
+
+def _office_project(n, w):
+    from projects.models.office import ProjectEvent, WorkingGroupMember
+    from tests.projects.office_world import coordinator_of, office_municipality, project_in
+
+    municipality = office_municipality(f"Московский район {n}")
+    project = project_in(municipality)
+    for i in range(n):
+        ProjectEvent.objects.create(
+            project=project,
+            number=f"3.{i}",
+            title=f"Мастер-класс {i}",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+        )
+        WorkingGroupMember.objects.create(project=project, order=10 + i, full_name=f"Методист {i}")
+    return Page(coordinator_of(municipality), reverse("office_project", args=[project.pk]))
+
+
 # page → (builder, literal query count)
 BUDGETS = {
     "home": (_home, 2),
@@ -241,6 +268,8 @@ BUDGETS = {
     "session attendance": (_session_attendance, 6),
     "achievements to confirm": (_achievements, 5),
     "personnel reserve": (_reserve_list, 10),
+    "project office registry": (_office_registry, 6),
+    "project office project page": (_office_project, 7),
 }
 
 

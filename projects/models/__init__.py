@@ -12,4 +12,5 @@ from .competence_lab import (  # noqa: F401
     LearnerRequest,
     MentorOffer,
 )
+from .office import Project, ProjectDirection, ProjectEvent, ProjectStage, WorkingGroupMember  # noqa: F401
 from .reserve import *  # noqa: F401,F403

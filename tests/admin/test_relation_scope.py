@@ -15,7 +15,7 @@ a relation to a model this world has no outside row of fails the test until one 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -125,6 +125,18 @@ def outside(world, django_db_blocker):
             chuzhbin_rows = community_rows_of(season, enrollment)
             add(chuzhbin_rows["community"], chuzhbin_rows["practice"])
         add(UserFactory(email="chuzhbin-coordinator@example.ru", is_staff=True, municipality=town))
+        # The project office (сид 001): a project of the other municipality and its stage.
+        from projects.models.office import Project, ProjectStage, StageKind
+
+        chuzhbin_project = add(Project.objects.create(municipality=town, slug="chuzhbin", title="Чужбинский проект"))
+        add(
+            ProjectStage.objects.create(
+                project=chuzhbin_project,
+                kind=StageKind.MAIN,
+                starts_on=date(2026, 9, 1),
+                ends_on=date(2027, 8, 31),
+            )
+        )
         _rows_of_a(world)
         yield rows
 

@@ -277,12 +277,13 @@ def _download(client, fmt):
 # test_outgoing_emails_personal_data.py,
 # tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py,
 # test_staff_roster_copy.py (the staff roster rows); tests/projects/test_communities_cabinet.py (the communities),
-# test_reserve_personal_data.py (the reserve).
+# test_reserve_personal_data.py (the reserve), test_office_personal_data.py (the working groups).
 COVERED_ELSEWHERE = {
     "projects.community_members",
     "projects.practices",
     "projects.practice_ratings",
     "projects.accelerator",
+    "project_groups",
     "staff_roster",
     "professional_development",
     "competence_diagnostics",
