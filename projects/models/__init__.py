@@ -2,3 +2,4 @@
 
 One module per part of the cascade; each is imported here so that Django finds its models.
 """
+from .school_pairs import AssessmentResult, PairPlanItem, SchoolPair  # noqa: F401
