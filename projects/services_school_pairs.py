@@ -139,17 +139,11 @@ def plan_item_add(*, pair: SchoolPair, kind: str, title: str, planned_on: date) 
         errors["title"] = [_("Укажите тему мероприятия.")]
     if planned_on < pair.starts_on or (pair.ends_on is not None and planned_on > pair.ends_on):
         errors["planned_on"] = [
-            _("Дата вне периода работы пары (%(period)s).") % {"period": pair_period_text(pair)},
+            _("Дата вне периода работы пары (%(period)s).") % {"period": pair.period_text},
         ]
     if errors:
         raise ValidationError(errors)
     return PairPlanItem.objects.create(pair=pair, kind=kind, title=title, planned_on=planned_on)
-
-
-def pair_period_text(pair: SchoolPair) -> str:
-    if pair.ends_on:
-        return _("с %(start)s по %(end)s") % {"start": _day(pair.starts_on), "end": _day(pair.ends_on)}
-    return _("с %(start)s") % {"start": _day(pair.starts_on)}
 
 
 def pair_enrollments(pair: SchoolPair):

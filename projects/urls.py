@@ -1,3 +1,7 @@
 """The cascade's pages: the project office's registry and reports, and each part's pages."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("projects/school-pairs/", include("projects.urls_school_pairs")),
+]

@@ -2,4 +2,5 @@
 
 One module per part of the cascade; each is imported here so that Django finds its models.
 """
+
 from .school_pairs import AssessmentResult, PairPlanItem, SchoolPair  # noqa: F401

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Session
@@ -82,6 +83,13 @@ class SchoolPair(models.Model):
     def school_ids(self) -> tuple[int, int]:
         return (self.leader_id, self.partner_id)
 
+    @property
+    def period_text(self) -> str:
+        start = self.starts_on.strftime("%d.%m.%Y")
+        if self.ends_on:
+            return gettext("с %(start)s по %(end)s") % {"start": start, "end": self.ends_on.strftime("%d.%m.%Y")}
+        return gettext("с %(start)s") % {"start": start}
+
 
 class PlanItemKind(models.TextChoices):
     """Формы мероприятий плана (сид 001, «Школа – Школе», мероприятия 2–5)."""
@@ -146,9 +154,7 @@ class AssessmentResult(models.Model):
     )
     assessment = models.CharField(_("процедура"), max_length=8, choices=Assessment.choices)
     subject = models.ForeignKey(Subject, verbose_name=_("предмет"), on_delete=models.PROTECT, related_name="+")
-    grade = models.PositiveSmallIntegerField(
-        _("класс"), help_text=_("Для ВПР — с 4 по 11; ОГЭ — 9, ЕГЭ — 11.")
-    )
+    grade = models.PositiveSmallIntegerField(_("класс"), help_text=_("Для ВПР — с 4 по 11; ОГЭ — 9, ЕГЭ — 11."))
     participants = models.PositiveIntegerField(_("участников"))
     average = models.DecimalField(
         _("средний балл / отметка"),
