@@ -33,7 +33,7 @@ def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _pair_errors(
+def pair_errors(
     *, season: Season, leader: Organisation, partner: Organisation, starts_on: date, ends_on: date | None, pk=None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -100,7 +100,7 @@ def school_pair_create(
 ) -> SchoolPair:
     """Объединить школу-лидера (наставника, мастера) и школу ШНОР в сетевую пару сезона (сид 001, «Школа – Школе»,
     уникальная идея)."""
-    errors = _pair_errors(season=season, leader=leader, partner=partner, starts_on=starts_on, ends_on=ends_on)
+    errors = pair_errors(season=season, leader=leader, partner=partner, starts_on=starts_on, ends_on=ends_on)
     if errors:
         raise ValidationError(errors)
     try:
