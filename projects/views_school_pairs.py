@@ -42,6 +42,14 @@ def _scope(request: HttpRequest, perm: str = READ) -> tuple[Municipality, int | 
     municipality = None
     if user.is_superuser and request.GET.get("municipality", "").isdecimal():
         municipality = Municipality.objects.filter(pk=int(request.GET["municipality"][:12])).first()
+    elif user.is_superuser and not user.municipality_id:
+        # A superuser bound to no municipality reads the project's: where the latest pair or the program is.
+        municipality = (
+            Municipality.objects.filter(programs__seasons__school_pairs__isnull=False)
+            .order_by("-programs__seasons__school_pairs__pk")
+            .first()
+            or Municipality.objects.filter(programs__slug=PROGRAM_SLUG).first()
+        )
     elif user.municipality_id:
         municipality = Municipality.objects.filter(pk=user.municipality_id).first()
     elif school is not None:
