@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core import admin_grammar
-from core.admin_grammar import FEMININE, MASCULINE, NEUTER, Forms
+from core.admin_grammar import FEMININE, MASCULINE, Forms
 from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
 
 from .models.school_pairs import FIXED_GRADES, VPR_GRADES, Assessment, AssessmentResult, PairPlanItem, SchoolPair
@@ -119,17 +119,3 @@ class AssessmentResultAdmin(MunicipalityScopedAdmin):
     search_fields = ["organisation__short_name", "organisation__name", "subject__name"]
     list_select_related = ["organisation", "subject"]
     autocomplete_fields = ["organisation"]
-
-
-# The plan item's own forms: the admin shows it inline, and the grammar test names every model of the portal.
-admin_grammar.register(
-    PairPlanItem,
-    Forms(
-        NEUTER,
-        "мероприятие плана пары",
-        accusative="мероприятие плана пары",
-        accusative_plural="мероприятия плана пары",
-        few="мероприятия плана пары",
-        many="мероприятий плана пары",
-    ),
-)
