@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from demo.attendance import AttendanceMixin
 from demo.base import DemoError, Spec, demo_data_exists, ensure_role_groups
+from demo.cascade_school_pairs import SchoolPairsMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -40,6 +41,7 @@ class DemoGenerator(
     ExpertsMixin,
     KpiFactsMixin,
     MonitoringMixin,
+    SchoolPairsMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -117,6 +119,8 @@ class DemoGenerator(
             "Повышение квалификации, диагностики, управленческие команды, сведения школ, мероприятия",
             self.counts.get("Повышение квалификации", 0),
         )
+        self.create_school_pairs()
+        self.step("«Школа – Школе»: пары, планы, результаты ВПР, ОГЭ, ЕГЭ", self.counts.get("Пары «Школа – Школе»", 0))
         self.run_jobs()
         return self.counts
 
