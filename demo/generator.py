@@ -19,6 +19,7 @@ from demo.cascade_communities import CommunitiesDemoMixin
 from demo.cascade_competence_lab import CompetenceLabMixin
 from demo.cascade_office import CascadeOfficeMixin
 from demo.cascade_reserve import ReserveMixin
+from demo.cascade_school_pairs import SchoolPairsMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -48,6 +49,7 @@ class DemoGenerator(
     CompetenceLabMixin,
     ReserveMixin,
     CascadeOfficeMixin,
+    SchoolPairsMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -136,6 +138,8 @@ class DemoGenerator(
         self.step("«Школа Лидеров образования»: кадровый резерв и траектории", self.counts.get("Кадровый резерв", 0))
         self.create_office()
         self.step("Проектный офис ИМЦ Московского района", self.counts.get("Мероприятия проектов выполнены", 0))
+        self.create_school_pairs()
+        self.step("«Школа – Школе»: пары, планы, результаты ВПР, ОГЭ, ЕГЭ", self.counts.get("Пары «Школа – Школе»", 0))
         self.run_jobs()
         return self.counts
 

@@ -5,4 +5,5 @@ from . import (
     admin_competence_lab,  # noqa: F401
     admin_office,  # noqa: F401
     admin_reserve,  # noqa: F401
+    admin_school_pairs,  # noqa: F401
 )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("projects.urls_competence_lab")),
     path("projects/", include("projects.urls_reserve")),
     path("projects/", include("projects.urls_office")),
+    path("projects/school-pairs/", include("projects.urls_school_pairs")),
 ]

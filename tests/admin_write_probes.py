@@ -53,9 +53,10 @@ from participants.models import (
     User,
 )
 from participants.roles import COORDINATORS
-from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
-from projects.models import CompetenceTheme, LabSurvey, LearnerRequest, MentorOffer
+from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, RoadmapModule, Subject
+from projects.models import AssessmentResult, CompetenceTheme, LabSurvey, LearnerRequest, MentorOffer, SchoolPair
 from projects.models.reserve import ReserveMember
+from projects.models.school_pairs import Assessment
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
@@ -129,6 +130,8 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "ratings.Review": lambda w: w.other["review"],
     "ratings.ReviewAssignment": lambda w: ReviewAssignment.objects.filter(submission=w.submission).first(),
     "ratings.Achievement": lambda w: w.other["achievement_by_url"],
+    "projects.SchoolPair": lambda w: w.other["admin_school_pair"],
+    "projects.AssessmentResult": lambda w: w.other["assessment_result"],
     "reports.KpiTarget": lambda w: w.other["kpi_target"],
     "reports.KpiBaseline": lambda w: w.other["kpi_baseline"],
     "reports.KpiSnapshot": lambda w: w.other["kpi_snapshot"],
@@ -222,6 +225,25 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         teachers=8,
         higher_education=9,
         teachers_under_5_years=2,
+    )
+    # A pair whose partner is marked as a school of low results, so that A's own add form of a copy is valid.
+    w.other["admin_school_pair"] = SchoolPair.objects.create(
+        season=season,
+        leader=w.other["other_school"],
+        partner=Organisation.objects.create(
+            municipality=town, short_name="Школа ШНОР-маркер", name="Школа ШНОР-маркер", low_results=True
+        ),
+        starts_on=season.starts_on,
+    )
+    w.other["assessment_result"] = AssessmentResult.objects.create(
+        organisation=school,
+        year=now.year - 1,
+        assessment=Assessment.VPR,
+        subject=Subject.objects.get_or_create(name="Математика")[0],
+        grade=5,
+        participants=40,
+        average=Decimal("3.40"),
+        low_share=Decimal("12.50"),
     )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["notification"] = Notification.objects.create(user=w.users["teacher"], title="Уведомление-маркер")

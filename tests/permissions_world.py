@@ -63,6 +63,7 @@ from tests.projects.communities_fixtures import matrix_communities
 TEACHER_NAME = "Первоучителева"
 SCHOOL_NAME = "Школа-маркер № 1"
 OTHER_SCHOOL_NAME = "Школа-маркер № 2"
+SCHOOL_PAIR_LEADER = "Школа-лидер-маркер"
 SUBMISSION_TOPIC = "Тема-маркер видеоурока"
 SESSION_TITLE = "Занятие-маркер сезона А"
 INTERVIEW_NOTES = "Заметка-маркер входного собеседования"
@@ -209,6 +210,19 @@ def _experts(season, subject, other_subject, suffix: str) -> dict:
         "mentor": make(ExpertRole.MENTOR),
         "tech_specialist": make(ExpertRole.TECH_SPECIALIST),
     }
+
+
+def _school_pairs(town: Municipality, school, season_a) -> dict:
+    """«Школа – Школе» (сид 001): a leader school of town paired with the teacher's school, one planned item."""
+    from projects.models import PairPlanItem, SchoolPair
+
+    leader = OrganisationFactory(municipality=town, short_name=SCHOOL_PAIR_LEADER)
+    # Made directly: the teacher's school is not marked as a school of low results in the other cases' world.
+    pair = SchoolPair.objects.create(season=season_a, leader=leader, partner=school, starts_on=season_a.starts_on)
+    item = PairPlanItem.objects.create(
+        pair=pair, kind="seminar", title="Семинар-маркер пары", planned_on=season_a.starts_on
+    )
+    return {"school_pair": pair, "school_pair_item": item}
 
 
 def _monitoring(town: Municipality, school, now) -> dict:
@@ -430,6 +444,7 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             **_monitoring(town, school, now),
             **matrix_communities(season_a, enrollment, PROOF_NAME),
             **_office(town, now),
+            **_school_pairs(town, school, season_a),
         },
     )
 

@@ -40,6 +40,7 @@ from tests.permissions_world import (
     OTHER_SCHOOL_NAME,
     RECOMMENDATION_TEXT,
     SCHOOL_NAME,
+    SCHOOL_PAIR_LEADER,
     TEACHER_NAME,
     WITH_PERSON,
     Case,
@@ -51,6 +52,22 @@ from tests.permissions_world import (
 )
 
 world, files = permissions_world.world, permissions_world.files  # the shared fixtures
+
+PAIR_RUNNERS = {COORDINATOR, "superuser"}
+PAIR_READERS = PAIR_RUNNERS | {MANAGER, DIRECTOR}
+
+
+def _school_pair_pk(w: World) -> int:
+    return w.other["school_pair"].pk
+
+
+def _pair_item_added(w: World) -> bool:
+    return w.other["school_pair"].plan_items.filter(title="Круглый стол-маркер").exists()
+
+
+def _pair_item_held(w: World) -> bool:
+    return w.other["school_pair"].plan_items.filter(session__isnull=False).exists()
+
 
 OWNER = {"teacher"}
 KPI_READERS = {MANAGER, COORDINATOR, COORDINATOR_OTHER, DIRECTOR, DIRECTOR_OTHER, "superuser"}
@@ -720,6 +737,56 @@ CASES = [
         ok(OFFICE_EDITORS, 302),
         data=lambda w: {"state": "in_progress"},
         effect=_office_event_in_progress,
+    ),
+    # «Школа – Школе» (сид 001): the municipality's coordinator runs it, its management reads, a director reads
+    # their school's pair; municipality pages show another municipality's coordinator their own (empty) project.
+    *[
+        Case(
+            name,
+            url(name),
+            "get",
+            ok(PAIR_READERS | {COORDINATOR_OTHER, DIRECTOR_OTHER}),
+            secrets=((SCHOOL_PAIR_LEADER, frozenset(PAIR_READERS)),) if name != "school_pairs_report_xlsx" else (),
+        )
+        for name in ("school_pairs", "school_pairs_dynamics", "school_pairs_report", "school_pairs_report_xlsx")
+    ],
+    Case(
+        "school_pairs_list_shows",
+        url("school_pairs"),
+        "get",
+        ok(PAIR_READERS | {COORDINATOR_OTHER, DIRECTOR_OTHER}),
+        shows=((SCHOOL_PAIR_LEADER, frozenset(PAIR_READERS)),),
+    ),
+    *[
+        Case(name, url(name), "get", ok(PAIR_RUNNERS | {COORDINATOR_OTHER}))
+        for name in ("school_pair_new", "school_pairs_results_import", "school_pairs_results_template")
+    ],
+    Case(
+        "school_pair_detail",
+        url("school_pair_detail", _school_pair_pk),
+        "get",
+        ok(PAIR_READERS),
+        shows=(("Семинар-маркер пары", frozenset(PAIR_READERS)),),
+    ),
+    Case(
+        "school_pair_plan_add",
+        url("school_pair_plan_add", _school_pair_pk),
+        "post",
+        ok(PAIR_RUNNERS, 302),
+        data=lambda w: {"kind": "round_table", "title": "Круглый стол-маркер", "planned_on": "2030-01-01"},
+        effect=_pair_item_added,
+    ),
+    Case(
+        "school_pair_plan_hold",
+        url("school_pair_plan_hold", _school_pair_pk),
+        "post",
+        ok(PAIR_RUNNERS, 302),
+        data=lambda w: {
+            "item": w.other["school_pair_item"].pk,
+            "starts_at": "2025-10-01T10:00",
+            "ends_at": "2025-10-01T12:00",
+        },
+        effect=_pair_item_held,
     ),
 ]
 

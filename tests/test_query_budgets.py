@@ -251,6 +251,27 @@ def _office_project(n, w):
     return Page(coordinator_of(municipality), reverse("office_project", args=[project.pk]))
 
 
+def _school_pairs(n, w):
+    """«Школа – Школе» (сид 001): n pairs, each with a held and a planned item of its plan and two teachers."""
+    from datetime import UTC, date, datetime
+
+    from projects.services_school_pairs import plan_item_add, plan_item_hold, school_pair_create
+    from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, ProgramFactory
+
+    town = MunicipalityFactory(name="Район пар школ")
+    season = SeasonFactory(program=ProgramFactory(municipality=town), starts_on=date(2025, 9, 1))
+    leader = OrganisationFactory(municipality=town)
+    for _ in range(n):
+        partner = OrganisationFactory(municipality=town, low_results=True)
+        pair = school_pair_create(season=season, leader=leader, partner=partner, starts_on=date(2025, 9, 1))
+        EnrollmentFactory(season=season, person=PersonFactory(organisation=partner))
+        item = plan_item_add(pair=pair, kind="seminar", title="Семинар", planned_on=date(2025, 11, 20))
+        plan_item_add(pair=pair, kind="round_table", title="Круглый стол", planned_on=date(2026, 1, 20))
+        moment = datetime(2025, 11, 20, 12, tzinfo=UTC)
+        plan_item_hold(item=item, starts_at=moment, ends_at=moment + timedelta(hours=2))
+    return Page(UserFactory(role=User.Role.COORDINATOR, is_staff=True, municipality=town), reverse("school_pairs"))
+
+
 # page → (builder, literal query count)
 BUDGETS = {
     "home": (_home, 2),
@@ -270,6 +291,7 @@ BUDGETS = {
     "personnel reserve": (_reserve_list, 10),
     "project office registry": (_office_registry, 6),
     "project office project page": (_office_project, 7),
+    "«Школа – Школе» pairs": (_school_pairs, 5),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -153,8 +154,9 @@ def _rows_of_a(world):
         StaffHeadcount,
         StaffRosterEntry,
     )
-    from programs.models import MunicipalEvent, OrganisationYearFacts
-    from projects.models import CompetenceTheme
+    from programs.models import MunicipalEvent, OrganisationYearFacts, Subject
+    from projects.models import AssessmentResult, CompetenceTheme
+    from projects.models.school_pairs import Assessment
     from reports.models import KpiBaseline, KpiTarget
 
     school, subscription = world.other["school"], world.other["subscription"]
@@ -204,6 +206,16 @@ def _rows_of_a(world):
     )
     SubmissionExtensionRequest.objects.create(
         assignment=world.submission.assignment, enrollment=world.enrollment, message="Присоединилась после срока"
+    )
+    AssessmentResult.objects.create(
+        organisation=school,
+        year=today.year,
+        assessment=Assessment.VPR,
+        subject=Subject.objects.get_or_create(name="Математика")[0],
+        grade=5,
+        participants=30,
+        average=Decimal("3.50"),
+        low_share=Decimal("10.00"),
     )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
