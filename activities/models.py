@@ -36,6 +36,8 @@ class ActivityKind(models.TextChoices):
     TRAINING = "training", _("Тренинг")
     PSYCHOLOGICAL_CONSULTING = "psychological_consulting", _("Психологический консалтинг")
     MENTORING_HOUR = "mentoring_hour", _("Наставнический час")
+    # A meeting of a professional community «ПРОкомьюнити» (сид 001), held for its members.
+    COMMUNITY_MEETING = "community_meeting", _("Встреча сообщества")
 
 
 # Kinds that are feedback meetings whatever module they sit in (seed 000 §5.9); the activity's own

@@ -639,4 +639,7 @@ DEMO_ACCOUNTS = [
     ("director.verkhnebureinsky@demo.ru", _("Директор школы (Верхнебуреинский район)")),
     ("expert.verkhnebureinsky@demo.ru", _("Куратор (Верхнебуреинский район)")),
     ("teacher.verkhnebureinsky@demo.ru", _("Педагог — участник программы (Верхнебуреинский район)")),
+    ("coordinator.moskovsky@demo.ru", _("Координатор (ИМЦ Московского района, каскад проектов)")),
+    ("director.moskovsky@demo.ru", _("Директор школы (Московский район)")),
+    ("teacher.moskovsky@demo.ru", _("Педагог (Московский район)")),
 ]

@@ -15,6 +15,12 @@ from django.utils import timezone
 
 from demo.attendance import AttendanceMixin
 from demo.base import DemoError, Spec, demo_data_exists, ensure_role_groups
+from demo.cascade_communities import CommunitiesDemoMixin
+from demo.cascade_competence_lab import CompetenceLabMixin
+from demo.cascade_office import CascadeOfficeMixin
+from demo.cascade_reserve import ReserveMixin
+from demo.cascade_school_pairs import SchoolPairsMixin
+from demo.cascade_trajectory import TrajectoryMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -40,6 +46,12 @@ class DemoGenerator(
     ExpertsMixin,
     KpiFactsMixin,
     MonitoringMixin,
+    CommunitiesDemoMixin,
+    CompetenceLabMixin,
+    ReserveMixin,
+    CascadeOfficeMixin,
+    SchoolPairsMixin,
+    TrajectoryMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -116,6 +128,24 @@ class DemoGenerator(
         self.step(
             "Повышение квалификации, диагностики, управленческие команды, сведения школ, мероприятия",
             self.counts.get("Повышение квалификации", 0),
+        )
+        self.create_communities()
+        self.step("ПРОкомьюнити: сообщества, встречи, банк практик, отчёты", self.counts.get("Сообщества", 0))
+        self.create_competence_lab()
+        self.step(
+            "Лаборатория профессиональных компетенций: наставники по темам",
+            self.counts.get("Лаборатория: наставники", 0),
+        )
+        self.create_reserve()
+        self.step("«Школа Лидеров образования»: кадровый резерв и траектории", self.counts.get("Кадровый резерв", 0))
+        self.create_office()
+        self.step("Проектный офис ИМЦ Московского района", self.counts.get("Мероприятия проектов выполнены", 0))
+        self.create_school_pairs()
+        self.step("«Школа – Школе»: пары, планы, результаты ВПР, ОГЭ, ЕГЭ", self.counts.get("Пары «Школа – Школе»", 0))
+        self.create_trajectory()
+        self.step(
+            "«Траектория развития»: сообщества наставников, практики, интенсивы, мониторинг форм наставничества",
+            self.counts.get("Траектория развития: сообщества наставников", 0),
         )
         self.run_jobs()
         return self.counts

@@ -53,10 +53,22 @@ from participants.models import (
     User,
 )
 from participants.roles import COORDINATORS
-from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule
+from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, RoadmapModule, Subject
+from projects.models import (
+    AssessmentResult,
+    CompetenceTheme,
+    LabSurvey,
+    LearnerRequest,
+    MentoringFormsReport,
+    MentorOffer,
+    SchoolPair,
+)
+from projects.models.reserve import ReserveMember
+from projects.models.school_pairs import Assessment
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
+from tests.projects.communities_fixtures import community_rows_of
 
 # Models whose rows belong to no municipality: every coordinator keeps the one list (not an outsider's write).
 SHARED = {
@@ -111,6 +123,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "experts.Consultation": lambda w: w.open_consultation,
     "experts.MentoringPair": lambda w: MentoringPair.objects.get(mentee=w.enrollment),
     "experts.MentoringMeeting": lambda w: w.other["mentoring_meeting"],
+    "projects.ReserveMember": lambda w: w.other["reserve_member"],
     "activities.Activity": lambda w: w.session.activity,
     "activities.Session": lambda w: w.session,
     "activities.Attendance": lambda w: w.other["attendance"],
@@ -125,9 +138,23 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "ratings.Review": lambda w: w.other["review"],
     "ratings.ReviewAssignment": lambda w: ReviewAssignment.objects.filter(submission=w.submission).first(),
     "ratings.Achievement": lambda w: w.other["achievement_by_url"],
+    "projects.SchoolPair": lambda w: w.other["admin_school_pair"],
+    "projects.AssessmentResult": lambda w: w.other["assessment_result"],
     "reports.KpiTarget": lambda w: w.other["kpi_target"],
     "reports.KpiBaseline": lambda w: w.other["kpi_baseline"],
     "reports.KpiSnapshot": lambda w: w.other["kpi_snapshot"],
+    "projects.Community": lambda w: w.other["communities"]["community"],
+    "projects.Practice": lambda w: w.other["communities"]["practice"],
+    "projects.PracticeRating": lambda w: w.other["communities"]["practice_rating"],
+    "projects.CascadeTraining": lambda w: w.other["communities"]["cascade_training"],
+    "projects.AcceleratorSupport": lambda w: w.other["communities"]["accelerator_support"],
+    "projects.MotivationScale": lambda w: w.other["communities"]["motivation_scale"],
+    "projects.CompetenceTheme": lambda w: w.other["lab_theme"],
+    "projects.MentorOffer": lambda w: w.other["lab_offer"],
+    "projects.LearnerRequest": lambda w: w.other["lab_request"],
+    "projects.LabSurvey": lambda w: w.other["lab_survey"],
+    "projects.Project": lambda w: w.other["office_project"],
+    "projects.MentoringFormsReport": lambda w: w.other["mentoring_forms_report"],
 }
 
 
@@ -208,6 +235,28 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         higher_education=9,
         teachers_under_5_years=2,
     )
+    # A pair whose partner is marked as a school of low results, so that A's own add form of a copy is valid.
+    w.other["admin_school_pair"] = SchoolPair.objects.create(
+        season=season,
+        leader=w.other["other_school"],
+        partner=Organisation.objects.create(
+            municipality=town, short_name="Школа ШНОР-маркер", name="Школа ШНОР-маркер", low_results=True
+        ),
+        starts_on=season.starts_on,
+    )
+    w.other["assessment_result"] = AssessmentResult.objects.create(
+        organisation=school,
+        year=now.year - 1,
+        assessment=Assessment.VPR,
+        subject=Subject.objects.get_or_create(name="Математика")[0],
+        grade=5,
+        participants=40,
+        average=Decimal("3.40"),
+        low_share=Decimal("12.50"),
+    )
+    w.other["mentoring_forms_report"] = MentoringFormsReport.objects.create(
+        season=w.other["trajectory_season"], organisation=school, year=now.year - 1, half=2, teacher_pupil=3
+    )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["notification"] = Notification.objects.create(user=w.users["teacher"], title="Уведомление-маркер")
     w.other["outgoing_email"] = OutgoingEmail.objects.create(
@@ -272,6 +321,24 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         pair=MentoringPair.objects.get(mentee=w.enrollment),
         held_on=now.date() - timedelta(days=1),
         topic="Встреча-маркер",
+    )
+    w.other["communities"] = community_rows_of(season, w.enrollment)
+    # The lab of professional competences (seed 001): a theme of A with a mentor's offer, a request, a survey.
+    w.other["lab_theme"] = CompetenceTheme.objects.create(municipality=town, title="Тема-маркер лаборатории")
+    w.other["lab_offer"] = MentorOffer.objects.create(
+        person=person, theme=w.other["lab_theme"], organisation=school, format="consultation", capacity=1
+    )
+    w.other["lab_request"] = LearnerRequest.objects.create(
+        person=w.users[A_CURATOR].person, theme=w.other["lab_theme"], organisation=school
+    )
+    w.other["lab_survey"] = LabSurvey.objects.create(municipality=town, year=now.year, opened_at=now)
+    w.other["reserve_member"] = ReserveMember.objects.create(
+        municipality=town,
+        person=person,
+        organisation=school,
+        source="contest",
+        listed_on=now.date() - timedelta(days=30),
+        status_changed_on=now.date() - timedelta(days=30),
     )
     # Ensure the activity of season A exists for the activities admin (the world's session belongs to one).
     assert Activity.objects.filter(season=season).exists()

@@ -47,6 +47,7 @@ from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
     PersonFactory,
+    ProgramFactory,
     ReviewFactory,
     RubricCriterionFactory,
     RubricFactory,
@@ -57,11 +58,13 @@ from tests.factories import (
     UserFactory,
     VideoAssignmentFactory,
 )
+from tests.projects.communities_fixtures import matrix_communities
 
 # What only some roles may read; a page shown to anyone else must not contain it.
 TEACHER_NAME = "Первоучителева"
 SCHOOL_NAME = "Школа-маркер № 1"
 OTHER_SCHOOL_NAME = "Школа-маркер № 2"
+SCHOOL_PAIR_LEADER = "Школа-лидер-маркер"
 SUBMISSION_TOPIC = "Тема-маркер видеоурока"
 SESSION_TITLE = "Занятие-маркер сезона А"
 INTERVIEW_NOTES = "Заметка-маркер входного собеседования"
@@ -124,6 +127,9 @@ FORMER = "methodist_former"
 # Management of season A's municipality (User.Role.MANAGEMENT), and a teacher-role user of the «Руководство»
 # group of the same municipality: management all the same.
 MANAGER, MANAGER_BY_GROUP = "management", "management_by_group"
+OFFICE_PROJECT = "Проект-маркер проектного офиса"
+TRAJECTORY_COMMUNITY = "Сообщество-маркер наставников школы"
+MENTORING_PRACTICE = "Практика-маркер наставничества"
 # The director of the teacher's school, and the director of another school of the same municipality.
 DIRECTOR, DIRECTOR_OTHER = "director", "director_other_school"
 ROLES = [
@@ -207,6 +213,19 @@ def _experts(season, subject, other_subject, suffix: str) -> dict:
         "mentor": make(ExpertRole.MENTOR),
         "tech_specialist": make(ExpertRole.TECH_SPECIALIST),
     }
+
+
+def _school_pairs(town: Municipality, school, season_a) -> dict:
+    """«Школа – Школе» (сид 001): a leader school of town paired with the teacher's school, one planned item."""
+    from projects.models import PairPlanItem, SchoolPair
+
+    leader = OrganisationFactory(municipality=town, short_name=SCHOOL_PAIR_LEADER)
+    # Made directly: the teacher's school is not marked as a school of low results in the other cases' world.
+    pair = SchoolPair.objects.create(season=season_a, leader=leader, partner=school, starts_on=season_a.starts_on)
+    item = PairPlanItem.objects.create(
+        pair=pair, kind="seminar", title="Семинар-маркер пары", planned_on=season_a.starts_on
+    )
+    return {"school_pair": pair, "school_pair_item": item}
 
 
 def _monitoring(town: Municipality, school, now) -> dict:
@@ -426,8 +445,52 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             "notification": notification,
             "job": job,
             **_monitoring(town, school, now),
+            **matrix_communities(season_a, enrollment, PROOF_NAME),
+            **_office(town, now),
+            **_school_pairs(town, school, season_a),
+            **_trajectory(town, school, now),
         },
     )
+
+
+def _trajectory(town: Municipality, school, now) -> dict:
+    """«Траектория развития» (сид 001) in town: the project's season around today, an informal mentor community
+    inside the teacher's school and a colleague's mentoring practice submitted for review."""
+    from projects.models import Community, Practice
+
+    program = ProgramFactory(municipality=town, slug="traektoriya-razvitiya", title="Траектория развития")
+    season = SeasonFactory(
+        program=program, starts_on=now.date() - timedelta(days=200), ends_on=now.date() + timedelta(days=200)
+    )
+    community = Community.objects.create(
+        season=season, name=TRAJECTORY_COMMUNITY, kind=Community.Kind.SCHOOL_MENTORS, organisation=school
+    )
+    author = EnrollmentFactory(season=season, person=PersonFactory(organisation=school))
+    practice = Practice.objects.create(
+        community=community,
+        author=author,
+        kind=Practice.Kind.MENTORING,
+        review=Practice.Review.SUBMITTED,
+        title=MENTORING_PRACTICE,
+        description="Описание",
+        link="https://example.ru/mentoring",
+    )
+    return {"trajectory_season": season, "mentoring_practice": practice}
+
+
+def _office(town: Municipality, now) -> dict:
+    """A project of town's project office (сид 001) with one stage and one event under way."""
+    from projects.models.office import Project, ProjectEvent, ProjectStage, StageKind
+
+    today = now.date()
+    project = Project.objects.create(municipality=town, slug="office-matrix", title=OFFICE_PROJECT)
+    stage = ProjectStage.objects.create(
+        project=project, kind=StageKind.MAIN, starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=30)
+    )
+    event = ProjectEvent.objects.create(
+        project=project, stage=stage, number="1", title="Семинар-маркер", starts_on=today, ends_on=today
+    )
+    return {"office_project": project, "office_event": event}
 
 
 @pytest.fixture(scope="module")

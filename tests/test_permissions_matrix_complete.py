@@ -2,7 +2,8 @@
 
 The admin (its own namespace) is covered by tests/test_permissions_matrix_admin.py for the key models; every
 other named pattern of the root resolver, Django's own account and language pages included, must be in
-tests/test_permissions_matrix.py (the expert's pages) or tests/test_permissions_matrix_portal.py (the rest).
+tests/test_permissions_matrix.py (the expert's pages), tests/test_permissions_matrix_reserve.py (the personnel
+reserve) or tests/test_permissions_matrix_portal.py (the rest).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from tests import permissions_world
 from tests.test_permissions_matrix import CASES as EXPERT_CASES
 from tests.test_permissions_matrix_portal import CASES as PORTAL_CASES
+from tests.test_permissions_matrix_reserve import CASES as RESERVE_CASES
 
 world = permissions_world.world  # the shared fixture
 
@@ -33,6 +35,6 @@ def test_the_walk_finds_the_portal_and_skips_the_admin():
 
 @pytest.mark.django_db
 def test_every_named_url_has_a_case(world):
-    covered = {resolve(case.url(world).split("?")[0]).url_name for case in EXPERT_CASES + PORTAL_CASES}
+    covered = {resolve(case.url(world).split("?")[0]).url_name for case in EXPERT_CASES + PORTAL_CASES + RESERVE_CASES}
     missing = sorted(set(_named_patterns(get_resolver().url_patterns)) - covered)
     assert not missing, f"URLs without a case in the permissions matrix: {', '.join(missing)}"

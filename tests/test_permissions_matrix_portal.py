@@ -18,6 +18,7 @@ from activities.models import SubmissionExtensionRequest
 from core.models import BackgroundJob, Notification
 from experts.models import IndividualRequest
 from participants.models import Consent, Enrollment, Person
+from projects.models import CompetenceTheme, LabSurvey, LabSurveyAnswer, LearnerRequest, MentorOffer
 from ratings.models import Achievement
 from reports.kpi import KPI_DEFINITIONS
 from reports.models import MonitoringRecommendation, MonitoringReport
@@ -33,12 +34,16 @@ from tests.permissions_world import (
     EVERYONE,
     JOB_TITLE,
     MANAGER,
+    MENTORING_PRACTICE,
     MONITORING_PERIOD,
     NOTIFICATION_TITLE,
+    OFFICE_PROJECT,
     OTHER_SCHOOL_NAME,
     RECOMMENDATION_TEXT,
     SCHOOL_NAME,
+    SCHOOL_PAIR_LEADER,
     TEACHER_NAME,
+    TRAJECTORY_COMMUNITY,
     WITH_PERSON,
     Case,
     World,
@@ -50,6 +55,50 @@ from tests.permissions_world import (
 
 world, files = permissions_world.world, permissions_world.files  # the shared fixtures
 
+PAIR_RUNNERS = {COORDINATOR, "superuser"}
+PAIR_READERS = PAIR_RUNNERS | {MANAGER, DIRECTOR}
+
+
+TRAJECTORY_RUNNERS = {COORDINATOR, "superuser"}
+TRAJECTORY_READERS = TRAJECTORY_RUNNERS | {MANAGER, DIRECTOR, DIRECTOR_OTHER}
+# A director reads their own school's community and practices only.
+TRAJECTORY_SCHOOL_READERS = frozenset(TRAJECTORY_READERS - {DIRECTOR_OTHER})
+
+
+def _mentoring_practice_pk(w: World) -> int:
+    return w.other["mentoring_practice"].pk
+
+
+def _mentoring_practice_reviewed(w: World) -> bool:
+    w.other["mentoring_practice"].refresh_from_db()
+    return w.other["mentoring_practice"].review == "reviewed"
+
+
+def _trajectory_half(w: World) -> str:
+    from projects.selectors_trajectory import half_of, municipality_today
+
+    half = half_of(municipality_today(w.season_a.program.municipality))
+    return f"{half.year}-{half.half}"
+
+
+def _mentoring_forms_entered(w: World) -> bool:
+    from projects.models import MentoringFormsReport
+
+    return MentoringFormsReport.objects.filter(organisation=w.other["school"], pupil_pupil=3).exists()
+
+
+def _school_pair_pk(w: World) -> int:
+    return w.other["school_pair"].pk
+
+
+def _pair_item_added(w: World) -> bool:
+    return w.other["school_pair"].plan_items.filter(title="Круглый стол-маркер").exists()
+
+
+def _pair_item_held(w: World) -> bool:
+    return w.other["school_pair"].plan_items.filter(session__isnull=False).exists()
+
+
 OWNER = {"teacher"}
 KPI_READERS = {MANAGER, COORDINATOR, COORDINATOR_OTHER, DIRECTOR, DIRECTOR_OTHER, "superuser"}
 # Who may read the teacher's school on a dashboard: its municipality's management and coordinator, its director.
@@ -60,6 +109,43 @@ TEACHER_ONLY = ((TEACHER_NAME, frozenset(OWNER)),)
 # management and every director of its schools read; anyone else gets 404.
 MONITORING_EDITORS = {COORDINATOR, "superuser"}
 MONITORING_READERS = MONITORING_EDITORS | {MANAGER, DIRECTOR, DIRECTOR_OTHER}
+# Professional communities «ПРОкомьюнити» (seed 001): the teacher leads a community of season A; its municipality's
+# coordinator manages, management reads; nobody else (another municipality, other seasons' people) sees a thing.
+COMMUNITY_READERS = {"teacher", COORDINATOR, MANAGER, "superuser"}
+COMMUNITY_MANAGERS = {COORDINATOR, "superuser"}
+
+
+def _community(key: str = "community"):
+    return lambda w: w.other[key].pk
+
+
+def _practice_hidden(w: World) -> bool:
+    from projects.models import Practice
+
+    return Practice.objects.get(pk=w.other["practice"].pk).hidden_at is not None
+
+
+def _practice_rated(w: World) -> bool:
+    from projects.models import PracticeRating
+
+    return PracticeRating.objects.filter(practice=w.other["practice"]).exists()
+
+
+def _report_submitted(w: World) -> bool:
+    from projects.models import CommunityReport
+
+    return CommunityReport.objects.get(pk=w.other["community_report"].pk).submitted_at is not None
+
+
+LAB_THEME = "Тема-маркер лаборатории"
+LAB_COMMITTEE = {COORDINATOR, "superuser"}
+LAB_REPORT_READERS = LAB_COMMITTEE | {MANAGER}
+# The teachers of the municipality's organisations (the experts of the world work elsewhere).
+LAB_MEMBERS = {"teacher", DIRECTOR, DIRECTOR_OTHER}
+LAB_READERS = LAB_REPORT_READERS | LAB_MEMBERS
+# The project office of the teacher's municipality (сид 001): its coordinator records states, its management reads.
+OFFICE_EDITORS = {COORDINATOR, "superuser"}
+OFFICE_READERS = OFFICE_EDITORS | {MANAGER}
 
 
 def public(roles_status=200, *, anonymous=200) -> dict:
@@ -125,6 +211,20 @@ def _rating_consent_given(w: World) -> bool:
     ).exists()
 
 
+def _office_pk(w: World) -> int:
+    return w.other["office_project"].pk
+
+
+def _office_event_state_url(w: World) -> str:
+    return reverse("office_item_state", args=[w.other["office_project"].pk, "event", w.other["office_event"].pk])
+
+
+def _office_event_in_progress(w: World) -> bool:
+    from projects.models.office import ProjectEvent
+
+    return ProjectEvent.objects.filter(pk=w.other["office_event"].pk, state="in_progress").exists()
+
+
 def _calendar_token_changed(w: World) -> bool:
     return Person.objects.get(pk=w.enrollment.person_id).calendar_token != permissions_world.CALENDAR_TOKEN
 
@@ -151,6 +251,52 @@ def _report_approved(w: World) -> bool:
 
 def _export_queued(w: World) -> bool:
     return BackgroundJob.objects.exclude(pk=w.other["job"].pk).exists()
+
+
+# --- The lab of professional competences (seed 001): the rows are made on first use, inside the test ---------
+
+
+def _lab_town(w: World) -> int:
+    _lab_theme(w)  # the map shows it
+    return w.season_a.program.municipality_id
+
+
+def _lab_theme(w: World):
+    town = w.season_a.program.municipality_id
+    return CompetenceTheme.objects.get_or_create(municipality_id=town, title=LAB_THEME)[0]
+
+
+def _lab_offer(w: World) -> int:
+    mentor = Person.objects.get(user=w.users["teacher"])
+    return MentorOffer.objects.get_or_create(
+        person=mentor, theme=_lab_theme(w), defaults={"format": "consultation", "capacity": 1}
+    )[0].pk
+
+
+def _lab_request(w: World) -> int:
+    return LearnerRequest.objects.get_or_create(
+        person=Person.objects.get(user=w.users["teacher_other_season"]), theme=_lab_theme(w)
+    )[0].pk
+
+
+def _lab_survey(w: World) -> int:
+    return LabSurvey.objects.get_or_create(
+        municipality_id=w.season_a.program.municipality_id,
+        year=2025,
+        defaults={"opened_at": w.season_a.registration_opens_at},
+    )[0].pk
+
+
+def _lab_offer_approved(w: World) -> bool:
+    return MentorOffer.objects.filter(theme__title=LAB_THEME, status=MentorOffer.Status.APPROVED).exists()
+
+
+def _lab_offered(w: World) -> bool:
+    return MentorOffer.objects.filter(theme__title=LAB_THEME, note="Опыт-маркер").exists()
+
+
+def _lab_answered(w: World) -> bool:
+    return LabSurveyAnswer.objects.filter(survey__year=2025, comment="Ответ-маркер").exists()
 
 
 CASES = [
@@ -473,6 +619,268 @@ CASES = [
     Case("monitoring_compare", url("monitoring_compare", _monitoring_pk), "get", ok(MONITORING_READERS)),
     Case("monitoring_pdf", url("monitoring_pdf", _monitoring_pk), "get", ok(MONITORING_READERS)),
     Case("monitoring_xlsx", url("monitoring_xlsx", _monitoring_pk), "get", ok(MONITORING_READERS)),
+    # Professional communities «ПРОкомьюнити» (seed 001).
+    Case("communities_index", url("communities_index"), "get", ok(EVERYONE)),
+    Case("community_list", url("community_list", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_bank", url("community_bank", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_board", url("community_board", lambda w: w.season_a.pk), "get", ok(COMMUNITY_READERS)),
+    Case("community_detail", url("community_detail", _community()), "get", ok(COMMUNITY_READERS)),
+    Case(
+        "community_detail (another community)",
+        url("community_detail", _community("other_community")),
+        "get",
+        ok({COORDINATOR, MANAGER, "superuser"}),
+    ),
+    Case(
+        "community_status",
+        url("community_status", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+        data=lambda w: {"status": "closed"},
+    ),
+    Case(
+        "community_meeting_new",
+        url("community_meeting_new", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS | {"teacher"}, 302), MANAGER: 403},
+        data=lambda w: {"title": "Встреча", "starts_at": "2025-03-10T16:00", "ends_at": "2025-03-10T18:00"},
+    ),
+    Case(
+        "community_practice_new",
+        url("community_practice_new", _community()),
+        "get",
+        {"teacher": 200, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+    ),
+    Case(
+        "community_practice_rate",
+        url("community_practice_rate", lambda w: w.other["practice"].pk),
+        "post",
+        {"teacher": 302, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+        data=lambda w: {"score": "5"},
+        effect=_practice_rated,
+        effect_roles=frozenset({"teacher"}),
+    ),
+    Case(
+        "community_practice_hide",
+        url("community_practice_hide", lambda w: w.other["practice"].pk),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+        data=lambda w: {"reason": "Причина-маркер"},
+        effect=_practice_hidden,
+        effect_roles=frozenset(COMMUNITY_MANAGERS),
+    ),
+    Case(
+        "community_practice_file",
+        url("community_practice_file", lambda w: w.other["practice"].pk),
+        "get",
+        ok(COMMUNITY_READERS),
+    ),
+    Case(
+        "community_report_submit",
+        url("community_report_submit", lambda w: w.other["community_report"].pk),
+        "post",
+        {"teacher": 302, COORDINATOR: 403, MANAGER: 403, "superuser": 403},
+        data=lambda w: {"text": "Отчёт-маркер"},
+        effect=_report_submitted,
+        effect_roles=frozenset({"teacher"}),
+    ),
+    Case(
+        "community_report_accept",
+        url("community_report_accept", lambda w: w.other["community_report"].pk),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+    ),
+    Case(
+        "community_report_file",
+        url("community_report_file", lambda w: w.other["community_report"].pk),
+        "get",
+        ok(COMMUNITY_READERS),
+    ),
+    # The lab of professional competences (seed 001): the map is its municipality's (teachers of its
+    # organisations, its coordinator and management); the organising committee (the coordinator) decides and
+    # matches; management reads the survey and the report; a director answers the survey for their school.
+    Case("lab_map", url("lab_map", _lab_town), "get", ok(LAB_READERS), shows=((LAB_THEME, frozenset(LAB_READERS)),)),
+    Case("lab_offer_new", url("lab_offer_new", _lab_town), "get", ok(LAB_MEMBERS)),
+    Case(
+        "lab_offer_new_post",
+        url("lab_offer_new", _lab_town),
+        "post",
+        ok(LAB_MEMBERS, 302),
+        data=lambda w: {"theme": _lab_theme(w).pk, "format": "master_class", "capacity": "1", "note": "Опыт-маркер"},
+        effect=_lab_offered,
+    ),
+    Case("lab_request_new", url("lab_request_new", _lab_town), "get", ok(LAB_MEMBERS)),
+    Case(
+        "lab_offer_decide",
+        url("lab_offer_decide", _lab_offer),
+        "post",
+        ok(LAB_COMMITTEE, 302),
+        data=lambda w: {"decision": "approve"},
+        effect=_lab_offer_approved,
+    ),
+    Case("lab_request_match", url("lab_request_match", _lab_request), "get", ok(LAB_COMMITTEE)),
+    Case("lab_surveys", url("lab_surveys", _lab_town), "get", ok(LAB_REPORT_READERS)),
+    Case("lab_survey_summary", url("lab_survey_summary", _lab_survey), "get", ok(LAB_REPORT_READERS)),
+    Case("lab_survey_answer", url("lab_survey_answer", _lab_survey), "get", ok({DIRECTOR, DIRECTOR_OTHER})),
+    Case(
+        "lab_survey_answer_post",
+        url("lab_survey_answer", _lab_survey),
+        "post",
+        ok({DIRECTOR, DIRECTOR_OTHER}, 302),
+        data=lambda w: {"comment": "Ответ-маркер", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
+        effect=_lab_answered,
+    ),
+    Case("lab_report_xlsx", url("lab_report_xlsx", _lab_town, 2025), "get", ok(LAB_REPORT_READERS)),
+    # The project office (сид 001): the registry and the cascade's report show a reader their own municipality's
+    # (another municipality's coordinator reads their own, empty, registry).
+    Case(
+        "office_registry",
+        url("office_registry"),
+        "get",
+        ok(OFFICE_READERS | {COORDINATOR_OTHER}),
+        secrets=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+        shows=((OFFICE_PROJECT, frozenset(OFFICE_READERS - {"superuser"})),),
+    ),
+    Case(
+        "office_cascade_report",
+        url("office_cascade_report"),
+        "get",
+        ok(OFFICE_READERS | {COORDINATOR_OTHER}),
+        secrets=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+    ),
+    Case("office_cascade_xlsx", url("office_cascade_xlsx"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_cascade_pdf", url("office_cascade_pdf"), "get", ok(OFFICE_READERS | {COORDINATOR_OTHER})),
+    Case("office_project_pdf", url("office_project_pdf", _office_pk), "get", ok(OFFICE_READERS)),
+    Case(
+        "office_project",
+        url("office_project", _office_pk),
+        "get",
+        ok(OFFICE_READERS),
+        shows=((OFFICE_PROJECT, frozenset(OFFICE_READERS)),),
+    ),
+    Case("office_project_report", url("office_project_report", _office_pk), "get", ok(OFFICE_READERS)),
+    Case("office_project_xlsx", url("office_project_xlsx", _office_pk), "get", ok(OFFICE_READERS)),
+    Case(
+        "office_item_state",
+        _office_event_state_url,
+        "post",
+        ok(OFFICE_EDITORS, 302),
+        data=lambda w: {"state": "in_progress"},
+        effect=_office_event_in_progress,
+    ),
+    # «Школа – Школе» (сид 001): the municipality's coordinator runs it, its management reads, a director reads
+    # their school's pair; municipality pages show another municipality's coordinator their own (empty) project.
+    *[
+        Case(
+            name,
+            url(name),
+            "get",
+            ok(PAIR_READERS | {COORDINATOR_OTHER, DIRECTOR_OTHER}),
+            secrets=((SCHOOL_PAIR_LEADER, frozenset(PAIR_READERS)),) if name != "school_pairs_report_xlsx" else (),
+        )
+        for name in ("school_pairs", "school_pairs_dynamics", "school_pairs_report", "school_pairs_report_xlsx")
+    ],
+    Case(
+        "school_pairs_list_shows",
+        url("school_pairs"),
+        "get",
+        ok(PAIR_READERS | {COORDINATOR_OTHER, DIRECTOR_OTHER}),
+        shows=((SCHOOL_PAIR_LEADER, frozenset(PAIR_READERS)),),
+    ),
+    *[
+        Case(name, url(name), "get", ok(PAIR_RUNNERS | {COORDINATOR_OTHER}))
+        for name in ("school_pair_new", "school_pairs_results_import", "school_pairs_results_template")
+    ],
+    Case(
+        "school_pair_detail",
+        url("school_pair_detail", _school_pair_pk),
+        "get",
+        ok(PAIR_READERS),
+        shows=(("Семинар-маркер пары", frozenset(PAIR_READERS)),),
+    ),
+    Case(
+        "school_pair_plan_add",
+        url("school_pair_plan_add", _school_pair_pk),
+        "post",
+        ok(PAIR_RUNNERS, 302),
+        data=lambda w: {"kind": "round_table", "title": "Круглый стол-маркер", "planned_on": "2030-01-01"},
+        effect=_pair_item_added,
+    ),
+    Case(
+        "school_pair_plan_hold",
+        url("school_pair_plan_hold", _school_pair_pk),
+        "post",
+        ok(PAIR_RUNNERS, 302),
+        data=lambda w: {
+            "item": w.other["school_pair_item"].pk,
+            "starts_at": "2025-10-01T10:00",
+            "ends_at": "2025-10-01T12:00",
+        },
+        effect=_pair_item_held,
+    ),
+    # «Траектория развития» (сид 001): the municipality's coordinator runs it, its management reads, a director
+    # reads their school's part and enters its monitoring; the project page shows another municipality's
+    # coordinator their own (empty) project.
+    Case(
+        "trajectory",
+        url("trajectory"),
+        "get",
+        ok(TRAJECTORY_READERS | {COORDINATOR_OTHER}),
+        secrets=((TRAJECTORY_COMMUNITY, TRAJECTORY_SCHOOL_READERS),),
+        shows=((TRAJECTORY_COMMUNITY, TRAJECTORY_SCHOOL_READERS),),
+    ),
+    Case(
+        "trajectory_practices",
+        url("trajectory_practices"),
+        "get",
+        ok(TRAJECTORY_READERS),
+        secrets=((MENTORING_PRACTICE, TRAJECTORY_SCHOOL_READERS),),
+        shows=((MENTORING_PRACTICE, TRAJECTORY_SCHOOL_READERS),),
+    ),
+    *[
+        Case(name, url(name), "get", ok(TRAJECTORY_READERS))
+        for name in ("trajectory_recommended_xlsx", "trajectory_monitoring", "trajectory_monitoring_xlsx")
+    ],
+    Case(
+        "trajectory_practice_act",
+        url("trajectory_practice_act", _mentoring_practice_pk),
+        "post",
+        ok(TRAJECTORY_RUNNERS, 302),
+        data=lambda w: {"action": "review", "conclusion": "Заключение-маркер"},
+        effect=_mentoring_practice_reviewed,
+    ),
+    # Only the practice's author resubmits it; none of the matrix's visitors is.
+    Case(
+        "trajectory_practice_resubmit",
+        url("trajectory_practice_resubmit", _mentoring_practice_pk),
+        "post",
+        {},
+        data=lambda w: {"description": "Правка-маркер"},
+    ),
+    Case(
+        "trajectory_monitoring_enter",
+        url("trajectory_monitoring_enter"),
+        "get",
+        ok(TRAJECTORY_RUNNERS | {DIRECTOR, DIRECTOR_OTHER}),
+    ),
+    Case(
+        "trajectory_monitoring_enter_post",
+        url("trajectory_monitoring_enter"),
+        "post",
+        {COORDINATOR: 302, "superuser": 302, DIRECTOR: 302, DIRECTOR_OTHER: 400},
+        data=lambda w: {
+            "organisation": w.other["school"].pk,
+            "half": _trajectory_half(w),
+            "teacher_teacher": 2,
+            "head_teacher": 0,
+            "employer_student": 0,
+            "teacher_pupil": 1,
+            "pupil_pupil": 3,
+            "student_pupil": 0,
+        },
+        effect=_mentoring_forms_entered,
+        effect_roles=frozenset({COORDINATOR, "superuser", DIRECTOR}),
+    ),
 ]
 
 
@@ -503,6 +911,9 @@ def test_permission(client, world, files, case: Case, role: str):
         ("kpi_dashboard", lambda w: reverse("kpi_dashboard") + "?organisation=999999", "superuser"),
         ("monitoring_detail", url("monitoring_detail", 999_999), "superuser"),
         ("monitoring_list", lambda w: reverse("monitoring_list") + "?municipality=999999", "superuser"),
+        ("community_detail", url("community_detail", 999_999), "superuser"),
+        ("community_list", url("community_list", 999_999), "superuser"),
+        ("community_practice_file", url("community_practice_file", 999_999), "teacher"),
     ],
 )
 def test_a_guessed_id_is_404(client, world, name, address, role):

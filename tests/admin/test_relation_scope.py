@@ -15,7 +15,8 @@ a relation to a model this world has no outside row of fails the test until one 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -50,6 +51,7 @@ from tests.factories import (
     VideoAssignmentFactory,
 )
 from tests.permissions_world import COORDINATOR
+from tests.projects.communities_fixtures import community_rows_of
 
 world = permissions_world.world
 MARKERS = ("Чужбин", "chuzhbin", "CHUZHBIN")  # every outside row's name has one of them
@@ -121,7 +123,21 @@ def outside(world, django_db_blocker):
                     hours=4,
                 )
             )
+            chuzhbin_rows = community_rows_of(season, enrollment)
+            add(chuzhbin_rows["community"], chuzhbin_rows["practice"])
         add(UserFactory(email="chuzhbin-coordinator@example.ru", is_staff=True, municipality=town))
+        # The project office (сид 001): a project of the other municipality and its stage.
+        from projects.models.office import Project, ProjectStage, StageKind
+
+        chuzhbin_project = add(Project.objects.create(municipality=town, slug="chuzhbin", title="Чужбинский проект"))
+        add(
+            ProjectStage.objects.create(
+                project=chuzhbin_project,
+                kind=StageKind.MAIN,
+                starts_on=date(2026, 9, 1),
+                ends_on=date(2027, 8, 31),
+            )
+        )
         _rows_of_a(world)
         yield rows
 
@@ -138,7 +154,9 @@ def _rows_of_a(world):
         StaffHeadcount,
         StaffRosterEntry,
     )
-    from programs.models import MunicipalEvent, OrganisationYearFacts
+    from programs.models import MunicipalEvent, OrganisationYearFacts, Subject
+    from projects.models import AssessmentResult, CompetenceTheme, MentoringFormsReport
+    from projects.models.school_pairs import Assessment
     from reports.models import KpiBaseline, KpiTarget
 
     school, subscription = world.other["school"], world.other["subscription"]
@@ -189,8 +207,23 @@ def _rows_of_a(world):
     SubmissionExtensionRequest.objects.create(
         assignment=world.submission.assignment, enrollment=world.enrollment, message="Присоединилась после срока"
     )
+    AssessmentResult.objects.create(
+        organisation=school,
+        year=today.year,
+        assessment=Assessment.VPR,
+        subject=Subject.objects.get_or_create(name="Математика")[0],
+        grade=5,
+        participants=30,
+        average=Decimal("3.50"),
+        low_share=Decimal("10.00"),
+    )
     KpiTarget.objects.create(code="kpi", title="Показатель", municipality=town, year=today.year, value=50)
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
+    community_rows_of(world.season_a, world.enrollment)
+    CompetenceTheme.objects.create(municipality=town, title="Тема лаборатории района А")
+    MentoringFormsReport.objects.create(
+        season=world.other["trajectory_season"], organisation=school, year=today.year, half=1, pupil_pupil=2
+    )
 
 
 class FormReader(HTMLParser):

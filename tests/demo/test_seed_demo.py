@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,6 +106,26 @@ def _seed(*args):
     out = StringIO()
     call_command("seed_demo", "--scale", "district", *args, stdout=out)
     return out.getvalue()
+
+
+def _check_project_office(client):
+    """The project office of ИМЦ Московского района (сид 001): six projects, the place's accounts sign in, the
+    login page lists them, and the coordinator's registry shows the seminar left overdue."""
+    from projects.models.office import Project, ProjectEvent, WorkState
+
+    assert Project.objects.filter(municipality__name="Московский район").count() == 6
+    assert ProjectEvent.objects.filter(state=WorkState.DONE).exists()
+    with override_settings(DEMO_MODE=True):
+        login_page = client.get(reverse("login")).content.decode()
+    for email in ("coordinator.moskovsky@demo.ru", "director.moskovsky@demo.ru", "teacher.moskovsky@demo.ru"):
+        assert email in login_page
+        response = client.post(reverse("login"), {"username": email, "password": settings.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.logout()
+    client.force_login(User.objects.get(email="coordinator.moskovsky@demo.ru"))
+    registry = client.get(reverse("office_registry"), {"state": "overdue"}).content.decode()
+    assert "Траектория развития" in registry
+    client.logout()
 
 
 def _row_counts():
@@ -248,6 +269,7 @@ def test_district_scale_builds_a_consistent_demo(client):
     assert ParticipantRating.objects.get(enrollment=teacher).rank is not None
 
     _check_kpi_facts()
+    _check_project_office(client)
 
     # A second run finds the demo and adds nothing.
     before = _row_counts()
@@ -306,6 +328,12 @@ def _check_kpi_facts():
     assert OrganisationYearFacts.objects.count() == schools.count() * len(years)
     mentoring = [OrganisationYearFacts.objects.filter(year=y, runs_mentoring_model=True).count() for y in years]
     assert mentoring == sorted(mentoring) and 0 < mentoring[-1] < schools.count()
+    # Сид 001, «Школа – Школе»: schools of low results by year; every school's current mark is its latest year's.
+    latest = OrganisationYearFacts.objects.filter(organisation=OuterRef("pk")).order_by("-year").values("low_results")
+    marks = schools.annotate(latest=Subquery(latest[:1])).exclude(latest=None)
+    assert not marks.exclude(low_results=F("latest")).exists()
+    low = [r.value for r in kpi_years(code="low-result-schools", scope=scope, years=list(years))]
+    assert None not in low and low[-1] > 0, low
     # Two to four events a year in every municipality with schools.
     per_year = MunicipalEvent.objects.values("municipality", "held_on__year").annotate(n=Count("id"))
     assert per_year and {row["n"] for row in per_year} <= {2, 3, 4}

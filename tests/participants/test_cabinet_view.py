@@ -62,8 +62,9 @@ def test_whole_cabinet_query_count_does_not_grow(client, django_assert_num_queri
 
     # Session, user; enrollments with the person, the organisation, the publication consent and the latest
     # feedback; modules, activities with my submissions and extensions, sessions with my marks; my rating
-    # rows with the ranked counts; my achievements; lesson visits; consultations; certificates.
-    with django_assert_num_queries(12):
+    # rows with the ranked counts; my achievements; lesson visits; consultations; certificates; the cascade's
+    # community memberships and personnel-reserve memberships (seed 001; one query each when there are none).
+    with django_assert_num_queries(14):
         response = client.get(reverse("cabinet"))
 
     html = response.content.decode()

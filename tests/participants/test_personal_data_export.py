@@ -275,9 +275,15 @@ def _download(client, fmt):
 
 # Sections whose rows other files fill and check: test_kpi_facts_personal_data.py, test_notifications_personal_data.py,
 # test_outgoing_emails_personal_data.py,
-# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py and
-# test_staff_roster_copy.py (the staff roster rows).
+# tests/experts/test_expert_feedback_personal_data.py, tests/experts/test_mentoring_meetings.py,
+# test_staff_roster_copy.py (the staff roster rows); tests/projects/test_communities_cabinet.py (the communities),
+# test_reserve_personal_data.py (the reserve), test_office_personal_data.py (the working groups).
 COVERED_ELSEWHERE = {
+    "projects.community_members",
+    "projects.practices",
+    "projects.practice_ratings",
+    "projects.accelerator",
+    "project_groups",
     "staff_roster",
     "professional_development",
     "competence_diagnostics",
@@ -287,6 +293,16 @@ COVERED_ELSEWHERE = {
     "outgoing_emails",
     "expert_feedback",
     "mentoring_meetings",
+    # The lab of professional competences: tests/projects/test_competence_lab_personal_data.py.
+    "lab_offers",
+    "lab_requests",
+    "lab_survey_lines",
+    "reserve_membership",
+    "reserve_status_history",
+    "reserve_trajectory",
+    "reserve_analyses",
+    "reserve_diagnostics",
+    "reserve_young_director",
 }
 
 

@@ -3,10 +3,12 @@
 from collections import Counter
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Program
 from programs.program_templates import TEMPLATES
+from programs.template_loaders import template_loaders_run
 from programs.templates_service import CREATED, UNCHANGED, UPDATED, program_template_apply
 
 
@@ -39,6 +41,9 @@ class Command(BaseCommand):
                     "n": changes[UNCHANGED],
                 }
             )
+        # The steps of apps above programs (the project office's registry: projects.office_templates).
+        for line in template_loaders_run(today=timezone.localdate(), changes=total):
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Готово: записей создано %(c)d, обновлено %(u)d, без изменений %(n)d.")
