@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +21,8 @@ from participants.roles import COORDINATORS, MANAGEMENT
 from programs.models import Season
 
 from .models import CommunityMember, CompetenceTheme, Project, ReserveMember, SchoolPair
-from .models.competence_lab import LAB_PROGRAM_SLUG
 from .models.communities import Community
+from .models.competence_lab import LAB_PROGRAM_SLUG
 from .services_reserve import LEADERS_SCHOOL_SLUG
 
 SESSION_KEY = "projects.cascade_menu"
