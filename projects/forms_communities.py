@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDatesMixin
 from core.uploads import UploadRefusalFormMixin
+from participants.models import Enrollment
 
 from .community_files import COMMUNITY_FILE_ACCEPT, COMMUNITY_FILE_HELP, validate_community_file
 from .models import Community, Practice
@@ -84,4 +85,73 @@ class MeetingForm(BoundedDatesMixin, forms.Form):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Окончание должно быть позже начала."))
+        return cleaned
+
+
+class _PersonChoice:
+    def label_from_instance(self, obj):
+        organisation = obj.person.organisation
+        name = obj.person.full_name
+        return f"{name} · {organisation.short_name}" if organisation and organisation.short_name else name
+
+
+class TrainerField(_PersonChoice, forms.ModelChoiceField):
+    pass
+
+
+class TraineesField(_PersonChoice, forms.ModelMultipleChoiceField):
+    pass
+
+
+class CascadeTrainingForm(BoundedDatesMixin, forms.Form):
+    """A cascade-training group (сид 001: «каскадного обучения педагогических работников с опорой на актив
+    ПРОкомьюнити»): who of the active trains, whom of the season's participants, when."""
+
+    trainer = TrainerField(
+        label=_("Кто проводит"),
+        queryset=Enrollment.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Занятие проводит лидер или участник актива сообщества.")},
+    )
+    title = forms.CharField(label=_("Тема занятия"), max_length=300)
+    starts_at = forms.DateTimeField(
+        label=_("Начало"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Окончание"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("Место или ссылка"), max_length=500, required=False)
+    trainees = TraineesField(
+        label=_("Кого обучают"),
+        queryset=Enrollment.objects.none(),
+        help_text=_("Педагоги — участники сезона; выберите нескольких, удерживая Ctrl (⌘ на Mac)."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={
+            "required": _("Выберите педагогов, которых обучает группа."),
+            "invalid_choice": _("Обучаемые должны быть участниками того же сезона."),
+            "invalid_pk_value": _("Обучаемые должны быть участниками того же сезона."),
+        },
+    )
+
+    def __init__(self, *args, trainers, season, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = (
+            Enrollment.objects.filter(pk__in=[t.pk for t in trainers])
+            .select_related("person__organisation")
+            .order_by("person__last_name", "person__first_name", "pk")
+        )
+        self.fields["trainees"].queryset = (
+            Enrollment.objects.filter(season=season, status=Enrollment.Status.ACTIVE)
+            .select_related("person__organisation")
+            .order_by("person__last_name", "person__first_name", "pk")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Окончание должно быть позже начала."))
+        trainer, trainees = cleaned.get("trainer"), cleaned.get("trainees")
+        if trainer and trainees is not None and not [t for t in trainees if t.pk != trainer.pk]:
+            self.add_error("trainees", _("Выберите педагогов, которых обучает группа: сам ведущий не в счёт."))
         return cleaned

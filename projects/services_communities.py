@@ -298,9 +298,12 @@ def cascade_training_schedule(
     by: User,
 ) -> CascadeTraining:
     """«Внедрение в районе каскадного обучения педагогических работников с опорой на актив ПРОкомьюнити» (сид 001):
-    an activity «Тренинг» with one session, the trainees invited, the member of the active as its trainer."""
-    if not (coordinates_communities(by, community.season) or _is_leader(by, community)):
-        raise PermissionDenied(_("Каскадное обучение назначает координатор или лидер сообщества."))
+    an activity «Тренинг» with one session, the trainees invited, the member of the active as its trainer. The
+    coordinator or the leader names any trainer of the active; a member of the active schedules their own group."""
+    own = _own_enrollment(by, community.season)
+    trains_self = own is not None and own.pk == trainer.pk
+    if not (coordinates_communities(by, community.season) or _is_leader(by, community) or trains_self):
+        raise PermissionDenied(_("Каскадное обучение назначает координатор, лидер сообщества или сам участник актива."))
     _check_session_times(starts_at, ends_at)
     today = timezone.localtime(starts_at, community.season.tz).date()
     trainer_member = active_members(community, today=today).filter(enrollment=trainer).first()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.community_detail, name="community_detail"),
     path("<int:pk>/status/", views.community_status, name="community_status"),
     path("<int:pk>/meetings/new/", views.community_meeting_new, name="community_meeting_new"),
+    path("<int:pk>/trainings/new/", views.community_training_new, name="community_training_new"),
     path("<int:pk>/practices/new/", views.practice_new, name="community_practice_new"),
     path("reports/<int:pk>/submit/", views.community_report_submit, name="community_report_submit"),
     path("reports/<int:pk>/accept/", views.community_report_accept, name="community_report_accept"),

@@ -26,8 +26,16 @@ from . import selectors_communities as sel
 from . import services_communities as services
 from .community_files import COMMUNITY_FILE_MAX_BYTES, content_type_of
 from .filters_communities import BankFilterSet
-from .forms_communities import HideForm, MeetingForm, PracticeForm, RatingForm, ReportForm, StatusForm
-from .models import Community, CommunityReport, Practice
+from .forms_communities import (
+    CascadeTrainingForm,
+    HideForm,
+    MeetingForm,
+    PracticeForm,
+    RatingForm,
+    ReportForm,
+    StatusForm,
+)
+from .models import Community, CommunityReport, CommunityRole, Practice
 from .rules_communities import member_or_curator_q, user_is_management
 
 BANK_PAGE_SIZE = 20
@@ -122,6 +130,15 @@ def _page_context(request, community: Community, **forms) -> dict:
     manages = request.user.has_perm("projects.manage_community", community)
     is_leader = own is not None and community.leader_id == own.pk
     is_member = own is not None and any(m.enrollment_id == own.pk and m.left_on is None for m in members)
+    # The active trains (сид 001, каскадное обучение): the coordinator and the leader name any of it, a member of the
+    # active their own group (the same rule as rules_communities.is_community_active, from the rows at hand).
+    active_trainers = [
+        m.enrollment for m in active if m.role != CommunityRole.MEMBER or m.enrollment_id == community.leader_id
+    ]
+    if manages or is_leader:
+        trainers = active_trainers
+    else:
+        trainers = [e for e in active_trainers if own is not None and e.pk == own.pk]
     return {
         "community": community,
         "season": season,
@@ -140,6 +157,9 @@ def _page_context(request, community: Community, **forms) -> dict:
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "report_form": forms.get("report_form") or ReportForm(),
         "report_target": forms.get("report_target"),
+        "trainers": trainers,
+        "training_form": forms.get("training_form")
+        or (CascadeTrainingForm(trainers=trainers, season=season) if trainers else None),
     }
 
 
@@ -184,6 +204,44 @@ def community_meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Встреча назначена, участники сообщества приглашены."))
             return redirect("community_detail", pk=community.pk)
     context = _page_context(request, community, meeting_form=form)
+    return render(request, "projects/communities/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def community_training_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cascade-training group scheduled from the community's page (сид 001: «Внедрение в районе каскадного
+    обучения педагогических работников с опорой на актив ПРОкомьюнити»)."""
+    community = _community(pk, request.user)
+    if not request.user.has_perm("projects.schedule_cascade_training", community):
+        raise PermissionDenied
+    context = _page_context(request, community)
+    with timezone.override(community.season.tz):
+        form = CascadeTrainingForm(request.POST, trainers=context["trainers"], season=community.season)
+        valid = form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            training = services.cascade_training_schedule(
+                community=community,
+                trainer=data["trainer"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                trainees=list(data["trainees"]),
+                place=data["place"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            invited = training.session.invited.count()
+            messages.success(
+                request,
+                _("Занятие каскадного обучения назначено, приглашено педагогов: %(n)d.") % {"n": invited},
+            )
+            return redirect(reverse("community_detail", args=[community.pk]) + "#trainings")
+    context["training_form"] = form
     return render(request, "projects/communities/detail.html", context, status=400)
 
 

@@ -616,6 +616,23 @@ CASES = [
         data=lambda w: {"title": "Встреча", "starts_at": "2025-03-10T16:00", "ends_at": "2025-03-10T18:00"},
     ),
     Case(
+        "community_training_new",
+        url("community_training_new", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS | {"teacher"}, 302), MANAGER: 403},
+        data=lambda w: {
+            "trainer": w.other["community"].leader_id,
+            "title": "Каскадное занятие-маркер",
+            "starts_at": "2025-03-11T16:00",
+            "ends_at": "2025-03-11T18:00",
+            "trainees": list(
+                w.other["community"]
+                .members.exclude(enrollment_id=w.other["community"].leader_id)
+                .values_list("enrollment_id", flat=True)
+            ),
+        },
+    ),
+    Case(
         "community_practice_new",
         url("community_practice_new", _community()),
         "get",
