@@ -1,5 +1,7 @@
 """Forms of the communities' pages: validation only; the views hand cleaned_data to the services."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from core.uploads import UploadRefusalFormMixin
 from participants.models import Enrollment
 
 from .community_files import COMMUNITY_FILE_ACCEPT, COMMUNITY_FILE_HELP, validate_community_file
-from .models import Community, Practice
+from .models import Community, CommunityReport, MotivationScale, Practice
 
 
 class PracticeForm(UploadRefusalFormMixin, forms.Form):
@@ -154,4 +156,83 @@ class CascadeTrainingForm(BoundedDatesMixin, forms.Form):
         trainer, trainees = cleaned.get("trainer"), cleaned.get("trainees")
         if trainer and trainees is not None and not [t for t in trainees if t.pk != trainer.pk]:
             self.add_error("trainees", _("Выберите педагогов, которых обучает группа: сам ведущий не в счёт."))
+        return cleaned
+
+
+class AcceleratorModuleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(title)s — занятий для приглашённых: %(n)s") % {"title": obj.title, "n": obj.invited_sessions}
+
+
+class AcceleratorInviteForm(forms.Form):
+    """«Prof-акселератор» для лидеров (сид 001): the module whose sessions the season's leaders are invited to."""
+
+    module = AcceleratorModuleField(
+        label=_("Модуль «Prof-акселератора»"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("Модули сезона, в которых есть занятия для приглашённых."),
+        error_messages={
+            "required": _("Выберите модуль «Prof-акселератора»."),
+            "invalid_choice": _("Выберите модуль этого сезона, в котором есть занятия для приглашённых."),
+        },
+    )
+
+    def __init__(self, *args, modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = modules
+
+
+class MotivationScaleForm(forms.ModelForm):
+    """The season's points and thresholds; each field's help text names the portal's default (в сиде чисел нет)."""
+
+    class Meta:
+        model = MotivationScale
+        fields = [
+            "practice_added",
+            "rating_given",
+            "meeting_attended",
+            "group_trained",
+            "report_submitted",
+            "active_from",
+            "elite_from",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        active, elite = cleaned.get("active_from"), cleaned.get("elite_from")
+        if active is not None and elite is not None and elite <= active:
+            self.add_error("elite_from", _("Порог «педагогической элиты» должен быть выше порога «актива сообщества»."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The unique season row is written by the service (update_or_create); the level check is in clean().
+        return None
+
+
+class ReportPlanForm(BoundedDatesMixin, forms.Form):
+    """A half-year report planned by the coordinator (сид 001, «Определение целей и отчетности»)."""
+
+    year = forms.IntegerField(
+        label=_("Год"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "min_value": _("Укажите год от 2000 до 2100."),
+            "max_value": _("Укажите год от 2000 до 2100."),
+        },
+    )
+    half = forms.TypedChoiceField(label=_("Полугодие"), coerce=int, choices=CommunityReport.Half.choices)
+    due_on = forms.DateField(label=_("Срок сдачи"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        cleaned = super().clean()
+        year, half, due_on = cleaned.get("year"), cleaned.get("half"), cleaned.get("due_on")
+        if year and half and due_on:
+            starts = date(year, 1 if half == CommunityReport.Half.FIRST else 7, 1)
+            if due_on < starts:
+                self.add_error(
+                    "due_on",
+                    _("Срок сдачи не может быть раньше начала полугодия (%(d)s).") % {"d": starts.strftime("%d.%m.%Y")},
+                )
         return cleaned

@@ -16,11 +16,14 @@ from programs.models import RoadmapModule, Season
 
 from .models.communities import (
     COMMUNITY_MIN_MEMBERS,
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
     CascadeTraining,
     Community,
     CommunityMember,
     CommunityReport,
     CommunityRole,
+    MotivationScale,
     Practice,
     PracticeRating,
 )
@@ -346,3 +349,27 @@ def accelerator_invite_leaders(*, module: RoadmapModule, by: User) -> int:
     ]
     through.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic
+def motivation_scale_set(*, season: Season, values: dict[str, int], by: User) -> MotivationScale:
+    """The season's points and level thresholds (сид 001: «Построение системы мотивации и геймификации»); the seed
+    sets no numbers, so the coordinator may change the portal's defaults."""
+    _check_coordinator(by, season)
+    names = [*DEFAULT_WEIGHTS, *DEFAULT_THRESHOLDS]
+    unknown = set(values) - set(names)
+    if unknown:
+        raise ValueError(f"unknown scale fields: {sorted(unknown)}")
+    active_from = values.get("active_from", DEFAULT_THRESHOLDS["active_from"])
+    elite_from = values.get("elite_from", DEFAULT_THRESHOLDS["elite_from"])
+    if elite_from <= active_from:
+        _refuse(_("Порог «педагогической элиты» должен быть выше порога «актива сообщества»."), "elite_from")
+    scale, _created = MotivationScale.objects.update_or_create(season=season, defaults=values)
+    return scale
+
+
+@transaction.atomic
+def motivation_scale_reset(*, season: Season, by: User) -> None:
+    """Back to the portal's defaults: without a row, they apply (MotivationScale)."""
+    _check_coordinator(by, season)
+    MotivationScale.objects.filter(season=season).delete()

@@ -27,15 +27,19 @@ from . import services_communities as services
 from .community_files import COMMUNITY_FILE_MAX_BYTES, content_type_of
 from .filters_communities import BankFilterSet
 from .forms_communities import (
+    AcceleratorInviteForm,
     CascadeTrainingForm,
     HideForm,
     MeetingForm,
+    MotivationScaleForm,
     PracticeForm,
     RatingForm,
     ReportForm,
+    ReportPlanForm,
     StatusForm,
 )
-from .models import Community, CommunityReport, CommunityRole, Practice
+from .models import Community, CommunityReport, CommunityRole, MotivationScale, Practice
+from .models.communities import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from .rules_communities import member_or_curator_q, user_is_management
 
 BANK_PAGE_SIZE = 20
@@ -157,6 +161,8 @@ def _page_context(request, community: Community, **forms) -> dict:
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "report_form": forms.get("report_form") or ReportForm(),
         "report_target": forms.get("report_target"),
+        "report_plan_form": forms.get("report_plan_form")
+        or (ReportPlanForm(initial={"year": timezone.localdate(timezone=season.tz).year}) if manages else None),
         "trainers": trainers,
         "training_form": forms.get("training_form")
         or (CascadeTrainingForm(trainers=trainers, season=season) if trainers else None),
@@ -242,6 +248,31 @@ def community_training_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("community_detail", args=[community.pk]) + "#trainings")
     context["training_form"] = form
+    return render(request, "projects/communities/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def community_report_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator sets a half-year report's due date on the community's page (сид 001, «Определение целей и
+    отчетности»: «необходимость отчитываться»)."""
+    community = _community(pk, request.user)
+    if not request.user.has_perm("projects.manage_community", community):
+        raise PermissionDenied
+    form = ReportPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.community_report_plan(community=community, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Отчёт запланирован: %(half)s %(year)s, срок сдачи %(due)s.")
+                % {"half": report.get_half_display(), "year": report.year, "due": report.due_on.strftime("%d.%m.%Y")},
+            )
+            return redirect(reverse("community_detail", args=[community.pk]) + "#reports")
+    context = _page_context(request, community, report_plan_form=form)
     return render(request, "projects/communities/detail.html", context, status=400)
 
 
@@ -432,4 +463,94 @@ def community_board(request: HttpRequest, season_id: int) -> HttpResponse:
         request,
         "projects/communities/board.html",
         {"season": season, "page": page, "scale": scale, "own": own},
+    )
+
+
+# --- «Prof-акселератор» --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_accelerator(request: HttpRequest, season_id: int) -> HttpResponse:
+    """The coordinator invites the season's community leaders to the sessions of the «Prof-акселератор» module (сид
+    001: «Создание особых возможностей для лидеров… – «Prof-акселератор» по трем направлениям»); the page is the
+    confirmation: who is invited to which module, then one button."""
+    season = _season(season_id, request.user)
+    if not request.user.has_perm("projects.manage_communities", season):
+        raise PermissionDenied
+    modules = sel.accelerator_modules(season)
+    leaders = list(sel.leaders_with_people(season))
+    status = 200
+    if request.method == "POST":
+        form = AcceleratorInviteForm(request.POST, modules=modules)
+        if form.is_valid() and not leaders:
+            form.add_error(None, _("В сезоне ещё нет лидеров сообществ: приглашать некого."))
+        if form.is_valid():
+            module = form.cleaned_data["module"]
+            added = services.accelerator_invite_leaders(module=module, by=request.user)
+            if added:
+                messages.success(
+                    request,
+                    _("Лидеры сообществ приглашены на занятия модуля «%(module)s»: добавлено приглашений — %(n)d.")
+                    % {"module": module.title, "n": added},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Все лидеры сообществ уже приглашены на занятия модуля «%(module)s».") % {"module": module.title},
+                )
+            return redirect("community_list", season_id=season.pk)
+        status = 400
+    else:
+        choices = list(modules)
+        chosen = next((m for m in choices if "акселератор" in m.title.lower()), choices[0] if choices else None)
+        form = AcceleratorInviteForm(initial={"module": chosen}, modules=modules)
+    return render(
+        request,
+        "projects/communities/accelerator.html",
+        {"season": season, "form": form, "leaders": leaders, "has_modules": modules.exists()},
+        status=status,
+    )
+
+
+# --- The points scale ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_scale(request: HttpRequest, season_id: int) -> HttpResponse:
+    """The season's motivation scale (сид 001: «Построение системы мотивации и геймификации»): the coordinator sets
+    the points and thresholds; the seed names no numbers, so each field shows the portal's default."""
+    season = _season(season_id, request.user)
+    if not request.user.has_perm("projects.manage_communities", season):
+        raise PermissionDenied
+    row = MotivationScale.objects.filter(season=season).first()
+    status = 200
+    if request.method == "POST" and "reset" in request.POST:
+        services.motivation_scale_reset(season=season, by=request.user)
+        messages.success(request, _("Шкала баллов сезона возвращена к значениям портала по умолчанию."))
+        return redirect("community_scale", season_id=season.pk)
+    if request.method == "POST":
+        form = MotivationScaleForm(request.POST, instance=row or MotivationScale(season=season))
+        if form.is_valid():
+            try:
+                services.motivation_scale_set(season=season, values=form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                _refusal_to_form(form, error)
+            else:
+                messages.success(request, _("Шкала баллов сезона сохранена: доска баллов считает по ней."))
+                return redirect("community_scale", season_id=season.pk)
+        status = 400
+    else:
+        form = MotivationScaleForm(instance=row or MotivationScale(season=season))
+    defaults = {**DEFAULT_WEIGHTS, **DEFAULT_THRESHOLDS}
+    rows = [
+        {"label": form.fields[name].label, "value": getattr(row, name) if row else defaults[name], "default": n}
+        for name, n in defaults.items()
+    ]
+    return render(
+        request,
+        "projects/communities/scale.html",
+        {"season": season, "form": form, "is_default": row is None, "rows": rows},
+        status=status,
     )
