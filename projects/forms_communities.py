@@ -136,6 +136,8 @@ class CascadeTrainingForm(BoundedDatesMixin, forms.Form):
     )
 
     def __init__(self, *args, trainers, season, **kwargs):
+        # Its own ids: the community page also carries the meeting form, whose fields share these names.
+        kwargs.setdefault("auto_id", "training_%s")
         super().__init__(*args, **kwargs)
         self.fields["trainer"].queryset = (
             Enrollment.objects.filter(pk__in=[t.pk for t in trainers])
@@ -224,6 +226,10 @@ class ReportPlanForm(BoundedDatesMixin, forms.Form):
     )
     half = forms.TypedChoiceField(label=_("Полугодие"), coerce=int, choices=CommunityReport.Half.choices)
     due_on = forms.DateField(label=_("Срок сдачи"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "plan_%s")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
