@@ -87,6 +87,18 @@ def oversees_community(user, community) -> bool:
 
 
 @rules.predicate
+def directs_community_school(user, community) -> bool:
+    """The director of the school an informal mentor community works in (сид 001, «Траектория развития»)."""
+    from .rules_school_pairs import director_school_id
+
+    return (
+        community is not None
+        and community.organisation_id is not None
+        and (director_school_id(user) == community.organisation_id)
+    )
+
+
+@rules.predicate
 def is_community_active(user, community) -> bool:
     """A present member of the community's active: its leader or a member with a role other than «Участник» (сид
     001: «лидеров изменений; педагогов – наставников, тьюторов, коучей; экспертов; …»)."""
@@ -102,7 +114,7 @@ def is_community_active(user, community) -> bool:
     )
 
 
-can_view_community = oversees_community | belongs_to_community
+can_view_community = oversees_community | belongs_to_community | directs_community_school
 # «…каскадного обучения педагогических работников с опорой на актив ПРОкомьюнити» (сид 001).
 can_schedule_cascade_training = manages_community | is_community_active
 can_view_season_communities = oversees_communities | takes_part_in_season_communities
