@@ -172,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.portal",
                 "programs.context_processors.accessibility",
+                "projects.navigation.context",
             ],
         },
     },

@@ -9,10 +9,10 @@ who takes part in a community of the season (сид 001, «горизонтал�
 import rules
 from django.db.models import Q
 
-from participants.models import User
+from participants.models import Enrollment, User
 from participants.roles import MANAGEMENT, user_is_coordinator
 
-from .models import Community
+from .models import Community, CommunityRole
 
 
 def _municipality_id(season) -> int:
@@ -98,10 +98,29 @@ def directs_community_school(user, community) -> bool:
     )
 
 
+@rules.predicate
+def is_community_active(user, community) -> bool:
+    """A present member of the community's active: its leader or a member with a role other than «Участник» (сид
+    001: «лидеров изменений; педагогов – наставников, тьюторов, коучей; экспертов; …»)."""
+    person_id = _person_id(user)
+    if community is None or person_id is None:
+        return False
+    return (
+        community.members.filter(
+            enrollment__person_id=person_id, left_on__isnull=True, enrollment__status=Enrollment.Status.ACTIVE
+        )
+        .filter(~Q(role=CommunityRole.MEMBER) | Q(enrollment_id=community.leader_id))
+        .exists()
+    )
+
+
 can_view_community = oversees_community | belongs_to_community | directs_community_school
+# «…каскадного обучения педагогических работников с опорой на актив ПРОкомьюнити» (сид 001).
+can_schedule_cascade_training = manages_community | is_community_active
 can_view_season_communities = oversees_communities | takes_part_in_season_communities
 
 rules.add_perm("projects.manage_communities", coordinates_communities)
 rules.add_perm("projects.view_season_communities", can_view_season_communities)
 rules.add_perm("projects.manage_community", manages_community)
 rules.add_perm("projects.view_community", can_view_community)
+rules.add_perm("projects.schedule_cascade_training", can_schedule_cascade_training)

@@ -26,9 +26,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Attendance, Session
+from activities.models import ActivityAudience, Attendance, Session
 from participants.models import Consent, Enrollment
-from programs.models import Season
+from programs.models import RoadmapModule, Season
 
 from .models.communities import (
     COMMUNITY_MIN_MEMBERS,
@@ -271,4 +271,28 @@ def my_trainings(enrollment: Enrollment) -> QuerySet[CascadeTraining]:
             )
         )
         .order_by("session__starts_at", "pk")
+    )
+
+
+def accelerator_modules(season: Season) -> QuerySet[RoadmapModule]:
+    """The season's roadmap modules with sessions for the invited, each with their count: the «Prof-акселератор»
+    for leaders (сид 001) is one of them. One query."""
+    return (
+        RoadmapModule.objects.filter(season=season)
+        .annotate(
+            invited_sessions=Count(
+                "activities__sessions", filter=Q(activities__audience=ActivityAudience.INVITED), distinct=True
+            )
+        )
+        .filter(invited_sessions__gt=0)
+        .order_by("order", "pk")
+    )
+
+
+def leaders_with_people(season: Season) -> QuerySet[Enrollment]:
+    """The season's community leaders with their names, for the «Prof-акселератор» confirmation."""
+    return (
+        community_leaders(season)
+        .select_related("person__organisation")
+        .order_by("person__last_name", "person__first_name", "pk")
     )

@@ -16,11 +16,14 @@ from programs.models import RoadmapModule, Season
 
 from .models.communities import (
     COMMUNITY_MIN_MEMBERS,
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
     CascadeTraining,
     Community,
     CommunityMember,
     CommunityReport,
     CommunityRole,
+    MotivationScale,
     Practice,
     PracticeRating,
 )
@@ -328,9 +331,12 @@ def cascade_training_schedule(
     by: User,
 ) -> CascadeTraining:
     """«Внедрение в районе каскадного обучения педагогических работников с опорой на актив ПРОкомьюнити» (сид 001):
-    an activity «Тренинг» with one session, the trainees invited, the member of the active as its trainer."""
-    if not (coordinates_communities(by, community.season) or _is_leader(by, community)):
-        raise PermissionDenied(_("Каскадное обучение назначает координатор или лидер сообщества."))
+    an activity «Тренинг» with one session, the trainees invited, the member of the active as its trainer. The
+    coordinator or the leader names any trainer of the active; a member of the active schedules their own group."""
+    own = _own_enrollment(by, community.season)
+    trains_self = own is not None and own.pk == trainer.pk
+    if not (coordinates_communities(by, community.season) or _is_leader(by, community) or trains_self):
+        raise PermissionDenied(_("Каскадное обучение назначает координатор, лидер сообщества или сам участник актива."))
     _check_session_times(starts_at, ends_at)
     today = timezone.localtime(starts_at, community.season.tz).date()
     trainer_member = active_members(community, today=today).filter(enrollment=trainer).first()
@@ -373,3 +379,27 @@ def accelerator_invite_leaders(*, module: RoadmapModule, by: User) -> int:
     ]
     through.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic
+def motivation_scale_set(*, season: Season, values: dict[str, int], by: User) -> MotivationScale:
+    """The season's points and level thresholds (сид 001: «Построение системы мотивации и геймификации»); the seed
+    sets no numbers, so the coordinator may change the portal's defaults."""
+    _check_coordinator(by, season)
+    names = [*DEFAULT_WEIGHTS, *DEFAULT_THRESHOLDS]
+    unknown = set(values) - set(names)
+    if unknown:
+        raise ValueError(f"unknown scale fields: {sorted(unknown)}")
+    active_from = values.get("active_from", DEFAULT_THRESHOLDS["active_from"])
+    elite_from = values.get("elite_from", DEFAULT_THRESHOLDS["elite_from"])
+    if elite_from <= active_from:
+        _refuse(_("Порог «педагогической элиты» должен быть выше порога «актива сообщества»."), "elite_from")
+    scale, _created = MotivationScale.objects.update_or_create(season=season, defaults=values)
+    return scale
+
+
+@transaction.atomic
+def motivation_scale_reset(*, season: Season, by: User) -> None:
+    """Back to the portal's defaults: without a row, they apply (MotivationScale)."""
+    _check_coordinator(by, season)
+    MotivationScale.objects.filter(season=season).delete()

@@ -26,8 +26,20 @@ from . import selectors_communities as sel
 from . import services_communities as services
 from .community_files import COMMUNITY_FILE_MAX_BYTES, content_type_of
 from .filters_communities import BankFilterSet
-from .forms_communities import HideForm, MeetingForm, PracticeForm, RatingForm, ReportForm, StatusForm
-from .models import Community, CommunityReport, Practice
+from .forms_communities import (
+    AcceleratorInviteForm,
+    CascadeTrainingForm,
+    HideForm,
+    MeetingForm,
+    MotivationScaleForm,
+    PracticeForm,
+    RatingForm,
+    ReportForm,
+    ReportPlanForm,
+    StatusForm,
+)
+from .models import Community, CommunityReport, CommunityRole, MotivationScale, Practice
+from .models.communities import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from .rules_communities import member_or_curator_q, user_is_management
 
 BANK_PAGE_SIZE = 20
@@ -122,6 +134,15 @@ def _page_context(request, community: Community, **forms) -> dict:
     manages = request.user.has_perm("projects.manage_community", community)
     is_leader = own is not None and community.leader_id == own.pk
     is_member = own is not None and any(m.enrollment_id == own.pk and m.left_on is None for m in members)
+    # The active trains (сид 001, каскадное обучение): the coordinator and the leader name any of it, a member of the
+    # active their own group (the same rule as rules_communities.is_community_active, from the rows at hand).
+    active_trainers = [
+        m.enrollment for m in active if m.role != CommunityRole.MEMBER or m.enrollment_id == community.leader_id
+    ]
+    if manages or is_leader:
+        trainers = active_trainers
+    else:
+        trainers = [e for e in active_trainers if own is not None and e.pk == own.pk]
     return {
         "community": community,
         "season": season,
@@ -140,6 +161,11 @@ def _page_context(request, community: Community, **forms) -> dict:
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "report_form": forms.get("report_form") or ReportForm(),
         "report_target": forms.get("report_target"),
+        "report_plan_form": forms.get("report_plan_form")
+        or (ReportPlanForm(initial={"year": timezone.localdate(timezone=season.tz).year}) if manages else None),
+        "trainers": trainers,
+        "training_form": forms.get("training_form")
+        or (CascadeTrainingForm(trainers=trainers, season=season) if trainers else None),
     }
 
 
@@ -184,6 +210,69 @@ def community_meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Встреча назначена, участники сообщества приглашены."))
             return redirect("community_detail", pk=community.pk)
     context = _page_context(request, community, meeting_form=form)
+    return render(request, "projects/communities/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def community_training_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cascade-training group scheduled from the community's page (сид 001: «Внедрение в районе каскадного
+    обучения педагогических работников с опорой на актив ПРОкомьюнити»)."""
+    community = _community(pk, request.user)
+    if not request.user.has_perm("projects.schedule_cascade_training", community):
+        raise PermissionDenied
+    context = _page_context(request, community)
+    with timezone.override(community.season.tz):
+        form = CascadeTrainingForm(request.POST, trainers=context["trainers"], season=community.season)
+        valid = form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            training = services.cascade_training_schedule(
+                community=community,
+                trainer=data["trainer"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                trainees=list(data["trainees"]),
+                place=data["place"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            invited = training.session.invited.count()
+            messages.success(
+                request,
+                _("Занятие каскадного обучения назначено, приглашено педагогов: %(n)d.") % {"n": invited},
+            )
+            return redirect(reverse("community_detail", args=[community.pk]) + "#trainings")
+    context["training_form"] = form
+    return render(request, "projects/communities/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def community_report_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator sets a half-year report's due date on the community's page (сид 001, «Определение целей и
+    отчетности»: «необходимость отчитываться»)."""
+    community = _community(pk, request.user)
+    if not request.user.has_perm("projects.manage_community", community):
+        raise PermissionDenied
+    form = ReportPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.community_report_plan(community=community, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Отчёт запланирован: %(half)s %(year)s, срок сдачи %(due)s.")
+                % {"half": report.get_half_display(), "year": report.year, "due": report.due_on.strftime("%d.%m.%Y")},
+            )
+            return redirect(reverse("community_detail", args=[community.pk]) + "#reports")
+    context = _page_context(request, community, report_plan_form=form)
     return render(request, "projects/communities/detail.html", context, status=400)
 
 
@@ -374,4 +463,94 @@ def community_board(request: HttpRequest, season_id: int) -> HttpResponse:
         request,
         "projects/communities/board.html",
         {"season": season, "page": page, "scale": scale, "own": own},
+    )
+
+
+# --- «Prof-акселератор» --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_accelerator(request: HttpRequest, season_id: int) -> HttpResponse:
+    """The coordinator invites the season's community leaders to the sessions of the «Prof-акселератор» module (сид
+    001: «Создание особых возможностей для лидеров… – «Prof-акселератор» по трем направлениям»); the page is the
+    confirmation: who is invited to which module, then one button."""
+    season = _season(season_id, request.user)
+    if not request.user.has_perm("projects.manage_communities", season):
+        raise PermissionDenied
+    modules = sel.accelerator_modules(season)
+    leaders = list(sel.leaders_with_people(season))
+    status = 200
+    if request.method == "POST":
+        form = AcceleratorInviteForm(request.POST, modules=modules)
+        if form.is_valid() and not leaders:
+            form.add_error(None, _("В сезоне ещё нет лидеров сообществ: приглашать некого."))
+        if form.is_valid():
+            module = form.cleaned_data["module"]
+            added = services.accelerator_invite_leaders(module=module, by=request.user)
+            if added:
+                messages.success(
+                    request,
+                    _("Лидеры сообществ приглашены на занятия модуля «%(module)s»: добавлено приглашений — %(n)d.")
+                    % {"module": module.title, "n": added},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Все лидеры сообществ уже приглашены на занятия модуля «%(module)s».") % {"module": module.title},
+                )
+            return redirect("community_list", season_id=season.pk)
+        status = 400
+    else:
+        choices = list(modules)
+        chosen = next((m for m in choices if "акселератор" in m.title.lower()), choices[0] if choices else None)
+        form = AcceleratorInviteForm(initial={"module": chosen}, modules=modules)
+    return render(
+        request,
+        "projects/communities/accelerator.html",
+        {"season": season, "form": form, "leaders": leaders, "has_modules": modules.exists()},
+        status=status,
+    )
+
+
+# --- The points scale ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_scale(request: HttpRequest, season_id: int) -> HttpResponse:
+    """The season's motivation scale (сид 001: «Построение системы мотивации и геймификации»): the coordinator sets
+    the points and thresholds; the seed names no numbers, so each field shows the portal's default."""
+    season = _season(season_id, request.user)
+    if not request.user.has_perm("projects.manage_communities", season):
+        raise PermissionDenied
+    row = MotivationScale.objects.filter(season=season).first()
+    status = 200
+    if request.method == "POST" and "reset" in request.POST:
+        services.motivation_scale_reset(season=season, by=request.user)
+        messages.success(request, _("Шкала баллов сезона возвращена к значениям портала по умолчанию."))
+        return redirect("community_scale", season_id=season.pk)
+    if request.method == "POST":
+        form = MotivationScaleForm(request.POST, instance=row or MotivationScale(season=season))
+        if form.is_valid():
+            try:
+                services.motivation_scale_set(season=season, values=form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                _refusal_to_form(form, error)
+            else:
+                messages.success(request, _("Шкала баллов сезона сохранена: доска баллов считает по ней."))
+                return redirect("community_scale", season_id=season.pk)
+        status = 400
+    else:
+        form = MotivationScaleForm(instance=row or MotivationScale(season=season))
+    defaults = {**DEFAULT_WEIGHTS, **DEFAULT_THRESHOLDS}
+    rows = [
+        {"label": form.fields[name].label, "value": getattr(row, name) if row else defaults[name], "default": n}
+        for name, n in defaults.items()
+    ]
+    return render(
+        request,
+        "projects/communities/scale.html",
+        {"season": season, "form": form, "is_default": row is None, "rows": rows},
+        status=status,
     )

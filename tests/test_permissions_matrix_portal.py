@@ -646,6 +646,42 @@ CASES = [
         data=lambda w: {"title": "Встреча", "starts_at": "2025-03-10T16:00", "ends_at": "2025-03-10T18:00"},
     ),
     Case(
+        "community_accelerator",
+        url("community_accelerator", lambda w: w.season_a.pk),
+        "get",
+        {**ok(COMMUNITY_MANAGERS), "teacher": 403, MANAGER: 403},
+    ),
+    Case(
+        "community_scale",
+        url("community_scale", lambda w: w.season_a.pk),
+        "get",
+        {**ok(COMMUNITY_MANAGERS), "teacher": 403, MANAGER: 403},
+    ),
+    Case(
+        "community_report_plan",
+        url("community_report_plan", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS, 302), "teacher": 403, MANAGER: 403},
+        data=lambda w: {"year": "2031", "half": "2", "due_on": "2031-12-20"},
+    ),
+    Case(
+        "community_training_new",
+        url("community_training_new", _community()),
+        "post",
+        {**ok(COMMUNITY_MANAGERS | {"teacher"}, 302), MANAGER: 403},
+        data=lambda w: {
+            "trainer": w.other["community"].leader_id,
+            "title": "Каскадное занятие-маркер",
+            "starts_at": "2025-03-11T16:00",
+            "ends_at": "2025-03-11T18:00",
+            "trainees": list(
+                w.other["community"]
+                .members.exclude(enrollment_id=w.other["community"].leader_id)
+                .values_list("enrollment_id", flat=True)
+            ),
+        },
+    ),
+    Case(
         "community_practice_new",
         url("community_practice_new", _community()),
         "get",

@@ -272,6 +272,40 @@ def _school_pairs(n, w):
     return Page(UserFactory(role=User.Role.COORDINATOR, is_staff=True, municipality=town), reverse("school_pairs"))
 
 
+def _community_page(n, w):
+    """A community of the ПРОкомьюнити (сид 001) with 5 + n members, n of them tutors of the active (each a trainer
+    in the cascade-training form), n trainings, n planned reports; the coordinator sees every form."""
+    from datetime import date
+
+    from projects.models import CascadeTraining, CommunityMember, CommunityReport, CommunityRole
+    from tests.projects.communities_fixtures import JOINED, community_with, coordinator_of, season_of
+
+    season = season_of(slug=f"prokommyuniti-{n}")
+    community, _members = community_with(season, 5)
+    for i in range(n):
+        tutor = EnrollmentFactory(season=season)
+        CommunityMember.objects.create(
+            community=community, enrollment=tutor, role=CommunityRole.TUTOR, joined_on=JOINED
+        )
+        session = SessionFactory(activity=ActivityFactory(season=season))
+        CascadeTraining.objects.create(community=community, trainer=tutor, session=session)
+        CommunityReport.objects.create(community=community, year=2030 + i, half=1, due_on=date(2030 + i, 6, 20))
+    return Page(coordinator_of(season), reverse("community_detail", args=[community.pk]))
+
+
+def _accelerator(n, w):
+    """The «Prof-акселератор» confirmation (сид 001): n communities with their leaders, n modules with sessions."""
+    from activities.models import ActivityAudience
+    from tests.projects.communities_fixtures import community_with, coordinator_of, season_of
+
+    season = season_of(slug=f"prokommyuniti-acc-{n}")
+    for i in range(n):
+        community_with(season, 5, name=f"Сообщество {i}")
+        module = RoadmapModuleFactory(season=season, order=i + 1, title=f"«Prof-акселератор» {i}")
+        SessionFactory(activity=ActivityFactory(season=season, module=module, audience=ActivityAudience.INVITED))
+    return Page(coordinator_of(season), reverse("community_accelerator", args=[season.pk]))
+
+
 def _trajectory(n, w, page: str):
     """«Траектория развития» (сид 001): n schools, each with an informal mentor community of five, a recommended
     mentoring practice and the monitoring of the half-year."""
@@ -330,6 +364,8 @@ BUDGETS = {
     "project office registry": (_office_registry, 6),
     "project office project page": (_office_project, 7),
     "«Школа – Школе» pairs": (_school_pairs, 5),
+    "community page with its forms": (_community_page, 10),
+    "communities Prof-accelerator confirmation": (_accelerator, 7),
     "trajectory project page": (lambda n, w: _trajectory(n, w, "trajectory"), 6),
     "trajectory mentoring practices": (lambda n, w: _trajectory(n, w, "trajectory_practices"), 6),
     "trajectory monitoring": (lambda n, w: _trajectory(n, w, "trajectory_monitoring"), 7),

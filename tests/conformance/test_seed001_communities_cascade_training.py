@@ -66,3 +66,39 @@ def test_a_plain_participant_does_not_lead_cascade_training():
             trainees=[EnrollmentFactory(season=season)],
             by=coordinator_of(season),
         )
+
+
+def test_a_member_of_the_active_schedules_their_own_group_and_no_one_elses():
+    from django.core.exceptions import PermissionDenied
+
+    season = season_of()
+    coordinator = coordinator_of(season)
+    community, members = community_with(season, 5)
+    coach = community_member_add(
+        community=community,
+        enrollment=EnrollmentFactory(season=season),
+        role=CommunityRole.COACH,
+        joined_on=HELD.date() - timedelta(days=30),
+        by=coordinator,
+    )
+    trainees = [EnrollmentFactory(season=season) for _ in range(2)]
+    training = cascade_training_schedule(
+        community=community,
+        trainer=coach.enrollment,
+        title="Коучинговый подход на уроке",
+        starts_at=HELD,
+        ends_at=HELD + timedelta(hours=2),
+        trainees=trainees,
+        by=coach.enrollment.person.user,
+    )
+    assert training.trainer_id == coach.enrollment_id
+    with pytest.raises(PermissionDenied):
+        cascade_training_schedule(
+            community=community,
+            trainer=members[0].enrollment,
+            title="Чужая группа",
+            starts_at=HELD,
+            ends_at=HELD + timedelta(hours=2),
+            trainees=trainees,
+            by=coach.enrollment.person.user,
+        )

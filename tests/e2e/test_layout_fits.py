@@ -15,6 +15,15 @@ from .conftest import CHROMIUM
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROLES = ("teacher", "expert", "coordinator", "management", "director", "superuser")
+# The cascade's pages each role finds in the header's «Проекты» menu (projects.navigation).
+CASCADE_LINKS = {
+    "teacher": ["Профессиональные сообщества", "Карта наставников"],
+    "expert": ["Карта наставников"],
+    "coordinator": ["Проектный офис", "Профессиональные сообщества", "«Школа – Школе»", "Карта наставников"],
+    "management": ["Проектный офис", "Профессиональные сообщества", "«Школа – Школе»", "Карта наставников"],
+    "director": ["«Школа – Школе»", "Карта наставников"],
+    "superuser": ["Проектный офис", "Профессиональные сообщества"],
+}
 # Each role's own page is a link of the header's first line, not hidden in «Ещё».
 LANDING_LINK = {
     "teacher": "Личный кабинет",
@@ -74,6 +83,16 @@ def portal_data():
             details="Результаты ВПР ниже среднего по району; дефициты в математике и русском языке",
             teachers_planned=12,
         )
+    # The cascade (сид 001) in the same district, so every role's header carries its «Проекты» menu.
+    from projects.models import CommunityMember, CompetenceTheme, Project
+    from projects.models.communities import Community
+    from tests.factories import ProgramFactory
+
+    Project.objects.create(municipality=home, title="Профессиональные сообщества «ПРОкомьюнити в мире VUCA»")
+    SeasonFactory(program=ProgramFactory(municipality=home, slug="shkola-shkole", title="Школа – Школе"))
+    CompetenceTheme.objects.create(municipality=home, title="Развивающая предметно-пространственная среда")
+    community = Community.objects.create(season=season, name="Сообщество учителей математики")
+    CommunityMember.objects.create(community=community, enrollment=teacher, joined_on=season.starts_on)
     return {"users": users, "season": season}
 
 
@@ -144,6 +163,11 @@ def test_every_roles_header_is_one_line_at_1280(live_server, portal_data, browse
                 centres = [(item["top"] + item["bottom"]) / 2 for item in header["items"]]
                 assert max(centres) - min(centres) < 12, f"{where}: the header is on more than one line: {texts}"
                 assert header["navHeight"] < 80, f"{where}: the header is {header['navHeight']}px tall"
+                menu = page.locator(".nav-projects")
+                menu.locator("summary").click()
+                links = [text.strip() for text in menu.locator(".nav-more__panel a").all_inner_texts()]
+                assert links == CASCADE_LINKS[role], (where, links)
+                menu.locator("summary").click()
         finally:
             context.close()
 

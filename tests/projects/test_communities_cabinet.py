@@ -56,6 +56,26 @@ def test_teacher_in_no_community_sees_no_section_and_joining_shows_it(client):
     assert "my-communities" in client.get(reverse("cabinet")).content.decode()
 
 
+def test_the_section_links_the_communities_and_the_lab_map_of_the_teachers_town(client):
+    from projects.models import CompetenceTheme
+
+    season = season_of()
+    town = season.program.municipality
+    _community, members = community_with(season, 5)
+    person = members[1].enrollment.person
+    person.organisation.municipality = town
+    person.organisation.save(update_fields=["municipality"])
+    client.force_login(person.user)
+    body = client.get(reverse("cabinet")).content.decode()
+    assert reverse("communities_index") in body
+    assert reverse("lab_map", args=[town.pk]) not in body  # the district has no lab: no link to a 404
+    CompetenceTheme.objects.create(municipality=town, title="Развивающая среда")
+    client.force_login(person.user)
+    body = client.get(reverse("cabinet")).content.decode()
+    assert reverse("lab_map", args=[town.pk]) in body
+    assert client.get(reverse("lab_map", args=[town.pk])).status_code == 200
+
+
 def test_personal_data_exported_and_erased():
     season = season_of()
     community, members = community_with(season, 5)
