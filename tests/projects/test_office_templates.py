@@ -5,9 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from programs.academic_dates import moved, seed_note
 from programs.templates_service import CREATED, UNCHANGED, UPDATED
 from projects.models.office import Project, ProjectEvent, ProjectStage, WorkState
-from projects.office_templates import dates_of, moved, office_templates_apply, seed_note
+from projects.office_templates import dates_of, office_templates_apply
 from projects.services_office import project_item_state_set
 from tests.factories import MunicipalityFactory, ProgramFactory
 
