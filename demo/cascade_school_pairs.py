@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from activities.models import Attendance
 from programs.models import Organisation, Program, Season
+from programs.services import organisation_low_results_mark
 from projects.models import AssessmentResult
 from projects.services_school_pairs import pair_enrollments, plan_item_add, plan_item_hold, school_pair_create
 
@@ -51,7 +52,7 @@ class SchoolPairsMixin:
         if not weak:
             # The demo's weakest schools by the results just made are the ones «демонстрирующие низкие результаты».
             weak = schools[-min(PAIRS, len(schools) // 2) :]
-            Organisation.objects.filter(pk__in=[s.pk for s in weak]).update(low_results=True)
+            organisation_low_results_mark(organisation_ids=[s.pk for s in weak], year=self.today.year, low_results=True)
             for school in weak:
                 school.low_results = True
         leaders = [s for s in schools if not s.low_results]

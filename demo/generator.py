@@ -20,6 +20,7 @@ from demo.cascade_competence_lab import CompetenceLabMixin
 from demo.cascade_office import CascadeOfficeMixin
 from demo.cascade_reserve import ReserveMixin
 from demo.cascade_school_pairs import SchoolPairsMixin
+from demo.cascade_trajectory import TrajectoryMixin
 from demo.data import BATCH, STAFF
 from demo.experts import ExpertsMixin
 from demo.feedback import FeedbackMixin
@@ -50,6 +51,7 @@ class DemoGenerator(
     ReserveMixin,
     CascadeOfficeMixin,
     SchoolPairsMixin,
+    TrajectoryMixin,
 ):
     """The whole demo data set, built in memory from one seeded random generator and written in bulk; each
     mixin builds one part (see the demo package's docstring), run() calls them in order in one transaction."""
@@ -140,6 +142,11 @@ class DemoGenerator(
         self.step("Проектный офис ИМЦ Московского района", self.counts.get("Мероприятия проектов выполнены", 0))
         self.create_school_pairs()
         self.step("«Школа – Школе»: пары, планы, результаты ВПР, ОГЭ, ЕГЭ", self.counts.get("Пары «Школа – Школе»", 0))
+        self.create_trajectory()
+        self.step(
+            "«Траектория развития»: сообщества наставников, практики, интенсивы, мониторинг форм наставничества",
+            self.counts.get("Траектория развития: сообщества наставников", 0),
+        )
         self.run_jobs()
         return self.counts
 

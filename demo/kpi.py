@@ -330,6 +330,10 @@ class KpiFactsMixin:
                 draw -= share
             associations = rng.randint(2, 7)
             classes = 0
+            # Сид 001, «Школа – Школе»: «уменьшение количества школ, демонстрирующих низкие результаты обучения» —
+            # a school marked today was a school of low results in every earlier year too, and a few others
+            # left the list before the last year; the last year's mark is the school's current one.
+            left_list = not org.low_results and rng.random() < 0.05
             for year in years:
                 associations = max(1, associations + rng.choice([-1, 0, 0, 0, 1]))
                 if rng.random() < 0.08:
@@ -341,6 +345,7 @@ class KpiFactsMixin:
                         methodical_associations=associations,
                         pedagogical_classes=classes,
                         runs_mentoring_model=adopted_in is not None and adopted_in <= year,
+                        low_results=org.low_results or (left_list and year < years[-1]),
                     )
                 )
         self.bulk(OrganisationYearFacts, facts, "Сведения школ за год")

@@ -27,8 +27,12 @@ from .models import (
 )
 from .rule_sources import RULE_FIELDS
 from .selectors import season_rules
-from .services import season_clone, season_rule_sources_note
-from .signals import rows_changed
+from .services import (
+    organisation_low_results_mark,
+    organisation_low_results_sync,
+    season_clone,
+    season_rule_sources_note,
+)
 
 admin.site.site_header = _("Методический портал: администрирование")
 admin.site.site_title = _("Методический портал")
@@ -76,6 +80,7 @@ class OrganisationYearFactsForm(forms.ModelForm):
             "methodical_associations",
             "pedagogical_classes",
             "runs_mentoring_model",
+            "low_results",
             "note",
         ]
 
@@ -100,7 +105,7 @@ class OrganisationYearFactsForm(forms.ModelForm):
 class OrganisationYearFactsInline(admin.TabularInline):
     model = OrganisationYearFacts
     form = OrganisationYearFactsForm
-    fields = ["year", "methodical_associations", "pedagogical_classes", "runs_mentoring_model", "note"]
+    fields = ["year", "methodical_associations", "pedagogical_classes", "runs_mentoring_model", "low_results", "note"]
     extra = 0
     ordering = ["-year"]
 
@@ -124,15 +129,39 @@ admin_grammar.register(
 class OrganisationYearFactsAdmin(MunicipalityScopedAdmin):
     municipality_path = "organisation__municipality"
     form = OrganisationYearFactsForm
-    list_display = ["organisation", "year", "methodical_associations", "pedagogical_classes", "runs_mentoring_model"]
+    list_display = [
+        "organisation",
+        "year",
+        "methodical_associations",
+        "pedagogical_classes",
+        "runs_mentoring_model",
+        "low_results",
+    ]
     list_filter = [
         year_filter("year", _("год"), is_date=False),
         "runs_mentoring_model",
+        "low_results",
         "organisation__kind",
         ("organisation", ScopedOrganisationFilter),
     ]
     search_fields = ["organisation__short_name", "organisation__name", "note"]
     list_select_related = ["organisation"]
+
+    # The organisation's current mark is its latest year's (programs.services.organisation_low_results_sync).
+    def save_model(self, request, obj, form, change):
+        previous = OrganisationYearFacts.objects.filter(pk=obj.pk).values_list("organisation_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        organisation_low_results_sync(organisation_ids={obj.organisation_id, previous} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        organisation_low_results_sync(organisation_ids=[obj.organisation_id])
+
+    def delete_queryset(self, request, queryset):
+        ids = set(queryset.values_list("organisation_id", flat=True))
+        super().delete_queryset(request, queryset)
+        organisation_low_results_sync(organisation_ids=ids)
+
     autocomplete_fields = ["organisation"]
 
 
@@ -216,19 +245,46 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     list_filter = ["kind", "low_results", "is_active", "municipality"]
     search_fields = ["short_name", "name"]
     list_select_related = ["municipality"]
+    # The mark is the latest year's «Сведения организации за год» (edited in the rows below), never typed here:
+    # one record, so the current mark and the yearly count of the KPI cannot disagree.
+    readonly_fields = ["low_results"]
     actions = ["mark_low_results", "unmark_low_results"]
 
-    @admin.action(description=_("Отметить: школа с низкими образовательными результатами"))
-    def mark_low_results(self, request, queryset):
-        n = queryset.update(low_results=True)
-        rows_changed.send(sender=Organisation)
-        self.message_user(request, ngettext("Отмечена %d организация.", "Отмечено организаций: %d.", n) % n)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        organisation_low_results_sync(organisation_ids=[form.instance.pk])
 
-    @admin.action(description=_("Снять отметку о низких результатах"))
+    @admin.action(description=_("Отметить: школа с низкими образовательными результатами в этом году"))
+    def mark_low_results(self, request, queryset):
+        year = timezone.localdate().year
+        n = organisation_low_results_mark(
+            organisation_ids=queryset.values_list("pk", flat=True), year=year, low_results=True
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Отмечена %(n)d организация: сведения за %(year)d год.",
+                "Отмечено организаций: %(n)d, сведения за %(year)d год.",
+                n,
+            )
+            % {"n": n, "year": year},
+        )
+
+    @admin.action(description=_("Снять отметку о низких результатах в этом году"))
     def unmark_low_results(self, request, queryset):
-        n = queryset.update(low_results=False)
-        rows_changed.send(sender=Organisation)
-        self.message_user(request, ngettext("Отметка снята у %d организации.", "Отметка снята: %d.", n) % n)
+        year = timezone.localdate().year
+        n = organisation_low_results_mark(
+            organisation_ids=queryset.values_list("pk", flat=True), year=year, low_results=False
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Отметка снята у %(n)d организации: сведения за %(year)d год.",
+                "Отметка снята у организаций: %(n)d, сведения за %(year)d год.",
+                n,
+            )
+            % {"n": n, "year": year},
+        )
 
 
 admin_grammar.register(

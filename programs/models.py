@@ -528,6 +528,13 @@ class OrganisationYearFacts(models.Model):
     methodical_associations = models.PositiveSmallIntegerField(_("методических объединений"), default=0)
     pedagogical_classes = models.PositiveSmallIntegerField(_("психолого-педагогических классов"), default=0)
     runs_mentoring_model = models.BooleanField(_("реализует целевую модель наставничества"), default=False)
+    # Сид 001, «Школа – Школе»: «уменьшение количества школ, демонстрирующих низкие результаты обучения» is
+    # counted per year; Organisation.low_results is this fact of the organisation's latest year.
+    low_results = models.BooleanField(
+        _("школа с низкими образовательными результатами"),
+        default=False,
+        help_text=_("Школа была в списке ШНОР в этом году. Отметка последнего года становится текущей отметкой школы."),
+    )
     note = models.TextField(_("примечание"), blank=True)
 
     class Meta:

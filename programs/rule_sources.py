@@ -39,6 +39,9 @@ ORDER_223_1_PROJECT = f"{ORDER_223_1}, муниципальный проект �
 # Seed 002: the regulation of the municipal system, its yearly targets in §6.2.
 ORDER_1063 = "Приказ № 1063-од от 23.11.2023"
 ORDER_1063_TARGETS = f"{ORDER_1063}, п. 6.2 (минимальное значение, в год)"
+# Seed 001: the methodical centre's cascade of projects (no order number); «Школа – Школе» lists its expected results.
+CASCADE_001 = "Проект «Каскад инициативных проектов» ИМЦ Московского района"
+SCHOOL_TO_SCHOOL_RESULTS = f"{CASCADE_001}, проект «Школа – Школе», ожидаемые результаты"
 
 
 def clause(document: str, where: str, note: str = "") -> str:

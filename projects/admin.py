@@ -6,4 +6,5 @@ from . import (
     admin_office,  # noqa: F401
     admin_reserve,  # noqa: F401
     admin_school_pairs,  # noqa: F401
+    admin_trajectory,  # noqa: F401
 )

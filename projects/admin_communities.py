@@ -24,7 +24,7 @@ from .models import (
     Practice,
     PracticeRating,
 )
-from .services_communities import community_status_set
+from .services_communities import community_organisation_errors, community_status_set
 
 admin_grammar.register(
     Community,
@@ -98,13 +98,20 @@ admin_grammar.register(
 class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["season", "name", "goals", "tasks", "curator", "leader"]
+        fields = ["season", "name", "kind", "organisation", "goals", "tasks", "curator", "leader"]
 
     def clean(self):
         cleaned = super().clean()
         season, curator, leader = cleaned.get("season"), cleaned.get("curator"), cleaned.get("leader")
         if season and curator and curator.season_id != season.pk:
             self.add_error("curator", _("Куратор должен быть специалистом этого сезона."))
+        if season and cleaned.get("kind"):
+            errors = community_organisation_errors(
+                season=season, kind=cleaned["kind"], organisation=cleaned.get("organisation")
+            )
+            for field, messages_ in errors.items():
+                for message in messages_:
+                    self.add_error(field, message)
         if leader:
             is_member = (
                 self.instance.pk
@@ -156,11 +163,12 @@ def _status_action(status, label):
 class CommunityAdmin(MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     form = CommunityForm
-    list_display = ["name", "season", "status", "leader", "curator"]
-    list_filter = ["status", "season"]
+    list_display = ["name", "kind", "organisation", "season", "status", "leader", "curator"]
+    list_filter = ["status", "kind", "season"]
     search_fields = ["name"]
-    list_select_related = ["season__program", "leader__person", "curator__person"]
+    list_select_related = ["season__program", "leader__person", "curator__person", "organisation"]
     raw_id_fields = ["leader"]
+    autocomplete_fields = ["organisation"]
     readonly_fields = ["status"]
     inlines = [CommunityMemberInline, CommunityReportInline]
     actions = [
@@ -192,13 +200,21 @@ class PracticeAdminForm(forms.ModelForm):
 class PracticeAdmin(MunicipalityScopedAdmin):
     municipality_path = "community__season__program__municipality"
     form = PracticeAdminForm
-    list_display = ["title", "community", "author", "kind", "created_at", "hidden_at"]
-    list_filter = ["kind", "community"]
+    list_display = ["title", "community", "author", "kind", "review", "created_at", "hidden_at"]
+    list_filter = ["kind", "review", "community"]
     search_fields = ["title", "description"]
     list_select_related = ["community", "author__person"]
     raw_id_fields = ["author"]
+    # The review of a mentoring practice goes through its state machine on the project's page
+    # (projects.services_trajectory), not through free edits here.
+    readonly_fields = ["review", "conclusion", "returned_reason", "reviewed_at", "reviewed_by", "recommended_at"]
 
     def save_model(self, request, obj, form, change):
+        if obj.kind == Practice.Kind.MENTORING and not obj.review:
+            obj.review = Practice.Review.SUBMITTED
+        elif obj.kind != Practice.Kind.MENTORING and obj.review:
+            obj.review, obj.conclusion, obj.returned_reason = "", "", ""
+            obj.reviewed_at, obj.reviewed_by, obj.recommended_at = None, None, None
         # A reason given hides the item (the coordinator's note to its author); an emptied reason shows it again.
         if obj.hidden_reason and obj.hidden_at is None:
             obj.hidden_at, obj.hidden_by = timezone.now(), request.user

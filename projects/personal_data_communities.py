@@ -44,6 +44,10 @@ def export_practices(person: Person) -> list[dict]:
             _("Файл"): p.file.name if p.file else "",
             _("Добавлено"): p.created_at,
             _("Скрыто координатором"): p.hidden_reason,
+            # «Траектория развития»: the review of a mentoring practice (сид 001, мероприятие 4).
+            _("Рассмотрение"): p.get_review_display() if p.review else "",
+            _("Заключение методиста"): p.conclusion,
+            _("Причина возврата"): p.returned_reason,
         }
         for p in rows.order_by("created_at", "pk")
     ]

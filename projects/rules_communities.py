@@ -86,7 +86,19 @@ def oversees_community(user, community) -> bool:
     return community is not None and oversees_communities(user, community.season)
 
 
-can_view_community = oversees_community | belongs_to_community
+@rules.predicate
+def directs_community_school(user, community) -> bool:
+    """The director of the school an informal mentor community works in (сид 001, «Траектория развития»)."""
+    from .rules_school_pairs import director_school_id
+
+    return (
+        community is not None
+        and community.organisation_id is not None
+        and (director_school_id(user) == community.organisation_id)
+    )
+
+
+can_view_community = oversees_community | belongs_to_community | directs_community_school
 can_view_season_communities = oversees_communities | takes_part_in_season_communities
 
 rules.add_perm("projects.manage_communities", coordinates_communities)

@@ -48,14 +48,42 @@ def _today(season: Season) -> date:
     return timezone.localtime(timezone.now(), season.tz).date()
 
 
+def community_organisation_errors(*, season: Season, kind: str, organisation) -> dict[str, list[str]]:
+    """An informal mentor community works inside one school of the season's municipality (сид 001, «Траектория
+    развития»: «неформальные профессиональные сообщества педагогов-наставников внутри ОО»); a district one has none."""
+    if kind == Community.Kind.SCHOOL_MENTORS:
+        if organisation is None:
+            return {"organisation": [_("Укажите школу, внутри которой работает сообщество педагогов-наставников.")]}
+        if organisation.municipality_id != season.program.municipality_id:
+            return {"organisation": [_("Школа должна быть из муниципалитета сезона.")]}
+    elif organisation is not None:
+        return {"organisation": [_("У районного сообщества нет школы: выберите вид «неформальное сообщество ОО».")]}
+    return {}
+
+
 @transaction.atomic
-def community_create(*, season: Season, name: str, goals: str = "", tasks: str = "", curator=None, by: User):
+def community_create(
+    *,
+    season: Season,
+    name: str,
+    goals: str = "",
+    tasks: str = "",
+    curator=None,
+    kind: str = Community.Kind.DISTRICT,
+    organisation=None,
+    by: User,
+):
     _check_coordinator(by, season)
     if Community.objects.filter(season=season, name=name).exists():
         _refuse(_("Сообщество с таким названием в этом сезоне уже есть."), "name")
     if curator is not None and curator.season_id != season.pk:
         _refuse(_("Куратор должен быть специалистом этого сезона."), "curator")
-    return Community.objects.create(season=season, name=name, goals=goals, tasks=tasks, curator=curator)
+    errors = community_organisation_errors(season=season, kind=kind, organisation=organisation)
+    if errors:
+        raise ValidationError(errors)
+    return Community.objects.create(
+        season=season, name=name, goals=goals, tasks=tasks, curator=curator, kind=kind, organisation=organisation
+    )
 
 
 @transaction.atomic
@@ -244,6 +272,8 @@ def practice_add(
         link=link,
         file=file or "",
         created_at=now or timezone.now(),
+        # A mentoring practice enters the bank through review (сид 001, «Траектория развития», мероприятие 4).
+        review=Practice.Review.SUBMITTED if kind == Practice.Kind.MENTORING else "",
     )
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("projects/", include("projects.urls_reserve")),
     path("projects/", include("projects.urls_office")),
     path("projects/school-pairs/", include("projects.urls_school_pairs")),
+    path("projects/trajectory/", include("projects.urls_trajectory")),
 ]

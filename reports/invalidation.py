@@ -36,6 +36,7 @@ from participants.models import (
 )
 from programs.models import MunicipalEvent, Municipality, Organisation, OrganisationYearFacts, Program, Season
 from programs.signals import rows_changed
+from projects.models import AssessmentResult, SchoolPair
 from ratings.models import Achievement, Review, ReviewScore, Rubric, RubricCriterion
 
 from .kpi_cache import kpi_data_changed_on_commit
@@ -48,6 +49,7 @@ KPI_MODELS = frozenset(
     {
         Activity,
         Achievement,
+        AssessmentResult,
         Attendance,
         Certificate,
         Enrollment,
@@ -73,6 +75,7 @@ KPI_MODELS = frozenset(
         ReviewScore,
         Rubric,
         RubricCriterion,
+        SchoolPair,
         Season,
         Session,
         StaffHeadcount,

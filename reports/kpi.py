@@ -97,13 +97,14 @@ from participants.models import (
     StaffRosterEntry,
 )
 from programs.models import EducationLevel, MunicipalEvent, Municipality, Organisation, Season
-from programs.rule_sources import DEFAULT_SOURCE
+from programs.rule_sources import DEFAULT_SOURCE, SCHOOL_TO_SCHOOL_RESULTS
+from projects.models import AssessmentResult, SchoolPair
 from ratings.models import Achievement, Review, ReviewScore, RubricCriterion
 
 from .models import KpiBaseline, KpiTarget
 
 S = Enrollment.Status
-PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
+PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE, SCHOOLS_UNIT = (
     "%",
     _("чел."),
     _("шт."),
@@ -111,6 +112,7 @@ PERCENT, PEOPLE, ITEMS, EVENTS, HOURS, POINTS, SCALE = (
     _("ч"),
     _("баллов"),
     _("из 5"),
+    _("шк."),
 )
 SCHOOL = Q(kind=Organisation.Kind.SCHOOL, is_active=True)
 K = Organisation.Kind
@@ -216,6 +218,9 @@ class KpiDefinition:
     covers: tuple[str, ...] = ()
     # What an empty value says (a roster KPI: no roster and no headcount for the year).
     empty_note: Promise | str = ""
+    # The portal's target for a year without a coordinator's one, from the measured data (context, year) —
+    # «меньше, чем в прошлом году» where the seed names no number; a KpiTarget of the year replaces it.
+    default_target: Callable[[KpiContext, int], Target] | None = None
 
     def empty(self) -> KpiValue:
         """The value where nothing was found: zero for a count, no data (None) for a share, mean or median."""
@@ -804,8 +809,9 @@ def _management_subqueries(ctx) -> dict:
 
 def _organisation_rows(ctx) -> dict:
     """The organisations' counts of the management-team KPI, the mentoring-model KPI (_mentoring_schools), the
-    facts summed (_school_facts) and the headcounts (_headcounts): one query over the organisations with a team,
-    the schools and the organisations with facts or a headcount for the year, each KPI counting its own."""
+    facts summed (_school_facts), the schools of low results of the year and the year before (_low_result_schools)
+    and the headcounts (_headcounts): one query over the organisations with a team, the schools and the
+    organisations with facts (this year or the one before) or a headcount for the year, each KPI counting its own."""
 
     return _shared_grouped(ctx, "_organisations", _organisations_query, org="")
 
@@ -816,22 +822,33 @@ def _organisations_query(ctx) -> tuple:
     # The year's facts (unique per organisation and year) joined once, not a subquery per column.
     qs = Organisation.objects.annotate(
         facts=FilteredRelation("year_facts", condition=Q(year_facts__year=ctx.scope.year)),
+        # The year before too: «меньше, чем в прошлом году» of the schools of low results (_fewer_than_last_year).
+        facts_before=FilteredRelation("year_facts", condition=Q(year_facts__year=ctx.scope.year - 1)),
         **_management_subqueries(ctx),
         **heads,
         model=ExpressionWrapper(Q(facts__runs_mentoring_model=True), output_field=BooleanField()),
         reported=ExpressionWrapper(Q(facts__isnull=False), output_field=BooleanField()),
+        reported_before=ExpressionWrapper(Q(facts_before__isnull=False), output_field=BooleanField()),
+        low=ExpressionWrapper(Q(facts__low_results=True), output_field=BooleanField()),
+        low_before=ExpressionWrapper(Q(facts_before__low_results=True), output_field=BooleanField()),
         **{f"fact_{name}": F(f"facts__{name}") for name in SUMMED_FACTS},
     )
+    # A school of low results is counted by its kind, active or not: a school closed since was one in its year.
+    school_kind = Q(kind=Organisation.Kind.SCHOOL)
     aggregates = {
         "team_n": Count("pk", filter=Q(team=True)),
         "team_trained": Count("pk", filter=Q(team=True, trained=True)),
         "schools_n": Count("pk", filter=school),
         "schools_model": Count("pk", filter=school & Q(model=True)),
         "facts_n": Count("pk", filter=Q(reported=True)),
+        "low_reported": Count("pk", filter=school_kind & Q(reported=True)),
+        "low_n": Count("pk", filter=school_kind & Q(low=True)),
+        "low_before_reported": Count("pk", filter=school_kind & Q(reported_before=True)),
+        "low_before_n": Count("pk", filter=school_kind & Q(low_before=True)),
         **{name: Sum(f"fact_{name}", filter=Q(reported=True)) for name in SUMMED_FACTS},
         **head_sums,
     }
-    return qs.filter(Q(team=True) | school | Q(reported=True) | Q(headcount=True)), aggregates
+    return qs.filter(Q(team=True) | school | Q(reported=True) | Q(reported_before=True) | Q(headcount=True)), aggregates
 
 
 def _young_teachers(ctx):
@@ -945,6 +962,108 @@ def _school_facts(field_name: str):
 
 # The facts summed by the KPIs (_school_facts), read with the organisations (_organisation_rows).
 SUMMED_FACTS = ("pedagogical_classes", "methodical_associations")
+
+
+# --- Seed 001, «Школа – Школе»: schools with low results and the dynamics of their assessment results ----------
+
+
+NO_FACTS = _("нет данных за год: ни одна школа не внесла сведения за этот год")
+
+
+def _low_result_schools(ctx):
+    """Сид 001, «Школа – Школе», ожидаемые результаты: «уменьшение количества школ, демонстрирующих низкие
+    результаты обучения» — the schools marked so in their facts of the year; no school's facts: no value."""
+    row = _organisation_rows(ctx)[None]
+    if not _n(row, "low_reported"):
+        return {None: KpiValue(0, no_data=True, note=str(NO_FACTS))}
+    return {None: KpiValue(_n(row, "low_n"))}
+
+
+def _fewer_than_last_year(ctx, year: int) -> Target:
+    """The portal's default target where the seed names no number: «не больше N − 1», N — the schools of low
+    results of the year before (0 stays 0); no facts for the year before — no number, «нет данных за прошлый год»."""
+    row = _organisation_rows(ctx)[None]
+    previous = _n(row, "low_before_n") if _n(row, "low_before_reported") else None
+    return Target(
+        None if previous is None else Decimal(max(previous - 1, 0)),
+        KpiTarget.Comparison.AT_MOST,
+        str(SCHOOLS_UNIT),
+        f"{SCHOOL_TO_SCHOOL_RESULTS}; {DEFAULT_SOURCE}",
+        previous_year=year - 1,
+        previous_value=previous,
+    )
+
+
+def _improved(rows: list[tuple], year: int) -> bool | None:
+    """Did the school's share of low results fall from `year − 1` to `year`? Over the procedures (ВПР, ОГЭ, ЕГЭ),
+    subjects and grades it has in both years, low results = доля низких результатов × участники; None when
+    nothing is comparable. Compared exactly (cross-multiplied), never rounded."""
+    by_year: dict[int, dict[tuple, tuple[int, Decimal]]] = {year - 1: {}, year: {}}
+    for y, assessment, subject_id, grade, participants, low_share in rows:
+        if y in by_year:
+            by_year[y][assessment, subject_id, grade] = (participants, low_share)
+    common = by_year[year].keys() & by_year[year - 1].keys()
+    totals = {}
+    for y in (year - 1, year):
+        participants = sum(by_year[y][key][0] for key in common)
+        low = sum((by_year[y][key][0] * by_year[y][key][1] for key in common), Decimal(0))
+        totals[y] = (participants, low)
+    (before_n, before_low), (now_n, now_low) = totals[year - 1], totals[year]
+    if not before_n or not now_n:
+        return None
+    return now_low * before_n < before_low * now_n
+
+
+def _shnor_dynamics(ctx):
+    """Сид 001, «Школа – Школе», ожидаемые результаты: «положительная динамика результатов оценочных процедур
+    (ВПР, ОГЭ, ЕГЭ) обучающихся школ, демонстрирующих низкие результаты обучения» — of the partner schools of the
+    pairs working in the year with results comparable with the year before, those whose share of low results
+    fell. Two queries for the context or its whole year batch."""
+    if "_shnor_dynamics" not in ctx.__dict__:
+        batch = ctx.year_batch if ctx.by is None and ctx.year_batch else [ctx]
+        years = sorted({c.scope.year for c in batch})
+
+        def paired(first: date, last: date):
+            return SchoolPair.objects.filter(partner=OuterRef("organisation"), starts_on__lte=last).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+            )
+
+        qs = AssessmentResult.objects.filter(
+            Exists(paired(date(years[0], 1, 1), date(years[-1], 12, 31))),
+            year__in=set(years) | {y - 1 for y in years},
+        ).annotate(**{f"paired_{y}": Exists(paired(date(y, 1, 1), date(y, 12, 31))) for y in years})
+        rows = ctx.scoped(qs, org="organisation").order_by()
+        columns = ("year", "assessment", "subject_id", "grade", "participants", "low_share")
+        results: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+        schools_of_year: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for row in rows.values("organisation_id", "organisation__municipality_id", *columns, *qs.query.annotations):
+            school = (row["organisation_id"], row["organisation__municipality_id"])
+            results[school].append(tuple(row[name] for name in columns))
+            for y in years:
+                if row[f"paired_{y}"]:
+                    schools_of_year[y].add(school)
+        for item in batch:
+            year = item.scope.year
+            groups: dict = defaultdict(lambda: [0, 0])
+            for partner, municipality in schools_of_year[year]:
+                improved = _improved(results[partner, municipality], year)
+                if improved is None:
+                    continue
+                key = {None: None, "municipality": municipality, "organisation": partner}[item.by]
+                groups[key][1] += 1
+                groups[key][0] += int(improved)
+            if item.by is None:
+                groups.setdefault(None, [0, 0])
+            item.__dict__["_shnor_dynamics"] = {
+                key: KpiValue(n, d, note="" if d else str(NO_DYNAMICS)) for key, (n, d) in groups.items()
+            }
+    return ctx.__dict__["_shnor_dynamics"]
+
+
+NO_DYNAMICS = _(
+    "нет данных: у школ ШНОР, работающих в парах в этом году, нет результатов одной и той же процедуры, предмета "
+    "и класса за этот и прошлый год"
+)
 
 
 PLACES = ("organisation", "municipality")
@@ -1159,6 +1278,43 @@ ORDER_KPIS: list[KpiDefinition] = [
         covers=SCHOOLS,
         empty_note=NO_ROSTER,
     ),
+    KpiDefinition(
+        "low-result-schools",
+        _("Количество школ с низкими результатами обучения"),
+        _("школы, отмеченные в сведениях за год как школы с низкими образовательными результатами (ШНОР)"),
+        SCHOOLS_UNIT,
+        _low_result_schools,
+        numerator=_(
+            "школы со сведениями за год, где отмечено «школа с низкими образовательными результатами»; год, за "
+            "который ни одна школа не внесла сведения, — «нет данных», не ноль"
+        ),
+        group=ORDER,
+        breakdowns=(),
+        covers=SCHOOLS,
+        default_target=_fewer_than_last_year,
+    ),
+    KpiDefinition(
+        "shnor-assessment-dynamics",
+        _("Доля школ ШНОР с положительной динамикой результатов оценочных процедур"),
+        _(
+            "школы ШНОР пар «Школа – Школе», у которых доля низких результатов ВПР, ОГЭ, ЕГЭ снизилась к прошлому "
+            "году / школы ШНОР пар года с результатами, сравнимыми с прошлым годом × 100"
+        ),
+        PERCENT,
+        _shnor_dynamics,
+        kind=SHARE,
+        numerator=_(
+            "школы ШНОР, у которых низких результатов (доля низких результатов × участники) по процедурам, "
+            "предметам и классам, написанным в оба года, стало меньше в расчёте на участника, чем в прошлом году"
+        ),
+        denominator=_(
+            "школы ШНОР пар «Школа – Школе», работавших в этом году, у которых есть результат одной и той же "
+            "процедуры (ВПР, ОГЭ, ЕГЭ), предмета и класса за этот и прошлый год"
+        ),
+        group=ORDER,
+        breakdowns=("municipality",),
+        covers=SCHOOLS,
+    ),
 ]
 
 # How the portal reads each order clause where its wording leaves a choice; shown beside the number on the
@@ -1215,6 +1371,21 @@ ORDER_READINGS = {
         "Приказ № 223/1, результат 12: «не ниже 2020 года» — сумма методических объединений и профессиональных "
         "сообществ в сведениях организаций за год против значения 2020 года, которое вносит координатор "
         "(«Базовые значения KPI»); год без сведений — «нет данных», не ноль."
+    ),
+    "low-result-schools": _(
+        "Сид 001, «Школа – Школе», ожидаемые результаты: «уменьшение количества школ, демонстрирующих низкие "
+        "результаты обучения» — числа сид не называет. Цель портала по умолчанию — «не больше N − 1», где N — "
+        "число ШНОР в прошлом году (при N = 0 — не больше 0); без сведений за прошлый год — «нет данных за прошлый "
+        "год». Цель координатора на год в «Целевых значениях KPI» заменяет цель по умолчанию. ШНОР года — школы "
+        "с отметкой в «Сведениях организаций за год»; текущая отметка школы — отметка её последнего года."
+    ),
+    "shnor-assessment-dynamics": _(
+        "Сид 001, «Школа – Школе», ожидаемые результаты: «положительная динамика результатов оценочных процедур "
+        "(ВПР, ОГЭ, ЕГЭ) обучающихся школ, демонстрирующих низкие результаты обучения». Школа ШНОР пары, "
+        "работавшей в году, считается с положительной динамикой, если её доля низких результатов (отметки «2» "
+        "ВПР и ОГЭ, ЕГЭ ниже минимального балла) по тем процедурам, предметам и классам, что есть за оба года, "
+        "взвешенная по числу участников, снизилась к прошлому году; сравнение точное, без округления. Школа без "
+        "сравнимых результатов в долю не входит. Числа сид не называет: цель задаёт координатор."
     ),
 }
 ORDER_KPIS = [replace(definition, reading=ORDER_READINGS.get(definition.code, "")) for definition in ORDER_KPIS]
@@ -1406,6 +1577,7 @@ KPI_BY_CODE = {definition.code: definition for definition in KPI_DEFINITIONS}
 class KpiStatus:
     MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
     NO_BASELINE = "no_baseline"
+    NO_PREVIOUS = "no_previous"
     LABELS = {
         MET: _("Достигнуто"),
         MISSED: _("Не достигнуто"),
@@ -1415,6 +1587,8 @@ class KpiStatus:
         ENDED: _("Срок целей приказа истёк"),
         # «Не ниже уровня 2020 года» while the 2020 value has not been entered: the portal never guesses it.
         NO_BASELINE: _("Не внесено базовое значение"),
+        # «Меньше, чем в прошлом году» (the portal's default target) while the year before has no data.
+        NO_PREVIOUS: _("Нет данных за прошлый год"),
     }
 
 
@@ -1430,6 +1604,10 @@ class Target:
     # «Не ниже уровня <года>»: the base year, and where its value comes from (reports.KpiBaseline.source).
     baseline_year: int | None = None
     baseline_source: str = ""
+    # The portal's default «меньше, чем в прошлом году» (KpiDefinition.default_target): the year before and its
+    # value N (None: no data for that year, so no number); the target's value is N − 1.
+    previous_year: int | None = None
+    previous_value: int | None = None
 
     @property
     def source_label(self) -> str:
@@ -1445,6 +1623,15 @@ class Target:
 
     @property
     def label(self) -> str:
+        if self.previous_year is not None:
+            if self.value is None:
+                return _("меньше, чем в %(year)s году — нет данных за %(year)s год") % {"year": self.previous_year}
+            return _("не более %(value)s %(unit)s (меньше, чем %(n)s в %(year)s году)") % {
+                "value": _number_text(self.value),
+                "unit": self.unit,
+                "n": self.previous_value,
+                "year": self.previous_year,
+            }
         if self.baseline_year is not None:
             if self.value is None:
                 text = _("не ниже уровня %(year)s года — значение %(year)s года не внесено") % {
@@ -1551,7 +1738,7 @@ def kpi_status(value, target: Target | None) -> str:
     if target.last_year is not None:
         return KpiStatus.ENDED
     if target.value is None:
-        return KpiStatus.NO_BASELINE
+        return KpiStatus.NO_PREVIOUS if target.previous_year is not None else KpiStatus.NO_BASELINE
     goal = Fraction(target.value)
     ok = exact >= goal if target.comparison == KpiTarget.Comparison.AT_LEAST else exact <= goal
     return KpiStatus.MET if ok else KpiStatus.MISSED
@@ -1663,8 +1850,17 @@ def kpi_report(*, scope: KpiScope, now: datetime | None = None, codes: Iterable[
     results = []
     for definition in definitions:
         value = ctx.values(definition).get(None) or definition.empty()
-        results.append(_result(definition, value, targets.get((definition.code, scope.year)), scope.year))
+        target = _target_or_default(definition, targets, ctx, scope.year)
+        results.append(_result(definition, value, target, scope.year))
     return results
+
+
+def _target_or_default(definition: KpiDefinition, targets: dict, ctx: KpiContext, year: int) -> Target | None:
+    """The coordinator's (or the order's) target of the year, else the KPI's portal default, if it has one."""
+    target = targets.get((definition.code, year))
+    if target is None and definition.default_target is not None:
+        return definition.default_target(ctx, year)
+    return target
 
 
 def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime | None = None) -> list[KpiResult]:
@@ -1687,7 +1883,7 @@ def kpi_years(*, code: str, scope: KpiScope, years: Iterable[int], now: datetime
         ctx.year_batch = contexts
     for year, ctx in zip(years, contexts, strict=True):
         value = ctx.values(definition).get(None) or definition.empty()
-        results.append(_result(definition, value, targets.get((code, year)), year))
+        results.append(_result(definition, value, _target_or_default(definition, targets, ctx, year), year))
     return results
 
 
@@ -1747,6 +1943,7 @@ def kpi_breakdowns(
             raise ValueError(f"{definition.code} has no breakdown by {by}")
     ctx = KpiContext(scope, now or timezone.now(), by)
     targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
+    # A KPI with a default target has no breakdown: its default is the scope's own year before, not a row's.
     return {d.code: _breakdown_rows(d, ctx, targets.get((d.code, scope.year))) for d in definitions}
 
 

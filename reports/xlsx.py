@@ -49,6 +49,7 @@ PERCENT_FORMAT = '0.0" %"'  # the KPI values are already in per cent (12.5 means
 
 MET, MISSED, NO_TARGET, NO_DATA, ENDED = "met", "missed", "no_target", "no_data", "ended"
 NO_BASELINE = "no_baseline"  # reports.kpi.KpiStatus.NO_BASELINE: a warning on the dashboard, amber here
+NO_PREVIOUS = "no_previous"  # reports.kpi.KpiStatus.NO_PREVIOUS: the same
 STATUS_FILLS = {
     ENDED: PatternFill("solid", fgColor="ECEFF1"),
     MET: PatternFill("solid", fgColor="C8E6C9"),
@@ -56,6 +57,7 @@ STATUS_FILLS = {
     NO_TARGET: PatternFill("solid", fgColor="ECEFF1"),
     NO_DATA: PatternFill("solid", fgColor="ECEFF1"),
     NO_BASELINE: PatternFill("solid", fgColor="FFE0B2"),
+    NO_PREVIOUS: PatternFill("solid", fgColor="FFE0B2"),
 }
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
@@ -93,7 +95,7 @@ class Column:
 @dataclass(frozen=True)
 class Status:
     """A status cell: the words shown and the code that picks the colour (met, missed, no_target, no_data,
-    ended, no_baseline)."""
+    ended, no_baseline, no_previous)."""
 
     code: str
     label: str

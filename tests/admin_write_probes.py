@@ -54,7 +54,15 @@ from participants.models import (
 )
 from participants.roles import COORDINATORS
 from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, RoadmapModule, Subject
-from projects.models import AssessmentResult, CompetenceTheme, LabSurvey, LearnerRequest, MentorOffer, SchoolPair
+from projects.models import (
+    AssessmentResult,
+    CompetenceTheme,
+    LabSurvey,
+    LearnerRequest,
+    MentoringFormsReport,
+    MentorOffer,
+    SchoolPair,
+)
 from projects.models.reserve import ReserveMember
 from projects.models.school_pairs import Assessment
 from ratings.models import Achievement, ReviewAssignment, Rubric
@@ -146,6 +154,7 @@ A_ROWS: dict[str, Callable[[World], models.Model]] = {
     "projects.LearnerRequest": lambda w: w.other["lab_request"],
     "projects.LabSurvey": lambda w: w.other["lab_survey"],
     "projects.Project": lambda w: w.other["office_project"],
+    "projects.MentoringFormsReport": lambda w: w.other["mentoring_forms_report"],
 }
 
 
@@ -244,6 +253,9 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
         participants=40,
         average=Decimal("3.40"),
         low_share=Decimal("12.50"),
+    )
+    w.other["mentoring_forms_report"] = MentoringFormsReport.objects.create(
+        season=w.other["trajectory_season"], organisation=school, year=now.year - 1, half=2, teacher_pupil=3
     )
     w.other["job_run"] = JobRun.objects.create(job="matrix_probe")
     w.other["notification"] = Notification.objects.create(user=w.users["teacher"], title="Уведомление-маркер")

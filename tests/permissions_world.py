@@ -47,6 +47,7 @@ from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
     PersonFactory,
+    ProgramFactory,
     ReviewFactory,
     RubricCriterionFactory,
     RubricFactory,
@@ -127,6 +128,8 @@ FORMER = "methodist_former"
 # group of the same municipality: management all the same.
 MANAGER, MANAGER_BY_GROUP = "management", "management_by_group"
 OFFICE_PROJECT = "Проект-маркер проектного офиса"
+TRAJECTORY_COMMUNITY = "Сообщество-маркер наставников школы"
+MENTORING_PRACTICE = "Практика-маркер наставничества"
 # The director of the teacher's school, and the director of another school of the same municipality.
 DIRECTOR, DIRECTOR_OTHER = "director", "director_other_school"
 ROLES = [
@@ -445,8 +448,34 @@ def _build() -> World:  # noqa: PLR0915 — one world, built in one place
             **matrix_communities(season_a, enrollment, PROOF_NAME),
             **_office(town, now),
             **_school_pairs(town, school, season_a),
+            **_trajectory(town, school, now),
         },
     )
+
+
+def _trajectory(town: Municipality, school, now) -> dict:
+    """«Траектория развития» (сид 001) in town: the project's season around today, an informal mentor community
+    inside the teacher's school and a colleague's mentoring practice submitted for review."""
+    from projects.models import Community, Practice
+
+    program = ProgramFactory(municipality=town, slug="traektoriya-razvitiya", title="Траектория развития")
+    season = SeasonFactory(
+        program=program, starts_on=now.date() - timedelta(days=200), ends_on=now.date() + timedelta(days=200)
+    )
+    community = Community.objects.create(
+        season=season, name=TRAJECTORY_COMMUNITY, kind=Community.Kind.SCHOOL_MENTORS, organisation=school
+    )
+    author = EnrollmentFactory(season=season, person=PersonFactory(organisation=school))
+    practice = Practice.objects.create(
+        community=community,
+        author=author,
+        kind=Practice.Kind.MENTORING,
+        review=Practice.Review.SUBMITTED,
+        title=MENTORING_PRACTICE,
+        description="Описание",
+        link="https://example.ru/mentoring",
+    )
+    return {"trajectory_season": season, "mentoring_practice": practice}
 
 
 def _office(town: Municipality, now) -> dict:

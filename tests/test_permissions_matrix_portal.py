@@ -34,6 +34,7 @@ from tests.permissions_world import (
     EVERYONE,
     JOB_TITLE,
     MANAGER,
+    MENTORING_PRACTICE,
     MONITORING_PERIOD,
     NOTIFICATION_TITLE,
     OFFICE_PROJECT,
@@ -42,6 +43,7 @@ from tests.permissions_world import (
     SCHOOL_NAME,
     SCHOOL_PAIR_LEADER,
     TEACHER_NAME,
+    TRAJECTORY_COMMUNITY,
     WITH_PERSON,
     Case,
     World,
@@ -55,6 +57,34 @@ world, files = permissions_world.world, permissions_world.files  # the shared fi
 
 PAIR_RUNNERS = {COORDINATOR, "superuser"}
 PAIR_READERS = PAIR_RUNNERS | {MANAGER, DIRECTOR}
+
+
+TRAJECTORY_RUNNERS = {COORDINATOR, "superuser"}
+TRAJECTORY_READERS = TRAJECTORY_RUNNERS | {MANAGER, DIRECTOR, DIRECTOR_OTHER}
+# A director reads their own school's community and practices only.
+TRAJECTORY_SCHOOL_READERS = frozenset(TRAJECTORY_READERS - {DIRECTOR_OTHER})
+
+
+def _mentoring_practice_pk(w: World) -> int:
+    return w.other["mentoring_practice"].pk
+
+
+def _mentoring_practice_reviewed(w: World) -> bool:
+    w.other["mentoring_practice"].refresh_from_db()
+    return w.other["mentoring_practice"].review == "reviewed"
+
+
+def _trajectory_half(w: World) -> str:
+    from projects.selectors_trajectory import half_of, municipality_today
+
+    half = half_of(municipality_today(w.season_a.program.municipality))
+    return f"{half.year}-{half.half}"
+
+
+def _mentoring_forms_entered(w: World) -> bool:
+    from projects.models import MentoringFormsReport
+
+    return MentoringFormsReport.objects.filter(organisation=w.other["school"], pupil_pupil=3).exists()
 
 
 def _school_pair_pk(w: World) -> int:
@@ -787,6 +817,69 @@ CASES = [
             "ends_at": "2025-10-01T12:00",
         },
         effect=_pair_item_held,
+    ),
+    # «Траектория развития» (сид 001): the municipality's coordinator runs it, its management reads, a director
+    # reads their school's part and enters its monitoring; the project page shows another municipality's
+    # coordinator their own (empty) project.
+    Case(
+        "trajectory",
+        url("trajectory"),
+        "get",
+        ok(TRAJECTORY_READERS | {COORDINATOR_OTHER}),
+        secrets=((TRAJECTORY_COMMUNITY, TRAJECTORY_SCHOOL_READERS),),
+        shows=((TRAJECTORY_COMMUNITY, TRAJECTORY_SCHOOL_READERS),),
+    ),
+    Case(
+        "trajectory_practices",
+        url("trajectory_practices"),
+        "get",
+        ok(TRAJECTORY_READERS),
+        secrets=((MENTORING_PRACTICE, TRAJECTORY_SCHOOL_READERS),),
+        shows=((MENTORING_PRACTICE, TRAJECTORY_SCHOOL_READERS),),
+    ),
+    *[
+        Case(name, url(name), "get", ok(TRAJECTORY_READERS))
+        for name in ("trajectory_recommended_xlsx", "trajectory_monitoring", "trajectory_monitoring_xlsx")
+    ],
+    Case(
+        "trajectory_practice_act",
+        url("trajectory_practice_act", _mentoring_practice_pk),
+        "post",
+        ok(TRAJECTORY_RUNNERS, 302),
+        data=lambda w: {"action": "review", "conclusion": "Заключение-маркер"},
+        effect=_mentoring_practice_reviewed,
+    ),
+    # Only the practice's author resubmits it; none of the matrix's visitors is.
+    Case(
+        "trajectory_practice_resubmit",
+        url("trajectory_practice_resubmit", _mentoring_practice_pk),
+        "post",
+        {},
+        data=lambda w: {"description": "Правка-маркер"},
+    ),
+    Case(
+        "trajectory_monitoring_enter",
+        url("trajectory_monitoring_enter"),
+        "get",
+        ok(TRAJECTORY_RUNNERS | {DIRECTOR, DIRECTOR_OTHER}),
+    ),
+    Case(
+        "trajectory_monitoring_enter_post",
+        url("trajectory_monitoring_enter"),
+        "post",
+        {COORDINATOR: 302, "superuser": 302, DIRECTOR: 302, DIRECTOR_OTHER: 400},
+        data=lambda w: {
+            "organisation": w.other["school"].pk,
+            "half": _trajectory_half(w),
+            "teacher_teacher": 2,
+            "head_teacher": 0,
+            "employer_student": 0,
+            "teacher_pupil": 1,
+            "pupil_pupil": 3,
+            "student_pupil": 0,
+        },
+        effect=_mentoring_forms_entered,
+        effect_roles=frozenset({COORDINATOR, "superuser", DIRECTOR}),
     ),
 ]
 

@@ -272,6 +272,44 @@ def _school_pairs(n, w):
     return Page(UserFactory(role=User.Role.COORDINATOR, is_staff=True, municipality=town), reverse("school_pairs"))
 
 
+def _trajectory(n, w, page: str):
+    """«Траектория развития» (сид 001): n schools, each with an informal mentor community of five, a recommended
+    mentoring practice and the monitoring of the half-year."""
+    from datetime import date
+
+    from projects.models import Practice
+    from projects.selectors_trajectory import HalfYear
+    from projects.services_communities import practice_add
+    from projects.services_trajectory import (
+        mentoring_forms_report_save,
+        mentoring_practice_recommend,
+        mentoring_practice_review,
+    )
+    from tests.factories import MunicipalityFactory, OrganisationFactory
+    from tests.projects.trajectory_world import coordinator, mentor_community, trajectory_season
+
+    town = MunicipalityFactory(name="Район траектории")
+    season = trajectory_season(town, starts_on=date(2025, 1, 10), ends_on=date(2026, 6, 30))
+    user = coordinator(town)
+    for i in range(n):
+        school = OrganisationFactory(municipality=town)
+        community, members = mentor_community(season, school, name=f"Наставники {i}")
+        practice = practice_add(
+            community=community,
+            kind=Practice.Kind.MENTORING,
+            title=f"Практика {i}",
+            description="Описание",
+            link="https://school.example/p",
+            by=members[0].enrollment.person.user,
+        )
+        mentoring_practice_review(practice=practice, conclusion="Да", by=user)
+        mentoring_practice_recommend(practice=practice, by=user)
+        mentoring_forms_report_save(
+            season=season, organisation=school, half=HalfYear(2025, 2), counts={"pupil_pupil": 2}, by=user
+        )
+    return Page(user, reverse(page))
+
+
 # page → (builder, literal query count)
 BUDGETS = {
     "home": (_home, 2),
@@ -292,6 +330,9 @@ BUDGETS = {
     "project office registry": (_office_registry, 6),
     "project office project page": (_office_project, 7),
     "«Школа – Школе» pairs": (_school_pairs, 5),
+    "trajectory project page": (lambda n, w: _trajectory(n, w, "trajectory"), 6),
+    "trajectory mentoring practices": (lambda n, w: _trajectory(n, w, "trajectory_practices"), 6),
+    "trajectory monitoring": (lambda n, w: _trajectory(n, w, "trajectory_monitoring"), 7),
 }
 
 

@@ -15,3 +15,4 @@ from .competence_lab import (  # noqa: F401
 from .office import Project, ProjectDirection, ProjectEvent, ProjectStage, WorkingGroupMember  # noqa: F401
 from .reserve import *  # noqa: F401,F403
 from .school_pairs import AssessmentResult, PairPlanItem, SchoolPair  # noqa: F401
+from .trajectory import MentoringFormsReport  # noqa: F401

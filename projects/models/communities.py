@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Session
 from experts.models import ExpertAssignment
 from participants.models import Enrollment, User
-from programs.models import Season
+from programs.models import Organisation, Season
 
 # Сид 001, сноска к «ПРОкомьюнити»: «СООБЩЕСТВО — это группа людей, состоящая из пяти и более человек».
 COMMUNITY_MIN_MEMBERS = 5
@@ -34,6 +34,14 @@ class CommunityRole(models.TextChoices):
     ORGANISER = "organiser", _("Организатор")
     ACTIVATOR = "activator", _("Активатор")
     CONSULTANT = "consultant", _("Консультант")
+    # Сид 001, «Траектория развития», ожидаемые результаты: «Внедрены в практику наставничества и методической работы
+    # новые педагогические позиции (педагог-наставник, педагог-методист, педагог-тьютор, педагог-исследователь,
+    # педагог-новатор)».
+    PED_MENTOR = "ped_mentor", _("Педагог-наставник")
+    PED_METHODIST = "ped_methodist", _("Педагог-методист")
+    PED_TUTOR = "ped_tutor", _("Педагог-тьютор")
+    PED_RESEARCHER = "ped_researcher", _("Педагог-исследователь")
+    PED_INNOVATOR = "ped_innovator", _("Педагог-новатор")
     MEMBER = "member", _("Участник")
 
 
@@ -43,8 +51,24 @@ class Community(models.Model):
         ACTIVE = "active", _("Действует")
         CLOSED = "closed", _("Завершило работу")
 
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("Районное сообщество")
+        # Сид 001, «Траектория развития»: «Созданы неформальные профессиональные сообщества педагогов-наставников
+        # внутри ОО».
+        SCHOOL_MENTORS = "school_mentors", _("Неформальное сообщество педагогов-наставников ОО")
+
     season = models.ForeignKey(Season, verbose_name=_("сезон"), on_delete=models.CASCADE, related_name="communities")
     name = models.CharField(_("название"), max_length=200)
+    kind = models.CharField(_("вид сообщества"), max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("образовательная организация"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        help_text=_("Школа, внутри которой работает неформальное сообщество педагогов-наставников."),
+    )
     goals = models.TextField(
         _("цели"),
         blank=True,
@@ -90,6 +114,15 @@ class Community(models.Model):
         ordering = ["season", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["season", "name"], name="community_name_unique_in_season"),
+            models.CheckConstraint(
+                condition=Q(kind="district", organisation__isnull=True)
+                | Q(kind="school_mentors", organisation__isnull=False),
+                name="community_school_kind_has_organisation",
+                violation_error_message=_(
+                    "Неформальное сообщество педагогов-наставников работает внутри ОО: укажите организацию; "
+                    "у районного сообщества организации нет."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -183,6 +216,17 @@ class Practice(models.Model):
     class Kind(models.TextChoices):
         MATERIAL = "material", _("Методический материал")
         PRACTICE = "practice", _("Практика")
+        # Сид 001, «Траектория развития», мероприятие 4: «Формирование банка эффективных наставнических практик».
+        MENTORING = "mentoring", _("Наставническая практика")
+
+    class Review(models.TextChoices):
+        """The way of a mentoring practice into the bank (сид 001, «Траектория развития», мероприятие 4: «Внесен
+        успешный опыт ОО и рекомендован к представлению на конкурсных и иных мероприятиях»)."""
+
+        SUBMITTED = "submitted", _("Подана")
+        REVIEWED = "reviewed", _("Рассмотрена")
+        RECOMMENDED = "recommended", _("Рекомендована к представлению на конкурсных и иных мероприятиях")
+        RETURNED = "returned", _("Возвращена на доработку")
 
     community = models.ForeignKey(
         Community, verbose_name=_("сообщество"), on_delete=models.CASCADE, related_name="practices"
@@ -201,6 +245,20 @@ class Practice(models.Model):
     hidden_by = models.ForeignKey(
         User, verbose_name=_("кто скрыл"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    review = models.CharField(
+        _("рассмотрение"),
+        max_length=16,
+        choices=Review.choices,
+        blank=True,
+        help_text=_("Только у наставнической практики: подана, рассмотрена, рекомендована или возвращена."),
+    )
+    conclusion = models.TextField(_("заключение методиста"), blank=True)
+    returned_reason = models.TextField(_("причина возврата"), blank=True)
+    reviewed_at = models.DateTimeField(_("рассмотрена"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, verbose_name=_("кто рассмотрел"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recommended_at = models.DateTimeField(_("рекомендована"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("материал банка практик")
@@ -210,6 +268,17 @@ class Practice(models.Model):
             models.CheckConstraint(condition=~Q(link="") | ~Q(file=""), name="practice_has_link_or_file"),
             models.CheckConstraint(
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="practice_hidden_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="mentoring") & ~Q(review="")) | (~Q(kind="mentoring") & Q(review="")),
+                name="practice_review_only_for_mentoring",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review__in=["reviewed", "recommended"]) | ~Q(conclusion=""),
+                name="practice_reviewed_has_conclusion",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review="returned") | ~Q(returned_reason=""), name="practice_returned_has_reason"
             ),
         ]
 

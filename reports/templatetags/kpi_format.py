@@ -17,6 +17,8 @@ STATUS_BADGES = {
     "ended": "text-bg-secondary",
     # «Не ниже уровня 2020 года» without the 2020 value: the coordinator has something to enter.
     "no_baseline": "text-bg-warning",
+    # «Меньше, чем в прошлом году» without last year's data: the coordinator has last year's facts to enter.
+    "no_previous": "text-bg-warning",
 }
 
 kpi_number = register.filter("kpi_number", formatting.kpi_number)

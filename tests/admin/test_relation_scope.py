@@ -155,7 +155,7 @@ def _rows_of_a(world):
         StaffRosterEntry,
     )
     from programs.models import MunicipalEvent, OrganisationYearFacts, Subject
-    from projects.models import AssessmentResult, CompetenceTheme
+    from projects.models import AssessmentResult, CompetenceTheme, MentoringFormsReport
     from projects.models.school_pairs import Assessment
     from reports.models import KpiBaseline, KpiTarget
 
@@ -221,6 +221,9 @@ def _rows_of_a(world):
     KpiBaseline.objects.create(code="methodical-associations", municipality=town, year=2020, value=7, source="Отчёт")
     community_rows_of(world.season_a, world.enrollment)
     CompetenceTheme.objects.create(municipality=town, title="Тема лаборатории района А")
+    MentoringFormsReport.objects.create(
+        season=world.other["trajectory_season"], organisation=school, year=today.year, half=1, pupil_pupil=2
+    )
 
 
 class FormReader(HTMLParser):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -353,6 +353,12 @@ def _check_kpi_facts():
     assert OrganisationYearFacts.objects.count() == schools.count() * len(years)
     mentoring = [OrganisationYearFacts.objects.filter(year=y, runs_mentoring_model=True).count() for y in years]
     assert mentoring == sorted(mentoring) and 0 < mentoring[-1] < schools.count()
+    # Сид 001, «Школа – Школе»: schools of low results by year; every school's current mark is its latest year's.
+    latest = OrganisationYearFacts.objects.filter(organisation=OuterRef("pk")).order_by("-year").values("low_results")
+    marks = schools.annotate(latest=Subquery(latest[:1])).exclude(latest=None)
+    assert not marks.exclude(low_results=F("latest")).exists()
+    low = [r.value for r in kpi_years(code="low-result-schools", scope=scope, years=list(years))]
+    assert None not in low and low[-1] > 0, low
     # Two to four events a year in every municipality with schools.
     per_year = MunicipalEvent.objects.values("municipality", "held_on__year").annotate(n=Count("id"))
     assert per_year and {row["n"] for row in per_year} <= {2, 3, 4}
