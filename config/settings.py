@@ -642,5 +642,6 @@ DEMO_ACCOUNTS = [
     ("teacher.verkhnebureinsky@demo.ru", _("Педагог — участник программы (Верхнебуреинский район)")),
     ("coordinator.moskovsky@demo.ru", _("Координатор (ИМЦ Московского района, каскад проектов)")),
     ("director.moskovsky@demo.ru", _("Директор школы (Московский район)")),
+    ("expert.moskovsky@demo.ru", _("Методист (Московский район)")),
     ("teacher.moskovsky@demo.ru", _("Педагог (Московский район)")),
 ]

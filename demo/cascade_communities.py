@@ -224,7 +224,10 @@ class CommunitiesDemoMixin:
 
     def _accelerator(self, season: Season, made, curators: list[ExpertAssignment]) -> None:
         leaders = [members[0] for _community, members in made if len(members) >= 5]
-        module = RoadmapModule.objects.create(
+        # The cascade's template has the module (programs/program_templates/imc_cascade.py); a hand-built season not.
+        module = RoadmapModule.objects.filter(
+            season=season, title=ACCELERATOR_MODULE
+        ).first() or RoadmapModule.objects.create(
             season=season,
             order=(
                 RoadmapModule.objects.filter(season=season).order_by("-order").values_list("order", flat=True).first()

@@ -336,6 +336,7 @@ class PeopleMixin:
             if spec.person.is_manager and spec.kind == Organisation.Kind.SCHOOL:
                 heads.setdefault(spec.person.organisation.pk, spec)
         by_municipality: dict[int, Spec] = {}
+        named_experts: set[int] = set()
         for program in programs:
             if program.municipality_id == self.pt.municipality_id:
                 self.coordinators[program.pk] = demo["coordinator@demo.ru"]
@@ -365,7 +366,13 @@ class PeopleMixin:
             self.coordinators[program.pk] = by_municipality[program.municipality_id]
             team = self.teams[program.pk]
             reviewers = team.get(ExpertRole.METHODIST) or team.get(ExpertRole.CURATOR) or []
-            if reviewers and not reviewers[0][0].person.email.endswith("@demo.ru"):
+            # One expert account per place: a municipality with several programs (the cascade's six) names the first.
+            if (
+                reviewers
+                and program.municipality_id not in named_experts
+                and not reviewers[0][0].person.email.endswith("@demo.ru")
+            ):
+                named_experts.add(program.municipality_id)
                 expert = reviewers[0][0]
                 expert.user_email = expert.person.email = f"expert.{place}@demo.ru"
         return demo

@@ -130,15 +130,18 @@ class SeasonsMixin:
                 if season == self.open_seasons.get(program.pk) and season.starts_on > self.today:
                     # Applications waiting for the coordinator, not a second full season (and the region's time).
                     n = min(n, self.rng.randint(12, 30))
-                if program.kind == Program.Kind.SUBSCRIPTION:
-                    chosen = pool[: max(n, 1)]
-                else:
-                    chosen = rng.sample(pool, max(n, 1))
+                candidates = pool
                 director = self.local_directors.get(program.municipality_id)
                 if director is not None and season == self.open_seasons.get(program.pk):
                     # The demo director's school has only just asked to join (demo/feedback.py): none of its
-                    # teachers is in yet, or the subscription would have admitted them without the school.
-                    chosen = [s for s in chosen if s.person.organisation_id != director.person.organisation_id]
+                    # teachers is in yet, or the subscription would have admitted them without the school. Left out
+                    # before choosing, so that the open season still gets its n applications.
+                    candidates = [s for s in pool if s.person.organisation_id != director.person.organisation_id]
+                n = min(max(n, 1), len(candidates))
+                if program.kind == Program.Kind.SUBSCRIPTION:
+                    chosen = candidates[:n]
+                else:
+                    chosen = rng.sample(candidates, n)
                 phase = self.phase(season)
                 plan = []
                 for spec in chosen:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import rule_sources
 from .models import Organisation, OrganisationYearFacts, RoadmapModule, Season
-from .program_templates import TEMPLATES
+from .program_templates import templates_for
 from .season_parts import season_parts
 from .signals import rows_changed
 
@@ -84,7 +84,9 @@ def _shifted_title(title: str, years: int) -> str:
 
 def _template_season(season: Season) -> dict | None:
     """The ready template's season section for the season's program, or None for a program built by hand."""
-    return next((t["season"] for t in TEMPLATES if t["program"]["slug"] == season.program.slug), None)
+    # The cascade's templates are dated by academic year: the season's own start names its year.
+    templates = templates_for(season.starts_on)
+    return next((t["season"] for t in templates if t["program"]["slug"] == season.program.slug), None)
 
 
 def season_rule_sources_note(*, season: Season, changed: list[str] | tuple[str, ...], today=None) -> list[str]:

@@ -22,9 +22,12 @@ class ProjectsConfig(AppConfig):
             personal_data_reserve,
         )
         from .office_templates import office_templates_load
+        from .services_competence_lab import competence_lab_templates_load
 
-        # `load_programs` brings the centre's six projects into the project office's registry (сид 001).
+        # `load_programs` brings the centre's six projects into the project office's registry (сид 001) and the
+        # example themes onto the competence lab's mentor map.
         register_template_loader(office_templates_load)
+        register_template_loader(competence_lab_templates_load)
         # Cabinet sections (participants.cabinet): the professional communities, the reserve member's trajectory.
         cabinet_communities.register()
         cabinet_reserve.register()

@@ -13,10 +13,6 @@ from datetime import date
 
 from .models.office import Direction, StageKind
 
-# The seed's present: its events of 30.09.2021 and 18.10.2021 and the «Демография» credit of 22.11.2021 are being
-# prepared, so the academic year 2021–2022 becomes the current one.
-SEED_ACADEMIC_YEAR = 2021
-
 HEAD = ("Лужецкая Ирина Геннадьевна", "директор ИМЦ Московского района")
 IMC = "ИМЦ Московского района Санкт-Петербурга"
 CURRENT_FUNDING = "в рамках текущего финансирования"

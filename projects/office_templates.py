@@ -13,66 +13,25 @@ coordinator recorded (with its note) is never touched.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from programs import academic_dates
+from programs.academic_dates import seed_note
 from programs.models import Municipality, Organisation, Program
 from programs.program_templates import _imc_moskovsky as place
 from programs.templates_service import CREATED, UNCHANGED, UPDATED, upsert
 
 from .models.office import Project, ProjectDirection, ProjectEvent, ProjectStage, WorkingGroupMember
-from .office_seed import PROJECTS, SEED_ACADEMIC_YEAR
-
-
-def academic_year_start(today: date) -> int:
-    """The calendar year in which the current academic year began (it begins on 1 September)."""
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def year_offset(today: date) -> int:
-    return academic_year_start(today) - SEED_ACADEMIC_YEAR
-
-
-def moved(day: date, offset: int) -> date:
-    """The same day and month `offset` years later; 29 February becomes the 28th in a common year."""
-    year = day.year + offset
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+from .office_seed import PROJECTS
 
 
 def dates_of(when: tuple, today: date) -> tuple[date, date]:
     """The first and last day of a seed's `when` (projects.office_seed) in the current academic year(s)."""
-    start_year = academic_year_start(today)
-    if when[0] == "dates":
-        offset = year_offset(today)
-        return moved(when[1], offset), moved(when[2], offset)
-    if when[0] == "months":
-        first, last = when[1], when[2]
-        year = start_year if first >= 9 else start_year + 1
-        return date(year, first, 1), _last_day(year if last >= first else year + 1, last)
-    return date(start_year, 9, 1), date(start_year + 1, 8, 31)
-
-
-def seed_note(when: tuple) -> str:
-    if when[0] != "dates":
-        return ""
-    first, last = when[1], when[2]
-    if (first.day, last.day) == (1, calendar.monthrange(last.year, last.month)[1]):
-        text = (
-            f"{first:%m.%Y}"
-            if (first.year, first.month) == (last.year, last.month)
-            else f"{first:%m.%Y} – {last:%m.%Y}"
-        )
-    else:
-        text = f"{first:%d.%m.%Y}" if first == last else f"{first:%d.%m.%Y} – {last:%d.%m.%Y}"
-    return _("по сиду: %(dates)s") % {"dates": text}
+    return academic_dates.dates_of(when, today, place.SEED_ACADEMIC_YEAR)
 
 
 def _count(changes: Counter, result: str) -> None:

@@ -8,6 +8,7 @@ survey (мероприятие 3), which directors answer for their organisation
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,9 +21,11 @@ from experts.models import ExpertAssignment, ExpertRole
 from experts.services import mentoring_pair_create
 from participants.models import Enrollment, Person
 from participants.services import enrollment_approve
-from programs.models import Municipality, Organisation, Season
+from programs.models import Municipality, Organisation, Program, Season
+from programs.templates_service import CREATED, UNCHANGED
 
 from .models.competence_lab import (
+    LAB_PROGRAM_SLUG,
     CompetenceTheme,
     LabSurvey,
     LabSurveyAnswer,
@@ -258,6 +261,20 @@ def competence_themes_seed(*, municipality: Municipality, titles: Sequence[str])
     ]
     CompetenceTheme.objects.bulk_create(rows)
     return len(rows)
+
+
+def competence_lab_templates_load(*, today: date, changes: Counter) -> str:
+    """The `load_programs` step (programs.template_loaders): the lab's program loaded, its municipality's map gets
+    the example themes (the seed names none); a second run adds nothing."""
+    program = Program.objects.filter(slug=LAB_PROGRAM_SLUG).select_related("municipality").first()
+    if program is None:
+        return _("Лаборатория профессиональных компетенций: программа не загружена, темы не добавлены")
+    added = competence_themes_seed(municipality=program.municipality, titles=EXAMPLE_THEMES)
+    changes[CREATED] += added
+    changes[UNCHANGED] += len(EXAMPLE_THEMES) - added
+    return _("Лаборатория профессиональных компетенций: примерных тем добавлено на карту наставников: %(n)d") % {
+        "n": added
+    }
 
 
 # --- The yearly express survey (мероприятие 3) --------------------------------------------------------------------

@@ -7,9 +7,19 @@ programs. Names and titles quote the seed.
 
 TZ = "Europe/Moscow"
 
+# The seed's present: its events of 30.09.2021 and 18.10.2021 and the «Демография» credit of 22.11.2021 are being
+# prepared, so the academic year 2021–2022 becomes the current one (programs.academic_dates).
+SEED_ACADEMIC_YEAR = 2021
+
 MUNICIPALITY = {"name": "Московский район", "region": "Санкт-Петербург", "time_zone": TZ}
 
 IMC = "ИМЦ Московского района"
+
+# The district's other schools and kindergartens the seed speaks of without numbers («ОУ района», «ДОУ»); the
+# numbers follow the district's «ГБОУ школа № N» / «ГБДОУ детский сад № N» pattern.
+OTHER_SCHOOLS = (351, 354, 362, 373, 536, 594)
+LOW_RESULTS_SCHOOLS = (362, 594)
+KINDERGARTENS = (12, 31, 45, 118)
 
 ORGANISATIONS = [
     {
@@ -38,6 +48,27 @@ ORGANISATIONS = [
             "low_results": False,
         }
         for number in (358, 376, 544, 643)
+    ),
+    # More schools of the district: «Школа – Школе» pairs a school-leader with a school «демонстрирующая низкие
+    # результаты обучения» (ШНОР); the two marked low_results are its partners (сид 001, «Школа – Школе»).
+    *(
+        {
+            "short_name": f"ГБОУ школа № {number}",
+            "name": f"Государственное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {number} Московского района Санкт-Петербурга",
+            "kind": "school",
+            "low_results": number in LOW_RESULTS_SCHOOLS,
+        }
+        for number in OTHER_SCHOOLS
+    ),
+    # The kindergartens (ДОУ/ДОО) whose teachers work in the «Лаборатория профессиональных компетенций».
+    *(
+        {
+            "short_name": f"ГБДОУ детский сад № {number}",
+            "name": f"Государственное бюджетное дошкольное образовательное учреждение детский сад № {number} Московского района Санкт-Петербурга",
+            "kind": "kindergarten",
+            "low_results": False,
+        }
+        for number in KINDERGARTENS
     ),
 ]
 

@@ -128,6 +128,29 @@ def _check_project_office(client):
     client.logout()
 
 
+def _check_cascade_parts():
+    """With the cascade's programs loaded (programs/program_templates/imc_cascade.py), every part of сид 001 has its
+    demo rows in Московский район: its six programs have seasons and participants."""
+    from projects.models import Community, Practice, ReserveMember
+    from projects.models.competence_lab import MentorOffer
+    from projects.models.office import ProjectEvent, ProjectStage, WorkState
+    from projects.models.school_pairs import AssessmentResult, SchoolPair
+
+    district = Program.objects.filter(municipality__name="Московский район")
+    assert district.count() == 6
+    for program in district:
+        assert Enrollment.objects.filter(season__program=program, status=S.ACTIVE).exists(), program.slug
+    assert Community.objects.filter(season__program__slug="prokommyuniti").exists()
+    assert Practice.objects.filter(community__season__program__slug="prokommyuniti").exists()
+    assert ReserveMember.objects.filter(municipality__name="Московский район").exists()
+    assert SchoolPair.objects.filter(season__program__slug="shkola-shkole").exists()
+    assert AssessmentResult.objects.filter(organisation__municipality__name="Московский район").exists()
+    assert MentorOffer.objects.filter(theme__municipality__name="Московский район").exists()
+    assert ProjectStage.objects.exclude(state=WorkState.PLANNED).exists()
+    assert ProjectEvent.objects.exclude(state=WorkState.PLANNED).exists()
+    assert User.objects.filter(email="expert.moskovsky@demo.ru").exists()
+
+
 def _row_counts():
     models = (
         Person,
@@ -270,6 +293,8 @@ def test_district_scale_builds_a_consistent_demo(client):
 
     _check_kpi_facts()
     _check_project_office(client)
+    if HAS_LOAD_PROGRAMS:
+        _check_cascade_parts()
 
     # A second run finds the demo and adds nothing.
     before = _row_counts()

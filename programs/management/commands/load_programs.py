@@ -1,4 +1,5 @@
-"""Load the ready program templates: «Прогрессивный педагог», «Методический абонемент», «Педкластер 27»."""
+"""Load the ready program templates: «Прогрессивный педагог», «Методический абонемент», «Педкластер 27» and the
+cascade of ИМЦ Московского района (сид 001), whose dates follow today's academic year."""
 
 from collections import Counter
 
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Program
-from programs.program_templates import TEMPLATES
+from programs.program_templates import templates_for
 from programs.template_loaders import template_loaders_run
 from programs.templates_service import CREATED, UNCHANGED, UPDATED, program_template_apply
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = Counter()
-        for template in TEMPLATES:
+        today = timezone.localdate()
+        for template in templates_for(today):
             existed = Program.objects.filter(slug=template["program"]["slug"]).exists()
             changes = Counter()
             season = program_template_apply(template=template, changes=changes)
@@ -42,7 +44,7 @@ class Command(BaseCommand):
                 }
             )
         # The steps of apps above programs (the project office's registry: projects.office_templates).
-        for line in template_loaders_run(today=timezone.localdate(), changes=total):
+        for line in template_loaders_run(today=today, changes=total):
             self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
