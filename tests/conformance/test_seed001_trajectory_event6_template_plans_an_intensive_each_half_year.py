@@ -1,4 +1,5 @@
-"""Сид 001, «Траектория развития», мероприятие 6: «Организация и проведение образовательных интенсивов для
+"""Сид 001, «Траектория развития», мероприятие 6 (the template plans it; the rule that flags a half-year without one is
+test_seed001_trajectory_event6_intensive_each_half_year.py): «Организация и проведение образовательных интенсивов для
 педагогов» — «не менее 1 раза в учебном полугодии»; the participants are the mentors who wish to come."""
 
 from collections import Counter
