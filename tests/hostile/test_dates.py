@@ -269,6 +269,146 @@ def test_monitoring_recommendation_due_date(client, monitoring_snapshot, value):
             assert _in_bounds(MonitoringRecommendation.objects.get().due_on), data
 
 
+# --- the projects' forms (projects.forms_*): each posted through its page -----------------------------------------
+
+
+def _lab_match(name):
+    from projects.services_competence_lab import learner_request_create, mentor_offer_create, mentor_offer_decide
+    from tests.projects.lab_world import coordinator, kindergarten, lab_municipality, now, teacher, theme
+
+    town = lab_municipality(starts_on=date(2000, 1, 1), ends_on=date(2100, 1, 1))
+    coord, topic = coordinator(town), theme(town)
+    a, b = kindergarten(town, "ГБДОУ детский сад № 1"), kindergarten(town, "ГБДОУ детский сад № 2")
+    offer = mentor_offer_create(person=teacher(a, "Наставникова"), theme=topic, format="consultation", capacity=2)
+    offer = mentor_offer_decide(offer=offer, approve=True, by=coord, now=now())
+    request = learner_request_create(person=teacher(b, "Ученикова"), theme=topic)
+    url = reverse("lab_request_match", args=[request.pk])
+    return coord, url, {"offer": offer.pk}, ["started_on"], ["projects.LearnerRequest", "projects.MentorOffer"]
+
+
+def _community(name):
+    from projects.models import CommunityMember, CommunityRole
+    from tests.projects.communities_fixtures import JOINED, community_with, coordinator_of, season_of
+
+    season = season_of()
+    community, members = community_with(season, 5)
+    leader, url = members[0].enrollment.person.user, reverse(name, args=[community.pk])
+    models = ["projects.CascadeTraining", "projects.CommunityReport", "activities.Activity", "activities.Session"]
+    if name == "community_meeting_new":
+        return leader, url, {"title": "Встреча"}, ["starts_at", "ends_at"], models
+    if name == "community_report_plan":
+        return coordinator_of(season), url, {"year": "2030", "half": "1"}, ["due_on"], models
+    tutor = CommunityMember.objects.create(
+        community=community, enrollment=EnrollmentFactory(season=season), role=CommunityRole.TUTOR, joined_on=JOINED
+    )
+    data = {
+        "trainer": tutor.enrollment_id,
+        "title": "Разбор заданий",
+        "place": "ГБОУ Школа № 1",
+        "trainees": [EnrollmentFactory(season=season).pk],
+    }
+    return leader, url, data, ["starts_at", "ends_at"], models
+
+
+RESERVE_MODELS = [
+    "projects.ReserveMember",
+    "projects.ReserveStatusChange",
+    "projects.ReserveReview",
+    "projects.ReserveReviewEntry",
+    "projects.TrajectoryItem",
+    "projects.ReserveAnalysis",
+    "projects.ReserveDiagnostic",
+]
+
+
+def _reserve(name):
+    from tests.factories import PersonFactory
+    from tests.projects.reserve_world import member_in, reserve_world
+
+    w = reserve_world()
+    if name == "reserve_member_new":
+        person = PersonFactory(organisation=w.school, last_name="Новикова")
+        data = {"person": person.pk, "status": "in_reserve", "source": "contest", "decision": "Распоряжение № 12"}
+        return w.coordinator, reverse(name), data, ["listed_on"], RESERVE_MODELS
+    member = member_in(w, last_name="Резервова")
+    if name == "reserve_review":
+        data = {"decision": "Распоряжение № 3", f"outcome_{member.pk}": "kept"}
+        return w.coordinator, reverse(name), data, ["held_on"], RESERVE_MODELS
+    url = reverse(name, args=[member.pk])
+    if name == "reserve_diagnostic_new":
+        data = {"year": "2025", "strengths": "Стратегическое мышление", "deficits": "Делегирование"}
+        return w.psychologist.person.user, url, data, ["held_on"], RESERVE_MODELS
+    cases = {
+        "reserve_member_status": ({"to_status": "excluded", "reason": "Переход в другой район"}, "on"),
+        "reserve_item_new": ({"kind": "mentoring", "title": "Менторинг", "state": "planned"}, "due_on"),
+        "reserve_analysis_new": ({"year": "2025", "analysis": "План выполнен на 80 %"}, "consulted_on"),
+    }
+    data, key = cases[name]
+    return w.coordinator, url, data, [key], RESERVE_MODELS
+
+
+def _school_pair(name):
+    from projects.services_school_pairs import plan_item_add, school_pair_create
+    from tests.projects.school_pairs_world import build_world
+
+    w = build_world()
+    pair = school_pair_create(season=w["season"], leader=w["leader"], partner=w["weak"], starts_on=date(2025, 9, 1))
+    models = ["projects.SchoolPair", "projects.PairPlanItem", "activities.Activity", "activities.Session"]
+    user = w["users"]["coordinator"]
+    if name == "school_pair_new":
+        data = {"season": w["season"].pk, "leader": w["leader"].pk, "leader_role": "master", "partner": w["weak2"].pk}
+        return user, reverse(name), data, ["starts_on", "ends_on"], models
+    url = reverse(name, args=[pair.pk])
+    if name == "school_pair_plan_add":
+        return user, url, {"kind": "seminar", "title": "Семинар"}, ["planned_on"], models
+    item = plan_item_add(pair=pair, kind="seminar", title="Семинар", planned_on=date(2026, 2, 12))
+    return user, url, {"item": item.pk, "place": "ГБОУ школа № 358"}, ["starts_at", "ends_at"], models
+
+
+PROJECT_PAGES = {
+    "community_meeting_new": _community,
+    "community_training_new": _community,
+    "community_report_plan": _community,
+    "lab_request_match": _lab_match,
+    "reserve_member_new": _reserve,
+    "reserve_member_status": _reserve,
+    "reserve_item_new": _reserve,
+    "reserve_analysis_new": _reserve,
+    "reserve_diagnostic_new": _reserve,
+    "reserve_review": _reserve,
+    "school_pair_new": _school_pair,
+    "school_pair_plan_add": _school_pair,
+    "school_pair_plan_hold": _school_pair,
+}
+
+
+def _date_errors(response, keys) -> list[str]:
+    """The refusals of the date fields, from whichever form of the page holds them."""
+    found = []
+    for context in response.context or []:
+        for value in context.flatten().values():
+            errors = getattr(value, "errors", None)
+            if isinstance(errors, dict):
+                found += [str(e) for key in keys for e in errors.get(key, [])]
+    return found
+
+
+@pytest.mark.parametrize("name", PROJECT_PAGES)
+def test_project_page_dates(client, name):
+    user, url, data, keys, models = PROJECT_PAGES[name](name)
+    client.force_login(user)
+    for day in ("0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"):
+        values = {key: f"{day}T10:00" if key.endswith("_at") else day for key in keys}
+        with rolled_back():
+            before = row_counts(models)
+            response = client.post(url, data | values)
+            assert response.status_code in (200, 400), (name, day, response.status_code)
+            errors = _date_errors(response, keys)
+            assert_russian(errors)
+            assert "Укажите дату между 01.01.1900 и 31.12.2100." in errors, (name, day, errors)
+            assert row_counts(models) == before, (name, day)
+
+
 # --- completeness ------------------------------------------------------------------------------------------
 
 COVERED = {
@@ -279,6 +419,19 @@ COVERED = {
     "participants.forms.RegistrationForm": {"birth_date"},
     "experts.forms.MentoringMeetingForm": {"held_on"},
     "reports.forms_monitoring.MonitoringRecommendationForm": {"due_on"},
+    "projects.forms_communities.MeetingForm": {"starts_at", "ends_at"},
+    "projects.forms_communities.CascadeTrainingForm": {"starts_at", "ends_at"},
+    "projects.forms_communities.ReportPlanForm": {"due_on"},
+    "projects.forms_competence_lab.MatchForm": {"started_on"},
+    "projects.forms_reserve.ReserveMemberForm": {"listed_on"},
+    "projects.forms_reserve.ReserveStatusForm": {"on"},
+    "projects.forms_reserve.TrajectoryItemForm": {"due_on"},
+    "projects.forms_reserve.ReserveAnalysisForm": {"consulted_on"},
+    "projects.forms_reserve.ReserveDiagnosticForm": {"held_on"},
+    "projects.forms_reserve.ReserveReviewForm": {"held_on"},
+    "projects.forms_school_pairs.SchoolPairForm": {"starts_on", "ends_on"},
+    "projects.forms_school_pairs.PlanItemForm": {"planned_on"},
+    "projects.forms_school_pairs.PlanItemHoldForm": {"starts_at", "ends_at"},
     # List filters (django-filter): their forms are built at run time, so the FilterSets are walked instead.
     "experts.filters.ConsultationFilterSet": {"held_from", "held_to"},
 }
