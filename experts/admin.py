@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -967,7 +969,12 @@ class ActivePairFilter(admin.SimpleListFilter):
         return [("yes", _("Действующие")), ("no", _("Завершённые"))]
 
     def queryset(self, request, queryset):
-        running = pair_running_q(timezone.localdate()) & Q(mentee__status=Enrollment.Status.ACTIVE)
+        # Each pair is judged on its season's own date: the list mixes seasons of different time zones.
+        zones = set(queryset.order_by().values_list("season__time_zone", flat=True).distinct())
+        on_its_day = Q(pk__in=[])
+        for zone in zones:
+            on_its_day |= Q(season__time_zone=zone) & pair_running_q(timezone.localdate(timezone=ZoneInfo(zone)))
+        running = on_its_day & Q(mentee__status=Enrollment.Status.ACTIVE)
         if self.value() == "yes":
             return queryset.filter(running)
         if self.value() == "no":

@@ -662,7 +662,10 @@ def mentoring_pair_check(*, season, mentor: ExpertAssignment | None, mentee: Enr
                 code="not_active",
             )
     if mentor is not None and mentee is not None and not errors:
-        pairs = MentoringPair.objects.exclude(pk=exclude_pk).filter(pair_running_q(timezone.localdate()))
+        # «Today» is the season's day: a pair ended today in Чегдомын no longer runs while Moscow is still on
+        # yesterday's date.
+        today = timezone.localdate(timezone=season.tz)
+        pairs = MentoringPair.objects.exclude(pk=exclude_pk).filter(pair_running_q(today))
         if mentor.person_id == mentee.person_id:
             errors["mentee"] = ValidationError(_("Наставник не может быть наставником самому себе."), code="self")
         elif pairs.filter(mentor=mentor, mentee=mentee).exists():

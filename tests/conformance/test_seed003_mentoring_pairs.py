@@ -130,6 +130,42 @@ def test_reinstatement_does_not_reopen_the_pair_and_a_new_one_can_be_made():
     assert MentoringPair.objects.filter(mentor=pair.mentor, mentee=mentee).count() == 2
 
 
+@pytest.mark.parametrize("moment", [datetime(2026, 12, 7, 14, 30, tzinfo=UTC), datetime(2026, 12, 7, 9, 0, tzinfo=UTC)])
+def test_a_new_pair_may_be_made_on_the_seasons_day_of_the_exclusion_whatever_moscow_reads(monkeypatch, moment):
+    """14:30 UTC is already the next day in Чегдомын (UTC+10) and still today in Moscow: the pair ended «today» by
+    the season's calendar no longer runs, so pairing the reinstated mentee again is allowed at any hour."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    season = _season()
+    pair = _pair(season, started_on=date(2026, 11, 1))
+    enrollment_exclude(enrollment=pair.mentee, actor=None, reason="Пропуск обязательных мероприятий")
+    enrollment_reinstate(enrollment=pair.mentee, actor=None, reason="Уважительная причина подтверждена")
+    pair.refresh_from_db()
+    assert pair.ended_on == timezone.localdate(moment, timezone=season.tz)
+    again = mentoring_pair_create(
+        season=season,
+        mentor=pair.mentor,
+        mentee=Enrollment.objects.get(pk=pair.mentee_id),
+        goals="",
+        started_on=pair.ended_on,
+        by=None,
+    )
+    assert again.ended_on is None
+
+
+def test_the_admin_filter_judges_each_pair_on_its_seasons_day(monkeypatch, rf):
+    from experts.admin import ActivePairFilter
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 7, 14, 30, tzinfo=UTC))  # 08.12 in UTC+10
+    far_east, moscow = _season(), _season(time_zone="Europe/Moscow")
+    ended_far_east, ended_moscow = _pair(far_east), _pair(moscow)
+    MentoringPair.objects.filter(pk__in=[ended_far_east.pk, ended_moscow.pk]).update(ended_on=date(2026, 12, 8))
+    running = ActivePairFilter(rf.get("/"), {"active": ["yes"]}, MentoringPair, None).queryset(
+        None, MentoringPair.objects.all()
+    )
+    # Чегдомын is on 08.12: its pair has ended; Moscow is on 07.12: its pair runs until tomorrow.
+    assert set(running.values_list("pk", flat=True)) == {ended_moscow.pk}
+
+
 def test_the_data_migration_ends_the_pairs_of_mentees_who_left_before():
     season = _season()
     withdrawn, excluded, active = _pair(season), _pair(season), _pair(season)
