@@ -1067,10 +1067,11 @@ class MentoringPairAdmin(MunicipalityScopedAdmin):
 
     @admin.action(description=_("Завершить пары сегодняшней датой"))
     def end_today(self, request, queryset):
-        today = timezone.localdate()
         ended = 0
-        for pair in queryset.select_related("mentor__person", "mentee__person"):
+        for pair in queryset.select_related("mentor__person", "mentee__person", "season"):
             try:
+                # «Today» in the pair's own season: a Чегдомын pair ended after its midnight carries its date.
+                today = timezone.localdate(timezone=pair.season.tz)
                 mentoring_pair_end(pair=pair, ended_on=today, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{pair}: {' '.join(exc.messages)}", messages.WARNING)
