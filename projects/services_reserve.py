@@ -21,6 +21,7 @@ from core.dates import date_in_range, date_range_message
 from core.notifications import NotificationDraft, notifications_create
 from experts.models import ExpertAssignment, ExpertRole
 from participants.models import Person
+from participants.roles import user_is_coordinator
 from programs.models import Municipality, Organisation
 
 from .models.reserve import (
@@ -94,9 +95,14 @@ def _check_year(errors: dict, value: int | None) -> None:
 
 
 def _same_municipality(by, municipality_id: int) -> None:
-    """A coordinator writes only in their own municipality; a service called from code (by=None) is trusted."""
-    if by is not None and not by.is_superuser and by.municipality_id != municipality_id:
+    """Only a coordinator keeps the reserve, and only in their own municipality (management reads it); a service
+    called from code (by=None) is trusted."""
+    if by is None or by.is_superuser:
+        return
+    if by.municipality_id != municipality_id:
         raise ValidationError(_("Это запись другого муниципалитета."), code="other_municipality")
+    if not user_is_coordinator(by):
+        raise ValidationError(_("Кадровый резерв ведёт координатор муниципалитета."), code="not_coordinator")
 
 
 # --- Membership ---------------------------------------------------------------------------------------------------
