@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,6 +37,9 @@ from .models.reserve import (
     YoungDirectorParticipation,
 )
 
+# Today in the municipality's zone: a window closes at its midnight, not at the server's (one definition).
+from .services_office import municipality_today as municipality_today
+
 # The program that runs the leaders' school's activities (programs/program_templates/_imc_moskovsky.py, PROGRAMS).
 LEADERS_SCHOOL_SLUG = "shkola-liderov"
 
@@ -55,11 +57,6 @@ NEEDS_REASON = {ReserveStatus.EXCLUDED}
 DIAGNOSTIC_MONTHS = (10, 11)  # 2.6: «ежегодно, октябрь-ноябрь»
 ANALYSIS_MONTHS = (11, 12)  # 2.7, 1.1: «ежегодно, ноябрь-декабрь»
 # 2.8: «ежегодно, декабрь – март»: from 1 December of the review's year to 31 March of the next one.
-
-
-def municipality_today(municipality: Municipality, *, now: datetime | None = None) -> date:
-    """Today in the municipality's own zone: a window closes at its midnight, not at the server's."""
-    return timezone.localdate(now or timezone.now(), timezone=ZoneInfo(municipality.time_zone))
 
 
 def review_window(year: int) -> tuple[date, date]:
