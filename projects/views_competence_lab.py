@@ -35,6 +35,7 @@ from .rules_competence_lab import person_of
 from .services_competence_lab import (
     SurveyLine,
     lab_survey_answer,
+    lab_survey_close,
     lab_survey_open,
     learner_request_create,
     learner_request_match,
@@ -246,8 +247,27 @@ def lab_survey_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "survey": survey,
         "rows": rows,
         "answered": sum(1 for r in rows if r.answer is not None),
+        "may_close": survey.is_open and request.user.has_perm(RUN, survey.municipality),
     }
     return render(request, "projects/competence_lab/survey_summary.html", context)
+
+
+@login_required
+@require_POST
+def lab_survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organising committee closes the year's survey once the organisations have answered (мероприятие 3:
+    «Экспресс-опрос ДОУ … ежегодно»); a closed survey takes no more answers."""
+    survey = LabSurvey.objects.select_related("municipality").filter(pk=pk).first()
+    if survey is None or not request.user.has_perm(RUN, survey.municipality):
+        raise Http404
+    if not survey.is_open:
+        messages.info(request, _("Экспресс-опрос %(year)s года уже закрыт.") % {"year": survey.year})
+    else:
+        lab_survey_close(survey=survey, by=request.user, now=timezone.now())
+        messages.success(
+            request, _("Экспресс-опрос %(year)s года закрыт: ответы больше не принимаются.") % {"year": survey.year}
+        )
+    return redirect("lab_survey_summary", survey.pk)
 
 
 @login_required
