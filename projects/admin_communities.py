@@ -5,6 +5,7 @@ rule (сид 001, сноска: «пяти и более человек»)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -127,8 +128,23 @@ class CommunityForm(forms.ModelForm):
         return cleaned
 
 
+class CommunityMemberFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A member is a participant of the community's season, as community_member_add has it."""
+        super().clean()
+        season_id = self.instance.season_id
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            enrollment = data.get("enrollment")
+            if data.get("DELETE") or enrollment is None or season_id is None:
+                continue
+            if enrollment.season_id != season_id:
+                form.add_error("enrollment", _("В сообщество входят участники того же сезона."))
+
+
 class CommunityMemberInline(admin.TabularInline):
     model = CommunityMember
+    formset = CommunityMemberFormSet
     extra = 0
     fields = ["enrollment", "role", "joined_on", "left_on"]
     raw_id_fields = ["enrollment"]

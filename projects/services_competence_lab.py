@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from experts.models import ExpertAssignment, ExpertRole
 from experts.services import mentoring_pair_create
 from participants.models import Enrollment, Person
+from participants.roles import user_is_coordinator
 from participants.services import enrollment_approve
 from programs.models import Municipality, Organisation, Program, Season
 from programs.templates_service import CREATED, UNCHANGED
@@ -38,15 +39,21 @@ from .selectors_competence_lab import lab_season_on, offer_current_learners
 OS, RS = MentorOffer.Status, LearnerRequest.Status
 
 
-def _may_run(by, municipality_id: int) -> bool:
-    """The organising committee: a coordinator of the municipality (or a superuser)."""
-    if by is None or getattr(by, "is_superuser", False):
-        return True
-    return getattr(by, "municipality_id", None) == municipality_id
-
-
 def _refuse_other_municipality():
     raise ValidationError(_("Эта запись относится к другому муниципалитету."), code="other_municipality")
+
+
+def _check_committee(by, municipality_id: int) -> None:
+    """The organising committee is a coordinator of the municipality (мероприятие 1), or a superuser; a service
+    called from code (by=None) is trusted."""
+    if by is None or getattr(by, "is_superuser", False):
+        return
+    if getattr(by, "municipality_id", None) != municipality_id:
+        _refuse_other_municipality()
+    if not user_is_coordinator(by):
+        raise ValidationError(
+            _("Это решает оргкомитет лаборатории — координатор муниципалитета."), code="not_committee"
+        )
 
 
 def _theme_check(theme: CompetenceTheme, person: Person, field: str = "theme") -> None:
@@ -90,8 +97,7 @@ def mentor_offer_create(
 def mentor_offer_decide(*, offer: MentorOffer, approve: bool, by, now: datetime) -> MentorOffer:
     """The organising committee approves an offer (it appears on the map) or declines it."""
     offer = MentorOffer.objects.select_for_update(of=("self",)).select_related("theme").get(pk=offer.pk)
-    if not _may_run(by, offer.theme.municipality_id):
-        _refuse_other_municipality()
+    _check_committee(by, offer.theme.municipality_id)
     if not approve and offer.matches.filter(status=RS.MATCHED).exists():
         raise ValidationError(
             _("У наставника уже есть ученики по этой теме: отклонить предложение нельзя."), code="has_learners"
@@ -176,8 +182,7 @@ def learner_request_match(
         .select_related("theme", "person__organisation")
         .get(pk=request.pk)
     )
-    if not _may_run(by, request.theme.municipality_id):
-        _refuse_other_municipality()
+    _check_committee(by, request.theme.municipality_id)
     # The offer's row is locked so that two matches at once never take one place twice.
     offer = MentorOffer.objects.select_for_update(of=("self",)).select_related("person").get(pk=offer.pk)
     if request.status != RS.OPEN:
@@ -282,8 +287,7 @@ def competence_lab_templates_load(*, today: date, changes: Counter) -> str:
 
 @transaction.atomic
 def lab_survey_open(*, municipality: Municipality, year: int, by, now: datetime) -> LabSurvey:
-    if not _may_run(by, municipality.pk):
-        _refuse_other_municipality()
+    _check_committee(by, municipality.pk)
     if LabSurvey.objects.filter(municipality=municipality, year=year).exists():
         raise ValidationError(
             {"year": ValidationError(_("Экспресс-опрос %(year)s года уже открыт.") % {"year": year}, code="duplicate")}
@@ -294,8 +298,7 @@ def lab_survey_open(*, municipality: Municipality, year: int, by, now: datetime)
 @transaction.atomic
 def lab_survey_close(*, survey: LabSurvey, by, now: datetime) -> LabSurvey:
     survey = LabSurvey.objects.select_for_update().get(pk=survey.pk)
-    if not _may_run(by, survey.municipality_id):
-        _refuse_other_municipality()
+    _check_committee(by, survey.municipality_id)
     if survey.closed_at is None:
         survey.closed_at = now
         survey.save(update_fields=["closed_at"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +20,7 @@ from core.dates import date_in_range, date_range_message
 from core.notifications import NotificationDraft, notifications_create
 from experts.models import ExpertAssignment, ExpertRole
 from participants.models import Person
+from participants.roles import user_is_coordinator
 from programs.models import Municipality, Organisation
 
 from .models.reserve import (
@@ -36,6 +36,9 @@ from .models.reserve import (
     TrajectoryKind,
     YoungDirectorParticipation,
 )
+
+# Today in the municipality's zone: a window closes at its midnight, not at the server's (one definition).
+from .services_office import municipality_today as municipality_today
 
 # The program that runs the leaders' school's activities (programs/program_templates/_imc_moskovsky.py, PROGRAMS).
 LEADERS_SCHOOL_SLUG = "shkola-liderov"
@@ -54,11 +57,6 @@ NEEDS_REASON = {ReserveStatus.EXCLUDED}
 DIAGNOSTIC_MONTHS = (10, 11)  # 2.6: «ежегодно, октябрь-ноябрь»
 ANALYSIS_MONTHS = (11, 12)  # 2.7, 1.1: «ежегодно, ноябрь-декабрь»
 # 2.8: «ежегодно, декабрь – март»: from 1 December of the review's year to 31 March of the next one.
-
-
-def municipality_today(municipality: Municipality, *, now: datetime | None = None) -> date:
-    """Today in the municipality's own zone: a window closes at its midnight, not at the server's."""
-    return timezone.localdate(now or timezone.now(), timezone=ZoneInfo(municipality.time_zone))
 
 
 def review_window(year: int) -> tuple[date, date]:
@@ -94,9 +92,14 @@ def _check_year(errors: dict, value: int | None) -> None:
 
 
 def _same_municipality(by, municipality_id: int) -> None:
-    """A coordinator writes only in their own municipality; a service called from code (by=None) is trusted."""
-    if by is not None and not by.is_superuser and by.municipality_id != municipality_id:
+    """Only a coordinator keeps the reserve, and only in their own municipality (management reads it); a service
+    called from code (by=None) is trusted."""
+    if by is None or by.is_superuser:
+        return
+    if by.municipality_id != municipality_id:
         raise ValidationError(_("Это запись другого муниципалитета."), code="other_municipality")
+    if not user_is_coordinator(by):
+        raise ValidationError(_("Кадровый резерв ведёт координатор муниципалитета."), code="not_coordinator")
 
 
 # --- Membership ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/lab/requests/<int:pk>/match/", views.lab_request_match, name="lab_request_match"),
     path("projects/lab/<int:municipality_pk>/surveys/", views.lab_surveys, name="lab_surveys"),
     path("projects/lab/surveys/<int:pk>/", views.lab_survey_summary, name="lab_survey_summary"),
+    path("projects/lab/surveys/<int:pk>/close/", views.lab_survey_close_view, name="lab_survey_close"),
     path("projects/lab/surveys/<int:pk>/answer/", views.lab_survey_answer_view, name="lab_survey_answer"),
     path("projects/lab/<int:municipality_pk>/report/<int:year>.xlsx", views.lab_report_xlsx, name="lab_report_xlsx"),
 ]

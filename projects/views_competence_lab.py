@@ -8,7 +8,6 @@ organisation); anyone else is answered 404, like a missing page.
 from __future__ import annotations
 
 import io
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,12 +35,14 @@ from .rules_competence_lab import person_of
 from .services_competence_lab import (
     SurveyLine,
     lab_survey_answer,
+    lab_survey_close,
     lab_survey_open,
     learner_request_create,
     learner_request_match,
     mentor_offer_create,
     mentor_offer_decide,
 )
+from .services_office import municipality_today
 
 VIEW, TAKE_PART, RUN, READ = (
     "projects.view_lab_map",
@@ -56,10 +57,6 @@ def _municipality(request: HttpRequest, pk: int, perm: str) -> Municipality:
     if municipality is None or not request.user.has_perm(perm, municipality):
         raise Http404
     return municipality
-
-
-def _today(municipality: Municipality):
-    return timezone.localdate(timezone=ZoneInfo(municipality.time_zone))
 
 
 def _field_errors(form, error: ValidationError) -> None:
@@ -79,14 +76,14 @@ def lab_map(request: HttpRequest, municipality_pk: int) -> HttpResponse:
     person = person_of(request.user)
     context = {
         "municipality": municipality,
-        "themes": sel.lab_theme_map(municipality.pk, today=_today(municipality)),
+        "themes": sel.lab_theme_map(municipality.pk, today=municipality_today(municipality)),
         "may_run": may_run,
         "may_take_part": request.user.has_perm(TAKE_PART, municipality),
         "may_read_reports": request.user.has_perm(READ, municipality),
         "proposed": sel.proposed_offers(municipality.pk) if may_run else [],
         # Contacts only to the committee, and to a learner for their own mentors.
         "contact_ids": None if may_run else sel.matched_mentor_ids(person.pk if person else None),
-        "year": _today(municipality).year,
+        "year": municipality_today(municipality).year,
         # A director sees the express surveys their organisation is asked to answer.
         "director_surveys": (
             sel.director_open_surveys(person.organisation)
@@ -178,7 +175,7 @@ def lab_request_match(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = Municipality.objects.get(pk=learner_request.theme.municipality_id)
     if not request.user.has_perm(RUN, municipality):
         raise Http404
-    today = _today(municipality)
+    today = municipality_today(municipality)
     suggestions = sel.match_suggestions(learner_request, today=today)
     form = MatchForm(request.POST or None, suggestions=suggestions, initial={"started_on": today})
     if request.method == "POST" and form.is_valid():
@@ -215,7 +212,7 @@ def lab_surveys(request: HttpRequest, municipality_pk: int) -> HttpResponse:
     """The coordinator opens the year's express survey; management reads who has answered."""
     municipality = _municipality(request, municipality_pk, READ)
     may_run = request.user.has_perm(RUN, municipality)
-    form = SurveyOpenForm(request.POST or None, initial={"year": _today(municipality).year})
+    form = SurveyOpenForm(request.POST or None, initial={"year": municipality_today(municipality).year})
     if request.method == "POST":
         if not may_run:
             raise Http404
@@ -250,8 +247,27 @@ def lab_survey_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "survey": survey,
         "rows": rows,
         "answered": sum(1 for r in rows if r.answer is not None),
+        "may_close": survey.is_open and request.user.has_perm(RUN, survey.municipality),
     }
     return render(request, "projects/competence_lab/survey_summary.html", context)
+
+
+@login_required
+@require_POST
+def lab_survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organising committee closes the year's survey once the organisations have answered (мероприятие 3:
+    «Экспресс-опрос ДОУ … ежегодно»); a closed survey takes no more answers."""
+    survey = LabSurvey.objects.select_related("municipality").filter(pk=pk).first()
+    if survey is None or not request.user.has_perm(RUN, survey.municipality):
+        raise Http404
+    if not survey.is_open:
+        messages.info(request, _("Экспресс-опрос %(year)s года уже закрыт.") % {"year": survey.year})
+    else:
+        lab_survey_close(survey=survey, by=request.user, now=timezone.now())
+        messages.success(
+            request, _("Экспресс-опрос %(year)s года закрыт: ответы больше не принимаются.") % {"year": survey.year}
+        )
+    return redirect("lab_survey_summary", survey.pk)
 
 
 @login_required

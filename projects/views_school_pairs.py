@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -29,6 +28,7 @@ from .imports_school_pairs import TEMPLATE_COLUMNS, assessment_results_import
 from .models.school_pairs import SchoolPair
 from .rules_school_pairs import director_school_id, manages_pairs_of
 from .selectors_school_pairs import dynamics, plan_rows, result_years, school_pair_get, school_pairs, yearly_report
+from .services_office import municipality_today
 from .services_school_pairs import plan_item_add, plan_item_hold, school_pair_create
 
 READ, RUN = "projects.read_school_pairs", "projects.run_school_pairs"
@@ -253,10 +253,10 @@ def project_dynamics(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_year(request: HttpRequest) -> int:
+def _report_year(request: HttpRequest, municipality: Municipality) -> int:
     text = request.GET.get("year", "")
     if not text:
-        return timezone.localdate().year
+        return municipality_today(municipality).year
     if not year_in_range(text):
         raise Http404
     return int(text)
@@ -266,7 +266,7 @@ def _report_year(request: HttpRequest) -> int:
 @require_safe
 def yearly_report_page(request: HttpRequest) -> HttpResponse:
     municipality, school = _scope(request)
-    year = _report_year(request)
+    year = _report_year(request, municipality)
     report = yearly_report(municipality=municipality, year=year, school_id=school)
     return render(request, "projects/school_pairs/report.html", {"report": report, "year": year})
 
@@ -275,7 +275,7 @@ def yearly_report_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def yearly_report_download(request: HttpRequest) -> HttpResponse:
     municipality, school = _scope(request)
-    year = _report_year(request)
+    year = _report_year(request, municipality)
     content = yearly_report_xlsx(yearly_report(municipality=municipality, year=year, school_id=school))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="shkola-shkole-{year}.xlsx"'

@@ -295,6 +295,10 @@ def _lab_offered(w: World) -> bool:
     return MentorOffer.objects.filter(theme__title=LAB_THEME, note="Опыт-маркер").exists()
 
 
+def _lab_survey_closed(w: World) -> bool:
+    return LabSurvey.objects.filter(year=2025, closed_at__isnull=False).exists()
+
+
 def _lab_answered(w: World) -> bool:
     return LabSurveyAnswer.objects.filter(survey__year=2025, comment="Ответ-маркер").exists()
 
@@ -765,6 +769,13 @@ CASES = [
         ok({DIRECTOR, DIRECTOR_OTHER}, 302),
         data=lambda w: {"comment": "Ответ-маркер", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
         effect=_lab_answered,
+    ),
+    Case(
+        "lab_survey_close",
+        url("lab_survey_close", _lab_survey),
+        "post",
+        ok(LAB_COMMITTEE, 302),
+        effect=_lab_survey_closed,
     ),
     Case("lab_report_xlsx", url("lab_report_xlsx", _lab_town, 2025), "get", ok(LAB_REPORT_READERS)),
     # The project office (сид 001): the registry and the cascade's report show a reader their own municipality's

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from experts.models import ExpertAssignment, ExpertRole, MentoringPair
-from participants.models import Enrollment
-from projects.models import LabSurveyAnswer, LabSurveyLine, LearnerRequest, MentorOffer
+from participants.models import Enrollment, User
+from projects.models import LabSurvey, LabSurveyAnswer, LabSurveyLine, LearnerRequest, MentorOffer
 from projects.selectors_competence_lab import lab_theme_map, match_suggestions
 from projects.services_competence_lab import (
     SurveyLine,
@@ -19,6 +19,7 @@ from projects.services_competence_lab import (
     mentor_offer_create,
     mentor_offer_decide,
 )
+from tests.factories import UserFactory
 from tests.projects.lab_world import coordinator, kindergarten, lab_municipality, now, teacher, theme
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,29 @@ def test_the_map_shows_mentors_with_learners_and_open_requests(lab):
     assert [m.person.last_name for m in mentor.current_learners] == ["Ученикова"]
     assert mentor.places_left == 1
     assert [r.pk for r in shown.open_requests] == [waiting.pk]
+
+
+@pytest.mark.parametrize("role", [User.Role.MANAGEMENT, User.Role.TEACHER, User.Role.DIRECTOR])
+def test_only_the_organising_committee_decides_matches_and_opens_the_survey(lab, role):
+    """The organising committee is the municipality's coordinator (сид 001, «Лаборатория профессиональных
+    компетенций», мероприятие 1): another user bound to the same municipality writes nothing through the
+    services either, not only through the pages."""
+    reader = UserFactory(role=role, municipality=lab["town"])
+    offer = mentor_offer_create(
+        person=teacher(lab["a"], "Наставникова"), theme=lab["theme"], format="consultation", capacity=1
+    )
+    with pytest.raises(ValidationError) as error:
+        mentor_offer_decide(offer=offer, approve=True, by=reader, now=now())
+    assert error.value.code == "not_committee"
+    mentor_offer_decide(offer=offer, approve=True, by=lab["coord"], now=now())
+    request = _request(lab, "b", "Ученикова")
+    with pytest.raises(ValidationError) as error:
+        learner_request_match(request=request, offer=offer, started_on=DAY, by=reader, now=now())
+    assert error.value.code == "not_committee"
+    with pytest.raises(ValidationError) as error:
+        lab_survey_open(municipality=lab["town"], year=2025, by=reader, now=now())
+    assert error.value.code == "not_committee"
+    offer.refresh_from_db()
+    request.refresh_from_db()
+    assert request.status == LearnerRequest.Status.OPEN
+    assert not LabSurvey.objects.exists()

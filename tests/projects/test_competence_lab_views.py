@@ -224,3 +224,32 @@ def test_the_map_runs_the_same_queries_with_one_and_three_rows(client, lab):
     one = _map_queries(client, lab, 1)
     three = _map_queries(client, lab, 2)  # three mentors, learners and requests in all
     assert one == three
+
+
+def test_the_committee_closes_the_survey_and_no_answer_is_taken_after(client, lab):
+    """A survey the committee opened could never be closed: now the coordinator closes it from its summary, and a
+    director's answer is refused afterwards (мероприятие 3)."""
+    survey = lab_survey_open(municipality=lab["town"], year=2025, by=lab["coord"], now=now())
+    url = reverse("lab_survey_close", args=[survey.pk])
+    manager = UserFactory(role=User.Role.MANAGEMENT, municipality=lab["town"])
+    assert _login(client, manager).post(url).status_code == 404
+    assert _login(client, coordinator(lab["other"])).post(url).status_code == 404
+    assert _login(client, director(lab["a"])).post(url).status_code == 404
+    survey.refresh_from_db()
+    assert survey.is_open
+    summary = reverse("lab_survey_summary", args=[survey.pk])
+    assert "Закрыть опрос" not in _login(client, manager).get(summary).content.decode()
+    assert "Закрыть опрос" in _login(client, lab["coord"]).get(summary).content.decode()
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(summary, 302)]
+    assert "ответы больше не принимаются" in response.content.decode()
+    assert "Закрыть опрос" not in response.content.decode()
+    survey.refresh_from_db()
+    assert not survey.is_open
+    answer = _login(client, director(lab["a"])).post(
+        reverse("lab_survey_answer", args=[survey.pk]),
+        {"comment": "", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
+    )
+    assert answer.status_code == 400 and "Опрос закрыт" in answer.content.decode()
+    assert not LabSurveyAnswer.objects.exists()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Notification
 from experts.models import ExpertRole
+from participants.models import User
 from projects.models.reserve import (
     ReserveMember,
     ReserveReviewEntry,
@@ -31,7 +32,7 @@ from projects.services_reserve import (
     trajectory_item_report,
     young_director_record,
 )
-from tests.factories import ExpertAssignmentFactory, PersonFactory
+from tests.factories import ExpertAssignmentFactory, PersonFactory, UserFactory
 from tests.projects.reserve_world import coordinator_of, member_in, reserve_world
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +304,25 @@ def test_young_director_participation_is_one_per_year(w):
             member=member, year=2025, state="graduated", by=coordinator_of(reserve_world("Другой").municipality)
         )
     assert exc.value.code == "other_municipality"
+
+
+@pytest.mark.parametrize("role", [User.Role.MANAGEMENT, User.Role.TEACHER, User.Role.DIRECTOR])
+def test_only_the_coordinator_keeps_the_reserve_even_through_the_services(w, role):
+    """The reserve is kept by the municipality's coordinator (сид 001, «Школа Лидеров образования»): management
+    reads it, and nobody else bound to the municipality lists a person or moves a status by calling a service."""
+    reader = UserFactory(role=role, municipality=w.municipality)
+    with pytest.raises(ValidationError) as exc:
+        reserve_member_add(
+            municipality=w.municipality,
+            person=PersonFactory(organisation=w.school),
+            source="contest",
+            listed_on=date(2025, 3, 2),
+            by=reader,
+        )
+    assert exc.value.code == "not_coordinator"
+    member = member_in(w)
+    with pytest.raises(ValidationError) as exc:
+        young_director_record(member=member, year=2025, state=YoungDirectorParticipation.State.STUDYING, by=reader)
+    assert exc.value.code == "not_coordinator"
+    assert ReserveMember.objects.count() == 1
+    assert not member.young_director_participations.exists()

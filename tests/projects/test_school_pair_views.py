@@ -325,3 +325,18 @@ def test_yearly_report_xlsx_opens_in_libreoffice(client, w, tmp_path):
     )
     text = (tmp_path / "report.csv").read_text(encoding="utf-8", errors="replace")
     assert "ГБОУ школа № 358" in text and "ГБОУ школа № 500" in text
+
+
+def test_the_report_opens_on_the_municipality_s_own_year(client, w, monkeypatch):
+    """Between 00:00 of 1 January in UTC+10 and 00:00 in Moscow the report opens on the new year there: the
+    default year is the municipality's, not the server's nor the session's (a director is bound to a school, not to
+    a municipality, so no zone of theirs is active)."""
+    from django.utils import timezone
+
+    w["home"].time_zone = "Asia/Vladivostok"
+    w["home"].save(update_fields=["time_zone"])
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 31, 15, 30, tzinfo=UTC))  # 01:30 of 01.01.2027
+    client.force_login(w["users"]["director"])
+    response = client.get(reverse("school_pairs_report"))
+    assert response.status_code == 200
+    assert response.context["year"] == 2027
