@@ -30,6 +30,9 @@ from programs.models import (
 )
 from programs.services import season_clone, shift_years
 
+# Enrollments that hold one of a season's places.
+SEATED = (S.APPLIED, S.ACTIVE, S.COMPLETED)
+
 
 class SeasonsMixin:
     """Programs' seasons and who takes part in them: the enrollments and their status histories."""
@@ -145,14 +148,34 @@ class SeasonsMixin:
                 phase = self.phase(season)
                 plan = []
                 for spec in chosen:
-                    status = self.pick_status(phase, spec)
-                    plan.append((spec, status))
-                    spec.needs_user = True
+                    plan.append((spec, self.pick_status(phase, spec)))
                 if season.pk == self.pt_season.pk:
                     plan.insert(0, (demo_teacher, S.ACTIVE))
                 self.plan[season.pk] = plan
         self.ensure_every_status()
+        for seasons in self.program_seasons.values():
+            for season in seasons:
+                self.plan[season.pk] = self.within_capacity(season, self.plan[season.pk])
+        for plan in self.plan.values():
+            for spec, _status in plan:
+                spec.needs_user = True
         self.name_local_teachers()
+
+    def within_capacity(self, season: Season, plan: list[tuple[Spec, str]]) -> list[tuple[Spec, str]]:
+        """A season with a number of places (the tutor course's «экспериментальной группе (30 педагогов)», сид 001)
+        seats no more than that: an applicant, a participant or a graduate holds a place (places_left counts the
+        first two; a finished season's graduates held theirs), so once the places are taken the rest of the chosen
+        teachers are not enrolled at all; those who withdrew, were excluded or rejected stay."""
+        if season.capacity is None:
+            return plan
+        kept, seated = [], 0
+        for spec, status in plan:
+            if status in SEATED:
+                if seated >= season.capacity:
+                    continue
+                seated += 1
+            kept.append((spec, status))
+        return kept
 
     def name_local_teachers(self) -> None:
         """In every other program municipality a teacher of a running season (or of the open one) becomes the demo

@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         from . import (
             cabinet_communities,
             cabinet_reserve,
+            cabinet_trajectory,
             personal_data_communities,
             personal_data_competence_lab,
             personal_data_office,
@@ -25,9 +26,11 @@ class ProjectsConfig(AppConfig):
         # example themes onto the competence lab's mentor map.
         register_template_loader(office_templates_load)
         register_template_loader(competence_lab_templates_load)
-        # Cabinet sections (participants.cabinet): the professional communities, the reserve member's trajectory.
+        # Cabinet sections (participants.cabinet): the professional communities, the reserve member's trajectory,
+        # «Траектория развития» (mentor communities, mentoring practices, the next intensive).
         cabinet_communities.register()
         cabinet_reserve.register()
+        cabinet_trajectory.register()
         # Each part's share of a person's export and erasure (participants.personal_data).
         personal_data_communities.register()
         personal_data_competence_lab.register()

@@ -9,16 +9,29 @@ from participants.cabinet import CabinetContext, Section, register_section
 from .models import CommunityMember
 from .selectors_communities import my_points, my_trainings
 
+SHARED_MEMBERSHIPS = "projects.community_memberships"
+
+
+def community_memberships(ctx: CabinetContext) -> list[CommunityMember]:
+    """The teacher's memberships of every community, newest season first: one query per cabinet, kept in ctx.shared
+    for every section that asks (this one and «Траектория развития», cabinet_trajectory), none without
+    enrollments."""
+    if SHARED_MEMBERSHIPS not in ctx.shared:
+        ids = [e.pk for e in ctx.enrollments]
+        ctx.shared[SHARED_MEMBERSHIPS] = (
+            list(
+                CommunityMember.objects.filter(enrollment_id__in=ids)
+                .select_related("community__organisation", "enrollment")
+                .order_by("-enrollment__season__starts_on", "community__name", "pk")
+            )
+            if ids
+            else []
+        )
+    return ctx.shared[SHARED_MEMBERSHIPS]
+
 
 def _communities_context(ctx: CabinetContext) -> dict | None:
-    ids = [e.pk for e in ctx.enrollments]
-    if not ids:
-        return None
-    memberships = list(
-        CommunityMember.objects.filter(enrollment_id__in=ids)
-        .select_related("community", "enrollment")
-        .order_by("-enrollment__season__starts_on", "community__name", "pk")
-    )
+    memberships = community_memberships(ctx)
     if not memberships:
         return None
     # The latest season the teacher belongs to a community of: its points and its trainings.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import sheet_title, spreadsheet_value
 
 from .models.office import Project, WorkState
-from .selectors_office import project_tally
+from .selectors_office import project_rows
 
 DATE_FORMAT = "DD.MM.YYYY"
 
@@ -58,8 +58,7 @@ def office_xlsx(projects: Sequence[Project], *, today: date):
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     summary = []
-    for project in projects:
-        tally = project_tally(project, today)
+    for project, tally in project_rows(projects, today):
         summary.append(
             [
                 project.title,
@@ -72,6 +71,7 @@ def office_xlsx(projects: Sequence[Project], *, today: date):
                 tally.overdue,
                 project.program.title if project.program else "",
                 "; ".join(m.name for m in project.working_group.all() if m.is_head),
+                "\n".join(str(gap) for gap in tally.intensive_gaps),
             ]
         )
     _sheet(
@@ -89,8 +89,9 @@ def office_xlsx(projects: Sequence[Project], *, today: date):
             _("Просрочено"),
             _("Программа для педагогов"),
             _("Руководитель рабочей группы"),
+            _("Образовательные интенсивы (не менее 1 раза в учебном полугодии)"),
         ],
-        [40, 30, 20, 12, 12, 10, 12, 12, 30, 40],
+        [40, 30, 20, 12, 12, 10, 12, 12, 30, 40, 60],
         summary,
     )
     _sheet(
@@ -165,7 +166,7 @@ def office_pdf(projects: Sequence[Project], *, municipality, today: date, projec
         html = render_to_string(
             "documents/office_report.html",
             {
-                "rows": [(p, project_tally(p, today)) for p in projects],
+                "rows": project_rows(projects, today),
                 "municipality": municipality,
                 "today": today,
                 "project": project,

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from programs.models import Municipality, Season
 
 from .models.office import OPEN_STATES, Project, ProjectEvent, ProjectStage, WorkingGroupMember, WorkState
+from .selectors_trajectory import PROGRAM_SLUG as TRAJECTORY_SLUG
+from .selectors_trajectory import HalfYear, seasons_intensive_halves
 
 
 def office_projects(municipality: Municipality, *, today: date) -> QuerySet[Project]:
@@ -52,9 +55,25 @@ def office_cascade(municipality: Municipality) -> list[Project]:
     return list(_full(Project.objects.filter(municipality=municipality)).order_by("position", "title"))
 
 
+@dataclass(frozen=True)
+class IntensiveGap:
+    """A half-year of a season of «Траектория развития» that is over without an educational intensive (сид 001,
+    «Траектория развития», мероприятие 6: «не менее 1 раза в учебном полугодии»)."""
+
+    season: Season
+    half: HalfYear
+
+    def __str__(self) -> str:
+        return _("Интенсив в полугодии не проводился: %(half)s, сезон «%(season)s»") % {
+            "half": self.half,
+            "season": self.season.title,
+        }
+
+
 @dataclass
 class ProjectTally:
-    """A project's stages and events counted by state, «просрочено» derived for `today`."""
+    """A project's stages and events counted by state, «просрочено» derived for `today`; for «Траектория развития»
+    also the half-years left without an intensive."""
 
     events: int = 0
     done: int = 0
@@ -62,10 +81,11 @@ class ProjectTally:
     cancelled: int = 0
     overdue: int = 0
     current_stages: list[ProjectStage] = field(default_factory=list)
+    intensive_gaps: list[IntensiveGap] = field(default_factory=list)
 
 
 def project_tally(project: Project, today: date) -> ProjectTally:
-    """From the prefetched stages and events: no query."""
+    """From the prefetched stages and events: no query (project_rows adds the intensives' half-years)."""
     tally = ProjectTally()
     for event in project.events.all():
         tally.events += 1
@@ -75,3 +95,38 @@ def project_tally(project: Project, today: date) -> ProjectTally:
         tally.overdue += event.is_overdue(today)
     tally.current_stages = [s for s in project.stages.all() if s.starts_on <= today <= s.ends_on]
     return tally
+
+
+def office_intensive_gaps(projects, *, today: date) -> dict[int, list[IntensiveGap]]:
+    """Project id → its half-years without an intensive, read by the trajectory's own selector
+    (selectors_trajectory.seasons_intensive_halves, the same that flags them on the trajectory's page) over the
+    seasons of the project's program prefetched by _full: one query for all of the trajectory's seasons, none when
+    no project given runs «Траектория развития»."""
+    trajectory = [p for p in projects if p.program_id is not None and p.program.slug == TRAJECTORY_SLUG]
+    gaps: dict[int, list[IntensiveGap]] = {}
+    by_zone: dict[str, list[Project]] = {}
+    for project in trajectory:
+        by_zone.setdefault(project.municipality.time_zone, []).append(project)
+    for time_zone, group in by_zone.items():
+        seasons = [season for project in group for season in project.program.seasons.all()]
+        halves = seasons_intensive_halves(seasons, time_zone=time_zone, today=today)
+        for project in group:
+            gaps[project.pk] = [
+                IntensiveGap(season=season, half=row.half)
+                for season in sorted(project.program.seasons.all(), key=lambda s: (s.starts_on, s.pk))
+                for row in halves[season.pk]
+                if row.missing
+            ]
+    return gaps
+
+
+def project_rows(projects, today: date) -> list[tuple[Project, ProjectTally]]:
+    """Each project (prefetched by office_project_get or office_cascade) with its tally: what the project's card, the
+    report page, its XLSX and its PDF show; one query at most, for the trajectory's intensives."""
+    gaps = office_intensive_gaps(projects, today=today)
+    rows = []
+    for project in projects:
+        tally = project_tally(project, today)
+        tally.intensive_gaps = gaps.get(project.pk, [])
+        rows.append((project, tally))
+    return rows

@@ -113,17 +113,29 @@ def intensive_halves(season: Season, *, today: date) -> list[IntensiveHalf]:
     """Сид 001, «Траектория развития», мероприятие 6: «Организация и проведение образовательных интенсивов для
     педагогов — не менее 1 раза в учебном полугодии». A half-year counts the season's sessions of activities of kind
     «Интенсив» or «Методический интенсив» that start in it (their day in the municipality's zone); one query."""
-    tz = ZoneInfo(season.program.municipality.time_zone)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    starts = Session.objects.filter(activity__season=season, activity__kind__in=INTENSIVE_KINDS).values_list(
-        "starts_at", flat=True
-    )
-    for starts_at in starts:
-        counts[half_of(timezone.localtime(starts_at, tz).date()).key] += 1
-    return [
-        IntensiveHalf(half=half, intensives=counts[half.key], over=today > half.ends_on)
-        for half in season_half_years(season)
-    ]
+    return seasons_intensive_halves([season], time_zone=season.program.municipality.time_zone, today=today)[season.pk]
+
+
+def seasons_intensive_halves(seasons, *, time_zone: str, today: date) -> dict[int, list[IntensiveHalf]]:
+    """intensive_halves for several seasons of one municipality at once (the project office's card and the cascade
+    report): season id → its half-years; one query whatever the number of seasons, none without seasons."""
+    seasons = list(seasons)
+    if not seasons:
+        return {}
+    tz = ZoneInfo(time_zone)
+    counts: dict[tuple[int, int, int], int] = defaultdict(int)
+    starts = Session.objects.filter(
+        activity__season__in=[s.pk for s in seasons], activity__kind__in=INTENSIVE_KINDS
+    ).values_list("activity__season_id", "starts_at")
+    for season_id, starts_at in starts:
+        counts[(season_id, *half_of(timezone.localtime(starts_at, tz).date()).key)] += 1
+    return {
+        season.pk: [
+            IntensiveHalf(half=half, intensives=counts[(season.pk, *half.key)], over=today > half.ends_on)
+            for half in season_half_years(season)
+        ]
+        for season in seasons
+    }
 
 
 # --- Мероприятие 4: the bank of mentoring practices ------------------------------------------------------------------

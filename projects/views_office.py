@@ -21,7 +21,7 @@ from programs.models import Municipality
 from .filters_office import OfficeRegistryFilterSet
 from .forms_office import WorkStateForm
 from .models.office import Project, ProjectEvent, ProjectStage
-from .selectors_office import office_cascade, office_project_get, office_projects, project_tally
+from .selectors_office import office_cascade, office_project_get, office_projects, project_rows
 from .services_office import municipality_today, project_item_state_set
 
 READ, EDIT = "projects.read_office", "projects.edit_office"
@@ -93,7 +93,7 @@ def _render_project(request, project: Project, *, form=None, form_item=None, sta
         {
             "project": project,
             "today": today,
-            "tally": project_tally(project, today),
+            "tally": project_rows([project], today)[0][1],
             "may_edit": request.user.has_perm(EDIT, project.municipality),
             "form": WorkStateForm(),
         },
@@ -143,7 +143,7 @@ def office_project_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_report(request, projects, municipality, *, project=None):
     today = municipality_today(municipality)
-    rows = [(p, project_tally(p, today)) for p in projects]
+    rows = project_rows(projects, today)
     return render(
         request,
         "projects/office/report.html",

@@ -251,6 +251,30 @@ def _office_project(n, w):
     return Page(coordinator_of(municipality), reverse("office_project", args=[project.pk]))
 
 
+def _office_trajectory_card(n, w):
+    """The project office's card of «Траектория развития» (сид 001, мероприятие 6): n seasons of its program, each
+    with n intensives in its first half-year and none in the others, so the card flags half-years of every season."""
+    from datetime import UTC, date, datetime
+
+    from activities.models import ActivityKind
+    from projects.models.office import Project
+    from tests.factories import ProgramFactory
+    from tests.projects.office_world import coordinator_of, office_municipality, project_in
+
+    municipality = office_municipality(f"Московский район {n}")
+    program = ProgramFactory(slug="traektoriya-razvitiya", municipality=municipality)
+    project = project_in(municipality)
+    Project.objects.filter(pk=project.pk).update(program=program)
+    for i in range(n):
+        season = SeasonFactory(
+            program=program, title=f"{2020 + i}", starts_on=date(2020 + i, 1, 10), ends_on=date(2020 + i, 12, 20)
+        )
+        for j in range(n):
+            activity = ActivityFactory(season=season, kind=ActivityKind.INTENSIVE)
+            SessionFactory(activity=activity, starts_at=datetime(2020 + i, 3, 1 + j, 9, tzinfo=UTC))
+    return Page(coordinator_of(municipality), reverse("office_project", args=[project.pk]))
+
+
 def _school_pairs(n, w):
     """«Школа – Школе» (сид 001): n pairs, each with a held and a planned item of its plan and two teachers."""
     from datetime import UTC, date, datetime
@@ -363,6 +387,7 @@ BUDGETS = {
     "personnel reserve": (_reserve_list, 10),
     "project office registry": (_office_registry, 6),
     "project office project page": (_office_project, 7),
+    "project office trajectory card": (_office_trajectory_card, 9),  # +2: the program's seasons, their intensives
     "«Школа – Школе» pairs": (_school_pairs, 5),
     "community page with its forms": (_community_page, 10),
     "communities Prof-accelerator confirmation": (_accelerator, 7),

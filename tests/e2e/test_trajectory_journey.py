@@ -1,7 +1,8 @@
 """«Траектория развития» (сид 001) in real Chromium: a director enters their school's monitoring of mentoring forms
 (first with a negative number, then corrected); a member of the school's informal mentor community submits a
 mentoring practice to the bank; the coordinator reviews it with a conclusion and recommends it for contests; the
-project page flags the half-year that passed without an educational intensive. axe-core runs on every page."""
+project page and the project office's card flag the half-year that passed without an educational intensive; the
+member's cabinet follows their practice from «на рассмотрении» to the recommendation. axe-core runs on every page."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SCHOOL, PRACTICE = "ГБОУ школа № 358", "Клуб молодого п�
 def portal_data():
     from participants.models import User
     from projects.models import Community, CommunityMember, CommunityRole
+    from projects.models.office import Project
     from tests.factories import (
         EnrollmentFactory,
         MunicipalityFactory,
@@ -71,7 +73,10 @@ def portal_data():
             role=role,
             joined_on=season.starts_on,
         )
-    return {"season": season}
+    project = Project.objects.create(
+        municipality=town, slug="traektoriya-razvitiya", title="Траектория развития", program=program, position=1
+    )
+    return {"season": season, "project": project}
 
 
 def _login(page, email):
@@ -88,7 +93,8 @@ def test_director_member_and_coordinator_run_the_trajectory(live_server, portal_
 
     expect.set_options(timeout=15_000)
     season = portal_data["season"]
-    for email, steps in ((DIRECTOR, "director"), (MEMBER, "member"), (COORDINATOR, "coordinator")):
+    journey = ((DIRECTOR, "director"), (MEMBER, "member"), (COORDINATOR, "coordinator"), (MEMBER, "cabinet"))
+    for email, steps in journey:
         context = browser.new_context(locale="ru-RU", base_url=live_server.url)
         page = context.new_page()
         try:
@@ -119,6 +125,16 @@ def test_director_member_and_coordinator_run_the_trajectory(live_server, portal_
                 page.get_by_role("button", name="Добавить в банк").click()
                 expect(page.locator('[data-review="submitted"]').first).to_have_text("Подана")
                 axe_check(page, "bank with a submitted mentoring practice")
+                page.goto(reverse("cabinet"))
+                expect(page.locator("#trajectory-practices")).to_contain_text("на рассмотрении")
+            elif steps == "cabinet":
+                page.goto(reverse("cabinet"))
+                expect(page.locator("#trajectory-communities")).to_contain_text("Наставники школы № 358")
+                expect(page.locator("#trajectory-practices")).to_contain_text(
+                    "рекомендована к представлению на конкурсных и иных мероприятиях"
+                )
+                axe_check(page, "cabinet with the trajectory section")
+                shot(page, "trajectory-03-cabinet")
             else:
                 page.goto(reverse("trajectory"))
                 expect(page.locator("#intensive-halves")).to_contain_text("Полугодие прошло без интенсива")
@@ -135,6 +151,11 @@ def test_director_member_and_coordinator_run_the_trajectory(live_server, portal_
                 )
                 axe_check(page, "bank of mentoring practices")
                 shot(page, "trajectory-02-recommended")
+                page.goto(reverse("office_project", args=[portal_data["project"].pk]))
+                expect(page.locator(f"#intensive-gaps-{portal_data['project'].pk}")).to_contain_text(
+                    "Интенсив в полугодии не проводился"
+                )
+                axe_check(page, "project office card with the intensive flag")
         finally:
             context.close()
     connections.close_all()
