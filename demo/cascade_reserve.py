@@ -15,6 +15,7 @@ from random import Random
 from experts.models import ExpertAssignment, ExpertRole
 from participants.models import Person
 from programs.models import Program
+from projects.dates import municipality_today
 from projects.models.reserve import (
     ReserveAnalysis,
     ReserveDiagnostic,
@@ -28,7 +29,7 @@ from projects.models.reserve import (
     TrajectoryKind,
     YoungDirectorParticipation,
 )
-from projects.services_reserve import LEADERS_SCHOOL_SLUG, last_closed_review_year, municipality_today
+from projects.services_reserve import LEADERS_SCHOOL_SLUG, last_closed_review_year
 
 RESERVE_SIZE = 35  # in the reserve, as the seed reports
 CONTEST_MEMBERS = 7  # «7 из них приняли участие в конкурсе «Управленцы будущего»»

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from participants.cabinet import CabinetContext, Section, register_section
 
+from .dates import municipality_today
 from .selectors_reserve import person_memberships
-from .services_reserve import municipality_today
 
 
 def _reserve_context(ctx: CabinetContext) -> dict | None:

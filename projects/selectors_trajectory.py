@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -70,10 +70,6 @@ class HalfYear:
 
 def half_of(day: date) -> HalfYear:
     return HalfYear(day.year, 1 if day.month <= 6 else 2)
-
-
-def municipality_today(municipality: Municipality, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), ZoneInfo(municipality.time_zone)).date()
 
 
 def season_half_years(season: Season) -> list[HalfYear]:

@@ -7,16 +7,14 @@ the state of a project's stage or event, with a note on its result.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import Municipality
-
+from .dates import municipality_today
 from .models.office import ProjectEvent, ProjectStage, WorkState
 
 # Which state may follow which: a finished or cancelled item is reopened deliberately, never skipped over.
@@ -26,11 +24,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     WorkState.DONE: frozenset({WorkState.IN_PROGRESS}),
     WorkState.CANCELLED: frozenset({WorkState.PLANNED}),
 }
-
-
-def municipality_today(municipality: Municipality, now: datetime | None = None) -> date:
-    """Today in the municipality's own zone: the day after which an unfinished item is overdue."""
-    return (now or timezone.now()).astimezone(ZoneInfo(municipality.time_zone)).date()
 
 
 @transaction.atomic

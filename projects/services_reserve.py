@@ -38,7 +38,6 @@ from .models.reserve import (
 )
 
 # Today in the municipality's zone: a window closes at its midnight, not at the server's (one definition).
-from .services_office import municipality_today as municipality_today
 
 # The program that runs the leaders' school's activities (programs/program_templates/_imc_moskovsky.py, PROGRAMS).
 LEADERS_SCHOOL_SLUG = "shkola-liderov"

@@ -23,10 +23,11 @@ from participants.models import User
 from participants.selectors import person_for_user
 from programs.models import Organisation, Season
 
+from .dates import municipality_today
 from .models import Practice
 from .models.trajectory import MAX_PAIRS, MENTORING_FORMS, MentoringFormsReport
 from .rules_trajectory import can_enter_mentoring_forms, coordinates_trajectory
-from .selectors_trajectory import HalfYear, half_of, municipality_today
+from .selectors_trajectory import HalfYear, half_of
 
 R = Practice.Review
 

@@ -22,6 +22,7 @@ from core.spreadsheets import spreadsheet_value
 from programs.models import Municipality
 
 from . import selectors_competence_lab as sel
+from .dates import municipality_today
 from .forms_competence_lab import (
     LearnerRequestForm,
     MatchForm,
@@ -42,7 +43,6 @@ from .services_competence_lab import (
     mentor_offer_create,
     mentor_offer_decide,
 )
-from .services_office import municipality_today
 
 VIEW, TAKE_PART, RUN, READ = (
     "projects.view_lab_map",

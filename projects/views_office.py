@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from programs.models import Municipality
 
+from .dates import municipality_today
 from .filters_office import OfficeRegistryFilterSet
 from .forms_office import WorkStateForm
 from .models.office import Project, ProjectEvent, ProjectStage
 from .selectors_office import office_cascade, office_project_get, office_projects, project_rows
-from .services_office import municipality_today, project_item_state_set
+from .services_office import project_item_state_set
 
 READ, EDIT = "projects.read_office", "projects.edit_office"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

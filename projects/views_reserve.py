@@ -21,6 +21,7 @@ from core.dates import year_in_range
 from core.import_templates import XLSX_CONTENT_TYPE
 from participants.selectors import person_for_user
 
+from .dates import municipality_today
 from .exports_reserve import year_report_xlsx
 from .forms_reserve import (
     ReserveAnalysisForm,
@@ -59,7 +60,6 @@ from .selectors_reserve import (
 )
 from .services_reserve import (
     leaders_school_psychologist,
-    municipality_today,
     reserve_analysis_record,
     reserve_diagnostic_record,
     reserve_member_add,

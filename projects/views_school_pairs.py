@@ -22,13 +22,13 @@ from core.tables import MAX_FILE_SIZE, FileProblem
 from core.uploads import upload_limited, upload_refusal
 from programs.models import Municipality, Organisation, Season
 
+from .dates import municipality_today
 from .exports_school_pairs import yearly_report_xlsx
 from .forms_school_pairs import PlanItemForm, PlanItemHoldForm, ResultsImportForm, SchoolPairForm
 from .imports_school_pairs import TEMPLATE_COLUMNS, assessment_results_import
 from .models.school_pairs import SchoolPair
 from .rules_school_pairs import director_school_id, manages_pairs_of
 from .selectors_school_pairs import dynamics, plan_rows, result_years, school_pair_get, school_pairs, yearly_report
-from .services_office import municipality_today
 from .services_school_pairs import plan_item_add, plan_item_hold, school_pair_create
 
 READ, RUN = "projects.read_school_pairs", "projects.run_school_pairs"

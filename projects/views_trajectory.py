@@ -22,6 +22,7 @@ from programs.models import Municipality, Season
 
 from . import selectors_trajectory as sel
 from . import services_trajectory as services
+from .dates import municipality_today
 from .exports_trajectory import monitoring_xlsx, recommended_practices_xlsx
 from .forms_trajectory import BankFilterForm, MentoringFormsForm, PracticeActionForm, ResubmitForm, parse_half
 from .models import Practice
@@ -56,7 +57,7 @@ class Scope:
         self.season: Season | None = next((s for s in self.seasons if str(s.pk) == wanted), None) or (
             self.seasons[0] if self.seasons else None
         )
-        self.today = sel.municipality_today(municipality)
+        self.today = municipality_today(municipality)
 
     def season_or_404(self) -> Season:
         if self.season is None:

@@ -75,7 +75,8 @@ def _mentoring_practice_reviewed(w: World) -> bool:
 
 
 def _trajectory_half(w: World) -> str:
-    from projects.selectors_trajectory import half_of, municipality_today
+    from projects.dates import municipality_today
+    from projects.selectors_trajectory import half_of
 
     half = half_of(municipality_today(w.season_a.program.municipality))
     return f"{half.year}-{half.half}"

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from projects.dates import municipality_today
 from projects.models.reserve import ReserveStatus, TrajectoryItem
 from projects.selectors_reserve import members_missing_analysis, reserve_members
 from projects.services_reserve import (
-    municipality_today,
     reserve_analysis_record,
     reserve_diagnostic_record,
     reserve_member_set_status,

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from projects.dates import municipality_today
 from projects.models.reserve import ReserveReviewEntry, ReserveStatus
 from projects.selectors_reserve import review_state
-from projects.services_reserve import municipality_today, reserve_review_record
+from projects.services_reserve import reserve_review_record
 from tests.projects.reserve_world import member_in, reserve_world
 
 pytestmark = pytest.mark.django_db

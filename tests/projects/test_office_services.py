@@ -3,8 +3,9 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from projects.dates import municipality_today
 from projects.models.office import ProjectEvent, WorkState, event_sort_key
-from projects.services_office import municipality_today, project_item_state_set
+from projects.services_office import project_item_state_set
 
 from .office_world import office_municipality, project_in
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from core.models import Notification
 from experts.models import ExpertRole
 from participants.models import User
+from projects.dates import municipality_today
 from projects.models.reserve import (
     ReserveMember,
     ReserveReviewEntry,
@@ -21,7 +22,6 @@ from projects.models.reserve import (
 )
 from projects.services_reserve import (
     last_closed_review_year,
-    municipality_today,
     reserve_analysis_record,
     reserve_diagnostic_record,
     reserve_member_add,
