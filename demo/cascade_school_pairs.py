@@ -1,6 +1,9 @@
 """«Школа – Школе» (сид 001): pairs of a leader school and a school of low results in the project's season, each
 with the seed's yearly plan (мероприятия 2–5), its past items held as invited sessions with attendance, and three
-years of ВПР, ОГЭ and ЕГЭ results of the municipality's schools, the weaker schools improving."""
+years of ВПР, ОГЭ and ЕГЭ results of the municipality's schools, the weaker schools improving; the ШНОР schools'
+pairs of the school year before, and their teachers' courses under ИОМ in both years, more this year than last
+(сид 001, «Школа – Школе», ожидаемые результаты: «увеличение количества учителей, прошедших повышение квалификации в
+соответствии с ИОМ»)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from activities.models import Attendance
+from participants.models import Person, ProfessionalDevelopment
 from programs.models import Organisation, Program, Season
 from programs.services import organisation_low_results_mark
-from projects.models import AssessmentResult
+from projects.models import AssessmentResult, SchoolPair
 from projects.services_school_pairs import pair_enrollments, plan_item_add, plan_item_hold, school_pair_create
 
 PROGRAM_SLUG = "shkola-shkole"  # programs/program_templates/_imc_moskovsky.py
@@ -25,6 +29,10 @@ PLAN = [
     (3, "open_lessons", "Открытые уроки учителей школ-партнеров"),
     (4, "round_table", "Круглый стол по подготовке учащихся к ВПР"),
 ]
+# Сид 001, «Школа – Школе», мероприятие 2: the program of the address ПК the ШНОР schools' teachers take under ИОМ.
+IOM_COURSE = "Актуальные проблемы повышения качества образовательных результатов учащихся"
+IOM_PROVIDER = "ИМЦ Московского района"
+IOM_TEACHERS = (2, 3)  # per ШНОР school: last year, this year — «увеличение» shows as met
 RESULTS = [("vpr", 5, "Математика"), ("vpr", 5, "Русский язык"), ("oge", 9, "Математика"), ("ege", 11, "Русский язык")]
 
 
@@ -68,6 +76,62 @@ class SchoolPairsMixin:
             self._plan(pair, season)
             created += 1
         self.counts["Пары «Школа – Школе»"] = created
+        self._iom_courses(season, seasons)
+
+    def _iom_courses(self, season: Season, seasons) -> None:
+        """The ШНОР schools paired this season were paired the school year before too (a pair closed the day before
+        this season started); their teachers took courses under ИОМ in both calendar years."""
+        pairs = list(SchoolPair.objects.filter(season=season).select_related("leader", "partner"))
+        previous = seasons.filter(starts_on__lt=season.starts_on).order_by("-starts_on").first()
+        # Without a season of the year before, the pair of that school year stays in this season's project (the
+        # seed's «подготовительный этап» runs a year before the main one).
+        earliest = (
+            previous.starts_on
+            if previous is not None
+            else season.starts_on.replace(year=season.starts_on.year - 1, day=1)
+        )
+        for pair in pairs:
+            if not SchoolPair.objects.filter(partner=pair.partner, starts_on__lt=season.starts_on).exists():
+                school_pair_create(
+                    season=previous or season,
+                    leader=pair.leader,
+                    partner=pair.partner,
+                    starts_on=earliest,
+                    ends_on=season.starts_on - timedelta(days=1),
+                    leader_role=pair.leader_role,
+                )
+                self.counts["Пары «Школа – Школе»"] += 1
+        year = self.today.year
+        spans = {
+            year - 1: (max(date(year - 1, 1, 1), earliest), date(year - 1, 12, 31)),
+            year: (date(year, 1, 1), self.today),  # this year's courses have ended by today
+        }
+        teachers = Person.objects.filter(organisation__in=[p.partner for p in pairs]).order_by("organisation", "pk")
+        by_school: dict[int, list[Person]] = {}
+        for person in teachers:
+            by_school.setdefault(person.organisation_id, []).append(person)
+        records = []
+        for people in by_school.values():
+            for (course_year, (first, last)), n in zip(sorted(spans.items()), IOM_TEACHERS, strict=True):
+                if last < first:
+                    continue
+                chosen = people[:n] if course_year == year - 1 else people[-n:]
+                for index, person in enumerate(chosen):
+                    # One teacher this year takes two courses of the route: counted once.
+                    for module in range(1, 3 if course_year == year and index == 0 else 2):
+                        ends_on = first + timedelta(days=self.rng.randint(0, (last - first).days))
+                        records.append(
+                            ProfessionalDevelopment(
+                                person=person,
+                                course_title=f"{IOM_COURSE}, модуль {module}",
+                                provider=IOM_PROVIDER,
+                                hours=36,
+                                starts_on=max(first, ends_on - timedelta(days=30)),
+                                ends_on=ends_on,
+                                per_individual_route=True,
+                            )
+                        )
+        self.bulk(ProfessionalDevelopment, records, "Повышение квалификации по ИОМ")
 
     def _plan(self, pair, season: Season) -> None:
         for month, kind, title in PLAN:

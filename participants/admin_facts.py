@@ -230,6 +230,7 @@ class ProfessionalDevelopmentForm(forms.ModelForm):
             "is_remote",
             "based_on_diagnostics",
             "is_continuous_format",
+            "per_individual_route",
             "document_number",
         ]
 
@@ -310,6 +311,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         "is_remote",
         "based_on_diagnostics",
         "is_continuous_format",
+        "per_individual_route",
         "source",
     ]
     list_filter = [
@@ -318,6 +320,7 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         "is_remote",
         "based_on_diagnostics",
         "is_continuous_format",
+        "per_individual_route",
         "source",
         ("person__organisation", ScopedOrganisationFilter),
         "person__category",
@@ -332,7 +335,15 @@ class ProfessionalDevelopmentAdmin(SpreadsheetImportAdmin, MunicipalityScopedAdm
         (None, {"fields": ["person", "course_title", "provider", "hours", "starts_on", "ends_on", "document_number"]}),
         (
             _("Что учитывают показатели"),
-            {"fields": ["in_federal_registry", "is_remote", "based_on_diagnostics", "is_continuous_format"]},
+            {
+                "fields": [
+                    "in_federal_registry",
+                    "is_remote",
+                    "based_on_diagnostics",
+                    "is_continuous_format",
+                    "per_individual_route",
+                ]
+            },
         ),
         (_("Служебное"), {"fields": ["source", "created_at", "created_by"], "classes": ["collapse"]}),
     ]

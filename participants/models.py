@@ -552,7 +552,8 @@ class ProfessionalDevelopment(models.Model):
     """A completed course of additional professional education (ДПО, курсы повышения квалификации).
 
     The facts the PD KPIs count (seed 002 §6.2, seed 003): in the Federal Registry, chosen on the basis of
-    competence diagnostics, remote without leaving work, a continuous-education format.
+    competence diagnostics, remote without leaving work, a continuous-education format; taken under the teacher's
+    individual educational route (ИОМ, seed 001, «Школа – Школе»).
     """
 
     class Source(models.TextChoices):
@@ -576,6 +577,15 @@ class ProfessionalDevelopment(models.Model):
         _("формат непрерывного образования"),
         default=False,
         help_text=_("Стажировка, методическая сессия, сетевое сообщество и другие формы, кроме разовых курсов"),
+    )
+    # Сид 001, «Школа – Школе», ожидаемые результаты: «учителей, прошедших повышение квалификации в соответствии с ИОМ».
+    per_individual_route = models.BooleanField(
+        _("в соответствии с индивидуальным образовательным маршрутом (ИОМ)"),
+        default=False,
+        help_text=_(
+            "Курс входит в индивидуальный образовательный маршрут педагога, построенный по выявленным "
+            "профессиональным дефицитам."
+        ),
     )
     document_number = models.CharField(_("номер удостоверения"), max_length=100, blank=True)
     source = models.CharField(_("источник"), max_length=16, choices=Source.choices, default=Source.MANUAL)

@@ -381,6 +381,7 @@ def export_professional_development(person: Person) -> Rows:
             _("Дистанционно"): bool(course.is_remote),
             _("По итогам диагностики"): bool(course.based_on_diagnostics),
             _("Непрерывный формат"): bool(course.is_continuous_format),
+            _("По ИОМ"): bool(course.per_individual_route),
             _("Номер удостоверения"): course.document_number,
             _("Источник"): course.get_source_display(),
             _("Внесено"): course.created_at,

@@ -45,10 +45,11 @@ LABELS = {
     "is_remote": gettext_lazy("Дистанционно"),
     "based_on_diagnostics": gettext_lazy("По итогам диагностики"),
     "is_continuous_format": gettext_lazy("Непрерывный формат"),
+    "per_individual_route": gettext_lazy("По ИОМ"),
     "document_number": gettext_lazy("Номер удостоверения"),
 }
 REQUIRED = ("course_title", "provider", "hours", "ends_on")
-FLAGS = ("in_federal_registry", "is_remote", "based_on_diagnostics", "is_continuous_format")
+FLAGS = ("in_federal_registry", "is_remote", "based_on_diagnostics", "is_continuous_format", "per_individual_route")
 
 # (field, header fragments that name it, fragments that rule the header out); the yes/no columns come first
 # because their headers also contain «программа», «обучение» and the like.
@@ -56,6 +57,8 @@ _GUESSES: list[tuple[str, list[str], list[str]]] = [
     ("in_federal_registry", ["реестр", "registry"], []),
     ("based_on_diagnostics", ["диагност", "diagnostic"], []),
     ("is_continuous_format", ["непрерывн", "continuous"], []),
+    # «По ИОМ», «Индивидуальный образовательный маршрут» (сид 001, «Школа – Школе», ожидаемые результаты).
+    ("per_individual_route", ["иом", "индивидуальн", "маршрут", "individual route", "route"], []),
     ("is_remote", ["дистанц", "без отрыва", "онлайн", "remote", "online", "distance"], []),
     (
         "document_number",
@@ -112,6 +115,13 @@ TEMPLATE_COLUMNS = [
     TemplateColumn("is_remote", "Дистанционно", False, "Да", _YES_NO),
     TemplateColumn("based_on_diagnostics", "По итогам диагностики", False, "Нет", _YES_NO),
     TemplateColumn("is_continuous_format", "Непрерывный формат", False, "Нет", _YES_NO),
+    TemplateColumn(
+        "per_individual_route",
+        "По ИОМ",
+        False,
+        "Да",
+        gettext_lazy("Да — курс пройден в соответствии с индивидуальным образовательным маршрутом (ИОМ)."),
+    ),
     TemplateColumn("document_number", "Номер удостоверения", False, "722400012345"),
 ]
 _YES = {"да", "+", "1", "true", "yes", "истина", "v", "✓", "✔", "x", "х"}
@@ -146,6 +156,7 @@ class TrainingRow:
     is_remote: bool
     based_on_diagnostics: bool
     is_continuous_format: bool
+    per_individual_route: bool
     document_number: str
 
 
@@ -473,6 +484,7 @@ def professional_development_import(*, file, municipality: Municipality, by: Use
             is_remote=row.is_remote,
             based_on_diagnostics=row.based_on_diagnostics,
             is_continuous_format=row.is_continuous_format,
+            per_individual_route=row.per_individual_route,
             document_number=row.document_number,
             source=ProfessionalDevelopment.Source.IMPORT,
             created_at=now,

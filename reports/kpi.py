@@ -1066,6 +1066,81 @@ NO_DYNAMICS = _(
 )
 
 
+NO_PAIRS = _("нет данных за год: в этом году не работала ни одна пара «Школа – Школе»")
+
+
+def _pairs_working(path: str, first: date, last: date) -> Q:
+    """The pairs (at `path`, "" for SchoolPair itself) that worked on some day from `first` to `last`."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}starts_on__lte": last}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": first})
+    )
+
+
+def _iom_query(ctx) -> tuple:
+    """The partner (ШНОР) schools of the pairs working in the year or the year before, with their teachers whose
+    course under ИОМ ended in each of the two years: one query (a UNION ALL part per year in a year batch)."""
+    start, end = ctx.scope.year_start, ctx.scope.year_end
+    before_start, before_end = date(ctx.scope.year - 1, 1, 1), date(ctx.scope.year - 1, 12, 31)
+    pairs = SchoolPair.objects.filter(_pairs_working("", before_start, end), partner=OuterRef("pk"))
+    route = "people__professional_development"
+    qs = Organisation.objects.filter(Exists(pairs)).annotate(
+        # Only the courses under ИОМ of the two years are joined, not every course of the school's teachers.
+        route_courses=FilteredRelation(
+            route,
+            condition=Q(
+                **{
+                    f"{route}__per_individual_route": True,
+                    f"{route}__ends_on__gte": before_start,
+                    f"{route}__ends_on__lte": end,
+                }
+            ),
+        )
+    )
+    now = _pairs_working("school_pairs_supported", start, end)
+    before = _pairs_working("school_pairs_supported", before_start, before_end)
+    aggregates = {
+        "iom_pairs": Count("school_pairs_supported", filter=now, distinct=True),
+        "iom_pairs_before": Count("school_pairs_supported", filter=before, distinct=True),
+        "iom_teachers": Count(
+            "route_courses__person", filter=now & Q(route_courses__ends_on__gte=start), distinct=True
+        ),
+        "iom_teachers_before": Count(
+            "route_courses__person", filter=before & Q(route_courses__ends_on__lte=before_end), distinct=True
+        ),
+    }
+    return qs, aggregates
+
+
+def _iom_rows(ctx) -> dict:
+    return _shared_grouped(ctx, "_iom", _iom_query, org="")
+
+
+def _teachers_trained_per_iom(ctx):
+    """Сид 001, «Школа – Школе», ожидаемые результаты: «увеличение количества учителей, прошедших повышение
+    квалификации в соответствии с ИОМ» — the distinct teachers of the partner (ШНОР) schools of the pairs working
+    in the year whose course under ИОМ ended in the year; no pair working in the year: no value."""
+    row = _iom_rows(ctx)[None]
+    if not _n(row, "iom_pairs"):
+        return {None: KpiValue(0, no_data=True, note=str(NO_PAIRS))}
+    return {None: KpiValue(_n(row, "iom_teachers"))}
+
+
+def _more_than_last_year(ctx, year: int) -> Target:
+    """The portal's default target where the seed names no number: «не менее N + 1», N — the year before's
+    teachers; no pair working the year before — no number, «нет данных за прошлый год»."""
+    row = _iom_rows(ctx)[None]
+    previous = _n(row, "iom_teachers_before") if _n(row, "iom_pairs_before") else None
+    return Target(
+        None if previous is None else Decimal(previous + 1),
+        KpiTarget.Comparison.AT_LEAST,
+        str(PEOPLE),
+        f"{SCHOOL_TO_SCHOOL_RESULTS}; {DEFAULT_SOURCE}",
+        previous_year=year - 1,
+        previous_value=previous,
+    )
+
+
 PLACES = ("organisation", "municipality")
 SCHOOL_STAFF = _(
     "педагогические работники школ по кадровому составу на 31.12 года (организации только с численностью в "
@@ -1315,6 +1390,24 @@ ORDER_KPIS: list[KpiDefinition] = [
         breakdowns=("municipality",),
         covers=SCHOOLS,
     ),
+    KpiDefinition(
+        "shnor-teachers-trained-per-iom",
+        _("Учителя школ проекта «Школа – Школе», прошедшие ПК в соответствии с ИОМ"),
+        _(
+            "педагоги школ ШНОР пар «Школа – Школе», работавших в году, у которых курс повышения квалификации в "
+            "соответствии с ИОМ окончился в этом году (каждый педагог — один раз)"
+        ),
+        PEOPLE,
+        _teachers_trained_per_iom,
+        numerator=_(
+            "педагоги школ ШНОР пар года с записью ДПО «в соответствии с индивидуальным образовательным маршрутом "
+            "(ИОМ)» и датой окончания в этом году; год, в котором не работала ни одна пара, — «нет данных», не ноль"
+        ),
+        group=ORDER,
+        breakdowns=(),
+        covers=SCHOOLS,
+        default_target=_more_than_last_year,
+    ),
 ]
 
 # How the portal reads each order clause where its wording leaves a choice; shown beside the number on the
@@ -1386,6 +1479,14 @@ ORDER_READINGS = {
         "ВПР и ОГЭ, ЕГЭ ниже минимального балла) по тем процедурам, предметам и классам, что есть за оба года, "
         "взвешенная по числу участников, снизилась к прошлому году; сравнение точное, без округления. Школа без "
         "сравнимых результатов в долю не входит. Числа сид не называет: цель задаёт координатор."
+    ),
+    "shnor-teachers-trained-per-iom": _(
+        "Сид 001, «Школа – Школе», ожидаемые результаты: «увеличение количества учителей, прошедших повышение "
+        "квалификации в соответствии с ИОМ» — числа сид не называет. Учитель считается в году, если он работает в "
+        "школе ШНОР пары, работавшей в этом году, и в этом году окончил курс с отметкой «в соответствии с ИОМ»; "
+        "два курса — один учитель; учителя школ-лидеров не считаются. Цель портала по умолчанию — «не менее N + 1», "
+        "где N — число таких учителей в прошлом году (больше, чем в прошлом году); год, когда пар ещё не было, — "
+        "«нет данных за прошлый год». Цель координатора на год в «Целевых значениях KPI» заменяет цель по умолчанию."
     ),
 }
 ORDER_KPIS = [replace(definition, reading=ORDER_READINGS.get(definition.code, "")) for definition in ORDER_KPIS]
@@ -1604,8 +1705,8 @@ class Target:
     # «Не ниже уровня <года>»: the base year, and where its value comes from (reports.KpiBaseline.source).
     baseline_year: int | None = None
     baseline_source: str = ""
-    # The portal's default «меньше, чем в прошлом году» (KpiDefinition.default_target): the year before and its
-    # value N (None: no data for that year, so no number); the target's value is N − 1.
+    # The portal's default «меньше (больше), чем в прошлом году» (KpiDefinition.default_target): the year before and
+    # its value N (None: no data for that year, so no number); the target's value is N − 1 (N + 1).
     previous_year: int | None = None
     previous_value: int | None = None
 
@@ -1623,6 +1724,15 @@ class Target:
 
     @property
     def label(self) -> str:
+        if self.previous_year is not None and self.comparison == KpiTarget.Comparison.AT_LEAST:
+            if self.value is None:
+                return _("больше, чем в %(year)s году — нет данных за %(year)s год") % {"year": self.previous_year}
+            return _("не менее %(value)s %(unit)s (больше, чем %(n)s в %(year)s году)") % {
+                "value": _number_text(self.value),
+                "unit": self.unit,
+                "n": self.previous_value,
+                "year": self.previous_year,
+            }
         if self.previous_year is not None:
             if self.value is None:
                 return _("меньше, чем в %(year)s году — нет данных за %(year)s год") % {"year": self.previous_year}

@@ -145,6 +145,14 @@ def _check_cascade_parts():
     assert ReserveMember.objects.filter(municipality__name="Московский район").exists()
     assert SchoolPair.objects.filter(season__program__slug="shkola-shkole").exists()
     assert AssessmentResult.objects.filter(organisation__municipality__name="Московский район").exists()
+    # Teachers of the ШНОР schools trained under ИОМ in the year before and this year, more this year (сид 001,
+    # «Школа – Школе», ожидаемые результаты): the KPI has a number in both years and meets «больше, чем в прошлом году».
+    moskovsky = Program.objects.get(slug="shkola-shkole").municipality_id
+    year = timezone.localdate().year
+    scope = KpiScope(year=year, municipality_id=moskovsky)
+    before, now = kpi_years(code="shnor-teachers-trained-per-iom", scope=scope, years=[year - 1, year])
+    assert before.value and now.value and now.value > before.value, (before.value, now.value)
+    assert now.status == "met", now.status_label
     assert MentorOffer.objects.filter(theme__municipality__name="Московский район").exists()
     assert ProjectStage.objects.exclude(state=WorkState.PLANNED).exists()
     assert ProjectEvent.objects.exclude(state=WorkState.PLANNED).exists()
