@@ -142,10 +142,12 @@ class PeopleMixin:
             )
             .order_by("pk")
         )
+        # The demo's current ШНОР: the ones its facts already say (a program template's) and the ones drawn now.
+        self.low_result_ids = {
+            o.pk for o in organisations if o.low_results or (o.municipality_id, o.short_name) in low_results
+        }
         for organisation in organisations:
-            organisation.low_results = organisation.low_results or (
-                (organisation.municipality_id, organisation.short_name) in low_results
-            )
+            organisation.low_results = organisation.pk in self.low_result_ids
         return organisations
 
     # --- people -------------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ class PeopleMixin:
             subjects=subjects,
             kind=org.kind,
             municipality_id=org.municipality_id,
-            low_results=org.low_results,
+            low_results=org.pk in self.low_result_ids,
         )
 
     def generate_teachers(self) -> list[Spec]:
