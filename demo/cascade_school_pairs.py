@@ -49,9 +49,9 @@ class SchoolPairsMixin:
         if season is None:
             return
         schools = list(
-            Organisation.objects.filter(municipality=program.municipality, kind=Organisation.Kind.SCHOOL).order_by(
-                "sort_key", "pk"
-            )
+            Organisation.objects.with_low_results()
+            .filter(municipality=program.municipality, kind=Organisation.Kind.SCHOOL)
+            .order_by("sort_key", "pk")
         )
         if len(schools) < 2:
             return

@@ -121,7 +121,7 @@ class FeedbackMixin:
                         schools.setdefault(org.pk, (org, managers[org.pk]))
                 for org, spec in list(schools.values())[:12]:
                     grounds = [SchoolApplication.Ground.OWN_REQUEST]
-                    if org.low_results:
+                    if org.pk in self.low_result_ids:
                         grounds.append(SchoolApplication.Ground.VPR)
                     if rng.random() < 0.5:
                         grounds.append(SchoolApplication.Ground.DIAGNOSTICS)

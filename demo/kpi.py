@@ -319,6 +319,11 @@ class KpiFactsMixin:
         rng = self.rng
         adoption = [(2023, 0.12), (2024, 0.10), (2025, 0.07), (2026, 0.08)]  # the rest never adopt (yet)
         facts = []
+        recorded = set(
+            OrganisationYearFacts.objects.filter(
+                organisation__municipality_id__in={org.municipality_id for org in self.organisations}, year__in=years
+            ).values_list("organisation_id", "year")
+        )
         for org in self.organisations:
             if org.kind != Organisation.Kind.SCHOOL:
                 continue
@@ -335,6 +340,8 @@ class KpiFactsMixin:
             # left the list before the last year; the last year's mark is the school's current one.
             left_list = not org.low_results and rng.random() < 0.05
             for year in years:
+                if (org.pk, year) in recorded:
+                    continue  # a year a program template already recorded (its ШНОР mark) stays as it is
                 associations = max(1, associations + rng.choice([-1, 0, 0, 0, 1]))
                 if rng.random() < 0.08:
                     classes = min(classes + 1, 3)

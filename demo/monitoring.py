@@ -115,7 +115,7 @@ class MonitoringMixin:
             for org in self.organisations
             if org.municipality_id == self.pt.municipality_id and org.kind == Organisation.Kind.SCHOOL
         ]
-        low = [org for org in schools if org.low_results] or schools
+        low = [org for org in schools if org.pk in self.low_result_ids] or schools
         monitoring_analysis_save(
             snapshot=older,
             analysis=(

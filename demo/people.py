@@ -84,6 +84,9 @@ class PeopleMixin:
         for muni_id, short in Organisation.objects.values_list("municipality_id", "short_name"):
             taken[muni_id].add(short)
         new = []
+        # The demo's schools of low results, drawn here and recorded as yearly facts by create_school_facts (the
+        # mark is a fact of a year, programs.models.low_results_exists).
+        low_results = set()
         for muni, count in self.municipalities:
             n_school = round(count * 0.5)
             n_kg = round(count * 0.35)
@@ -99,13 +102,11 @@ class PeopleMixin:
                 taken[muni.pk].add(short)
                 new.append(
                     Organisation(
-                        municipality=muni,
-                        short_name=short,
-                        name=full_t.format(n=number),
-                        kind=Organisation.Kind.SCHOOL,
-                        low_results=rng.random() < 0.12,
+                        municipality=muni, short_name=short, name=full_t.format(n=number), kind=Organisation.Kind.SCHOOL
                     )
                 )
+                if rng.random() < 0.12:
+                    low_results.add((muni.pk, short))
             for i in range(n_kg):
                 short = f"МБДОУ «Детский сад № {i + 1} «{rng.choice(KINDERGARTEN_NAMES)}»»"
                 if short in taken[muni.pk]:
@@ -132,13 +133,22 @@ class PeopleMixin:
             organisation.sort_key = organisation_sort_key(organisation)  # bulk_create skips save()
         self.bulk(Organisation, new, "Организации")
         muni_ids = [m.pk for m, _ in self.municipalities]
-        # Existing schools of these municipalities (say, from load_programs) get teachers as well.
-        return list(
-            Organisation.objects.filter(
+        # Existing schools of these municipalities (say, from load_programs) get teachers as well, with their marks.
+        organisations = list(
+            Organisation.objects.with_low_results()
+            .filter(
                 municipality_id__in=muni_ids,
                 kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.KINDERGARTEN, Organisation.Kind.ADDITIONAL],
-            ).order_by("pk")
+            )
+            .order_by("pk")
         )
+        # The demo's current ШНОР: the ones its facts already say (a program template's) and the ones drawn now.
+        self.low_result_ids = {
+            o.pk for o in organisations if o.low_results or (o.municipality_id, o.short_name) in low_results
+        }
+        for organisation in organisations:
+            organisation.low_results = organisation.pk in self.low_result_ids
+        return organisations
 
     # --- people -------------------------------------------------------------------------------------
     def make_person(self, *, org: Organisation, position: str, subjects: list[str], female: bool, **extra) -> Spec:
@@ -180,7 +190,7 @@ class PeopleMixin:
             subjects=subjects,
             kind=org.kind,
             municipality_id=org.municipality_id,
-            low_results=org.low_results,
+            low_results=org.pk in self.low_result_ids,
         )
 
     def generate_teachers(self) -> list[Spec]:

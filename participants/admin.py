@@ -35,6 +35,7 @@ from programs.admin_mixins import (
     action_form_response,
     admin_scope,
     in_municipality,
+    low_results_filter,
 )
 from programs.models import Program, Season
 
@@ -949,7 +950,7 @@ class SchoolApplicationAdmin(MunicipalityScopedAdmin):
         "submitted_at",
         "decided_at",
     ]
-    list_filter = ["status", ("season", SubscriptionSeasonFilter), GroundFilter, "organisation__low_results"]
+    list_filter = ["status", ("season", SubscriptionSeasonFilter), GroundFilter, low_results_filter("organisation")]
     search_fields = [
         "organisation__short_name",
         "organisation__name",

@@ -13,7 +13,7 @@ from core import admin_grammar
 from core.admin_grammar import FEMININE, MASCULINE, NEUTER, PLURAL, Forms
 from core.typography import inner_quotes
 
-from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
+from .admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, low_results_filter, year_filter
 from .forms import RoadmapModuleAdminForm, SeasonAdminForm
 from .models import (
     MunicipalEvent,
@@ -29,7 +29,6 @@ from .rule_sources import RULE_FIELDS
 from .selectors import season_rules
 from .services import (
     organisation_low_results_mark,
-    organisation_low_results_sync,
     season_clone,
     season_rule_sources_note,
 )
@@ -147,21 +146,6 @@ class OrganisationYearFactsAdmin(MunicipalityScopedAdmin):
     search_fields = ["organisation__short_name", "organisation__name", "note"]
     list_select_related = ["organisation"]
 
-    # The organisation's current mark is its latest year's (programs.services.organisation_low_results_sync).
-    def save_model(self, request, obj, form, change):
-        previous = OrganisationYearFacts.objects.filter(pk=obj.pk).values_list("organisation_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        organisation_low_results_sync(organisation_ids={obj.organisation_id, previous} - {None})
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        organisation_low_results_sync(organisation_ids=[obj.organisation_id])
-
-    def delete_queryset(self, request, queryset):
-        ids = set(queryset.values_list("organisation_id", flat=True))
-        super().delete_queryset(request, queryset)
-        organisation_low_results_sync(organisation_ids=ids)
-
     autocomplete_fields = ["organisation"]
 
 
@@ -242,17 +226,22 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     municipality_path = "municipality"
     inlines = [OrganisationYearFactsInline]
     list_display = ["short_name", "kind", "municipality", "low_results", "is_active"]
-    list_filter = ["kind", "low_results", "is_active", "municipality"]
+    list_filter = ["kind", low_results_filter(), "is_active", "municipality"]
     search_fields = ["short_name", "name"]
     list_select_related = ["municipality"]
-    # The mark is the latest year's «Сведения организации за год» (edited in the rows below), never typed here:
-    # one record, so the current mark and the yearly count of the KPI cannot disagree.
+    # The mark is the latest year's «Сведения организации за год» (edited in the rows below), never typed here and
+    # never stored on the organisation: one record, so the current mark and the yearly count of the KPI cannot
+    # disagree (сид 001, «Школа – Школе»).
     readonly_fields = ["low_results"]
     actions = ["mark_low_results", "unmark_low_results"]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        organisation_low_results_sync(organisation_ids=[form.instance.pk])
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_low_results()
+
+    @admin.display(description=_("школа с низкими образовательными результатами"), boolean=True, ordering="low_results")
+    def low_results(self, obj):
+        # A new organisation, not yet saved, has no yearly facts.
+        return bool(getattr(obj, "low_results", False))
 
     @admin.action(description=_("Отметить: школа с низкими образовательными результатами в этом году"))
     def mark_low_results(self, request, queryset):

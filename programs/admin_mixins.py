@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_choices import label_choice_fields
 from core.admin_mixins import BoundedDatesAdminMixin, ZonedMomentsAdminMixin
 
-from .models import Organisation, Season
+from .models import Organisation, Season, low_results_exists
 
 _ROW_ID = re.compile(r"^\d{1,18}$")
 
@@ -309,6 +309,27 @@ def year_filter(field_name: str, title, *, is_date: bool = True):
 
     YearFilter.title = title
     return YearFilter
+
+
+def low_results_filter(path: str = "pk"):
+    """A list filter «ШНОР» over the organisation at `path` («organisation» of a row, or «pk» of an organisation):
+    its mark of its latest year in «Сведения организаций за год» (programs.models.low_results_exists)."""
+
+    class LowResultsFilter(admin.SimpleListFilter):
+        title = _("школа с низкими образовательными результатами")
+        parameter_name = "low_results" if path == "pk" else f"{path}__low_results"
+
+        def lookups(self, request, model_admin):
+            return [("1", _("Да")), ("0", _("Нет"))]
+
+        def queryset(self, request, queryset):
+            if self.value() == "1":
+                return queryset.filter(low_results_exists(outer=path))
+            if self.value() == "0":
+                return queryset.filter(~low_results_exists(outer=path))
+            return queryset
+
+    return LowResultsFilter
 
 
 class ScopedOrganisationFilter(admin.RelatedFieldListFilter):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,25 @@ class Municipality(models.Model):
         return self.name
 
 
+def low_results_exists(*, year: int | None = None, outer: str = "pk") -> Exists:
+    """Сид 001, «Школа – Школе»: the organisation at OuterRef(`outer`) is a «школа с низкими образовательными
+    результатами» (ШНОР) — by its «Сведения организации за год» of `year`, or, without a year, of its latest year
+    with facts. An organisation without facts is not one. The one reading of the mark: the yearly fact is the
+    record and nothing stores a copy of it."""
+    marked = OrganisationYearFacts.objects.filter(organisation=OuterRef(outer), low_results=True)
+    if year is not None:
+        return Exists(marked.filter(year=year))
+    later = OrganisationYearFacts.objects.filter(organisation=OuterRef("organisation"), year__gt=OuterRef("year"))
+    return Exists(marked.filter(~Exists(later)))
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_low_results(self, year: int | None = None) -> "OrganisationQuerySet":
+        """Each organisation with `low_results`: its ШНОР mark of `year`, or of its latest year (low_results_exists),
+        in the same query — lists annotate, never a query per row."""
+        return self.annotate(low_results=low_results_exists(year=year))
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         SCHOOL = "school", _("Школа")
@@ -59,11 +78,12 @@ class Organisation(models.Model):
     name = models.CharField(_("полное название"), max_length=400)
     short_name = models.CharField(_("краткое название"), max_length=200)
     kind = models.CharField(_("тип"), max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
-    low_results = models.BooleanField(_("школа с низкими образовательными результатами"), default=False, db_index=True)
     is_active = models.BooleanField(_("действует"), default=True)
     # The short name's natural sort key (core.natural_sort): every list, filter, select and workbook orders
     # organisations by it. Filled by save(); a bulk write fills it with organisation_sort_key (tests/test_sort_key_guard.py).
     sort_key = models.TextField(_("ключ сортировки"), default="", editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("организация")
@@ -529,7 +549,7 @@ class OrganisationYearFacts(models.Model):
     pedagogical_classes = models.PositiveSmallIntegerField(_("психолого-педагогических классов"), default=0)
     runs_mentoring_model = models.BooleanField(_("реализует целевую модель наставничества"), default=False)
     # Сид 001, «Школа – Школе»: «уменьшение количества школ, демонстрирующих низкие результаты обучения» is
-    # counted per year; Organisation.low_results is this fact of the organisation's latest year.
+    # counted per year; the organisation's current mark is this fact of its latest year (low_results_exists).
     low_results = models.BooleanField(
         _("школа с низкими образовательными результатами"),
         default=False,

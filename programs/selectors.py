@@ -4,6 +4,7 @@ The roadmap's activities, sessions and expert roles live in higher apps; they ar
 reverse relations only (`season.modules`, `module.activities`, `season.expert_roles`), never by import.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from core.zones import moment_text
 
 from . import rule_sources
-from .models import EducationLevel, Program, RoadmapModule, Season
+from .models import EducationLevel, Organisation, Program, RoadmapModule, Season
 
 
 def registration_state(season: Season | None, now: datetime) -> str:
@@ -230,3 +231,18 @@ def season_rule_groups(season: Season) -> list[tuple[str, list[SeasonRule]]]:
     for rule in season_rules(season):
         groups.setdefault(rule.group, []).append(rule)
     return list(groups.items())
+
+
+def organisations_of_low_results(*, organisation_ids: Iterable[int], year: int | None = None) -> set[int]:
+    """Of the organisations, those that are schools with low results (ШНОР) by their yearly facts of `year`, or of
+    their latest year (programs.models.low_results_exists): one query whatever their number."""
+    return set(
+        Organisation.objects.with_low_results(year)
+        .filter(pk__in=list(organisation_ids), low_results=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def organisation_has_low_results(*, organisation: Organisation, year: int | None = None) -> bool:
+    """Whether one organisation is a school with low results (ШНОР) by its facts of `year`, or of its latest year."""
+    return organisation.pk in organisations_of_low_results(organisation_ids=[organisation.pk], year=year)

@@ -6,12 +6,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rule_sources
-from .models import Organisation, OrganisationYearFacts, RoadmapModule, Season
+from .models import OrganisationYearFacts, RoadmapModule, Season
 from .program_templates import templates_for
 from .season_parts import season_parts
 from .signals import rows_changed
@@ -123,29 +122,12 @@ def season_rule_sources_note(*, season: Season, changed: list[str] | tuple[str, 
 # --- Schools with low results by year (сид 001, «Школа – Школе») ----------------------------------------------
 
 
-def organisation_low_results_sync(*, organisation_ids: Iterable[int] | None = None) -> int:
-    """Make each organisation's current mark «школа с низкими образовательными результатами» the mark of its latest
-    year in «Сведения организаций за год», one UPDATE for any number of organisations. An organisation without
-    yearly facts keeps its mark (there is no year to read it from). Returns how many marks changed.
-
-    The yearly fact is the record (the KPI «Количество школ с низкими результатами обучения» counts it per year);
-    the organisation's flag is its latest year, kept here so that the pages filtering by it stay one plain query.
-    """
-    latest = OrganisationYearFacts.objects.filter(organisation=OuterRef("pk")).order_by("-year").values("low_results")
-    qs = Organisation.objects.filter(Exists(latest))
-    if organisation_ids is not None:
-        qs = qs.filter(pk__in=list(organisation_ids))
-    changed = qs.exclude(low_results=Subquery(latest[:1])).update(low_results=Subquery(latest[:1]))
-    if changed:
-        rows_changed.send(sender=Organisation)
-    return changed
-
-
 @transaction.atomic
 def organisation_low_results_mark(*, organisation_ids: Iterable[int], year: int, low_results: bool) -> int:
     """Record for `year` that the organisations were (or were not) schools with low results: their yearly facts
-    of that year get the mark (created where missing, the other facts left as they are), then every current mark
-    follows its latest year. Set-based: three queries and an insert whatever the number of organisations."""
+    of that year get the mark (created where missing, the other facts left as they are). An organisation's current
+    mark is read from its latest year (programs.models.low_results_exists), so nothing else follows.
+    Set-based: two queries and an insert whatever the number of organisations."""
     ids = set(organisation_ids)
     existing = OrganisationYearFacts.objects.filter(organisation_id__in=ids, year=year)
     have = set(existing.values_list("organisation_id", flat=True))
@@ -154,5 +136,4 @@ def organisation_low_results_mark(*, organisation_ids: Iterable[int], year: int,
         [OrganisationYearFacts(organisation_id=pk, year=year, low_results=low_results) for pk in sorted(ids - have)]
     )
     rows_changed.send(sender=OrganisationYearFacts)
-    organisation_low_results_sync(organisation_ids=ids)
     return len(ids)

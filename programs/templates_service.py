@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
+from .models import Municipality, Organisation, OrganisationYearFacts, Program, RoadmapModule, Season, Subject
 from .season_parts import season_parts
 
 CREATED = "created"
@@ -80,13 +80,21 @@ def program_template_apply(*, template: dict, changes: Counter | None = None) ->
             upsert(
                 Organisation,
                 lookup={"municipality": municipality, "short_name": org["short_name"]},
-                defaults={
-                    "name": org["name"],
-                    "kind": org.get("kind", Organisation.Kind.SCHOOL),
-                    "low_results": org.get("low_results", False),
-                },
+                defaults={"name": org["name"], "kind": org.get("kind", Organisation.Kind.SCHOOL)},
             )
         )
+        # The yearly facts the template states (a ШНОР mark of the template's year); the other facts of that year
+        # and the other years stay as the coordinator entered them.
+        for facts in org.get("year_facts", []):
+            values = dict(facts)
+            year = values.pop("year")
+            track(
+                upsert(
+                    OrganisationYearFacts,
+                    lookup={"organisation": organisations[org["short_name"]], "year": year},
+                    defaults=values,
+                )
+            )
     for name in template.get("subjects", []):
         track(upsert(Subject, lookup={"name": name}, defaults={}))
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import admin_grammar
 from core.admin_grammar import FEMININE, MASCULINE, Forms
-from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, year_filter
+from programs.admin_mixins import MunicipalityScopedAdmin, ScopedOrganisationFilter, low_results_filter, year_filter
 
 from .models.school_pairs import FIXED_GRADES, VPR_GRADES, Assessment, AssessmentResult, PairPlanItem, SchoolPair
 from .services_school_pairs import pair_errors
@@ -114,7 +114,7 @@ class AssessmentResultAdmin(MunicipalityScopedAdmin):
         year_filter("year", _("год"), is_date=False),
         "assessment",
         ("organisation", ScopedOrganisationFilter),
-        "organisation__low_results",
+        low_results_filter("organisation"),
     ]
     search_fields = ["organisation__short_name", "organisation__name", "subject__name"]
     list_select_related = ["organisation", "subject"]

@@ -30,8 +30,9 @@ class SchoolPairForm(BoundedDatesMixin, forms.Form):
     def __init__(self, *args, seasons, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["season"].queryset = seasons
-        self.fields["leader"].queryset = schools.filter(low_results=False)
-        self.fields["partner"].queryset = schools.filter(low_results=True)
+        # The current mark: the latest year's «Сведения организаций за год» (programs.models.low_results_exists).
+        self.fields["leader"].queryset = schools.with_low_results().filter(low_results=False)
+        self.fields["partner"].queryset = schools.with_low_results().filter(low_results=True)
 
 
 class PlanItemForm(BoundedDatesMixin, forms.Form):

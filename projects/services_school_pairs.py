@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, ActivityAudience, ActivityFormat, ActivityKind, Session
 from participants.models import Enrollment
 from programs.models import Organisation, Season
+from programs.selectors import organisations_of_low_results
 
 from .models.school_pairs import PairPlanItem, PartnerRole, PlanItemKind, SchoolPair
 
@@ -51,7 +52,9 @@ def pair_errors(
         errors.setdefault("partner", []).append(_("Школа не может быть в паре сама с собой."))
     if errors:
         return errors
-    if not partner.low_results:
+    # The schools' current marks, by their latest year's facts (сид 001, «Школа – Школе»): one query for both.
+    marked = organisations_of_low_results(organisation_ids=[leader.pk, partner.pk])
+    if partner.pk not in marked:
         errors.setdefault("partner", []).append(
             _(
                 "Школа «%(school)s» не отмечена как школа с низкими образовательными результатами: отметьте её в "
@@ -59,7 +62,7 @@ def pair_errors(
             )
             % {"school": partner.short_name}
         )
-    if leader.low_results:
+    if leader.pk in marked:
         errors.setdefault("leader", []).append(
             _(
                 "Школа «%(school)s» сама отмечена как школа с низкими результатами: ведущей школой пары может быть "

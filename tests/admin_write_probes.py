@@ -53,7 +53,7 @@ from participants.models import (
     User,
 )
 from participants.roles import COORDINATORS
-from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, RoadmapModule, Subject
+from programs.models import MunicipalEvent, OrganisationYearFacts, RoadmapModule, Subject
 from projects.models import (
     AssessmentResult,
     CompetenceTheme,
@@ -67,6 +67,7 @@ from projects.models.reserve import ReserveMember
 from projects.models.school_pairs import Assessment
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
+from tests.factories import OrganisationFactory
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
 from tests.projects.communities_fixtures import community_rows_of
 
@@ -239,7 +240,7 @@ def add_rows_of_a(w: World) -> None:  # noqa: PLR0915 — one row per model, in 
     w.other["admin_school_pair"] = SchoolPair.objects.create(
         season=season,
         leader=w.other["other_school"],
-        partner=Organisation.objects.create(
+        partner=OrganisationFactory(
             municipality=town, short_name="Школа ШНОР-маркер", name="Школа ШНОР-маркер", low_results=True
         ),
         starts_on=season.starts_on,

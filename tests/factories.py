@@ -8,7 +8,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityKind, Attendance, Session, Submission, VideoAssignment
 from experts.models import ExpertAssignment, ExpertRole
 from participants.models import Enrollment, Person, SchoolApplication, StaffRosterEntry, User
-from programs.models import Municipality, Organisation, Program, RoadmapModule, Season, Subject
+from programs.models import Municipality, Organisation, OrganisationYearFacts, Program, RoadmapModule, Season, Subject
 from ratings.models import Review, Rubric, RubricCriterion
 
 PASSWORD = "Test-Password-123"
@@ -27,11 +27,19 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     municipality = factory.SubFactory(MunicipalityFactory)
     short_name = factory.Sequence(lambda n: f"МБОУ СОШ № {n + 1}")
     name = factory.LazyAttribute(lambda o: f"Муниципальное бюджетное общеобразовательное учреждение {o.short_name}")
     kind = Organisation.Kind.SCHOOL
+
+    @factory.post_generation
+    def low_results(obj, create, extracted, **kwargs):
+        """OrganisationFactory(low_results=True): a school with low results (ШНОР), recorded the only way the
+        portal knows — its «Сведения организации за год» of this year say so (programs.models.low_results_exists)."""
+        if create and extracted:
+            OrganisationYearFacts.objects.create(organisation=obj, year=timezone.localdate().year, low_results=True)
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,7 @@ deletes without signals for models nobody listens to), which the caches hear: a 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,11 @@ import pytest
 from django.conf import settings
 from django.db.models.signals import post_delete
 
+from programs.models import OrganisationYearFacts
+from programs.services import organisation_low_results_mark
 from reports.invalidation import KPI_MODELS
+from reports.kpi_cache import kpi_data_version
+from tests.factories import OrganisationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = (*settings.PORTAL_APPS, "demo", "config")
@@ -148,6 +153,39 @@ def test_every_set_based_write_of_a_cached_model_bumps_or_says_why_not():
     )
     stale = set(ALLOWED) - {w.key for w in writes}
     assert not stale, f"ALLOWED names writes that no longer exist or now bump: {sorted(stale)}"
+
+
+def models_read_through_relations(source: str, models: frozenset) -> set[tuple[str, str]]:
+    """(model, related model) for each relation of a model in `models` that `source` names in a lookup string
+    («year_facts», "year_facts__year") while its related model is not in `models`: a KPI reads rows through
+    the relation without importing their model, which the import check of tests/reports/test_kpi_cache.py
+    cannot see."""
+    names = set(re.findall(r'"([a-z_]+?)(?:__[a-z_]+)*"', source)) | set(re.findall(r'["(]([a-z_]+)__', source))
+    return {
+        (model.__name__, rel.related_model.__name__)
+        for model in models
+        for rel in model._meta.related_objects
+        if {rel.get_accessor_name(), rel.name} & names and rel.related_model not in models
+    }
+
+
+def test_every_model_a_kpi_reads_through_a_relation_invalidates_the_cache():
+    source = (ROOT / "reports" / "kpi.py").read_text(encoding="utf-8")
+    assert models_read_through_relations(source, KPI_MODELS) == set()
+    # The schools' yearly facts (their ШНОР mark of the year, «Школа – Школе») are read only as «year_facts».
+    assert models_read_through_relations(source, KPI_MODELS - {OrganisationYearFacts}) == {
+        ("Organisation", "OrganisationYearFacts")
+    }
+
+
+@pytest.mark.django_db
+def test_marking_schools_of_low_results_bumps_the_kpi_version(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        school = OrganisationFactory()  # its own save's bump, done here
+    before = kpi_data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_low_results_mark(organisation_ids=[school.pk], year=2026, low_results=True)
+    assert kpi_data_version() != before
 
 
 def test_both_caches_hear_every_deletion_of_a_model_they_read():

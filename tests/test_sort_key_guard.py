@@ -76,7 +76,7 @@ def test_the_scan_finds_a_write_that_forgets_the_key(tmp_path):
         "def create(rows):\n"
         "    Organisation.objects.bulk_create(rows)\n"
         "def mark(ids):\n"
-        "    Organisation.objects.filter(pk__in=ids).update(low_results=True)\n"
+        "    Organisation.objects.filter(pk__in=ids).update(is_active=False)\n"
     )
     tree = ast.parse(source)
     flagged = [

@@ -30,13 +30,11 @@ ORGANISATIONS = [
             "Санкт-Петербурга"
         ),
         "kind": "methodical_centre",
-        "low_results": False,
     },
     {
         "short_name": "Отдел образования",
         "name": "Отдел образования администрации Московского района Санкт-Петербурга",
         "kind": "education_authority",
-        "low_results": False,
     },
     # The pilot schools of the mentoring target model («Траектория развития»: школы № 358, 376, 544, 643) and the
     # school whose director reached the «Директор года России» final («Школа Лидеров образования»: ОУ № 376).
@@ -45,18 +43,17 @@ ORGANISATIONS = [
             "short_name": f"ГБОУ школа № {number}",
             "name": f"Государственное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {number} Московского района Санкт-Петербурга",
             "kind": "school",
-            "low_results": False,
         }
         for number in (358, 376, 544, 643)
     ),
     # More schools of the district: «Школа – Школе» pairs a school-leader with a school «демонстрирующая низкие
-    # результаты обучения» (ШНОР); the two marked low_results are its partners (сид 001, «Школа – Школе»).
+    # результаты обучения» (ШНОР); LOW_RESULTS_SCHOOLS are its partners (сид 001, «Школа – Школе»), marked by
+    # organisations() below.
     *(
         {
             "short_name": f"ГБОУ школа № {number}",
             "name": f"Государственное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {number} Московского района Санкт-Петербурга",
             "kind": "school",
-            "low_results": number in LOW_RESULTS_SCHOOLS,
         }
         for number in OTHER_SCHOOLS
     ),
@@ -66,11 +63,22 @@ ORGANISATIONS = [
             "short_name": f"ГБДОУ детский сад № {number}",
             "name": f"Государственное бюджетное дошкольное образовательное учреждение детский сад № {number} Московского района Санкт-Петербурга",
             "kind": "kindergarten",
-            "low_results": False,
         }
         for number in KINDERGARTENS
     ),
 ]
+
+
+def organisations(academic_year: int) -> list[dict]:
+    """ORGANISATIONS, the ШНОР among them recorded as such in their «Сведения организации за год» of the academic
+    year beginning in `academic_year` (the templates' current one): the mark is a yearly fact, never a flag of the
+    organisation (programs.models.low_results_exists)."""
+    marked = {f"ГБОУ школа № {number}" for number in LOW_RESULTS_SCHOOLS}
+    return [
+        {**org, "year_facts": [{"year": academic_year, "low_results": True}]} if org["short_name"] in marked else org
+        for org in ORGANISATIONS
+    ]
+
 
 # One program per project of the cascade that runs activities for teachers (seed 001: «ветвь методических
 # проектов»). The project office's registry (projects app) links each project to its program by this slug.

@@ -111,7 +111,8 @@ def _season(today: date, **fields) -> dict:
 def _template(slug: str, kind: str, program: dict, season: dict, modules, activities, expert_roles) -> dict:
     return {
         "municipality": place.MUNICIPALITY,
-        "organisations": place.ORGANISATIONS,
+        # The ШНОР marks are those of the season's academic year.
+        "organisations": place.organisations(season["starts_on"].year),
         "subjects": SCHOOL_SUBJECTS,
         "program": {
             "slug": slug,

@@ -28,6 +28,10 @@ FORMS = [
     ("mentoring_hour", "Наставнический час", False, 1),
 ]
 
+# Seed 004: the project is for «школы с низкими образовательными результатами» and runs «в 2021 году»; its three
+# schools are recorded as such in their «Сведения организации за год» of 2021 (programs.models.low_results_exists).
+LOW_RESULTS_2021 = [{"year": 2021, "low_results": True}]
+
 TEMPLATE = {
     "municipality": {
         "name": "город Армавир",
@@ -39,13 +43,12 @@ TEMPLATE = {
             "short_name": ORGANISER,
             "name": "Муниципальное казенное учреждение «Центр развития образования и оценки качества»",
             "kind": "methodical_centre",
-            "low_results": False,
         },
         {
             "short_name": "МБОУ-СОШ № 2",
             "name": "Муниципальное бюджетное общеобразовательное учреждение – средняя общеобразовательная школа № 2",
             "kind": "school",
-            "low_results": True,
+            "year_facts": LOW_RESULTS_2021,
         },
         {
             "short_name": "МАОУ-СОШ № 25",
@@ -53,7 +56,7 @@ TEMPLATE = {
                 "Муниципальное автономное общеобразовательное учреждение – средняя общеобразовательная школа № 25"
             ),
             "kind": "school",
-            "low_results": True,
+            "year_facts": LOW_RESULTS_2021,
         },
         {
             "short_name": "МБОУ ООШИ № 1 «Казачья»",
@@ -62,7 +65,7 @@ TEMPLATE = {
                 "школа-интернат № 1 «Казачья»"
             ),
             "kind": "school",
-            "low_results": True,
+            "year_facts": LOW_RESULTS_2021,
         },
     ],
     "subjects": SCHOOL_SUBJECTS,

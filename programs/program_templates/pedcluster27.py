@@ -28,13 +28,11 @@ TEMPLATE = {
             "short_name": "Управление образования",
             "name": ORGANISER,
             "kind": "education_authority",
-            "low_results": False,
         },
         {
             "short_name": "МКУ «Районный информационно-методический центр»",
             "name": "Муниципальное казенное учреждение «Районный информационно-методический центр»",
             "kind": "methodical_centre",
-            "low_results": False,
         },
         {
             "short_name": "МБОУ ЦПП МСП",
@@ -43,7 +41,6 @@ TEMPLATE = {
                 "медицинской и социальной помощи»"
             ),
             "kind": "other",
-            "low_results": False,
         },
     ],
     "subjects": SCHOOL_SUBJECTS,

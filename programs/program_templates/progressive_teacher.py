@@ -86,13 +86,11 @@ TEMPLATE = {
             "short_name": ORGANISER,
             "name": "Муниципальное казенное учреждение «Центр развития образования Октябрьского района»",
             "kind": "methodical_centre",
-            "low_results": False,
         },
         {
             "short_name": "Управление образования администрации Октябрьского района",
             "name": "Управление образования администрации Октябрьского района",
             "kind": "education_authority",
-            "low_results": False,
         },
     ],
     # Seed 000 §1.4: a methodist is a specialist in a school subject or a support profile; §4.3 names the profiles.

@@ -140,5 +140,9 @@ def test_the_schools_current_mark_is_its_latest_years(district):
     municipality, schools = district
     _year(schools, 2025, [0, 1, 2])
     _year(schools, 2026, [0])
-    marked = set(Organisation.objects.filter(municipality=municipality, low_results=True).values_list("pk", flat=True))
+    marked = set(
+        Organisation.objects.with_low_results()
+        .filter(municipality=municipality, low_results=True)
+        .values_list("pk", flat=True)
+    )
     assert marked == {schools[0].pk}

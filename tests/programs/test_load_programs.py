@@ -173,7 +173,7 @@ def test_methodical_subscription():
     season = Season.objects.get(program__slug="methodical-subscription")
     schools = Organisation.objects.filter(municipality__name="город Армавир", kind=Organisation.Kind.SCHOOL)
 
-    assert set(schools.filter(low_results=True).values_list("short_name", flat=True)) == {
+    assert set(schools.with_low_results().filter(low_results=True).values_list("short_name", flat=True)) == {
         "МБОУ-СОШ № 2",
         "МАОУ-СОШ № 25",
         "МБОУ ООШИ № 1 «Казачья»",

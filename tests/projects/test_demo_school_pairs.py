@@ -7,6 +7,7 @@ import pytest
 
 from activities.models import Attendance
 from demo.generator import DemoGenerator
+from programs.selectors import organisations_of_low_results
 from projects.models import AssessmentResult, PairPlanItem, SchoolPair
 from tests.factories import (
     EnrollmentFactory,
@@ -44,7 +45,8 @@ def test_pairs_plans_attendance_and_results():
     generator = _generator()
     generator.create_school_pairs()
     pairs = list(SchoolPair.objects.all())
-    assert len(pairs) == 3 and all(p.partner.low_results and not p.leader.low_results for p in pairs)
+    marked = organisations_of_low_results(organisation_ids=[s.pk for s in schools])
+    assert len(pairs) == 3 and all(p.partner_id in marked and p.leader_id not in marked for p in pairs)
     held = PairPlanItem.objects.filter(session__isnull=False)
     assert held.exists() and PairPlanItem.objects.filter(session__isnull=True).exists()
     assert all(i.planned_on < date(2026, 3, 20) for i in held)
