@@ -44,9 +44,13 @@ def test_pairs_plans_attendance_and_results():
             EnrollmentFactory(season=season, person=PersonFactory(organisation=school))
     generator = _generator()
     generator.create_school_pairs()
-    pairs = list(SchoolPair.objects.all())
+    pairs = list(SchoolPair.objects.filter(season=season, ends_on__isnull=True))
     marked = organisations_of_low_results(organisation_ids=[s.pk for s in schools])
     assert len(pairs) == 3 and all(p.partner_id in marked and p.leader_id not in marked for p in pairs)
+    # Each was paired the school year before too (the ИОМ KPI compares with last year), closed the day before.
+    before = SchoolPair.objects.exclude(pk__in=[p.pk for p in pairs])
+    assert {p.partner_id for p in before} == {p.partner_id for p in pairs}
+    assert set(before.values_list("ends_on", flat=True)) == {date(2025, 8, 31)}
     held = PairPlanItem.objects.filter(session__isnull=False)
     assert held.exists() and PairPlanItem.objects.filter(session__isnull=True).exists()
     assert all(i.planned_on < date(2026, 3, 20) for i in held)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from participants.services_training import professional_development_import
+from programs.services import organisation_low_results_mark
 from projects.services_school_pairs import school_pair_create
 from reports.workbooks import kpi_workbook_build
 from reports.xlsx import workbook_write
@@ -31,9 +32,8 @@ def _pairs(world, leader, partners):
     season = SeasonFactory(
         program__municipality=world["home"], starts_on=date(year - 1, 1, 1), ends_on=date(year, 12, 31)
     )
+    organisation_low_results_mark(organisation_ids=[p.pk for p in partners], year=year - 1, low_results=True)
     for partner in partners:
-        type(partner).objects.filter(pk=partner.pk).update(low_results=True)
-        partner.low_results = True
         school_pair_create(season=season, leader=leader, partner=partner, starts_on=date(year - 1, 1, 10))
 
 
