@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ActivityKind
+from core.zones import moment_text
 from participants.cabinet import CabinetContext
 from participants.selectors import cabinet_person_enrollments
 from projects.cabinet_trajectory import _trajectory_context
@@ -64,7 +65,8 @@ def test_member_sees_communities_practices_with_review_and_the_next_intensive(cl
     assert "возвращена на доработку" in section and "Добавьте результаты" in section
     assert section.index(returned.title) < section.index(recommended.title) < section.index(submitted.title)
     assert "ИМЦ, ауд. 12" in section and "Прошедший" not in section
-    assert timezone.localtime(soon, w["season"].tz).strftime("%d.%m.%Y %H:%M") in section
+    # In the portal's one voice for moments: the season's zone in words (core.zones.moment_text).
+    assert moment_text(soon, w["season"].tz) in section and "время" in moment_text(soon, w["season"].tz)
 
 
 def test_nothing_for_others(client):
