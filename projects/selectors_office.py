@@ -17,11 +17,17 @@ from .selectors_trajectory import HalfYear, seasons_intensive_halves
 
 
 def office_projects(municipality: Municipality, *, today: date) -> QuerySet[Project]:
-    """The registry of one municipality: each project with its directions, stages and its events' tallies."""
+    """The registry of one municipality: each project with its directions, stages and its events' tallies, and the
+    trajectory's seasons for office_intensive_gaps."""
     return (
         Project.objects.filter(municipality=municipality)
         .select_related("program", "municipality")
-        .prefetch_related("directions", "stages")
+        .prefetch_related(
+            "directions",
+            "stages",
+            # Only the trajectory's seasons: the registry flags its half-years without an intensive (мероприятие 6).
+            Prefetch("program__seasons", queryset=Season.objects.filter(program__slug=TRAJECTORY_SLUG)),
+        )
         .annotate(
             events_total=Count("events", distinct=True),
             events_done=Count("events", filter=Q(events__state=WorkState.DONE), distinct=True),

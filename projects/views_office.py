@@ -22,7 +22,7 @@ from .dates import municipality_today
 from .filters_office import OfficeRegistryFilterSet
 from .forms_office import WorkStateForm
 from .models.office import Project, ProjectEvent, ProjectStage
-from .selectors_office import office_cascade, office_project_get, office_projects, project_rows
+from .selectors_office import office_cascade, office_intensive_gaps, office_project_get, office_projects, project_rows
 from .services_office import project_item_state_set
 
 READ, EDIT = "projects.read_office", "projects.edit_office"
@@ -65,8 +65,10 @@ def _projects_page(request: HttpRequest):
 def office_registry(request: HttpRequest) -> HttpResponse:
     filters, municipality, today = _projects_page(request)
     projects = list(filters.qs)
+    gaps = office_intensive_gaps(projects, today=today)
     for project in projects:
         project.current_stages = [s for s in project.stages.all() if s.starts_on <= today <= s.ends_on]
+        project.intensive_gaps = gaps.get(project.pk, [])
     return render(
         request,
         "projects/office/registry.html",

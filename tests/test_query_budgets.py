@@ -8,7 +8,7 @@ budget tests in tests/reports/. The per-view query tests next to each view stay;
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -27,6 +27,7 @@ from tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
     ExpertAssignmentFactory,
+    ProgramFactory,
     RoadmapModuleFactory,
     RubricCriterionFactory,
     SeasonFactory,
@@ -225,11 +226,18 @@ def _reserve_list(n, w):
 
 
 def _office_registry(n, w):
+    from projects.models import Project
+    from projects.selectors_trajectory import PROGRAM_SLUG
     from tests.projects.office_world import coordinator_of, office_municipality, project_in
 
     municipality = office_municipality(f"Московский район {n}")
     for i in range(n):
         project_in(municipality, i + 1)
+    # Projects that run programs, one of them «Траектория развития» with its seasons (the intensives' flag).
+    trajectory = ProgramFactory(municipality=municipality, slug=PROGRAM_SLUG)
+    for i in range(n):
+        SeasonFactory(program=trajectory, starts_on=date(2024 - i, 9, 1), ends_on=date(2025 - i, 6, 30))
+    Project.objects.filter(municipality=municipality).update(program=trajectory)
     return Page(coordinator_of(municipality), reverse("office_registry"))
 
 
@@ -385,7 +393,10 @@ BUDGETS = {
     "session attendance": (_session_attendance, 6),
     "achievements to confirm": (_achievements, 5),
     "personnel reserve": (_reserve_list, 10),
-    "project office registry": (_office_registry, 6),
+    "project office registry": (
+        _office_registry,
+        8,
+    ),  # +2: the trajectory's seasons and their intensives (мероприятие 6)
     "project office project page": (_office_project, 7),
     "project office trajectory card": (_office_trajectory_card, 9),  # +2: the program's seasons, their intensives
     "«Школа – Школе» pairs": (_school_pairs, 5),

@@ -97,3 +97,15 @@ def test_the_xlsx_and_the_pdf_show_the_flag(w):
     pdf = client.get(reverse("office_project_pdf", args=[w["project"].pk])).content
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert FLAG in text and "2-е полугодие 2025" in text
+
+
+def test_the_registry_counts_the_half_years_without_an_intensive(w):
+    """Today (after 30.06.2026) both 2/2025 and 1/2026 are over without one: the registry's row says 2 and links to
+    the card; a project of another program says nothing."""
+    client = Client()
+    client.force_login(w["users"]["coordinator"])
+    registry = client.get(reverse("office_registry")).content.decode()
+    assert registry.count("data-intensive-gaps=") == 1
+    assert 'data-intensive-gaps="2"' in registry and "Полугодий без интенсива: 2" in registry
+    _intensive(w["season"], datetime(2026, 2, 2, 9, tzinfo=UTC))
+    assert 'data-intensive-gaps="1"' in client.get(reverse("office_registry")).content.decode()
