@@ -203,9 +203,7 @@ AUTH_USER_MODEL = "participants.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password check
     "rules.permissions.ObjectPermissionBackend",
-    # ModelBackend + the person record and the «Проекты» menu's facts in the same query (projects/navigation.py)
-    "projects.backends.CascadeUserBackend",
-    "participants.backends.PortalModelBackend",  # sessions signed in before the line above still resolve
+    "participants.backends.PortalModelBackend",  # ModelBackend + the person record in the same query
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Compares with the e-mail and with the person's names (the user model has none of its own).

@@ -8,12 +8,15 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # What the cascade's parts register into the lower apps' registries (docs/architecture.md, README «Устройство»).
+        from django.contrib.auth.signals import user_logged_in
+
         from programs.template_loaders import register_template_loader
 
         from . import (
             cabinet_communities,
             cabinet_reserve,
             cabinet_trajectory,
+            navigation,
             personal_data_communities,
             personal_data_competence_lab,
             personal_data_office,
@@ -36,3 +39,5 @@ class ProjectsConfig(AppConfig):
         personal_data_competence_lab.register()
         personal_data_office.register()
         personal_data_reserve.register()
+        # The header's «Проекты» menu is worked out at sign-in, so pages after it spend no query on it.
+        user_logged_in.connect(navigation.on_login, dispatch_uid="projects.cascade_menu")

@@ -1,13 +1,14 @@
 """The header's «Проекты» menu: the cascade's pages (сид 001) a signed-in person may open, and only where their
 municipality runs that part.
 
-The menu's facts are an EXISTS per part on the user's own row. The authentication backend (projects.backends) loads
-the signed-in user with them on every request, so a page spends no query of its own on the menu and the menu is
-never older than the page: nothing is stored between requests (a stored copy would outlive a change of rights).
-A user loaded some other way gets the facts in one query.
+One query answers the whole menu (the user's row with an EXISTS per part). It runs at sign-in and then at most
+once every MENU_TTL_SECONDS; in between the menu is read from the session, which every page loads anyway, so a
+page costs no query for it. A person who gains or loses a part sees the change within that time or at next sign-in.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Subquery
@@ -24,6 +25,8 @@ from .models.communities import Community
 from .models.competence_lab import LAB_PROGRAM_SLUG
 from .services_reserve import LEADERS_SCHOOL_SLUG
 
+SESSION_KEY = "projects.cascade_menu"
+MENU_TTL_SECONDS = 600
 PAIRS_PROGRAM_SLUG = "shkola-shkole"  # programs/program_templates/_imc_moskovsky.py
 
 # The links in the menu's order; labels are translated when shown, so a language switch needs no new query.
@@ -41,63 +44,49 @@ def _season_of_part(municipality_ref, slug: str) -> Exists:
     return Exists(Season.objects.filter(program__municipality_id=municipality_ref, program__slug=slug))
 
 
-FACTS = (
-    "person_municipality",
-    "in_coordinators",
-    "in_management",
-    "office",
-    "communities",
-    "own_communities",
-    "reserve",
-    "trajectory",
-    "pairs",
-    "person_pairs",
-    "lab",
-    "person_lab",
-)
-PREFIX = "cascade_"  # the annotations' names on the user's row, clear of the model's own fields
-
-
-def fact_annotations() -> dict:
-    """Everything the menu depends on, as annotations on a User queryset (EXISTS per part)."""
+def cascade_facts(user) -> dict:
+    """Everything the menu depends on, in one query."""
     own_person = Person.objects.filter(user_id=OuterRef("pk"))
     muni = OuterRef("municipality_id")
-    person_muni = OuterRef(f"{PREFIX}person_municipality")
+    person_muni = OuterRef("person_municipality")
     in_group = Group.objects.filter(user=OuterRef("pk"))
-    facts = {
-        "person_municipality": Subquery(own_person.values("organisation__municipality_id")[:1]),
-        "in_coordinators": Exists(in_group.filter(name=COORDINATORS)),
-        "in_management": Exists(in_group.filter(name=MANAGEMENT)),
-        "office": Exists(Project.objects.filter(municipality_id=muni)),
-        "communities": Exists(Community.objects.filter(season__program__municipality_id=muni)),
-        "own_communities": Exists(CommunityMember.objects.filter(enrollment__person__user_id=OuterRef("pk")))
-        | Exists(Community.objects.filter(curator__person__user_id=OuterRef("pk"))),
-        "reserve": Exists(ReserveMember.objects.filter(municipality_id=muni))
-        | _season_of_part(muni, LEADERS_SCHOOL_SLUG),
-        "trajectory": Exists(ReserveMember.objects.filter(person__user_id=OuterRef("pk"))),
-        "pairs": Exists(SchoolPair.objects.filter(season__program__municipality_id=muni))
-        | _season_of_part(muni, PAIRS_PROGRAM_SLUG),
-        "person_pairs": Exists(SchoolPair.objects.filter(season__program__municipality_id=person_muni))
-        | _season_of_part(person_muni, PAIRS_PROGRAM_SLUG),
-        "lab": Exists(CompetenceTheme.objects.filter(municipality_id=muni)) | _season_of_part(muni, LAB_PROGRAM_SLUG),
-        "person_lab": Exists(CompetenceTheme.objects.filter(municipality_id=person_muni))
-        | _season_of_part(person_muni, LAB_PROGRAM_SLUG),
-    }
-    assert tuple(facts) == FACTS
-    return {f"{PREFIX}{name}": expression for name, expression in facts.items()}
-
-
-def with_facts(users):
-    """A User queryset whose rows carry the menu's facts (projects.backends loads the signed-in user this way)."""
-    return users.annotate(**fact_annotations())
-
-
-def cascade_facts(user) -> dict:
-    """The facts as loaded with the user for this request, else one query of their own."""
-    if hasattr(user, f"{PREFIX}office"):
-        return {name: getattr(user, f"{PREFIX}{name}") for name in FACTS}
-    row = with_facts(User.objects.filter(pk=user.pk)).values(*(f"{PREFIX}{name}" for name in FACTS)).first()
-    return {name: row[f"{PREFIX}{name}"] for name in FACTS} if row else {}
+    return (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            person_municipality=Subquery(own_person.values("organisation__municipality_id")[:1]),
+            in_coordinators=Exists(in_group.filter(name=COORDINATORS)),
+            in_management=Exists(in_group.filter(name=MANAGEMENT)),
+            office=Exists(Project.objects.filter(municipality_id=muni)),
+            communities=Exists(Community.objects.filter(season__program__municipality_id=muni)),
+            own_communities=Exists(CommunityMember.objects.filter(enrollment__person__user_id=OuterRef("pk")))
+            | Exists(Community.objects.filter(curator__person__user_id=OuterRef("pk"))),
+            reserve=Exists(ReserveMember.objects.filter(municipality_id=muni))
+            | _season_of_part(muni, LEADERS_SCHOOL_SLUG),
+            trajectory=Exists(ReserveMember.objects.filter(person__user_id=OuterRef("pk"))),
+            pairs=Exists(SchoolPair.objects.filter(season__program__municipality_id=muni))
+            | _season_of_part(muni, PAIRS_PROGRAM_SLUG),
+            person_pairs=Exists(SchoolPair.objects.filter(season__program__municipality_id=person_muni))
+            | _season_of_part(person_muni, PAIRS_PROGRAM_SLUG),
+            lab=Exists(CompetenceTheme.objects.filter(municipality_id=muni)) | _season_of_part(muni, LAB_PROGRAM_SLUG),
+            person_lab=Exists(CompetenceTheme.objects.filter(municipality_id=person_muni))
+            | _season_of_part(person_muni, LAB_PROGRAM_SLUG),
+        )
+        .values(
+            "person_municipality",
+            "in_coordinators",
+            "in_management",
+            "office",
+            "communities",
+            "own_communities",
+            "reserve",
+            "trajectory",
+            "pairs",
+            "person_pairs",
+            "lab",
+            "person_lab",
+        )
+        .first()
+    ) or {}
 
 
 def cascade_links(user) -> list[tuple[str, str]]:
@@ -137,17 +126,32 @@ def cascade_links(user) -> list[tuple[str, str]]:
     return links
 
 
+def remember_menu(request, user) -> list[tuple[str, str]]:
+    links = cascade_links(user)
+    request.session[SESSION_KEY] = {"user": user.pk, "at": int(time.time()), "links": links}
+    return links
+
+
 def menu_for(request) -> list[dict]:
-    """The header's links, worked out on every page from facts read with the user's own row."""
+    """The header's links: from the session while fresh, else computed (one query) and remembered."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
         return []
+    stored = request.session.get(SESSION_KEY)
+    fresh = stored and stored.get("user") == user.pk and time.time() - stored.get("at", 0) < MENU_TTL_SECONDS
+    links = stored["links"] if fresh else remember_menu(request, user)
     path = request.path
     return [
         {"key": key, "label": LABELS[key], "url": url, "active": path == url or path.startswith(url) and url != "/"}
-        for key, url in cascade_links(user)
+        for key, url in links
         if key in LABELS
     ]
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    """Filled at sign-in, so no page after it spends a query on the menu."""
+    if request is not None and hasattr(request, "session"):
+        remember_menu(request, user)
 
 
 def context(request) -> dict:

@@ -35,6 +35,6 @@ def test_a_request_signs_in_through_it_and_reads_the_person_for_free(client, dja
     client.force_login(person.user)
     response = client.get(reverse("notifications"))
     assert response.status_code == 200
-    assert client.session["_auth_user_backend"] == "projects.backends.CascadeUserBackend"  # its subclass
+    assert client.session["_auth_user_backend"] == "participants.backends.PortalModelBackend"
     with django_assert_num_queries(0):
         assert response.wsgi_request.user.person == person

@@ -1,6 +1,5 @@
 """The header's «Проекты» menu (projects.navigation): each role sees the cascade's pages it may open, only where its
-municipality runs that part; its facts ride on the signed-in user's row, so a page spends no query on it and a
-change of rights shows on the very next page."""
+municipality runs that part; the whole menu is one query, and pages after sign-in spend none on it."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from django.urls import reverse
 
 from participants.models import User
 from projects.models import CompetenceTheme, Project, ReserveMember, ReserveSource
-from projects.navigation import cascade_links
+from projects.navigation import SESSION_KEY, cascade_links
 from tests.factories import (
     EnrollmentFactory,
     MunicipalityFactory,
@@ -109,41 +108,32 @@ def test_every_link_opens(client, district):
             assert client.get(url).status_code == 200, (user.role, url)
 
 
-def test_the_menu_costs_no_query_of_its_own_and_a_user_loaded_elsewhere_one(client, district):
+def test_the_menu_is_one_query_and_pages_after_sign_in_spend_none(client, district):
     coordinator = coordinator_of(district["season"])
     with CaptureQueriesContext(connection) as computed:
         cascade_links(coordinator)
     assert len(computed) == 1
     client.force_login(coordinator)
-    assert client.session["_auth_user_backend"] == "projects.backends.CascadeUserBackend"
+    assert client.session[SESSION_KEY]["links"]
     home = reverse("home")
     client.get(home)
     with CaptureQueriesContext(connection) as shown:
         body = client.get(home).content.decode()
+    with CaptureQueriesContext(connection) as without:
+        client.cookies.pop("sessionid")
+        client.get(home)
     assert "nav-projects" in body and reverse("office_registry") in body
-    # The project table is read once — inside the query that loads the user — and by no query of the menu's own.
-    touching = [q["sql"] for q in shown.captured_queries if "projects_project" in q["sql"]]
-    assert len(touching) == 1 and '"participants_user"' in touching[0].split("WHERE")[0]
+    assert not any("projects_project" in q["sql"] for q in shown.captured_queries)
+    assert len(shown) > len(without)  # the signed-in page ran its own queries; none of them the menu's
 
 
-def test_a_change_of_rights_shows_on_the_very_next_page(client, district):
-    teacher = EnrollmentFactory(season=district["season"]).person.user
-    client.force_login(teacher)
-    assert reverse("my_trajectory") not in client.get(reverse("home")).content.decode()
-    ReserveMember.objects.create(
-        municipality=district["town"],
-        person=teacher.person,
-        organisation=district["school"],
-        source=ReserveSource.SELF,
-        listed_on=date(2025, 9, 1),
-        status_changed_on=date(2025, 9, 1),
-    )
-    assert reverse("my_trajectory") in client.get(reverse("home")).content.decode()
-    ReserveMember.objects.filter(person=teacher.person).delete()  # a bulk delete: nothing to forget to clear
-    assert reverse("my_trajectory") not in client.get(reverse("home")).content.decode()
-
-
-def test_a_session_of_the_participants_backend_still_gets_its_menu(client, district):
+def test_a_stale_menu_is_worked_out_again_in_one_query(client, district):
     coordinator = coordinator_of(district["season"])
-    client.force_login(coordinator, backend="participants.backends.PortalModelBackend")
-    assert reverse("office_registry") in client.get(reverse("home")).content.decode()
+    client.force_login(coordinator)
+    session = client.session
+    session[SESSION_KEY] = {"user": coordinator.pk, "at": 0, "links": []}
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("home")).content.decode()
+    assert reverse("reserve_list") in body
+    assert sum("projects_project" in q["sql"] for q in queries.captured_queries) == 1
