@@ -51,3 +51,26 @@ def sheet_title(title: str, used: set[str], *, fallback: str = "Лист") -> st
         name, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(name.lower())
     return name
+
+
+def table_sheet(workbook, used: set[str], title: str, header, rows, widths=()):
+    """A sheet of a (normal-mode) openpyxl workbook holding one table: the bold header frozen above its rows, every
+    value through spreadsheet_value, text kept as text (a «=…» stays a string), columns as wide as `widths` says."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(sheet_title(title, used))
+    sheet.append([spreadsheet_value(str(h)) for h in header])
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        values = [spreadsheet_value(v) for v in row]
+        sheet.append(values)
+        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+            if isinstance(value, str):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    return sheet

@@ -8,35 +8,19 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.spreadsheets import sheet_title, spreadsheet_value
+from core.spreadsheets import table_sheet
 
 from .selectors_school_pairs import YearlyReport
 
-
-def _sheet(workbook, used: set[str], title: str, header: list[str], rows: list[list]):
-    sheet = workbook.create_sheet(sheet_title(title, used))
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        values = [spreadsheet_value(v) for v in row]
-        sheet.append(values)
-        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
-            if isinstance(value, str):
-                cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJ", (34, 34, 18, 40, 14, 14, 14, 14, 14, 14), strict=False):
-        sheet.column_dimensions[column].width = width
-    return sheet
+WIDTHS = (34, 34, 18, 40, 14, 14, 14, 14, 14, 14)
 
 
 def yearly_report_xlsx(report: YearlyReport) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    _sheet(
+    table_sheet(
         workbook,
         used,
         _("Пары"),
@@ -52,8 +36,9 @@ def yearly_report_xlsx(report: YearlyReport) -> bytes:
             ]
             for p in report.pairs
         ],
+        widths=WIDTHS,
     )
-    _sheet(
+    table_sheet(
         workbook,
         used,
         _("Мероприятия плана"),
@@ -83,6 +68,7 @@ def yearly_report_xlsx(report: YearlyReport) -> bytes:
             for p in report.pairs
             for row in p.plan
         ],
+        widths=WIDTHS,
     )
     dynamics_rows = []
     for school in report.dynamics:
@@ -102,7 +88,7 @@ def yearly_report_xlsx(report: YearlyReport) -> bytes:
                     (now.low_share - before.low_share) if before and now else None,
                 ]
             )
-    _sheet(
+    table_sheet(
         workbook,
         used,
         _("Динамика результатов"),
@@ -118,6 +104,7 @@ def yearly_report_xlsx(report: YearlyReport) -> bytes:
             _("Изменение доли низких, п. п."),
         ],
         dynamics_rows,
+        widths=WIDTHS,
     )
     buffer = BytesIO()
     workbook.save(buffer)

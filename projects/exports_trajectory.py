@@ -9,29 +9,11 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.spreadsheets import sheet_title, spreadsheet_value
+from core.spreadsheets import table_sheet
 
 from .models.trajectory import MENTORING_FORMS
 from .selectors_trajectory import DynamicsRow, HalfYear, MonitoringRow, practice_organisation
-
-
-def _sheet(workbook, used: set[str], title: str, header: list, rows: list[list], widths=(30,)):
-    sheet = workbook.create_sheet(sheet_title(title, used))
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        values = [spreadsheet_value(v) for v in row]
-        sheet.append(values)
-        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
-            if isinstance(value, str):
-                cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", widths, strict=False):
-        sheet.column_dimensions[column].width = width
-    return sheet
 
 
 def _bytes(workbook) -> bytes:
@@ -58,7 +40,7 @@ def recommended_practices_xlsx(practices) -> bytes:
                 timezone.localdate(p.recommended_at) if p.recommended_at else "",
             ]
         )
-    _sheet(
+    table_sheet(
         workbook,
         set(),
         _("Рекомендованные практики"),
@@ -83,7 +65,7 @@ def monitoring_xlsx(*, half: HalfYear, rows: list[MonitoringRow], dynamics: list
     workbook.remove(workbook.active)
     used: set[str] = set()
     labels = [str(label) for _field, label in MENTORING_FORMS]
-    _sheet(
+    table_sheet(
         workbook,
         used,
         half.short,
@@ -101,7 +83,7 @@ def monitoring_xlsx(*, half: HalfYear, rows: list[MonitoringRow], dynamics: list
         ],
         widths=(24, 14, *(14,) * len(labels), 14, 12, 40),
     )
-    _sheet(
+    table_sheet(
         workbook,
         used,
         _("Динамика"),

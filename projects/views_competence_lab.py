@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.spreadsheets import spreadsheet_value
+from core.spreadsheets import table_sheet
 from programs.models import Municipality
 
 from . import selectors_competence_lab as sel
@@ -339,7 +339,6 @@ def lab_report_xlsx(request: HttpRequest, municipality_pk: int, year: int) -> Ht
         raise Http404
     data = sel.lab_year_report(municipality.pk, year)
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheets = [
@@ -392,13 +391,9 @@ def lab_report_xlsx(request: HttpRequest, municipality_pk: int, year: int) -> Ht
         ),
     ]
     book.remove(book.active)
+    used: set[str] = set()
     for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([spreadsheet_value(v) for v in row])
+        table_sheet(book, used, title, header, rows, widths=(30,) * len(header))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

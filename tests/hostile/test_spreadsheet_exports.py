@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from core.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe, spreadsheet_value
+from core.spreadsheets import FORMULA_PREFIXES, spreadsheet_safe, spreadsheet_value, table_sheet
 from participants.personal_data import ExportSection, export_xlsx
 from reports.xlsx import Column, Sheet, workbook_write
 from tests.hostile.helpers import PAYLOADS
@@ -93,5 +93,24 @@ def test_report_workbook_cells_are_inert(rows, preamble):
     assert lines[0][0].value == _xml(spreadsheet_safe(preamble or "-")) and lines[0][0].data_type != "f"
     assert lines[1][0].value == "'=Столбец"
     for values, line in zip(rows, lines[2:], strict=True):
+        for value, cell in zip(values, line, strict=True):
+            _assert_inert(cell, value)
+
+
+@given(rows=st.lists(st.tuples(VALUES, VALUES, CELL_TEXT), min_size=1, max_size=4), title=CELL_TEXT)
+def test_table_sheet_cells_are_inert(rows, title):
+    """The cascade's yearly workbooks («Школа – Школе», «Траектория развития», the competence lab) write through
+    core.spreadsheets.table_sheet: header and cells inert, the title a valid sheet name, the header frozen."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    table_sheet(book, set(), title or "Лист", ["=Столбец", "Б", "В"], rows, widths=(30, 12))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == ["'=Столбец", "Б", "В"] and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 30 and sheet.column_dimensions["B"].width == 12
+    for values, line in zip(rows, sheet.iter_rows(min_row=2), strict=True):
         for value, cell in zip(values, line, strict=True):
             _assert_inert(cell, value)
