@@ -190,6 +190,15 @@ if _engine not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"
 if _engine == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = _int("DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost. The KPI queries pass it on a
+    # region's data and then spend 100–180 ms compiling for a run of 30 ms (bench «pages», docs/decisions/0012);
+    # short queries of a web portal never win that back. Off for the portal's connections; DB_JIT=on restores
+    # the server's own setting.
+    if not _bool("DB_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            DATABASES["default"]["OPTIONS"].get("options", "") + " -c jit=off"
+        ).strip()
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the embedded worker write while the web server reads.

@@ -28,6 +28,7 @@ def clean_env(tmp_path):
         S3_BUCKET="",
         VAR_DIR=str(tmp_path / "var"),
         DB_CONN_MAX_AGE="",
+        DB_JIT="",
         SECURE_HSTS_SECONDS="",
         SECURE_SSL_REDIRECT="",
         AXES_FAILURE_LIMIT="",
@@ -180,3 +181,32 @@ def test_a_bad_deprecated_value_is_named_by_its_old_name(clean_env):
     result = run([sys.executable, "-c", SETUP], {**clean_env, "PD_WITHDRAWAL_ERASE_DAYS": "45"})
     assert result.returncode != 0
     assert "Настройка PD_WITHDRAWAL_ERASE_DAYS: по 152-ФЗ" in result.stderr
+
+
+JIT_OPTION = (
+    "from django.conf import settings as s; print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "'-c jit=off'"),
+        ({"DB_JIT": "off"}, "'-c jit=off'"),
+        ({"DB_JIT": "on"}, "None"),
+        ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "None"),
+    ],
+    ids=["default-off", "off", "on-leaves-the-server-setting", "sqlite-untouched"],
+)
+def test_postgresql_connections_turn_jit_off_unless_asked(clean_env, overrides, expected):
+    env = {**clean_env, "DATABASE_URL": "postgres://u@127.0.0.1:5432/portal", "DB_JIT": "", **overrides}
+    result = run([sys.executable, "-c", SETUP + "; " + JIT_OPTION], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_a_bad_db_jit_value_stops_start_up(clean_env):
+    env = {**clean_env, "DATABASE_URL": "postgres://u@127.0.0.1:5432/portal", "DB_JIT": "maybe"}
+    result = run([sys.executable, "-c", SETUP], env)
+    assert result.returncode != 0
+    assert "Настройка DB_JIT: ожидалось true/false, получено 'maybe'" in result.stderr
