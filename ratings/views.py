@@ -26,6 +26,7 @@ from core.pagination import window_page
 from core.zones import moment_text
 from experts.models import ExpertAssignment
 from experts.selectors import person_expert_assignments
+from participants.models import Person
 from participants.selectors import person_for_user
 from programs.models import Season
 
@@ -33,7 +34,15 @@ from .filters import ReviewQueueFilterSet
 from .forms import ReviewForm
 from .models import Review, ReviewComment, ReviewLock, ReviewScore
 from .rules import is_review_teacher
-from .selectors import free_for, review_queue, review_queue_rows, reviewer_for, rubric_maximum_of
+from .selectors import (
+    QueuePeople,
+    free_for,
+    review_queue,
+    review_queue_people,
+    review_queue_rows,
+    reviewer_for,
+    rubric_maximum_of,
+)
 from .services import review_lock_release, review_return, review_save, review_take
 from .timecodes import timecode_rows
 
@@ -45,6 +54,7 @@ class QueueRow:
     """One line of the queue with its times already written in the season's time zone and its links built."""
 
     submission: Submission
+    person: Person | None
     season: Season
     subject: str
     submitted: str
@@ -107,6 +117,7 @@ class _Links:
 
 def _row(
     submission: Submission,
+    people: QueuePeople,
     season: Season,
     clock: _SeasonClock,
     subjects: dict[str, str],
@@ -115,11 +126,12 @@ def _row(
     links: _Links,
 ) -> QueueRow:
     due_at = submission.submitted_at + timedelta(days=season.review_due_days)
-    lock = getattr(submission, "review_lock", None)
+    lock = people.locks.get(submission.pk)
     if lock is not None and lock.expires_at <= now:
         lock = None
     return QueueRow(
         submission=submission,
+        person=people.persons.get(submission.enrollment_id),
         season=season,
         subject=subjects.get(str(submission.subject_id), "—"),
         submitted=clock.moment(submission.submitted_at),
@@ -148,6 +160,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = ReviewQueueFilterSet(request.GET or None, review_queue(assignments), assignments=assignments, now=now)
     page = window_page(review_queue_rows(filters.qs), PER_PAGE, request.GET.get("page"))
+    people = review_queue_people(page.object_list)
     my_ids = {a.pk for a in assignments}
     by_pk = {season.pk: season for season in filters.seasons}
     clocks = {pk: _SeasonClock(season) for pk, season in by_pk.items()}
@@ -162,7 +175,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "subject_options": subject_options,
         "page": page,
         "rows": [
-            _row(s, by_pk[s.queue_season_id], clocks[s.queue_season_id], subjects, my_ids, now, links)
+            _row(s, people, by_pk[s.queue_season_id], clocks[s.queue_season_id], subjects, my_ids, now, links)
             for s in page.object_list
         ],
         "query": filters.query_string(),

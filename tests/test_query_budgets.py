@@ -381,7 +381,9 @@ BUDGETS = {
     "home": (_home, 2),
     "program page": (_program, 6),
     "teacher cabinet": (_cabinet, 14),  # see ABOVE_TARGET
-    "expert review queue": (_queue, 5),  # -1: the subjects' choices are listed once, without a COUNT
+    # The page's participants and locks in two small queries rather than five joins on the queue's own query
+    # (its planning time halved on the region data, docs/decisions/0012).
+    "expert review queue": (_queue, 7),
     "review page": (_review, 10),
     "expert workspace": (_workspace, 7),  # +1: the seasons' feedback questions (seed 000 §2.2)
     "enrollment changelist with filters": (_enrollments_admin, 10),

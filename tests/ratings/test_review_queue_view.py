@@ -125,10 +125,30 @@ def test_query_count_does_not_grow(client, world, django_assert_num_queries, n):
     review_assign(submissions=Submission.objects.all())
     client.force_login(world.methodist.person.user)
     # No COUNT: the page fetches one row more than it shows to know whether there is a next one; the subjects'
-    # choices are read once (no COUNT before them either).
-    with django_assert_num_queries(5):
+    # choices are read once (no COUNT before them either); the page's participants and locks come in one query
+    # each, not joined to the queue's query.
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["rows"]) == n
+    lessons = Submission.objects.select_related("enrollment__person", "review_lock__expert__person")
+    by_pk = {lesson.pk: lesson for lesson in lessons}
+    for row in response.context["rows"]:
+        lesson = by_pk[row.submission.pk]
+        assert row.person.full_name == lesson.enrollment.person.full_name
+        held = getattr(lesson, "review_lock", None)
+        assert (row.lock.expert.person.short_name if row.lock else None) == (
+            held.expert.person.short_name if held else None
+        )
+    if n == 3:
+        # The second lesson is held by the curator: the methodist sees the holder's name.
+        assert world.curator.person.short_name in response.content.decode()
+
+
+def test_an_empty_queue_asks_for_no_people(client, world, django_assert_num_queries):
+    client.force_login(world.methodist.person.user)
+    with django_assert_num_queries(5):
+        response = client.get(URL)
+    assert response.context["rows"] == []
 
 
 def test_paginated_by_25_without_counting(client, world):
