@@ -401,7 +401,13 @@ def _letters_message(queued: str, state) -> tuple[str, int]:
 class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
     municipality_path = "season__program__municipality"
     list_display = ["person", "organisation", "season", "status", "applied_at", "status_changed_at"]
-    list_filter = ["status", "season__program", ("season", SeasonFilter), "person__organisation__municipality"]
+    list_filter = [
+        "status",
+        "season__program",
+        ("season", SeasonFilter),
+        "person__organisation__municipality",
+        ("applied_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["person__last_name", "person__first_name", "person__middle_name", "person__email"]
     list_select_related = ["person__organisation", "season__program"]
     # What the list's columns print (names, the school's short name, «program — season»): its 50 rows are read
@@ -417,7 +423,6 @@ class EnrollmentAdmin(AuditHistoryAdmin, MunicipalityScopedAdmin):
         "applied_at",
         "status_changed_at",
     ]
-    date_hierarchy = "applied_at"
     autocomplete_fields = ["person"]
     inlines = [StatusChangeInline]
     actions = [

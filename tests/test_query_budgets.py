@@ -386,7 +386,9 @@ BUDGETS = {
     "expert review queue": (_queue, 7),
     "review page": (_review, 10),
     "expert workspace": (_workspace, 7),  # +1: the seasons' feedback questions (seed 000 §2.2)
-    "enrollment changelist with filters": (_enrollments_admin, 10),
+    # −2: the application date is a filter (Сегодня, 7 дней, месяц, год), not a drill-down that asked the range
+    # and the distinct days of the filtered list (the list's slowest query, docs/decisions/0012).
+    "enrollment changelist with filters": (_enrollments_admin, 8),
     "notifications": (_notifications, 4),
     "lesson visits": (_visits, 4),
     "consultations": (_consultations, 4),
