@@ -1951,11 +1951,18 @@ def _scope_municipality(scope: KpiScope) -> int | None:
     return Organisation.objects.filter(pk=scope.organisation_id).values_list("municipality_id", flat=True).first()
 
 
-def kpi_report(*, scope: KpiScope, now: datetime | None = None, codes: Iterable[str] | None = None) -> list[KpiResult]:
-    """Every KPI (or the given codes) for the scope, in definition order, with its target and status."""
+def kpi_report(
+    *,
+    scope: KpiScope,
+    now: datetime | None = None,
+    codes: Iterable[str] | None = None,
+    seasons: Iterable[Season] | None = None,
+) -> list[KpiResult]:
+    """Every KPI (or the given codes) for the scope, in definition order, with its target and status. `seasons`:
+    the scope's seasons (KpiContext.seasons) when the caller has read them already (the dashboard's filters)."""
     now = now or timezone.now()
     definitions = [d for d in KPI_DEFINITIONS if codes is None or d.code in set(codes)]
-    ctx = KpiContext(scope, now)
+    ctx = KpiContext(scope, now, seasons=None if seasons is None else sorted(seasons, key=lambda s: s.pk))
     targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
     results = []
     for definition in definitions:
