@@ -673,7 +673,12 @@ def _roster(ctx, qs, covers: tuple[str, ...]):
     return qs.filter(on_staff, year=ctx.scope.year, organisation__kind__in=covers)
 
 
-HEADCOUNT_FIELDS = ("teachers", "teachers_under_5_years", "pedagogical_total", "higher_education")
+# The headcount's numbers (n, num) of the KPIs that count from them (seed 003, показатели 2 and 3); the PD shares
+# count none (a headcount has no names, so its organisations are only left out and said so).
+HEADCOUNT_NUMBERS = {
+    "young-teachers-share": ("teachers", "teachers_under_5_years"),
+    "higher-education-staffing": ("pedagogical_total", "higher_education"),
+}
 
 
 def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> dict:
@@ -698,11 +703,15 @@ def _headcount_columns(ctx) -> tuple[dict, dict]:
             Q(year_headcount__isnull=False) & ~Q(Exists(roster)), output_field=BooleanField()
         ),
     }
+    # Only the sums some KPI reads: every sum's filter names the headcount annotation, and each costs compiling.
+    summed: dict[tuple[str, ...], set[str]] = {d.covers: set() for d in ORDER_KPIS if d.empty_note}
+    for code, names in HEADCOUNT_NUMBERS.items():
+        summed[KPI_BY_CODE[code].covers].update(names)
     aggregates = {}
-    for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
+    for kinds, names in summed.items():
         of, tag = Q(kind__in=kinds, headcount=True), "_".join(kinds)
         aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
-        aggregates.update({f"{tag}__{name}": Sum(f"year_headcount__{name}", filter=of) for name in HEADCOUNT_FIELDS})
+        aggregates.update({f"{tag}__{name}": Sum(f"year_headcount__{name}", filter=of) for name in sorted(names)})
     return annotations, aggregates
 
 
@@ -856,7 +865,8 @@ def _young_teachers(ctx):
     year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["young-teachers-share"].covers
     rows = _roster_rows(ctx, "young")
-    heads = _headcounts(ctx, covers, n="teachers", num="teachers_under_5_years")
+    n, num = HEADCOUNT_NUMBERS["young-teachers-share"]
+    heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
 
@@ -865,7 +875,8 @@ def _higher_education(ctx):
     (workers with their education recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["higher-education-staffing"].covers
     rows = _roster_rows(ctx, "higher_education")
-    heads = _headcounts(ctx, covers, n="pedagogical_total", num="higher_education")
+    n, num = HEADCOUNT_NUMBERS["higher-education-staffing"]
+    heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(
         rows,
         heads,
