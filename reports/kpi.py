@@ -746,14 +746,20 @@ RosterPart = Callable[["KpiContext"], tuple[tuple[str, ...], Q, Q]]
 _roster_parts: dict[str, RosterPart] = {}
 
 
-def _roster_rows(ctx, tag: str) -> dict:
-    """{group: {staff, n, num}} of one roster KPI, read from the query of every roster KPI's counts."""
+def _roster_rows(ctx, tag: str, covers: tuple[str, ...]) -> dict:
+    """{group: {staff, n, num}} of one roster KPI (`covers`: its organisation kinds), read from the query of every
+    roster KPI's counts."""
 
     rows = _shared_grouped(ctx, "_roster", _roster_query, org="organisation")
+    staff = _staff_column(covers)
     return {
-        key: {"staff": row[f"{tag}__staff"], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
-        for key, row in _counted(rows, f"{tag}__staff").items()
+        key: {"staff": row[staff], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
+        for key, row in _counted(rows, staff).items()
     }
+
+
+def _staff_column(covers: tuple[str, ...]) -> str:
+    return "staff__" + "_".join(covers)
 
 
 def _roster_query(ctx) -> tuple:
@@ -762,7 +768,8 @@ def _roster_query(ctx) -> tuple:
         covers, n, num = part(ctx)
         kinds.update(covers)
         of = Q(organisation__kind__in=covers)
-        aggregates[f"{name}__staff"] = Count("pk", filter=of)
+        # The staff of the kinds covered, counted once for the KPIs that cover the same kinds.
+        aggregates[_staff_column(covers)] = Count("pk", filter=of)
         aggregates[f"{name}__n"] = Count("pk", filter=of & n)
         aggregates[f"{name}__num"] = Count("pk", filter=of & n & num)
     return _roster(ctx, StaffRosterEntry.objects.all(), tuple(sorted(kinds))), aggregates
@@ -779,7 +786,7 @@ def _teachers_with_training(tag: str, which: Q, covers: tuple[str, ...], *, cumu
     _roster_parts[tag] = part
 
     def compute(ctx):
-        rows = _roster_rows(ctx, tag)
+        rows = _roster_rows(ctx, tag, covers)
         return _staff_values(rows, _headcounts(ctx, covers), empty=NO_PEDAGOGICAL, pd=True)
 
     return compute
@@ -864,7 +871,7 @@ def _young_teachers(ctx):
     """Seed 003, показатель 2: teachers of schools with under five years of pedagogical experience, from the
     year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["young-teachers-share"].covers
-    rows = _roster_rows(ctx, "young")
+    rows = _roster_rows(ctx, "young", covers)
     n, num = HEADCOUNT_NUMBERS["young-teachers-share"]
     heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
@@ -874,7 +881,7 @@ def _higher_education(ctx):
     """Seed 003, показатель 3: pedagogical workers of schools with higher education, from the year's roster
     (workers with their education recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["higher-education-staffing"].covers
-    rows = _roster_rows(ctx, "higher_education")
+    rows = _roster_rows(ctx, "higher_education", covers)
     n, num = HEADCOUNT_NUMBERS["higher-education-staffing"]
     heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(
@@ -896,7 +903,7 @@ def _remote_training(ctx):
     """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
     finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
     covers = KPI_BY_CODE["remote-pd-share"].covers
-    rows = _roster_rows(ctx, "remote")
+    rows = _roster_rows(ctx, "remote", covers)
     return _staff_values(
         rows,
         _headcounts(ctx, covers),

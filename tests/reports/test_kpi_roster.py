@@ -15,6 +15,7 @@ from reports.kpi import (
     KpiScope,
     KpiStatus,
     _headcount_columns,
+    _roster_query,
     kpi_breakdown,
     kpi_report,
     kpi_years,
@@ -183,3 +184,18 @@ def test_a_kindergartens_headcount_is_left_out_of_the_district_pd_share_and_only
         "school__higher_education",
         f"{district}__orgs",
     }
+
+
+def test_the_staff_of_the_same_kinds_is_counted_once_for_the_kpis_that_cover_them(place):
+    m, school, scope = place
+    _teachers(school, 2023, 1, 10)
+    kindergarten = OrganisationFactory(municipality=m, kind=K.KINDERGARTEN)
+    _teachers(kindergarten, 2023, 3)
+    got = {r.code: r for r in kpi_report(scope=scope, codes=[FR_DIAG, CONTINUOUS, YOUNG, HIGHER, REMOTE])}
+    assert got[FR_DIAG].denominator == 3 and got[CONTINUOUS].denominator == 2  # the district system; schools
+    assert (got[YOUNG].numerator, got[YOUNG].denominator) == (1, 2)
+    # One staff count per set of kinds covered, not one per roster KPI.
+    _, aggregates = _roster_query(KpiContext(scope, timezone.now()))
+    staff = {name for name in aggregates if name.startswith("staff__")}
+    assert staff == {"staff__" + "_".join(KPI_BY_CODE[code].covers) for code in (FR_DIAG, CONTINUOUS, REMOTE)}
+    assert len(staff) == 2
