@@ -13,7 +13,7 @@ from datetime import date
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from core.filters import PortalFilterSet
 from programs.models import Municipality, Organisation, Season
@@ -21,12 +21,42 @@ from programs.models import Municipality, Organisation, Season
 from .models import KpiSnapshot
 
 
-class SeasonChoiceField(ModelChoiceField):
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options from the rows its caller already read (`field.rows`), else from one plain
+    query of its queryset, kept with it: Django's own iterate a server-side cursor (DECLARE, FETCH, CLOSE on
+    PostgreSQL). The queryset still validates a submitted value."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset if self.field.rows is None else self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        rows = self.queryset if self.field.rows is None else self.field.rows
+        return len(rows) + (self.field.empty_label is not None) + (self.field.null_label is not None)
+
+
+class ListedChoiceField(ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+    def __init__(self, *args, rows: Sequence | None = None, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
+
+
+class SeasonChoiceField(ListedChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.program.title} — {obj.title}"
 
 
-class SeasonFilter(django_filters.ModelChoiceFilter):
+class SeasonFilter(ListedChoiceFilter):
     field_class = SeasonChoiceField
 
 
@@ -49,14 +79,14 @@ class DashboardFilterSet(PortalFilterSet):
         queryset=Season.objects.none(),
         error_messages={"invalid_choice": _("Такого сезона нет среди доступных вам; выберите из списка.")},
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = ListedChoiceFilter(
         label=_("Муниципалитет"),
         field_name="program__municipality",
         empty_label=_("Все муниципалитеты"),
         queryset=Municipality.objects.none(),
         error_messages={"invalid_choice": _("Выберите муниципалитет из списка.")},
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ListedChoiceFilter(
         label=_("Школа"),
         method="filter_organisation",
         empty_label=_("Все школы"),
@@ -73,10 +103,13 @@ class DashboardFilterSet(PortalFilterSet):
         municipalities: QuerySet[Municipality],
         organisations: QuerySet[Organisation],
         initial: dict,
+        season_rows: Sequence[Season] | None = None,
     ):
+        """`season_rows`: the rows of `seasons` when the caller has read them (the options come from them)."""
         super().__init__(data, seasons)
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
         self.filters["season"].queryset = seasons
+        self.filters["season"].extra["rows"] = season_rows
         self.filters["municipality"].queryset = municipalities
         self.filters["organisation"].queryset = organisations
         # Shown selected on the unbound page: the year in force and the reader's own municipality or school.

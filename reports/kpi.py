@@ -673,7 +673,12 @@ def _roster(ctx, qs, covers: tuple[str, ...]):
     return qs.filter(on_staff, year=ctx.scope.year, organisation__kind__in=covers)
 
 
-HEADCOUNT_FIELDS = ("teachers", "teachers_under_5_years", "pedagogical_total", "higher_education")
+# The headcount's numbers (n, num) of the KPIs that count from them (seed 003, показатели 2 and 3); the PD shares
+# count none (a headcount has no names, so its organisations are only left out and said so).
+HEADCOUNT_NUMBERS = {
+    "young-teachers-share": ("teachers", "teachers_under_5_years"),
+    "higher-education-staffing": ("pedagogical_total", "higher_education"),
+}
 
 
 def _headcounts(ctx, covers: tuple[str, ...], *, n: str = "", num: str = "") -> dict:
@@ -698,11 +703,15 @@ def _headcount_columns(ctx) -> tuple[dict, dict]:
             Q(year_headcount__isnull=False) & ~Q(Exists(roster)), output_field=BooleanField()
         ),
     }
+    # Only the sums some KPI reads: every sum's filter names the headcount annotation, and each costs compiling.
+    summed: dict[tuple[str, ...], set[str]] = {d.covers: set() for d in ORDER_KPIS if d.empty_note}
+    for code, names in HEADCOUNT_NUMBERS.items():
+        summed[KPI_BY_CODE[code].covers].update(names)
     aggregates = {}
-    for kinds in {d.covers for d in ORDER_KPIS if d.empty_note}:
+    for kinds, names in summed.items():
         of, tag = Q(kind__in=kinds, headcount=True), "_".join(kinds)
         aggregates[f"{tag}__orgs"] = Count("pk", filter=of)
-        aggregates.update({f"{tag}__{name}": Sum(f"year_headcount__{name}", filter=of) for name in HEADCOUNT_FIELDS})
+        aggregates.update({f"{tag}__{name}": Sum(f"year_headcount__{name}", filter=of) for name in sorted(names)})
     return annotations, aggregates
 
 
@@ -737,14 +746,20 @@ RosterPart = Callable[["KpiContext"], tuple[tuple[str, ...], Q, Q]]
 _roster_parts: dict[str, RosterPart] = {}
 
 
-def _roster_rows(ctx, tag: str) -> dict:
-    """{group: {staff, n, num}} of one roster KPI, read from the query of every roster KPI's counts."""
+def _roster_rows(ctx, tag: str, covers: tuple[str, ...]) -> dict:
+    """{group: {staff, n, num}} of one roster KPI (`covers`: its organisation kinds), read from the query of every
+    roster KPI's counts."""
 
     rows = _shared_grouped(ctx, "_roster", _roster_query, org="organisation")
+    staff = _staff_column(covers)
     return {
-        key: {"staff": row[f"{tag}__staff"], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
-        for key, row in _counted(rows, f"{tag}__staff").items()
+        key: {"staff": row[staff], "n": row[f"{tag}__n"], "num": row[f"{tag}__num"]}
+        for key, row in _counted(rows, staff).items()
     }
+
+
+def _staff_column(covers: tuple[str, ...]) -> str:
+    return "staff__" + "_".join(covers)
 
 
 def _roster_query(ctx) -> tuple:
@@ -753,7 +768,8 @@ def _roster_query(ctx) -> tuple:
         covers, n, num = part(ctx)
         kinds.update(covers)
         of = Q(organisation__kind__in=covers)
-        aggregates[f"{name}__staff"] = Count("pk", filter=of)
+        # The staff of the kinds covered, counted once for the KPIs that cover the same kinds.
+        aggregates[_staff_column(covers)] = Count("pk", filter=of)
         aggregates[f"{name}__n"] = Count("pk", filter=of & n)
         aggregates[f"{name}__num"] = Count("pk", filter=of & n & num)
     return _roster(ctx, StaffRosterEntry.objects.all(), tuple(sorted(kinds))), aggregates
@@ -770,7 +786,7 @@ def _teachers_with_training(tag: str, which: Q, covers: tuple[str, ...], *, cumu
     _roster_parts[tag] = part
 
     def compute(ctx):
-        rows = _roster_rows(ctx, tag)
+        rows = _roster_rows(ctx, tag, covers)
         return _staff_values(rows, _headcounts(ctx, covers), empty=NO_PEDAGOGICAL, pd=True)
 
     return compute
@@ -855,8 +871,9 @@ def _young_teachers(ctx):
     """Seed 003, показатель 2: teachers of schools with under five years of pedagogical experience, from the
     year's roster (teachers with their experience recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["young-teachers-share"].covers
-    rows = _roster_rows(ctx, "young")
-    heads = _headcounts(ctx, covers, n="teachers", num="teachers_under_5_years")
+    rows = _roster_rows(ctx, "young", covers)
+    n, num = HEADCOUNT_NUMBERS["young-teachers-share"]
+    heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(rows, heads, empty=_("нет данных за год: в кадровом составе нет учителей с указанным стажем"))
 
 
@@ -864,8 +881,9 @@ def _higher_education(ctx):
     """Seed 003, показатель 3: pedagogical workers of schools with higher education, from the year's roster
     (workers with their education recorded) and the headcounts of schools without one."""
     covers = KPI_BY_CODE["higher-education-staffing"].covers
-    rows = _roster_rows(ctx, "higher_education")
-    heads = _headcounts(ctx, covers, n="pedagogical_total", num="higher_education")
+    rows = _roster_rows(ctx, "higher_education", covers)
+    n, num = HEADCOUNT_NUMBERS["higher-education-staffing"]
+    heads = _headcounts(ctx, covers, n=n, num=num)
     return _staff_values(
         rows,
         heads,
@@ -885,7 +903,7 @@ def _remote_training(ctx):
     """Seed 003, результат 6: of the year's roster pedagogical workers who finished a course in the year, those who
     finished one remotely; found through the roster row's matched person (headcount-only organisations left out)."""
     covers = KPI_BY_CODE["remote-pd-share"].covers
-    rows = _roster_rows(ctx, "remote")
+    rows = _roster_rows(ctx, "remote", covers)
     return _staff_values(
         rows,
         _headcounts(ctx, covers),
@@ -1951,11 +1969,18 @@ def _scope_municipality(scope: KpiScope) -> int | None:
     return Organisation.objects.filter(pk=scope.organisation_id).values_list("municipality_id", flat=True).first()
 
 
-def kpi_report(*, scope: KpiScope, now: datetime | None = None, codes: Iterable[str] | None = None) -> list[KpiResult]:
-    """Every KPI (or the given codes) for the scope, in definition order, with its target and status."""
+def kpi_report(
+    *,
+    scope: KpiScope,
+    now: datetime | None = None,
+    codes: Iterable[str] | None = None,
+    seasons: Iterable[Season] | None = None,
+) -> list[KpiResult]:
+    """Every KPI (or the given codes) for the scope, in definition order, with its target and status. `seasons`:
+    the scope's seasons (KpiContext.seasons) when the caller has read them already (the dashboard's filters)."""
     now = now or timezone.now()
     definitions = [d for d in KPI_DEFINITIONS if codes is None or d.code in set(codes)]
-    ctx = KpiContext(scope, now)
+    ctx = KpiContext(scope, now, seasons=None if seasons is None else sorted(seasons, key=lambda s: s.pk))
     targets = _targets(codes=[d.code for d in definitions], municipality=_scope_municipality(scope), years=[scope.year])
     results = []
     for definition in definitions:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import rules
+from django.db.models import QuerySet
 from django.http import Http404
 
 from participants.models import Person, User
@@ -57,13 +58,22 @@ class DashboardScope:
     may_choose_organisation: bool
 
 
-def dashboard_scope(user, *, municipality_id: int | None = None, organisation_id: int | None = None) -> DashboardScope:
-    """The scope a reader asked for, narrowed to what they may see; a forbidden or unknown one raises Http404."""
+def dashboard_scope(
+    user,
+    *,
+    municipality_id: int | None = None,
+    organisation_id: int | None = None,
+    municipalities: QuerySet[Municipality] | None = None,
+) -> DashboardScope:
+    """The scope a reader asked for, narrowed to what they may see; a forbidden or unknown one raises Http404.
+    `municipalities` is where the asked-for or the reader's own municipality is read from (a caller may annotate
+    it with what it needs along with the row)."""
     if not user.has_perm("reports.view_kpi_dashboard"):
         raise Http404
+    municipalities = Municipality.objects.all() if municipalities is None else municipalities
     if user.is_superuser:
-        municipality = _get(Municipality, municipality_id)
-        organisation = _get(Organisation, organisation_id)
+        municipality = _get(municipalities, municipality_id)
+        organisation = _get(Organisation.objects.all(), organisation_id)
         if organisation is not None and municipality is not None and organisation.municipality_id != municipality.pk:
             raise Http404
         return DashboardScope(municipality or (organisation and organisation.municipality), organisation, True, True)
@@ -77,7 +87,7 @@ def dashboard_scope(user, *, municipality_id: int | None = None, organisation_id
         return DashboardScope(school.municipality, school, False, False)
     if municipality_id not in (None, user.municipality_id):
         raise Http404
-    municipality = Municipality.objects.get(pk=user.municipality_id)
+    municipality = municipalities.get(pk=user.municipality_id)
     organisation = None
     if organisation_id is not None:
         organisation = Organisation.objects.filter(pk=organisation_id, municipality=municipality).first()
@@ -86,10 +96,10 @@ def dashboard_scope(user, *, municipality_id: int | None = None, organisation_id
     return DashboardScope(municipality, organisation, False, True)
 
 
-def _get(model, pk):
+def _get(qs: QuerySet, pk):
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk).first()
+    obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj

@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet, Subquery
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -49,6 +49,9 @@ class DashboardFilters:
     year: int
     years: list[int]
     season: Season | None
+    # The seasons the scope's KPIs read (reports.kpi.KpiContext.seasons, ordered by id): the chosen one, else every
+    # season overlapping the year, whatever its municipality; None: the KPI engine reads them itself.
+    kpi_seasons: tuple[Season, ...] | None = None
 
     @property
     def municipality(self) -> Municipality | None:
@@ -89,13 +92,29 @@ def _int(value) -> int | None:
 
 def _season_years() -> tuple[int | None, int | None]:
     bounds = Season.objects.aggregate(first=Min("starts_on"), last=Max("ends_on"))
-    return (bounds["first"].year if bounds["first"] else None, bounds["last"].year if bounds["last"] else None)
+    return _years_of(bounds["first"], bounds["last"])
 
 
-def dashboard_years(*, today: date) -> list[int]:
+def _years_of(first: date | None, last: date | None) -> tuple[int | None, int | None]:
+    return (first.year if first else None, last.year if last else None)
+
+
+def _with_season_span(municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """The municipalities with the seasons' span (every season's, not theirs) for the year list: read with the
+    reader's municipality, the span costs no query of its own."""
+    return municipalities.annotate(
+        seasons_first=Subquery(Season.objects.order_by("starts_on").values("starts_on")[:1]),
+        seasons_last=Subquery(Season.objects.order_by("-ends_on").values("ends_on")[:1]),
+    )
+
+
+def dashboard_years(*, today: date, span: tuple[int | None, int | None] | None = None) -> list[int]:
     """From the orders' first target year to the last season's (or this) year, newest first. The seasons' span
-    is one query, cached with the KPIs (a season saved makes it stale like any KPI)."""
-    first_season, last_season = kpi_cached(("season-years",), _season_years, ttl=FILTER_TTL_SECONDS).value
+    (first and last year) is `span` when the caller read it already, else one query, cached with the KPIs (a
+    season saved makes it stale like any KPI)."""
+    if span is None:
+        span = kpi_cached(("season-years",), _season_years, ttl=FILTER_TTL_SECONDS).value
+    first_season, last_season = span
     first = min(FIRST_ORDER_YEAR, first_season or today.year)
     last = max(today.year, last_season or today.year)
     return list(range(last, first - 1, -1))
@@ -106,9 +125,16 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
     one); a malformed value is a form error shown at its field and replaced by the default."""
     today = today or timezone.localdate()
     access = dashboard_scope(
-        user, municipality_id=_int(data.get("municipality")), organisation_id=_int(data.get("organisation"))
+        user,
+        municipality_id=_int(data.get("municipality")),
+        organisation_id=_int(data.get("organisation")),
+        municipalities=_with_season_span(Municipality.objects.all()),
     )
-    years = dashboard_years(today=today)
+    # A director's municipality comes with their school, without the span: then the span is read (or cached) apart.
+    span = None
+    if access.municipality is not None and hasattr(access.municipality, "seasons_first"):
+        span = _years_of(access.municipality.seasons_first, access.municipality.seasons_last)
+    years = dashboard_years(today=today, span=span)
     raw_year = _int(data.get("year"))
     year = raw_year if raw_year in years else today.year
 
@@ -125,8 +151,13 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         .filter(starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1))
         .order_by("program__title", "-starts_on")
     )
+    # Every season of the year, read once: the KPIs measure them all (a municipality's scope counts its people in
+    # any municipality's program, reports.kpi), the season filter offers the reader's municipality's among them.
+    year_seasons = list(seasons)
+    season_rows = year_seasons
     if access.municipality is not None:
         seasons = seasons.filter(program__municipality=access.municipality)
+        season_rows = [s for s in year_seasons if s.program.municipality_id == access.municipality.pk]
 
     initial = {
         "year": year,
@@ -139,6 +170,7 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         initial=initial,
         years=years,
         seasons=seasons,
+        season_rows=season_rows,
         municipalities=municipalities,
         organisations=organisations,
     ).form
@@ -153,7 +185,15 @@ def dashboard_filters(*, user, data: QueryDict | dict, today: date | None = None
         municipality_id=access.municipality.pk if access.municipality else None,
         organisation_id=access.organisation.pk if access.organisation else None,
     )
-    return DashboardFilters(form=form, access=access, scope=scope, year=year, years=years, season=season)
+    return DashboardFilters(
+        form=form,
+        access=access,
+        scope=scope,
+        year=year,
+        years=years,
+        season=season,
+        kpi_seasons=(season,) if season else tuple(sorted(year_seasons, key=lambda s: s.pk)),
+    )
 
 
 # --- The dashboard pages: what they show, assembled here so the views stay thin -------------------------------
@@ -194,8 +234,8 @@ def _numbered(index: int, name: str) -> str:
     return _short(f"{index}. {name}")
 
 
-def _overview_compute(scope: KpiScope, now: datetime) -> DashboardOverview:
-    results = kpi_report(scope=scope, now=now)
+def _overview_compute(scope: KpiScope, now: datetime, seasons: tuple[Season, ...] | None = None) -> DashboardOverview:
+    results = kpi_report(scope=scope, now=now, seasons=seasons)
     order = [r for r in results if r.group == ORDER]
     program = [r for r in results if r.group != ORDER]
     points = [
@@ -210,7 +250,9 @@ def _overview_compute(scope: KpiScope, now: datetime) -> DashboardOverview:
 def dashboard_overview(*, filters: DashboardFilters, now: datetime) -> DashboardOverview:
     """Every KPI for the reader's filters and the chart of the order KPIs in %: computed (a constant number of
     queries) once per scope until the KPI data change (reports.kpi_cache), then read from the cache."""
-    cached = kpi_cached(("overview", filters.scope), lambda: _overview_compute(filters.scope, now), now=now)
+    cached = kpi_cached(
+        ("overview", filters.scope), lambda: _overview_compute(filters.scope, now, filters.kpi_seasons), now=now
+    )
     return replace(cached.value, as_of=cached.computed_at)
 
 

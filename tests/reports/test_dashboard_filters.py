@@ -6,6 +6,8 @@ import pytest
 from django.http import Http404, QueryDict
 
 from participants.models import User
+from programs.models import Organisation
+from reports.kpi import SCHOOL
 from reports.selectors import dashboard_filters
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, SeasonFactory, UserFactory
 
@@ -68,3 +70,30 @@ def test_a_director_is_held_to_their_school_and_cannot_choose(place):
     assert filters.scope.organisation_id == place["school"].pk
     assert list(filters.form.fields["organisation"].queryset) == [place["school"]]
     assert filters.params() == {"year": 2026}
+
+
+def test_the_options_are_the_readers_seasons_and_schools_and_the_kpis_read_every_season_of_the_year(
+    place, django_assert_num_queries
+):
+    manager = _manager(place["home"])
+    filters = dashboard_filters(user=manager, data=QueryDict(), today=TODAY)
+    # The form's options come from what dashboard_filters read: listing them runs no query (no server-side cursor).
+    with django_assert_num_queries(1):  # the schools, one plain query, kept with the field
+        seasons = [str(option.data["value"]) for option in filters.form["season"]]
+        schools = [str(option.data["value"]) for option in filters.form["organisation"]]
+        assert [str(option.data["value"]) for option in filters.form["organisation"]] == schools
+    home_schools = Organisation.objects.filter(SCHOOL, municipality=place["home"]).order_by("sort_key", "pk")
+    assert seasons == ["", str(place["season"].pk)] and schools == ["", *(str(o.pk) for o in home_schools)]
+    assert str(place["school"].pk) in schools
+    # The KPIs measure the year's seasons of every municipality (people of the scope in a neighbour's program).
+    assert filters.kpi_seasons == tuple(sorted([place["season"], place["foreign"]], key=lambda s: s.pk))
+    chosen = dashboard_filters(user=manager, data={"year": 2023, "season": place["old"].pk}, today=TODAY)
+    assert chosen.kpi_seasons == (place["old"],)
+
+
+def test_the_year_list_is_the_same_with_the_span_read_apart(place):
+    # A director's municipality comes with the school, so the seasons' span is read by its own query.
+    director = PersonFactory(organisation=place["school"], user=UserFactory(role=User.Role.DIRECTOR)).user
+    years = [2027, 2026, 2025, 2024, 2023, 2022, 2021]
+    assert dashboard_filters(user=director, data=QueryDict(), today=TODAY).years == years
+    assert dashboard_filters(user=_manager(place["home"]), data=QueryDict(), today=TODAY).years == years

@@ -73,8 +73,8 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_schools(client, d
     _mark(schools, year - 1, count)
     _mark(schools, year, count - 1)
     client.force_login(management(world["home"]))
-    # Cold: session, user, municipality, the form's seasons and schools, the seasons' span for the year list, then
-    # the engine's: the targets and the organisations' query for the value, the same two for every year shown
+    # Cold: session, user, municipality with the seasons' span for the year list, the form's seasons and schools,
+    # then the engine's: the targets and the organisations' query for the value, the same two for every year shown
     # (a UNION ALL). No breakdown: the default target is the scope's own.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(LOW_URL).status_code == 200

@@ -17,7 +17,7 @@ from participants.models import (
     ProfessionalDevelopment,
     StaffHeadcount,
 )
-from programs.models import MunicipalEvent, OrganisationYearFacts
+from programs.models import MunicipalEvent, OrganisationYearFacts, Season
 from programs.program_templates import TEMPLATES
 from ratings.models import Achievement, Review, ReviewScore
 from reports.kpi import KPI_DEFINITIONS, KpiScope, KpiStatus, Target, kpi_report, kpi_status, kpi_target
@@ -158,3 +158,13 @@ def test_every_definition_is_described_in_russian():
     # Every target the program templates load has a KPI computing it.
     template_codes = {item["code"] for template in TEMPLATES for item in template.get("kpi_targets", [])}
     assert template_codes and template_codes <= set(codes)
+
+
+def test_the_seasons_a_caller_has_read_give_the_same_report_one_query_fewer(django_assert_num_queries):
+    scope, now = _everything(2)
+    computed = kpi_report(scope=scope, now=now)
+    overlapping = Season.objects.filter(starts_on__lte=scope.year_end, ends_on__gte=scope.year_start)
+    seasons = list(overlapping.select_related("program").order_by("-pk"))  # any order: the engine sorts them
+    with django_assert_num_queries(10):
+        given = kpi_report(scope=scope, now=now, seasons=seasons)
+    assert given == computed

@@ -5,10 +5,21 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from participants.models import ProfessionalDevelopment, StaffHeadcount
 from programs.models import Organisation
-from reports.kpi import KPI_BY_CODE, KpiScope, KpiStatus, kpi_breakdown, kpi_report, kpi_years
+from reports.kpi import (
+    KPI_BY_CODE,
+    KpiContext,
+    KpiScope,
+    KpiStatus,
+    _headcount_columns,
+    _roster_query,
+    kpi_breakdown,
+    kpi_report,
+    kpi_years,
+)
 from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, StaffRosterEntryFactory
 from tests.reports.dashboard_world import management
 
@@ -146,3 +157,45 @@ def test_the_dashboard_says_there_is_no_data_for_the_year(client, place):
     html = client.get(reverse("kpi_dashboard"), {"year": 2022}).content.decode()
     row = html[html.index(f'id="kpi-{YOUNG}"') :]
     assert NO_DATA_TEXT not in row[: row.index("</tr>")]
+
+
+def test_a_kindergartens_headcount_is_left_out_of_the_district_pd_share_and_only_read_numbers_are_summed(place):
+    m, school, scope = place
+    _teachers(school, 2023, 1, 10)
+    kindergarten = OrganisationFactory(municipality=m, kind=K.KINDERGARTEN, short_name="Детский сад № 1")
+    StaffHeadcount.objects.create(
+        organisation=kindergarten, year=2023, pedagogical_total=12, teachers=0, higher_education=9,
+        teachers_under_5_years=0, management_total=1,
+    )  # fmt: skip
+    (fr,) = kpi_report(scope=scope, codes=[FR_DIAG])
+    assert (fr.numerator, fr.denominator) == (0, 2) and "в расчёт не входят: 1" in fr.note
+    got = {r.code: r for r in kpi_report(scope=scope, codes=[YOUNG, HIGHER])}
+    assert (got[YOUNG].numerator, got[YOUNG].denominator) == (1, 2)  # the kindergarten's numbers are no school's
+    assert (got[HIGHER].numerator, got[HIGHER].denominator) == (2, 2)  # not 9 of 12 more
+    # The organisations' query sums the school headcount's four numbers (показатели 2 and 3) and counts the
+    # district system's headcount-only organisations, whose numbers no KPI reads.
+    _, sums = _headcount_columns(KpiContext(scope, timezone.now()))
+    district = "_".join(KPI_BY_CODE[FR_DIAG].covers)
+    assert set(sums) == {
+        "school__orgs",
+        "school__teachers",
+        "school__teachers_under_5_years",
+        "school__pedagogical_total",
+        "school__higher_education",
+        f"{district}__orgs",
+    }
+
+
+def test_the_staff_of_the_same_kinds_is_counted_once_for_the_kpis_that_cover_them(place):
+    m, school, scope = place
+    _teachers(school, 2023, 1, 10)
+    kindergarten = OrganisationFactory(municipality=m, kind=K.KINDERGARTEN)
+    _teachers(kindergarten, 2023, 3)
+    got = {r.code: r for r in kpi_report(scope=scope, codes=[FR_DIAG, CONTINUOUS, YOUNG, HIGHER, REMOTE])}
+    assert got[FR_DIAG].denominator == 3 and got[CONTINUOUS].denominator == 2  # the district system; schools
+    assert (got[YOUNG].numerator, got[YOUNG].denominator) == (1, 2)
+    # One staff count per set of kinds covered, not one per roster KPI.
+    _, aggregates = _roster_query(KpiContext(scope, timezone.now()))
+    staff = {name for name in aggregates if name.startswith("staff__")}
+    assert staff == {"staff__" + "_".join(KPI_BY_CODE[code].covers) for code in (FR_DIAG, CONTINUOUS, REMOTE)}
+    assert len(staff) == 2

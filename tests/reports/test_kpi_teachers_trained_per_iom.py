@@ -107,10 +107,10 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_schools(client, d
             pd(teacher, date(year - 1, 5, 1), per_individual_route=True)
             pd(teacher, date(year, 5, 1), per_individual_route=True)
     client.force_login(management(world["home"]))
-    # Cold: session, user, municipality, the form's seasons and schools, the seasons' span for the year list, then
+    # Cold: session, user, municipality with the seasons' span for the year list, the form's seasons and schools, then
     # the engine's: the targets and the partner schools' query for the value, the same two for every year shown
     # (a UNION ALL). No breakdown: the default target is the scope's own.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.context["detail"].result.value == count * count
 
