@@ -120,8 +120,18 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{auth}@{host}{port}/{quote(name, safe='')}"
 
 
+@pytest.fixture
+def celery_worker_process(_celery_worker_session, transactional_db):
+    """The real worker for one test (which needs transactional_db: the worker sees only committed rows). After the
+    test, and before the database is flushed, waits until the worker has nothing running, reserved or queued: a
+    task still writing (a job's notification after its «done») would otherwise meet the flush's TRUNCATE and
+    deadlock."""
+    yield _celery_worker_session
+    _celery_worker_session.wait_idle()
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, tmp_path_factory):
+def _celery_worker_session(django_db_setup, tmp_path_factory):
     """A real `celery -A config worker` over REDIS_URL, writing to the test database."""
     if not django_settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: no broker for a real worker")
@@ -153,7 +163,28 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
                 pytest.fail(f"celery worker exited with {process.returncode}:\n{log_tail()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"celery worker did not answer a ping within 60 s:\n{log_tail()}")
+        def wait_idle(timeout: float = 60.0) -> None:
+            """Until two looks in a row find no task running or reserved on this worker and none in the queue."""
+            inspect = app.control.inspect(destination=[nodename], timeout=1.0)
+            deadline = time.monotonic() + timeout
+            quiet = 0
+            while quiet < 2:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    return  # the test's own assertions report a dead or stuck worker
+                with app.connection_for_write() as connection:
+                    queued = connection.default_channel.client.llen(app.conf.task_default_queue)
+                busy = [
+                    task
+                    for answer in ((inspect.active() or {}), (inspect.reserved() or {}))
+                    for tasks in answer.values()
+                    for task in tasks
+                ]
+                quiet = quiet + 1 if not busy and not queued else 0
+                if quiet < 2:
+                    time.sleep(0.1)
+
         process.log_tail = log_tail
+        process.wait_idle = wait_idle
         yield process
     finally:
         process.terminate()  # warm shutdown: the worker closes its database connections
