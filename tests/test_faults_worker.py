@@ -9,6 +9,7 @@ sweeper finds the job's lease lapsed and queues it again.
 """
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,13 @@ def _finished_whole(job, activity, coordinator) -> None:
 
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(redis, tmp_path, settings):
     job, activity, coordinator = _batch_killed_half_way(redis, tmp_path, settings, visibility=VISIBILITY)
+    # The new worker's first sweep of unacknowledged messages runs as it starts; kombu's next one comes only after
+    # unacked_restore_interval × unacked_restore_throttle (about 100 s). So it starts once the killed worker's
+    # delivery is past its visibility timeout, as a worker restarted after a crash finds it.
+    unacked = Redis.from_url(redis.url).zrange("unacked_index", 0, -1, withscores=True)
+    assert unacked, "the killed worker's delivery is not held unacknowledged"
+    taken_at = max(score for _tag, score in unacked)
+    wait_for(lambda: time.time() > taken_at + int(VISIBILITY) + 0.5, what="the visibility timeout")
 
     second = Worker(redis.url, tmp_path, "second", CELERY_VISIBILITY_TIMEOUT=VISIBILITY)
     try:
