@@ -27,8 +27,9 @@ def prepare(owed: int) -> None:
     attend(EnrollmentFactory(season=season, person=person), activity, 1)
 
 
-def browse(stop_file: str, report: str) -> None:
-    """Sign in and load the cabinet until the stop file appears; write every status code seen."""
+def browse(stop_file: str, report: str, started_file: str | None = None) -> None:
+    """Sign in and load the cabinet until the stop file appears; write every status code seen. `started_file` is
+    created once the first sign-in and cabinet have answered, so the caller starts the jobs while it browses."""
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -43,4 +44,6 @@ def browse(stop_file: str, report: str) -> None:
             statuses.append(client.get("/cabinet/").status_code)
         except Exception as exc:  # anything the request did not turn into a response
             errors.append(repr(exc))
+        if started_file is not None and not os.path.exists(started_file):
+            Path(started_file).touch()
     Path(report).write_text(json.dumps({"statuses": statuses, "errors": errors}))

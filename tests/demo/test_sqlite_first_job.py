@@ -50,14 +50,15 @@ def test_certificate_job_and_delivery_leave_sign_in_and_cabinet_working(sqlite_e
     env, db = sqlite_env
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # set by the settings' init_command
-    stop, report = tmp_path / "stop", tmp_path / "report.json"
+    stop, report, started = tmp_path / "stop", tmp_path / "report.json", tmp_path / "started"
     browser = subprocess.Popen(
         [
             sys.executable,
             "manage.py",
             "shell",
             "-c",
-            f"from tests.demo.sqlite_first_job_support import browse; browse({str(stop)!r}, {str(report)!r})",
+            "from tests.demo.sqlite_first_job_support import browse; "
+            f"browse({str(stop)!r}, {str(report)!r}, {str(started)!r})",
         ],
         cwd=BASE_DIR,
         env=env,
@@ -65,7 +66,12 @@ def test_certificate_job_and_delivery_leave_sign_in_and_cabinet_working(sqlite_e
         stderr=subprocess.STDOUT,
     )
     try:
-        time.sleep(3)  # the browser is signing in before the jobs start
+        # The jobs start once the browser has signed in and loaded the cabinet once: they overlap its requests.
+        deadline = time.monotonic() + 120
+        while not started.exists():
+            assert browser.poll() is None, browser.stdout.read().decode()
+            assert time.monotonic() < deadline, "the browser did not sign in within 120 s"
+            time.sleep(0.05)
         issued = _manage(env, "issue_certificates")
         delivered = _manage(env, "deliver_notifications")
     finally:
