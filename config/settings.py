@@ -121,7 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "core.staticfiles.PortalStaticFilesConfig",  # django.contrib.staticfiles without unserved library files
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
@@ -272,6 +272,8 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Django's two finders, leaving out the library builds no page serves (core/staticfiles.py).
+STATICFILES_FINDERS = ["core.staticfiles.FileSystemFinder", "core.staticfiles.AppDirectoriesFinder"]
 # Browser libraries come from the npm registry (package.json; `make install` runs npm ci), never from a CDN.
 # Without them the pages fall back to their plain forms, so a checkout without node_modules still runs.
 _TUS_CLIENT_DIR = BASE_DIR / "node_modules" / "tus-js-client" / "dist"

@@ -163,6 +163,7 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
                 pytest.fail(f"celery worker exited with {process.returncode}:\n{log_tail()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"celery worker did not answer a ping within 60 s:\n{log_tail()}")
+
         def wait_idle(timeout: float = 60.0) -> None:
             """Until two looks in a row find no task running or reserved on this worker and none in the queue."""
             inspect = app.control.inspect(destination=[nodename], timeout=1.0)
