@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.db import connections
+from django.utils import timezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,3 +195,14 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def steady_clock(monkeypatch):
+    """The clock held at the moment the test starts. For tests that compare a computed page with the same page read
+    from the KPI cache: the cache key holds «today» in the reader's zone (reports.kpi_cache), so two requests either
+    side of that zone's midnight (19:00 UTC for the factories' Asia/Yekaterinburg) rightly miss — and a test that
+    happened to run across it would fail."""
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment

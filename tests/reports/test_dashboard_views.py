@@ -157,6 +157,7 @@ def test_the_menu_hides_the_dashboard_from_anonymous_visitors(client, world):
     assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
 
 
+@pytest.mark.usefixtures("steady_clock")
 @pytest.mark.parametrize("count", [1, 3])
 def test_overview_query_count_does_not_grow_with_schools_enrollments_or_seasons(
     client, django_assert_num_queries, count

@@ -60,6 +60,7 @@ def _season(world):
     return SeasonFactory(program__municipality=world["home"], starts_on=date(year, 1, 1), ends_on=date(year, 12, 31))
 
 
+@pytest.mark.usefixtures("steady_clock")
 def test_a_cold_view_computes_and_a_warm_view_reads_the_cache(client, world, django_assert_num_queries):
     client.force_login(management(world["home"]))
     cold = _page(client)

@@ -160,6 +160,7 @@ def test_a_quarterly_program_kpi_has_a_trend_and_breakdowns(client, world):
     assert 'id="kpi-by-season"' not in html and "все сезоны каждого года" in html
 
 
+@pytest.mark.usefixtures("steady_clock")
 @pytest.mark.parametrize("count", [1, 3])
 def test_detail_query_counts_do_not_grow_with_schools_enrollments_or_seasons(client, django_assert_num_queries, count):
     world = build_world()

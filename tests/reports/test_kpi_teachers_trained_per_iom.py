@@ -138,6 +138,7 @@ def _row(html: str) -> str:
     return html[start : html.index("</tr>", start)]
 
 
+@pytest.mark.usefixtures("steady_clock")
 @pytest.mark.django_db(transaction=True)
 def test_the_dpo_import_a_bulk_write_makes_the_cached_dashboard_stale(client, world, django_assert_num_queries):
     """The import writes its rows with one bulk_create: the KPI cache hears of it and the next page recounts."""
