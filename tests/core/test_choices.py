@@ -34,3 +34,17 @@ def test_the_template_filter_renders_the_label():
     with translation.override("ru"):
         html = Template('{% load choices %}{{ e|choice_label:"status" }}').render(Context({"e": enrollment}))
     assert html == "Исключён"
+
+
+def test_the_template_filter_shows_nothing_for_no_object_like_a_variable_lookup():
+    # {{ job.last_run.get_trigger_display }} showed nothing before the job's first run; so does the filter.
+    template = Template('{% load choices %}[{{ run|choice_label:"trigger" }}][{{ missing|choice_label:"status" }}]')
+    assert template.render(Context({"run": None})) == "[][]"
+
+
+def test_the_template_filter_follows_the_language_of_the_page():
+    enrollment = Enrollment(status=Enrollment.Status.EXCLUDED)
+    template = Template('{% load choices %}{{ e|choice_label:"status" }}')
+    with translation.override("en"):
+        english = template.render(Context({"e": enrollment}))
+        assert english == enrollment.get_status_display() == "Excluded"
