@@ -28,10 +28,10 @@ def test_no_template_calls_get_display():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if SLOW.search(line)
     ]
-    assert not offenders, "use {{ object|choice_label:\"field\" }} (core.choices) instead:\n" + "\n".join(offenders)
+    assert not offenders, 'use {{ object|choice_label:"field" }} (core.choices) instead:\n' + "\n".join(offenders)
 
 
 def test_the_guard_sees_the_slow_form():
-    assert SLOW.search('<td>{{ row.get_status_display }}</td>')
+    assert SLOW.search("<td>{{ row.get_status_display }}</td>")
     assert SLOW.search("{% blocktranslate with s=item.get_kind_display|lower %}")
     assert not SLOW.search('<td>{{ row|choice_label:"status" }}</td>')
