@@ -501,12 +501,12 @@ def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         built = _build()
-        _sign_in_every_role(built)
+        sign_in_every_role(built)
         yield built
         transaction.set_rollback(True)
 
 
-def _sign_in_every_role(world: World) -> None:
+def sign_in_every_role(world: World) -> None:
     """Each role signs in once, when the world is built: a sign-in costs as much as the case's own request (the
     user_logged_in receivers compute the header's menu and the time zone, projects.navigation.on_login), and a case
     would repeat it thousands of times for the same session. Each case's savepoint undoes what its request writes
@@ -519,7 +519,7 @@ def _sign_in_every_role(world: World) -> None:
 
 
 def sign_in(client, world: World, role: str) -> None:
-    """The client carries the role's session of the world (_sign_in_every_role), as after client.force_login."""
+    """The client carries the role's session of the world (sign_in_every_role), as after client.force_login."""
     client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
 
 
