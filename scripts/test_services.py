@@ -190,7 +190,9 @@ def parallel_args(pytest_args: list[str]) -> list[str]:
     workers = int(os.environ.get("TEST_WORKERS") or os.cpu_count() or 1)
     if named or asked or workers < 2:
         return []
-    return ["-n", str(workers), "--dist", "loadfile"]
+    # The files go out in the order tests/conftest.py collects them (the longest first), not re-sorted by xdist
+    # by their number of tests.
+    return ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def main(pytest_args: list[str]) -> int:

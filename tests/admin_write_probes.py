@@ -67,6 +67,7 @@ from projects.models.reserve import ReserveMember
 from projects.models.school_pairs import Assessment
 from ratings.models import Achievement, ReviewAssignment, Rubric
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
+from tests import permissions_world
 from tests.factories import OrganisationFactory
 from tests.permissions_world import A_CURATOR, A_METHODIST, A_TUTOR, World
 from tests.projects.communities_fixtures import community_rows_of
@@ -482,6 +483,8 @@ def rows_of_a(world, django_db_blocker):
     """The world with a row of A for every registered model (inside the world's module-wide transaction)."""
     with django_db_blocker.unblock():
         add_rows_of_a(world)
+        # Signed in again over the added rows: the session's menu is what a sign-in now would compute.
+        permissions_world.sign_in_every_role(world)
     yield world
     _FORM_DATA.clear()  # the next module's world has other ids
 

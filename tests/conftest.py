@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -62,6 +63,47 @@ def _redis_database_of_worker(index: int) -> None:
     django_settings.CACHES = cache_settings
     caches.__dict__.pop("settings", None)  # the handler reads CACHES once; no cache was opened before this hook
     app.conf.broker_url = url
+
+
+# The files that take longest, slowest first (seconds on this 2-core machine, full run with --durations). Under
+# pytest-xdist --dist loadfile each file is one unit of work, handed out in the order of the collection: left to
+# itself xdist orders the files by their number of tests, which puts these few-test files — a district seed, a
+# migration there and back, a browser journey — last, so one worker still runs them while the other idles. The
+# longest first, then the rest by their number of tests as before (scripts/test_services.py: --no-loadscope-reorder).
+SLOW_FILES_FIRST = (
+    "tests/demo/test_demo_any_date.py",  # 287 s
+    "tests/core/test_migrate_to_core.py",  # 161
+    "tests/test_permissions_matrix_portal.py",  # 127
+    "tests/demo/test_seed_demo.py",  # 117
+    "tests/test_permissions_matrix_admin_writes.py",  # 111
+    "tests/test_faults_worker.py",  # 78
+    "tests/demo/test_sqlite_first_job.py",  # 77
+    "tests/reports/test_kpi_one_number.py",  # 68
+    "tests/test_permissions_matrix.py",  # 56
+    "tests/demo/test_demo_capacity.py",  # 55
+    "tests/test_migration_names.py",  # 50
+    "tests/test_site_url_startup.py",  # 46
+    "tests/e2e/test_layout_fits.py",  # 40
+    "tests/admin/test_relation_scope.py",  # 38
+    "tests/test_settings.py",  # 36
+    "tests/admin/test_admin_dates.py",  # 34
+    "tests/test_security_headers.py",  # 34
+    "tests/test_docker_entrypoint_roles.py",  # 29
+    "tests/reports/test_kpi_workbook_print.py",  # 28
+    "tests/e2e/test_review_journey.py",  # 28
+    "tests/e2e/test_teacher_journey.py",  # 28
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if getattr(config, "workerinput", None) is None:
+        return  # one process: the order does not change the time
+    first = {path: rank for rank, path in enumerate(SLOW_FILES_FIRST)}
+    files = [item.nodeid.split("::", 1)[0] for item in items]
+    count = Counter(files)
+    # A stable sort: within a file the tests keep their order (pytest-django's: transactional tests last).
+    order = {id(item): (first.get(f, len(first)), -count[f], f) for item, f in zip(items, files, strict=True)}
+    items.sort(key=lambda item: order[id(item)])
 
 
 def pytest_report_header(config):

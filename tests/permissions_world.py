@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -178,6 +179,8 @@ class World:
     route_item: RouteItem
     achievement: Achievement
     other: dict = field(default_factory=dict)
+    # role → the key of a session signed in once for the module (sign_in).
+    sessions: dict[str, str] = field(default_factory=dict)
 
 
 def _coordinator(municipality: Municipality, role=User.Role.COORDINATOR) -> User:
@@ -497,8 +500,27 @@ def _office(town: Municipality, now) -> dict:
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
+        built = _build()
+        sign_in_every_role(built)
+        yield built
         transaction.set_rollback(True)
+
+
+def sign_in_every_role(world: World) -> None:
+    """Each role signs in once, when the world is built: a sign-in costs as much as the case's own request (the
+    user_logged_in receivers compute the header's menu and the time zone, projects.navigation.on_login), and a case
+    would repeat it thousands of times for the same session. Each case's savepoint undoes what its request writes
+    to the session row (django.contrib.sessions.backends.db), so every case starts from the same signed-in session
+    that Client.force_login made."""
+    for role, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def sign_in(client, world: World, role: str) -> None:
+    """The client carries the role's session of the world (sign_in_every_role), as after client.force_login."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
 
 
 @pytest.fixture
@@ -562,7 +584,7 @@ def params(cases: list[Case]):
 def run_case(client, world: World, case: Case, role: str) -> None:
     """Ask the case's address as the role; check the status, what the page shows and what the POST changed."""
     if role != "anonymous":
-        client.force_login(world.users[role])
+        sign_in(client, world, role)
     address = case.url(world)
     response = getattr(client, case.method)(address, case.data(world)) if case.method == "post" else client.get(address)
 

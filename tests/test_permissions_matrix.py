@@ -408,7 +408,7 @@ POST_ONLY = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "address", "role"), POST_ONLY, ids=[f"{n}-get-{r}" for n, _a, r in POST_ONLY])
 def test_get_on_an_action_is_405(client, world, name, address, role):
-    client.force_login(world.users[role])
+    permissions_world.sign_in(client, world, role)
     assert client.get(address(world)).status_code == 405
 
 
@@ -431,5 +431,5 @@ def test_get_on_an_action_is_405(client, world, name, address, role):
     ],
 )
 def test_a_guessed_id_is_404_even_for_the_superuser(client, world, name, address):
-    client.force_login(world.users["superuser"])
+    permissions_world.sign_in(client, world, "superuser")
     assert client.get(address(world)).status_code == 404

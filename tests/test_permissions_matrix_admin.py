@@ -86,7 +86,7 @@ def test_admin_page(client, world, case: AdminCase, view: str, role: str):
     address = reverse(name, args=[case.obj(world).pk])
     as_role = ALIASES.get(role, role)
     if role != "anonymous":
-        client.force_login(world.users[role])
+        permissions_world.sign_in(client, world, role)
     response = client.get(address)
 
     if as_role in ADMIN_READERS:
@@ -160,7 +160,7 @@ def test_admin_view(client, world, view: AdminView, role: str):
     address = view.url(world)
     as_role = ALIASES.get(role, role)
     if role != "anonymous":
-        client.force_login(world.users[role])
+        permissions_world.sign_in(client, world, role)
     response = client.get(address)
 
     if as_role in ADMIN_READERS:

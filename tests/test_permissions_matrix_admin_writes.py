@@ -112,7 +112,7 @@ def _add_control(client, w: World, label: str, obj) -> bool:
     coordinator = w.users[COORDINATOR]
     data, _has_relation = form_data(label, obj, coordinator)
     model = type(obj)
-    client.force_login(coordinator)
+    permissions_world.sign_in(client, w, COORDINATOR)
     with savepoint():  # a copy beside the row it copies: a uniqueness rule answers with a form error, not a 500
         duplicate = client.post(reverse(url_name(label, "add")), data)
         assert duplicate.status_code in (200, 302, 403), f"{label}: a copy of A's row: {duplicate.status_code}"
@@ -139,7 +139,7 @@ def test_outside_coordinator_writes_nothing(client, rows_of_a: World, label: str
             return  # a form without relation fields posts no ids of A: nothing of A to write into
         opened = _add_control(client, w, label, obj)
     address, data = _probe_request(w, label, probe, obj, outsider)
-    client.force_login(outsider)
+    permissions_world.sign_in(client, w, COORDINATOR_OTHER)
     with savepoint():
         if probe == "add":
             _delete_source(obj)
@@ -176,7 +176,7 @@ def test_non_staff_write_nothing(client, rows_of_a: World, role: str):
     """Every probe of every model, as a signed-in non-staff role or anonymously: the admin's sign-in page."""
     w = rows_of_a
     if role != "anonymous":
-        client.force_login(w.users[role])
+        permissions_world.sign_in(client, w, role)
     login = reverse("admin:login")
     tried = 0
     before = fingerprint()

@@ -966,6 +966,6 @@ def test_permission(client, world, files, case: Case, role: str):
 )
 def test_a_guessed_id_is_404(client, world, name, address, role):
     if role != "anonymous":
-        client.force_login(world.users[role])
+        permissions_world.sign_in(client, world, role)
     method = client.post if name == "notification_read" else client.get
     assert method(address(world)).status_code == 404
