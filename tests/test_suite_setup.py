@@ -20,3 +20,12 @@ def test_the_tests_hash_with_the_fast_hasher_and_still_check_production_hashes()
     encoded = pbkdf2.encode("Test-Password-123", pbkdf2.salt(), iterations=1)
     assert pbkdf2.verify("Test-Password-123", encoded)
     assert identify_hasher(encoded).algorithm == "pbkdf2_sha256"
+
+
+def test_every_file_the_suite_hands_out_first_exists():
+    """A renamed or removed slow file would silently drop out of the order (tests/conftest.py SLOW_FILES_FIRST)."""
+    from tests.conftest import SLOW_FILES_FIRST
+
+    missing = [name for name in SLOW_FILES_FIRST if not (settings.BASE_DIR / name).is_file()]
+    assert not missing, missing
+    assert len(set(SLOW_FILES_FIRST)) == len(SLOW_FILES_FIRST)
