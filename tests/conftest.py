@@ -80,7 +80,6 @@ SLOW_FILES_FIRST = (
     "tests/demo/test_sqlite_first_job.py",  # 77
     "tests/reports/test_kpi_one_number.py",  # 68
     "tests/test_permissions_matrix.py",  # 56
-    "tests/demo/test_demo_capacity.py",  # 55
     "tests/test_migration_names.py",  # 50
     "tests/test_site_url_startup.py",  # 46
     "tests/e2e/test_layout_fits.py",  # 40

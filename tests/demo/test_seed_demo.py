@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Attendance, RouteItem, Submission
+from activities.certificates import certificates_owed
+from activities.models import Attendance, Certificate, RouteItem, Submission
+from core.models import Notification
 from demo.data import DEMO_ACCOUNTS
 from demo.management.commands.seed_demo import Command as SeedDemo
 from demo.names import generate_names
@@ -43,10 +45,11 @@ from participants.models import (
     User,
 )
 from participants.roles import COORDINATORS
-from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, Program
+from programs.models import MunicipalEvent, Organisation, OrganisationYearFacts, Program, Season
 from ratings.models import Achievement, ParticipantRating, Review, ReviewAssignment, ReviewScore
 from reports.kpi import KpiScope, kpi_years
 from reports.models import KpiBaseline, KpiSnapshot, KpiTarget
+from tests.demo.test_demo_any_date import _registration
 from tests.factories import (
     ActivityFactory,
     MunicipalityFactory,
@@ -199,7 +202,7 @@ def first_runs() -> dict:
     return {}
 
 
-def test_district_scale_builds_a_consistent_demo(client, first_runs):
+def test_district_scale_builds_a_consistent_demo(client, settings, first_runs):
     output = _seed()
     assert "Готово за" in output
     first_runs[DEFAULT_SEED] = _seeded_rows()
@@ -310,8 +313,10 @@ def test_district_scale_builds_a_consistent_demo(client, first_runs):
 
     _check_kpi_facts()
     _check_project_office(client)
+    _check_capacity()
     if HAS_LOAD_PROGRAMS:
         _check_cascade_parts()
+        _check_fresh_demo_today(client, settings)
 
     # A second run finds the demo and adds nothing.
     before = _row_counts()
@@ -319,6 +324,134 @@ def test_district_scale_builds_a_consistent_demo(client, first_runs):
     call_command("seed_demo", "--scale", "district", stdout=out)
     assert "уже загружены" in out.getvalue()
     assert _row_counts() == before
+
+
+def _check_capacity():
+    """Every season keeps within its number of places: the tutor course of сид 001 («Тьютор в федеральном проекте
+    «Демография»») is «экспериментальной группе (30 педагогов)», its seasons have 30 places, and no demo season
+    seats more applicants, participants and graduates than it has places."""
+    seated = Season.objects.filter(capacity__isnull=False).annotate(
+        seated=Count("enrollments", filter=Q(enrollments__status__in=[S.APPLIED, S.ACTIVE, S.COMPLETED]))
+    )
+    if HAS_LOAD_PROGRAMS:
+        tutor = seated.filter(program__slug="tyutor-demografiya")
+        assert tutor.exists() and all(s.capacity == 30 for s in tutor)
+        assert tutor.filter(seated__gt=0).exists()
+    assert not seated.filter(seated__gt=F("capacity")).exists(), list(
+        seated.filter(seated__gt=F("capacity")).values_list("program__slug", "title", "capacity", "seated")
+    )
+
+
+def _check_fresh_demo_today(client, settings):
+    """The demo built today (the one seed of this test, as `make run` builds it): a newcomer registers on the public
+    page, every program has its own demo accounts with work to do, and the certificates owed are issued."""
+    _a_newcomer_registers_on_the_public_page(client)
+    client.logout()
+    settings.DEMO_MODE = True  # the login page lists the accounts in demo mode only
+    _every_program_has_its_own_demo_accounts_with_work_to_do(client)
+    _the_certificates_owed_are_issued_with_their_pdfs_and_no_letters()
+
+
+def _a_newcomer_registers_on_the_public_page(client):
+    """The public page of a season open today takes a newcomer's registration."""
+    program = Program.objects.get(slug="progressive-teacher")
+    page = client.get(reverse("program_detail", kwargs={"slug": program.slug}))
+    assert page.status_code == 200
+    season = next(s for s in program.seasons.all() if s.registration_is_open(timezone.now()))
+    url = reverse("season_register", kwargs={"slug": program.slug, "season_id": season.pk})
+    assert url in page.content.decode()
+    data = _registration(season, 0)
+    response = client.post(
+        url,
+        {
+            "email": data.email,
+            "password1": data.password,
+            "password2": data.password,
+            "last_name": data.last_name,
+            "first_name": data.first_name,
+            "middle_name": data.middle_name,
+            "birth_date": data.birth_date.isoformat(),
+            "phone": data.phone,
+            "organisation": data.organisation.pk,
+            "position": data.position,
+            "education_level": data.education_level,
+            "category": Person.Category.NONE,
+            "consent_personal_data": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert Enrollment.objects.filter(person__email=data.email, season=season, status="applied").exists()
+
+
+def _sign_in(client, email):
+    response = client.post(reverse("login"), {"username": email, "password": settings.DEMO_PASSWORD})
+    assert response.status_code == 302, email
+
+
+def _every_program_has_its_own_demo_accounts_with_work_to_do(client):
+    listed = {email for _title, accounts in settings.DEMO_PROGRAM_ACCOUNTS for email, _role in accounts}
+    assert listed <= {email for email, _role in settings.DEMO_ACCOUNTS}
+    for email in listed:
+        _sign_in(client, email)
+        client.logout()
+
+    for place, program_kind in (("armavir", Program.Kind.SUBSCRIPTION), ("verkhnebureinsky", None)):
+        coordinator = User.objects.get(email=f"coordinator.{place}@demo.ru")
+        assert coordinator.is_staff and coordinator.municipality is not None
+        programs = Program.objects.filter(municipality=coordinator.municipality)
+        assert programs.exists()
+        director = Person.objects.get(email=f"director.{place}@demo.ru")
+        assert director.user.role == User.Role.DIRECTOR and director.is_manager
+        assert director.organisation.municipality_id == coordinator.municipality_id
+        teacher = Person.objects.get(email=f"teacher.{place}@demo.ru")
+        assert teacher.enrollments.filter(status="active", season__program__in=programs).exists()
+        expert = Person.objects.get(email=f"expert.{place}@demo.ru")
+        assert expert.expert_assignments.filter(
+            season__program__in=programs, role__in=[ExpertRole.METHODIST, ExpertRole.CURATOR]
+        ).exists()
+        # Applications to approve in the coordinator's own programs.
+        assert Enrollment.objects.filter(season__program__in=programs, status="applied").exists()
+        if program_kind == Program.Kind.SUBSCRIPTION:
+            # The director's school has asked to join the open season, and the coordinator sees it in the admin.
+            application = SchoolApplication.objects.get(organisation=director.organisation, status="applied")
+            _sign_in(client, f"director.{place}@demo.ru")
+            cabinet = client.get(reverse("cabinet")).content.decode()
+            assert application.season.title in cabinet and "Заявку рассматривает координатор." in cabinet
+            client.logout()
+            _sign_in(client, coordinator.email)
+            changelist = client.get("/admin/participants/schoolapplication/?status__exact=applied")
+            assert changelist.status_code == 200
+            assert director.organisation.short_name in changelist.content.decode()
+            client.logout()
+        else:
+            assert MentoringPair.objects.filter(season__program__in=programs).exists()
+            _sign_in(client, coordinator.email)
+            changelist = client.get("/admin/experts/mentoringpair/")
+            assert changelist.status_code == 200
+            pair = MentoringPair.objects.filter(season__program__in=programs).select_related("mentor__person").first()
+            assert pair.mentor.person.last_name in changelist.content.decode()
+            client.logout()
+
+    # The login page lists each program with its coordinator, director, expert and teacher.
+    html = client.get(reverse("login")).content.decode()
+    for title, accounts in settings.DEMO_PROGRAM_ACCOUNTS:
+        assert str(title).replace("«", "&laquo;") in html or str(title) in html
+        for email, _role in accounts:
+            assert email in html
+
+
+def _the_certificates_owed_are_issued_with_their_pdfs_and_no_letters():
+    certificates = Certificate.objects.all()
+    assert certificates.count() > 50
+    assert not certificates.filter(pdf="").exists()
+    sample = certificates.order_by("pk").first()
+    with sample.pdf.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
+    assert certificates.exclude(enrollment__person__user__email__endswith="@demo.ru").exists()
+    # The first hourly job has nothing left to do, and no letter goes to the made-up addresses.
+    assert certificates_owed(now=timezone.now()) == []
+    assert not Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).exists()
+    assert Notification.objects.filter(kind=Notification.Kind.CERTIFICATE).exists()
 
 
 def _check_kpi_facts():
