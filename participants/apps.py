@@ -13,10 +13,10 @@ class ParticipantsConfig(AppConfig):
         from .feedback_cabinet import register as register_feedback_sections
         from .journal import register as register_journal
         from .personal_data import register as register_personal_data
-        from .roles import role_groups_ensure
+        from .roles import role_groups_after_migrate
         from .season_parts import register as register_season_part
 
-        post_migrate.connect(role_groups_ensure, dispatch_uid="participants.role_groups_ensure")
+        post_migrate.connect(role_groups_after_migrate, dispatch_uid="participants.role_groups_after_migrate")
         # Cabinet sections (participants.cabinet): the profile and enrollments, the subscription, feedback.
         cabinet.register()
         cabinet_subscription.register()

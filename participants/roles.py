@@ -1,5 +1,6 @@
 """The staff groups every deployment has, kept in step with the models after each migrate."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 
@@ -23,7 +24,18 @@ def user_is_coordinator(user) -> bool:
     return user.role == User.Role.COORDINATOR or user.groups.filter(name=COORDINATORS).exists()
 
 
-def role_groups_ensure(**kwargs) -> dict[str, Group]:
+def role_groups_after_migrate(app_config, **kwargs) -> None:
+    """post_migrate receiver: the groups once per migrate (or test flush), at the last app's signal.
+
+    Django sends post_migrate once for every app with models, in INSTALLED_APPS order, and creates each app's
+    permissions in its own signal; at the last one every permission exists. Running at each app's signal did
+    the same work fifteen times a migrate."""
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if app_config is last:
+        role_groups_ensure()
+
+
+def role_groups_ensure() -> dict[str, Group]:
     """Coordinators may do everything in the portal's apps; management may only look. Safe to run twice."""
     portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     coordinators, _created = Group.objects.get_or_create(name=COORDINATORS)

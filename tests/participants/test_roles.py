@@ -21,6 +21,25 @@ def test_groups_exist_after_migrate_and_ensure_is_idempotent():
     assert Group.objects.filter(name__in=[COORDINATORS, MANAGEMENT]).count() == 2
 
 
+def test_the_groups_are_made_once_a_migrate_with_every_apps_permissions(monkeypatch):
+    """post_migrate comes once per app with models; the groups are made at the last one, when every app's
+    permissions exist — not once per app."""
+    from django.contrib.auth.models import Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from participants import roles
+
+    made = []
+    original = roles.role_groups_ensure
+    monkeypatch.setattr(roles, "role_groups_ensure", lambda: made.append(1) or original())
+    Group.objects.filter(name=COORDINATORS).delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert made == [1]
+    granted = set(Group.objects.get(name=COORDINATORS).permissions.values_list("pk", flat=True))
+    portal = set(Permission.objects.filter(content_type__app_label__in=roles.PORTAL_APPS).values_list("pk", flat=True))
+    assert portal and portal <= granted
+
+
 def test_management_can_only_view():
     codenames = set(Group.objects.get(name=MANAGEMENT).permissions.values_list("codename", flat=True))
     assert codenames and all(c.startswith("view_") for c in codenames)
