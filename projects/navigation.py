@@ -44,49 +44,50 @@ def _season_of_part(municipality_ref, slug: str) -> Exists:
     return Exists(Season.objects.filter(program__municipality_id=municipality_ref, program__slug=slug))
 
 
+# The facts of the menu; a user's query computes only those that can change their links (cascade_facts).
+MUNICIPALITY_FACTS = ("in_coordinators", "in_management", "office", "communities", "reserve", "pairs", "lab")
+FACTS = ("person_municipality", "own_communities", "trajectory", "person_pairs", "person_lab", *MUNICIPALITY_FACTS)
+
+
 def cascade_facts(user) -> dict:
-    """Everything the menu depends on, in one query."""
-    own_person = Person.objects.filter(user_id=OuterRef("pk"))
-    muni = OuterRef("municipality_id")
+    """Everything the menu depends on, in one query, for every key of FACTS (False or None where not computed).
+
+    Only what can change this user's links is computed: the municipality's parts and the role groups for an
+    account bound to a municipality (coordinators and management), the pairs of one's own town for a director,
+    one's own communities, trajectory and town for everyone. A teacher's sign-in, the everyday one, compiles and
+    runs six subqueries instead of eighteen."""
+    me = OuterRef("pk")
     person_muni = OuterRef("person_municipality")
-    in_group = Group.objects.filter(user=OuterRef("pk"))
-    return (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            person_municipality=Subquery(own_person.values("organisation__municipality_id")[:1]),
+    annotations = {
+        "person_municipality": Subquery(Person.objects.filter(user_id=me).values("organisation__municipality_id")[:1]),
+        "own_communities": Exists(CommunityMember.objects.filter(enrollment__person__user_id=me))
+        | Exists(Community.objects.filter(curator__person__user_id=me)),
+        "trajectory": Exists(ReserveMember.objects.filter(person__user_id=me)),
+        "person_lab": Exists(CompetenceTheme.objects.filter(municipality_id=person_muni))
+        | _season_of_part(person_muni, LAB_PROGRAM_SLUG),
+    }
+    if user.role == User.Role.DIRECTOR:
+        annotations["person_pairs"] = Exists(
+            SchoolPair.objects.filter(season__program__municipality_id=person_muni)
+        ) | _season_of_part(person_muni, PAIRS_PROGRAM_SLUG)
+    if user.municipality_id:
+        muni = OuterRef("municipality_id")
+        in_group = Group.objects.filter(user=me)
+        annotations.update(
             in_coordinators=Exists(in_group.filter(name=COORDINATORS)),
             in_management=Exists(in_group.filter(name=MANAGEMENT)),
             office=Exists(Project.objects.filter(municipality_id=muni)),
             communities=Exists(Community.objects.filter(season__program__municipality_id=muni)),
-            own_communities=Exists(CommunityMember.objects.filter(enrollment__person__user_id=OuterRef("pk")))
-            | Exists(Community.objects.filter(curator__person__user_id=OuterRef("pk"))),
             reserve=Exists(ReserveMember.objects.filter(municipality_id=muni))
             | _season_of_part(muni, LEADERS_SCHOOL_SLUG),
-            trajectory=Exists(ReserveMember.objects.filter(person__user_id=OuterRef("pk"))),
             pairs=Exists(SchoolPair.objects.filter(season__program__municipality_id=muni))
             | _season_of_part(muni, PAIRS_PROGRAM_SLUG),
-            person_pairs=Exists(SchoolPair.objects.filter(season__program__municipality_id=person_muni))
-            | _season_of_part(person_muni, PAIRS_PROGRAM_SLUG),
             lab=Exists(CompetenceTheme.objects.filter(municipality_id=muni)) | _season_of_part(muni, LAB_PROGRAM_SLUG),
-            person_lab=Exists(CompetenceTheme.objects.filter(municipality_id=person_muni))
-            | _season_of_part(person_muni, LAB_PROGRAM_SLUG),
         )
-        .values(
-            "person_municipality",
-            "in_coordinators",
-            "in_management",
-            "office",
-            "communities",
-            "own_communities",
-            "reserve",
-            "trajectory",
-            "pairs",
-            "person_pairs",
-            "lab",
-            "person_lab",
-        )
-        .first()
-    ) or {}
+    row = User.objects.filter(pk=user.pk).annotate(**annotations).values(*annotations).first()
+    if row is None:
+        return {}
+    return {**dict.fromkeys(FACTS, False), "person_municipality": None, **row}
 
 
 def cascade_links(user) -> list[tuple[str, str]]:

@@ -127,6 +127,21 @@ def test_the_menu_is_one_query_and_pages_after_sign_in_spend_none(client, distri
     assert len(shown) > len(without)  # the signed-in page ran its own queries; none of them the menu's
 
 
+def test_a_teachers_menu_query_reads_only_their_own_parts(district):
+    """A teacher's links never come from the municipality's parts or the role groups: their sign-in's query
+    leaves them out (projects.navigation.cascade_facts); a coordinator's reads them."""
+    teacher = district["members"][1].enrollment.person.user
+    coordinator = coordinator_of(district["season"])
+    with CaptureQueriesContext(connection) as taught:
+        assert keys(teacher) == ["communities"]
+    with CaptureQueriesContext(connection) as coordinated:
+        keys(coordinator)
+    assert len(taught) == len(coordinated) == 1
+    teacher_sql, coordinator_sql = taught.captured_queries[0]["sql"], coordinated.captured_queries[0]["sql"]
+    for table in ("projects_project", "auth_group", "projects_schoolpair"):
+        assert table not in teacher_sql and table in coordinator_sql, table
+
+
 def test_a_stale_menu_is_worked_out_again_in_one_query(client, district):
     coordinator = coordinator_of(district["season"])
     client.force_login(coordinator)
