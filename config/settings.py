@@ -593,8 +593,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # weasyprint.progress logs every page of every certificate at INFO: a batch would flood the log.
-    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint.progress": {"level": "WARNING"}},
+    # weasyprint.progress logs every page of every certificate at INFO: a batch would flood the log; fontTools logs
+    # each table it trims from the certificate fonts (activities.certificates_pdf.font_program), 200 KB a process.
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Portal ---------------------------------------------------------------------------------------

@@ -51,19 +51,41 @@ OWED = 30
 BATCH = 5
 
 
-def _command(settings):
+@pytest.fixture
+def command(settings, tmp_path):
+    """command() starts `issue_certificates` in another process, its output to a file (a pipe nobody reads would
+    block it once full); (process, log path). Whatever the test's end, no process outlives it: one left holding
+    its transaction would block the test database's flush for good."""
+    started = []
     env = {
         **os.environ,
         "DATABASE_URL": database_url(connections["default"].settings_dict),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
     }
-    command = [sys.executable, "manage.py", "issue_certificates", "--batch-size", str(BATCH)]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def start():
+        log = tmp_path / f"run{len(started)}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "issue_certificates", "--batch-size", str(BATCH)],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        return process, log
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_in_the_middle_then_run_again_leaves_no_duplicate_and_no_gap(settings):
+def test_killed_in_the_middle_then_run_again_leaves_no_duplicate_and_no_gap(command):
     if connections["default"].vendor != "postgresql":
         pytest.skip("a second process writing to the test database needs PostgreSQL")
     season = SeasonFactory()
@@ -71,10 +93,10 @@ def test_killed_in_the_middle_then_run_again_leaves_no_duplicate_and_no_gap(sett
     for _ in range(OWED):
         attend(EnrollmentFactory(season=season), activity, 1)
 
-    process = _command(settings)
+    process, log = command()
     deadline = time.monotonic() + 120
     while Certificate.objects.count() < BATCH:  # the first batch is committed
-        assert process.poll() is None, process.stdout.read().decode()
+        assert process.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "the first batch did not commit in time"
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
@@ -84,9 +106,9 @@ def test_killed_in_the_middle_then_run_again_leaves_no_duplicate_and_no_gap(sett
     assert killed_at < OWED, "the run finished before it was killed; nothing was tested"
     # The killed run's lock was a PostgreSQL session lock and died with it: the restart goes ahead at once.
 
-    again = _command(settings)
-    output, _ = again.communicate(timeout=300)
-    assert again.returncode == 0, output.decode()
+    again, log = command()
+    again.wait(timeout=300)
+    assert again.returncode == 0, log.read_text()
 
     certificates = list(Certificate.objects.order_by("sequence"))
     assert [c.sequence for c in certificates] == list(range(1, OWED + 1))

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from activities import certificates as rendering
 from activities.certificates import certificates_for_render, certificates_render
-from activities.certificates_pdf import MIN_FONT_POINTS, _font, _width, fit
+from activities.certificates_pdf import FONT_NAME_IDS, MIN_FONT_POINTS, _font, _font_path, _width, fit, font_program
 from activities.models import Certificate
 from activities.services_certificates import certificates_issue
 from tests.activities.certificate_fixtures import activity_with_sessions, attend
@@ -99,6 +99,23 @@ def test_the_holder_the_number_and_the_date_are_real_text_in_the_pdf():
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     assert page.mediabox.width == pytest.approx(841.89, abs=0.1)
+
+
+@pytest.mark.parametrize("file_name", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"])
+def test_the_layers_font_keeps_every_character_and_width_and_drops_the_hinting_and_the_licence(file_name):
+    """The face each layer embeds a subset of (font_program): the same characters drawn as wide, without hinting,
+    OpenType layout or the name table's long records, which ReportLab would copy into every certificate whole."""
+    from fontTools.ttLib import TTFont
+
+    original = TTFont(str(_font_path(file_name)))
+    trimmed = TTFont(io.BytesIO(font_program(file_name)))
+    cmap, trimmed_cmap = original.getBestCmap(), trimmed.getBestCmap()
+    assert trimmed_cmap.keys() == cmap.keys()
+    widths, trimmed_widths = original["hmtx"].metrics, trimmed["hmtx"].metrics
+    assert all(trimmed_widths[trimmed_cmap[c]][0] == widths[cmap[c]][0] for c in cmap)
+    assert not {"fpgm", "prep", "cvt ", "GSUB", "GPOS", "kern"} & set(trimmed.keys())
+    assert {record.nameID for record in trimmed["name"].names} <= set(FONT_NAME_IDS)
+    assert trimmed["name"].getDebugName(6) == original["name"].getDebugName(6)  # the PostScript name the PDF shows
 
 
 def test_the_qr_code_decodes_to_the_verification_link_when_zbar_is_installed(settings, tmp_path):
