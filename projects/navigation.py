@@ -45,8 +45,20 @@ def _season_of_part(municipality_ref, slug: str) -> Exists:
 
 
 # The facts of the menu; a user's query computes only those that can change their links (cascade_facts).
-MUNICIPALITY_FACTS = ("in_coordinators", "in_management", "office", "communities", "reserve", "pairs", "lab")
-FACTS = ("person_municipality", "own_communities", "trajectory", "person_pairs", "person_lab", *MUNICIPALITY_FACTS)
+FACTS = (
+    "person_municipality",
+    "own_communities",
+    "trajectory",
+    "person_pairs",
+    "person_lab",
+    "in_coordinators",
+    "in_management",
+    "office",
+    "communities",
+    "reserve",
+    "pairs",
+    "lab",
+)
 
 
 def cascade_facts(user) -> dict:
